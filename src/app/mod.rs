@@ -1,0 +1,211 @@
+//! The `eframe::App`: owns the workspace, runs background work, lays out panels.
+
+mod clock;
+mod jobs;
+mod workspace;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use clock::{Clock, system_now};
+pub use jobs::{JobResult, text_from_bytes};
+pub use workspace::{Command, DetailView, Effect, Notice, ThemeChoice, Workspace};
+
+use crate::token::inspect;
+
+/// Pastes up to this size are inspected within the frame (a few milliseconds);
+/// larger ones on a background thread, so the window never stalls.
+const INLINE_INSPECT_BYTES: usize = 64 * 1024;
+
+/// How the app starts.
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    /// Where "now" comes from.
+    pub clock: Option<Clock>,
+    /// Text to paste at start, with where it came from.
+    pub paste: Option<(String, Option<String>)>,
+    /// Take a screenshot once the paste is shown, write it here, and close.
+    pub screenshot: Option<Screenshot>,
+    /// The colour scheme to start with.
+    pub theme: ThemeChoice,
+    /// The wall clock to show instants in.
+    pub zone: crate::token::time::Zone,
+}
+
+/// A request to capture the window to a PNG file and close.
+#[derive(Clone, Debug)]
+pub struct Screenshot {
+    /// Where to write the PNG.
+    pub path: PathBuf,
+    /// Filled with the outcome once written.
+    pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
+}
+
+/// Frames drawn after the paste is shown before the screenshot is taken:
+/// tables size their columns on the first frame.
+const SCREENSHOT_SETTLE_FRAMES: u32 = 3;
+
+/// The tokenscope window.
+pub struct TokenscopeApp {
+    workspace: Workspace,
+    /// The text in the paste box (editing state of the paste panel).
+    paste: String,
+    clock: Clock,
+    jobs: jobs::Jobs,
+    screenshot: Option<Screenshot>,
+    settled_frames: u32,
+    applied_theme: Option<ThemeChoice>,
+}
+
+impl TokenscopeApp {
+    /// Creates the app; `ctx` is the window's egui context.
+    pub fn new(ctx: &egui::Context, options: StartOptions) -> Self {
+        let mut app = Self {
+            workspace: Workspace::new(),
+            paste: String::new(),
+            clock: options.clock.unwrap_or(Clock::System),
+            jobs: jobs::Jobs::new(ctx.clone()),
+            screenshot: options.screenshot,
+            settled_frames: 0,
+            applied_theme: None,
+        };
+        app.workspace.theme = options.theme;
+        app.workspace.zone = options.zone;
+        if let Some((text, source)) = options.paste {
+            app.paste.clone_from(&text);
+            let effects = app.workspace.apply(Command::Inspect(text));
+            app.workspace.source = source;
+            app.run_effects(ctx, effects);
+        }
+        app
+    }
+
+    /// The workspace, for tests and the headless commands.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// Sets where "now" comes from (tests move a fixed clock forward).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Applies a command as if the UI had sent it.
+    pub fn handle(&mut self, ctx: &egui::Context, command: Command) {
+        let effects = self.workspace.apply(command);
+        self.run_effects(ctx, effects);
+    }
+
+    fn run_effects(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Decode { generation, text } => {
+                    let now = self.clock.now();
+                    if text.len() <= INLINE_INSPECT_BYTES {
+                        self.workspace.land(generation, inspect(&text, now));
+                    } else {
+                        self.jobs.inspect(generation, text, now);
+                    }
+                }
+                Effect::PickFile => self.jobs.pick_and_read_file(),
+                Effect::ReadFile(path) => self.jobs.read_file(path),
+                Effect::Copy(text) => ctx.copy_text(text),
+                Effect::ClearPaste => self.paste.clear(),
+            }
+        }
+    }
+
+    fn land_jobs(&mut self, ctx: &egui::Context) {
+        for result in self.jobs.drain() {
+            match result {
+                JobResult::Inspected { generation, inspection } => self.workspace.land(generation, inspection),
+                JobResult::FileRead { source, text, notice } => {
+                    self.paste.clone_from(&text);
+                    let effect = self.workspace.file_loaded(source, text, notice);
+                    self.run_effects(ctx, vec![effect]);
+                }
+                JobResult::FileFailed(message) => self.workspace.file_failed(message),
+            }
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme == Some(self.workspace.theme) {
+            return;
+        }
+        self.applied_theme = Some(self.workspace.theme);
+        ctx.set_theme(match self.workspace.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        });
+    }
+
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        for file in dropped {
+            // Read off the UI thread, like any other file.
+            self.handle(ctx, Command::LoadFile(file.path().to_path_buf()));
+        }
+    }
+
+    fn maybe_take_screenshot(&mut self, ctx: &egui::Context) {
+        let Some(request) = &self.screenshot else { return };
+        if self.workspace.pending.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(20));
+            return;
+        }
+        self.settled_frames += 1;
+        if self.settled_frames < SCREENSHOT_SETTLE_FRAMES {
+            ctx.request_repaint();
+            return;
+        }
+        let request = request.clone();
+        self.screenshot = None;
+        let close_ctx = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let outcome = save_png(&request.path, &image);
+            if let Ok(mut slot) = request.outcome.lock() {
+                *slot = Some(outcome);
+            }
+            close_ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        });
+    }
+}
+
+/// Writes an egui image as PNG.
+pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [width, height] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
+    let width = u32::try_from(width).map_err(|e| e.to_string())?;
+    let height = u32::try_from(height).map_err(|e| e.to_string())?;
+    let buffer = image::RgbaImage::from_raw(width, height, bytes)
+        .ok_or_else(|| "the screenshot has an unexpected size".to_owned())?;
+    buffer
+        .save(path)
+        .map_err(|error| format!("could not write {}: {error}", path.display()))
+}
+
+impl eframe::App for TokenscopeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.land_jobs(ctx);
+        self.dropped_files(ctx);
+        self.apply_theme(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let now = self.clock.now();
+        let mut commands = Vec::new();
+        let shown = crate::ui::show(ui, &self.workspace, &mut self.paste, now, &mut commands);
+        let ctx = ui.ctx().clone();
+        for command in commands {
+            self.handle(&ctx, command);
+        }
+        if shown.time_visible {
+            // A countdown is on screen: tick once a second, and only then.
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+        self.maybe_take_screenshot(&ctx);
+    }
+}

@@ -1,0 +1,249 @@
+//! The workspace: everything the inspector shows, as plain data, and the
+//! one function that changes it.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::token::time::Zone;
+use crate::token::{Inspection, Timestamp};
+
+/// The colour scheme the user picked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ThemeChoice {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Which view of the selected token is on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DetailView {
+    /// The claims table.
+    #[default]
+    Claims,
+    /// The header parameters.
+    Header,
+    /// The decoded JSON, raw or pretty.
+    Json,
+    /// The token itself, segment by segment.
+    Token,
+}
+
+/// Something the user asked for. The UI only ever emits these; [`Workspace::apply`]
+/// is where they take effect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// The paste box changed: inspect its text.
+    Inspect(String),
+    /// Show the file dialog and load the chosen file.
+    OpenFileDialog,
+    /// Load this file (dropped on the window).
+    LoadFile(PathBuf),
+    /// Empty the paste box.
+    Clear,
+    /// Show the token at this index.
+    Select(usize),
+    /// Switch the view of the selected token.
+    ShowView(DetailView),
+    /// Show decoded JSON pretty-printed (`true`) or as the raw segments (`false`).
+    SetPretty(bool),
+    /// Expand or collapse a node of the claims tree.
+    ToggleCollapsed(String),
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Switch colour scheme.
+    SetTheme(ThemeChoice),
+    /// Show instants in local time or UTC.
+    SetZone(Zone),
+}
+
+/// Work the app must do outside the workspace after a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Inspect `text`; deliver the result with [`Workspace::land`] and `generation`.
+    Decode {
+        /// Which paste this is, so a stale result is dropped.
+        generation: u64,
+        /// The text.
+        text: String,
+    },
+    /// Ask the user for a file, then read it.
+    PickFile,
+    /// Read a file.
+    ReadFile(PathBuf),
+    /// Put text on the clipboard.
+    Copy(String),
+    /// Empty the paste box.
+    ClearPaste,
+}
+
+/// A message to the user about something that did not go as asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// What happened and what to do.
+    pub text: String,
+    /// Whether it is an error (rather than information).
+    pub is_error: bool,
+}
+
+/// What the inspector shows.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    /// The latest finished inspection.
+    pub inspection: Option<Arc<Inspection>>,
+    /// The paste being inspected now, if any.
+    pub pending: Option<u64>,
+    generation: u64,
+    /// Index of the token on screen.
+    pub selected: usize,
+    /// Which view of the selected token is on screen.
+    pub view: DetailView,
+    /// Pretty-printed JSON (`true`) or exactly as the issuer wrote it.
+    pub pretty: bool,
+    /// Claims-tree nodes the user collapsed.
+    pub collapsed: HashSet<String>,
+    /// Where the paste came from, when it was a file.
+    pub source: Option<String>,
+    /// A message for the user.
+    pub notice: Option<Notice>,
+    /// The colour scheme.
+    pub theme: ThemeChoice,
+    /// The wall clock instants are shown in.
+    pub zone: Zone,
+}
+
+impl Workspace {
+    /// A workspace showing pretty JSON and no paste.
+    pub fn new() -> Self {
+        Self {
+            pretty: true,
+            ..Self::default()
+        }
+    }
+
+    /// Applies one command; returns the work it needs done outside.
+    pub fn apply(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::Inspect(text) => {
+                self.source = None;
+                vec![self.start_inspection(text)]
+            }
+            Command::OpenFileDialog => vec![Effect::PickFile],
+            Command::LoadFile(path) => vec![Effect::ReadFile(path)],
+            Command::Clear => {
+                self.source = None;
+                self.notice = None;
+                vec![Effect::ClearPaste, self.start_inspection(String::new())]
+            }
+            Command::Select(index) => {
+                self.selected = index;
+                Vec::new()
+            }
+            Command::ShowView(view) => {
+                self.view = view;
+                Vec::new()
+            }
+            Command::SetPretty(pretty) => {
+                self.pretty = pretty;
+                Vec::new()
+            }
+            Command::ToggleCollapsed(path) => {
+                if !self.collapsed.remove(&path) {
+                    self.collapsed.insert(path);
+                }
+                Vec::new()
+            }
+            Command::Copy(text) => vec![Effect::Copy(text)],
+            Command::SetTheme(theme) => {
+                self.theme = theme;
+                Vec::new()
+            }
+            Command::SetZone(zone) => {
+                self.zone = zone;
+                Vec::new()
+            }
+        }
+    }
+
+    /// A file's text arrived: it replaces the paste.
+    pub fn file_loaded(&mut self, source: String, text: String, notice: Option<Notice>) -> Effect {
+        self.source = Some(source);
+        self.notice = notice;
+        self.start_inspection(text)
+    }
+
+    /// A file could not be had.
+    pub fn file_failed(&mut self, message: String) {
+        self.notice = Some(Notice {
+            text: message,
+            is_error: true,
+        });
+    }
+
+    fn start_inspection(&mut self, text: String) -> Effect {
+        self.generation += 1;
+        self.pending = Some(self.generation);
+        Effect::Decode {
+            generation: self.generation,
+            text,
+        }
+    }
+
+    /// An inspection finished; it is shown unless a newer paste superseded it.
+    pub fn land(&mut self, generation: u64, inspection: Inspection) {
+        if generation != self.generation {
+            return;
+        }
+        self.pending = None;
+        let same_tokens = self.inspection.as_ref().is_some_and(|old| {
+            old.tokens.iter().map(|t| &t.value).eq(inspection.tokens.iter().map(|t| &t.value))
+        });
+        if !same_tokens {
+            self.selected = 0;
+            self.collapsed.clear();
+        }
+        self.inspection = Some(Arc::new(inspection));
+    }
+
+    /// When lifetimes of the current paste count from.
+    pub fn pasted_at(&self) -> Option<Timestamp> {
+        self.inspection.as_ref().map(|i| i.pasted_at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::inspect;
+
+    #[test]
+    fn a_stale_inspection_is_dropped() {
+        let mut workspace = Workspace::new();
+        let now = Timestamp::from_unix(0);
+        let Effect::Decode { generation: first, .. } = workspace.apply(Command::Inspect("a".to_owned()))[0].clone() else {
+            panic!("decode")
+        };
+        let Effect::Decode { generation: second, text } = workspace.apply(Command::Inspect("b".to_owned()))[0].clone() else {
+            panic!("decode")
+        };
+        workspace.land(first, inspect("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", now));
+        assert!(workspace.inspection.is_none(), "an older paste must not overwrite a newer one");
+        workspace.land(second, inspect(&text, now));
+        assert!(workspace.inspection.is_some());
+        assert_eq!(workspace.pending, None);
+    }
+
+    #[test]
+    fn collapse_toggles() {
+        let mut workspace = Workspace::new();
+        workspace.apply(Command::ToggleCollapsed("realm_access".to_owned()));
+        assert!(workspace.collapsed.contains("realm_access"));
+        workspace.apply(Command::ToggleCollapsed("realm_access".to_owned()));
+        assert!(workspace.collapsed.is_empty());
+    }
+}

@@ -1,0 +1,149 @@
+//! tokenscope: no arguments opens the window; subcommands run headless.
+
+use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use tokenscope::app::{Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp, system_now, text_from_bytes};
+use tokenscope::token::time::Zone;
+use tokenscope::token::{Timestamp, inspect};
+
+/// An OAuth 2.0 / OpenID Connect token inspector.
+#[derive(Debug, Parser)]
+#[command(name = "tokenscope", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Headless>,
+    /// Open the window, render it, write this PNG and exit.
+    #[arg(long, value_name = "OUT.png")]
+    screenshot: Option<PathBuf>,
+    /// Start with the text of this file pasted (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    paste: Option<PathBuf>,
+    /// Treat this Unix time as "now" instead of the clock.
+    #[arg(long, value_name = "UNIX")]
+    now: Option<i64>,
+    /// Colour scheme.
+    #[arg(long, value_enum)]
+    theme: Option<Theme>,
+    /// Show instants in UTC instead of local time.
+    #[arg(long)]
+    utc: bool,
+    /// Window size in logical pixels, e.g. 1280x800.
+    #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
+    size: (f32, f32),
+}
+
+#[derive(Debug, Subcommand)]
+enum Headless {
+    /// Print every token found in FILE (or standard input) as JSON.
+    Decode {
+        /// The file to read; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+        /// Treat this Unix time as "now" for expiry statuses.
+        #[arg(long, value_name = "UNIX")]
+        now: Option<i64>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Theme {
+    Light,
+    Dark,
+}
+
+fn parse_size(text: &str) -> Result<(f32, f32), String> {
+    let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let parse = |s: &str| s.trim().parse::<f32>().map_err(|e| format!("{s}: {e}"));
+    Ok((parse(w)?, parse(h)?))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Headless::Decode { ref file, now }) => decode(file.as_ref(), now),
+        None => window(&cli),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "tokenscope: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`/nothing, as text (lossily, like the window).
+fn read_input(file: Option<&PathBuf>) -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+        }
+        _ => {
+            std::io::stdin().read_to_end(&mut bytes).context("could not read standard input")?;
+        }
+    }
+    Ok(text_from_bytes(bytes).0)
+}
+
+fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> {
+    let text = read_input(file)?;
+    let now = now.map_or_else(system_now, Timestamp::from_unix);
+    let inspection = inspect(&text, now);
+    let report = tokenscope::cli::decode::report(&inspection, now);
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &report).context("could not write the report")?;
+    writeln!(out).context("could not write the report")?;
+    Ok(if inspection.tokens.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let paste = match &cli.paste {
+        Some(path) => Some((read_input(Some(path))?, Some(path.display().to_string()))),
+        None => None,
+    };
+    let outcome = Arc::new(Mutex::new(None));
+    let options = StartOptions {
+        clock: cli.now.map(|now| Clock::Fixed(Timestamp::from_unix(now))),
+        paste,
+        screenshot: cli.screenshot.clone().map(|path| Screenshot {
+            path,
+            outcome: Arc::clone(&outcome),
+        }),
+        theme: match cli.theme {
+            None => ThemeChoice::System,
+            Some(Theme::Light) => ThemeChoice::Light,
+            Some(Theme::Dark) => ThemeChoice::Dark,
+        },
+        zone: if cli.utc { Zone::Utc } else { Zone::Local },
+    };
+    let native = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("tokenscope")
+            .with_app_id("tokenscope")
+            .with_inner_size([cli.size.0, cli.size.1])
+            .with_min_inner_size([720.0, 480.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "tokenscope",
+        native,
+        Box::new(move |cc| Ok(Box::new(TokenscopeApp::new(&cc.egui_ctx, options)))),
+    )
+    .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
+    if cli.screenshot.is_some() {
+        let written = outcome.lock().ok().and_then(|mut slot| slot.take());
+        match written {
+            Some(Ok(())) => {}
+            Some(Err(error)) => anyhow::bail!("screenshot failed: {error}"),
+            None => anyhow::bail!("the window closed before the screenshot was taken"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

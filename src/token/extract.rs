@@ -1,0 +1,709 @@
+//! Finding tokens in whatever text was pasted.
+//!
+//! Four passes over the text, most specific first; each marks the bytes it
+//! consumed so a later, looser pass does not report the same occurrence
+//! again:
+//! 1. JSON objects (token responses), read leniently so hard-wrapped tokens
+//!    inside strings still count;
+//! 2. form-encoded parameters: token responses (`access_token=…&…`), redirect
+//!    URLs with `code`/`state` in the query or tokens in the fragment;
+//! 3. `Authorization: Bearer …` headers (and `curl -H` lines);
+//! 4. bare compact JWTs anywhere, re-joined across hard line wraps.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::lenient_json::{self, Value};
+
+/// Response fields whose value is a token.
+const TOKEN_FIELDS: &[&str] = &[
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "issued_token",
+    "logout_token",
+    "subject_token",
+    "actor_token",
+    "token",
+];
+
+/// Characters that are removed when mending a token: they can never be part of one.
+const ZERO_WIDTH: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}'];
+
+/// Quote characters that stray into tokens copied from documents.
+const QUOTES: &[char] = &['"', '\'', '`', '“', '”', '„', '«', '»', '‘', '’'];
+
+/// A token line shorter than this is not treated as hard-wrapped: the next
+/// line is not joined to it. Wrapping editors and mailers cut at 64–80.
+const MIN_WRAPPED_LINE: usize = 40;
+
+/// How much shorter than the widest line a wrapped line may be (editors
+/// break before a space, mailers trim): within this, it still counts as full.
+const WRAP_SLACK: usize = 8;
+
+/// Where in the paste a token was found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Origin {
+    /// A field of a JSON object (a token response).
+    JsonField {
+        /// The field name, e.g. `id_token`.
+        name: String,
+    },
+    /// A form-encoded parameter (a response body or a request body).
+    FormField {
+        /// The parameter name.
+        name: String,
+    },
+    /// A query parameter of a URL (`?code=…`).
+    UrlQuery {
+        /// The parameter name.
+        name: String,
+    },
+    /// A fragment parameter of a URL (`#access_token=…`, implicit or hybrid flow).
+    UrlFragment {
+        /// The parameter name.
+        name: String,
+    },
+    /// An `Authorization: Bearer` header or a `Bearer …` value.
+    Bearer,
+    /// A compact JWT standing on its own in the text.
+    Bare,
+}
+
+impl Origin {
+    /// The field or parameter name, when the token had one.
+    pub fn field_name(&self) -> Option<&str> {
+        match self {
+            Self::JsonField { name }
+            | Self::FormField { name }
+            | Self::UrlQuery { name }
+            | Self::UrlFragment { name } => Some(name),
+            Self::Bearer | Self::Bare => None,
+        }
+    }
+
+    /// Plain words for the UI: "JSON field id_token".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::JsonField { name } => format!("JSON field {name}"),
+            Self::FormField { name } => format!("form field {name}"),
+            Self::UrlQuery { name } => format!("URL query parameter {name}"),
+            Self::UrlFragment { name } => format!("URL fragment parameter {name}"),
+            Self::Bearer => "Bearer authorization header".to_owned(),
+            Self::Bare => "compact JWT in the text".to_owned(),
+        }
+    }
+}
+
+/// What had to be repaired to get a token out of the text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Mends {
+    /// How many lines the token was spread over (0 or 1: it was not).
+    pub lines_joined: usize,
+    /// Empty lines found between the pieces.
+    pub blank_lines_removed: usize,
+    /// Spaces and tabs removed.
+    pub spaces_removed: usize,
+    /// Zero-width characters removed (U+200B, U+FEFF, soft hyphen, …).
+    pub zero_width_removed: usize,
+    /// Stray quote characters removed.
+    pub quotes_removed: usize,
+    /// A `Bearer ` prefix stripped from the value.
+    pub bearer_prefix_removed: bool,
+}
+
+impl Mends {
+    /// Nothing was mended.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// "joined 14 lines, removed 5 spaces", or `None` when nothing was mended.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        let plural = |n: usize, one: &str, many: &str| {
+            format!("{n} {}", if n == 1 { one } else { many })
+        };
+        if self.lines_joined > 1 {
+            parts.push(format!("joined {}", plural(self.lines_joined, "line", "lines")));
+        }
+        if self.blank_lines_removed > 0 {
+            parts.push(format!(
+                "dropped {}",
+                plural(self.blank_lines_removed, "blank line", "blank lines")
+            ));
+        }
+        if self.spaces_removed > 0 {
+            parts.push(format!("removed {}", plural(self.spaces_removed, "space", "spaces")));
+        }
+        if self.zero_width_removed > 0 {
+            parts.push(format!(
+                "removed {}",
+                plural(self.zero_width_removed, "zero-width character", "zero-width characters")
+            ));
+        }
+        if self.quotes_removed > 0 {
+            parts.push(format!("removed {}", plural(self.quotes_removed, "quote", "quotes")));
+        }
+        if self.bearer_prefix_removed {
+            parts.push("stripped the Bearer prefix".to_owned());
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    fn add(&mut self, other: &Self) {
+        self.lines_joined = self.lines_joined.max(other.lines_joined);
+        self.blank_lines_removed += other.blank_lines_removed;
+        self.spaces_removed += other.spaces_removed;
+        self.zero_width_removed += other.zero_width_removed;
+        self.quotes_removed += other.quotes_removed;
+        self.bearer_prefix_removed |= other.bearer_prefix_removed;
+    }
+}
+
+/// The non-token fields of the response a token came in (`expires_in`,
+/// `scope`, `token_type`, `state`, …), shared by all tokens of that response.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ResponseContext {
+    /// Field name and value as text, in source order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl ResponseContext {
+    /// A field as text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A field as a whole number (`expires_in: 3600` or `"3600"`).
+    pub fn seconds(&self, name: &str) -> Option<i64> {
+        self.get(name)?.trim().parse().ok()
+    }
+}
+
+/// One occurrence of a token in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// The token, mended.
+    pub value: String,
+    /// Where it was found.
+    pub origin: Origin,
+    /// What was mended.
+    pub mends: Mends,
+    /// The response it came in, if any.
+    pub response: Option<Arc<ResponseContext>>,
+    /// Byte range in the (normalised) text, for ordering.
+    pub span: Range<usize>,
+}
+
+/// Finds every token occurrence in `text`, in order of appearance.
+pub fn find_candidates(text: &str) -> Vec<Candidate> {
+    let normalised = Normalised::new(text);
+    let mut scan = Scan::new(&normalised.text);
+    scan.json_objects(0);
+    scan.form_parameters();
+    scan.bearer_values();
+    scan.bare_jwts();
+    let mut found = scan.found;
+    for candidate in &mut found {
+        candidate.mends.zero_width_removed += normalised.removed_within(&candidate.span);
+    }
+    found.sort_by_key(|c| c.span.start);
+    found
+}
+
+/// The text with CRLF made LF and zero-width characters taken out; the
+/// positions of what was taken out are kept so each token can report its own.
+struct Normalised {
+    text: String,
+    removed_at: Vec<usize>,
+}
+
+impl Normalised {
+    fn new(raw: &str) -> Self {
+        let mut text = String::with_capacity(raw.len());
+        let mut removed_at = Vec::new();
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            if ZERO_WIDTH.contains(&c) {
+                removed_at.push(text.len());
+            } else if c == '\r' {
+                if chars.peek() != Some(&'\n') {
+                    text.push('\n');
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        Self { text, removed_at }
+    }
+
+    fn removed_within(&self, span: &Range<usize>) -> usize {
+        let from = self.removed_at.partition_point(|&p| p <= span.start);
+        let to = self.removed_at.partition_point(|&p| p < span.end);
+        to.saturating_sub(from)
+    }
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    /// Byte ranges already accounted for, sorted and disjoint.
+    covered: Vec<Range<usize>>,
+    found: Vec<Candidate>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            covered: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Marks `range` as accounted for; `covered` stays sorted and disjoint.
+    fn cover(&mut self, range: Range<usize>) {
+        let mut merged = range;
+        let first = self.covered.partition_point(|r| r.end < merged.start);
+        let mut last = first;
+        while last < self.covered.len() && self.covered[last].start <= merged.end {
+            merged.start = merged.start.min(self.covered[last].start);
+            merged.end = merged.end.max(self.covered[last].end);
+            last += 1;
+        }
+        self.covered.splice(first..last, [merged]);
+    }
+
+    fn is_covered(&self, at: usize) -> bool {
+        let i = self.covered.partition_point(|r| r.end <= at);
+        self.covered.get(i).is_some_and(|r| r.contains(&at))
+    }
+
+    // ---- pass 1: JSON ------------------------------------------------------
+
+    fn json_objects(&mut self, depth: usize) {
+        let mut from = 0;
+        while let Some(offset) = self.text[from..].find('{') {
+            let start = from + offset;
+            from = start + 1;
+            if self.is_covered(start) {
+                continue;
+            }
+            if let Some((object, end)) = lenient_json::parse_object_at(self.text, start) {
+                if self.json_value(&object, None, depth) {
+                    self.cover(start..end);
+                    from = end;
+                }
+            }
+        }
+    }
+
+    /// Walks a JSON value; returns whether it held any token.
+    fn json_value(&mut self, value: &Value, field: Option<&str>, depth: usize) -> bool {
+        match value {
+            Value::Object(members) => {
+                let has_token = members.iter().any(|(k, v)| {
+                    TOKEN_FIELDS.contains(&k.as_str()) && matches!(v, Value::Str { .. })
+                });
+                let context = has_token.then(|| {
+                    Arc::new(ResponseContext {
+                        fields: members
+                            .iter()
+                            .filter(|(k, _)| !TOKEN_FIELDS.contains(&k.as_str()))
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
+                            .collect(),
+                    })
+                });
+                let mut any = false;
+                for (key, member) in members {
+                    if let (Some(context), Value::Str { text, span }) = (&context, member) {
+                        if TOKEN_FIELDS.contains(&key.as_str()) {
+                            self.json_token(key, text, span, context);
+                            any = true;
+                            continue;
+                        }
+                    }
+                    any |= self.json_value(member, Some(key), depth);
+                }
+                any
+            }
+            Value::Array(items) => {
+                let mut any = false;
+                for item in items {
+                    any |= self.json_value(item, field, depth);
+                }
+                any
+            }
+            Value::Str { text, span } => self.json_string(text, span, field, depth),
+            _ => false,
+        }
+    }
+
+    fn json_token(&mut self, key: &str, raw: &str, span: &Range<usize>, context: &Arc<ResponseContext>) {
+        let (value, mends) = mend(raw);
+        self.cover(span.clone());
+        if value.is_empty() {
+            return;
+        }
+        self.found.push(Candidate {
+            value,
+            origin: Origin::JsonField { name: key.to_owned() },
+            mends,
+            response: Some(Arc::clone(context)),
+            span: span.clone(),
+        });
+    }
+
+    /// A string that may itself hold tokens: a JSON body logged as a string,
+    /// a JWT under a field we do not know (`assertion`, `jwt`, …).
+    fn json_string(&mut self, text: &str, span: &Range<usize>, field: Option<&str>, depth: usize) -> bool {
+        if depth >= 2 || text.len() < 20 || !(text.contains("eyJ") || text.contains("_token")) {
+            return false;
+        }
+        let mut inner = Scan::new(text);
+        inner.json_objects(depth + 1);
+        inner.form_parameters();
+        inner.bearer_values();
+        inner.bare_jwts();
+        if inner.found.is_empty() {
+            return false;
+        }
+        for mut candidate in inner.found {
+            if let (Origin::Bare, Some(name)) = (&candidate.origin, field) {
+                candidate.origin = Origin::JsonField { name: name.to_owned() };
+            }
+            candidate.span = span.clone();
+            self.found.push(candidate);
+        }
+        self.cover(span.clone());
+        true
+    }
+
+    // ---- pass 2: form-encoded parameters and URLs -------------------------
+
+    fn form_parameters(&mut self) {
+        for word in words(self.text) {
+            if !self.text[word.clone()].contains('=') || self.is_covered(word.start) {
+                continue;
+            }
+            let text = &self.text[word.clone()];
+            let mut any = false;
+            if let Some(q) = text.find(['?', '#']) {
+                let (query, fragment) = match text.find('#') {
+                    Some(h) if h >= q => (&text[q..h], &text[h + 1..]),
+                    _ => (&text[q..], ""),
+                };
+                let query = query.trim_start_matches('?');
+                any |= self.parameters(query, &word, true, |name| Origin::UrlQuery { name });
+                any |= self.parameters(fragment, &word, true, |name| Origin::UrlFragment { name });
+            } else {
+                any |= self.parameters(text, &word, false, |name| Origin::FormField { name });
+            }
+            if any {
+                self.cover(word);
+            }
+        }
+    }
+
+    fn parameters(
+        &mut self,
+        query: &str,
+        word: &Range<usize>,
+        in_url: bool,
+        origin: impl Fn(String) -> Origin,
+    ) -> bool {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        // An authorization code only counts in a redirect URL, not in any `code=` text.
+        let is_token = |k: &str| TOKEN_FIELDS.contains(&k) || (in_url && k == "code");
+        if !pairs.iter().any(|(k, _)| is_token(k)) {
+            return false;
+        }
+        let context = Arc::new(ResponseContext {
+            fields: pairs.iter().filter(|(k, _)| !is_token(k)).cloned().collect(),
+        });
+        for (key, raw) in pairs.iter().filter(|(k, _)| is_token(k)) {
+            let (value, mends) = mend(raw);
+            if value.is_empty() {
+                continue;
+            }
+            self.found.push(Candidate {
+                value,
+                origin: origin(key.clone()),
+                mends,
+                response: Some(Arc::clone(&context)),
+                span: word.clone(),
+            });
+        }
+        true
+    }
+
+    // ---- pass 3: Bearer ----------------------------------------------------
+
+    fn bearer_values(&mut self) {
+        let lower = self.text.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(offset) = lower[from..].find("bearer") {
+            let at = from + offset;
+            from = at + "bearer".len();
+            let rest = &self.text[from..];
+            let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            if gap == 0 || self.is_covered(at) {
+                continue;
+            }
+            let start = from + gap;
+            let len = self.text[start..]
+                .find(|c: char| !is_b64token_char(c))
+                .unwrap_or(self.text.len() - start);
+            let value = &self.text[start..start + len];
+            let looks_random = value.chars().any(|c| c.is_ascii_digit() || "-_.~+/".contains(c));
+            if value.len() < 16 || !looks_random {
+                continue;
+            }
+            self.found.push(Candidate {
+                value: value.to_owned(),
+                origin: Origin::Bearer,
+                mends: Mends {
+                    bearer_prefix_removed: true,
+                    ..Mends::default()
+                },
+                response: None,
+                span: start..start + len,
+            });
+            self.cover(at..start + len);
+            from = start + len;
+        }
+    }
+
+    // ---- pass 4: bare JWTs -------------------------------------------------
+
+    fn bare_jwts(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut from = 0;
+        while let Some(offset) = self.text[from..].find("eyJ") {
+            let start = from + offset;
+            from = start + 3;
+            let inside_word = start > 0 && is_jwt_byte(bytes[start - 1]);
+            if inside_word || self.is_covered(start) {
+                continue;
+            }
+            let Some(found) = self.wrapped_jwt_at(start) else {
+                continue;
+            };
+            from = found.span.end;
+            self.cover(found.span.clone());
+            self.found.push(found);
+        }
+    }
+
+    /// Reads a JWT starting at `start`, following hard wraps onto later lines.
+    fn wrapped_jwt_at(&self, start: usize) -> Option<Candidate> {
+        let bytes = self.text.as_bytes();
+        let run_end = |from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| !is_jwt_byte(b))
+                .map_or(bytes.len(), |n| from + n)
+        };
+        let mut pieces = vec![start..run_end(start)];
+        let mut mends = Mends::default();
+        // A hard wrap cuts every line at the same width; only a line as long
+        // as the longest so far (less trailing-space slack) was cut, so a
+        // shorter one ends the token and the next line is not part of it.
+        let mut widest_line = 0;
+        loop {
+            let last = pieces[pieces.len() - 1].clone();
+            let line_start = self.text[..last.end].rfind('\n').map_or(0, |n| n + 1);
+            let line_len = self.text[line_start..last.end].chars().count();
+            widest_line = widest_line.max(line_len);
+            if line_len < MIN_WRAPPED_LINE || line_len + WRAP_SLACK < widest_line {
+                break;
+            }
+            let Some((next, spaces, blank_lines)) = self.next_wrapped_piece(last.end) else {
+                break;
+            };
+            let next = next.start..run_end(next.start);
+            mends.spaces_removed += spaces;
+            mends.blank_lines_removed += blank_lines;
+            pieces.push(next);
+        }
+        // Back off joins that make the token undecodable while a shorter join decodes.
+        let join = |n: usize| pieces[..n].iter().map(|r| &self.text[r.clone()]).collect::<String>();
+        let mut count = pieces.len();
+        let mut value = join(count);
+        if count > 1 && super::jose::decode_unverified(&value).is_err() {
+            if let Some(good) = (1..count).rev().find(|&n| super::jose::decode_unverified(&join(n)).is_ok()) {
+                count = good;
+                value = join(count);
+                mends = Mends::default();
+            }
+        }
+        if !value.contains('.') || value.len() < 20 {
+            return None;
+        }
+        if count > 1 {
+            mends.lines_joined = count;
+        }
+        Some(Candidate {
+            value,
+            origin: Origin::Bare,
+            mends,
+            response: None,
+            span: start..pieces[count - 1].end,
+        })
+    }
+
+    /// After a piece ending at `end`: when only white space (with at least one
+    /// line break) separates it from a line made only of token characters,
+    /// returns that line's piece, the spaces skipped and the blank lines skipped.
+    fn next_wrapped_piece(&self, end: usize) -> Option<(Range<usize>, usize, usize)> {
+        let rest = &self.text[end..];
+        let gap = rest.len() - rest.trim_start().len();
+        let between = &rest[..gap];
+        let breaks = between.matches('\n').count();
+        if breaks == 0 || gap == rest.len() {
+            return None;
+        }
+        let next_start = end + gap;
+        let line_end = self.text[next_start..].find('\n').map_or(self.text.len(), |n| next_start + n);
+        let line = self.text[next_start..line_end].trim_end();
+        let body_len = line.find(|c: char| !is_jwt_byte_char(c)).unwrap_or(line.len());
+        // The rest of the line may only close a string: `"`, `",`, `"}`.
+        let tail = &line[body_len..];
+        let closes = tail.chars().all(|c| QUOTES.contains(&c) || ",;)}]".contains(c));
+        if body_len == 0 || !closes {
+            return None;
+        }
+        let spaces = between.chars().filter(|c| *c == ' ' || *c == '\t').count();
+        Some((next_start..next_start + body_len, spaces, breaks - 1))
+    }
+}
+
+/// Runs of text between white space and quoting characters: where URLs and
+/// form bodies stand.
+fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let is_break = |c: char| c.is_whitespace() || QUOTES.contains(&c) || "<>()[]{},;".contains(c);
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let rest = &text[pos..];
+        let start = pos + (rest.len() - rest.trim_start_matches(is_break).len());
+        if start >= text.len() {
+            return None;
+        }
+        let len = text[start..].find(is_break).unwrap_or(text.len() - start);
+        pos = start + len;
+        Some(start..start + len)
+    })
+}
+
+/// Repairs a token value taken from a field: drops white space, line breaks,
+/// stray quotes, zero-width characters and a `Bearer ` prefix, and says so.
+pub fn mend(raw: &str) -> (String, Mends) {
+    let mut mends = Mends::default();
+    let mut body = raw.trim_matches(|c: char| c.is_whitespace());
+    if body.len() > 7 && body[..7].eq_ignore_ascii_case("bearer ") {
+        body = &body[7..];
+        mends.bearer_prefix_removed = true;
+    }
+    let lines: Vec<&str> = body.lines().collect();
+    let filled = lines.iter().filter(|l| !l.trim().is_empty()).count();
+    if filled > 1 {
+        mends.lines_joined = filled;
+        mends.blank_lines_removed = lines.len() - filled;
+    }
+    let mut value = String::with_capacity(body.len());
+    for c in body.chars() {
+        if c == '\n' || c == '\r' {
+        } else if c.is_whitespace() {
+            mends.spaces_removed += 1;
+        } else if ZERO_WIDTH.contains(&c) {
+            mends.zero_width_removed += 1;
+        } else if QUOTES.contains(&c) {
+            mends.quotes_removed += 1;
+        } else {
+            value.push(c);
+        }
+    }
+    (value, mends)
+}
+
+/// Merges what was mended in two occurrences of the same token.
+pub fn merge_mends(into: &mut Mends, other: &Mends) {
+    into.add(other);
+}
+
+fn is_jwt_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
+}
+
+fn is_jwt_byte_char(c: char) -> bool {
+    c.is_ascii() && is_jwt_byte(c as u8)
+}
+
+/// RFC 6750 §2.1 `b64token` characters.
+fn is_b64token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~+/=".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mend_reports_what_it_did() {
+        let (value, mends) = mend("  Bearer abc\n\ndef \n\u{200B}ghi\"");
+        assert_eq!(value, "abcdefghi");
+        assert_eq!(
+            mends.describe().as_deref(),
+            Some("joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix")
+        );
+    }
+
+    #[test]
+    fn finds_form_and_url_tokens() {
+        let text = "GET https://app.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz123 HTTP/1.1\n\
+                    https://app.example/cb#access_token=abc.def-ghi&token_type=bearer&expires_in=300";
+        let found = find_candidates(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].origin, Origin::UrlQuery { name: "code".to_owned() });
+        assert_eq!(found[0].response.as_ref().and_then(|r| r.get("state")), Some("xyz123"));
+        assert_eq!(found[1].origin, Origin::UrlFragment { name: "access_token".to_owned() });
+        assert_eq!(found[1].response.as_ref().and_then(|r| r.seconds("expires_in")), Some(300));
+    }
+
+    #[test]
+    fn finds_bearer_headers_but_not_prose() {
+        let text = "curl -H \"Authorization: Bearer gho_16C7e42F292c6912E7710c838347Ae178B4a\" https://api.github.com/user\n\
+                    We use Bearer authentication here.";
+        let found = find_candidates(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].value, "gho_16C7e42F292c6912E7710c838347Ae178B4a");
+        assert_eq!(found[0].origin, Origin::Bearer);
+    }
+
+    #[test]
+    fn a_short_line_after_a_token_is_not_joined() {
+        let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.";
+        let text = format!("{token}\nthanks\n");
+        let found = find_candidates(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, token);
+    }
+
+    #[test]
+    fn hostile_text_does_not_panic() {
+        let junk: String = (0..20_000u32).map(|i| char::from_u32(i * 7 % 0x2FFF).unwrap_or('x')).collect();
+        let _ = find_candidates(&junk);
+        let _ = find_candidates(&"{\"a".repeat(10_000));
+        let _ = find_candidates(&"eyJ.".repeat(10_000));
+        let _ = find_candidates("Bearer");
+        let _ = find_candidates("?code=&access_token=");
+    }
+}

@@ -1,0 +1,404 @@
+//! From pasted text to the list of distinct tokens it holds, each decoded
+//! and explained. This is what the inspector panel and `tokenscope decode`
+//! show.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::claims::{ClaimRow, claim_rows, header_rows, time_claims};
+use super::extract::{Candidate, Mends, Origin, ResponseContext, find_candidates, merge_mends};
+use super::jose::{Decoded, JoseError, JsonObject, decode_unverified};
+use super::time::{TimeClaim, TimeMeaning, Timestamp};
+
+/// At most this many distinct tokens are kept from one paste; the rest are
+/// counted, so a hostile 10 MB paste cannot exhaust memory or the screen.
+pub const MAX_TOKENS: usize = 2_000;
+
+/// What kind of token a string is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A signed JWT / JWS (3 segments).
+    Jws,
+    /// An encrypted JWT / JWE (5 segments).
+    Jwe,
+    /// An opaque string: only the issuer can tell what it means (introspection, RFC 7662).
+    Opaque,
+    /// Looks like a JWT but could not be decoded.
+    Unknown,
+}
+
+impl TokenKind {
+    /// Short label: "JWS", "JWE", "opaque", "unknown".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Jws => "JWS",
+            Self::Jwe => "JWE",
+            Self::Opaque => "opaque",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// What a token is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenRole {
+    /// An access token, for resource servers.
+    Access,
+    /// An OpenID Connect ID token, for the client.
+    Id,
+    /// A refresh token, for the token endpoint.
+    Refresh,
+    /// An authorization code from a redirect.
+    AuthorizationCode,
+    /// A back-channel logout token.
+    Logout,
+    /// Another named token (`subject_token`, `actor_token`, …).
+    Other(String),
+}
+
+impl TokenRole {
+    /// "Access token", "ID token", …
+    pub fn label(&self) -> String {
+        match self {
+            Self::Access => "Access token".to_owned(),
+            Self::Id => "ID token".to_owned(),
+            Self::Refresh => "Refresh token".to_owned(),
+            Self::AuthorizationCode => "Authorization code".to_owned(),
+            Self::Logout => "Logout token".to_owned(),
+            Self::Other(name) => name.clone(),
+        }
+    }
+}
+
+/// The recognisable shape of an opaque token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpaqueShape {
+    /// A UUID (`c96bf463-375a-…`), as MOEX's passport grant returns.
+    Uuid,
+    /// A UUID with a numeric suffix (`3fe93b4f-…-1`), as SberBusiness ID returns.
+    UuidWithSuffix,
+    /// A GitHub token; the prefix names its kind.
+    #[serde(rename = "github")]
+    GitHub(String),
+    /// Hexadecimal digits only.
+    Hex,
+    /// Anything else.
+    Random,
+}
+
+impl OpaqueShape {
+    /// Plain words for the shape.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Uuid => "a UUID".to_owned(),
+            Self::UuidWithSuffix => "a UUID with a numeric suffix (SberBusiness ID style)".to_owned(),
+            Self::GitHub(kind) => format!("a GitHub {kind}"),
+            Self::Hex => "hexadecimal".to_owned(),
+            Self::Random => "a random string".to_owned(),
+        }
+    }
+}
+
+/// One distinct token found in a paste.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundToken {
+    /// The token, mended.
+    pub value: String,
+    /// JWS, JWE, opaque or unknown.
+    pub kind: TokenKind,
+    /// What it is for, when that can be told.
+    pub role: Option<TokenRole>,
+    /// How the role was told ("from the response field id_token").
+    pub role_reason: Option<String>,
+    /// How many times it appears in the paste.
+    pub occurrences: usize,
+    /// Where it was found (distinct).
+    pub origins: Vec<Origin>,
+    /// What had to be mended.
+    pub mends: Mends,
+    /// The decoded token, when it is a JWS or JWE.
+    pub decoded: Option<Decoded>,
+    /// The header, also when a later part failed to decode.
+    pub header: Option<JsonObject>,
+    /// Why decoding failed.
+    pub error: Option<JoseError>,
+    /// Time claims and lifetimes computed from the response.
+    pub times: Vec<TimeClaim>,
+    /// The response it came in.
+    pub response: Option<Arc<ResponseContext>>,
+    /// For an opaque token, its shape.
+    pub opaque: Option<OpaqueShape>,
+    /// The claims as table rows (empty when there are none).
+    pub claim_rows: Vec<ClaimRow>,
+    /// The header as table rows.
+    pub header_rows: Vec<ClaimRow>,
+}
+
+impl FoundToken {
+    /// The claims, when decoded.
+    pub fn claims(&self) -> Option<&JsonObject> {
+        self.decoded.as_ref().and_then(Decoded::claims)
+    }
+
+    /// A header parameter as a string.
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.header.as_ref()?.get(name)?.as_str()
+    }
+
+    /// "ID token", or "Token" when the role is unknown.
+    pub fn title(&self) -> String {
+        self.role.as_ref().map_or_else(|| "Token".to_owned(), TokenRole::label)
+    }
+
+    /// "JWS · RS256 · kid kc-rsa-1", "opaque · a UUID".
+    pub fn summary(&self) -> String {
+        let mut parts = vec![self.kind.label().to_owned()];
+        if let Some(alg) = self.header_str("alg") {
+            parts.push(alg.to_owned());
+        }
+        if let Some(enc) = self.header_str("enc") {
+            parts.push(enc.to_owned());
+        }
+        if let Some(kid) = self.header_str("kid") {
+            parts.push(format!("kid {kid}"));
+        }
+        if let Some(shape) = &self.opaque {
+            parts.push(shape.describe());
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Everything found in one paste.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    /// Distinct tokens in order of first appearance.
+    pub tokens: Vec<FoundToken>,
+    /// Distinct tokens beyond [`MAX_TOKENS`] that were not kept.
+    pub dropped: usize,
+    /// When the text was pasted: lifetimes (`expires_in`) count from here.
+    pub pasted_at: Timestamp,
+    /// Size of the pasted text in bytes.
+    pub input_bytes: usize,
+}
+
+/// Finds, de-duplicates, decodes and explains every token in `text`.
+pub fn inspect(text: &str, pasted_at: Timestamp) -> Inspection {
+    let mut tokens: Vec<FoundToken> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut dropped = 0;
+    for candidate in find_candidates(text) {
+        if let Some(&i) = index.get(&candidate.value) {
+            absorb(&mut tokens[i], candidate, pasted_at);
+        } else if tokens.len() < MAX_TOKENS {
+            index.insert(candidate.value.clone(), tokens.len());
+            tokens.push(build(candidate, pasted_at));
+        } else {
+            dropped += 1;
+        }
+    }
+    Inspection {
+        tokens,
+        dropped,
+        pasted_at,
+        input_bytes: text.len(),
+    }
+}
+
+fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
+    let Candidate {
+        value,
+        origin,
+        mends,
+        response,
+        ..
+    } = candidate;
+    let mut token = FoundToken {
+        kind: TokenKind::Opaque,
+        role: None,
+        role_reason: None,
+        occurrences: 1,
+        origins: vec![origin],
+        mends,
+        decoded: None,
+        header: None,
+        error: None,
+        times: Vec::new(),
+        response: None,
+        opaque: None,
+        claim_rows: Vec::new(),
+        header_rows: Vec::new(),
+        value,
+    };
+    if looks_like_jose(&token.value) {
+        match decode_unverified(&token.value) {
+            Ok(decoded) => {
+                token.kind = match decoded {
+                    Decoded::Jws(_) => TokenKind::Jws,
+                    Decoded::Jwe(_) => TokenKind::Jwe,
+                };
+                token.header = Some(decoded.header().clone());
+                if let Some(claims) = decoded.claims() {
+                    token.times = time_claims(claims);
+                    token.claim_rows = claim_rows(claims);
+                }
+                token.decoded = Some(decoded);
+            }
+            Err(failure) => {
+                token.kind = TokenKind::Unknown;
+                token.header = failure.header;
+                token.error = Some(failure.error);
+            }
+        }
+    } else {
+        token.opaque = Some(opaque_shape(&token.value));
+    }
+    if let Some(header) = &token.header {
+        token.header_rows = header_rows(header);
+    }
+    if let Some((role, reason)) = tell_role(&token) {
+        token.role = Some(role);
+        token.role_reason = Some(reason);
+    }
+    attach_response(&mut token, response, pasted_at);
+    token
+}
+
+/// A second occurrence of a known token: count it, keep what it adds.
+fn absorb(token: &mut FoundToken, candidate: Candidate, pasted_at: Timestamp) {
+    token.occurrences += 1;
+    merge_mends(&mut token.mends, &candidate.mends);
+    if !token.origins.contains(&candidate.origin) {
+        token.origins.push(candidate.origin);
+    }
+    if token.role.is_none() {
+        if let Some((role, reason)) = tell_role(token) {
+            token.role = Some(role);
+            token.role_reason = Some(reason);
+        }
+    }
+    if token.response.is_none() {
+        attach_response(token, candidate.response, pasted_at);
+    }
+}
+
+fn attach_response(token: &mut FoundToken, response: Option<Arc<ResponseContext>>, pasted_at: Timestamp) {
+    let Some(response) = response else { return };
+    let lifetime_field = match token.role {
+        Some(TokenRole::Access) => Some("expires_in"),
+        Some(TokenRole::Refresh) => Some("refresh_expires_in"),
+        _ => None,
+    };
+    if let Some(field) = lifetime_field {
+        if let Some(seconds) = response.seconds(field) {
+            token.times.push(TimeClaim {
+                name: field.to_owned(),
+                at: pasted_at.plus_seconds(seconds),
+                meaning: TimeMeaning::Expiry,
+                computed_from: Some(format!("{field} = {seconds} s, counted from the paste")),
+            });
+        }
+    }
+    token.response = Some(response);
+}
+
+/// Compact JOSE starts with a base64url JSON object: `eyJ` is `{"`.
+fn looks_like_jose(value: &str) -> bool {
+    let dots = value.matches('.').count();
+    value.starts_with("eyJ") || ((dots == 2 || dots == 4) && value.starts_with("ey"))
+}
+
+fn opaque_shape(value: &str) -> OpaqueShape {
+    const GITHUB: &[(&str, &str)] = &[
+        ("gho_", "OAuth app access token"),
+        ("ghu_", "user-to-server access token"),
+        ("ghs_", "installation access token"),
+        ("ghr_", "refresh token"),
+        ("ghp_", "personal access token"),
+        ("github_pat_", "fine-grained personal access token"),
+    ];
+    if let Some((_, kind)) = GITHUB.iter().find(|(prefix, _)| value.starts_with(prefix)) {
+        return OpaqueShape::GitHub((*kind).to_owned());
+    }
+    let is_uuid = |s: &str| {
+        let groups: Vec<&str> = s.split('-').collect();
+        groups.len() == 5
+            && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    if is_uuid(value) {
+        return OpaqueShape::Uuid;
+    }
+    if let Some((head, suffix)) = value.rsplit_once('-') {
+        if is_uuid(head) && !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_digit()) {
+            return OpaqueShape::UuidWithSuffix;
+        }
+    }
+    if value.len() >= 16 && value.chars().all(|c| c.is_ascii_hexdigit()) {
+        return OpaqueShape::Hex;
+    }
+    OpaqueShape::Random
+}
+
+/// Tells the role from, in order: the field it came in, the `typ` header,
+/// Keycloak's `typ` claim, telling claims, an opaque token's prefix.
+fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
+    for origin in &token.origins {
+        let Some(field) = origin.field_name() else { continue };
+        let role = match field {
+            "access_token" => TokenRole::Access,
+            "id_token" => TokenRole::Id,
+            "refresh_token" => TokenRole::Refresh,
+            "code" => TokenRole::AuthorizationCode,
+            "logout_token" => TokenRole::Logout,
+            "token" | "issued_token" => continue,
+            other => TokenRole::Other(other.to_owned()),
+        };
+        return Some((role, format!("from the response field {field}")));
+    }
+    if let Some(typ) = token.header_str("typ") {
+        let typ_lower = typ.to_ascii_lowercase();
+        let role = match typ_lower.trim_start_matches("application/") {
+            "at+jwt" => Some(TokenRole::Access),
+            "logout+jwt" => Some(TokenRole::Logout),
+            _ => None,
+        };
+        if let Some(role) = role {
+            return Some((role, format!("from the typ header {typ}")));
+        }
+    }
+    let claims = token.claims();
+    if let Some(typ) = claims.and_then(|c| c.get("typ")).and_then(Value::as_str) {
+        let role = match typ {
+            "Bearer" => Some(TokenRole::Access),
+            "ID" => Some(TokenRole::Id),
+            "Refresh" | "Offline" => Some(TokenRole::Refresh),
+            "Logout" => Some(TokenRole::Logout),
+            _ => None,
+        };
+        if let Some(role) = role {
+            return Some((role, format!("from the Keycloak typ claim {typ}")));
+        }
+    }
+    if let Some(claims) = claims {
+        if let Some(name) = ["nonce", "at_hash", "c_hash"].into_iter().find(|n| claims.contains_key(*n)) {
+            return Some((TokenRole::Id, format!("from the {name} claim, which only ID tokens carry")));
+        }
+        if claims.contains_key("events") {
+            return Some((TokenRole::Logout, "from the events claim".to_owned()));
+        }
+        if let Some(name) = ["scope", "scp", "client_id"].into_iter().find(|n| claims.contains_key(*n)) {
+            return Some((TokenRole::Access, format!("from the {name} claim")));
+        }
+    }
+    if let Some(OpaqueShape::GitHub(kind)) = &token.opaque {
+        let role = if kind.contains("refresh") { TokenRole::Refresh } else { TokenRole::Access };
+        return Some((role, "from the GitHub token prefix".to_owned()));
+    }
+    None
+}

@@ -1,0 +1,404 @@
+//! JOSE compact serialisation: JWS (RFC 7515 §7.1) and JWE (RFC 7516 §7.1).
+//!
+//! Everything here *decodes*; nothing verifies. The names say so:
+//! [`decode_unverified`] returns an [`UnverifiedJws`], which must pass
+//! signature verification before anything may call it valid.
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde_json::{Map, Value};
+
+/// JSON object members, in their original order.
+pub type JsonObject = Map<String, Value>;
+
+/// How many JWTs may nest inside one another (`cty: JWT`, RFC 7519 §5.2).
+const MAX_NESTING: usize = 4;
+
+/// base64url without padding, as JOSE requires (RFC 7515 §2) — but
+/// tolerating `=` padding, which some servers still emit.
+const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Which part of a compact token a problem is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// The protected header (first segment).
+    Header,
+    /// The JWS payload (second segment).
+    Payload,
+    /// The JWS signature (third segment).
+    Signature,
+    /// The JWE encrypted key (second segment).
+    EncryptedKey,
+    /// The JWE initialisation vector (third segment).
+    Iv,
+    /// The JWE ciphertext (fourth segment).
+    Ciphertext,
+    /// The JWE authentication tag (fifth segment).
+    Tag,
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Header => "header",
+            Self::Payload => "payload",
+            Self::Signature => "signature",
+            Self::EncryptedKey => "encrypted key",
+            Self::Iv => "initialisation vector",
+            Self::Ciphertext => "ciphertext",
+            Self::Tag => "authentication tag",
+        })
+    }
+}
+
+/// Why a compact token could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JoseError {
+    /// Neither 3 (JWS) nor 5 (JWE) dot-separated segments.
+    #[error("has {0} segments; a signed token (JWS) has 3 and an encrypted one (JWE) 5")]
+    SegmentCount(usize),
+    /// A segment is not base64url.
+    #[error("the {part} is not valid base64url ({detail})")]
+    Base64 {
+        /// Where.
+        part: Part,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// The header is not JSON.
+    #[error("the header is not JSON ({0})")]
+    HeaderNotJson(String),
+    /// The header is JSON but not an object.
+    #[error("the header is JSON but not an object (it is {0})")]
+    HeaderNotObject(&'static str),
+    /// The payload is not JSON.
+    #[error("the payload is not JSON ({0})")]
+    PayloadNotJson(String),
+    /// The payload is JSON but not an object, so it holds no claims (RFC 7519 §7.2 step 10).
+    #[error("the payload is JSON but not an object of claims (it is {0})")]
+    PayloadNotObject(&'static str),
+    /// JSON nested deeper than the decoder allows.
+    #[error("the {0} nests JSON too deeply to show")]
+    TooDeep(Part),
+    /// Nested JWTs deeper than [`MAX_NESTING`].
+    #[error("JWTs are nested more than {MAX_NESTING} deep")]
+    NestedTooDeep,
+}
+
+/// A decoded compact token.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decoded {
+    /// A signed token whose signature has NOT been checked.
+    Jws(UnverifiedJws),
+    /// An encrypted token: only its protected header can be read without a key.
+    Jwe(EncryptedJwe),
+}
+
+impl Decoded {
+    /// The protected header.
+    pub fn header(&self) -> &JsonObject {
+        match self {
+            Self::Jws(jws) => &jws.header,
+            Self::Jwe(jwe) => &jwe.header,
+        }
+    }
+
+    /// The claims, following nested JWTs; `None` for an encrypted token.
+    pub fn claims(&self) -> Option<&JsonObject> {
+        match self {
+            Self::Jws(jws) => match &jws.payload {
+                JwsPayload::Claims(claims) => Some(claims),
+                JwsPayload::Nested(inner) => inner.claims(),
+            },
+            Self::Jwe(_) => None,
+        }
+    }
+
+    /// Header and payload as the issuer wrote them, one after the other.
+    pub fn raw_text(&self) -> String {
+        match self {
+            Self::Jws(jws) => match &jws.payload {
+                JwsPayload::Claims(_) => format!("{}\n{}", jws.header_text, jws.payload_text),
+                JwsPayload::Nested(inner) => format!("{}\n{}", jws.header_text, inner.raw_text()),
+            },
+            Self::Jwe(jwe) => format!("{}\n(encrypted payload)", jwe.header_text),
+        }
+    }
+
+    /// Header and claims pretty-printed as one JSON document.
+    pub fn pretty_json(&self) -> String {
+        let mut doc = Map::new();
+        doc.insert("header".to_owned(), Value::Object(self.header().clone()));
+        match self {
+            Self::Jws(jws) => match &jws.payload {
+                JwsPayload::Claims(claims) => {
+                    doc.insert("payload".to_owned(), Value::Object(claims.clone()));
+                }
+                JwsPayload::Nested(inner) => {
+                    let inner: Value = serde_json::from_str(&inner.pretty_json()).unwrap_or(Value::Null);
+                    doc.insert("nested".to_owned(), inner);
+                }
+            },
+            Self::Jwe(_) => {
+                doc.insert("payload".to_owned(), Value::from("(encrypted)"));
+            }
+        }
+        serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default()
+    }
+
+    /// A header parameter as a string.
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.header().get(name).and_then(Value::as_str)
+    }
+}
+
+/// A JWS decoded without verification.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnverifiedJws {
+    /// The protected header.
+    pub header: JsonObject,
+    /// The header exactly as the issuer wrote it (decoded, not re-serialised).
+    pub header_text: String,
+    /// The payload.
+    pub payload: JwsPayload,
+    /// The payload exactly as the issuer wrote it.
+    pub payload_text: String,
+    /// The signature bytes (empty for `alg: none`).
+    pub signature: Vec<u8>,
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers.
+    pub signing_input: String,
+}
+
+/// What a JWS carries.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JwsPayload {
+    /// A JWT claims set.
+    Claims(JsonObject),
+    /// A nested JWT (`cty: JWT`, RFC 7519 §5.2).
+    Nested(Box<Decoded>),
+}
+
+/// A JWE: the header is readable, the rest is only measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncryptedJwe {
+    /// The protected header (`alg`, `enc`, `kid`, …).
+    pub header: JsonObject,
+    /// The header exactly as the issuer wrote it.
+    pub header_text: String,
+    /// Length of the encrypted key, in bytes (0 for direct encryption).
+    pub encrypted_key_len: usize,
+    /// Length of the ciphertext, in bytes.
+    pub ciphertext_len: usize,
+}
+
+/// A decoding failure, with the header when it could still be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodeFailure {
+    /// What went wrong.
+    pub error: JoseError,
+    /// The header, when only a later part failed.
+    pub header: Option<JsonObject>,
+}
+
+impl From<JoseError> for DecodeFailure {
+    fn from(error: JoseError) -> Self {
+        Self {
+            error,
+            header: None,
+        }
+    }
+}
+
+/// Decodes a compact JWS or JWE **without verifying anything**.
+pub fn decode_unverified(compact: &str) -> Result<Decoded, DecodeFailure> {
+    decode_nested(compact, 0)
+}
+
+fn decode_nested(compact: &str, depth: usize) -> Result<Decoded, DecodeFailure> {
+    if depth > MAX_NESTING {
+        return Err(JoseError::NestedTooDeep.into());
+    }
+    let segments: Vec<&str> = compact.split('.').collect();
+    if segments.len() != 3 && segments.len() != 5 {
+        return Err(JoseError::SegmentCount(segments.len()).into());
+    }
+    let (header, header_text) = decode_header(segments[0])?;
+    let with_header = |error: JoseError| DecodeFailure {
+        error,
+        header: Some(header.clone()),
+    };
+    if segments.len() == 5 {
+        let encrypted_key = decode_segment(segments[1], Part::EncryptedKey).map_err(with_header)?;
+        decode_segment(segments[2], Part::Iv).map_err(with_header)?;
+        let ciphertext = decode_segment(segments[3], Part::Ciphertext).map_err(with_header)?;
+        decode_segment(segments[4], Part::Tag).map_err(with_header)?;
+        return Ok(Decoded::Jwe(EncryptedJwe {
+            header,
+            header_text,
+            encrypted_key_len: encrypted_key.len(),
+            ciphertext_len: ciphertext.len(),
+        }));
+    }
+    let payload_bytes = decode_segment(segments[1], Part::Payload).map_err(with_header)?;
+    let signature = decode_segment(segments[2], Part::Signature).map_err(with_header)?;
+    let nested = header
+        .get("cty")
+        .and_then(Value::as_str)
+        .is_some_and(|cty| cty.eq_ignore_ascii_case("JWT"));
+    let payload = if nested {
+        let inner = String::from_utf8_lossy(&payload_bytes);
+        let inner = decode_nested(inner.trim(), depth + 1).map_err(|failure| DecodeFailure {
+            error: failure.error,
+            header: Some(header.clone()),
+        })?;
+        JwsPayload::Nested(Box::new(inner))
+    } else {
+        JwsPayload::Claims(parse_object(&payload_bytes, Part::Payload).map_err(with_header)?)
+    };
+    Ok(Decoded::Jws(UnverifiedJws {
+        header,
+        header_text,
+        payload,
+        payload_text: String::from_utf8_lossy(&payload_bytes).into_owned(),
+        signature,
+        signing_input: format!("{}.{}", segments[0], segments[1]),
+    }))
+}
+
+fn decode_header(segment: &str) -> Result<(JsonObject, String), DecodeFailure> {
+    let bytes = decode_segment(segment, Part::Header)?;
+    let header = parse_object(&bytes, Part::Header)?;
+    Ok((header, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Decodes one base64url segment.
+pub fn decode_segment(segment: &str, part: Part) -> Result<Vec<u8>, JoseError> {
+    BASE64URL
+        .decode(segment)
+        .map_err(|error| JoseError::Base64 {
+            part,
+            detail: error.to_string(),
+        })
+}
+
+fn parse_object(bytes: &[u8], part: Part) -> Result<JsonObject, JoseError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(other) => {
+            let kind = json_kind(&other);
+            Err(if part == Part::Header {
+                JoseError::HeaderNotObject(kind)
+            } else {
+                JoseError::PayloadNotObject(kind)
+            })
+        }
+        Err(error) if error.to_string().contains("recursion limit") => Err(JoseError::TooDeep(part)),
+        Err(error) => {
+            let detail = error.to_string();
+            Err(if part == Part::Header {
+                JoseError::HeaderNotJson(detail)
+            } else {
+                JoseError::PayloadNotJson(detail)
+            })
+        }
+    }
+}
+
+/// "an array", "a string", … for messages.
+pub fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// base64url-encodes bytes without padding (for building test tokens and exports).
+pub fn encode_segment(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(header: &str, payload: &str) -> String {
+        format!(
+            "{}.{}.{}",
+            encode_segment(header.as_bytes()),
+            encode_segment(payload.as_bytes()),
+            encode_segment(b"sig")
+        )
+    }
+
+    #[test]
+    fn decodes_a_jws() {
+        let token = jwt(r#"{"alg":"RS256","kid":"k1"}"#, r#"{"sub":"a","exp":5}"#);
+        let decoded = decode_unverified(&token).expect("decodes");
+        assert_eq!(decoded.header_str("kid"), Some("k1"));
+        assert_eq!(decoded.claims().and_then(|c| c.get("sub")), Some(&Value::from("a")));
+    }
+
+    #[test]
+    fn decodes_a_nested_jwt() {
+        let inner = jwt(r#"{"alg":"HS256"}"#, r#"{"sub":"inner"}"#);
+        let outer = format!(
+            "{}.{}.{}",
+            encode_segment(br#"{"alg":"RS256","cty":"JWT"}"#),
+            encode_segment(inner.as_bytes()),
+            encode_segment(b"sig")
+        );
+        let decoded = decode_unverified(&outer).expect("decodes");
+        let Decoded::Jws(jws) = &decoded else { panic!("a JWS") };
+        assert!(matches!(jws.payload, JwsPayload::Nested(_)));
+        assert_eq!(decoded.claims().and_then(|c| c.get("sub")), Some(&Value::from("inner")));
+    }
+
+    #[test]
+    fn reads_the_header_of_a_jwe() {
+        let token = format!(
+            "{}.{}.{}.{}.{}",
+            encode_segment(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#),
+            encode_segment(&[1; 256]),
+            encode_segment(&[2; 12]),
+            encode_segment(&[3; 40]),
+            encode_segment(&[4; 16])
+        );
+        let Decoded::Jwe(jwe) = decode_unverified(&token).expect("decodes") else {
+            panic!("a JWE")
+        };
+        assert_eq!(jwe.encrypted_key_len, 256);
+        assert_eq!(jwe.ciphertext_len, 40);
+    }
+
+    #[test]
+    fn bad_tokens_get_clear_messages() {
+        let header = encode_segment(br#"{"alg":"RS256"}"#);
+        let cases = [
+            (format!("{header}.abc"), "has 2 segments"),
+            (format!("{header}.a.b.c"), "has 4 segments"),
+            (format!("{header}.###.sig"), "payload is not valid base64url"),
+            (format!("{}.e30.sig", encode_segment(b"not json")), "header is not JSON"),
+            (format!("{}.e30.sig", encode_segment(b"[1]")), "header is JSON but not an object"),
+            (format!("{header}.{}.sig", encode_segment(b"[1,2]")), "not an object of claims (it is an array)"),
+            (format!("{header}.{}.sig", encode_segment(b"hello")), "payload is not JSON"),
+            (
+                format!("{header}.{}.sig", encode_segment("[".repeat(500).as_bytes())),
+                "nests JSON too deeply",
+            ),
+        ];
+        for (token, message) in cases {
+            let failure = decode_unverified(&token).expect_err(message);
+            assert!(failure.error.to_string().contains(message), "{}", failure.error);
+        }
+        let failure = decode_unverified(&format!("{header}.{}.sig", encode_segment(b"[1]"))).expect_err("array");
+        assert!(failure.header.is_some(), "the header is kept when the payload fails");
+    }
+}

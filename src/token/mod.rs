@@ -1,0 +1,15 @@
+//! Tokens: finding them in pasted text, decoding JOSE compact
+//! serialisation, explaining claims and instants.
+//!
+//! Never imports egui, never touches the network: everything here is a pure
+//! function of its input (and of "now", passed in).
+
+pub mod claims;
+pub mod extract;
+pub mod inspect;
+pub mod jose;
+mod lenient_json;
+pub mod time;
+
+pub use inspect::{FoundToken, Inspection, TokenKind, TokenRole, inspect};
+pub use time::Timestamp;

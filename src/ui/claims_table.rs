@@ -1,0 +1,118 @@
+//! The claims table: claim · value · meaning, nested values as a tree.
+
+use std::collections::HashSet;
+
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::Command;
+use crate::token::Timestamp;
+use crate::token::time::Zone;
+use crate::token::claims::ClaimRow;
+
+use super::{theme, widgets::copy_button};
+
+const ROW_HEIGHT: f32 = 22.0;
+const INDENT: f32 = 16.0;
+
+/// Draws a table of rows (claims or header parameters); returns whether a
+/// live time status was drawn.
+pub fn show(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    rows: &[ClaimRow],
+    collapsed: &HashSet<String>,
+    (now, zone): (Timestamp, Zone),
+    commands: &mut Vec<Command>,
+) -> bool {
+    let visible = visible_rows(rows, collapsed);
+    let mut time_drawn = false;
+    TableBuilder::new(ui)
+        .id_salt(id_salt)
+        .striped(true)
+        .resizable(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::auto().at_least(140.0).clip(true))
+        .column(Column::initial(340.0).at_least(120.0).clip(true))
+        .column(Column::remainder().at_least(160.0).clip(true))
+        .column(Column::exact(44.0))
+        .header(ROW_HEIGHT, |mut header| {
+            for title in ["Claim", "Value", "Meaning"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+            header.col(|_| {});
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, visible.len(), |mut row| {
+                let claim = visible[row.index()];
+                row.col(|ui| name_cell(ui, claim, collapsed, commands));
+                row.col(|ui| time_drawn |= value_cell(ui, claim, now, zone));
+                row.col(|ui| meaning_cell(ui, claim));
+                row.col(|ui| {
+                    let text = if claim.children.is_none() { &claim.display } else { &claim.json };
+                    copy_button(ui, &format!("the value of {}", claim.path), text, commands);
+                });
+            });
+        });
+    time_drawn
+}
+
+/// Rows whose ancestors are all expanded, in tree order.
+pub fn visible_rows<'a>(rows: &'a [ClaimRow], collapsed: &HashSet<String>) -> Vec<&'a ClaimRow> {
+    let mut visible = Vec::with_capacity(rows.len());
+    let mut hidden_below: Option<usize> = None;
+    for row in rows {
+        if let Some(depth) = hidden_below {
+            if row.depth > depth {
+                continue;
+            }
+            hidden_below = None;
+        }
+        visible.push(row);
+        if row.children.is_some() && collapsed.contains(&row.path) {
+            hidden_below = Some(row.depth);
+        }
+    }
+    visible
+}
+
+fn name_cell(ui: &mut egui::Ui, claim: &ClaimRow, collapsed: &HashSet<String>, commands: &mut Vec<Command>) {
+    #[expect(clippy::cast_precision_loss, reason = "nesting depth is small")]
+    ui.add_space(INDENT * claim.depth as f32);
+    if claim.children.is_some() {
+        let is_collapsed = collapsed.contains(&claim.path);
+        let (icon, verb) = if is_collapsed { ("▶", "Expand") } else { ("▼", "Collapse") };
+        if ui.small_button(icon).on_hover_text(format!("{verb} {}", claim.path)).clicked() {
+            commands.push(Command::ToggleCollapsed(claim.path.clone()));
+        }
+    }
+    ui.add(egui::Label::new(egui::RichText::new(&claim.name).monospace()).truncate());
+}
+
+fn value_cell(ui: &mut egui::Ui, claim: &ClaimRow, now: Timestamp, zone: Zone) -> bool {
+    if let Some(time) = &claim.time {
+        let status = time.status(now);
+        ui.label(format!("{} ·", time.at.to_zone_string(zone)))
+            .on_hover_text(format!("{} seconds since 1970-01-01 UTC", time.at.unix()));
+        let color = theme::time_state(ui.visuals(), status.state);
+        ui.label(egui::RichText::new(status.phrase).color(color).strong());
+        return true;
+    }
+    let text = egui::RichText::new(&claim.display);
+    let text = if claim.children.is_some() { text.weak() } else { text };
+    ui.add(egui::Label::new(text).truncate());
+    false
+}
+
+fn meaning_cell(ui: &mut egui::Ui, claim: &ClaimRow) {
+    match &claim.meaning {
+        Some(meaning) => {
+            ui.add(egui::Label::new(meaning).truncate());
+        }
+        None if claim.depth == 0 => {
+            ui.weak("not a registered claim");
+        }
+        None => {}
+    }
+}

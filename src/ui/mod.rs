@@ -1,0 +1,58 @@
+//! Drawing. Reads a snapshot of the workspace, emits [`Command`]s; never does I/O.
+//! One module per panel.
+
+mod claims_table;
+mod paste_panel;
+mod theme;
+mod token_panel;
+mod top_bar;
+mod widgets;
+
+use crate::app::{Command, Workspace};
+use crate::token::Timestamp;
+
+/// What the frame drew that the app needs to know.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shown {
+    /// Something on screen reads against "now" and must tick once a second.
+    pub time_visible: bool,
+}
+
+/// Lays out the whole window.
+pub fn show(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    paste: &mut String,
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) -> Shown {
+    egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, workspace, commands));
+    egui::Panel::left("paste_panel")
+        .resizable(true)
+        .default_size(420.0)
+        .min_size(240.0)
+        .show(ui, |ui| paste_panel::show(ui, workspace, paste, commands));
+    let shown = egui::CentralPanel::default()
+        .show(ui, |ui| token_panel::show(ui, workspace, now, commands))
+        .inner;
+    drop_overlay(ui);
+    shown
+}
+
+/// While files are dragged over the window, say what dropping does.
+fn drop_overlay(ui: &egui::Ui) {
+    let ctx = ui.ctx();
+    if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop_overlay")));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.85));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop the file to find the tokens in it",
+        egui::FontId::proportional(24.0),
+        ui.visuals().strong_text_color(),
+    );
+}

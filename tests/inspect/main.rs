@@ -1,0 +1,28 @@
+//! Finding and decoding tokens: the fixtures shaped like our providers'
+//! material, the forms tokens are pasted in, and bad input. Fixed clock.
+
+mod bad_input;
+mod fixtures;
+mod forms;
+mod headless;
+
+use tokenscope::token::{Inspection, Timestamp, inspect};
+
+/// When the fixture tokens were issued (`generated_at` in `tests/fixtures/expected.json`).
+pub const GENERATED_AT: i64 = 1_795_387_806;
+
+/// A fixture's text.
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Facts about the fixtures.
+pub fn expected() -> serde_json::Value {
+    serde_json::from_str(&fixture("expected.json")).expect("expected.json is JSON")
+}
+
+/// Inspects text pasted at the fixtures' issue time.
+pub fn inspect_at_issue(text: &str) -> Inspection {
+    inspect(text, Timestamp::from_unix(GENERATED_AT))
+}

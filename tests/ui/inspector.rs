@@ -1,0 +1,146 @@
+//! The inspector: paste, see tokens, open one, read its claims and times.
+
+use std::time::Duration;
+
+use egui_kittest::kittest::Queryable as _;
+use tokenscope::app::Clock;
+use tokenscope::token::Timestamp;
+
+use crate::support::{A_DAY_LATER, GENERATED_AT, copied, fixture, harness, paste, repaint_delay};
+
+#[test]
+fn the_keycloak_log_lists_exactly_three_tokens() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("keycloak-login-error.log"));
+    harness.get_by_label("3 tokens found");
+    for tab in ["Access token", "Refresh token", "ID token"] {
+        harness.get_by_role_and_label(egui::accesskit::Role::Button, tab);
+    }
+    let tabs = harness.state().workspace().inspection.as_ref().map_or(0, |i| i.tokens.len());
+    assert_eq!(tabs, 3, "the log holds one response logged twice: three distinct tokens");
+    // The response was logged twice, and the inspector says so.
+    harness.get_by_label("twice, as JSON field access_token");
+}
+
+#[test]
+fn opening_the_id_token_shows_the_nonce_and_that_it_expired() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("keycloak-login-error.log"));
+    harness.get_by_label("ID token").click();
+    harness.run();
+    harness.get_by_label("nonce");
+    harness.get_by_label("n-0S6_WzA2Mj");
+    assert!(
+        !harness.query_all_by_label_contains("expired").collect::<Vec<_>>().is_empty(),
+        "a day after issue the ID token must show as expired"
+    );
+    harness.get_by_label("from the response field id_token");
+}
+
+#[test]
+fn the_word_wrapped_moex_token_is_mended_and_decoded() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("moex-passport-word-paste.txt"));
+    harness.get_by_label("3 tokens found");
+    harness.get_by_label("Access token 2").click();
+    harness.run();
+    harness.get_by_label_contains("joined 18 lines");
+    harness.get_by_label("preferred_username");
+    harness.get_by_label("Владислав Пример");
+    // The passport grant's own tokens are opaque UUIDs.
+    harness.get_by_label("Access token 1").click();
+    harness.run();
+    harness.get_by_label("opaque · a UUID");
+}
+
+#[test]
+fn a_countdown_ticks_once_a_second_and_idle_asks_for_no_repaint() {
+    let mut harness = harness(GENERATED_AT);
+    // Nothing on screen reads the clock: no repaint is scheduled at all.
+    assert_eq!(repaint_delay(&harness), Duration::MAX, "idle must not repaint");
+
+    paste(&mut harness, &fixture("keycloak-login-error.log"));
+    harness.get_by_label("ID token").click();
+    harness.run();
+    assert!(!harness.query_all_by_label("expires in 30:00").collect::<Vec<_>>().is_empty());
+    assert_eq!(repaint_delay(&harness), Duration::from_secs(1), "a visible countdown ticks each second");
+
+    harness.state_mut().set_clock(Clock::Fixed(Timestamp::from_unix(GENERATED_AT + 12)));
+    harness.run();
+    assert!(!harness.query_all_by_label("expires in 29:48").collect::<Vec<_>>().is_empty());
+
+    harness.get_by_label("Clear").click();
+    harness.run();
+    assert_eq!(repaint_delay(&harness), Duration::MAX, "no countdown, no ticks");
+}
+
+#[test]
+fn nested_claims_collapse_and_expand() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("keycloak-login-error.log"));
+    harness.get_by_label("REPOSITORY_OWNER");
+    harness.get_by_label("Collapse realm_access").click();
+    harness.run();
+    assert!(harness.query_by_label("REPOSITORY_OWNER").is_none(), "collapsed children are hidden");
+    harness.get_by_label("Expand realm_access").click();
+    harness.run();
+    harness.get_by_label("REPOSITORY_OWNER");
+}
+
+#[test]
+fn copy_buttons_put_the_token_and_values_on_the_clipboard() {
+    let mut harness = harness(A_DAY_LATER);
+    let token = fixture("sber-user-info.jwt");
+    paste(&mut harness, &token);
+    harness.get_by_label("Copy the token").click();
+    harness.step();
+    assert_eq!(copied(&harness), [token.trim().to_owned()]);
+    harness.get_by_label("Copy the value of inn").click();
+    harness.step();
+    assert_eq!(copied(&harness), ["7700000000".to_owned()]);
+}
+
+#[test]
+fn raw_and_pretty_json_views() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("sber-user-info.jwt"));
+    harness.get_by_label("JSON").click();
+    harness.run();
+    harness.get_by_label_contains("\"header\": {");
+    harness.get_by_label("Raw").click();
+    harness.run();
+    harness.get_by_label_contains(r#"{"typ":"JWT","alg":"gost34.10-2012"}"#);
+}
+
+#[test]
+fn bad_tokens_get_a_message_not_a_crash() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0");
+    harness.get_by_label_contains("has 2 segments");
+    harness.get_by_label("Clear").click();
+    harness.run();
+    paste(&mut harness, "eyJhbGciOiJSUzI1NiJ9.WzEsMl0.c2ln");
+    harness.get_by_label_contains("not an object of claims");
+    harness.get_by_label("Clear").click();
+    harness.run();
+    paste(&mut harness, "just some words, no tokens here");
+    harness.get_by_label_contains("No tokens found");
+}
+
+#[test]
+fn a_large_paste_is_inspected_off_the_ui_thread() {
+    let mut harness = harness(A_DAY_LATER);
+    let log = fixture("keycloak-login-error.log");
+    let big = format!("{}\n{log}", "x".repeat(1_000_000));
+    paste(&mut harness, &big);
+    for _ in 0..500 {
+        if harness.state().workspace().pending.is_none() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run();
+    harness.get_by_label("3 tokens found");
+    harness.get_by_label_contains("too large to edit here");
+}

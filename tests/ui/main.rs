@@ -1,0 +1,7 @@
+//! UI tests: the app driven through its accessibility tree, as a user would.
+//! One binary, so the egui/wgpu stack links once.
+
+mod support;
+
+mod inspector;
+mod snapshots;
