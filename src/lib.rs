@@ -1,4 +1,4 @@
-//! tokenscope: an OAuth 2.0 / OpenID Connect token inspector.
+//! tokenscope: an OAuth 2.0 / `OpenID` Connect token inspector.
 //!
 //! Data flows one way: pasted text → [`token::inspect`] (find, mend, decode,
 //! explain) → [`app::Workspace`] (the one place state changes) → [`ui`]

@@ -8,11 +8,13 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use tokenscope::app::{Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp, system_now, text_from_bytes};
+use tokenscope::app::{
+    Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp, system_now, text_from_bytes,
+};
 use tokenscope::token::time::Zone;
 use tokenscope::token::{Timestamp, inspect};
 
-/// An OAuth 2.0 / OpenID Connect token inspector.
+/// An OAuth 2.0 / `OpenID` Connect token inspector.
 #[derive(Debug, Parser)]
 #[command(name = "tokenscope", version, about)]
 struct Cli {
@@ -57,7 +59,9 @@ enum Theme {
 }
 
 fn parse_size(text: &str) -> Result<(f32, f32), String> {
-    let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let (w, h) = text
+        .split_once('x')
+        .ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
     let parse = |s: &str| s.trim().parse::<f32>().map_err(|e| format!("{s}: {e}"));
     Ok((parse(w)?, parse(h)?))
 }
@@ -82,10 +86,13 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<String> {
     let mut bytes = Vec::new();
     match file {
         Some(path) if path.as_os_str() != "-" => {
-            bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+            bytes = std::fs::read(path)
+                .with_context(|| format!("could not read {}", path.display()))?;
         }
         _ => {
-            std::io::stdin().read_to_end(&mut bytes).context("could not read standard input")?;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("could not read standard input")?;
         }
     }
     Ok(text_from_bytes(bytes).0)
@@ -99,7 +106,11 @@ fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> 
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &report).context("could not write the report")?;
     writeln!(out).context("could not write the report")?;
-    Ok(if inspection.tokens.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if inspection.tokens.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn window(cli: &Cli) -> anyhow::Result<ExitCode> {

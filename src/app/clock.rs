@@ -22,7 +22,10 @@ impl Clock {
 }
 
 /// Unix seconds from the system clock (0 if the clock is before 1970).
-#[expect(clippy::disallowed_methods, reason = "the one sanctioned read of the system clock")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the one sanctioned read of the system clock"
+)]
 pub fn system_now() -> Timestamp {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -45,7 +45,11 @@ impl Jobs {
     /// Jobs that wake `ctx` when they finish.
     pub fn new(ctx: egui::Context) -> Self {
         let (sender, receiver) = mpsc::channel();
-        Self { sender, receiver, ctx }
+        Self {
+            sender,
+            receiver,
+            ctx,
+        }
     }
 
     /// Results that have arrived since the last call.
@@ -117,7 +121,11 @@ pub fn read_text_file(path: &Path) -> JobResult {
     match std::fs::read(path) {
         Ok(bytes) => {
             let (text, notice) = text_from_bytes(bytes);
-            JobResult::FileRead { source, text, notice }
+            JobResult::FileRead {
+                source,
+                text,
+                notice,
+            }
         }
         Err(error) => fail(error.to_string()),
     }
@@ -130,7 +138,10 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> (String, Option<Notice>) {
         Err(error) => {
             let bytes = error.into_bytes();
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let replaced = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
+            let replaced = text
+                .chars()
+                .filter(|c| *c == char::REPLACEMENT_CHARACTER)
+                .count();
             let notice = Notice {
                 text: format!(
                     "This is not UTF-8 text: {replaced} unreadable byte sequences were replaced with �. Tokens elsewhere in it are still shown."

@@ -119,8 +119,15 @@ impl TokenscopeApp {
     fn land_jobs(&mut self, ctx: &egui::Context) {
         for result in self.jobs.drain() {
             match result {
-                JobResult::Inspected { generation, inspection } => self.workspace.land(generation, inspection),
-                JobResult::FileRead { source, text, notice } => {
+                JobResult::Inspected {
+                    generation,
+                    inspection,
+                } => self.workspace.land(generation, inspection),
+                JobResult::FileRead {
+                    source,
+                    text,
+                    notice,
+                } => {
                     self.paste.clone_from(&text);
                     let effect = self.workspace.file_loaded(source, text, notice);
                     self.run_effects(ctx, vec![effect]);
@@ -151,7 +158,9 @@ impl TokenscopeApp {
     }
 
     fn maybe_take_screenshot(&mut self, ctx: &egui::Context) {
-        let Some(request) = &self.screenshot else { return };
+        let Some(request) = &self.screenshot else {
+            return;
+        };
         if self.workspace.pending.is_some() {
             ctx.request_repaint_after(Duration::from_millis(20));
             return;
@@ -177,7 +186,11 @@ impl TokenscopeApp {
 /// Writes an egui image as PNG.
 pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
     let [width, height] = image.size;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_array)
+        .collect();
     let width = u32::try_from(width).map_err(|e| e.to_string())?;
     let height = u32::try_from(height).map_err(|e| e.to_string())?;
     let buffer = image::RgbaImage::from_raw(width, height, bytes)

@@ -201,7 +201,10 @@ impl Workspace {
         }
         self.pending = None;
         let same_tokens = self.inspection.as_ref().is_some_and(|old| {
-            old.tokens.iter().map(|t| &t.value).eq(inspection.tokens.iter().map(|t| &t.value))
+            old.tokens
+                .iter()
+                .map(|t| &t.value)
+                .eq(inspection.tokens.iter().map(|t| &t.value))
         });
         if !same_tokens {
             self.selected = 0;
@@ -225,14 +228,24 @@ mod tests {
     fn a_stale_inspection_is_dropped() {
         let mut workspace = Workspace::new();
         let now = Timestamp::from_unix(0);
-        let Effect::Decode { generation: first, .. } = workspace.apply(Command::Inspect("a".to_owned()))[0].clone() else {
+        let Effect::Decode {
+            generation: first, ..
+        } = workspace.apply(Command::Inspect("a".to_owned()))[0].clone()
+        else {
             panic!("decode")
         };
-        let Effect::Decode { generation: second, text } = workspace.apply(Command::Inspect("b".to_owned()))[0].clone() else {
+        let Effect::Decode {
+            generation: second,
+            text,
+        } = workspace.apply(Command::Inspect("b".to_owned()))[0].clone()
+        else {
             panic!("decode")
         };
         workspace.land(first, inspect("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", now));
-        assert!(workspace.inspection.is_none(), "an older paste must not overwrite a newer one");
+        assert!(
+            workspace.inspection.is_none(),
+            "an older paste must not overwrite a newer one"
+        );
         workspace.land(second, inspect(&text, now));
         assert!(workspace.inspection.is_some());
         assert_eq!(workspace.pending, None);

@@ -181,7 +181,7 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
                 .map(|(k, v)| (k.clone(), Value::from(v.clone())))
                 .collect()
         }),
-        error: token.error.as_ref().map(|e| format!("this token {e}")),
+        error: token.error.as_ref().map(ToString::to_string),
         value: token.value.clone(),
     }
 }

@@ -30,7 +30,9 @@ const TOKEN_FIELDS: &[&str] = &[
 ];
 
 /// Characters that are removed when mending a token: they can never be part of one.
-const ZERO_WIDTH: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}'];
+const ZERO_WIDTH: &[char] = &[
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+];
 
 /// Quote characters that stray into tokens copied from documents.
 const QUOTES: &[char] = &['"', '\'', '`', '“', '”', '„', '«', '»', '‘', '’'];
@@ -85,7 +87,7 @@ impl Origin {
         }
     }
 
-    /// Plain words for the UI: "JSON field id_token".
+    /// Plain words for the UI: "JSON field `id_token`".
     pub fn describe(&self) -> String {
         match self {
             Self::JsonField { name } => format!("JSON field {name}"),
@@ -124,11 +126,13 @@ impl Mends {
     /// "joined 14 lines, removed 5 spaces", or `None` when nothing was mended.
     pub fn describe(&self) -> Option<String> {
         let mut parts = Vec::new();
-        let plural = |n: usize, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         if self.lines_joined > 1 {
-            parts.push(format!("joined {}", plural(self.lines_joined, "line", "lines")));
+            parts.push(format!(
+                "joined {}",
+                plural(self.lines_joined, "line", "lines")
+            ));
         }
         if self.blank_lines_removed > 0 {
             parts.push(format!(
@@ -137,16 +141,26 @@ impl Mends {
             ));
         }
         if self.spaces_removed > 0 {
-            parts.push(format!("removed {}", plural(self.spaces_removed, "space", "spaces")));
+            parts.push(format!(
+                "removed {}",
+                plural(self.spaces_removed, "space", "spaces")
+            ));
         }
         if self.zero_width_removed > 0 {
             parts.push(format!(
                 "removed {}",
-                plural(self.zero_width_removed, "zero-width character", "zero-width characters")
+                plural(
+                    self.zero_width_removed,
+                    "zero-width character",
+                    "zero-width characters"
+                )
             ));
         }
         if self.quotes_removed > 0 {
-            parts.push(format!("removed {}", plural(self.quotes_removed, "quote", "quotes")));
+            parts.push(format!(
+                "removed {}",
+                plural(self.quotes_removed, "quote", "quotes")
+            ));
         }
         if self.bearer_prefix_removed {
             parts.push("stripped the Bearer prefix".to_owned());
@@ -295,11 +309,11 @@ impl<'a> Scan<'a> {
             if self.is_covered(start) {
                 continue;
             }
-            if let Some((object, end)) = lenient_json::parse_object_at(self.text, start) {
-                if self.json_value(&object, None, depth) {
-                    self.cover(start..end);
-                    from = end;
-                }
+            if let Some((object, end)) = lenient_json::parse_object_at(self.text, start)
+                && self.json_value(&object, None, depth)
+            {
+                self.cover(start..end);
+                from = end;
             }
         }
     }
@@ -322,12 +336,12 @@ impl<'a> Scan<'a> {
                 });
                 let mut any = false;
                 for (key, member) in members {
-                    if let (Some(context), Value::Str { text, span }) = (&context, member) {
-                        if TOKEN_FIELDS.contains(&key.as_str()) {
-                            self.json_token(key, text, span, context);
-                            any = true;
-                            continue;
-                        }
+                    if let (Some(context), Value::Str { text, span }) = (&context, member)
+                        && TOKEN_FIELDS.contains(&key.as_str())
+                    {
+                        self.json_token(key, text, span, context);
+                        any = true;
+                        continue;
                     }
                     any |= self.json_value(member, Some(key), depth);
                 }
@@ -345,7 +359,13 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn json_token(&mut self, key: &str, raw: &str, span: &Range<usize>, context: &Arc<ResponseContext>) {
+    fn json_token(
+        &mut self,
+        key: &str,
+        raw: &str,
+        span: &Range<usize>,
+        context: &Arc<ResponseContext>,
+    ) {
         let (value, mends) = mend(raw);
         self.cover(span.clone());
         if value.is_empty() {
@@ -353,7 +373,9 @@ impl<'a> Scan<'a> {
         }
         self.found.push(Candidate {
             value,
-            origin: Origin::JsonField { name: key.to_owned() },
+            origin: Origin::JsonField {
+                name: key.to_owned(),
+            },
             mends,
             response: Some(Arc::clone(context)),
             span: span.clone(),
@@ -362,7 +384,13 @@ impl<'a> Scan<'a> {
 
     /// A string that may itself hold tokens: a JSON body logged as a string,
     /// a JWT under a field we do not know (`assertion`, `jwt`, …).
-    fn json_string(&mut self, text: &str, span: &Range<usize>, field: Option<&str>, depth: usize) -> bool {
+    fn json_string(
+        &mut self,
+        text: &str,
+        span: &Range<usize>,
+        field: Option<&str>,
+        depth: usize,
+    ) -> bool {
         if depth >= 2 || text.len() < 20 || !(text.contains("eyJ") || text.contains("_token")) {
             return false;
         }
@@ -376,7 +404,9 @@ impl<'a> Scan<'a> {
         }
         for mut candidate in inner.found {
             if let (Origin::Bare, Some(name)) = (&candidate.origin, field) {
-                candidate.origin = Origin::JsonField { name: name.to_owned() };
+                candidate.origin = Origin::JsonField {
+                    name: name.to_owned(),
+                };
             }
             candidate.span = span.clone();
             self.found.push(candidate);
@@ -427,7 +457,11 @@ impl<'a> Scan<'a> {
             return false;
         }
         let context = Arc::new(ResponseContext {
-            fields: pairs.iter().filter(|(k, _)| !is_token(k)).cloned().collect(),
+            fields: pairs
+                .iter()
+                .filter(|(k, _)| !is_token(k))
+                .cloned()
+                .collect(),
         });
         for (key, raw) in pairs.iter().filter(|(k, _)| is_token(k)) {
             let (value, mends) = mend(raw);
@@ -463,7 +497,9 @@ impl<'a> Scan<'a> {
                 .find(|c: char| !is_b64token_char(c))
                 .unwrap_or(self.text.len() - start);
             let value = &self.text[start..start + len];
-            let looks_random = value.chars().any(|c| c.is_ascii_digit() || "-_.~+/".contains(c));
+            let looks_random = value
+                .chars()
+                .any(|c| c.is_ascii_digit() || "-_.~+/".contains(c));
             if value.len() < 16 || !looks_random {
                 continue;
             }
@@ -512,7 +548,8 @@ impl<'a> Scan<'a> {
                 .position(|&b| !is_jwt_byte(b))
                 .map_or(bytes.len(), |n| from + n)
         };
-        let mut pieces = vec![start..run_end(start)];
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        pieces.push(start..run_end(start));
         let mut mends = Mends::default();
         // A hard wrap cuts every line at the same width; only a line as long
         // as the longest so far (less trailing-space slack) was cut, so a
@@ -535,15 +572,23 @@ impl<'a> Scan<'a> {
             pieces.push(next);
         }
         // Back off joins that make the token undecodable while a shorter join decodes.
-        let join = |n: usize| pieces[..n].iter().map(|r| &self.text[r.clone()]).collect::<String>();
+        let join = |n: usize| {
+            pieces[..n]
+                .iter()
+                .map(|r| &self.text[r.clone()])
+                .collect::<String>()
+        };
         let mut count = pieces.len();
         let mut value = join(count);
-        if count > 1 && super::jose::decode_unverified(&value).is_err() {
-            if let Some(good) = (1..count).rev().find(|&n| super::jose::decode_unverified(&join(n)).is_ok()) {
-                count = good;
-                value = join(count);
-                mends = Mends::default();
-            }
+        if count > 1
+            && super::jose::decode_unverified(&value).is_err()
+            && let Some(good) = (1..count)
+                .rev()
+                .find(|&n| super::jose::decode_unverified(&join(n)).is_ok())
+        {
+            count = good;
+            value = join(count);
+            mends = Mends::default();
         }
         if !value.contains('.') || value.len() < 20 {
             return None;
@@ -572,12 +617,18 @@ impl<'a> Scan<'a> {
             return None;
         }
         let next_start = end + gap;
-        let line_end = self.text[next_start..].find('\n').map_or(self.text.len(), |n| next_start + n);
+        let line_end = self.text[next_start..]
+            .find('\n')
+            .map_or(self.text.len(), |n| next_start + n);
         let line = self.text[next_start..line_end].trim_end();
-        let body_len = line.find(|c: char| !is_jwt_byte_char(c)).unwrap_or(line.len());
+        let body_len = line
+            .find(|c: char| !is_jwt_byte_char(c))
+            .unwrap_or(line.len());
         // The rest of the line may only close a string: `"`, `",`, `"}`.
         let tail = &line[body_len..];
-        let closes = tail.chars().all(|c| QUOTES.contains(&c) || ",;)}]".contains(c));
+        let closes = tail
+            .chars()
+            .all(|c| QUOTES.contains(&c) || ",;)}]".contains(c));
         if body_len == 0 || !closes {
             return None;
         }
@@ -662,7 +713,9 @@ mod tests {
         assert_eq!(value, "abcdefghi");
         assert_eq!(
             mends.describe().as_deref(),
-            Some("joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix")
+            Some(
+                "joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix"
+            )
         );
     }
 
@@ -672,10 +725,29 @@ mod tests {
                     https://app.example/cb#access_token=abc.def-ghi&token_type=bearer&expires_in=300";
         let found = find_candidates(text);
         assert_eq!(found.len(), 2, "{found:?}");
-        assert_eq!(found[0].origin, Origin::UrlQuery { name: "code".to_owned() });
-        assert_eq!(found[0].response.as_ref().and_then(|r| r.get("state")), Some("xyz123"));
-        assert_eq!(found[1].origin, Origin::UrlFragment { name: "access_token".to_owned() });
-        assert_eq!(found[1].response.as_ref().and_then(|r| r.seconds("expires_in")), Some(300));
+        assert_eq!(
+            found[0].origin,
+            Origin::UrlQuery {
+                name: "code".to_owned()
+            }
+        );
+        assert_eq!(
+            found[0].response.as_ref().and_then(|r| r.get("state")),
+            Some("xyz123")
+        );
+        assert_eq!(
+            found[1].origin,
+            Origin::UrlFragment {
+                name: "access_token".to_owned()
+            }
+        );
+        assert_eq!(
+            found[1]
+                .response
+                .as_ref()
+                .and_then(|r| r.seconds("expires_in")),
+            Some(300)
+        );
     }
 
     #[test]
@@ -699,7 +771,9 @@ mod tests {
 
     #[test]
     fn hostile_text_does_not_panic() {
-        let junk: String = (0..20_000u32).map(|i| char::from_u32(i * 7 % 0x2FFF).unwrap_or('x')).collect();
+        let junk: String = (0..20_000u32)
+            .map(|i| char::from_u32(i * 7 % 0x2FFF).unwrap_or('x'))
+            .collect();
         let _ = find_candidates(&junk);
         let _ = find_candidates(&"{\"a".repeat(10_000));
         let _ = find_candidates(&"eyJ.".repeat(10_000));

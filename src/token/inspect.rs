@@ -49,7 +49,7 @@ impl TokenKind {
 pub enum TokenRole {
     /// An access token, for resource servers.
     Access,
-    /// An OpenID Connect ID token, for the client.
+    /// An `OpenID` Connect ID token, for the client.
     Id,
     /// A refresh token, for the token endpoint.
     Refresh,
@@ -81,7 +81,7 @@ impl TokenRole {
 pub enum OpaqueShape {
     /// A UUID (`c96bf463-375a-…`), as MOEX's passport grant returns.
     Uuid,
-    /// A UUID with a numeric suffix (`3fe93b4f-…-1`), as SberBusiness ID returns.
+    /// A UUID with a numeric suffix (`3fe93b4f-…-1`), as `SberBusiness` ID returns.
     UuidWithSuffix,
     /// A GitHub token; the prefix names its kind.
     #[serde(rename = "github")]
@@ -97,7 +97,9 @@ impl OpaqueShape {
     pub fn describe(&self) -> String {
         match self {
             Self::Uuid => "a UUID".to_owned(),
-            Self::UuidWithSuffix => "a UUID with a numeric suffix (SberBusiness ID style)".to_owned(),
+            Self::UuidWithSuffix => {
+                "a UUID with a numeric suffix (SberBusiness ID style)".to_owned()
+            }
             Self::GitHub(kind) => format!("a GitHub {kind}"),
             Self::Hex => "hexadecimal".to_owned(),
             Self::Random => "a random string".to_owned(),
@@ -114,7 +116,7 @@ pub struct FoundToken {
     pub kind: TokenKind,
     /// What it is for, when that can be told.
     pub role: Option<TokenRole>,
-    /// How the role was told ("from the response field id_token").
+    /// How the role was told ("from the response field `id_token`").
     pub role_reason: Option<String>,
     /// How many times it appears in the paste.
     pub occurrences: usize,
@@ -153,7 +155,9 @@ impl FoundToken {
 
     /// "ID token", or "Token" when the role is unknown.
     pub fn title(&self) -> String {
-        self.role.as_ref().map_or_else(|| "Token".to_owned(), TokenRole::label)
+        self.role
+            .as_ref()
+            .map_or_else(|| "Token".to_owned(), TokenRole::label)
     }
 
     /// "JWS · RS256 · kid kc-rsa-1", "opaque · a UUID".
@@ -277,33 +281,37 @@ fn absorb(token: &mut FoundToken, candidate: Candidate, pasted_at: Timestamp) {
     if !token.origins.contains(&candidate.origin) {
         token.origins.push(candidate.origin);
     }
-    if token.role.is_none() {
-        if let Some((role, reason)) = tell_role(token) {
-            token.role = Some(role);
-            token.role_reason = Some(reason);
-        }
+    if token.role.is_none()
+        && let Some((role, reason)) = tell_role(token)
+    {
+        token.role = Some(role);
+        token.role_reason = Some(reason);
     }
     if token.response.is_none() {
         attach_response(token, candidate.response, pasted_at);
     }
 }
 
-fn attach_response(token: &mut FoundToken, response: Option<Arc<ResponseContext>>, pasted_at: Timestamp) {
+fn attach_response(
+    token: &mut FoundToken,
+    response: Option<Arc<ResponseContext>>,
+    pasted_at: Timestamp,
+) {
     let Some(response) = response else { return };
     let lifetime_field = match token.role {
         Some(TokenRole::Access) => Some("expires_in"),
         Some(TokenRole::Refresh) => Some("refresh_expires_in"),
         _ => None,
     };
-    if let Some(field) = lifetime_field {
-        if let Some(seconds) = response.seconds(field) {
-            token.times.push(TimeClaim {
-                name: field.to_owned(),
-                at: pasted_at.plus_seconds(seconds),
-                meaning: TimeMeaning::Expiry,
-                computed_from: Some(format!("{field} = {seconds} s, counted from the paste")),
-            });
-        }
+    if let Some(field) = lifetime_field
+        && let Some(seconds) = response.seconds(field)
+    {
+        token.times.push(TimeClaim {
+            name: field.to_owned(),
+            at: pasted_at.plus_seconds(seconds),
+            meaning: TimeMeaning::Expiry,
+            computed_from: Some(format!("{field} = {seconds} s, counted from the paste")),
+        });
     }
     token.response = Some(response);
 }
@@ -329,15 +337,20 @@ fn opaque_shape(value: &str) -> OpaqueShape {
     let is_uuid = |s: &str| {
         let groups: Vec<&str> = s.split('-').collect();
         groups.len() == 5
-            && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+            && groups
+                .iter()
+                .zip([8, 4, 4, 4, 12])
+                .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
     };
     if is_uuid(value) {
         return OpaqueShape::Uuid;
     }
-    if let Some((head, suffix)) = value.rsplit_once('-') {
-        if is_uuid(head) && !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_digit()) {
-            return OpaqueShape::UuidWithSuffix;
-        }
+    if let Some((head, suffix)) = value.rsplit_once('-')
+        && is_uuid(head)
+        && !suffix.is_empty()
+        && suffix.chars().all(|c| c.is_ascii_digit())
+    {
+        return OpaqueShape::UuidWithSuffix;
     }
     if value.len() >= 16 && value.chars().all(|c| c.is_ascii_hexdigit()) {
         return OpaqueShape::Hex;
@@ -349,7 +362,9 @@ fn opaque_shape(value: &str) -> OpaqueShape {
 /// Keycloak's `typ` claim, telling claims, an opaque token's prefix.
 fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
     for origin in &token.origins {
-        let Some(field) = origin.field_name() else { continue };
+        let Some(field) = origin.field_name() else {
+            continue;
+        };
         let role = match field {
             "access_token" => TokenRole::Access,
             "id_token" => TokenRole::Id,
@@ -386,18 +401,31 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
         }
     }
     if let Some(claims) = claims {
-        if let Some(name) = ["nonce", "at_hash", "c_hash"].into_iter().find(|n| claims.contains_key(*n)) {
-            return Some((TokenRole::Id, format!("from the {name} claim, which only ID tokens carry")));
+        if let Some(name) = ["nonce", "at_hash", "c_hash"]
+            .into_iter()
+            .find(|n| claims.contains_key(*n))
+        {
+            return Some((
+                TokenRole::Id,
+                format!("from the {name} claim, which only ID tokens carry"),
+            ));
         }
         if claims.contains_key("events") {
             return Some((TokenRole::Logout, "from the events claim".to_owned()));
         }
-        if let Some(name) = ["scope", "scp", "client_id"].into_iter().find(|n| claims.contains_key(*n)) {
+        if let Some(name) = ["scope", "scp", "client_id"]
+            .into_iter()
+            .find(|n| claims.contains_key(*n))
+        {
             return Some((TokenRole::Access, format!("from the {name} claim")));
         }
     }
     if let Some(OpaqueShape::GitHub(kind)) = &token.opaque {
-        let role = if kind.contains("refresh") { TokenRole::Refresh } else { TokenRole::Access };
+        let role = if kind.contains("refresh") {
+            TokenRole::Refresh
+        } else {
+            TokenRole::Access
+        };
         return Some((role, "from the GitHub token prefix".to_owned()));
     }
     None

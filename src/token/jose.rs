@@ -59,10 +59,10 @@ impl std::fmt::Display for Part {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JoseError {
     /// Neither 3 (JWS) nor 5 (JWE) dot-separated segments.
-    #[error("has {0} segments; a signed token (JWS) has 3 and an encrypted one (JWE) 5")]
+    #[error("it has {0} segments; a signed token (JWS) has 3 and an encrypted one (JWE) 5")]
     SegmentCount(usize),
     /// A segment is not base64url.
-    #[error("the {part} is not valid base64url ({detail})")]
+    #[error("its {part} is not valid base64url ({detail})")]
     Base64 {
         /// Where.
         part: Part,
@@ -70,22 +70,22 @@ pub enum JoseError {
         detail: String,
     },
     /// The header is not JSON.
-    #[error("the header is not JSON ({0})")]
+    #[error("its header is not JSON ({0})")]
     HeaderNotJson(String),
     /// The header is JSON but not an object.
-    #[error("the header is JSON but not an object (it is {0})")]
+    #[error("its header is JSON but not an object (it is {0})")]
     HeaderNotObject(&'static str),
     /// The payload is not JSON.
-    #[error("the payload is not JSON ({0})")]
+    #[error("its payload is not JSON ({0})")]
     PayloadNotJson(String),
     /// The payload is JSON but not an object, so it holds no claims (RFC 7519 §7.2 step 10).
-    #[error("the payload is JSON but not an object of claims (it is {0})")]
+    #[error("its payload is JSON but not an object of claims (it is {0})")]
     PayloadNotObject(&'static str),
     /// JSON nested deeper than the decoder allows.
-    #[error("the {0} nests JSON too deeply to show")]
+    #[error("its {0} nests JSON too deeply to show")]
     TooDeep(Part),
     /// Nested JWTs deeper than [`MAX_NESTING`].
-    #[error("JWTs are nested more than {MAX_NESTING} deep")]
+    #[error("its JWTs are nested more than {MAX_NESTING} deep")]
     NestedTooDeep,
 }
 
@@ -139,7 +139,8 @@ impl Decoded {
                     doc.insert("payload".to_owned(), Value::Object(claims.clone()));
                 }
                 JwsPayload::Nested(inner) => {
-                    let inner: Value = serde_json::from_str(&inner.pretty_json()).unwrap_or(Value::Null);
+                    let inner: Value =
+                        serde_json::from_str(&inner.pretty_json()).unwrap_or(Value::Null);
                     doc.insert("nested".to_owned(), inner);
                 }
             },
@@ -296,7 +297,9 @@ fn parse_object(bytes: &[u8], part: Part) -> Result<JsonObject, JoseError> {
                 JoseError::PayloadNotObject(kind)
             })
         }
-        Err(error) if error.to_string().contains("recursion limit") => Err(JoseError::TooDeep(part)),
+        Err(error) if error.to_string().contains("recursion limit") => {
+            Err(JoseError::TooDeep(part))
+        }
         Err(error) => {
             let detail = error.to_string();
             Err(if part == Part::Header {
@@ -343,7 +346,10 @@ mod tests {
         let token = jwt(r#"{"alg":"RS256","kid":"k1"}"#, r#"{"sub":"a","exp":5}"#);
         let decoded = decode_unverified(&token).expect("decodes");
         assert_eq!(decoded.header_str("kid"), Some("k1"));
-        assert_eq!(decoded.claims().and_then(|c| c.get("sub")), Some(&Value::from("a")));
+        assert_eq!(
+            decoded.claims().and_then(|c| c.get("sub")),
+            Some(&Value::from("a"))
+        );
     }
 
     #[test]
@@ -356,9 +362,14 @@ mod tests {
             encode_segment(b"sig")
         );
         let decoded = decode_unverified(&outer).expect("decodes");
-        let Decoded::Jws(jws) = &decoded else { panic!("a JWS") };
+        let Decoded::Jws(jws) = &decoded else {
+            panic!("a JWS")
+        };
         assert!(matches!(jws.payload, JwsPayload::Nested(_)));
-        assert_eq!(decoded.claims().and_then(|c| c.get("sub")), Some(&Value::from("inner")));
+        assert_eq!(
+            decoded.claims().and_then(|c| c.get("sub")),
+            Some(&Value::from("inner"))
+        );
     }
 
     #[test]
@@ -384,21 +395,47 @@ mod tests {
         let cases = [
             (format!("{header}.abc"), "has 2 segments"),
             (format!("{header}.a.b.c"), "has 4 segments"),
-            (format!("{header}.###.sig"), "payload is not valid base64url"),
-            (format!("{}.e30.sig", encode_segment(b"not json")), "header is not JSON"),
-            (format!("{}.e30.sig", encode_segment(b"[1]")), "header is JSON but not an object"),
-            (format!("{header}.{}.sig", encode_segment(b"[1,2]")), "not an object of claims (it is an array)"),
-            (format!("{header}.{}.sig", encode_segment(b"hello")), "payload is not JSON"),
             (
-                format!("{header}.{}.sig", encode_segment("[".repeat(500).as_bytes())),
+                format!("{header}.###.sig"),
+                "payload is not valid base64url",
+            ),
+            (
+                format!("{}.e30.sig", encode_segment(b"not json")),
+                "header is not JSON",
+            ),
+            (
+                format!("{}.e30.sig", encode_segment(b"[1]")),
+                "header is JSON but not an object",
+            ),
+            (
+                format!("{header}.{}.sig", encode_segment(b"[1,2]")),
+                "not an object of claims (it is an array)",
+            ),
+            (
+                format!("{header}.{}.sig", encode_segment(b"hello")),
+                "payload is not JSON",
+            ),
+            (
+                format!(
+                    "{header}.{}.sig",
+                    encode_segment("[".repeat(500).as_bytes())
+                ),
                 "nests JSON too deeply",
             ),
         ];
         for (token, message) in cases {
             let failure = decode_unverified(&token).expect_err(message);
-            assert!(failure.error.to_string().contains(message), "{}", failure.error);
+            assert!(
+                failure.error.to_string().contains(message),
+                "{}",
+                failure.error
+            );
         }
-        let failure = decode_unverified(&format!("{header}.{}.sig", encode_segment(b"[1]"))).expect_err("array");
-        assert!(failure.header.is_some(), "the header is kept when the payload fails");
+        let failure = decode_unverified(&format!("{header}.{}.sig", encode_segment(b"[1]")))
+            .expect_err("array");
+        assert!(
+            failure.header.is_some(),
+            "the header is kept when the payload fails"
+        );
     }
 }

@@ -28,9 +28,9 @@ pub enum Value {
     /// `null`.
     Null,
     /// An object, members in source order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(String, Self)>),
     /// An array.
-    Array(Vec<Value>),
+    Array(Vec<Self>),
 }
 
 impl Value {
@@ -231,7 +231,9 @@ impl Reader<'_> {
             b't' => out.push('\t'),
             b'u' => {
                 let first = self.hex4()?;
-                let code = if (0xD800..0xDC00).contains(&first) && self.bytes.get(self.pos) == Some(&b'\\') {
+                let code = if (0xD800..0xDC00).contains(&first)
+                    && self.bytes.get(self.pos) == Some(&b'\\')
+                {
                     self.pos += 2;
                     let second = self.hex4()?;
                     0x10000 + ((first - 0xD800) << 10) + (second.wrapping_sub(0xDC00) & 0x3FF)
@@ -274,12 +276,22 @@ mod tests {
     fn escapes_are_unescaped() {
         let text = r#"{"a":"x\/y\u00e9\ud83d\ude00"}"#;
         let (value, _) = parse_object_at(text, 0).expect("parses");
-        assert_eq!(value.get("a").and_then(Value::as_text).as_deref(), Some("x/yé😀"));
+        assert_eq!(
+            value.get("a").and_then(Value::as_text).as_deref(),
+            Some("x/yé😀")
+        );
     }
 
     #[test]
     fn broken_and_hostile_input_is_refused_not_panicked() {
-        for text in ["{", "{\"a\"", "{\"a\":}", "{{", "{\"a\":\"\\u12\"}", "{\"a\":tru}"] {
+        for text in [
+            "{",
+            "{\"a\"",
+            "{\"a\":}",
+            "{{",
+            "{\"a\":\"\\u12\"}",
+            "{\"a\":tru}",
+        ] {
             assert!(parse_object_at(text, 0).is_none(), "{text}");
         }
         let deep = format!("{}{}", "{\"a\":".repeat(10_000), "1");

@@ -38,7 +38,9 @@ impl Timestamp {
     pub fn to_zone_string(self, zone: Zone) -> String {
         const FORMAT: &str = "%Y-%m-%d %H:%M:%S %:z";
         match (chrono::DateTime::from_timestamp(self.0, 0), zone) {
-            (Some(utc), Zone::Local) => utc.with_timezone(&chrono::Local).format(FORMAT).to_string(),
+            (Some(utc), Zone::Local) => {
+                utc.with_timezone(&chrono::Local).format(FORMAT).to_string()
+            }
             (Some(utc), Zone::Utc) => utc.format(FORMAT).to_string(),
             (None, _) => format!("{} (out of range)", self.0),
         }

@@ -6,10 +6,11 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::app::Command;
 use crate::token::Timestamp;
-use crate::token::time::Zone;
 use crate::token::claims::ClaimRow;
+use crate::token::time::Zone;
 
-use super::{theme, widgets::copy_button};
+use super::theme;
+use super::widgets::{copy_button, small_named_button};
 
 const ROW_HEIGHT: f32 = 22.0;
 const INDENT: f32 = 16.0;
@@ -31,10 +32,10 @@ pub fn show(
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::auto().at_least(140.0).clip(true))
+        .column(Column::initial(190.0).at_least(120.0).clip(true))
         .column(Column::initial(340.0).at_least(120.0).clip(true))
         .column(Column::remainder().at_least(160.0).clip(true))
-        .column(Column::exact(44.0))
+        .column(Column::auto().at_least(40.0))
         .header(ROW_HEIGHT, |mut header| {
             for title in ["Claim", "Value", "Meaning"] {
                 header.col(|ui| {
@@ -50,7 +51,11 @@ pub fn show(
                 row.col(|ui| time_drawn |= value_cell(ui, claim, now, zone));
                 row.col(|ui| meaning_cell(ui, claim));
                 row.col(|ui| {
-                    let text = if claim.children.is_none() { &claim.display } else { &claim.json };
+                    let text = if claim.children.is_none() {
+                        &claim.display
+                    } else {
+                        &claim.json
+                    };
                     copy_button(ui, &format!("the value of {}", claim.path), text, commands);
                 });
             });
@@ -77,13 +82,22 @@ pub fn visible_rows<'a>(rows: &'a [ClaimRow], collapsed: &HashSet<String>) -> Ve
     visible
 }
 
-fn name_cell(ui: &mut egui::Ui, claim: &ClaimRow, collapsed: &HashSet<String>, commands: &mut Vec<Command>) {
+fn name_cell(
+    ui: &mut egui::Ui,
+    claim: &ClaimRow,
+    collapsed: &HashSet<String>,
+    commands: &mut Vec<Command>,
+) {
     #[expect(clippy::cast_precision_loss, reason = "nesting depth is small")]
     ui.add_space(INDENT * claim.depth as f32);
     if claim.children.is_some() {
         let is_collapsed = collapsed.contains(&claim.path);
-        let (icon, verb) = if is_collapsed { ("▶", "Expand") } else { ("▼", "Collapse") };
-        if ui.small_button(icon).on_hover_text(format!("{verb} {}", claim.path)).clicked() {
+        let (icon, verb) = if is_collapsed {
+            ("+", "Expand")
+        } else {
+            ("-", "Collapse")
+        };
+        if small_named_button(ui, icon, &format!("{verb} {}", claim.path)).clicked() {
             commands.push(Command::ToggleCollapsed(claim.path.clone()));
         }
     }
@@ -100,7 +114,11 @@ fn value_cell(ui: &mut egui::Ui, claim: &ClaimRow, now: Timestamp, zone: Zone) -
         return true;
     }
     let text = egui::RichText::new(&claim.display);
-    let text = if claim.children.is_some() { text.weak() } else { text };
+    let text = if claim.children.is_some() {
+        text.weak()
+    } else {
+        text
+    };
     ui.add(egui::Label::new(text).truncate());
     false
 }

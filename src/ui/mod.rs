@@ -45,9 +45,16 @@ fn drop_overlay(ui: &egui::Ui) {
     if ctx.input(|i| i.raw.hovered_files.is_empty()) {
         return;
     }
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop_overlay")));
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_overlay"),
+    ));
     let rect = ctx.content_rect();
-    painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.85));
+    painter.rect_filled(
+        rect,
+        0.0,
+        ui.visuals().extreme_bg_color.gamma_multiply(0.85),
+    );
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,

@@ -9,14 +9,23 @@ use super::{theme, widgets::human_bytes};
 const EDITABLE_BYTES: usize = 256 * 1024;
 
 /// Draws the paste panel.
-pub fn show(ui: &mut egui::Ui, workspace: &Workspace, paste: &mut String, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    paste: &mut String,
+    commands: &mut Vec<Command>,
+) {
     let label = ui.strong("Paste anything");
     ui.weak("A token, a token response, a log line, a redirect URL, a curl command, a Word paste… or drop a file here.");
     if let Some(source) = &workspace.source {
         ui.label(format!("From {source}"));
     }
     if let Some(notice) = &workspace.notice {
-        let color = if notice.is_error { theme::error(ui.visuals()) } else { theme::warning(ui.visuals()) };
+        let color = if notice.is_error {
+            theme::error(ui.visuals())
+        } else {
+            theme::warning(ui.visuals())
+        };
         ui.colored_label(color, &notice.text);
     }
     ui.add_space(4.0);
@@ -24,18 +33,22 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, paste: &mut String, comman
         large_paste_summary(ui, paste);
         return;
     }
-    egui::ScrollArea::vertical().id_salt("paste_scroll").show(ui, |ui| {
-        let editor = egui::TextEdit::multiline(paste)
-            .hint_text("Paste here (Ctrl+V)")
-            .font(egui::TextStyle::Monospace)
-            .desired_width(f32::INFINITY)
-            .desired_rows(30)
-            .lock_focus(true);
-        let response = ui.add_sized(ui.available_size(), editor).labelled_by(label.id);
-        if response.changed() {
-            commands.push(Command::Inspect(paste.clone()));
-        }
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("paste_scroll")
+        .show(ui, |ui| {
+            let editor = egui::TextEdit::multiline(paste)
+                .hint_text("Paste here (Ctrl+V)")
+                .font(egui::TextStyle::Monospace)
+                .desired_width(f32::INFINITY)
+                .desired_rows(30)
+                .lock_focus(true);
+            let response = ui
+                .add_sized(ui.available_size(), editor)
+                .labelled_by(label.id);
+            if response.changed() {
+                commands.push(Command::Inspect(paste.clone()));
+            }
+        });
 }
 
 fn large_paste_summary(ui: &mut egui::Ui, paste: &str) {
@@ -43,8 +56,18 @@ fn large_paste_summary(ui: &mut egui::Ui, paste: &str) {
         "{} of text: too large to edit here, but every token in it is found.",
         human_bytes(paste.len())
     ));
-    let preview_end = paste.char_indices().nth(2_000).map_or(paste.len(), |(i, _)| i);
-    egui::ScrollArea::vertical().id_salt("paste_preview").show(ui, |ui| {
-        ui.add(egui::Label::new(egui::RichText::new(format!("{}…", &paste[..preview_end])).monospace()).wrap());
-    });
+    let preview_end = paste
+        .char_indices()
+        .nth(2_000)
+        .map_or(paste.len(), |(i, _)| i);
+    egui::ScrollArea::vertical()
+        .id_salt("paste_preview")
+        .show(ui, |ui| {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!("{}…", &paste[..preview_end])).monospace(),
+                )
+                .wrap(),
+            );
+        });
 }

@@ -5,13 +5,18 @@ use egui::Color32;
 use crate::token::time::TimeState;
 
 /// The colour of a time status, for the current light/dark mode.
-#[expect(clippy::disallowed_methods, reason = "the theme module owns the palette")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the theme module owns the palette"
+)]
 pub fn time_state(visuals: &egui::Visuals, state: TimeState) -> Color32 {
     let dark = visuals.dark_mode;
     match state {
         TimeState::Valid if dark => Color32::from_rgb(0x5c, 0xd6, 0x7d),
         TimeState::Valid => Color32::from_rgb(0x1a, 0x7f, 0x37),
-        TimeState::ExpiresSoon | TimeState::NotYetValid if dark => Color32::from_rgb(0xf0, 0xb4, 0x29),
+        TimeState::ExpiresSoon | TimeState::NotYetValid if dark => {
+            Color32::from_rgb(0xf0, 0xb4, 0x29)
+        }
         TimeState::ExpiresSoon | TimeState::NotYetValid => Color32::from_rgb(0x9a, 0x67, 0x00),
         TimeState::Expired if dark => Color32::from_rgb(0xff, 0x6b, 0x6b),
         TimeState::Expired => Color32::from_rgb(0xcf, 0x22, 0x2e),
@@ -31,7 +36,10 @@ pub fn warning(visuals: &egui::Visuals) -> Color32 {
 
 /// Colours for the three segments of a compact token (header, payload, signature),
 /// as jwt.io taught everyone to read them.
-#[expect(clippy::disallowed_methods, reason = "the theme module owns the palette")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the theme module owns the palette"
+)]
 pub fn segment(visuals: &egui::Visuals, index: usize) -> Color32 {
     let dark = visuals.dark_mode;
     match (index, dark) {

@@ -7,19 +7,30 @@ use egui::RichText;
 use crate::app::{Command, DetailView, Workspace};
 use crate::token::jose::Decoded;
 use crate::token::time::Zone;
-use crate::token::{FoundToken, Inspection, TokenKind, Timestamp};
+use crate::token::{FoundToken, Inspection, Timestamp, TokenKind};
 
 use super::{Shown, claims_table, theme, widgets};
 
 /// Draws the token panel.
-pub fn show(ui: &mut egui::Ui, workspace: &Workspace, now: Timestamp, commands: &mut Vec<Command>) -> Shown {
+pub fn show(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) -> Shown {
     let Some(inspection) = &workspace.inspection else {
-        empty_state(ui, "Paste something on the left: every token in it appears here, decoded.");
+        empty_state(
+            ui,
+            "Paste something on the left: every token in it appears here, decoded.",
+        );
         return Shown::default();
     };
     if inspection.tokens.is_empty() {
         if inspection.input_bytes == 0 {
-            empty_state(ui, "Paste something on the left: every token in it appears here, decoded.");
+            empty_state(
+                ui,
+                "Paste something on the left: every token in it appears here, decoded.",
+            );
         } else {
             empty_state(
                 ui,
@@ -41,7 +52,14 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, now: Timestamp, commands: 
     shown.time_visible |= match workspace.view {
         DetailView::Claims => claims_view(ui, token, workspace, now, commands),
         DetailView::Header => {
-            claims_table::show(ui, "header_table", &token.header_rows, &workspace.collapsed, (now, workspace.zone), commands);
+            claims_table::show(
+                ui,
+                "header_table",
+                &token.header_rows,
+                &workspace.collapsed,
+                (now, workspace.zone),
+                commands,
+            );
             false
         }
         DetailView::Json => {
@@ -76,21 +94,38 @@ fn tab_titles(tokens: &[FoundToken]) -> Vec<String> {
             let title = token.title();
             let n = seen.entry(title.clone()).or_default();
             *n += 1;
-            if totals[&title] > 1 { format!("{title} {n}") } else { title }
+            if totals[&title] > 1 {
+                format!("{title} {n}")
+            } else {
+                title
+            }
         })
         .collect()
 }
 
-fn token_tabs(ui: &mut egui::Ui, inspection: &Inspection, selected: usize, commands: &mut Vec<Command>) {
+fn token_tabs(
+    ui: &mut egui::Ui,
+    inspection: &Inspection,
+    selected: usize,
+    commands: &mut Vec<Command>,
+) {
     let count = inspection.tokens.len();
-    let mut heading = format!("{count} {} found", if count == 1 { "token" } else { "tokens" });
-    if inspection.dropped > 0 {
-        heading.push_str(&format!(" (and {} more not shown)", inspection.dropped));
-    }
+    let noun = if count == 1 { "token" } else { "tokens" };
+    let heading = match inspection.dropped {
+        0 => format!("{count} {noun} found"),
+        dropped => format!("{count} {noun} found (and {dropped} more not shown)"),
+    };
     ui.strong(heading);
     ui.horizontal_wrapped(|ui| {
-        for (i, (token, title)) in inspection.tokens.iter().zip(tab_titles(&inspection.tokens)).enumerate() {
-            let tab = ui.selectable_label(i == selected, title).on_hover_text(token.summary());
+        for (i, (token, title)) in inspection
+            .tokens
+            .iter()
+            .zip(tab_titles(&inspection.tokens))
+            .enumerate()
+        {
+            let tab = ui
+                .selectable_label(i == selected, title)
+                .on_hover_text(token.summary());
             if tab.clicked() {
                 commands.push(Command::Select(i));
             }
@@ -99,59 +134,87 @@ fn token_tabs(ui: &mut egui::Ui, inspection: &Inspection, selected: usize, comma
 }
 
 /// The facts about a token, above its views; returns whether a time status was drawn.
-fn facts(ui: &mut egui::Ui, token: &FoundToken, (now, zone): (Timestamp, Zone), commands: &mut Vec<Command>) -> bool {
+fn facts(
+    ui: &mut egui::Ui,
+    token: &FoundToken,
+    (now, zone): (Timestamp, Zone),
+    commands: &mut Vec<Command>,
+) -> bool {
     ui.horizontal(|ui| {
         ui.label(RichText::new(token.summary()).strong().size(15.0));
         widgets::copy_button(ui, "the token", &token.value, commands);
     });
     let mut time_drawn = false;
-    egui::Grid::new("token_facts").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-        ui.weak("Role");
-        ui.label(token.role_reason.as_deref().unwrap_or("unknown: no field name, typ or telling claim"));
-        ui.end_row();
-
-        ui.weak("Found");
-        let origins: Vec<String> = token.origins.iter().map(crate::token::extract::Origin::describe).collect();
-        let times = match token.occurrences {
-            1 => "once".to_owned(),
-            2 => "twice".to_owned(),
-            n => format!("{n} times"),
-        };
-        ui.label(format!("{times}, as {}", origins.join(", ")));
-        ui.end_row();
-
-        if let Some(mended) = token.mends.describe() {
-            ui.weak("Mended");
-            ui.colored_label(theme::warning(ui.visuals()), mended);
+    egui::Grid::new("token_facts")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            ui.weak("Role");
+            ui.label(
+                token
+                    .role_reason
+                    .as_deref()
+                    .unwrap_or("unknown: no field name, typ or telling claim"),
+            );
             ui.end_row();
-        }
 
-        ui.weak("Signature");
-        ui.label(signature_line(token));
-        ui.end_row();
-
-        if let Some(error) = &token.error {
-            ui.weak("Problem");
-            ui.colored_label(theme::error(ui.visuals()), format!("This token {error}."));
+            ui.weak("Found");
+            let origins: Vec<String> = token
+                .origins
+                .iter()
+                .map(crate::token::extract::Origin::describe)
+                .collect();
+            let times = match token.occurrences {
+                1 => "once".to_owned(),
+                2 => "twice".to_owned(),
+                n => format!("{n} times"),
+            };
+            ui.label(format!("{times}, as {}", origins.join(", ")));
             ui.end_row();
-        }
 
-        if let Some(response) = &token.response {
-            if !response.fields.is_empty() {
+            if let Some(mended) = token.mends.describe() {
+                ui.weak("Mended");
+                ui.colored_label(theme::warning(ui.visuals()), mended);
+                ui.end_row();
+            }
+
+            ui.weak("Signature");
+            ui.label(signature_line(token));
+            ui.end_row();
+
+            if let Some(error) = &token.error {
+                ui.weak("Problem");
+                ui.colored_label(
+                    theme::error(ui.visuals()),
+                    format!("Cannot decode this token: {error}."),
+                );
+                ui.end_row();
+            }
+
+            if let Some(response) = &token.response
+                && !response.fields.is_empty()
+            {
                 ui.weak("Response");
-                let fields: Vec<String> = response.fields.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                let fields: Vec<String> = response
+                    .fields
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect();
                 ui.add(egui::Label::new(fields.join(" · ")).wrap());
                 ui.end_row();
             }
-        }
 
-        for time in &token.times {
-            ui.weak(&time.name).on_hover_text(time.computed_from.as_deref().unwrap_or("from the token's claims"));
-            ui.horizontal(|ui| widgets::time_status(ui, time, now, zone));
-            ui.end_row();
-            time_drawn = true;
-        }
-    });
+            for time in &token.times {
+                ui.weak(&time.name).on_hover_text(
+                    time.computed_from
+                        .as_deref()
+                        .unwrap_or("from the token's claims"),
+                );
+                ui.horizontal(|ui| widgets::time_status(ui, time, now, zone));
+                ui.end_row();
+                time_drawn = true;
+            }
+        });
     time_drawn
 }
 
@@ -178,7 +241,12 @@ fn signature_line(token: &FoundToken) -> String {
     }
 }
 
-fn view_tabs(ui: &mut egui::Ui, token: &FoundToken, current: DetailView, commands: &mut Vec<Command>) {
+fn view_tabs(
+    ui: &mut egui::Ui,
+    token: &FoundToken,
+    current: DetailView,
+    commands: &mut Vec<Command>,
+) {
     let has_header = token.header.is_some();
     ui.horizontal(|ui| {
         for (view, label, enabled) in [
@@ -195,9 +263,22 @@ fn view_tabs(ui: &mut egui::Ui, token: &FoundToken, current: DetailView, command
     });
 }
 
-fn claims_view(ui: &mut egui::Ui, token: &FoundToken, workspace: &Workspace, now: Timestamp, commands: &mut Vec<Command>) -> bool {
+fn claims_view(
+    ui: &mut egui::Ui,
+    token: &FoundToken,
+    workspace: &Workspace,
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) -> bool {
     if !token.claim_rows.is_empty() {
-        return claims_table::show(ui, "claims_table", &token.claim_rows, &workspace.collapsed, (now, workspace.zone), commands);
+        return claims_table::show(
+            ui,
+            "claims_table",
+            &token.claim_rows,
+            &workspace.collapsed,
+            (now, workspace.zone),
+            commands,
+        );
     }
     let why = match (token.kind, &token.opaque, &token.error) {
         (TokenKind::Opaque, Some(shape), _) => format!(
@@ -205,8 +286,11 @@ fn claims_view(ui: &mut egui::Ui, token: &FoundToken, workspace: &Workspace, now
              its introspection endpoint (RFC 7662) can tell.",
             shape.describe()
         ),
-        (TokenKind::Jwe, _, _) => "An encrypted token: its claims can only be read with the recipient's private key.".to_owned(),
-        (_, _, Some(error)) => format!("No claims to show: this token {error}."),
+        (TokenKind::Jwe, _, _) => {
+            "An encrypted token: its claims can only be read with the recipient's private key."
+                .to_owned()
+        }
+        (_, _, Some(error)) => format!("No claims to show: {error}."),
         _ => "This token carries no claims.".to_owned(),
     };
     ui.add(egui::Label::new(why).wrap());
@@ -214,20 +298,32 @@ fn claims_view(ui: &mut egui::Ui, token: &FoundToken, workspace: &Workspace, now
 }
 
 fn json_view(ui: &mut egui::Ui, token: &FoundToken, pretty: bool, commands: &mut Vec<Command>) {
-    let Some(decoded) = &token.decoded else { return };
-    let text = if pretty { decoded.pretty_json() } else { decoded.raw_text() };
+    let Some(decoded) = &token.decoded else {
+        return;
+    };
+    let text = if pretty {
+        decoded.pretty_json()
+    } else {
+        decoded.raw_text()
+    };
     ui.horizontal(|ui| {
         if ui.selectable_label(pretty, "Pretty").clicked() {
             commands.push(Command::SetPretty(true));
         }
-        if ui.selectable_label(!pretty, "Raw").on_hover_text("Exactly as the issuer wrote it").clicked() {
+        if ui
+            .selectable_label(!pretty, "Raw")
+            .on_hover_text("Exactly as the issuer wrote it")
+            .clicked()
+        {
             commands.push(Command::SetPretty(false));
         }
         widgets::copy_button(ui, "the decoded JSON", &text, commands);
     });
-    egui::ScrollArea::both().id_salt("json_scroll").show(ui, |ui| {
-        ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true));
-    });
+    egui::ScrollArea::both()
+        .id_salt("json_scroll")
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true));
+        });
 }
 
 fn token_view(ui: &mut egui::Ui, token: &FoundToken, commands: &mut Vec<Command>) {
@@ -237,16 +333,27 @@ fn token_view(ui: &mut egui::Ui, token: &FoundToken, commands: &mut Vec<Command>
     });
     let mut job = egui::text::LayoutJob::default();
     let font = egui::FontId::monospace(13.0);
-    let is_jose = matches!(&token.decoded, Some(Decoded::Jws(_) | Decoded::Jwe(_))) || token.header.is_some();
+    let is_jose =
+        matches!(&token.decoded, Some(Decoded::Jws(_) | Decoded::Jwe(_))) || token.header.is_some();
     for (i, segment) in token.value.split('.').enumerate() {
         if i > 0 {
-            job.append(".", 0.0, egui::TextFormat::simple(font.clone(), ui.visuals().text_color()));
+            job.append(
+                ".",
+                0.0,
+                egui::TextFormat::simple(font.clone(), ui.visuals().text_color()),
+            );
         }
-        let color = if is_jose { theme::segment(ui.visuals(), i.min(2)) } else { ui.visuals().text_color() };
+        let color = if is_jose {
+            theme::segment(ui.visuals(), i.min(2))
+        } else {
+            ui.visuals().text_color()
+        };
         job.append(segment, 0.0, egui::TextFormat::simple(font.clone(), color));
     }
     job.wrap.break_anywhere = true;
-    egui::ScrollArea::vertical().id_salt("token_scroll").show(ui, |ui| {
-        ui.add(egui::Label::new(job).wrap().selectable(true));
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("token_scroll")
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(job).wrap().selectable(true));
+        });
 }

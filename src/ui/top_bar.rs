@@ -10,24 +10,47 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
     ui.horizontal(|ui| {
         ui.heading("tokenscope");
         ui.separator();
-        if ui.button("Open file…").on_hover_text("Read tokens from a text file").clicked() {
+        if ui
+            .button("Open file…")
+            .on_hover_text("Read tokens from a text file")
+            .clicked()
+        {
             commands.push(Command::OpenFileDialog);
         }
-        if ui.button("Clear").on_hover_text("Empty the paste box").clicked() {
+        if ui
+            .button("Clear")
+            .on_hover_text("Empty the paste box")
+            .clicked()
+        {
             commands.push(Command::Clear);
         }
         ui.separator();
         for (choice, label) in [(ThemeChoice::Light, "Light"), (ThemeChoice::Dark, "Dark")] {
-            if ui.selectable_label(workspace.theme == choice, label).clicked() {
+            if ui
+                .selectable_label(workspace.theme == choice, label)
+                .clicked()
+            {
                 commands.push(Command::SetTheme(choice));
             }
         }
         ui.separator();
         for (zone, label, hint) in [
-            (Zone::Local, "Local time", "Show instants in this machine's time zone"),
-            (Zone::Utc, "UTC", "Show instants in UTC, as server logs usually are"),
+            (
+                Zone::Local,
+                "Local time",
+                "Show instants in this machine's time zone",
+            ),
+            (
+                Zone::Utc,
+                "UTC",
+                "Show instants in UTC, as server logs usually are",
+            ),
         ] {
-            if ui.selectable_label(workspace.zone == zone, label).on_hover_text(hint).clicked() {
+            if ui
+                .selectable_label(workspace.zone == zone, label)
+                .on_hover_text(hint)
+                .clicked()
+            {
                 commands.push(Command::SetZone(zone));
             }
         }
@@ -35,10 +58,10 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
             if workspace.pending.is_some() {
                 ui.spinner();
                 ui.label("Reading the paste…");
-            } else if let Some(inspection) = &workspace.inspection {
-                if inspection.input_bytes > 0 {
-                    ui.label(format!("{} pasted", human_bytes(inspection.input_bytes)));
-                }
+            } else if let Some(inspection) = &workspace.inspection
+                && inspection.input_bytes > 0
+            {
+                ui.label(format!("{} pasted", human_bytes(inspection.input_bytes)));
             }
         });
     });

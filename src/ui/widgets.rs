@@ -9,10 +9,18 @@ use super::theme;
 
 /// A small copy button; `what` names what it copies, for hover text and screen readers.
 pub fn copy_button(ui: &mut egui::Ui, what: &str, text: &str, commands: &mut Vec<Command>) {
-    let button = ui.small_button("Copy").on_hover_text(format!("Copy {what}"));
-    if button.clicked() {
+    let name = format!("Copy {what}");
+    if small_named_button(ui, "Copy", &name).clicked() {
         commands.push(Command::Copy(text.to_owned()));
     }
+}
+
+/// A small button whose short face (`Copy`, `+`) would be ambiguous to a
+/// screen reader: `name` is its accessible name and its hover text.
+pub fn small_named_button(ui: &mut egui::Ui, face: &str, name: &str) -> egui::Response {
+    let response = ui.small_button(face);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+    response.on_hover_text(name)
 }
 
 /// An instant as local time plus its live status, coloured: "2026-11-21 20:00:06 +00:00 · expired 3 days ago".

@@ -9,7 +9,13 @@ use crate::{fixture, inspect_at_issue};
 
 fn keycloak_id_token() -> String {
     let inspection = inspect_at_issue(&fixture("keycloak-token-response.json"));
-    inspection.tokens.iter().find(|t| t.role == Some(TokenRole::Id)).expect("id token").value.clone()
+    inspection
+        .tokens
+        .iter()
+        .find(|t| t.role == Some(TokenRole::Id))
+        .expect("id token")
+        .value
+        .clone()
 }
 
 #[test]
@@ -24,7 +30,11 @@ fn authorization_bearer_header_and_curl_line() {
         assert_eq!(inspection.tokens.len(), 1, "{text}");
         assert_eq!(inspection.tokens[0].value, token);
         assert_eq!(inspection.tokens[0].origins, [Origin::Bearer]);
-        assert_eq!(inspection.tokens[0].role, Some(TokenRole::Id), "told from the nonce/typ claims");
+        assert_eq!(
+            inspection.tokens[0].role,
+            Some(TokenRole::Id),
+            "told from the nonce/typ claims"
+        );
     }
 }
 
@@ -36,21 +46,37 @@ fn redirect_urls_with_a_code_or_tokens_in_the_fragment() {
     let code = &inspection.tokens[0];
     assert_eq!(code.role, Some(TokenRole::AuthorizationCode));
     assert_eq!(code.kind, TokenKind::Opaque);
-    let response = code.response.as_ref().expect("the redirect's other parameters");
-    assert_eq!(response.get("iss"), Some("https://sso.example.test"), "percent-decoded");
+    let response = code
+        .response
+        .as_ref()
+        .expect("the redirect's other parameters");
+    assert_eq!(
+        response.get("iss"),
+        Some("https://sso.example.test"),
+        "percent-decoded"
+    );
 
     let token = keycloak_id_token();
     let inspection = inspect_at_issue(&format!(
         "http://localhost:4200/#state=abc&session_state=x&id_token={token}&token_type=Bearer&expires_in=900"
     ));
     assert_eq!(inspection.tokens.len(), 1);
-    assert_eq!(inspection.tokens[0].origins, [Origin::UrlFragment { name: "id_token".to_owned() }]);
+    assert_eq!(
+        inspection.tokens[0].origins,
+        [Origin::UrlFragment {
+            name: "id_token".to_owned()
+        }]
+    );
 }
 
 #[test]
 fn a_token_broken_every_way_at_once_is_mended_and_the_mending_reported() {
     let token = keycloak_id_token();
-    let pieces: Vec<String> = token.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    let pieces: Vec<String> = token
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
     // Hard wraps with CRLF, a blank line, trailing spaces and a zero-width space.
     let mut text = String::from("Here is the token from the ticket:\r\n\r\n");
     for (i, piece) in pieces.iter().enumerate() {
@@ -65,7 +91,16 @@ fn a_token_broken_every_way_at_once_is_mended_and_the_mending_reported() {
     }
     text.push_str("Thanks\r\n");
     let inspection = inspect_at_issue(&text);
-    assert_eq!(inspection.tokens.len(), 1, "{:?}", inspection.tokens.iter().map(|t| &t.value).collect::<Vec<_>>());
+    assert_eq!(
+        inspection.tokens.len(),
+        1,
+        "{:?}",
+        inspection
+            .tokens
+            .iter()
+            .map(|t| &t.value)
+            .collect::<Vec<_>>()
+    );
     let found = &inspection.tokens[0];
     assert_eq!(found.value, token);
     assert_eq!(found.kind, TokenKind::Jws);
@@ -86,7 +121,8 @@ fn quotes_and_a_bearer_prefix_inside_a_json_value() {
 #[test]
 fn a_json_body_logged_as_an_escaped_string() {
     let token = keycloak_id_token();
-    let text = format!("level=error body=\"{{\\\"id_token\\\":\\\"{token}\\\",\\\"expires_in\\\":300}}\"");
+    let text =
+        format!("level=error body=\"{{\\\"id_token\\\":\\\"{token}\\\",\\\"expires_in\\\":300}}\"");
     let inspection = inspect_at_issue(&format!("{{\"msg\": \"{}\"}}", text.replace('"', "\\\"")));
     assert_eq!(inspection.tokens.len(), 1);
     assert_eq!(inspection.tokens[0].value, token);
@@ -120,14 +156,21 @@ fn nested_jwt_is_followed() {
     );
     let inspection = inspect_at_issue(&outer);
     let token = &inspection.tokens[0];
-    let Some(Decoded::Jws(jws)) = &token.decoded else { panic!("a JWS") };
+    let Some(Decoded::Jws(jws)) = &token.decoded else {
+        panic!("a JWS")
+    };
     assert!(matches!(jws.payload, JwsPayload::Nested(_)));
-    assert!(token.claims().is_some_and(|c| c.contains_key("nonce")), "claims of the inner token");
+    assert!(
+        token.claims().is_some_and(|c| c.contains_key("nonce")),
+        "claims of the inner token"
+    );
 }
 
 #[test]
 fn opaque_tokens_are_named_as_such() {
-    let inspection = inspect_at_issue("{\"access_token\":\"Zm9vYmFyYmF6cXV4cXV1eA\",\"token_type\":\"Bearer\",\"expires_in\":60}");
+    let inspection = inspect_at_issue(
+        "{\"access_token\":\"Zm9vYmFyYmF6cXV4cXV1eA\",\"token_type\":\"Bearer\",\"expires_in\":60}",
+    );
     let token = &inspection.tokens[0];
     assert_eq!(token.kind, TokenKind::Opaque);
     assert_eq!(token.summary(), "opaque · a random string");

@@ -14,7 +14,12 @@ fn decode(args: &[&str], stdin: Option<&str>) -> (i32, serde_json::Value) {
         .spawn()
         .expect("tokenscope runs");
     if let Some(text) = stdin {
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write");
     } else {
         drop(child.stdin.take());
     }
@@ -25,7 +30,10 @@ fn decode(args: &[&str], stdin: Option<&str>) -> (i32, serde_json::Value) {
 
 #[test]
 fn decode_reports_every_token_with_times_relative_to_now() {
-    let path = format!("{}/tests/fixtures/keycloak-login-error.log", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/keycloak-login-error.log",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let now = (GENERATED_AT + 86_400).to_string();
     let (code, report) = decode(&[&path, "--now", &now], None);
     assert_eq!(code, 0);
@@ -38,8 +46,14 @@ fn decode_reports_every_token_with_times_relative_to_now() {
     assert_eq!(id["occurrences"], 2);
     assert_eq!(id["header"]["kid"], "kc-rsa-1");
     assert_eq!(id["claims"]["nonce"], "n-0S6_WzA2Mj");
-    assert_eq!(id["signature"]["status"], "not_verified", "decode never claims a signature is valid");
-    let exp = id["times"].as_array().and_then(|t| t.iter().find(|t| t["name"] == "exp")).expect("exp");
+    assert_eq!(
+        id["signature"]["status"], "not_verified",
+        "decode never claims a signature is valid"
+    );
+    let exp = id["times"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["name"] == "exp"))
+        .expect("exp");
     assert_eq!(exp["state"], "expired");
     assert_eq!(exp["phrase"], "expired 23 hours ago");
     assert_eq!(exp["at_utc"], "2026-11-22T23:20:06Z");
@@ -47,10 +61,18 @@ fn decode_reports_every_token_with_times_relative_to_now() {
 
 #[test]
 fn decode_reads_standard_input_and_reports_mends() {
-    let (code, report) = decode(&["-", "--now", &GENERATED_AT.to_string()], Some(&fixture("moex-passport-word-paste.txt")));
+    let (code, report) = decode(
+        &["-", "--now", &GENERATED_AT.to_string()],
+        Some(&fixture("moex-passport-word-paste.txt")),
+    );
     assert_eq!(code, 0);
     let wrapped = &report["tokens"][2];
-    assert!(wrapped["mends"]["summary"].as_str().is_some_and(|s| s.starts_with("joined 18 lines")), "{wrapped}");
+    assert!(
+        wrapped["mends"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("joined 18 lines")),
+        "{wrapped}"
+    );
     assert_eq!(report["tokens"][0]["opaque_shape"], "uuid");
 }
 

@@ -1,3 +1,7 @@
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail loudly on broken fixtures"
+)]
 //! Finding and decoding tokens: the fixtures shaped like our providers'
 //! material, the forms tokens are pasted in, and bad input. Fixed clock.
 

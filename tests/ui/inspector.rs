@@ -6,7 +6,9 @@ use egui_kittest::kittest::Queryable as _;
 use tokenscope::app::Clock;
 use tokenscope::token::Timestamp;
 
-use crate::support::{A_DAY_LATER, GENERATED_AT, copied, fixture, harness, paste, repaint_delay};
+use crate::support::{
+    A_DAY_LATER, GENERATED_AT, click_and_copy, fixture, harness, paste, repaint_delay,
+};
 
 #[test]
 fn the_keycloak_log_lists_exactly_three_tokens() {
@@ -16,8 +18,16 @@ fn the_keycloak_log_lists_exactly_three_tokens() {
     for tab in ["Access token", "Refresh token", "ID token"] {
         harness.get_by_role_and_label(egui::accesskit::Role::Button, tab);
     }
-    let tabs = harness.state().workspace().inspection.as_ref().map_or(0, |i| i.tokens.len());
-    assert_eq!(tabs, 3, "the log holds one response logged twice: three distinct tokens");
+    let tabs = harness
+        .state()
+        .workspace()
+        .inspection
+        .as_ref()
+        .map_or(0, |i| i.tokens.len());
+    assert_eq!(
+        tabs, 3,
+        "the log holds one response logged twice: three distinct tokens"
+    );
     // The response was logged twice, and the inspector says so.
     harness.get_by_label("twice, as JSON field access_token");
 }
@@ -31,7 +41,10 @@ fn opening_the_id_token_shows_the_nonce_and_that_it_expired() {
     harness.get_by_label("nonce");
     harness.get_by_label("n-0S6_WzA2Mj");
     assert!(
-        !harness.query_all_by_label_contains("expired").collect::<Vec<_>>().is_empty(),
+        !harness
+            .query_all_by_label_contains("expired")
+            .collect::<Vec<_>>()
+            .is_empty(),
         "a day after issue the ID token must show as expired"
     );
     harness.get_by_label("from the response field id_token");
@@ -45,8 +58,7 @@ fn the_word_wrapped_moex_token_is_mended_and_decoded() {
     harness.get_by_label("Access token 2").click();
     harness.run();
     harness.get_by_label_contains("joined 18 lines");
-    harness.get_by_label("preferred_username");
-    harness.get_by_label("Владислав Пример");
+    harness.get_by_label("f:6e83631c-efa4-4f9f-864b-f5ca304c841c:90196");
     // The passport grant's own tokens are opaque UUIDs.
     harness.get_by_label("Access token 1").click();
     harness.run();
@@ -57,34 +69,62 @@ fn the_word_wrapped_moex_token_is_mended_and_decoded() {
 fn a_countdown_ticks_once_a_second_and_idle_asks_for_no_repaint() {
     let mut harness = harness(GENERATED_AT);
     // Nothing on screen reads the clock: no repaint is scheduled at all.
-    assert_eq!(repaint_delay(&harness), Duration::MAX, "idle must not repaint");
+    assert_eq!(
+        repaint_delay(&harness),
+        Duration::MAX,
+        "idle must not repaint"
+    );
 
     paste(&mut harness, &fixture("keycloak-login-error.log"));
     harness.get_by_label("ID token").click();
     harness.run();
-    assert!(!harness.query_all_by_label("expires in 30:00").collect::<Vec<_>>().is_empty());
-    assert_eq!(repaint_delay(&harness), Duration::from_secs(1), "a visible countdown ticks each second");
+    assert!(
+        !harness
+            .query_all_by_label("expires in 30:00")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    assert_eq!(
+        repaint_delay(&harness),
+        Duration::from_secs(1),
+        "a visible countdown ticks each second"
+    );
 
-    harness.state_mut().set_clock(Clock::Fixed(Timestamp::from_unix(GENERATED_AT + 12)));
+    harness
+        .state_mut()
+        .set_clock(Clock::Fixed(Timestamp::from_unix(GENERATED_AT + 12)));
     harness.run();
-    assert!(!harness.query_all_by_label("expires in 29:48").collect::<Vec<_>>().is_empty());
+    assert!(
+        !harness
+            .query_all_by_label("expires in 29:48")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
 
     harness.get_by_label("Clear").click();
     harness.run();
-    assert_eq!(repaint_delay(&harness), Duration::MAX, "no countdown, no ticks");
+    assert_eq!(
+        repaint_delay(&harness),
+        Duration::MAX,
+        "no countdown, no ticks"
+    );
 }
 
 #[test]
 fn nested_claims_collapse_and_expand() {
     let mut harness = harness(A_DAY_LATER);
+    harness.set_size(egui::vec2(1280.0, 1100.0));
     paste(&mut harness, &fixture("keycloak-login-error.log"));
-    harness.get_by_label("REPOSITORY_OWNER");
+    harness.get_by_label("uma_authorization");
     harness.get_by_label("Collapse realm_access").click();
     harness.run();
-    assert!(harness.query_by_label("REPOSITORY_OWNER").is_none(), "collapsed children are hidden");
+    assert!(
+        harness.query_by_label("uma_authorization").is_none(),
+        "collapsed children are hidden"
+    );
     harness.get_by_label("Expand realm_access").click();
     harness.run();
-    harness.get_by_label("REPOSITORY_OWNER");
+    harness.get_by_label("uma_authorization");
 }
 
 #[test]
@@ -92,12 +132,14 @@ fn copy_buttons_put_the_token_and_values_on_the_clipboard() {
     let mut harness = harness(A_DAY_LATER);
     let token = fixture("sber-user-info.jwt");
     paste(&mut harness, &token);
-    harness.get_by_label("Copy the token").click();
-    harness.step();
-    assert_eq!(copied(&harness), [token.trim().to_owned()]);
-    harness.get_by_label("Copy the value of inn").click();
-    harness.step();
-    assert_eq!(copied(&harness), ["7700000000".to_owned()]);
+    assert_eq!(
+        click_and_copy(&mut harness, "Copy the token"),
+        [token.trim().to_owned()]
+    );
+    assert_eq!(
+        click_and_copy(&mut harness, "Copy the value of aud"),
+        ["2085".to_owned()]
+    );
 }
 
 #[test]
@@ -116,11 +158,11 @@ fn raw_and_pretty_json_views() {
 fn bad_tokens_get_a_message_not_a_crash() {
     let mut harness = harness(A_DAY_LATER);
     paste(&mut harness, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0");
-    harness.get_by_label_contains("has 2 segments");
+    harness.get_by_label("Cannot decode this token: it has 2 segments; a signed token (JWS) has 3 and an encrypted one (JWE) 5.");
     harness.get_by_label("Clear").click();
     harness.run();
     paste(&mut harness, "eyJhbGciOiJSUzI1NiJ9.WzEsMl0.c2ln");
-    harness.get_by_label_contains("not an object of claims");
+    harness.get_by_label("Cannot decode this token: its payload is JSON but not an object of claims (it is an array).");
     harness.get_by_label("Clear").click();
     harness.run();
     paste(&mut harness, "just some words, no tokens here");
@@ -132,7 +174,14 @@ fn a_large_paste_is_inspected_off_the_ui_thread() {
     let mut harness = harness(A_DAY_LATER);
     let log = fixture("keycloak-login-error.log");
     let big = format!("{}\n{log}", "x".repeat(1_000_000));
-    paste(&mut harness, &big);
+    harness.get_by_label("Paste anything").focus();
+    harness.run();
+    harness.event(egui::Event::Paste(big));
+    harness.step();
+    assert!(
+        harness.state().workspace().pending.is_some(),
+        "a megabyte is inspected in the background"
+    );
     for _ in 0..500 {
         if harness.state().workspace().pending.is_none() {
             break;

@@ -49,8 +49,18 @@ pub fn paste(harness: &mut Harness<'static, TokenscopeApp>, text: &str) {
     harness.run();
 }
 
-/// Everything the clipboard was asked to hold during the last frame.
-pub fn copied(harness: &Harness<'static, TokenscopeApp>) -> Vec<String> {
+/// Clicks the button named `label` and returns what the app put on the clipboard.
+pub fn click_and_copy(harness: &mut Harness<'static, TokenscopeApp>, label: &str) -> Vec<String> {
+    harness.get_by_label(label).click();
+    let mut copied = Vec::new();
+    for _ in 0..3 {
+        harness.step();
+        copied.extend(copied_last_frame(harness));
+    }
+    copied
+}
+
+fn copied_last_frame(harness: &Harness<'static, TokenscopeApp>) -> Vec<String> {
     harness
         .output()
         .platform_output
