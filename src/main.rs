@@ -3,7 +3,9 @@
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -35,6 +37,12 @@ struct Cli {
     /// Show instants in UTC instead of local time.
     #[arg(long)]
     utc: bool,
+    /// Close the window after this many seconds (demos and benchmarks).
+    #[arg(long, value_name = "SECONDS")]
+    quit_after: Option<f64>,
+    /// On exit, print to standard error how many frames were drawn (benchmarks).
+    #[arg(long)]
+    report_frames: bool,
     /// Window size in logical pixels, e.g. 1280x800.
     #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
     size: (f32, f32),
@@ -119,6 +127,7 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let outcome = Arc::new(Mutex::new(None));
+    let frames = Arc::new(AtomicU64::new(0));
     let options = StartOptions {
         clock: cli.now.map(|now| Clock::Fixed(Timestamp::from_unix(now))),
         paste,
@@ -132,6 +141,11 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             Some(Theme::Dark) => ThemeChoice::Dark,
         },
         zone: if cli.utc { Zone::Utc } else { Zone::Local },
+        quit_after: cli
+            .quit_after
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(Duration::from_secs_f64),
+        frame_counter: cli.report_frames.then(|| Arc::clone(&frames)),
     };
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
@@ -148,6 +162,13 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         Box::new(move |cc| Ok(Box::new(TokenscopeApp::new(&cc.egui_ctx, options)))),
     )
     .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
+    if cli.report_frames {
+        let _ = writeln!(
+            std::io::stderr(),
+            "frames: {}",
+            frames.load(Ordering::Relaxed)
+        );
+    }
     if cli.screenshot.is_some() {
         let written = outcome.lock().ok().and_then(|mut slot| slot.take());
         match written {

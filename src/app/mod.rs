@@ -5,6 +5,7 @@ mod jobs;
 mod workspace;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,6 +32,10 @@ pub struct StartOptions {
     pub theme: ThemeChoice,
     /// The wall clock to show instants in.
     pub zone: crate::token::time::Zone,
+    /// Close the window after this long (demos, benchmarks).
+    pub quit_after: Option<Duration>,
+    /// Counts frames drawn (benchmarks: idle must draw none).
+    pub frame_counter: Option<Arc<AtomicU64>>,
 }
 
 /// A request to capture the window to a PNG file and close.
@@ -44,7 +49,7 @@ pub struct Screenshot {
 
 /// Frames drawn after the paste is shown before the screenshot is taken:
 /// tables size their columns on the first frame.
-const SCREENSHOT_SETTLE_FRAMES: u32 = 3;
+const SCREENSHOT_SETTLE_FRAMES: u32 = 1;
 
 /// The tokenscope window.
 pub struct TokenscopeApp {
@@ -56,6 +61,7 @@ pub struct TokenscopeApp {
     screenshot: Option<Screenshot>,
     settled_frames: u32,
     applied_theme: Option<ThemeChoice>,
+    frame_counter: Option<Arc<AtomicU64>>,
 }
 
 impl TokenscopeApp {
@@ -69,7 +75,11 @@ impl TokenscopeApp {
             screenshot: options.screenshot,
             settled_frames: 0,
             applied_theme: None,
+            frame_counter: options.frame_counter,
         };
+        if let Some(after) = options.quit_after {
+            close_after(ctx.clone(), after);
+        }
         app.workspace.theme = options.theme;
         app.workspace.zone = options.zone;
         if let Some((text, source)) = options.paste {
@@ -183,6 +193,19 @@ impl TokenscopeApp {
     }
 }
 
+/// Closes the window after `after`, from a sleeping thread: no frames are
+/// drawn while waiting.
+fn close_after(ctx: egui::Context, after: Duration) {
+    let spawned = std::thread::Builder::new()
+        .name("tokenscope-quit-after".to_owned())
+        .spawn(move || {
+            std::thread::sleep(after);
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        });
+    // Without the thread the window simply stays open, as it would anyway.
+    drop(spawned);
+}
+
 /// Writes an egui image as PNG.
 pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
     let [width, height] = image.size;
@@ -208,6 +231,9 @@ impl eframe::App for TokenscopeApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(counter) = &self.frame_counter {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
         let now = self.clock.now();
         let mut commands = Vec::new();
         let shown = crate::ui::show(ui, &self.workspace, &mut self.paste, now, &mut commands);

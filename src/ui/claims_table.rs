@@ -34,22 +34,20 @@ pub fn show(
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::initial(190.0).at_least(120.0).clip(true))
         .column(Column::initial(340.0).at_least(120.0).clip(true))
-        .column(Column::remainder().at_least(160.0).clip(true))
         .column(Column::auto().at_least(40.0))
+        .column(Column::remainder().at_least(160.0).clip(true))
         .header(ROW_HEIGHT, |mut header| {
-            for title in ["Claim", "Value", "Meaning"] {
+            for title in ["Claim", "Value", "", "Meaning"] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
             }
-            header.col(|_| {});
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, visible.len(), |mut row| {
                 let claim = visible[row.index()];
                 row.col(|ui| name_cell(ui, claim, collapsed, commands));
                 row.col(|ui| time_drawn |= value_cell(ui, claim, now, zone));
-                row.col(|ui| meaning_cell(ui, claim));
                 row.col(|ui| {
                     let text = if claim.children.is_none() {
                         &claim.display
@@ -58,6 +56,7 @@ pub fn show(
                     };
                     copy_button(ui, &format!("the value of {}", claim.path), text, commands);
                 });
+                row.col(|ui| meaning_cell(ui, claim));
             });
         });
     time_drawn

@@ -141,81 +141,94 @@ fn facts(
     commands: &mut Vec<Command>,
 ) -> bool {
     ui.horizontal(|ui| {
-        ui.label(RichText::new(token.summary()).strong().size(15.0));
+        ui.label(RichText::new(token.summary()).strong());
         widgets::copy_button(ui, "the token", &token.value, commands);
     });
     let mut time_drawn = false;
-    egui::Grid::new("token_facts")
-        .num_columns(2)
-        .spacing([12.0, 4.0])
-        .show(ui, |ui| {
-            ui.weak("Role");
-            ui.label(
-                token
-                    .role_reason
-                    .as_deref()
-                    .unwrap_or("unknown: no field name, typ or telling claim"),
-            );
-            ui.end_row();
-
-            ui.weak("Found");
-            let origins: Vec<String> = token
-                .origins
-                .iter()
-                .map(crate::token::extract::Origin::describe)
-                .collect();
-            let times = match token.occurrences {
-                1 => "once".to_owned(),
-                2 => "twice".to_owned(),
-                n => format!("{n} times"),
-            };
-            ui.label(format!("{times}, as {}", origins.join(", ")));
-            ui.end_row();
-
-            if let Some(mended) = token.mends.describe() {
-                ui.weak("Mended");
-                ui.colored_label(theme::warning(ui.visuals()), mended);
-                ui.end_row();
-            }
-
-            ui.weak("Signature");
-            ui.label(signature_line(token));
-            ui.end_row();
-
-            if let Some(error) = &token.error {
-                ui.weak("Problem");
-                ui.colored_label(
-                    theme::error(ui.visuals()),
-                    format!("Cannot decode this token: {error}."),
-                );
-                ui.end_row();
-            }
-
-            if let Some(response) = &token.response
-                && !response.fields.is_empty()
-            {
-                ui.weak("Response");
-                let fields: Vec<String> = response
-                    .fields
-                    .iter()
-                    .map(|(k, v)| format!("{k} {v}"))
-                    .collect();
-                ui.add(egui::Label::new(fields.join(" · ")).wrap());
-                ui.end_row();
-            }
-
-            for time in &token.times {
-                ui.weak(&time.name).on_hover_text(
-                    time.computed_from
-                        .as_deref()
-                        .unwrap_or("from the token's claims"),
-                );
-                ui.horizontal(|ui| widgets::time_status(ui, time, now, zone));
-                ui.end_row();
-                time_drawn = true;
-            }
+    fact(ui, "Role", |ui| {
+        ui.label(
+            token
+                .role_reason
+                .as_deref()
+                .unwrap_or("unknown: no field name, typ or telling claim"),
+        );
+    });
+    let origins: Vec<String> = token
+        .origins
+        .iter()
+        .map(crate::token::extract::Origin::describe)
+        .collect();
+    let times = match token.occurrences {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    };
+    fact(ui, "Found", |ui| {
+        ui.label(format!("{times}, as {}", origins.join(", ")));
+    });
+    if let Some(mended) = token.mends.describe() {
+        fact(ui, "Mended", |ui| {
+            ui.colored_label(theme::warning(ui.visuals()), mended);
         });
+    }
+    fact(ui, "Signature", |ui| {
+        ui.label(signature_line(token));
+    });
+    if let Some(error) = &token.error {
+        fact(ui, "Problem", |ui| {
+            ui.colored_label(
+                theme::error(ui.visuals()),
+                format!("Cannot decode this token: {error}."),
+            );
+        });
+    }
+    if let Some(response) = &token.response
+        && !response.fields.is_empty()
+    {
+        let fields: Vec<String> = response
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        fact(ui, "Response", |ui| {
+            ui.add(egui::Label::new(fields.join(" · ")).wrap());
+        });
+    }
+    for time in &token.times {
+        let key = fact(ui, &time.name, |ui| {
+            widgets::time_status(ui, time, now, zone);
+        });
+        key.on_hover_text(
+            time.computed_from
+                .as_deref()
+                .unwrap_or("from the token's claims"),
+        );
+        time_drawn = true;
+    }
     time_drawn
+}
+
+/// Width of the key column of the facts. Fixed rather than a `Grid`, whose
+/// first frame is an invisible sizing pass that costs a start-up frame.
+const FACT_KEY_WIDTH: f32 = 72.0;
+
+/// One fact: a weak key in a fixed-width column, then the value.
+fn fact(ui: &mut egui::Ui, key: &str, add_value: impl FnOnce(&mut egui::Ui)) -> egui::Response {
+    ui.horizontal_top(|ui| {
+        let key = ui
+            .allocate_ui_with_layout(
+                egui::vec2(FACT_KEY_WIDTH, ui.spacing().interact_size.y),
+                egui::Layout::left_to_right(egui::Align::Min),
+                |ui| {
+                    ui.set_min_width(FACT_KEY_WIDTH);
+                    ui.weak(key)
+                },
+            )
+            .inner;
+        add_value(ui);
+        key
+    })
+    .inner
 }
 
 /// What can be said about the signature before verification exists: never "valid".
