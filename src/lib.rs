@@ -7,5 +7,8 @@
 
 pub mod app;
 pub mod cli;
+pub mod oauth;
+pub mod secret;
+pub mod store;
 pub mod token;
 pub mod ui;

@@ -1,0 +1,10 @@
+//! OAuth 2.0 / OpenID Connect: profiles, presets, discovery, flows.
+//!
+//! Never imports egui.
+
+pub mod presets;
+pub mod profile;
+
+pub use profile::{
+    ClientAuth, Endpoints, Grant, Param, PkceMode, Profile, ProfileId, RequestKind, TlsSettings,
+};

@@ -1,0 +1,590 @@
+//! Built-in presets: one data entry per provider, with the quirks we know
+//! (see the project's provider research). A preset becomes a [`Profile`]
+//! through [`Preset::instantiate`]; adding a provider is adding an entry to
+//! [`PRESETS`], nothing else.
+
+use super::profile::{
+    ClientAuth, Endpoints, Grant, Param, PkceMode, Profile, ProfileId, RequestKind,
+};
+
+/// A value the user fills in when creating a profile (`{realm}`, `{tenant}`).
+#[derive(Debug)]
+pub struct Variable {
+    /// Placeholder name, used as `{name}` in templates.
+    pub name: &'static str,
+    /// Label in the form.
+    pub label: &'static str,
+    /// Default value.
+    pub default: &'static str,
+}
+
+/// A named environment of a provider: the variable values it implies.
+#[derive(Debug)]
+pub struct Environment {
+    /// Label, e.g. "test" or "prod (Token users)".
+    pub label: &'static str,
+    /// Variable values.
+    pub values: &'static [(&'static str, &'static str)],
+}
+
+/// A provider preset.
+#[derive(Debug)]
+pub struct Preset {
+    /// Stable id, stored in profiles.
+    pub id: &'static str,
+    /// Shown name.
+    pub name: &'static str,
+    /// One line on what it is.
+    pub summary: &'static str,
+    /// Whether it is an OpenID provider (ID tokens, `openid` scope).
+    pub openid: bool,
+    /// Whether the provider publishes discovery metadata.
+    pub discovery: bool,
+    /// Values the user fills in.
+    pub variables: &'static [Variable],
+    /// Known environments; the first is the default.
+    pub environments: &'static [Environment],
+    /// Issuer template.
+    pub issuer: &'static str,
+    /// Endpoint templates by metadata name; other names become extras.
+    pub endpoints: &'static [(&'static str, &'static str)],
+    /// Default scopes.
+    pub scopes: &'static str,
+    /// Client authentication.
+    pub client_auth: ClientAuth,
+    /// PKCE.
+    pub pkce: PkceMode,
+    /// Default `grant_type`.
+    pub grant: &'static str,
+    /// Extra parameters.
+    pub extra_params: &'static [(RequestKind, &'static str, &'static str)],
+    /// Headers for back-channel requests.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// Redirect URI template.
+    pub redirect_uri: &'static str,
+    /// The quirks, for the notes field.
+    pub notes: &'static str,
+}
+
+const LOOPBACK_REDIRECT: &str = "http://127.0.0.1:53682/callback";
+
+/// Every built-in preset.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "keycloak",
+        name: "Keycloak",
+        summary: "A Keycloak realm (Quarkus layout; for Keycloak 16 and older add /auth to the base URL)",
+        openid: true,
+        discovery: true,
+        variables: &[
+            Variable {
+                name: "base",
+                label: "Server URL",
+                default: "https://sso.example.test",
+            },
+            Variable {
+                name: "realm",
+                label: "Realm",
+                default: "master",
+            },
+        ],
+        environments: &[
+            Environment {
+                label: "test",
+                values: &[],
+            },
+            Environment {
+                label: "prod",
+                values: &[],
+            },
+        ],
+        issuer: "{base}/realms/{realm}",
+        endpoints: &[
+            (
+                "authorization_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/auth",
+            ),
+            (
+                "token_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/token",
+            ),
+            (
+                "userinfo_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/userinfo",
+            ),
+            (
+                "jwks_uri",
+                "{base}/realms/{realm}/protocol/openid-connect/certs",
+            ),
+            (
+                "introspection_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/token/introspect",
+            ),
+            (
+                "revocation_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/revoke",
+            ),
+            (
+                "device_authorization_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/auth/device",
+            ),
+            (
+                "end_session_endpoint",
+                "{base}/realms/{realm}/protocol/openid-connect/logout",
+            ),
+        ],
+        scopes: "openid profile email",
+        client_auth: ClientAuth::ClientSecretBasic,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes: "Token responses carry refresh_expires_in (0 for offline tokens) and not-before-policy. \
+                Refresh tokens are HS-signed with a realm-internal key: only Keycloak can verify them. \
+                Keycloak 16 and older (WildFly) serve everything under /auth.",
+    },
+    Preset {
+        id: "sber-business-id",
+        name: "SberBusiness ID",
+        summary: "SberBank's partner SSO (SBBOL): code flow, mTLS, opaque tokens, GOST-signed ID token and user-info",
+        openid: true,
+        discovery: false,
+        variables: &[Variable {
+            name: "callback_port",
+            label: "Token users' local port",
+            default: "28016",
+        }],
+        environments: &[
+            Environment {
+                label: "test (WEB users)",
+                values: &[
+                    ("web", "https://efs-sbbol-ift-web.testsbi.sberbank.ru:9443"),
+                    ("api", "https://iftfintech.testsbi.sberbank.ru:9443"),
+                ],
+            },
+            Environment {
+                label: "test (Token users)",
+                values: &[
+                    ("web", "http://localhost:{callback_port}"),
+                    ("api", "https://iftfintech.testsbi.sberbank.ru:9443"),
+                ],
+            },
+            Environment {
+                label: "prod (WEB users)",
+                values: &[
+                    ("web", "https://sbi.sberbank.ru:9443"),
+                    ("api", "https://fintech.sberbank.ru:9443"),
+                ],
+            },
+            Environment {
+                label: "prod (Token users)",
+                values: &[
+                    ("web", "http://localhost:{callback_port}"),
+                    ("api", "https://fintech.sberbank.ru:9443"),
+                ],
+            },
+        ],
+        issuer: "",
+        endpoints: &[
+            (
+                "authorization_endpoint",
+                "{web}/ic/sso/api/v2/oauth/authorize",
+            ),
+            ("token_endpoint", "{api}/ic/sso/api/v2/oauth/token"),
+            ("userinfo_endpoint", "{api}/ic/sso/api/v2/oauth/user-info"),
+            ("revocation_endpoint", "{api}/ic/sso/api/v1/oauth/revoke"),
+            ("certificate", "{api}/fintech/api/v1/crypto"),
+            (
+                "change_client_secret",
+                "{api}/ic/sso/api/v1/change-client-secret",
+            ),
+        ],
+        scopes: "openid inn email",
+        client_auth: ClientAuth::ClientSecretPost,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[(RequestKind::Authorize, "prompt", "login")],
+        headers: &[("Accept", "application/json")],
+        redirect_uri: "https://partner.example/callback",
+        notes: "No discovery and no JWKS: the ID token and user-info are signed gost34.10-2012 with the bank's certificate (certificate endpoint). \
+                Pin the issuer per stand: the bank's iss is an internal host name. \
+                state must be at least 36 characters and nonce at least 10. openid must be the first scope. \
+                Every back-channel call needs the stand's TLS client certificate, and the server chains to the Russian national root CA. \
+                A code is single-use and lives 2 minutes; any failed exchange deletes it, so the next try says \"Unknown code\". \
+                Access tokens live 60 minutes, refresh tokens 180 days; client secrets expire. \
+                Keep at least 2 seconds between requests.",
+    },
+    Preset {
+        id: "kontur",
+        name: "Kontur identity",
+        summary: "SKB Kontur identity (IdentityServer) for Kontur.Extern and other Kontur APIs",
+        openid: true,
+        discovery: true,
+        variables: &[],
+        environments: &[
+            Environment {
+                label: "test",
+                values: &[("host", "https://identity.testkontur.ru")],
+            },
+            Environment {
+                label: "prod",
+                values: &[("host", "https://identity.kontur.ru")],
+            },
+        ],
+        issuer: "{host}",
+        endpoints: &[
+            ("authorization_endpoint", "{host}/connect/authorize"),
+            ("token_endpoint", "{host}/connect/token"),
+            ("userinfo_endpoint", "{host}/connect/userinfo"),
+            ("jwks_uri", "{host}/.well-known/openid-configuration/jwks"),
+            (
+                "device_authorization_endpoint",
+                "{host}/connect/deviceauthorization",
+            ),
+        ],
+        scopes: "openid extern.api",
+        client_auth: ClientAuth::ClientSecretPost,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes: "client_secret is the api-key (a GUID). Access tokens are opaque reference tokens. \
+                Client credentials take API scopes only, never openid/profile/email. \
+                Password and certificate grants may answer with partial_factor_token and required_factors: a second factor is needed. \
+                Quote X-Kontur-Trace-Id to support.",
+    },
+    Preset {
+        id: "moex-passport",
+        name: "MOEX passport",
+        summary: "Moscow Exchange SSO (Keycloak realm SSO, /auth prefix) with the custom passport grant",
+        openid: true,
+        discovery: true,
+        variables: &[],
+        environments: &[Environment {
+            label: "prod",
+            values: &[],
+        }],
+        issuer: "https://sso.moex.com/auth/realms/SSO",
+        endpoints: &[
+            (
+                "token_endpoint",
+                "https://sso.moex.com/auth/realms/SSO/protocol/openid-connect/token",
+            ),
+            (
+                "jwks_uri",
+                "https://sso.moex.com/auth/realms/SSO/protocol/openid-connect/certs",
+            ),
+            (
+                "passport_authenticate",
+                "https://passport.moex.com/authenticate",
+            ),
+        ],
+        scopes: "2F_CA_Auth client_registration profile email",
+        client_auth: ClientAuth::ClientSecretPost,
+        pkce: PkceMode::Off,
+        grant: "passport",
+        extra_params: &[
+            (RequestKind::Token, "passport", ""),
+            (RequestKind::Token, "algorithm", "GOST R 34.10-2012"),
+            (RequestKind::Token, "signature", ""),
+            (RequestKind::Token, "client_id_old", ""),
+            (RequestKind::Token, "client_id_new", ""),
+        ],
+        headers: &[],
+        redirect_uri: "",
+        notes: "grant_type=passport: passport is the MicexPassportCert cookie value from passport.moex.com/authenticate, \
+                signature a detached signature of it, algorithm GOST or RSA. The field names are not publicly confirmed: edit them as your contract says. \
+                During credential rotation send the new client id/secret pair; keep the old one only for the window. \
+                Access tokens are opaque UUIDs or Keycloak RS256 JWTs.",
+    },
+    Preset {
+        id: "github",
+        name: "GitHub OAuth app",
+        summary: "GitHub OAuth app: no discovery, form-encoded answers unless Accept: application/json, device flow",
+        openid: false,
+        discovery: false,
+        variables: &[],
+        environments: &[Environment {
+            label: "prod",
+            values: &[],
+        }],
+        issuer: "",
+        endpoints: &[
+            (
+                "authorization_endpoint",
+                "https://github.com/login/oauth/authorize",
+            ),
+            (
+                "token_endpoint",
+                "https://github.com/login/oauth/access_token",
+            ),
+            ("userinfo_endpoint", "https://api.github.com/user"),
+            (
+                "device_authorization_endpoint",
+                "https://github.com/login/device/code",
+            ),
+        ],
+        scopes: "read:user user:email",
+        client_auth: ClientAuth::ClientSecretPost,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[("Accept", "application/json")],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes: "Without Accept: application/json the token endpoint answers form-encoded, and errors come back with HTTP 200. \
+                Tokens are opaque (gho_…). Not an OpenID provider: no ID token, user data from api.github.com/user.",
+    },
+    Preset {
+        id: "google",
+        name: "Google",
+        summary: "Google accounts (OpenID Connect)",
+        openid: true,
+        discovery: true,
+        variables: &[],
+        environments: &[Environment {
+            label: "prod",
+            values: &[],
+        }],
+        issuer: "https://accounts.google.com",
+        endpoints: &[],
+        scopes: "openid email profile",
+        client_auth: ClientAuth::ClientSecretBasic,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[
+            (RequestKind::Authorize, "access_type", "offline"),
+            (RequestKind::Authorize, "prompt", "consent"),
+        ],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes: "A refresh token comes only with access_type=offline, and again only with prompt=consent. \
+                Desktop clients still have a (non-secret) client secret. Access tokens are opaque (ya29.…).",
+    },
+    Preset {
+        id: "entra",
+        name: "Microsoft Entra ID",
+        summary: "Microsoft identity platform v2.0 (Azure AD)",
+        openid: true,
+        discovery: true,
+        variables: &[Variable {
+            name: "tenant",
+            label: "Tenant (GUID, domain, common, organizations)",
+            default: "common",
+        }],
+        environments: &[Environment {
+            label: "prod",
+            values: &[],
+        }],
+        issuer: "https://login.microsoftonline.com/{tenant}/v2.0",
+        endpoints: &[],
+        scopes: "openid profile email offline_access",
+        client_auth: ClientAuth::ClientSecretPost,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes: "With tenant common the metadata's issuer is a template (https://login.microsoftonline.com/{tenantid}/v2.0): tokens carry the real tenant in tid. \
+                Errors start with AADSTSnnnnn. AADSTS7000215 usually means the secret's ID was pasted instead of its value.",
+    },
+    Preset {
+        id: "generic-oidc",
+        name: "OpenID provider",
+        summary: "Any OpenID provider: give the issuer, discovery fills the rest",
+        openid: true,
+        discovery: true,
+        variables: &[Variable {
+            name: "issuer",
+            label: "Issuer",
+            default: "https://",
+        }],
+        environments: &[Environment {
+            label: "test",
+            values: &[],
+        }],
+        issuer: "{issuer}",
+        endpoints: &[],
+        scopes: "openid profile email",
+        client_auth: ClientAuth::ClientSecretBasic,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes: "",
+    },
+];
+
+/// A preset by id.
+pub fn find(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
+impl Preset {
+    /// A profile from this preset, for environment `environment` (index into
+    /// [`Preset::environments`]) with the user's variable values (missing
+    /// ones take their defaults).
+    pub fn instantiate(&self, environment: usize, values: &[(String, String)]) -> Profile {
+        let env = self
+            .environments
+            .get(environment)
+            .or_else(|| self.environments.first());
+        let mut vars: Vec<(String, String)> = self
+            .variables
+            .iter()
+            .map(|v| {
+                let given = values
+                    .iter()
+                    .find(|(n, _)| n == v.name)
+                    .map(|(_, value)| value.trim());
+                (
+                    v.name.to_owned(),
+                    given.unwrap_or(v.default).trim_end_matches('/').to_owned(),
+                )
+            })
+            .collect();
+        if let Some(env) = env {
+            for (name, value) in env.values {
+                let value = fill(value, &vars);
+                vars.push(((*name).to_owned(), value));
+            }
+        }
+        let mut endpoints = Endpoints::default();
+        for (field, template) in self.endpoints {
+            let value = fill(template, &vars);
+            match endpoints.get_mut(field) {
+                Some(slot) => *slot = value,
+                None => endpoints.extra.push(Param::new(*field, value)),
+            }
+        }
+        let environment_label = env.map_or("", |e| e.label);
+        Profile {
+            id: ProfileId::new_random(),
+            name: format!("{} ({environment_label})", self.name),
+            preset: Some(self.id.to_owned()),
+            environment: environment_label.to_owned(),
+            issuer: fill(self.issuer, &vars),
+            discovery_url: String::new(),
+            endpoints,
+            manual_endpoints: Vec::new(),
+            client_id: String::new(),
+            client_auth: self.client_auth,
+            redirect_uri: fill(self.redirect_uri, &vars),
+            scopes: self.scopes.to_owned(),
+            pkce: self.pkce,
+            default_grant: match self.grant {
+                "authorization_code" => Grant::AuthorizationCode,
+                "client_credentials" => Grant::ClientCredentials,
+                "password" => Grant::Password,
+                "refresh_token" => Grant::RefreshToken,
+                "urn:ietf:params:oauth:grant-type:device_code" => Grant::DeviceCode,
+                other => Grant::Extension(other.to_owned()),
+            },
+            extra_params: self
+                .extra_params
+                .iter()
+                .map(|(kind, name, value)| (*kind, Param::new(*name, fill(value, &vars))))
+                .collect(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| Param::new(*n, *v))
+                .collect(),
+            tls: super::profile::TlsSettings::default(),
+            proxy: String::new(),
+            notes: self.notes.to_owned(),
+        }
+    }
+}
+
+/// Replaces `{name}` placeholders.
+fn fill(template: &str, vars: &[(String, String)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in vars {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keycloak_realm_template() {
+        let preset = find("keycloak").expect("preset");
+        let profile = preset.instantiate(
+            0,
+            &[
+                ("base".to_owned(), "https://sso.example.test/".to_owned()),
+                ("realm".to_owned(), "partner-realm".to_owned()),
+            ],
+        );
+        assert_eq!(
+            profile.issuer,
+            "https://sso.example.test/realms/partner-realm"
+        );
+        assert_eq!(
+            profile.endpoints.token,
+            "https://sso.example.test/realms/partner-realm/protocol/openid-connect/token"
+        );
+        assert_eq!(profile.preset.as_deref(), Some("keycloak"));
+    }
+
+    #[test]
+    fn sber_token_users_authorize_on_the_local_port() {
+        let preset = find("sber-business-id").expect("preset");
+        let profile = preset.instantiate(1, &[("callback_port".to_owned(), "28020".to_owned())]);
+        assert_eq!(
+            profile.endpoints.authorization,
+            "http://localhost:28020/ic/sso/api/v2/oauth/authorize"
+        );
+        assert_eq!(
+            profile.endpoints.token,
+            "https://iftfintech.testsbi.sberbank.ru:9443/ic/sso/api/v2/oauth/token"
+        );
+        assert!(
+            profile
+                .endpoints
+                .extra
+                .iter()
+                .any(|p| p.name == "certificate")
+        );
+        assert_eq!(profile.client_auth, ClientAuth::ClientSecretPost);
+    }
+
+    #[test]
+    fn moex_has_the_passport_grant() {
+        let profile = find("moex-passport").expect("preset").instantiate(0, &[]);
+        assert_eq!(
+            profile.default_grant,
+            Grant::Extension("passport".to_owned())
+        );
+        assert!(
+            profile
+                .params_for(RequestKind::Token)
+                .any(|p| p.name == "signature")
+        );
+    }
+
+    #[test]
+    fn every_preset_instantiates_with_absolute_endpoints() {
+        for preset in PRESETS {
+            for (i, _) in preset.environments.iter().enumerate() {
+                let mut profile = preset.instantiate(i, &[]);
+                profile.client_id = "x".to_owned();
+                let errors: Vec<_> = profile
+                    .validate(None)
+                    .into_iter()
+                    .filter(|f| {
+                        f.severity == super::super::profile::Severity::Error && f.field != "issuer"
+                    })
+                    .collect();
+                assert!(errors.is_empty(), "{}: {errors:?}", preset.id);
+                assert!(!profile.name.is_empty());
+            }
+        }
+    }
+}

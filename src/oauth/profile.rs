@@ -1,0 +1,589 @@
+//! A provider profile: everything needed to run a flow against one
+//! provider in one environment, minus its secrets (they live in the
+//! secret store, keyed by the profile id).
+
+use serde::{Deserialize, Serialize};
+
+/// A stable profile identifier (a UUID), the key for its secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProfileId(pub String);
+
+impl ProfileId {
+    /// A new random id.
+    pub fn new_random() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+}
+
+impl std::fmt::Display for ProfileId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How the client authenticates at the token endpoint (RFC 6749 §2.3,
+/// OIDC Core §9, RFC 8705 §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// HTTP Basic with the form-urlencoded id and secret (RFC 6749 §2.3.1).
+    #[default]
+    ClientSecretBasic,
+    /// `client_id` and `client_secret` in the form body.
+    ClientSecretPost,
+    /// A public client: only `client_id`, no secret.
+    None,
+    /// A JWT assertion signed with the client's private key (RFC 7523).
+    PrivateKeyJwt,
+    /// A JWT assertion signed with the client secret (HMAC).
+    ClientSecretJwt,
+    /// Mutual TLS with the client certificate (RFC 8705).
+    TlsClientAuth,
+}
+
+impl ClientAuth {
+    /// All methods, in menu order.
+    pub const ALL: [Self; 6] = [
+        Self::ClientSecretBasic,
+        Self::ClientSecretPost,
+        Self::None,
+        Self::PrivateKeyJwt,
+        Self::ClientSecretJwt,
+        Self::TlsClientAuth,
+    ];
+
+    /// The metadata name (`token_endpoint_auth_methods_supported`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+            Self::PrivateKeyJwt => "private_key_jwt",
+            Self::ClientSecretJwt => "client_secret_jwt",
+            Self::TlsClientAuth => "tls_client_auth",
+        }
+    }
+
+    /// Whether this method needs the client secret.
+    pub fn uses_secret(self) -> bool {
+        matches!(
+            self,
+            Self::ClientSecretBasic | Self::ClientSecretPost | Self::ClientSecretJwt
+        )
+    }
+}
+
+/// PKCE mode (RFC 7636).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PkceMode {
+    /// `code_challenge_method=S256` (RFC 7636 §4.2): the default.
+    #[default]
+    S256,
+    /// `plain`: only for providers that support nothing else.
+    Plain,
+    /// No PKCE.
+    Off,
+}
+
+impl PkceMode {
+    /// All modes.
+    pub const ALL: [Self; 3] = [Self::S256, Self::Plain, Self::Off];
+
+    /// As shown and as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::S256 => "S256",
+            Self::Plain => "plain",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// A grant type (RFC 6749 §4, RFC 8628, extension grants §4.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// Authorization code (with PKCE by default).
+    #[default]
+    AuthorizationCode,
+    /// Client credentials.
+    ClientCredentials,
+    /// Resource owner password credentials.
+    Password,
+    /// Refresh token.
+    RefreshToken,
+    /// Device authorization (RFC 8628).
+    DeviceCode,
+    /// Any other `grant_type`, e.g. MOEX `passport`.
+    Extension(String),
+}
+
+impl Grant {
+    /// The `grant_type` value.
+    pub fn grant_type(&self) -> &str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::ClientCredentials => "client_credentials",
+            Self::Password => "password",
+            Self::RefreshToken => "refresh_token",
+            Self::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Self::Extension(name) => name,
+        }
+    }
+}
+
+/// The kind of request extra parameters apply to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// The authorization request (browser).
+    Authorize,
+    /// The token request (code exchange and other grants).
+    Token,
+    /// The refresh request.
+    Refresh,
+    /// The userinfo request.
+    Userinfo,
+}
+
+impl RequestKind {
+    /// All kinds.
+    pub const ALL: [Self; 4] = [Self::Authorize, Self::Token, Self::Refresh, Self::Userinfo];
+
+    /// As shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Authorize => "authorize",
+            Self::Token => "token",
+            Self::Refresh => "refresh",
+            Self::Userinfo => "userinfo",
+        }
+    }
+}
+
+/// A name/value pair: an extra parameter or a header.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param {
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: String,
+}
+
+impl Param {
+    /// A pair.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The provider's endpoints. Empty means unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Endpoints {
+    /// `authorization_endpoint`.
+    pub authorization: String,
+    /// `token_endpoint`.
+    pub token: String,
+    /// `userinfo_endpoint`.
+    pub userinfo: String,
+    /// `jwks_uri`.
+    pub jwks: String,
+    /// `introspection_endpoint` (RFC 7662).
+    pub introspection: String,
+    /// `revocation_endpoint` (RFC 7009).
+    pub revocation: String,
+    /// `device_authorization_endpoint` (RFC 8628).
+    pub device_authorization: String,
+    /// `end_session_endpoint` (RP-Initiated Logout).
+    pub end_session: String,
+    /// Provider extras, e.g. the bank's certificate endpoint.
+    pub extra: Vec<Param>,
+}
+
+/// The endpoint fields by their metadata names, for discovery and validation.
+pub const ENDPOINT_FIELDS: [&str; 8] = [
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "jwks_uri",
+    "introspection_endpoint",
+    "revocation_endpoint",
+    "device_authorization_endpoint",
+    "end_session_endpoint",
+];
+
+impl Endpoints {
+    /// An endpoint by its metadata name.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        Some(match field {
+            "authorization_endpoint" => &self.authorization,
+            "token_endpoint" => &self.token,
+            "userinfo_endpoint" => &self.userinfo,
+            "jwks_uri" => &self.jwks,
+            "introspection_endpoint" => &self.introspection,
+            "revocation_endpoint" => &self.revocation,
+            "device_authorization_endpoint" => &self.device_authorization,
+            "end_session_endpoint" => &self.end_session,
+            _ => return None,
+        })
+    }
+
+    /// An endpoint by its metadata name, for editing.
+    pub fn get_mut(&mut self, field: &str) -> Option<&mut String> {
+        Some(match field {
+            "authorization_endpoint" => &mut self.authorization,
+            "token_endpoint" => &mut self.token,
+            "userinfo_endpoint" => &mut self.userinfo,
+            "jwks_uri" => &mut self.jwks,
+            "introspection_endpoint" => &mut self.introspection,
+            "revocation_endpoint" => &mut self.revocation,
+            "device_authorization_endpoint" => &mut self.device_authorization,
+            "end_session_endpoint" => &mut self.end_session,
+            _ => return None,
+        })
+    }
+}
+
+/// TLS settings of a profile.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TlsSettings {
+    /// Extra CA certificates (PEM files) trusted besides the platform roots.
+    pub extra_ca_files: Vec<String>,
+    /// Client certificate (PEM) for mutual TLS.
+    pub client_cert_file: String,
+    /// Its private key (PEM).
+    pub client_key_file: String,
+    /// Or both in one PKCS#12 file; its passphrase is a secret.
+    pub pkcs12_file: String,
+    /// Accept any server certificate. Dangerous: only for a test stand.
+    pub accept_invalid_certs: bool,
+}
+
+/// A provider profile. Secrets are not here: see [`crate::store::secrets`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// Stable id; secrets are stored under it.
+    pub id: ProfileId,
+    /// Shown name, e.g. "Keycloak partner-realm (test)".
+    pub name: String,
+    /// The preset it came from, if any.
+    pub preset: Option<String>,
+    /// Environment label: test, prod, …
+    pub environment: String,
+    /// The issuer identifier (OIDC Discovery §3): tokens' `iss` must equal it.
+    pub issuer: String,
+    /// Where the metadata is; empty means `{issuer}/.well-known/openid-configuration`.
+    pub discovery_url: String,
+    /// Endpoints, discovered or typed.
+    pub endpoints: Endpoints,
+    /// Endpoint fields the user typed by hand: discovery keeps them.
+    pub manual_endpoints: Vec<String>,
+    /// `client_id`.
+    pub client_id: String,
+    /// How the client authenticates.
+    pub client_auth: ClientAuth,
+    /// `redirect_uri`.
+    pub redirect_uri: String,
+    /// Space-separated scopes.
+    pub scopes: String,
+    /// PKCE mode.
+    pub pkce: PkceMode,
+    /// The grant the flow runner starts with.
+    pub default_grant: Grant,
+    /// Extra parameters per request kind (`loginDCB=true`, `audience`, `acr_values`, …).
+    pub extra_params: Vec<(RequestKind, Param)>,
+    /// Headers sent with every back-channel request.
+    pub headers: Vec<Param>,
+    /// TLS.
+    pub tls: TlsSettings,
+    /// Proxy URL; empty for none.
+    pub proxy: String,
+    /// Free text.
+    pub notes: String,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            id: ProfileId::new_random(),
+            name: String::new(),
+            preset: None,
+            environment: String::new(),
+            issuer: String::new(),
+            discovery_url: String::new(),
+            endpoints: Endpoints::default(),
+            manual_endpoints: Vec::new(),
+            client_id: String::new(),
+            client_auth: ClientAuth::default(),
+            redirect_uri: "http://127.0.0.1:53682/callback".to_owned(),
+            scopes: "openid".to_owned(),
+            pkce: PkceMode::default(),
+            default_grant: Grant::default(),
+            extra_params: Vec::new(),
+            headers: Vec::new(),
+            tls: TlsSettings::default(),
+            proxy: String::new(),
+            notes: String::new(),
+        }
+    }
+}
+
+/// How serious a validation finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The profile cannot work as it is.
+    Error,
+    /// It may work, but probably not as intended.
+    Warning,
+}
+
+/// One finding of [`Profile::validate`], tied to a field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The field, as named in the profile file (`redirect_uri`).
+    pub field: String,
+    /// How serious.
+    pub severity: Severity,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl Profile {
+    /// The discovery document's address.
+    pub fn discovery_address(&self) -> String {
+        if self.discovery_url.trim().is_empty() {
+            format!(
+                "{}/.well-known/openid-configuration",
+                self.issuer.trim().trim_end_matches('/')
+            )
+        } else {
+            self.discovery_url.trim().to_owned()
+        }
+    }
+
+    /// Whether the scopes ask for OpenID Connect (an ID token).
+    pub fn wants_id_token(&self) -> bool {
+        self.scopes.split_whitespace().any(|s| s == "openid")
+    }
+
+    /// Extra parameters for one kind of request.
+    pub fn params_for(&self, kind: RequestKind) -> impl Iterator<Item = &Param> {
+        self.extra_params
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, p)| p)
+    }
+
+    /// Checks the profile as the user types. `secret` is the client secret
+    /// as entered (it is not part of the profile).
+    pub fn validate(&self, secret: Option<&str>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut add = |field: &str, severity, message: String| {
+            findings.push(Finding {
+                field: field.to_owned(),
+                severity,
+                message,
+            });
+        };
+        if self.name.trim().is_empty() {
+            add(
+                "name",
+                Severity::Error,
+                "Give the profile a name.".to_owned(),
+            );
+        }
+        if !self.issuer.trim().is_empty() {
+            if let Err(why) = check_absolute_url(&self.issuer) {
+                add("issuer", Severity::Error, format!("The issuer {why}."));
+            } else if self.issuer.ends_with('/') {
+                add(
+                    "issuer",
+                    Severity::Warning,
+                    "The issuer ends with '/': tokens' iss must match it exactly, and most providers have no trailing slash.".to_owned(),
+                );
+            }
+        }
+        for field in ENDPOINT_FIELDS {
+            let value = self.endpoints.get(field).unwrap_or_default();
+            if !value.trim().is_empty()
+                && let Err(why) = check_absolute_url(value)
+            {
+                add(field, Severity::Error, format!("This endpoint {why}."));
+            }
+        }
+        if self.redirect_uri.trim().is_empty() {
+            add(
+                "redirect_uri",
+                Severity::Warning,
+                "No redirect URI: the code flow needs one.".to_owned(),
+            );
+        } else {
+            match check_absolute_url(&self.redirect_uri) {
+                Err(why) => add(
+                    "redirect_uri",
+                    Severity::Error,
+                    format!("The redirect URI {why}."),
+                ),
+                Ok(()) => {
+                    if let Some(note) = redirect_kind_note(&self.redirect_uri) {
+                        add("redirect_uri", Severity::Warning, note);
+                    }
+                }
+            }
+        }
+        if self.client_id.trim().is_empty() {
+            add(
+                "client_id",
+                Severity::Error,
+                "The client id is empty.".to_owned(),
+            );
+        } else if self.client_id.trim() != self.client_id {
+            add(
+                "client_id",
+                Severity::Warning,
+                "The client id has spaces around it.".to_owned(),
+            );
+        }
+        if let Some(secret) = secret {
+            if !secret.is_empty() && secret.trim() != secret {
+                add(
+                    "client_secret",
+                    Severity::Warning,
+                    "The client secret starts or ends with white space: usually a copy-paste accident.".to_owned(),
+                );
+            }
+            if secret.is_empty() && self.client_auth.uses_secret() {
+                add(
+                    "client_secret",
+                    Severity::Warning,
+                    format!("{} needs a client secret.", self.client_auth.as_str()),
+                );
+            }
+        }
+        let openid_provider = self
+            .preset
+            .as_deref()
+            .is_some_and(|p| crate::oauth::presets::find(p).is_some_and(|p| p.openid))
+            || !self.endpoints.jwks.is_empty();
+        if openid_provider
+            && self.default_grant == Grant::AuthorizationCode
+            && !self.wants_id_token()
+        {
+            add(
+                "scopes",
+                Severity::Warning,
+                "The scopes lack openid: the provider will not return an ID token.".to_owned(),
+            );
+        }
+        if self.tls.accept_invalid_certs {
+            add(
+                "tls.accept_invalid_certs",
+                Severity::Warning,
+                "Any server certificate is accepted: anyone on the network can read the secrets this profile sends. Use only against a test stand.".to_owned(),
+            );
+        }
+        if !self.proxy.trim().is_empty()
+            && let Err(why) = check_absolute_url(&self.proxy)
+        {
+            add("proxy", Severity::Error, format!("The proxy {why}."));
+        }
+        findings
+    }
+}
+
+/// `Ok` for an absolute http(s) URL; otherwise what is wrong, as a phrase.
+pub fn check_absolute_url(value: &str) -> Result<(), String> {
+    let value = value.trim();
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return Err("is not an absolute URL (it needs https:// or http://)".to_owned());
+    };
+    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
+        return Err(format!("uses {scheme}://, not https:// or http://"));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("has no host".to_owned());
+    }
+    if value.contains(char::is_whitespace) {
+        return Err("contains spaces".to_owned());
+    }
+    Ok(())
+}
+
+/// Loopback redirects are captured by the app (RFC 8252 §7.3); anything else
+/// means pasting the final address back. Plain http off loopback is unsafe.
+fn redirect_kind_note(uri: &str) -> Option<String> {
+    let lower = uri.to_ascii_lowercase();
+    let host = lower.split("://").nth(1)?.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let loopback = matches!(host, "127.0.0.1" | "[::1]" | "localhost");
+    if host == "localhost" {
+        return Some("RFC 8252 §8.3 prefers http://127.0.0.1 to localhost: a firewall or hosts file can send localhost elsewhere.".to_owned());
+    }
+    if !loopback && lower.starts_with("http://") {
+        return Some(
+            "A plain http redirect off this machine exposes the authorization code on the network."
+                .to_owned(),
+        );
+    }
+    if !loopback {
+        return Some("Not a loopback address: after signing in you will paste the address the browser ended on.".to_owned());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> Profile {
+        Profile {
+            name: "Test".to_owned(),
+            client_id: "app".to_owned(),
+            issuer: "https://sso.example.test/realms/r".to_owned(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn a_sound_profile_has_no_findings() {
+        assert_eq!(profile().validate(Some("secret")), []);
+    }
+
+    #[test]
+    fn validation_names_the_field_and_the_problem() {
+        let mut p = profile();
+        p.issuer = "sso.example.test".to_owned();
+        p.redirect_uri = "http://partner.example/cb".to_owned();
+        p.endpoints.token = "ftp://x/token".to_owned();
+        let findings = p.validate(Some(" secret\n"));
+        let fields: Vec<&str> = findings.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["issuer", "token_endpoint", "redirect_uri", "client_secret"]
+        );
+        assert!(findings[0].message.contains("not an absolute URL"));
+        assert!(findings[2].message.contains("plain http"));
+        assert!(findings[3].message.contains("white space"));
+    }
+
+    #[test]
+    fn non_loopback_https_redirect_means_pasting_back() {
+        let mut p = profile();
+        p.redirect_uri = "https://partner.example/cb".to_owned();
+        let findings = p.validate(None);
+        assert!(
+            findings[0].message.contains("paste the address"),
+            "{findings:?}"
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Storage on disk: profiles (versioned, atomic writes) and secrets (OS
+//! keychain, with a reported file fallback).
+//!
+//! Never imports egui.
+
+pub mod profiles;
+pub mod secrets;
+
+pub use profiles::{Loaded, ProfileStore, StoreError};
+pub use secrets::{SecretPreference, SecretStore};
+
+/// The user's tokenscope config directory (e.g. `~/.config/tokenscope`).
+pub fn default_config_dir() -> Option<std::path::PathBuf> {
+    directories::ProjectDirs::from("", "", "tokenscope").map(|dirs| dirs.config_dir().to_path_buf())
+}

@@ -1,0 +1,318 @@
+//! Profiles on disk: one human-readable JSON file with a schema version.
+//!
+//! Saving is atomic (temp file, fsync, rename) and keeps the previous good
+//! copy as `profiles.json.bak`. A file that cannot be read is never
+//! overwritten: loading reports what is wrong and where, and the caller
+//! keeps the store read-only until the user sets the file aside.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::oauth::Profile;
+
+/// The schema this build writes.
+pub const SCHEMA_VERSION: u64 = 1;
+/// The profile file's name.
+pub const FILE_NAME: &str = "profiles.json";
+const BACKUP_NAME: &str = "profiles.json.bak";
+
+/// Why profiles could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file system refused.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// Where.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not a profile file this build can read.
+    #[error("{path} cannot be read as profiles: {detail}. It was left as it is.")]
+    Corrupt {
+        /// Where.
+        path: PathBuf,
+        /// What the parser said.
+        detail: String,
+    },
+    /// Written by a newer tokenscope.
+    #[error(
+        "{path} was written by a newer tokenscope (schema {schema}; this build reads up to {SCHEMA_VERSION}). It was left as it is."
+    )]
+    TooNew {
+        /// Where.
+        path: PathBuf,
+        /// Its schema.
+        schema: u64,
+    },
+}
+
+/// The file format.
+#[derive(Serialize, Deserialize)]
+struct ProfileFile {
+    schema: u64,
+    profiles: Vec<Profile>,
+}
+
+/// What loading found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The profiles.
+    pub profiles: Vec<Profile>,
+    /// Set when the main file was missing and the backup was read instead.
+    pub from_backup: bool,
+    /// Set when the file had an older schema and was migrated in memory.
+    pub migrated_from: Option<u64>,
+}
+
+/// Profiles in one directory.
+#[derive(Clone, Debug)]
+pub struct ProfileStore {
+    dir: PathBuf,
+}
+
+impl ProfileStore {
+    /// A store in `dir` (created on first save).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The profile file.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// Reads the profiles; a missing file is an empty list.
+    pub fn load(&self) -> Result<Loaded, StoreError> {
+        let path = self.path();
+        let (text, from_backup, read_path) = match fs::read_to_string(&path) {
+            Ok(text) => (text, false, path),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                // A crash between backing up and renaming cannot lose the
+                // file (rename is atomic), but a user may have deleted it.
+                let backup = self.dir.join(BACKUP_NAME);
+                match fs::read_to_string(&backup) {
+                    Ok(text) => (text, true, backup),
+                    Err(_) => return Ok(Loaded::default()),
+                }
+            }
+            Err(source) => {
+                return Err(StoreError::Io {
+                    action: "could not read",
+                    path,
+                    source,
+                });
+            }
+        };
+        let (profiles, migrated_from) = parse(&text).map_err(|failure| match failure {
+            ParseFailure::TooNew(schema) => StoreError::TooNew {
+                path: read_path.clone(),
+                schema,
+            },
+            ParseFailure::Invalid(detail) => StoreError::Corrupt {
+                path: read_path.clone(),
+                detail,
+            },
+        })?;
+        Ok(Loaded {
+            profiles,
+            from_backup,
+            migrated_from,
+        })
+    }
+
+    /// Writes the profiles atomically, keeping the previous file as the backup.
+    pub fn save(&self, profiles: &[Profile]) -> Result<(), StoreError> {
+        let io = |action: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        fs::create_dir_all(&self.dir).map_err(io("could not create", &self.dir))?;
+        let path = self.path();
+        let text = to_json(profiles);
+        let temp = self
+            .dir
+            .join(format!("{FILE_NAME}.tmp-{}", std::process::id()));
+        {
+            let mut file = fs::File::create(&temp).map_err(io("could not create", &temp))?;
+            file.write_all(text.as_bytes())
+                .map_err(io("could not write", &temp))?;
+            file.sync_all().map_err(io("could not flush", &temp))?;
+        }
+        // Keep the last good copy: only a file that still parses is backed up.
+        if fs::read_to_string(&path).is_ok_and(|current| parse(&current).is_ok()) {
+            let backup = self.dir.join(BACKUP_NAME);
+            let backup_temp = self
+                .dir
+                .join(format!("{BACKUP_NAME}.tmp-{}", std::process::id()));
+            fs::copy(&path, &backup_temp).map_err(io("could not back up", &path))?;
+            fs::rename(&backup_temp, &backup).map_err(io("could not back up", &backup))?;
+        }
+        fs::rename(&temp, &path).map_err(io("could not replace", &path))?;
+        sync_dir(&self.dir);
+        Ok(())
+    }
+
+    /// Moves an unreadable profile file aside (`profiles.json.unreadable-<unix time>`)
+    /// so the app can start afresh; returns where it went.
+    pub fn set_aside(&self, unix_time: i64) -> Result<PathBuf, StoreError> {
+        let path = self.path();
+        let aside = self.dir.join(format!("{FILE_NAME}.unreadable-{unix_time}"));
+        fs::rename(&path, &aside).map_err(|source| StoreError::Io {
+            action: "could not move",
+            path,
+            source,
+        })?;
+        Ok(aside)
+    }
+}
+
+/// Makes the rename durable (POSIX: fsync the directory). Best effort.
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Profiles as the file holds them (also the export format).
+pub fn to_json(profiles: &[Profile]) -> String {
+    let file = ProfileFile {
+        schema: SCHEMA_VERSION,
+        profiles: profiles.to_vec(),
+    };
+    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+enum ParseFailure {
+    TooNew(u64),
+    Invalid(String),
+}
+
+/// Reads a profile file of any schema this build knows, migrating older ones.
+/// Returns the profiles and the schema migrated from, if any.
+fn parse(text: &str) -> Result<(Vec<Profile>, Option<u64>), ParseFailure> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| ParseFailure::Invalid(e.to_string()))?;
+    let (schema, value) = match value {
+        // Schema 0 (before versioning): a bare array of profiles.
+        Value::Array(items) => (0, migrate_0_to_1(&items)),
+        Value::Object(ref object) => {
+            let schema = object
+                .get("schema")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| ParseFailure::Invalid("no schema number".to_owned()))?;
+            (schema, value)
+        }
+        _ => return Err(ParseFailure::Invalid("not a JSON object".to_owned())),
+    };
+    if schema > SCHEMA_VERSION {
+        return Err(ParseFailure::TooNew(schema));
+    }
+    let file: ProfileFile =
+        serde_json::from_value(value).map_err(|e| ParseFailure::Invalid(e.to_string()))?;
+    Ok((file.profiles, (schema < SCHEMA_VERSION).then_some(schema)))
+}
+
+fn migrate_0_to_1(items: &[Value]) -> Value {
+    serde_json::json!({ "schema": 1, "profiles": items })
+}
+
+/// Reads profiles written by [`to_json`] (export) or any older schema.
+pub fn from_json(text: &str) -> Result<Vec<Profile>, String> {
+    parse(text)
+        .map(|(profiles, _)| profiles)
+        .map_err(|failure| match failure {
+            ParseFailure::TooNew(schema) => {
+                format!("written by a newer tokenscope (schema {schema})")
+            }
+            ParseFailure::Invalid(detail) => detail,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tokenscope-store-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn sample(name: &str) -> Profile {
+        Profile {
+            name: name.to_owned(),
+            client_id: "app".to_owned(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn round_trip_and_backup() {
+        let store = ProfileStore::new(temp_dir("roundtrip"));
+        assert!(store.load().expect("empty").profiles.is_empty());
+        store.save(&[sample("one")]).expect("save");
+        store.save(&[sample("one"), sample("two")]).expect("save");
+        let loaded = store.load().expect("load");
+        assert_eq!(loaded.profiles.len(), 2);
+        let backup = fs::read_to_string(store.dir().join(BACKUP_NAME)).expect("backup");
+        assert_eq!(
+            from_json(&backup).expect("parses").len(),
+            1,
+            "the backup is the previous good copy"
+        );
+        let _ = fs::remove_dir_all(store.dir());
+    }
+
+    #[test]
+    fn a_corrupt_file_is_reported_and_kept() {
+        let store = ProfileStore::new(temp_dir("corrupt"));
+        fs::create_dir_all(store.dir()).expect("dir");
+        fs::write(store.path(), "{\"schema\": 1, \"profiles\": [ {\"name\": ").expect("write");
+        let error = store.load().expect_err("corrupt");
+        assert!(
+            error.to_string().contains("cannot be read as profiles"),
+            "{error}"
+        );
+        assert!(error.to_string().contains(FILE_NAME));
+        assert_eq!(
+            fs::read_to_string(store.path()).expect("kept"),
+            "{\"schema\": 1, \"profiles\": [ {\"name\": "
+        );
+        let aside = store.set_aside(42).expect("set aside");
+        assert!(aside.exists());
+        assert!(store.load().expect("fresh").profiles.is_empty());
+        let _ = fs::remove_dir_all(store.dir());
+    }
+
+    #[test]
+    fn older_schema_migrates_newer_is_refused() {
+        let (profiles, migrated) = parse(r#"[{"name": "old", "client_id": "a"}]"#)
+            .ok()
+            .expect("schema 0");
+        assert_eq!(profiles[0].name, "old");
+        assert_eq!(migrated, Some(0));
+        assert!(matches!(
+            parse(r#"{"schema": 99, "profiles": []}"#),
+            Err(ParseFailure::TooNew(99))
+        ));
+    }
+}

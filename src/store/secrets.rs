@@ -1,0 +1,293 @@
+//! Secrets: the OS keychain through `keyring`, or — where no keychain runs,
+//! e.g. headless Linux without a Secret Service — a file only the user can
+//! read, and the app says which one is in use.
+//!
+//! Profile files never hold a secret; secrets are keyed by profile id and name.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::oauth::ProfileId;
+use crate::secret::Secret;
+
+const SERVICE: &str = "tokenscope";
+const FILE_NAME: &str = "secrets.json";
+
+/// Which store to use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SecretPreference {
+    /// The OS keychain when it works, else the file.
+    #[default]
+    Auto,
+    /// The OS keychain only (errors if it does not work).
+    Keychain,
+    /// The file (tests, portable use).
+    File,
+}
+
+/// Why a secret could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    /// The keychain refused.
+    #[error("the keychain refused: {0}")]
+    Keychain(String),
+    /// The file could not be read or written.
+    #[error("{action} {path}: {detail}")]
+    File {
+        /// What was being done.
+        action: &'static str,
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        detail: String,
+    },
+}
+
+enum Backend {
+    Keychain,
+    File {
+        path: PathBuf,
+        reason: Option<String>,
+        lock: Mutex<()>,
+    },
+}
+
+/// Where secrets go.
+pub struct SecretStore {
+    backend: Backend,
+}
+
+impl std::fmt::Debug for SecretStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl SecretStore {
+    /// Opens the store. With [`SecretPreference::Auto`] the keychain is
+    /// probed (write, read, delete); if that fails the file in `config_dir`
+    /// is used and [`SecretStore::describe`] says why.
+    ///
+    /// Probing may block on D-Bus: call it off the UI thread.
+    pub fn open(config_dir: &Path, preference: SecretPreference) -> Result<Self, SecretError> {
+        let file = |reason: Option<String>| Self {
+            backend: Backend::File {
+                path: config_dir.join(FILE_NAME),
+                reason,
+                lock: Mutex::new(()),
+            },
+        };
+        match preference {
+            SecretPreference::File => Ok(file(None)),
+            SecretPreference::Keychain => probe_keychain()
+                .map(|()| Self {
+                    backend: Backend::Keychain,
+                })
+                .map_err(SecretError::Keychain),
+            SecretPreference::Auto => Ok(match probe_keychain() {
+                Ok(()) => Self {
+                    backend: Backend::Keychain,
+                },
+                Err(reason) => file(Some(reason)),
+            }),
+        }
+    }
+
+    /// Where secrets are kept, in words for the UI.
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Keychain => "Secrets are kept in the OS keychain.".to_owned(),
+            Backend::File {
+                path,
+                reason: Some(reason),
+                ..
+            } => format!(
+                "No keychain is available ({reason}): secrets are kept in {}, readable only by you.",
+                path.display()
+            ),
+            Backend::File {
+                path, reason: None, ..
+            } => {
+                format!(
+                    "Secrets are kept in {}, readable only by you.",
+                    path.display()
+                )
+            }
+        }
+    }
+
+    /// Whether the keychain is in use.
+    pub fn is_keychain(&self) -> bool {
+        matches!(self.backend, Backend::Keychain)
+    }
+
+    /// Reads a secret.
+    pub fn get(&self, profile: &ProfileId, name: &str) -> Result<Option<Secret>, SecretError> {
+        let key = key(profile, name);
+        match &self.backend {
+            Backend::Keychain => match entry(&key)?.get_password() {
+                Ok(value) => Ok(Some(Secret::new(value))),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(error) => Err(SecretError::Keychain(error.to_string())),
+            },
+            Backend::File { path, lock, .. } => {
+                let _guard = lock
+                    .lock()
+                    .map_err(|_| file_error("could not lock", path, "a previous write panicked"))?;
+                Ok(read_file(path)?.remove(&key).map(Secret::new))
+            }
+        }
+    }
+
+    /// Writes a secret (an empty one deletes it).
+    pub fn set(&self, profile: &ProfileId, name: &str, secret: &Secret) -> Result<(), SecretError> {
+        if secret.is_empty() {
+            return self.delete(profile, name);
+        }
+        let key = key(profile, name);
+        match &self.backend {
+            Backend::Keychain => entry(&key)?
+                .set_password(secret.expose())
+                .map_err(|e| SecretError::Keychain(e.to_string())),
+            Backend::File { path, lock, .. } => {
+                let _guard = lock
+                    .lock()
+                    .map_err(|_| file_error("could not lock", path, "a previous write panicked"))?;
+                let mut all = read_file(path)?;
+                all.insert(key, secret.expose().to_owned());
+                write_file(path, &all)
+            }
+        }
+    }
+
+    /// Deletes a secret; deleting a missing one is fine.
+    pub fn delete(&self, profile: &ProfileId, name: &str) -> Result<(), SecretError> {
+        let key = key(profile, name);
+        match &self.backend {
+            Backend::Keychain => match entry(&key)?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(error) => Err(SecretError::Keychain(error.to_string())),
+            },
+            Backend::File { path, lock, .. } => {
+                let _guard = lock
+                    .lock()
+                    .map_err(|_| file_error("could not lock", path, "a previous write panicked"))?;
+                let mut all = read_file(path)?;
+                if all.remove(&key).is_some() {
+                    write_file(path, &all)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The names of a profile's secrets.
+pub mod names {
+    /// The client secret.
+    pub const CLIENT_SECRET: &str = "client_secret";
+}
+
+fn key(profile: &ProfileId, name: &str) -> String {
+    format!("{profile}/{name}")
+}
+
+fn entry(key: &str) -> Result<keyring::Entry, SecretError> {
+    keyring::Entry::new(SERVICE, key).map_err(|e| SecretError::Keychain(e.to_string()))
+}
+
+fn probe_keychain() -> Result<(), String> {
+    if let Err(error) = keyring::Entry::store_status() {
+        return Err(error.to_string());
+    }
+    let probe = keyring::Entry::new(SERVICE, "probe").map_err(|e| e.to_string())?;
+    probe.set_password("probe").map_err(|e| e.to_string())?;
+    let read = probe.get_password().map_err(|e| e.to_string())?;
+    let _ = probe.delete_credential();
+    if read == "probe" {
+        Ok(())
+    } else {
+        Err("the keychain returned a different value than was stored".to_owned())
+    }
+}
+
+fn file_error(action: &'static str, path: &Path, detail: impl std::fmt::Display) -> SecretError {
+    SecretError::File {
+        action,
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    }
+}
+
+fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SecretError> {
+    match fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| file_error("could not read", path, e)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(error) => Err(file_error("could not read", path, error)),
+    }
+}
+
+/// Writes the secrets file atomically with owner-only permissions.
+fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<(), SecretError> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| file_error("could not create", dir, e))?;
+    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let text =
+        serde_json::to_string_pretty(all).map_err(|e| file_error("could not encode", path, e))?;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&temp)
+        .map_err(|e| file_error("could not create", &temp, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| file_error("could not write", &temp, e))?;
+    file.sync_all()
+        .map_err(|e| file_error("could not flush", &temp, e))?;
+    fs::rename(&temp, path).map_err(|e| file_error("could not replace", path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_store_round_trip_with_owner_only_permissions() {
+        let dir = std::env::temp_dir().join(format!("tokenscope-secrets-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let store = SecretStore::open(&dir, SecretPreference::File).expect("file store");
+        let id = ProfileId("p1".to_owned());
+        assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
+        store
+            .set(&id, names::CLIENT_SECRET, &Secret::new("s3cr3t"))
+            .expect("set");
+        assert_eq!(
+            store
+                .get(&id, names::CLIENT_SECRET)
+                .expect("get")
+                .as_ref()
+                .map(Secret::expose),
+            Some("s3cr3t")
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = fs::metadata(dir.join(FILE_NAME))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "only the user may read the secrets file");
+        }
+        store.delete(&id, names::CLIENT_SECRET).expect("delete");
+        assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
+        assert!(store.describe().contains("readable only by you"));
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

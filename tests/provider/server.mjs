@@ -1,0 +1,219 @@
+// A real, certified OpenID provider (panva/oidc-provider) for tokenscope's
+// integration tests. Bound to 127.0.0.1 only; all state is in memory and is
+// gone when the process exits.
+//
+// Environment:
+//   PORT            TCP port to listen on. Unset, empty or 0: the system picks
+//                   a free one. The issuer is http://127.0.0.1:<port>.
+//   REDIRECT_URIS   Comma-separated redirect URIs registered for every client,
+//                   e.g. http://127.0.0.1:53682/callback. Default:
+//                   http://127.0.0.1/callback. The clients are "native"
+//                   (RFC 8252), so a loopback http URI matches on any port:
+//                   registering http://127.0.0.1/callback also allows
+//                   http://127.0.0.1:53682/callback (RFC 8252 §7.3).
+//   POST_LOGOUT_REDIRECT_URIS
+//                   Comma-separated post_logout_redirect_uris for every client
+//                   (RP-initiated logout). Default: REDIRECT_URIS.
+//   DEBUG           The usual `debug` switch, e.g. DEBUG=oidc-provider:* (stderr).
+//
+// Protocol with the parent process:
+//   - When listening, exactly one line goes to stdout:
+//       {"issuer":"http://127.0.0.1:PORT"}
+//     Nothing else is ever written to stdout (oidc-provider's own notices are
+//     sent to stderr).
+//   - The process exits with status 0 on SIGTERM, SIGINT, SIGHUP, and when its
+//     standard input is a pipe or socket that reaches end-of-file (so a parent
+//     that dies, even by SIGKILL, never leaves it behind). Standard input that
+//     is a terminal or /dev/null is not watched.
+//   - Startup errors: a message on stderr and exit status 1.
+//
+// Clients (static): see README.md next to this file.
+
+import { readFileSync, fstatSync } from 'node:fs';
+import { createServer } from 'node:http';
+
+// oidc-provider prints its notices with console.info (stdout). stdout is the
+// ready-line channel, so every console method goes to stderr.
+for (const method of ['log', 'info', 'debug']) {
+  console[method] = (...args) => console.error(...args);
+}
+
+const { default: Provider } = await import('oidc-provider');
+
+const here = new URL('.', import.meta.url);
+const readJson = (path) => JSON.parse(readFileSync(new URL(path, here), 'utf8'));
+
+function listFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function fail(message) {
+  process.stderr.write(`server.mjs: ${message}\n`);
+  process.exit(1);
+}
+
+const portText = (process.env.PORT ?? '').trim();
+const port = portText === '' ? 0 : Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  fail(`PORT must be an integer 0-65535, got ${JSON.stringify(portText)}`);
+}
+
+const redirectUris = listFromEnv('REDIRECT_URIS', ['http://127.0.0.1/callback']);
+const postLogoutRedirectUris = listFromEnv('POST_LOGOUT_REDIRECT_URIS', redirectUris);
+for (const uri of [...redirectUris, ...postLogoutRedirectUris]) {
+  if (URL.parse(uri) === null) fail(`not an absolute URI: ${JSON.stringify(uri)}`);
+}
+
+const SCOPE = 'openid profile email offline_access';
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+const common = {
+  application_type: 'native', // a desktop app: loopback redirect URIs match on any port
+  response_types: ['code'],
+  redirect_uris: redirectUris,
+  post_logout_redirect_uris: postLogoutRedirectUris,
+  scope: SCOPE,
+  id_token_signed_response_alg: 'RS256',
+};
+const clients = [
+  {
+    ...common,
+    client_id: 'client-basic',
+    // Characters that change under application/x-www-form-urlencoded, which
+    // RFC 6749 §2.3.1 applies to the id and secret before Basic's base64:
+    // ':' '+' '/' '=' ' ' '%' '&'. ASCII only: oidc-provider rejects secrets
+    // outside VSCHAR (%x20-7E, RFC 6749 Appendix A.2), so no 'Ω'.
+    client_secret: 'basic-secret:+/= %&',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+  },
+  {
+    ...common,
+    client_id: 'client-post',
+    client_secret: 'post-secret',
+    token_endpoint_auth_method: 'client_secret_post',
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+  },
+  {
+    ...common,
+    client_id: 'client-public',
+    token_endpoint_auth_method: 'none', // PKCE (S256) is required for it
+    grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE],
+  },
+  {
+    ...common,
+    client_id: 'client-jwt',
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'RS256',
+    jwks: readJson('keys/client-jwt.public.jwks.json'),
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+  },
+];
+
+// An account for any login name: sub is the login name.
+function account(sub) {
+  const local = sub.toLowerCase().replace(/[^a-z0-9._-]+/g, '.') || 'user';
+  return {
+    accountId: sub,
+    async claims() {
+      return {
+        sub,
+        name: sub.charAt(0).toUpperCase() + sub.slice(1),
+        email: `${local}@example.com`,
+        email_verified: true,
+      };
+    },
+  };
+}
+
+const configuration = {
+  clients,
+  jwks: readJson('keys/provider-signing.jwks.json'),
+  cookies: { keys: ['tokenscope-test-provider-cookie-key'] },
+  claims: {
+    openid: ['sub'],
+    profile: ['name'],
+    email: ['email', 'email_verified'],
+  },
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+  // Put the scope's claims in the ID token too, not only in userinfo.
+  conformIdTokenClaims: false,
+  findAccount: async (_ctx, sub) => account(sub),
+  features: {
+    devInteractions: { enabled: true },
+    userinfo: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    clientCredentials: { enabled: true },
+    deviceFlow: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+  },
+  // PKCE: required for public clients (the default policy), optional for
+  // confidential ones; S256 is the only method oidc-provider supports.
+  pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+  // A refresh token for every client allowed the refresh_token grant, with or
+  // without offline_access (which needs prompt=consent to be kept).
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  ttl: {
+    AccessToken: 300,
+    ClientCredentials: 300,
+    IdToken: 300,
+    RefreshToken: 24 * 60 * 60,
+    AuthorizationCode: 60,
+    DeviceCode: 600,
+    Interaction: 60 * 60,
+    Session: 24 * 60 * 60,
+    Grant: 24 * 60 * 60,
+  },
+  clientBasedCORS: () => true,
+};
+
+const server = createServer();
+
+server.on('error', (err) => fail(`cannot listen: ${err.message}`));
+
+server.listen(port, '127.0.0.1', () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  let provider;
+  try {
+    provider = new Provider(issuer, configuration);
+  } catch (err) {
+    fail(`bad provider configuration: ${err.stack ?? err}`);
+  }
+  provider.on('server_error', (_ctx, err) => {
+    process.stderr.write(`server.mjs: server_error: ${err.stack ?? err}\n`);
+  });
+  server.on('request', provider.callback());
+  process.stdout.write(`${JSON.stringify({ issuer })}\n`);
+});
+
+let stopping = false;
+function stop(why) {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`server.mjs: stopping (${why})\n`);
+  server.close();
+  server.closeAllConnections();
+  // Let the stdout ready line drain if it has not yet.
+  process.stdout.write('', () => process.exit(0));
+  setTimeout(() => process.exit(0), 500).unref();
+}
+
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(signal, () => stop(signal));
+}
+
+let stdinIsPipe = false;
+try {
+  const st = fstatSync(0);
+  stdinIsPipe = st.isFIFO() || st.isSocket();
+} catch {
+  // no stdin at all
+}
+if (stdinIsPipe) {
+  process.stdin.on('end', () => stop('stdin closed'));
+  process.stdin.on('close', () => stop('stdin closed'));
+  process.stdin.on('error', () => stop('stdin error'));
+  process.stdin.resume(); // discard anything written; we only wait for EOF
+}
