@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tokenscope::app::{
     Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp, system_now, text_from_bytes,
 };
+use tokenscope::store::{ProfileStore, SecretPreference, SecretStore};
 use tokenscope::token::time::Zone;
 use tokenscope::token::{Timestamp, inspect};
 
@@ -22,6 +23,12 @@ use tokenscope::token::{Timestamp, inspect};
 struct Cli {
     #[command(subcommand)]
     command: Option<Headless>,
+    /// Where profiles and the secrets file live (default: the user's config directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+    /// Where secrets go: the OS keychain when it works (auto), only the keychain, or the file.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    secret_store: SecretStoreArg,
     /// Open the window, render it, write this PNG and exit.
     #[arg(long, value_name = "OUT.png")]
     screenshot: Option<PathBuf>,
@@ -58,6 +65,55 @@ enum Headless {
         #[arg(long, value_name = "UNIX")]
         now: Option<i64>,
     },
+    /// Saved provider profiles.
+    Profiles {
+        #[command(subcommand)]
+        action: ProfilesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProfilesAction {
+    /// List the profiles.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one profile (secrets are never printed).
+    Show {
+        /// Name, id, or a unique start of the name.
+        name: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write profiles in the format `import` reads.
+    Export {
+        /// Profiles to export (default: all).
+        names: Vec<String>,
+        /// Write here instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Include client secrets in the export, in plain text.
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Add or replace profiles from an export; every problem is reported.
+    Import {
+        /// The export file (`-` for standard input).
+        file: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SecretStoreArg {
+    Auto,
+    Keychain,
+    File,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -78,6 +134,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Headless::Decode { ref file, now }) => decode(file.as_ref(), now),
+        Some(Headless::Profiles { ref action }) => profiles(&cli, action),
         None => window(&cli),
     };
     match result {
@@ -119,6 +176,105 @@ fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn config_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    cli.config_dir
+        .clone()
+        .or_else(tokenscope::store::default_config_dir)
+        .context("no config directory: pass --config-dir")
+}
+
+fn secret_preference(cli: &Cli) -> SecretPreference {
+    match cli.secret_store {
+        SecretStoreArg::Auto => SecretPreference::Auto,
+        SecretStoreArg::Keychain => SecretPreference::Keychain,
+        SecretStoreArg::File => SecretPreference::File,
+    }
+}
+
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).context("could not write to standard output")?;
+    if !text.ends_with('\n') {
+        writeln!(out).context("could not write to standard output")?;
+    }
+    Ok(())
+}
+
+fn to_json(value: &impl serde::Serialize) -> anyhow::Result<String> {
+    serde_json::to_string_pretty(value).context("could not encode JSON")
+}
+
+fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
+    use tokenscope::cli::profiles as cmd;
+    let dir = config_dir(cli)?;
+    let store = ProfileStore::new(&dir);
+    let mut loaded = store.load()?.profiles;
+    match action {
+        ProfilesAction::List { json } => {
+            if *json {
+                let list: Vec<cmd::ProfileSummary> = loaded.iter().map(Into::into).collect();
+                print(&to_json(&list)?)?;
+            } else if loaded.is_empty() {
+                print(&format!("No profiles in {}.", store.path().display()))?;
+            } else {
+                let lines: Vec<String> = loaded
+                    .iter()
+                    .map(|p| format!("{}\t{}\t{}\t{}", p.name, p.environment, p.preset.as_deref().unwrap_or("-"), p.client_id))
+                    .collect();
+                print(&lines.join("\n"))?;
+            }
+        }
+        ProfilesAction::Show { name, json } => {
+            let profile = cmd::find(&loaded, name).map_err(anyhow::Error::msg)?;
+            if *json {
+                print(&to_json(profile)?)?;
+            } else {
+                let findings = profile.validate(None);
+                let mut text = to_json(profile)?;
+                for finding in findings {
+                    text.push_str(&format!("\n{}: {}", finding.field, finding.message));
+                }
+                print(&text)?;
+            }
+        }
+        ProfilesAction::Export { names, out, with_secrets } => {
+            let chosen: Vec<&tokenscope::oauth::Profile> = if names.is_empty() {
+                loaded.iter().collect()
+            } else {
+                names.iter().map(|n| cmd::find(&loaded, n)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?
+            };
+            let secrets = if *with_secrets { Some(SecretStore::open(&dir, secret_preference(cli))?) } else { None };
+            let text = cmd::export(&chosen, secrets.as_ref()).map_err(anyhow::Error::msg)?;
+            match out {
+                Some(path) => std::fs::write(path, text).with_context(|| format!("could not write {}", path.display()))?,
+                None => print(&text)?,
+            }
+        }
+        ProfilesAction::Import { file, json } => {
+            let text = read_input(Some(file))?;
+            let secrets = SecretStore::open(&dir, secret_preference(cli))?;
+            let report = cmd::import(&text, &mut loaded, Some(&secrets)).map_err(anyhow::Error::msg)?;
+            cmd::save(&store, &loaded).map_err(anyhow::Error::msg)?;
+            if *json {
+                print(&to_json(&report)?)?;
+            } else {
+                let mut lines = vec![format!(
+                    "Imported {} new and {} replaced profile(s) into {}.",
+                    report.added.len(),
+                    report.replaced.len(),
+                    store.path().display()
+                )];
+                lines.extend(report.problems.iter().cloned());
+                print(&lines.join("\n"))?;
+            }
+            if report.rejected > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn window(cli: &Cli) -> anyhow::Result<ExitCode> {

@@ -2,13 +2,15 @@
     clippy::expect_used,
     reason = "test helpers fail loudly on broken fixtures"
 )]
-//! Finding and decoding tokens: the fixtures shaped like our providers'
-//! material, the forms tokens are pasted in, and bad input. Fixed clock.
+//! The core without a window: finding and decoding tokens (the fixtures
+//! shaped like our providers' material, the forms tokens are pasted in, bad
+//! input; fixed clock), profiles on disk, and the headless commands.
 
 mod bad_input;
 mod fixtures;
 mod forms;
 mod headless;
+mod profiles;
 
 use tokenscope::token::{Inspection, Timestamp, inspect};
 

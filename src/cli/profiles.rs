@@ -1,0 +1,166 @@
+//! `tokenscope profiles list|show|export|import`: profiles for scripts.
+//!
+//! `import` takes exactly what `export` writes. Secrets are left out of an
+//! export unless `--with-secrets` is given.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::oauth::Profile;
+use crate::oauth::profile::Severity;
+use crate::secret::Secret;
+use crate::store::profiles::{SCHEMA_VERSION, from_json};
+use crate::store::secrets::names;
+use crate::store::{ProfileStore, SecretStore};
+
+/// One line of `profiles list --json`.
+#[derive(Debug, Serialize)]
+pub struct ProfileSummary {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Environment label.
+    pub environment: String,
+    /// Preset id.
+    pub preset: Option<String>,
+    /// Issuer.
+    pub issuer: String,
+    /// Client id.
+    pub client_id: String,
+}
+
+impl From<&Profile> for ProfileSummary {
+    fn from(p: &Profile) -> Self {
+        Self {
+            id: p.id.0.clone(),
+            name: p.name.clone(),
+            environment: p.environment.clone(),
+            preset: p.preset.clone(),
+            issuer: p.issuer.clone(),
+            client_id: p.client_id.clone(),
+        }
+    }
+}
+
+/// A profile by exact name or id, or by a unique case-insensitive name prefix.
+pub fn find<'a>(profiles: &'a [Profile], wanted: &str) -> Result<&'a Profile, String> {
+    if let Some(p) = profiles.iter().find(|p| p.name == wanted || p.id.0 == wanted) {
+        return Ok(p);
+    }
+    let lower = wanted.to_lowercase();
+    let matches: Vec<&Profile> = profiles.iter().filter(|p| p.name.to_lowercase().starts_with(&lower)).collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("no profile is named {wanted:?}; `tokenscope profiles list` shows them")),
+        many => Err(format!(
+            "{wanted:?} matches {} profiles: {}",
+            many.len(),
+            many.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// The export document: the profile file format plus, when asked, secrets.
+pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<String, String> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("schema".to_owned(), Value::from(SCHEMA_VERSION));
+    let list: Vec<Value> = profiles
+        .iter()
+        .map(|p| serde_json::to_value(p).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    doc.insert("profiles".to_owned(), Value::Array(list));
+    if let Some(store) = secrets {
+        let mut all = serde_json::Map::new();
+        for profile in profiles {
+            if let Some(secret) = store
+                .get(&profile.id, names::CLIENT_SECRET)
+                .map_err(|e| format!("could not read the secret of {}: {e}", profile.name))?
+            {
+                let mut entry = serde_json::Map::new();
+                entry.insert(names::CLIENT_SECRET.to_owned(), Value::from(secret.expose()));
+                all.insert(profile.id.0.clone(), Value::Object(entry));
+            }
+        }
+        doc.insert("secrets".to_owned(), Value::Object(all));
+    }
+    serde_json::to_string_pretty(&Value::Object(doc)).map(|mut s| {
+        s.push('\n');
+        s
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// What an import did.
+#[derive(Debug, Default, Serialize)]
+pub struct ImportReport {
+    /// Names of profiles added.
+    pub added: Vec<String>,
+    /// Names of profiles that replaced one with the same id.
+    pub replaced: Vec<String>,
+    /// Problems, one per line: "profile 2 (\"Kontur\"): redirect_uri: …".
+    pub problems: Vec<String>,
+    /// Profiles that could not be imported at all.
+    pub rejected: usize,
+    /// Secrets stored.
+    pub secrets_stored: usize,
+}
+
+/// Imports an export document into `existing`; validates field by field.
+pub fn import(text: &str, existing: &mut Vec<Profile>, secrets: Option<&SecretStore>) -> Result<ImportReport, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let items = match &value {
+        Value::Object(doc) => doc.get("profiles").and_then(Value::as_array).cloned().ok_or("no \"profiles\" list")?,
+        Value::Array(items) => items.clone(),
+        _ => return Err("not a profile export".to_owned()),
+    };
+    let secret_map: BTreeMap<String, BTreeMap<String, String>> = value
+        .get("secrets")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .unwrap_or_default();
+    let mut report = ImportReport::default();
+    for (i, item) in items.into_iter().enumerate() {
+        let label = format!(
+            "profile {} ({:?})",
+            i + 1,
+            item.get("name").and_then(Value::as_str).unwrap_or("no name")
+        );
+        // One profile at a time through the same reader as the profile file.
+        let one = serde_json::json!({ "schema": SCHEMA_VERSION, "profiles": [item] });
+        let profile = match from_json(&one.to_string()) {
+            Ok(mut list) if list.len() == 1 => list.remove(0),
+            Ok(_) => continue,
+            Err(detail) => {
+                report.problems.push(format!("{label}: not imported: {detail}"));
+                report.rejected += 1;
+                continue;
+            }
+        };
+        let secret = secret_map.get(&profile.id.0).and_then(|s| s.get(names::CLIENT_SECRET));
+        for finding in profile.validate(secret.map(String::as_str)) {
+            let level = if finding.severity == Severity::Error { "error" } else { "warning" };
+            report.problems.push(format!("{label}: {} ({level}): {}", finding.field, finding.message));
+        }
+        if let (Some(store), Some(secret)) = (secrets, secret) {
+            store
+                .set(&profile.id, names::CLIENT_SECRET, &Secret::new(secret.clone()))
+                .map_err(|e| format!("{label}: could not store its secret: {e}"))?;
+            report.secrets_stored += 1;
+        }
+        if let Some(slot) = existing.iter_mut().find(|p| p.id == profile.id) {
+            report.replaced.push(profile.name.clone());
+            *slot = profile;
+        } else {
+            report.added.push(profile.name.clone());
+            existing.push(profile);
+        }
+    }
+    Ok(report)
+}
+
+/// Saves after an import; the store's error as text.
+pub fn save(store: &ProfileStore, profiles: &[Profile]) -> Result<(), String> {
+    store.save(profiles).map_err(|e| e.to_string())
+}

@@ -1,0 +1,171 @@
+//! Profiles on disk and `tokenscope profiles`: round trips, crash safety,
+//! corrupt files, and secrets that never reach a profile file or an export.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tokenscope::oauth::presets;
+use tokenscope::secret::Secret;
+use tokenscope::store::secrets::names;
+use tokenscope::store::{ProfileStore, SecretPreference, SecretStore};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tokenscope-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn tokenscope(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .arg("--config-dir")
+        .arg(dir)
+        .args(["--secret-store", "file"])
+        .args(args)
+        .output()
+        .expect("tokenscope runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Every file under `dir`, as text.
+fn all_text_under(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        if entry.path().is_file() && entry.file_name() != "secrets.json" {
+            text.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).expect("read")));
+        }
+    }
+    text
+}
+
+#[test]
+fn a_secret_never_reaches_the_profile_file_or_a_plain_export() {
+    let dir = temp_dir("no-secret");
+    let secret = "S3cr3t-9f1c2b7e-tokenscope";
+    let mut profile = presets::find("keycloak").expect("preset").instantiate(0, &[]);
+    profile.client_id = "fe-client".to_owned();
+    let secrets = SecretStore::open(&dir, SecretPreference::File).expect("file store");
+    secrets.set(&profile.id, names::CLIENT_SECRET, &Secret::new(secret)).expect("set");
+    ProfileStore::new(&dir).save(&[profile.clone()]).expect("save");
+    // Save twice so the backup exists too.
+    ProfileStore::new(&dir).save(&[profile]).expect("save");
+
+    let on_disk = all_text_under(&dir);
+    assert!(on_disk.contains("fe-client"), "the profile was written");
+    for form in [secret.to_owned(), secret.replace('-', "%2D")] {
+        assert!(!on_disk.contains(&form), "the secret must not be in the profile files");
+    }
+    let (code, export, _) = tokenscope(&dir, &["profiles", "export"]);
+    assert_eq!(code, 0);
+    assert!(!export.contains(secret), "a plain export has no secret");
+    let (code, export, _) = tokenscope(&dir, &["profiles", "export", "--with-secrets"]);
+    assert_eq!(code, 0);
+    assert!(export.contains(secret), "asked for, the secret is exported");
+}
+
+#[test]
+fn export_then_import_restores_profiles_and_secrets() {
+    let from = temp_dir("export-from");
+    let to = temp_dir("export-to");
+    let mut profile = presets::find("kontur").expect("preset").instantiate(1, &[]);
+    profile.client_id = "service-name".to_owned();
+    ProfileStore::new(&from).save(&[profile.clone()]).expect("save");
+    SecretStore::open(&from, SecretPreference::File)
+        .expect("store")
+        .set(&profile.id, names::CLIENT_SECRET, &Secret::new("api-key-guid"))
+        .expect("set");
+    let export_file = from.join("export.json");
+    let (code, _, stderr) = tokenscope(&from, &["profiles", "export", "--with-secrets", "--out", export_file.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = tokenscope(&to, &["profiles", "import", export_file.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(report["added"][0], profile.name);
+    assert_eq!(report["secrets_stored"], 1);
+    let loaded = ProfileStore::new(&to).load().expect("load").profiles;
+    assert_eq!(loaded, [profile.clone()]);
+    let secret = SecretStore::open(&to, SecretPreference::File).expect("store").get(&profile.id, names::CLIENT_SECRET).expect("get");
+    assert_eq!(secret.as_ref().map(Secret::expose), Some("api-key-guid"));
+
+    let (code, stdout, _) = tokenscope(&to, &["profiles", "list", "--json"]);
+    assert_eq!(code, 0);
+    let list: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(list[0]["client_id"], "service-name");
+}
+
+#[test]
+fn import_reports_every_problem_and_keeps_what_is_good() {
+    let dir = temp_dir("import-problems");
+    let file = dir.join("in.json");
+    std::fs::write(
+        &file,
+        r#"{"schema":1,"profiles":[
+            {"name":"Good","client_id":"a","issuer":"https://sso.example.test"},
+            {"name":"Broken","client_auth":"telepathy"},
+            {"name":"Sloppy","client_id":" b ","issuer":"sso.example.test"}]}"#,
+    )
+    .expect("write");
+    let (code, stdout, _) = tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "a rejected profile makes the import exit 1");
+    assert!(stdout.contains("profile 2 (\"Broken\"): not imported: unknown variant `telepathy`"), "{stdout}");
+    assert!(stdout.contains("profile 3 (\"Sloppy\"): issuer (error)"), "{stdout}");
+    assert!(stdout.contains("profile 3 (\"Sloppy\"): client_id (warning)"), "{stdout}");
+    let names: Vec<String> = ProfileStore::new(&dir).load().expect("load").profiles.into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Good", "Sloppy"]);
+}
+
+#[test]
+fn a_corrupt_profile_file_is_reported_not_overwritten() {
+    let dir = temp_dir("corrupt-cli");
+    std::fs::write(dir.join("profiles.json"), "{ this is not json").expect("write");
+    let (code, _, stderr) = tokenscope(&dir, &["profiles", "list"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot be read as profiles"), "{stderr}");
+    assert!(stderr.contains("profiles.json"), "says where the file is: {stderr}");
+    let file = dir.join("in.json");
+    std::fs::write(&file, r#"{"schema":1,"profiles":[{"name":"New","client_id":"a"}]}"#).expect("write");
+    let (code, _, _) = tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]);
+    assert_eq!(code, 2, "no import over an unreadable file");
+    assert_eq!(std::fs::read_to_string(dir.join("profiles.json")).expect("kept"), "{ this is not json");
+}
+
+#[test]
+fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
+    let dir = temp_dir("kill");
+    let file = dir.join("in.json");
+    let profiles = |round: usize| {
+        let list: Vec<String> = (0..20)
+            .map(|i| format!(r#"{{"id":"id-{i}","name":"P{i}","client_id":"c","notes":"round {round} {}"}}"#, "x".repeat(2_000)))
+            .collect();
+        format!(r#"{{"schema":1,"profiles":[{}]}}"#, list.join(","))
+    };
+    std::fs::write(&file, profiles(0)).expect("write");
+    assert_eq!(tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]).0, 0);
+    let store = ProfileStore::new(&dir);
+    for round in 1..=60u64 {
+        std::fs::write(&file, profiles(usize::try_from(round).expect("small"))).expect("write");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+            .arg("--config-dir")
+            .arg(&dir)
+            .args(["--secret-store", "file", "profiles", "import"])
+            .arg(&file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Kill at a different moment each round, from before start-up to after the write.
+        std::thread::sleep(Duration::from_micros((round * 7_919) % 12_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        let loaded = store.load().unwrap_or_else(|e| panic!("round {round}: the file must stay readable: {e}"));
+        assert_eq!(loaded.profiles.len(), 20, "round {round}: never a partial file");
+        let rounds: std::collections::BTreeSet<&str> =
+            loaded.profiles.iter().map(|p| p.notes.split(' ').nth(1).unwrap_or("?")).collect();
+        assert_eq!(rounds.len(), 1, "round {round}: one whole version, not a mix: {rounds:?}");
+    }
+}
