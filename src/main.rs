@@ -302,6 +302,8 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(Duration::from_secs_f64),
         frame_counter: cli.report_frames.then(|| Arc::clone(&frames)),
+        config_dir: cli.config_dir.clone().or_else(tokenscope::store::default_config_dir),
+        secret_preference: secret_preference(cli),
     };
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,

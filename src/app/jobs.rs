@@ -4,8 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use crate::oauth::{Profile, ProfileId};
+use crate::secret::Secret;
+use crate::store::secrets::names;
+use crate::store::{ProfileStore, SecretPreference, SecretStore};
 use crate::token::{Inspection, Timestamp, inspect};
 
+use super::profiles::StoreStatus;
 use super::workspace::Notice;
 
 /// Files larger than this are refused: nobody pastes 64 MB of tokens.
@@ -32,6 +37,39 @@ pub enum JobResult {
     },
     /// A file could not be read.
     FileFailed(String),
+    /// The profile file and the secret store were opened.
+    StoreOpened {
+        /// The file's status.
+        status: StoreStatus,
+        /// The profiles read.
+        profiles: Vec<Profile>,
+        /// Where secrets go, in words.
+        secrets: String,
+    },
+    /// A save finished.
+    ProfilesSaved(Result<(), String>),
+    /// An unreadable file was set aside (or could not be).
+    SetAside(Result<std::path::PathBuf, String>),
+    /// A secret was read.
+    SecretLoaded {
+        /// Whose.
+        id: ProfileId,
+        /// The secret, or why it could not be read.
+        secret: Result<Option<Secret>, String>,
+    },
+    /// A secret could not be stored or deleted.
+    SecretFailed(String),
+}
+
+/// Work for the store thread. One thread, in order: two saves can never
+/// land in the wrong order.
+enum StoreTask {
+    Open { dir: PathBuf, preference: SecretPreference },
+    Save(Vec<Profile>),
+    SetAside(i64),
+    LoadSecret(ProfileId),
+    StoreSecret(ProfileId, Secret),
+    DeleteSecret(ProfileId),
 }
 
 /// Spawns jobs and collects their results.
@@ -39,6 +77,7 @@ pub struct Jobs {
     sender: mpsc::Sender<JobResult>,
     receiver: mpsc::Receiver<JobResult>,
     ctx: egui::Context,
+    store: Option<mpsc::Sender<StoreTask>>,
 }
 
 impl Jobs {
@@ -49,7 +88,64 @@ impl Jobs {
             sender,
             receiver,
             ctx,
+            store: None,
         }
+    }
+
+    /// Starts the store thread and opens the profiles in `dir`.
+    pub fn open_store(&mut self, dir: PathBuf, preference: SecretPreference) {
+        let (tasks, inbox) = mpsc::channel();
+        let results = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("tokenscope-store".to_owned())
+            .spawn(move || store_thread(&inbox, &results, &ctx));
+        match spawned {
+            Ok(_) => {
+                let _ = tasks.send(StoreTask::Open { dir, preference });
+                self.store = Some(tasks);
+            }
+            Err(error) => {
+                let _ = self.sender.send(JobResult::StoreOpened {
+                    status: StoreStatus::Unreadable {
+                        message: format!("Could not start the profile store ({error})."),
+                    },
+                    profiles: Vec::new(),
+                    secrets: String::new(),
+                });
+            }
+        }
+    }
+
+    fn store_task(&self, task: StoreTask) {
+        if let Some(store) = &self.store {
+            let _ = store.send(task);
+        }
+    }
+
+    /// Saves the profiles (in order with earlier saves).
+    pub fn save_profiles(&self, profiles: Vec<Profile>) {
+        self.store_task(StoreTask::Save(profiles));
+    }
+
+    /// Moves an unreadable profile file aside.
+    pub fn set_aside_profiles(&self, now: Timestamp) {
+        self.store_task(StoreTask::SetAside(now.unix()));
+    }
+
+    /// Reads a profile's client secret.
+    pub fn load_secret(&self, id: ProfileId) {
+        self.store_task(StoreTask::LoadSecret(id));
+    }
+
+    /// Stores a profile's client secret.
+    pub fn store_secret(&self, id: ProfileId, secret: Secret) {
+        self.store_task(StoreTask::StoreSecret(id, secret));
+    }
+
+    /// Deletes a profile's secrets.
+    pub fn delete_secret(&self, id: ProfileId) {
+        self.store_task(StoreTask::DeleteSecret(id));
     }
 
     /// Results that have arrived since the last call.
@@ -99,6 +195,76 @@ impl Jobs {
                 "Could not start background work ({error}); close other programs and try again."
             )));
         }
+    }
+}
+
+fn store_thread(inbox: &mpsc::Receiver<StoreTask>, results: &mpsc::Sender<JobResult>, ctx: &egui::Context) {
+    let mut profiles: Option<ProfileStore> = None;
+    let mut secrets: Option<SecretStore> = None;
+    for task in inbox {
+        let result = match task {
+            StoreTask::Open { dir, preference } => {
+                let store = ProfileStore::new(&dir);
+                let (status, list) = match store.load() {
+                    Ok(loaded) => {
+                        let remark = if loaded.from_backup {
+                            Some("The profile file was missing; the backup was read instead.".to_owned())
+                        } else {
+                            loaded.migrated_from.map(|v| format!("Profiles were upgraded from schema {v}; they are saved in the new format on the next change."))
+                        };
+                        (StoreStatus::Ready { path: store.path(), remark }, loaded.profiles)
+                    }
+                    Err(error) => (StoreStatus::Unreadable { message: error.to_string() }, Vec::new()),
+                };
+                let description = match SecretStore::open(&dir, preference) {
+                    Ok(opened) => {
+                        let text = opened.describe();
+                        secrets = Some(opened);
+                        text
+                    }
+                    Err(error) => format!("Secrets cannot be saved: {error}. They are kept for this session only."),
+                };
+                profiles = Some(store);
+                JobResult::StoreOpened {
+                    status,
+                    profiles: list,
+                    secrets: description,
+                }
+            }
+            StoreTask::Save(list) => JobResult::ProfilesSaved(match &profiles {
+                Some(store) => store.save(&list).map_err(|e| e.to_string()),
+                None => Err("the profile store is not open".to_owned()),
+            }),
+            StoreTask::SetAside(now) => JobResult::SetAside(match &profiles {
+                Some(store) => store.set_aside(now).map_err(|e| e.to_string()),
+                None => Err("the profile store is not open".to_owned()),
+            }),
+            StoreTask::LoadSecret(id) => {
+                let secret = match &secrets {
+                    Some(store) => store.get(&id, names::CLIENT_SECRET).map_err(|e| e.to_string()),
+                    None => Ok(None),
+                };
+                JobResult::SecretLoaded { id, secret }
+            }
+            StoreTask::StoreSecret(id, secret) => match &secrets {
+                Some(store) => match store.set(&id, names::CLIENT_SECRET, &secret) {
+                    Ok(()) => continue,
+                    Err(error) => JobResult::SecretFailed(format!("The client secret was not saved: {error}")),
+                },
+                None => continue,
+            },
+            StoreTask::DeleteSecret(id) => match &secrets {
+                Some(store) => match store.delete(&id, names::CLIENT_SECRET) {
+                    Ok(()) => continue,
+                    Err(error) => JobResult::SecretFailed(format!("The client secret was not deleted: {error}")),
+                },
+                None => continue,
+            },
+        };
+        if results.send(result).is_err() {
+            return;
+        }
+        ctx.request_repaint();
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod clock;
 mod jobs;
+mod profiles;
 mod workspace;
 
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 pub use clock::{Clock, system_now};
 pub use jobs::{JobResult, text_from_bytes};
+pub use profiles::{ProfileCommand, ProfilesState, StoreStatus};
 pub use workspace::{Command, DetailView, Effect, Notice, ThemeChoice, Workspace};
 
 use crate::token::inspect;
@@ -36,6 +38,10 @@ pub struct StartOptions {
     pub quit_after: Option<Duration>,
     /// Counts frames drawn (benchmarks: idle must draw none).
     pub frame_counter: Option<Arc<AtomicU64>>,
+    /// Where profiles live; `None` keeps them in memory only.
+    pub config_dir: Option<PathBuf>,
+    /// Where secrets go.
+    pub secret_preference: crate::store::SecretPreference,
 }
 
 /// A request to capture the window to a PNG file and close.
@@ -77,6 +83,10 @@ impl TokenscopeApp {
             applied_theme: None,
             frame_counter: options.frame_counter,
         };
+        match options.config_dir {
+            Some(dir) => app.jobs.open_store(dir, options.secret_preference),
+            None => app.workspace.profiles.status = StoreStatus::Unavailable,
+        }
         if let Some(after) = options.quit_after {
             close_after(ctx.clone(), after);
         }
@@ -122,6 +132,11 @@ impl TokenscopeApp {
                 Effect::ReadFile(path) => self.jobs.read_file(path),
                 Effect::Copy(text) => ctx.copy_text(text),
                 Effect::ClearPaste => self.paste.clear(),
+                Effect::SaveProfiles(list) => self.jobs.save_profiles(list),
+                Effect::SetAsideProfiles => self.jobs.set_aside_profiles(self.clock.now()),
+                Effect::LoadSecret(id) => self.jobs.load_secret(id),
+                Effect::StoreSecret { id, secret } => self.jobs.store_secret(id, secret),
+                Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
             }
         }
     }
@@ -143,6 +158,32 @@ impl TokenscopeApp {
                     self.run_effects(ctx, vec![effect]);
                 }
                 JobResult::FileFailed(message) => self.workspace.file_failed(message),
+                JobResult::StoreOpened { status, profiles, secrets } => {
+                    let state = &mut self.workspace.profiles;
+                    state.status = status;
+                    state.list = profiles;
+                    state.secrets_description = secrets;
+                }
+                JobResult::ProfilesSaved(result) => self.workspace.profiles.save_error = result.err(),
+                JobResult::SetAside(result) => match result {
+                    Ok(path) => {
+                        let state = &mut self.workspace.profiles;
+                        state.status = StoreStatus::Ready {
+                            path: path.with_file_name(crate::store::profiles::FILE_NAME),
+                            remark: Some(format!("The unreadable file was moved to {}.", path.display())),
+                        };
+                    }
+                    Err(message) => self.workspace.profiles.save_error = Some(message),
+                },
+                JobResult::SecretLoaded { id, secret } => match secret {
+                    Ok(secret) => {
+                        if self.workspace.profiles.selected.as_ref() == Some(&id) {
+                            self.workspace.profiles.loaded_secret = Some((id, secret));
+                        }
+                    }
+                    Err(message) => self.workspace.profiles.save_error = Some(message),
+                },
+                JobResult::SecretFailed(message) => self.workspace.profiles.save_error = Some(message),
             }
         }
     }

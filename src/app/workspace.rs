@@ -5,7 +5,11 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::oauth::{Profile, ProfileId};
+use crate::secret::Secret;
 use crate::token::time::Zone;
+
+use super::profiles::{ProfileCommand, ProfilesState};
 use crate::token::{Inspection, Timestamp};
 
 /// The colour scheme the user picked.
@@ -60,6 +64,8 @@ pub enum Command {
     SetTheme(ThemeChoice),
     /// Show instants in local time or UTC.
     SetZone(Zone),
+    /// Change the profiles.
+    Profile(ProfileCommand),
 }
 
 /// Work the app must do outside the workspace after a command.
@@ -80,6 +86,21 @@ pub enum Effect {
     Copy(String),
     /// Empty the paste box.
     ClearPaste,
+    /// Write the profile file.
+    SaveProfiles(Vec<Profile>),
+    /// Move an unreadable profile file aside.
+    SetAsideProfiles,
+    /// Read a profile's client secret.
+    LoadSecret(ProfileId),
+    /// Store a profile's client secret (empty deletes).
+    StoreSecret {
+        /// The profile.
+        id: ProfileId,
+        /// The secret.
+        secret: Secret,
+    },
+    /// Delete a profile's secrets.
+    DeleteSecret(ProfileId),
 }
 
 /// A message to the user about something that did not go as asked.
@@ -115,6 +136,8 @@ pub struct Workspace {
     pub theme: ThemeChoice,
     /// The wall clock instants are shown in.
     pub zone: Zone,
+    /// Saved provider profiles.
+    pub profiles: ProfilesState,
 }
 
 impl Workspace {
@@ -167,6 +190,7 @@ impl Workspace {
                 self.zone = zone;
                 Vec::new()
             }
+            Command::Profile(command) => self.profiles.apply(command),
         }
     }
 

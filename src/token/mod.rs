@@ -6,6 +6,7 @@
 
 pub mod claims;
 pub mod extract;
+pub mod gost;
 pub mod inspect;
 pub mod jose;
 mod lenient_json;

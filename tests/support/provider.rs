@@ -1,4 +1,4 @@
-//! A real OpenID provider for integration tests: `tests/provider/server.mjs`
+//! A real identity provider for integration tests: `tests/provider/server.mjs`
 //! (panva's certified `oidc-provider` on Node.js) on a loopback port, and a
 //! scripted user that plays the browser (`tests/provider/browser.mjs`).
 //!

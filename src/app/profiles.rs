@@ -1,0 +1,238 @@
+//! The profiles the app knows, and what happens when the user changes them.
+//! Plain data; disk and keychain work is returned as [`Effect`]s.
+
+use std::path::PathBuf;
+
+use crate::oauth::{Profile, ProfileId, presets};
+use crate::secret::Secret;
+
+use super::workspace::Effect;
+
+/// Where the profile file stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StoreStatus {
+    /// Not read yet (start-up, off the UI thread).
+    #[default]
+    Loading,
+    /// Read; saving works.
+    Ready {
+        /// The profile file.
+        path: PathBuf,
+        /// A remark, e.g. restored from the backup or migrated.
+        remark: Option<String>,
+    },
+    /// The file could not be read. It is kept as it is and nothing is saved
+    /// until the user sets it aside.
+    Unreadable {
+        /// What is wrong and where the file is.
+        message: String,
+    },
+    /// No config directory could be found: profiles live only in memory.
+    Unavailable,
+}
+
+/// A change to the profiles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileCommand {
+    /// A new profile from a preset and one of its environments.
+    New {
+        /// Preset id.
+        preset: String,
+        /// Environment index.
+        environment: usize,
+    },
+    /// Open a profile in the editor.
+    Select(ProfileId),
+    /// Store an edited profile (and its secret when it was edited).
+    Save {
+        /// The profile.
+        profile: Box<Profile>,
+        /// The client secret, when the user changed it (empty deletes it).
+        secret: Option<Secret>,
+    },
+    /// A copy under a new name and id (secrets are not copied).
+    Duplicate(ProfileId),
+    /// Delete; can be undone until the next delete.
+    Delete(ProfileId),
+    /// Bring back the last deleted profile.
+    UndoDelete,
+    /// Move an unreadable profile file aside and start with no profiles.
+    SetAsideUnreadable,
+    /// Leave the editor.
+    Close,
+}
+
+/// The profiles and the editor selection.
+#[derive(Debug, Default)]
+pub struct ProfilesState {
+    /// The profiles, in the user's order.
+    pub list: Vec<Profile>,
+    /// The profile in the editor.
+    pub selected: Option<ProfileId>,
+    /// The file's status.
+    pub status: StoreStatus,
+    /// Where secrets go, in words.
+    pub secrets_description: String,
+    /// The last deleted profile and where it stood, for undo.
+    pub deleted: Option<(Profile, usize)>,
+    /// A secret loaded for the selected profile: (profile, secret).
+    pub loaded_secret: Option<(ProfileId, Option<Secret>)>,
+    /// The last save's error, if it failed.
+    pub save_error: Option<String>,
+}
+
+impl ProfilesState {
+    /// The selected profile.
+    pub fn selected_profile(&self) -> Option<&Profile> {
+        let id = self.selected.as_ref()?;
+        self.list.iter().find(|p| &p.id == id)
+    }
+
+    fn can_save(&self) -> bool {
+        matches!(self.status, StoreStatus::Ready { .. })
+    }
+
+    fn persist(&self) -> Vec<Effect> {
+        if self.can_save() {
+            vec![Effect::SaveProfiles(self.list.clone())]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Applies a command; returns the disk and keychain work it needs.
+    pub fn apply(&mut self, command: ProfileCommand) -> Vec<Effect> {
+        match command {
+            ProfileCommand::New { preset, environment } => {
+                let Some(preset) = presets::find(&preset) else {
+                    return Vec::new();
+                };
+                let mut profile = preset.instantiate(environment, &[]);
+                profile.name = self.unique_name(&profile.name);
+                self.selected = Some(profile.id.clone());
+                self.loaded_secret = Some((profile.id.clone(), None));
+                self.list.push(profile);
+                self.persist()
+            }
+            ProfileCommand::Select(id) => {
+                self.selected = Some(id.clone());
+                self.loaded_secret = None;
+                vec![Effect::LoadSecret(id)]
+            }
+            ProfileCommand::Save { profile, secret } => {
+                let mut effects = Vec::new();
+                if let Some(secret) = secret {
+                    self.loaded_secret = Some((profile.id.clone(), Some(secret.clone())));
+                    effects.push(Effect::StoreSecret { id: profile.id.clone(), secret });
+                }
+                match self.list.iter_mut().find(|p| p.id == profile.id) {
+                    Some(slot) => *slot = *profile,
+                    None => self.list.push(*profile),
+                }
+                effects.extend(self.persist());
+                effects
+            }
+            ProfileCommand::Duplicate(id) => {
+                let Some(original) = self.list.iter().find(|p| p.id == id) else {
+                    return Vec::new();
+                };
+                let mut copy = original.clone();
+                copy.id = ProfileId::new_random();
+                copy.name = self.unique_name(&format!("{} copy", original.name));
+                self.selected = Some(copy.id.clone());
+                self.loaded_secret = Some((copy.id.clone(), None));
+                self.list.push(copy);
+                self.persist()
+            }
+            ProfileCommand::Delete(id) => {
+                let Some(index) = self.list.iter().position(|p| p.id == id) else {
+                    return Vec::new();
+                };
+                let removed = self.list.remove(index);
+                if self.selected.as_ref() == Some(&id) {
+                    self.selected = None;
+                }
+                // The secret stays until the undo window closes with the next delete.
+                let mut effects = Vec::new();
+                if let Some((previous, _)) = self.deleted.take() {
+                    effects.push(Effect::DeleteSecret(previous.id));
+                }
+                self.deleted = Some((removed, index));
+                effects.extend(self.persist());
+                effects
+            }
+            ProfileCommand::UndoDelete => {
+                let Some((profile, index)) = self.deleted.take() else {
+                    return Vec::new();
+                };
+                self.selected = Some(profile.id.clone());
+                self.list.insert(index.min(self.list.len()), profile);
+                let mut effects = self.persist();
+                if let Some(id) = self.selected.clone() {
+                    effects.push(Effect::LoadSecret(id));
+                }
+                effects
+            }
+            ProfileCommand::SetAsideUnreadable => vec![Effect::SetAsideProfiles],
+            ProfileCommand::Close => {
+                self.selected = None;
+                Vec::new()
+            }
+        }
+    }
+
+    fn unique_name(&self, wanted: &str) -> String {
+        if !self.list.iter().any(|p| p.name == wanted) {
+            return wanted.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{wanted} {n}"))
+            .find(|name| !self.list.iter().any(|p| &p.name == name))
+            .unwrap_or_else(|| wanted.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready() -> ProfilesState {
+        ProfilesState {
+            status: StoreStatus::Ready {
+                path: PathBuf::from("/tmp/p.json"),
+                remark: None,
+            },
+            ..ProfilesState::default()
+        }
+    }
+
+    #[test]
+    fn new_duplicate_delete_undo() {
+        let mut state = ready();
+        let effects = state.apply(ProfileCommand::New {
+            preset: "keycloak".to_owned(),
+            environment: 0,
+        });
+        assert!(matches!(effects.as_slice(), [Effect::SaveProfiles(list)] if list.len() == 1));
+        let id = state.list[0].id.clone();
+        state.apply(ProfileCommand::Duplicate(id.clone()));
+        assert_eq!(state.list[1].name, "Keycloak (test) copy");
+        state.apply(ProfileCommand::Delete(id.clone()));
+        assert_eq!(state.list.len(), 1);
+        state.apply(ProfileCommand::UndoDelete);
+        assert_eq!(state.list[0].id, id, "undo puts it back where it was");
+    }
+
+    #[test]
+    fn nothing_is_saved_over_an_unreadable_file() {
+        let mut state = ProfilesState {
+            status: StoreStatus::Unreadable { message: "bad".to_owned() },
+            ..ProfilesState::default()
+        };
+        let effects = state.apply(ProfileCommand::New {
+            preset: "github".to_owned(),
+            environment: 0,
+        });
+        assert!(effects.is_empty());
+    }
+}
