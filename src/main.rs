@@ -195,7 +195,8 @@ fn secret_preference(cli: &Cli) -> SecretPreference {
 
 fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).context("could not write to standard output")?;
+    out.write_all(text.as_bytes())
+        .context("could not write to standard output")?;
     if !text.ends_with('\n') {
         writeln!(out).context("could not write to standard output")?;
     }
@@ -221,7 +222,15 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
             } else {
                 let lines: Vec<String> = loaded
                     .iter()
-                    .map(|p| format!("{}\t{}\t{}\t{}", p.name, p.environment, p.preset.as_deref().unwrap_or("-"), p.client_id))
+                    .map(|p| {
+                        format!(
+                            "{}\t{}\t{}\t{}",
+                            p.name,
+                            p.environment,
+                            p.preset.as_deref().unwrap_or("-"),
+                            p.client_id
+                        )
+                    })
                     .collect();
                 print(&lines.join("\n"))?;
             }
@@ -231,31 +240,47 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
             if *json {
                 print(&to_json(profile)?)?;
             } else {
-                let findings = profile.validate(None);
-                let mut text = to_json(profile)?;
-                for finding in findings {
-                    text.push_str(&format!("\n{}: {}", finding.field, finding.message));
-                }
-                print(&text)?;
+                let mut lines = vec![to_json(profile)?];
+                lines.extend(
+                    profile
+                        .validate(None)
+                        .into_iter()
+                        .map(|f| format!("{}: {}", f.field, f.message)),
+                );
+                print(&lines.join("\n"))?;
             }
         }
-        ProfilesAction::Export { names, out, with_secrets } => {
+        ProfilesAction::Export {
+            names,
+            out,
+            with_secrets,
+        } => {
             let chosen: Vec<&tokenscope::oauth::Profile> = if names.is_empty() {
                 loaded.iter().collect()
             } else {
-                names.iter().map(|n| cmd::find(&loaded, n)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?
+                names
+                    .iter()
+                    .map(|n| cmd::find(&loaded, n))
+                    .collect::<Result<_, _>>()
+                    .map_err(anyhow::Error::msg)?
             };
-            let secrets = if *with_secrets { Some(SecretStore::open(&dir, secret_preference(cli))?) } else { None };
+            let secrets = if *with_secrets {
+                Some(SecretStore::open(&dir, secret_preference(cli))?)
+            } else {
+                None
+            };
             let text = cmd::export(&chosen, secrets.as_ref()).map_err(anyhow::Error::msg)?;
             match out {
-                Some(path) => std::fs::write(path, text).with_context(|| format!("could not write {}", path.display()))?,
+                Some(path) => std::fs::write(path, text)
+                    .with_context(|| format!("could not write {}", path.display()))?,
                 None => print(&text)?,
             }
         }
         ProfilesAction::Import { file, json } => {
             let text = read_input(Some(file))?;
             let secrets = SecretStore::open(&dir, secret_preference(cli))?;
-            let report = cmd::import(&text, &mut loaded, Some(&secrets)).map_err(anyhow::Error::msg)?;
+            let report =
+                cmd::import(&text, &mut loaded, Some(&secrets)).map_err(anyhow::Error::msg)?;
             cmd::save(&store, &loaded).map_err(anyhow::Error::msg)?;
             if *json {
                 print(&to_json(&report)?)?;
@@ -302,7 +327,10 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(Duration::from_secs_f64),
         frame_counter: cli.report_frames.then(|| Arc::clone(&frames)),
-        config_dir: cli.config_dir.clone().or_else(tokenscope::store::default_config_dir),
+        config_dir: cli
+            .config_dir
+            .clone()
+            .or_else(tokenscope::store::default_config_dir),
         secret_preference: secret_preference(cli),
     };
     let native = eframe::NativeOptions {

@@ -64,7 +64,10 @@ pub enum JobResult {
 /// Work for the store thread. One thread, in order: two saves can never
 /// land in the wrong order.
 enum StoreTask {
-    Open { dir: PathBuf, preference: SecretPreference },
+    Open {
+        dir: PathBuf,
+        preference: SecretPreference,
+    },
     Save(Vec<Profile>),
     SetAside(i64),
     LoadSecret(ProfileId),
@@ -198,7 +201,11 @@ impl Jobs {
     }
 }
 
-fn store_thread(inbox: &mpsc::Receiver<StoreTask>, results: &mpsc::Sender<JobResult>, ctx: &egui::Context) {
+fn store_thread(
+    inbox: &mpsc::Receiver<StoreTask>,
+    results: &mpsc::Sender<JobResult>,
+    ctx: &egui::Context,
+) {
     let mut profiles: Option<ProfileStore> = None;
     let mut secrets: Option<SecretStore> = None;
     for task in inbox {
@@ -208,13 +215,27 @@ fn store_thread(inbox: &mpsc::Receiver<StoreTask>, results: &mpsc::Sender<JobRes
                 let (status, list) = match store.load() {
                     Ok(loaded) => {
                         let remark = if loaded.from_backup {
-                            Some("The profile file was missing; the backup was read instead.".to_owned())
+                            Some(
+                                "The profile file was missing; the backup was read instead."
+                                    .to_owned(),
+                            )
                         } else {
                             loaded.migrated_from.map(|v| format!("Profiles were upgraded from schema {v}; they are saved in the new format on the next change."))
                         };
-                        (StoreStatus::Ready { path: store.path(), remark }, loaded.profiles)
+                        (
+                            StoreStatus::Ready {
+                                path: store.path(),
+                                remark,
+                            },
+                            loaded.profiles,
+                        )
                     }
-                    Err(error) => (StoreStatus::Unreadable { message: error.to_string() }, Vec::new()),
+                    Err(error) => (
+                        StoreStatus::Unreadable {
+                            message: error.to_string(),
+                        },
+                        Vec::new(),
+                    ),
                 };
                 let description = match SecretStore::open(&dir, preference) {
                     Ok(opened) => {
@@ -222,7 +243,9 @@ fn store_thread(inbox: &mpsc::Receiver<StoreTask>, results: &mpsc::Sender<JobRes
                         secrets = Some(opened);
                         text
                     }
-                    Err(error) => format!("Secrets cannot be saved: {error}. They are kept for this session only."),
+                    Err(error) => format!(
+                        "Secrets cannot be saved: {error}. They are kept for this session only."
+                    ),
                 };
                 profiles = Some(store);
                 JobResult::StoreOpened {
@@ -241,7 +264,9 @@ fn store_thread(inbox: &mpsc::Receiver<StoreTask>, results: &mpsc::Sender<JobRes
             }),
             StoreTask::LoadSecret(id) => {
                 let secret = match &secrets {
-                    Some(store) => store.get(&id, names::CLIENT_SECRET).map_err(|e| e.to_string()),
+                    Some(store) => store
+                        .get(&id, names::CLIENT_SECRET)
+                        .map_err(|e| e.to_string()),
                     None => Ok(None),
                 };
                 JobResult::SecretLoaded { id, secret }
@@ -249,14 +274,18 @@ fn store_thread(inbox: &mpsc::Receiver<StoreTask>, results: &mpsc::Sender<JobRes
             StoreTask::StoreSecret(id, secret) => match &secrets {
                 Some(store) => match store.set(&id, names::CLIENT_SECRET, &secret) {
                     Ok(()) => continue,
-                    Err(error) => JobResult::SecretFailed(format!("The client secret was not saved: {error}")),
+                    Err(error) => {
+                        JobResult::SecretFailed(format!("The client secret was not saved: {error}"))
+                    }
                 },
                 None => continue,
             },
             StoreTask::DeleteSecret(id) => match &secrets {
                 Some(store) => match store.delete(&id, names::CLIENT_SECRET) {
                     Ok(()) => continue,
-                    Err(error) => JobResult::SecretFailed(format!("The client secret was not deleted: {error}")),
+                    Err(error) => JobResult::SecretFailed(format!(
+                        "The client secret was not deleted: {error}"
+                    )),
                 },
                 None => continue,
             },

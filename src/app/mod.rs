@@ -68,6 +68,10 @@ pub struct TokenscopeApp {
     settled_frames: u32,
     applied_theme: Option<ThemeChoice>,
     frame_counter: Option<Arc<AtomicU64>>,
+    /// The profile editor's draft, while a profile is open.
+    editor: Option<crate::ui::ProfileEditor>,
+    /// The profile search box.
+    profile_filter: String,
 }
 
 impl TokenscopeApp {
@@ -82,6 +86,8 @@ impl TokenscopeApp {
             settled_frames: 0,
             applied_theme: None,
             frame_counter: options.frame_counter,
+            editor: None,
+            profile_filter: String::new(),
         };
         match options.config_dir {
             Some(dir) => app.jobs.open_store(dir, options.secret_preference),
@@ -141,6 +147,34 @@ impl TokenscopeApp {
         }
     }
 
+    /// Keeps the editor on the selected profile, and fills in its secret once read.
+    fn sync_editor(&mut self) {
+        let state = &self.workspace.profiles;
+        let Some(selected) = state.selected_profile() else {
+            self.editor = None;
+            return;
+        };
+        if self
+            .editor
+            .as_ref()
+            .is_none_or(|e| e.draft.id != selected.id)
+        {
+            self.editor = Some(crate::ui::ProfileEditor::new(selected));
+        }
+        if let (Some(editor), Some((id, secret))) = (self.editor.as_mut(), &state.loaded_secret)
+            && *id == editor.draft.id
+            && !editor.secret_loaded
+        {
+            editor.secret_loaded = true;
+            if !editor.secret_edited {
+                editor.secret = secret
+                    .as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default();
+            }
+        }
+    }
+
     fn land_jobs(&mut self, ctx: &egui::Context) {
         for result in self.jobs.drain() {
             match result {
@@ -158,19 +192,28 @@ impl TokenscopeApp {
                     self.run_effects(ctx, vec![effect]);
                 }
                 JobResult::FileFailed(message) => self.workspace.file_failed(message),
-                JobResult::StoreOpened { status, profiles, secrets } => {
+                JobResult::StoreOpened {
+                    status,
+                    profiles,
+                    secrets,
+                } => {
                     let state = &mut self.workspace.profiles;
                     state.status = status;
                     state.list = profiles;
                     state.secrets_description = secrets;
                 }
-                JobResult::ProfilesSaved(result) => self.workspace.profiles.save_error = result.err(),
+                JobResult::ProfilesSaved(result) => {
+                    self.workspace.profiles.save_error = result.err();
+                }
                 JobResult::SetAside(result) => match result {
                     Ok(path) => {
                         let state = &mut self.workspace.profiles;
                         state.status = StoreStatus::Ready {
                             path: path.with_file_name(crate::store::profiles::FILE_NAME),
-                            remark: Some(format!("The unreadable file was moved to {}.", path.display())),
+                            remark: Some(format!(
+                                "The unreadable file was moved to {}.",
+                                path.display()
+                            )),
                         };
                     }
                     Err(message) => self.workspace.profiles.save_error = Some(message),
@@ -183,7 +226,9 @@ impl TokenscopeApp {
                     }
                     Err(message) => self.workspace.profiles.save_error = Some(message),
                 },
-                JobResult::SecretFailed(message) => self.workspace.profiles.save_error = Some(message),
+                JobResult::SecretFailed(message) => {
+                    self.workspace.profiles.save_error = Some(message);
+                }
             }
         }
     }
@@ -277,7 +322,13 @@ impl eframe::App for TokenscopeApp {
         }
         let now = self.clock.now();
         let mut commands = Vec::new();
-        let shown = crate::ui::show(ui, &self.workspace, &mut self.paste, now, &mut commands);
+        self.sync_editor();
+        let edits = crate::ui::Edits {
+            paste: &mut self.paste,
+            profile_filter: &mut self.profile_filter,
+            editor: self.editor.as_mut(),
+        };
+        let shown = crate::ui::show(ui, &self.workspace, edits, now, &mut commands);
         let ctx = ui.ctx().clone();
         for command in commands {
             self.handle(&ctx, command);

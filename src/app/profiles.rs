@@ -103,7 +103,10 @@ impl ProfilesState {
     /// Applies a command; returns the disk and keychain work it needs.
     pub fn apply(&mut self, command: ProfileCommand) -> Vec<Effect> {
         match command {
-            ProfileCommand::New { preset, environment } => {
+            ProfileCommand::New {
+                preset,
+                environment,
+            } => {
                 let Some(preset) = presets::find(&preset) else {
                     return Vec::new();
                 };
@@ -123,7 +126,10 @@ impl ProfilesState {
                 let mut effects = Vec::new();
                 if let Some(secret) = secret {
                     self.loaded_secret = Some((profile.id.clone(), Some(secret.clone())));
-                    effects.push(Effect::StoreSecret { id: profile.id.clone(), secret });
+                    effects.push(Effect::StoreSecret {
+                        id: profile.id.clone(),
+                        secret,
+                    });
                 }
                 match self.list.iter_mut().find(|p| p.id == profile.id) {
                     Some(slot) => *slot = *profile,
@@ -185,7 +191,7 @@ impl ProfilesState {
         if !self.list.iter().any(|p| p.name == wanted) {
             return wanted.to_owned();
         }
-        (2..)
+        (2..=self.list.len() + 2)
             .map(|n| format!("{wanted} {n}"))
             .find(|name| !self.list.iter().any(|p| &p.name == name))
             .unwrap_or_else(|| wanted.to_owned())
@@ -226,7 +232,9 @@ mod tests {
     #[test]
     fn nothing_is_saved_over_an_unreadable_file() {
         let mut state = ProfilesState {
-            status: StoreStatus::Unreadable { message: "bad".to_owned() },
+            status: StoreStatus::Unreadable {
+                message: "bad".to_owned(),
+            },
             ..ProfilesState::default()
         };
         let effects = state.apply(ProfileCommand::New {

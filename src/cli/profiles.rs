@@ -47,18 +47,29 @@ impl From<&Profile> for ProfileSummary {
 
 /// A profile by exact name or id, or by a unique case-insensitive name prefix.
 pub fn find<'a>(profiles: &'a [Profile], wanted: &str) -> Result<&'a Profile, String> {
-    if let Some(p) = profiles.iter().find(|p| p.name == wanted || p.id.0 == wanted) {
+    if let Some(p) = profiles
+        .iter()
+        .find(|p| p.name == wanted || p.id.0 == wanted)
+    {
         return Ok(p);
     }
     let lower = wanted.to_lowercase();
-    let matches: Vec<&Profile> = profiles.iter().filter(|p| p.name.to_lowercase().starts_with(&lower)).collect();
+    let matches: Vec<&Profile> = profiles
+        .iter()
+        .filter(|p| p.name.to_lowercase().starts_with(&lower))
+        .collect();
     match matches.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!("no profile is named {wanted:?}; `tokenscope profiles list` shows them")),
+        [] => Err(format!(
+            "no profile is named {wanted:?}; `tokenscope profiles list` shows them"
+        )),
         many => Err(format!(
             "{wanted:?} matches {} profiles: {}",
             many.len(),
-            many.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -80,17 +91,21 @@ pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<St
                 .map_err(|e| format!("could not read the secret of {}: {e}", profile.name))?
             {
                 let mut entry = serde_json::Map::new();
-                entry.insert(names::CLIENT_SECRET.to_owned(), Value::from(secret.expose()));
+                entry.insert(
+                    names::CLIENT_SECRET.to_owned(),
+                    Value::from(secret.expose()),
+                );
                 all.insert(profile.id.0.clone(), Value::Object(entry));
             }
         }
         doc.insert("secrets".to_owned(), Value::Object(all));
     }
-    serde_json::to_string_pretty(&Value::Object(doc)).map(|mut s| {
-        s.push('\n');
-        s
-    })
-    .map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&Value::Object(doc))
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| e.to_string())
 }
 
 /// What an import did.
@@ -100,7 +115,7 @@ pub struct ImportReport {
     pub added: Vec<String>,
     /// Names of profiles that replaced one with the same id.
     pub replaced: Vec<String>,
-    /// Problems, one per line: "profile 2 (\"Kontur\"): redirect_uri: …".
+    /// Problems, one per line, e.g. `profile 2 ("Kontur"): redirect_uri: …`.
     pub problems: Vec<String>,
     /// Profiles that could not be imported at all.
     pub rejected: usize,
@@ -109,10 +124,18 @@ pub struct ImportReport {
 }
 
 /// Imports an export document into `existing`; validates field by field.
-pub fn import(text: &str, existing: &mut Vec<Profile>, secrets: Option<&SecretStore>) -> Result<ImportReport, String> {
+pub fn import(
+    text: &str,
+    existing: &mut Vec<Profile>,
+    secrets: Option<&SecretStore>,
+) -> Result<ImportReport, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let items = match &value {
-        Value::Object(doc) => doc.get("profiles").and_then(Value::as_array).cloned().ok_or("no \"profiles\" list")?,
+        Value::Object(doc) => doc
+            .get("profiles")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or("no \"profiles\" list")?,
         Value::Array(items) => items.clone(),
         _ => return Err("not a profile export".to_owned()),
     };
@@ -125,7 +148,9 @@ pub fn import(text: &str, existing: &mut Vec<Profile>, secrets: Option<&SecretSt
         let label = format!(
             "profile {} ({:?})",
             i + 1,
-            item.get("name").and_then(Value::as_str).unwrap_or("no name")
+            item.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("no name")
         );
         // One profile at a time through the same reader as the profile file.
         let one = serde_json::json!({ "schema": SCHEMA_VERSION, "profiles": [item] });
@@ -133,19 +158,34 @@ pub fn import(text: &str, existing: &mut Vec<Profile>, secrets: Option<&SecretSt
             Ok(mut list) if list.len() == 1 => list.remove(0),
             Ok(_) => continue,
             Err(detail) => {
-                report.problems.push(format!("{label}: not imported: {detail}"));
+                report
+                    .problems
+                    .push(format!("{label}: not imported: {detail}"));
                 report.rejected += 1;
                 continue;
             }
         };
-        let secret = secret_map.get(&profile.id.0).and_then(|s| s.get(names::CLIENT_SECRET));
+        let secret = secret_map
+            .get(&profile.id.0)
+            .and_then(|s| s.get(names::CLIENT_SECRET));
         for finding in profile.validate(secret.map(String::as_str)) {
-            let level = if finding.severity == Severity::Error { "error" } else { "warning" };
-            report.problems.push(format!("{label}: {} ({level}): {}", finding.field, finding.message));
+            let level = if finding.severity == Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            report.problems.push(format!(
+                "{label}: {} ({level}): {}",
+                finding.field, finding.message
+            ));
         }
         if let (Some(store), Some(secret)) = (secrets, secret) {
             store
-                .set(&profile.id, names::CLIENT_SECRET, &Secret::new(secret.clone()))
+                .set(
+                    &profile.id,
+                    names::CLIENT_SECRET,
+                    &Secret::new(secret.clone()),
+                )
                 .map_err(|e| format!("{label}: could not store its secret: {e}"))?;
             report.secrets_stored += 1;
         }

@@ -385,6 +385,10 @@ impl Profile {
 
     /// Checks the profile as the user types. `secret` is the client secret
     /// as entered (it is not part of the profile).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one check per field, in form order; reads best as one list"
+    )]
     pub fn validate(&self, secret: Option<&str>) -> Vec<Finding> {
         let mut findings = Vec::new();
         let mut add = |field: &str, severity, message: String| {

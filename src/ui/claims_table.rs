@@ -32,8 +32,8 @@ pub fn show(
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(190.0).at_least(120.0).clip(true))
-        .column(Column::initial(340.0).at_least(120.0).clip(true))
+        .column(Column::initial(150.0).at_least(100.0).clip(true))
+        .column(Column::initial(260.0).at_least(120.0).clip(true))
         .column(Column::auto().at_least(40.0))
         .column(Column::remainder().at_least(160.0).clip(true))
         .header(ROW_HEIGHT, |mut header| {

@@ -3,6 +3,8 @@
 
 mod claims_table;
 mod paste_panel;
+mod profile_form;
+mod profiles_panel;
 mod theme;
 mod token_panel;
 mod top_bar;
@@ -10,6 +12,19 @@ mod widgets;
 
 use crate::app::{Command, Workspace};
 use crate::token::Timestamp;
+
+pub use profile_form::ProfileEditor;
+
+/// Editing state the panels change directly (text being typed), as opposed
+/// to the workspace, which changes only through commands.
+pub struct Edits<'a> {
+    /// The paste box.
+    pub paste: &'a mut String,
+    /// The profile search box.
+    pub profile_filter: &'a mut String,
+    /// The profile being edited, if any.
+    pub editor: Option<&'a mut ProfileEditor>,
+}
 
 /// What the frame drew that the app needs to know.
 #[derive(Clone, Copy, Debug, Default)]
@@ -22,16 +37,32 @@ pub struct Shown {
 pub fn show(
     ui: &mut egui::Ui,
     workspace: &Workspace,
-    paste: &mut String,
+    edits: Edits<'_>,
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) -> Shown {
     egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, workspace, commands));
+    egui::Panel::left("profiles_panel")
+        .resizable(true)
+        .default_size(210.0)
+        .min_size(160.0)
+        .show(ui, |ui| {
+            profiles_panel::show(ui, workspace, edits.profile_filter, commands);
+        });
+    if let Some(editor) = edits.editor {
+        let stored = workspace.profiles.selected_profile();
+        egui::CentralPanel::default()
+            .show(ui, |ui| profile_form::show(ui, editor, stored, commands));
+        drop_overlay(ui);
+        return Shown::default();
+    }
     egui::Panel::left("paste_panel")
         .resizable(true)
-        .default_size(420.0)
+        .default_size(340.0)
         .min_size(240.0)
-        .show(ui, |ui| paste_panel::show(ui, workspace, paste, commands));
+        .show(ui, |ui| {
+            paste_panel::show(ui, workspace, edits.paste, commands);
+        });
     let shown = egui::CentralPanel::default()
         .show(ui, |ui| token_panel::show(ui, workspace, now, commands))
         .inner;

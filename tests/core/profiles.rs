@@ -37,7 +37,9 @@ fn all_text_under(dir: &Path) -> String {
     let mut text = String::new();
     for entry in std::fs::read_dir(dir).expect("dir").flatten() {
         if entry.path().is_file() && entry.file_name() != "secrets.json" {
-            text.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).expect("read")));
+            text.push_str(&String::from_utf8_lossy(
+                &std::fs::read(entry.path()).expect("read"),
+            ));
         }
     }
     text
@@ -47,18 +49,27 @@ fn all_text_under(dir: &Path) -> String {
 fn a_secret_never_reaches_the_profile_file_or_a_plain_export() {
     let dir = temp_dir("no-secret");
     let secret = "S3cr3t-9f1c2b7e-tokenscope";
-    let mut profile = presets::find("keycloak").expect("preset").instantiate(0, &[]);
+    let mut profile = presets::find("keycloak")
+        .expect("preset")
+        .instantiate(0, &[]);
     profile.client_id = "fe-client".to_owned();
     let secrets = SecretStore::open(&dir, SecretPreference::File).expect("file store");
-    secrets.set(&profile.id, names::CLIENT_SECRET, &Secret::new(secret)).expect("set");
-    ProfileStore::new(&dir).save(&[profile.clone()]).expect("save");
+    secrets
+        .set(&profile.id, names::CLIENT_SECRET, &Secret::new(secret))
+        .expect("set");
+    ProfileStore::new(&dir)
+        .save(&[profile.clone()])
+        .expect("save");
     // Save twice so the backup exists too.
     ProfileStore::new(&dir).save(&[profile]).expect("save");
 
     let on_disk = all_text_under(&dir);
     assert!(on_disk.contains("fe-client"), "the profile was written");
     for form in [secret.to_owned(), secret.replace('-', "%2D")] {
-        assert!(!on_disk.contains(&form), "the secret must not be in the profile files");
+        assert!(
+            !on_disk.contains(&form),
+            "the secret must not be in the profile files"
+        );
     }
     let (code, export, _) = tokenscope(&dir, &["profiles", "export"]);
     assert_eq!(code, 0);
@@ -74,22 +85,48 @@ fn export_then_import_restores_profiles_and_secrets() {
     let to = temp_dir("export-to");
     let mut profile = presets::find("kontur").expect("preset").instantiate(1, &[]);
     profile.client_id = "service-name".to_owned();
-    ProfileStore::new(&from).save(&[profile.clone()]).expect("save");
+    ProfileStore::new(&from)
+        .save(&[profile.clone()])
+        .expect("save");
     SecretStore::open(&from, SecretPreference::File)
         .expect("store")
-        .set(&profile.id, names::CLIENT_SECRET, &Secret::new("api-key-guid"))
+        .set(
+            &profile.id,
+            names::CLIENT_SECRET,
+            &Secret::new("api-key-guid"),
+        )
         .expect("set");
     let export_file = from.join("export.json");
-    let (code, _, stderr) = tokenscope(&from, &["profiles", "export", "--with-secrets", "--out", export_file.to_str().expect("utf-8")]);
+    let (code, _, stderr) = tokenscope(
+        &from,
+        &[
+            "profiles",
+            "export",
+            "--with-secrets",
+            "--out",
+            export_file.to_str().expect("utf-8"),
+        ],
+    );
     assert_eq!(code, 0, "{stderr}");
-    let (code, stdout, stderr) = tokenscope(&to, &["profiles", "import", export_file.to_str().expect("utf-8"), "--json"]);
+    let (code, stdout, stderr) = tokenscope(
+        &to,
+        &[
+            "profiles",
+            "import",
+            export_file.to_str().expect("utf-8"),
+            "--json",
+        ],
+    );
     assert_eq!(code, 0, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(report["added"][0], profile.name);
     assert_eq!(report["secrets_stored"], 1);
     let loaded = ProfileStore::new(&to).load().expect("load").profiles;
     assert_eq!(loaded, [profile.clone()]);
-    let secret = SecretStore::open(&to, SecretPreference::File).expect("store").get(&profile.id, names::CLIENT_SECRET).expect("get");
+    let secret = SecretStore::open(&to, SecretPreference::File)
+        .expect("store")
+        .get(&profile.id, names::CLIENT_SECRET)
+        .expect("get");
     assert_eq!(secret.as_ref().map(Secret::expose), Some("api-key-guid"));
 
     let (code, stdout, _) = tokenscope(&to, &["profiles", "list", "--json"]);
@@ -110,12 +147,28 @@ fn import_reports_every_problem_and_keeps_what_is_good() {
             {"name":"Sloppy","client_id":" b ","issuer":"sso.example.test"}]}"#,
     )
     .expect("write");
-    let (code, stdout, _) = tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]);
+    let (code, stdout, _) =
+        tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "a rejected profile makes the import exit 1");
-    assert!(stdout.contains("profile 2 (\"Broken\"): not imported: unknown variant `telepathy`"), "{stdout}");
-    assert!(stdout.contains("profile 3 (\"Sloppy\"): issuer (error)"), "{stdout}");
-    assert!(stdout.contains("profile 3 (\"Sloppy\"): client_id (warning)"), "{stdout}");
-    let names: Vec<String> = ProfileStore::new(&dir).load().expect("load").profiles.into_iter().map(|p| p.name).collect();
+    assert!(
+        stdout.contains("profile 2 (\"Broken\"): not imported: unknown variant `telepathy`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("profile 3 (\"Sloppy\"): issuer (error)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("profile 3 (\"Sloppy\"): client_id (warning)"),
+        "{stdout}"
+    );
+    let names: Vec<String> = ProfileStore::new(&dir)
+        .load()
+        .expect("load")
+        .profiles
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     assert_eq!(names, ["Good", "Sloppy"]);
 }
 
@@ -126,12 +179,22 @@ fn a_corrupt_profile_file_is_reported_not_overwritten() {
     let (code, _, stderr) = tokenscope(&dir, &["profiles", "list"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot be read as profiles"), "{stderr}");
-    assert!(stderr.contains("profiles.json"), "says where the file is: {stderr}");
+    assert!(
+        stderr.contains("profiles.json"),
+        "says where the file is: {stderr}"
+    );
     let file = dir.join("in.json");
-    std::fs::write(&file, r#"{"schema":1,"profiles":[{"name":"New","client_id":"a"}]}"#).expect("write");
+    std::fs::write(
+        &file,
+        r#"{"schema":1,"profiles":[{"name":"New","client_id":"a"}]}"#,
+    )
+    .expect("write");
     let (code, _, _) = tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]);
     assert_eq!(code, 2, "no import over an unreadable file");
-    assert_eq!(std::fs::read_to_string(dir.join("profiles.json")).expect("kept"), "{ this is not json");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("profiles.json")).expect("kept"),
+        "{ this is not json"
+    );
 }
 
 #[test]
@@ -140,12 +203,20 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
     let file = dir.join("in.json");
     let profiles = |round: usize| {
         let list: Vec<String> = (0..20)
-            .map(|i| format!(r#"{{"id":"id-{i}","name":"P{i}","client_id":"c","notes":"round {round} {}"}}"#, "x".repeat(2_000)))
+            .map(|i| {
+                format!(
+                    r#"{{"id":"id-{i}","name":"P{i}","client_id":"c","notes":"round {round} {}"}}"#,
+                    "x".repeat(2_000)
+                )
+            })
             .collect();
         format!(r#"{{"schema":1,"profiles":[{}]}}"#, list.join(","))
     };
     std::fs::write(&file, profiles(0)).expect("write");
-    assert_eq!(tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]).0, 0);
+    assert_eq!(
+        tokenscope(&dir, &["profiles", "import", file.to_str().expect("utf-8")]).0,
+        0
+    );
     let store = ProfileStore::new(&dir);
     for round in 1..=60u64 {
         std::fs::write(&file, profiles(usize::try_from(round).expect("small"))).expect("write");
@@ -162,10 +233,23 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
         std::thread::sleep(Duration::from_micros((round * 7_919) % 12_000));
         let _ = child.kill();
         let _ = child.wait();
-        let loaded = store.load().unwrap_or_else(|e| panic!("round {round}: the file must stay readable: {e}"));
-        assert_eq!(loaded.profiles.len(), 20, "round {round}: never a partial file");
-        let rounds: std::collections::BTreeSet<&str> =
-            loaded.profiles.iter().map(|p| p.notes.split(' ').nth(1).unwrap_or("?")).collect();
-        assert_eq!(rounds.len(), 1, "round {round}: one whole version, not a mix: {rounds:?}");
+        let loaded = store
+            .load()
+            .unwrap_or_else(|e| panic!("round {round}: the file must stay readable: {e}"));
+        assert_eq!(
+            loaded.profiles.len(),
+            20,
+            "round {round}: never a partial file"
+        );
+        let rounds: std::collections::BTreeSet<&str> = loaded
+            .profiles
+            .iter()
+            .map(|p| p.notes.split(' ').nth(1).unwrap_or("?"))
+            .collect();
+        assert_eq!(
+            rounds.len(),
+            1,
+            "round {round}: one whole version, not a mix: {rounds:?}"
+        );
     }
 }

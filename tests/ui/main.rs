@@ -1,7 +1,9 @@
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 //! UI tests: the app driven through its accessibility tree, as a user would.
 //! One binary, so the egui/wgpu stack links once.
 
 mod support;
 
 mod inspector;
+mod profiles;
 mod snapshots;

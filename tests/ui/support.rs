@@ -1,8 +1,11 @@
 //! One way to build the app under test: fixed size, theme and clock.
 
+use std::path::{Path, PathBuf};
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use tokenscope::app::{Clock, StartOptions, TokenscopeApp};
+use tokenscope::app::{Clock, StartOptions, StoreStatus, TokenscopeApp};
+use tokenscope::store::SecretPreference;
 use tokenscope::token::Timestamp;
 use tokenscope::token::time::Zone;
 
@@ -18,6 +21,28 @@ pub fn harness(now: i64) -> Harness<'static, TokenscopeApp> {
 
 /// Same, in the given theme.
 pub fn harness_themed(now: i64, theme: egui::Theme) -> Harness<'static, TokenscopeApp> {
+    harness_with(now, theme, None)
+}
+
+/// The window with its profiles (and a secrets file) in `config_dir`;
+/// returns once the profiles are read.
+pub fn harness_on(config_dir: &Path) -> Harness<'static, TokenscopeApp> {
+    let mut harness = harness_with(
+        A_DAY_LATER,
+        egui::Theme::Light,
+        Some(config_dir.to_path_buf()),
+    );
+    wait_for(&mut harness, |app| {
+        app.workspace().profiles.status != StoreStatus::Loading
+    });
+    harness
+}
+
+fn harness_with(
+    now: i64,
+    theme: egui::Theme,
+    config_dir: Option<PathBuf>,
+) -> Harness<'static, TokenscopeApp> {
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .with_theme(theme)
@@ -27,12 +52,38 @@ pub fn harness_themed(now: i64, theme: egui::Theme) -> Harness<'static, Tokensco
                 StartOptions {
                     clock: Some(Clock::Fixed(Timestamp::from_unix(now))),
                     zone: Zone::Utc,
+                    config_dir,
+                    secret_preference: SecretPreference::File,
                     ..StartOptions::default()
                 },
             )
         });
-    harness.run();
+    harness.run_steps(2);
     harness
+}
+
+/// Steps the app (background work lands between frames) until `done`, or fails after 5 s.
+pub fn wait_for(
+    harness: &mut Harness<'static, TokenscopeApp>,
+    done: impl Fn(&TokenscopeApp) -> bool,
+) {
+    for _ in 0..500 {
+        if done(harness.state()) {
+            harness.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    panic!("the app did not get there within 5 s");
+}
+
+/// A fresh temporary directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tokenscope-ui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
 }
 
 /// A fixture's text.
@@ -80,4 +131,12 @@ pub fn repaint_delay(harness: &Harness<'static, TokenscopeApp>) -> std::time::Du
         .viewport_output
         .get(&egui::ViewportId::ROOT)
         .map_or(std::time::Duration::MAX, |v| v.repaint_delay)
+}
+
+/// Focuses the field named `label` and types `text` into it.
+pub fn type_into(harness: &mut Harness<'static, TokenscopeApp>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.run();
+    harness.get_by_label(label).type_text(text);
+    harness.run();
 }

@@ -1,0 +1,522 @@
+//! The profile editor: every field of a profile, validated as you type.
+//! Edits a draft; Save sends it back as a command.
+
+use crate::app::{Command, ProfileCommand};
+use crate::oauth::profile::{ENDPOINT_FIELDS, Finding, Severity};
+use crate::oauth::{ClientAuth, Grant, Param, PkceMode, Profile, RequestKind, presets};
+use crate::secret::Secret;
+
+use super::theme;
+
+/// The editor's state: a draft of the profile and the secret as typed.
+#[derive(Debug)]
+pub struct ProfileEditor {
+    /// The profile being edited.
+    pub draft: Profile,
+    /// The client secret as typed (shown masked unless `show_secret`).
+    pub secret: String,
+    /// Whether the user changed the secret since it was loaded.
+    pub secret_edited: bool,
+    /// Whether the stored secret has been read yet.
+    pub secret_loaded: bool,
+    /// Show the secret in clear.
+    pub show_secret: bool,
+}
+
+impl ProfileEditor {
+    /// An editor on a copy of `profile`.
+    pub fn new(profile: &Profile) -> Self {
+        Self {
+            draft: profile.clone(),
+            secret: String::new(),
+            secret_edited: false,
+            secret_loaded: false,
+            show_secret: false,
+        }
+    }
+}
+
+const LABEL_WIDTH: f32 = 150.0;
+
+/// Draws the editor for `editor.draft`; `stored` is the saved version.
+pub fn show(
+    ui: &mut egui::Ui,
+    editor: &mut ProfileEditor,
+    stored: Option<&Profile>,
+    commands: &mut Vec<Command>,
+) {
+    let dirty = stored != Some(&editor.draft) || editor.secret_edited;
+    let findings = editor
+        .draft
+        .validate(editor.secret_loaded.then_some(editor.secret.as_str()));
+    actions(ui, editor, dirty, commands);
+    if let Some(preset) = editor.draft.preset.as_deref().and_then(presets::find) {
+        ui.weak(format!(
+            "From the {} preset: {}",
+            preset.name, preset.summary
+        ));
+    }
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("profile_form")
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width().min(900.0));
+            profile_section(ui, &mut editor.draft, &findings);
+            provider_section(ui, &mut editor.draft, &findings);
+            client_section(ui, editor, &findings);
+            section(ui, "Extra parameters");
+            extra_params(ui, &mut editor.draft.extra_params);
+            params(ui, "Headers", "header", &mut editor.draft.headers);
+            network_section(ui, &mut editor.draft, &findings);
+        });
+}
+
+fn profile_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {
+    section(ui, "Profile");
+    text(
+        ui,
+        "Name",
+        &mut draft.name,
+        "e.g. Keycloak partner-realm (test)",
+        findings,
+        "name",
+    );
+    text(
+        ui,
+        "Environment",
+        &mut draft.environment,
+        "test, prod, …",
+        findings,
+        "environment",
+    );
+    text(
+        ui,
+        "Notes",
+        &mut draft.notes,
+        "free text",
+        findings,
+        "notes",
+    );
+}
+
+fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {
+    section(ui, "Provider");
+    text(
+        ui,
+        "Issuer",
+        &mut draft.issuer,
+        "https://sso.example.test/realms/r",
+        findings,
+        "issuer",
+    );
+    text(
+        ui,
+        "Discovery URL",
+        &mut draft.discovery_url,
+        "empty: {issuer}/.well-known/openid-configuration",
+        findings,
+        "discovery_url",
+    );
+    for field in ENDPOINT_FIELDS {
+        let label = endpoint_label(field);
+        if let Some(value) = draft.endpoints.get_mut(field) {
+            let before = value.clone();
+            text(ui, label, value, "https://…", findings, field);
+            if *value != before && !draft.manual_endpoints.iter().any(|f| f == field) {
+                // Typed by hand: discovery must not overwrite it.
+                draft.manual_endpoints.push(field.to_owned());
+            }
+        }
+    }
+    params(
+        ui,
+        "Provider extras",
+        "extra endpoint",
+        &mut draft.endpoints.extra,
+    );
+}
+
+fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Finding]) {
+    section(ui, "Client");
+    text(
+        ui,
+        "Client id",
+        &mut editor.draft.client_id,
+        "client_id",
+        findings,
+        "client_id",
+    );
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Client secret"));
+        let hint = if editor.secret_loaded {
+            "kept in the keychain, never in the profile file"
+        } else {
+            "reading…"
+        };
+        let field = egui::TextEdit::singleline(&mut editor.secret)
+            .password(!editor.show_secret)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY);
+        if ui.add(field).labelled_by(label.id).changed() {
+            editor.secret_edited = true;
+        }
+    });
+    field_findings(ui, findings, "client_secret");
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(&mut editor.show_secret, "Show the secret");
+    });
+    let draft = &mut editor.draft;
+    combo(
+        ui,
+        "Client authentication",
+        &mut draft.client_auth,
+        &ClientAuth::ALL,
+        ClientAuth::as_str,
+    );
+    text(
+        ui,
+        "Redirect URI",
+        &mut draft.redirect_uri,
+        "http://127.0.0.1:53682/callback",
+        findings,
+        "redirect_uri",
+    );
+    text(
+        ui,
+        "Scopes",
+        &mut draft.scopes,
+        "openid profile email",
+        findings,
+        "scopes",
+    );
+    combo(
+        ui,
+        "PKCE",
+        &mut draft.pkce,
+        &PkceMode::ALL,
+        PkceMode::as_str,
+    );
+    grant_row(ui, &mut draft.default_grant);
+}
+
+fn network_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {
+    section(ui, "TLS and network");
+    let mut ca_files = draft.tls.extra_ca_files.join("\n");
+    if multiline(ui, "Extra CA files", &mut ca_files, "one PEM file per line") {
+        draft.tls.extra_ca_files = ca_files
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    text(
+        ui,
+        "Client certificate",
+        &mut draft.tls.client_cert_file,
+        "PEM file for mutual TLS",
+        findings,
+        "tls.client_cert_file",
+    );
+    text(
+        ui,
+        "Client key",
+        &mut draft.tls.client_key_file,
+        "PEM private key",
+        findings,
+        "tls.client_key_file",
+    );
+    text(
+        ui,
+        "PKCS#12 file",
+        &mut draft.tls.pkcs12_file,
+        "certificate and key in one .p12/.pfx",
+        findings,
+        "tls.pkcs12_file",
+    );
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(
+            &mut draft.tls.accept_invalid_certs,
+            "Accept invalid server certificates",
+        );
+    });
+    field_findings(ui, findings, "tls.accept_invalid_certs");
+    text(
+        ui,
+        "Proxy",
+        &mut draft.proxy,
+        "http://proxy.example:3128",
+        findings,
+        "proxy",
+    );
+}
+
+fn actions(
+    ui: &mut egui::Ui,
+    editor: &mut ProfileEditor,
+    dirty: bool,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.heading(if editor.draft.name.is_empty() {
+            "Unnamed profile"
+        } else {
+            &editor.draft.name
+        });
+        if dirty {
+            ui.colored_label(theme::warning(ui.visuals()), "unsaved changes");
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.add_enabled(dirty, egui::Button::new("Save")).clicked() {
+            let secret = editor
+                .secret_edited
+                .then(|| Secret::new(editor.secret.clone()));
+            editor.secret_edited = false;
+            commands.push(Command::Profile(ProfileCommand::Save {
+                profile: Box::new(editor.draft.clone()),
+                secret,
+            }));
+        }
+        if ui.button("Duplicate").clicked() {
+            commands.push(Command::Profile(ProfileCommand::Duplicate(
+                editor.draft.id.clone(),
+            )));
+        }
+        if ui.button("Delete").clicked() {
+            commands.push(Command::Profile(ProfileCommand::Delete(
+                editor.draft.id.clone(),
+            )));
+        }
+        if ui
+            .button("Close")
+            .on_hover_text("Back to the inspector")
+            .clicked()
+        {
+            commands.push(Command::Profile(ProfileCommand::Close));
+        }
+    });
+}
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(8.0);
+    ui.strong(title);
+}
+
+/// A labelled single-line field with the findings for `field` under it.
+fn text(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    findings: &[Finding],
+    field: &str,
+) {
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    });
+    field_findings(ui, findings, field);
+}
+
+fn multiline(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) -> bool {
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+        ui.add(
+            egui::TextEdit::multiline(value)
+                .hint_text(hint)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id)
+        .changed()
+    })
+    .inner
+}
+
+fn field_findings(ui: &mut egui::Ui, findings: &[Finding], field: &str) {
+    for finding in findings.iter().filter(|f| f.field == field) {
+        let color = match finding.severity {
+            Severity::Error => theme::error(ui.visuals()),
+            Severity::Warning => theme::warning(ui.visuals()),
+        };
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + 8.0);
+            ui.add(
+                egui::Label::new(egui::RichText::new(&finding.message).color(color).small()).wrap(),
+            );
+        });
+    }
+}
+
+fn combo<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) {
+    ui.horizontal(|ui| {
+        let label_response = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(name(*value))
+            .show_ui(ui, |ui| {
+                for option in all {
+                    ui.selectable_value(value, *option, name(*option));
+                }
+            })
+            .response
+            .labelled_by(label_response.id);
+    });
+}
+
+fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
+    const CHOICES: [(&str, Grant); 5] = [
+        ("authorization_code", Grant::AuthorizationCode),
+        ("client_credentials", Grant::ClientCredentials),
+        ("password", Grant::Password),
+        ("refresh_token", Grant::RefreshToken),
+        ("device_code", Grant::DeviceCode),
+    ];
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Default grant"));
+        let shown = match &*grant {
+            Grant::Extension(_) => "extension".to_owned(),
+            other => CHOICES
+                .iter()
+                .find(|(_, g)| g == other)
+                .map_or("?", |(n, _)| *n)
+                .to_owned(),
+        };
+        egui::ComboBox::from_id_salt("default_grant")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for (name, choice) in CHOICES {
+                    if ui.selectable_label(*grant == choice, name).clicked() {
+                        *grant = choice;
+                    }
+                }
+                if ui
+                    .selectable_label(matches!(grant, Grant::Extension(_)), "extension")
+                    .clicked()
+                    && !matches!(grant, Grant::Extension(_))
+                {
+                    *grant = Grant::Extension(String::new());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if let Grant::Extension(name) = grant {
+            let label = ui.label("grant_type");
+            ui.add(
+                egui::TextEdit::singleline(name)
+                    .hint_text("e.g. passport")
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+        }
+    });
+}
+
+fn params(ui: &mut egui::Ui, title: &str, what: &str, list: &mut Vec<Param>) {
+    ui.horizontal(|ui| {
+        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(title));
+        if ui
+            .small_button("Add")
+            .on_hover_text(format!("Add a {what}"))
+            .clicked()
+        {
+            list.push(Param::default());
+        }
+    });
+    let mut remove = None;
+    for (i, param) in list.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + 8.0);
+            ui.add(
+                egui::TextEdit::singleline(&mut param.name)
+                    .hint_text("name")
+                    .desired_width(160.0),
+            );
+            ui.add(
+                egui::TextEdit::singleline(&mut param.value)
+                    .hint_text("value")
+                    .desired_width(f32::INFINITY),
+            );
+            if ui.small_button("Remove").clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        list.remove(i);
+    }
+}
+
+fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
+    ui.horizontal(|ui| {
+        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Per request"));
+        if ui
+            .small_button("Add")
+            .on_hover_text("Add an extra parameter")
+            .clicked()
+        {
+            list.push((RequestKind::Authorize, Param::default()));
+        }
+    });
+    let mut remove = None;
+    for (i, (kind, param)) in list.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + 8.0);
+            let response = egui::ComboBox::from_id_salt(("param_kind", i))
+                .selected_text(kind.as_str())
+                .width(90.0)
+                .show_ui(ui, |ui| {
+                    for option in RequestKind::ALL {
+                        ui.selectable_value(kind, option, option.as_str());
+                    }
+                })
+                .response;
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Request kind")
+            });
+            ui.add(
+                egui::TextEdit::singleline(&mut param.name)
+                    .hint_text("name")
+                    .desired_width(140.0),
+            );
+            ui.add(
+                egui::TextEdit::singleline(&mut param.value)
+                    .hint_text("value")
+                    .desired_width(f32::INFINITY),
+            );
+            if ui.small_button("Remove").clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        list.remove(i);
+    }
+}
+
+fn endpoint_label(field: &str) -> &'static str {
+    match field {
+        "authorization_endpoint" => "Authorize endpoint",
+        "token_endpoint" => "Token endpoint",
+        "userinfo_endpoint" => "UserInfo endpoint",
+        "jwks_uri" => "JWKS URI",
+        "introspection_endpoint" => "Introspection endpoint",
+        "revocation_endpoint" => "Revocation endpoint",
+        "device_authorization_endpoint" => "Device authorization",
+        "end_session_endpoint" => "End session endpoint",
+        _ => "Endpoint",
+    }
+}

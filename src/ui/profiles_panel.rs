@@ -1,0 +1,125 @@
+//! The profiles panel: search, the list, new from a preset, undo of a delete,
+//! and where the profile file and the secrets are.
+
+use crate::app::{Command, ProfileCommand, StoreStatus, Workspace};
+use crate::oauth::presets::PRESETS;
+
+use super::theme;
+
+/// Draws the profile list. `filter` is the search box's text.
+pub fn show(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    filter: &mut String,
+    commands: &mut Vec<Command>,
+) {
+    let state = &workspace.profiles;
+    ui.strong("Profiles");
+    let label = ui.weak("Search");
+    ui.add(
+        egui::TextEdit::singleline(filter)
+            .hint_text("name, issuer, client id")
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    status_line(ui, &state.status, commands);
+    ui.menu_button("New profile…", |ui| {
+        for preset in PRESETS {
+            for (index, environment) in preset.environments.iter().enumerate() {
+                let label = format!("{} · {}", preset.name, environment.label);
+                if ui.button(label).on_hover_text(preset.summary).clicked() {
+                    commands.push(Command::Profile(ProfileCommand::New {
+                        preset: preset.id.to_owned(),
+                        environment: index,
+                    }));
+                    ui.close();
+                }
+            }
+        }
+    });
+    if let Some((deleted, _)) = &state.deleted {
+        ui.horizontal_wrapped(|ui| {
+            ui.weak(format!("Deleted {}.", deleted.name));
+            if ui.small_button("Undo").clicked() {
+                commands.push(Command::Profile(ProfileCommand::UndoDelete));
+            }
+        });
+    }
+    ui.separator();
+    let needle = filter.trim().to_lowercase();
+    egui::ScrollArea::vertical()
+        .id_salt("profile_list")
+        .show(ui, |ui| {
+            for profile in &state.list {
+                let haystack = format!(
+                    "{} {} {} {}",
+                    profile.name, profile.issuer, profile.client_id, profile.environment
+                )
+                .to_lowercase();
+                if !needle.is_empty() && !haystack.contains(&needle) {
+                    continue;
+                }
+                let selected = state.selected.as_ref() == Some(&profile.id);
+                let item = ui.selectable_label(selected, &profile.name).on_hover_text(
+                    if profile.issuer.is_empty() {
+                        profile.endpoints.token.clone()
+                    } else {
+                        profile.issuer.clone()
+                    },
+                );
+                if item.clicked() {
+                    commands.push(Command::Profile(ProfileCommand::Select(profile.id.clone())));
+                }
+            }
+            if state.list.is_empty()
+                && matches!(
+                    state.status,
+                    StoreStatus::Ready { .. } | StoreStatus::Unavailable
+                )
+            {
+                ui.weak("No profiles yet: start one from a preset.");
+            }
+        });
+    if !state.secrets_description.is_empty() {
+        ui.separator();
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(&state.secrets_description)
+                    .small()
+                    .weak(),
+            )
+            .wrap(),
+        );
+    }
+    if let Some(error) = &state.save_error {
+        ui.colored_label(theme::error(ui.visuals()), error);
+    }
+}
+
+fn status_line(ui: &mut egui::Ui, status: &StoreStatus, commands: &mut Vec<Command>) {
+    match status {
+        StoreStatus::Loading => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("Reading profiles…");
+            });
+        }
+        StoreStatus::Ready {
+            remark: Some(remark),
+            ..
+        } => {
+            ui.colored_label(theme::warning(ui.visuals()), remark);
+        }
+        StoreStatus::Ready { .. } => {}
+        StoreStatus::Unreadable { message } => {
+            ui.colored_label(theme::error(ui.visuals()), message);
+            ui.label("Nothing is saved until the file is repaired or set aside.");
+            if ui.button("Set the file aside").clicked() {
+                commands.push(Command::Profile(ProfileCommand::SetAsideUnreadable));
+            }
+        }
+        StoreStatus::Unavailable => {
+            ui.weak("No config directory: profiles last for this session only.");
+        }
+    }
+}
