@@ -1,0 +1,1816 @@
+//! Relying-party checks: the validation steps a client must run on an ID
+//! token (OIDC Core 1.0 §3.1.3.7), a JWT access token (RFC 9068 §4) and a
+//! `UserInfo` response (OIDC Core 1.0 §5.3.2), one row per rule, each with a
+//! specific reason and the spec section it comes from.
+//!
+//! Nothing reads the clock: "now" is a parameter. Claims of the wrong JSON
+//! type fail rather than count as absent (the CVE-2026-25537 lesson), and a
+//! hash claim whose algorithm is unknown fails closed.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use streebog::{Streebog256, Streebog512};
+
+use super::jose::{JsonObject, encode_segment, json_kind};
+use super::time::Timestamp;
+use super::verify::SignatureOutcome;
+
+/// Default clock-skew tolerance for `exp`, `iat`, `nbf`, `auth_time`, in seconds.
+pub const DEFAULT_LEEWAY: i64 = 60;
+
+/// Default oldest acceptable `iat`, in seconds (24 h).
+pub const DEFAULT_MAX_IAT_AGE: i64 = 24 * 60 * 60;
+
+/// The verdict of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// The rule holds.
+    Pass,
+    /// The rule is broken: a relying party must reject the token.
+    Fail,
+    /// The rule does not apply (nothing expected, optional claim absent).
+    NotApplicable,
+}
+
+/// One check, as a row of the checks panel and of JSON output.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    /// What is checked, usually the claim name: `iss`, `aud`, `signature`.
+    pub name: &'static str,
+    /// The verdict.
+    pub status: CheckStatus,
+    /// Stable reason code of a failure, e.g. `IDT_ISS_MISMATCH`.
+    pub code: Option<&'static str>,
+    /// Why, specifically: `iss is https://a but this profile expects https://b`.
+    pub reason: String,
+    /// Where the rule comes from, e.g. "OIDC Core 1.0 §3.1.3.7 step 2".
+    pub spec: &'static str,
+}
+
+impl CheckResult {
+    /// Whether the row is a failure.
+    pub fn is_fail(&self) -> bool {
+        self.status == CheckStatus::Fail
+    }
+
+    fn pass(name: &'static str, reason: String, spec: &'static str) -> Self {
+        Self {
+            name,
+            status: CheckStatus::Pass,
+            code: None,
+            reason,
+            spec,
+        }
+    }
+
+    fn fail(name: &'static str, code: &'static str, reason: String, spec: &'static str) -> Self {
+        Self {
+            name,
+            status: CheckStatus::Fail,
+            code: Some(code),
+            reason,
+            spec,
+        }
+    }
+
+    fn not_applicable(name: &'static str, reason: String, spec: &'static str) -> Self {
+        Self {
+            name,
+            status: CheckStatus::NotApplicable,
+            code: None,
+            reason,
+            spec,
+        }
+    }
+}
+
+/// Whether no row failed.
+pub fn all_passed(checks: &[CheckResult]) -> bool {
+    !checks.iter().any(CheckResult::is_fail)
+}
+
+/// What the relying party expects, from its profile and the request it sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Expectations {
+    /// The issuer, compared exactly (OIDC Core §3.1.3.7 step 2, Discovery §4.3).
+    pub issuer: Option<String>,
+    /// This client's ID, which `aud` must contain.
+    pub client_id: Option<String>,
+    /// The resource an access token must be for (RFC 9068 §4 `aud`).
+    pub audience: Option<String>,
+    /// The nonce sent in the authorization request.
+    pub nonce: Option<String>,
+    /// The access token issued with the ID token, for `at_hash`.
+    pub access_token: Option<String>,
+    /// The authorization code, for `c_hash`.
+    pub code: Option<String>,
+    /// The `state` sent, for `s_hash` (FAPI 1.0 Advanced §5.1).
+    pub state: Option<String>,
+    /// `max_age` sent in the request, in seconds (OIDC Core §3.1.2.1).
+    pub max_age: Option<i64>,
+    /// `acr_values` sent in the request.
+    pub acr_values: Vec<String>,
+    /// Clock-skew tolerance in seconds.
+    pub leeway: i64,
+    /// Oldest acceptable `iat`, in seconds before now.
+    pub max_iat_age: i64,
+}
+
+impl Default for Expectations {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            client_id: None,
+            audience: None,
+            nonce: None,
+            access_token: None,
+            code: None,
+            state: None,
+            max_age: None,
+            acr_values: Vec::new(),
+            leeway: DEFAULT_LEEWAY,
+            max_iat_age: DEFAULT_MAX_IAT_AGE,
+        }
+    }
+}
+
+/// Tokens and codes are credentials: `Debug` says only whether they are set.
+impl fmt::Debug for Expectations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |value: &Option<String>| if value.is_some() { "[set]" } else { "[none]" };
+        f.debug_struct("Expectations")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("audience", &self.audience)
+            .field("nonce", &self.nonce)
+            .field("access_token", &set(&self.access_token))
+            .field("code", &set(&self.code))
+            .field("state", &set(&self.state))
+            .field("max_age", &self.max_age)
+            .field("acr_values", &self.acr_values)
+            .field("leeway", &self.leeway)
+            .field("max_iat_age", &self.max_iat_age)
+            .finish()
+    }
+}
+
+const SPEC_SIGNATURE: &str = "OIDC Core 1.0 §3.1.3.7 step 6; RFC 8725 §3.1";
+const SPEC_TYP: &str = "RFC 8725 §3.11; RFC 9068 §2.1";
+const SPEC_ISS: &str = "OIDC Core 1.0 §3.1.3.7 step 2";
+const SPEC_SUB: &str = "OIDC Core 1.0 §2";
+const SPEC_AUD: &str = "OIDC Core 1.0 §3.1.3.7 step 3";
+const SPEC_AZP: &str = "OIDC Core 1.0 §2, §3.1.3.7 steps 4-5";
+const SPEC_EXP: &str = "OIDC Core 1.0 §3.1.3.7 step 9; RFC 7519 §4.1.4";
+const SPEC_IAT: &str = "OIDC Core 1.0 §3.1.3.7 step 10; RFC 7519 §4.1.6";
+const SPEC_NBF: &str = "RFC 7519 §4.1.5";
+const SPEC_NONCE: &str = "OIDC Core 1.0 §3.1.3.7 step 11";
+const SPEC_AT_HASH: &str = "OIDC Core 1.0 §3.1.3.6, §3.1.3.8, §3.2.2.9";
+const SPEC_C_HASH: &str = "OIDC Core 1.0 §3.3.2.10, §3.3.2.11";
+const SPEC_S_HASH: &str = "FAPI 1.0 Advanced §5.1";
+const SPEC_AUTH_TIME: &str = "OIDC Core 1.0 §3.1.3.7 step 13, §3.1.2.1";
+const SPEC_ACR: &str = "OIDC Core 1.0 §3.1.3.7 step 12";
+const SPEC_AT_SIGNATURE: &str = "RFC 9068 §4; RFC 8725 §3.1";
+const SPEC_AT_TYP: &str = "RFC 9068 §2.1, §4";
+const SPEC_AT_ISS: &str = "RFC 9068 §4";
+const SPEC_AT_EXP: &str = "RFC 9068 §2.2, §4; RFC 7519 §4.1.4";
+const SPEC_AT_AUD: &str = "RFC 9068 §2.2, §4";
+const SPEC_AT_CLAIMS: &str = "RFC 9068 §2.2";
+const SPEC_AT_SCOPE: &str = "RFC 9068 §2.2.3";
+const SPEC_UI_SUB: &str = "OIDC Core 1.0 §5.3.2";
+const SPEC_UI_SIGNATURE: &str = "OIDC Core 1.0 §5.3.2";
+
+/// The ID token validation of OIDC Core 1.0 §3.1.3.7 (and §3.1.3.6,
+/// §3.3.2.11, §2), one row per rule, in the order the spec lists them.
+pub fn id_token_checks(
+    claims: &JsonObject,
+    header: &JsonObject,
+    signature: &SignatureOutcome,
+    expect: &Expectations,
+    now: Timestamp,
+) -> Vec<CheckResult> {
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let key_bits = signature.key().map(|key| key.bits);
+    vec![
+        signature_row("signature", signature, SPEC_SIGNATURE),
+        id_token_typ_row(header),
+        issuer_row(
+            claims,
+            expect.issuer.as_deref(),
+            ("IDT_ISS_MISSING", "IDT_ISS_MISMATCH"),
+            SPEC_ISS,
+        ),
+        subject_row(claims, "IDT_SUB_MISSING", SPEC_SUB),
+        id_token_aud_row(claims, expect),
+        azp_row(claims, expect),
+        expiry_row(claims, expect, now, "IDT_EXP_MISSING", SPEC_EXP),
+        issued_at_row(claims, expect, now, true, SPEC_IAT),
+        not_before_row(claims, expect, now),
+        nonce_row(claims, expect),
+        hash_row(
+            HashClaim::At,
+            claims,
+            alg,
+            key_bits,
+            expect.access_token.as_deref(),
+        ),
+        hash_row(
+            HashClaim::Code,
+            claims,
+            alg,
+            key_bits,
+            expect.code.as_deref(),
+        ),
+        hash_row(
+            HashClaim::State,
+            claims,
+            alg,
+            key_bits,
+            expect.state.as_deref(),
+        ),
+        auth_time_row(claims, expect, now),
+        acr_row(claims, expect),
+    ]
+}
+
+/// The checks of RFC 9068 §4 for a JWT access token (`typ: at+jwt`): its
+/// type, signature, issuer, expiry, audience and required claims.
+pub fn access_token_checks(
+    claims: &JsonObject,
+    header: &JsonObject,
+    signature: &SignatureOutcome,
+    expect: &Expectations,
+    now: Timestamp,
+) -> Vec<CheckResult> {
+    vec![
+        signature_row("signature", signature, SPEC_AT_SIGNATURE),
+        access_token_typ_row(header),
+        issuer_row(
+            claims,
+            expect.issuer.as_deref(),
+            ("AT_ISS_MISSING", "AT_ISS_MISMATCH"),
+            SPEC_AT_ISS,
+        ),
+        expiry_row(claims, expect, now, "AT_EXP_MISSING", SPEC_AT_EXP),
+        access_token_aud_row(claims, expect),
+        subject_row(claims, "AT_SUB_MISSING", SPEC_AT_CLAIMS),
+        client_id_row(claims, expect),
+        issued_at_row(claims, expect, now, false, SPEC_AT_CLAIMS),
+        present_string_row(claims, "jti", "AT_JTI_MISSING", SPEC_AT_CLAIMS),
+        present_string_row(claims, "scope", "AT_SCOPE_MISSING", SPEC_AT_SCOPE),
+    ]
+}
+
+/// The `UserInfo` response checks of OIDC Core 1.0 §5.3.2: its `sub` must be
+/// the ID token's (else none of its claims may be used), and a signed
+/// response must verify.
+pub fn userinfo_checks(
+    userinfo_claims: &JsonObject,
+    id_token_sub: Option<&str>,
+    signature: Option<&SignatureOutcome>,
+) -> Vec<CheckResult> {
+    let sub_row = match (claim(userinfo_claims, "sub"), id_token_sub) {
+        (Claim::Missing, _) => CheckResult::fail(
+            "sub",
+            "UI_SUB_MISSING",
+            "the UserInfo response has no sub, so none of its claims may be used".to_owned(),
+            SPEC_UI_SUB,
+        ),
+        (Claim::Other(value), _) => wrong_type("sub", value, "a string", SPEC_UI_SUB),
+        (Claim::Str(sub), None) => CheckResult::not_applicable(
+            "sub",
+            format!("UserInfo sub is {sub}; there is no ID token sub to compare it with"),
+            SPEC_UI_SUB,
+        ),
+        (Claim::Str(sub), Some(expected)) if sub == expected => CheckResult::pass(
+            "sub",
+            format!("UserInfo sub equals the ID token's sub ({sub})"),
+            SPEC_UI_SUB,
+        ),
+        (Claim::Str(sub), Some(expected)) => CheckResult::fail(
+            "sub",
+            "UI_SUB_MISMATCH",
+            format!(
+                "UserInfo sub is {sub} but the ID token's sub is {expected}: the UserInfo claims must not be used"
+            ),
+            SPEC_UI_SUB,
+        ),
+    };
+    let signature_row = match signature {
+        Some(outcome) => signature_row("signature", outcome, SPEC_UI_SIGNATURE),
+        None => CheckResult::not_applicable(
+            "signature",
+            "a plain JSON response: not signed".to_owned(),
+            SPEC_UI_SIGNATURE,
+        ),
+    };
+    vec![sub_row, signature_row]
+}
+
+/// A claim's value, by type.
+enum Claim<'a> {
+    Missing,
+    Str(&'a str),
+    Other(&'a Value),
+}
+
+fn claim<'a>(claims: &'a JsonObject, name: &str) -> Claim<'a> {
+    match claims.get(name) {
+        None => Claim::Missing,
+        Some(Value::String(value)) => Claim::Str(value),
+        Some(other) => Claim::Other(other),
+    }
+}
+
+fn wrong_type(name: &'static str, value: &Value, wanted: &str, spec: &'static str) -> CheckResult {
+    CheckResult::fail(
+        name,
+        "JWT_CLAIM_TYPE",
+        format!(
+            "{name} is {}; it must be {wanted}, and a wrongly typed claim is not treated as absent",
+            json_kind(value)
+        ),
+        spec,
+    )
+}
+
+fn signature_row(
+    name: &'static str,
+    outcome: &SignatureOutcome,
+    spec: &'static str,
+) -> CheckResult {
+    let mut reason = outcome.summary();
+    if !outcome.notes().is_empty() {
+        reason.push_str("; ");
+        reason.push_str(&outcome.notes().join("; "));
+    }
+    match outcome.code() {
+        None => CheckResult::pass(name, reason, spec),
+        Some(code) => CheckResult::fail(name, code, reason, spec),
+    }
+}
+
+fn id_token_typ_row(header: &JsonObject) -> CheckResult {
+    const NAME: &str = "typ";
+    match claim(header, "typ") {
+        Claim::Missing => CheckResult::pass(
+            NAME,
+            "no typ header (optional for ID tokens)".to_owned(),
+            SPEC_TYP,
+        ),
+        Claim::Other(value) => wrong_type(NAME, value, "a string", SPEC_TYP),
+        Claim::Str(typ) => {
+            let lower = typ.to_ascii_lowercase();
+            let lower = lower.strip_prefix("application/").unwrap_or(&lower);
+            match lower {
+                "jwt" => CheckResult::pass(NAME, format!("typ is {typ}"), SPEC_TYP),
+                "at+jwt" => CheckResult::fail(
+                    NAME,
+                    "JWT_TYP_MISMATCH",
+                    format!(
+                        "typ is {typ}, which marks a JWT access token (RFC 9068 §2.1), not an ID token"
+                    ),
+                    SPEC_TYP,
+                ),
+                "logout+jwt" => CheckResult::fail(
+                    NAME,
+                    "JWT_TYP_MISMATCH",
+                    format!(
+                        "typ is {typ}, which marks a logout token (OIDC Back-Channel Logout §2.4), not an ID token"
+                    ),
+                    SPEC_TYP,
+                ),
+                _ => CheckResult::fail(
+                    NAME,
+                    "JWT_TYP_MISMATCH",
+                    format!(
+                        "typ is {typ}; an ID token is typed JWT or not at all, so this is another kind of token"
+                    ),
+                    SPEC_TYP,
+                ),
+            }
+        }
+    }
+}
+
+fn access_token_typ_row(header: &JsonObject) -> CheckResult {
+    const NAME: &str = "typ";
+    match claim(header, "typ") {
+        Claim::Str(typ)
+            if typ.eq_ignore_ascii_case("at+jwt")
+                || typ.eq_ignore_ascii_case("application/at+jwt") =>
+        {
+            CheckResult::pass(NAME, format!("typ is {typ}"), SPEC_AT_TYP)
+        }
+        Claim::Str(typ) => CheckResult::fail(
+            NAME,
+            "JWT_TYP_MISMATCH",
+            format!(
+                "typ is {typ}; an RFC 9068 access token must be typed at+jwt, so this is not one"
+            ),
+            SPEC_AT_TYP,
+        ),
+        Claim::Missing => CheckResult::fail(
+            NAME,
+            "JWT_TYP_MISMATCH",
+            "no typ header; an RFC 9068 access token must be typed at+jwt".to_owned(),
+            SPEC_AT_TYP,
+        ),
+        Claim::Other(value) => wrong_type(NAME, value, "a string", SPEC_AT_TYP),
+    }
+}
+
+fn issuer_row(
+    claims: &JsonObject,
+    expected: Option<&str>,
+    (missing, mismatch): (&'static str, &'static str),
+    spec: &'static str,
+) -> CheckResult {
+    const NAME: &str = "iss";
+    match (claim(claims, NAME), expected) {
+        (Claim::Missing, _) => CheckResult::fail(NAME, missing, "no iss claim".to_owned(), spec),
+        (Claim::Other(value), _) => wrong_type(NAME, value, "a string", spec),
+        (Claim::Str(iss), None) => CheckResult::not_applicable(
+            NAME,
+            format!("iss is {iss}; no issuer is configured to compare it with"),
+            spec,
+        ),
+        (Claim::Str(iss), Some(expected)) if iss == expected => {
+            CheckResult::pass(NAME, format!("iss is {iss}, as expected"), spec)
+        }
+        (Claim::Str(iss), Some(expected)) => {
+            let hint = if iss.trim_end_matches('/') == expected.trim_end_matches('/') {
+                " (they differ only in a trailing slash; issuers are compared exactly)"
+            } else if iss.eq_ignore_ascii_case(expected) {
+                " (they differ only in letter case; issuers are compared exactly)"
+            } else {
+                ""
+            };
+            CheckResult::fail(
+                NAME,
+                mismatch,
+                format!("iss is {iss} but this profile expects {expected}{hint}"),
+                spec,
+            )
+        }
+    }
+}
+
+fn subject_row(claims: &JsonObject, missing: &'static str, spec: &'static str) -> CheckResult {
+    const NAME: &str = "sub";
+    match claim(claims, NAME) {
+        Claim::Missing => CheckResult::fail(NAME, missing, "no sub claim".to_owned(), spec),
+        Claim::Other(value) => wrong_type(NAME, value, "a string", spec),
+        Claim::Str("") => CheckResult::fail(NAME, missing, "sub is empty".to_owned(), spec),
+        Claim::Str(sub) if sub.len() > 255 => CheckResult::fail(
+            NAME,
+            "JWT_CLAIM_TYPE",
+            format!("sub is {} characters; at most 255 are allowed", sub.len()),
+            spec,
+        ),
+        Claim::Str(sub) => CheckResult::pass(NAME, format!("sub is {sub}"), spec),
+    }
+}
+
+/// `aud` as a list: a string or an array of strings (RFC 7519 §4.1.3).
+/// A numeric-looking string (Sber's `"2085"`) stays a string and is compared as one.
+fn audiences(value: &Value) -> Result<Vec<&str>, String> {
+    match value {
+        Value::String(aud) => Ok(vec![aud.as_str()]),
+        Value::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(|item| {
+                item.as_str().ok_or_else(|| {
+                    format!(
+                        "aud holds {}; every audience must be a string",
+                        json_kind(item)
+                    )
+                })
+            })
+            .collect(),
+        Value::Array(_) => Err("aud is an empty array".to_owned()),
+        other => Err(format!(
+            "aud is {}; it must be a string or an array of strings",
+            json_kind(other)
+        )),
+    }
+}
+
+fn aud_display(audiences: &[&str]) -> String {
+    match audiences {
+        [only] => (*only).to_owned(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}
+
+fn id_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    const NAME: &str = "aud";
+    let Some(value) = claims.get(NAME) else {
+        return CheckResult::fail(NAME, "IDT_AUD_MISSING", "no aud claim".to_owned(), SPEC_AUD);
+    };
+    let list = match audiences(value) {
+        Ok(list) => list,
+        Err(reason) => return CheckResult::fail(NAME, "JWT_CLAIM_TYPE", reason, SPEC_AUD),
+    };
+    let shown = aud_display(&list);
+    match expect.client_id.as_deref() {
+        None => CheckResult::not_applicable(
+            NAME,
+            format!("aud is {shown}; no client_id is configured to look for"),
+            SPEC_AUD,
+        ),
+        Some(client_id) if list.contains(&client_id) => CheckResult::pass(
+            NAME,
+            format!("aud {shown} contains this client's ID {client_id}"),
+            SPEC_AUD,
+        ),
+        Some(client_id) => CheckResult::fail(
+            NAME,
+            "IDT_AUD_MISMATCH",
+            format!("aud is {shown}, which does not contain this profile's client_id {client_id}"),
+            SPEC_AUD,
+        ),
+    }
+}
+
+fn azp_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    const NAME: &str = "azp";
+    let list = claims
+        .get("aud")
+        .and_then(|value| audiences(value).ok())
+        .unwrap_or_default();
+    let azp = match claim(claims, NAME) {
+        Claim::Missing => None,
+        Claim::Str(azp) => Some(azp),
+        Claim::Other(value) => return wrong_type(NAME, value, "a string", SPEC_AZP),
+    };
+    let Some(client_id) = expect.client_id.as_deref() else {
+        return CheckResult::not_applicable(
+            NAME,
+            azp.map_or_else(
+                || "no azp; no client_id is configured".to_owned(),
+                |azp| format!("azp is {azp}; no client_id is configured to compare it with"),
+            ),
+            SPEC_AZP,
+        );
+    };
+    match azp {
+        Some(azp) if azp == client_id => CheckResult::pass(
+            NAME,
+            format!("azp is this client's ID {client_id}"),
+            SPEC_AZP,
+        ),
+        Some(azp) => CheckResult::fail(
+            NAME,
+            "IDT_AZP_MISMATCH",
+            format!(
+                "azp is {azp} but this profile's client_id is {client_id}: the token was issued to another client"
+            ),
+            SPEC_AZP,
+        ),
+        None if list.len() > 1 => CheckResult::fail(
+            NAME,
+            "IDT_AUD_UNTRUSTED",
+            format!(
+                "aud lists {} audiences ({}) but there is no azp naming the client the token was issued to",
+                list.len(),
+                list.join(", ")
+            ),
+            SPEC_AZP,
+        ),
+        None => CheckResult::not_applicable(
+            NAME,
+            "no azp; with a single audience none is needed".to_owned(),
+            SPEC_AZP,
+        ),
+    }
+}
+
+fn access_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    const NAME: &str = "aud";
+    let Some(value) = claims.get(NAME) else {
+        return CheckResult::fail(
+            NAME,
+            "AT_AUD_MISSING",
+            "no aud claim".to_owned(),
+            SPEC_AT_AUD,
+        );
+    };
+    let list = match audiences(value) {
+        Ok(list) => list,
+        Err(reason) => return CheckResult::fail(NAME, "JWT_CLAIM_TYPE", reason, SPEC_AT_AUD),
+    };
+    let shown = aud_display(&list);
+    match expect.audience.as_deref() {
+        None => CheckResult::pass(
+            NAME,
+            format!("aud is {shown}; no resource is configured to look for"),
+            SPEC_AT_AUD,
+        ),
+        Some(audience) if list.contains(&audience) => CheckResult::pass(
+            NAME,
+            format!("aud {shown} contains the expected resource {audience}"),
+            SPEC_AT_AUD,
+        ),
+        Some(audience) => CheckResult::fail(
+            NAME,
+            "AT_AUD_MISMATCH",
+            format!("aud is {shown}, which does not contain the expected resource {audience}"),
+            SPEC_AT_AUD,
+        ),
+    }
+}
+
+fn client_id_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    const NAME: &str = "client_id";
+    match (claim(claims, NAME), expect.client_id.as_deref()) {
+        (Claim::Missing, _) => CheckResult::fail(
+            NAME,
+            "AT_CLIENT_ID_MISSING",
+            "no client_id claim".to_owned(),
+            SPEC_AT_CLAIMS,
+        ),
+        (Claim::Other(value), _) => wrong_type(NAME, value, "a string", SPEC_AT_CLAIMS),
+        (Claim::Str(id), Some(expected)) if id != expected => CheckResult::fail(
+            NAME,
+            "AT_CLIENT_ID_MISMATCH",
+            format!("client_id is {id} but this profile's client_id is {expected}"),
+            SPEC_AT_CLAIMS,
+        ),
+        (Claim::Str(id), _) => {
+            CheckResult::pass(NAME, format!("client_id is {id}"), SPEC_AT_CLAIMS)
+        }
+    }
+}
+
+fn present_string_row(
+    claims: &JsonObject,
+    name: &'static str,
+    missing: &'static str,
+    spec: &'static str,
+) -> CheckResult {
+    match claim(claims, name) {
+        Claim::Missing => CheckResult::fail(name, missing, format!("no {name} claim"), spec),
+        Claim::Other(value) => wrong_type(name, value, "a string", spec),
+        Claim::Str(value) => CheckResult::pass(name, format!("{name} is {value}"), spec),
+    }
+}
+
+/// A `NumericDate` claim (RFC 7519 §2).
+enum NumericDate {
+    Missing,
+    At(Timestamp),
+    WrongType(&'static str),
+}
+
+fn numeric_date(claims: &JsonObject, name: &str) -> NumericDate {
+    let Some(value) = claims.get(name) else {
+        return NumericDate::Missing;
+    };
+    let Value::Number(number) = value else {
+        return NumericDate::WrongType(json_kind(value));
+    };
+    if let Some(seconds) = number.as_i64() {
+        return NumericDate::At(Timestamp::from_unix(seconds));
+    }
+    if number.as_u64().is_some() {
+        // Above i64::MAX: "the far future", not an overflow.
+        return NumericDate::At(Timestamp::from_unix(i64::MAX));
+    }
+    match number.as_f64() {
+        // NumericDate may be fractional (RFC 7519 §2); `as` saturates, so
+        // hostile values cannot overflow.
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "whole seconds are enough; the cast saturates"
+        )]
+        Some(seconds) if seconds.is_finite() => {
+            NumericDate::At(Timestamp::from_unix(seconds.floor() as i64))
+        }
+        _ => NumericDate::WrongType("a number out of range"),
+    }
+}
+
+fn instant(at: Timestamp) -> String {
+    at.to_rfc3339_utc()
+        .unwrap_or_else(|| format!("{} (Unix seconds)", at.unix()))
+}
+
+/// "45 s", "12 min", "3 h 5 min", "2 d 4 h".
+fn duration(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    match s {
+        0..120 => format!("{s} s"),
+        120..7_200 => format!("{} min", s / 60),
+        7_200..172_800 => format!("{} h {} min", s / 3_600, (s % 3_600) / 60),
+        _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3_600),
+    }
+}
+
+fn seconds_between(later: Timestamp, earlier: Timestamp) -> i64 {
+    later.unix().saturating_sub(earlier.unix())
+}
+
+fn expiry_row(
+    claims: &JsonObject,
+    expect: &Expectations,
+    now: Timestamp,
+    missing: &'static str,
+    spec: &'static str,
+) -> CheckResult {
+    const NAME: &str = "exp";
+    let exp = match numeric_date(claims, NAME) {
+        NumericDate::Missing => {
+            return CheckResult::fail(NAME, missing, "no exp claim".to_owned(), spec);
+        }
+        NumericDate::WrongType(kind) => return date_type_fail(NAME, kind, spec),
+        NumericDate::At(exp) => exp,
+    };
+    let past = seconds_between(now, exp);
+    if past >= expect.leeway {
+        CheckResult::fail(
+            NAME,
+            if missing.starts_with("AT_") {
+                "AT_EXPIRED"
+            } else {
+                "IDT_EXPIRED"
+            },
+            format!(
+                "expired at {} ({} ago; leeway {} s)",
+                instant(exp),
+                duration(past),
+                expect.leeway
+            ),
+            spec,
+        )
+    } else if past >= 0 {
+        CheckResult::pass(
+            NAME,
+            format!(
+                "expired {} ago, within the {} s leeway",
+                duration(past),
+                expect.leeway
+            ),
+            spec,
+        )
+    } else {
+        CheckResult::pass(
+            NAME,
+            format!("valid until {} ({} from now)", instant(exp), duration(past)),
+            spec,
+        )
+    }
+}
+
+fn date_type_fail(name: &'static str, kind: &str, spec: &'static str) -> CheckResult {
+    CheckResult::fail(
+        name,
+        "JWT_CLAIM_TYPE",
+        format!(
+            "{name} is {kind}; a NumericDate is a JSON number (RFC 7519 §2), and a wrongly typed claim is not treated as absent"
+        ),
+        spec,
+    )
+}
+
+fn issued_at_row(
+    claims: &JsonObject,
+    expect: &Expectations,
+    now: Timestamp,
+    id_token: bool,
+    spec: &'static str,
+) -> CheckResult {
+    const NAME: &str = "iat";
+    let (missing, future, old) = if id_token {
+        ("IDT_IAT_MISSING", "IDT_IAT_FUTURE", "IDT_IAT_OLD")
+    } else {
+        ("AT_IAT_MISSING", "AT_IAT_FUTURE", "AT_IAT_OLD")
+    };
+    let iat = match numeric_date(claims, NAME) {
+        NumericDate::Missing => {
+            return CheckResult::fail(NAME, missing, "no iat claim".to_owned(), spec);
+        }
+        NumericDate::WrongType(kind) => return date_type_fail(NAME, kind, spec),
+        NumericDate::At(iat) => iat,
+    };
+    let age = seconds_between(now, iat);
+    if -age > expect.leeway {
+        CheckResult::fail(
+            NAME,
+            future,
+            format!(
+                "iat is {} in the future ({}): the issuer's clock or this machine's is off by more than the {} s leeway",
+                duration(age),
+                instant(iat),
+                expect.leeway
+            ),
+            spec,
+        )
+    } else if age > expect.max_iat_age {
+        CheckResult::fail(
+            NAME,
+            old,
+            format!(
+                "issued {} ago ({}), longer ago than the {} this profile accepts",
+                duration(age),
+                instant(iat),
+                duration(expect.max_iat_age)
+            ),
+            spec,
+        )
+    } else if age < 0 {
+        CheckResult::pass(
+            NAME,
+            format!(
+                "issued {} in the future, within the {} s leeway",
+                duration(age),
+                expect.leeway
+            ),
+            spec,
+        )
+    } else {
+        CheckResult::pass(
+            NAME,
+            format!("issued {} ago ({})", duration(age), instant(iat)),
+            spec,
+        )
+    }
+}
+
+fn not_before_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> CheckResult {
+    const NAME: &str = "nbf";
+    match numeric_date(claims, NAME) {
+        NumericDate::Missing => {
+            CheckResult::not_applicable(NAME, "no nbf claim".to_owned(), SPEC_NBF)
+        }
+        NumericDate::WrongType(kind) => date_type_fail(NAME, kind, SPEC_NBF),
+        NumericDate::At(nbf) => {
+            let ahead = seconds_between(nbf, now);
+            if ahead > expect.leeway {
+                CheckResult::fail(
+                    NAME,
+                    "IDT_NBF_FUTURE",
+                    format!(
+                        "not valid before {} ({} from now; leeway {} s)",
+                        instant(nbf),
+                        duration(ahead),
+                        expect.leeway
+                    ),
+                    SPEC_NBF,
+                )
+            } else {
+                CheckResult::pass(NAME, format!("valid since {}", instant(nbf)), SPEC_NBF)
+            }
+        }
+    }
+}
+
+fn nonce_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    const NAME: &str = "nonce";
+    match (claim(claims, NAME), expect.nonce.as_deref()) {
+        (Claim::Other(value), _) => wrong_type(NAME, value, "a string", SPEC_NONCE),
+        (Claim::Missing, None) => {
+            CheckResult::not_applicable(NAME, "no nonce was sent".to_owned(), SPEC_NONCE)
+        }
+        (Claim::Str(nonce), None) => CheckResult::not_applicable(
+            NAME,
+            format!("nonce is {nonce}; no nonce was sent to compare it with"),
+            SPEC_NONCE,
+        ),
+        (Claim::Missing, Some(sent)) => CheckResult::fail(
+            NAME,
+            "IDT_NONCE_MISSING",
+            format!("the request sent nonce {sent} but the token has no nonce"),
+            SPEC_NONCE,
+        ),
+        (Claim::Str(nonce), Some(sent)) if nonce == sent => {
+            CheckResult::pass(NAME, format!("nonce is {nonce}, as sent"), SPEC_NONCE)
+        }
+        (Claim::Str(nonce), Some(sent)) => CheckResult::fail(
+            NAME,
+            "IDT_NONCE_MISMATCH",
+            format!("nonce is {nonce} but the request sent {sent}"),
+            SPEC_NONCE,
+        ),
+    }
+}
+
+/// The three hash claims and what each covers.
+#[derive(Clone, Copy)]
+enum HashClaim {
+    At,
+    Code,
+    State,
+}
+
+impl HashClaim {
+    fn name(self) -> &'static str {
+        match self {
+            Self::At => "at_hash",
+            Self::Code => "c_hash",
+            Self::State => "s_hash",
+        }
+    }
+
+    fn covers(self) -> &'static str {
+        match self {
+            Self::At => "access token",
+            Self::Code => "authorization code",
+            Self::State => "state",
+        }
+    }
+
+    fn spec(self) -> &'static str {
+        match self {
+            Self::At => SPEC_AT_HASH,
+            Self::Code => SPEC_C_HASH,
+            Self::State => SPEC_S_HASH,
+        }
+    }
+
+    fn mismatch(self) -> &'static str {
+        match self {
+            Self::At => "IDT_AT_HASH_MISMATCH",
+            Self::Code => "IDT_C_HASH_MISMATCH",
+            Self::State => "IDT_S_HASH_MISMATCH",
+        }
+    }
+
+    fn when_absent(self) -> &'static str {
+        match self {
+            Self::At => {
+                "optional when the ID token comes from the token endpoint, required with an access token from the authorization endpoint"
+            }
+            Self::Code => "required only in the hybrid flow",
+            Self::State => "required only by FAPI 1.0 Advanced",
+        }
+    }
+}
+
+fn hash_row(
+    which: HashClaim,
+    claims: &JsonObject,
+    alg: &str,
+    key_bits: Option<usize>,
+    value: Option<&str>,
+) -> CheckResult {
+    let name = which.name();
+    let spec = which.spec();
+    let claimed = match (claim(claims, name), value) {
+        (Claim::Other(other), _) => return wrong_type(name, other, "a string", spec),
+        (Claim::Missing, Some(_)) => {
+            return CheckResult::not_applicable(
+                name,
+                format!("no {name} claim ({})", which.when_absent()),
+                spec,
+            );
+        }
+        (Claim::Missing, None) => {
+            return CheckResult::not_applicable(
+                name,
+                format!("no {name} claim and no {} to check", which.covers()),
+                spec,
+            );
+        }
+        (Claim::Str(claimed), None) => {
+            return CheckResult::not_applicable(
+                name,
+                format!(
+                    "{name} is {claimed}; no {} was given to compare it with",
+                    which.covers()
+                ),
+                spec,
+            );
+        }
+        (Claim::Str(claimed), Some(_)) => claimed,
+    };
+    let value = value.unwrap_or_default();
+    let computed = match half_hash(alg, key_bits, value) {
+        Ok(computed) => computed,
+        // Fail closed: an unknown algorithm must never mean "matches".
+        Err(reason) => return CheckResult::fail(name, "HASH_ALG_UNKNOWN", reason, spec),
+    };
+    let how = if computed.assumed {
+        format!("left half of {}, assumed for {alg}", computed.hash)
+    } else {
+        format!("left half of {}", computed.hash)
+    };
+    if computed.value == claimed {
+        CheckResult::pass(
+            name,
+            format!("{name} matches the {} ({how})", which.covers()),
+            spec,
+        )
+    } else {
+        CheckResult::fail(
+            name,
+            which.mismatch(),
+            format!(
+                "{name} is {claimed} but the {} hashes to {} ({how})",
+                which.covers(),
+                computed.value
+            ),
+            spec,
+        )
+    }
+}
+
+/// A token hash as `at_hash`, `c_hash` and `s_hash` carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HalfHash {
+    /// base64url of the left-most half of the digest.
+    pub value: String,
+    /// The digest used, e.g. "SHA-256".
+    pub hash: &'static str,
+    /// Whether the digest is a convention rather than a specification
+    /// (GOST: no spec defines the hash claims, Streebog is assumed).
+    pub assumed: bool,
+}
+
+/// The left-most half of the hash of `value`'s octets, base64url-encoded,
+/// with the hash of the JWS `alg` (OIDC Core 1.0 §3.1.3.6): SHA-256/384/512
+/// for `*256`/`*384`/`*512`, SHA-512 for `EdDSA` with Ed25519 (the only
+/// `EdDSA` curve tokenscope supports), Streebog-256/512 for GOST by key size.
+/// An unknown `alg` is an error, never a match.
+pub fn half_hash(alg: &str, key_bits: Option<usize>, value: &str) -> Result<HalfHash, String> {
+    let bytes = value.as_bytes();
+    let sha_size = ["RS", "PS", "ES", "HS"]
+        .iter()
+        .any(|prefix| alg.starts_with(prefix))
+        .then(|| alg.get(2..))
+        .flatten();
+    let (digest, hash, assumed): (Vec<u8>, &'static str, bool) = match (alg, sha_size) {
+        (_, Some("256")) => (Sha256::digest(bytes).to_vec(), "SHA-256", false),
+        (_, Some("384")) => (Sha384::digest(bytes).to_vec(), "SHA-384", false),
+        // Ed25519 signs with SHA-512 internally, so its hash claims use SHA-512.
+        (_, Some("512")) | ("EdDSA" | "Ed25519", _) => {
+            (Sha512::digest(bytes).to_vec(), "SHA-512", false)
+        }
+        ("GOST3410_2012_512", _) => (Streebog512::digest(bytes).to_vec(), "Streebog-512", true),
+        ("gost34.10-2012", _) if key_bits == Some(512) => {
+            (Streebog512::digest(bytes).to_vec(), "Streebog-512", true)
+        }
+        // Sber's keys are 256-bit; without a verified key that is the assumption.
+        ("GOST3410_2012_256" | "gost34.10-2012", _) => {
+            (Streebog256::digest(bytes).to_vec(), "Streebog-256", true)
+        }
+        _ => {
+            return Err(format!(
+                "no hash is defined for alg {alg}, so the hash claim cannot be checked; it is treated as failed, not as matching"
+            ));
+        }
+    };
+    Ok(HalfHash {
+        value: encode_segment(&digest[..digest.len() / 2]),
+        hash,
+        assumed,
+    })
+}
+
+fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> CheckResult {
+    const NAME: &str = "auth_time";
+    let auth_time = match numeric_date(claims, NAME) {
+        NumericDate::WrongType(kind) => return date_type_fail(NAME, kind, SPEC_AUTH_TIME),
+        NumericDate::Missing => None,
+        NumericDate::At(at) => Some(at),
+    };
+    let Some(max_age) = expect.max_age else {
+        return CheckResult::not_applicable(
+            NAME,
+            auth_time.map_or_else(
+                || "no auth_time; no max_age was requested".to_owned(),
+                |at| {
+                    format!(
+                        "the user authenticated at {}; no max_age was requested",
+                        instant(at)
+                    )
+                },
+            ),
+            SPEC_AUTH_TIME,
+        );
+    };
+    let Some(auth_time) = auth_time else {
+        return CheckResult::fail(
+            NAME,
+            "IDT_AUTH_TIME_MISSING",
+            format!(
+                "max_age={max_age} was requested, so auth_time is required, but the token has none"
+            ),
+            SPEC_AUTH_TIME,
+        );
+    };
+    let age = seconds_between(now, auth_time);
+    if -age > expect.leeway {
+        CheckResult::fail(
+            NAME,
+            "IDT_AUTH_TIME_FUTURE",
+            format!(
+                "auth_time is {} in the future ({})",
+                duration(age),
+                instant(auth_time)
+            ),
+            SPEC_AUTH_TIME,
+        )
+    } else if age > max_age.saturating_add(expect.leeway) {
+        CheckResult::fail(
+            NAME,
+            "IDT_AUTH_TIME_TOO_OLD",
+            format!(
+                "the user authenticated {} ago ({}), longer than the requested max_age of {max_age} s",
+                duration(age),
+                instant(auth_time)
+            ),
+            SPEC_AUTH_TIME,
+        )
+    } else {
+        CheckResult::pass(
+            NAME,
+            format!(
+                "the user authenticated {} ago, within max_age {max_age} s",
+                duration(age)
+            ),
+            SPEC_AUTH_TIME,
+        )
+    }
+}
+
+fn acr_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    const NAME: &str = "acr";
+    let acr = match claim(claims, NAME) {
+        Claim::Other(value) => return wrong_type(NAME, value, "a string", SPEC_ACR),
+        Claim::Missing => None,
+        Claim::Str(acr) => Some(acr),
+    };
+    if expect.acr_values.is_empty() {
+        return CheckResult::not_applicable(
+            NAME,
+            acr.map_or_else(
+                || "no acr; no acr_values were requested".to_owned(),
+                |acr| format!("acr is {acr}; no acr_values were requested"),
+            ),
+            SPEC_ACR,
+        );
+    }
+    let wanted = expect.acr_values.join(", ");
+    match acr {
+        None => CheckResult::fail(
+            NAME,
+            "IDT_ACR_MISSING",
+            format!("the request asked for acr {wanted} but the token has no acr"),
+            SPEC_ACR,
+        ),
+        Some(acr) if expect.acr_values.iter().any(|value| value == acr) => {
+            CheckResult::pass(NAME, format!("acr is {acr}, as requested"), SPEC_ACR)
+        }
+        Some(acr) => CheckResult::fail(
+            NAME,
+            "IDT_ACR_MISMATCH",
+            format!("acr is {acr} but the request asked for {wanted}"),
+            SPEC_ACR,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::jose::{Decoded, decode_unverified};
+    use crate::token::keys::KeySet;
+    use crate::token::verify::verify_signature;
+    use hmac::{Hmac, KeyInit as _, Mac as _};
+    use serde_json::json;
+
+    const KEYCLOAK_JWKS: &str = include_str!("../../tests/fixtures/keycloak-jwks.json");
+    const KEYCLOAK_RESPONSE: &str =
+        include_str!("../../tests/fixtures/keycloak-token-response.json");
+    const KONTUR_JWKS: &str = include_str!("../../tests/fixtures/kontur-jwks.json");
+    const KONTUR_RESPONSE: &str = include_str!("../../tests/fixtures/kontur-token-response.json");
+    const SBER_RESPONSE: &str = include_str!("../../tests/fixtures/sber-token-response.json");
+    const SBER_USERINFO: &str = include_str!("../../tests/fixtures/sber-user-info.jwt");
+    const SBER_CERT: &str = include_str!("../../tests/fixtures/sber-bank-certificate.pem");
+    const EXPECTED: &str = include_str!("../../tests/fixtures/expected.json");
+
+    const SECRET: &[u8] = b"test secret for the checks module";
+    const NOW: i64 = 1_795_387_806;
+    const ISSUER: &str = "https://idp.example.test/realms/demo";
+    const CLIENT: &str = "demo-client";
+    const ACCESS_TOKEN: &str = "opaque-access-token-0123456789";
+
+    fn expected() -> Value {
+        serde_json::from_str(EXPECTED).unwrap()
+    }
+
+    fn field(json: &str, name: &str) -> String {
+        let value: Value = serde_json::from_str(json).unwrap();
+        value[name].as_str().unwrap().to_owned()
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix(expected()["generated_at"].as_i64().unwrap())
+    }
+
+    /// Decodes and verifies `token`, then runs the ID token checks.
+    fn run(token: &str, keys: &KeySet, expect: &Expectations) -> Vec<CheckResult> {
+        let Decoded::Jws(jws) = decode_unverified(token).unwrap() else {
+            panic!("a JWS")
+        };
+        let outcome = verify_signature(&jws, keys);
+        let claims = match &jws.payload {
+            crate::token::jose::JwsPayload::Claims(claims) => claims.clone(),
+            crate::token::jose::JwsPayload::Nested(_) => panic!("not nested"),
+        };
+        id_token_checks(
+            &claims,
+            &jws.header,
+            &outcome,
+            expect,
+            Timestamp::from_unix(NOW),
+        )
+    }
+
+    fn sign(header: &Value, claims: &Value) -> String {
+        let input = format!(
+            "{}.{}",
+            encode_segment(header.to_string().as_bytes()),
+            encode_segment(claims.to_string().as_bytes())
+        );
+        let mac = Hmac::<Sha256>::new_from_slice(SECRET)
+            .unwrap()
+            .chain_update(input.as_bytes())
+            .finalize()
+            .into_bytes();
+        format!("{input}.{}", encode_segment(&mac))
+    }
+
+    fn good_claims() -> Value {
+        json!({
+            "iss": ISSUER,
+            "sub": "user-1",
+            "aud": CLIENT,
+            "exp": NOW + 300,
+            "iat": NOW - 10,
+            "auth_time": NOW - 20,
+            "nonce": "n-1",
+            "at_hash": half_hash("HS256", None, ACCESS_TOKEN).unwrap().value,
+        })
+    }
+
+    fn expectations() -> Expectations {
+        Expectations {
+            issuer: Some(ISSUER.to_owned()),
+            client_id: Some(CLIENT.to_owned()),
+            nonce: Some("n-1".to_owned()),
+            access_token: Some(ACCESS_TOKEN.to_owned()),
+            ..Expectations::default()
+        }
+    }
+
+    /// Checks a token built from the good claims changed by `edit`.
+    fn checks_with(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<CheckResult> {
+        checks_with_expect(edit, &expectations())
+    }
+
+    fn checks_with_expect(
+        edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+        expect: &Expectations,
+    ) -> Vec<CheckResult> {
+        let mut claims = good_claims();
+        edit(claims.as_object_mut().unwrap());
+        let token = sign(&json!({"alg": "HS256", "typ": "JWT"}), &claims);
+        run(&token, &KeySet::hmac(SECRET, "test"), expect)
+    }
+
+    fn row<'a>(checks: &'a [CheckResult], name: &str) -> &'a CheckResult {
+        checks.iter().find(|check| check.name == name).unwrap()
+    }
+
+    fn failures(checks: &[CheckResult]) -> Vec<(&'static str, &str)> {
+        checks
+            .iter()
+            .filter(|check| check.is_fail())
+            .map(|check| (check.name, check.reason.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn keycloak_id_token_passes_every_check() {
+        let facts = &expected()["keycloak"];
+        let expect = Expectations {
+            issuer: facts["issuer"].as_str().map(str::to_owned),
+            client_id: facts["client_id"].as_str().map(str::to_owned),
+            nonce: facts["nonce"].as_str().map(str::to_owned),
+            access_token: Some(field(KEYCLOAK_RESPONSE, "access_token")),
+            ..Expectations::default()
+        };
+        let Decoded::Jws(jws) = decode_unverified(&field(KEYCLOAK_RESPONSE, "id_token")).unwrap()
+        else {
+            panic!("a JWS")
+        };
+        let keys = KeySet::from_jwks_json(KEYCLOAK_JWKS, "keycloak-jwks.json");
+        let outcome = verify_signature(&jws, &keys);
+        let crate::token::jose::JwsPayload::Claims(claims) = &jws.payload else {
+            panic!("claims")
+        };
+        let checks = id_token_checks(claims, &jws.header, &outcome, &expect, now());
+        assert!(all_passed(&checks), "{:#?}", failures(&checks));
+        assert_eq!(
+            row(&checks, "signature").reason,
+            "valid (RS256, key kc-rsa-1)"
+        );
+        assert_eq!(row(&checks, "at_hash").status, CheckStatus::Pass);
+        assert_eq!(
+            row(&checks, "at_hash").reason,
+            "at_hash matches the access token (left half of SHA-256)"
+        );
+        for name in ["iss", "sub", "aud", "azp", "exp", "iat", "nonce"] {
+            assert_eq!(row(&checks, name).status, CheckStatus::Pass, "{name}");
+        }
+        for name in ["nbf", "c_hash", "s_hash", "auth_time", "acr"] {
+            assert_eq!(
+                row(&checks, name).status,
+                CheckStatus::NotApplicable,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn kontur_id_token_passes_every_check() {
+        let facts = &expected()["kontur"];
+        let expect = Expectations {
+            issuer: facts["issuer"].as_str().map(str::to_owned),
+            client_id: facts["client_id"].as_str().map(str::to_owned),
+            nonce: facts["nonce"].as_str().map(str::to_owned),
+            access_token: Some(field(KONTUR_RESPONSE, "access_token")),
+            ..Expectations::default()
+        };
+        let Decoded::Jws(jws) = decode_unverified(&field(KONTUR_RESPONSE, "id_token")).unwrap()
+        else {
+            panic!("a JWS")
+        };
+        let keys = KeySet::from_jwks_json(KONTUR_JWKS, "kontur-jwks.json");
+        let outcome = verify_signature(&jws, &keys);
+        let crate::token::jose::JwsPayload::Claims(claims) = &jws.payload else {
+            panic!("claims")
+        };
+        let checks = id_token_checks(claims, &jws.header, &outcome, &expect, now());
+        assert!(all_passed(&checks), "{:#?}", failures(&checks));
+        assert_eq!(
+            row(&checks, "signature").reason,
+            "valid (ES256, key kontur-ec-1)"
+        );
+        assert_eq!(row(&checks, "at_hash").status, CheckStatus::Pass);
+    }
+
+    #[test]
+    fn sber_id_token_numeric_string_aud_and_gost_hash() {
+        let facts = &expected()["sber"];
+        let expect = Expectations {
+            issuer: facts["issuer"].as_str().map(str::to_owned),
+            client_id: facts["client_id"].as_str().map(str::to_owned),
+            nonce: facts["nonce"].as_str().map(str::to_owned),
+            ..Expectations::default()
+        };
+        let keys = KeySet::from_pem(SBER_CERT, "sber-bank-certificate.pem");
+        let Decoded::Jws(jws) = decode_unverified(&field(SBER_RESPONSE, "id_token")).unwrap()
+        else {
+            panic!("a JWS")
+        };
+        let outcome = verify_signature(&jws, &keys);
+        let crate::token::jose::JwsPayload::Claims(claims) = &jws.payload else {
+            panic!("claims")
+        };
+        let checks = id_token_checks(claims, &jws.header, &outcome, &expect, now());
+        // aud "2085" is compared as the string it is.
+        assert_eq!(
+            row(&checks, "aud").reason,
+            "aud 2085 contains this client's ID 2085"
+        );
+        for check in &checks {
+            if check.name != "signature" {
+                assert!(!check.is_fail(), "{check:?}");
+            }
+        }
+        assert_eq!(row(&checks, "signature").is_fail(), keys.is_empty());
+        // The GOST hash claims use Streebog, flagged as an assumption.
+        let hash = half_hash("gost34.10-2012", Some(256), "3fe93b4f").unwrap();
+        assert_eq!(
+            (hash.hash, hash.assumed, hash.value.len()),
+            ("Streebog-256", true, 22)
+        );
+        let hash = half_hash("GOST3410_2012_512", None, "x").unwrap();
+        assert_eq!((hash.hash, hash.value.len()), ("Streebog-512", 43));
+    }
+
+    #[test]
+    fn a_good_token_passes() {
+        let checks = checks_with(|_| {});
+        assert!(all_passed(&checks), "{:#?}", failures(&checks));
+        assert_eq!(checks.len(), 15);
+    }
+
+    #[test]
+    fn wrong_iss() {
+        let checks = checks_with(|claims| {
+            claims.insert("iss".to_owned(), json!(format!("{ISSUER}/")));
+        });
+        let iss = row(&checks, "iss");
+        assert_eq!(iss.code, Some("IDT_ISS_MISMATCH"));
+        assert_eq!(
+            iss.reason,
+            format!(
+                "iss is {ISSUER}/ but this profile expects {ISSUER} (they differ only in a trailing slash; issuers are compared exactly)"
+            )
+        );
+        assert_eq!(failures(&checks).len(), 1);
+    }
+
+    #[test]
+    fn wrong_aud() {
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!(format!("{CLIENT}1")));
+        });
+        let aud = row(&checks, "aud");
+        assert_eq!(aud.code, Some("IDT_AUD_MISMATCH"));
+        assert_eq!(
+            aud.reason,
+            "aud is demo-client1, which does not contain this profile's client_id demo-client"
+        );
+        // Several audiences without azp; azp naming someone else; aud of the wrong type.
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!([CLIENT, "other"]));
+        });
+        assert_eq!(row(&checks, "aud").status, CheckStatus::Pass);
+        assert_eq!(row(&checks, "azp").code, Some("IDT_AUD_UNTRUSTED"));
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!([CLIENT, "other"]));
+            claims.insert("azp".to_owned(), json!("other"));
+        });
+        assert_eq!(row(&checks, "azp").code, Some("IDT_AZP_MISMATCH"));
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!({"x": 1}));
+        });
+        assert_eq!(row(&checks, "aud").code, Some("JWT_CLAIM_TYPE"));
+        assert!(row(&checks, "aud").reason.starts_with("aud is an object"));
+    }
+
+    #[test]
+    fn expired_and_leeway() {
+        let checks = checks_with(|claims| {
+            claims.insert("exp".to_owned(), json!(NOW - 3600));
+        });
+        let exp = row(&checks, "exp");
+        assert_eq!(exp.code, Some("IDT_EXPIRED"));
+        assert_eq!(
+            exp.reason,
+            "expired at 2026-11-22T21:50:06Z (60 min ago; leeway 60 s)"
+        );
+        let checks = checks_with(|claims| {
+            claims.insert("exp".to_owned(), json!(NOW - 61));
+        });
+        assert!(row(&checks, "exp").is_fail());
+        let checks = checks_with(|claims| {
+            claims.insert("exp".to_owned(), json!(NOW - 59));
+        });
+        assert_eq!(row(&checks, "exp").status, CheckStatus::Pass);
+        assert!(
+            row(&checks, "exp")
+                .reason
+                .contains("within the 60 s leeway")
+        );
+        // A fractional NumericDate is a time; a string is a type error, not "absent".
+        let checks = checks_with(|claims| {
+            claims.insert("exp".to_owned(), json!(1.0e12));
+        });
+        assert_eq!(row(&checks, "exp").status, CheckStatus::Pass);
+        let checks = checks_with(|claims| {
+            claims.insert("exp".to_owned(), json!("1795391406"));
+        });
+        assert_eq!(row(&checks, "exp").code, Some("JWT_CLAIM_TYPE"));
+        let checks = checks_with(|claims| {
+            claims.remove("exp");
+        });
+        assert_eq!(row(&checks, "exp").code, Some("IDT_EXP_MISSING"));
+    }
+
+    #[test]
+    fn iat_in_the_future_or_too_old() {
+        let checks = checks_with(|claims| {
+            claims.insert("iat".to_owned(), json!(NOW + 120));
+        });
+        let iat = row(&checks, "iat");
+        assert_eq!(iat.code, Some("IDT_IAT_FUTURE"));
+        assert!(
+            iat.reason
+                .starts_with("iat is 2 min in the future (2026-11-22T22:52:06Z)"),
+            "{}",
+            iat.reason
+        );
+        let checks = checks_with(|claims| {
+            claims.insert("iat".to_owned(), json!(NOW - 3 * 86_400));
+        });
+        assert_eq!(row(&checks, "iat").code, Some("IDT_IAT_OLD"));
+        assert!(row(&checks, "iat").reason.starts_with("issued 3 d 0 h ago"));
+        let checks = checks_with(|claims| {
+            claims.remove("iat");
+        });
+        assert_eq!(row(&checks, "iat").code, Some("IDT_IAT_MISSING"));
+        let checks = checks_with(|claims| {
+            claims.insert("nbf".to_owned(), json!(NOW + 600));
+        });
+        assert_eq!(row(&checks, "nbf").code, Some("IDT_NBF_FUTURE"));
+    }
+
+    #[test]
+    fn missing_and_wrong_nonce() {
+        let checks = checks_with(|claims| {
+            claims.remove("nonce");
+        });
+        let nonce = row(&checks, "nonce");
+        assert_eq!(nonce.code, Some("IDT_NONCE_MISSING"));
+        assert_eq!(
+            nonce.reason,
+            "the request sent nonce n-1 but the token has no nonce"
+        );
+        let checks = checks_with(|claims| {
+            claims.insert("nonce".to_owned(), json!("n-11"));
+        });
+        let nonce = row(&checks, "nonce");
+        assert_eq!(nonce.code, Some("IDT_NONCE_MISMATCH"));
+        assert_eq!(nonce.reason, "nonce is n-11 but the request sent n-1");
+        // No nonce expected: not applicable either way.
+        let expect = Expectations {
+            nonce: None,
+            ..expectations()
+        };
+        let checks = checks_with_expect(|_| {}, &expect);
+        assert_eq!(row(&checks, "nonce").status, CheckStatus::NotApplicable);
+    }
+
+    #[test]
+    fn wrong_at_hash() {
+        let checks = checks_with(|claims| {
+            claims.insert("at_hash".to_owned(), json!("AAAAAAAAAAAAAAAAAAAAAA"));
+        });
+        let at_hash = row(&checks, "at_hash");
+        assert_eq!(at_hash.code, Some("IDT_AT_HASH_MISMATCH"));
+        let right = half_hash("HS256", None, ACCESS_TOKEN).unwrap().value;
+        assert_eq!(
+            at_hash.reason,
+            format!(
+                "at_hash is AAAAAAAAAAAAAAAAAAAAAA but the access token hashes to {right} (left half of SHA-256)"
+            )
+        );
+        // c_hash over the code, checked the same way.
+        let expect = Expectations {
+            code: Some("SplxlOBeZQQYbYS6WxSbIA".to_owned()),
+            ..expectations()
+        };
+        let checks = checks_with_expect(
+            |claims| {
+                claims.insert("c_hash".to_owned(), json!("wrong"));
+            },
+            &expect,
+        );
+        assert_eq!(row(&checks, "c_hash").code, Some("IDT_C_HASH_MISMATCH"));
+    }
+
+    #[test]
+    fn unknown_hash_alg_fails_closed() {
+        let claims = good_claims();
+        let checks = id_token_checks(
+            claims.as_object().unwrap(),
+            json!({"alg": "CUSTOM"}).as_object().unwrap(),
+            &SignatureOutcome::Unsupported {
+                alg: "CUSTOM".to_owned(),
+                notes: Vec::new(),
+            },
+            &expectations(),
+            Timestamp::from_unix(NOW),
+        );
+        let at_hash = row(&checks, "at_hash");
+        assert_eq!(at_hash.code, Some("HASH_ALG_UNKNOWN"));
+        assert_eq!(row(&checks, "signature").code, Some("JWS_ALG_UNSUPPORTED"));
+    }
+
+    #[test]
+    fn half_hash_vectors() {
+        // panva/oidc-token-hash test vectors, recomputed in the reliability research (§4.3).
+        let cases = [
+            (
+                "HS256",
+                "YmJiZTAwYmYtMzgyOC00NzhkLTkyOTItNjJjNDM3MGYzOWIy9sFhvH8K_x8UIHj1osisS57f5DduL-ar_qw5jl3lthwpMjm283aVMQXDmoqqqydDSqJfbhptzw8rUVwkuQbolw",
+                "x7vk7f6BvQj0jQHYFIk4ag",
+            ),
+            (
+                "RS384",
+                "NjlkNjk2ZGUtZWQ1YS00MmQ3LWExOGUtMjNiYTY2MDU4YjJhYmJls2NqVk9DX1z2vDl4MZMeF2XLfMwiXWmRYzUL0t_IY1nWFp6Moeu2GVmBoT_d0Acl4upDyfdGRjeR-ZIsUQ",
+                "rEF91trffQGMQVyqcnZvwddyQGLs6GTF",
+            ),
+            (
+                "ES512",
+                "N2IwZmM5Y2YtZWJiYS00ZjA5LTkyZTktZTc0MjY5NDlmZDUwv7m2UfVNLyXYhcEicgYZ5LsQbZ7huJNibUjqAmPAWhyyxWRgXdZp4iTl2lE2ezdC3W-x93gkIg00rNok1MYgqA",
+                "HgIOjpEKMhvtwzZvjUdUmMYayc0gOvaxkZEsautS1KM",
+            ),
+        ];
+        for (alg, token, expected) in cases {
+            assert_eq!(
+                half_hash(alg, None, token).unwrap().value,
+                expected,
+                "{alg}"
+            );
+        }
+        // Ed25519 uses SHA-512; the wrong hash size for the alg does not match.
+        assert_eq!(half_hash("EdDSA", None, "x").unwrap().hash, "SHA-512");
+        assert_ne!(
+            half_hash("RS256", None, cases[1].1).unwrap().value,
+            cases[1].2
+        );
+        assert!(half_hash("none", None, "x").is_err());
+        assert!(half_hash("RS1", None, "x").is_err());
+    }
+
+    #[test]
+    fn auth_time_acr_and_typ() {
+        let expect = Expectations {
+            max_age: Some(60),
+            acr_values: vec!["loa-3".to_owned(), "loa-4".to_owned()],
+            ..expectations()
+        };
+        let checks = checks_with_expect(
+            |claims| {
+                claims.insert("auth_time".to_owned(), json!(NOW - 3600));
+                claims.insert("acr".to_owned(), json!("loa-2"));
+            },
+            &expect,
+        );
+        assert_eq!(
+            row(&checks, "auth_time").code,
+            Some("IDT_AUTH_TIME_TOO_OLD")
+        );
+        assert_eq!(
+            row(&checks, "acr").reason,
+            "acr is loa-2 but the request asked for loa-3, loa-4"
+        );
+        let checks = checks_with_expect(
+            |claims| {
+                claims.remove("auth_time");
+                claims.insert("acr".to_owned(), json!("loa-3"));
+            },
+            &expect,
+        );
+        assert_eq!(
+            row(&checks, "auth_time").code,
+            Some("IDT_AUTH_TIME_MISSING")
+        );
+        assert_eq!(row(&checks, "acr").status, CheckStatus::Pass);
+        // An access token presented as an ID token.
+        let token = sign(&json!({"alg": "HS256", "typ": "at+jwt"}), &good_claims());
+        let checks = run(&token, &KeySet::hmac(SECRET, "test"), &expectations());
+        assert_eq!(row(&checks, "typ").code, Some("JWT_TYP_MISMATCH"));
+    }
+
+    #[test]
+    fn bad_signature_fails_the_signature_row() {
+        let token = sign(&json!({"alg": "HS256"}), &good_claims());
+        let checks = run(
+            &token,
+            &KeySet::hmac(b"a different secret, 32 bytes....", "x"),
+            &expectations(),
+        );
+        let signature = row(&checks, "signature");
+        assert_eq!(signature.code, Some("JWS_SIG_INVALID"));
+        assert!(signature.reason.starts_with("invalid: "));
+        let none = format!(
+            "{}.{}.",
+            encode_segment(br#"{"alg":"none"}"#),
+            encode_segment(good_claims().to_string().as_bytes())
+        );
+        let checks = run(&none, &KeySet::hmac(SECRET, "x"), &expectations());
+        assert_eq!(row(&checks, "signature").code, Some("JWS_ALG_NONE"));
+    }
+
+    #[test]
+    fn access_token_checks_rfc9068() {
+        let claims = json!({
+            "iss": ISSUER, "exp": NOW + 300, "aud": "https://api.example.test",
+            "sub": "user-1", "client_id": CLIENT, "iat": NOW - 5, "jti": "j-1",
+            "scope": "openid profile",
+        });
+        let token = sign(&json!({"alg": "HS256", "typ": "at+jwt"}), &claims);
+        let Decoded::Jws(jws) = decode_unverified(&token).unwrap() else {
+            panic!("a JWS")
+        };
+        let outcome = verify_signature(&jws, &KeySet::hmac(SECRET, "x"));
+        let expect = Expectations {
+            audience: Some("https://api.example.test".to_owned()),
+            ..expectations()
+        };
+        let checks = access_token_checks(
+            claims.as_object().unwrap(),
+            &jws.header,
+            &outcome,
+            &expect,
+            Timestamp::from_unix(NOW),
+        );
+        assert!(all_passed(&checks), "{:#?}", failures(&checks));
+        // Keycloak's access token is a JWT but not an RFC 9068 one.
+        let Decoded::Jws(jws) =
+            decode_unverified(&field(KEYCLOAK_RESPONSE, "access_token")).unwrap()
+        else {
+            panic!("a JWS")
+        };
+        let outcome = verify_signature(&jws, &KeySet::from_jwks_json(KEYCLOAK_JWKS, "kc"));
+        let crate::token::jose::JwsPayload::Claims(claims) = &jws.payload else {
+            panic!("claims")
+        };
+        let expect = Expectations {
+            issuer: expected()["keycloak"]["issuer"].as_str().map(str::to_owned),
+            client_id: Some("fe-client".to_owned()),
+            ..Expectations::default()
+        };
+        let checks = access_token_checks(claims, &jws.header, &outcome, &expect, now());
+        assert_eq!(
+            failures(&checks),
+            [
+                (
+                    "typ",
+                    "typ is JWT; an RFC 9068 access token must be typed at+jwt, so this is not one"
+                ),
+                ("client_id", "no client_id claim"),
+            ]
+        );
+    }
+
+    #[test]
+    fn userinfo_sub_must_match() {
+        let userinfo = json!({"sub": "user-1invalid", "email": "a@example.test"});
+        let checks = userinfo_checks(userinfo.as_object().unwrap(), Some("user-1"), None);
+        assert_eq!(checks[0].code, Some("UI_SUB_MISMATCH"));
+        assert_eq!(
+            checks[0].reason,
+            "UserInfo sub is user-1invalid but the ID token's sub is user-1: the UserInfo claims must not be used"
+        );
+        assert_eq!(checks[1].status, CheckStatus::NotApplicable);
+        let checks = userinfo_checks(
+            json!({"email": "x"}).as_object().unwrap(),
+            Some("user-1"),
+            None,
+        );
+        assert_eq!(checks[0].code, Some("UI_SUB_MISSING"));
+        // Sber's signed user-info: same sub as its ID token.
+        let Decoded::Jws(userinfo) = decode_unverified(SBER_USERINFO.trim()).unwrap() else {
+            panic!("a JWS")
+        };
+        let Decoded::Jws(id_token) = decode_unverified(&field(SBER_RESPONSE, "id_token")).unwrap()
+        else {
+            panic!("a JWS")
+        };
+        let keys = KeySet::from_pem(SBER_CERT, "sber");
+        let outcome = verify_signature(&userinfo, &keys);
+        let sub = id_token
+            .payload_text
+            .contains("c6c289e49e9c05b2145860387b73bcb18df43fb09a1e4a4a9713c76c88bb541b");
+        assert!(sub);
+        let crate::token::jose::JwsPayload::Claims(claims) = &userinfo.payload else {
+            panic!("claims")
+        };
+        let checks = userinfo_checks(
+            claims,
+            Some("c6c289e49e9c05b2145860387b73bcb18df43fb09a1e4a4a9713c76c88bb541b"),
+            Some(&outcome),
+        );
+        assert_eq!(checks[0].status, CheckStatus::Pass);
+        assert_eq!(checks[1].is_fail(), keys.is_empty());
+    }
+
+    #[test]
+    fn json_shape_and_redacted_debug() {
+        let checks = checks_with(|_| {});
+        let json = serde_json::to_value(&checks).unwrap();
+        assert_eq!(json[0]["name"], "signature");
+        assert_eq!(json[0]["status"], "pass");
+        let nbf = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "nbf")
+            .unwrap();
+        assert_eq!(nbf["status"], "not_applicable");
+        assert_eq!(nbf["spec"], "RFC 7519 §4.1.5");
+        let debug = format!("{:?}", expectations());
+        assert!(!debug.contains(ACCESS_TOKEN));
+        assert!(debug.contains("access_token: \"[set]\""));
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(45), "45 s");
+        assert_eq!(duration(-600), "10 min");
+        assert_eq!(duration(3 * 3600 + 300), "3 h 5 min");
+        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2 d 4 h");
+    }
+}
