@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod net;
 pub mod oauth;
 pub mod secret;
 pub mod store;

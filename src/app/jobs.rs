@@ -59,6 +59,13 @@ pub enum JobResult {
     },
     /// A secret could not be stored or deleted.
     SecretFailed(String),
+    /// Discovery finished for a profile.
+    Discovered {
+        /// Whose.
+        id: ProfileId,
+        /// The metadata, or what went wrong.
+        result: Result<crate::oauth::discovery::ProviderMetadata, String>,
+    },
 }
 
 /// Work for the store thread. One thread, in order: two saves can never
@@ -81,6 +88,7 @@ pub struct Jobs {
     receiver: mpsc::Receiver<JobResult>,
     ctx: egui::Context,
     store: Option<mpsc::Sender<StoreTask>>,
+    net: Option<crate::net::NetRuntime>,
 }
 
 impl Jobs {
@@ -92,7 +100,45 @@ impl Jobs {
             receiver,
             ctx,
             store: None,
+            net: None,
         }
+    }
+
+    /// The network runtime, started on first use.
+    fn net(&mut self) -> Result<&crate::net::NetRuntime, String> {
+        if self.net.is_none() {
+            self.net = Some(
+                crate::net::NetRuntime::new()
+                    .map_err(|e| format!("could not start the network thread: {e}"))?,
+            );
+        }
+        self.net
+            .as_ref()
+            .ok_or_else(|| "no network runtime".to_owned())
+    }
+
+    /// Fetches the profile's metadata off the UI thread.
+    pub fn discover(&mut self, profile: Profile) {
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let id = profile.id.clone();
+        let runtime = match self.net() {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                let _ = sender.send(JobResult::Discovered {
+                    id,
+                    result: Err(message),
+                });
+                return;
+            }
+        };
+        runtime.spawn(async move {
+            let result = crate::oauth::discovery::discover(&profile)
+                .await
+                .map_err(|e| e.to_string());
+            let _ = sender.send(JobResult::Discovered { id, result });
+            ctx.request_repaint();
+        });
     }
 
     /// Starts the store thread and opens the profiles in `dir`.

@@ -143,6 +143,12 @@ impl TokenscopeApp {
                 Effect::LoadSecret(id) => self.jobs.load_secret(id),
                 Effect::StoreSecret { id, secret } => self.jobs.store_secret(id, secret),
                 Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
+                Effect::Discover(profile) => {
+                    if let Some(editor) = self.editor.as_mut() {
+                        editor.discovery = crate::ui::DiscoveryView::Running;
+                    }
+                    self.jobs.discover(*profile);
+                }
             }
         }
     }
@@ -228,6 +234,18 @@ impl TokenscopeApp {
                 },
                 JobResult::SecretFailed(message) => {
                     self.workspace.profiles.save_error = Some(message);
+                }
+                JobResult::Discovered { id, result } => {
+                    if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {
+                        editor.discovery = match result {
+                            Ok(metadata) => {
+                                let outcome =
+                                    crate::oauth::discovery::apply(&mut editor.draft, &metadata);
+                                crate::ui::DiscoveryView::Done(Box::new((metadata, outcome)))
+                            }
+                            Err(message) => crate::ui::DiscoveryView::Failed(message),
+                        };
+                    }
                 }
             }
         }

@@ -60,6 +60,8 @@ pub enum ProfileCommand {
     SetAsideUnreadable,
     /// Leave the editor.
     Close,
+    /// Fetch the provider's metadata for this (draft) profile.
+    Discover(Box<Profile>),
 }
 
 /// The profiles and the editor selection.
@@ -180,6 +182,7 @@ impl ProfilesState {
                 effects
             }
             ProfileCommand::SetAsideUnreadable => vec![Effect::SetAsideProfiles],
+            ProfileCommand::Discover(profile) => vec![Effect::Discover(profile)],
             ProfileCommand::Close => {
                 self.selected = None;
                 Vec::new()

@@ -101,6 +101,8 @@ pub enum Effect {
     },
     /// Delete a profile's secrets.
     DeleteSecret(ProfileId),
+    /// Fetch a profile's provider metadata.
+    Discover(Box<Profile>),
 }
 
 /// A message to the user about something that did not go as asked.

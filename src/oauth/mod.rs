@@ -2,6 +2,9 @@
 //!
 //! Never imports egui.
 
+pub mod callback;
+pub mod discovery;
+pub mod pkce;
 pub mod presets;
 pub mod profile;
 

@@ -4,13 +4,16 @@
 //! Never imports egui, never touches the network: everything here is a pure
 //! function of its input (and of "now", passed in).
 
+pub mod checks;
 pub mod claims;
 pub mod extract;
 pub mod gost;
 pub mod inspect;
 pub mod jose;
+pub mod keys;
 mod lenient_json;
 pub mod time;
+pub mod verify;
 
 pub use inspect::{FoundToken, Inspection, TokenKind, TokenRole, inspect};
 pub use time::Timestamp;

@@ -13,7 +13,7 @@ mod widgets;
 use crate::app::{Command, Workspace};
 use crate::token::Timestamp;
 
-pub use profile_form::ProfileEditor;
+pub use profile_form::{DiscoveryView, ProfileEditor};
 
 /// Editing state the panels change directly (text being typed), as opposed
 /// to the workspace, which changes only through commands.

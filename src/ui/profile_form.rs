@@ -2,11 +2,26 @@
 //! Edits a draft; Save sends it back as a command.
 
 use crate::app::{Command, ProfileCommand};
+use crate::oauth::discovery::{DiscoveryOutcome, ProviderMetadata};
 use crate::oauth::profile::{ENDPOINT_FIELDS, Finding, Severity};
 use crate::oauth::{ClientAuth, Grant, Param, PkceMode, Profile, RequestKind, presets};
 use crate::secret::Secret;
 
 use super::theme;
+
+/// Where discovery stands for the profile in the editor.
+#[derive(Debug, Default)]
+pub enum DiscoveryView {
+    /// Not asked for.
+    #[default]
+    Idle,
+    /// Fetching.
+    Running,
+    /// Applied to the draft: the document and what changed.
+    Done(Box<(ProviderMetadata, DiscoveryOutcome)>),
+    /// Failed, with the reason.
+    Failed(String),
+}
 
 /// The editor's state: a draft of the profile and the secret as typed.
 #[derive(Debug)]
@@ -21,6 +36,8 @@ pub struct ProfileEditor {
     pub secret_loaded: bool,
     /// Show the secret in clear.
     pub show_secret: bool,
+    /// Discovery for this draft.
+    pub discovery: DiscoveryView,
 }
 
 impl ProfileEditor {
@@ -32,6 +49,7 @@ impl ProfileEditor {
             secret_edited: false,
             secret_loaded: false,
             show_secret: false,
+            discovery: DiscoveryView::Idle,
         }
     }
 }
@@ -63,6 +81,7 @@ pub fn show(
             ui.set_width(ui.available_width().min(900.0));
             profile_section(ui, &mut editor.draft, &findings);
             provider_section(ui, &mut editor.draft, &findings);
+            discovery_section(ui, editor, commands);
             client_section(ui, editor, &findings);
             section(ui, "Extra parameters");
             extra_params(ui, &mut editor.draft.extra_params);
@@ -134,6 +153,73 @@ fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]
         "extra endpoint",
         &mut draft.endpoints.extra,
     );
+}
+
+fn discovery_section(ui: &mut egui::Ui, editor: &ProfileEditor, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        let running = matches!(editor.discovery, DiscoveryView::Running);
+        let can = !running
+            && (!editor.draft.issuer.trim().is_empty()
+                || !editor.draft.discovery_url.trim().is_empty());
+        if ui
+            .add_enabled(can, egui::Button::new("Discover"))
+            .on_hover_text("Fetch the provider's metadata and fill the endpoints")
+            .clicked()
+        {
+            commands.push(Command::Profile(ProfileCommand::Discover(Box::new(
+                editor.draft.clone(),
+            ))));
+        }
+        if running {
+            ui.spinner();
+        }
+    });
+    match &editor.discovery {
+        DiscoveryView::Idle | DiscoveryView::Running => {}
+        DiscoveryView::Failed(message) => {
+            ui.colored_label(
+                theme::error(ui.visuals()),
+                format!("Discovery failed: {message}"),
+            );
+        }
+        DiscoveryView::Done(done) => {
+            let (metadata, outcome) = done.as_ref();
+            if outcome.changes.is_empty() {
+                ui.label(format!(
+                    "Discovered {}: the endpoints already match.",
+                    metadata.url
+                ));
+            } else {
+                ui.label(format!(
+                    "Discovered {}: {} endpoint(s) filled; save to keep them.",
+                    metadata.url,
+                    outcome.changes.len()
+                ));
+            }
+            for change in &outcome.changes {
+                let before = if change.before.is_empty() {
+                    "(empty)"
+                } else {
+                    &change.before
+                };
+                ui.weak(format!("{}: {before} → {}", change.field, change.after));
+            }
+            for kept in &outcome.kept {
+                ui.weak(format!(
+                    "{}: kept your {} (the metadata says {})",
+                    kept.field, kept.before, kept.after
+                ));
+            }
+            for warning in &outcome.warnings {
+                ui.colored_label(theme::warning(ui.visuals()), warning);
+            }
+            ui.collapsing("Metadata document", |ui| {
+                let text = serde_json::to_string_pretty(&metadata.document).unwrap_or_default();
+                ui.add(egui::Label::new(egui::RichText::new(text).monospace()).selectable(true));
+            });
+        }
+    }
 }
 
 fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Finding]) {

@@ -1,0 +1,319 @@
+//! One HTTP exchange: the request exactly as it went out, the response
+//! exactly as it came back, and how long it took.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// A request about to be sent; editable in the UI before sending.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequestDraft {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The full URL, query included.
+    pub url: String,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body (form-encoded for token requests).
+    pub body: Vec<u8>,
+}
+
+impl RequestDraft {
+    /// A `GET` with no body.
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            method: "GET".to_owned(),
+            url: url.into(),
+            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
+            body: Vec::new(),
+        }
+    }
+
+    /// A form `POST` (RFC 6749 §3.2: `application/x-www-form-urlencoded`).
+    pub fn form_post(url: impl Into<String>, fields: &[(String, String)]) -> Self {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        Self {
+            method: "POST".to_owned(),
+            url: url.into(),
+            headers: vec![
+                ("Accept".to_owned(), "application/json".to_owned()),
+                (
+                    "Content-Type".to_owned(),
+                    "application/x-www-form-urlencoded".to_owned(),
+                ),
+            ],
+            body: body.into_bytes(),
+        }
+    }
+
+    /// A header's value (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets a header, replacing one of the same name.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(slot) => slot.1 = value,
+            None => self.headers.push((name.to_owned(), value)),
+        }
+    }
+
+    /// The form fields of the body, decoded.
+    pub fn form_fields(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(&self.body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+}
+
+/// The request as it went out: the draft plus what the HTTP layer adds
+/// (`Host`, `Content-Length`, `User-Agent`), recorded, not reconstructed later.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordedRequest {
+    /// Method.
+    pub method: String,
+    /// URL.
+    pub url: String,
+    /// Every header sent.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+/// The response as received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordedResponse {
+    /// Status code.
+    pub status: u16,
+    /// Reason phrase, when known.
+    pub reason: String,
+    /// HTTP version, e.g. `HTTP/1.1`.
+    pub version: String,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl RecordedResponse {
+    /// A header's value (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The media type without parameters, lower case.
+    pub fn media_type(&self) -> String {
+        self.header("content-type")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// The body as text (lossy).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Why a request got no HTTP answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum NetError {
+    /// The request could not be built (bad URL, unreadable certificate file, …).
+    #[error("{0}")]
+    Setup(String),
+    /// The host name did not resolve.
+    #[error("the host name could not be resolved: {0}")]
+    Dns(String),
+    /// Nothing listens at that address and port.
+    #[error("the connection was refused: is the server running on that port? ({0})")]
+    Refused(String),
+    /// No answer in time.
+    #[error("no answer within {0} seconds")]
+    Timeout(u64),
+    /// The TLS handshake failed (unknown issuer, expired, name mismatch, client certificate required, …).
+    #[error("the TLS handshake failed: {0}")]
+    Tls(String),
+    /// Cancelled by the user.
+    #[error("cancelled")]
+    Cancelled,
+    /// Anything else.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A finished exchange.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Exchange {
+    /// What was sent.
+    pub request: RecordedRequest,
+    /// What came back, or why nothing did.
+    pub response: Result<RecordedResponse, NetError>,
+    /// From sending to the last body byte.
+    #[serde(serialize_with = "serialize_millis")]
+    pub duration: Duration,
+}
+
+fn serialize_millis<S: serde::Serializer>(
+    duration: &Duration,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u128(duration.as_millis())
+}
+
+/// Sends `draft` with `client` and records everything.
+pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Duration) -> Exchange {
+    let mut recorded = RecordedRequest {
+        method: draft.method.clone(),
+        url: draft.url.clone(),
+        headers: Vec::new(),
+        body: draft.body.clone(),
+    };
+    let started = Instant::now();
+    let request = match build(client, draft) {
+        Ok(request) => request,
+        Err(error) => {
+            recorded.headers.clone_from(&draft.headers);
+            return Exchange {
+                request: recorded,
+                response: Err(error),
+                duration: started.elapsed(),
+            };
+        }
+    };
+    // Record what goes on the wire: the request's final headers, plus the
+    // ones the connection layer writes itself.
+    if let Some(host) = request.url().host_str() {
+        let host = match request.url().port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        recorded.headers.push(("Host".to_owned(), host));
+    }
+    for (name, value) in request.headers() {
+        recorded.headers.push((
+            canonical(name.as_str()),
+            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        ));
+    }
+    if !draft.body.is_empty() || draft.method == "POST" {
+        recorded
+            .headers
+            .push(("Content-Length".to_owned(), draft.body.len().to_string()));
+    }
+    let response = async {
+        let response = client
+            .execute(request)
+            .await
+            .map_err(|e| classify(&e, timeout))?;
+        let status = response.status();
+        let version = format!("{:?}", response.version());
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    canonical(n.as_str()),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response.bytes().await.map_err(|e| classify(&e, timeout))?;
+        Ok(RecordedResponse {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or_default().to_owned(),
+            version,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+    .await;
+    Exchange {
+        request: recorded,
+        response,
+        duration: started.elapsed(),
+    }
+}
+
+fn build(client: &reqwest::Client, draft: &RequestDraft) -> Result<reqwest::Request, NetError> {
+    let method = reqwest::Method::from_bytes(draft.method.as_bytes())
+        .map_err(|_| NetError::Setup(format!("{:?} is not an HTTP method", draft.method)))?;
+    let url = reqwest::Url::parse(draft.url.trim())
+        .map_err(|e| NetError::Setup(format!("{} is not a URL: {e}", draft.url)))?;
+    let mut builder = client.request(method, url);
+    for (name, value) in &draft.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if !draft.body.is_empty() {
+        builder = builder.body(draft.body.clone());
+    }
+    builder
+        .build()
+        .map_err(|e| NetError::Setup(format!("the request could not be built: {e}")))
+}
+
+/// `content-type` → `Content-Type`, for display as HTTP/1.1 writes them.
+fn canonical(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Sorts a reqwest error into what the user can act on.
+fn classify(error: &reqwest::Error, timeout: Duration) -> NetError {
+    let chain = error_chain(error);
+    let lower = chain.to_lowercase();
+    if error.is_timeout() {
+        NetError::Timeout(timeout.as_secs())
+    } else if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        NetError::Dns(chain)
+    } else if lower.contains("connection refused") {
+        NetError::Refused(chain)
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        NetError::Tls(chain)
+    } else {
+        NetError::Other(chain)
+    }
+}
+
+/// The error and all its sources, joined: reqwest's own message alone
+/// ("error sending request") says nothing useful.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let text = inner.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = inner.source();
+    }
+    parts.join(": ")
+}

@@ -1,0 +1,314 @@
+//! Discovery: OpenID Connect Discovery 1.0 (`/.well-known/openid-configuration`)
+//! and, when a provider has none, RFC 8414 (`/.well-known/oauth-authorization-server`).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::net::{Exchange, RequestDraft};
+
+use super::profile::{ENDPOINT_FIELDS, Profile};
+
+/// The provider's metadata document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProviderMetadata {
+    /// The document as received.
+    pub document: Map<String, Value>,
+    /// Where it came from.
+    pub url: String,
+}
+
+impl ProviderMetadata {
+    /// A string member.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.document.get(name).and_then(Value::as_str)
+    }
+
+    /// A list-of-strings member (`*_supported`).
+    pub fn list(&self, name: &str) -> Option<Vec<&str>> {
+        self.document
+            .get(name)?
+            .as_array()
+            .map(|items| items.iter().filter_map(Value::as_str).collect())
+    }
+
+    /// Whether the provider sends `iss` in authorization responses (RFC 9207 §3).
+    pub fn iss_parameter_supported(&self) -> bool {
+        self.document
+            .get("authorization_response_iss_parameter_supported")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+}
+
+/// One endpoint that discovery set or changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EndpointChange {
+    /// Metadata name.
+    pub field: String,
+    /// Value before.
+    pub before: String,
+    /// Value after.
+    pub after: String,
+}
+
+/// What applying the metadata did to a profile.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DiscoveryOutcome {
+    /// Endpoints filled or changed.
+    pub changes: Vec<EndpointChange>,
+    /// Endpoints the user typed by hand that the metadata would have changed: kept.
+    pub kept: Vec<EndpointChange>,
+    /// Where the profile contradicts the metadata.
+    pub warnings: Vec<String>,
+}
+
+/// Why discovery failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DiscoveryError {
+    /// No issuer and no discovery URL.
+    #[error("the profile has no issuer or discovery URL")]
+    NoIssuer,
+    /// No answer.
+    #[error("{url}: {error}")]
+    Network {
+        /// Where.
+        url: String,
+        /// What happened.
+        error: crate::net::NetError,
+    },
+    /// An answer, but not metadata.
+    #[error("{url} answered {status}, not a metadata document{hint}")]
+    NotMetadata {
+        /// Where.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// A hint, e.g. that a login page came back.
+        hint: String,
+    },
+}
+
+/// The addresses to try, in order: the profile's discovery URL, else the
+/// OpenID location, then the RFC 8414 location (§3.1: inserted before the path).
+pub fn discovery_urls(profile: &Profile) -> Vec<String> {
+    if !profile.discovery_url.trim().is_empty() {
+        return vec![profile.discovery_url.trim().to_owned()];
+    }
+    let issuer = profile.issuer.trim().trim_end_matches('/');
+    if issuer.is_empty() {
+        return Vec::new();
+    }
+    let mut urls = vec![format!("{issuer}/.well-known/openid-configuration")];
+    if let Some((scheme, rest)) = issuer.split_once("://") {
+        let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+        let path = if path.is_empty() {
+            String::new()
+        } else {
+            format!("/{path}")
+        };
+        urls.push(format!(
+            "{scheme}://{host}/.well-known/oauth-authorization-server{path}"
+        ));
+    }
+    urls
+}
+
+/// Reads a metadata document out of an exchange.
+pub fn parse_exchange(exchange: &Exchange) -> Result<ProviderMetadata, DiscoveryError> {
+    let url = exchange.request.url.clone();
+    let response = exchange
+        .response
+        .as_ref()
+        .map_err(|error| DiscoveryError::Network {
+            url: url.clone(),
+            error: error.clone(),
+        })?;
+    let not_metadata = |hint: &str| DiscoveryError::NotMetadata {
+        url: url.clone(),
+        status: response.status,
+        hint: hint.to_owned(),
+    };
+    if response.status != 200 {
+        return Err(not_metadata(""));
+    }
+    if response.media_type().contains("html") {
+        return Err(not_metadata(
+            ": an HTML page came back (a login or error page?)",
+        ));
+    }
+    match serde_json::from_slice::<Value>(&response.body) {
+        Ok(Value::Object(document)) => Ok(ProviderMetadata { document, url }),
+        _ => Err(not_metadata(": the body is not a JSON object")),
+    }
+}
+
+/// Fetches the metadata, trying [`discovery_urls`] in order; the first
+/// document wins, else the first location's error is reported.
+pub async fn discover(profile: &Profile) -> Result<ProviderMetadata, DiscoveryError> {
+    let options = crate::net::ClientOptions::default();
+    let client =
+        crate::net::build_client(profile, &options).map_err(|error| DiscoveryError::Network {
+            url: profile.discovery_address(),
+            error,
+        })?;
+    let mut first_error = None;
+    for url in discovery_urls(profile) {
+        let exchange = crate::net::send(&client, &request(&url), options.timeout).await;
+        match parse_exchange(&exchange) {
+            Ok(metadata) => return Ok(metadata),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(DiscoveryError::NoIssuer))
+}
+
+/// The discovery request for `url`.
+pub fn request(url: &str) -> RequestDraft {
+    RequestDraft::get(url)
+}
+
+/// Fills the profile's endpoints from the metadata, keeps the ones typed by
+/// hand, and lists contradictions (OIDC Discovery §3, §4.3; RFC 8414 §2).
+pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOutcome {
+    let mut outcome = DiscoveryOutcome::default();
+    for field in ENDPOINT_FIELDS {
+        let Some(after) = metadata.str(field) else {
+            continue;
+        };
+        let Some(slot) = profile.endpoints.get_mut(field) else {
+            continue;
+        };
+        if slot.as_str() == after {
+            continue;
+        }
+        let change = EndpointChange {
+            field: field.to_owned(),
+            before: slot.clone(),
+            after: after.to_owned(),
+        };
+        if profile.manual_endpoints.iter().any(|f| f == field) {
+            outcome.kept.push(change);
+        } else {
+            after.clone_into(slot);
+            outcome.changes.push(change);
+        }
+    }
+    if let Some(issuer) = metadata.str("issuer") {
+        if profile.issuer.trim().is_empty() {
+            issuer.clone_into(&mut profile.issuer);
+        } else if issuer != profile.issuer.trim() {
+            outcome.warnings.push(format!(
+                "The metadata's issuer is {issuer} but the profile says {}: tokens will carry the metadata's value, and OIDC Discovery §4.3 requires them to be equal.",
+                profile.issuer.trim()
+            ));
+        }
+    }
+    let auth = profile.client_auth.as_str();
+    if let Some(supported) = metadata.list("token_endpoint_auth_methods_supported")
+        && !supported.contains(&auth)
+    {
+        outcome.warnings.push(format!(
+            "The provider does not list {auth} in token_endpoint_auth_methods_supported ({}).",
+            supported.join(", ")
+        ));
+    }
+    if profile.pkce != super::PkceMode::Off {
+        let method = profile.pkce.as_str();
+        match metadata.list("code_challenge_methods_supported") {
+            Some(methods) if !methods.contains(&method) => outcome.warnings.push(format!(
+                "The provider does not list {method} in code_challenge_methods_supported ({}).",
+                methods.join(", ")
+            )),
+            None => outcome
+                .warnings
+                .push("The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.".to_owned()),
+            Some(_) => {}
+        }
+    }
+    let grant = profile.default_grant.grant_type();
+    if let Some(grants) = metadata.list("grant_types_supported")
+        && !grants.contains(&grant)
+    {
+        outcome.warnings.push(format!(
+            "The provider does not list {grant} in grant_types_supported ({}).",
+            grants.join(", ")
+        ));
+    }
+    if profile.wants_id_token()
+        && let Some(scopes) = metadata.list("scopes_supported")
+    {
+        for scope in profile.scopes.split_whitespace() {
+            if !scopes.contains(&scope) {
+                outcome.warnings.push(format!(
+                    "The provider does not list the scope {scope} in scopes_supported."
+                ));
+            }
+        }
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::{ClientAuth, Profile};
+
+    fn metadata(json: &str) -> ProviderMetadata {
+        let Value::Object(document) = serde_json::from_str(json).expect("json") else {
+            panic!("object")
+        };
+        ProviderMetadata {
+            document,
+            url: "https://op/.well-known/openid-configuration".to_owned(),
+        }
+    }
+
+    #[test]
+    fn fills_endpoints_keeps_manual_ones_and_warns() {
+        let mut profile = Profile {
+            issuer: "https://op".to_owned(),
+            client_auth: ClientAuth::PrivateKeyJwt,
+            ..Profile::default()
+        };
+        profile.endpoints.userinfo = "https://proxy/userinfo".to_owned();
+        profile
+            .manual_endpoints
+            .push("userinfo_endpoint".to_owned());
+        let outcome = apply(
+            &mut profile,
+            &metadata(
+                r#"{"issuer":"https://op","token_endpoint":"https://op/token","userinfo_endpoint":"https://op/me",
+                   "token_endpoint_auth_methods_supported":["client_secret_basic"],"code_challenge_methods_supported":["S256"]}"#,
+            ),
+        );
+        assert_eq!(profile.endpoints.token, "https://op/token");
+        assert_eq!(
+            profile.endpoints.userinfo, "https://proxy/userinfo",
+            "typed by hand: kept"
+        );
+        assert_eq!(outcome.changes.len(), 1);
+        assert_eq!(outcome.kept[0].after, "https://op/me");
+        assert!(
+            outcome.warnings[0].contains("private_key_jwt"),
+            "{:?}",
+            outcome.warnings
+        );
+    }
+
+    #[test]
+    fn rfc8414_location_inserts_the_well_known_segment() {
+        let profile = Profile {
+            issuer: "https://as.example/tenant/1".to_owned(),
+            ..Profile::default()
+        };
+        assert_eq!(
+            discovery_urls(&profile),
+            [
+                "https://as.example/tenant/1/.well-known/openid-configuration",
+                "https://as.example/.well-known/oauth-authorization-server/tenant/1"
+            ]
+        );
+    }
+}

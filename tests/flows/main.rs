@@ -1,0 +1,8 @@
+//! Network behaviour against a real OpenID provider (`oidc-provider` on
+//! loopback, see `tests/provider/`): discovery, and the flows.
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+#[path = "../support/provider.rs"]
+mod provider;
+
+mod discovery;
