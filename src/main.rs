@@ -208,7 +208,7 @@ fn to_json(value: &impl serde::Serialize) -> anyhow::Result<String> {
 }
 
 fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
-    use tokenscope::cli::profiles as cmd;
+    use tokenscope::store::transfer as cmd;
     let dir = config_dir(cli)?;
     let store = ProfileStore::new(&dir);
     let mut loaded = store.load()?.profiles;

@@ -59,6 +59,15 @@ pub enum JobResult {
     },
     /// A secret could not be stored or deleted.
     SecretFailed(String),
+    /// Profiles were imported from a file.
+    Imported {
+        /// The whole list after the import.
+        profiles: Vec<Profile>,
+        /// What happened, line by line.
+        report: String,
+    },
+    /// Profiles were exported (to the path), or not.
+    Exported(Result<PathBuf, String>),
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -80,6 +89,15 @@ enum StoreTask {
     LoadSecret(ProfileId),
     StoreSecret(ProfileId, Secret),
     DeleteSecret(ProfileId),
+    Import {
+        text: String,
+        current: Vec<Profile>,
+    },
+    Export {
+        path: PathBuf,
+        profiles: Vec<Profile>,
+        with_secrets: bool,
+    },
 }
 
 /// Spawns jobs and collects their results.
@@ -197,6 +215,48 @@ impl Jobs {
         self.store_task(StoreTask::DeleteSecret(id));
     }
 
+    /// Asks for a file (off the UI thread) and imports its profiles into `current`.
+    pub fn import_profiles(&self, current: Vec<Profile>) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        self.spawn("import-profiles", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Import profiles")
+                .add_filter("tokenscope profiles", &["json"])
+                .pick_file()?;
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let _ = store.send(StoreTask::Import { text, current });
+                    None
+                }
+                Err(error) => Some(JobResult::Exported(Err(format!(
+                    "Could not read {}: {error}",
+                    path.display()
+                )))),
+            }
+        });
+    }
+
+    /// Asks where to save (off the UI thread) and exports `profiles`.
+    pub fn export_profiles(&self, profiles: Vec<Profile>, with_secrets: bool) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        self.spawn("export-profiles", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Export profiles")
+                .set_file_name("tokenscope-profiles.json")
+                .save_file()?;
+            let _ = store.send(StoreTask::Export {
+                path,
+                profiles,
+                with_secrets,
+            });
+            None
+        });
+    }
+
     /// Results that have arrived since the last call.
     pub fn drain(&self) -> Vec<JobResult> {
         self.receiver.try_iter().collect()
@@ -252,54 +312,77 @@ fn store_thread(
     results: &mpsc::Sender<JobResult>,
     ctx: &egui::Context,
 ) {
-    let mut profiles: Option<ProfileStore> = None;
-    let mut secrets: Option<SecretStore> = None;
+    let mut stores = Stores::default();
     for task in inbox {
-        let result = match task {
-            StoreTask::Open { dir, preference } => {
-                let store = ProfileStore::new(&dir);
-                let (status, list) = match store.load() {
-                    Ok(loaded) => {
-                        let remark = if loaded.from_backup {
-                            Some(
-                                "The profile file was missing; the backup was read instead."
-                                    .to_owned(),
-                            )
-                        } else {
-                            loaded.migrated_from.map(|v| format!("Profiles were upgraded from schema {v}; they are saved in the new format on the next change."))
-                        };
-                        (
-                            StoreStatus::Ready {
-                                path: store.path(),
-                                remark,
-                            },
-                            loaded.profiles,
-                        )
-                    }
-                    Err(error) => (
-                        StoreStatus::Unreadable {
-                            message: error.to_string(),
-                        },
-                        Vec::new(),
-                    ),
+        let Some(result) = stores.handle(task) else {
+            continue;
+        };
+        if results.send(result).is_err() {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}
+
+/// What the store thread owns.
+#[derive(Default)]
+struct Stores {
+    profiles: Option<ProfileStore>,
+    secrets: Option<SecretStore>,
+}
+
+impl Stores {
+    fn open(
+        profiles: &mut Option<ProfileStore>,
+        secrets: &mut Option<SecretStore>,
+        dir: &Path,
+        preference: SecretPreference,
+    ) -> JobResult {
+        let store = ProfileStore::new(dir);
+        let (status, list) = match store.load() {
+            Ok(loaded) => {
+                let remark = if loaded.from_backup {
+                    Some("The profile file was missing; the backup was read instead.".to_owned())
+                } else {
+                    loaded.migrated_from.map(|v| format!("Profiles were upgraded from schema {v}; they are saved in the new format on the next change."))
                 };
-                let description = match SecretStore::open(&dir, preference) {
-                    Ok(opened) => {
-                        let text = opened.describe();
-                        secrets = Some(opened);
-                        text
-                    }
-                    Err(error) => format!(
-                        "Secrets cannot be saved: {error}. They are kept for this session only."
-                    ),
-                };
-                profiles = Some(store);
-                JobResult::StoreOpened {
-                    status,
-                    profiles: list,
-                    secrets: description,
-                }
+                (
+                    StoreStatus::Ready {
+                        path: store.path(),
+                        remark,
+                    },
+                    loaded.profiles,
+                )
             }
+            Err(error) => (
+                StoreStatus::Unreadable {
+                    message: error.to_string(),
+                },
+                Vec::new(),
+            ),
+        };
+        let description = match SecretStore::open(dir, preference) {
+            Ok(opened) => {
+                let text = opened.describe();
+                *secrets = Some(opened);
+                text
+            }
+            Err(error) => {
+                format!("Secrets cannot be saved: {error}. They are kept for this session only.")
+            }
+        };
+        *profiles = Some(store);
+        JobResult::StoreOpened {
+            status,
+            profiles: list,
+            secrets: description,
+        }
+    }
+
+    fn handle(&mut self, task: StoreTask) -> Option<JobResult> {
+        let Self { profiles, secrets } = self;
+        Some(match task {
+            StoreTask::Open { dir, preference } => Self::open(profiles, secrets, &dir, preference),
             StoreTask::Save(list) => JobResult::ProfilesSaved(match &profiles {
                 Some(store) => store.save(&list).map_err(|e| e.to_string()),
                 None => Err("the profile store is not open".to_owned()),
@@ -319,27 +402,58 @@ fn store_thread(
             }
             StoreTask::StoreSecret(id, secret) => match &secrets {
                 Some(store) => match store.set(&id, names::CLIENT_SECRET, &secret) {
-                    Ok(()) => continue,
+                    Ok(()) => return None,
                     Err(error) => {
                         JobResult::SecretFailed(format!("The client secret was not saved: {error}"))
                     }
                 },
-                None => continue,
+                None => return None,
             },
+            StoreTask::Import { text, mut current } => {
+                match crate::store::transfer::import(&text, &mut current, secrets.as_ref()) {
+                    Ok(report) => {
+                        let mut lines = vec![format!(
+                            "Imported {} new and {} replaced profile(s).",
+                            report.added.len(),
+                            report.replaced.len()
+                        )];
+                        lines.extend(report.problems);
+                        JobResult::Imported {
+                            profiles: current,
+                            report: lines.join("\n"),
+                        }
+                    }
+                    Err(message) => {
+                        JobResult::Exported(Err(format!("Nothing was imported: {message}")))
+                    }
+                }
+            }
+            StoreTask::Export {
+                path,
+                profiles,
+                with_secrets,
+            } => {
+                let refs: Vec<&Profile> = profiles.iter().collect();
+                let secrets = if with_secrets { secrets.as_ref() } else { None };
+                JobResult::Exported(
+                    crate::store::transfer::export(&refs, secrets)
+                        .and_then(|text| {
+                            std::fs::write(&path, text)
+                                .map_err(|e| format!("Could not write {}: {e}", path.display()))
+                        })
+                        .map(|()| path),
+                )
+            }
             StoreTask::DeleteSecret(id) => match &secrets {
                 Some(store) => match store.delete(&id, names::CLIENT_SECRET) {
-                    Ok(()) => continue,
+                    Ok(()) => return None,
                     Err(error) => JobResult::SecretFailed(format!(
                         "The client secret was not deleted: {error}"
                     )),
                 },
-                None => continue,
+                None => return None,
             },
-        };
-        if results.send(result).is_err() {
-            return;
-        }
-        ctx.request_repaint();
+        })
     }
 }
 

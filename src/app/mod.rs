@@ -143,6 +143,11 @@ impl TokenscopeApp {
                 Effect::LoadSecret(id) => self.jobs.load_secret(id),
                 Effect::StoreSecret { id, secret } => self.jobs.store_secret(id, secret),
                 Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
+                Effect::ImportProfiles(current) => self.jobs.import_profiles(current),
+                Effect::ExportProfiles {
+                    profiles,
+                    with_secrets,
+                } => self.jobs.export_profiles(profiles, with_secrets),
                 Effect::Discover(profile) => {
                     if let Some(editor) = self.editor.as_mut() {
                         editor.discovery = crate::ui::DiscoveryView::Running;
@@ -234,6 +239,18 @@ impl TokenscopeApp {
                 },
                 JobResult::SecretFailed(message) => {
                     self.workspace.profiles.save_error = Some(message);
+                }
+                JobResult::Imported { profiles, report } => {
+                    self.workspace.profiles.list = profiles;
+                    self.workspace.profiles.transfer_report = Some(report);
+                    self.jobs
+                        .save_profiles(self.workspace.profiles.list.clone());
+                }
+                JobResult::Exported(result) => {
+                    self.workspace.profiles.transfer_report = Some(match result {
+                        Ok(path) => format!("Exported to {}.", path.display()),
+                        Err(message) => message,
+                    });
                 }
                 JobResult::Discovered { id, result } => {
                     if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {

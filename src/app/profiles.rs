@@ -62,6 +62,12 @@ pub enum ProfileCommand {
     Close,
     /// Fetch the provider's metadata for this (draft) profile.
     Discover(Box<Profile>),
+    /// Import profiles from a file the user picks.
+    Import,
+    /// Export all profiles to a file the user picks.
+    Export,
+    /// Whether an export includes client secrets (in plain text).
+    SetExportSecrets(bool),
 }
 
 /// The profiles and the editor selection.
@@ -81,6 +87,10 @@ pub struct ProfilesState {
     pub loaded_secret: Option<(ProfileId, Option<Secret>)>,
     /// The last save's error, if it failed.
     pub save_error: Option<String>,
+    /// Whether exports include client secrets.
+    pub export_with_secrets: bool,
+    /// What the last import or export did.
+    pub transfer_report: Option<String>,
 }
 
 impl ProfilesState {
@@ -183,6 +193,18 @@ impl ProfilesState {
             }
             ProfileCommand::SetAsideUnreadable => vec![Effect::SetAsideProfiles],
             ProfileCommand::Discover(profile) => vec![Effect::Discover(profile)],
+            ProfileCommand::Import if self.can_save() => {
+                vec![Effect::ImportProfiles(self.list.clone())]
+            }
+            ProfileCommand::Import => Vec::new(),
+            ProfileCommand::Export => vec![Effect::ExportProfiles {
+                profiles: self.list.clone(),
+                with_secrets: self.export_with_secrets,
+            }],
+            ProfileCommand::SetExportSecrets(on) => {
+                self.export_with_secrets = on;
+                Vec::new()
+            }
             ProfileCommand::Close => {
                 self.selected = None;
                 Vec::new()

@@ -103,6 +103,15 @@ pub enum Effect {
     DeleteSecret(ProfileId),
     /// Fetch a profile's provider metadata.
     Discover(Box<Profile>),
+    /// Import profiles into this list from a file the user picks.
+    ImportProfiles(Vec<Profile>),
+    /// Export profiles to a file the user picks.
+    ExportProfiles {
+        /// The profiles.
+        profiles: Vec<Profile>,
+        /// Include client secrets.
+        with_secrets: bool,
+    },
 }
 
 /// A message to the user about something that did not go as asked.

@@ -1,4 +1,3 @@
 //! Headless commands: the same core as the window, for scripts and CI.
 
 pub mod decode;
-pub mod profiles;

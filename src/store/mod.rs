@@ -5,6 +5,7 @@
 
 pub mod profiles;
 pub mod secrets;
+pub mod transfer;
 
 pub use profiles::{Loaded, ProfileStore, StoreError};
 pub use secrets::{SecretPreference, SecretStore};

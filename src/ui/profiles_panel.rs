@@ -37,6 +37,7 @@ pub fn show(
             }
         }
     });
+    transfer(ui, state, commands);
     if let Some((deleted, _)) = &state.deleted {
         ui.horizontal_wrapped(|ui| {
             ui.weak(format!("Deleted {}.", deleted.name));
@@ -93,6 +94,44 @@ pub fn show(
     }
     if let Some(error) = &state.save_error {
         ui.colored_label(theme::error(ui.visuals()), error);
+    }
+}
+
+fn transfer(ui: &mut egui::Ui, state: &crate::app::ProfilesState, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Import…")
+            .on_hover_text("Add profiles from an export file")
+            .clicked()
+        {
+            commands.push(Command::Profile(ProfileCommand::Import));
+        }
+        if ui
+            .button("Export…")
+            .on_hover_text("Write all profiles to a file")
+            .clicked()
+        {
+            commands.push(Command::Profile(ProfileCommand::Export));
+        }
+    });
+    let mut with_secrets = state.export_with_secrets;
+    if ui
+        .checkbox(&mut with_secrets, "Export client secrets")
+        .on_hover_text("Writes the client secrets into the export file in plain text")
+        .changed()
+    {
+        commands.push(Command::Profile(ProfileCommand::SetExportSecrets(
+            with_secrets,
+        )));
+    }
+    if with_secrets {
+        ui.colored_label(
+            theme::warning(ui.visuals()),
+            "The export will hold secrets in plain text.",
+        );
+    }
+    if let Some(report) = &state.transfer_report {
+        ui.add(egui::Label::new(egui::RichText::new(report).small()).wrap());
     }
 }
 

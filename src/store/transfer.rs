@@ -1,4 +1,5 @@
-//! `tokenscope profiles list|show|export|import`: profiles for scripts.
+//! Profile import and export (the `tokenscope profiles` commands and the
+//! panel's Import…/Export… buttons).
 //!
 //! `import` takes exactly what `export` writes. Secrets are left out of an
 //! export unless `--with-secrets` is given.
@@ -8,12 +9,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::{ProfileStore, SecretStore};
 use crate::oauth::Profile;
 use crate::oauth::profile::Severity;
 use crate::secret::Secret;
 use crate::store::profiles::{SCHEMA_VERSION, from_json};
 use crate::store::secrets::names;
-use crate::store::{ProfileStore, SecretStore};
 
 /// One line of `profiles list --json`.
 #[derive(Debug, Serialize)]
