@@ -65,6 +65,30 @@ enum Headless {
         #[arg(long, value_name = "UNIX")]
         now: Option<i64>,
     },
+    /// Walk the authorization code flow for a profile, printing each step.
+    Run {
+        /// The profile's name (from the config directory).
+        #[arg(long, required_unless_present = "profile_file")]
+        profile: Option<String>,
+        /// Or a profile export file (`tokenscope profiles export`); the first profile in it.
+        #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+        profile_file: Option<PathBuf>,
+        /// The grant to run (only `authorization_code` so far).
+        #[arg(long, default_value = "authorization_code")]
+        grant: String,
+        /// Run this command with the authorize URL instead of the system browser.
+        #[arg(long, value_name = "CMD")]
+        browser: Option<String>,
+        /// Read the client secret from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        client_secret_env: Option<String>,
+        /// Seconds to wait for the browser to come back.
+        #[arg(long, default_value_t = 300)]
+        callback_timeout: u64,
+        /// One JSON object per step.
+        #[arg(long)]
+        json: bool,
+    },
     /// Saved provider profiles.
     Profiles {
         #[command(subcommand)]
@@ -135,6 +159,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Headless::Decode { ref file, now }) => decode(file.as_ref(), now),
         Some(Headless::Profiles { ref action }) => profiles(&cli, action),
+        Some(Headless::Run { .. }) => run(&cli),
         None => window(&cli),
     };
     match result {
@@ -300,6 +325,91 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    use tokenscope::oauth::runner::{Browser, FlowSession, RunOptions, run_code_flow};
+    let Some(Headless::Run {
+        profile,
+        profile_file,
+        grant,
+        browser,
+        client_secret_env,
+        callback_timeout,
+        json,
+    }) = &cli.command
+    else {
+        anyhow::bail!("not the run command");
+    };
+    if grant != "authorization_code" {
+        anyhow::bail!("only --grant authorization_code is supported by run so far");
+    }
+    let dir = config_dir(cli)?;
+    let (chosen, mut secret) = if let Some(path) = profile_file {
+        let text = read_input(Some(path))?;
+        let mut list = Vec::new();
+        tokenscope::store::transfer::import(&text, &mut list, None).map_err(anyhow::Error::msg)?;
+        let first = list
+            .into_iter()
+            .next()
+            .context("the profile file holds no profile")?;
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let secret = value["secrets"][&first.id.0]["client_secret"]
+            .as_str()
+            .map(tokenscope::secret::Secret::new);
+        (first, secret)
+    } else {
+        let wanted = profile.as_deref().unwrap_or_default();
+        let loaded = ProfileStore::new(&dir).load()?.profiles;
+        let found = tokenscope::store::transfer::find(&loaded, wanted)
+            .map_err(anyhow::Error::msg)?
+            .clone();
+        let secrets = SecretStore::open(&dir, secret_preference(cli))?;
+        let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
+        (found, secret)
+    };
+    if let Some(var) = client_secret_env {
+        let value = std::env::var(var)
+            .with_context(|| format!("the environment variable {var} is not set"))?;
+        secret = Some(tokenscope::secret::Secret::new(value));
+    }
+    let options = RunOptions {
+        browser: browser.clone().map_or(Browser::System, Browser::Command),
+        callback_timeout: Duration::from_secs(*callback_timeout),
+        ..RunOptions::default()
+    };
+    let runtime =
+        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let mut session = FlowSession::new(chosen, secret);
+    let mut write_error = None;
+    let result = runtime.block_on(run_code_flow(
+        &mut session,
+        &options,
+        system_now,
+        |record| {
+            let line = tokenscope::cli::run::step_line(record, system_now());
+            let text = if *json {
+                serde_json::to_string(&line).unwrap_or_default()
+            } else {
+                tokenscope::cli::run::step_text(&line)
+            };
+            if let Err(error) = print(&text) {
+                write_error = Some(error);
+            }
+        },
+    ));
+    if let Some(error) = write_error {
+        return Err(error);
+    }
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(failure) => {
+            if session.records.last().is_none_or(|r| r.outcome.is_ok()) {
+                let _ = writeln!(std::io::stderr(), "tokenscope: {failure}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn window(cli: &Cli) -> anyhow::Result<ExitCode> {

@@ -1,3 +1,4 @@
 //! Headless commands: the same core as the window, for scripts and CI.
 
 pub mod decode;
+pub mod run;

@@ -4,9 +4,11 @@
 
 pub mod callback;
 pub mod discovery;
+pub mod flow;
 pub mod pkce;
 pub mod presets;
 pub mod profile;
+pub mod runner;
 
 pub use profile::{
     ClientAuth, Endpoints, Grant, Param, PkceMode, Profile, ProfileId, RequestKind, TlsSettings,

@@ -5,4 +5,6 @@
 #[path = "../support/provider.rs"]
 mod provider;
 
+mod code_flow;
 mod discovery;
+mod run_command;

@@ -1,0 +1,143 @@
+//! `tokenscope run`: the flow runner from a terminal, for smoke tests of an
+//! SSO integration in CI. Each step is printed as it completes; with
+//! `--json`, one JSON object per line.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::net::{Exchange, RecordedRequest};
+use crate::oauth::flow::{self, Step, mask_middle};
+use crate::oauth::runner::StepRecord;
+use crate::token::{Timestamp, inspect};
+
+/// One line of `run --json`.
+#[derive(Debug, Serialize)]
+pub struct StepLine {
+    /// `discovery`, `authorize`, `callback`, `token`, `userinfo`, `refresh`.
+    pub step: Step,
+    /// Whether the step succeeded.
+    pub ok: bool,
+    /// What happened.
+    pub summary: String,
+    /// What probably went wrong, when it failed.
+    pub diagnosis: Option<String>,
+    /// The provider's `error` code, when it sent one.
+    pub error: Option<String>,
+    /// The request as sent, secrets masked.
+    pub request: Option<RecordedRequest>,
+    /// The response as received, tokens masked.
+    pub response: Option<ResponseLine>,
+    /// Milliseconds.
+    pub duration_ms: Option<u128>,
+    /// Tokens found in the response, decoded (as `tokenscope decode` reports them).
+    pub tokens: Vec<Value>,
+}
+
+/// A response in a step line.
+#[derive(Debug, Serialize)]
+pub struct ResponseLine {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body as text, token values masked.
+    pub body: String,
+}
+
+/// The line for one step.
+pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
+    let (ok, summary, diagnosis, error) = match &record.outcome {
+        Ok(summary) => (true, summary.clone(), None, None),
+        Err(failure) => (
+            false,
+            failure.message.clone(),
+            failure.diagnosis.clone(),
+            failure.provider_error.as_ref().map(|e| e.error.clone()),
+        ),
+    };
+    let (request, response, duration_ms, tokens) = match &record.exchange {
+        Some(exchange) => exchange_parts(exchange, now),
+        None => (None, None, None, Vec::new()),
+    };
+    StepLine {
+        step: record.step,
+        ok,
+        summary,
+        diagnosis,
+        error,
+        request,
+        response,
+        duration_ms,
+        tokens,
+    }
+}
+
+type Parts = (
+    Option<RecordedRequest>,
+    Option<ResponseLine>,
+    Option<u128>,
+    Vec<Value>,
+);
+
+fn exchange_parts(exchange: &Exchange, now: Timestamp) -> Parts {
+    let request = Some(flow::mask_request(&exchange.request));
+    let (response, tokens) = match &exchange.response {
+        Ok(response) => {
+            let text = response.text();
+            let inspection = inspect(&text, now);
+            let report = crate::cli::decode::report(&inspection, now);
+            let tokens = report
+                .tokens
+                .iter()
+                .filter_map(|t| serde_json::to_value(t).ok())
+                .map(|mut t| {
+                    if let Some(obj) = t.as_object_mut() {
+                        obj.remove("value");
+                    }
+                    t
+                })
+                .collect();
+            let mut body = text;
+            for token in &inspection.tokens {
+                body = body.replace(&token.value, &mask_middle(&token.value));
+            }
+            (
+                Some(ResponseLine {
+                    status: response.status,
+                    headers: response.headers.clone(),
+                    body,
+                }),
+                tokens,
+            )
+        }
+        Err(_) => (None, Vec::new()),
+    };
+    (
+        request,
+        response,
+        Some(exchange.duration.as_millis()),
+        tokens,
+    )
+}
+
+/// The line for one step, for a person: `✓ Token  HTTP 200  84 ms  access token (300 s), …`.
+pub fn step_text(line: &StepLine) -> String {
+    let mark = if line.ok { "✓" } else { "✗" };
+    let status = line
+        .response
+        .as_ref()
+        .map(|r| format!(" HTTP {}", r.status))
+        .unwrap_or_default();
+    let duration = line
+        .duration_ms
+        .map(|ms| format!("  {ms} ms"))
+        .unwrap_or_default();
+    let mut text = format!("{mark} {:<9}{status}{duration}", line.step.title());
+    text.push_str("  ");
+    text.push_str(&line.summary);
+    if let Some(diagnosis) = &line.diagnosis {
+        text.push_str("\n    ");
+        text.push_str(diagnosis);
+    }
+    text
+}

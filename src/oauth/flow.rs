@@ -1,0 +1,686 @@
+//! The authorization code flow, step by step, as pure functions: build each
+//! request from the profile and the run's values, and read each response.
+//! Sending is the caller's business ([`crate::net::send`]); the flow runner
+//! ([`super::runner`]) and the UI drive these same functions.
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::net::{Exchange, RecordedResponse, RequestDraft};
+use crate::secret::Secret;
+
+use super::pkce::RunSecrets;
+use super::profile::{ClientAuth, Profile, RequestKind};
+
+/// The steps of the code flow, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Fetch the provider's metadata.
+    Discovery,
+    /// Send the user to the provider to sign in.
+    Authorize,
+    /// Receive the redirect with the code.
+    Callback,
+    /// Exchange the code for tokens.
+    Token,
+    /// Ask who the user is.
+    #[serde(rename = "userinfo")]
+    UserInfo,
+    /// Get fresh tokens with the refresh token.
+    Refresh,
+}
+
+impl Step {
+    /// Every step, in order.
+    pub const ALL: [Self; 6] = [
+        Self::Discovery,
+        Self::Authorize,
+        Self::Callback,
+        Self::Token,
+        Self::UserInfo,
+        Self::Refresh,
+    ];
+
+    /// Title on the step card.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Discovery => "Discovery",
+            Self::Authorize => "Authorize",
+            Self::Callback => "Callback",
+            Self::Token => "Token",
+            Self::UserInfo => "UserInfo",
+            Self::Refresh => "Refresh",
+        }
+    }
+
+    /// One sentence on what the step does and why, for trainers.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Self::Discovery => {
+                "The app reads the provider's metadata document to learn its endpoints, keys and what it supports."
+            }
+            Self::Authorize => {
+                "The browser takes the user to the provider, who signs in and consents; the app never sees the password."
+            }
+            Self::Callback => {
+                "The provider sends the browser back to the app with a one-time code; the app checks state so the answer belongs to this attempt."
+            }
+            Self::Token => {
+                "The app trades the code (and the PKCE verifier) for tokens, talking to the provider directly, not through the browser."
+            }
+            Self::UserInfo => {
+                "The app presents the access token to the provider's UserInfo endpoint to learn who signed in."
+            }
+            Self::Refresh => {
+                "The app uses the refresh token to get a new access token without asking the user again."
+            }
+        }
+    }
+}
+
+/// Tokens from a token response (RFC 6749 §5.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TokenSet {
+    /// `access_token`.
+    pub access_token: Option<String>,
+    /// `id_token`.
+    pub id_token: Option<String>,
+    /// `refresh_token`.
+    pub refresh_token: Option<String>,
+    /// `token_type`.
+    pub token_type: Option<String>,
+    /// `expires_in`, seconds.
+    pub expires_in: Option<i64>,
+    /// `refresh_expires_in`, seconds (Keycloak).
+    pub refresh_expires_in: Option<i64>,
+    /// `scope` as granted.
+    pub scope: Option<String>,
+}
+
+/// An error answer from the provider (RFC 6749 §5.2, §4.1.2.1; RFC 6750 §3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProviderError {
+    /// HTTP status (0 for a redirect error).
+    pub status: u16,
+    /// `error`.
+    pub error: String,
+    /// `error_description`.
+    pub description: Option<String>,
+    /// `error_uri`.
+    pub uri: Option<String>,
+}
+
+impl std::fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.description {
+            Some(description) => write!(f, "{}: {description}", self.error),
+            None => f.write_str(&self.error),
+        }
+    }
+}
+
+/// Why a step failed, with what probably went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepFailure {
+    /// What happened, in one line.
+    pub message: String,
+    /// The provider's error, when it sent one.
+    pub provider_error: Option<Box<ProviderError>>,
+    /// What probably went wrong and what to do.
+    pub diagnosis: Option<String>,
+}
+
+impl StepFailure {
+    /// A failure with a message only.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            provider_error: None,
+            diagnosis: None,
+        }
+    }
+}
+
+impl std::fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(diagnosis) = &self.diagnosis {
+            write!(f, " — {diagnosis}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The authorization request URL (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3).
+pub fn authorize_url(profile: &Profile, run: &RunSecrets) -> Result<String, StepFailure> {
+    let endpoint = profile.endpoints.authorization.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(
+            "The profile has no authorization endpoint: run discovery or type it in.",
+        ));
+    }
+    let mut params: Vec<(String, String)> = vec![
+        ("response_type".to_owned(), "code".to_owned()),
+        ("client_id".to_owned(), profile.client_id.trim().to_owned()),
+    ];
+    if !profile.redirect_uri.trim().is_empty() {
+        params.push((
+            "redirect_uri".to_owned(),
+            profile.redirect_uri.trim().to_owned(),
+        ));
+    }
+    if !profile.scopes.trim().is_empty() {
+        params.push((
+            "scope".to_owned(),
+            profile
+                .scopes
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ));
+    }
+    params.push(("state".to_owned(), run.state.clone()));
+    if profile.wants_id_token() {
+        params.push(("nonce".to_owned(), run.nonce.clone()));
+    }
+    for (name, value) in run.pkce_params() {
+        params.push((name.to_owned(), value.to_owned()));
+    }
+    for param in profile.params_for(RequestKind::Authorize) {
+        params.retain(|(n, _)| n != &param.name);
+        params.push((param.name.clone(), param.value.clone()));
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    Ok(format!("{endpoint}{separator}{query}"))
+}
+
+/// A token-endpoint request with the profile's client authentication
+/// (RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding).
+fn token_request(
+    profile: &Profile,
+    secret: Option<&Secret>,
+    mut fields: Vec<(String, String)>,
+    kind: RequestKind,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoints.token.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(
+            "The profile has no token endpoint: run discovery or type it in.",
+        ));
+    }
+    let client_id = profile.client_id.trim();
+    let secret_value = secret.map(Secret::expose).unwrap_or_default();
+    let mut basic = None;
+    match profile.client_auth {
+        ClientAuth::ClientSecretBasic => {
+            let encode =
+                |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let pair = format!("{}:{}", encode(client_id), encode(secret_value));
+            basic = Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            ));
+        }
+        ClientAuth::ClientSecretPost => {
+            fields.push(("client_id".to_owned(), client_id.to_owned()));
+            fields.push(("client_secret".to_owned(), secret_value.to_owned()));
+        }
+        ClientAuth::None | ClientAuth::TlsClientAuth => {
+            fields.push(("client_id".to_owned(), client_id.to_owned()));
+        }
+        ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt => {
+            return Err(StepFailure::new(format!(
+                "{} is not supported by the flow runner yet: choose client_secret_basic, client_secret_post or none.",
+                profile.client_auth.as_str()
+            )));
+        }
+    }
+    for param in profile.params_for(kind) {
+        fields.retain(|(n, _)| n != &param.name);
+        fields.push((param.name.clone(), param.value.clone()));
+    }
+    let mut draft = RequestDraft::form_post(endpoint, &fields);
+    if let Some(basic) = basic {
+        draft.set_header("Authorization", basic);
+    }
+    for header in &profile.headers {
+        draft.set_header(&header.name, header.value.clone());
+    }
+    Ok(draft)
+}
+
+/// The code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5).
+pub fn code_request(
+    profile: &Profile,
+    secret: Option<&Secret>,
+    code: &Secret,
+    run: &RunSecrets,
+) -> Result<RequestDraft, StepFailure> {
+    let mut fields = vec![
+        ("grant_type".to_owned(), "authorization_code".to_owned()),
+        ("code".to_owned(), code.expose().to_owned()),
+    ];
+    if !profile.redirect_uri.trim().is_empty() {
+        fields.push((
+            "redirect_uri".to_owned(),
+            profile.redirect_uri.trim().to_owned(),
+        ));
+    }
+    if !run.code_verifier.is_empty() && run.method != super::PkceMode::Off {
+        fields.push((
+            "code_verifier".to_owned(),
+            run.code_verifier.expose().to_owned(),
+        ));
+    }
+    token_request(profile, secret, fields, RequestKind::Token)
+}
+
+/// The refresh request (RFC 6749 §6).
+pub fn refresh_request(
+    profile: &Profile,
+    secret: Option<&Secret>,
+    refresh_token: &str,
+) -> Result<RequestDraft, StepFailure> {
+    let fields = vec![
+        ("grant_type".to_owned(), "refresh_token".to_owned()),
+        ("refresh_token".to_owned(), refresh_token.to_owned()),
+    ];
+    token_request(profile, secret, fields, RequestKind::Refresh)
+}
+
+/// The UserInfo request (OIDC Core §5.3.1) with the access token as Bearer (RFC 6750 §2.1).
+pub fn userinfo_request(
+    profile: &Profile,
+    access_token: &str,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoints.userinfo.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new("The profile has no UserInfo endpoint."));
+    }
+    let mut draft = RequestDraft::get(endpoint);
+    draft.set_header("Authorization", format!("Bearer {access_token}"));
+    for header in &profile.headers {
+        draft.set_header(&header.name, header.value.clone());
+    }
+    for param in profile.params_for(RequestKind::Userinfo) {
+        let separator = if draft.url.contains('?') { '&' } else { '?' };
+        let pair = form_urlencoded::Serializer::new(String::new())
+            .append_pair(&param.name, &param.value)
+            .finish();
+        draft.url = format!("{}{separator}{pair}", draft.url);
+    }
+    Ok(draft)
+}
+
+/// The fields of a response body: JSON object or form-encoded (GitHub's default).
+pub fn body_fields(response: &RecordedResponse) -> Option<serde_json::Map<String, Value>> {
+    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&response.body) {
+        return Some(object);
+    }
+    let text = response.text();
+    let looks_form = response.media_type() == "application/x-www-form-urlencoded"
+        || (text.contains('=') && !text.contains('<') && !text.trim_start().starts_with('{'));
+    looks_form.then(|| {
+        form_urlencoded::parse(text.trim().as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
+            .collect()
+    })
+}
+
+/// Reads a token response (RFC 6749 §5.1 / §5.2).
+pub fn parse_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure> {
+    let response = answer(exchange)?;
+    let Some(fields) = body_fields(response) else {
+        return Err(unreadable(response));
+    };
+    if let Some(error) = provider_error(response.status, &fields) {
+        return Err(failure_from(error));
+    }
+    if !(200..300).contains(&response.status) {
+        return Err(StepFailure::new(format!(
+            "The provider answered HTTP {} with no OAuth error.",
+            response.status
+        )));
+    }
+    let text = |name: &str| {
+        fields.get(name).and_then(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .or_else(|| v.as_i64().map(|n| n.to_string()))
+        })
+    };
+    let number = |name: &str| {
+        fields.get(name).and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        })
+    };
+    let set = TokenSet {
+        access_token: text("access_token"),
+        id_token: text("id_token"),
+        refresh_token: text("refresh_token"),
+        token_type: text("token_type"),
+        expires_in: number("expires_in"),
+        refresh_expires_in: number("refresh_expires_in"),
+        scope: text("scope"),
+    };
+    if set.access_token.is_none() {
+        return Err(StepFailure::new(
+            "The response has no access_token (RFC 6749 §5.1 requires one).",
+        ));
+    }
+    Ok(set)
+}
+
+/// Reads a UserInfo response: JSON claims, or a JWT (`application/jwt`, OIDC Core §5.3.2).
+pub fn parse_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> {
+    let response = answer(exchange)?;
+    if response.status == 401 || response.status == 403 {
+        let challenge = response
+            .header("www-authenticate")
+            .unwrap_or_default()
+            .to_owned();
+        let mut failure = StepFailure::new(format!(
+            "The UserInfo endpoint refused the access token (HTTP {}).",
+            response.status
+        ));
+        if !challenge.is_empty() {
+            failure.diagnosis = Some(format!(
+                "WWW-Authenticate: {challenge} (RFC 6750 §3): the token may be expired, revoked or lack the openid scope."
+            ));
+        }
+        return Err(failure);
+    }
+    if !(200..300).contains(&response.status) {
+        return Err(StepFailure::new(format!(
+            "The UserInfo endpoint answered HTTP {}.",
+            response.status
+        )));
+    }
+    if response.media_type() == "application/jwt" {
+        return Ok(UserInfo::Jwt(response.text().trim().to_owned()));
+    }
+    match serde_json::from_slice::<Value>(&response.body) {
+        Ok(Value::Object(claims)) => Ok(UserInfo::Claims(claims)),
+        _ => Err(unreadable(response)),
+    }
+}
+
+/// What UserInfo returned.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum UserInfo {
+    /// A JSON object of claims.
+    Claims(serde_json::Map<String, Value>),
+    /// A signed (or encrypted) JWT.
+    Jwt(String),
+}
+
+fn answer(exchange: &Exchange) -> Result<&RecordedResponse, StepFailure> {
+    exchange.response.as_ref().map_err(|error| {
+        let mut failure = StepFailure::new(format!("No answer: {error}."));
+        failure.diagnosis = Some(match error {
+            crate::net::NetError::Refused(_) => "Nothing listens at that address: is the provider running, and is the port right?".to_owned(),
+            crate::net::NetError::Timeout(_) => "The provider did not answer in time: it may be overloaded, or a firewall drops the traffic.".to_owned(),
+            crate::net::NetError::Dns(_) => "Check the host name, and whether this machine's DNS can see it (VPN?).".to_owned(),
+            crate::net::NetError::Tls(_) => "Check the profile's CA certificates and client certificate; a bank's test stand often needs its own root CA.".to_owned(),
+            _ => "Check the URL and the network settings of the profile.".to_owned(),
+        });
+        failure
+    })
+}
+
+fn unreadable(response: &RecordedResponse) -> StepFailure {
+    let mut failure = StepFailure::new(format!(
+        "HTTP {}: the body is neither JSON nor form-encoded.",
+        response.status
+    ));
+    if response.media_type().contains("html") || response.text().trim_start().starts_with('<') {
+        failure.message = format!(
+            "HTTP {}: an HTML page came back instead of an API answer.",
+            response.status
+        );
+        failure.diagnosis = Some("A login or error page usually means a wrong endpoint URL, a proxy in the way, or a redirect the app did not follow.".to_owned());
+    } else if response.body.is_empty() {
+        failure.message = format!("HTTP {}: the body is empty.", response.status);
+    }
+    failure
+}
+
+/// The provider's `error` fields, if the body has them.
+pub fn provider_error(
+    status: u16,
+    fields: &serde_json::Map<String, Value>,
+) -> Option<ProviderError> {
+    let error = fields.get("error")?.as_str()?.to_owned();
+    let text = |name: &str| fields.get(name).and_then(Value::as_str).map(str::to_owned);
+    Some(ProviderError {
+        status,
+        error,
+        description: text("error_description"),
+        uri: text("error_uri"),
+    })
+}
+
+/// A failure from a provider error, with a basic explanation (RFC 6749 §5.2).
+pub fn failure_from(error: ProviderError) -> StepFailure {
+    let diagnosis = match error.error.as_str() {
+        "invalid_client" => {
+            "The provider did not accept the client's credentials: check the client id, the secret (a stale or wrong-environment secret is common) and the client authentication method."
+        }
+        "invalid_grant" => {
+            "The code or refresh token was refused: it was already used, expired, issued to another client, or the redirect_uri or code_verifier differs from the authorization request."
+        }
+        "invalid_request" => {
+            "A parameter is missing, repeated or malformed: look at the request body."
+        }
+        "unauthorized_client" => {
+            "This client is not allowed to use this grant type: check the client's settings at the provider."
+        }
+        "unsupported_grant_type" => {
+            "The provider does not support this grant_type for this client."
+        }
+        "invalid_scope" => "A requested scope is unknown or not allowed for this client.",
+        "access_denied" => "The user or the provider refused the authorization.",
+        "login_required" | "interaction_required" | "consent_required" => {
+            "The provider needs the user to sign in or consent interactively (prompt=none cannot be honoured)."
+        }
+        _ => "",
+    };
+    let mut failure = StepFailure::new(if error.status == 0 {
+        format!("The provider answered with an error: {error}")
+    } else {
+        format!("HTTP {}: {error}", error.status)
+    });
+    failure.diagnosis = (!diagnosis.is_empty()).then(|| diagnosis.to_owned());
+    failure.provider_error = Some(Box::new(error));
+    failure
+}
+
+/// Masks secrets in a request for display and logs: the Basic credentials,
+/// a Bearer token's middle, and `client_secret`, `code`, `code_verifier`,
+/// `refresh_token`, `password` form fields.
+pub fn mask_request(draft: &crate::net::RecordedRequest) -> crate::net::RecordedRequest {
+    let mut masked = draft.clone();
+    for (name, value) in &mut masked.headers {
+        if name.eq_ignore_ascii_case("authorization") {
+            *value = match value.split_once(' ') {
+                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                    format!("{scheme} {}", mask_middle(token))
+                }
+                Some((scheme, _)) => format!("{scheme} ••••••"),
+                None => "••••••".to_owned(),
+            };
+        }
+    }
+    if !masked.body.is_empty() {
+        let fields: Vec<(String, String)> = form_urlencoded::parse(&masked.body)
+            .map(|(k, v)| {
+                let v = if SECRET_FIELDS.contains(&k.as_ref()) {
+                    mask_middle(&v)
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        if !fields.is_empty() && masked.body.iter().all(|b| !b.is_ascii_whitespace()) {
+            masked.body = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&fields)
+                .finish()
+                .into_bytes();
+        }
+    }
+    masked.url = mask_url(&masked.url);
+    masked
+}
+
+/// Form and query fields that carry secrets.
+pub const SECRET_FIELDS: &[&str] = &[
+    "client_secret",
+    "code",
+    "code_verifier",
+    "refresh_token",
+    "password",
+    "access_token",
+    "id_token",
+    "client_assertion",
+    "assertion",
+];
+
+/// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
+pub fn mask_middle(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 12 {
+        return "••••••".to_owned();
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+fn mask_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| {
+            let v = if SECRET_FIELDS.contains(&k.as_ref()) {
+                mask_middle(&v)
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    format!(
+        "{base}?{}",
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::PkceMode;
+
+    fn profile(auth: ClientAuth) -> Profile {
+        let mut profile = Profile {
+            client_id: "my app".to_owned(),
+            client_auth: auth,
+            scopes: "openid profile".to_owned(),
+            ..Profile::default()
+        };
+        profile.endpoints.authorization = "https://op/authorize".to_owned();
+        profile.endpoints.token = "https://op/token".to_owned();
+        profile
+    }
+
+    #[test]
+    fn basic_credentials_are_form_encoded_first() {
+        let run = RunSecrets::generate(PkceMode::S256, 36, 10);
+        let draft = code_request(
+            &profile(ClientAuth::ClientSecretBasic),
+            Some(&Secret::new("s:+/= %")),
+            &Secret::new("c0de"),
+            &run,
+        )
+        .expect("draft");
+        let header = draft.header("authorization").expect("basic");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(header.trim_start_matches("Basic "))
+            .expect("base64");
+        assert_eq!(
+            String::from_utf8(decoded).expect("utf-8"),
+            "my+app:s%3A%2B%2F%3D+%25"
+        );
+        let fields = draft.form_fields();
+        assert!(
+            fields
+                .iter()
+                .any(|(k, v)| k == "code_verifier" && v == run.code_verifier.expose())
+        );
+        assert!(
+            !fields.iter().any(|(k, _)| k == "client_secret"),
+            "no secret in the body with Basic"
+        );
+    }
+
+    #[test]
+    fn a_public_client_sends_no_secret_and_no_basic_header() {
+        let run = RunSecrets::generate(PkceMode::S256, 36, 10);
+        let draft = code_request(
+            &profile(ClientAuth::None),
+            Some(&Secret::new("ignored")),
+            &Secret::new("c"),
+            &run,
+        )
+        .expect("draft");
+        assert!(draft.header("authorization").is_none());
+        assert!(
+            !draft
+                .form_fields()
+                .iter()
+                .any(|(k, _)| k == "client_secret")
+        );
+    }
+
+    #[test]
+    fn authorize_url_carries_state_nonce_and_challenge() {
+        let run = RunSecrets::generate(PkceMode::S256, 36, 10);
+        let url = authorize_url(&profile(ClientAuth::None), &run).expect("url");
+        for expected in [
+            format!("state={}", run.state),
+            format!("nonce={}", run.nonce),
+            "code_challenge_method=S256".to_owned(),
+            "scope=openid+profile".to_owned(),
+        ] {
+            assert!(url.contains(&expected), "{url} lacks {expected}");
+        }
+    }
+
+    #[test]
+    fn masking_hides_secrets_but_keeps_shape() {
+        let request = crate::net::RecordedRequest {
+            method: "POST".to_owned(),
+            url: "https://op/token".to_owned(),
+            headers: vec![("Authorization".to_owned(), "Basic bXk6c2VjcmV0".to_owned())],
+            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&client_secret=verysecretvalue123".to_vec(),
+        };
+        let masked = mask_request(&request);
+        let body = String::from_utf8(masked.body).expect("utf-8");
+        assert!(
+            !body.contains("verysecretvalue123") && !body.contains("SplxlOBeZQQYbYS6WxSbIA"),
+            "{body}"
+        );
+        assert!(body.contains("grant_type=authorization_code"));
+        assert_eq!(masked.headers[0].1, "Basic ••••••");
+    }
+}

@@ -1,0 +1,420 @@
+//! The flow runner: walks the code flow for a profile, step by step, with
+//! the same request builders the UI uses, recording every exchange.
+//! Used by `tokenscope run` and by the window's flow panel.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::net::{ClientOptions, Exchange, RequestDraft, build_client, send};
+use crate::secret::Secret;
+use crate::token::Timestamp;
+
+use super::callback::{self, CallbackListener, CallbackParams, RedirectTarget};
+use super::discovery::{self, ProviderMetadata};
+use super::flow::{self, Step, StepFailure, TokenSet, UserInfo};
+use super::pkce::RunSecrets;
+use super::profile::Profile;
+
+/// How the authorization request reaches a browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Browser {
+    /// The system browser (`webbrowser`), never an embedded one (RFC 8252 §8.12).
+    System,
+    /// A command run with the URL as its last argument (a chosen browser, or a test's scripted user).
+    Command(String),
+}
+
+impl Browser {
+    /// Opens `url`.
+    pub fn open(&self, url: &str) -> Result<(), String> {
+        match self {
+            Self::System => {
+                webbrowser::open(url).map_err(|e| format!("could not open the system browser: {e}"))
+            }
+            Self::Command(command) => {
+                let mut parts = command.split_whitespace();
+                let program = parts.next().ok_or("the browser command is empty")?;
+                std::process::Command::new(program)
+                    .args(parts)
+                    .arg(url)
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .map(drop)
+                    .map_err(|e| format!("could not run {program}: {e}"))
+            }
+        }
+    }
+}
+
+/// One step as it happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepRecord {
+    /// Which step.
+    pub step: Step,
+    /// When it finished.
+    pub at: Timestamp,
+    /// The HTTP exchange, for steps that make one.
+    pub exchange: Option<Exchange>,
+    /// A one-line summary of success, or the failure.
+    pub outcome: Result<String, StepFailure>,
+}
+
+/// The state of one run of the code flow.
+#[derive(Debug)]
+pub struct FlowSession {
+    /// The profile (endpoints filled by discovery during the run).
+    pub profile: Profile,
+    /// The client secret.
+    pub secret: Option<Secret>,
+    /// state, nonce and PKCE values of this run.
+    pub run: RunSecrets,
+    /// The provider's metadata, once discovered.
+    pub metadata: Option<ProviderMetadata>,
+    /// The authorization request URL, once built.
+    pub authorize_url: Option<String>,
+    /// The code from the callback.
+    pub code: Option<Secret>,
+    /// Whether the code was sent already (codes are single-use; a bank
+    /// deletes one after any failed exchange).
+    pub code_sent: bool,
+    /// Tokens from the last token or refresh response.
+    pub tokens: Option<TokenSet>,
+    /// UserInfo's answer.
+    pub userinfo: Option<UserInfo>,
+    /// Every step so far.
+    pub records: Vec<StepRecord>,
+}
+
+/// SberBusiness ID asks for state ≥ 36 and nonce ≥ 10 characters; these
+/// minimums satisfy every provider we know.
+const MIN_STATE: usize = 36;
+const MIN_NONCE: usize = 10;
+
+impl FlowSession {
+    /// A new run for `profile`: fresh state, nonce and PKCE values.
+    pub fn new(profile: Profile, secret: Option<Secret>) -> Self {
+        let run = RunSecrets::generate(profile.pkce, MIN_STATE, MIN_NONCE);
+        Self {
+            profile,
+            secret,
+            run,
+            metadata: None,
+            authorize_url: None,
+            code: None,
+            code_sent: false,
+            tokens: None,
+            userinfo: None,
+            records: Vec::new(),
+        }
+    }
+
+    /// Applies a discovery exchange.
+    pub fn discovered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = match discovery::parse_exchange(&exchange) {
+            Ok(metadata) => {
+                let outcome = discovery::apply(&mut self.profile, &metadata);
+                self.metadata = Some(metadata);
+                let mut summary =
+                    format!("{} endpoint(s) from the metadata", outcome.changes.len());
+                for warning in outcome.warnings {
+                    summary.push_str("; ");
+                    summary.push_str(&warning);
+                }
+                Ok(summary)
+            }
+            Err(error) => Err(StepFailure::new(error.to_string())),
+        };
+        self.push(Step::Discovery, Some(exchange), outcome, now)
+    }
+
+    /// Builds the authorization URL.
+    pub fn prepare_authorize(&mut self, now: Timestamp) -> Result<String, StepFailure> {
+        match flow::authorize_url(&self.profile, &self.run) {
+            Ok(url) => {
+                self.authorize_url = Some(url.clone());
+                self.push(
+                    Step::Authorize,
+                    None,
+                    Ok("the browser was sent to the provider".to_owned()),
+                    now,
+                );
+                Ok(url)
+            }
+            Err(failure) => {
+                self.push(Step::Authorize, None, Err(failure.clone()), now);
+                Err(failure)
+            }
+        }
+    }
+
+    /// Applies the redirect: checks state, then iss (RFC 9207), then an error.
+    pub fn callback(&mut self, params: &CallbackParams, now: Timestamp) -> &StepRecord {
+        let iss_supported = self
+            .metadata
+            .as_ref()
+            .is_some_and(ProviderMetadata::iss_parameter_supported);
+        let issuer =
+            (!self.profile.issuer.trim().is_empty()).then(|| self.profile.issuer.trim().to_owned());
+        let outcome = match callback::check_callback(
+            params,
+            &self.run.state,
+            issuer.as_deref(),
+            iss_supported,
+        ) {
+            Ok(code) => {
+                self.code = Some(code);
+                self.code_sent = false;
+                Ok(if params.iss.is_some() {
+                    "code received; state and iss match".to_owned()
+                } else {
+                    "code received; state matches".to_owned()
+                })
+            }
+            Err(problem) => {
+                let mut failure = StepFailure::new(problem.to_string());
+                if let (Some(error), description) = (&params.error, &params.error_description) {
+                    failure = flow::failure_from(flow::ProviderError {
+                        status: 0,
+                        error: error.clone(),
+                        description: description.clone(),
+                        uri: params.error_uri.clone(),
+                    });
+                    failure.message = problem.to_string();
+                }
+                Err(failure)
+            }
+        };
+        self.push(Step::Callback, None, outcome, now)
+    }
+
+    /// The code exchange request, or why it cannot be built.
+    pub fn token_draft(&self) -> Result<RequestDraft, StepFailure> {
+        let code = self.code.as_ref().ok_or_else(|| {
+            StepFailure::new("There is no code yet: finish the callback step first.")
+        })?;
+        flow::code_request(&self.profile, self.secret.as_ref(), code, &self.run)
+    }
+
+    /// Applies the token response.
+    pub fn token_exchanged(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        self.code_sent = true;
+        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
+            let summary = summarize(&tokens);
+            self.tokens = Some(tokens);
+            summary
+        });
+        self.push(Step::Token, Some(exchange), outcome, now)
+    }
+
+    /// The UserInfo request.
+    pub fn userinfo_draft(&self) -> Result<RequestDraft, StepFailure> {
+        let token = self
+            .tokens
+            .as_ref()
+            .and_then(|t| t.access_token.as_deref())
+            .ok_or_else(|| StepFailure::new("There is no access token yet."))?;
+        flow::userinfo_request(&self.profile, token)
+    }
+
+    /// Applies the UserInfo response.
+    pub fn userinfo_answered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = flow::parse_userinfo_response(&exchange).map(|info| {
+            let summary = match &info {
+                UserInfo::Claims(claims) => format!(
+                    "{} claims{}",
+                    claims.len(),
+                    claims
+                        .get("sub")
+                        .and_then(|s| s.as_str())
+                        .map(|s| format!(", sub {s}"))
+                        .unwrap_or_default()
+                ),
+                UserInfo::Jwt(_) => "a signed JWT (application/jwt)".to_owned(),
+            };
+            self.userinfo = Some(info);
+            summary
+        });
+        self.push(Step::UserInfo, Some(exchange), outcome, now)
+    }
+
+    /// The refresh request.
+    pub fn refresh_draft(&self) -> Result<RequestDraft, StepFailure> {
+        let token = self
+            .tokens
+            .as_ref()
+            .and_then(|t| t.refresh_token.as_deref())
+            .ok_or_else(|| StepFailure::new("The token response had no refresh token."))?;
+        flow::refresh_request(&self.profile, self.secret.as_ref(), token)
+    }
+
+    /// Applies the refresh response; new tokens replace the old ones, which stay in the history.
+    pub fn refreshed(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = flow::parse_token_response(&exchange).map(|mut tokens| {
+            // A provider that does not rotate refresh tokens omits it (RFC 6749 §6).
+            if tokens.refresh_token.is_none() {
+                tokens.refresh_token = self.tokens.as_ref().and_then(|t| t.refresh_token.clone());
+            }
+            let summary = summarize(&tokens);
+            self.tokens = Some(tokens);
+            summary
+        });
+        self.push(Step::Refresh, Some(exchange), outcome, now)
+    }
+
+    fn push(
+        &mut self,
+        step: Step,
+        exchange: Option<Exchange>,
+        outcome: Result<String, StepFailure>,
+        at: Timestamp,
+    ) -> &StepRecord {
+        self.records.push(StepRecord {
+            step,
+            at,
+            exchange,
+            outcome,
+        });
+        let last = self.records.len() - 1;
+        &self.records[last]
+    }
+
+    /// Everything the inspector should show from this run: the token
+    /// response bodies and UserInfo, as pasteable text.
+    pub fn tokens_text(&self) -> String {
+        let mut text = String::new();
+        for record in &self.records {
+            if let (Step::Token | Step::Refresh | Step::UserInfo, Some(exchange), Ok(_)) =
+                (record.step, &record.exchange, &record.outcome)
+                && let Ok(response) = &exchange.response
+            {
+                text.push_str(&response.text());
+                text.push('\n');
+            }
+        }
+        text
+    }
+}
+
+fn summarize(tokens: &TokenSet) -> String {
+    let mut parts = Vec::new();
+    if tokens.access_token.is_some() {
+        parts.push(match tokens.expires_in {
+            Some(seconds) => format!("access token ({seconds} s)"),
+            None => "access token".to_owned(),
+        });
+    }
+    if tokens.id_token.is_some() {
+        parts.push("ID token".to_owned());
+    }
+    if tokens.refresh_token.is_some() {
+        parts.push("refresh token".to_owned());
+    }
+    parts.join(", ")
+}
+
+/// Options of a whole run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Where the authorization request goes.
+    pub browser: Browser,
+    /// How long to wait for the redirect.
+    pub callback_timeout: Duration,
+    /// Network timeouts.
+    pub client: ClientOptions,
+    /// Do discovery first when the profile has an issuer.
+    pub discover: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            browser: Browser::System,
+            callback_timeout: Duration::from_mins(5),
+            client: ClientOptions::default(),
+            discover: true,
+        }
+    }
+}
+
+/// Walks the whole code flow; `observe` sees each step as it completes.
+/// Stops at the first failed step and returns it.
+pub async fn run_code_flow(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let client = build_client(&session.profile, &options.client)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let check = |record: &StepRecord| record.outcome.clone().map(drop);
+
+    if options.discover && !session.profile.issuer.trim().is_empty() {
+        let url = discovery::discovery_urls(&session.profile)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let exchange = send(&client, &discovery::request(&url), options.client.timeout).await;
+        let record = session.discovered(exchange, now());
+        observe(record);
+        check(record)?;
+    }
+
+    let target = RedirectTarget::parse(&session.profile.redirect_uri)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    if !target.is_loopback() {
+        return Err(StepFailure::new(
+            "The redirect URI is not a loopback address: in a terminal, use a profile with an http://127.0.0.1:PORT redirect, or run the flow in the window and paste the final address.",
+        ));
+    }
+    let listener = CallbackListener::start(&target, options.callback_timeout)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let url = match session.prepare_authorize(now()) {
+        Ok(url) => url,
+        Err(failure) => {
+            if let Some(record) = session.records.last() {
+                observe(record);
+            }
+            return Err(failure);
+        }
+    };
+    if let Some(record) = session.records.last() {
+        observe(record);
+    }
+    options.browser.open(&url).map_err(StepFailure::new)?;
+    let params = tokio::task::spawn_blocking(move || listener.wait())
+        .await
+        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let record = session.callback(&params, now());
+    observe(record);
+    check(record)?;
+
+    let draft = session.token_draft()?;
+    let exchange = send(&client, &draft, options.client.timeout).await;
+    let record = session.token_exchanged(exchange, now());
+    observe(record);
+    check(record)?;
+
+    if !session.profile.endpoints.userinfo.trim().is_empty() {
+        let draft = session.userinfo_draft()?;
+        let exchange = send(&client, &draft, options.client.timeout).await;
+        let record = session.userinfo_answered(exchange, now());
+        observe(record);
+        check(record)?;
+    }
+
+    if session
+        .tokens
+        .as_ref()
+        .is_some_and(|t| t.refresh_token.is_some())
+    {
+        let draft = session.refresh_draft()?;
+        let exchange = send(&client, &draft, options.client.timeout).await;
+        let record = session.refreshed(exchange, now());
+        observe(record);
+        check(record)?;
+    }
+    Ok(())
+}
