@@ -44,6 +44,9 @@ struct Cli {
     /// Show instants in UTC instead of local time.
     #[arg(long)]
     utc: bool,
+    /// Open authorization requests with this command instead of the system browser.
+    #[arg(long, value_name = "CMD")]
+    browser: Option<String>,
     /// Close the window after this many seconds (demos and benchmarks).
     #[arg(long, value_name = "SECONDS")]
     quit_after: Option<f64>,
@@ -442,6 +445,7 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             .clone()
             .or_else(tokenscope::store::default_config_dir),
         secret_preference: secret_preference(cli),
+        browser: cli.browser.clone(),
     };
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,

@@ -68,6 +68,13 @@ pub enum JobResult {
     },
     /// Profiles were exported (to the path), or not.
     Exported(Result<PathBuf, String>),
+    /// A flow step's request was answered (or failed to get an answer).
+    StepAnswered {
+        /// Which step.
+        step: crate::oauth::flow::Step,
+        /// What happened.
+        exchange: crate::net::Exchange,
+    },
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -107,6 +114,7 @@ pub struct Jobs {
     ctx: egui::Context,
     store: Option<mpsc::Sender<StoreTask>>,
     net: Option<crate::net::NetRuntime>,
+    flow_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Jobs {
@@ -119,6 +127,45 @@ impl Jobs {
             ctx,
             store: None,
             net: None,
+            flow_task: None,
+        }
+    }
+
+    /// Sends a flow step's request off the UI thread.
+    pub fn send_step(
+        &mut self,
+        profile: Profile,
+        step: crate::oauth::flow::Step,
+        draft: crate::net::RequestDraft,
+    ) {
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let runtime = match self.net() {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                let _ = sender.send(JobResult::StepAnswered {
+                    step,
+                    exchange: failed_exchange(&draft, crate::net::NetError::Setup(message)),
+                });
+                return;
+            }
+        };
+        let task = runtime.spawn(async move {
+            let options = crate::net::ClientOptions::default();
+            let exchange = match crate::net::build_client(&profile, &options) {
+                Ok(client) => crate::net::send(&client, &draft, options.timeout).await,
+                Err(error) => failed_exchange(&draft, error),
+            };
+            let _ = sender.send(JobResult::StepAnswered { step, exchange });
+            ctx.request_repaint();
+        });
+        self.flow_task = Some(task);
+    }
+
+    /// Aborts the flow request in flight, if any.
+    pub fn cancel_flow(&mut self) {
+        if let Some(task) = self.flow_task.take() {
+            task.abort();
         }
     }
 
@@ -454,6 +501,22 @@ impl Stores {
                 None => return None,
             },
         })
+    }
+}
+
+fn failed_exchange(
+    draft: &crate::net::RequestDraft,
+    error: crate::net::NetError,
+) -> crate::net::Exchange {
+    crate::net::Exchange {
+        request: crate::net::RecordedRequest {
+            method: draft.method.clone(),
+            url: draft.url.clone(),
+            headers: draft.headers.clone(),
+            body: draft.body.clone(),
+        },
+        response: Err(error),
+        duration: std::time::Duration::ZERO,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `eframe::App`: owns the workspace, runs background work, lays out panels.
 
 mod clock;
+mod flow;
 mod jobs;
 mod profiles;
 mod workspace;
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use clock::{Clock, system_now};
+pub use flow::{FlowCommand, FlowState};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus};
 pub use workspace::{Command, DetailView, Effect, Notice, ThemeChoice, Workspace};
@@ -42,6 +44,8 @@ pub struct StartOptions {
     pub config_dir: Option<PathBuf>,
     /// Where secrets go.
     pub secret_preference: crate::store::SecretPreference,
+    /// Run this command with the authorization URL instead of the system browser.
+    pub browser: Option<String>,
 }
 
 /// A request to capture the window to a PNG file and close.
@@ -72,6 +76,12 @@ pub struct TokenscopeApp {
     editor: Option<crate::ui::ProfileEditor>,
     /// The profile search box.
     profile_filter: String,
+    /// How the authorization request reaches a browser.
+    browser: crate::oauth::runner::Browser,
+    /// The loopback listener waiting for the redirect.
+    listener: Option<crate::oauth::callback::CallbackListener>,
+    /// The flow panel's editing state.
+    flow_editor: crate::ui::FlowEditor,
 }
 
 impl TokenscopeApp {
@@ -88,6 +98,12 @@ impl TokenscopeApp {
             frame_counter: options.frame_counter,
             editor: None,
             profile_filter: String::new(),
+            browser: options.browser.clone().map_or(
+                crate::oauth::runner::Browser::System,
+                crate::oauth::runner::Browser::Command,
+            ),
+            listener: None,
+            flow_editor: crate::ui::FlowEditor::default(),
         };
         match options.config_dir {
             Some(dir) => app.jobs.open_store(dir, options.secret_preference),
@@ -100,7 +116,7 @@ impl TokenscopeApp {
         app.workspace.zone = options.zone;
         if let Some((text, source)) = options.paste {
             app.paste.clone_from(&text);
-            let effects = app.workspace.apply(Command::Inspect(text));
+            let effects = app.workspace.apply(Command::Inspect(text), app.clock.now());
             app.workspace.source = source;
             app.run_effects(ctx, effects);
         }
@@ -112,6 +128,11 @@ impl TokenscopeApp {
         &self.workspace
     }
 
+    /// The workspace, to set up a scene (tests, demos).
+    pub fn workspace_mut(&mut self) -> &mut Workspace {
+        &mut self.workspace
+    }
+
     /// Sets where "now" comes from (tests move a fixed clock forward).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;
@@ -119,7 +140,7 @@ impl TokenscopeApp {
 
     /// Applies a command as if the UI had sent it.
     pub fn handle(&mut self, ctx: &egui::Context, command: Command) {
-        let effects = self.workspace.apply(command);
+        let effects = self.workspace.apply(command, self.clock.now());
         self.run_effects(ctx, effects);
     }
 
@@ -143,6 +164,33 @@ impl TokenscopeApp {
                 Effect::LoadSecret(id) => self.jobs.load_secret(id),
                 Effect::StoreSecret { id, secret } => self.jobs.store_secret(id, secret),
                 Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
+                Effect::SendStep {
+                    profile,
+                    step,
+                    draft,
+                } => self.jobs.send_step(*profile, step, draft),
+                Effect::OpenBrowser { url, redirect_uri } => {
+                    self.open_browser(ctx, &url, &redirect_uri)
+                }
+                Effect::StopListening => {
+                    if let Some(listener) = self.listener.take() {
+                        listener.cancel();
+                    }
+                }
+                Effect::CancelFlowWork => {
+                    self.jobs.cancel_flow();
+                    if let Some(listener) = self.listener.take() {
+                        listener.cancel();
+                    }
+                }
+                Effect::ShowTokens(text) => {
+                    self.paste.clone_from(&text);
+                    self.workspace.profiles.selected = None;
+                    let effects = self
+                        .workspace
+                        .apply(Command::Inspect(text), self.clock.now());
+                    self.run_effects(ctx, effects);
+                }
                 Effect::ImportProfiles(current) => self.jobs.import_profiles(current),
                 Effect::ExportProfiles {
                     profiles,
@@ -183,6 +231,54 @@ impl TokenscopeApp {
                     .map(|s| s.expose().to_owned())
                     .unwrap_or_default();
             }
+        }
+    }
+
+    /// Starts the loopback listener (for a loopback redirect URI), then opens the browser.
+    fn open_browser(&mut self, ctx: &egui::Context, url: &str, redirect_uri: &str) {
+        use crate::oauth::callback::{CallbackListener, RedirectTarget};
+        let now = self.clock.now();
+        let fail = |app: &mut Self, message: String| {
+            if let Some(flow) = app.workspace.flow.as_mut() {
+                flow.waiting = None;
+                flow.session.failed(
+                    crate::oauth::flow::Step::Callback,
+                    crate::oauth::flow::StepFailure::new(message),
+                    now,
+                );
+            }
+        };
+        match RedirectTarget::parse(redirect_uri) {
+            Ok(target) if target.is_loopback() => {
+                let wake = ctx.clone();
+                match CallbackListener::start_with_notify(
+                    &target,
+                    Duration::from_mins(5),
+                    move || wake.request_repaint(),
+                ) {
+                    Ok(listener) => self.listener = Some(listener),
+                    Err(error) => return fail(self, error.to_string()),
+                }
+            }
+            Ok(_) => {}
+            Err(error) => return fail(self, error.to_string()),
+        }
+        if let Err(message) = self.browser.open(url) {
+            fail(self, message);
+        }
+    }
+
+    fn poll_listener(&mut self) {
+        let Some(listener) = &self.listener else {
+            return;
+        };
+        let Some(result) = listener.try_take() else {
+            return;
+        };
+        self.listener = None;
+        let now = self.clock.now();
+        if let Some(flow) = self.workspace.flow.as_mut() {
+            flow.redirected(result, now);
         }
     }
 
@@ -251,6 +347,12 @@ impl TokenscopeApp {
                         Ok(path) => format!("Exported to {}.", path.display()),
                         Err(message) => message,
                     });
+                }
+                JobResult::StepAnswered { step, exchange } => {
+                    let now = self.clock.now();
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        flow.answered(step, exchange, now);
+                    }
                 }
                 JobResult::Discovered { id, result } => {
                     if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {
@@ -347,6 +449,7 @@ pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), 
 impl eframe::App for TokenscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.land_jobs(ctx);
+        self.poll_listener();
         self.dropped_files(ctx);
         self.apply_theme(ctx);
     }
@@ -362,6 +465,7 @@ impl eframe::App for TokenscopeApp {
             paste: &mut self.paste,
             profile_filter: &mut self.profile_filter,
             editor: self.editor.as_mut(),
+            flow: &mut self.flow_editor,
         };
         let shown = crate::ui::show(ui, &self.workspace, edits, now, &mut commands);
         let ctx = ui.ctx().clone();

@@ -9,6 +9,7 @@ use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
 use crate::token::time::Zone;
 
+use super::flow::{FlowCommand, FlowState};
 use super::profiles::{ProfileCommand, ProfilesState};
 use crate::token::{Inspection, Timestamp};
 
@@ -66,6 +67,10 @@ pub enum Command {
     SetZone(Zone),
     /// Change the profiles.
     Profile(ProfileCommand),
+    /// Drive the flow run.
+    Flow(FlowCommand),
+    /// Show the profile editor (`false`) or the flow runner (`true`) for the selected profile.
+    ShowFlow(bool),
 }
 
 /// Work the app must do outside the workspace after a command.
@@ -105,6 +110,28 @@ pub enum Effect {
     Discover(Box<Profile>),
     /// Import profiles into this list from a file the user picks.
     ImportProfiles(Vec<Profile>),
+    /// Send a flow step's request.
+    SendStep {
+        /// The run's profile (network settings).
+        profile: Box<Profile>,
+        /// Which step.
+        step: crate::oauth::flow::Step,
+        /// The request.
+        draft: crate::net::RequestDraft,
+    },
+    /// Listen for the redirect (loopback) and open the browser.
+    OpenBrowser {
+        /// The authorization URL.
+        url: String,
+        /// The redirect URI to listen on.
+        redirect_uri: String,
+    },
+    /// Stop listening for the redirect.
+    StopListening,
+    /// Abort what the flow has in flight.
+    CancelFlowWork,
+    /// Paste this text into the inspector.
+    ShowTokens(String),
     /// Export profiles to a file the user picks.
     ExportProfiles {
         /// The profiles.
@@ -149,6 +176,10 @@ pub struct Workspace {
     pub zone: Zone,
     /// Saved provider profiles.
     pub profiles: ProfilesState,
+    /// The flow run, when one is going.
+    pub flow: Option<FlowState>,
+    /// Whether the selected profile shows the flow runner rather than the editor.
+    pub show_flow: bool,
 }
 
 impl Workspace {
@@ -161,7 +192,7 @@ impl Workspace {
     }
 
     /// Applies one command; returns the work it needs done outside.
-    pub fn apply(&mut self, command: Command) -> Vec<Effect> {
+    pub fn apply(&mut self, command: Command, now: Timestamp) -> Vec<Effect> {
         match command {
             Command::Inspect(text) => {
                 self.source = None;
@@ -202,6 +233,11 @@ impl Workspace {
                 Vec::new()
             }
             Command::Profile(command) => self.profiles.apply(command),
+            Command::Flow(command) => FlowState::apply(&mut self.flow, command, now),
+            Command::ShowFlow(show) => {
+                self.show_flow = show;
+                Vec::new()
+            }
         }
     }
 
@@ -265,14 +301,14 @@ mod tests {
         let now = Timestamp::from_unix(0);
         let Effect::Decode {
             generation: first, ..
-        } = workspace.apply(Command::Inspect("a".to_owned()))[0].clone()
+        } = workspace.apply(Command::Inspect("a".to_owned()), Timestamp::from_unix(0))[0].clone()
         else {
             panic!("decode")
         };
         let Effect::Decode {
             generation: second,
             text,
-        } = workspace.apply(Command::Inspect("b".to_owned()))[0].clone()
+        } = workspace.apply(Command::Inspect("b".to_owned()), Timestamp::from_unix(0))[0].clone()
         else {
             panic!("decode")
         };
@@ -289,9 +325,15 @@ mod tests {
     #[test]
     fn collapse_toggles() {
         let mut workspace = Workspace::new();
-        workspace.apply(Command::ToggleCollapsed("realm_access".to_owned()));
+        workspace.apply(
+            Command::ToggleCollapsed("realm_access".to_owned()),
+            Timestamp::from_unix(0),
+        );
         assert!(workspace.collapsed.contains("realm_access"));
-        workspace.apply(Command::ToggleCollapsed("realm_access".to_owned()));
+        workspace.apply(
+            Command::ToggleCollapsed("realm_access".to_owned()),
+            Timestamp::from_unix(0),
+        );
         assert!(workspace.collapsed.is_empty());
     }
 }

@@ -263,6 +263,82 @@ impl FlowSession {
         self.push(Step::Refresh, Some(exchange), outcome, now)
     }
 
+    /// The step to do next, from what has happened so far; `None` when the flow is done.
+    pub fn next_step(&self) -> Option<Step> {
+        let succeeded = |step: Step| {
+            self.records
+                .iter()
+                .any(|r| r.step == step && r.outcome.is_ok())
+        };
+        if !self.profile.issuer.trim().is_empty()
+            && self.metadata.is_none()
+            && !succeeded(Step::Discovery)
+        {
+            return Some(Step::Discovery);
+        }
+        if self.authorize_url.is_none() {
+            return Some(Step::Authorize);
+        }
+        if self.code.is_none() {
+            return Some(Step::Callback);
+        }
+        if self.tokens.is_none() {
+            return Some(Step::Token);
+        }
+        if !self.profile.endpoints.userinfo.trim().is_empty() && !succeeded(Step::UserInfo) {
+            return Some(Step::UserInfo);
+        }
+        self.tokens
+            .as_ref()
+            .and_then(|t| t.refresh_token.as_ref())
+            .map(|_| Step::Refresh)
+    }
+
+    /// The request a step will send, as generated (the UI lets the user edit it).
+    pub fn draft_for(&self, step: Step) -> Result<RequestDraft, StepFailure> {
+        match step {
+            Step::Discovery => {
+                let url = discovery::discovery_urls(&self.profile)
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| {
+                        StepFailure::new("The profile has no issuer or discovery URL.")
+                    })?;
+                Ok(discovery::request(&url))
+            }
+            Step::Token => self.token_draft(),
+            Step::UserInfo => self.userinfo_draft(),
+            Step::Refresh => self.refresh_draft(),
+            Step::Authorize | Step::Callback => {
+                Err(StepFailure::new("This step happens in the browser."))
+            }
+        }
+    }
+
+    /// Applies the answer to a step's request.
+    pub fn answered(&mut self, step: Step, exchange: Exchange, now: Timestamp) {
+        match step {
+            Step::Discovery => {
+                self.discovered(exchange, now);
+            }
+            Step::Token => {
+                self.token_exchanged(exchange, now);
+            }
+            Step::UserInfo => {
+                self.userinfo_answered(exchange, now);
+            }
+            Step::Refresh => {
+                self.refreshed(exchange, now);
+            }
+            Step::Authorize | Step::Callback => {}
+        }
+    }
+
+    /// Records a step that failed before any answer (cancelled, browser missing, …).
+    pub fn failed(&mut self, step: Step, failure: StepFailure, now: Timestamp) {
+        self.push(step, None, Err(failure), now);
+    }
+
     fn push(
         &mut self,
         step: Step,

@@ -2,6 +2,7 @@
 //! One module per panel.
 
 mod claims_table;
+mod flow_panel;
 mod paste_panel;
 mod profile_form;
 mod profiles_panel;
@@ -13,6 +14,7 @@ mod widgets;
 use crate::app::{Command, Workspace};
 use crate::token::Timestamp;
 
+pub use flow_panel::FlowEditor;
 pub use profile_form::{DiscoveryView, ProfileEditor};
 
 /// Editing state the panels change directly (text being typed), as opposed
@@ -24,6 +26,8 @@ pub struct Edits<'a> {
     pub profile_filter: &'a mut String,
     /// The profile being edited, if any.
     pub editor: Option<&'a mut ProfileEditor>,
+    /// The flow panel's editable request.
+    pub flow: &'a mut FlowEditor,
 }
 
 /// What the frame drew that the app needs to know.
@@ -51,8 +55,24 @@ pub fn show(
         });
     if let Some(editor) = edits.editor {
         let stored = workspace.profiles.selected_profile();
-        egui::CentralPanel::default()
-            .show(ui, |ui| profile_form::show(ui, editor, stored, commands));
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (flow, label) in [(false, "Profile"), (true, "Flow")] {
+                    if ui
+                        .selectable_label(workspace.show_flow == flow, label)
+                        .clicked()
+                    {
+                        commands.push(Command::ShowFlow(flow));
+                    }
+                }
+            });
+            ui.separator();
+            if workspace.show_flow {
+                flow_panel::show(ui, workspace, edits.flow, commands);
+            } else {
+                profile_form::show(ui, editor, stored, commands);
+            }
+        });
         drop_overlay(ui);
         return Shown::default();
     }

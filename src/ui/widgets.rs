@@ -43,3 +43,41 @@ pub fn human_bytes(bytes: usize) -> String {
         format!("{:.1} MB", b / (1024.0 * 1024.0))
     }
 }
+
+/// A drawn ✓ or ✗ in a coloured disc (drawn, not a glyph: the default fonts have neither).
+pub fn status_mark(ui: &mut egui::Ui, ok: bool) -> egui::Response {
+    let size = ui.text_style_height(&egui::TextStyle::Body);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    let color = if ok {
+        theme::time_state(ui.visuals(), crate::token::time::TimeState::Valid)
+    } else {
+        theme::error(ui.visuals())
+    };
+    let painter = ui.painter();
+    let c = rect.center();
+    let r = size * 0.45;
+    painter.circle_filled(c, r, color);
+    let stroke = egui::Stroke::new(size * 0.12, ui.visuals().extreme_bg_color);
+    if ok {
+        painter.line(
+            vec![
+                c + egui::vec2(-0.5 * r, 0.0),
+                c + egui::vec2(-0.12 * r, 0.4 * r),
+                c + egui::vec2(0.5 * r, -0.4 * r),
+            ],
+            stroke,
+        );
+    } else {
+        let d = 0.4 * r;
+        painter.line_segment([c + egui::vec2(-d, -d), c + egui::vec2(d, d)], stroke);
+        painter.line_segment([c + egui::vec2(-d, d), c + egui::vec2(d, -d)], stroke);
+    }
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Image,
+            true,
+            if ok { "succeeded" } else { "failed" },
+        )
+    });
+    response
+}

@@ -4,6 +4,10 @@
 
 mod support;
 
+#[path = "../support/provider.rs"]
+mod provider;
+
+mod flow;
 mod inspector;
 mod profiles;
 mod snapshots;

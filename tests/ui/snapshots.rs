@@ -17,3 +17,96 @@ fn inspector_keycloak_light() {
 fn inspector_keycloak_dark() {
     inspector_with_the_keycloak_paste(egui::Theme::Dark, "inspector_keycloak_dark");
 }
+
+/// A flow run frozen at the token step, with fixed values, so the image is stable.
+fn flow_scene(token_body: &str, status: u16, name: &str) {
+    use std::time::Duration;
+    use tokenscope::app::FlowState;
+    use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
+    use tokenscope::oauth::callback::parse_pasted;
+    use tokenscope::oauth::runner::FlowSession;
+    use tokenscope::oauth::{ClientAuth, Profile, ProfileId};
+    use tokenscope::token::Timestamp;
+
+    let mut harness = harness_themed(A_DAY_LATER, egui::Theme::Light);
+    let mut profile = Profile {
+        id: ProfileId("scene".to_owned()),
+        name: "Keycloak partner-realm (test)".to_owned(),
+        client_id: "fe-client".to_owned(),
+        client_auth: ClientAuth::ClientSecretPost,
+        redirect_uri: "http://127.0.0.1:53682/callback".to_owned(),
+        scopes: "openid profile email".to_owned(),
+        ..Profile::default()
+    };
+    profile.endpoints.authorization =
+        "https://sso.example.test/realms/partner-realm/protocol/openid-connect/auth".to_owned();
+    profile.endpoints.token =
+        "https://sso.example.test/realms/partner-realm/protocol/openid-connect/token".to_owned();
+    let mut session = FlowSession::new(profile.clone(), None);
+    session.run.state = "Qm9yaXNfc3RhdGVfZm9yX3RoZV9zbmFwc2hvdF8xMjM0".to_owned();
+    session.run.nonce = "n-0S6_WzA2Mj".to_owned();
+    session.run.code_verifier =
+        tokenscope::secret::Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+    session.run.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned();
+    let at = Timestamp::from_unix(A_DAY_LATER);
+    session.prepare_authorize(at).expect("authorize url");
+    let redirect = format!(
+        "http://127.0.0.1:53682/callback?code=SplxlOBeZQQYbYS6WxSbIA&state={}",
+        session.run.state
+    );
+    session.callback(&parse_pasted(&redirect).expect("redirect"), at);
+    let exchange = Exchange {
+        request: RecordedRequest {
+            method: "POST".to_owned(),
+            url: profile.endpoints.token.clone(),
+            headers: vec![
+                ("Host".to_owned(), "sso.example.test".to_owned()),
+                (
+                    "Content-Type".to_owned(),
+                    "application/x-www-form-urlencoded".to_owned(),
+                ),
+            ],
+            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&client_id=fe-client"
+                .to_vec(),
+        },
+        response: Ok(RecordedResponse {
+            status,
+            reason: String::new(),
+            version: "HTTP/1.1".to_owned(),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: token_body.as_bytes().to_vec(),
+        }),
+        duration: Duration::from_millis(84),
+    };
+    session.token_exchanged(exchange, at);
+    {
+        let workspace = harness.state_mut().workspace_mut();
+        workspace.profiles.list.push(profile.clone());
+        workspace.profiles.selected = Some(profile.id.clone());
+        workspace.show_flow = true;
+        workspace.flow = Some(FlowState {
+            session,
+            waiting: None,
+        });
+    }
+    harness.run();
+    harness.snapshot(name);
+}
+
+#[test]
+fn flow_token_step_succeeded() {
+    flow_scene(
+        &fixture("keycloak-token-response.json"),
+        200,
+        "flow_token_success",
+    );
+}
+
+#[test]
+fn flow_token_step_failed() {
+    flow_scene(
+        r#"{"error":"invalid_client","error_description":"Invalid client or Invalid client credentials"}"#,
+        401,
+        "flow_token_error",
+    );
+}

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use tokenscope::app::{Clock, StartOptions, StoreStatus, TokenscopeApp};
+use tokenscope::app::{Clock, StartOptions, StoreStatus, ThemeChoice, TokenscopeApp};
 use tokenscope::store::SecretPreference;
 use tokenscope::token::Timestamp;
 use tokenscope::token::time::Zone;
@@ -21,16 +21,25 @@ pub fn harness(now: i64) -> Harness<'static, TokenscopeApp> {
 
 /// Same, in the given theme.
 pub fn harness_themed(now: i64, theme: egui::Theme) -> Harness<'static, TokenscopeApp> {
-    harness_with(now, theme, None)
+    harness_with(now, theme, None, None)
 }
 
 /// The window with its profiles (and a secrets file) in `config_dir`;
 /// returns once the profiles are read.
 pub fn harness_on(config_dir: &Path) -> Harness<'static, TokenscopeApp> {
+    harness_on_with_browser(config_dir, None)
+}
+
+/// Same, opening authorization requests with `browser` (a scripted user).
+pub fn harness_on_with_browser(
+    config_dir: &Path,
+    browser: Option<String>,
+) -> Harness<'static, TokenscopeApp> {
     let mut harness = harness_with(
         A_DAY_LATER,
         egui::Theme::Light,
         Some(config_dir.to_path_buf()),
+        browser,
     );
     wait_for(&mut harness, |app| {
         app.workspace().profiles.status != StoreStatus::Loading
@@ -42,6 +51,7 @@ fn harness_with(
     now: i64,
     theme: egui::Theme,
     config_dir: Option<PathBuf>,
+    browser: Option<String>,
 ) -> Harness<'static, TokenscopeApp> {
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
@@ -54,6 +64,11 @@ fn harness_with(
                     zone: Zone::Utc,
                     config_dir,
                     secret_preference: SecretPreference::File,
+                    browser,
+                    theme: match theme {
+                        egui::Theme::Light => ThemeChoice::Light,
+                        egui::Theme::Dark => ThemeChoice::Dark,
+                    },
                     ..StartOptions::default()
                 },
             )

@@ -1,0 +1,404 @@
+//! The flow panel: one card per step of the code flow, the next step's
+//! request editable before it is sent, each answer as it came back.
+
+use std::fmt::Write as _;
+
+use egui::RichText;
+
+use crate::app::{Command, FlowCommand, Workspace};
+use crate::net::{Exchange, RequestDraft};
+use crate::oauth::flow::Step;
+use crate::oauth::runner::{FlowSession, StepRecord};
+
+use super::theme;
+
+/// The editable request of the next step.
+#[derive(Debug, Default)]
+pub struct FlowEditor {
+    /// The step the texts belong to.
+    step: Option<Step>,
+    /// How many records the session had when the texts were generated.
+    generated_at: usize,
+    method: String,
+    url: String,
+    headers: String,
+    body: String,
+    /// The address pasted for a non-loopback redirect.
+    pasted: String,
+}
+
+impl FlowEditor {
+    fn load(&mut self, step: Step, records: usize, draft: &RequestDraft) {
+        self.step = Some(step);
+        self.generated_at = records;
+        self.method.clone_from(&draft.method);
+        self.url.clone_from(&draft.url);
+        self.headers = draft
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.body = String::from_utf8_lossy(&draft.body).into_owned();
+    }
+
+    fn draft(&self) -> RequestDraft {
+        RequestDraft {
+            method: self.method.trim().to_uppercase(),
+            url: self.url.trim().to_owned(),
+            headers: self
+                .headers
+                .lines()
+                .filter_map(|line| line.split_once(':'))
+                .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                .filter(|(n, _)| !n.is_empty())
+                .collect(),
+            body: self.body.clone().into_bytes(),
+        }
+    }
+}
+
+/// Draws the flow for the selected profile.
+pub fn show(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    editor: &mut FlowEditor,
+    commands: &mut Vec<Command>,
+) {
+    let Some(profile) = workspace.profiles.selected_profile() else {
+        return;
+    };
+    let flow = workspace
+        .flow
+        .as_ref()
+        .filter(|f| f.session.profile.id == profile.id);
+    ui.horizontal(|ui| {
+        let label = if flow.is_some() {
+            "Start over"
+        } else {
+            "Start the flow"
+        };
+        if ui
+            .button(label)
+            .on_hover_text("A new run: fresh state, nonce and PKCE verifier")
+            .clicked()
+        {
+            let secret = workspace
+                .profiles
+                .loaded_secret
+                .as_ref()
+                .filter(|(id, _)| *id == profile.id)
+                .and_then(|(_, s)| s.clone());
+            commands.push(Command::Flow(FlowCommand::Start {
+                profile: Box::new(profile.clone()),
+                secret,
+            }));
+        }
+        if let Some(flow) = flow {
+            if flow.waiting.is_some() && ui.button("Cancel").clicked() {
+                commands.push(Command::Flow(FlowCommand::Cancel));
+            }
+            if flow.session.tokens.is_some() && ui.button("Show tokens in the inspector").clicked()
+            {
+                commands.push(Command::Flow(FlowCommand::ShowTokens));
+            }
+        }
+    });
+    let Some(flow) = flow else {
+        ui.weak("Walks the authorization code flow for this profile, one step at a time.");
+        return;
+    };
+    let session = &flow.session;
+    run_values(ui, session);
+    ui.separator();
+    let next = if flow.waiting.is_some() {
+        None
+    } else {
+        session.next_step()
+    };
+    egui::ScrollArea::vertical()
+        .id_salt("flow_cards")
+        .show(ui, |ui| {
+            for (index, step) in Step::ALL.into_iter().enumerate() {
+                if step == Step::Discovery && session.profile.issuer.trim().is_empty() {
+                    continue;
+                }
+                let place = if flow.waiting == Some(step) {
+                    Place::Waiting
+                } else if next == Some(step) {
+                    Place::Next
+                } else {
+                    Place::Other
+                };
+                card(ui, index + 1, step, session, place, editor, commands);
+            }
+        });
+}
+
+fn run_values(ui: &mut egui::Ui, session: &FlowSession) {
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("This run:");
+        ui.label(format!("state {}", session.run.state));
+        ui.label(format!("nonce {}", session.run.nonce));
+        if !session.run.code_challenge.is_empty() {
+            ui.label(format!(
+                "PKCE {} challenge {}",
+                session.run.method.as_str(),
+                session.run.code_challenge
+            ));
+        }
+    });
+}
+
+/// Where a step stands in the run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Its request (or the redirect) is awaited.
+    Waiting,
+    /// It is the step to do next.
+    Next,
+    /// Done, failed, or later.
+    Other,
+}
+
+fn card(
+    ui: &mut egui::Ui,
+    number: usize,
+    step: Step,
+    session: &FlowSession,
+    place: Place,
+    editor: &mut FlowEditor,
+    commands: &mut Vec<Command>,
+) {
+    let waiting = place == Place::Waiting;
+    let is_next = place == Place::Next;
+    let last = session.records.iter().rev().find(|r| r.step == step);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.strong(format!("{number} {}", step.title()));
+            status(ui, last, waiting);
+        });
+        ui.weak(step.purpose());
+        if let Some(record) = last {
+            record_view(ui, record);
+        }
+        if is_next {
+            next_step_controls(ui, step, session, editor, commands);
+        }
+    });
+    ui.add_space(4.0);
+}
+
+fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
+    if waiting {
+        ui.spinner();
+        ui.weak("waiting…");
+        return;
+    }
+    let Some(record) = record else { return };
+    super::widgets::status_mark(ui, record.outcome.is_ok());
+    if let Some(exchange) = &record.exchange {
+        if let Ok(response) = &exchange.response {
+            ui.label(format!("HTTP {}", response.status));
+        }
+        ui.weak(format!("{} ms", exchange.duration.as_millis()));
+    }
+}
+
+fn record_view(ui: &mut egui::Ui, record: &StepRecord) {
+    match &record.outcome {
+        Ok(summary) => {
+            ui.label(summary);
+        }
+        Err(failure) => {
+            ui.colored_label(theme::error(ui.visuals()), &failure.message);
+            if let Some(diagnosis) = &failure.diagnosis {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("Probably: {diagnosis}"))
+                            .color(theme::warning(ui.visuals())),
+                    )
+                    .wrap(),
+                );
+            }
+        }
+    }
+    if let Some(exchange) = &record.exchange {
+        exchange_view(ui, record.step, exchange);
+    }
+}
+
+fn exchange_view(ui: &mut egui::Ui, step: Step, exchange: &Exchange) {
+    ui.columns(2, |columns| {
+        columns[0].push_id((step, "request"), |ui| {
+            ui.collapsing("Request as sent", |ui| {
+                let request = &exchange.request;
+                let mut text = format!("{} {}\n", request.method, request.url);
+                for (name, value) in &request.headers {
+                    let _ = writeln!(text, "{name}: {value}");
+                }
+                if !request.body.is_empty() {
+                    text.push('\n');
+                    text.push_str(&String::from_utf8_lossy(&request.body));
+                }
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .wrap()
+                        .selectable(true),
+                );
+            });
+        });
+        columns[1].push_id((step, "response"), |ui| {
+            ui.collapsing("Response as received", |ui| match &exchange.response {
+                Ok(response) => {
+                    let mut text = format!(
+                        "{} {} {}\n",
+                        response.version, response.status, response.reason
+                    );
+                    for (name, value) in &response.headers {
+                        let _ = writeln!(text, "{name}: {value}");
+                    }
+                    text.push('\n');
+                    text.push_str(&pretty_body(response));
+                    if response.media_type().contains("html") {
+                        ui.colored_label(
+                            theme::warning(ui.visuals()),
+                            "An HTML page came back instead of an API answer.",
+                        );
+                    }
+                    ui.add(
+                        egui::Label::new(RichText::new(text).monospace())
+                            .wrap()
+                            .selectable(true),
+                    );
+                }
+                Err(error) => {
+                    ui.colored_label(theme::error(ui.visuals()), error.to_string());
+                }
+            });
+        });
+    });
+}
+
+/// JSON pretty-printed, form bodies one field a line, anything else as text.
+fn pretty_body(response: &crate::net::RecordedResponse) -> String {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
+        return serde_json::to_string_pretty(&value).unwrap_or_else(|_| response.text());
+    }
+    if response.media_type() == "application/x-www-form-urlencoded" {
+        return form_urlencoded::parse(&response.body)
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    response.text()
+}
+
+fn next_step_controls(
+    ui: &mut egui::Ui,
+    step: Step,
+    session: &FlowSession,
+    editor: &mut FlowEditor,
+    commands: &mut Vec<Command>,
+) {
+    match step {
+        Step::Authorize => {
+            match crate::oauth::flow::authorize_url(&session.profile, &session.run) {
+                Ok(url) => {
+                    ui.add(
+                        egui::Label::new(RichText::new(&url).monospace().small())
+                            .wrap()
+                            .selectable(true),
+                    );
+                    if ui
+                        .button("Open the browser")
+                        .on_hover_text("Opens the system browser on this address")
+                        .clicked()
+                    {
+                        commands.push(Command::Flow(FlowCommand::OpenBrowser));
+                    }
+                }
+                Err(failure) => {
+                    ui.colored_label(theme::error(ui.visuals()), failure.message);
+                }
+            }
+        }
+        Step::Callback => {
+            ui.label("Paste the address the browser ended on:");
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.pasted)
+                        .hint_text("https://partner.example/cb?code=…&state=…")
+                        .desired_width(ui.available_width() - 80.0),
+                );
+                if ui.button("Use it").clicked() {
+                    commands.push(Command::Flow(FlowCommand::PasteRedirect(
+                        editor.pasted.clone(),
+                    )));
+                }
+            });
+        }
+        Step::Discovery | Step::Token | Step::UserInfo | Step::Refresh => {
+            if editor.step != Some(step) || editor.generated_at != session.records.len() {
+                match session.draft_for(step) {
+                    Ok(draft) => editor.load(step, session.records.len(), &draft),
+                    Err(failure) => {
+                        ui.colored_label(theme::error(ui.visuals()), failure.message);
+                        return;
+                    }
+                }
+            }
+            if step == Step::Token && session.code_sent {
+                ui.colored_label(theme::warning(ui.visuals()), "This code was sent already: codes work once, and some providers delete a code after any failed exchange.");
+            }
+            request_editor(ui, step, editor);
+            ui.horizontal(|ui| {
+                if ui.button("Send").clicked() {
+                    commands.push(Command::Flow(FlowCommand::Send {
+                        step,
+                        draft: editor.draft(),
+                    }));
+                }
+                if ui.button("Reset to generated").clicked() {
+                    editor.step = None;
+                }
+            });
+        }
+    }
+}
+
+fn request_editor(ui: &mut egui::Ui, step: Step, editor: &mut FlowEditor) {
+    ui.push_id((step, "editor"), |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label("Method");
+            ui.add(egui::TextEdit::singleline(&mut editor.method).desired_width(60.0))
+                .labelled_by(label.id);
+            let label = ui.label("URL");
+            ui.add(
+                egui::TextEdit::singleline(&mut editor.url)
+                    .font(egui::TextStyle::Monospace)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        });
+        let label = ui.label("Headers");
+        ui.add(
+            egui::TextEdit::multiline(&mut editor.headers)
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        if editor.method.trim().eq_ignore_ascii_case("POST") || !editor.body.is_empty() {
+            let label = ui.label("Body");
+            ui.add(
+                egui::TextEdit::multiline(&mut editor.body)
+                    .font(egui::TextStyle::Monospace)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        }
+    });
+}

@@ -1,0 +1,105 @@
+//! The flow panel driven by label against the real provider, and its step
+//! cards as images.
+
+use egui_kittest::kittest::Queryable as _;
+use tokenscope::oauth::flow::Step;
+
+use crate::provider::{TestProvider, free_port};
+use crate::support::{harness_on_with_browser, temp_dir, wait_for};
+
+fn write_profile(dir: &std::path::Path, issuer: &str, redirect: &str, secret: &str) {
+    let profiles = format!(
+        r#"{{"schema":1,"profiles":[{{"id":"ui-flow","name":"Test provider","issuer":"{issuer}","client_id":"client-post",
+            "client_auth":"client_secret_post","redirect_uri":"{redirect}","scopes":"openid profile email offline_access"}}]}}"#
+    );
+    std::fs::write(dir.join("profiles.json"), profiles).expect("profiles");
+    std::fs::write(
+        dir.join("secrets.json"),
+        format!(r#"{{"ui-flow/client_secret":"{secret}"}}"#),
+    )
+    .expect("secrets");
+}
+
+fn last_ok(app: &tokenscope::app::TokenscopeApp, step: Step) -> Option<bool> {
+    let flow = app.workspace().flow.as_ref()?;
+    flow.session
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.step == step)
+        .map(|r| r.outcome.is_ok())
+}
+
+fn open_flow(
+    secret: &str,
+) -> (
+    TestProvider,
+    egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
+) {
+    let dir = temp_dir(&format!("flow-{secret}"));
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    write_profile(&dir, &provider.issuer, &redirect, secret);
+    let mut harness = harness_on_with_browser(&dir, Some(TestProvider::browser_command()));
+    harness.get_by_label("Test provider").click();
+    harness.run();
+    wait_for(&mut harness, |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+    (provider, harness)
+}
+
+#[test]
+fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
+    let (_provider, mut harness) = open_flow("post-secret");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    harness.get_by_label("Open the browser").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Callback) == Some(true)
+    });
+    harness.get_by_label("code received; state and iss match");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(true));
+    harness.get_by_label_contains("ID token, refresh token");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::UserInfo) == Some(true)
+    });
+    harness.get_by_label("Show tokens in the inspector").click();
+    harness.run();
+    let inspection = harness
+        .state()
+        .workspace()
+        .inspection
+        .clone()
+        .expect("inspected");
+    assert!(
+        inspection.tokens.iter().any(|t| t.title() == "ID token"),
+        "the run's ID token is in the inspector"
+    );
+    harness.get_by_label("ID token");
+}
+
+#[test]
+fn a_wrong_secret_shows_the_provider_error_and_what_to_check() {
+    let (_provider, mut harness) = open_flow("wrong-secret");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    harness.get_by_label("Open the browser").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Callback) == Some(true)
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(false));
+    harness.get_by_label_contains("invalid_client");
+    harness.get_by_label_contains("Probably: The provider did not accept the client's credentials");
+}
