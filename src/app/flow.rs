@@ -129,7 +129,7 @@ impl FlowState {
             }
             Err(error) => {
                 self.session
-                    .failed(Step::Callback, StepFailure::new(error.to_string()), now)
+                    .failed(Step::Callback, StepFailure::new(error.to_string()), now);
             }
         }
     }

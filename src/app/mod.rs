@@ -170,7 +170,7 @@ impl TokenscopeApp {
                     draft,
                 } => self.jobs.send_step(*profile, step, draft),
                 Effect::OpenBrowser { url, redirect_uri } => {
-                    self.open_browser(ctx, &url, &redirect_uri)
+                    self.open_browser(ctx, &url, &redirect_uri);
                 }
                 Effect::StopListening => {
                     if let Some(listener) = self.listener.take() {
