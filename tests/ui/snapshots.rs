@@ -38,16 +38,16 @@ fn flow_scene(token_body: &str, status: u16, name: &str) {
         scopes: "openid profile email".to_owned(),
         ..Profile::default()
     };
-    profile.endpoints.authorization =
-        "https://sso.example.test/realms/partner-realm/protocol/openid-connect/auth".to_owned();
-    profile.endpoints.token =
-        "https://sso.example.test/realms/partner-realm/protocol/openid-connect/token".to_owned();
+    "https://sso.example.test/realms/partner-realm/protocol/openid-connect/auth"
+        .clone_into(&mut profile.endpoints.authorization);
+    "https://sso.example.test/realms/partner-realm/protocol/openid-connect/token"
+        .clone_into(&mut profile.endpoints.token);
     let mut session = FlowSession::new(profile.clone(), None);
-    session.run.state = "Qm9yaXNfc3RhdGVfZm9yX3RoZV9zbmFwc2hvdF8xMjM0".to_owned();
-    session.run.nonce = "n-0S6_WzA2Mj".to_owned();
+    "Qm9yaXNfc3RhdGVfZm9yX3RoZV9zbmFwc2hvdF8xMjM0".clone_into(&mut session.run.state);
+    "n-0S6_WzA2Mj".clone_into(&mut session.run.nonce);
     session.run.code_verifier =
         tokenscope::secret::Secret::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-    session.run.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned();
+    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".clone_into(&mut session.run.code_challenge);
     let at = Timestamp::from_unix(A_DAY_LATER);
     session.prepare_authorize(at).expect("authorize url");
     let redirect = format!(
