@@ -34,6 +34,8 @@ pub enum FlowCommand {
     Cancel,
     /// Put this run's tokens into the inspector.
     ShowTokens,
+    /// Refresh automatically shortly before the access token expires.
+    SetAutoRefresh(bool),
     /// End the run.
     Close,
 }
@@ -45,7 +47,12 @@ pub struct FlowState {
     pub session: FlowSession,
     /// A step whose request is in flight, or the callback being waited for.
     pub waiting: Option<Step>,
+    /// Refresh automatically [`AUTO_REFRESH_LEAD`] seconds before the access token expires.
+    pub auto_refresh: bool,
 }
+
+/// How long before the access token's expiry an automatic refresh goes out.
+pub const AUTO_REFRESH_LEAD: i64 = 30;
 
 impl FlowState {
     /// Applies a command; returns the work it needs.
@@ -54,6 +61,7 @@ impl FlowState {
             *slot = Some(Self {
                 session: FlowSession::new(*profile, secret),
                 waiting: None,
+                auto_refresh: false,
             });
             return Vec::new();
         }
@@ -105,12 +113,35 @@ impl FlowState {
                 }
                 vec![Effect::CancelFlowWork]
             }
+            FlowCommand::SetAutoRefresh(on) => {
+                state.auto_refresh = on;
+                Vec::new()
+            }
             FlowCommand::ShowTokens => vec![Effect::ShowTokens(state.session.tokens_text())],
             FlowCommand::Close => {
                 *slot = None;
                 vec![Effect::CancelFlowWork]
             }
         }
+    }
+
+    /// When the automatic refresh is due: the last token or refresh answer's
+    /// time plus `expires_in`, less the lead. `None` when it does not apply.
+    pub fn auto_refresh_due(&self) -> Option<Timestamp> {
+        if !self.auto_refresh || self.waiting.is_some() {
+            return None;
+        }
+        let tokens = self.session.tokens.as_ref()?;
+        tokens.refresh_token.as_ref()?;
+        let expires_in = tokens.expires_in?;
+        let issued = self
+            .session
+            .records
+            .iter()
+            .rev()
+            .find(|r| matches!(r.step, Step::Token | Step::Refresh) && r.outcome.is_ok())?
+            .at;
+        Some(issued.plus_seconds(expires_in - AUTO_REFRESH_LEAD))
     }
 
     /// The redirect arrived (or the wait failed).
@@ -141,5 +172,54 @@ impl FlowState {
         }
         self.waiting = None;
         self.session.answered(step, exchange, now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{Exchange, RecordedRequest, RecordedResponse};
+
+    #[test]
+    fn automatic_refresh_is_due_thirty_seconds_before_expiry_and_only_when_on() {
+        let mut slot = None;
+        let profile = Profile {
+            redirect_uri: "http://127.0.0.1:1/cb".to_owned(),
+            ..Profile::default()
+        };
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::Start {
+                profile: Box::new(profile),
+                secret: None,
+            },
+            Timestamp::from_unix(0),
+        );
+        let state = slot.as_mut().expect("started");
+        let body =
+            br#"{"access_token":"a","refresh_token":"r","expires_in":300,"token_type":"Bearer"}"#
+                .to_vec();
+        let exchange = Exchange {
+            request: RecordedRequest {
+                method: "POST".to_owned(),
+                url: "https://op/token".to_owned(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            response: Ok(RecordedResponse {
+                status: 200,
+                reason: "OK".to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body,
+            }),
+            duration: std::time::Duration::ZERO,
+        };
+        state
+            .session
+            .token_exchanged(exchange, Timestamp::from_unix(1_000));
+        assert_eq!(state.auto_refresh_due(), None, "off by default");
+        state.auto_refresh = true;
+        assert_eq!(state.auto_refresh_due(), Some(Timestamp::from_unix(1_270)));
     }
 }

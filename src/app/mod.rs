@@ -268,6 +268,32 @@ impl TokenscopeApp {
         }
     }
 
+    /// Sends the refresh when it is due; otherwise asks to be woken then
+    /// (only while automatic refresh is on: idle stays idle).
+    fn auto_refresh(&mut self, ctx: &egui::Context) {
+        let Some(flow) = self.workspace.flow.as_ref() else {
+            return;
+        };
+        let Some(due) = flow.auto_refresh_due() else {
+            return;
+        };
+        let now = self.clock.now();
+        if now < due {
+            let wait = u64::try_from(due.unix() - now.unix()).unwrap_or(1);
+            ctx.request_repaint_after(Duration::from_secs(wait));
+            return;
+        }
+        if let Ok(draft) = flow.session.draft_for(crate::oauth::flow::Step::Refresh) {
+            self.handle(
+                ctx,
+                Command::Flow(FlowCommand::Send {
+                    step: crate::oauth::flow::Step::Refresh,
+                    draft,
+                }),
+            );
+        }
+    }
+
     fn poll_listener(&mut self) {
         let Some(listener) = &self.listener else {
             return;
@@ -450,6 +476,7 @@ impl eframe::App for TokenscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.land_jobs(ctx);
         self.poll_listener();
+        self.auto_refresh(ctx);
         self.dropped_files(ctx);
         self.apply_theme(ctx);
     }

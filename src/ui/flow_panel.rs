@@ -110,6 +110,15 @@ pub fn show(
     };
     let session = &flow.session;
     run_values(ui, session);
+    if let Some(due) = flow.auto_refresh_due() {
+        ui.colored_label(
+            theme::warning(ui.visuals()),
+            format!(
+                "Automatic refresh is on: next at {}.",
+                due.to_zone_string(workspace.zone)
+            ),
+        );
+    }
     ui.separator();
     let next = if flow.waiting.is_some() {
         None
