@@ -87,6 +87,7 @@ fn flow_scene(token_body: &str, status: u16, name: &str) {
         workspace.flow = Some(FlowState {
             session,
             waiting: None,
+            auto_refresh: false,
         });
     }
     harness.run();
