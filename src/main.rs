@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tokenscope::app::{
     Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp, system_now, text_from_bytes,
@@ -92,11 +92,86 @@ enum Headless {
         #[arg(long)]
         json: bool,
     },
+    /// Verify the signature and run the relying-party checks; print JSON.
+    ///
+    /// Exit code 0 when the signature verifies and every applicable check
+    /// passes, 1 when anything fails, 2 on a usage error.
+    Verify(Box<VerifyCli>),
     /// Saved provider profiles.
     Profiles {
         #[command(subcommand)]
         action: ProfilesAction,
     },
+}
+
+#[derive(Debug, Args)]
+struct VerifyCli {
+    /// The token, `-` for standard input, or a file; a token response or a log line works too.
+    token: String,
+    /// A JWKS file or an http(s) URL (fetched once more on an unknown kid). Repeatable.
+    #[arg(long, value_name = "FILE|URL")]
+    jwks: Vec<String>,
+    /// An X.509 certificate, PEM or DER (GOST included). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    cert: Vec<PathBuf>,
+    /// PEM public keys (several blocks allowed). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pem: Vec<PathBuf>,
+    /// An HMAC secret as text (visible in the process list). Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    secret: Vec<String>,
+    /// An HMAC secret as base64url bytes. Repeatable.
+    #[arg(long, value_name = "B64U")]
+    secret_b64u: Vec<String>,
+    /// Take issuer, client id and JWKS URI from this saved profile (flags override).
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The expected issuer (`iss`).
+    #[arg(long, value_name = "URL")]
+    issuer: Option<String>,
+    /// ID token: the client id `aud` must contain. Access token: the resource.
+    #[arg(long, value_name = "ID")]
+    audience: Option<String>,
+    /// This client's id (`azp`; an access token's `client_id`).
+    #[arg(long, value_name = "ID")]
+    client_id: Option<String>,
+    /// The nonce sent in the authorization request.
+    #[arg(long)]
+    nonce: Option<String>,
+    /// The access token issued with the ID token, for `at_hash`.
+    #[arg(long, value_name = "TOKEN")]
+    access_token: Option<String>,
+    /// The authorization code, for `c_hash`.
+    #[arg(long)]
+    code: Option<String>,
+    /// The state sent, for `s_hash`.
+    #[arg(long)]
+    state: Option<String>,
+    /// The `max_age` sent, in seconds (`auth_time` must be that recent).
+    #[arg(long, value_name = "SECONDS")]
+    max_age: Option<i64>,
+    /// Clock-skew tolerance in seconds (default 60).
+    #[arg(long, value_name = "SECONDS")]
+    leeway: Option<i64>,
+    /// The ID token's `sub`, for `--kind userinfo`.
+    #[arg(long, value_name = "SUB")]
+    id_token_sub: Option<String>,
+    /// Run this check set instead of the one the token's role implies.
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+    /// Verify every JWT found, not only the ID token (or the first).
+    #[arg(long)]
+    all: bool,
+    /// Treat this Unix time as "now" for the time checks.
+    #[arg(long, value_name = "UNIX")]
+    now: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum KindArg {
+    Id,
+    Access,
+    Userinfo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +236,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Headless::Decode { ref file, now }) => decode(file.as_ref(), now),
+        Some(Headless::Verify(ref args)) => verify(&cli, args),
         Some(Headless::Profiles { ref action }) => profiles(&cli, action),
         Some(Headless::Run { .. }) => run(&cli),
         None => window(&cli),
@@ -204,6 +280,50 @@ fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
+    use tokenscope::cli::verify as cmd;
+    let profile = match &args.profile {
+        Some(name) => {
+            let store = ProfileStore::new(config_dir(cli)?);
+            let loaded = store.load()?.profiles;
+            Some(
+                tokenscope::store::transfer::find(&loaded, name)
+                    .map_err(anyhow::Error::msg)?
+                    .clone(),
+            )
+        }
+        None => None,
+    };
+    let mut options = cmd::VerifyArgs::new(args.now.map_or_else(system_now, Timestamp::from_unix));
+    options.jwks.clone_from(&args.jwks);
+    options.certs.clone_from(&args.cert);
+    options.pems.clone_from(&args.pem);
+    options.secrets.clone_from(&args.secret);
+    options.secrets_b64u.clone_from(&args.secret_b64u);
+    options.issuer.clone_from(&args.issuer);
+    options.audience.clone_from(&args.audience);
+    options.client_id.clone_from(&args.client_id);
+    options.nonce.clone_from(&args.nonce);
+    options.access_token.clone_from(&args.access_token);
+    options.code.clone_from(&args.code);
+    options.state.clone_from(&args.state);
+    options.max_age = args.max_age;
+    options.leeway = args.leeway;
+    options.id_token_sub.clone_from(&args.id_token_sub);
+    options.kind = args.kind.map(|kind| match kind {
+        KindArg::Id => cmd::CheckKind::Id,
+        KindArg::Access => cmd::CheckKind::Access,
+        KindArg::Userinfo => cmd::CheckKind::Userinfo,
+    });
+    options.all = args.all;
+    let mut fetcher = cmd::HttpFetcher::new(profile.as_ref());
+    options.profile = profile;
+    let input = cmd::read_token_input(&args.token, &mut std::io::stdin().lock())?;
+    let report = cmd::verify(&options, &input, &mut |url| fetcher.fetch(url))?;
+    print(&to_json(&report)?)?;
+    Ok(ExitCode::from(report.exit_code()))
 }
 
 fn config_dir(cli: &Cli) -> anyhow::Result<PathBuf> {

@@ -2,3 +2,4 @@
 
 pub mod decode;
 pub mod run;
+pub mod verify;

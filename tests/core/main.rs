@@ -11,6 +11,7 @@ mod fixtures;
 mod forms;
 mod headless;
 mod profiles;
+mod verify;
 
 use tokenscope::token::{Inspection, Timestamp, inspect};
 
