@@ -68,6 +68,13 @@ pub enum JobResult {
     },
     /// Profiles were exported (to the path), or not.
     Exported(Result<PathBuf, String>),
+    /// Key material was read (file or JWKS), or could not be.
+    KeysLoaded {
+        /// Where it came from.
+        label: String,
+        /// The text, or what went wrong.
+        result: Result<String, String>,
+    },
     /// A flow step's request was answered (or failed to get an answer).
     StepAnswered {
         /// Which step.
@@ -160,6 +167,74 @@ impl Jobs {
             ctx.request_repaint();
         });
         self.flow_task = Some(task);
+    }
+
+    /// Asks for a key file (JWKS, PEM, certificate) and reads it, off the UI thread.
+    pub fn pick_keys_file(&self) {
+        self.spawn("open-keys", || {
+            let path = rfd::FileDialog::new()
+                .set_title("Load verification keys")
+                .pick_file()?;
+            let label = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            Some(JobResult::KeysLoaded {
+                result: std::fs::read(&path)
+                    .map(|bytes| {
+                        // A DER certificate is binary: hand it over as PEM.
+                        String::from_utf8(bytes.clone()).unwrap_or_else(|_| der_to_pem(&bytes))
+                    })
+                    .map_err(|e| format!("Could not read {}: {e}", path.display())),
+                label,
+            })
+        });
+    }
+
+    /// Fetches the profile's JWKS off the UI thread.
+    pub fn fetch_jwks(&mut self, profile: Profile) {
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let label = format!("the JWKS of {}", profile.name);
+        let runtime = match self.net() {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                let _ = sender.send(JobResult::KeysLoaded {
+                    label,
+                    result: Err(message),
+                });
+                return;
+            }
+        };
+        runtime.spawn(async move {
+            let url = profile.endpoints.jwks.trim().to_owned();
+            let result = if url.is_empty() {
+                Err(format!(
+                    "{} has no JWKS URI: run discovery or type it in.",
+                    profile.name
+                ))
+            } else {
+                let options = crate::net::ClientOptions::default();
+                match crate::net::build_client(&profile, &options) {
+                    Ok(client) => {
+                        let exchange = crate::net::send(
+                            &client,
+                            &crate::net::RequestDraft::get(&url),
+                            options.timeout,
+                        )
+                        .await;
+                        match exchange.response {
+                            Ok(response) if response.status == 200 => Ok(response.text()),
+                            Ok(response) => Err(format!("{url} answered HTTP {}", response.status)),
+                            Err(error) => Err(format!("{url}: {error}")),
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                }
+            };
+            let _ = sender.send(JobResult::KeysLoaded { label, result });
+            ctx.request_repaint();
+        });
     }
 
     /// Aborts the flow request in flight, if any.
@@ -502,6 +577,21 @@ impl Stores {
             },
         })
     }
+}
+
+/// A DER certificate as PEM text, so one key parser reads both.
+fn der_to_pem(der: &[u8]) -> String {
+    use base64::Engine as _;
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
 }
 
 fn failed_exchange(

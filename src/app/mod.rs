@@ -15,7 +15,7 @@ pub use clock::{Clock, system_now};
 pub use flow::{FlowCommand, FlowState};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus};
-pub use workspace::{Command, DetailView, Effect, Notice, ThemeChoice, Workspace};
+pub use workspace::{Command, DetailView, Effect, Notice, ThemeChoice, Verification, Workspace};
 
 use crate::token::inspect;
 
@@ -82,11 +82,14 @@ pub struct TokenscopeApp {
     listener: Option<crate::oauth::callback::CallbackListener>,
     /// The flow panel's editing state.
     flow_editor: crate::ui::FlowEditor,
+    /// The nonce and HMAC secret typed for verification.
+    verify_inputs: crate::ui::VerifyInputs,
 }
 
 impl TokenscopeApp {
     /// Creates the app; `ctx` is the window's egui context.
     pub fn new(ctx: &egui::Context, options: StartOptions) -> Self {
+        install_fonts(ctx);
         let mut app = Self {
             workspace: Workspace::new(),
             paste: String::new(),
@@ -104,6 +107,7 @@ impl TokenscopeApp {
             ),
             listener: None,
             flow_editor: crate::ui::FlowEditor::default(),
+            verify_inputs: crate::ui::VerifyInputs::default(),
         };
         match options.config_dir {
             Some(dir) => app.jobs.open_store(dir, options.secret_preference),
@@ -191,6 +195,8 @@ impl TokenscopeApp {
                         .apply(Command::Inspect(text), self.clock.now());
                     self.run_effects(ctx, effects);
                 }
+                Effect::PickKeysFile => self.jobs.pick_keys_file(),
+                Effect::FetchJwks(profile) => self.jobs.fetch_jwks(*profile),
                 Effect::ImportProfiles(current) => self.jobs.import_profiles(current),
                 Effect::ExportProfiles {
                     profiles,
@@ -294,6 +300,45 @@ impl TokenscopeApp {
         }
     }
 
+    /// Puts the run's tokens into the inspector and checks them with the
+    /// run's own values: its profile (issuer, client id), its nonce, the
+    /// provider's JWKS.
+    fn inspect_run(&mut self, ctx: &egui::Context) {
+        let Some(flow) = self.workspace.flow.as_ref() else {
+            return;
+        };
+        let text = flow.session.tokens_text();
+        let profile_id = flow.session.profile.id.clone();
+        let has_jwks = !flow.session.profile.endpoints.jwks.trim().is_empty();
+        self.verify_inputs.nonce.clone_from(&flow.session.run.nonce);
+        // The run's profile may carry endpoints discovery filled in: check with those.
+        let run_profile = flow.session.profile.clone();
+        if let Some(slot) = self
+            .workspace
+            .profiles
+            .list
+            .iter_mut()
+            .find(|p| p.id == profile_id)
+            && slot.endpoints.jwks.trim().is_empty()
+        {
+            slot.endpoints.jwks.clone_from(&run_profile.endpoints.jwks);
+        }
+        self.paste.clone_from(&text);
+        let mut effects = self
+            .workspace
+            .apply(Command::Inspect(text), self.clock.now());
+        effects.extend(self.workspace.apply(
+            Command::SetCheckProfile(Some(profile_id.clone())),
+            self.clock.now(),
+        ));
+        if has_jwks && self.workspace.verification.keys.is_empty() {
+            self.workspace.verification.fetching = true;
+            self.workspace.verification.jwks_from = Some((profile_id, false));
+            self.jobs.fetch_jwks(run_profile);
+        }
+        self.run_effects(ctx, effects);
+    }
+
     fn poll_listener(&mut self) {
         let Some(listener) = &self.listener else {
             return;
@@ -305,6 +350,55 @@ impl TokenscopeApp {
         let now = self.clock.now();
         if let Some(flow) = self.workspace.flow.as_mut() {
             flow.redirected(result, now);
+        }
+    }
+
+    fn keys_loaded(&mut self, label: &str, result: Result<String, String>) {
+        self.workspace.verification.fetching = false;
+        match result {
+            Ok(text) => {
+                let keys = crate::token::keys::KeySet::from_text(&text, label);
+                let message = format!("{} key(s) from {label}.", keys.rows().len());
+                self.workspace.add_keys(keys, message);
+                if let Some(id) = self.workspace.wants_jwks_refetch() {
+                    // Once: a kid the set lacks may be a rotated key (OIDC Core §10.1.1).
+                    if let Some((_, refetched)) = self.workspace.verification.jwks_from.as_mut() {
+                        *refetched = true;
+                    }
+                    if let Some(profile) = self.workspace.profiles.list.iter().find(|p| p.id == id)
+                    {
+                        self.workspace.verification.fetching = true;
+                        self.jobs.fetch_jwks(profile.clone());
+                    }
+                }
+            }
+            Err(message) => self.workspace.verification.message = Some(message),
+        }
+    }
+
+    fn step_answered(
+        &mut self,
+        ctx: &egui::Context,
+        step: crate::oauth::flow::Step,
+        exchange: crate::net::Exchange,
+    ) {
+        let now = self.clock.now();
+        let mut succeeded = false;
+        if let Some(flow) = self.workspace.flow.as_mut() {
+            flow.answered(step, exchange, now);
+            succeeded = flow
+                .session
+                .records
+                .last()
+                .is_some_and(|r| r.step == step && r.outcome.is_ok());
+        }
+        if succeeded
+            && matches!(
+                step,
+                crate::oauth::flow::Step::Token | crate::oauth::flow::Step::Refresh
+            )
+        {
+            self.inspect_run(ctx);
         }
     }
 
@@ -374,11 +468,9 @@ impl TokenscopeApp {
                         Err(message) => message,
                     });
                 }
+                JobResult::KeysLoaded { label, result } => self.keys_loaded(&label, result),
                 JobResult::StepAnswered { step, exchange } => {
-                    let now = self.clock.now();
-                    if let Some(flow) = self.workspace.flow.as_mut() {
-                        flow.answered(step, exchange, now);
-                    }
+                    self.step_answered(ctx, step, exchange);
                 }
                 JobResult::Discovered { id, result } => {
                     if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {
@@ -442,6 +534,24 @@ impl TokenscopeApp {
     }
 }
 
+/// The default fonts, with the monospace font as a fallback for the
+/// proportional one: Ubuntu Light lacks ‖ and →, which GOST layouts and
+/// change lists use, and a missing glyph would show as a box.
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    let monospace = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first().cloned());
+    if let (Some(monospace), Some(proportional)) = (
+        monospace,
+        fonts.families.get_mut(&egui::FontFamily::Proportional),
+    ) {
+        proportional.push(monospace);
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// Closes the window after `after`, from a sleeping thread: no frames are
 /// drawn while waiting.
 fn close_after(ctx: egui::Context, after: Duration) {
@@ -493,6 +603,7 @@ impl eframe::App for TokenscopeApp {
             profile_filter: &mut self.profile_filter,
             editor: self.editor.as_mut(),
             flow: &mut self.flow_editor,
+            verify: &mut self.verify_inputs,
         };
         let shown = crate::ui::show(ui, &self.workspace, edits, now, &mut commands);
         let ctx = ui.ctx().clone();

@@ -37,6 +37,10 @@ pub enum DetailView {
     Json,
     /// The token itself, segment by segment.
     Token,
+    /// The relying-party checks.
+    Checks,
+    /// The verification keys.
+    Keys,
 }
 
 /// Something the user asked for. The UI only ever emits these; [`Workspace::apply`]
@@ -71,6 +75,51 @@ pub enum Command {
     Flow(FlowCommand),
     /// Show the profile editor (`false`) or the flow runner (`true`) for the selected profile.
     ShowFlow(bool),
+    /// Read verification keys from a file the user picks (JWKS, PEM, certificate).
+    LoadKeysFile,
+    /// Fetch this profile's JWKS.
+    FetchJwks(ProfileId),
+    /// Use this text as an HMAC key.
+    AddHmacKey(Secret),
+    /// Forget all verification keys.
+    ClearKeys,
+    /// Check tokens against this profile's issuer and client id.
+    SetCheckProfile(Option<ProfileId>),
+    /// Clock-skew tolerance for the checks, in seconds.
+    SetLeeway(i64),
+}
+
+/// Keys and expectations for verifying the inspector's tokens.
+#[derive(Debug)]
+pub struct Verification {
+    /// Every key loaded so far.
+    pub keys: crate::token::keys::KeySet,
+    /// Each token's signature outcome (`None`: opaque or undecodable).
+    pub signatures: Vec<Option<crate::token::verify::SignatureOutcome>>,
+    /// The profile whose issuer and client id the checks expect.
+    pub check_profile: Option<ProfileId>,
+    /// Clock-skew tolerance, seconds.
+    pub leeway: i64,
+    /// A JWKS fetch is under way.
+    pub fetching: bool,
+    /// The profile whose JWKS the keys came from, and whether it was fetched again for an unknown kid.
+    pub jwks_from: Option<(ProfileId, bool)>,
+    /// What the last key load said.
+    pub message: Option<String>,
+}
+
+impl Default for Verification {
+    fn default() -> Self {
+        Self {
+            keys: crate::token::keys::KeySet::default(),
+            signatures: Vec::new(),
+            check_profile: None,
+            leeway: crate::token::checks::DEFAULT_LEEWAY,
+            fetching: false,
+            jwks_from: None,
+            message: None,
+        }
+    }
 }
 
 /// Work the app must do outside the workspace after a command.
@@ -132,6 +181,10 @@ pub enum Effect {
     CancelFlowWork,
     /// Paste this text into the inspector.
     ShowTokens(String),
+    /// Ask for a key file and read it.
+    PickKeysFile,
+    /// Fetch a profile's JWKS.
+    FetchJwks(Box<Profile>),
     /// Export profiles to a file the user picks.
     ExportProfiles {
         /// The profiles.
@@ -180,6 +233,8 @@ pub struct Workspace {
     pub flow: Option<FlowState>,
     /// Whether the selected profile shows the flow runner rather than the editor.
     pub show_flow: bool,
+    /// Keys, signature outcomes and check expectations.
+    pub verification: Verification,
 }
 
 impl Workspace {
@@ -238,6 +293,38 @@ impl Workspace {
                 self.show_flow = show;
                 Vec::new()
             }
+            Command::LoadKeysFile => vec![Effect::PickKeysFile],
+            Command::FetchJwks(id) => match self.profiles.list.iter().find(|p| p.id == id) {
+                Some(profile) => {
+                    self.verification.fetching = true;
+                    self.verification.jwks_from = Some((id, false));
+                    vec![Effect::FetchJwks(Box::new(profile.clone()))]
+                }
+                None => Vec::new(),
+            },
+            Command::AddHmacKey(secret) => {
+                let keys = crate::token::keys::KeySet::hmac(
+                    secret.expose().as_bytes(),
+                    "HMAC secret typed in",
+                );
+                self.add_keys(keys, "HMAC secret added.".to_owned());
+                Vec::new()
+            }
+            Command::ClearKeys => {
+                self.verification.keys = crate::token::keys::KeySet::default();
+                self.verification.jwks_from = None;
+                self.verification.message = None;
+                self.reverify();
+                Vec::new()
+            }
+            Command::SetCheckProfile(id) => {
+                self.verification.check_profile = id;
+                Vec::new()
+            }
+            Command::SetLeeway(seconds) => {
+                self.verification.leeway = seconds.clamp(0, 3_600);
+                Vec::new()
+            }
         }
     }
 
@@ -282,6 +369,38 @@ impl Workspace {
             self.collapsed.clear();
         }
         self.inspection = Some(Arc::new(inspection));
+        self.reverify();
+    }
+
+    /// Adds keys and verifies again.
+    pub fn add_keys(&mut self, keys: crate::token::keys::KeySet, message: String) {
+        let old = std::mem::take(&mut self.verification.keys);
+        self.verification.keys = old.merge(keys);
+        self.verification.message = Some(message);
+        self.reverify();
+    }
+
+    /// Verifies every token's signature with the current keys.
+    pub fn reverify(&mut self) {
+        self.verification.signatures = match &self.inspection {
+            Some(inspection) => {
+                crate::token::assess::signatures(inspection, &self.verification.keys)
+            }
+            None => Vec::new(),
+        };
+    }
+
+    /// Whether a signature names a kid the keys lack while they came from a
+    /// profile's JWKS not yet fetched again: the provider may have rotated keys.
+    pub fn wants_jwks_refetch(&self) -> Option<ProfileId> {
+        let (id, refetched) = self.verification.jwks_from.as_ref()?;
+        let unknown = self
+            .verification
+            .signatures
+            .iter()
+            .flatten()
+            .any(crate::token::verify::SignatureOutcome::is_unknown_kid);
+        (unknown && !refetched && !self.verification.fetching).then(|| id.clone())
     }
 
     /// When lifetimes of the current paste count from.

@@ -4,6 +4,7 @@
 //! Never imports egui, never touches the network: everything here is a pure
 //! function of its input (and of "now", passed in).
 
+pub mod assess;
 pub mod checks;
 pub mod claims;
 pub mod extract;

@@ -125,6 +125,7 @@ pub fn show(
     } else {
         session.next_step()
     };
+    let checks_line = id_token_checks_line(workspace, session);
     egui::ScrollArea::vertical()
         .id_salt("flow_cards")
         .show(ui, |ui| {
@@ -139,9 +140,71 @@ pub fn show(
                 } else {
                     Place::Other
                 };
-                card(ui, index + 1, step, session, place, editor, commands);
+                card(
+                    ui,
+                    (index + 1, step),
+                    session,
+                    place,
+                    checks_line.as_deref(),
+                    editor,
+                    commands,
+                );
             }
         });
+}
+
+/// "ID token checks: all 14 pass" for the run's ID token, once the inspector has it.
+fn id_token_checks_line(workspace: &Workspace, session: &FlowSession) -> Option<String> {
+    use crate::token::TokenRole;
+    use crate::token::checks::{CheckStatus, Expectations};
+    let id_token = session.tokens.as_ref()?.id_token.as_deref()?;
+    let inspection = workspace.inspection.as_ref()?;
+    let index = inspection
+        .tokens
+        .iter()
+        .position(|t| t.value == id_token && t.role == Some(TokenRole::Id))?;
+    if workspace.verification.keys.is_empty() {
+        return Some(if workspace.verification.fetching {
+            "ID token checks: fetching the provider's keys…".to_owned()
+        } else {
+            "ID token checks: no keys to verify the signature with (see the inspector's Keys tab)."
+                .to_owned()
+        });
+    }
+    let signature = workspace.verification.signatures.get(index)?.as_ref()?;
+    let expect = Expectations {
+        issuer: Some(session.profile.issuer.trim().to_owned()).filter(|s| !s.is_empty()),
+        client_id: Some(session.profile.client_id.trim().to_owned()),
+        nonce: Some(session.run.nonce.clone()),
+        code: session.code.as_ref().map(|c| c.expose().to_owned()),
+        leeway: workspace.verification.leeway,
+        ..Expectations::default()
+    };
+    let now = session
+        .records
+        .last()
+        .map_or_else(crate::app::system_now, |r| r.at);
+    let rows = crate::token::assess::checks_for(inspection, index, signature, &expect, now);
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.status == CheckStatus::Fail)
+        .map(|r| r.name)
+        .collect();
+    Some(if failed.is_empty() {
+        format!(
+            "ID token checks: all {} pass ({}).",
+            rows.iter()
+                .filter(|r| r.status == CheckStatus::Pass)
+                .count(),
+            signature.summary()
+        )
+    } else {
+        format!(
+            "ID token checks: {} fail: {}.",
+            failed.len(),
+            failed.join(", ")
+        )
+    })
 }
 
 fn run_values(ui: &mut egui::Ui, session: &FlowSession) {
@@ -172,10 +235,10 @@ enum Place {
 
 fn card(
     ui: &mut egui::Ui,
-    number: usize,
-    step: Step,
+    (number, step): (usize, Step),
     session: &FlowSession,
     place: Place,
+    checks_line: Option<&str>,
     editor: &mut FlowEditor,
     commands: &mut Vec<Command>,
 ) {
@@ -191,6 +254,12 @@ fn card(
         ui.weak(step.purpose());
         if let Some(record) = last {
             record_view(ui, record);
+            if step == Step::Token
+                && record.outcome.is_ok()
+                && let Some(line) = checks_line
+            {
+                ui.label(line);
+            }
         }
         if is_next {
             next_step_controls(ui, step, session, editor, commands);

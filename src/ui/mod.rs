@@ -9,12 +9,14 @@ mod profiles_panel;
 mod theme;
 mod token_panel;
 mod top_bar;
+mod verify_views;
 mod widgets;
 
 use crate::app::{Command, Workspace};
 use crate::token::Timestamp;
 
 pub use flow_panel::FlowEditor;
+
 pub use profile_form::{DiscoveryView, ProfileEditor};
 
 /// Editing state the panels change directly (text being typed), as opposed
@@ -28,6 +30,17 @@ pub struct Edits<'a> {
     pub editor: Option<&'a mut ProfileEditor>,
     /// The flow panel's editable request.
     pub flow: &'a mut FlowEditor,
+    /// What the checks expect that the user types: the nonce sent, an HMAC secret.
+    pub verify: &'a mut VerifyInputs,
+}
+
+/// Text the user types for verification.
+#[derive(Debug, Default)]
+pub struct VerifyInputs {
+    /// The nonce the authorization request sent.
+    pub nonce: String,
+    /// An HMAC secret being typed.
+    pub hmac: String,
 }
 
 /// What the frame drew that the app needs to know.
@@ -84,7 +97,9 @@ pub fn show(
             paste_panel::show(ui, workspace, edits.paste, commands);
         });
     let shown = egui::CentralPanel::default()
-        .show(ui, |ui| token_panel::show(ui, workspace, now, commands))
+        .show(ui, |ui| {
+            token_panel::show(ui, workspace, edits.verify, now, commands)
+        })
         .inner;
     drop_overlay(ui);
     shown

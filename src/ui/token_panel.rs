@@ -15,6 +15,7 @@ use super::{Shown, claims_table, theme, widgets};
 pub fn show(
     ui: &mut egui::Ui,
     workspace: &Workspace,
+    inputs: &mut super::VerifyInputs,
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) -> Shown {
@@ -45,7 +46,13 @@ pub fn show(
     let index = workspace.selected.min(inspection.tokens.len() - 1);
     let token = &inspection.tokens[index];
     let mut shown = Shown::default();
-    shown.time_visible |= facts(ui, token, (now, workspace.zone), commands);
+    let verification = &workspace.verification;
+    let verified = if verification.keys.is_empty() {
+        None
+    } else {
+        verification.signatures.get(index).and_then(Option::as_ref)
+    };
+    shown.time_visible |= facts(ui, token, verified, (now, workspace.zone), commands);
     ui.add_space(6.0);
     view_tabs(ui, token, workspace.view, commands);
     ui.separator();
@@ -68,6 +75,13 @@ pub fn show(
         }
         DetailView::Token => {
             token_view(ui, token, commands);
+            false
+        }
+        DetailView::Checks => {
+            super::verify_views::checks(ui, workspace, inspection, index, inputs, now, commands)
+        }
+        DetailView::Keys => {
+            super::verify_views::keys(ui, workspace, inputs, commands);
             false
         }
     };
@@ -137,6 +151,7 @@ fn token_tabs(
 fn facts(
     ui: &mut egui::Ui,
     token: &FoundToken,
+    verified: Option<&crate::token::verify::SignatureOutcome>,
     (now, zone): (Timestamp, Zone),
     commands: &mut Vec<Command>,
 ) -> bool {
@@ -171,8 +186,21 @@ fn facts(
             ui.colored_label(theme::warning(ui.visuals()), mended);
         });
     }
-    fact(ui, "Signature", |ui| {
-        ui.label(signature_line(token));
+    fact(ui, "Signature", |ui| match verified {
+        Some(outcome) => {
+            let color = if outcome.is_valid() {
+                theme::time_state(ui.visuals(), crate::token::time::TimeState::Valid)
+            } else {
+                theme::error(ui.visuals())
+            };
+            ui.horizontal_wrapped(|ui| {
+                super::widgets::status_mark(ui, outcome.is_valid());
+                ui.colored_label(color, outcome.summary());
+            });
+        }
+        None => {
+            ui.label(signature_line(token));
+        }
     });
     if let Some(error) = &token.error {
         fact(ui, "Problem", |ui| {
@@ -242,7 +270,7 @@ fn signature_line(token: &FoundToken) -> String {
             let key = token
                 .header_str("kid")
                 .map_or_else(|| "no kid in the header".to_owned(), |kid| format!("key {kid}"));
-            format!("{alg}, {key}: not verified")
+            format!("{alg}, {key}: not verified (load keys in the Keys tab)")
         }
         TokenKind::Jwe => format!(
             "encrypted ({}, {}): the claims cannot be read without the recipient's key",
@@ -267,6 +295,8 @@ fn view_tabs(
             (DetailView::Header, "Header", has_header),
             (DetailView::Json, "JSON", token.decoded.is_some()),
             (DetailView::Token, "Token", true),
+            (DetailView::Checks, "Checks", token.decoded.is_some()),
+            (DetailView::Keys, "Keys", true),
         ] {
             let tab = ui.add_enabled(enabled, egui::Button::selectable(current == view, label));
             if tab.clicked() {

@@ -41,6 +41,10 @@ fn open_flow(
     let provider = TestProvider::start(&[&redirect]);
     write_profile(&dir, &provider.issuer, &redirect, secret);
     let mut harness = harness_on_with_browser(&dir, Some(TestProvider::browser_command()));
+    // The provider stamps tokens with the real time: check them against it.
+    harness
+        .state_mut()
+        .set_clock(tokenscope::app::Clock::System);
     harness.get_by_label("Test provider").click();
     harness.run();
     wait_for(&mut harness, |app| {
@@ -68,6 +72,11 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(true));
     harness.get_by_label_contains("ID token, refresh token");
+    // The run's ID token is checked at once with the run's nonce and the provider's keys.
+    wait_for(&mut harness, |app| {
+        !app.workspace().verification.keys.is_empty()
+    });
+    harness.get_by_label_contains("ID token checks: all");
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| {
         last_ok(app, Step::UserInfo) == Some(true)

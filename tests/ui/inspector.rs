@@ -193,3 +193,33 @@ fn a_large_paste_is_inspected_off_the_ui_thread() {
     harness.get_by_label("3 tokens found");
     harness.get_by_label_contains("too large to edit here");
 }
+
+#[test]
+fn a_gost_signed_id_token_verifies_with_the_bank_certificate_and_its_checks_are_listed() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("sber-token-response.json"));
+    harness.get_by_label("ID token").click();
+    harness.run();
+    harness.get_by_label_contains("not verified (load keys in the Keys tab)");
+    let keys = tokenscope::token::keys::KeySet::from_pem(
+        &fixture("sber-bank-certificate.pem"),
+        "sber-bank-certificate.pem",
+    );
+    harness
+        .state_mut()
+        .workspace_mut()
+        .add_keys(keys, "1 key(s) from sber-bank-certificate.pem.".to_owned());
+    harness.run();
+    harness.get_by_label_contains("valid (GOST R 34.10-2012 256, CryptoPro-A, s‖r");
+    harness.get_by_label("Checks").click();
+    harness.run();
+    // A day after issue the 5-minute ID token has expired: the exp row says so.
+    harness.get_by_label_contains("checks fail");
+    assert!(
+        harness.query_all_by_label("exp").count() >= 2,
+        "an exp row in the checks table besides the one in the facts"
+    );
+    harness.get_by_label("Keys").click();
+    harness.run();
+    harness.get_by_label("GOST");
+}

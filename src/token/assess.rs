@@ -1,0 +1,128 @@
+//! Verification and checks for every token of an inspection: which key
+//! verifies each signature, and the relying-party checks each token's role
+//! calls for. Plain data for the inspector and the flow panel.
+
+use super::checks::{self, CheckResult, Expectations};
+use super::inspect::{FoundToken, Inspection, TokenRole};
+use super::keys::KeySet;
+use super::time::Timestamp;
+use super::verify::{SignatureOutcome, verify_decoded};
+
+/// Verifies every decoded token's signature with `keys` (`None` for opaque
+/// and undecodable tokens). Expensive for GOST: compute once per change.
+pub fn signatures(inspection: &Inspection, keys: &KeySet) -> Vec<Option<SignatureOutcome>> {
+    inspection
+        .tokens
+        .iter()
+        .map(|token| {
+            token
+                .decoded
+                .as_ref()
+                .map(|decoded| verify_decoded(decoded, keys))
+        })
+        .collect()
+}
+
+/// Which check set a token gets.
+pub fn check_set(token: &FoundToken) -> Option<&'static str> {
+    let typ = token
+        .header_str("typ")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match token.role {
+        Some(TokenRole::Id) => Some("ID token (OIDC Core §3.1.3.7)"),
+        _ if typ.trim_start_matches("application/") == "at+jwt" => {
+            Some("JWT access token (RFC 9068 §4)")
+        }
+        _ => None,
+    }
+}
+
+/// The checks for the token at `index`, with `now` as given. An ID token's
+/// `at_hash` is checked against the access token of the same response when
+/// the expectations name none.
+pub fn checks_for(
+    inspection: &Inspection,
+    index: usize,
+    signature: &SignatureOutcome,
+    expect: &Expectations,
+    now: Timestamp,
+) -> Vec<CheckResult> {
+    let Some(token) = inspection.tokens.get(index) else {
+        return Vec::new();
+    };
+    let (Some(claims), Some(header)) = (token.claims(), token.header.as_ref()) else {
+        return Vec::new();
+    };
+    match token.role {
+        Some(TokenRole::Id) => {
+            let mut expect = expect.clone();
+            if expect.access_token.is_none() {
+                expect.access_token = sibling_access_token(inspection, token);
+            }
+            checks::id_token_checks(claims, header, signature, &expect, now)
+        }
+        _ if check_set(token).is_some() => {
+            checks::access_token_checks(claims, header, signature, expect, now)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The access token that came in the same response as `token`.
+fn sibling_access_token(inspection: &Inspection, token: &FoundToken) -> Option<String> {
+    let response = token.response.as_ref()?;
+    inspection
+        .tokens
+        .iter()
+        .find(|t| {
+            t.role == Some(TokenRole::Access)
+                && t.response
+                    .as_ref()
+                    .is_some_and(|r| std::sync::Arc::ptr_eq(r, response))
+        })
+        .map(|t| t.value.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::checks::CheckStatus;
+    use crate::token::inspect;
+
+    #[test]
+    fn keycloak_id_token_verifies_and_passes_with_at_hash_from_the_same_response() {
+        let text = include_str!("../../tests/fixtures/keycloak-token-response.json");
+        let now = Timestamp::from_unix(1_795_387_806);
+        let inspection = inspect(text, now);
+        let keys = KeySet::from_jwks_json(
+            include_str!("../../tests/fixtures/keycloak-jwks.json"),
+            "keycloak-jwks.json",
+        );
+        let signatures = signatures(&inspection, &keys);
+        let id = inspection
+            .tokens
+            .iter()
+            .position(|t| t.role == Some(TokenRole::Id))
+            .expect("id token");
+        let signature = signatures[id].clone().expect("decoded");
+        assert!(signature.is_valid(), "{}", signature.summary());
+        let expect = Expectations {
+            issuer: Some("https://sso.example.test/realms/partner-realm".to_owned()),
+            client_id: Some("fe-client".to_owned()),
+            nonce: Some("n-0S6_WzA2Mj".to_owned()),
+            ..Expectations::default()
+        };
+        let rows = checks_for(&inspection, id, &signature, &expect, now);
+        let failed: Vec<_> = rows
+            .iter()
+            .filter(|r| r.status == CheckStatus::Fail)
+            .collect();
+        assert!(failed.is_empty(), "{failed:?}");
+        let at_hash = rows
+            .iter()
+            .find(|r| r.name == "at_hash")
+            .expect("at_hash row");
+        assert_eq!(at_hash.status, CheckStatus::Pass, "{at_hash:?}");
+    }
+}

@@ -1,0 +1,269 @@
+//! The inspector's Checks and Keys views: relying-party checks row by row,
+//! and the keys signatures are verified with.
+
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::{Command, Workspace};
+use crate::secret::Secret;
+use crate::token::Timestamp;
+use crate::token::checks::{CheckStatus, Expectations};
+use crate::token::{Inspection, assess};
+
+use super::{VerifyInputs, theme, widgets};
+
+/// The checks of the token at `index`; returns whether a time-dependent row was drawn.
+pub fn checks(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    inspection: &Inspection,
+    index: usize,
+    inputs: &mut VerifyInputs,
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let verification = &workspace.verification;
+    let profile = verification
+        .check_profile
+        .as_ref()
+        .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id));
+    expectations_form(ui, workspace, inputs, commands);
+    let Some(token) = inspection.tokens.get(index) else {
+        return false;
+    };
+    let Some(set) = assess::check_set(token) else {
+        ui.label("Relying-party checks apply to ID tokens and JWT access tokens (typ at+jwt); this token gets its signature checked only.");
+        return false;
+    };
+    let Some(Some(signature)) = verification.signatures.get(index) else {
+        return false;
+    };
+    let expect = Expectations {
+        issuer: profile
+            .map(|p| p.issuer.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        client_id: profile
+            .map(|p| p.client_id.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        nonce: Some(inputs.nonce.trim().to_owned()).filter(|s| !s.is_empty()),
+        leeway: verification.leeway,
+        ..Expectations::default()
+    };
+    let rows = assess::checks_for(inspection, index, signature, &expect, now);
+    let failed = rows
+        .iter()
+        .filter(|r| r.status == CheckStatus::Fail)
+        .count();
+    ui.strong(if failed == 0 {
+        format!(
+            "{set}: all {} applicable checks pass",
+            rows.iter()
+                .filter(|r| r.status == CheckStatus::Pass)
+                .count()
+        )
+    } else {
+        format!("{set}: {failed} of {} checks fail", rows.len())
+    });
+    TableBuilder::new(ui)
+        .id_salt("checks_table")
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(24.0))
+        .column(Column::initial(110.0).at_least(80.0))
+        .column(Column::remainder().at_least(200.0).clip(true))
+        .column(Column::initial(170.0).at_least(100.0).clip(true))
+        .header(22.0, |mut header| {
+            for title in ["", "Check", "Result", "Spec"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, rows.len(), |mut row| {
+                let check = &rows[row.index()];
+                row.col(|ui| match check.status {
+                    CheckStatus::Pass => {
+                        widgets::status_mark(ui, true);
+                    }
+                    CheckStatus::Fail => {
+                        widgets::status_mark(ui, false);
+                    }
+                    CheckStatus::NotApplicable => {
+                        ui.weak("n/a");
+                    }
+                });
+                row.col(|ui| {
+                    ui.monospace(check.name);
+                });
+                row.col(|ui| {
+                    let text = RichText::new(&check.reason);
+                    let text = if check.status == CheckStatus::Fail {
+                        text.color(theme::error(ui.visuals()))
+                    } else {
+                        text
+                    };
+                    ui.add(egui::Label::new(text).truncate());
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(RichText::new(check.spec).weak()).truncate());
+                });
+            });
+        });
+    true
+}
+
+fn expectations_form(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    inputs: &mut VerifyInputs,
+    commands: &mut Vec<Command>,
+) {
+    let verification = &workspace.verification;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Check against");
+        let chosen = verification
+            .check_profile
+            .as_ref()
+            .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id))
+            .map_or_else(
+                || "no profile (issuer and audience not checked)".to_owned(),
+                |p| p.name.clone(),
+            );
+        egui::ComboBox::from_id_salt("check_profile")
+            .selected_text(chosen)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(verification.check_profile.is_none(), "no profile")
+                    .clicked()
+                {
+                    commands.push(Command::SetCheckProfile(None));
+                }
+                for profile in &workspace.profiles.list {
+                    let selected = verification.check_profile.as_ref() == Some(&profile.id);
+                    if ui.selectable_label(selected, &profile.name).clicked() {
+                        commands.push(Command::SetCheckProfile(Some(profile.id.clone())));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let label = ui.label("Nonce sent");
+        ui.add(
+            egui::TextEdit::singleline(&mut inputs.nonce)
+                .hint_text("the nonce of the authorization request")
+                .desired_width(200.0),
+        )
+        .labelled_by(label.id);
+        let label = ui.label("Clock skew tolerance (s)");
+        let mut leeway = verification.leeway;
+        if ui
+            .add(egui::DragValue::new(&mut leeway).range(0..=3_600))
+            .labelled_by(label.id)
+            .changed()
+        {
+            commands.push(Command::SetLeeway(leeway));
+        }
+    });
+}
+
+/// The key list and where keys come from.
+pub fn keys(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    inputs: &mut VerifyInputs,
+    commands: &mut Vec<Command>,
+) {
+    let verification = &workspace.verification;
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Load keys from a file…")
+            .on_hover_text("A JWKS, PEM public keys or an X.509 certificate (GOST included)")
+            .clicked()
+        {
+            commands.push(Command::LoadKeysFile);
+        }
+        let profile = verification
+            .check_profile
+            .as_ref()
+            .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id))
+            .or_else(|| workspace.profiles.selected_profile());
+        if let Some(profile) = profile.filter(|p| !p.endpoints.jwks.trim().is_empty())
+            && ui
+                .button(format!("Fetch the JWKS of {}", profile.name))
+                .clicked()
+        {
+            commands.push(Command::FetchJwks(profile.id.clone()));
+        }
+        if verification.fetching {
+            ui.spinner();
+        }
+        if !verification.keys.is_empty() && ui.button("Clear keys").clicked() {
+            commands.push(Command::ClearKeys);
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("HMAC secret");
+        ui.add(
+            egui::TextEdit::singleline(&mut inputs.hmac)
+                .password(true)
+                .hint_text("for HS256/384/512 tokens")
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(!inputs.hmac.is_empty(), egui::Button::new("Use as a key"))
+            .clicked()
+        {
+            commands.push(Command::AddHmacKey(Secret::new(std::mem::take(
+                &mut inputs.hmac,
+            ))));
+        }
+    });
+    if let Some(message) = &verification.message {
+        ui.label(message);
+    }
+    for problem in &verification.keys.problems {
+        ui.colored_label(theme::warning(ui.visuals()), problem.to_string());
+    }
+    let rows = verification.keys.rows();
+    if rows.is_empty() {
+        ui.weak("No keys yet: signatures are shown as not verified.");
+        return;
+    }
+    TableBuilder::new(ui)
+        .id_salt("keys_table")
+        .striped(true)
+        .column(Column::initial(120.0).clip(true))
+        .column(Column::initial(50.0))
+        .column(Column::initial(70.0))
+        .column(Column::initial(40.0))
+        .column(Column::initial(170.0).clip(true))
+        .column(Column::initial(160.0).clip(true))
+        .column(Column::remainder().clip(true))
+        .header(22.0, |mut header| {
+            for title in ["kid", "kty", "alg", "use", "size", "fingerprint", "from"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, rows.len(), |mut row| {
+                let key = &rows[row.index()];
+                for text in [
+                    key.kid.as_deref().unwrap_or("—"),
+                    key.kty.as_str(),
+                    key.alg.as_deref().unwrap_or(""),
+                    key.key_use.as_deref().unwrap_or(""),
+                    key.size.as_str(),
+                    key.fingerprint.as_deref().unwrap_or(""),
+                    key.source.as_str(),
+                ] {
+                    row.col(|ui| {
+                        ui.add(egui::Label::new(text).truncate());
+                    });
+                }
+            });
+        });
+}
