@@ -52,6 +52,13 @@ pub fn build_client(
             builder = builder.add_root_certificate(certificate);
         }
     }
+    let pkcs12 = profile.tls.pkcs12_file.trim();
+    if !pkcs12.is_empty() {
+        // rustls reads PEM identities only.
+        return Err(NetError::Setup(format!(
+            "PKCS#12 files are not read yet: convert {pkcs12} with `openssl pkcs12 -in {pkcs12} -nodes -out client.pem` and give client.pem as both the client certificate and key"
+        )));
+    }
     let cert = profile.tls.client_cert_file.trim();
     let key = profile.tls.client_key_file.trim();
     if !cert.is_empty() {
