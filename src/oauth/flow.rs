@@ -518,23 +518,12 @@ pub fn mask_request(draft: &crate::net::RecordedRequest) -> crate::net::Recorded
             };
         }
     }
-    if !masked.body.is_empty() {
-        let fields: Vec<(String, String)> = form_urlencoded::parse(&masked.body)
-            .map(|(k, v)| {
-                let v = if SECRET_FIELDS.contains(&k.as_ref()) {
-                    mask_middle(&v)
-                } else {
-                    v.into_owned()
-                };
-                (k.into_owned(), v)
-            })
-            .collect();
-        if !fields.is_empty() && masked.body.iter().all(|b| !b.is_ascii_whitespace()) {
-            masked.body = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&fields)
-                .finish()
-                .into_bytes();
-        }
+    // Only a form body is rewritten; JSON or text bodies carry no form fields.
+    if !masked.body.is_empty()
+        && masked.body.contains(&b'=')
+        && masked.body.iter().all(|b| !b.is_ascii_whitespace())
+    {
+        masked.body = mask_form(&masked.body).into_bytes();
     }
     masked.url = mask_url(&masked.url);
     masked
@@ -568,22 +557,22 @@ fn mask_url(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
         return url.to_owned();
     };
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| {
-            let v = if SECRET_FIELDS.contains(&k.as_ref()) {
-                mask_middle(&v)
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    format!(
-        "{base}?{}",
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&pairs)
-            .finish()
-    )
+    format!("{base}?{}", mask_form(query.as_bytes()))
+}
+
+/// A form-encoded string with the values of [`SECRET_FIELDS`] masked.
+fn mask_form(encoded: &[u8]) -> String {
+    let pairs = form_urlencoded::parse(encoded).map(|(k, v)| {
+        let v = if SECRET_FIELDS.contains(&k.as_ref()) {
+            mask_middle(&v)
+        } else {
+            v.into_owned()
+        };
+        (k.into_owned(), v)
+    });
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 #[cfg(test)]

@@ -499,7 +499,7 @@ impl Preset {
     }
 }
 
-/// Replaces `{name}` placeholders.
+/// Fills in `{name}` variables.
 fn fill(template: &str, vars: &[(String, String)]) -> String {
     let mut out = template.to_owned();
     for (name, value) in vars {
