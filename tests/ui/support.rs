@@ -56,6 +56,9 @@ fn harness_with(
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .with_theme(theme)
+        // Background work (the store thread, the network) lands between
+        // frames and wakes the UI: a run may take a few more steps to settle.
+        .with_max_steps(24)
         .build_eframe(move |cc| {
             TokenscopeApp::new(
                 &cc.egui_ctx,
@@ -77,12 +80,13 @@ fn harness_with(
     harness
 }
 
-/// Steps the app (background work lands between frames) until `done`, or fails after 5 s.
+/// Steps the app (background work lands between frames) until `done`, or
+/// fails after 30 s (generous: CI machines run the test binaries in parallel).
 pub fn wait_for(
     harness: &mut Harness<'static, TokenscopeApp>,
     done: impl Fn(&TokenscopeApp) -> bool,
 ) {
-    for _ in 0..500 {
+    for _ in 0..3_000 {
         if done(harness.state()) {
             harness.run_steps(2);
             return;
@@ -90,7 +94,7 @@ pub fn wait_for(
         std::thread::sleep(std::time::Duration::from_millis(10));
         harness.step();
     }
-    panic!("the app did not get there within 5 s");
+    panic!("the app did not get there within 30 s");
 }
 
 /// A fresh temporary directory.
