@@ -512,7 +512,9 @@ impl TokenscopeApp {
         let Some(request) = &self.screenshot else {
             return;
         };
-        if self.workspace.pending.is_some() {
+        if self.workspace.pending.is_some()
+            || self.workspace.profiles.status == StoreStatus::Loading
+        {
             ctx.request_repaint_after(Duration::from_millis(20));
             return;
         }
