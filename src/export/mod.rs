@@ -3,6 +3,8 @@
 //! redacted by default, in one place ([`redact`]). Never imports egui.
 
 pub mod curl;
+pub mod har;
 pub mod redact;
 
 pub use curl::{CurlOptions, curl_command};
+pub use har::har;
