@@ -4,7 +4,9 @@
 
 pub mod curl;
 pub mod har;
+pub mod markdown;
 pub mod redact;
 
 pub use curl::{CurlOptions, curl_command};
 pub use har::har;
+pub use markdown::{Environment, report};
