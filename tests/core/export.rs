@@ -125,10 +125,8 @@ fn record(
     }
 }
 
-fn session() -> Vec<StepRecord> {
-    let profile = profile();
-    let tokens = tokens();
-    let discovery = Exchange {
+fn discovery_exchange(profile: &Profile) -> Exchange {
+    Exchange {
         request: RecordedRequest {
             method: "GET".to_owned(),
             url: format!("{}/.well-known/openid-configuration", profile.issuer),
@@ -144,8 +142,11 @@ fn session() -> Vec<StepRecord> {
             ),
         )),
         duration: Duration::from_millis(31),
-    };
-    let token = Exchange {
+    }
+}
+
+fn token_exchange(profile: &Profile, tokens: &Tokens) -> Exchange {
+    Exchange {
         request: form_post(
             &profile.endpoints.token,
             &[],
@@ -160,7 +161,14 @@ fn session() -> Vec<StepRecord> {
         ),
         response: Ok(json_response(200, "OK", &tokens.body)),
         duration: Duration::from_millis(84),
-    };
+    }
+}
+
+fn session() -> Vec<StepRecord> {
+    let profile = profile();
+    let tokens = tokens();
+    let discovery = discovery_exchange(&profile);
+    let token = token_exchange(&profile, &tokens);
     let bearer = format!("Bearer {}", tokens.access);
     let userinfo_request = RecordedRequest {
         method: "GET".to_owned(),
@@ -429,7 +437,7 @@ struct Seen {
     body: Vec<u8>,
 }
 
-fn serve_once(listener: TcpListener) -> std::io::Result<Seen> {
+fn serve_once(listener: &TcpListener) -> std::io::Result<Seen> {
     let (stream, _) = listener.accept()?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -489,7 +497,7 @@ fn a_revealed_curl_command_sends_the_recorded_request() {
     let address = listener.local_addr().expect("address");
     let server = std::thread::Builder::new()
         .name("curl-export-server".to_owned())
-        .spawn(move || serve_once(listener))
+        .spawn(move || serve_once(&listener))
         .expect("server thread");
 
     let mut request = session()[3]
@@ -550,58 +558,115 @@ fn a_revealed_curl_command_sends_the_recorded_request() {
     }
 }
 
-/// Checks `document` against the HAR 1.2 structure: every required field
-/// present with its type (http://www.softwareishard.com/blog/har-12-spec/).
-/// Returns the problems, empty when it conforms.
 fn need(problems: &mut Vec<String>, value: &Value, path: &str, field: &str, kind: Kind) {
     if !value.get(field).is_some_and(|v| kind.matches(v)) {
         problems.push(format!("{path}.{field} must be {kind:?}"));
     }
 }
 
+fn need_all(problems: &mut Vec<String>, value: &Value, path: &str, fields: &[(&str, Kind)]) {
+    for (field, kind) in fields {
+        need(problems, value, path, field, *kind);
+    }
+}
+
+/// `name`/`value` pairs (headers, queryString).
+fn need_pairs(problems: &mut Vec<String>, value: &Value, path: &str, list: &str) {
+    let items = value.get(list).and_then(Value::as_array);
+    for (i, pair) in items.into_iter().flatten().enumerate() {
+        let at = format!("{path}.{list}[{i}]");
+        need_all(
+            problems,
+            pair,
+            &at,
+            &[("name", Kind::String), ("value", Kind::String)],
+        );
+    }
+}
+
+/// Checks `document` against the HAR 1.2 structure: every required field
+/// present with its type (<http://www.softwareishard.com/blog/har-12-spec/>).
+/// Returns the problems, empty when it conforms.
 fn har_problems(document: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let Some(log) = document.get("log") else {
         return vec!["log is missing".to_owned()];
     };
-    need(&mut problems, log, "log", "version", Kind::String);
-    need(&mut problems, log, "log", "creator", Kind::Object);
-    need(&mut problems, log, "log", "entries", Kind::Array);
-    let empty = Value::Null;
-    let creator = log.get("creator").unwrap_or(&empty);
-    need(&mut problems, creator, "log.creator", "name", Kind::String);
-    need(
+    need_all(
         &mut problems,
-        creator,
-        "log.creator",
-        "version",
-        Kind::String,
+        log,
+        "log",
+        &[
+            ("version", Kind::String),
+            ("creator", Kind::Object),
+            ("entries", Kind::Array),
+        ],
     );
-    let entries = log
-        .get("entries")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for (index, entry) in entries.iter().enumerate() {
-        let path = format!("log.entries[{index}]");
-        need(&mut problems, entry, &path, "startedDateTime", Kind::String);
-        need(&mut problems, entry, &path, "time", Kind::Number);
-        for (field, kind) in [
+    if let Some(creator) = log.get("creator") {
+        need_all(
+            &mut problems,
+            creator,
+            "log.creator",
+            &[("name", Kind::String), ("version", Kind::String)],
+        );
+    }
+    let entries = log.get("entries").and_then(Value::as_array);
+    for (index, entry) in entries.into_iter().flatten().enumerate() {
+        entry_problems(&mut problems, entry, &format!("log.entries[{index}]"));
+    }
+    problems
+}
+
+fn entry_problems(problems: &mut Vec<String>, entry: &Value, path: &str) {
+    need_all(
+        problems,
+        entry,
+        path,
+        &[
+            ("startedDateTime", Kind::String),
+            ("time", Kind::Number),
             ("request", Kind::Object),
             ("response", Kind::Object),
             ("cache", Kind::Object),
             ("timings", Kind::Object),
-        ] {
-            need(&mut problems, entry, &path, field, kind);
+        ],
+    );
+    if let Some(started) = entry.get("startedDateTime").and_then(Value::as_str)
+        && chrono::DateTime::parse_from_rfc3339(started).is_err()
+    {
+        problems.push(format!("{path}.startedDateTime is not ISO 8601: {started}"));
+    }
+    for key in entry.as_object().into_iter().flat_map(|o| o.keys()) {
+        if !ENTRY_FIELDS.contains(&key.as_str()) && !key.starts_with('_') {
+            problems.push(format!("{path}.{key} is not a HAR 1.2 field"));
         }
-        if let Some(started) = entry.get("startedDateTime").and_then(Value::as_str)
-            && chrono::DateTime::parse_from_rfc3339(started).is_err()
-        {
-            problems.push(format!("{path}.startedDateTime is not ISO 8601: {started}"));
-        }
-        let request = entry.get("request").unwrap_or(&empty);
-        let rpath = format!("{path}.request");
-        for (field, kind) in [
+    }
+    if let Some(request) = entry.get("request") {
+        request_problems(problems, request, &format!("{path}.request"));
+    }
+    if let Some(response) = entry.get("response") {
+        response_problems(problems, response, &format!("{path}.response"));
+    }
+    if let Some(timings) = entry.get("timings") {
+        need_all(
+            problems,
+            timings,
+            &format!("{path}.timings"),
+            &[
+                ("send", Kind::Number),
+                ("wait", Kind::Number),
+                ("receive", Kind::Number),
+            ],
+        );
+    }
+}
+
+fn request_problems(problems: &mut Vec<String>, request: &Value, path: &str) {
+    need_all(
+        problems,
+        request,
+        path,
+        &[
             ("method", Kind::String),
             ("url", Kind::String),
             ("httpVersion", Kind::String),
@@ -610,60 +675,42 @@ fn har_problems(document: &Value) -> Vec<String> {
             ("queryString", Kind::Array),
             ("headersSize", Kind::Number),
             ("bodySize", Kind::Number),
-        ] {
-            need(&mut problems, request, &rpath, field, kind);
-        }
-        for list in ["headers", "queryString"] {
-            for (i, pair) in request
-                .get(list)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                need(
-                    &mut problems,
-                    pair,
-                    &format!("{rpath}.{list}[{i}]"),
-                    "name",
-                    Kind::String,
-                );
-                need(
-                    &mut problems,
-                    pair,
-                    &format!("{rpath}.{list}[{i}]"),
-                    "value",
-                    Kind::String,
-                );
-            }
-        }
-        if let Some(post) = request.get("postData") {
-            let ppath = format!("{rpath}.postData");
-            need(&mut problems, post, &ppath, "mimeType", Kind::String);
-            if post.get("text").is_none() && post.get("params").is_none() {
-                problems.push(format!("{ppath} needs text or params"));
-            }
-            if post.get("text").is_some() {
-                need(&mut problems, post, &ppath, "text", Kind::String);
-            }
-            if let Some(params) = post.get("params") {
-                if !params.is_array() {
-                    problems.push(format!("{ppath}.params must be Array"));
-                }
-                for (i, param) in params.as_array().into_iter().flatten().enumerate() {
-                    need(
-                        &mut problems,
-                        param,
-                        &format!("{ppath}.params[{i}]"),
-                        "name",
-                        Kind::String,
-                    );
-                }
-            }
-        }
-        let response = entry.get("response").unwrap_or(&empty);
-        let spath = format!("{path}.response");
-        for (field, kind) in [
+        ],
+    );
+    need_pairs(problems, request, path, "headers");
+    need_pairs(problems, request, path, "queryString");
+    let Some(post) = request.get("postData") else {
+        return;
+    };
+    let path = format!("{path}.postData");
+    need(problems, post, &path, "mimeType", Kind::String);
+    if post.get("text").is_none() && post.get("params").is_none() {
+        problems.push(format!("{path} needs text or params"));
+    }
+    if post.get("text").is_some() {
+        need(problems, post, &path, "text", Kind::String);
+    }
+    if post.get("params").is_some() {
+        need(problems, post, &path, "params", Kind::Array);
+    }
+    let params = post.get("params").and_then(Value::as_array);
+    for (i, param) in params.into_iter().flatten().enumerate() {
+        need(
+            problems,
+            param,
+            &format!("{path}.params[{i}]"),
+            "name",
+            Kind::String,
+        );
+    }
+}
+
+fn response_problems(problems: &mut Vec<String>, response: &Value, path: &str) {
+    need_all(
+        problems,
+        response,
+        path,
+        &[
             ("status", Kind::Number),
             ("statusText", Kind::String),
             ("httpVersion", Kind::String),
@@ -673,72 +720,21 @@ fn har_problems(document: &Value) -> Vec<String> {
             ("redirectURL", Kind::String),
             ("headersSize", Kind::Number),
             ("bodySize", Kind::Number),
-        ] {
-            need(&mut problems, response, &spath, field, kind);
-        }
-        for (i, pair) in response
-            .get("headers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            need(
-                &mut problems,
-                pair,
-                &format!("{spath}.headers[{i}]"),
-                "name",
-                Kind::String,
-            );
-            need(
-                &mut problems,
-                pair,
-                &format!("{spath}.headers[{i}]"),
-                "value",
-                Kind::String,
-            );
-        }
-        let content = response.get("content").unwrap_or(&empty);
-        need(
-            &mut problems,
+        ],
+    );
+    need_pairs(problems, response, path, "headers");
+    if let Some(content) = response.get("content") {
+        let path = format!("{path}.content");
+        need_all(
+            problems,
             content,
-            &format!("{spath}.content"),
-            "size",
-            Kind::Number,
-        );
-        need(
-            &mut problems,
-            content,
-            &format!("{spath}.content"),
-            "mimeType",
-            Kind::String,
+            &path,
+            &[("size", Kind::Number), ("mimeType", Kind::String)],
         );
         if content.get("text").is_some() {
-            need(
-                &mut problems,
-                content,
-                &format!("{spath}.content"),
-                "text",
-                Kind::String,
-            );
-        }
-        let timings = entry.get("timings").unwrap_or(&empty);
-        for field in ["send", "wait", "receive"] {
-            need(
-                &mut problems,
-                timings,
-                &format!("{path}.timings"),
-                field,
-                Kind::Number,
-            );
-        }
-        for key in entry.as_object().into_iter().flat_map(|o| o.keys()) {
-            if !ENTRY_FIELDS.contains(&key.as_str()) && !key.starts_with('_') {
-                problems.push(format!("{path}.{key} is not a HAR 1.2 field"));
-            }
+            need(problems, content, &path, "text", Kind::String);
         }
     }
-    problems
 }
 
 const ENTRY_FIELDS: &[&str] = &[
