@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod export;
 pub mod net;
 pub mod oauth;
 pub mod secret;
