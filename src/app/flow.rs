@@ -36,6 +36,10 @@ pub enum FlowCommand {
     ShowTokens,
     /// Refresh automatically shortly before the access token expires.
     SetAutoRefresh(bool),
+    /// Save the run as a HAR 1.2 file (redacted).
+    ExportHar,
+    /// Save the run as a Markdown report for a support ticket (redacted).
+    ExportReport,
     /// End the run.
     Close,
 }
@@ -49,6 +53,8 @@ pub struct FlowState {
     pub waiting: Option<Step>,
     /// Refresh automatically [`AUTO_REFRESH_LEAD`] seconds before the access token expires.
     pub auto_refresh: bool,
+    /// What the last export did.
+    pub export_message: Option<String>,
 }
 
 /// How long before the access token's expiry an automatic refresh goes out.
@@ -62,6 +68,7 @@ impl FlowState {
                 session: FlowSession::new(*profile, secret),
                 waiting: None,
                 auto_refresh: false,
+                export_message: None,
             });
             return Vec::new();
         }
@@ -112,6 +119,27 @@ impl FlowState {
                         .failed(step, StepFailure::new("Cancelled."), now);
                 }
                 vec![Effect::CancelFlowWork]
+            }
+            FlowCommand::ExportHar => {
+                let har =
+                    crate::export::har(&state.session.records, env!("CARGO_PKG_VERSION"), true);
+                vec![Effect::SaveFile {
+                    name: "tokenscope-flow.har".to_owned(),
+                    contents: serde_json::to_string_pretty(&har).unwrap_or_default(),
+                }]
+            }
+            FlowCommand::ExportReport => {
+                let environment = crate::export::Environment::current();
+                let report = crate::export::report(
+                    &state.session.profile,
+                    &state.session.records,
+                    &environment,
+                    true,
+                );
+                vec![Effect::SaveFile {
+                    name: "tokenscope-report.md".to_owned(),
+                    contents: report,
+                }]
             }
             FlowCommand::SetAutoRefresh(on) => {
                 state.auto_refresh = on;

@@ -68,6 +68,8 @@ pub enum JobResult {
     },
     /// Profiles were exported (to the path), or not.
     Exported(Result<PathBuf, String>),
+    /// A file was saved (or not) for the flow's export buttons.
+    Saved(Result<PathBuf, String>),
     /// Key material was read (file or JWKS), or could not be.
     KeysLoaded {
         /// Where it came from.
@@ -188,6 +190,21 @@ impl Jobs {
                     .map_err(|e| format!("Could not read {}: {e}", path.display())),
                 label,
             })
+        });
+    }
+
+    /// Asks where to save (off the UI thread) and writes `contents`.
+    pub fn save_file(&self, name: String, contents: String) {
+        self.spawn("save-file", move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Save")
+                .set_file_name(&name)
+                .save_file()?;
+            Some(JobResult::Saved(
+                std::fs::write(&path, contents)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("Could not write {}: {e}", path.display())),
+            ))
         });
     }
 

@@ -196,6 +196,7 @@ impl TokenscopeApp {
                     self.run_effects(ctx, effects);
                 }
                 Effect::PickKeysFile => self.jobs.pick_keys_file(),
+                Effect::SaveFile { name, contents } => self.jobs.save_file(name, contents),
                 Effect::FetchJwks(profile) => self.jobs.fetch_jwks(*profile),
                 Effect::ImportProfiles(current) => self.jobs.import_profiles(current),
                 Effect::ExportProfiles {
@@ -469,6 +470,16 @@ impl TokenscopeApp {
                     });
                 }
                 JobResult::KeysLoaded { label, result } => self.keys_loaded(&label, result),
+                JobResult::Saved(result) => {
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        flow.export_message = Some(match result {
+                            Ok(path) => {
+                                format!("Saved {} (secrets and tokens masked).", path.display())
+                            }
+                            Err(message) => message,
+                        });
+                    }
+                }
                 JobResult::StepAnswered { step, exchange } => {
                     self.step_answered(ctx, step, exchange);
                 }

@@ -183,6 +183,13 @@ pub enum Effect {
     ShowTokens(String),
     /// Ask for a key file and read it.
     PickKeysFile,
+    /// Ask where to save `contents` (suggesting `name`) and write it.
+    SaveFile {
+        /// Suggested file name.
+        name: String,
+        /// What to write.
+        contents: String,
+    },
     /// Fetch a profile's JWKS.
     FetchJwks(Box<Profile>),
     /// Export profiles to a file the user picks.

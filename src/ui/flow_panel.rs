@@ -109,6 +109,9 @@ pub fn show(
         return;
     };
     let session = &flow.session;
+    if let Some(message) = &flow.export_message {
+        ui.label(message);
+    }
     run_values(ui, session);
     if let Some(due) = flow.auto_refresh_due() {
         ui.colored_label(
@@ -253,7 +256,7 @@ fn card(
         });
         ui.weak(step.purpose());
         if let Some(record) = last {
-            record_view(ui, record);
+            record_view(ui, record, &session.profile, commands);
             if step == Step::Token
                 && record.outcome.is_ok()
                 && let Some(line) = checks_line
@@ -284,7 +287,12 @@ fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
     }
 }
 
-fn record_view(ui: &mut egui::Ui, record: &StepRecord) {
+fn record_view(
+    ui: &mut egui::Ui,
+    record: &StepRecord,
+    profile: &crate::oauth::Profile,
+    commands: &mut Vec<Command>,
+) {
     match &record.outcome {
         Ok(summary) => {
             ui.label(summary);
@@ -303,15 +311,35 @@ fn record_view(ui: &mut egui::Ui, record: &StepRecord) {
         }
     }
     if let Some(exchange) = &record.exchange {
-        exchange_view(ui, record.step, exchange);
+        exchange_view(ui, record.step, exchange, profile, commands);
     }
 }
 
-fn exchange_view(ui: &mut egui::Ui, step: Step, exchange: &Exchange) {
+fn exchange_view(
+    ui: &mut egui::Ui,
+    step: Step,
+    exchange: &Exchange,
+    profile: &crate::oauth::Profile,
+    commands: &mut Vec<Command>,
+) {
     ui.columns(2, |columns| {
         columns[0].push_id((step, "request"), |ui| {
             ui.collapsing("Request as sent", |ui| {
                 let request = &exchange.request;
+                let curl = crate::export::curl_command(
+                    request,
+                    Some(profile),
+                    crate::export::CurlOptions::default(),
+                );
+                if ui
+                    .small_button("Copy as curl")
+                    .on_hover_text(
+                        "A curl command for this request, secrets replaced by placeholders",
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::Copy(curl));
+                }
                 let mut text = format!("{} {}\n", request.method, request.url);
                 for (name, value) in &request.headers {
                     let _ = writeln!(text, "{name}: {value}");

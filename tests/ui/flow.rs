@@ -81,6 +81,20 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     wait_for(&mut harness, |app| {
         last_ok(app, Step::UserInfo) == Some(true)
     });
+    // Each request can be copied as curl, the secret replaced by a placeholder.
+    let token_card = harness
+        .get_all_by_label("Request as sent")
+        .nth(1)
+        .expect("the token card's request");
+    token_card.click();
+    harness.run();
+    let copied = crate::support::click_and_copy(&mut harness, "Copy as curl");
+    let curl = copied.first().expect("a curl command");
+    assert!(curl.starts_with("curl"), "{curl}");
+    assert!(
+        curl.contains("<client_secret>") && !curl.contains("post-secret"),
+        "{curl}"
+    );
     harness.get_by_label("Show tokens in the inspector").click();
     harness.run();
     let inspection = harness

@@ -88,6 +88,7 @@ fn flow_scene(token_body: &str, status: u16, name: &str) {
             session,
             waiting: None,
             auto_refresh: false,
+            export_message: None,
         });
     }
     harness.run();
