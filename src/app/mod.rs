@@ -15,7 +15,9 @@ pub use clock::{Clock, system_now};
 pub use flow::{FlowCommand, FlowState};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus};
-pub use workspace::{Command, DetailView, Effect, Notice, ThemeChoice, Verification, Workspace};
+pub use workspace::{
+    Command, DetailView, Effect, Notice, Presenter, ThemeChoice, Verification, Workspace,
+};
 
 use crate::token::inspect;
 
@@ -84,6 +86,8 @@ pub struct TokenscopeApp {
     flow_editor: crate::ui::FlowEditor,
     /// The nonce and HMAC secret typed for verification.
     verify_inputs: crate::ui::VerifyInputs,
+    /// The zoom factor last applied.
+    applied_zoom: Option<f32>,
 }
 
 impl TokenscopeApp {
@@ -108,6 +112,7 @@ impl TokenscopeApp {
             listener: None,
             flow_editor: crate::ui::FlowEditor::default(),
             verify_inputs: crate::ui::VerifyInputs::default(),
+            applied_zoom: None,
         };
         match options.config_dir {
             Some(dir) => app.jobs.open_store(dir, options.secret_preference),
@@ -499,6 +504,16 @@ impl TokenscopeApp {
         }
     }
 
+    /// Presenter mode zooms the whole UI; applied only when it changes.
+    fn apply_zoom(&mut self, ctx: &egui::Context) {
+        let presenter = self.workspace.presenter;
+        let zoom = if presenter.on { presenter.scale } else { 1.0 };
+        if self.applied_zoom != Some(zoom) {
+            self.applied_zoom = Some(zoom);
+            ctx.set_zoom_factor(zoom);
+        }
+    }
+
     fn apply_theme(&mut self, ctx: &egui::Context) {
         if self.applied_theme == Some(self.workspace.theme) {
             return;
@@ -602,6 +617,7 @@ impl eframe::App for TokenscopeApp {
         self.auto_refresh(ctx);
         self.dropped_files(ctx);
         self.apply_theme(ctx);
+        self.apply_zoom(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

@@ -87,6 +87,30 @@ pub enum Command {
     SetCheckProfile(Option<ProfileId>),
     /// Clock-skew tolerance for the checks, in seconds.
     SetLeeway(i64),
+    /// Turn presenter mode on or off.
+    TogglePresenter,
+    /// Presenter mode's zoom, in percent.
+    SetPresenterScale(u16),
+    /// The flow step the narration and the diagram are on (`None`: the next one).
+    FocusStep(Option<crate::oauth::flow::Step>),
+}
+
+/// Presenter mode: large text for a projector, secrets masked on screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Presenter {
+    /// Whether it is on.
+    pub on: bool,
+    /// Zoom factor while on: 2 makes egui's 13 px body text 26 px.
+    pub scale: f32,
+}
+
+impl Default for Presenter {
+    fn default() -> Self {
+        Self {
+            on: false,
+            scale: 2.0,
+        }
+    }
 }
 
 /// Keys and expectations for verifying the inspector's tokens.
@@ -242,6 +266,10 @@ pub struct Workspace {
     pub show_flow: bool,
     /// Keys, signature outcomes and check expectations.
     pub verification: Verification,
+    /// Presenter mode.
+    pub presenter: Presenter,
+    /// The flow step the narration and diagram show, when the user moved off the next one.
+    pub focus_step: Option<crate::oauth::flow::Step>,
 }
 
 impl Workspace {
@@ -326,6 +354,18 @@ impl Workspace {
             }
             Command::SetCheckProfile(id) => {
                 self.verification.check_profile = id;
+                Vec::new()
+            }
+            Command::TogglePresenter => {
+                self.presenter.on = !self.presenter.on;
+                Vec::new()
+            }
+            Command::SetPresenterScale(percent) => {
+                self.presenter.scale = f32::from(percent.clamp(100, 300)) / 100.0;
+                Vec::new()
+            }
+            Command::FocusStep(step) => {
+                self.focus_step = step;
                 Vec::new()
             }
             Command::SetLeeway(seconds) => {

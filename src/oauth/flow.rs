@@ -55,6 +55,30 @@ impl Step {
         }
     }
 
+    /// A few plain sentences for a room of newcomers: who talks to whom, and why.
+    pub fn narration(self) -> &'static str {
+        match self {
+            Self::Discovery => {
+                "Before anything else, our app asks the authorization server for its business card: the metadata document. It lists where to send the user, where to trade codes for tokens, and the keys the server signs with. Nobody has signed in yet."
+            }
+            Self::Authorize => {
+                "Our app does not ask for the password. It opens the user's own browser on the authorization server's sign-in page, with a random state to recognise the answer and a PKCE challenge to prove later that it is the same app. The user signs in there and agrees."
+            }
+            Self::Callback => {
+                "The authorization server sends the browser back to our app with a one-time code. The app first checks that state is the one it sent — otherwise the answer may belong to someone else's attempt — and, when the server says who it is with iss, that too."
+            }
+            Self::Token => {
+                "Now our app talks to the authorization server directly, not through the browser. It hands over the code and the PKCE verifier — the secret behind the challenge — and, for a confidential client, its own credentials. Back come the tokens: an access token for APIs, an ID token saying who signed in, and often a refresh token."
+            }
+            Self::UserInfo => {
+                "With the access token as its pass, the app asks the UserInfo endpoint who the user is. The access token is like a ticket: whoever holds it may use it, which is why it lives only minutes."
+            }
+            Self::Refresh => {
+                "When the access token runs out, the app trades the long-lived refresh token for a fresh one, without bothering the user. A refresh token is a secret as precious as a password."
+            }
+        }
+    }
+
     /// One sentence on what the step does and why, for trainers.
     pub fn purpose(self) -> &'static str {
         match self {

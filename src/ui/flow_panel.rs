@@ -72,38 +72,7 @@ pub fn show(
         .flow
         .as_ref()
         .filter(|f| f.session.profile.id == profile.id);
-    ui.horizontal(|ui| {
-        let label = if flow.is_some() {
-            "Start over"
-        } else {
-            "Start the flow"
-        };
-        if ui
-            .button(label)
-            .on_hover_text("A new run: fresh state, nonce and PKCE verifier")
-            .clicked()
-        {
-            let secret = workspace
-                .profiles
-                .loaded_secret
-                .as_ref()
-                .filter(|(id, _)| *id == profile.id)
-                .and_then(|(_, s)| s.clone());
-            commands.push(Command::Flow(FlowCommand::Start {
-                profile: Box::new(profile.clone()),
-                secret,
-            }));
-        }
-        if let Some(flow) = flow {
-            if flow.waiting.is_some() && ui.button("Cancel").clicked() {
-                commands.push(Command::Flow(FlowCommand::Cancel));
-            }
-            if flow.session.tokens.is_some() && ui.button("Show tokens in the inspector").clicked()
-            {
-                commands.push(Command::Flow(FlowCommand::ShowTokens));
-            }
-        }
-    });
+    run_controls(ui, workspace, profile, flow, commands);
     let Some(flow) = flow else {
         ui.weak("Walks the authorization code flow for this profile, one step at a time.");
         return;
@@ -113,6 +82,14 @@ pub fn show(
         ui.label(message);
     }
     run_values(ui, session);
+    let focus = workspace
+        .focus_step
+        .or(flow.waiting)
+        .or_else(|| session.next_step());
+    if workspace.presenter.on {
+        stage(ui, session, focus, commands);
+    }
+    keyboard(ui, session, flow.waiting.is_some(), focus, editor, commands);
     if let Some(due) = flow.auto_refresh_due() {
         ui.colored_label(
             theme::warning(ui.visuals()),
@@ -147,13 +124,161 @@ pub fn show(
                     ui,
                     (index + 1, step),
                     session,
-                    place,
+                    (place, workspace.presenter.on),
                     checks_line.as_deref(),
                     editor,
                     commands,
                 );
             }
         });
+}
+
+/// Start, cancel, tokens to the inspector, exports and automatic refresh.
+fn run_controls(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    profile: &crate::oauth::Profile,
+    flow: Option<&crate::app::FlowState>,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let label = if flow.is_some() {
+            "Start over"
+        } else {
+            "Start the flow"
+        };
+        if ui
+            .button(label)
+            .on_hover_text("A new run: fresh state, nonce and PKCE verifier")
+            .clicked()
+        {
+            let secret = workspace
+                .profiles
+                .loaded_secret
+                .as_ref()
+                .filter(|(id, _)| *id == profile.id)
+                .and_then(|(_, s)| s.clone());
+            commands.push(Command::Flow(FlowCommand::Start {
+                profile: Box::new(profile.clone()),
+                secret,
+            }));
+        }
+        if let Some(flow) = flow {
+            if flow.waiting.is_some() && ui.button("Cancel").clicked() {
+                commands.push(Command::Flow(FlowCommand::Cancel));
+            }
+            if flow.session.tokens.is_some() && ui.button("Show tokens in the inspector").clicked()
+            {
+                commands.push(Command::Flow(FlowCommand::ShowTokens));
+            }
+            if !flow.session.records.is_empty() {
+                if ui
+                    .button("Export HAR…")
+                    .on_hover_text("A HAR 1.2 file for browser devtools; secrets and tokens masked")
+                    .clicked()
+                {
+                    commands.push(Command::Flow(FlowCommand::ExportHar));
+                }
+                if ui
+                    .button("Export report…")
+                    .on_hover_text(
+                        "A Markdown report for a support ticket; secrets and tokens masked",
+                    )
+                    .clicked()
+                {
+                    commands.push(Command::Flow(FlowCommand::ExportReport));
+                }
+            }
+            let mut auto = flow.auto_refresh;
+            if ui
+                .checkbox(&mut auto, "Refresh automatically")
+                .on_hover_text("Sends the refresh request 30 s before the access token expires")
+                .changed()
+            {
+                commands.push(Command::Flow(FlowCommand::SetAutoRefresh(auto)));
+            }
+        }
+    });
+}
+
+/// Presenter mode's stage: the sequence diagram and the narration of the focused step.
+fn stage(
+    ui: &mut egui::Ui,
+    session: &FlowSession,
+    focus: Option<Step>,
+    commands: &mut Vec<Command>,
+) {
+    use super::sequence_diagram::{self, StepState};
+    let steps: Vec<(Step, StepState)> = Step::ALL
+        .into_iter()
+        .filter(|s| *s != Step::Discovery || !session.profile.issuer.trim().is_empty())
+        .map(|step| {
+            let state = match session.records.iter().rev().find(|r| r.step == step) {
+                Some(record) if record.outcome.is_ok() => StepState::Done,
+                Some(_) => StepState::Failed,
+                None => StepState::Pending,
+            };
+            (step, state)
+        })
+        .collect();
+    if let Some(step) = sequence_diagram::show(ui, &steps, focus) {
+        commands.push(Command::FocusStep(Some(step)));
+    }
+    if let Some(step) = focus {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.strong(step.title());
+            ui.add(egui::Label::new(step.narration()).wrap());
+        });
+    }
+}
+
+/// Keys for a trainer: Enter does the next step, ← and → move the focus.
+fn keyboard(
+    ui: &mut egui::Ui,
+    session: &FlowSession,
+    waiting: bool,
+    focus: Option<Step>,
+    editor: &FlowEditor,
+    commands: &mut Vec<Command>,
+) {
+    // Not while typing in a field: there Enter and the arrows edit text.
+    if ui.ctx().memory(|m| m.focused().is_some()) {
+        return;
+    }
+    let (enter, left, right) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::Enter),
+            i.key_pressed(egui::Key::ArrowLeft),
+            i.key_pressed(egui::Key::ArrowRight),
+        )
+    });
+    let order: Vec<Step> = Step::ALL.into_iter().collect();
+    let position = focus.and_then(|f| order.iter().position(|s| *s == f));
+    if right || left {
+        let target = match (position, right) {
+            (Some(i), true) => order.get(i + 1).copied(),
+            (Some(i), false) => i.checked_sub(1).and_then(|i| order.get(i).copied()),
+            (None, _) => order.first().copied(),
+        };
+        if target.is_some() {
+            commands.push(Command::FocusStep(target));
+        }
+    }
+    if enter && !waiting {
+        match session.next_step() {
+            Some(Step::Authorize) => commands.push(Command::Flow(FlowCommand::OpenBrowser)),
+            Some(step @ (Step::Discovery | Step::Token | Step::UserInfo | Step::Refresh))
+                if editor.step == Some(step) =>
+            {
+                commands.push(Command::Flow(FlowCommand::Send {
+                    step,
+                    draft: editor.draft(),
+                }));
+            }
+            _ => {}
+        }
+        commands.push(Command::FocusStep(None));
+    }
 }
 
 /// "ID token checks: all 14 pass" for the run's ID token, once the inspector has it.
@@ -240,7 +365,7 @@ fn card(
     ui: &mut egui::Ui,
     (number, step): (usize, Step),
     session: &FlowSession,
-    place: Place,
+    (place, masked): (Place, bool),
     checks_line: Option<&str>,
     editor: &mut FlowEditor,
     commands: &mut Vec<Command>,
@@ -256,7 +381,7 @@ fn card(
         });
         ui.weak(step.purpose());
         if let Some(record) = last {
-            record_view(ui, record, &session.profile, commands);
+            record_view(ui, record, (&session.profile, masked), commands);
             if step == Step::Token
                 && record.outcome.is_ok()
                 && let Some(line) = checks_line
@@ -265,7 +390,11 @@ fn card(
             }
         }
         if is_next {
-            next_step_controls(ui, step, session, editor, commands);
+            if masked {
+                masked_next_request(ui, step, session);
+            } else {
+                next_step_controls(ui, step, session, editor, commands);
+            }
         }
     });
     ui.add_space(4.0);
@@ -290,7 +419,7 @@ fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
 fn record_view(
     ui: &mut egui::Ui,
     record: &StepRecord,
-    profile: &crate::oauth::Profile,
+    (profile, masked): (&crate::oauth::Profile, bool),
     commands: &mut Vec<Command>,
 ) {
     match &record.outcome {
@@ -311,7 +440,12 @@ fn record_view(
         }
     }
     if let Some(exchange) = &record.exchange {
-        exchange_view(ui, record.step, exchange, profile, commands);
+        let shown = if masked {
+            masked_exchange(exchange)
+        } else {
+            exchange.clone()
+        };
+        exchange_view(ui, record.step, &shown, profile, commands);
     }
 }
 
@@ -388,6 +522,41 @@ fn exchange_view(
 }
 
 /// JSON pretty-printed, form bodies one field a line, anything else as text.
+/// An exchange with secrets and token values masked, for presenter mode:
+/// the mask is applied when drawing; the data stays intact.
+fn masked_exchange(exchange: &Exchange) -> Exchange {
+    let mut shown = exchange.clone();
+    shown.request = crate::export::redact::redact_request(&exchange.request);
+    if let Ok(response) = &exchange.response {
+        shown.response = Ok(crate::export::redact::redact_response(response));
+    }
+    shown
+}
+
+/// The next request in presenter mode: read-only and masked (Enter sends it).
+fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession) {
+    let Ok(draft) = session.draft_for(step) else {
+        return;
+    };
+    let request = crate::net::RecordedRequest {
+        method: draft.method,
+        url: draft.url,
+        headers: draft.headers,
+        body: draft.body,
+    };
+    let masked = crate::export::redact::redact_request(&request);
+    let mut text = format!("{} {}\n", masked.method, masked.url);
+    for (name, value) in &masked.headers {
+        let _ = writeln!(text, "{name}: {value}");
+    }
+    if !masked.body.is_empty() {
+        text.push('\n');
+        text.push_str(&String::from_utf8_lossy(&masked.body));
+    }
+    ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+    ui.weak("Press Enter to send.");
+}
+
 fn pretty_body(response: &crate::net::RecordedResponse) -> String {
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
         return serde_json::to_string_pretty(&value).unwrap_or_else(|_| response.text());

@@ -6,6 +6,7 @@ mod flow_panel;
 mod paste_panel;
 mod profile_form;
 mod profiles_panel;
+mod sequence_diagram;
 mod theme;
 mod token_panel;
 mod top_bar;
@@ -58,14 +59,21 @@ pub fn show(
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) -> Shown {
+    if ui.input(|i| i.key_pressed(egui::Key::F5)) {
+        commands.push(Command::TogglePresenter);
+    }
     egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, workspace, commands));
-    egui::Panel::left("profiles_panel")
-        .resizable(true)
-        .default_size(210.0)
-        .min_size(160.0)
-        .show(ui, |ui| {
-            profiles_panel::show(ui, workspace, edits.profile_filter, commands);
-        });
+    // Presenter mode keeps the room's eyes on the flow: no profile list beside it.
+    let flow_on_stage = workspace.presenter.on && workspace.show_flow && edits.editor.is_some();
+    if !flow_on_stage {
+        egui::Panel::left("profiles_panel")
+            .resizable(true)
+            .default_size(210.0)
+            .min_size(160.0)
+            .show(ui, |ui| {
+                profiles_panel::show(ui, workspace, edits.profile_filter, commands);
+            });
+    }
     if let Some(editor) = edits.editor {
         let stored = workspace.profiles.selected_profile();
         egui::CentralPanel::default().show(ui, |ui| {
@@ -83,7 +91,7 @@ pub fn show(
             if workspace.show_flow {
                 flow_panel::show(ui, workspace, edits.flow, commands);
             } else {
-                profile_form::show(ui, editor, stored, commands);
+                profile_form::show(ui, editor, stored, workspace.presenter.on, commands);
             }
         });
         drop_overlay(ui);
@@ -103,6 +111,18 @@ pub fn show(
         .inner;
     drop_overlay(ui);
     shown
+}
+
+/// `text` with every token value found in it masked in the middle, for
+/// presenter mode (JWT-looking strings too, in case mending changed them).
+pub fn mask_tokens(text: &str, inspection: Option<&crate::token::Inspection>) -> String {
+    let mut masked = text.to_owned();
+    if let Some(inspection) = inspection {
+        for token in &inspection.tokens {
+            masked = masked.replace(&token.value, &crate::oauth::flow::mask_middle(&token.value));
+        }
+    }
+    crate::export::redact::replace_jwts(&masked, crate::oauth::flow::mask_middle)
 }
 
 /// While files are dragged over the window, say what dropping does.

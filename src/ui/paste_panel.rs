@@ -33,6 +33,16 @@ pub fn show(
         large_paste_summary(ui, paste);
         return;
     }
+    if workspace.presenter.on {
+        // Presenter mode: the paste is shown with token values masked and cannot be edited.
+        let masked = super::mask_tokens(paste, workspace.inspection.as_deref());
+        egui::ScrollArea::vertical()
+            .id_salt("paste_masked")
+            .show(ui, |ui| {
+                ui.add(egui::Label::new(egui::RichText::new(masked).monospace()).wrap());
+            });
+        return;
+    }
     egui::ScrollArea::vertical()
         .id_salt("paste_scroll")
         .show(ui, |ui| {

@@ -61,8 +61,13 @@ pub fn show(
     ui: &mut egui::Ui,
     editor: &mut ProfileEditor,
     stored: Option<&Profile>,
+    presenter: bool,
     commands: &mut Vec<Command>,
 ) {
+    if presenter {
+        // Presenter mode never shows the secret in clear.
+        editor.show_secret = false;
+    }
     let dirty = stored != Some(&editor.draft) || editor.secret_edited;
     let findings = editor
         .draft

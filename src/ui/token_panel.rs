@@ -74,7 +74,7 @@ pub fn show(
             false
         }
         DetailView::Token => {
-            token_view(ui, token, commands);
+            token_view(ui, token, workspace.presenter.on, commands);
             false
         }
         DetailView::Checks => {
@@ -369,7 +369,7 @@ fn json_view(ui: &mut egui::Ui, token: &FoundToken, pretty: bool, commands: &mut
         });
 }
 
-fn token_view(ui: &mut egui::Ui, token: &FoundToken, commands: &mut Vec<Command>) {
+fn token_view(ui: &mut egui::Ui, token: &FoundToken, masked: bool, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         ui.weak(format!("{} characters", token.value.len()));
         widgets::copy_button(ui, "the token", &token.value, commands);
@@ -378,7 +378,12 @@ fn token_view(ui: &mut egui::Ui, token: &FoundToken, commands: &mut Vec<Command>
     let font = egui::FontId::monospace(13.0);
     let is_jose =
         matches!(&token.decoded, Some(Decoded::Jws(_) | Decoded::Jwe(_))) || token.header.is_some();
-    for (i, segment) in token.value.split('.').enumerate() {
+    let shown = if masked {
+        crate::oauth::flow::mask_middle(&token.value)
+    } else {
+        token.value.clone()
+    };
+    for (i, segment) in shown.split('.').enumerate() {
         if i > 0 {
             job.append(
                 ".",

@@ -54,6 +54,33 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
                 commands.push(Command::SetZone(zone));
             }
         }
+        ui.separator();
+        let presenter = workspace.presenter;
+        if ui
+            .selectable_label(presenter.on, "Presenter mode")
+            .on_hover_text("Large text for a projector, secrets masked on screen (F5)")
+            .clicked()
+        {
+            commands.push(Command::TogglePresenter);
+        }
+        if presenter.on {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "a zoom between 100 % and 300 %"
+            )]
+            let percent = (presenter.scale * 100.0).round() as u16;
+            if ui
+                .small_button("A-")
+                .on_hover_text("Smaller text")
+                .clicked()
+            {
+                commands.push(Command::SetPresenterScale(percent.saturating_sub(25)));
+            }
+            if ui.small_button("A+").on_hover_text("Larger text").clicked() {
+                commands.push(Command::SetPresenterScale(percent + 25));
+            }
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if workspace.pending.is_some() {
                 ui.spinner();

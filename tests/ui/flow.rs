@@ -126,3 +126,22 @@ fn a_wrong_secret_shows_the_provider_error_and_what_to_check() {
     harness.get_by_label_contains("invalid_client");
     harness.get_by_label_contains("Probably: The provider did not accept the client's credentials");
 }
+
+#[test]
+fn automatic_refresh_is_off_until_ticked_and_then_says_when() {
+    let mut harness = crate::snapshots::flow_scene_harness(
+        &crate::support::fixture("keycloak-token-response.json"),
+        200,
+    );
+    assert!(
+        harness
+            .query_by_label_contains("Automatic refresh is on")
+            .is_none(),
+        "off by default"
+    );
+    harness.get_by_label("Refresh automatically").click();
+    harness.run();
+    harness.get_by_label_contains("Automatic refresh is on: next at");
+    harness.get_by_label("Export HAR…");
+    harness.get_by_label("Export report…");
+}

@@ -9,5 +9,6 @@ mod provider;
 
 mod flow;
 mod inspector;
+mod presenter;
 mod profiles;
 mod snapshots;

@@ -1,4 +1,7 @@
-//! The key screen as images: the inspector with the Keycloak paste, light and dark.
+//! The key screens as images: the inspector with the Keycloak paste (light
+//! and dark), the flow at its token step, and presenter mode mid-flow.
+
+use egui_kittest::kittest::Queryable as _;
 
 use crate::support::{A_DAY_LATER, fixture, harness_themed, paste};
 
@@ -20,6 +23,15 @@ fn inspector_keycloak_dark() {
 
 /// A flow run frozen at the token step, with fixed values, so the image is stable.
 fn flow_scene(token_body: &str, status: u16, name: &str) {
+    let mut harness = flow_scene_harness(token_body, status);
+    harness.snapshot(name);
+}
+
+/// The window showing that run.
+pub fn flow_scene_harness(
+    token_body: &str,
+    status: u16,
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     use std::time::Duration;
     use tokenscope::app::FlowState;
     use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
@@ -42,7 +54,10 @@ fn flow_scene(token_body: &str, status: u16, name: &str) {
         .clone_into(&mut profile.endpoints.authorization);
     "https://sso.example.test/realms/partner-realm/protocol/openid-connect/token"
         .clone_into(&mut profile.endpoints.token);
-    let mut session = FlowSession::new(profile.clone(), None);
+    let mut session = FlowSession::new(
+        profile.clone(),
+        Some(tokenscope::secret::Secret::new("S3cr3t-presenter-42")),
+    );
     "Qm9yaXNfc3RhdGVfZm9yX3RoZV9zbmFwc2hvdF8xMjM0".clone_into(&mut session.run.state);
     "n-0S6_WzA2Mj".clone_into(&mut session.run.nonce);
     session.run.code_verifier =
@@ -92,7 +107,7 @@ fn flow_scene(token_body: &str, status: u16, name: &str) {
         });
     }
     harness.run();
-    harness.snapshot(name);
+    harness
 }
 
 #[test]
@@ -111,4 +126,17 @@ fn flow_token_step_failed() {
         401,
         "flow_token_error",
     );
+}
+
+#[test]
+fn presenter_mode_mid_flow() {
+    presenter_scene("presenter_flow");
+}
+
+/// The token-step scene with a client secret, in presenter mode.
+fn presenter_scene(name: &str) {
+    let mut harness = flow_scene_harness(&fixture("keycloak-token-response.json"), 200);
+    harness.get_by_label("Presenter mode").click();
+    harness.run();
+    harness.snapshot(name);
 }

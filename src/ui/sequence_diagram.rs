@@ -1,0 +1,149 @@
+//! The sequence diagram of the code flow, drawn with the painter: who talks
+//! to whom at each step, the step in focus highlighted, each arrow clickable.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, vec2};
+
+use crate::oauth::flow::Step;
+
+use super::theme;
+
+/// The parties, left to right.
+const LANES: [&str; 4] = [
+    "User / browser",
+    "tokenscope (client)",
+    "Authorization server",
+    "Resource server (UserInfo)",
+];
+
+const BROWSER: usize = 0;
+const APP: usize = 1;
+const AS: usize = 2;
+const RS: usize = 3;
+
+/// The arrows of a step: from lane, to lane, label.
+fn arrows(step: Step) -> &'static [(usize, usize, &'static str)] {
+    match step {
+        Step::Discovery => &[(APP, AS, "GET metadata"), (AS, APP, "endpoints, keys")],
+        Step::Authorize => &[
+            (APP, BROWSER, "open the authorize URL"),
+            (BROWSER, AS, "sign in, consent"),
+        ],
+        Step::Callback => &[
+            (AS, BROWSER, "redirect with code"),
+            (BROWSER, APP, "code + state"),
+        ],
+        Step::Token => &[(APP, AS, "code + PKCE verifier"), (AS, APP, "tokens")],
+        Step::UserInfo => &[(APP, RS, "access token"), (RS, APP, "who the user is")],
+        Step::Refresh => &[(APP, AS, "refresh token"), (AS, APP, "new tokens")],
+    }
+}
+
+/// How a step stands, for colouring its arrows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepState {
+    /// Not reached.
+    Pending,
+    /// Succeeded.
+    Done,
+    /// Failed.
+    Failed,
+}
+
+/// Draws the diagram; returns the step whose arrow was clicked.
+pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>) -> Option<Step> {
+    let row = ui.text_style_height(&egui::TextStyle::Body) * 1.6;
+    let arrow_count: usize = steps.iter().map(|(s, _)| arrows(*s).len()).sum();
+    #[expect(clippy::cast_precision_loss, reason = "a handful of arrows")]
+    let height = row * (arrow_count as f32 + 1.5);
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body) * 0.85);
+    let lane_x = |lane: usize| {
+        #[expect(clippy::cast_precision_loss, reason = "four lanes")]
+        let x = rect.left() + rect.width() * (lane as f32 + 0.5) / LANES.len() as f32;
+        x
+    };
+    for (lane, name) in LANES.iter().enumerate() {
+        let x = lane_x(lane);
+        painter.text(
+            Pos2::new(x, rect.top() + row * 0.4),
+            Align2::CENTER_CENTER,
+            *name,
+            font.clone(),
+            visuals.strong_text_color(),
+        );
+        painter.line_segment(
+            [
+                Pos2::new(x, rect.top() + row * 0.8),
+                Pos2::new(x, rect.bottom()),
+            ],
+            Stroke::new(1.0, visuals.weak_text_color()),
+        );
+    }
+    let mut clicked = None;
+    let mut y = rect.top() + row * 1.3;
+    for (step, state) in steps {
+        let focused = focus == Some(*step);
+        let color = match (focused, state) {
+            (true, _) => visuals.selection.bg_fill,
+            (false, StepState::Done) => {
+                theme::time_state(visuals, crate::token::time::TimeState::Valid)
+            }
+            (false, StepState::Failed) => theme::error(visuals),
+            (false, StepState::Pending) => visuals.weak_text_color(),
+        };
+        let width = if focused { 3.0 } else { 1.5 };
+        for (from, to, label) in arrows(*step) {
+            let (a, b) = (Pos2::new(lane_x(*from), y), Pos2::new(lane_x(*to), y));
+            arrow(&painter, a, b, Stroke::new(width, color));
+            let text = format!("{} · {label}", step.title());
+            painter.text(
+                Pos2::new(f32::midpoint(a.x, b.x), y - row * 0.28),
+                Align2::CENTER_CENTER,
+                text,
+                font.clone(),
+                color_or_text(color, visuals),
+            );
+            let hit = Rect::from_two_pos(
+                Pos2::new(a.x.min(b.x), y - row * 0.5),
+                Pos2::new(a.x.max(b.x), y + row * 0.3),
+            );
+            let response = ui.interact(
+                hit,
+                ui.scope_id().with(("arrow", *step, *from, *to)),
+                Sense::click(),
+            );
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::Role::Button,
+                    true,
+                    format!("{}: {label}", step.title()),
+                )
+            });
+            if response.clicked() {
+                clicked = Some(*step);
+            }
+            y += row;
+        }
+    }
+    clicked
+}
+
+/// A line with a small head of fixed size at `b`.
+fn arrow(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke) {
+    painter.line_segment([a, b], stroke);
+    let direction = (b - a).normalized();
+    let back = -direction * 9.0;
+    let side = direction.rot90() * 5.0;
+    painter.line_segment([b, b + back + side], stroke);
+    painter.line_segment([b, b + back - side], stroke);
+}
+
+fn color_or_text(color: Color32, visuals: &egui::Visuals) -> Color32 {
+    if color == visuals.weak_text_color() {
+        visuals.weak_text_color()
+    } else {
+        visuals.text_color()
+    }
+}
