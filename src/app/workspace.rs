@@ -41,6 +41,8 @@ pub enum DetailView {
     Checks,
     /// The verification keys.
     Keys,
+    /// Side by side with another token, differences highlighted.
+    Compare,
 }
 
 /// Something the user asked for. The UI only ever emits these; [`Workspace::apply`]
@@ -87,6 +89,8 @@ pub enum Command {
     SetCheckProfile(Option<ProfileId>),
     /// Clock-skew tolerance for the checks, in seconds.
     SetLeeway(i64),
+    /// The token to compare the selected one with.
+    CompareWith(usize),
     /// Turn presenter mode on or off.
     TogglePresenter,
     /// Presenter mode's zoom, in percent.
@@ -270,6 +274,8 @@ pub struct Workspace {
     pub presenter: Presenter,
     /// The flow step the narration and diagram show, when the user moved off the next one.
     pub focus_step: Option<crate::oauth::flow::Step>,
+    /// The token the selected one is compared with.
+    pub compare_with: Option<usize>,
 }
 
 impl Workspace {
@@ -354,6 +360,11 @@ impl Workspace {
             }
             Command::SetCheckProfile(id) => {
                 self.verification.check_profile = id;
+                Vec::new()
+            }
+            Command::CompareWith(index) => {
+                self.compare_with = Some(index);
+                self.view = DetailView::Compare;
                 Vec::new()
             }
             Command::TogglePresenter => {

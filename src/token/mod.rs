@@ -7,6 +7,7 @@
 pub mod assess;
 pub mod checks;
 pub mod claims;
+pub mod compare;
 pub mod extract;
 pub mod gost;
 pub mod inspect;

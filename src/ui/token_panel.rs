@@ -84,6 +84,10 @@ pub fn show(
             super::verify_views::keys(ui, workspace, inputs, commands);
             false
         }
+        DetailView::Compare => {
+            compare_view(ui, inspection, index, workspace.compare_with, commands);
+            false
+        }
     };
     shown
 }
@@ -297,6 +301,7 @@ fn view_tabs(
             (DetailView::Token, "Token", true),
             (DetailView::Checks, "Checks", token.decoded.is_some()),
             (DetailView::Keys, "Keys", true),
+            (DetailView::Compare, "Compare", token.claims().is_some()),
         ] {
             let tab = ui.add_enabled(enabled, egui::Button::selectable(current == view, label));
             if tab.clicked() {
@@ -338,6 +343,90 @@ fn claims_view(
     };
     ui.add(egui::Label::new(why).wrap());
     false
+}
+
+/// The selected token beside another of the same paste, differing claims highlighted.
+fn compare_view(
+    ui: &mut egui::Ui,
+    inspection: &Inspection,
+    index: usize,
+    other: Option<usize>,
+    commands: &mut Vec<Command>,
+) {
+    let titles = tab_titles(&inspection.tokens);
+    let candidates: Vec<usize> = (0..inspection.tokens.len())
+        .filter(|i| *i != index && inspection.tokens[*i].claims().is_some())
+        .collect();
+    if candidates.is_empty() {
+        ui.label(
+            "Paste another JWT to compare with (e.g. the responses before and after a refresh).",
+        );
+        return;
+    }
+    let other = other
+        .filter(|o| candidates.contains(o))
+        .unwrap_or(candidates[0]);
+    ui.horizontal(|ui| {
+        let label = ui.label("Compare with");
+        egui::ComboBox::from_id_salt("compare_with")
+            .selected_text(titles[other].clone())
+            .show_ui(ui, |ui| {
+                for candidate in &candidates {
+                    if ui
+                        .selectable_label(*candidate == other, &titles[*candidate])
+                        .clicked()
+                    {
+                        commands.push(Command::CompareWith(*candidate));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    let (Some(left), Some(right)) = (
+        inspection.tokens[index].claims(),
+        inspection.tokens[other].claims(),
+    ) else {
+        return;
+    };
+    let rows = crate::token::compare::compare(left, right);
+    let differing = rows.iter().filter(|r| r.differs()).count();
+    ui.strong(format!("{differing} of {} claims differ", rows.len()));
+    let highlight = theme::warning(ui.visuals());
+    egui_extras::TableBuilder::new(ui)
+        .id_salt("compare_table")
+        .striped(true)
+        .column(egui_extras::Column::initial(140.0).clip(true))
+        .column(egui_extras::Column::remainder().clip(true))
+        .column(egui_extras::Column::remainder().clip(true))
+        .header(22.0, |mut header| {
+            for title in [
+                "Claim".to_owned(),
+                titles[index].clone(),
+                titles[other].clone(),
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, rows.len(), |mut row| {
+                let diff = &rows[row.index()];
+                let color = diff.differs().then_some(highlight);
+                let cell = |ui: &mut egui::Ui, text: &str| {
+                    let text = RichText::new(text);
+                    let text = match color {
+                        Some(c) => text.color(c).strong(),
+                        None => text,
+                    };
+                    ui.add(egui::Label::new(text).truncate());
+                };
+                row.col(|ui| cell(ui, &diff.name));
+                row.col(|ui| cell(ui, diff.left.as_deref().unwrap_or("(absent)")));
+                row.col(|ui| cell(ui, diff.right.as_deref().unwrap_or("(absent)")));
+            });
+        });
 }
 
 fn json_view(ui: &mut egui::Ui, token: &FoundToken, pretty: bool, commands: &mut Vec<Command>) {
