@@ -1,6 +1,8 @@
 //! The client credentials grant, introspection and revocation against the
-//! real provider, through the runner.
+//! real provider, through the runner and through `tokenscope run`.
 //! (The password grant is not tested: oidc-provider 9 does not support it.)
+
+use std::process::Command;
 
 use tokenscope::app::system_now;
 use tokenscope::net::NetRuntime;
@@ -140,4 +142,65 @@ fn a_wrong_secret_gives_invalid_client() {
     assert!(failure.diagnosis.is_some());
     assert_eq!(seen, [Step::Discovery, Step::ClientCredentials]);
     assert!(session.tokens.is_none());
+}
+
+#[test]
+fn run_client_credentials_introspect_revoke_prints_one_json_line_per_step() {
+    let provider = start();
+    let dir = std::env::temp_dir().join(format!("tokenscope-grants-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("profile.json");
+    let text = format!(
+        r#"{{"schema":1,"profiles":[{{"id":"cc-test","name":"Client credentials","issuer":"{issuer}","client_id":"client-basic",
+            "client_auth":"client_secret_basic","default_grant":"client_credentials","scopes":"profile"}}],
+            "secrets":{{"cc-test":{{"client_secret":"{BASIC_SECRET}"}}}}}}"#,
+        issuer = provider.issuer
+    );
+    std::fs::write(&path, text).expect("write profile");
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args([
+            "run",
+            "--profile-file",
+            path.to_str().expect("utf-8"),
+            "--grant",
+            "client_credentials",
+            "--introspect",
+            "--revoke",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let steps: Vec<&str> = lines
+        .iter()
+        .map(|l| l["step"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "discovery",
+            "client_credentials",
+            "introspection",
+            "revocation"
+        ]
+    );
+    assert!(lines.iter().all(|l| l["ok"] == true), "{stdout}");
+    assert!(
+        lines[2]["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("active")),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        !stdout.contains("basic-secret"),
+        "the secret is masked in the output"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
