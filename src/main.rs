@@ -68,7 +68,8 @@ enum Headless {
         #[arg(long, value_name = "UNIX")]
         now: Option<i64>,
     },
-    /// Walk the authorization code flow for a profile, printing each step.
+    /// Walk a grant for a profile (the authorization code flow or client
+    /// credentials), printing each step.
     Run {
         /// The profile's name (from the config directory).
         #[arg(long, required_unless_present = "profile_file")]
@@ -76,9 +77,15 @@ enum Headless {
         /// Or a profile export file (`tokenscope profiles export`); the first profile in it.
         #[arg(long, value_name = "FILE", conflicts_with = "profile")]
         profile_file: Option<PathBuf>,
-        /// The grant to run (only `authorization_code` so far).
+        /// The grant to run: `authorization_code` or `client_credentials`.
         #[arg(long, default_value = "authorization_code")]
         grant: String,
+        /// After the token step, introspect the access token (RFC 7662).
+        #[arg(long)]
+        introspect: bool,
+        /// After the token step (and introspection), revoke the access token (RFC 7009).
+        #[arg(long)]
+        revoke: bool,
         /// Run this command with the authorize URL instead of the system browser.
         #[arg(long, value_name = "CMD")]
         browser: Option<String>,
@@ -451,11 +458,16 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    use tokenscope::oauth::runner::{Browser, FlowSession, RunOptions, run_code_flow};
+    use tokenscope::oauth::runner::{
+        Browser, FlowSession, RunOptions, introspect as introspect_token, revoke as revoke_token,
+        run_client_credentials, run_code_flow,
+    };
     let Some(Headless::Run {
         profile,
         profile_file,
         grant,
+        introspect,
+        revoke,
         browser,
         client_secret_env,
         callback_timeout,
@@ -464,9 +476,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     else {
         anyhow::bail!("not the run command");
     };
-    if grant != "authorization_code" {
-        anyhow::bail!("only --grant authorization_code is supported by run so far");
-    }
+    let client_credentials = match grant.as_str() {
+        "authorization_code" => false,
+        "client_credentials" => true,
+        other => anyhow::bail!(
+            "--grant {other} is not supported by run: use authorization_code or client_credentials"
+        ),
+    };
     let dir = config_dir(cli)?;
     let (chosen, mut secret) = if let Some(path) = profile_file {
         let text = read_input(Some(path))?;
@@ -505,22 +521,31 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
     let mut session = FlowSession::new(chosen, secret);
     let mut write_error = None;
-    let result = runtime.block_on(run_code_flow(
-        &mut session,
-        &options,
-        system_now,
-        |record| {
-            let line = tokenscope::cli::run::step_line(record, system_now());
-            let text = if *json {
-                serde_json::to_string(&line).unwrap_or_default()
-            } else {
-                tokenscope::cli::run::step_text(&line)
-            };
-            if let Err(error) = print(&text) {
-                write_error = Some(error);
-            }
-        },
-    ));
+    let mut observe = |record: &tokenscope::oauth::runner::StepRecord| {
+        let line = tokenscope::cli::run::step_line(record, system_now());
+        let text = if *json {
+            serde_json::to_string(&line).unwrap_or_default()
+        } else {
+            tokenscope::cli::run::step_text(&line)
+        };
+        if let Err(error) = print(&text) {
+            write_error = Some(error);
+        }
+    };
+    let result = runtime.block_on(async {
+        if client_credentials {
+            run_client_credentials(&mut session, &options, system_now, &mut observe).await?;
+        } else {
+            run_code_flow(&mut session, &options, system_now, &mut observe).await?;
+        }
+        if *introspect {
+            introspect_token(&mut session, &options, system_now, &mut observe).await?;
+        }
+        if *revoke {
+            revoke_token(&mut session, &options, system_now, &mut observe).await?;
+        }
+        Ok::<(), tokenscope::oauth::flow::StepFailure>(())
+    });
     if let Some(error) = write_error {
         return Err(error);
     }

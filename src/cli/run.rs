@@ -1,4 +1,5 @@
-//! `tokenscope run`: the flow runner from a terminal, for smoke tests of an
+//! `tokenscope run`: the flow runner (code flow or client credentials, then
+//! optionally introspection and revocation) from a terminal, for smoke tests of an
 //! SSO integration in CI. Each step is printed as it completes; with
 //! `--json`, one JSON object per line.
 
@@ -13,7 +14,8 @@ use crate::token::{Timestamp, inspect};
 /// One line of `run --json`.
 #[derive(Debug, Serialize)]
 pub struct StepLine {
-    /// `discovery`, `authorize`, `callback`, `token`, `userinfo`, `refresh`.
+    /// `discovery`, `authorize`, `callback`, `token`, `userinfo`, `refresh`,
+    /// `client_credentials`, `introspection`, `revocation`.
     pub step: Step,
     /// Whether the step succeeded.
     pub ok: bool,

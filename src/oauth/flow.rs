@@ -1,5 +1,7 @@
-//! The authorization code flow, step by step, as pure functions: build each
-//! request from the profile and the run's values, and read each response.
+//! The authorization code flow and the other back-channel requests
+//! (client credentials, introspection, revocation), step by step, as pure
+//! functions: build each request from the profile and the run's values, and
+//! read each response.
 //! Sending is the caller's business ([`crate::net::send`]); the flow runner
 //! ([`super::runner`]) and the UI drive these same functions.
 
@@ -13,7 +15,8 @@ use crate::secret::Secret;
 use super::pkce::RunSecrets;
 use super::profile::{ClientAuth, Profile, RequestKind};
 
-/// The steps of the code flow, in order.
+/// The steps of the flows: the code flow in order ([`Step::ALL`]), then the
+/// client credentials grant and the token management steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -30,10 +33,22 @@ pub enum Step {
     UserInfo,
     /// Get fresh tokens with the refresh token.
     Refresh,
+    /// Get tokens for the client itself (RFC 6749 §4.4).
+    ClientCredentials,
+    /// Ask the provider whether a token is active (RFC 7662).
+    Introspection,
+    /// Tell the provider a token is no longer needed (RFC 7009).
+    Revocation,
 }
 
 impl Step {
-    /// Every step, in order.
+    /// The client credentials grant (RFC 6749 §4.4), in order.
+    pub const CLIENT_CREDENTIALS: [Self; 2] = [Self::Discovery, Self::ClientCredentials];
+
+    /// What can follow the token step of any grant, in order.
+    pub const TOKEN_MANAGEMENT: [Self; 2] = [Self::Introspection, Self::Revocation];
+
+    /// Every step of the code flow, in order.
     pub const ALL: [Self; 6] = [
         Self::Discovery,
         Self::Authorize,
@@ -52,6 +67,9 @@ impl Step {
             Self::Token => "Token",
             Self::UserInfo => "UserInfo",
             Self::Refresh => "Refresh",
+            Self::ClientCredentials => "Client credentials",
+            Self::Introspection => "Introspection",
+            Self::Revocation => "Revocation",
         }
     }
 
@@ -99,6 +117,15 @@ impl Step {
             }
             Self::Refresh => {
                 "The app uses the refresh token to get a new access token without asking the user again."
+            }
+            Self::ClientCredentials => {
+                "The app authenticates as itself, with no user involved, and gets an access token for its own use."
+            }
+            Self::Introspection => {
+                "The app asks the provider whether a token is still active and what it allows, as a resource server would."
+            }
+            Self::Revocation => {
+                "The app tells the provider it no longer needs a token, so the provider stops accepting it."
             }
         }
     }
@@ -228,7 +255,7 @@ pub fn authorize_url(profile: &Profile, run: &RunSecrets) -> Result<String, Step
 fn token_request(
     profile: &Profile,
     secret: Option<&Secret>,
-    mut fields: Vec<(String, String)>,
+    fields: Vec<(String, String)>,
     kind: RequestKind,
 ) -> Result<RequestDraft, StepFailure> {
     let endpoint = profile.endpoints.token.trim();
@@ -237,6 +264,20 @@ fn token_request(
             "The profile has no token endpoint: run discovery or type it in.",
         ));
     }
+    authenticated_post(profile, endpoint, secret, fields, Some(kind))
+}
+
+/// A form POST to `endpoint` with the profile's client authentication, the
+/// extra parameters of `kind` (if any) and the profile's headers. The token,
+/// introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) endpoints
+/// authenticate the client the same way.
+fn authenticated_post(
+    profile: &Profile,
+    endpoint: &str,
+    secret: Option<&Secret>,
+    mut fields: Vec<(String, String)>,
+    kind: Option<RequestKind>,
+) -> Result<RequestDraft, StepFailure> {
     let client_id = profile.client_id.trim();
     let secret_value = secret.map(Secret::expose).unwrap_or_default();
     let mut basic = None;
@@ -264,7 +305,7 @@ fn token_request(
             )));
         }
     }
-    for param in profile.params_for(kind) {
+    for param in kind.into_iter().flat_map(|kind| profile.params_for(kind)) {
         fields.retain(|(n, _)| n != &param.name);
         fields.push((param.name.clone(), param.value.clone()));
     }
@@ -315,6 +356,68 @@ pub fn refresh_request(
         ("refresh_token".to_owned(), refresh_token.to_owned()),
     ];
     token_request(profile, secret, fields, RequestKind::Refresh)
+}
+
+/// The client credentials request (RFC 6749 §4.4.2): `grant_type=client_credentials`
+/// and the profile's `scope`, with the profile's client authentication
+/// (the grant is for confidential clients only, RFC 6749 §4.4).
+pub fn client_credentials_request(
+    profile: &Profile,
+    secret: Option<&Secret>,
+) -> Result<RequestDraft, StepFailure> {
+    let mut fields = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
+    if !profile.scopes.trim().is_empty() {
+        fields.push(("scope".to_owned(), normalized_scope(&profile.scopes)));
+    }
+    token_request(profile, secret, fields, RequestKind::Token)
+}
+
+/// The introspection request (RFC 7662 §2.1): `token` and an optional
+/// `token_type_hint`, sent by POST to the introspection endpoint with the
+/// profile's client authentication.
+pub fn introspection_request(
+    profile: &Profile,
+    secret: Option<&Secret>,
+    token: &str,
+    hint: Option<&str>,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoints.introspection.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(
+            "The profile has no introspection endpoint: run discovery or type it in.",
+        ));
+    }
+    authenticated_post(profile, endpoint, secret, token_fields(token, hint), None)
+}
+
+/// The revocation request (RFC 7009 §2.1): `token` and an optional
+/// `token_type_hint`, sent by POST to the revocation endpoint with the profile's
+/// client authentication.
+pub fn revocation_request(
+    profile: &Profile,
+    secret: Option<&Secret>,
+    token: &str,
+    hint: Option<&str>,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoints.revocation.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(
+            "The profile has no revocation endpoint: run discovery or type it in.",
+        ));
+    }
+    authenticated_post(profile, endpoint, secret, token_fields(token, hint), None)
+}
+
+fn token_fields(token: &str, hint: Option<&str>) -> Vec<(String, String)> {
+    let mut fields = vec![("token".to_owned(), token.to_owned())];
+    if let Some(hint) = hint.map(str::trim).filter(|h| !h.is_empty()) {
+        fields.push(("token_type_hint".to_owned(), hint.to_owned()));
+    }
+    fields
+}
+
+fn normalized_scope(scopes: &str) -> String {
+    scopes.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The UserInfo request (OIDC Core §5.3.1) with the access token as Bearer (RFC 6750 §2.1).
@@ -435,6 +538,101 @@ pub fn parse_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFail
     }
 }
 
+/// An introspection answer (RFC 7662 §2.2).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Introspection {
+    /// `active`: whether the token is currently active.
+    pub active: bool,
+    /// Every other member (`scope`, `client_id`, `sub`, `exp`, `token_type`, …), as sent.
+    pub members: serde_json::Map<String, Value>,
+}
+
+impl Introspection {
+    /// One line: `active, client_id client-basic, scope …, exp …` or `inactive: …`.
+    pub fn summary(&self) -> String {
+        if !self.active {
+            return "inactive: the token is expired, revoked, unknown or not for this client"
+                .to_owned();
+        }
+        let mut text = "active".to_owned();
+        for name in ["client_id", "sub", "scope", "token_type", "exp"] {
+            if let Some(value) = self.members.get(name) {
+                let value = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                text.push_str(", ");
+                text.push_str(name);
+                text.push(' ');
+                text.push_str(&value);
+            }
+        }
+        text
+    }
+}
+
+/// Reads an introspection response (RFC 7662 §2.2): a JSON object with a
+/// boolean `active` and other members. A 401 means the client (the
+/// protected resource) was not authenticated (RFC 7662 §2.3).
+pub fn parse_introspection_response(exchange: &Exchange) -> Result<Introspection, StepFailure> {
+    let response = answer(exchange)?;
+    let fields = body_fields(response);
+    if let Some(error) = fields
+        .as_ref()
+        .and_then(|fields| provider_error(response.status, fields))
+    {
+        return Err(failure_from(error));
+    }
+    if response.status == 401 || response.status == 403 {
+        let mut failure = StepFailure::new(format!(
+            "The introspection endpoint refused the client (HTTP {}).",
+            response.status
+        ));
+        failure.diagnosis = Some("The client is not authenticated or not allowed to introspect (RFC 7662 §2.3): check the client id, the secret and the client authentication method.".to_owned());
+        return Err(failure);
+    }
+    if !(200..300).contains(&response.status) {
+        return Err(StepFailure::new(format!(
+            "The introspection endpoint answered HTTP {} with no OAuth error.",
+            response.status
+        )));
+    }
+    let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(&response.body) else {
+        return Err(unreadable(response));
+    };
+    let Some(active) = members.remove("active").and_then(|v| v.as_bool()) else {
+        return Err(StepFailure::new(
+            "The introspection response has no boolean `active` (RFC 7662 §2.2 requires one).",
+        ));
+    };
+    Ok(Introspection { active, members })
+}
+
+/// Reads a revocation response (RFC 7009 §2.2): HTTP 200 with any body is
+/// success (an unknown or already invalid token included); an error answer
+/// is the provider's (`unsupported_token_type`, RFC 7009 §2.2.1, or RFC 6749 §5.2).
+pub fn parse_revocation_response(exchange: &Exchange) -> Result<(), StepFailure> {
+    let response = answer(exchange)?;
+    if response.status == 200 {
+        return Ok(());
+    }
+    if let Some(error) = body_fields(response)
+        .as_ref()
+        .and_then(|fields| provider_error(response.status, fields))
+    {
+        return Err(failure_from(error));
+    }
+    let mut failure = StepFailure::new(format!(
+        "The revocation endpoint answered HTTP {} with no OAuth error.",
+        response.status
+    ));
+    if response.status == 401 {
+        failure.diagnosis = Some("The client was not authenticated: check the client id, the secret and the client authentication method.".to_owned());
+    } else if response.status == 503 {
+        failure.diagnosis = Some("The provider could not revoke the token just now; RFC 7009 §2.2.1 says to try again later (see Retry-After).".to_owned());
+    }
+    Err(failure)
+}
+
 /// What UserInfo returned.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -511,6 +709,9 @@ pub fn failure_from(error: ProviderError) -> StepFailure {
         }
         "invalid_scope" => "A requested scope is unknown or not allowed for this client.",
         "access_denied" => "The user or the provider refused the authorization.",
+        "unsupported_token_type" => {
+            "The provider does not revoke this type of token (RFC 7009 §2.2.1): try the other token, or a hint matching the token."
+        }
         "login_required" | "interaction_required" | "consent_required" => {
             "The provider needs the user to sign in or consent interactively (prompt=none cannot be honoured)."
         }
@@ -528,7 +729,7 @@ pub fn failure_from(error: ProviderError) -> StepFailure {
 
 /// Masks secrets in a request for display and logs: the Basic credentials,
 /// a Bearer token's middle, and `client_secret`, `code`, `code_verifier`,
-/// `refresh_token`, `password` form fields.
+/// `refresh_token`, `password`, `token` form fields.
 pub fn mask_request(draft: &crate::net::RecordedRequest) -> crate::net::RecordedRequest {
     let mut masked = draft.clone();
     for (name, value) in &mut masked.headers {
@@ -560,6 +761,7 @@ pub const SECRET_FIELDS: &[&str] = &[
     "code_verifier",
     "refresh_token",
     "password",
+    "token",
     "access_token",
     "id_token",
     "client_assertion",
@@ -695,5 +897,129 @@ mod tests {
         );
         assert!(body.contains("grant_type=authorization_code"));
         assert_eq!(masked.headers[0].1, "Basic ••••••");
+    }
+
+    fn exchange(status: u16, body: &str) -> Exchange {
+        Exchange {
+            request: crate::net::RecordedRequest {
+                method: "POST".to_owned(),
+                url: "https://op/x".to_owned(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            response: Ok(RecordedResponse {
+                status,
+                reason: String::new(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: body.as_bytes().to_vec(),
+            }),
+            duration: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn client_credentials_sends_grant_type_and_scope_with_basic_authentication() {
+        let mut profile = profile(ClientAuth::ClientSecretBasic);
+        profile.scopes = " api:read   api:write ".to_owned();
+        let draft =
+            client_credentials_request(&profile, Some(&Secret::new("s:+/= %&"))).expect("draft");
+        assert_eq!(draft.url, "https://op/token");
+        assert_eq!(
+            draft.form_fields(),
+            [
+                ("grant_type".to_owned(), "client_credentials".to_owned()),
+                ("scope".to_owned(), "api:read api:write".to_owned()),
+            ]
+        );
+        assert!(
+            draft
+                .header("authorization")
+                .is_some_and(|h| h.starts_with("Basic "))
+        );
+    }
+
+    #[test]
+    fn introspection_and_revocation_authenticate_like_the_token_request() {
+        let mut profile = profile(ClientAuth::ClientSecretPost);
+        profile.endpoints.introspection = "https://op/token/introspection".to_owned();
+        profile.endpoints.revocation = "https://op/token/revocation".to_owned();
+        let secret = Secret::new("post-secret");
+        let introspect =
+            introspection_request(&profile, Some(&secret), "tok3n", Some("access_token"))
+                .expect("draft");
+        assert_eq!(introspect.url, "https://op/token/introspection");
+        let fields = introspect.form_fields();
+        for (name, value) in [
+            ("token", "tok3n"),
+            ("token_type_hint", "access_token"),
+            ("client_id", "my app"),
+            ("client_secret", "post-secret"),
+        ] {
+            assert!(
+                fields.iter().any(|(k, v)| k == name && v == value),
+                "{fields:?} lacks {name}"
+            );
+        }
+        let revoke = revocation_request(&profile, Some(&secret), "tok3n", None).expect("draft");
+        assert_eq!(revoke.url, "https://op/token/revocation");
+        assert!(
+            !revoke
+                .form_fields()
+                .iter()
+                .any(|(k, _)| k == "token_type_hint")
+        );
+
+        profile.endpoints.revocation.clear();
+        assert!(revocation_request(&profile, Some(&secret), "tok3n", None).is_err());
+    }
+
+    #[test]
+    fn introspection_reads_active_and_the_other_members() {
+        let answer = parse_introspection_response(&exchange(
+            200,
+            r#"{"active":true,"client_id":"c","scope":"a b","exp":1795474206}"#,
+        ))
+        .expect("answer");
+        assert!(answer.active);
+        assert_eq!(answer.members["client_id"], "c");
+        assert!(answer.summary().starts_with("active, client_id c"));
+        let inactive =
+            parse_introspection_response(&exchange(200, r#"{"active":false}"#)).expect("answer");
+        assert!(!inactive.active && inactive.summary().starts_with("inactive"));
+        let refused = parse_introspection_response(&exchange(401, "")).expect_err("401");
+        assert!(
+            refused
+                .diagnosis
+                .is_some_and(|d| d.contains("not authenticated"))
+        );
+        let no_active = parse_introspection_response(&exchange(200, r#"{"scope":"a"}"#));
+        assert!(no_active.is_err());
+    }
+
+    #[test]
+    fn revocation_accepts_200_with_any_body_and_explains_unsupported_token_type() {
+        assert_eq!(parse_revocation_response(&exchange(200, "")), Ok(()));
+        assert_eq!(parse_revocation_response(&exchange(200, "<html>")), Ok(()));
+        let failure =
+            parse_revocation_response(&exchange(400, r#"{"error":"unsupported_token_type"}"#))
+                .expect_err("error");
+        assert_eq!(
+            failure.provider_error.map(|e| e.error).as_deref(),
+            Some("unsupported_token_type")
+        );
+        assert!(failure.diagnosis.is_some_and(|d| d.contains("RFC 7009")));
+    }
+
+    #[test]
+    fn the_token_field_is_masked() {
+        let request = crate::net::RecordedRequest {
+            method: "POST".to_owned(),
+            url: "https://op/token/introspection".to_owned(),
+            headers: Vec::new(),
+            body: b"token=averylongopaquetokenvalue123&token_type_hint=access_token".to_vec(),
+        };
+        let body = String::from_utf8(mask_request(&request).body).expect("utf-8");
+        assert!(!body.contains("averylongopaquetokenvalue123"), "{body}");
     }
 }

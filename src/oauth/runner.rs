@@ -1,5 +1,7 @@
-//! The flow runner: walks the code flow for a profile, step by step, with
-//! the same request builders the UI uses, recording every exchange.
+//! The flow runner: walks the code flow or the client credentials grant for
+//! a profile, then optionally introspects and revokes the access token, step
+//! by step, with the same request builders the UI uses, recording every
+//! exchange.
 //! Used by `tokenscope run` and by the window's flow panel.
 
 use std::time::Duration;
@@ -12,7 +14,7 @@ use crate::token::Timestamp;
 
 use super::callback::{self, CallbackListener, CallbackParams, RedirectTarget};
 use super::discovery::{self, ProviderMetadata};
-use super::flow::{self, Step, StepFailure, TokenSet, UserInfo};
+use super::flow::{self, Introspection, Step, StepFailure, TokenSet, UserInfo};
 use super::pkce::RunSecrets;
 use super::profile::Profile;
 
@@ -83,6 +85,8 @@ pub struct FlowSession {
     pub tokens: Option<TokenSet>,
     /// UserInfo's answer.
     pub userinfo: Option<UserInfo>,
+    /// The last introspection answer (RFC 7662 §2.2).
+    pub introspection: Option<Introspection>,
     /// Every step so far.
     pub records: Vec<StepRecord>,
 }
@@ -106,6 +110,7 @@ impl FlowSession {
             code_sent: false,
             tokens: None,
             userinfo: None,
+            introspection: None,
             records: Vec::new(),
         }
     }
@@ -263,6 +268,69 @@ impl FlowSession {
         self.push(Step::Refresh, Some(exchange), outcome, now)
     }
 
+    /// The client credentials request (RFC 6749 §4.4.2).
+    pub fn client_credentials_draft(&self) -> Result<RequestDraft, StepFailure> {
+        flow::client_credentials_request(&self.profile, self.secret.as_ref())
+    }
+
+    /// Applies the client credentials response (RFC 6749 §4.4.3).
+    pub fn client_credentials_answered(
+        &mut self,
+        exchange: Exchange,
+        now: Timestamp,
+    ) -> &StepRecord {
+        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
+            let summary = summarize(&tokens);
+            self.tokens = Some(tokens);
+            summary
+        });
+        self.push(Step::ClientCredentials, Some(exchange), outcome, now)
+    }
+
+    fn access_token(&self) -> Result<&str, StepFailure> {
+        self.tokens
+            .as_ref()
+            .and_then(|t| t.access_token.as_deref())
+            .ok_or_else(|| StepFailure::new("There is no access token yet."))
+    }
+
+    /// The introspection request for the access token (RFC 7662 §2.1).
+    pub fn introspection_draft(&self) -> Result<RequestDraft, StepFailure> {
+        flow::introspection_request(
+            &self.profile,
+            self.secret.as_ref(),
+            self.access_token()?,
+            Some("access_token"),
+        )
+    }
+
+    /// Applies the introspection response (RFC 7662 §2.2).
+    pub fn introspected(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = flow::parse_introspection_response(&exchange).map(|answer| {
+            let summary = answer.summary();
+            self.introspection = Some(answer);
+            summary
+        });
+        self.push(Step::Introspection, Some(exchange), outcome, now)
+    }
+
+    /// The revocation request for the access token (RFC 7009 §2.1).
+    pub fn revocation_draft(&self) -> Result<RequestDraft, StepFailure> {
+        flow::revocation_request(
+            &self.profile,
+            self.secret.as_ref(),
+            self.access_token()?,
+            Some("access_token"),
+        )
+    }
+
+    /// Applies the revocation response (RFC 7009 §2.2).
+    pub fn revoked(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = flow::parse_revocation_response(&exchange)
+            .map(|()| "the access token was revoked".to_owned());
+        self.push(Step::Revocation, Some(exchange), outcome, now)
+    }
+
     /// The step to do next, from what has happened so far; `None` when the flow is done.
     pub fn next_step(&self) -> Option<Step> {
         let succeeded = |step: Step| {
@@ -309,6 +377,9 @@ impl FlowSession {
             Step::Token => self.token_draft(),
             Step::UserInfo => self.userinfo_draft(),
             Step::Refresh => self.refresh_draft(),
+            Step::ClientCredentials => self.client_credentials_draft(),
+            Step::Introspection => self.introspection_draft(),
+            Step::Revocation => self.revocation_draft(),
             Step::Authorize | Step::Callback => {
                 Err(StepFailure::new("This step happens in the browser."))
             }
@@ -329,6 +400,15 @@ impl FlowSession {
             }
             Step::Refresh => {
                 self.refreshed(exchange, now);
+            }
+            Step::ClientCredentials => {
+                self.client_credentials_answered(exchange, now);
+            }
+            Step::Introspection => {
+                self.introspected(exchange, now);
+            }
+            Step::Revocation => {
+                self.revoked(exchange, now);
             }
             Step::Authorize | Step::Callback => {}
         }
@@ -361,8 +441,11 @@ impl FlowSession {
     pub fn tokens_text(&self) -> String {
         let mut text = String::new();
         for record in &self.records {
-            if let (Step::Token | Step::Refresh | Step::UserInfo, Some(exchange), Ok(_)) =
-                (record.step, &record.exchange, &record.outcome)
+            if let (
+                Step::Token | Step::Refresh | Step::UserInfo | Step::ClientCredentials,
+                Some(exchange),
+                Ok(_),
+            ) = (record.step, &record.exchange, &record.outcome)
                 && let Ok(response) = &exchange.response
             {
                 text.push_str(&response.text());
@@ -414,6 +497,108 @@ impl Default for RunOptions {
     }
 }
 
+/// Discovery, when asked for and the profile has an issuer; records and
+/// observes the step.
+async fn discover(
+    session: &mut FlowSession,
+    client: &reqwest::Client,
+    options: &RunOptions,
+    now: Timestamp,
+    observe: &mut impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    if options.discover && !session.profile.issuer.trim().is_empty() {
+        let url = discovery::discovery_urls(&session.profile)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let exchange = send(client, &discovery::request(&url), options.client.timeout).await;
+        let record = session.discovered(exchange, now);
+        observe(record);
+        record.outcome.clone().map(drop)?;
+    }
+    Ok(())
+}
+
+/// Sends one step's request and applies the answer; a request that cannot be
+/// built is recorded as the step's failure.
+async fn send_step(
+    session: &mut FlowSession,
+    client: &reqwest::Client,
+    step: Step,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let draft = match session.draft_for(step) {
+        Ok(draft) => draft,
+        Err(failure) => {
+            session.failed(step, failure.clone(), now());
+            if let Some(record) = session.records.last() {
+                observe(record);
+            }
+            return Err(failure);
+        }
+    };
+    let exchange = send(client, &draft, options.client.timeout).await;
+    session.answered(step, exchange, now());
+    match session.records.last() {
+        Some(record) => {
+            observe(record);
+            record.outcome.clone().map(drop)
+        }
+        None => Err(StepFailure::new("the step left no record")),
+    }
+}
+
+/// Walks the client credentials grant (RFC 6749 §4.4): discovery when the
+/// profile has an issuer, then the token request with the profile's client
+/// authentication. `observe` sees each step as it completes; stops at the
+/// first failed step and returns it.
+pub async fn run_client_credentials(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let client = build_client(&session.profile, &options.client)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    discover(session, &client, options, now(), &mut observe).await?;
+    send_step(
+        session,
+        &client,
+        Step::ClientCredentials,
+        options,
+        now,
+        observe,
+    )
+    .await
+}
+
+/// Introspects the session's access token (RFC 7662); the answer is in
+/// [`FlowSession::introspection`]. An inactive token is a successful step.
+pub async fn introspect(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let client = build_client(&session.profile, &options.client)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    send_step(session, &client, Step::Introspection, options, now, observe).await
+}
+
+/// Revokes the session's access token (RFC 7009).
+pub async fn revoke(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let client = build_client(&session.profile, &options.client)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    send_step(session, &client, Step::Revocation, options, now, observe).await
+}
+
 /// Walks the whole code flow; `observe` sees each step as it completes.
 /// Stops at the first failed step and returns it.
 pub async fn run_code_flow(
@@ -426,16 +611,7 @@ pub async fn run_code_flow(
         .map_err(|e| StepFailure::new(e.to_string()))?;
     let check = |record: &StepRecord| record.outcome.clone().map(drop);
 
-    if options.discover && !session.profile.issuer.trim().is_empty() {
-        let url = discovery::discovery_urls(&session.profile)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        let exchange = send(&client, &discovery::request(&url), options.client.timeout).await;
-        let record = session.discovered(exchange, now());
-        observe(record);
-        check(record)?;
-    }
+    discover(session, &client, options, now(), &mut observe).await?;
 
     let target = RedirectTarget::parse(&session.profile.redirect_uri)
         .map_err(|e| StepFailure::new(e.to_string()))?;

@@ -614,7 +614,13 @@ fn next_step_controls(
                 }
             });
         }
-        Step::Discovery | Step::Token | Step::UserInfo | Step::Refresh => {
+        Step::Discovery
+        | Step::Token
+        | Step::UserInfo
+        | Step::Refresh
+        | Step::ClientCredentials
+        | Step::Introspection
+        | Step::Revocation => {
             if editor.step != Some(step) || editor.generated_at != session.records.len() {
                 match session.draft_for(step) {
                     Ok(draft) => editor.load(step, session.records.len(), &draft),

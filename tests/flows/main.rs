@@ -7,4 +7,5 @@ mod provider;
 
 mod code_flow;
 mod discovery;
+mod grants;
 mod run_command;
