@@ -94,6 +94,15 @@ impl Step {
             Self::Refresh => {
                 "When the access token runs out, the app trades the long-lived refresh token for a fresh one, without bothering the user. A refresh token is a secret as precious as a password."
             }
+            Self::ClientCredentials => {
+                "No user is involved: the app signs in as itself, with its own credentials, and gets an access token for the APIs it may call on its own behalf."
+            }
+            Self::Introspection => {
+                "The app asks the authorization server what a token means: whether it is still active, for whom and until when. An opaque token can only be understood this way."
+            }
+            Self::Revocation => {
+                "The app tells the authorization server it is done with a token, so that nobody can use it any more, even if it leaked."
+            }
         }
     }
 

@@ -35,6 +35,9 @@ fn arrows(step: Step) -> &'static [(usize, usize, &'static str)] {
         Step::Token => &[(APP, AS, "code + PKCE verifier"), (AS, APP, "tokens")],
         Step::UserInfo => &[(APP, RS, "access token"), (RS, APP, "who the user is")],
         Step::Refresh => &[(APP, AS, "refresh token"), (AS, APP, "new tokens")],
+        Step::ClientCredentials => &[(APP, AS, "client credentials"), (AS, APP, "access token")],
+        Step::Introspection => &[(APP, AS, "token"), (AS, APP, "active, claims")],
+        Step::Revocation => &[(APP, AS, "token"), (AS, APP, "revoked")],
     }
 }
 

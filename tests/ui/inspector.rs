@@ -223,3 +223,20 @@ fn a_gost_signed_id_token_verifies_with_the_bank_certificate_and_its_checks_are_
     harness.run();
     harness.get_by_label("GOST");
 }
+
+#[test]
+fn two_id_tokens_are_compared_claim_by_claim() {
+    let mut harness = harness(A_DAY_LATER);
+    let keycloak = fixture("keycloak-token-response.json");
+    let kontur = fixture("kontur-token-response.json");
+    paste(&mut harness, &format!("{keycloak}\n{kontur}"));
+    harness.get_by_label("ID token 1").click();
+    harness.run();
+    harness.get_by_label("Compare").click();
+    harness.run();
+    harness.get_by_label_contains("claims differ");
+    assert!(
+        harness.query_all_by_label("(absent)").count() >= 2,
+        "claims only one of the tokens has"
+    );
+}
