@@ -88,6 +88,8 @@ pub struct TokenscopeApp {
     verify_inputs: crate::ui::VerifyInputs,
     /// The zoom factor last applied.
     applied_zoom: Option<f32>,
+    /// The run and step count already copied into the timeline.
+    timeline_synced: Option<(String, usize)>,
 }
 
 impl TokenscopeApp {
@@ -113,6 +115,7 @@ impl TokenscopeApp {
             flow_editor: crate::ui::FlowEditor::default(),
             verify_inputs: crate::ui::VerifyInputs::default(),
             applied_zoom: None,
+            timeline_synced: None,
         };
         match options.config_dir {
             Some(dir) => app.jobs.open_store(dir, options.secret_preference),
@@ -627,6 +630,7 @@ impl eframe::App for TokenscopeApp {
         let now = self.clock.now();
         let mut commands = Vec::new();
         self.sync_editor();
+        self.workspace.sync_timeline(&mut self.timeline_synced);
         let edits = crate::ui::Edits {
             paste: &mut self.paste,
             profile_filter: &mut self.profile_filter,

@@ -91,6 +91,10 @@ pub enum Command {
     SetLeeway(i64),
     /// The token to compare the selected one with.
     CompareWith(usize),
+    /// Show or hide the session timeline.
+    ToggleTimeline,
+    /// Open one exchange of the timeline.
+    OpenTimelineEntry(usize),
     /// Turn presenter mode on or off.
     TogglePresenter,
     /// Presenter mode's zoom, in percent.
@@ -276,6 +280,21 @@ pub struct Workspace {
     pub focus_step: Option<crate::oauth::flow::Step>,
     /// The token the selected one is compared with.
     pub compare_with: Option<usize>,
+    /// Every step of every run this session, in order.
+    pub timeline: Vec<TimelineEntry>,
+    /// Whether the timeline is on screen.
+    pub show_timeline: bool,
+    /// The timeline entry opened.
+    pub timeline_open: Option<usize>,
+}
+
+/// One step of the session timeline.
+#[derive(Clone, Debug)]
+pub struct TimelineEntry {
+    /// The run's profile (its name, and its network settings for Copy as curl).
+    pub profile: Box<Profile>,
+    /// The step as it happened.
+    pub record: crate::oauth::runner::StepRecord,
 }
 
 impl Workspace {
@@ -334,6 +353,37 @@ impl Workspace {
                 self.show_flow = show;
                 Vec::new()
             }
+            command @ (Command::LoadKeysFile
+            | Command::FetchJwks(_)
+            | Command::AddHmacKey(_)
+            | Command::ClearKeys
+            | Command::SetCheckProfile(_)
+            | Command::SetLeeway(_)
+            | Command::CompareWith(_)
+            | Command::ToggleTimeline
+            | Command::OpenTimelineEntry(_)) => self.apply_inspector(command),
+            Command::TogglePresenter => {
+                self.presenter.on = !self.presenter.on;
+                Vec::new()
+            }
+            Command::SetPresenterScale(percent) => {
+                self.presenter.scale = f32::from(percent.clamp(100, 300)) / 100.0;
+                Vec::new()
+            }
+            Command::FocusStep(step) => {
+                self.focus_step = step;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The commands of the inspector's keys, checks and comparison, and of the timeline.
+    fn apply_inspector(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::SetLeeway(seconds) => {
+                self.verification.leeway = seconds.clamp(0, 3_600);
+                Vec::new()
+            }
             Command::LoadKeysFile => vec![Effect::PickKeysFile],
             Command::FetchJwks(id) => match self.profiles.list.iter().find(|p| p.id == id) {
                 Some(profile) => {
@@ -362,27 +412,20 @@ impl Workspace {
                 self.verification.check_profile = id;
                 Vec::new()
             }
+            Command::ToggleTimeline => {
+                self.show_timeline = !self.show_timeline;
+                Vec::new()
+            }
+            Command::OpenTimelineEntry(index) => {
+                self.timeline_open = Some(index);
+                Vec::new()
+            }
             Command::CompareWith(index) => {
                 self.compare_with = Some(index);
                 self.view = DetailView::Compare;
                 Vec::new()
             }
-            Command::TogglePresenter => {
-                self.presenter.on = !self.presenter.on;
-                Vec::new()
-            }
-            Command::SetPresenterScale(percent) => {
-                self.presenter.scale = f32::from(percent.clamp(100, 300)) / 100.0;
-                Vec::new()
-            }
-            Command::FocusStep(step) => {
-                self.focus_step = step;
-                Vec::new()
-            }
-            Command::SetLeeway(seconds) => {
-                self.verification.leeway = seconds.clamp(0, 3_600);
-                Vec::new()
-            }
+            _ => Vec::new(),
         }
     }
 
@@ -436,6 +479,25 @@ impl Workspace {
         self.verification.keys = old.merge(keys);
         self.verification.message = Some(message);
         self.reverify();
+    }
+
+    /// Appends the flow's new steps to the timeline; `synced` remembers the
+    /// run (by its state value) and how many of its steps are in already.
+    pub fn sync_timeline(&mut self, synced: &mut Option<(String, usize)>) {
+        let Some(flow) = &self.flow else { return };
+        let run = &flow.session.run.state;
+        let start = match synced {
+            Some((state, count)) if state == run => *count,
+            _ => 0,
+        };
+        let records = &flow.session.records;
+        for record in records.iter().skip(start) {
+            self.timeline.push(TimelineEntry {
+                profile: Box::new(flow.session.profile.clone()),
+                record: record.clone(),
+            });
+        }
+        *synced = Some((run.clone(), records.len()));
     }
 
     /// Verifies every token's signature with the current keys.

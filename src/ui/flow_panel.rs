@@ -449,7 +449,7 @@ fn record_view(
     }
 }
 
-fn exchange_view(
+pub(super) fn exchange_view(
     ui: &mut egui::Ui,
     step: Step,
     exchange: &Exchange,
@@ -524,7 +524,7 @@ fn exchange_view(
 /// JSON pretty-printed, form bodies one field a line, anything else as text.
 /// An exchange with secrets and token values masked, for presenter mode:
 /// the mask is applied when drawing; the data stays intact.
-fn masked_exchange(exchange: &Exchange) -> Exchange {
+pub(super) fn masked_exchange(exchange: &Exchange) -> Exchange {
     let mut shown = exchange.clone();
     shown.request = crate::export::redact::redact_request(&exchange.request);
     if let Ok(response) = &exchange.response {

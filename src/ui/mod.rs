@@ -8,6 +8,7 @@ mod profile_form;
 mod profiles_panel;
 mod sequence_diagram;
 mod theme;
+mod timeline_panel;
 mod token_panel;
 mod top_bar;
 mod verify_views;
@@ -63,6 +64,12 @@ pub fn show(
         commands.push(Command::TogglePresenter);
     }
     egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, workspace, commands));
+    if workspace.show_timeline {
+        egui::Panel::bottom("timeline")
+            .resizable(true)
+            .default_size(240.0)
+            .show(ui, |ui| timeline_panel::show(ui, workspace, commands));
+    }
     // Presenter mode keeps the room's eyes on the flow: no profile list beside it.
     let flow_on_stage = workspace.presenter.on && workspace.show_flow && edits.editor.is_some();
     if !flow_on_stage {

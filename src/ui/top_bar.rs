@@ -55,6 +55,13 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
             }
         }
         ui.separator();
+        if ui
+            .selectable_label(workspace.show_timeline, "Timeline")
+            .on_hover_text("Every step of every run this session")
+            .clicked()
+        {
+            commands.push(Command::ToggleTimeline);
+        }
         let presenter = workspace.presenter;
         if ui
             .selectable_label(presenter.on, "Presenter mode")

@@ -270,19 +270,29 @@ fn a_step_copied_as_curl_gives_the_same_status_when_run_again() {
     let (session, result) = run(profile, Some("post-secret"));
     assert_eq!(result, Ok(()));
     for step in [Step::Discovery, Step::UserInfo] {
-        let record = session.records.iter().find(|r| r.step == step).expect("step ran");
+        let record = session
+            .records
+            .iter()
+            .find(|r| r.step == step)
+            .expect("step ran");
         let exchange = record.exchange.as_ref().expect("an exchange");
         let status = exchange.response.as_ref().expect("answered").status;
         let command = tokenscope::export::curl_command(
             &exchange.request,
             Some(&session.profile),
-            tokenscope::export::CurlOptions { reveal_secrets: true },
+            tokenscope::export::CurlOptions {
+                reveal_secrets: true,
+            },
         );
         let output = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!("{command} -s -o /dev/null -w '%{{http_code}}'"))
             .output()
             .expect("sh runs curl");
-        assert_eq!(String::from_utf8_lossy(&output.stdout), status.to_string(), "{step:?}: {command}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            status.to_string(),
+            "{step:?}: {command}"
+        );
     }
 }

@@ -145,3 +145,21 @@ fn automatic_refresh_is_off_until_ticked_and_then_says_when() {
     harness.get_by_label("Export HAR…");
     harness.get_by_label("Export report…");
 }
+
+#[test]
+fn the_timeline_keeps_every_step_and_reopens_one() {
+    let mut harness = crate::snapshots::flow_scene_harness(
+        &crate::support::fixture("keycloak-token-response.json"),
+        200,
+    );
+    harness.get_by_label("Timeline").click();
+    harness.run();
+    harness.get_by_label("Session timeline: 3 step(s)");
+    harness.get_by_label("#3 Token").click();
+    harness.run();
+    assert_eq!(harness.state().workspace().timeline_open, Some(2));
+    assert!(
+        harness.query_all_by_label("Response as received").count() >= 2,
+        "the opened exchange is shown below the table"
+    );
+}

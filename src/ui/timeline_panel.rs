@@ -1,0 +1,94 @@
+//! The session timeline: every step of every run, in order, each reopenable.
+
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::{Command, Workspace};
+
+use super::widgets;
+
+/// Draws the timeline.
+pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
+    ui.strong(format!(
+        "Session timeline: {} step(s)",
+        workspace.timeline.len()
+    ));
+    if workspace.timeline.is_empty() {
+        ui.weak("Every step of every flow run in this session appears here.");
+        return;
+    }
+    TableBuilder::new(ui)
+        .id_salt("timeline_table")
+        .striped(true)
+        .max_scroll_height(160.0)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(210.0))
+        .column(Column::initial(200.0).clip(true))
+        .column(Column::initial(140.0))
+        .column(Column::initial(30.0))
+        .column(Column::initial(80.0))
+        .column(Column::remainder().clip(true))
+        .header(20.0, |mut header| {
+            for title in ["Time", "Profile", "Step", "", "Status", "Took"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(20.0, workspace.timeline.len(), |mut row| {
+                let index = row.index();
+                let entry = &workspace.timeline[index];
+                let record = &entry.record;
+                row.col(|ui| {
+                    ui.label(record.at.to_zone_string(workspace.zone));
+                });
+                row.col(|ui| {
+                    ui.label(&entry.profile.name);
+                });
+                row.col(|ui| {
+                    let open = workspace.timeline_open == Some(index);
+                    let label = format!("#{} {}", index + 1, record.step.title());
+                    if ui.selectable_label(open, label).clicked() {
+                        commands.push(Command::OpenTimelineEntry(index));
+                    }
+                });
+                row.col(|ui| {
+                    widgets::status_mark(ui, record.outcome.is_ok());
+                });
+                row.col(|ui| {
+                    let status = record
+                        .exchange
+                        .as_ref()
+                        .and_then(|e| e.response.as_ref().ok())
+                        .map_or_else(String::new, |r| format!("HTTP {}", r.status));
+                    ui.label(status);
+                });
+                row.col(|ui| {
+                    let took = record
+                        .exchange
+                        .as_ref()
+                        .map_or_else(String::new, |e| format!("{} ms", e.duration.as_millis()));
+                    ui.label(took);
+                });
+            });
+        });
+    let Some(entry) = workspace
+        .timeline_open
+        .and_then(|i| workspace.timeline.get(i))
+    else {
+        return;
+    };
+    ui.separator();
+    match &entry.record.outcome {
+        Ok(summary) => ui.label(summary),
+        Err(failure) => ui.colored_label(super::theme::error(ui.visuals()), failure.to_string()),
+    };
+    if let Some(exchange) = &entry.record.exchange {
+        let shown = if workspace.presenter.on {
+            super::flow_panel::masked_exchange(exchange)
+        } else {
+            exchange.clone()
+        };
+        super::flow_panel::exchange_view(ui, entry.record.step, &shown, &entry.profile, commands);
+    }
+}
