@@ -101,6 +101,8 @@ pub enum Command {
     SetPresenterScale(u16),
     /// The flow step the narration and the diagram are on (`None`: the next one).
     FocusStep(Option<crate::oauth::flow::Step>),
+    /// Tell the narration in Russian (`true`) or English.
+    NarrateInRussian(bool),
 }
 
 /// Presenter mode: large text for a projector, secrets masked on screen.
@@ -110,6 +112,8 @@ pub struct Presenter {
     pub on: bool,
     /// Zoom factor while on: 2 makes egui's 13 px body text 26 px.
     pub scale: f32,
+    /// Narrate in Russian.
+    pub russian: bool,
 }
 
 impl Default for Presenter {
@@ -117,6 +121,7 @@ impl Default for Presenter {
         Self {
             on: false,
             scale: 2.0,
+            russian: false,
         }
     }
 }
@@ -368,6 +373,10 @@ impl Workspace {
             }
             Command::SetPresenterScale(percent) => {
                 self.presenter.scale = f32::from(percent.clamp(100, 300)) / 100.0;
+                Vec::new()
+            }
+            Command::NarrateInRussian(russian) => {
+                self.presenter.russian = russian;
                 Vec::new()
             }
             Command::FocusStep(step) => {

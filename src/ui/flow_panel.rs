@@ -87,7 +87,7 @@ pub fn show(
         .or(flow.waiting)
         .or_else(|| session.next_step());
     if workspace.presenter.on {
-        stage(ui, session, focus, commands);
+        stage(ui, session, focus, workspace.presenter.russian, commands);
     }
     keyboard(ui, session, flow.waiting.is_some(), focus, editor, commands);
     if let Some(due) = flow.auto_refresh_due() {
@@ -206,6 +206,7 @@ fn stage(
     ui: &mut egui::Ui,
     session: &FlowSession,
     focus: Option<Step>,
+    russian: bool,
     commands: &mut Vec<Command>,
 ) {
     use super::sequence_diagram::{self, StepState};
@@ -226,8 +227,20 @@ fn stage(
     }
     if let Some(step) = focus {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.strong(step.title());
-            ui.add(egui::Label::new(step.narration()).wrap());
+            ui.horizontal(|ui| {
+                ui.strong(step.title());
+                for (ru, label) in [(false, "EN"), (true, "RU")] {
+                    if ui.selectable_label(russian == ru, label).clicked() {
+                        commands.push(Command::NarrateInRussian(ru));
+                    }
+                }
+            });
+            let text = if russian {
+                step.narration_ru()
+            } else {
+                step.narration()
+            };
+            ui.add(egui::Label::new(text).wrap());
         });
     }
 }

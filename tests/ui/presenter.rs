@@ -83,6 +83,13 @@ fn presenter_mode_mid_flow_hides_secrets_highlights_the_step_and_follows_the_key
     harness.run();
     assert_eq!(harness.state().workspace().focus_step, Some(Step::Token));
     harness.get_by_label_contains("Now our app talks to the authorization server directly");
+    harness.get_by_label("RU").click_accesskit();
+    harness.run();
+    assert!(
+        harness.state().workspace().presenter.russian,
+        "RU was clicked"
+    );
+    harness.get_by_label_contains("Теперь приложение говорит с сервером авторизации напрямую");
     harness.key_press(egui::Key::ArrowRight);
     harness.run();
     assert_eq!(harness.state().workspace().focus_step, Some(Step::UserInfo));
