@@ -582,9 +582,7 @@ pub async fn introspect(
     now: impl Fn() -> Timestamp,
     observe: impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
-    let client = build_client(&session.profile, &options.client)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
-    send_step(session, &client, Step::Introspection, options, now, observe).await
+    single_step(session, Step::Introspection, options, now, observe).await
 }
 
 /// Revokes the session's access token (RFC 7009).
@@ -594,9 +592,20 @@ pub async fn revoke(
     now: impl Fn() -> Timestamp,
     observe: impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
+    single_step(session, Step::Revocation, options, now, observe).await
+}
+
+/// One step with its own client, for the token-management steps.
+async fn single_step(
+    session: &mut FlowSession,
+    step: Step,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
     let client = build_client(&session.profile, &options.client)
         .map_err(|e| StepFailure::new(e.to_string()))?;
-    send_step(session, &client, Step::Revocation, options, now, observe).await
+    send_step(session, &client, step, options, now, observe).await
 }
 
 /// Walks the whole code flow; `observe` sees each step as it completes.
