@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod i18n;
 pub mod net;
 pub mod oauth;
 pub mod secret;

@@ -44,6 +44,9 @@ struct Cli {
     /// Show instants in UTC instead of local time.
     #[arg(long)]
     utc: bool,
+    /// The language of the window (default: the system's, else English).
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
     /// Open authorization requests with this command instead of the system browser.
     #[arg(long, value_name = "CMD")]
     browser: Option<String>,
@@ -229,6 +232,15 @@ enum SecretStoreArg {
 enum Theme {
     Light,
     Dark,
+}
+
+/// A language of the window.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Lang {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
 }
 
 fn parse_size(text: &str) -> Result<(f32, f32), String> {
@@ -580,6 +592,10 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             Some(Theme::Dark) => ThemeChoice::Dark,
         },
         zone: if cli.utc { Zone::Utc } else { Zone::Local },
+        language: cli.lang.map(|lang| match lang {
+            Lang::En => tokenscope::i18n::Language::En,
+            Lang::Ru => tokenscope::i18n::Language::Ru,
+        }),
         quit_after: cli
             .quit_after
             .filter(|s| s.is_finite() && *s >= 0.0)

@@ -38,6 +38,8 @@ pub struct StartOptions {
     pub theme: ThemeChoice,
     /// The wall clock to show instants in.
     pub zone: crate::token::time::Zone,
+    /// The language to speak; `None` follows the system.
+    pub language: Option<crate::i18n::Language>,
     /// Close the window after this long (demos, benchmarks).
     pub quit_after: Option<Duration>,
     /// Counts frames drawn (benchmarks: idle must draw none).
@@ -126,6 +128,10 @@ impl TokenscopeApp {
         }
         app.workspace.theme = options.theme;
         app.workspace.zone = options.zone;
+        app.workspace.language = options
+            .language
+            .unwrap_or_else(crate::i18n::Language::system);
+        crate::i18n::set_language(app.workspace.language);
         if let Some((text, source)) = options.paste {
             app.paste.clone_from(&text);
             let effects = app.workspace.apply(Command::Inspect(text), app.clock.now());
@@ -615,6 +621,7 @@ pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), 
 
 impl eframe::App for TokenscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        crate::i18n::set_language(self.workspace.language);
         self.land_jobs(ctx);
         self.poll_listener();
         self.auto_refresh(ctx);

@@ -71,6 +71,8 @@ pub enum Command {
     SetTheme(ThemeChoice),
     /// Show instants in local time or UTC.
     SetZone(Zone),
+    /// Speak another language, from the next frame on.
+    SetLanguage(crate::i18n::Language),
     /// Change the profiles.
     Profile(ProfileCommand),
     /// Drive the flow run.
@@ -271,6 +273,8 @@ pub struct Workspace {
     pub theme: ThemeChoice,
     /// The wall clock instants are shown in.
     pub zone: Zone,
+    /// The language of every word on screen.
+    pub language: crate::i18n::Language,
     /// Saved provider profiles.
     pub profiles: ProfilesState,
     /// The flow run, when one is going.
@@ -350,6 +354,10 @@ impl Workspace {
             }
             Command::SetZone(zone) => {
                 self.zone = zone;
+                Vec::new()
+            }
+            Command::SetLanguage(language) => {
+                self.language = language;
                 Vec::new()
             }
             Command::Profile(command) => self.profiles.apply(command),

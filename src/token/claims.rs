@@ -8,345 +8,178 @@ use serde_json::Value;
 use super::jose::{JsonObject, json_kind};
 use super::time::{TimeClaim, TimeMeaning, Timestamp};
 
-/// Registered and widely used claims: name → meaning.
+/// Registered and widely used claims: name → the message id of its meaning
+/// (`assets/locales/*/tokenscope.ftl`).
 ///
 /// Sources: RFC 7519 §4.1 (registered claims), `OpenID` Connect Core 1.0 §2 and
 /// §5.1 (ID token and standard claims), RFC 9068 §2.2 (JWT access tokens),
 /// RFC 8693 §4 (`act`, `may_act`), RFC 7800 §3 (`cnf`), RFC 9449 (`DPoP`),
 /// Keycloak, Microsoft Entra ID, and the `SberBusiness` ID claims our users meet.
 const CLAIMS: &[(&str, &str)] = &[
-    (
-        "iss",
-        "Issuer: who issued the token (RFC 7519 §4.1.1); must equal the provider's issuer exactly",
-    ),
-    (
-        "sub",
-        "Subject: the user or client the token is about, unique within the issuer (RFC 7519 §4.1.2)",
-    ),
-    (
-        "aud",
-        "Audience: who the token is for; a relying party must find its client id here (RFC 7519 §4.1.3)",
-    ),
-    (
-        "exp",
-        "Expiration time: not to be accepted at or after this instant (RFC 7519 §4.1.4)",
-    ),
-    (
-        "nbf",
-        "Not before: not to be accepted before this instant (RFC 7519 §4.1.5)",
-    ),
-    (
-        "iat",
-        "Issued at: when the token was issued (RFC 7519 §4.1.6)",
-    ),
-    (
-        "jti",
-        "JWT ID: unique identifier of this token, used against replay (RFC 7519 §4.1.7)",
-    ),
-    (
-        "auth_time",
-        "When the user last actively authenticated (OIDC Core §2)",
-    ),
-    (
-        "nonce",
-        "Value the client sent in the authorization request, echoed to bind the ID token to that request (OIDC Core §2, §3.1.3.7)",
-    ),
-    (
-        "acr",
-        "Authentication context class reference: how strongly the user was authenticated (OIDC Core §2)",
-    ),
-    (
-        "amr",
-        "Authentication methods references, e.g. pwd, otp, mfa (OIDC Core §2, RFC 8176)",
-    ),
-    (
-        "azp",
-        "Authorized party: the client the token was issued to (OIDC Core §2; Keycloak sets it to the client id)",
-    ),
-    (
-        "at_hash",
-        "Access token hash: left half of the hash of the access token, base64url (OIDC Core §3.1.3.6)",
-    ),
-    (
-        "c_hash",
-        "Code hash: left half of the hash of the authorization code (OIDC Core §3.3.2.11)",
-    ),
-    (
-        "s_hash",
-        "State hash: left half of the hash of the state value (FAPI 1.0 Advanced §5.1)",
-    ),
-    (
-        "sid",
-        "Session ID at the provider, used for front- and back-channel logout (OIDC Front-Channel Logout §3)",
-    ),
-    (
-        "events",
-        "Logout token events: marks a back-channel logout token (OIDC Back-Channel Logout §2.4)",
-    ),
-    ("name", "Full name (OIDC Core §5.1)"),
-    ("given_name", "Given (first) name (OIDC Core §5.1)"),
-    ("family_name", "Surname (OIDC Core §5.1)"),
-    (
-        "middle_name",
-        "Middle name; patronymic in Russian names (OIDC Core §5.1)",
-    ),
-    ("nickname", "Casual name (OIDC Core §5.1)"),
-    (
-        "preferred_username",
-        "Username the user likes to be called by; not unique, never use as a key (OIDC Core §5.1)",
-    ),
-    ("profile", "Profile page URL (OIDC Core §5.1)"),
-    ("picture", "Profile picture URL (OIDC Core §5.1)"),
-    ("website", "Web page or blog URL (OIDC Core §5.1)"),
-    (
-        "email",
-        "E-mail address (OIDC Core §5.1); trust it only when email_verified is true",
-    ),
-    (
-        "email_verified",
-        "Whether the provider verified the e-mail address (OIDC Core §5.1)",
-    ),
-    ("gender", "Gender (OIDC Core §5.1)"),
-    ("birthdate", "Birthday, YYYY-MM-DD (OIDC Core §5.1)"),
-    ("zoneinfo", "Time zone, e.g. Europe/Moscow (OIDC Core §5.1)"),
-    ("locale", "Locale, e.g. ru-RU (OIDC Core §5.1)"),
-    (
-        "phone_number",
-        "Phone number, E.164 preferred (OIDC Core §5.1)",
-    ),
-    (
-        "phone_number_verified",
-        "Whether the provider verified the phone number (OIDC Core §5.1)",
-    ),
-    (
-        "address",
-        "Postal address, a JSON object (OIDC Core §5.1.1)",
-    ),
-    (
-        "updated_at",
-        "When the user's information was last updated (OIDC Core §5.1)",
-    ),
-    (
-        "client_id",
-        "The client the access token was issued to (RFC 9068 §2.2, RFC 8693 §4.3)",
-    ),
-    (
-        "scope",
-        "Scopes granted, space-separated (RFC 9068 §2.2.3, RFC 8693 §4.2)",
-    ),
-    (
-        "scp",
-        "Scopes granted (Microsoft Entra ID's spelling of scope)",
-    ),
-    (
-        "groups",
-        "Groups the subject belongs to (RFC 9068 §2.2.3.1, RFC 7643)",
-    ),
-    (
-        "roles",
-        "Roles of the subject (RFC 9068 §2.2.3.1, RFC 7643)",
-    ),
-    (
-        "entitlements",
-        "Entitlements of the subject (RFC 9068 §2.2.3.1, RFC 7643)",
-    ),
-    (
-        "cnf",
-        "Confirmation: the key the token is bound to (RFC 7800 §3); jkt for DPoP (RFC 9449), x5t#S256 for mTLS (RFC 8705)",
-    ),
-    (
-        "act",
-        "Actor: who acts on behalf of the subject after a token exchange (RFC 8693 §4.1)",
-    ),
-    (
-        "may_act",
-        "Who may act on behalf of the subject in a token exchange (RFC 8693 §4.4)",
-    ),
-    (
-        "typ",
-        "Keycloak token type: Bearer (access), ID, Refresh or Offline",
-    ),
-    (
-        "session_state",
-        "Keycloak: ID of the user's SSO session (removed from tokens in Keycloak 25)",
-    ),
-    ("realm_access", "Keycloak: realm roles of the user"),
-    (
-        "resource_access",
-        "Keycloak: client roles of the user, per client",
-    ),
-    (
-        "allowed-origins",
-        "Keycloak: web origins allowed to use this token (CORS)",
-    ),
-    (
-        "tid",
-        "Microsoft Entra ID: tenant ID; substitutes {tenantid} in the multi-tenant issuer",
-    ),
-    (
-        "oid",
-        "Microsoft Entra ID: the user's object ID, stable across applications of the tenant",
-    ),
-    ("upn", "Microsoft Entra ID: user principal name"),
-    (
-        "ver",
-        "Token format version (Microsoft Entra ID: 1.0 or 2.0)",
-    ),
-    (
-        "idp",
-        "Identity provider that authenticated the user (federation)",
-    ),
-    (
-        "HashOrgId",
-        "SberBusiness ID: hash of the organisation's identifier (64 hex), stable per organisation",
-    ),
-    (
-        "inn",
-        "Taxpayer identification number (ИНН) of the organisation",
-    ),
-    ("OrgName", "SberBusiness ID: short name of the organisation"),
-    (
-        "orgFullName",
-        "SberBusiness ID: full legal name of the organisation",
-    ),
-    (
-        "orgKpp",
-        "Tax registration reason code (КПП) of the organisation",
-    ),
-    (
-        "orgOgrn",
-        "Primary state registration number (ОГРН) of the organisation",
-    ),
-    ("orgId", "SberBusiness ID: organisation identifier"),
-    ("userGuid", "SberBusiness ID: the user's GUID"),
-    ("userPosition", "SberBusiness ID: the user's job title"),
-    (
-        "userRoles",
-        "SberBusiness ID: the user's roles in the bank's system",
-    ),
-    ("userGroups", "SberBusiness ID: the user's groups"),
-    (
-        "userCryptoType",
-        "SberBusiness ID: how the user signs: SMS or a hardware token",
-    ),
-    (
-        "userSignatureType",
-        "SberBusiness ID: the user's signing authority",
-    ),
-    (
-        "isIdentified",
-        "SberBusiness ID: whether the user's identity was confirmed by the bank",
-    ),
-    (
-        "terBank",
-        "SberBusiness ID: the regional bank serving the organisation",
-    ),
-    (
-        "accounts",
-        "SberBusiness ID: the organisation's bank accounts",
-    ),
-    (
-        "esb",
-        "MOEX: client registration details of the exchange's service bus",
-    ),
+    ("iss", "claim-iss"),
+    ("sub", "claim-sub"),
+    ("aud", "claim-aud"),
+    ("exp", "claim-exp"),
+    ("nbf", "claim-nbf"),
+    ("iat", "claim-iat"),
+    ("jti", "claim-jti"),
+    ("auth_time", "claim-auth-time"),
+    ("nonce", "claim-nonce"),
+    ("acr", "claim-acr"),
+    ("amr", "claim-amr"),
+    ("azp", "claim-azp"),
+    ("at_hash", "claim-at-hash"),
+    ("c_hash", "claim-c-hash"),
+    ("s_hash", "claim-s-hash"),
+    ("sid", "claim-sid"),
+    ("events", "claim-events"),
+    ("name", "claim-name"),
+    ("given_name", "claim-given-name"),
+    ("family_name", "claim-family-name"),
+    ("middle_name", "claim-middle-name"),
+    ("nickname", "claim-nickname"),
+    ("preferred_username", "claim-preferred-username"),
+    ("profile", "claim-profile"),
+    ("picture", "claim-picture"),
+    ("website", "claim-website"),
+    ("email", "claim-email"),
+    ("email_verified", "claim-email-verified"),
+    ("gender", "claim-gender"),
+    ("birthdate", "claim-birthdate"),
+    ("zoneinfo", "claim-zoneinfo"),
+    ("locale", "claim-locale"),
+    ("phone_number", "claim-phone-number"),
+    ("phone_number_verified", "claim-phone-number-verified"),
+    ("address", "claim-address"),
+    ("updated_at", "claim-updated-at"),
+    ("client_id", "claim-client-id"),
+    ("scope", "claim-scope"),
+    ("scp", "claim-scp"),
+    ("groups", "claim-groups"),
+    ("roles", "claim-roles"),
+    ("entitlements", "claim-entitlements"),
+    ("cnf", "claim-cnf"),
+    ("act", "claim-act"),
+    ("may_act", "claim-may-act"),
+    ("typ", "claim-typ"),
+    ("session_state", "claim-session-state"),
+    ("realm_access", "claim-realm-access"),
+    ("resource_access", "claim-resource-access"),
+    ("allowed-origins", "claim-allowed-origins"),
+    ("tid", "claim-tid"),
+    ("oid", "claim-oid"),
+    ("upn", "claim-upn"),
+    ("ver", "claim-ver"),
+    ("idp", "claim-idp"),
+    ("HashOrgId", "claim-hashorgid"),
+    ("inn", "claim-inn"),
+    ("OrgName", "claim-orgname"),
+    ("orgFullName", "claim-orgfullname"),
+    ("orgKpp", "claim-orgkpp"),
+    ("orgOgrn", "claim-orgogrn"),
+    ("orgId", "claim-orgid"),
+    ("userGuid", "claim-userguid"),
+    ("userPosition", "claim-userposition"),
+    ("userRoles", "claim-userroles"),
+    ("userGroups", "claim-usergroups"),
+    ("userCryptoType", "claim-usercryptotype"),
+    ("userSignatureType", "claim-usersignaturetype"),
+    ("isIdentified", "claim-isidentified"),
+    ("terBank", "claim-terbank"),
+    ("accounts", "claim-accounts"),
+    ("esb", "claim-esb"),
 ];
 
-/// JOSE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7519 §5).
+/// JOSE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7519 §5): name →
+/// message id.
 const HEADER_PARAMETERS: &[(&str, &str)] = &[
-    (
-        "alg",
-        "Algorithm that signs (JWS) or encrypts the key (JWE) (RFC 7515 §4.1.1)",
-    ),
-    (
-        "typ",
-        "Media type of the whole token: JWT, at+jwt for access tokens (RFC 9068), logout+jwt (RFC 7515 §4.1.9)",
-    ),
-    (
-        "cty",
-        "Content type of the payload; JWT for a nested token (RFC 7519 §5.2)",
-    ),
-    (
-        "kid",
-        "Key ID: which of the issuer's keys signed the token (RFC 7515 §4.1.4)",
-    ),
-    (
-        "jku",
-        "URL of a key set; shown, never fetched or trusted (RFC 7515 §4.1.2, RFC 8725 §3.10)",
-    ),
-    (
-        "jwk",
-        "Public key embedded in the header; never trusted on its own (RFC 7515 §4.1.3)",
-    ),
-    (
-        "x5u",
-        "URL of an X.509 certificate chain; shown, never fetched (RFC 7515 §4.1.5)",
-    ),
-    (
-        "x5c",
-        "X.509 certificate chain in the header (RFC 7515 §4.1.6)",
-    ),
-    (
-        "x5t",
-        "SHA-1 thumbprint of the signing certificate (RFC 7515 §4.1.7)",
-    ),
-    (
-        "x5t#S256",
-        "SHA-256 thumbprint of the signing certificate (RFC 7515 §4.1.8)",
-    ),
-    (
-        "crit",
-        "Extensions the recipient must understand (RFC 7515 §4.1.11)",
-    ),
-    (
-        "enc",
-        "Content encryption algorithm of a JWE (RFC 7516 §4.1.2)",
-    ),
-    (
-        "zip",
-        "Compression applied before encryption (RFC 7516 §4.1.3)",
-    ),
-    (
-        "epk",
-        "Ephemeral public key for ECDH key agreement (RFC 7518 §4.6.1.1)",
-    ),
+    ("alg", "header-alg"),
+    ("typ", "header-typ"),
+    ("cty", "header-cty"),
+    ("kid", "header-kid"),
+    ("jku", "header-jku"),
+    ("jwk", "header-jwk"),
+    ("x5u", "header-x5u"),
+    ("x5c", "header-x5c"),
+    ("x5t", "header-x5t"),
+    ("x5t#S256", "header-x5t-s256"),
+    ("crit", "header-crit"),
+    ("enc", "header-enc"),
+    ("zip", "header-zip"),
+    ("epk", "header-epk"),
 ];
+
+/// What a claim or header parameter means: a catalogue message, read in the
+/// language of the moment ([`Meaning::text`]), so switching language needs
+/// no new inspection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// A catalogue entry, with a note on this particular value.
+    Known {
+        /// The message id of the meaning.
+        id: &'static str,
+        /// The message id of a note on the value, if any.
+        note: Option<&'static str>,
+    },
+    /// Keycloak realm roles (`realm_access.roles`).
+    RealmRoles,
+    /// Keycloak client roles (`resource_access.<client>`).
+    ClientRoles(String),
+    /// A `roles` list anywhere else.
+    Roles,
+}
+
+impl Meaning {
+    /// The meaning in the current language.
+    pub fn text(&self) -> String {
+        match self {
+            Self::Known { id, note: None } => crate::i18n::tr(id),
+            Self::Known {
+                id,
+                note: Some(note),
+            } => crate::tr!(
+                "meaning-with-note",
+                meaning = crate::i18n::tr(id),
+                note = crate::i18n::tr(note)
+            ),
+            Self::RealmRoles => crate::tr!("meaning-realm-roles"),
+            Self::ClientRoles(client) => {
+                crate::tr!("meaning-client-roles", client = client.clone())
+            }
+            Self::Roles => crate::tr!("meaning-roles"),
+        }
+    }
+}
+
+impl Serialize for Meaning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
 
 /// What a claim means, given the name of the object that holds it (`None` at top level).
-pub fn claim_meaning(parent: Option<&str>, name: &str, value: &Value) -> Option<String> {
+pub fn claim_meaning(parent: Option<&str>, name: &str, value: &Value) -> Option<Meaning> {
     match (parent, name) {
-        (Some("realm_access"), "roles") => return Some("Keycloak realm roles".to_owned()),
-        (Some("resource_access"), client) => {
-            return Some(format!("Keycloak: roles of the user in client {client}"));
-        }
-        (Some(_), "roles") => return Some("Roles".to_owned()),
+        (Some("realm_access"), "roles") => return Some(Meaning::RealmRoles),
+        (Some("resource_access"), client) => return Some(Meaning::ClientRoles(client.to_owned())),
+        (Some(_), "roles") => return Some(Meaning::Roles),
         (Some(_), _) => return None,
         (None, _) => {}
     }
-    let base = lookup(CLAIMS, name)?;
+    let id = lookup(CLAIMS, name)?;
     let note = match (name, value) {
-        ("amr", Value::String(_)) => Some(
-            "sent as one string, not the JSON array RFC 8176 asks for (SberBusiness ID does this)",
-        ),
-        ("aud", Value::Array(items)) if items.len() > 1 => {
-            Some("several audiences: OIDC Core §3.1.3.7 then expects azp to name this client")
-        }
-        ("acr", Value::String(s)) if s.starts_with("loa-") => {
-            Some("level of assurance as the bank names it; loa-3 is the stronger sign-in")
-        }
-        ("sub", Value::String(s)) if s.starts_with("f:") => {
-            Some("Keycloak federated user id, f:<provider id>:<external id>")
-        }
+        ("amr", Value::String(_)) => Some("note-amr-string"),
+        ("aud", Value::Array(items)) if items.len() > 1 => Some("note-aud-several"),
+        ("acr", Value::String(s)) if s.starts_with("loa-") => Some("note-acr-loa"),
+        ("sub", Value::String(s)) if s.starts_with("f:") => Some("note-sub-federated"),
         _ => None,
     };
-    Some(match note {
-        Some(note) => format!("{base}. Here: {note}"),
-        None => base.to_owned(),
-    })
+    Some(Meaning::Known { id, note })
 }
 
 /// What a JOSE header parameter means.
-pub fn header_meaning(name: &str) -> Option<&'static str> {
-    lookup(HEADER_PARAMETERS, name)
+pub fn header_meaning(name: &str) -> Option<Meaning> {
+    lookup(HEADER_PARAMETERS, name).map(|id| Meaning::Known { id, note: None })
 }
 
 fn lookup(table: &'static [(&str, &str)], name: &str) -> Option<&'static str> {
@@ -413,9 +246,23 @@ pub struct ClaimRow {
     /// For an object or array, how many children it has.
     pub children: Option<usize>,
     /// What the claim means, when known.
-    pub meaning: Option<String>,
+    pub meaning: Option<Meaning>,
     /// For a time claim, the instant.
     pub time: Option<TimeClaim>,
+}
+
+impl ClaimRow {
+    /// The value as shown in the current language: a container's summary
+    /// ("{2 keys}", "[3 items]") is worded at the time of asking.
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        match self.children {
+            Some(count) if self.json.starts_with('{') => {
+                format!("{{{}}}", crate::tr!("unit-keys", count = count)).into()
+            }
+            Some(count) => format!("[{}]", crate::tr!("unit-items", count = count)).into(),
+            None => self.display.as_str().into(),
+        }
+    }
 }
 
 /// Flattens claims into rows in tree order; every claim is kept, known or not.
@@ -450,19 +297,11 @@ fn push_rows(
     let (display, children) = match value {
         Value::String(s) => (s.clone(), None),
         Value::Object(o) => (
-            format!(
-                "{{{} {}}}",
-                o.len(),
-                if o.len() == 1 { "key" } else { "keys" }
-            ),
+            format!("{{{}}}", crate::tr!("unit-keys", count = o.len())),
             Some(o.len()),
         ),
         Value::Array(a) => (
-            format!(
-                "[{} {}]",
-                a.len(),
-                if a.len() == 1 { "item" } else { "items" }
-            ),
+            format!("[{}]", crate::tr!("unit-items", count = a.len())),
             Some(a.len()),
         ),
         other => (other.to_string(), None),
@@ -512,7 +351,7 @@ pub fn header_rows(header: &JsonObject) -> Vec<ClaimRow> {
     for row in &mut rows {
         row.time = None;
         row.meaning = (row.depth == 0)
-            .then(|| header_meaning(&row.name).map(str::to_owned))
+            .then(|| header_meaning(&row.name))
             .flatten();
     }
     rows
@@ -570,13 +409,16 @@ mod tests {
             ]
         );
         assert_eq!(rows[0].display, "{1 key}");
-        assert_eq!(rows[1].meaning.as_deref(), Some("Keycloak realm roles"));
+        assert_eq!(
+            rows[1].meaning.as_ref().map(Meaning::text).as_deref(),
+            Some("Keycloak realm roles")
+        );
         assert_eq!(rows[4].meaning, None);
         assert!(
             rows[5]
                 .meaning
-                .as_deref()
-                .is_some_and(|m| m.contains("one string"))
+                .as_ref()
+                .is_some_and(|m| m.text().contains("one string"))
         );
         assert_eq!(
             rows[6].time.as_ref().map(|t| t.at.unix()),

@@ -36,13 +36,14 @@ impl Timestamp {
 
     /// Wall-clock time in `zone`, e.g. `2026-11-21 23:00:06 +03:00`.
     pub fn to_zone_string(self, zone: Zone) -> String {
-        const FORMAT: &str = "%Y-%m-%d %H:%M:%S %:z";
+        let format = crate::tr!("datetime-format");
         match (chrono::DateTime::from_timestamp(self.0, 0), zone) {
-            (Some(utc), Zone::Local) => {
-                utc.with_timezone(&chrono::Local).format(FORMAT).to_string()
-            }
-            (Some(utc), Zone::Utc) => utc.format(FORMAT).to_string(),
-            (None, _) => format!("{} (out of range)", self.0),
+            (Some(utc), Zone::Local) => utc
+                .with_timezone(&chrono::Local)
+                .format(&format)
+                .to_string(),
+            (Some(utc), Zone::Utc) => utc.format(&format).to_string(),
+            (None, _) => crate::tr!("datetime-out-of-range", value = self.0.to_string()),
         }
     }
 }
@@ -130,23 +131,30 @@ impl TimeClaim {
                 } else {
                     TimeState::Valid
                 };
-                (state, format!("expires in {span}"))
+                (state, crate::tr!("time-expires-in", span = span))
             }
-            TimeMeaning::Expiry if delta == 0 => (TimeState::Expired, "expires now".to_owned()),
-            TimeMeaning::Expiry => (TimeState::Expired, format!("expired {ago} ago")),
+            TimeMeaning::Expiry if delta == 0 => {
+                (TimeState::Expired, crate::tr!("time-expires-now"))
+            }
+            TimeMeaning::Expiry => (
+                TimeState::Expired,
+                crate::tr!("time-expired-ago", ago = ago),
+            ),
             TimeMeaning::NotBefore if delta > 0 => (
                 TimeState::NotYetValid,
-                format!("not valid for another {span}"),
+                crate::tr!("time-not-valid-for", span = span),
             ),
-            TimeMeaning::NotBefore => (TimeState::Valid, format!("valid since {ago} ago")),
+            TimeMeaning::NotBefore => (TimeState::Valid, crate::tr!("time-valid-since", ago = ago)),
             TimeMeaning::IssuedAt | TimeMeaning::AuthTime if delta > 0 => (
                 TimeState::NotYetValid,
-                format!("{span} in the future (clock skew?)"),
+                crate::tr!("time-in-future-skew", span = span),
             ),
-            TimeMeaning::IssuedAt => (TimeState::Past, format!("issued {ago} ago")),
-            TimeMeaning::AuthTime => (TimeState::Past, format!("signed in {ago} ago")),
-            TimeMeaning::Other if delta > 0 => (TimeState::Past, format!("in {span}")),
-            TimeMeaning::Other => (TimeState::Past, format!("{ago} ago")),
+            TimeMeaning::IssuedAt => (TimeState::Past, crate::tr!("time-issued-ago", ago = ago)),
+            TimeMeaning::AuthTime => (TimeState::Past, crate::tr!("time-signed-in-ago", ago = ago)),
+            TimeMeaning::Other if delta > 0 => {
+                (TimeState::Past, crate::tr!("time-in", span = span))
+            }
+            TimeMeaning::Other => (TimeState::Past, crate::tr!("time-ago", ago = ago)),
         };
         TimeStatus {
             state,
@@ -171,12 +179,7 @@ pub fn format_span(seconds: u64) -> String {
             seconds % MINUTE
         )
     } else {
-        let days = seconds / DAY;
-        if days == 1 {
-            "1 day".to_owned()
-        } else {
-            format!("{days} days")
-        }
+        crate::tr!("unit-days", count = seconds / DAY)
     }
 }
 
@@ -187,8 +190,7 @@ pub fn format_ago(seconds: u64) -> String {
     const DAY: u64 = 24 * HOUR;
     match seconds {
         s if s < HOUR => format_span(s),
-        s if s < 2 * HOUR => "1 hour".to_owned(),
-        s if s < DAY => format!("{} hours", s / HOUR),
+        s if s < DAY => crate::tr!("unit-hours", count = s / HOUR),
         s => format_span(s),
     }
 }

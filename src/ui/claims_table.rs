@@ -8,6 +8,7 @@ use crate::app::Command;
 use crate::token::Timestamp;
 use crate::token::claims::ClaimRow;
 use crate::token::time::Zone;
+use crate::tr;
 
 use super::theme;
 use super::widgets::{copy_button, small_named_button};
@@ -37,7 +38,12 @@ pub fn show(
         .column(Column::auto().at_least(40.0))
         .column(Column::remainder().at_least(160.0).clip(true))
         .header(ROW_HEIGHT, |mut header| {
-            for title in ["Claim", "Value", "", "Meaning"] {
+            for title in [
+                tr!("claims-column-claim"),
+                tr!("claims-column-value"),
+                String::new(),
+                tr!("claims-column-meaning"),
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -54,7 +60,8 @@ pub fn show(
                     } else {
                         &claim.json
                     };
-                    copy_button(ui, &format!("the value of {}", claim.path), text, commands);
+                    let what = tr!("claims-copy-value", path = claim.path.as_str());
+                    copy_button(ui, &what, text, commands);
                 });
                 row.col(|ui| meaning_cell(ui, claim));
             });
@@ -91,12 +98,13 @@ fn name_cell(
     ui.add_space(INDENT * claim.depth as f32);
     if claim.children.is_some() {
         let is_collapsed = collapsed.contains(&claim.path);
-        let (icon, verb) = if is_collapsed {
-            ("+", "Expand")
+        let path = claim.path.as_str();
+        let (icon, name) = if is_collapsed {
+            ("+", tr!("claims-expand", path = path))
         } else {
-            ("-", "Collapse")
+            ("-", tr!("claims-collapse", path = path))
         };
-        if small_named_button(ui, icon, &format!("{verb} {}", claim.path)).clicked() {
+        if small_named_button(ui, icon, &name).clicked() {
             commands.push(Command::ToggleCollapsed(claim.path.clone()));
         }
     }
@@ -107,12 +115,15 @@ fn value_cell(ui: &mut egui::Ui, claim: &ClaimRow, now: Timestamp, zone: Zone) -
     if let Some(time) = &claim.time {
         let status = time.status(now);
         ui.label(format!("{} ·", time.at.to_zone_string(zone)))
-            .on_hover_text(format!("{} seconds since 1970-01-01 UTC", time.at.unix()));
+            .on_hover_text(tr!(
+                "claims-epoch-seconds",
+                seconds = time.at.unix().to_string()
+            ));
         let color = theme::time_state(ui.visuals(), status.state);
         ui.label(egui::RichText::new(status.phrase).color(color).strong());
         return true;
     }
-    let text = egui::RichText::new(&claim.display);
+    let text = egui::RichText::new(claim.shown());
     let text = if claim.children.is_some() {
         text.weak()
     } else {
@@ -125,10 +136,10 @@ fn value_cell(ui: &mut egui::Ui, claim: &ClaimRow, now: Timestamp, zone: Zone) -
 fn meaning_cell(ui: &mut egui::Ui, claim: &ClaimRow) {
     match &claim.meaning {
         Some(meaning) => {
-            ui.add(egui::Label::new(meaning).truncate());
+            ui.add(egui::Label::new(meaning.text()).truncate());
         }
         None if claim.depth == 0 => {
-            ui.weak("not a registered claim");
+            ui.weak(tr!("claims-not-registered"));
         }
         None => {}
     }

@@ -10,6 +10,7 @@ use crate::token::time::Zone;
 use crate::token::{FoundToken, Inspection, Timestamp, TokenKind};
 
 use super::{Shown, claims_table, theme, widgets};
+use crate::tr;
 
 /// Draws the token panel.
 pub fn show(
@@ -20,24 +21,14 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) -> Shown {
     let Some(inspection) = &workspace.inspection else {
-        empty_state(
-            ui,
-            "Paste something on the left: every token in it appears here, decoded.",
-        );
+        empty_state(ui, &tr!("tokens-empty"));
         return Shown::default();
     };
     if inspection.tokens.is_empty() {
         if inspection.input_bytes == 0 {
-            empty_state(
-                ui,
-                "Paste something on the left: every token in it appears here, decoded.",
-            );
+            empty_state(ui, &tr!("tokens-empty"));
         } else {
-            empty_state(
-                ui,
-                "No tokens found in this text. tokenscope looks for JWTs (eyJ…), token responses (JSON or form-encoded), \
-                 Authorization: Bearer headers and redirect URLs with a code or tokens.",
-            );
+            empty_state(ui, &tr!("tokens-none-found"));
         }
         return Shown::default();
     }
@@ -128,10 +119,9 @@ fn token_tabs(
     commands: &mut Vec<Command>,
 ) {
     let count = inspection.tokens.len();
-    let noun = if count == 1 { "token" } else { "tokens" };
     let heading = match inspection.dropped {
-        0 => format!("{count} {noun} found"),
-        dropped => format!("{count} {noun} found (and {dropped} more not shown)"),
+        0 => tr!("tokens-found", count = count),
+        dropped => tr!("tokens-found-dropped", count = count, dropped = dropped),
     };
     ui.strong(heading);
     ui.horizontal_wrapped(|ui| {
@@ -161,15 +151,15 @@ fn facts(
 ) -> bool {
     ui.horizontal(|ui| {
         ui.label(RichText::new(token.summary()).strong());
-        widgets::copy_button(ui, "the token", &token.value, commands);
+        widgets::copy_button(ui, &tr!("copy-the-token"), &token.value, commands);
     });
     let mut time_drawn = false;
-    fact(ui, "Role", |ui| {
+    fact(ui, &tr!("fact-role"), |ui| {
         ui.label(
             token
                 .role_reason
-                .as_deref()
-                .unwrap_or("unknown: no field name, typ or telling claim"),
+                .clone()
+                .unwrap_or_else(|| tr!("fact-role-unknown")),
         );
     });
     let origins: Vec<String> = token
@@ -177,20 +167,19 @@ fn facts(
         .iter()
         .map(crate::token::extract::Origin::describe)
         .collect();
-    let times = match token.occurrences {
-        1 => "once".to_owned(),
-        2 => "twice".to_owned(),
-        n => format!("{n} times"),
-    };
-    fact(ui, "Found", |ui| {
-        ui.label(format!("{times}, as {}", origins.join(", ")));
+    fact(ui, &tr!("fact-found"), |ui| {
+        ui.label(tr!(
+            "fact-found-times",
+            count = token.occurrences,
+            origins = origins.join(", ")
+        ));
     });
     if let Some(mended) = token.mends.describe() {
-        fact(ui, "Mended", |ui| {
+        fact(ui, &tr!("fact-mended"), |ui| {
             ui.colored_label(theme::warning(ui.visuals()), mended);
         });
     }
-    fact(ui, "Signature", |ui| match verified {
+    fact(ui, &tr!("fact-signature"), |ui| match verified {
         Some(outcome) => {
             let color = if outcome.is_valid() {
                 theme::time_state(ui.visuals(), crate::token::time::TimeState::Valid)
@@ -207,10 +196,10 @@ fn facts(
         }
     });
     if let Some(error) = &token.error {
-        fact(ui, "Problem", |ui| {
+        fact(ui, &tr!("fact-problem"), |ui| {
             ui.colored_label(
                 theme::error(ui.visuals()),
-                format!("Cannot decode this token: {error}."),
+                tr!("fact-cannot-decode", error = error.to_string()),
             );
         });
     }
@@ -222,7 +211,7 @@ fn facts(
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        fact(ui, "Response", |ui| {
+        fact(ui, &tr!("fact-response"), |ui| {
             ui.add(egui::Label::new(fields.join(" · ")).wrap());
         });
     }
@@ -232,8 +221,8 @@ fn facts(
         });
         key.on_hover_text(
             time.computed_from
-                .as_deref()
-                .unwrap_or("from the token's claims"),
+                .clone()
+                .unwrap_or_else(|| tr!("fact-time-from-claims")),
         );
         time_drawn = true;
     }
@@ -267,22 +256,25 @@ fn fact(ui: &mut egui::Ui, key: &str, add_value: impl FnOnce(&mut egui::Ui)) -> 
 fn signature_line(token: &FoundToken) -> String {
     match token.kind {
         TokenKind::Jws => {
-            let alg = token.header_str("alg").unwrap_or("no alg");
+            let alg = token
+                .header_str("alg")
+                .map_or_else(|| tr!("signature-no-alg"), str::to_owned);
             if alg.eq_ignore_ascii_case("none") {
-                return "alg none: the token is unsigned and must never be accepted (RFC 8725 §3.2)".to_owned();
+                return tr!("signature-alg-none");
             }
-            let key = token
-                .header_str("kid")
-                .map_or_else(|| "no kid in the header".to_owned(), |kid| format!("key {kid}"));
-            format!("{alg}, {key}: not verified (load keys in the Keys tab)")
+            let key = token.header_str("kid").map_or_else(
+                || tr!("signature-no-kid"),
+                |kid| tr!("signature-key", kid = kid),
+            );
+            tr!("signature-not-verified", alg = alg, key = key)
         }
-        TokenKind::Jwe => format!(
-            "encrypted ({}, {}): the claims cannot be read without the recipient's key",
-            token.header_str("alg").unwrap_or("?"),
-            token.header_str("enc").unwrap_or("?")
+        TokenKind::Jwe => tr!(
+            "signature-encrypted",
+            alg = token.header_str("alg").unwrap_or("?"),
+            enc = token.header_str("enc").unwrap_or("?")
         ),
-        TokenKind::Opaque => "none visible: an opaque token is checked by asking its issuer (introspection, RFC 7662)".to_owned(),
-        TokenKind::Unknown => "unknown: the token could not be decoded".to_owned(),
+        TokenKind::Opaque => tr!("signature-opaque"),
+        TokenKind::Unknown => tr!("signature-unknown"),
     }
 }
 
@@ -295,13 +287,21 @@ fn view_tabs(
     let has_header = token.header.is_some();
     ui.horizontal(|ui| {
         for (view, label, enabled) in [
-            (DetailView::Claims, "Claims", true),
-            (DetailView::Header, "Header", has_header),
-            (DetailView::Json, "JSON", token.decoded.is_some()),
-            (DetailView::Token, "Token", true),
-            (DetailView::Checks, "Checks", token.decoded.is_some()),
-            (DetailView::Keys, "Keys", true),
-            (DetailView::Compare, "Compare", token.claims().is_some()),
+            (DetailView::Claims, tr!("view-claims"), true),
+            (DetailView::Header, tr!("view-header"), has_header),
+            (DetailView::Json, tr!("view-json"), token.decoded.is_some()),
+            (DetailView::Token, tr!("view-token"), true),
+            (
+                DetailView::Checks,
+                tr!("view-checks"),
+                token.decoded.is_some(),
+            ),
+            (DetailView::Keys, tr!("view-keys"), true),
+            (
+                DetailView::Compare,
+                tr!("view-compare"),
+                token.claims().is_some(),
+            ),
         ] {
             let tab = ui.add_enabled(enabled, egui::Button::selectable(current == view, label));
             if tab.clicked() {
@@ -329,17 +329,12 @@ fn claims_view(
         );
     }
     let why = match (token.kind, &token.opaque, &token.error) {
-        (TokenKind::Opaque, Some(shape), _) => format!(
-            "An opaque token ({}): it carries no claims a client can read. Only its issuer knows what it means; \
-             its introspection endpoint (RFC 7662) can tell.",
-            shape.describe()
-        ),
-        (TokenKind::Jwe, _, _) => {
-            "An encrypted token: its claims can only be read with the recipient's private key."
-                .to_owned()
+        (TokenKind::Opaque, Some(shape), _) => {
+            tr!("claims-opaque", shape = shape.describe().to_string())
         }
-        (_, _, Some(error)) => format!("No claims to show: {error}."),
-        _ => "This token carries no claims.".to_owned(),
+        (TokenKind::Jwe, _, _) => tr!("claims-encrypted"),
+        (_, _, Some(error)) => tr!("claims-none-error", error = error.to_string()),
+        _ => tr!("claims-none"),
     };
     ui.add(egui::Label::new(why).wrap());
     false
@@ -358,16 +353,14 @@ fn compare_view(
         .filter(|i| *i != index && inspection.tokens[*i].claims().is_some())
         .collect();
     if candidates.is_empty() {
-        ui.label(
-            "Paste another JWT to compare with (e.g. the responses before and after a refresh).",
-        );
+        ui.label(tr!("compare-need-another"));
         return;
     }
     let other = other
         .filter(|o| candidates.contains(o))
         .unwrap_or(candidates[0]);
     ui.horizontal(|ui| {
-        let label = ui.label("Compare with");
+        let label = ui.label(tr!("compare-with"));
         egui::ComboBox::from_id_salt("compare_with")
             .selected_text(titles[other].clone())
             .show_ui(ui, |ui| {
@@ -391,7 +384,11 @@ fn compare_view(
     };
     let rows = crate::token::compare::compare(left, right);
     let differing = rows.iter().filter(|r| r.differs()).count();
-    ui.strong(format!("{differing} of {} claims differ", rows.len()));
+    ui.strong(tr!(
+        "compare-differ",
+        differing = differing,
+        count = rows.len()
+    ));
     let highlight = theme::warning(ui.visuals());
     egui_extras::TableBuilder::new(ui)
         .id_salt("compare_table")
@@ -401,7 +398,7 @@ fn compare_view(
         .column(egui_extras::Column::remainder().clip(true))
         .header(22.0, |mut header| {
             for title in [
-                "Claim".to_owned(),
+                tr!("claims-column-claim"),
                 titles[index].clone(),
                 titles[other].clone(),
             ] {
@@ -423,8 +420,9 @@ fn compare_view(
                     ui.add(egui::Label::new(text).truncate());
                 };
                 row.col(|ui| cell(ui, &diff.name));
-                row.col(|ui| cell(ui, diff.left.as_deref().unwrap_or("(absent)")));
-                row.col(|ui| cell(ui, diff.right.as_deref().unwrap_or("(absent)")));
+                let absent = tr!("compare-absent");
+                row.col(|ui| cell(ui, diff.left.as_deref().unwrap_or(&absent)));
+                row.col(|ui| cell(ui, diff.right.as_deref().unwrap_or(&absent)));
             });
         });
 }
@@ -439,17 +437,17 @@ fn json_view(ui: &mut egui::Ui, token: &FoundToken, pretty: bool, commands: &mut
         decoded.raw_text()
     };
     ui.horizontal(|ui| {
-        if ui.selectable_label(pretty, "Pretty").clicked() {
+        if ui.selectable_label(pretty, tr!("json-pretty")).clicked() {
             commands.push(Command::SetPretty(true));
         }
         if ui
-            .selectable_label(!pretty, "Raw")
-            .on_hover_text("Exactly as the issuer wrote it")
+            .selectable_label(!pretty, tr!("json-raw"))
+            .on_hover_text(tr!("json-raw-hint"))
             .clicked()
         {
             commands.push(Command::SetPretty(false));
         }
-        widgets::copy_button(ui, "the decoded JSON", &text, commands);
+        widgets::copy_button(ui, &tr!("copy-the-decoded-json"), &text, commands);
     });
     egui::ScrollArea::both()
         .id_salt("json_scroll")
@@ -460,8 +458,8 @@ fn json_view(ui: &mut egui::Ui, token: &FoundToken, pretty: bool, commands: &mut
 
 fn token_view(ui: &mut egui::Ui, token: &FoundToken, masked: bool, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.weak(format!("{} characters", token.value.len()));
-        widgets::copy_button(ui, "the token", &token.value, commands);
+        ui.weak(tr!("token-characters", count = token.value.len()));
+        widgets::copy_button(ui, &tr!("copy-the-token"), &token.value, commands);
     });
     let mut job = egui::text::LayoutJob::default();
     let font = egui::FontId::monospace(13.0);

@@ -1,7 +1,9 @@
 //! The top bar: file actions, theme, and what the paste held.
 
 use crate::app::{Command, ThemeChoice, Workspace};
+use crate::i18n::Language;
 use crate::token::time::Zone;
+use crate::tr;
 
 use super::widgets::human_bytes;
 
@@ -11,21 +13,24 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         ui.heading("tokenscope");
         ui.separator();
         if ui
-            .button("Open file…")
-            .on_hover_text("Read tokens from a text file")
+            .button(tr!("top-open-file"))
+            .on_hover_text(tr!("top-open-file-hint"))
             .clicked()
         {
             commands.push(Command::OpenFileDialog);
         }
         if ui
-            .button("Clear")
-            .on_hover_text("Empty the paste box")
+            .button(tr!("top-clear"))
+            .on_hover_text(tr!("top-clear-hint"))
             .clicked()
         {
             commands.push(Command::Clear);
         }
         ui.separator();
-        for (choice, label) in [(ThemeChoice::Light, "Light"), (ThemeChoice::Dark, "Dark")] {
+        for (choice, label) in [
+            (ThemeChoice::Light, tr!("top-theme-light")),
+            (ThemeChoice::Dark, tr!("top-theme-dark")),
+        ] {
             if ui
                 .selectable_label(workspace.theme == choice, label)
                 .clicked()
@@ -37,14 +42,10 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         for (zone, label, hint) in [
             (
                 Zone::Local,
-                "Local time",
-                "Show instants in this machine's time zone",
+                tr!("top-zone-local"),
+                tr!("top-zone-local-hint"),
             ),
-            (
-                Zone::Utc,
-                "UTC",
-                "Show instants in UTC, as server logs usually are",
-            ),
+            (Zone::Utc, tr!("top-zone-utc"), tr!("top-zone-utc-hint")),
         ] {
             if ui
                 .selectable_label(workspace.zone == zone, label)
@@ -56,16 +57,16 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         }
         ui.separator();
         if ui
-            .selectable_label(workspace.show_timeline, "Timeline")
-            .on_hover_text("Every step of every run this session")
+            .selectable_label(workspace.show_timeline, tr!("top-timeline"))
+            .on_hover_text(tr!("top-timeline-hint"))
             .clicked()
         {
             commands.push(Command::ToggleTimeline);
         }
         let presenter = workspace.presenter;
         if ui
-            .selectable_label(presenter.on, "Presenter mode")
-            .on_hover_text("Large text for a projector, secrets masked on screen (F5)")
+            .selectable_label(presenter.on, tr!("top-presenter"))
+            .on_hover_text(tr!("top-presenter-hint"))
             .clicked()
         {
             commands.push(Command::TogglePresenter);
@@ -79,24 +80,47 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
             let percent = (presenter.scale * 100.0).round() as u16;
             if ui
                 .small_button("A-")
-                .on_hover_text("Smaller text")
+                .on_hover_text(tr!("top-smaller"))
                 .clicked()
             {
                 commands.push(Command::SetPresenterScale(percent.saturating_sub(25)));
             }
-            if ui.small_button("A+").on_hover_text("Larger text").clicked() {
+            if ui
+                .small_button("A+")
+                .on_hover_text(tr!("top-larger"))
+                .clicked()
+            {
                 commands.push(Command::SetPresenterScale(percent + 25));
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            language_menu(ui, workspace.language, commands);
+            ui.separator();
             if workspace.pending.is_some() {
                 ui.spinner();
-                ui.label("Reading the paste…");
+                ui.label(tr!("top-reading-paste"));
             } else if let Some(inspection) = &workspace.inspection
                 && inspection.input_bytes > 0
             {
-                ui.label(format!("{} pasted", human_bytes(inspection.input_bytes)));
+                ui.label(tr!(
+                    "top-pasted",
+                    size = human_bytes(inspection.input_bytes)
+                ));
             }
         });
     });
+}
+
+/// The language switch: each language named in itself, so a user who cannot
+/// read the current one still finds theirs.
+fn language_menu(ui: &mut egui::Ui, current: Language, commands: &mut Vec<Command>) {
+    for language in Language::ALL.into_iter().rev() {
+        if ui
+            .selectable_label(current == language, language.native_name())
+            .on_hover_text(tr!("top-language-hint"))
+            .clicked()
+        {
+            commands.push(Command::SetLanguage(language));
+        }
+    }
 }
