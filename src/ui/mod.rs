@@ -16,6 +16,7 @@ mod widgets;
 
 use crate::app::{Command, Workspace};
 use crate::token::Timestamp;
+use crate::tr;
 
 pub use flow_panel::FlowEditor;
 
@@ -85,7 +86,7 @@ pub fn show(
         let stored = workspace.profiles.selected_profile();
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
-                for (flow, label) in [(false, "Profile"), (true, "Flow")] {
+                for (flow, label) in [(false, tr!("tab-profile")), (true, tr!("tab-flow"))] {
                     if ui
                         .selectable_label(workspace.show_flow == flow, label)
                         .clicked()
@@ -151,7 +152,7 @@ fn drop_overlay(ui: &egui::Ui) {
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
-        "Drop the file to find the tokens in it",
+        tr!("drop-file"),
         egui::FontId::proportional(24.0),
         ui.visuals().strong_text_color(),
     );

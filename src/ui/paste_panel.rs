@@ -1,6 +1,7 @@
 //! The paste box: where everything starts.
 
 use crate::app::{Command, Workspace};
+use crate::tr;
 
 use super::{theme, widgets::human_bytes};
 
@@ -15,10 +16,10 @@ pub fn show(
     paste: &mut String,
     commands: &mut Vec<Command>,
 ) {
-    let label = ui.strong("Paste anything");
-    ui.weak("A token, a token response, a log line, a redirect URL, a curl command, a Word paste… or drop a file here.");
+    let label = ui.strong(tr!("paste-title"));
+    ui.weak(tr!("paste-hint"));
     if let Some(source) = &workspace.source {
-        ui.label(format!("From {source}"));
+        ui.label(tr!("paste-from", source = source.as_str()));
     }
     if let Some(notice) = &workspace.notice {
         let color = if notice.is_error {
@@ -47,7 +48,7 @@ pub fn show(
         .id_salt("paste_scroll")
         .show(ui, |ui| {
             let editor = egui::TextEdit::multiline(paste)
-                .hint_text("Paste here (Ctrl+V)")
+                .hint_text(tr!("paste-here"))
                 .font(egui::TextStyle::Monospace)
                 .desired_width(f32::INFINITY)
                 .desired_rows(30)
@@ -62,10 +63,7 @@ pub fn show(
 }
 
 fn large_paste_summary(ui: &mut egui::Ui, paste: &str) {
-    ui.label(format!(
-        "{} of text: too large to edit here, but every token in it is found.",
-        human_bytes(paste.len())
-    ));
+    ui.label(tr!("paste-too-large", size = human_bytes(paste.len())));
     let preview_end = paste
         .char_indices()
         .nth(2_000)

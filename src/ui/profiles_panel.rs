@@ -3,6 +3,7 @@
 
 use crate::app::{Command, ProfileCommand, StoreStatus, Workspace};
 use crate::oauth::presets::PRESETS;
+use crate::tr;
 
 use super::theme;
 
@@ -14,16 +15,16 @@ pub fn show(
     commands: &mut Vec<Command>,
 ) {
     let state = &workspace.profiles;
-    ui.strong("Profiles");
-    let label = ui.weak("Search");
+    ui.strong(tr!("profiles-title"));
+    let label = ui.weak(tr!("profiles-search"));
     ui.add(
         egui::TextEdit::singleline(filter)
-            .hint_text("name, issuer, client id")
+            .hint_text(tr!("profiles-search-hint"))
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
     status_line(ui, &state.status, commands);
-    ui.menu_button("New profile…", |ui| {
+    ui.menu_button(tr!("profiles-new"), |ui| {
         for preset in PRESETS {
             for (index, environment) in preset.environments.iter().enumerate() {
                 let label = format!("{} · {}", preset.name, environment.label);
@@ -40,8 +41,8 @@ pub fn show(
     transfer(ui, state, commands);
     if let Some((deleted, _)) = &state.deleted {
         ui.horizontal_wrapped(|ui| {
-            ui.weak(format!("Deleted {}.", deleted.name));
-            if ui.small_button("Undo").clicked() {
+            ui.weak(tr!("profiles-deleted", name = deleted.name.as_str()));
+            if ui.small_button(tr!("profiles-undo")).clicked() {
                 commands.push(Command::Profile(ProfileCommand::UndoDelete));
             }
         });
@@ -78,7 +79,7 @@ pub fn show(
                     StoreStatus::Ready { .. } | StoreStatus::Unavailable
                 )
             {
-                ui.weak("No profiles yet: start one from a preset.");
+                ui.weak(tr!("profiles-none"));
             }
         });
     if !state.secrets_description.is_empty() {
@@ -100,15 +101,15 @@ pub fn show(
 fn transfer(ui: &mut egui::Ui, state: &crate::app::ProfilesState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         if ui
-            .button("Import…")
-            .on_hover_text("Add profiles from an export file")
+            .button(tr!("profiles-import"))
+            .on_hover_text(tr!("profiles-import-hint"))
             .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::Import));
         }
         if ui
-            .button("Export…")
-            .on_hover_text("Write all profiles to a file")
+            .button(tr!("profiles-export"))
+            .on_hover_text(tr!("profiles-export-hint"))
             .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::Export));
@@ -116,8 +117,8 @@ fn transfer(ui: &mut egui::Ui, state: &crate::app::ProfilesState, commands: &mut
     });
     let mut with_secrets = state.export_with_secrets;
     if ui
-        .checkbox(&mut with_secrets, "Export client secrets")
-        .on_hover_text("Writes the client secrets into the export file in plain text")
+        .checkbox(&mut with_secrets, tr!("profiles-export-secrets"))
+        .on_hover_text(tr!("profiles-export-secrets-hint"))
         .changed()
     {
         commands.push(Command::Profile(ProfileCommand::SetExportSecrets(
@@ -127,7 +128,7 @@ fn transfer(ui: &mut egui::Ui, state: &crate::app::ProfilesState, commands: &mut
     if with_secrets {
         ui.colored_label(
             theme::warning(ui.visuals()),
-            "The export will hold secrets in plain text.",
+            tr!("profiles-export-secrets-warning"),
         );
     }
     if let Some(report) = &state.transfer_report {
@@ -140,7 +141,7 @@ fn status_line(ui: &mut egui::Ui, status: &StoreStatus, commands: &mut Vec<Comma
         StoreStatus::Loading => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.weak("Reading profiles…");
+                ui.weak(tr!("profiles-reading"));
             });
         }
         StoreStatus::Ready {
@@ -152,13 +153,13 @@ fn status_line(ui: &mut egui::Ui, status: &StoreStatus, commands: &mut Vec<Comma
         StoreStatus::Ready { .. } => {}
         StoreStatus::Unreadable { message } => {
             ui.colored_label(theme::error(ui.visuals()), message);
-            ui.label("Nothing is saved until the file is repaired or set aside.");
-            if ui.button("Set the file aside").clicked() {
+            ui.label(tr!("profiles-unreadable-nothing-saved"));
+            if ui.button(tr!("profiles-set-aside")).clicked() {
                 commands.push(Command::Profile(ProfileCommand::SetAsideUnreadable));
             }
         }
         StoreStatus::Unavailable => {
-            ui.weak("No config directory: profiles last for this session only.");
+            ui.weak(tr!("profiles-no-config-dir"));
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The session timeline: every step of every run, in order, each reopenable.
 
+use crate::tr;
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::{Command, Workspace};
@@ -8,12 +9,9 @@ use super::widgets;
 
 /// Draws the timeline.
 pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
-    ui.strong(format!(
-        "Session timeline: {} step(s)",
-        workspace.timeline.len()
-    ));
+    ui.strong(tr!("timeline-title", count = workspace.timeline.len()));
     if workspace.timeline.is_empty() {
-        ui.weak("Every step of every flow run in this session appears here.");
+        ui.weak(tr!("timeline-empty"));
         return;
     }
     TableBuilder::new(ui)
@@ -28,7 +26,14 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         .column(Column::initial(80.0))
         .column(Column::remainder().clip(true))
         .header(20.0, |mut header| {
-            for title in ["Time", "Profile", "Step", "", "Status", "Took"] {
+            for title in [
+                tr!("timeline-column-time"),
+                tr!("timeline-column-profile"),
+                tr!("timeline-column-step"),
+                String::new(),
+                tr!("timeline-column-status"),
+                tr!("timeline-column-took"),
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -64,10 +69,9 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
                     ui.label(status);
                 });
                 row.col(|ui| {
-                    let took = record
-                        .exchange
-                        .as_ref()
-                        .map_or_else(String::new, |e| format!("{} ms", e.duration.as_millis()));
+                    let took = record.exchange.as_ref().map_or_else(String::new, |e| {
+                        tr!("unit-ms", count = e.duration.as_millis().to_string())
+                    });
                     ui.label(took);
                 });
             });

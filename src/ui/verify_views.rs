@@ -1,6 +1,7 @@
 //! The inspector's Checks and Keys views: relying-party checks row by row,
 //! and the keys signatures are verified with.
 
+use crate::tr;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
@@ -32,7 +33,7 @@ pub fn checks(
         return false;
     };
     let Some(set) = assess::check_set(token) else {
-        ui.label("Relying-party checks apply to ID tokens and JWT access tokens (typ at+jwt); this token gets its signature checked only.");
+        ui.label(tr!("checks-not-applicable"));
         return false;
     };
     let Some(Some(signature)) = verification.signatures.get(index) else {
@@ -55,14 +56,21 @@ pub fn checks(
         .filter(|r| r.status == CheckStatus::Fail)
         .count();
     ui.strong(if failed == 0 {
-        format!(
-            "{set}: all {} applicable checks pass",
-            rows.iter()
+        tr!(
+            "checks-all-pass",
+            set = set.to_string(),
+            count = rows
+                .iter()
                 .filter(|r| r.status == CheckStatus::Pass)
                 .count()
         )
     } else {
-        format!("{set}: {failed} of {} checks fail", rows.len())
+        tr!(
+            "checks-some-fail",
+            set = set.to_string(),
+            failed = failed,
+            count = rows.len()
+        )
     });
     TableBuilder::new(ui)
         .id_salt("checks_table")
@@ -73,7 +81,12 @@ pub fn checks(
         .column(Column::remainder().at_least(200.0).clip(true))
         .column(Column::initial(170.0).at_least(100.0).clip(true))
         .header(22.0, |mut header| {
-            for title in ["", "Check", "Result", "Spec"] {
+            for title in [
+                String::new(),
+                tr!("checks-column-check"),
+                tr!("checks-column-result"),
+                tr!("checks-column-spec"),
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -90,7 +103,7 @@ pub fn checks(
                         widgets::status_mark(ui, false);
                     }
                     CheckStatus::NotApplicable => {
-                        ui.weak("n/a");
+                        ui.weak(tr!("checks-not-applicable-short"));
                     }
                 });
                 row.col(|ui| {
@@ -121,20 +134,20 @@ fn expectations_form(
 ) {
     let verification = &workspace.verification;
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Check against");
+        let label = ui.label(tr!("checks-against"));
         let chosen = verification
             .check_profile
             .as_ref()
             .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id))
-            .map_or_else(
-                || "no profile (issuer and audience not checked)".to_owned(),
-                |p| p.name.clone(),
-            );
+            .map_or_else(|| tr!("checks-no-profile-long"), |p| p.name.clone());
         egui::ComboBox::from_id_salt("check_profile")
             .selected_text(chosen)
             .show_ui(ui, |ui| {
                 if ui
-                    .selectable_label(verification.check_profile.is_none(), "no profile")
+                    .selectable_label(
+                        verification.check_profile.is_none(),
+                        tr!("checks-no-profile"),
+                    )
                     .clicked()
                 {
                     commands.push(Command::SetCheckProfile(None));
@@ -148,14 +161,14 @@ fn expectations_form(
             })
             .response
             .labelled_by(label.id);
-        let label = ui.label("Nonce sent");
+        let label = ui.label(tr!("checks-nonce-sent"));
         ui.add(
             egui::TextEdit::singleline(&mut inputs.nonce)
-                .hint_text("the nonce of the authorization request")
+                .hint_text(tr!("checks-nonce-hint"))
                 .desired_width(200.0),
         )
         .labelled_by(label.id);
-        let label = ui.label("Clock skew tolerance (s)");
+        let label = ui.label(tr!("checks-leeway"));
         let mut leeway = verification.leeway;
         if ui
             .add(egui::DragValue::new(&mut leeway).range(0..=3_600))
@@ -177,8 +190,8 @@ pub fn keys(
     let verification = &workspace.verification;
     ui.horizontal_wrapped(|ui| {
         if ui
-            .button("Load keys from a file…")
-            .on_hover_text("A JWKS, PEM public keys or an X.509 certificate (GOST included)")
+            .button(tr!("keys-load-file"))
+            .on_hover_text(tr!("keys-load-file-hint"))
             .clicked()
         {
             commands.push(Command::LoadKeysFile);
@@ -190,7 +203,7 @@ pub fn keys(
             .or_else(|| workspace.profiles.selected_profile());
         if let Some(profile) = profile.filter(|p| !p.endpoints.jwks.trim().is_empty())
             && ui
-                .button(format!("Fetch the JWKS of {}", profile.name))
+                .button(tr!("keys-fetch-jwks", profile = profile.name.as_str()))
                 .clicked()
         {
             commands.push(Command::FetchJwks(profile.id.clone()));
@@ -198,21 +211,24 @@ pub fn keys(
         if verification.fetching {
             ui.spinner();
         }
-        if !verification.keys.is_empty() && ui.button("Clear keys").clicked() {
+        if !verification.keys.is_empty() && ui.button(tr!("keys-clear")).clicked() {
             commands.push(Command::ClearKeys);
         }
     });
     ui.horizontal(|ui| {
-        let label = ui.label("HMAC secret");
+        let label = ui.label(tr!("keys-hmac-secret"));
         ui.add(
             egui::TextEdit::singleline(&mut inputs.hmac)
                 .password(true)
-                .hint_text("for HS256/384/512 tokens")
+                .hint_text(tr!("keys-hmac-hint"))
                 .desired_width(260.0),
         )
         .labelled_by(label.id);
         if ui
-            .add_enabled(!inputs.hmac.is_empty(), egui::Button::new("Use as a key"))
+            .add_enabled(
+                !inputs.hmac.is_empty(),
+                egui::Button::new(tr!("keys-use-as-key")),
+            )
             .clicked()
         {
             commands.push(Command::AddHmacKey(Secret::new(std::mem::take(
@@ -228,7 +244,7 @@ pub fn keys(
     }
     let rows = verification.keys.rows();
     if rows.is_empty() {
-        ui.weak("No keys yet: signatures are shown as not verified.");
+        ui.weak(tr!("keys-none"));
         return;
     }
     TableBuilder::new(ui)
@@ -242,7 +258,15 @@ pub fn keys(
         .column(Column::initial(160.0).clip(true))
         .column(Column::remainder().clip(true))
         .header(22.0, |mut header| {
-            for title in ["kid", "kty", "alg", "use", "size", "fingerprint", "from"] {
+            for title in [
+                "kid".to_owned(),
+                "kty".to_owned(),
+                "alg".to_owned(),
+                "use".to_owned(),
+                tr!("keys-column-size"),
+                tr!("keys-column-fingerprint"),
+                tr!("keys-column-from"),
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });

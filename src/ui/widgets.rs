@@ -1,5 +1,6 @@
 //! Small shared widgets.
 
+use crate::tr;
 use egui::RichText;
 
 use crate::app::Command;
@@ -9,8 +10,8 @@ use super::theme;
 
 /// A small copy button; `what` names what it copies, for hover text and screen readers.
 pub fn copy_button(ui: &mut egui::Ui, what: &str, text: &str, commands: &mut Vec<Command>) {
-    let name = format!("Copy {what}");
-    if small_named_button(ui, "Copy", &name).clicked() {
+    let name = tr!("copy-named", what = what);
+    if small_named_button(ui, &tr!("copy"), &name).clicked() {
         commands.push(Command::Copy(text.to_owned()));
     }
 }
@@ -76,7 +77,11 @@ pub fn status_mark(ui: &mut egui::Ui, ok: bool) -> egui::Response {
         egui::WidgetInfo::labeled(
             egui::Role::Image,
             true,
-            if ok { "succeeded" } else { "failed" },
+            if ok {
+                tr!("status-succeeded")
+            } else {
+                tr!("status-failed")
+            },
         )
     });
     response

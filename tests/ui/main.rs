@@ -9,6 +9,7 @@ mod provider;
 
 mod flow;
 mod inspector;
+mod language;
 mod presenter;
 mod profiles;
 mod snapshots;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use tokenscope::app::{Clock, StartOptions, StoreStatus, ThemeChoice, TokenscopeApp};
+use tokenscope::i18n::Language;
 use tokenscope::store::SecretPreference;
 use tokenscope::token::Timestamp;
 use tokenscope::token::time::Zone;
@@ -65,6 +66,9 @@ fn harness_with(
                 StartOptions {
                     clock: Some(Clock::Fixed(Timestamp::from_unix(now))),
                     zone: Zone::Utc,
+                    // Whatever the machine's locale, tests read English
+                    // unless they switch.
+                    language: Some(Language::En),
                     config_dir,
                     secret_preference: SecretPreference::File,
                     browser,

@@ -226,3 +226,86 @@ json-pretty = Pretty
 json-raw = Raw
 json-raw-hint = Exactly as the issuer wrote it
 token-characters = { $count } characters
+
+## Paste panel
+
+paste-title = Paste anything
+paste-hint = A token, a token response, a log line, a redirect URL, a curl command, a Word paste… or drop a file here.
+paste-from = From { $source }
+paste-here = Paste here (Ctrl+V)
+paste-too-large = { $size } of text: too large to edit here, but every token in it is found.
+
+## Checks and keys
+
+checks-not-applicable = Relying-party checks apply to ID tokens and JWT access tokens (typ at+jwt); this token gets its signature checked only.
+checks-all-pass = { $set }: all { $count } applicable checks pass
+checks-some-fail = { $set }: { $failed } of { $count } checks fail
+checks-column-check = Check
+checks-column-result = Result
+checks-column-spec = Spec
+checks-not-applicable-short = n/a
+checks-against = Check against
+checks-no-profile-long = no profile (issuer and audience not checked)
+checks-no-profile = no profile
+checks-nonce-sent = Nonce sent
+checks-nonce-hint = the nonce of the authorization request
+checks-leeway = Clock skew tolerance (s)
+keys-load-file = Load keys from a file…
+keys-load-file-hint = A JWKS, PEM public keys or an X.509 certificate (GOST included)
+keys-fetch-jwks = Fetch the JWKS of { $profile }
+keys-clear = Clear keys
+keys-hmac-secret = HMAC secret
+keys-hmac-hint = for HS256/384/512 tokens
+keys-use-as-key = Use as a key
+keys-none = No keys yet: signatures are shown as not verified.
+keys-column-size = size
+keys-column-fingerprint = fingerprint
+keys-column-from = from
+
+## Timeline
+
+timeline-title = Session timeline: { $count ->
+    [one] { $count } step
+   *[other] { $count } steps
+}
+timeline-empty = Every step of every flow run in this session appears here.
+timeline-column-time = Time
+timeline-column-profile = Profile
+timeline-column-step = Step
+timeline-column-status = Status
+timeline-column-took = Took
+unit-ms = { $count } ms
+
+## Widgets
+
+copy-named = Copy { $what }
+copy = Copy
+status-succeeded = succeeded
+status-failed = failed
+
+## Window
+
+tab-profile = Profile
+tab-flow = Flow
+drop-file = Drop the file to find the tokens in it
+
+## Profiles panel
+
+profiles-title = Profiles
+profiles-search = Search
+profiles-search-hint = name, issuer, client id
+profiles-new = New profile…
+profiles-deleted = Deleted { $name }.
+profiles-undo = Undo
+profiles-none = No profiles yet: start one from a preset.
+profiles-import = Import…
+profiles-import-hint = Add profiles from an export file
+profiles-export = Export…
+profiles-export-hint = Write all profiles to a file
+profiles-export-secrets = Export client secrets
+profiles-export-secrets-hint = Writes the client secrets into the export file in plain text
+profiles-export-secrets-warning = The export will hold secrets in plain text.
+profiles-reading = Reading profiles…
+profiles-unreadable-nothing-saved = Nothing is saved until the file is repaired or set aside.
+profiles-set-aside = Set the file aside
+profiles-no-config-dir = No config directory: profiles last for this session only.

@@ -238,3 +238,87 @@ token-characters = { $count ->
     [few] { $count } символа
    *[many] { $count } символов
 }
+
+## Панель вставки
+
+paste-title = Вставьте что угодно
+paste-hint = Токен, ответ с токенами, строку журнала, адрес перенаправления, команду curl, текст из Word… или перетащите сюда файл.
+paste-from = Из { $source }
+paste-here = Вставьте сюда (Ctrl+V)
+paste-too-large = { $size } текста: слишком много для редактирования здесь, но все токены в нём найдены.
+
+## Проверки и ключи
+
+checks-not-applicable = Проверки проверяющей стороны применяются к ID-токенам и JWT-токенам доступа (typ at+jwt); у этого токена проверяется только подпись.
+checks-all-pass = { $set }: все применимые проверки ({ $count }) пройдены
+checks-some-fail = { $set }: не пройдено проверок — { $failed } из { $count }
+checks-column-check = Проверка
+checks-column-result = Результат
+checks-column-spec = Спецификация
+checks-not-applicable-short = н/п
+checks-against = Проверять по
+checks-no-profile-long = без профиля (издатель и получатель не проверяются)
+checks-no-profile = без профиля
+checks-nonce-sent = Отправленный nonce
+checks-nonce-hint = nonce из запроса авторизации
+checks-leeway = Допуск расхождения часов (с)
+keys-load-file = Загрузить ключи из файла…
+keys-load-file-hint = JWKS, открытые ключи PEM или сертификат X.509 (в том числе ГОСТ)
+keys-fetch-jwks = Загрузить JWKS профиля { $profile }
+keys-clear = Убрать ключи
+keys-hmac-secret = Секрет HMAC
+keys-hmac-hint = для токенов HS256/384/512
+keys-use-as-key = Использовать как ключ
+keys-none = Ключей пока нет: подписи показаны как непроверенные.
+keys-column-size = размер
+keys-column-fingerprint = отпечаток
+keys-column-from = источник
+
+## Хронология
+
+timeline-title = Хронология сеанса: { $count ->
+    [one] { $count } шаг
+    [few] { $count } шага
+   *[many] { $count } шагов
+}
+timeline-empty = Здесь появится каждый шаг каждого запуска в этом сеансе.
+timeline-column-time = Время
+timeline-column-profile = Профиль
+timeline-column-step = Шаг
+timeline-column-status = Статус
+timeline-column-took = Заняло
+unit-ms = { $count } мс
+
+## Элементы
+
+copy-named = Копировать { $what }
+copy = Копировать
+status-succeeded = успешно
+status-failed = не удалось
+
+## Окно
+
+tab-profile = Профиль
+tab-flow = Поток
+drop-file = Отпустите файл, чтобы найти в нём токены
+
+## Панель профилей
+
+profiles-title = Профили
+profiles-search = Поиск
+profiles-search-hint = имя, издатель, client id
+profiles-new = Новый профиль…
+profiles-deleted = Профиль { $name } удалён.
+profiles-undo = Отменить
+profiles-none = Профилей пока нет: создайте первый из шаблона.
+profiles-import = Импорт…
+profiles-import-hint = Добавить профили из файла экспорта
+profiles-export = Экспорт…
+profiles-export-hint = Записать все профили в файл
+profiles-export-secrets = Экспортировать секреты клиентов
+profiles-export-secrets-hint = Записывает секреты клиентов в файл экспорта открытым текстом
+profiles-export-secrets-warning = В файле экспорта секреты будут открытым текстом.
+profiles-reading = Читаю профили…
+profiles-unreadable-nothing-saved = Ничего не сохраняется, пока файл не исправлен или не отложен в сторону.
+profiles-set-aside = Отложить файл в сторону
+profiles-no-config-dir = Нет каталога настроек: профили живут только до конца сеанса.

@@ -1,0 +1,54 @@
+//! English and Russian: the switch in the top bar changes every word at once.
+
+use egui_kittest::kittest::Queryable as _;
+use tokenscope::i18n::Language;
+
+use crate::support::{A_DAY_LATER, fixture, harness, paste};
+
+#[test]
+fn switching_to_russian_changes_the_labels_at_once() {
+    let mut harness = harness(A_DAY_LATER);
+    harness.get_by_label("Paste anything");
+    harness.get_by_label("Русский").click();
+    harness.run();
+    assert_eq!(harness.state().workspace().language, Language::Ru);
+    harness.get_by_label("Вставьте что угодно");
+    harness.get_by_label("Профили");
+    assert!(
+        harness.query_by_label("Paste anything").is_none(),
+        "no English label is left behind"
+    );
+
+    // The paste box keeps its accessible name in Russian.
+    harness.get_by_label("Вставьте что угодно").focus();
+    harness.run();
+    harness.event(egui::Event::Paste(fixture("keycloak-login-error.log")));
+    harness.run();
+    // Russian plural forms: 3 → "токена".
+    harness.get_by_label("Найдено 3 токена");
+    harness.get_by_label("Утверждения");
+    // A claim's meaning and a relative time, in Russian.
+    for text in ["Издатель", "истёк"] {
+        assert!(
+            harness.query_all_by_label_contains(text).next().is_some(),
+            "{text}"
+        );
+    }
+
+    harness.get_by_label("English").click();
+    harness.run();
+    harness.get_by_label("3 tokens found");
+    assert!(harness.query_all_by_label_contains("expired").next().is_some());
+}
+
+#[test]
+fn a_second_window_keeps_its_own_language() {
+    let mut russian = harness(A_DAY_LATER);
+    russian.get_by_label("Русский").click();
+    russian.run();
+    let mut english = harness(A_DAY_LATER);
+    paste(&mut english, &fixture("keycloak-login-error.log"));
+    english.get_by_label("3 tokens found");
+    russian.run();
+    russian.get_by_label("Вставьте что угодно");
+}
