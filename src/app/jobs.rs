@@ -429,9 +429,12 @@ impl Jobs {
     fn spawn(&self, name: &str, work: impl FnOnce() -> Option<JobResult> + Send + 'static) {
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
+        // Messages written in the background speak the window's language.
+        let language = crate::i18n::language();
         let spawned = std::thread::Builder::new()
             .name(format!("tokenscope-{name}"))
             .spawn(move || {
+                crate::i18n::set_language(language);
                 if let Some(result) = work() {
                     // The receiver only goes away when the app closes.
                     let _ = sender.send(result);

@@ -173,6 +173,10 @@ impl TokenscopeApp {
                         self.jobs.inspect(generation, text, now);
                     }
                 }
+                Effect::Reinspect => {
+                    let decode = self.workspace.reinspect(self.paste.clone());
+                    self.run_effects(ctx, vec![decode]);
+                }
                 Effect::PickFile => self.jobs.pick_and_read_file(),
                 Effect::ReadFile(path) => self.jobs.read_file(path),
                 Effect::Copy(text) => ctx.copy_text(text),

@@ -164,6 +164,9 @@ impl Default for Verification {
 /// Work the app must do outside the workspace after a command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Inspect the paste again (its words change with the language); the
+    /// app answers with [`Workspace::reinspect`].
+    Reinspect,
     /// Inspect `text`; deliver the result with [`Workspace::land`] and `generation`.
     Decode {
         /// Which paste this is, so a stale result is dropped.
@@ -358,7 +361,13 @@ impl Workspace {
             }
             Command::SetLanguage(language) => {
                 self.language = language;
-                Vec::new()
+                // What the inspection says in words (roles, origins, mends)
+                // was written in the old language: say it again.
+                if self.inspection.is_some() || self.pending.is_some() {
+                    vec![Effect::Reinspect]
+                } else {
+                    Vec::new()
+                }
             }
             Command::Profile(command) => self.profiles.apply(command),
             Command::Flow(command) => FlowState::apply(&mut self.flow, command, now),
@@ -459,6 +468,12 @@ impl Workspace {
             text: message,
             is_error: true,
         });
+    }
+
+    /// Inspects the same paste again, keeping where it came from and which
+    /// token is open.
+    pub fn reinspect(&mut self, text: String) -> Effect {
+        self.start_inspection(text)
     }
 
     fn start_inspection(&mut self, text: String) -> Effect {

@@ -90,12 +90,14 @@ impl Origin {
     /// Plain words for the UI: "JSON field `id_token`".
     pub fn describe(&self) -> String {
         match self {
-            Self::JsonField { name } => format!("JSON field {name}"),
-            Self::FormField { name } => format!("form field {name}"),
-            Self::UrlQuery { name } => format!("URL query parameter {name}"),
-            Self::UrlFragment { name } => format!("URL fragment parameter {name}"),
-            Self::Bearer => "Bearer authorization header".to_owned(),
-            Self::Bare => "compact JWT in the text".to_owned(),
+            Self::JsonField { name } => crate::tr!("origin-json-field", name = name.as_str()),
+            Self::FormField { name } => crate::tr!("origin-form-field", name = name.as_str()),
+            Self::UrlQuery { name } => crate::tr!("origin-url-query", name = name.as_str()),
+            Self::UrlFragment { name } => {
+                crate::tr!("origin-url-fragment", name = name.as_str())
+            }
+            Self::Bearer => crate::tr!("origin-bearer"),
+            Self::Bare => crate::tr!("origin-bare"),
         }
     }
 }
@@ -126,44 +128,29 @@ impl Mends {
     /// "joined 14 lines, removed 5 spaces", or `None` when nothing was mended.
     pub fn describe(&self) -> Option<String> {
         let mut parts = Vec::new();
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         if self.lines_joined > 1 {
-            parts.push(format!(
-                "joined {}",
-                plural(self.lines_joined, "line", "lines")
-            ));
+            parts.push(crate::tr!("mend-lines-joined", count = self.lines_joined));
         }
         if self.blank_lines_removed > 0 {
-            parts.push(format!(
-                "dropped {}",
-                plural(self.blank_lines_removed, "blank line", "blank lines")
+            parts.push(crate::tr!(
+                "mend-blank-lines",
+                count = self.blank_lines_removed
             ));
         }
         if self.spaces_removed > 0 {
-            parts.push(format!(
-                "removed {}",
-                plural(self.spaces_removed, "space", "spaces")
-            ));
+            parts.push(crate::tr!("mend-spaces", count = self.spaces_removed));
         }
         if self.zero_width_removed > 0 {
-            parts.push(format!(
-                "removed {}",
-                plural(
-                    self.zero_width_removed,
-                    "zero-width character",
-                    "zero-width characters"
-                )
+            parts.push(crate::tr!(
+                "mend-zero-width",
+                count = self.zero_width_removed
             ));
         }
         if self.quotes_removed > 0 {
-            parts.push(format!(
-                "removed {}",
-                plural(self.quotes_removed, "quote", "quotes")
-            ));
+            parts.push(crate::tr!("mend-quotes", count = self.quotes_removed));
         }
         if self.bearer_prefix_removed {
-            parts.push("stripped the Bearer prefix".to_owned());
+            parts.push(crate::tr!("mend-bearer-prefix"));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
     }

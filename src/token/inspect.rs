@@ -65,11 +65,11 @@ impl TokenRole {
     /// "Access token", "ID token", …
     pub fn label(&self) -> String {
         match self {
-            Self::Access => "Access token".to_owned(),
-            Self::Id => "ID token".to_owned(),
-            Self::Refresh => "Refresh token".to_owned(),
-            Self::AuthorizationCode => "Authorization code".to_owned(),
-            Self::Logout => "Logout token".to_owned(),
+            Self::Access => crate::tr!("role-access"),
+            Self::Id => crate::tr!("role-id"),
+            Self::Refresh => crate::tr!("role-refresh"),
+            Self::AuthorizationCode => crate::tr!("role-code"),
+            Self::Logout => crate::tr!("role-logout"),
             Self::Other(name) => name.clone(),
         }
     }
@@ -96,13 +96,11 @@ impl OpaqueShape {
     /// Plain words for the shape.
     pub fn describe(&self) -> String {
         match self {
-            Self::Uuid => "a UUID".to_owned(),
-            Self::UuidWithSuffix => {
-                "a UUID with a numeric suffix (SberBusiness ID style)".to_owned()
-            }
-            Self::GitHub(kind) => format!("a GitHub {kind}"),
-            Self::Hex => "hexadecimal".to_owned(),
-            Self::Random => "a random string".to_owned(),
+            Self::Uuid => crate::tr!("shape-uuid"),
+            Self::UuidWithSuffix => crate::tr!("shape-uuid-suffix"),
+            Self::GitHub(kind) => crate::tr!("shape-github", kind = kind.as_str()),
+            Self::Hex => crate::tr!("shape-hex"),
+            Self::Random => crate::tr!("shape-random"),
         }
     }
 }
@@ -157,7 +155,7 @@ impl FoundToken {
     pub fn title(&self) -> String {
         self.role
             .as_ref()
-            .map_or_else(|| "Token".to_owned(), TokenRole::label)
+            .map_or_else(|| crate::tr!("role-unknown"), TokenRole::label)
     }
 
     /// "JWS · RS256 · kid kc-rsa-1", "opaque · a UUID".
@@ -374,7 +372,7 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
             "token" | "issued_token" => continue,
             other => TokenRole::Other(other.to_owned()),
         };
-        return Some((role, format!("from the response field {field}")));
+        return Some((role, crate::tr!("reason-response-field", field = field)));
     }
     if let Some(typ) = token.header_str("typ") {
         let typ_lower = typ.to_ascii_lowercase();
@@ -384,7 +382,7 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
             _ => None,
         };
         if let Some(role) = role {
-            return Some((role, format!("from the typ header {typ}")));
+            return Some((role, crate::tr!("reason-typ-header", typ = typ)));
         }
     }
     let claims = token.claims();
@@ -397,7 +395,7 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
             _ => None,
         };
         if let Some(role) = role {
-            return Some((role, format!("from the Keycloak typ claim {typ}")));
+            return Some((role, crate::tr!("reason-keycloak-typ", typ = typ)));
         }
     }
     if let Some(claims) = claims {
@@ -407,17 +405,17 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
         {
             return Some((
                 TokenRole::Id,
-                format!("from the {name} claim, which only ID tokens carry"),
+                crate::tr!("reason-id-only-claim", name = name),
             ));
         }
         if claims.contains_key("events") {
-            return Some((TokenRole::Logout, "from the events claim".to_owned()));
+            return Some((TokenRole::Logout, crate::tr!("reason-events")));
         }
         if let Some(name) = ["scope", "scp", "client_id"]
             .into_iter()
             .find(|n| claims.contains_key(*n))
         {
-            return Some((TokenRole::Access, format!("from the {name} claim")));
+            return Some((TokenRole::Access, crate::tr!("reason-claim", name = name)));
         }
     }
     if let Some(OpaqueShape::GitHub(kind)) = &token.opaque {

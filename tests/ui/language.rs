@@ -27,6 +27,9 @@ fn switching_to_russian_changes_the_labels_at_once() {
     // Russian plural forms: 3 → "токена".
     harness.get_by_label("Найдено 3 токена");
     harness.get_by_label("Утверждения");
+    // The tabs, the role and where the token was found, in Russian.
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "ID-токен");
+    harness.get_by_label("два раза, как поле JSON access_token");
     // A claim's meaning and a relative time, in Russian.
     for text in ["Издатель", "истёк"] {
         assert!(
@@ -38,7 +41,12 @@ fn switching_to_russian_changes_the_labels_at_once() {
     harness.get_by_label("English").click();
     harness.run();
     harness.get_by_label("3 tokens found");
-    assert!(harness.query_all_by_label_contains("expired").next().is_some());
+    assert!(
+        harness
+            .query_all_by_label_contains("expired")
+            .next()
+            .is_some()
+    );
 }
 
 #[test]

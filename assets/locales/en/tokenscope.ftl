@@ -309,3 +309,53 @@ profiles-reading = Reading profiles…
 profiles-unreadable-nothing-saved = Nothing is saved until the file is repaired or set aside.
 profiles-set-aside = Set the file aside
 profiles-no-config-dir = No config directory: profiles last for this session only.
+
+## Where a token was found, what was mended
+
+origin-json-field = JSON field { $name }
+origin-form-field = form field { $name }
+origin-url-query = URL query parameter { $name }
+origin-url-fragment = URL fragment parameter { $name }
+origin-bearer = Bearer authorization header
+origin-bare = compact JWT in the text
+mend-lines-joined = joined { $count ->
+    [one] { $count } line
+   *[other] { $count } lines
+}
+mend-blank-lines = dropped { $count ->
+    [one] { $count } blank line
+   *[other] { $count } blank lines
+}
+mend-spaces = removed { $count ->
+    [one] { $count } space
+   *[other] { $count } spaces
+}
+mend-zero-width = removed { $count ->
+    [one] { $count } zero-width character
+   *[other] { $count } zero-width characters
+}
+mend-quotes = removed { $count ->
+    [one] { $count } quote
+   *[other] { $count } quotes
+}
+mend-bearer-prefix = stripped the Bearer prefix
+
+## Token roles and shapes
+
+role-access = Access token
+role-id = ID token
+role-refresh = Refresh token
+role-code = Authorization code
+role-logout = Logout token
+shape-uuid = a UUID
+shape-uuid-suffix = a UUID with a numeric suffix (SberBusiness ID style)
+shape-github = a GitHub { $kind }
+shape-hex = hexadecimal
+shape-random = a random string
+role-unknown = Token
+reason-response-field = from the response field { $field }
+reason-typ-header = from the typ header { $typ }
+reason-keycloak-typ = from the Keycloak typ claim { $typ }
+reason-id-only-claim = from the { $name } claim, which only ID tokens carry
+reason-events = from the events claim
+reason-claim = from the { $name } claim

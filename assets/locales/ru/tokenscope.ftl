@@ -197,6 +197,7 @@ fact-role-unknown = неизвестна: нет имени поля, typ или
 fact-found = Найден
 fact-found-times = { $count ->
     [1] один раз
+    [2] два раза
     [one] { $count } раз
     [few] { $count } раза
    *[many] { $count } раз
@@ -322,3 +323,58 @@ profiles-reading = Читаю профили…
 profiles-unreadable-nothing-saved = Ничего не сохраняется, пока файл не исправлен или не отложен в сторону.
 profiles-set-aside = Отложить файл в сторону
 profiles-no-config-dir = Нет каталога настроек: профили живут только до конца сеанса.
+
+## Где найден токен, что исправлено
+
+origin-json-field = поле JSON { $name }
+origin-form-field = поле формы { $name }
+origin-url-query = параметр запроса URL { $name }
+origin-url-fragment = параметр фрагмента URL { $name }
+origin-bearer = заголовок Authorization: Bearer
+origin-bare = компактный JWT в тексте
+mend-lines-joined = { $count ->
+    [one] склеена { $count } строка
+    [few] склеены { $count } строки
+   *[many] склеено { $count } строк
+}
+mend-blank-lines = { $count ->
+    [one] убрана { $count } пустая строка
+    [few] убраны { $count } пустые строки
+   *[many] убрано { $count } пустых строк
+}
+mend-spaces = { $count ->
+    [one] убран { $count } пробел
+    [few] убраны { $count } пробела
+   *[many] убрано { $count } пробелов
+}
+mend-zero-width = { $count ->
+    [one] убран { $count } символ нулевой ширины
+    [few] убраны { $count } символа нулевой ширины
+   *[many] убрано { $count } символов нулевой ширины
+}
+mend-quotes = { $count ->
+    [one] убрана { $count } кавычка
+    [few] убраны { $count } кавычки
+   *[many] убрано { $count } кавычек
+}
+mend-bearer-prefix = убран префикс Bearer
+
+## Роли и виды токенов
+
+role-access = Токен доступа
+role-id = ID-токен
+role-refresh = Токен обновления
+role-code = Код авторизации
+role-logout = Токен выхода
+shape-uuid = UUID
+shape-uuid-suffix = UUID с числовым суффиксом (как в SberBusiness ID)
+shape-github = GitHub: { $kind }
+shape-hex = шестнадцатеричная строка
+shape-random = случайная строка
+role-unknown = Токен
+reason-response-field = по полю ответа { $field }
+reason-typ-header = по заголовку typ { $typ }
+reason-keycloak-typ = по утверждению typ от Keycloak { $typ }
+reason-id-only-claim = по утверждению { $name }, которое есть только в ID-токенах
+reason-events = по утверждению events
+reason-claim = по утверждению { $name }
