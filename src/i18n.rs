@@ -73,10 +73,18 @@ impl Language {
             .unwrap_or_default()
     }
 
-    fn source(self) -> &'static str {
+    /// The message files, one per part of the app (the same names in every
+    /// language).
+    fn sources(self) -> [&'static str; 2] {
         match self {
-            Self::En => include_str!("../assets/locales/en/tokenscope.ftl"),
-            Self::Ru => include_str!("../assets/locales/ru/tokenscope.ftl"),
+            Self::En => [
+                include_str!("../assets/locales/en/tokenscope.ftl"),
+                include_str!("../assets/locales/en/verification.ftl"),
+            ],
+            Self::Ru => [
+                include_str!("../assets/locales/ru/tokenscope.ftl"),
+                include_str!("../assets/locales/ru/verification.ftl"),
+            ],
         }
     }
 }
@@ -123,12 +131,14 @@ fn bundle(language: Language) -> FluentBundle<FluentResource> {
     // Unicode isolation marks around placeables have no glyph in egui's
     // fonts, and the UI is left-to-right only.
     bundle.set_use_isolating(false);
-    // A syntax error keeps the messages that parsed; the parity and syntax
-    // tests below make sure there are none.
-    let resource = FluentResource::try_new(language.source().to_owned())
-        .unwrap_or_else(|(partial, _errors)| partial);
-    // Duplicate ids keep the first; the tests reject them too.
-    let _ = bundle.add_resource(resource);
+    for source in language.sources() {
+        // A syntax error keeps the messages that parsed; the parity and
+        // syntax tests below make sure there are none.
+        let resource = FluentResource::try_new(source.to_owned())
+            .unwrap_or_else(|(partial, _errors)| partial);
+        // Duplicate ids keep the first; the tests reject them too.
+        let _ = bundle.add_resource(resource);
+    }
     bundle
 }
 
@@ -191,16 +201,18 @@ mod tests {
     use super::*;
 
     fn ids(language: Language) -> BTreeSet<String> {
-        let resource = match FluentResource::try_new(language.source().to_owned()) {
-            Ok(resource) => resource,
-            Err((_, errors)) => panic!("{language}: syntax errors {errors:?}"),
-        };
         let mut ids = BTreeSet::new();
-        for entry in resource.entries() {
-            if let ast::Entry::Message(message) = entry {
-                let id = message.id.name.to_owned();
-                assert!(ids.insert(id.clone()), "{language}: {id} is defined twice");
-                assert!(message.value.is_some(), "{language}: {id} has no value");
+        for (n, source) in language.sources().into_iter().enumerate() {
+            let resource = match FluentResource::try_new(source.to_owned()) {
+                Ok(resource) => resource,
+                Err((_, errors)) => panic!("{language} file {n}: syntax errors {errors:?}"),
+            };
+            for entry in resource.entries() {
+                if let ast::Entry::Message(message) = entry {
+                    let id = message.id.name.to_owned();
+                    assert!(ids.insert(id.clone()), "{language}: {id} is defined twice");
+                    assert!(message.value.is_some(), "{language}: {id} has no value");
+                }
             }
         }
         ids
