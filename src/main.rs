@@ -579,6 +579,10 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
     };
     let outcome = Arc::new(Mutex::new(None));
     let frames = Arc::new(AtomicU64::new(0));
+    let config_dir = cli
+        .config_dir
+        .clone()
+        .or_else(tokenscope::store::default_config_dir);
     let options = StartOptions {
         clock: cli.now.map(|now| Clock::Fixed(Timestamp::from_unix(now))),
         paste,
@@ -592,19 +596,25 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             Some(Theme::Dark) => ThemeChoice::Dark,
         },
         zone: if cli.utc { Zone::Utc } else { Zone::Local },
-        language: cli.lang.map(|lang| match lang {
-            Lang::En => tokenscope::i18n::Language::En,
-            Lang::Ru => tokenscope::i18n::Language::Ru,
-        }),
+        // The language given, else the one chosen last time (read before
+        // the window opens), else the system's.
+        language: cli
+            .lang
+            .map(|lang| match lang {
+                Lang::En => tokenscope::i18n::Language::En,
+                Lang::Ru => tokenscope::i18n::Language::Ru,
+            })
+            .or_else(|| {
+                config_dir
+                    .as_deref()
+                    .and_then(|dir| tokenscope::store::preferences::load(dir).language)
+            }),
         quit_after: cli
             .quit_after
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(Duration::from_secs_f64),
         frame_counter: cli.report_frames.then(|| Arc::clone(&frames)),
-        config_dir: cli
-            .config_dir
-            .clone()
-            .or_else(tokenscope::store::default_config_dir),
+        config_dir: config_dir.clone(),
         secret_preference: secret_preference(cli),
         browser: cli.browser.clone(),
     };

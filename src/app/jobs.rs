@@ -102,6 +102,7 @@ enum StoreTask {
     },
     Save(Vec<Profile>),
     SetAside(i64),
+    SavePreferences(crate::store::preferences::Preferences),
     LoadSecret(ProfileId),
     StoreSecret(ProfileId, Secret),
     DeleteSecret(ProfileId),
@@ -334,6 +335,12 @@ impl Jobs {
         self.store_task(StoreTask::Save(profiles));
     }
 
+    /// Remembers the window's preferences beside the profiles (nothing
+    /// without a config directory).
+    pub fn save_preferences(&self, preferences: crate::store::preferences::Preferences) {
+        self.store_task(StoreTask::SavePreferences(preferences));
+    }
+
     /// Moves an unreadable profile file aside.
     pub fn set_aside_profiles(&self, now: Timestamp) {
         self.store_task(StoreTask::SetAside(now.unix()));
@@ -529,6 +536,16 @@ impl Stores {
                 Some(store) => store.save(&list).map_err(|e| e.to_string()),
                 None => Err("the profile store is not open".to_owned()),
             }),
+            StoreTask::SavePreferences(preferences) => {
+                let dir = profiles.as_ref()?.dir().to_path_buf();
+                let saved = crate::store::preferences::save(&dir, &preferences);
+                return saved.err().map(|error| {
+                    JobResult::FileFailed(crate::tr!(
+                        "preferences-not-saved",
+                        error = error.to_string()
+                    ))
+                });
+            }
             StoreTask::SetAside(now) => JobResult::SetAside(match &profiles {
                 Some(store) => store.set_aside(now).map_err(|e| e.to_string()),
                 None => Err("the profile store is not open".to_owned()),

@@ -173,6 +173,7 @@ impl TokenscopeApp {
                         self.jobs.inspect(generation, text, now);
                     }
                 }
+                Effect::SavePreferences(preferences) => self.jobs.save_preferences(preferences),
                 Effect::Reinspect => {
                     let decode = self.workspace.reinspect(self.paste.clone());
                     self.run_effects(ctx, vec![decode]);

@@ -164,6 +164,8 @@ impl Default for Verification {
 /// Work the app must do outside the workspace after a command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Remember the window's preferences (when there is a config directory).
+    SavePreferences(crate::store::preferences::Preferences),
     /// Inspect the paste again (its words change with the language); the
     /// app answers with [`Workspace::reinspect`].
     Reinspect,
@@ -361,12 +363,15 @@ impl Workspace {
             }
             Command::SetLanguage(language) => {
                 self.language = language;
+                let save = Effect::SavePreferences(crate::store::preferences::Preferences {
+                    language: Some(language),
+                });
                 // What the inspection says in words (roles, origins, mends)
                 // was written in the old language: say it again.
                 if self.inspection.is_some() || self.pending.is_some() {
-                    vec![Effect::Reinspect]
+                    vec![save, Effect::Reinspect]
                 } else {
-                    Vec::new()
+                    vec![save]
                 }
             }
             Command::Profile(command) => self.profiles.apply(command),
