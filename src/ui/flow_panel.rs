@@ -158,9 +158,16 @@ fn run_controls(
                 .as_ref()
                 .filter(|(id, _)| *id == profile.id)
                 .and_then(|(_, s)| s.clone());
+            let tls_passphrase = workspace
+                .profiles
+                .loaded_passphrase
+                .as_ref()
+                .filter(|(id, _)| *id == profile.id)
+                .and_then(|(_, s)| s.clone());
             commands.push(Command::Flow(FlowCommand::Start {
                 profile: Box::new(profile.clone()),
                 secret,
+                tls_passphrase,
             }));
         }
         if let Some(flow) = flow {
@@ -391,6 +398,9 @@ fn card(
         ui.horizontal(|ui| {
             ui.strong(format!("{number} {}", step.title()));
             status(ui, last, waiting);
+            if session.profile.tls.accept_invalid_certs {
+                super::widgets::insecure_tls_badge(ui);
+            }
         });
         ui.weak(step.purpose());
         if let Some(record) = last {
