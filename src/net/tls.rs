@@ -174,7 +174,7 @@ pub fn classify(error: &rustls::Error, host: &str) -> TlsFailure {
             CertificateError::NotValidForNameContext { presented, .. } => {
                 TlsFailure::NameMismatch {
                     host,
-                    presented: presented.clone(),
+                    presented: presented.iter().map(|name| bare_name(name)).collect(),
                 }
             }
             other => TlsFailure::Other {
@@ -200,6 +200,16 @@ pub fn classify(error: &rustls::Error, host: &str) -> TlsFailure {
             detail: format!("TLS with {host} failed: {other}"),
         },
     }
+}
+
+/// rustls presents names as `DnsName("a.example")` or `IpAddress(10.0.0.1)`:
+/// the name alone reads better.
+fn bare_name(presented: &str) -> String {
+    presented
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .map_or(presented, |inner| inner.trim_matches('"'))
+        .to_owned()
 }
 
 /// `UnknownCA` → `unknown_ca`, as RFC 8446 §6 names alerts.
@@ -232,6 +242,13 @@ mod tests {
             alert_name(rustls::AlertDescription::BadCertificate),
             "bad_certificate"
         );
+    }
+
+    #[test]
+    fn presented_names_lose_their_wrappers() {
+        assert_eq!(bare_name(r#"DnsName("example.test")"#), "example.test");
+        assert_eq!(bare_name("IpAddress(10.0.0.1)"), "10.0.0.1");
+        assert_eq!(bare_name("plain"), "plain");
     }
 
     #[test]
