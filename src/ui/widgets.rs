@@ -86,7 +86,7 @@ pub fn status_mark(ui: &mut egui::Ui, ok: bool) -> egui::Response {
 /// with [`crate::oauth::TlsSettings::accept_invalid_certs`] on is used: its
 /// calls can be read by anyone on the network.
 pub fn insecure_tls_badge(ui: &mut egui::Ui) -> egui::Response {
-    let text = RichText::new(" accepts invalid certificates ")
+    let text = RichText::new("accepts invalid certificates")
         .small()
         .strong()
         .color(ui.visuals().strong_text_color())

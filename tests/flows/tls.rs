@@ -1,7 +1,8 @@
 //! TLS and mutual TLS against the real provider behind HTTPS, with a test
 //! CA made here with rcgen: extra CAs, only the given CAs, `tls_client_auth`
 //! with PEM and PKCS#12 client certificates (through the RFC 8705 §5 mTLS
-//! aliases), and each TLS failure as the user reads it.
+//! aliases), and each TLS failure as the user reads it. Also proxies: the
+//! profile's and the environment's, both honouring `NO_PROXY`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -250,6 +251,84 @@ fn mutual_tls_client_authentication_with_pem_and_pkcs12() {
         message.contains("could not be opened: the passphrase is wrong"),
         "{message}"
     );
+}
+
+/// `tokenscope run --grant client_credentials --json` on `profile` (written
+/// as an export file in `dir`) with `env` set and every proxy variable of
+/// the test's own environment removed; the exit code and the JSON lines.
+fn run_cli(
+    dir: &Path,
+    profile: &Profile,
+    env: &[(&str, &str)],
+) -> (Option<i32>, Vec<serde_json::Value>) {
+    let file = dir.join("profile.json");
+    let text = serde_json::json!({ "schema": 1, "profiles": [profile] });
+    std::fs::write(&file, text.to_string()).expect("write profile");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tokenscope"));
+    command
+        .args([
+            "run",
+            "--grant",
+            "client_credentials",
+            "--json",
+            "--profile-file",
+        ])
+        .arg(&file)
+        .args(["--client-secret-env", "TS_SECRET"])
+        .env("TS_SECRET", BASIC_SECRET);
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        command.env_remove(var);
+    }
+    let output = command.envs(env.iter().copied()).output().expect("runs");
+    let lines = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    (output.status.code(), lines)
+}
+
+#[test]
+fn proxies_from_the_profile_and_the_environment_honour_no_proxy() {
+    let pki = Pki::new("proxy");
+    let provider = TestProvider::start(&[&format!("http://127.0.0.1:{}/callback", free_port())]);
+    // Nothing listens here: a request that goes through this proxy fails.
+    let dead_proxy = format!("http://127.0.0.1:{}", free_port());
+    let plain = profile(&provider, "client-basic", ClientAuth::ClientSecretBasic);
+    let refused = |lines: &[serde_json::Value]| {
+        lines[0]["step"] == "discovery"
+            && lines[0]["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("connection was refused"))
+    };
+
+    let (code, lines) = run_cli(&pki.dir, &plain, &[]);
+    assert_eq!(code, Some(0), "direct: {lines:?}");
+    let (code, lines) = run_cli(&pki.dir, &plain, &[("HTTP_PROXY", &dead_proxy)]);
+    assert_eq!(code, Some(1), "HTTP_PROXY is honoured: {lines:?}");
+    assert!(refused(&lines), "{lines:?}");
+    let (code, lines) = run_cli(
+        &pki.dir,
+        &plain,
+        &[("HTTP_PROXY", &dead_proxy), ("NO_PROXY", "127.0.0.1")],
+    );
+    assert_eq!(code, Some(0), "NO_PROXY bypasses it: {lines:?}");
+
+    let mut proxied = plain;
+    proxied.proxy.clone_from(&dead_proxy);
+    let (code, lines) = run_cli(&pki.dir, &proxied, &[]);
+    assert_eq!(code, Some(1), "the profile's proxy is used: {lines:?}");
+    assert!(refused(&lines), "{lines:?}");
+    let (code, lines) = run_cli(&pki.dir, &proxied, &[("NO_PROXY", "127.0.0.1")]);
+    assert_eq!(code, Some(0), "and NO_PROXY still applies: {lines:?}");
 }
 
 /// The token endpoint alias discovery stored in the session's profile.

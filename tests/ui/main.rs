@@ -12,3 +12,4 @@ mod inspector;
 mod presenter;
 mod profiles;
 mod snapshots;
+mod tls;
