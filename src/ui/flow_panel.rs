@@ -460,6 +460,9 @@ fn record_view(
                     .wrap(),
                 );
             }
+            if let Some(exchange) = &record.exchange {
+                tls_fix_offer(ui, exchange, commands);
+            }
         }
     }
     if let Some(exchange) = &record.exchange {
@@ -469,6 +472,34 @@ fn record_view(
             exchange.clone()
         };
         exchange_view(ui, record.step, &shown, profile, commands);
+    }
+}
+
+/// After a TLS failure the profile's settings can fix, a button that goes
+/// there: an unknown issuer opens the file dialog for the provider's CA.
+fn tls_fix_offer(ui: &mut egui::Ui, exchange: &Exchange, commands: &mut Vec<Command>) {
+    use crate::net::{NetError, TlsFailure};
+    let Err(NetError::Tls(failure)) = &exchange.response else {
+        return;
+    };
+    let (label, pick_ca) = match failure {
+        TlsFailure::UnknownIssuer { .. } => ("Load the provider's CA certificate…", true),
+        TlsFailure::ClientCertificateRequired
+        | TlsFailure::HandshakeRefused
+        | TlsFailure::ClientCertificateRejected { .. } => ("Open the TLS settings", false),
+        _ => return,
+    };
+    if ui
+        .button(label)
+        .on_hover_text("The profile's TLS settings; save the profile to keep a change")
+        .clicked()
+    {
+        commands.push(Command::ShowFlow(false));
+        if pick_ca {
+            commands.push(Command::Profile(crate::app::ProfileCommand::PickTlsFile(
+                crate::app::TlsFile::CaCertificate,
+            )));
+        }
     }
 }
 
