@@ -181,7 +181,7 @@ pub fn pkcs12_to_pem(data: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>
 }
 
 fn pem_block(label: &str, der: &[u8]) -> String {
-    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let body = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(der));
     let mut text = format!("-----BEGIN {label}-----\n");
     for line in body.as_bytes().chunks(64) {
         text.push_str(&String::from_utf8_lossy(line));
