@@ -190,10 +190,12 @@ pub enum Effect {
     SetAsideProfiles,
     /// Read a profile's client secret.
     LoadSecret(ProfileId),
-    /// Store a profile's client secret (empty deletes).
+    /// Store one of a profile's secrets (empty deletes).
     StoreSecret {
         /// The profile.
         id: ProfileId,
+        /// Which secret ([`crate::store::secrets::names`]).
+        name: &'static str,
         /// The secret.
         secret: Secret,
     },
@@ -201,6 +203,8 @@ pub enum Effect {
     DeleteSecret(ProfileId),
     /// Fetch a profile's provider metadata.
     Discover(Box<Profile>),
+    /// Ask for a TLS file (certificate, key, PKCS#12) for the profile editor.
+    PickTlsFile(super::profiles::TlsFile),
     /// Import profiles into this list from a file the user picks.
     ImportProfiles(Vec<Profile>),
     /// Send a flow step's request.
@@ -211,6 +215,8 @@ pub enum Effect {
         step: crate::oauth::flow::Step,
         /// The request.
         draft: crate::net::RequestDraft,
+        /// The passphrase of the profile's PKCS#12 client certificate.
+        tls_passphrase: Option<Secret>,
     },
     /// Listen for the redirect (loopback) and open the browser.
     OpenBrowser {
