@@ -51,27 +51,7 @@ pub fn checks(
         ..Expectations::default()
     };
     let rows = assess::checks_for(inspection, index, signature, &expect, now);
-    let failed = rows
-        .iter()
-        .filter(|r| r.status == CheckStatus::Fail)
-        .count();
-    ui.strong(if failed == 0 {
-        tr!(
-            "checks-all-pass",
-            set = set.to_string(),
-            count = rows
-                .iter()
-                .filter(|r| r.status == CheckStatus::Pass)
-                .count()
-        )
-    } else {
-        tr!(
-            "checks-some-fail",
-            set = set.to_string(),
-            failed = failed,
-            count = rows.len()
-        )
-    });
+    ui.strong(checks_summary(set, &rows));
     TableBuilder::new(ui)
         .id_salt("checks_table")
         .striped(true)
@@ -215,27 +195,7 @@ pub fn keys(
             commands.push(Command::ClearKeys);
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label(tr!("keys-hmac-secret"));
-        ui.add(
-            egui::TextEdit::singleline(&mut inputs.hmac)
-                .password(true)
-                .hint_text(tr!("keys-hmac-hint"))
-                .desired_width(260.0),
-        )
-        .labelled_by(label.id);
-        if ui
-            .add_enabled(
-                !inputs.hmac.is_empty(),
-                egui::Button::new(tr!("keys-use-as-key")),
-            )
-            .clicked()
-        {
-            commands.push(Command::AddHmacKey(Secret::new(std::mem::take(
-                &mut inputs.hmac,
-            ))));
-        }
-    });
+    hmac_secret(ui, inputs, commands);
     if let Some(message) = &verification.message {
         ui.label(message);
     }
@@ -290,4 +250,47 @@ pub fn keys(
                 }
             });
         });
+}
+
+/// "ID token: all 12 applicable checks pass", or how many fail.
+fn checks_summary(set: &str, rows: &[crate::token::checks::CheckResult]) -> String {
+    let count = |status| rows.iter().filter(|r| r.status == status).count();
+    match count(CheckStatus::Fail) {
+        0 => tr!(
+            "checks-all-pass",
+            set = set,
+            count = count(CheckStatus::Pass)
+        ),
+        failed => tr!(
+            "checks-some-fail",
+            set = set,
+            failed = failed,
+            count = rows.len()
+        ),
+    }
+}
+
+/// An HMAC secret typed in, used as a key for HS-signed tokens.
+fn hmac_secret(ui: &mut egui::Ui, inputs: &mut VerifyInputs, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let label = ui.label(tr!("keys-hmac-secret"));
+        ui.add(
+            egui::TextEdit::singleline(&mut inputs.hmac)
+                .password(true)
+                .hint_text(tr!("keys-hmac-hint"))
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                !inputs.hmac.is_empty(),
+                egui::Button::new(tr!("keys-use-as-key")),
+            )
+            .clicked()
+        {
+            commands.push(Command::AddHmacKey(Secret::new(std::mem::take(
+                &mut inputs.hmac,
+            ))));
+        }
+    });
 }
