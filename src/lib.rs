@@ -7,7 +7,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod diagnose;
 pub mod export;
+pub mod i18n;
 pub mod net;
 pub mod oauth;
 pub mod secret;

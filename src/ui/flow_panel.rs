@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use egui::RichText;
 
 use crate::app::{Command, FlowCommand, Workspace};
+use crate::i18n::Language;
 use crate::net::{Exchange, RequestDraft};
 use crate::oauth::flow::Step;
 use crate::oauth::runner::{FlowSession, StepRecord};
@@ -442,13 +443,8 @@ fn record_view(
         Err(failure) => {
             ui.colored_label(theme::error(ui.visuals()), &failure.message);
             if let Some(diagnosis) = &failure.diagnosis {
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(format!("Probably: {diagnosis}"))
-                            .color(theme::warning(ui.visuals())),
-                    )
-                    .wrap(),
-                );
+                // English until the language switch is wired to the UI.
+                super::diagnosis_view::show(ui, diagnosis, Language::default());
             }
         }
     }
@@ -599,6 +595,11 @@ fn next_step_controls(
                             .wrap()
                             .selectable(true),
                     );
+                    super::diagnosis_view::lints(
+                        ui,
+                        &session.lint(step, &RequestDraft::get(url.clone())),
+                        Language::default(),
+                    );
                     if ui
                         .button("Open the browser")
                         .on_hover_text("Opens the system browser on this address")
@@ -643,10 +644,13 @@ fn next_step_controls(
                     }
                 }
             }
-            if step == Step::Token && session.code_sent {
-                ui.colored_label(theme::warning(ui.visuals()), "This code was sent already: codes work once, and some providers delete a code after any failed exchange.");
-            }
             request_editor(ui, step, editor);
+            // Warnings about the request as edited, above Send; never blocking.
+            super::diagnosis_view::lints(
+                ui,
+                &session.lint(step, &editor.draft()),
+                Language::default(),
+            );
             ui.horizontal(|ui| {
                 if ui.button("Send").clicked() {
                     commands.push(Command::Flow(FlowCommand::Send {

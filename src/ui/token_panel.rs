@@ -26,7 +26,15 @@ pub fn show(
         );
         return Shown::default();
     };
+    if !inspection.errors.is_empty() {
+        // English until the language switch is wired to the UI.
+        super::diagnosis_view::pasted(ui, &inspection.errors, crate::i18n::Language::default());
+        ui.separator();
+    }
     if inspection.tokens.is_empty() {
+        if !inspection.errors.is_empty() {
+            return Shown::default();
+        }
         if inspection.input_bytes == 0 {
             empty_state(
                 ui,

@@ -7,6 +7,7 @@
 //! input; fixed clock), profiles on disk, and the headless commands.
 
 mod bad_input;
+mod diagnose;
 mod export;
 mod fixtures;
 mod forms;
