@@ -216,8 +216,10 @@ impl Entry {
     /// How specific the entry is when it matches: the weight of what it names.
     pub fn specificity(&self) -> u32 {
         let mut score = 0;
-        score += if self.error.is_empty() { 0 } else { 2 };
-        score += if self.description.is_some() { 3 } else { 0 };
+        // A provider's own words say more than a standard code; a fact of
+        // what this run sent says more than either.
+        score += if self.error.is_empty() { 0 } else { 3 };
+        score += if self.description.is_some() { 4 } else { 0 };
         score += if self.body.is_some() { 3 } else { 0 };
         score += if self.location.is_some() { 2 } else { 0 };
         score += if self.provider.is_empty() { 0 } else { 2 };

@@ -124,7 +124,37 @@ fn a_wrong_secret_shows_the_provider_error_and_what_to_check() {
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(false));
     harness.get_by_label_contains("invalid_client");
-    harness.get_by_label_contains("Probably: The provider did not accept the client's credentials");
+    // The card shows the catalogue's diagnosis: what it is, the causes, the fix, the source.
+    harness.get_by_label("Probably: The provider did not accept the client's credentials");
+    harness.get_by_label(
+        "Cause: The client secret is wrong, stale (rotated) or from another environment.",
+    );
+    harness.get_by_label_contains("Fix: Check the client id, copy the current secret of this environment again");
+    harness.get_by_label("Source: RFC 6749 §5.2");
+}
+
+#[test]
+fn a_failed_keycloak_token_step_shows_keycloak_s_cause_and_fix() {
+    let mut harness = crate::snapshots::flow_scene_harness(
+        r#"{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}"#,
+        401,
+    );
+    harness.get_by_label("Probably: Keycloak did not accept the client");
+    harness.get_by_label("Cause: Wrong or missing client secret for a confidential client.");
+    harness.get_by_label_contains("Fix: Copy the secret from the client's Credentials tab");
+    harness.get_by_label("Source: Keycloak, client authentication errors");
+}
+
+#[test]
+fn the_token_card_warns_before_sending_a_code_again() {
+    // The scene's token step failed after sending the code: the next request
+    // would send the same code again, and the card says so above Send.
+    let mut harness = crate::snapshots::flow_scene_harness(
+        r#"{"error":"invalid_grant","error_description":"Code not valid"}"#,
+        400,
+    );
+    harness.get_by_label_contains("Warning: This code was sent already: codes work once");
+    harness.get_by_label("Send");
 }
 
 #[test]
