@@ -117,7 +117,11 @@ mod tests {
             assert_eq!(form(n), expected, "{n}");
         }
         assert_eq!(
-            count_text(36, ("character", "characters"), ("символ", "символа", "символов")),
+            count_text(
+                36,
+                ("character", "characters"),
+                ("символ", "символа", "символов")
+            ),
             Text::new("36 characters", "36 символов")
         );
         assert_eq!(plural_en(1, "step", "steps"), "step");

@@ -61,7 +61,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
             failure.provider_error.as_ref().map(|e| e.error.clone()),
         ),
     };
-    let diagnoses = match &record.outcome {
+    let findings = match &record.outcome {
         Err(failure) => failure
             .diagnosis
             .as_ref()
@@ -78,7 +78,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         ok,
         summary,
         diagnosis,
-        diagnoses,
+        diagnoses: findings,
         error,
         request,
         response,

@@ -17,14 +17,38 @@ use super::context::{BodyShape, Endpoint, FailureContext, SentFact, TransportKin
 
 /// The catalogue files, by name, as compiled in.
 pub const FILES: &[(&str, &str)] = &[
-    ("rfc6749.toml", include_str!("../../assets/catalogue/rfc6749.toml")),
-    ("rfc-other.toml", include_str!("../../assets/catalogue/rfc-other.toml")),
-    ("oidc.toml", include_str!("../../assets/catalogue/oidc.toml")),
-    ("github.toml", include_str!("../../assets/catalogue/github.toml")),
-    ("keycloak.toml", include_str!("../../assets/catalogue/keycloak.toml")),
-    ("sber.toml", include_str!("../../assets/catalogue/sber.toml")),
-    ("entra.toml", include_str!("../../assets/catalogue/entra.toml")),
-    ("transport.toml", include_str!("../../assets/catalogue/transport.toml")),
+    (
+        "rfc6749.toml",
+        include_str!("../../assets/catalogue/rfc6749.toml"),
+    ),
+    (
+        "rfc-other.toml",
+        include_str!("../../assets/catalogue/rfc-other.toml"),
+    ),
+    (
+        "oidc.toml",
+        include_str!("../../assets/catalogue/oidc.toml"),
+    ),
+    (
+        "github.toml",
+        include_str!("../../assets/catalogue/github.toml"),
+    ),
+    (
+        "keycloak.toml",
+        include_str!("../../assets/catalogue/keycloak.toml"),
+    ),
+    (
+        "sber.toml",
+        include_str!("../../assets/catalogue/sber.toml"),
+    ),
+    (
+        "entra.toml",
+        include_str!("../../assets/catalogue/entra.toml"),
+    ),
+    (
+        "transport.toml",
+        include_str!("../../assets/catalogue/transport.toml"),
+    ),
 ];
 
 /// One file as written.
@@ -223,9 +247,9 @@ impl Entry {
         score += if self.body.is_some() { 3 } else { 0 };
         score += if self.location.is_some() { 2 } else { 0 };
         score += if self.provider.is_empty() { 0 } else { 2 };
-        score += if self.status.is_empty() { 0 } else { 1 };
+        score += u32::from(!self.status.is_empty());
         score += if self.transport.is_empty() { 0 } else { 2 };
-        score += if self.shape.is_empty() { 0 } else { 1 };
+        score += u32::from(!self.shape.is_empty());
         score += 3 * u32::try_from(self.sent.len()).unwrap_or(0);
         score
     }
@@ -256,7 +280,9 @@ impl Entry {
             on.push("body");
         }
         if let Some(pattern) = &self.location {
-            pattern.is_match(context.location.as_deref()?).then_some(())?;
+            pattern
+                .is_match(context.location.as_deref()?)
+                .then_some(())?;
             on.push("location");
         }
         if !self.provider.is_empty() {
@@ -324,7 +350,11 @@ mod tests {
             );
             // Russian text is Cyrillic, not a copy of the English.
             assert!(
-                entry.title.ru.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                entry
+                    .title
+                    .ru
+                    .chars()
+                    .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
                 "{id}: the Russian title is not Russian"
             );
         }

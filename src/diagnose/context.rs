@@ -79,7 +79,11 @@ impl TransportKind {
             NetError::Setup(_) => Self::Setup,
             NetError::Other(detail) => {
                 let kind = Self::of_tls(detail);
-                if kind == Self::TlsOther { Self::Other } else { kind }
+                if kind == Self::TlsOther {
+                    Self::Other
+                } else {
+                    kind
+                }
             }
             NetError::Cancelled => return None,
         })
@@ -279,14 +283,6 @@ impl FailureContext {
             None
         };
     }
-
-    /// Adds a fact of what this run sent.
-    pub fn with_fact(mut self, fact: SentFact) -> Self {
-        if !self.sent.contains(&fact) {
-            self.sent.push(fact);
-        }
-        self
-    }
 }
 
 fn keep(text: &str) -> String {
@@ -310,10 +306,7 @@ pub fn shape_of(media_type: &str, text: &str) -> BodyShape {
         || trimmed.to_ascii_lowercase().starts_with("<html")
     {
         BodyShape::Html
-    } else if matches!(
-        serde_json::from_str::<Value>(trimmed),
-        Ok(Value::Object(_))
-    ) {
+    } else if matches!(serde_json::from_str::<Value>(trimmed), Ok(Value::Object(_))) {
         BodyShape::Json
     } else if media_type == "application/x-www-form-urlencoded"
         || (trimmed.contains('=') && !trimmed.contains(' ') && !trimmed.contains('<'))
@@ -398,8 +391,14 @@ mod tests {
     #[test]
     fn tls_failures_are_sorted_by_their_wording() {
         for (message, kind) in [
-            ("invalid peer certificate: UnknownIssuer", TransportKind::TlsUnknownIssuer),
-            ("invalid peer certificate: Expired", TransportKind::TlsExpired),
+            (
+                "invalid peer certificate: UnknownIssuer",
+                TransportKind::TlsUnknownIssuer,
+            ),
+            (
+                "invalid peer certificate: Expired",
+                TransportKind::TlsExpired,
+            ),
             (
                 "invalid peer certificate: NotValidForName",
                 TransportKind::TlsNameMismatch,

@@ -132,12 +132,20 @@ fn code_exchange(redirect: Option<&str>, context: &LintContext<'_>, lints: &mut 
     {
         let message = match redirect {
             Some(sent) => Text::new(
-                format!("redirect_uri is {sent}, but the authorization request sent {authorized}: the provider compares them character for character."),
-                format!("redirect_uri равен {sent}, а в запросе авторизации был {authorized}: провайдер сравнивает их посимвольно."),
+                format!(
+                    "redirect_uri is {sent}, but the authorization request sent {authorized}: the provider compares them character for character."
+                ),
+                format!(
+                    "redirect_uri равен {sent}, а в запросе авторизации был {authorized}: провайдер сравнивает их посимвольно."
+                ),
             ),
             None => Text::new(
-                format!("redirect_uri is missing, but the authorization request sent {authorized}: it must be sent again, identical."),
-                format!("redirect_uri не передан, а в запросе авторизации был {authorized}: его нужно передать снова, в точности таким же."),
+                format!(
+                    "redirect_uri is missing, but the authorization request sent {authorized}: it must be sent again, identical."
+                ),
+                format!(
+                    "redirect_uri не передан, а в запросе авторизации был {authorized}: его нужно передать снова, в точности таким же."
+                ),
             ),
         };
         lints.push(Lint {
@@ -304,8 +312,15 @@ fn authorize_request<'p>(
             lints.push(Lint {
                 kind: LintKind::StateTooShort,
                 message: Text::new(
-                    format!("state has {}; the bank asks for at least {}.", have.en, need.en),
-                    format!("В state {}; банк требует не меньше {}.", have.ru, need_genitive(BANK_MIN_STATE)),
+                    format!(
+                        "state has {}; the bank asks for at least {}.",
+                        have.en, need.en
+                    ),
+                    format!(
+                        "В state {}; банк требует не меньше {}.",
+                        have.ru,
+                        need_genitive(BANK_MIN_STATE)
+                    ),
                 ),
                 source: "SberBusiness ID API, authorization request parameters",
             });
@@ -316,8 +331,15 @@ fn authorize_request<'p>(
             lints.push(Lint {
                 kind: LintKind::NonceTooShort,
                 message: Text::new(
-                    format!("nonce has {}; the bank asks for at least {}.", have.en, need.en),
-                    format!("В nonce {}; банк требует не меньше {}.", have.ru, need_genitive(BANK_MIN_NONCE)),
+                    format!(
+                        "nonce has {}; the bank asks for at least {}.",
+                        have.en, need.en
+                    ),
+                    format!(
+                        "В nonce {}; банк требует не меньше {}.",
+                        have.ru,
+                        need_genitive(BANK_MIN_NONCE)
+                    ),
                 ),
                 source: "SberBusiness ID API, authorization request parameters",
             });

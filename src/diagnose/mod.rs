@@ -12,6 +12,8 @@ pub mod context;
 pub mod lint;
 pub mod paste;
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::i18n::{Language, Text};
@@ -64,7 +66,12 @@ impl Diagnosis {
             Language::En => "Fix",
             Language::Ru => "Что сделать",
         };
-        line.push_str(&format!(" {fix}: {} ({})", first.fix.get(language), first.source));
+        let _ = write!(
+            line,
+            " {fix}: {} ({})",
+            first.fix.get(language),
+            first.source
+        );
         Some(line)
     }
 

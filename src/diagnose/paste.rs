@@ -38,15 +38,22 @@ pub struct PastedError {
 /// = …`, a Keycloak error page), that message is diagnosed.
 pub fn find_pasted_errors(text: &str) -> Vec<PastedError> {
     let mut found: Vec<PastedError> = Vec::new();
+    let mut seen: Vec<(Vec<(String, String)>, Option<usize>)> = Vec::new();
     for fields in find_error_fields(text) {
+        // The same answer logged again is counted, not diagnosed again.
+        if let Some((_, index)) = seen.iter().find(|(f, _)| *f == fields.fields) {
+            if let Some(same) = index.and_then(|i| found.get_mut(i)) {
+                same.occurrences += 1;
+                same.status = same.status.or(fields.status);
+            }
+            continue;
+        }
         let error = pasted(&fields);
-        if let Some(same) = found
-            .iter_mut()
-            .find(|e| e.error == error.error && e.description == error.description)
-        {
-            same.occurrences += 1;
-            same.status = same.status.or(error.status);
-        } else {
+        // `error=` in a log line may be anything (`error=none`): only an
+        // error the catalogue knows counts there.
+        let kept = fields.origin != ErrorOrigin::LogLine || !error.diagnosis.is_empty();
+        seen.push((fields.fields.clone(), kept.then_some(found.len())));
+        if kept {
             found.push(error);
         }
     }

@@ -582,7 +582,11 @@ fn read_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure> {
 /// Reads a UserInfo response: JSON claims, or a JWT (`application/jwt`,
 /// OIDC Core §5.3.2); a failure is diagnosed (RFC 6750 §3 challenges included).
 pub fn parse_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> {
-    diagnosed(read_userinfo_response(exchange), exchange, Endpoint::Resource)
+    diagnosed(
+        read_userinfo_response(exchange),
+        exchange,
+        Endpoint::Resource,
+    )
 }
 
 fn read_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> {
@@ -597,7 +601,8 @@ fn read_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> 
             response.status
         );
         if !challenge.is_empty() {
-            message.push_str(&format!(" WWW-Authenticate: {challenge}"));
+            message.push_str(" WWW-Authenticate: ");
+            message.push_str(&challenge);
         }
         return Err(StepFailure::new(message));
     }

@@ -680,9 +680,37 @@ impl ErrorFields {
     }
 }
 
+/// How far after a `{` an error member is looked for before the object is parsed.
+const ERROR_MEMBER_WINDOW: usize = 2_048;
+
+/// Where error members' names (`"error…`, `"cause"`) stand in `text`, in order.
+fn error_member_positions(text: &str) -> Vec<usize> {
+    let mut positions: Vec<usize> = text
+        .match_indices("\"error")
+        .chain(text.match_indices("\"cause\""))
+        .map(|(at, _)| at)
+        .collect();
+    positions.sort_unstable();
+    positions
+}
+
+/// Whether an error member's name appears soon after `start`: parsing every
+/// object of a long log only to find it holds no error would double the
+/// inspector's time.
+fn error_member_near(positions: &[usize], start: usize) -> bool {
+    let i = positions.partition_point(|&p| p < start);
+    positions
+        .get(i)
+        .is_some_and(|&p| p - start < ERROR_MEMBER_WINDOW)
+}
+
 /// Members that make a JSON object an error answer.
 fn is_error_object(members: &[(String, Value)]) -> bool {
-    let has = |name: &str| members.iter().any(|(k, v)| k == name && v.as_text().is_some());
+    let has = |name: &str| {
+        members
+            .iter()
+            .any(|(k, v)| k == name && v.as_text().is_some())
+    };
     has("error") || has("errorCode") || (has("cause") && has("referenceId"))
 }
 
@@ -690,6 +718,15 @@ fn is_error_object(members: &[(String, Value)]) -> bool {
 /// redirect URLs with `error`, `WWW-Authenticate` headers, `error=` pairs in
 /// log lines and Entra `AADSTS` messages. Same passes, same order as tokens.
 pub fn find_error_fields(text: &str) -> Vec<ErrorFields> {
+    // Most pastes hold no error at all: a cheap look first keeps the
+    // inspector's cost for them unchanged.
+    let lower = text.to_ascii_lowercase();
+    if !["error", "cause", "aadsts", "www-authenticate"]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
+        return Vec::new();
+    }
     let text = Normalised::new(text).text;
     let mut scan = Scan::new(&text);
     let mut found = Vec::new();
@@ -738,11 +775,15 @@ fn status_lines(text: &str) -> Vec<(usize, u16)> {
 
 impl Scan<'_> {
     fn error_objects(&mut self, found: &mut Vec<ErrorFields>) {
+        let members = error_member_positions(self.text);
+        if members.is_empty() {
+            return;
+        }
         let mut from = 0;
         while let Some(offset) = self.text[from..].find('{') {
             let start = from + offset;
             from = start + 1;
-            if self.is_covered(start) {
+            if !error_member_near(&members, start) || self.is_covered(start) {
                 continue;
             }
             let Some((object, end)) = lenient_json::parse_object_at(self.text, start) else {
@@ -796,9 +837,7 @@ impl Scan<'_> {
             }
             let is_url = value.contains('?') || value.contains('#');
             if is_url || value.contains('&') {
-                let query = value
-                    .find(['?', '#'])
-                    .map_or(value, |q| &value[q + 1..]);
+                let query = value.find(['?', '#']).map_or(value, |q| &value[q + 1..]);
                 let query = query.replace('#', "&");
                 let fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -827,7 +866,8 @@ impl Scan<'_> {
                 .map_or(text.len(), |i| word.start + i);
             let fields: Vec<(String, String)> = challenge_fields(&text[line_start..line_end]);
             if fields.iter().any(|(k, _)| k == "error") {
-                self.cover(line_start..line_end);
+                // Not covered: a log line may hold an AADSTS message too, and
+                // covering thousands of lines would cost more than it saves.
                 found.push(ErrorFields {
                     origin: ErrorOrigin::LogLine,
                     fields,
@@ -851,9 +891,7 @@ impl Scan<'_> {
             if digits < 5 || self.is_covered(at) {
                 continue;
             }
-            let end = text[at..]
-                .find(['\n', '"'])
-                .map_or(text.len(), |i| at + i);
+            let end = text[at..].find(['\n', '"']).map_or(text.len(), |i| at + i);
             self.cover(at..end);
             found.push(ErrorFields {
                 origin: ErrorOrigin::Aadsts,
@@ -881,8 +919,7 @@ fn error_object(value: &Value, span: Range<usize>, found: &mut Vec<ErrorFields>)
             .iter()
             .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
             .collect();
-        if let Some((_, Value::Array(codes))) = members.iter().find(|(k, _)| k == "error_codes")
-        {
+        if let Some((_, Value::Array(codes))) = members.iter().find(|(k, _)| k == "error_codes") {
             let codes: Vec<String> = codes.iter().filter_map(Value::as_text).collect();
             fields.push(("error_codes".to_owned(), codes.join(",")));
         }

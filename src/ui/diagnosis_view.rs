@@ -3,6 +3,8 @@
 //! step's card, above a step's Send button, and for error answers pasted
 //! into the inspector.
 
+use std::fmt::Write as _;
+
 use egui::RichText;
 
 use crate::diagnose::{Diagnosis, Finding, Lint, PastedError};
@@ -21,7 +23,9 @@ fn word(language: Language, en: &'static str, ru: &'static str) -> &'static str 
 /// Every finding of a diagnosis, most specific first.
 pub fn show(ui: &mut egui::Ui, diagnosis: &Diagnosis, language: Language) {
     for (index, finding) in diagnosis.entries.iter().enumerate() {
-        ui.push_id(("finding", index), |ui| finding_view(ui, finding, index == 0, language));
+        ui.push_id(("finding", index), |ui| {
+            finding_view(ui, finding, index == 0, language);
+        });
     }
 }
 
@@ -64,8 +68,7 @@ fn finding_view(ui: &mut egui::Ui, finding: &Finding, first: bool, language: Lan
                 word(language, "Source", "Источник"),
                 finding.source
             ))
-            .weak()
-            .small(),
+            .weak(),
         )
         .wrap(),
     );
@@ -100,7 +103,12 @@ pub fn pasted(ui: &mut egui::Ui, errors: &[PastedError], language: Language) {
         Language::Ru => format!(
             "{} {count} {}",
             plural_ru(count, "Найден", "Найдено", "Найдено"),
-            plural_ru(count, "ответ с ошибкой", "ответа с ошибкой", "ответов с ошибкой")
+            plural_ru(
+                count,
+                "ответ с ошибкой",
+                "ответа с ошибкой",
+                "ответов с ошибкой"
+            )
         ),
     };
     ui.strong(heading);
@@ -127,10 +135,12 @@ pub fn pasted(ui: &mut egui::Ui, errors: &[PastedError], language: Language) {
 fn headline(error: &PastedError, language: Language) -> String {
     let mut line = String::new();
     if let Some(status) = error.status {
-        line.push_str(&format!("HTTP {status} · "));
+        let _ = write!(line, "HTTP {status} · ");
     }
     match (&error.error, &error.description) {
-        (Some(code), Some(text)) => line.push_str(&format!("{code}: {text}")),
+        (Some(code), Some(text)) => {
+            let _ = write!(line, "{code}: {text}");
+        }
         (Some(code), None) => line.push_str(code),
         (None, Some(text)) => line.push_str(text),
         (None, None) => line.push_str(word(language, "an error answer", "ответ с ошибкой")),
@@ -141,7 +151,7 @@ fn headline(error: &PastedError, language: Language) -> String {
             ("time", "times"),
             ("раз", "раза", "раз"),
         );
-        line.push_str(&format!(" ({})", times.get(language)));
+        let _ = write!(line, " ({})", times.get(language));
     }
     line
 }

@@ -235,7 +235,7 @@ fn cases() -> Vec<Case> {
             .provider("sber-business-id"),
         // Microsoft Entra
         entra("entra.aadsts50011", "invalid_request", 50011, "The redirect URI 'http://localhost:53682/callback' specified in the request does not match the redirect URIs configured for the application '4a1e…'."),
-        entra("entra.aadsts700016", "unauthorized_client", 700016, "Application with identifier '4a1e…' was not found in the directory 'contoso'."),
+        entra("entra.aadsts700016", "unauthorized_client", 700_016, "Application with identifier '4a1e…' was not found in the directory 'contoso'."),
         entra("entra.aadsts7000215", "invalid_client", 7_000_215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."),
         entra("entra.aadsts7000218", "invalid_client", 7_000_218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
         entra("entra.aadsts700025", "invalid_client", 700_025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
@@ -439,7 +439,10 @@ fn lint_openid_missing_while_an_id_token_is_expected() {
         ..LintContext::default()
     };
     assert_eq!(kinds(&lint(&draft, &oidc)), [LintKind::OpenidMissing]);
-    assert!(lint(&draft, &LintContext::default()).is_empty(), "plain OAuth");
+    assert!(
+        lint(&draft, &LintContext::default()).is_empty(),
+        "plain OAuth"
+    );
 }
 
 #[test]
@@ -477,7 +480,10 @@ fn lint_non_loopback_http_redirect() {
         let draft = RequestDraft::get(format!(
             "https://op.example.test/auth?response_type=code&redirect_uri={loopback}"
         ));
-        assert!(lint(&draft, &LintContext::default()).is_empty(), "{loopback}");
+        assert!(
+            lint(&draft, &LintContext::default()).is_empty(),
+            "{loopback}"
+        );
     }
 }
 

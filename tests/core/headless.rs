@@ -107,8 +107,15 @@ fn decode_diagnoses_a_pasted_bank_error() {
             .is_some_and(|c| c.contains("удаляет его после любой неудачной")),
         "{first}"
     );
-    assert!(first["fix"]["en"].as_str().is_some_and(|f| f.contains("2 minutes")));
-    assert_eq!(first["source"], "SberBusiness ID API, error table: Unknown code");
+    assert!(
+        first["fix"]["en"]
+            .as_str()
+            .is_some_and(|f| f.contains("2 minutes"))
+    );
+    assert_eq!(
+        first["source"],
+        "SberBusiness ID API, error table: Unknown code"
+    );
     // A token paste has an empty list, never a missing field.
     let (_, tokens) = decode(&[], Some(&fixture("keycloak-token-response.json")));
     assert_eq!(tokens["diagnoses"], serde_json::json!([]));

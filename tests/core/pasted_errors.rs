@@ -38,7 +38,12 @@ fn the_github_error_fixture_is_diagnosed_entry_by_entry() {
             "github.bad_verification_code"
         ]
     );
-    assert!(inspection.errors.iter().all(|e| e.provider.as_deref() == Some("github")));
+    assert!(
+        inspection
+            .errors
+            .iter()
+            .all(|e| e.provider.as_deref() == Some("github"))
+    );
 }
 
 #[test]
@@ -89,7 +94,11 @@ fn a_bare_known_message_is_diagnosed_and_prose_is_not() {
     assert!(find_pasted_errors("The weather is fine today.").is_empty());
     assert!(find_pasted_errors("").is_empty());
     // Tokens are not errors.
-    assert!(inspect_at_issue(&fixture("keycloak-login-error.log")).errors.is_empty());
+    assert!(
+        inspect_at_issue(&fixture("keycloak-login-error.log"))
+            .errors
+            .is_empty()
+    );
 }
 
 #[test]

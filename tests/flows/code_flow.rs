@@ -256,6 +256,13 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
         failure.to_string().contains("connection was refused"),
         "{failure}"
     );
+    assert!(
+        failure
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.entries[0].id == "transport.refused"),
+        "{failure:?}"
+    );
 
     // A server that accepts and never answers.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -274,6 +281,13 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
     assert!(
         failure.to_string().contains("no answer within 1 seconds"),
         "{failure}"
+    );
+    assert!(
+        failure
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.entries[0].id == "transport.timeout"),
+        "{failure:?}"
     );
     drop(silent);
 }

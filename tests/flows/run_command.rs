@@ -128,7 +128,13 @@ fn run_walks_the_flow_and_prints_one_json_line_per_step() {
 
     // Without --json the failed step is printed with its cause, fix and source.
     let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-        .args(["run", "--profile-file", file.to_str().expect("utf-8"), "--browser", &browser])
+        .args([
+            "run",
+            "--profile-file",
+            file.to_str().expect("utf-8"),
+            "--browser",
+            &browser,
+        ])
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&output.stdout);

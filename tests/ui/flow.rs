@@ -129,13 +129,15 @@ fn a_wrong_secret_shows_the_provider_error_and_what_to_check() {
     harness.get_by_label(
         "Cause: The client secret is wrong, stale (rotated) or from another environment.",
     );
-    harness.get_by_label_contains("Fix: Check the client id, copy the current secret of this environment again");
+    harness.get_by_label_contains(
+        "Fix: Check the client id, copy the current secret of this environment again",
+    );
     harness.get_by_label("Source: RFC 6749 §5.2");
 }
 
 #[test]
 fn a_failed_keycloak_token_step_shows_keycloak_s_cause_and_fix() {
-    let mut harness = crate::snapshots::flow_scene_harness(
+    let harness = crate::snapshots::flow_scene_harness(
         r#"{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}"#,
         401,
     );
@@ -149,7 +151,7 @@ fn a_failed_keycloak_token_step_shows_keycloak_s_cause_and_fix() {
 fn the_token_card_warns_before_sending_a_code_again() {
     // The scene's token step failed after sending the code: the next request
     // would send the same code again, and the card says so above Send.
-    let mut harness = crate::snapshots::flow_scene_harness(
+    let harness = crate::snapshots::flow_scene_harness(
         r#"{"error":"invalid_grant","error_description":"Code not valid"}"#,
         400,
     );

@@ -253,15 +253,10 @@ fn a_pasted_github_error_is_diagnosed_in_the_inspector() {
     harness.get_by_label(
         "Fix: Start the authorization again and exchange the new code at once, exactly as received.",
     );
-    harness.get_by_label(
-        "Source: GitHub Docs, Troubleshooting OAuth app access token request errors",
-    );
+    harness
+        .get_by_label("Source: GitHub Docs, Troubleshooting OAuth app access token request errors");
     // No token in it, and the inspector does not pretend otherwise.
-    assert!(
-        harness
-            .query_by_label_contains("No tokens found")
-            .is_none()
-    );
+    assert!(harness.query_by_label_contains("No tokens found").is_none());
 }
 
 #[test]
