@@ -11,6 +11,9 @@ use super::{Diagnosis, diagnose};
 /// Where the pasted error was found (as `decode` reports it).
 pub type PastedOrigin = ErrorOrigin;
 
+/// An answer's fields as found, and its place in the list (`None`: left out).
+type Seen = (Vec<(String, String)>, Option<usize>);
+
 /// A pasted text longer than this is not read as one bare error message.
 const BARE_MESSAGE_BYTES: usize = 2_000;
 
@@ -38,7 +41,7 @@ pub struct PastedError {
 /// = …`, a Keycloak error page), that message is diagnosed.
 pub fn find_pasted_errors(text: &str) -> Vec<PastedError> {
     let mut found: Vec<PastedError> = Vec::new();
-    let mut seen: Vec<(Vec<(String, String)>, Option<usize>)> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
     for fields in find_error_fields(text) {
         // The same answer logged again is counted, not diagnosed again.
         if let Some((_, index)) = seen.iter().find(|(f, _)| *f == fields.fields) {
