@@ -42,6 +42,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/catalogue/sber.toml"),
     ),
     (
+        "kontur.toml",
+        include_str!("../../assets/catalogue/kontur.toml"),
+    ),
+    (
         "entra.toml",
         include_str!("../../assets/catalogue/entra.toml"),
     ),

@@ -835,3 +835,121 @@ pub async fn run_code_flow(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{RecordedRequest, RecordedResponse};
+    use crate::oauth::callback::parse_pasted;
+
+    fn bank_session() -> FlowSession {
+        let mut profile = Profile {
+            preset: Some("sber-business-id".to_owned()),
+            client_id: "2085".to_owned(),
+            client_auth: crate::oauth::ClientAuth::ClientSecretPost,
+            redirect_uri: "https://partner.example.test/cb".to_owned(),
+            scopes: "openid inn".to_owned(),
+            ..Profile::default()
+        };
+        profile.endpoints.authorization = "https://sbi.example.test/authorize".to_owned();
+        profile.endpoints.token = "https://fintech.example.test/token".to_owned();
+        FlowSession::new(profile, Some(Secret::new("s3cret ")))
+    }
+
+    fn answer(session: &FlowSession, body: &str) -> Exchange {
+        let draft = session.token_draft().expect("draft");
+        Exchange {
+            request: RecordedRequest {
+                method: draft.method,
+                url: draft.url,
+                headers: draft.headers,
+                body: draft.body,
+            },
+            response: Ok(RecordedResponse {
+                status: 400,
+                reason: "Bad Request".to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: body.as_bytes().to_vec(),
+            }),
+            duration: std::time::Duration::ZERO,
+        }
+    }
+
+    fn first_id(record: &StepRecord) -> String {
+        match &record.outcome {
+            Err(failure) => failure
+                .diagnosis
+                .as_ref()
+                .and_then(|d| d.entries.first())
+                .map(|f| f.id.clone())
+                .unwrap_or_default(),
+            Ok(_) => String::new(),
+        }
+    }
+
+    #[test]
+    fn the_bank_s_retry_says_unknown_code_and_the_run_knows_why() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.prepare_authorize(now).expect("authorize");
+        let redirect = format!(
+            "https://partner.example.test/cb?code=8b2f6c1e&state={}",
+            session.run.state
+        );
+        session.callback(&parse_pasted(&redirect).expect("redirect"), now);
+        // First attempt: the secret is refused (and the bank deletes the code).
+        let first = answer(
+            &session,
+            r#"{"error":"invalid_grant","error_description":"Invalid client secret for authz code 8b2f6c1e"}"#,
+        );
+        let record = session.token_exchanged(first, now);
+        assert_eq!(
+            first_id(record),
+            "rfc6749.token.invalid_client.secret_whitespace"
+        );
+        let Err(failure) = &record.outcome else {
+            panic!("failed")
+        };
+        assert!(
+            failure
+                .diagnosis
+                .as_ref()
+                .is_some_and(|d| d.has("sber.invalid_client_secret_for_code")),
+            "{failure:?}"
+        );
+        // Before the retry, the card warns that the code was sent already.
+        let draft = session.token_draft().expect("draft");
+        let lints = session.lint(Step::Token, &draft);
+        assert!(
+            lints
+                .iter()
+                .any(|l| l.kind == crate::diagnose::LintKind::CodeAlreadyUsed)
+        );
+        assert!(
+            lints
+                .iter()
+                .any(|l| l.kind == crate::diagnose::LintKind::SecretWhitespace)
+        );
+        // The retry: the bank no longer knows the code.
+        let retry = answer(
+            &session,
+            r#"{"error":"invalid_grant","error_description":"Unknown code = 8b2f6c1e"}"#,
+        );
+        let record = session.token_exchanged(retry, now);
+        assert_eq!(first_id(record), "sber.unknown_code.after_failed_exchange");
+    }
+
+    #[test]
+    fn a_redirect_error_is_diagnosed_for_the_profile_s_provider() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.prepare_authorize(now).expect("authorize");
+        let redirect = format!(
+            "https://partner.example.test/cb?error=invalid_scope&error_description=openid+first&state={}",
+            session.run.state
+        );
+        let record = session.callback(&parse_pasted(&redirect).expect("redirect"), now);
+        assert_eq!(first_id(record), "sber.invalid_scope");
+    }
+}

@@ -233,6 +233,10 @@ fn cases() -> Vec<Case> {
         redirect_error("sber.access_denied", "access_denied", "").provider("sber-business-id"),
         offline("sber.tls", NetError::Tls("error sending request: received fatal alert: CertificateRequired".to_owned()))
             .provider("sber-business-id"),
+        // Kontur
+        answer("kontur.second_factor", Token, 400, r#"{"error":"invalid_grant","partial_factor_token":"pft-9f1c2e","required_factors":[{"grant_type":"sms","identity":"+7 912 *** ** 45"}]}"#),
+        token_error("kontur.invalid_client", 400, "invalid_client", "").provider("kontur"),
+        token_error("kontur.invalid_scope", 400, "invalid_scope", "").provider("kontur"),
         // Microsoft Entra
         entra("entra.aadsts50011", "invalid_request", 50011, "The redirect URI 'http://localhost:53682/callback' specified in the request does not match the redirect URIs configured for the application '4a1e…'."),
         entra("entra.aadsts700016", "unauthorized_client", 700_016, "Application with identifier '4a1e…' was not found in the directory 'contoso'."),
