@@ -106,7 +106,8 @@ pub struct Entry {
     pub causes: Vec<Text>,
     /// What to do.
     pub fix: Text,
-    /// `error` codes (any of them, case-insensitive).
+    /// `error` codes (any of them; case matters, RFC 6749 §5.2 codes are
+    /// lower case and the bank's `ACCESS_DENIED` errorCode is another thing).
     pub error: Vec<String>,
     /// HTTP statuses (any of them).
     pub status: Vec<u16>,
@@ -263,10 +264,7 @@ impl Entry {
         let mut on = Vec::new();
         if !self.error.is_empty() {
             let error = context.error.as_deref()?;
-            self.error
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(error))
-                .then_some(())?;
+            self.error.iter().any(|e| e == error).then_some(())?;
             on.push("error");
         }
         if !self.status.is_empty() {

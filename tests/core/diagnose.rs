@@ -349,6 +349,19 @@ fn the_specific_entry_comes_before_the_generic_one() {
     // A fallback is dropped when something specific fits.
     let quiet = diagnose(&token_error("x", 401, "invalid_client", "bad secret").context());
     assert!(!quiet.has("http.unauthorized"), "{quiet:?}");
+    // The bank's errorCode ACCESS_DENIED is not OAuth's access_denied.
+    let forbidden = diagnose(
+        &answer(
+            "sber.http403",
+            Endpoint::Token,
+            403,
+            r#"{"errorCode":"ACCESS_DENIED","errorMsg":"Операция не разрешена"}"#,
+        )
+        .provider("sber-business-id")
+        .context(),
+    );
+    let ids: Vec<&str> = forbidden.entries.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["sber.http403"]);
     // Every finding speaks both languages.
     let first = &diagnosis.entries[0];
     assert!(first.fix.ru.contains("код"), "{}", first.fix.ru);
