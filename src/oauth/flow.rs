@@ -237,9 +237,7 @@ impl StepFailure {
             diagnosis: None,
         }
     }
-}
 
-impl StepFailure {
     /// Diagnoses the failure from `context` (replacing an earlier diagnosis).
     pub fn diagnose(&mut self, context: &FailureContext) {
         let diagnosis = crate::diagnose::diagnose(context);
