@@ -195,3 +195,31 @@ fn the_timeline_keeps_every_step_and_reopens_one() {
         "the opened exchange is shown below the table"
     );
 }
+
+#[test]
+fn the_authorize_card_warns_about_scope_and_redirect_before_the_browser_opens() {
+    // A Keycloak profile whose scopes lost openid, with a plain-http redirect
+    // to another host: both are warned about above "Open the browser".
+    let dir = temp_dir("lint");
+    std::fs::write(
+        dir.join("profiles.json"),
+        r#"{"schema":1,"profiles":[{"id":"lint","name":"Keycloak without openid","preset":"keycloak",
+            "client_id":"fe-client","client_auth":"none","redirect_uri":"http://partner.example.test/cb",
+            "scopes":"profile email",
+            "endpoints":{"authorization":"https://sso.example.test/realms/partner-realm/protocol/openid-connect/auth",
+                         "token":"https://sso.example.test/realms/partner-realm/protocol/openid-connect/token"}}]}"#,
+    )
+    .expect("profiles");
+    let mut harness = crate::support::harness_on(&dir);
+    harness.get_by_label("Keycloak without openid").click();
+    harness.run();
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+    harness.get_by_label("Open the browser");
+    harness.get_by_label_contains("Warning: scope has no openid");
+    harness.get_by_label_contains(
+        "Warning: The redirect URI http://partner.example.test/cb is plain http://",
+    );
+}
