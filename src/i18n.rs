@@ -75,15 +75,17 @@ impl Language {
 
     /// The message files, one per part of the app (the same names in every
     /// language).
-    fn sources(self) -> [&'static str; 2] {
+    fn sources(self) -> [&'static str; 3] {
         match self {
             Self::En => [
                 include_str!("../assets/locales/en/tokenscope.ftl"),
                 include_str!("../assets/locales/en/verification.ftl"),
+                include_str!("../assets/locales/en/diagnosis.ftl"),
             ],
             Self::Ru => [
                 include_str!("../assets/locales/ru/tokenscope.ftl"),
                 include_str!("../assets/locales/ru/verification.ftl"),
+                include_str!("../assets/locales/ru/diagnosis.ftl"),
             ],
         }
     }
@@ -93,6 +95,66 @@ impl std::fmt::Display for Language {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
     }
+}
+
+/// One text in both languages, for data that carries its own translations
+/// (the error catalogue's entries) and for texts that must be given in both
+/// (`tokenscope run --json`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// Russian.
+    pub ru: String,
+}
+
+impl Text {
+    /// A text from its two translations.
+    pub fn new(en: impl Into<String>, ru: impl Into<String>) -> Self {
+        Self {
+            en: en.into(),
+            ru: ru.into(),
+        }
+    }
+
+    /// The message `id` with `args`, in both languages.
+    pub fn message(id: &str, args: Option<&Args<'_>>) -> Self {
+        Self {
+            en: translate(Language::En, id, args),
+            ru: translate(Language::Ru, id, args),
+        }
+    }
+
+    /// The text in `language`.
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::En => &self.en,
+            Language::Ru => &self.ru,
+        }
+    }
+
+    /// The text in this thread's language.
+    pub fn current(&self) -> &str {
+        self.get(language())
+    }
+
+    /// Whether both translations are there (not blank).
+    pub fn is_complete(&self) -> bool {
+        !self.en.trim().is_empty() && !self.ru.trim().is_empty()
+    }
+}
+
+/// The message `id` in both languages: `text!("lint-too-short", name = "state", have = n, need = 36)`.
+#[macro_export]
+macro_rules! text {
+    ($id:literal) => {
+        $crate::i18n::Text::message($id, None)
+    };
+    ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {{
+        let mut args = $crate::i18n::Args::new();
+        $(args.set(stringify!($name), $value);)+
+        $crate::i18n::Text::message($id, Some(&args))
+    }};
 }
 
 thread_local! {
@@ -257,12 +319,15 @@ mod tests {
     }
 
     fn used_ids(text: &str) -> impl Iterator<Item = &str> {
-        text.match_indices("tr!(\"").filter_map(|(at, open)| {
-            let rest = &text[at + open.len()..];
-            let id = &rest[..rest.find('"')?];
-            (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-                .then_some(id)
-        })
+        ["tr!(\"", "text!(\""]
+            .into_iter()
+            .flat_map(|open| text.match_indices(open))
+            .filter_map(|(at, open)| {
+                let rest = &text[at + open.len()..];
+                let id = &rest[..rest.find('"')?];
+                (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                    .then_some(id)
+            })
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct DecodeReport {
     pub dropped: usize,
     /// The tokens, in order of first appearance.
     pub tokens: Vec<TokenReport>,
+    /// Error answers found in the input, each with the error catalogue's
+    /// findings (`id`, `title`, `causes`, `fix` in `en` and `ru`, `source`).
+    pub diagnoses: Vec<crate::diagnose::PastedError>,
 }
 
 /// One token.
@@ -126,6 +129,7 @@ pub fn report(inspection: &Inspection, now: Timestamp) -> DecodeReport {
             .enumerate()
             .map(|(index, token)| token_report(index, token, now))
             .collect(),
+        diagnoses: inspection.errors.clone(),
     }
 }
 

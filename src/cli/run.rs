@@ -21,8 +21,12 @@ pub struct StepLine {
     pub ok: bool,
     /// What happened.
     pub summary: String,
-    /// What probably went wrong, when it failed.
+    /// What probably went wrong, when it failed: the first catalogue
+    /// finding in one English line.
     pub diagnosis: Option<String>,
+    /// Every catalogue finding for the failure, most specific first, each
+    /// with `id`, `title`, `causes`, `fix` (English and Russian) and `source`.
+    pub diagnoses: Vec<crate::diagnose::Finding>,
     /// The provider's `error` code, when it sent one.
     pub error: Option<String>,
     /// The request as sent, secrets masked.
@@ -57,9 +61,17 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         Err(failure) => (
             false,
             failure.message.clone(),
-            failure.diagnosis.clone(),
+            failure.diagnosis_line(crate::i18n::Language::En),
             failure.provider_error.as_ref().map(|e| e.error.clone()),
         ),
+    };
+    let findings = match &record.outcome {
+        Err(failure) => failure
+            .diagnosis
+            .as_ref()
+            .map(|d| d.entries.clone())
+            .unwrap_or_default(),
+        Ok(_) => Vec::new(),
     };
     let (request, response, duration_ms, tokens) = match &record.exchange {
         Some(exchange) => exchange_parts(exchange, now),
@@ -75,6 +87,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         ok,
         summary,
         diagnosis,
+        diagnoses: findings,
         error,
         request,
         response,
@@ -146,9 +159,18 @@ pub fn step_text(line: &StepLine) -> String {
     let mut text = format!("{mark} {:<9}{status}{duration}", line.step.title());
     text.push_str("  ");
     text.push_str(&line.summary);
-    if let Some(diagnosis) = &line.diagnosis {
+    for finding in &line.diagnoses {
+        let language = crate::i18n::Language::En;
         text.push_str("\n    ");
-        text.push_str(diagnosis);
+        text.push_str(finding.title.get(language));
+        for cause in &finding.causes {
+            text.push_str("\n      cause: ");
+            text.push_str(cause.get(language));
+        }
+        text.push_str("\n      fix: ");
+        text.push_str(finding.fix.get(language));
+        text.push_str("\n      source: ");
+        text.push_str(&finding.source);
     }
     text
 }

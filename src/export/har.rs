@@ -40,7 +40,7 @@ pub fn har(records: &[StepRecord], creator_version: &str, redact: bool) -> Value
 fn outcome_line(record: &StepRecord) -> String {
     match &record.outcome {
         Ok(summary) => format!("{}: ✓ {summary}", record.step.title()),
-        Err(failure) => match &failure.diagnosis {
+        Err(failure) => match failure.diagnosis_line(crate::i18n::Language::En) {
             Some(diagnosis) => format!(
                 "{}: ✗ {} — {diagnosis}",
                 record.step.title(),

@@ -173,7 +173,19 @@ fn step_section(out: &mut String, record: &StepRecord, redact: bool) {
                 let _ = writeln!(out, "**Provider error:** {}\n", inline(&error.to_string()));
             }
             if let Some(diagnosis) = &failure.diagnosis {
-                let _ = writeln!(out, "**Diagnosis:** {}\n", inline(diagnosis));
+                for finding in &diagnosis.entries {
+                    let language = crate::i18n::Language::En;
+                    let causes: Vec<&str> =
+                        finding.causes.iter().map(|c| c.get(language)).collect();
+                    let _ = writeln!(
+                        out,
+                        "**Diagnosis:** {} — {} **Fix:** {} ({})\n",
+                        inline(finding.title.get(language)),
+                        inline(&causes.join(" ")),
+                        inline(finding.fix.get(language)),
+                        inline(&finding.source)
+                    );
+                }
             }
         }
     }

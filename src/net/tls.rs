@@ -70,32 +70,6 @@ pub enum TlsFailure {
     },
 }
 
-impl TlsFailure {
-    /// What to do about it, one sentence, for the step's diagnosis.
-    pub fn advice(&self) -> &'static str {
-        match self {
-            Self::UnknownIssuer { .. } => {
-                "Load the CA certificate the provider's chain ends at (a bank's test stand often has its own root) as an extra CA file in the profile's TLS settings."
-            }
-            Self::Expired { .. } | Self::NotYetValid { .. } => {
-                "The provider must renew its certificate; check this machine's clock too. Only against a test stand: turn on \"Accept invalid certificates\"."
-            }
-            Self::NameMismatch { .. } => {
-                "Use the host name the certificate was issued for in the profile's URLs, not an IP address or an alias."
-            }
-            Self::ClientCertificateRequired | Self::HandshakeRefused => {
-                "Set the client certificate and key (PEM) or a PKCS#12 file in the profile's TLS settings."
-            }
-            Self::ClientCertificateRejected { .. } => {
-                "Check the client certificate in the profile's TLS settings against what the provider registered."
-            }
-            Self::Other { .. } => {
-                "Check the profile's CA certificates and client certificate; a bank's test stand often needs its own root CA."
-            }
-        }
-    }
-}
-
 fn dates(at: Option<u64>, what: &str, now: Option<u64>) -> String {
     match (at.and_then(utc), now.and_then(utc)) {
         (Some(at), Some(now)) => format!(" ({what} {at}; now {now})"),

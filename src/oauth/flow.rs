@@ -9,6 +9,8 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::diagnose::{Diagnosis, Endpoint, FailureContext};
+use crate::i18n::Language;
 use crate::net::{Exchange, RecordedResponse, RequestDraft};
 use crate::secret::Secret;
 
@@ -221,8 +223,9 @@ pub struct StepFailure {
     pub message: String,
     /// The provider's error, when it sent one.
     pub provider_error: Option<Box<ProviderError>>,
-    /// What probably went wrong and what to do.
-    pub diagnosis: Option<String>,
+    /// What probably went wrong and what to do: the error catalogue's
+    /// findings ([`crate::diagnose`]), `None` when none fits.
+    pub diagnosis: Option<Diagnosis>,
 }
 
 impl StepFailure {
@@ -234,16 +237,40 @@ impl StepFailure {
             diagnosis: None,
         }
     }
+
+    /// Diagnoses the failure from `context` (replacing an earlier diagnosis).
+    pub fn diagnose(&mut self, context: &FailureContext) {
+        let diagnosis = crate::diagnose::diagnose(context);
+        self.diagnosis = (!diagnosis.is_empty()).then_some(diagnosis);
+    }
+
+    /// The first finding in one line, in `language`.
+    pub fn diagnosis_line(&self, language: Language) -> Option<String> {
+        self.diagnosis.as_ref()?.summary(language)
+    }
 }
 
 impl std::fmt::Display for StepFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)?;
-        if let Some(diagnosis) = &self.diagnosis {
-            write!(f, " — {diagnosis}")?;
+        if let Some(line) = self.diagnosis_line(Language::En) {
+            write!(f, " — {line}")?;
         }
         Ok(())
     }
+}
+
+/// Diagnoses a failed step from its exchange, as far as the answer alone
+/// tells; the runner adds the provider and what the run sent.
+fn diagnosed<T>(
+    result: Result<T, StepFailure>,
+    exchange: &Exchange,
+    endpoint: Endpoint,
+) -> Result<T, StepFailure> {
+    result.map_err(|mut failure| {
+        failure.diagnose(&FailureContext::from_exchange(exchange, Some(endpoint)));
+        failure
+    })
 }
 
 /// The authorization request URL (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3).
@@ -501,8 +528,12 @@ pub fn body_fields(response: &RecordedResponse) -> Option<serde_json::Map<String
     })
 }
 
-/// Reads a token response (RFC 6749 §5.1 / §5.2).
+/// Reads a token response (RFC 6749 §5.1 / §5.2); a failure is diagnosed.
 pub fn parse_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure> {
+    diagnosed(read_token_response(exchange), exchange, Endpoint::Token)
+}
+
+fn read_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure> {
     let response = answer(exchange)?;
     let Some(fields) = body_fields(response) else {
         return Err(unreadable(response));
@@ -546,24 +577,32 @@ pub fn parse_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure
     Ok(set)
 }
 
-/// Reads a UserInfo response: JSON claims, or a JWT (`application/jwt`, OIDC Core §5.3.2).
+/// Reads a UserInfo response: JSON claims, or a JWT (`application/jwt`,
+/// OIDC Core §5.3.2); a failure is diagnosed (RFC 6750 §3 challenges included).
 pub fn parse_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> {
+    diagnosed(
+        read_userinfo_response(exchange),
+        exchange,
+        Endpoint::Resource,
+    )
+}
+
+fn read_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> {
     let response = answer(exchange)?;
     if response.status == 401 || response.status == 403 {
         let challenge = response
             .header("www-authenticate")
             .unwrap_or_default()
             .to_owned();
-        let mut failure = StepFailure::new(format!(
+        let mut message = format!(
             "The UserInfo endpoint refused the access token (HTTP {}).",
             response.status
-        ));
+        );
         if !challenge.is_empty() {
-            failure.diagnosis = Some(format!(
-                "WWW-Authenticate: {challenge} (RFC 6750 §3): the token may be expired, revoked or lack the openid scope."
-            ));
+            message.push_str(" WWW-Authenticate: ");
+            message.push_str(&challenge);
         }
-        return Err(failure);
+        return Err(StepFailure::new(message));
     }
     if !(200..300).contains(&response.status) {
         return Err(StepFailure::new(format!(
@@ -616,6 +655,14 @@ impl Introspection {
 /// boolean `active` and other members. A 401 means the client (the
 /// protected resource) was not authenticated (RFC 7662 §2.3).
 pub fn parse_introspection_response(exchange: &Exchange) -> Result<Introspection, StepFailure> {
+    diagnosed(
+        read_introspection_response(exchange),
+        exchange,
+        Endpoint::Introspection,
+    )
+}
+
+fn read_introspection_response(exchange: &Exchange) -> Result<Introspection, StepFailure> {
     let response = answer(exchange)?;
     let fields = body_fields(response);
     if let Some(error) = fields
@@ -625,12 +672,10 @@ pub fn parse_introspection_response(exchange: &Exchange) -> Result<Introspection
         return Err(failure_from(error));
     }
     if response.status == 401 || response.status == 403 {
-        let mut failure = StepFailure::new(format!(
+        return Err(StepFailure::new(format!(
             "The introspection endpoint refused the client (HTTP {}).",
             response.status
-        ));
-        failure.diagnosis = Some("The client is not authenticated or not allowed to introspect (RFC 7662 §2.3): check the client id, the secret and the client authentication method.".to_owned());
-        return Err(failure);
+        )));
     }
     if !(200..300).contains(&response.status) {
         return Err(StepFailure::new(format!(
@@ -653,6 +698,14 @@ pub fn parse_introspection_response(exchange: &Exchange) -> Result<Introspection
 /// success (an unknown or already invalid token included); an error answer
 /// is the provider's (`unsupported_token_type`, RFC 7009 §2.2.1, or RFC 6749 §5.2).
 pub fn parse_revocation_response(exchange: &Exchange) -> Result<(), StepFailure> {
+    diagnosed(
+        read_revocation_response(exchange),
+        exchange,
+        Endpoint::Revocation,
+    )
+}
+
+fn read_revocation_response(exchange: &Exchange) -> Result<(), StepFailure> {
     let response = answer(exchange)?;
     if response.status == 200 {
         return Ok(());
@@ -663,16 +716,10 @@ pub fn parse_revocation_response(exchange: &Exchange) -> Result<(), StepFailure>
     {
         return Err(failure_from(error));
     }
-    let mut failure = StepFailure::new(format!(
+    Err(StepFailure::new(format!(
         "The revocation endpoint answered HTTP {} with no OAuth error.",
         response.status
-    ));
-    if response.status == 401 {
-        failure.diagnosis = Some("The client was not authenticated: check the client id, the secret and the client authentication method.".to_owned());
-    } else if response.status == 503 {
-        failure.diagnosis = Some("The provider could not revoke the token just now; RFC 7009 §2.2.1 says to try again later (see Retry-After).".to_owned());
-    }
-    Err(failure)
+    )))
 }
 
 /// What UserInfo returned.
@@ -686,17 +733,10 @@ pub enum UserInfo {
 }
 
 fn answer(exchange: &Exchange) -> Result<&RecordedResponse, StepFailure> {
-    let response = exchange.response.as_ref().map_err(|error| {
-        let mut failure = StepFailure::new(format!("No answer: {error}."));
-        failure.diagnosis = Some(match error {
-            crate::net::NetError::Refused(_) => "Nothing listens at that address: is the provider running, and is the port right?".to_owned(),
-            crate::net::NetError::Timeout(_) => "The provider did not answer in time: it may be overloaded, or a firewall drops the traffic.".to_owned(),
-            crate::net::NetError::Dns(_) => "Check the host name, and whether this machine's DNS can see it (VPN?).".to_owned(),
-            crate::net::NetError::Tls(failure) => failure.advice().to_owned(),
-            _ => "Check the URL and the network settings of the profile.".to_owned(),
-        });
-        failure
-    })?;
+    let response = exchange
+        .response
+        .as_ref()
+        .map_err(|error| StepFailure::new(format!("No answer: {error}.")))?;
     match redirect_failure(response) {
         Some(failure) => Err(failure),
         None => Ok(response),
@@ -704,12 +744,13 @@ fn answer(exchange: &Exchange) -> Result<&RecordedResponse, StepFailure> {
 }
 
 /// API calls do not follow redirects: a 30x is the answer, shown with where
-/// it pointed (a login page, another host, http instead of https, …).
+/// it pointed (a login page, another host, http instead of https, …); the
+/// error catalogue explains it.
 pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
     if !(300..400).contains(&response.status) || response.status == 304 {
         return None;
     }
-    let mut failure = StepFailure::new(match response.header("location") {
+    Some(StepFailure::new(match response.header("location") {
         Some(location) => format!(
             "HTTP {}: the endpoint redirects to {location}; tokenscope does not follow redirects of API calls.",
             response.status
@@ -718,9 +759,7 @@ pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
             "HTTP {}: a redirect without a Location header; tokenscope does not follow redirects of API calls.",
             response.status
         ),
-    });
-    failure.diagnosis = Some("Put the final address in the profile if the redirect is expected (e.g. http to https); a redirect to a login page means a wrong endpoint or a gateway in front of it.".to_owned());
-    Some(failure)
+    }))
 }
 
 fn unreadable(response: &RecordedResponse) -> StepFailure {
@@ -733,7 +772,6 @@ fn unreadable(response: &RecordedResponse) -> StepFailure {
             "HTTP {}: an HTML page came back instead of an API answer.",
             response.status
         );
-        failure.diagnosis = Some("A login or error page usually means a wrong endpoint URL, a proxy in the way, or a redirect the app did not follow.".to_owned());
     } else if response.body.is_empty() {
         failure.message = format!("HTTP {}: the body is empty.", response.status);
     }
@@ -755,41 +793,25 @@ pub fn provider_error(
     })
 }
 
-/// A failure from a provider error, with a basic explanation (RFC 6749 §5.2).
+/// A failure from a provider error (RFC 6749 §4.1.2.1, §5.2), diagnosed
+/// from the error alone; a redirect error (status 0) is the authorization
+/// endpoint's.
 pub fn failure_from(error: ProviderError) -> StepFailure {
-    let diagnosis = match error.error.as_str() {
-        "invalid_client" => {
-            "The provider did not accept the client's credentials: check the client id, the secret (a stale or wrong-environment secret is common) and the client authentication method."
-        }
-        "invalid_grant" => {
-            "The code or refresh token was refused: it was already used, expired, issued to another client, or the redirect_uri or code_verifier differs from the authorization request."
-        }
-        "invalid_request" => {
-            "A parameter is missing, repeated or malformed: look at the request body."
-        }
-        "unauthorized_client" => {
-            "This client is not allowed to use this grant type: check the client's settings at the provider."
-        }
-        "unsupported_grant_type" => {
-            "The provider does not support this grant_type for this client."
-        }
-        "invalid_scope" => "A requested scope is unknown or not allowed for this client.",
-        "access_denied" => "The user or the provider refused the authorization.",
-        "unsupported_token_type" => {
-            "The provider does not revoke this type of token (RFC 7009 §2.2.1): try the other token, or a hint matching the token."
-        }
-        "login_required" | "interaction_required" | "consent_required" => {
-            "The provider needs the user to sign in or consent interactively (prompt=none cannot be honoured)."
-        }
-        _ => "",
+    let mut context = FailureContext {
+        endpoint: (error.status == 0).then_some(Endpoint::Authorization),
+        status: (error.status != 0).then_some(error.status),
+        error: Some(error.error.clone()),
+        description: error.description.clone(),
+        ..FailureContext::default()
     };
     let mut failure = StepFailure::new(if error.status == 0 {
         format!("The provider answered with an error: {error}")
     } else {
         format!("HTTP {}: {error}", error.status)
     });
-    failure.diagnosis = (!diagnosis.is_empty()).then(|| diagnosis.to_owned());
     failure.provider_error = Some(Box::new(error));
+    context.infer_provider();
+    failure.diagnose(&context);
     failure
 }
 
@@ -1057,7 +1079,7 @@ mod tests {
         assert!(
             refused
                 .diagnosis
-                .is_some_and(|d| d.contains("not authenticated"))
+                .is_some_and(|d| d.has("rfc7662.client_refused"))
         );
         let no_active = parse_introspection_response(&exchange(200, r#"{"scope":"a"}"#));
         assert!(no_active.is_err());
@@ -1074,7 +1096,9 @@ mod tests {
             failure.provider_error.map(|e| e.error).as_deref(),
             Some("unsupported_token_type")
         );
-        assert!(failure.diagnosis.is_some_and(|d| d.contains("RFC 7009")));
+        assert!(failure.diagnosis.is_some_and(|d| {
+            d.has("rfc7009.unsupported_token_type") && d.entries[0].source.contains("RFC 7009")
+        }));
     }
 
     #[test]

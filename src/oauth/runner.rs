@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::diagnose::{Endpoint, FailureContext, LintContext, SentFact};
 use crate::net::{ClientOptions, Exchange, RequestDraft, build_client, send};
 use crate::secret::Secret;
 use crate::token::Timestamp;
@@ -81,6 +82,8 @@ pub struct FlowSession {
     /// Whether the code was sent already (codes are single-use; a bank
     /// deletes one after any failed exchange).
     pub code_sent: bool,
+    /// How many times this run's current code has been sent.
+    pub code_sends: u32,
     /// Tokens from the last token or refresh response.
     pub tokens: Option<TokenSet>,
     /// UserInfo's answer.
@@ -108,6 +111,7 @@ impl FlowSession {
             authorize_url: None,
             code: None,
             code_sent: false,
+            code_sends: 0,
             tokens: None,
             userinfo: None,
             introspection: None,
@@ -171,6 +175,7 @@ impl FlowSession {
             Ok(code) => {
                 self.code = Some(code);
                 self.code_sent = false;
+                self.code_sends = 0;
                 Ok(if params.iss.is_some() {
                     "code received; state and iss match".to_owned()
                 } else {
@@ -205,6 +210,7 @@ impl FlowSession {
     /// Applies the token response.
     pub fn token_exchanged(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         self.code_sent = true;
+        self.code_sends += 1;
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
             let summary = summarize(&tokens);
             self.tokens = Some(tokens);
@@ -423,9 +429,13 @@ impl FlowSession {
         &mut self,
         step: Step,
         exchange: Option<Exchange>,
-        outcome: Result<String, StepFailure>,
+        mut outcome: Result<String, StepFailure>,
         at: Timestamp,
     ) -> &StepRecord {
+        if let Err(failure) = &mut outcome {
+            let context = self.failure_context(step, exchange.as_ref(), failure);
+            failure.diagnose(&context);
+        }
         self.records.push(StepRecord {
             step,
             at,
@@ -434,6 +444,152 @@ impl FlowSession {
         });
         let last = self.records.len() - 1;
         &self.records[last]
+    }
+
+    /// What the diagnosis engine needs to know about a failed step: the
+    /// answer (or the provider's redirect error), the profile's preset, and
+    /// what this run sent.
+    pub fn failure_context(
+        &self,
+        step: Step,
+        exchange: Option<&Exchange>,
+        failure: &StepFailure,
+    ) -> FailureContext {
+        let endpoint = Some(Endpoint::of_step(step));
+        let mut context = match exchange {
+            Some(exchange) => FailureContext::from_exchange(exchange, endpoint),
+            None => FailureContext {
+                endpoint,
+                ..FailureContext::default()
+            },
+        };
+        if let Some(error) = &failure.provider_error {
+            if context.error.is_none() {
+                context.error = Some(error.error.clone());
+            }
+            if context.description.is_none() {
+                context.description.clone_from(&error.description);
+            }
+            if context.status.is_none() && error.status != 0 {
+                context.status = Some(error.status);
+            }
+        }
+        context.provider.clone_from(&self.profile.preset);
+        context.infer_provider();
+        if let Some(exchange) = exchange {
+            context.sent = self.sent_facts(step, &exchange.request);
+        }
+        context
+    }
+
+    /// Facts of what this run sent that explain failures (RFC 6749 §4.1.2,
+    /// §4.1.3, §3.2; RFC 7636 §4.5).
+    fn sent_facts(&self, step: Step, request: &crate::net::RecordedRequest) -> Vec<SentFact> {
+        let mut facts = Vec::new();
+        let fields: Vec<(String, String)> = form_urlencoded::parse(&request.body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let header = |name: &str| {
+            request
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let authorize = self
+            .authorize_url
+            .as_deref()
+            .and_then(|url| url.split_once('?'))
+            .map(|(_, query)| {
+                form_urlencoded::parse(query.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let authorized = |name: &str| {
+            authorize
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        if step == Step::Token {
+            if self.code_sends > 1 {
+                facts.push(SentFact::CodeAlreadyUsed);
+            }
+            if let Some(redirect) = authorized("redirect_uri")
+                && field("redirect_uri") != Some(redirect)
+            {
+                facts.push(SentFact::RedirectUriDiffers);
+            }
+            if authorized("code_challenge").is_some() && field("code_verifier").is_none() {
+                facts.push(SentFact::VerifierMissing);
+            }
+        }
+        let sends_secret = field("client_secret").is_some()
+            || header("authorization").is_some_and(|h| h.starts_with("Basic "));
+        let padded = |s: &str| !s.is_empty() && s.trim() != s;
+        if sends_secret
+            && (field("client_secret").is_some_and(padded)
+                || self.secret.as_ref().is_some_and(|s| padded(s.expose())))
+        {
+            facts.push(SentFact::SecretWhitespace);
+        }
+        if request.method.eq_ignore_ascii_case("POST")
+            && header("content-type").is_some_and(|t| !t.contains("x-www-form-urlencoded"))
+        {
+            facts.push(SentFact::BodyNotForm);
+        }
+        facts
+    }
+
+    /// Warnings about `draft`, the request `step` is about to send
+    /// ([`crate::diagnose::lint`]); for the Authorize step, the
+    /// authorization URL as a `GET`.
+    pub fn lint(&self, step: Step, draft: &RequestDraft) -> Vec<crate::diagnose::Lint> {
+        let authorize_redirect = self
+            .authorize_url
+            .as_deref()
+            .and_then(|url| url.split_once('?'))
+            .and_then(|(_, query)| {
+                form_urlencoded::parse(query.as_bytes())
+                    .find(|(k, _)| k == "redirect_uri")
+                    .map(|(_, v)| v.into_owned())
+            });
+        let preset = self
+            .profile
+            .preset
+            .as_deref()
+            .and_then(crate::oauth::presets::find);
+        let expects_id_token = preset.is_some_and(|p| p.openid)
+            || self.metadata.as_ref().is_some_and(|m| {
+                m.list("scopes_supported")
+                    .is_some_and(|scopes| scopes.contains(&"openid"))
+                    || m.str("userinfo_endpoint").is_some()
+            });
+        let context = LintContext {
+            provider: self.profile.preset.as_deref(),
+            authorize_redirect_uri: if step == Step::Token {
+                authorize_redirect.as_deref()
+            } else {
+                None
+            },
+            code_already_sent: step == Step::Token && self.code_sent,
+            secret: self.secret.as_ref().map(Secret::expose),
+            expects_id_token,
+            metadata: self.metadata.as_ref(),
+        };
+        crate::diagnose::lint(draft, &context)
+    }
+
+    /// The authorization request as a `GET` draft, for [`Self::lint`].
+    pub fn authorize_draft(&self) -> Result<RequestDraft, StepFailure> {
+        flow::authorize_url(&self.profile, &self.run).map(RequestDraft::get)
     }
 
     /// Everything the inspector should show from this run: the token
@@ -678,4 +834,122 @@ pub async fn run_code_flow(
         check(record)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{RecordedRequest, RecordedResponse};
+    use crate::oauth::callback::parse_pasted;
+
+    fn bank_session() -> FlowSession {
+        let mut profile = Profile {
+            preset: Some("sber-business-id".to_owned()),
+            client_id: "2085".to_owned(),
+            client_auth: crate::oauth::ClientAuth::ClientSecretPost,
+            redirect_uri: "https://partner.example.test/cb".to_owned(),
+            scopes: "openid inn".to_owned(),
+            ..Profile::default()
+        };
+        profile.endpoints.authorization = "https://sbi.example.test/authorize".to_owned();
+        profile.endpoints.token = "https://fintech.example.test/token".to_owned();
+        FlowSession::new(profile, Some(Secret::new("s3cret ")))
+    }
+
+    fn answer(session: &FlowSession, body: &str) -> Exchange {
+        let draft = session.token_draft().expect("draft");
+        Exchange {
+            request: RecordedRequest {
+                method: draft.method,
+                url: draft.url,
+                headers: draft.headers,
+                body: draft.body,
+            },
+            response: Ok(RecordedResponse {
+                status: 400,
+                reason: "Bad Request".to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: body.as_bytes().to_vec(),
+            }),
+            duration: std::time::Duration::ZERO,
+        }
+    }
+
+    fn first_id(record: &StepRecord) -> String {
+        match &record.outcome {
+            Err(failure) => failure
+                .diagnosis
+                .as_ref()
+                .and_then(|d| d.entries.first())
+                .map(|f| f.id.clone())
+                .unwrap_or_default(),
+            Ok(_) => String::new(),
+        }
+    }
+
+    #[test]
+    fn the_bank_s_retry_says_unknown_code_and_the_run_knows_why() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.prepare_authorize(now).expect("authorize");
+        let redirect = format!(
+            "https://partner.example.test/cb?code=8b2f6c1e&state={}",
+            session.run.state
+        );
+        session.callback(&parse_pasted(&redirect).expect("redirect"), now);
+        // First attempt: the secret is refused (and the bank deletes the code).
+        let first = answer(
+            &session,
+            r#"{"error":"invalid_grant","error_description":"Invalid client secret for authz code 8b2f6c1e"}"#,
+        );
+        let record = session.token_exchanged(first, now);
+        assert_eq!(
+            first_id(record),
+            "rfc6749.token.invalid_client.secret_whitespace"
+        );
+        let Err(failure) = &record.outcome else {
+            panic!("failed")
+        };
+        assert!(
+            failure
+                .diagnosis
+                .as_ref()
+                .is_some_and(|d| d.has("sber.invalid_client_secret_for_code")),
+            "{failure:?}"
+        );
+        // Before the retry, the card warns that the code was sent already.
+        let draft = session.token_draft().expect("draft");
+        let lints = session.lint(Step::Token, &draft);
+        assert!(
+            lints
+                .iter()
+                .any(|l| l.kind == crate::diagnose::LintKind::CodeAlreadyUsed)
+        );
+        assert!(
+            lints
+                .iter()
+                .any(|l| l.kind == crate::diagnose::LintKind::SecretWhitespace)
+        );
+        // The retry: the bank no longer knows the code.
+        let retry = answer(
+            &session,
+            r#"{"error":"invalid_grant","error_description":"Unknown code = 8b2f6c1e"}"#,
+        );
+        let record = session.token_exchanged(retry, now);
+        assert_eq!(first_id(record), "sber.unknown_code.after_failed_exchange");
+    }
+
+    #[test]
+    fn a_redirect_error_is_diagnosed_for_the_profile_s_provider() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.prepare_authorize(now).expect("authorize");
+        let redirect = format!(
+            "https://partner.example.test/cb?error=invalid_scope&error_description=openid+first&state={}",
+            session.run.state
+        );
+        let record = session.callback(&parse_pasted(&redirect).expect("redirect"), now);
+        assert_eq!(first_id(record), "sber.invalid_scope");
+    }
 }

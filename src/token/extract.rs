@@ -624,6 +624,323 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Where in a paste an error answer was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorOrigin {
+    /// A JSON object with `error` (RFC 6749 §5.2) or the provider's own error fields.
+    JsonBody,
+    /// Form-encoded fields (`error=…&error_description=…`, GitHub's default).
+    FormBody,
+    /// A redirect URL with `error` in its query or fragment (RFC 6749 §4.1.2.1).
+    RedirectUrl,
+    /// A `WWW-Authenticate` header (RFC 6750 §3).
+    WwwAuthenticate,
+    /// A log line with `error=…` pairs (Keycloak's event log).
+    LogLine,
+    /// A Microsoft Entra `AADSTS` message.
+    Aadsts,
+}
+
+/// An error answer found in pasted text: its fields as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorFields {
+    /// Where it was found.
+    pub origin: ErrorOrigin,
+    /// The fields: `error`, `error_description`, `error_uri`, `errorCode`, `errorMsg`, …
+    pub fields: Vec<(String, String)>,
+    /// The HTTP status of the nearest status line before it (`HTTP/1.1 400 …`), if any.
+    pub status: Option<u16>,
+    /// The `WWW-Authenticate` challenge, for that origin.
+    pub challenge: Option<String>,
+    /// Byte range in the text.
+    pub span: Range<usize>,
+}
+
+impl ErrorFields {
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How far after a `{` an error member is looked for before the object is parsed.
+const ERROR_MEMBER_WINDOW: usize = 2_048;
+
+/// Where error members' names (`"error…`, `"cause"`) stand in `text`, in order.
+fn error_member_positions(text: &str) -> Vec<usize> {
+    let mut positions: Vec<usize> = text
+        .match_indices("\"error")
+        .chain(text.match_indices("\"cause\""))
+        .map(|(at, _)| at)
+        .collect();
+    positions.sort_unstable();
+    positions
+}
+
+/// Whether an error member's name appears soon after `start`: parsing every
+/// object of a long log only to find it holds no error would double the
+/// inspector's time.
+fn error_member_near(positions: &[usize], start: usize) -> bool {
+    let i = positions.partition_point(|&p| p < start);
+    positions
+        .get(i)
+        .is_some_and(|&p| p - start < ERROR_MEMBER_WINDOW)
+}
+
+/// Members that make a JSON object an error answer.
+fn is_error_object(members: &[(String, Value)]) -> bool {
+    let has = |name: &str| {
+        members
+            .iter()
+            .any(|(k, v)| k == name && v.as_text().is_some())
+    };
+    has("error") || has("errorCode") || (has("cause") && has("referenceId"))
+}
+
+/// Finds error answers in pasted text: JSON error bodies, form bodies and
+/// redirect URLs with `error`, `WWW-Authenticate` headers, `error=` pairs in
+/// log lines and Entra `AADSTS` messages. Same passes, same order as tokens.
+pub fn find_error_fields(text: &str) -> Vec<ErrorFields> {
+    // Most pastes hold no error at all: a cheap look first keeps the
+    // inspector's cost for them unchanged.
+    let lower = text.to_ascii_lowercase();
+    if !["error", "cause", "aadsts", "www-authenticate"]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
+        return Vec::new();
+    }
+    let text = Normalised::new(text).text;
+    let mut scan = Scan::new(&text);
+    let mut found = Vec::new();
+    scan.error_objects(&mut found);
+    scan.challenge_lines(&mut found);
+    scan.error_words(&mut found);
+    scan.aadsts_messages(&mut found);
+    let statuses = status_lines(&text);
+    for error in &mut found {
+        if error.status.is_none() {
+            error.status = statuses
+                .iter()
+                .rev()
+                .find(|(at, _)| *at <= error.span.start)
+                .map(|(_, status)| *status);
+        }
+    }
+    found.sort_by_key(|e| e.span.start);
+    found
+}
+
+/// `HTTP/1.1 400 Bad Request` lines: where, and the status.
+fn status_lines(text: &str) -> Vec<(usize, u16)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("HTTP/") {
+        let at = from + offset;
+        from = at + 5;
+        let rest = &text[from..];
+        let version_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let after = rest[version_len..].trim_start_matches(' ');
+        if version_len == 0 || after.len() == rest[version_len..].len() {
+            continue;
+        }
+        if let Some(status) = after.get(..3).and_then(|s| s.parse::<u16>().ok())
+            && (100..600).contains(&status)
+            && !after[3..].starts_with(|c: char| c.is_ascii_digit())
+        {
+            found.push((at, status));
+        }
+    }
+    found
+}
+
+impl Scan<'_> {
+    fn error_objects(&mut self, found: &mut Vec<ErrorFields>) {
+        let members = error_member_positions(self.text);
+        if members.is_empty() {
+            return;
+        }
+        let mut from = 0;
+        while let Some(offset) = self.text[from..].find('{') {
+            let start = from + offset;
+            from = start + 1;
+            if !error_member_near(&members, start) || self.is_covered(start) {
+                continue;
+            }
+            let Some((object, end)) = lenient_json::parse_object_at(self.text, start) else {
+                continue;
+            };
+            let before = found.len();
+            error_object(&object, start..end, found);
+            if found.len() > before {
+                self.cover(start..end);
+                from = end;
+            }
+        }
+    }
+
+    fn challenge_lines(&mut self, found: &mut Vec<ErrorFields>) {
+        let lower = self.text.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(offset) = lower[from..].find("www-authenticate") {
+            let at = from + offset;
+            from = at + "www-authenticate".len();
+            let rest = &self.text[from..];
+            let Some(value) = rest.trim_start_matches([' ', '"', '\'']).strip_prefix(':') else {
+                continue;
+            };
+            let line_end = value.find('\n').unwrap_or(value.len());
+            let challenge = value[..line_end]
+                .trim()
+                .trim_end_matches(['"', '\'', '\\'])
+                .trim()
+                .to_owned();
+            let end = from + (rest.len() - value.len()) + line_end;
+            let fields = challenge_fields(&challenge);
+            self.cover(at..end);
+            found.push(ErrorFields {
+                origin: ErrorOrigin::WwwAuthenticate,
+                fields,
+                status: None,
+                challenge: Some(challenge),
+                span: at..end,
+            });
+            from = end;
+        }
+    }
+
+    fn error_words(&mut self, found: &mut Vec<ErrorFields>) {
+        let text = self.text;
+        for word in words(text) {
+            let value = &text[word.clone()];
+            if self.is_covered(word.start) || !value.contains("error=") {
+                continue;
+            }
+            let is_url = value.contains('?') || value.contains('#');
+            if is_url || value.contains('&') {
+                let query = value.find(['?', '#']).map_or(value, |q| &value[q + 1..]);
+                let query = query.replace('#', "&");
+                let fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .filter(|(k, _)| k.starts_with("error"))
+                    .collect();
+                if fields.iter().any(|(k, _)| k == "error") {
+                    self.cover(word.clone());
+                    found.push(ErrorFields {
+                        origin: if is_url {
+                            ErrorOrigin::RedirectUrl
+                        } else {
+                            ErrorOrigin::FormBody
+                        },
+                        fields,
+                        status: None,
+                        challenge: None,
+                        span: word,
+                    });
+                }
+                continue;
+            }
+            // A log line's `error=… error_description="…"` pairs: read the whole line.
+            let line_start = text[..word.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[word.start..]
+                .find('\n')
+                .map_or(text.len(), |i| word.start + i);
+            let fields: Vec<(String, String)> = challenge_fields(&text[line_start..line_end]);
+            if fields.iter().any(|(k, _)| k == "error") {
+                // Not covered: a log line may hold an AADSTS message too, and
+                // covering thousands of lines would cost more than it saves.
+                found.push(ErrorFields {
+                    origin: ErrorOrigin::LogLine,
+                    fields,
+                    status: None,
+                    challenge: None,
+                    span: line_start..line_end,
+                });
+            }
+        }
+    }
+
+    fn aadsts_messages(&mut self, found: &mut Vec<ErrorFields>) {
+        let text = self.text;
+        let mut from = 0;
+        while let Some(offset) = text[from..].find("AADSTS") {
+            let at = from + offset;
+            from = at + 6;
+            let digits = text[from..]
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len() - from);
+            if digits < 5 || self.is_covered(at) {
+                continue;
+            }
+            let end = text[at..].find(['\n', '"']).map_or(text.len(), |i| at + i);
+            self.cover(at..end);
+            found.push(ErrorFields {
+                origin: ErrorOrigin::Aadsts,
+                fields: vec![(
+                    "error_description".to_owned(),
+                    text[at..end].trim().to_owned(),
+                )],
+                status: None,
+                challenge: None,
+                span: at..end,
+            });
+            from = end;
+        }
+    }
+}
+
+/// Error objects in a JSON value (the value itself or nested one level,
+/// as in `{"response": {"error": …}}`).
+fn error_object(value: &Value, span: Range<usize>, found: &mut Vec<ErrorFields>) {
+    let Value::Object(members) = value else {
+        return;
+    };
+    if is_error_object(members) {
+        let mut fields: Vec<(String, String)> = members
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
+            .collect();
+        if let Some((_, Value::Array(codes))) = members.iter().find(|(k, _)| k == "error_codes") {
+            let codes: Vec<String> = codes.iter().filter_map(Value::as_text).collect();
+            fields.push(("error_codes".to_owned(), codes.join(",")));
+        }
+        let status = fields
+            .iter()
+            .find(|(k, _)| k == "status" || k == "status_code" || k == "statusCode")
+            .and_then(|(_, v)| v.parse().ok());
+        found.push(ErrorFields {
+            origin: ErrorOrigin::JsonBody,
+            fields,
+            status,
+            challenge: None,
+            span,
+        });
+        return;
+    }
+    for (_, member) in members {
+        if let Value::Object(inner) = member
+            && is_error_object(inner)
+        {
+            error_object(member, span.clone(), found);
+        }
+    }
+}
+
+/// `name=value` and `name="value"` pairs of a challenge or a log line,
+/// values trimmed of trailing punctuation.
+fn challenge_fields(text: &str) -> Vec<(String, String)> {
+    crate::diagnose::context::challenge_params(text)
+        .into_iter()
+        .map(|(k, v)| (k, v.trim_end_matches([',', ';']).to_owned()))
+        .collect()
+}
+
 /// Runs of text between white space and quoting characters: where URLs and
 /// form bodies stand.
 fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {

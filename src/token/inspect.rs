@@ -188,6 +188,10 @@ pub struct Inspection {
     pub pasted_at: Timestamp,
     /// Size of the pasted text in bytes.
     pub input_bytes: usize,
+    /// Error answers in the paste (JSON or form error bodies, redirect
+    /// errors, `WWW-Authenticate`, Keycloak event lines, `AADSTS` messages),
+    /// each diagnosed with the error catalogue.
+    pub errors: Vec<crate::diagnose::PastedError>,
 }
 
 /// Finds, de-duplicates, decodes and explains every token in `text`.
@@ -210,6 +214,7 @@ pub fn inspect(text: &str, pasted_at: Timestamp) -> Inspection {
         dropped,
         pasted_at,
         input_bytes: text.len(),
+        errors: crate::diagnose::find_pasted_errors(text),
     }
 }
 

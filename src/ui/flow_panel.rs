@@ -452,13 +452,8 @@ fn record_view(
         Err(failure) => {
             ui.colored_label(theme::error(ui.visuals()), &failure.message);
             if let Some(diagnosis) = &failure.diagnosis {
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(format!("Probably: {diagnosis}"))
-                            .color(theme::warning(ui.visuals())),
-                    )
-                    .wrap(),
-                );
+                // English until the language switch is wired to the UI.
+                super::diagnosis_view::show(ui, diagnosis);
             }
             if let Some(exchange) = &record.exchange {
                 tls_fix_offer(ui, exchange, commands);
@@ -640,6 +635,10 @@ fn next_step_controls(
                             .wrap()
                             .selectable(true),
                     );
+                    super::diagnosis_view::lints(
+                        ui,
+                        &session.lint(step, &RequestDraft::get(url.clone())),
+                    );
                     if ui
                         .button("Open the browser")
                         .on_hover_text("Opens the system browser on this address")
@@ -684,10 +683,9 @@ fn next_step_controls(
                     }
                 }
             }
-            if step == Step::Token && session.code_sent {
-                ui.colored_label(theme::warning(ui.visuals()), "This code was sent already: codes work once, and some providers delete a code after any failed exchange.");
-            }
             request_editor(ui, step, editor);
+            // Warnings about the request as edited, above Send; never blocking.
+            super::diagnosis_view::lints(ui, &session.lint(step, &editor.draft()));
             ui.horizontal(|ui| {
                 if ui.button("Send").clicked() {
                     commands.push(Command::Flow(FlowCommand::Send {

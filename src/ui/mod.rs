@@ -2,6 +2,7 @@
 //! One module per panel.
 
 mod claims_table;
+mod diagnosis_view;
 mod flow_panel;
 mod paste_panel;
 mod profile_form;

@@ -24,7 +24,15 @@ pub fn show(
         empty_state(ui, &tr!("tokens-empty"));
         return Shown::default();
     };
+    if !inspection.errors.is_empty() {
+        // English until the language switch is wired to the UI.
+        super::diagnosis_view::pasted(ui, &inspection.errors);
+        ui.separator();
+    }
     if inspection.tokens.is_empty() {
+        if !inspection.errors.is_empty() {
+            return Shown::default();
+        }
         if inspection.input_bytes == 0 {
             empty_state(ui, &tr!("tokens-empty"));
         } else {

@@ -82,3 +82,41 @@ fn decode_exits_1_when_nothing_is_found() {
     assert_eq!(code, 1);
     assert_eq!(report["token_count"], 0);
 }
+
+#[test]
+fn decode_diagnoses_a_pasted_bank_error() {
+    let path = format!(
+        "{}/tests/fixtures/sber-token-error.log",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, report) = decode(&[&path, "--now", &GENERATED_AT.to_string()], None);
+    assert_eq!(code, 1, "no tokens in the log");
+    assert_eq!(report["token_count"], 0);
+    let diagnoses = report["diagnoses"].as_array().expect("diagnoses");
+    assert_eq!(diagnoses.len(), 1, "{diagnoses:?}");
+    let error = &diagnoses[0];
+    assert_eq!(error["origin"], "json_body");
+    assert_eq!(error["error"], "invalid_grant");
+    assert_eq!(error["status"], 400, "from the HTTP/1.1 400 line above it");
+    assert_eq!(error["provider"], "sber-business-id");
+    let first = &error["diagnosis"]["entries"][0];
+    assert_eq!(first["id"], "sber.unknown_code");
+    assert!(
+        first["causes"][0]["ru"]
+            .as_str()
+            .is_some_and(|c| c.contains("удаляет его после любой неудачной")),
+        "{first}"
+    );
+    assert!(
+        first["fix"]["en"]
+            .as_str()
+            .is_some_and(|f| f.contains("2 minutes"))
+    );
+    assert_eq!(
+        first["source"],
+        "SberBusiness ID API, error table: Unknown code"
+    );
+    // A token paste has an empty list, never a missing field.
+    let (_, tokens) = decode(&[], Some(&fixture("keycloak-token-response.json")));
+    assert_eq!(tokens["diagnoses"], serde_json::json!([]));
+}

@@ -7,11 +7,13 @@
 //! input; fixed clock), profiles on disk, and the headless commands.
 
 mod bad_input;
+mod diagnose;
 mod export;
 mod fixtures;
 mod forms;
 mod headless;
 mod network;
+mod pasted_errors;
 mod profiles;
 mod verify;
 

@@ -126,8 +126,9 @@ fn a_wrong_client_secret_is_invalid_client() {
     let message = result.expect_err("refused");
     assert!(message.contains("invalid_client"), "{message}");
     assert!(
-        message.contains("check the client id, the secret"),
-        "the user is told what to check: {message}"
+        message.contains("Check the client id, copy the current secret")
+            && message.contains("RFC 6749 §5.2"),
+        "the user is told what to check, and where the rule comes from: {message}"
     );
     assert_eq!(steps(&session).last(), Some(&(Step::Token, false)));
 }
@@ -145,7 +146,13 @@ fn a_reused_code_is_invalid_grant() {
     let record = session.token_exchanged(exchange, system_now());
     let failure = record.outcome.clone().expect_err("a code works once");
     assert!(failure.to_string().contains("invalid_grant"), "{failure}");
-    assert!(failure.to_string().contains("already used"), "{failure}");
+    // The run knows it had sent this code: the diagnosis says so first.
+    let diagnosis = failure.diagnosis.expect("diagnosed");
+    assert_eq!(
+        diagnosis.entries[0].id, "rfc6749.token.invalid_grant.code_reused",
+        "{diagnosis:?}"
+    );
+    assert!(diagnosis.entries[0].causes[0].en.contains("works once"));
 }
 
 #[test]
@@ -202,6 +209,13 @@ fn a_wrong_redirect_uri_or_code_verifier_is_refused_at_the_token_step() {
             failure.to_string().contains("invalid_grant"),
             "{spoil}: {failure}"
         );
+        // A spoiled redirect_uri is a fact of what the run sent.
+        let diagnosis = failure.diagnosis.expect("diagnosed");
+        assert_eq!(
+            diagnosis.has("rfc6749.token.invalid_grant.redirect_differs"),
+            spoil == "redirect_uri",
+            "{spoil}: {diagnosis:?}"
+        );
     }
 }
 
@@ -242,6 +256,13 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
         failure.to_string().contains("connection was refused"),
         "{failure}"
     );
+    assert!(
+        failure
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.entries[0].id == "transport.refused"),
+        "{failure:?}"
+    );
 
     // A server that accepts and never answers.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -260,6 +281,13 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
     assert!(
         failure.to_string().contains("no answer within 1 seconds"),
         "{failure}"
+    );
+    assert!(
+        failure
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.entries[0].id == "transport.timeout"),
+        "{failure:?}"
     );
     drop(silent);
 }

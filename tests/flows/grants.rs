@@ -139,7 +139,13 @@ fn a_wrong_secret_gives_invalid_client() {
         failure.provider_error.as_ref().map(|e| e.error.as_str()),
         Some("invalid_client")
     );
-    assert!(failure.diagnosis.is_some());
+    assert!(
+        failure
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.has("rfc6749.token.invalid_client")),
+        "{failure:?}"
+    );
     assert_eq!(seen, [Step::Discovery, Step::ClientCredentials]);
     assert!(session.tokens.is_none());
 }

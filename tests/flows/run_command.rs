@@ -103,4 +103,45 @@ fn run_walks_the_flow_and_prints_one_json_line_per_step() {
     assert_eq!(last["step"], "token");
     assert_eq!(last["ok"], false);
     assert_eq!(last["error"], "invalid_client");
+    // The failed step carries the catalogue's diagnosis: cause, fix, source.
+    let finding = &last["diagnoses"][0];
+    assert_eq!(finding["id"], "rfc6749.token.invalid_client", "{last}");
+    assert!(
+        finding["causes"][0]["en"]
+            .as_str()
+            .is_some_and(|c| c.contains("client secret is wrong")),
+        "{finding}"
+    );
+    assert!(
+        finding["causes"][0]["ru"]
+            .as_str()
+            .is_some_and(|c| c.contains("Секрет клиента неверный")),
+        "{finding}"
+    );
+    assert_eq!(finding["source"], "RFC 6749 §5.2");
+    assert!(
+        last["diagnosis"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("The provider did not accept the client's credentials")),
+        "{last}"
+    );
+
+    // Without --json the failed step is printed with its cause, fix and source.
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args([
+            "run",
+            "--profile-file",
+            file.to_str().expect("utf-8"),
+            "--browser",
+            &browser,
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("cause: The client secret is wrong")
+            && text.contains("fix: Check the client id")
+            && text.contains("source: RFC 6749 §5.2"),
+        "{text}"
+    );
 }

@@ -124,7 +124,39 @@ fn a_wrong_secret_shows_the_provider_error_and_what_to_check() {
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(false));
     harness.get_by_label_contains("invalid_client");
-    harness.get_by_label_contains("Probably: The provider did not accept the client's credentials");
+    // The card shows the catalogue's diagnosis: what it is, the causes, the fix, the source.
+    harness.get_by_label("Probably: The provider did not accept the client's credentials");
+    harness.get_by_label(
+        "Cause: The client secret is wrong, stale (rotated) or from another environment.",
+    );
+    harness.get_by_label_contains(
+        "Fix: Check the client id, copy the current secret of this environment again",
+    );
+    harness.get_by_label("Source: RFC 6749 §5.2");
+}
+
+#[test]
+fn a_failed_keycloak_token_step_shows_keycloak_s_cause_and_fix() {
+    let harness = crate::snapshots::flow_scene_harness(
+        r#"{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}"#,
+        401,
+    );
+    harness.get_by_label("Probably: Keycloak did not accept the client");
+    harness.get_by_label("Cause: Wrong or missing client secret for a confidential client.");
+    harness.get_by_label_contains("Fix: Copy the secret from the client's Credentials tab");
+    harness.get_by_label("Source: Keycloak, client authentication errors");
+}
+
+#[test]
+fn the_token_card_warns_before_sending_a_code_again() {
+    // The scene's token step failed after sending the code: the next request
+    // would send the same code again, and the card says so above Send.
+    let harness = crate::snapshots::flow_scene_harness(
+        r#"{"error":"invalid_grant","error_description":"Code not valid"}"#,
+        400,
+    );
+    harness.get_by_label_contains("Warning: This code was sent already: codes work once");
+    harness.get_by_label("Send");
 }
 
 #[test]
@@ -161,5 +193,33 @@ fn the_timeline_keeps_every_step_and_reopens_one() {
     assert!(
         harness.query_all_by_label("Response as received").count() >= 2,
         "the opened exchange is shown below the table"
+    );
+}
+
+#[test]
+fn the_authorize_card_warns_about_scope_and_redirect_before_the_browser_opens() {
+    // A Keycloak profile whose scopes lost openid, with a plain-http redirect
+    // to another host: both are warned about above "Open the browser".
+    let dir = temp_dir("lint");
+    std::fs::write(
+        dir.join("profiles.json"),
+        r#"{"schema":1,"profiles":[{"id":"lint","name":"Keycloak without openid","preset":"keycloak",
+            "client_id":"fe-client","client_auth":"none","redirect_uri":"http://partner.example.test/cb",
+            "scopes":"profile email",
+            "endpoints":{"authorization":"https://sso.example.test/realms/partner-realm/protocol/openid-connect/auth",
+                         "token":"https://sso.example.test/realms/partner-realm/protocol/openid-connect/token"}}]}"#,
+    )
+    .expect("profiles");
+    let mut harness = crate::support::harness_on(&dir);
+    harness.get_by_label("Keycloak without openid").click();
+    harness.run();
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+    harness.get_by_label("Open the browser");
+    harness.get_by_label_contains("Warning: scope has no openid");
+    harness.get_by_label_contains(
+        "Warning: The redirect URI http://partner.example.test/cb is plain http://",
     );
 }

@@ -240,3 +240,30 @@ fn two_id_tokens_are_compared_claim_by_claim() {
         "claims only one of the tokens has"
     );
 }
+
+#[test]
+fn a_pasted_github_error_is_diagnosed_in_the_inspector() {
+    let mut harness = harness(A_DAY_LATER);
+    let error = r#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired.","error_uri":"https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code"}"#;
+    paste(&mut harness, error);
+    harness.get_by_label("1 error answer found");
+    harness.get_by_label("bad_verification_code: The code passed is incorrect or expired.");
+    harness.get_by_label("Probably: The code is incorrect or expired");
+    harness.get_by_label_contains("Cause: The code was used already, is older than 10 minutes");
+    harness.get_by_label(
+        "Fix: Start the authorization again and exchange the new code at once, exactly as received.",
+    );
+    harness
+        .get_by_label("Source: GitHub Docs, Troubleshooting OAuth app access token request errors");
+    // No token in it, and the inspector does not pretend otherwise.
+    assert!(harness.query_by_label_contains("No tokens found").is_none());
+}
+
+#[test]
+fn the_whole_github_error_fixture_lists_three_diagnosed_errors() {
+    let mut harness = harness(A_DAY_LATER);
+    paste(&mut harness, &fixture("github-token-errors.json"));
+    harness.get_by_label("3 error answers found");
+    harness.get_by_label("Probably: GitHub did not accept the client id or secret");
+    harness.get_by_label("Probably: redirect_uri is not under the app's callback URL");
+}

@@ -1,5 +1,5 @@
 //! The key screens as images: the inspector with the Keycloak paste (light
-//! and dark), the flow at its token step, and presenter mode mid-flow.
+//! and dark) and with a pasted bank error, the flow at its token step, and presenter mode mid-flow.
 
 use egui_kittest::kittest::Queryable as _;
 
@@ -140,4 +140,14 @@ fn presenter_scene(name: &str) {
     harness.get_by_label("Presenter mode").click();
     harness.run();
     harness.snapshot(name);
+}
+
+/// The bank's `Unknown code` answer pasted from a service log: the error
+/// found and diagnosed (cause, fix, source), no token claimed.
+#[test]
+fn inspector_pasted_bank_error() {
+    let mut harness = harness_themed(A_DAY_LATER, egui::Theme::Light);
+    paste(&mut harness, &fixture("sber-token-error.log"));
+    harness.get_by_label("Probably: The bank does not know this code");
+    harness.snapshot("inspector_bank_error");
 }
