@@ -134,8 +134,8 @@ fn bundle(language: Language) -> FluentBundle<FluentResource> {
     for source in language.sources() {
         // A syntax error keeps the messages that parsed; the parity and
         // syntax tests below make sure there are none.
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(partial, _errors)| partial);
+        let resource =
+            FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, _errors)| partial);
         // Duplicate ids keep the first; the tests reject them too.
         let _ = bundle.add_resource(resource);
     }

@@ -330,7 +330,7 @@ fn claims_view(
     }
     let why = match (token.kind, &token.opaque, &token.error) {
         (TokenKind::Opaque, Some(shape), _) => {
-            tr!("claims-opaque", shape = shape.describe().to_string())
+            tr!("claims-opaque", shape = shape.describe())
         }
         (TokenKind::Jwe, _, _) => tr!("claims-encrypted"),
         (_, _, Some(error)) => tr!("claims-none-error", error = error.to_string()),

@@ -8,7 +8,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::app::{Command, Workspace};
 use crate::secret::Secret;
 use crate::token::Timestamp;
-use crate::token::checks::{CheckStatus, Expectations};
+use crate::token::checks::{CheckResult, CheckStatus, Expectations};
 use crate::token::{Inspection, assess};
 
 use super::{VerifyInputs, theme, widgets};
@@ -51,27 +51,7 @@ pub fn checks(
         ..Expectations::default()
     };
     let rows = assess::checks_for(inspection, index, signature, &expect, now);
-    let failed = rows
-        .iter()
-        .filter(|r| r.status == CheckStatus::Fail)
-        .count();
-    ui.strong(if failed == 0 {
-        tr!(
-            "checks-all-pass",
-            set = set.to_string(),
-            count = rows
-                .iter()
-                .filter(|r| r.status == CheckStatus::Pass)
-                .count()
-        )
-    } else {
-        tr!(
-            "checks-some-fail",
-            set = set.to_string(),
-            failed = failed,
-            count = rows.len()
-        )
-    });
+    ui.strong(checks_verdict(set, &rows));
     TableBuilder::new(ui)
         .id_salt("checks_table")
         .striped(true)
@@ -124,6 +104,24 @@ pub fn checks(
             });
         });
     true
+}
+
+/// "ID token (OIDC Core §3.1.3.7): all 11 applicable checks pass".
+fn checks_verdict(set: assess::CheckSet, rows: &[CheckResult]) -> String {
+    let count = |status| rows.iter().filter(|r| r.status == status).count();
+    match count(CheckStatus::Fail) {
+        0 => tr!(
+            "checks-all-pass",
+            set = set.label(),
+            count = count(CheckStatus::Pass)
+        ),
+        failed => tr!(
+            "checks-some-fail",
+            set = set.label(),
+            failed = failed,
+            count = rows.len()
+        ),
+    }
 }
 
 fn expectations_form(
@@ -215,27 +213,7 @@ pub fn keys(
             commands.push(Command::ClearKeys);
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label(tr!("keys-hmac-secret"));
-        ui.add(
-            egui::TextEdit::singleline(&mut inputs.hmac)
-                .password(true)
-                .hint_text(tr!("keys-hmac-hint"))
-                .desired_width(260.0),
-        )
-        .labelled_by(label.id);
-        if ui
-            .add_enabled(
-                !inputs.hmac.is_empty(),
-                egui::Button::new(tr!("keys-use-as-key")),
-            )
-            .clicked()
-        {
-            commands.push(Command::AddHmacKey(Secret::new(std::mem::take(
-                &mut inputs.hmac,
-            ))));
-        }
-    });
+    hmac_secret_row(ui, inputs, commands);
     if let Some(message) = &verification.message {
         ui.label(message);
     }
@@ -290,4 +268,29 @@ pub fn keys(
                 }
             });
         });
+}
+
+/// The typed shared secret for HS256/384/512 tokens.
+fn hmac_secret_row(ui: &mut egui::Ui, inputs: &mut VerifyInputs, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let label = ui.label(tr!("keys-hmac-secret"));
+        ui.add(
+            egui::TextEdit::singleline(&mut inputs.hmac)
+                .password(true)
+                .hint_text(tr!("keys-hmac-hint"))
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui
+            .add_enabled(
+                !inputs.hmac.is_empty(),
+                egui::Button::new(tr!("keys-use-as-key")),
+            )
+            .clicked()
+        {
+            commands.push(Command::AddHmacKey(Secret::new(std::mem::take(
+                &mut inputs.hmac,
+            ))));
+        }
+    });
 }
