@@ -95,6 +95,10 @@ enum Headless {
         /// Read the client secret from this environment variable.
         #[arg(long, value_name = "VAR")]
         client_secret_env: Option<String>,
+        /// Read the passphrase of the profile's PKCS#12 client certificate
+        /// from this environment variable (else from the secret store).
+        #[arg(long, value_name = "VAR")]
+        pkcs12_passphrase_env: Option<String>,
         /// Seconds to wait for the browser to come back.
         #[arg(long, default_value_t = 300)]
         callback_timeout: u64,
@@ -337,7 +341,16 @@ fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
         KindArg::Userinfo => cmd::CheckKind::Userinfo,
     });
     options.all = args.all;
-    let mut fetcher = cmd::HttpFetcher::new(profile.as_ref());
+    let passphrase = match &profile {
+        Some(found) if !found.tls.pkcs12_file.trim().is_empty() => {
+            SecretStore::open(&config_dir(cli)?, secret_preference(cli))?.get(
+                &found.id,
+                tokenscope::store::secrets::names::PKCS12_PASSPHRASE,
+            )?
+        }
+        _ => None,
+    };
+    let mut fetcher = cmd::HttpFetcher::new(profile.as_ref()).with_pkcs12_passphrase(passphrase);
     options.profile = profile;
     let input = cmd::read_token_input(&args.token, &mut std::io::stdin().lock())?;
     let report = cmd::verify(&options, &input, &mut |url| fetcher.fetch(url))?;
@@ -482,6 +495,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         revoke,
         browser,
         client_secret_env,
+        pkcs12_passphrase_env,
         callback_timeout,
         json,
     }) = &cli.command
@@ -495,30 +509,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             "--grant {other} is not supported by run: use authorization_code or client_credentials"
         ),
     };
-    let dir = config_dir(cli)?;
-    let (chosen, mut secret) = if let Some(path) = profile_file {
-        let text = read_input(Some(path))?;
-        let mut list = Vec::new();
-        tokenscope::store::transfer::import(&text, &mut list, None).map_err(anyhow::Error::msg)?;
-        let first = list
-            .into_iter()
-            .next()
-            .context("the profile file holds no profile")?;
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        let secret = value["secrets"][&first.id.0]["client_secret"]
-            .as_str()
-            .map(tokenscope::secret::Secret::new);
-        (first, secret)
-    } else {
-        let wanted = profile.as_deref().unwrap_or_default();
-        let loaded = ProfileStore::new(&dir).load()?.profiles;
-        let found = tokenscope::store::transfer::find(&loaded, wanted)
-            .map_err(anyhow::Error::msg)?
-            .clone();
-        let secrets = SecretStore::open(&dir, secret_preference(cli))?;
-        let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
-        (found, secret)
-    };
+    let (chosen, mut secret, tls_passphrase) = run_profile(
+        cli,
+        profile.as_deref(),
+        profile_file.as_ref(),
+        pkcs12_passphrase_env.as_deref(),
+    )?;
     if let Some(var) = client_secret_env {
         let value = std::env::var(var)
             .with_context(|| format!("the environment variable {var} is not set"))?;
@@ -527,6 +523,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let options = RunOptions {
         browser: browser.clone().map_or(Browser::System, Browser::Command),
         callback_timeout: Duration::from_secs(*callback_timeout),
+        client: tokenscope::net::ClientOptions::for_profile(&chosen, tls_passphrase),
         ..RunOptions::default()
     };
     let runtime =
@@ -572,6 +569,65 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The profile `run` uses (from the store or an export file), its client
+/// secret and its PKCS#12 passphrase.
+fn run_profile(
+    cli: &Cli,
+    profile: Option<&str>,
+    profile_file: Option<&PathBuf>,
+    pkcs12_passphrase_env: Option<&str>,
+) -> anyhow::Result<(
+    tokenscope::oauth::Profile,
+    Option<tokenscope::secret::Secret>,
+    Option<tokenscope::secret::Secret>,
+)> {
+    let dir = config_dir(cli)?;
+    Ok(if let Some(path) = profile_file {
+        let text = read_input(Some(path))?;
+        let mut list = Vec::new();
+        tokenscope::store::transfer::import(&text, &mut list, None).map_err(anyhow::Error::msg)?;
+        let first = list
+            .into_iter()
+            .next()
+            .context("the profile file holds no profile")?;
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let secret = value["secrets"][&first.id.0]["client_secret"]
+            .as_str()
+            .map(tokenscope::secret::Secret::new);
+        let passphrase = pkcs12_passphrase_from_env(pkcs12_passphrase_env)?;
+        (first, secret, passphrase)
+    } else {
+        let wanted = profile.unwrap_or_default();
+        let loaded = ProfileStore::new(&dir).load()?.profiles;
+        let found = tokenscope::store::transfer::find(&loaded, wanted)
+            .map_err(anyhow::Error::msg)?
+            .clone();
+        let secrets = SecretStore::open(&dir, secret_preference(cli))?;
+        let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
+        let passphrase = match pkcs12_passphrase_from_env(pkcs12_passphrase_env)? {
+            Some(passphrase) => Some(passphrase),
+            None => secrets.get(
+                &found.id,
+                tokenscope::store::secrets::names::PKCS12_PASSPHRASE,
+            )?,
+        };
+        (found, secret, passphrase)
+    })
+}
+
+/// The PKCS#12 passphrase from the environment variable named by
+/// `--pkcs12-passphrase-env`, if given.
+fn pkcs12_passphrase_from_env(
+    var: Option<&str>,
+) -> anyhow::Result<Option<tokenscope::secret::Secret>> {
+    var.map(|var| {
+        std::env::var(var)
+            .map(tokenscope::secret::Secret::new)
+            .with_context(|| format!("the environment variable {var} is not set"))
+    })
+    .transpose()
+}
+
 fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
     let paste = match &cli.paste {
         Some(path) => Some((read_input(Some(path))?, Some(path.display().to_string()))),
@@ -579,6 +635,10 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
     };
     let outcome = Arc::new(Mutex::new(None));
     let frames = Arc::new(AtomicU64::new(0));
+    let config_dir = cli
+        .config_dir
+        .clone()
+        .or_else(tokenscope::store::default_config_dir);
     let options = StartOptions {
         clock: cli.now.map(|now| Clock::Fixed(Timestamp::from_unix(now))),
         paste,
@@ -592,19 +652,25 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
             Some(Theme::Dark) => ThemeChoice::Dark,
         },
         zone: if cli.utc { Zone::Utc } else { Zone::Local },
-        language: cli.lang.map(|lang| match lang {
-            Lang::En => tokenscope::i18n::Language::En,
-            Lang::Ru => tokenscope::i18n::Language::Ru,
-        }),
+        // The language given, else the one chosen last time (read before
+        // the window opens), else the system's.
+        language: cli
+            .lang
+            .map(|lang| match lang {
+                Lang::En => tokenscope::i18n::Language::En,
+                Lang::Ru => tokenscope::i18n::Language::Ru,
+            })
+            .or_else(|| {
+                config_dir
+                    .as_deref()
+                    .and_then(|dir| tokenscope::store::preferences::load(dir).language)
+            }),
         quit_after: cli
             .quit_after
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(Duration::from_secs_f64),
         frame_counter: cli.report_frames.then(|| Arc::clone(&frames)),
-        config_dir: cli
-            .config_dir
-            .clone()
-            .or_else(tokenscope::store::default_config_dir),
+        config_dir: config_dir.clone(),
         secret_preference: secret_preference(cli),
         browser: cli.browser.clone(),
     };

@@ -18,6 +18,8 @@ pub enum FlowCommand {
         profile: Box<Profile>,
         /// Its client secret.
         secret: Option<Secret>,
+        /// The passphrase of its PKCS#12 client certificate.
+        tls_passphrase: Option<Secret>,
     },
     /// Send a step's request (as edited).
     Send {
@@ -55,6 +57,8 @@ pub struct FlowState {
     pub auto_refresh: bool,
     /// What the last export did.
     pub export_message: Option<String>,
+    /// The passphrase of the profile's PKCS#12 client certificate.
+    pub tls_passphrase: Option<Secret>,
 }
 
 /// How long before the access token's expiry an automatic refresh goes out.
@@ -63,12 +67,18 @@ pub const AUTO_REFRESH_LEAD: i64 = 30;
 impl FlowState {
     /// Applies a command; returns the work it needs.
     pub fn apply(slot: &mut Option<Self>, command: FlowCommand, now: Timestamp) -> Vec<Effect> {
-        if let FlowCommand::Start { profile, secret } = command {
+        if let FlowCommand::Start {
+            profile,
+            secret,
+            tls_passphrase,
+        } = command
+        {
             *slot = Some(Self {
                 session: FlowSession::new(*profile, secret),
                 waiting: None,
                 auto_refresh: false,
                 export_message: None,
+                tls_passphrase,
             });
             return Vec::new();
         }
@@ -86,6 +96,7 @@ impl FlowState {
                     profile: Box::new(state.session.profile.clone()),
                     step,
                     draft,
+                    tls_passphrase: state.tls_passphrase.clone(),
                 }]
             }
             FlowCommand::OpenBrowser => match state.session.prepare_authorize(now) {
@@ -220,6 +231,7 @@ mod tests {
             FlowCommand::Start {
                 profile: Box::new(profile),
                 secret: None,
+                tls_passphrase: None,
             },
             Timestamp::from_unix(0),
         );

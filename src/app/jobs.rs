@@ -57,6 +57,20 @@ pub enum JobResult {
         /// The secret, or why it could not be read.
         secret: Result<Option<Secret>, String>,
     },
+    /// A TLS file was picked for the profile editor.
+    TlsFilePicked {
+        /// Which field.
+        file: super::profiles::TlsFile,
+        /// The file.
+        path: PathBuf,
+    },
+    /// A PKCS#12 passphrase was read.
+    PassphraseLoaded {
+        /// Whose.
+        id: ProfileId,
+        /// The passphrase, or why it could not be read.
+        passphrase: Result<Option<Secret>, String>,
+    },
     /// A secret could not be stored or deleted.
     SecretFailed(String),
     /// Profiles were imported from a file.
@@ -102,8 +116,10 @@ enum StoreTask {
     },
     Save(Vec<Profile>),
     SetAside(i64),
+    SavePreferences(crate::store::preferences::Preferences),
     LoadSecret(ProfileId),
-    StoreSecret(ProfileId, Secret),
+    LoadPassphrase(ProfileId),
+    StoreSecret(ProfileId, &'static str, Secret),
     DeleteSecret(ProfileId),
     Import {
         text: String,
@@ -146,6 +162,7 @@ impl Jobs {
         profile: Profile,
         step: crate::oauth::flow::Step,
         draft: crate::net::RequestDraft,
+        tls_passphrase: Option<Secret>,
     ) {
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
@@ -160,7 +177,7 @@ impl Jobs {
             }
         };
         let task = runtime.spawn(async move {
-            let options = crate::net::ClientOptions::default();
+            let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
             let exchange = match crate::net::build_client(&profile, &options) {
                 Ok(client) => crate::net::send(&client, &draft, options.timeout).await,
                 Err(error) => failed_exchange(&draft, error),
@@ -193,6 +210,33 @@ impl Jobs {
         });
     }
 
+    /// Asks for a certificate, key or PKCS#12 file, off the UI thread.
+    pub fn pick_tls_file(&self, file: super::profiles::TlsFile) {
+        use super::profiles::TlsFile;
+        self.spawn("open-tls-file", move || {
+            let (title, filter, extensions): (_, _, &[&str]) = match file {
+                TlsFile::CaCertificate => (
+                    "Add a CA certificate (PEM)",
+                    "PEM certificates",
+                    &["pem", "crt", "cer"],
+                ),
+                TlsFile::ClientCertificate => (
+                    "Client certificate (PEM)",
+                    "PEM certificates",
+                    &["pem", "crt", "cer"],
+                ),
+                TlsFile::ClientKey => ("Client private key (PEM)", "PEM keys", &["pem", "key"]),
+                TlsFile::Pkcs12 => ("Client certificate (PKCS#12)", "PKCS#12", &["p12", "pfx"]),
+            };
+            let path = rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(filter, extensions)
+                .add_filter("All files", &["*"])
+                .pick_file()?;
+            Some(JobResult::TlsFilePicked { file, path })
+        });
+    }
+
     /// Asks where to save (off the UI thread) and writes `contents`.
     pub fn save_file(&self, name: String, contents: String) {
         self.spawn("save-file", move || {
@@ -209,7 +253,7 @@ impl Jobs {
     }
 
     /// Fetches the profile's JWKS off the UI thread.
-    pub fn fetch_jwks(&mut self, profile: Profile) {
+    pub fn fetch_jwks(&mut self, profile: Profile, tls_passphrase: Option<Secret>) {
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
         let label = format!("the JWKS of {}", profile.name);
@@ -231,7 +275,7 @@ impl Jobs {
                     profile.name
                 ))
             } else {
-                let options = crate::net::ClientOptions::default();
+                let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
                 match crate::net::build_client(&profile, &options) {
                     Ok(client) => {
                         let exchange = crate::net::send(
@@ -275,7 +319,7 @@ impl Jobs {
     }
 
     /// Fetches the profile's metadata off the UI thread.
-    pub fn discover(&mut self, profile: Profile) {
+    pub fn discover(&mut self, profile: Profile, tls_passphrase: Option<Secret>) {
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
         let id = profile.id.clone();
@@ -290,7 +334,8 @@ impl Jobs {
             }
         };
         runtime.spawn(async move {
-            let result = crate::oauth::discovery::discover(&profile)
+            let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
+            let result = crate::oauth::discovery::discover(&profile, &options)
                 .await
                 .map_err(|e| e.to_string());
             let _ = sender.send(JobResult::Discovered { id, result });
@@ -334,19 +379,26 @@ impl Jobs {
         self.store_task(StoreTask::Save(profiles));
     }
 
+    /// Remembers the window's preferences beside the profiles (nothing
+    /// without a config directory).
+    pub fn save_preferences(&self, preferences: crate::store::preferences::Preferences) {
+        self.store_task(StoreTask::SavePreferences(preferences));
+    }
+
     /// Moves an unreadable profile file aside.
     pub fn set_aside_profiles(&self, now: Timestamp) {
         self.store_task(StoreTask::SetAside(now.unix()));
     }
 
-    /// Reads a profile's client secret.
+    /// Reads a profile's client secret and PKCS#12 passphrase.
     pub fn load_secret(&self, id: ProfileId) {
-        self.store_task(StoreTask::LoadSecret(id));
+        self.store_task(StoreTask::LoadSecret(id.clone()));
+        self.store_task(StoreTask::LoadPassphrase(id));
     }
 
-    /// Stores a profile's client secret.
-    pub fn store_secret(&self, id: ProfileId, secret: Secret) {
-        self.store_task(StoreTask::StoreSecret(id, secret));
+    /// Stores one of a profile's secrets (`name` from [`names`]).
+    pub fn store_secret(&self, id: ProfileId, name: &'static str, secret: Secret) {
+        self.store_task(StoreTask::StoreSecret(id, name, secret));
     }
 
     /// Deletes a profile's secrets.
@@ -529,6 +581,16 @@ impl Stores {
                 Some(store) => store.save(&list).map_err(|e| e.to_string()),
                 None => Err("the profile store is not open".to_owned()),
             }),
+            StoreTask::SavePreferences(preferences) => {
+                let dir = profiles.as_ref()?.dir().to_path_buf();
+                let saved = crate::store::preferences::save(&dir, &preferences);
+                return saved.err().map(|error| {
+                    JobResult::FileFailed(crate::tr!(
+                        "preferences-not-saved",
+                        error = error.to_string()
+                    ))
+                });
+            }
             StoreTask::SetAside(now) => JobResult::SetAside(match &profiles {
                 Some(store) => store.set_aside(now).map_err(|e| e.to_string()),
                 None => Err("the profile store is not open".to_owned()),
@@ -542,12 +604,22 @@ impl Stores {
                 };
                 JobResult::SecretLoaded { id, secret }
             }
-            StoreTask::StoreSecret(id, secret) => match &secrets {
-                Some(store) => match store.set(&id, names::CLIENT_SECRET, &secret) {
+            StoreTask::LoadPassphrase(id) => {
+                let passphrase = match &secrets {
+                    Some(store) => store
+                        .get(&id, names::PKCS12_PASSPHRASE)
+                        .map_err(|e| e.to_string()),
+                    None => Ok(None),
+                };
+                JobResult::PassphraseLoaded { id, passphrase }
+            }
+            StoreTask::StoreSecret(id, name, secret) => match &secrets {
+                Some(store) => match store.set(&id, name, &secret) {
                     Ok(()) => return None,
-                    Err(error) => {
-                        JobResult::SecretFailed(format!("The client secret was not saved: {error}"))
-                    }
+                    Err(error) => JobResult::SecretFailed(format!(
+                        "The {} was not saved: {error}",
+                        secret_title(name)
+                    )),
                 },
                 None => return None,
             },
@@ -587,7 +659,10 @@ impl Stores {
                 )
             }
             StoreTask::DeleteSecret(id) => match &secrets {
-                Some(store) => match store.delete(&id, names::CLIENT_SECRET) {
+                Some(store) => match store
+                    .delete(&id, names::CLIENT_SECRET)
+                    .and_then(|()| store.delete(&id, names::PKCS12_PASSPHRASE))
+                {
                     Ok(()) => return None,
                     Err(error) => JobResult::SecretFailed(format!(
                         "The client secret was not deleted: {error}"
@@ -596,6 +671,15 @@ impl Stores {
                 None => return None,
             },
         })
+    }
+}
+
+/// A secret's name in words, for messages.
+fn secret_title(name: &str) -> &'static str {
+    if name == names::PKCS12_PASSPHRASE {
+        "PKCS#12 passphrase"
+    } else {
+        "client secret"
     }
 }
 

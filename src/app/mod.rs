@@ -14,7 +14,7 @@ use std::time::Duration;
 pub use clock::{Clock, system_now};
 pub use flow::{FlowCommand, FlowState};
 pub use jobs::{JobResult, text_from_bytes};
-pub use profiles::{ProfileCommand, ProfilesState, StoreStatus};
+pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
 pub use workspace::{
     Command, DetailView, Effect, Notice, Presenter, ThemeChoice, Verification, Workspace,
 };
@@ -173,6 +173,7 @@ impl TokenscopeApp {
                         self.jobs.inspect(generation, text, now);
                     }
                 }
+                Effect::SavePreferences(preferences) => self.jobs.save_preferences(preferences),
                 Effect::Reinspect => {
                     let decode = self.workspace.reinspect(self.paste.clone());
                     self.run_effects(ctx, vec![decode]);
@@ -184,13 +185,16 @@ impl TokenscopeApp {
                 Effect::SaveProfiles(list) => self.jobs.save_profiles(list),
                 Effect::SetAsideProfiles => self.jobs.set_aside_profiles(self.clock.now()),
                 Effect::LoadSecret(id) => self.jobs.load_secret(id),
-                Effect::StoreSecret { id, secret } => self.jobs.store_secret(id, secret),
+                Effect::StoreSecret { id, name, secret } => {
+                    self.jobs.store_secret(id, name, secret);
+                }
                 Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
                 Effect::SendStep {
                     profile,
                     step,
                     draft,
-                } => self.jobs.send_step(*profile, step, draft),
+                    tls_passphrase,
+                } => self.jobs.send_step(*profile, step, draft, tls_passphrase),
                 Effect::OpenBrowser { url, redirect_uri } => {
                     self.open_browser(ctx, &url, &redirect_uri);
                 }
@@ -214,8 +218,12 @@ impl TokenscopeApp {
                     self.run_effects(ctx, effects);
                 }
                 Effect::PickKeysFile => self.jobs.pick_keys_file(),
+                Effect::PickTlsFile(file) => self.jobs.pick_tls_file(file),
                 Effect::SaveFile { name, contents } => self.jobs.save_file(name, contents),
-                Effect::FetchJwks(profile) => self.jobs.fetch_jwks(*profile),
+                Effect::FetchJwks(profile) => {
+                    let passphrase = self.tls_passphrase_for(&profile.id);
+                    self.jobs.fetch_jwks(*profile, passphrase);
+                }
                 Effect::ImportProfiles(current) => self.jobs.import_profiles(current),
                 Effect::ExportProfiles {
                     profiles,
@@ -225,10 +233,48 @@ impl TokenscopeApp {
                     if let Some(editor) = self.editor.as_mut() {
                         editor.discovery = crate::ui::DiscoveryView::Running;
                     }
-                    self.jobs.discover(*profile);
+                    let passphrase = self.tls_passphrase_for(&profile.id);
+                    self.jobs.discover(*profile, passphrase);
                 }
             }
         }
+    }
+
+    /// A picked TLS file or a loaded PKCS#12 passphrase.
+    fn land_tls_job(&mut self, result: JobResult) {
+        match result {
+            JobResult::TlsFilePicked { file, path } => {
+                if let Some(editor) = self.editor.as_mut() {
+                    editor.file_picked(file, path.display().to_string());
+                }
+            }
+            JobResult::PassphraseLoaded { id, passphrase } => match passphrase {
+                Ok(passphrase) => {
+                    if self.workspace.profiles.selected.as_ref() == Some(&id) {
+                        self.workspace.profiles.loaded_passphrase = Some((id, passphrase));
+                    }
+                }
+                Err(message) => self.workspace.profiles.save_error = Some(message),
+            },
+            _ => {}
+        }
+    }
+
+    /// The PKCS#12 passphrase for a profile's calls: as typed in the editor
+    /// (discovery runs on the draft), else as loaded from the secret store.
+    fn tls_passphrase_for(&self, id: &crate::oauth::ProfileId) -> Option<crate::secret::Secret> {
+        if let Some(editor) = self.editor.as_ref()
+            && editor.draft.id == *id
+            && (editor.passphrase.edited || editor.passphrase.loaded)
+        {
+            return Some(crate::secret::Secret::new(editor.passphrase.text.clone()));
+        }
+        self.workspace
+            .profiles
+            .loaded_passphrase
+            .as_ref()
+            .filter(|(loaded, _)| loaded == id)
+            .and_then(|(_, passphrase)| passphrase.clone())
     }
 
     /// Keeps the editor on the selected profile, and fills in its secret once read.
@@ -252,6 +298,19 @@ impl TokenscopeApp {
             editor.secret_loaded = true;
             if !editor.secret_edited {
                 editor.secret = secret
+                    .as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default();
+            }
+        }
+        if let (Some(editor), Some((id, passphrase))) =
+            (self.editor.as_mut(), &state.loaded_passphrase)
+            && *id == editor.draft.id
+            && !editor.passphrase.loaded
+        {
+            editor.passphrase.loaded = true;
+            if !editor.passphrase.edited {
+                editor.passphrase.text = passphrase
                     .as_ref()
                     .map(|s| s.expose().to_owned())
                     .unwrap_or_default();
@@ -332,6 +391,7 @@ impl TokenscopeApp {
         self.verify_inputs.nonce.clone_from(&flow.session.run.nonce);
         // The run's profile may carry endpoints discovery filled in: check with those.
         let run_profile = flow.session.profile.clone();
+        let run_passphrase = flow.tls_passphrase.clone();
         if let Some(slot) = self
             .workspace
             .profiles
@@ -353,7 +413,7 @@ impl TokenscopeApp {
         if has_jwks && self.workspace.verification.keys.is_empty() {
             self.workspace.verification.fetching = true;
             self.workspace.verification.jwks_from = Some((profile_id, false));
-            self.jobs.fetch_jwks(run_profile);
+            self.jobs.fetch_jwks(run_profile, run_passphrase);
         }
         self.run_effects(ctx, effects);
     }
@@ -387,7 +447,8 @@ impl TokenscopeApp {
                     if let Some(profile) = self.workspace.profiles.list.iter().find(|p| p.id == id)
                     {
                         self.workspace.verification.fetching = true;
-                        self.jobs.fetch_jwks(profile.clone());
+                        let passphrase = self.tls_passphrase_for(&id);
+                        self.jobs.fetch_jwks(profile.clone(), passphrase);
                     }
                 }
             }
@@ -472,6 +533,9 @@ impl TokenscopeApp {
                     }
                     Err(message) => self.workspace.profiles.save_error = Some(message),
                 },
+                JobResult::TlsFilePicked { .. } | JobResult::PassphraseLoaded { .. } => {
+                    self.land_tls_job(result);
+                }
                 JobResult::SecretFailed(message) => {
                     self.workspace.profiles.save_error = Some(message);
                 }

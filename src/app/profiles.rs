@@ -31,6 +31,19 @@ pub enum StoreStatus {
     Unavailable,
 }
 
+/// Which TLS file of the profile in the editor a file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlsFile {
+    /// One more extra CA certificate (PEM).
+    CaCertificate,
+    /// The client certificate (PEM).
+    ClientCertificate,
+    /// The client certificate's private key (PEM).
+    ClientKey,
+    /// Certificate and key in one PKCS#12 file.
+    Pkcs12,
+}
+
 /// A change to the profiles.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProfileCommand {
@@ -49,6 +62,8 @@ pub enum ProfileCommand {
         profile: Box<Profile>,
         /// The client secret, when the user changed it (empty deletes it).
         secret: Option<Secret>,
+        /// The PKCS#12 passphrase, when the user changed it (empty deletes it).
+        tls_passphrase: Option<Secret>,
     },
     /// A copy under a new name and id (secrets are not copied).
     Duplicate(ProfileId),
@@ -68,6 +83,8 @@ pub enum ProfileCommand {
     Export,
     /// Whether an export includes client secrets (in plain text).
     SetExportSecrets(bool),
+    /// Pick a TLS file for the profile in the editor (off the UI thread).
+    PickTlsFile(TlsFile),
 }
 
 /// The profiles and the editor selection.
@@ -85,6 +102,8 @@ pub struct ProfilesState {
     pub deleted: Option<(Profile, usize)>,
     /// A secret loaded for the selected profile: (profile, secret).
     pub loaded_secret: Option<(ProfileId, Option<Secret>)>,
+    /// The PKCS#12 passphrase loaded for the selected profile.
+    pub loaded_passphrase: Option<(ProfileId, Option<Secret>)>,
     /// The last save's error, if it failed.
     pub save_error: Option<String>,
     /// Whether exports include client secrets.
@@ -132,24 +151,14 @@ impl ProfilesState {
             ProfileCommand::Select(id) => {
                 self.selected = Some(id.clone());
                 self.loaded_secret = None;
+                self.loaded_passphrase = None;
                 vec![Effect::LoadSecret(id)]
             }
-            ProfileCommand::Save { profile, secret } => {
-                let mut effects = Vec::new();
-                if let Some(secret) = secret {
-                    self.loaded_secret = Some((profile.id.clone(), Some(secret.clone())));
-                    effects.push(Effect::StoreSecret {
-                        id: profile.id.clone(),
-                        secret,
-                    });
-                }
-                match self.list.iter_mut().find(|p| p.id == profile.id) {
-                    Some(slot) => *slot = *profile,
-                    None => self.list.push(*profile),
-                }
-                effects.extend(self.persist());
-                effects
-            }
+            ProfileCommand::Save {
+                profile,
+                secret,
+                tls_passphrase,
+            } => self.save(*profile, secret, tls_passphrase),
             ProfileCommand::Duplicate(id) => {
                 let Some(original) = self.list.iter().find(|p| p.id == id) else {
                     return Vec::new();
@@ -201,6 +210,7 @@ impl ProfilesState {
                 profiles: self.list.clone(),
                 with_secrets: self.export_with_secrets,
             }],
+            ProfileCommand::PickTlsFile(file) => vec![Effect::PickTlsFile(file)],
             ProfileCommand::SetExportSecrets(on) => {
                 self.export_with_secrets = on;
                 Vec::new()
@@ -210,6 +220,38 @@ impl ProfilesState {
                 Vec::new()
             }
         }
+    }
+
+    /// Stores an edited profile, and its secrets when they were edited.
+    fn save(
+        &mut self,
+        profile: Profile,
+        secret: Option<Secret>,
+        tls_passphrase: Option<Secret>,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let Some(secret) = secret {
+            self.loaded_secret = Some((profile.id.clone(), Some(secret.clone())));
+            effects.push(Effect::StoreSecret {
+                id: profile.id.clone(),
+                name: crate::store::secrets::names::CLIENT_SECRET,
+                secret,
+            });
+        }
+        if let Some(passphrase) = tls_passphrase {
+            self.loaded_passphrase = Some((profile.id.clone(), Some(passphrase.clone())));
+            effects.push(Effect::StoreSecret {
+                id: profile.id.clone(),
+                name: crate::store::secrets::names::PKCS12_PASSPHRASE,
+                secret: passphrase,
+            });
+        }
+        match self.list.iter_mut().find(|p| p.id == profile.id) {
+            Some(slot) => *slot = profile,
+            None => self.list.push(profile),
+        }
+        effects.extend(self.persist());
+        effects
     }
 
     fn unique_name(&self, wanted: &str) -> String {

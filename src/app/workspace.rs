@@ -164,6 +164,8 @@ impl Default for Verification {
 /// Work the app must do outside the workspace after a command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Remember the window's preferences (when there is a config directory).
+    SavePreferences(crate::store::preferences::Preferences),
     /// Inspect the paste again (its words change with the language); the
     /// app answers with [`Workspace::reinspect`].
     Reinspect,
@@ -188,10 +190,12 @@ pub enum Effect {
     SetAsideProfiles,
     /// Read a profile's client secret.
     LoadSecret(ProfileId),
-    /// Store a profile's client secret (empty deletes).
+    /// Store one of a profile's secrets (empty deletes).
     StoreSecret {
         /// The profile.
         id: ProfileId,
+        /// Which secret ([`crate::store::secrets::names`]).
+        name: &'static str,
         /// The secret.
         secret: Secret,
     },
@@ -199,6 +203,8 @@ pub enum Effect {
     DeleteSecret(ProfileId),
     /// Fetch a profile's provider metadata.
     Discover(Box<Profile>),
+    /// Ask for a TLS file (certificate, key, PKCS#12) for the profile editor.
+    PickTlsFile(super::profiles::TlsFile),
     /// Import profiles into this list from a file the user picks.
     ImportProfiles(Vec<Profile>),
     /// Send a flow step's request.
@@ -209,6 +215,8 @@ pub enum Effect {
         step: crate::oauth::flow::Step,
         /// The request.
         draft: crate::net::RequestDraft,
+        /// The passphrase of the profile's PKCS#12 client certificate.
+        tls_passphrase: Option<Secret>,
     },
     /// Listen for the redirect (loopback) and open the browser.
     OpenBrowser {
@@ -361,12 +369,15 @@ impl Workspace {
             }
             Command::SetLanguage(language) => {
                 self.language = language;
+                let save = Effect::SavePreferences(crate::store::preferences::Preferences {
+                    language: Some(language),
+                });
                 // What the inspection says in words (roles, origins, mends)
                 // was written in the old language: say it again.
                 if self.inspection.is_some() || self.pending.is_some() {
-                    vec![Effect::Reinspect]
+                    vec![save, Effect::Reinspect]
                 } else {
-                    Vec::new()
+                    vec![save]
                 }
             }
             Command::Profile(command) => self.profiles.apply(command),

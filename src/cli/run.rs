@@ -33,6 +33,10 @@ pub struct StepLine {
     pub duration_ms: Option<u128>,
     /// Tokens found in the response, decoded (as `tokenscope decode` reports them).
     pub tokens: Vec<Value>,
+    /// Why the TLS handshake failed, when that is why there is no response:
+    /// `{"kind":"unknown_issuer","host":…}`, `expired`, `not_yet_valid`,
+    /// `name_mismatch`, `client_certificate_required`, … (see the README).
+    pub tls: Option<crate::net::TlsFailure>,
 }
 
 /// A response in a step line.
@@ -61,7 +65,12 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         Some(exchange) => exchange_parts(exchange, now),
         None => (None, None, None, Vec::new()),
     };
+    let tls = match record.exchange.as_ref().map(|e| &e.response) {
+        Some(Err(crate::net::NetError::Tls(failure))) => Some(failure.clone()),
+        _ => None,
+    };
     StepLine {
+        tls,
         step: record.step,
         ok,
         summary,

@@ -11,7 +11,6 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -741,16 +740,22 @@ impl fmt::Debug for HttpFetcher {
 }
 
 impl HttpFetcher {
-    /// A fetcher using `profile`'s network settings, or the defaults.
+    /// A fetcher using `profile`'s network settings (TLS, proxy,
+    /// timeouts), or the defaults.
     pub fn new(profile: Option<&Profile>) -> Self {
+        let profile = profile.cloned().unwrap_or_default();
         Self {
-            profile: profile.cloned().unwrap_or_default(),
-            options: ClientOptions {
-                connect_timeout: Duration::from_secs(10),
-                timeout: Duration::from_secs(20),
-            },
+            options: ClientOptions::for_profile(&profile, None),
+            profile,
             started: None,
         }
+    }
+
+    /// The passphrase of the profile's PKCS#12 client certificate.
+    #[must_use]
+    pub fn with_pkcs12_passphrase(mut self, passphrase: Option<crate::secret::Secret>) -> Self {
+        self.options.pkcs12_passphrase = passphrase;
+        self
     }
 
     /// GETs `url`; the body of a 2xx answer, or why there is none.

@@ -1,25 +1,42 @@
-//! The HTTP client for a profile.
+//! The HTTP client for a profile: every call of a profile (discovery, JWKS,
+//! token, UserInfo, introspection, revocation) goes through [`build_client`],
+//! so its trust, client certificate, proxy and timeouts apply to all of them.
 
 use std::time::Duration;
 
+use base64::Engine as _;
+use zeroize::Zeroizing;
+
 use crate::oauth::Profile;
+use crate::secret::Secret;
 
 use super::exchange::NetError;
 
-/// Network settings that are not part of a profile.
+/// What a client needs besides the profile: its timeouts (by default the
+/// profile's) and the secrets that never live in a profile.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
     /// How long connecting may take.
     pub connect_timeout: Duration,
     /// How long a whole request may take.
     pub timeout: Duration,
+    /// The passphrase of the profile's PKCS#12 file, from the secret store.
+    pub pkcs12_passphrase: Option<Secret>,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
+        Self::for_profile(&Profile::default(), None)
+    }
+}
+
+impl ClientOptions {
+    /// The profile's timeouts and its PKCS#12 passphrase (if it has one).
+    pub fn for_profile(profile: &Profile, pkcs12_passphrase: Option<Secret>) -> Self {
         Self {
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(profile.network.connect_timeout_secs.max(1)),
+            timeout: Duration::from_secs(profile.network.timeout_secs.max(1)),
+            pkcs12_passphrase,
         }
     }
 }
@@ -27,9 +44,10 @@ impl Default for ClientOptions {
 /// The `User-Agent` tokenscope sends.
 pub const USER_AGENT: &str = concat!("tokenscope/", env!("CARGO_PKG_VERSION"));
 
-/// A client for `profile`: platform roots plus the profile's extra CAs,
-/// its client certificate, proxy, and no automatic redirects (a 302 to a
-/// login page is an answer to show, not to follow).
+/// A client for `profile`: the platform roots plus the profile's extra CAs
+/// (or only those), its client certificate (PEM or PKCS#12), its proxy (else
+/// `HTTPS_PROXY`/`NO_PROXY` from the environment), and no automatic
+/// redirects (a 302 to a login page is an answer to show, not to follow).
 pub fn build_client(
     profile: &Profile,
     options: &ClientOptions,
@@ -41,27 +59,70 @@ pub fn build_client(
         .user_agent(USER_AGENT)
         .use_rustls_tls();
     for path in &profile.tls.extra_ca_files {
-        let pem = std::fs::read(path)
-            .map_err(|e| NetError::Setup(format!("could not read the CA file {path}: {e}")))?;
-        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            NetError::Setup(format!(
-                "the CA file {path} holds no usable PEM certificate: {e}"
-            ))
-        })?;
-        for certificate in certificates {
+        for certificate in read_ca_file(path)? {
             builder = builder.add_root_certificate(certificate);
         }
     }
-    let pkcs12 = profile.tls.pkcs12_file.trim();
-    if !pkcs12.is_empty() {
-        // rustls reads PEM identities only.
+    if profile.tls.only_given_cas {
+        if profile.tls.extra_ca_files.is_empty() {
+            return Err(NetError::Setup(
+                "the profile trusts only the given CA certificates, but gives none: add the provider's CA (PEM) in the TLS settings".to_owned(),
+            ));
+        }
+        builder = builder.tls_built_in_root_certs(false);
+    }
+    if let Some(identity) = client_identity(profile, options.pkcs12_passphrase.as_ref())? {
+        builder = builder.identity(identity);
+    }
+    if profile.tls.accept_invalid_certs {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    let proxy = profile.proxy.trim();
+    if !proxy.is_empty() {
+        // An explicit proxy turns off reqwest's environment proxies, NO_PROXY
+        // included: keep honouring NO_PROXY for hosts that must go direct.
+        let proxy = reqwest::Proxy::all(proxy)
+            .map_err(|e| NetError::Setup(format!("the proxy {proxy} is not usable: {e}")))?
+            .no_proxy(reqwest::NoProxy::from_env());
+        builder = builder.proxy(proxy);
+    }
+    // Without a profile proxy, reqwest reads HTTPS_PROXY / HTTP_PROXY /
+    // ALL_PROXY and NO_PROXY from the environment by itself.
+    builder
+        .build()
+        .map_err(|e| NetError::Setup(format!("could not set up HTTPS: {e}")))
+}
+
+fn read_ca_file(path: &str) -> Result<Vec<reqwest::Certificate>, NetError> {
+    let pem = std::fs::read(path.trim())
+        .map_err(|e| NetError::Setup(format!("could not read the CA file {path}: {e}")))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        NetError::Setup(format!(
+            "the CA file {path} holds no usable PEM certificate: {e}"
+        ))
+    })?;
+    if certificates.is_empty() {
         return Err(NetError::Setup(format!(
-            "PKCS#12 files are not read yet: convert {pkcs12} with `openssl pkcs12 -in {pkcs12} -nodes -out client.pem` and give client.pem as both the client certificate and key"
+            "the CA file {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
         )));
     }
-    let cert = profile.tls.client_cert_file.trim();
-    let key = profile.tls.client_key_file.trim();
-    if !cert.is_empty() {
+    Ok(certificates)
+}
+
+/// The client certificate for mutual TLS (RFC 8705 §2), from PEM files or
+/// a PKCS#12 file; `None` when the profile has none.
+fn client_identity(
+    profile: &Profile,
+    passphrase: Option<&Secret>,
+) -> Result<Option<reqwest::Identity>, NetError> {
+    let pkcs12 = profile.tls.pkcs12_file.trim();
+    // The decrypted key lives only in this buffer, zeroed when dropped.
+    let pem: Zeroizing<Vec<u8>> = if pkcs12.is_empty() {
+        let cert = profile.tls.client_cert_file.trim();
+        let key = profile.tls.client_key_file.trim();
+        if cert.is_empty() {
+            return Ok(None);
+        }
         let mut pem = std::fs::read(cert).map_err(|e| {
             NetError::Setup(format!("could not read the client certificate {cert}: {e}"))
         })?;
@@ -71,23 +132,63 @@ pub fn build_client(
                 NetError::Setup(format!("could not read the client key {key}: {e}"))
             })?);
         }
-        let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-            NetError::Setup(format!(
-                "the client certificate and key could not be used: {e}"
-            ))
+        Zeroizing::new(pem)
+    } else {
+        let data = std::fs::read(pkcs12).map_err(|e| {
+            NetError::Setup(format!("could not read the PKCS#12 file {pkcs12}: {e}"))
         })?;
-        builder = builder.identity(identity);
+        let passphrase = passphrase.map_or("", Secret::expose);
+        pkcs12_to_pem(&data, passphrase)
+            .map_err(|why| NetError::Setup(format!("the PKCS#12 file {pkcs12} {why}")))?
+    };
+    reqwest::Identity::from_pem(&pem).map(Some).map_err(|e| {
+        NetError::Setup(format!(
+            "the client certificate and key could not be used: {e}"
+        ))
+    })
+}
+
+/// Decrypts a PKCS#12 file and returns its key and certificate chain as PEM,
+/// in memory only (rustls takes PEM identities). The error is a phrase that
+/// follows "the PKCS#12 file X".
+pub fn pkcs12_to_pem(data: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    let store = p12_keystore::KeyStore::from_pkcs12(
+        data,
+        passphrase,
+        p12_keystore::Pkcs12ImportPolicy::Relaxed,
+    )
+    .map_err(|error| match error {
+        p12_keystore::error::Error::MacError(_) => {
+            "could not be opened: the passphrase is wrong (or missing)".to_owned()
+        }
+        other => format!("could not be read: {other}"),
+    })?;
+    let Some((_, chain)) = store.private_key_chain() else {
+        return Err("holds no private key with its certificate".to_owned());
+    };
+    if chain.certs().is_empty() {
+        return Err("holds a private key but no certificate for it".to_owned());
     }
-    if profile.tls.accept_invalid_certs {
-        builder = builder.danger_accept_invalid_certs(true);
+    let mut pem = Zeroizing::new(String::new());
+    for certificate in chain.certs() {
+        pem.push_str(&pem_block("CERTIFICATE", certificate.as_der()));
     }
-    let proxy = profile.proxy.trim();
-    if !proxy.is_empty() {
-        let proxy = reqwest::Proxy::all(proxy)
-            .map_err(|e| NetError::Setup(format!("the proxy {proxy} is not usable: {e}")))?;
-        builder = builder.proxy(proxy);
+    pem.push_str(&Zeroizing::new(pem_block(
+        "PRIVATE KEY",
+        chain.key().as_der(),
+    )));
+    Ok(Zeroizing::new(pem.as_bytes().to_vec()))
+}
+
+fn pem_block(label: &str, der: &[u8]) -> String {
+    let body = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(der));
+    let mut text = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        text.push_str(&String::from_utf8_lossy(line));
+        text.push('\n');
     }
-    builder
-        .build()
-        .map_err(|e| NetError::Setup(format!("could not set up HTTPS: {e}")))
+    text.push_str("-----END ");
+    text.push_str(label);
+    text.push_str("-----\n");
+    text
 }

@@ -150,7 +150,7 @@ pub enum NetError {
     Timeout(u64),
     /// The TLS handshake failed (unknown issuer, expired, name mismatch, client certificate required, …).
     #[error("the TLS handshake failed: {0}")]
-    Tls(String),
+    Tls(super::tls::TlsFailure),
     /// Cancelled by the user.
     #[error("cancelled")]
     Cancelled,
@@ -286,7 +286,13 @@ fn canonical(name: &str) -> String {
 fn classify(error: &reqwest::Error, timeout: Duration) -> NetError {
     let chain = error_chain(error);
     let lower = chain.to_lowercase();
-    if error.is_timeout() {
+    let host = error
+        .url()
+        .and_then(reqwest::Url::host_str)
+        .unwrap_or_default();
+    if let Some(tls) = super::tls::find_rustls_error(error) {
+        NetError::Tls(super::tls::classify(tls, host))
+    } else if error.is_timeout() {
         NetError::Timeout(timeout.as_secs())
     } else if lower.contains("dns error")
         || lower.contains("failed to lookup")
@@ -297,7 +303,7 @@ fn classify(error: &reqwest::Error, timeout: Duration) -> NetError {
         NetError::Refused(chain)
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
     {
-        NetError::Tls(chain)
+        NetError::Tls(super::tls::TlsFailure::Other { detail: chain })
     } else {
         NetError::Other(chain)
     }

@@ -7,7 +7,9 @@
 pub mod client;
 pub mod exchange;
 pub mod runtime;
+pub mod tls;
 
 pub use client::{ClientOptions, build_client};
 pub use exchange::{Exchange, NetError, RecordedRequest, RecordedResponse, RequestDraft, send};
 pub use runtime::NetRuntime;
+pub use tls::TlsFailure;

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::net::{Exchange, RequestDraft};
 
-use super::profile::{ENDPOINT_FIELDS, Profile};
+use super::profile::{ENDPOINT_FIELDS, Param, Profile};
 
 /// The provider's metadata document.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -129,7 +129,12 @@ pub fn parse_exchange(exchange: &Exchange) -> Result<ProviderMetadata, Discovery
         hint: hint.to_owned(),
     };
     if response.status != 200 {
-        return Err(not_metadata(""));
+        return Err(match response.header("location") {
+            Some(location) if (300..400).contains(&response.status) => not_metadata(&format!(
+                ": a redirect to {location}, which tokenscope does not follow; put the final address in the profile"
+            )),
+            _ => not_metadata(""),
+        });
     }
     if response.media_type().contains("html") {
         return Err(not_metadata(
@@ -144,10 +149,12 @@ pub fn parse_exchange(exchange: &Exchange) -> Result<ProviderMetadata, Discovery
 
 /// Fetches the metadata, trying [`discovery_urls`] in order; the first
 /// document wins, else the first location's error is reported.
-pub async fn discover(profile: &Profile) -> Result<ProviderMetadata, DiscoveryError> {
-    let options = crate::net::ClientOptions::default();
+pub async fn discover(
+    profile: &Profile,
+    options: &crate::net::ClientOptions,
+) -> Result<ProviderMetadata, DiscoveryError> {
     let client =
-        crate::net::build_client(profile, &options).map_err(|error| DiscoveryError::Network {
+        crate::net::build_client(profile, options).map_err(|error| DiscoveryError::Network {
             url: profile.discovery_address(),
             error,
         })?;
@@ -195,6 +202,7 @@ pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOut
             outcome.changes.push(change);
         }
     }
+    apply_mtls_aliases(profile, metadata, &mut outcome);
     if let Some(issuer) = metadata.str("issuer") {
         if profile.issuer.trim().is_empty() {
             issuer.clone_into(&mut profile.issuer);
@@ -248,6 +256,42 @@ pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOut
         }
     }
     outcome
+}
+
+/// Keeps the provider's `mtls_endpoint_aliases` (RFC 8705 §5): where a
+/// client authenticating with a certificate sends its back-channel requests.
+fn apply_mtls_aliases(
+    profile: &mut Profile,
+    metadata: &ProviderMetadata,
+    outcome: &mut DiscoveryOutcome,
+) {
+    let aliases: Vec<Param> = metadata
+        .document
+        .get("mtls_endpoint_aliases")
+        .and_then(Value::as_object)
+        .map(|members| {
+            members
+                .iter()
+                .filter_map(|(name, value)| Some(Param::new(name, value.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if profile.endpoints.mtls_aliases != aliases {
+        for alias in &aliases {
+            outcome.changes.push(EndpointChange {
+                field: format!("mtls_endpoint_aliases.{}", alias.name),
+                before: profile
+                    .endpoints
+                    .mtls_aliases
+                    .iter()
+                    .find(|a| a.name == alias.name)
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default(),
+                after: alias.value.clone(),
+            });
+        }
+        profile.endpoints.mtls_aliases = aliases;
+    }
 }
 
 #[cfg(test)]

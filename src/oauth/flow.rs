@@ -300,7 +300,7 @@ fn token_request(
     fields: Vec<(String, String)>,
     kind: RequestKind,
 ) -> Result<RequestDraft, StepFailure> {
-    let endpoint = profile.endpoints.token.trim();
+    let endpoint = profile.endpoint_for("token_endpoint");
     if endpoint.is_empty() {
         return Err(StepFailure::new(
             "The profile has no token endpoint: run discovery or type it in.",
@@ -423,7 +423,7 @@ pub fn introspection_request(
     token: &str,
     hint: Option<&str>,
 ) -> Result<RequestDraft, StepFailure> {
-    let endpoint = profile.endpoints.introspection.trim();
+    let endpoint = profile.endpoint_for("introspection_endpoint");
     if endpoint.is_empty() {
         return Err(StepFailure::new(
             "The profile has no introspection endpoint: run discovery or type it in.",
@@ -441,7 +441,7 @@ pub fn revocation_request(
     token: &str,
     hint: Option<&str>,
 ) -> Result<RequestDraft, StepFailure> {
-    let endpoint = profile.endpoints.revocation.trim();
+    let endpoint = profile.endpoint_for("revocation_endpoint");
     if endpoint.is_empty() {
         return Err(StepFailure::new(
             "The profile has no revocation endpoint: run discovery or type it in.",
@@ -467,7 +467,7 @@ pub fn userinfo_request(
     profile: &Profile,
     access_token: &str,
 ) -> Result<RequestDraft, StepFailure> {
-    let endpoint = profile.endpoints.userinfo.trim();
+    let endpoint = profile.endpoint_for("userinfo_endpoint");
     if endpoint.is_empty() {
         return Err(StepFailure::new("The profile has no UserInfo endpoint."));
     }
@@ -686,17 +686,41 @@ pub enum UserInfo {
 }
 
 fn answer(exchange: &Exchange) -> Result<&RecordedResponse, StepFailure> {
-    exchange.response.as_ref().map_err(|error| {
+    let response = exchange.response.as_ref().map_err(|error| {
         let mut failure = StepFailure::new(format!("No answer: {error}."));
         failure.diagnosis = Some(match error {
             crate::net::NetError::Refused(_) => "Nothing listens at that address: is the provider running, and is the port right?".to_owned(),
             crate::net::NetError::Timeout(_) => "The provider did not answer in time: it may be overloaded, or a firewall drops the traffic.".to_owned(),
             crate::net::NetError::Dns(_) => "Check the host name, and whether this machine's DNS can see it (VPN?).".to_owned(),
-            crate::net::NetError::Tls(_) => "Check the profile's CA certificates and client certificate; a bank's test stand often needs its own root CA.".to_owned(),
+            crate::net::NetError::Tls(failure) => failure.advice().to_owned(),
             _ => "Check the URL and the network settings of the profile.".to_owned(),
         });
         failure
-    })
+    })?;
+    match redirect_failure(response) {
+        Some(failure) => Err(failure),
+        None => Ok(response),
+    }
+}
+
+/// API calls do not follow redirects: a 30x is the answer, shown with where
+/// it pointed (a login page, another host, http instead of https, …).
+pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
+    if !(300..400).contains(&response.status) || response.status == 304 {
+        return None;
+    }
+    let mut failure = StepFailure::new(match response.header("location") {
+        Some(location) => format!(
+            "HTTP {}: the endpoint redirects to {location}; tokenscope does not follow redirects of API calls.",
+            response.status
+        ),
+        None => format!(
+            "HTTP {}: a redirect without a Location header; tokenscope does not follow redirects of API calls.",
+            response.status
+        ),
+    });
+    failure.diagnosis = Some("Put the final address in the profile if the redirect is expected (e.g. http to https); a redirect to a login page means a wrong endpoint or a gateway in front of it.".to_owned());
+    Some(failure)
 }
 
 fn unreadable(response: &RecordedResponse) -> StepFailure {

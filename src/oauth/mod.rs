@@ -11,5 +11,6 @@ pub mod profile;
 pub mod runner;
 
 pub use profile::{
-    ClientAuth, Endpoints, Grant, Param, PkceMode, Profile, ProfileId, RequestKind, TlsSettings,
+    ClientAuth, Endpoints, Grant, NetworkSettings, Param, PkceMode, Profile, ProfileId,
+    RequestKind, TlsSettings,
 };

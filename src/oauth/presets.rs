@@ -494,6 +494,7 @@ impl Preset {
                 .collect(),
             tls: super::profile::TlsSettings::default(),
             proxy: String::new(),
+            network: super::profile::NetworkSettings::default(),
             notes: self.notes.to_owned(),
         }
     }

@@ -204,6 +204,10 @@ pub struct Endpoints {
     pub end_session: String,
     /// Provider extras, e.g. the bank's certificate endpoint.
     pub extra: Vec<Param>,
+    /// `mtls_endpoint_aliases` (RFC 8705 §5): where a client authenticating
+    /// with a certificate sends its requests, by metadata name
+    /// (`token_endpoint`, …). Filled by discovery.
+    pub mtls_aliases: Vec<Param>,
 }
 
 /// The endpoint fields by their metadata names, for discovery and validation.
@@ -264,6 +268,34 @@ pub struct TlsSettings {
     pub pkcs12_file: String,
     /// Accept any server certificate. Dangerous: only for a test stand.
     pub accept_invalid_certs: bool,
+    /// Trust only [`TlsSettings::extra_ca_files`], not the platform roots.
+    pub only_given_cas: bool,
+}
+
+impl TlsSettings {
+    /// Whether a client certificate is configured (PEM or PKCS#12).
+    pub fn has_client_certificate(&self) -> bool {
+        !self.client_cert_file.trim().is_empty() || !self.pkcs12_file.trim().is_empty()
+    }
+}
+
+/// Timeouts of a profile's HTTP calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkSettings {
+    /// Seconds connecting (TCP and TLS) may take.
+    pub connect_timeout_secs: u64,
+    /// Seconds a whole request may take, body included.
+    pub timeout_secs: u64,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout_secs: 10,
+            timeout_secs: 30,
+        }
+    }
 }
 
 /// A provider profile. Secrets are not here: see [`crate::store::secrets`].
@@ -306,6 +338,8 @@ pub struct Profile {
     pub tls: TlsSettings,
     /// Proxy URL; empty for none.
     pub proxy: String,
+    /// Timeouts.
+    pub network: NetworkSettings,
     /// Free text.
     pub notes: String,
 }
@@ -331,6 +365,7 @@ impl Default for Profile {
             headers: Vec::new(),
             tls: TlsSettings::default(),
             proxy: String::new(),
+            network: NetworkSettings::default(),
             notes: String::new(),
         }
     }
@@ -368,6 +403,22 @@ impl Profile {
         } else {
             self.discovery_url.trim().to_owned()
         }
+    }
+
+    /// Where a back-channel request for the endpoint `field` (metadata name)
+    /// goes: with `tls_client_auth` the provider's mTLS alias when it has one
+    /// (RFC 8705 §5), else the endpoint itself; trimmed.
+    pub fn endpoint_for(&self, field: &str) -> &str {
+        if self.client_auth == ClientAuth::TlsClientAuth
+            && let Some(alias) = self
+                .endpoints
+                .mtls_aliases
+                .iter()
+                .find(|a| a.name == field && !a.value.trim().is_empty())
+        {
+            return alias.value.trim();
+        }
+        self.endpoints.get(field).unwrap_or_default().trim()
     }
 
     /// Whether the scopes ask for OpenID Connect (an ID token).
@@ -499,6 +550,34 @@ impl Profile {
             && let Err(why) = check_absolute_url(&self.proxy)
         {
             add("proxy", Severity::Error, format!("The proxy {why}."));
+        }
+        if self.tls.only_given_cas && self.tls.extra_ca_files.is_empty() {
+            add(
+                "tls.only_given_cas",
+                Severity::Error,
+                "Only the given CAs are trusted, but none is given: every HTTPS call would fail. Add the provider's CA certificate.".to_owned(),
+            );
+        }
+        if !self.tls.client_cert_file.trim().is_empty() && !self.tls.pkcs12_file.trim().is_empty() {
+            add(
+                "tls.pkcs12_file",
+                Severity::Error,
+                "Give either a PEM certificate and key or a PKCS#12 file, not both.".to_owned(),
+            );
+        }
+        if self.client_auth == ClientAuth::TlsClientAuth && !self.tls.has_client_certificate() {
+            add(
+                "tls.client_cert_file",
+                Severity::Warning,
+                "tls_client_auth needs a client certificate (RFC 8705 §2): set a PEM certificate and key or a PKCS#12 file.".to_owned(),
+            );
+        }
+        if self.network.connect_timeout_secs == 0 || self.network.timeout_secs == 0 {
+            add(
+                "network.timeout",
+                Severity::Error,
+                "A timeout of 0 seconds fails every call: give at least 1.".to_owned(),
+            );
         }
         findings
     }

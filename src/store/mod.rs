@@ -1,8 +1,9 @@
-//! Storage on disk: profiles (versioned, atomic writes) and secrets (OS
-//! keychain, with a reported file fallback).
+//! Storage on disk: profiles (versioned, atomic writes), secrets (OS
+//! keychain, with a reported file fallback) and the window's preferences.
 //!
 //! Never imports egui.
 
+pub mod preferences;
 pub mod profiles;
 pub mod secrets;
 pub mod transfer;

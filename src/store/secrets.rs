@@ -188,6 +188,8 @@ impl SecretStore {
 pub mod names {
     /// The client secret.
     pub const CLIENT_SECRET: &str = "client_secret";
+    /// The passphrase of the profile's PKCS#12 client certificate.
+    pub const PKCS12_PASSPHRASE: &str = "pkcs12_passphrase";
 }
 
 fn key(profile: &ProfileId, name: &str) -> String {

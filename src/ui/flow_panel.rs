@@ -158,9 +158,16 @@ fn run_controls(
                 .as_ref()
                 .filter(|(id, _)| *id == profile.id)
                 .and_then(|(_, s)| s.clone());
+            let tls_passphrase = workspace
+                .profiles
+                .loaded_passphrase
+                .as_ref()
+                .filter(|(id, _)| *id == profile.id)
+                .and_then(|(_, s)| s.clone());
             commands.push(Command::Flow(FlowCommand::Start {
                 profile: Box::new(profile.clone()),
                 secret,
+                tls_passphrase,
             }));
         }
         if let Some(flow) = flow {
@@ -391,6 +398,9 @@ fn card(
         ui.horizontal(|ui| {
             ui.strong(format!("{number} {}", step.title()));
             status(ui, last, waiting);
+            if session.profile.tls.accept_invalid_certs {
+                super::widgets::insecure_tls_badge(ui);
+            }
         });
         ui.weak(step.purpose());
         if let Some(record) = last {
@@ -450,6 +460,9 @@ fn record_view(
                     .wrap(),
                 );
             }
+            if let Some(exchange) = &record.exchange {
+                tls_fix_offer(ui, exchange, commands);
+            }
         }
     }
     if let Some(exchange) = &record.exchange {
@@ -459,6 +472,34 @@ fn record_view(
             exchange.clone()
         };
         exchange_view(ui, record.step, &shown, profile, commands);
+    }
+}
+
+/// After a TLS failure the profile's settings can fix, a button that goes
+/// there: an unknown issuer opens the file dialog for the provider's CA.
+fn tls_fix_offer(ui: &mut egui::Ui, exchange: &Exchange, commands: &mut Vec<Command>) {
+    use crate::net::{NetError, TlsFailure};
+    let Err(NetError::Tls(failure)) = &exchange.response else {
+        return;
+    };
+    let (label, pick_ca) = match failure {
+        TlsFailure::UnknownIssuer { .. } => ("Load the provider's CA certificate…", true),
+        TlsFailure::ClientCertificateRequired
+        | TlsFailure::HandshakeRefused
+        | TlsFailure::ClientCertificateRejected { .. } => ("Open the TLS settings", false),
+        _ => return,
+    };
+    if ui
+        .button(label)
+        .on_hover_text("The profile's TLS settings; save the profile to keep a change")
+        .clicked()
+    {
+        commands.push(Command::ShowFlow(false));
+        if pick_ca {
+            commands.push(Command::Profile(crate::app::ProfileCommand::PickTlsFile(
+                crate::app::TlsFile::CaCertificate,
+            )));
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The profile editor: every field of a profile, validated as you type.
 //! Edits a draft; Save sends it back as a command.
 
-use crate::app::{Command, ProfileCommand};
+use crate::app::{Command, ProfileCommand, TlsFile};
 use crate::oauth::discovery::{DiscoveryOutcome, ProviderMetadata};
 use crate::oauth::profile::{ENDPOINT_FIELDS, Finding, Severity};
 use crate::oauth::{ClientAuth, Grant, Param, PkceMode, Profile, RequestKind, presets};
@@ -23,6 +23,17 @@ pub enum DiscoveryView {
     Failed(String),
 }
 
+/// A secret typed in the editor that is stored apart from the profile.
+#[derive(Debug, Default)]
+pub struct PassphraseField {
+    /// As typed.
+    pub text: String,
+    /// Whether the user changed it since it was loaded.
+    pub edited: bool,
+    /// Whether the stored value has been read yet.
+    pub loaded: bool,
+}
+
 /// The editor's state: a draft of the profile and the secret as typed.
 #[derive(Debug)]
 pub struct ProfileEditor {
@@ -36,6 +47,8 @@ pub struct ProfileEditor {
     pub secret_loaded: bool,
     /// Show the secret in clear.
     pub show_secret: bool,
+    /// The PKCS#12 passphrase (always masked).
+    pub passphrase: PassphraseField,
     /// Discovery for this draft.
     pub discovery: DiscoveryView,
 }
@@ -49,7 +62,23 @@ impl ProfileEditor {
             secret_edited: false,
             secret_loaded: false,
             show_secret: false,
+            passphrase: PassphraseField::default(),
             discovery: DiscoveryView::Idle,
+        }
+    }
+
+    /// A file dialog came back with `path` for `file`.
+    pub fn file_picked(&mut self, file: TlsFile, path: String) {
+        let tls = &mut self.draft.tls;
+        match file {
+            TlsFile::CaCertificate => {
+                if !tls.extra_ca_files.contains(&path) {
+                    tls.extra_ca_files.push(path);
+                }
+            }
+            TlsFile::ClientCertificate => tls.client_cert_file = path,
+            TlsFile::ClientKey => tls.client_key_file = path,
+            TlsFile::Pkcs12 => tls.pkcs12_file = path,
         }
     }
 }
@@ -68,7 +97,7 @@ pub fn show(
         // Presenter mode never shows the secret in clear.
         editor.show_secret = false;
     }
-    let dirty = stored != Some(&editor.draft) || editor.secret_edited;
+    let dirty = stored != Some(&editor.draft) || editor.secret_edited || editor.passphrase.edited;
     let findings = editor
         .draft
         .validate(editor.secret_loaded.then_some(editor.secret.as_str()));
@@ -91,7 +120,7 @@ pub fn show(
             section(ui, "Extra parameters");
             extra_params(ui, &mut editor.draft.extra_params);
             params(ui, "Headers", "header", &mut editor.draft.headers);
-            network_section(ui, &mut editor.draft, &findings);
+            network_section(ui, editor, &findings, commands);
         });
 }
 
@@ -291,41 +320,62 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
     grant_row(ui, &mut draft.default_grant);
 }
 
-fn network_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {
+fn network_section(
+    ui: &mut egui::Ui,
+    editor: &mut ProfileEditor,
+    findings: &[Finding],
+    commands: &mut Vec<Command>,
+) {
     section(ui, "TLS and network");
-    let mut ca_files = draft.tls.extra_ca_files.join("\n");
-    if multiline(ui, "Extra CA files", &mut ca_files, "one PEM file per line") {
-        draft.tls.extra_ca_files = ca_files
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect();
-    }
-    text(
+    ca_files(ui, &mut editor.draft.tls.extra_ca_files, commands);
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(
+            &mut editor.draft.tls.only_given_cas,
+            "Trust only these CAs (not the system's)",
+        );
+    });
+    field_findings(ui, findings, "tls.only_given_cas");
+    let tls = &mut editor.draft.tls;
+    file_field(
         ui,
-        "Client certificate",
-        &mut draft.tls.client_cert_file,
-        "PEM file for mutual TLS",
-        findings,
-        "tls.client_cert_file",
+        ("Client certificate", "PEM certificate for mutual TLS"),
+        &mut tls.client_cert_file,
+        TlsFile::ClientCertificate,
+        commands,
     );
-    text(
+    field_findings(ui, findings, "tls.client_cert_file");
+    file_field(
         ui,
-        "Client key",
-        &mut draft.tls.client_key_file,
-        "PEM private key",
-        findings,
-        "tls.client_key_file",
+        ("Client key", "its PEM private key"),
+        &mut tls.client_key_file,
+        TlsFile::ClientKey,
+        commands,
     );
-    text(
+    file_field(
         ui,
-        "PKCS#12 file",
-        &mut draft.tls.pkcs12_file,
-        "certificate and key in one .p12/.pfx",
-        findings,
-        "tls.pkcs12_file",
+        ("PKCS#12 file", "or certificate and key in one .p12/.pfx"),
+        &mut tls.pkcs12_file,
+        TlsFile::Pkcs12,
+        commands,
     );
+    field_findings(ui, findings, "tls.pkcs12_file");
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("PKCS#12 passphrase"));
+        let hint = if editor.passphrase.loaded {
+            "kept in the keychain, never in the profile file"
+        } else {
+            "reading…"
+        };
+        let field = egui::TextEdit::singleline(&mut editor.passphrase.text)
+            .password(true)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY);
+        if ui.add(field).labelled_by(label.id).changed() {
+            editor.passphrase.edited = true;
+        }
+    });
+    let draft = &mut editor.draft;
     ui.horizontal(|ui| {
         ui.add_space(LABEL_WIDTH + 8.0);
         ui.checkbox(
@@ -333,15 +383,93 @@ fn network_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding])
             "Accept invalid server certificates",
         );
     });
+    if draft.tls.accept_invalid_certs {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + 8.0);
+            super::widgets::insecure_tls_badge(ui);
+        });
+    }
     field_findings(ui, findings, "tls.accept_invalid_certs");
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Connect timeout (s)"));
+        ui.add(egui::DragValue::new(&mut draft.network.connect_timeout_secs).range(1..=600))
+            .labelled_by(label.id);
+        let label = ui.label("Total timeout (s)");
+        ui.add(egui::DragValue::new(&mut draft.network.timeout_secs).range(1..=3600))
+            .labelled_by(label.id);
+    });
+    field_findings(ui, findings, "network.timeout");
     text(
         ui,
         "Proxy",
         &mut draft.proxy,
-        "http://proxy.example:3128",
+        "empty: HTTPS_PROXY / NO_PROXY from the environment",
         findings,
         "proxy",
     );
+}
+
+/// The extra CA files: one row each with Remove, and Add… (a file dialog).
+fn ca_files(ui: &mut egui::Ui, files: &mut Vec<String>, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Extra CA files"));
+        if ui
+            .button("Add CA file…")
+            .on_hover_text("Trust one more CA certificate (PEM), e.g. the provider's own root")
+            .clicked()
+        {
+            commands.push(Command::Profile(ProfileCommand::PickTlsFile(
+                TlsFile::CaCertificate,
+            )));
+        }
+        if files.is_empty() {
+            ui.weak("none: the system's CAs only");
+        }
+    });
+    let mut remove = None;
+    for (i, path) in files.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.add_space(LABEL_WIDTH + 8.0);
+            if super::widgets::small_named_button(
+                ui,
+                "Remove",
+                &format!("Remove the CA file {path}"),
+            )
+            .clicked()
+            {
+                remove = Some(i);
+            }
+            ui.add(egui::TextEdit::singleline(path).desired_width(f32::INFINITY))
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "CA file"));
+        });
+    }
+    if let Some(i) = remove {
+        files.remove(i);
+    }
+}
+
+/// A path field with a Choose… button that opens a file dialog.
+fn file_field(
+    ui: &mut egui::Ui,
+    (label, hint): (&str, &str),
+    value: &mut String,
+    file: TlsFile,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let label_response = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+        if super::widgets::small_named_button(ui, "Choose…", &format!("Choose the {label}"))
+            .clicked()
+        {
+            commands.push(Command::Profile(ProfileCommand::PickTlsFile(file)));
+        }
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label_response.id);
+    });
 }
 
 fn actions(
@@ -366,9 +494,15 @@ fn actions(
                 .secret_edited
                 .then(|| Secret::new(editor.secret.clone()));
             editor.secret_edited = false;
+            let tls_passphrase = editor
+                .passphrase
+                .edited
+                .then(|| Secret::new(editor.passphrase.text.clone()));
+            editor.passphrase.edited = false;
             commands.push(Command::Profile(ProfileCommand::Save {
                 profile: Box::new(editor.draft.clone()),
                 secret,
+                tls_passphrase,
             }));
         }
         if ui.button("Duplicate").clicked() {
@@ -415,21 +549,6 @@ fn text(
         .labelled_by(label.id);
     });
     field_findings(ui, findings, field);
-}
-
-fn multiline(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) -> bool {
-    ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
-        ui.add(
-            egui::TextEdit::multiline(value)
-                .hint_text(hint)
-                .desired_rows(2)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id)
-        .changed()
-    })
-    .inner
 }
 
 fn field_findings(ui: &mut egui::Ui, findings: &[Finding], field: &str) {

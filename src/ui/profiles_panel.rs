@@ -62,13 +62,20 @@ pub fn show(
                     continue;
                 }
                 let selected = state.selected.as_ref() == Some(&profile.id);
-                let item = ui.selectable_label(selected, &profile.name).on_hover_text(
-                    if profile.issuer.is_empty() {
+                let item = ui
+                    .horizontal(|ui| {
+                        let item = ui.selectable_label(selected, &profile.name);
+                        if profile.tls.accept_invalid_certs {
+                            super::widgets::insecure_tls_badge(ui);
+                        }
+                        item
+                    })
+                    .inner
+                    .on_hover_text(if profile.issuer.is_empty() {
                         profile.endpoints.token.clone()
                     } else {
                         profile.issuer.clone()
-                    },
-                );
+                    });
                 if item.clicked() {
                     commands.push(Command::Profile(ProfileCommand::Select(profile.id.clone())));
                 }

@@ -51,3 +51,18 @@ pub fn segment(visuals: &egui::Visuals, index: usize) -> Color32 {
         (_, false) => Color32::from_rgb(0x02, 0x77, 0xbd),
     }
 }
+
+/// Text and fill of a danger badge ("accepts invalid certificates"): white
+/// on a deep red, readable in both modes.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the theme module owns the palette"
+)]
+pub fn danger_badge(visuals: &egui::Visuals) -> (Color32, Color32) {
+    let fill = if visuals.dark_mode {
+        Color32::from_rgb(0xb3, 0x1d, 0x28)
+    } else {
+        Color32::from_rgb(0xcf, 0x22, 0x2e)
+    };
+    (Color32::WHITE, fill)
+}

@@ -143,8 +143,8 @@ fn sber_gost_id_token_and_opaque_uuid_tokens() {
     assert_eq!(amr.display, "{pwd, mca, mfa, otp, sms}");
     assert!(
         amr.meaning
-            .as_deref()
-            .is_some_and(|m| m.contains("one string")),
+            .as_ref()
+            .is_some_and(|m| m.text().contains("one string")),
         "{amr:?}"
     );
     let exp = id.times.iter().find(|t| t.name == "exp").expect("exp");

@@ -11,6 +11,7 @@ mod export;
 mod fixtures;
 mod forms;
 mod headless;
+mod network;
 mod profiles;
 mod verify;
 

@@ -246,10 +246,10 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
     // A server that accepts and never answers.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/token", silent.local_addr().expect("addr"));
-    let slow = ClientOptions {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(1),
-    };
+    // The profile's own timeouts apply.
+    profile.network.connect_timeout_secs = 2;
+    profile.network.timeout_secs = 1;
+    let slow = ClientOptions::for_profile(&profile, None);
     let client = build_client(&profile, &slow).expect("client");
     let exchange = runtime.block_on(send(
         &client,

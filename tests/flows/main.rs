@@ -9,3 +9,4 @@ mod code_flow;
 mod discovery;
 mod grants;
 mod run_command;
+mod tls;

@@ -15,6 +15,18 @@
 //                   Comma-separated post_logout_redirect_uris for every client
 //                   (RP-initiated logout). Default: REDIRECT_URIS.
 //   DEBUG           The usual `debug` switch, e.g. DEBUG=oidc-provider:* (stderr).
+//   TLS_CERT, TLS_KEY
+//                   PEM files (server certificate chain, its key). Both set:
+//                   serve https; the issuer is https://127.0.0.1:<port>.
+//   TLS_CLIENT_CA   PEM file of the CA that signs client certificates (needs
+//                   TLS_CERT). Turns on mutual TLS (RFC 8705): the client
+//                   "client-mtls" (tls_client_auth) is registered, and a second
+//                   https listener that demands a client certificate signed by
+//                   this CA serves the same provider; discovery lists it as
+//                   mtls_endpoint_aliases (RFC 8705 §5).
+//   TLS_CLIENT_SUBJECT_DN
+//                   tls_client_auth_subject_dn of "client-mtls".
+//                   Default: CN=client-mtls.
 //
 // Protocol with the parent process:
 //   - When listening, exactly one line goes to stdout:
@@ -30,7 +42,9 @@
 // Clients (static): see README.md next to this file.
 
 import { readFileSync, fstatSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { X509Certificate } from 'node:crypto';
 
 // oidc-provider prints its notices with console.info (stdout). stdout is the
 // ready-line channel, so every console method goes to stderr.
@@ -65,6 +79,26 @@ const postLogoutRedirectUris = listFromEnv('POST_LOGOUT_REDIRECT_URIS', redirect
 for (const uri of [...redirectUris, ...postLogoutRedirectUris]) {
   if (URL.parse(uri) === null) fail(`not an absolute URI: ${JSON.stringify(uri)}`);
 }
+
+// TLS (optional): see the header.
+const tlsCertPath = (process.env.TLS_CERT ?? '').trim();
+const tlsKeyPath = (process.env.TLS_KEY ?? '').trim();
+const tlsClientCaPath = (process.env.TLS_CLIENT_CA ?? '').trim();
+if ((tlsCertPath === '') !== (tlsKeyPath === '')) fail('set both TLS_CERT and TLS_KEY, or neither');
+if (tlsClientCaPath !== '' && tlsCertPath === '') fail('TLS_CLIENT_CA needs TLS_CERT and TLS_KEY');
+const readPem = (path, what) => {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    return fail(`cannot read ${what} ${path}: ${err.message}`);
+  }
+};
+const tls = tlsCertPath === '' ? null : {
+  cert: readPem(tlsCertPath, 'TLS_CERT'),
+  key: readPem(tlsKeyPath, 'TLS_KEY'),
+  clientCa: tlsClientCaPath === '' ? null : readPem(tlsClientCaPath, 'TLS_CLIENT_CA'),
+};
+const mtlsSubjectDn = (process.env.TLS_CLIENT_SUBJECT_DN ?? '').trim() || 'CN=client-mtls';
 
 const SCOPE = 'openid profile email offline_access';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -110,6 +144,27 @@ const clients = [
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
   },
 ];
+if (tls?.clientCa) {
+  clients.push({
+    ...common,
+    client_id: 'client-mtls',
+    token_endpoint_auth_method: 'tls_client_auth',
+    tls_client_auth_subject_dn: mtlsSubjectDn,
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+  });
+}
+
+// The client certificate of a request, if the TLS connection carried one.
+function peerCertificate(ctx) {
+  const socket = ctx.req.socket;
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const peer = socket.getPeerCertificate(false);
+  if (!peer || !peer.raw) return undefined;
+  return new X509Certificate(peer.raw);
+}
+
+// "CN=a\nO=b" (Node) and "CN=a, O=b" (RFC 4514-ish) compare equal.
+const normalizeDn = (dn) => dn.split(/\n|,\s*/).map((part) => part.trim()).filter(Boolean).join(',');
 
 // An account for any login name: sub is the login name.
 function account(sub) {
@@ -148,9 +203,29 @@ const configuration = {
     clientCredentials: { enabled: true },
     deviceFlow: { enabled: true },
     rpInitiatedLogout: { enabled: true },
+    mTLS: {
+      enabled: Boolean(tls?.clientCa),
+      tlsClientAuth: true,
+      getCertificate: peerCertificate,
+      // The alias listener verified the chain against TLS_CLIENT_CA.
+      certificateAuthorized: (ctx) => ctx.req.socket.authorized === true,
+      certificateSubjectMatches(ctx, property, expected) {
+        const cert = peerCertificate(ctx);
+        if (!cert || property !== 'tls_client_auth_subject_dn') return false;
+        return normalizeDn(cert.subject) === normalizeDn(expected);
+      },
+    },
   },
   // PKCE: required for public clients (the default policy), optional for
   // confidential ones; S256 is the only method oidc-provider supports.
+  clientAuthMethods: [
+    'client_secret_basic',
+    'client_secret_jwt',
+    'client_secret_post',
+    'private_key_jwt',
+    'none',
+    ...(tls?.clientCa ? ['tls_client_auth'] : []),
+  ],
   pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
   // A refresh token for every client allowed the refresh_token grant, with or
   // without offline_access (which needs prompt=consent to be kept).
@@ -169,12 +244,37 @@ const configuration = {
   clientBasedCORS: () => true,
 };
 
-const server = createServer();
-
+const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : createHttpServer();
 server.on('error', (err) => fail(`cannot listen: ${err.message}`));
+// RFC 8705 §5: a host that demands a client certificate, for mTLS clients.
+const mtlsServer = tls?.clientCa
+  ? createHttpsServer({
+    cert: tls.cert,
+    key: tls.key,
+    ca: tls.clientCa,
+    requestCert: true,
+    rejectUnauthorized: true,
+  })
+  : null;
+mtlsServer?.on('error', (err) => fail(`cannot listen (mTLS): ${err.message}`));
+const listen = (srv, at) => new Promise((resolve) => { srv.listen(at, '127.0.0.1', resolve); });
 
-server.listen(port, '127.0.0.1', () => {
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+await listen(server, port);
+if (mtlsServer) {
+  await listen(mtlsServer, 0);
+  const alias = `https://127.0.0.1:${mtlsServer.address().port}`;
+  configuration.discovery = {
+    mtls_endpoint_aliases: {
+      token_endpoint: `${alias}/token`,
+      introspection_endpoint: `${alias}/token/introspection`,
+      revocation_endpoint: `${alias}/token/revocation`,
+      userinfo_endpoint: `${alias}/me`,
+      device_authorization_endpoint: `${alias}/device/auth`,
+    },
+  };
+}
+{
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
   let provider;
   try {
     provider = new Provider(issuer, configuration);
@@ -185,8 +285,9 @@ server.listen(port, '127.0.0.1', () => {
     process.stderr.write(`server.mjs: server_error: ${err.stack ?? err}\n`);
   });
   server.on('request', provider.callback());
+  mtlsServer?.on('request', provider.callback());
   process.stdout.write(`${JSON.stringify({ issuer })}\n`);
-});
+}
 
 let stopping = false;
 function stop(why) {
@@ -195,6 +296,8 @@ function stop(why) {
   process.stderr.write(`server.mjs: stopping (${why})\n`);
   server.close();
   server.closeAllConnections();
+  mtlsServer?.close();
+  mtlsServer?.closeAllConnections();
   // Let the stdout ready line drain if it has not yet.
   process.stdout.write('', () => process.exit(0));
   setTimeout(() => process.exit(0), 500).unref();

@@ -23,6 +23,7 @@ use std::time::Duration;
 /// naming every public item here keeps `dead_code` quiet in all of them.
 const _: () = {
     let _ = TestProvider::start;
+    let _ = TestProvider::start_tls;
     let _ = TestProvider::play_browser;
     let _ = TestProvider::play_browser_with;
     let _ = TestProvider::browser_command;
@@ -33,9 +34,21 @@ const _: () = {
 /// How long `server.mjs` may take to print its ready line.
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The provider behind TLS (`server.mjs`'s `TLS_*` variables): PEM files.
+#[derive(Clone, Debug)]
+pub struct TlsSetup {
+    /// The server certificate (chain), `TLS_CERT`.
+    pub cert: PathBuf,
+    /// Its private key, `TLS_KEY`.
+    pub key: PathBuf,
+    /// The CA that signs client certificates, `TLS_CLIENT_CA`: turns on
+    /// mutual TLS (the `client-mtls` client and the mTLS alias listener).
+    pub client_ca: Option<PathBuf>,
+}
+
 /// A running oidc-provider on loopback; killed on drop.
 pub struct TestProvider {
-    /// `http://127.0.0.1:PORT`, exactly as the provider reports it
+    /// `http://127.0.0.1:PORT` (`https://` behind TLS), exactly as the provider reports it
     /// (discovery at `{issuer}/.well-known/openid-configuration`).
     pub issuer: String,
     child: Child,
@@ -58,6 +71,23 @@ impl TestProvider {
     /// not report ready in time; the message carries the provider's stderr.
     #[must_use]
     pub fn start(redirect_uris: &[&str]) -> Self {
+        Self::spawn(redirect_uris, &[])
+    }
+
+    /// [`Self::start`] behind TLS: the issuer is `https://127.0.0.1:PORT`.
+    ///
+    /// # Panics
+    /// As [`Self::start`].
+    #[must_use]
+    pub fn start_tls(redirect_uris: &[&str], tls: &TlsSetup) -> Self {
+        let mut env = vec![("TLS_CERT", tls.cert.clone()), ("TLS_KEY", tls.key.clone())];
+        if let Some(ca) = &tls.client_ca {
+            env.push(("TLS_CLIENT_CA", ca.clone()));
+        }
+        Self::spawn(redirect_uris, &env)
+    }
+
+    fn spawn(redirect_uris: &[&str], env: &[(&str, PathBuf)]) -> Self {
         ensure_node_modules();
         let dir = provider_dir();
         let mut child = Command::new("node")
@@ -65,6 +95,7 @@ impl TestProvider {
             .current_dir(&dir)
             .env("PORT", "0")
             .env("REDIRECT_URIS", redirect_uris.join(","))
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -120,7 +151,9 @@ impl TestProvider {
             .trim()
             .strip_prefix(r#"{"issuer":""#)
             .and_then(|rest| rest.strip_suffix(r#""}"#))
-            .filter(|issuer| issuer.starts_with("http://127.0.0.1:"))
+            .filter(|issuer| {
+                issuer.starts_with("http://127.0.0.1:") || issuer.starts_with("https://127.0.0.1:")
+            })
             .map(str::to_owned)
         else {
             let log = stop(&mut child, stderr_thread, &stderr);

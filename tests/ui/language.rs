@@ -60,3 +60,16 @@ fn a_second_window_keeps_its_own_language() {
     russian.run();
     russian.get_by_label("Вставьте что угодно");
 }
+
+#[test]
+fn the_language_chosen_is_remembered_beside_the_profiles() {
+    let dir = crate::support::temp_dir("language");
+    let mut harness = crate::support::harness_on(&dir);
+    harness.get_by_label("Русский").click();
+    harness.run();
+    let file = dir.join(tokenscope::store::preferences::FILE_NAME);
+    crate::support::wait_for(&mut harness, |_| {
+        tokenscope::store::preferences::load(&dir).language == Some(Language::Ru)
+    });
+    assert!(file.exists());
+}

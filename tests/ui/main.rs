@@ -13,3 +13,4 @@ mod language;
 mod presenter;
 mod profiles;
 mod snapshots;
+mod tls;

@@ -104,6 +104,7 @@ pub fn flow_scene_harness(
             waiting: None,
             auto_refresh: false,
             export_message: None,
+            tls_passphrase: None,
         });
     }
     harness.run();

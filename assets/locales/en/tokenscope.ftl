@@ -359,3 +359,7 @@ reason-keycloak-typ = from the Keycloak typ claim { $typ }
 reason-id-only-claim = from the { $name } claim, which only ID tokens carry
 reason-events = from the events claim
 reason-claim = from the { $name } claim
+
+## Preferences
+
+preferences-not-saved = The language choice could not be saved ({ $error }); it holds for this session.

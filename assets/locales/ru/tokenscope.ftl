@@ -378,3 +378,7 @@ reason-keycloak-typ = по утверждению typ от Keycloak { $typ }
 reason-id-only-claim = по утверждению { $name }, которое есть только в ID-токенах
 reason-events = по утверждению events
 reason-claim = по утверждению { $name }
+
+## Настройки
+
+preferences-not-saved = Не удалось сохранить выбор языка ({ $error }); он действует до конца сеанса.
