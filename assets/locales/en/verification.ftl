@@ -263,3 +263,11 @@ gost-bad-der = bad DER certificate: { $error }
 
 check-set-id-token = ID token (OIDC Core §3.1.3.7)
 check-set-access-token = JWT access token (RFC 9068 §4)
+
+## Loading keys (app)
+
+key-loaded = { $count ->
+    [one] { $count } key
+   *[other] { $count } keys
+} from { $label }.
+key-hmac-added = HMAC secret added.

@@ -135,10 +135,10 @@ verify-valid = верна ({ $details })
 verify-invalid = неверна: { $reason }
 verify-unknown-kid = неизвестный kid: { $reason }
 verify-no-key = нет ключа: { $reason }
-verify-unsigned = не подписан (alg { $alg }): отклонён, такой токен может написать кто угодно (RFC 8725 §3.1)
+verify-unsigned = подписи нет (alg { $alg }): токен отклонён, такой может написать кто угодно (RFC 8725 §3.1)
 verify-unsupported = алгоритм { $alg } не поддерживается: подпись не проверялась
-verify-rejected = отклонён: { $reason }
-verify-encrypted = зашифрован (JWE { $alg }/{ $enc }): расшифруйте его, чтобы проверить подпись внутри
+verify-rejected = токен отклонён: { $reason }
+verify-encrypted = токен зашифрован (JWE { $alg }/{ $enc }): расшифруйте его, чтобы проверить подпись внутри
 verify-nested-valid = подпись вложенного токена тоже верна
 verify-nested-encrypted = вложенный токен зашифрован; его содержимое не проверялось
 verify-nested-invalid = внешняя подпись верна, а подпись вложенного токена — нет
@@ -372,3 +372,12 @@ gost-bad-der = некорректный сертификат DER: { $error }
 
 check-set-id-token = ID-токен (OIDC Core §3.1.3.7)
 check-set-access-token = JWT-токен доступа (RFC 9068 §4)
+
+## Загрузка ключей (app)
+
+key-loaded = { $count ->
+    [one] { $count } ключ
+    [few] { $count } ключа
+   *[many] { $count } ключей
+} из { $label }.
+key-hmac-added = Секрет HMAC добавлен.
