@@ -8,7 +8,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::app::{Command, Workspace};
 use crate::secret::Secret;
 use crate::token::Timestamp;
-use crate::token::checks::{CheckResult, CheckStatus, Expectations};
+use crate::token::checks::{CheckStatus, Expectations};
 use crate::token::{Inspection, assess};
 
 use super::{VerifyInputs, theme, widgets};
@@ -51,7 +51,7 @@ pub fn checks(
         ..Expectations::default()
     };
     let rows = assess::checks_for(inspection, index, signature, &expect, now);
-    ui.strong(checks_verdict(set, &rows));
+    ui.strong(checks_summary(&set.label(), &rows));
     TableBuilder::new(ui)
         .id_salt("checks_table")
         .striped(true)
@@ -104,24 +104,6 @@ pub fn checks(
             });
         });
     true
-}
-
-/// "ID token (OIDC Core §3.1.3.7): all 11 applicable checks pass".
-fn checks_verdict(set: assess::CheckSet, rows: &[CheckResult]) -> String {
-    let count = |status| rows.iter().filter(|r| r.status == status).count();
-    match count(CheckStatus::Fail) {
-        0 => tr!(
-            "checks-all-pass",
-            set = set.label(),
-            count = count(CheckStatus::Pass)
-        ),
-        failed => tr!(
-            "checks-some-fail",
-            set = set.label(),
-            failed = failed,
-            count = rows.len()
-        ),
-    }
 }
 
 fn expectations_form(
@@ -213,7 +195,7 @@ pub fn keys(
             commands.push(Command::ClearKeys);
         }
     });
-    hmac_secret_row(ui, inputs, commands);
+    hmac_secret(ui, inputs, commands);
     if let Some(message) = &verification.message {
         ui.label(message);
     }
@@ -270,8 +252,26 @@ pub fn keys(
         });
 }
 
-/// The typed shared secret for HS256/384/512 tokens.
-fn hmac_secret_row(ui: &mut egui::Ui, inputs: &mut VerifyInputs, commands: &mut Vec<Command>) {
+/// "ID token: all 12 applicable checks pass", or how many fail.
+fn checks_summary(set: &str, rows: &[crate::token::checks::CheckResult]) -> String {
+    let count = |status| rows.iter().filter(|r| r.status == status).count();
+    match count(CheckStatus::Fail) {
+        0 => tr!(
+            "checks-all-pass",
+            set = set,
+            count = count(CheckStatus::Pass)
+        ),
+        failed => tr!(
+            "checks-some-fail",
+            set = set,
+            failed = failed,
+            count = rows.len()
+        ),
+    }
+}
+
+/// An HMAC secret typed in, used as a key for HS-signed tokens.
+fn hmac_secret(ui: &mut egui::Ui, inputs: &mut VerifyInputs, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let label = ui.label(tr!("keys-hmac-secret"));
         ui.add(

@@ -154,7 +154,7 @@ fn the_timeline_keeps_every_step_and_reopens_one() {
     );
     harness.get_by_label("Timeline").click();
     harness.run();
-    harness.get_by_label("Session timeline: 3 step(s)");
+    harness.get_by_label("Session timeline: 3 steps");
     harness.get_by_label("#3 Token").click();
     harness.run();
     assert_eq!(harness.state().workspace().timeline_open, Some(2));
