@@ -105,9 +105,9 @@ check-nonce-mismatch = nonce = { $nonce }, а в запросе был отпр�
 check-hash-covers-access-token = токена доступа
 check-hash-covers-code = кода авторизации
 check-hash-covers-state = state
-check-hash-at-when-absent = необязателен, если ID-токен получен от конечной точки токенов; обязателен, если токен доступа выдан конечной точкой авторизации
-check-hash-c-when-absent = обязателен только в гибридном потоке
-check-hash-s-when-absent = обязателен только по FAPI 1.0 Advanced
+check-hash-at-when-absent = необязательно, если ID-токен получен от конечной точки токенов; обязательно, если токен доступа выдан конечной точкой авторизации
+check-hash-c-when-absent = обязательно только в гибридном потоке
+check-hash-s-when-absent = обязательно только по FAPI 1.0 Advanced
 check-hash-absent = нет утверждения { $name } ({ $when })
 check-hash-absent-nothing = нет утверждения { $name } и нет { $covers } для проверки
 check-hash-nothing-to-compare = { $name } = { $claimed }; значения { $covers } для сравнения нет
