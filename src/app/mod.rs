@@ -437,7 +437,7 @@ impl TokenscopeApp {
         match result {
             Ok(text) => {
                 let keys = crate::token::keys::KeySet::from_text(&text, label);
-                let message = format!("{} key(s) from {label}.", keys.rows().len());
+                let message = crate::tr!("key-loaded", count = keys.rows().len(), label = label);
                 self.workspace.add_keys(keys, message);
                 if let Some(id) = self.workspace.wants_jwks_refetch() {
                     // Once: a kid the set lacks may be a rotated key (OIDC Core §10.1.1).

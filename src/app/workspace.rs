@@ -435,7 +435,7 @@ impl Workspace {
                     secret.expose().as_bytes(),
                     "HMAC secret typed in",
                 );
-                self.add_keys(keys, "HMAC secret added.".to_owned());
+                self.add_keys(keys, crate::tr!("key-hmac-added"));
                 Vec::new()
             }
             Command::ClearKeys => {

@@ -23,17 +23,34 @@ pub fn signatures(inspection: &Inspection, keys: &KeySet) -> Vec<Option<Signatur
         .collect()
 }
 
-/// Which check set a token gets.
-pub fn check_set(token: &FoundToken) -> Option<&'static str> {
+/// The check sets of [`crate::token::checks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckSet {
+    /// ID token validation (OIDC Core 1.0 §3.1.3.7).
+    IdToken,
+    /// JWT access token validation (RFC 9068 §4).
+    AccessToken,
+}
+
+impl CheckSet {
+    /// "ID token (OIDC Core §3.1.3.7)", in the thread's language.
+    pub fn label(self) -> String {
+        match self {
+            Self::IdToken => crate::tr!("check-set-id-token"),
+            Self::AccessToken => crate::tr!("check-set-access-token"),
+        }
+    }
+}
+
+/// Which check set a token gets: by its role, or by `typ: at+jwt` (RFC 9068 §2.1).
+pub fn check_set(token: &FoundToken) -> Option<CheckSet> {
     let typ = token
         .header_str("typ")
         .unwrap_or_default()
         .to_ascii_lowercase();
     match token.role {
-        Some(TokenRole::Id) => Some("ID token (OIDC Core §3.1.3.7)"),
-        _ if typ.trim_start_matches("application/") == "at+jwt" => {
-            Some("JWT access token (RFC 9068 §4)")
-        }
+        Some(TokenRole::Id) => Some(CheckSet::IdToken),
+        _ if typ.trim_start_matches("application/") == "at+jwt" => Some(CheckSet::AccessToken),
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use streebog::{Streebog256, Streebog512};
 
-use super::jose::{JsonObject, encode_segment, json_kind};
+use super::jose::{JsonKind, JsonObject, encode_segment, json_kind_text};
 use super::time::Timestamp;
 use super::verify::SignatureOutcome;
 
@@ -276,26 +276,24 @@ pub fn userinfo_checks(
         (Claim::Missing, _) => CheckResult::fail(
             "sub",
             "UI_SUB_MISSING",
-            "the UserInfo response has no sub, so none of its claims may be used".to_owned(),
+            crate::tr!("check-ui-sub-missing"),
             SPEC_UI_SUB,
         ),
-        (Claim::Other(value), _) => wrong_type("sub", value, "a string", SPEC_UI_SUB),
+        (Claim::Other(value), _) => wrong_type("sub", value, SPEC_UI_SUB),
         (Claim::Str(sub), None) => CheckResult::not_applicable(
             "sub",
-            format!("UserInfo sub is {sub}; there is no ID token sub to compare it with"),
+            crate::tr!("check-ui-sub-no-id-token", sub = sub),
             SPEC_UI_SUB,
         ),
         (Claim::Str(sub), Some(expected)) if sub == expected => CheckResult::pass(
             "sub",
-            format!("UserInfo sub equals the ID token's sub ({sub})"),
+            crate::tr!("check-ui-sub-equal", sub = sub),
             SPEC_UI_SUB,
         ),
         (Claim::Str(sub), Some(expected)) => CheckResult::fail(
             "sub",
             "UI_SUB_MISMATCH",
-            format!(
-                "UserInfo sub is {sub} but the ID token's sub is {expected}: the UserInfo claims must not be used"
-            ),
+            crate::tr!("check-ui-sub-mismatch", sub = sub, expected = expected),
             SPEC_UI_SUB,
         ),
     };
@@ -303,7 +301,7 @@ pub fn userinfo_checks(
         Some(outcome) => signature_row("signature", outcome, SPEC_UI_SIGNATURE),
         None => CheckResult::not_applicable(
             "signature",
-            "a plain JSON response: not signed".to_owned(),
+            crate::tr!("check-ui-not-signed"),
             SPEC_UI_SIGNATURE,
         ),
     };
@@ -325,16 +323,28 @@ fn claim<'a>(claims: &'a JsonObject, name: &str) -> Claim<'a> {
     }
 }
 
-fn wrong_type(name: &'static str, value: &Value, wanted: &str, spec: &'static str) -> CheckResult {
+/// A claim that must be a string is something else (RFC 7519 §4.1).
+fn wrong_type(name: &'static str, value: &Value, spec: &'static str) -> CheckResult {
     CheckResult::fail(
         name,
         "JWT_CLAIM_TYPE",
-        format!(
-            "{name} is {}; it must be {wanted}, and a wrongly typed claim is not treated as absent",
-            json_kind(value)
+        crate::tr!(
+            "check-not-a-string",
+            name = name,
+            kind = json_kind_text(value)
         ),
         spec,
     )
+}
+
+/// "no iss claim".
+fn no_claim(name: &str) -> String {
+    crate::tr!("check-claim-missing", name = name)
+}
+
+/// "sub is user-1".
+fn claim_is(name: &str, value: &str) -> String {
+    crate::tr!("check-claim-is", name = name, value = value)
 }
 
 fn signature_row(
@@ -356,39 +366,29 @@ fn signature_row(
 fn id_token_typ_row(header: &JsonObject) -> CheckResult {
     const NAME: &str = "typ";
     match claim(header, "typ") {
-        Claim::Missing => CheckResult::pass(
-            NAME,
-            "no typ header (optional for ID tokens)".to_owned(),
-            SPEC_TYP,
-        ),
-        Claim::Other(value) => wrong_type(NAME, value, "a string", SPEC_TYP),
+        Claim::Missing => CheckResult::pass(NAME, crate::tr!("check-typ-none-id-token"), SPEC_TYP),
+        Claim::Other(value) => wrong_type(NAME, value, SPEC_TYP),
         Claim::Str(typ) => {
             let lower = typ.to_ascii_lowercase();
             let lower = lower.strip_prefix("application/").unwrap_or(&lower);
             match lower {
-                "jwt" => CheckResult::pass(NAME, format!("typ is {typ}"), SPEC_TYP),
+                "jwt" => CheckResult::pass(NAME, claim_is(NAME, typ), SPEC_TYP),
                 "at+jwt" => CheckResult::fail(
                     NAME,
                     "JWT_TYP_MISMATCH",
-                    format!(
-                        "typ is {typ}, which marks a JWT access token (RFC 9068 §2.1), not an ID token"
-                    ),
+                    crate::tr!("check-typ-access-not-id", typ = typ),
                     SPEC_TYP,
                 ),
                 "logout+jwt" => CheckResult::fail(
                     NAME,
                     "JWT_TYP_MISMATCH",
-                    format!(
-                        "typ is {typ}, which marks a logout token (OIDC Back-Channel Logout §2.4), not an ID token"
-                    ),
+                    crate::tr!("check-typ-logout-not-id", typ = typ),
                     SPEC_TYP,
                 ),
                 _ => CheckResult::fail(
                     NAME,
                     "JWT_TYP_MISMATCH",
-                    format!(
-                        "typ is {typ}; an ID token is typed JWT or not at all, so this is another kind of token"
-                    ),
+                    crate::tr!("check-typ-other-not-id", typ = typ),
                     SPEC_TYP,
                 ),
             }
@@ -403,23 +403,21 @@ fn access_token_typ_row(header: &JsonObject) -> CheckResult {
             if typ.eq_ignore_ascii_case("at+jwt")
                 || typ.eq_ignore_ascii_case("application/at+jwt") =>
         {
-            CheckResult::pass(NAME, format!("typ is {typ}"), SPEC_AT_TYP)
+            CheckResult::pass(NAME, claim_is(NAME, typ), SPEC_AT_TYP)
         }
         Claim::Str(typ) => CheckResult::fail(
             NAME,
             "JWT_TYP_MISMATCH",
-            format!(
-                "typ is {typ}; an RFC 9068 access token must be typed at+jwt, so this is not one"
-            ),
+            crate::tr!("check-typ-not-access", typ = typ),
             SPEC_AT_TYP,
         ),
         Claim::Missing => CheckResult::fail(
             NAME,
             "JWT_TYP_MISMATCH",
-            "no typ header; an RFC 9068 access token must be typed at+jwt".to_owned(),
+            crate::tr!("check-typ-none-access"),
             SPEC_AT_TYP,
         ),
-        Claim::Other(value) => wrong_type(NAME, value, "a string", SPEC_AT_TYP),
+        Claim::Other(value) => wrong_type(NAME, value, SPEC_AT_TYP),
     }
 }
 
@@ -431,30 +429,25 @@ fn issuer_row(
 ) -> CheckResult {
     const NAME: &str = "iss";
     match (claim(claims, NAME), expected) {
-        (Claim::Missing, _) => CheckResult::fail(NAME, missing, "no iss claim".to_owned(), spec),
-        (Claim::Other(value), _) => wrong_type(NAME, value, "a string", spec),
+        (Claim::Missing, _) => CheckResult::fail(NAME, missing, no_claim(NAME), spec),
+        (Claim::Other(value), _) => wrong_type(NAME, value, spec),
         (Claim::Str(iss), None) => CheckResult::not_applicable(
             NAME,
-            format!("iss is {iss}; no issuer is configured to compare it with"),
+            crate::tr!("check-iss-not-configured", iss = iss),
             spec,
         ),
         (Claim::Str(iss), Some(expected)) if iss == expected => {
-            CheckResult::pass(NAME, format!("iss is {iss}, as expected"), spec)
+            CheckResult::pass(NAME, crate::tr!("check-iss-as-expected", iss = iss), spec)
         }
         (Claim::Str(iss), Some(expected)) => {
-            let hint = if iss.trim_end_matches('/') == expected.trim_end_matches('/') {
-                " (they differ only in a trailing slash; issuers are compared exactly)"
+            let reason = if iss.trim_end_matches('/') == expected.trim_end_matches('/') {
+                crate::tr!("check-iss-mismatch-slash", iss = iss, expected = expected)
             } else if iss.eq_ignore_ascii_case(expected) {
-                " (they differ only in letter case; issuers are compared exactly)"
+                crate::tr!("check-iss-mismatch-case", iss = iss, expected = expected)
             } else {
-                ""
+                crate::tr!("check-iss-mismatch", iss = iss, expected = expected)
             };
-            CheckResult::fail(
-                NAME,
-                mismatch,
-                format!("iss is {iss} but this profile expects {expected}{hint}"),
-                spec,
-            )
+            CheckResult::fail(NAME, mismatch, reason, spec)
         }
     }
 }
@@ -462,16 +455,16 @@ fn issuer_row(
 fn subject_row(claims: &JsonObject, missing: &'static str, spec: &'static str) -> CheckResult {
     const NAME: &str = "sub";
     match claim(claims, NAME) {
-        Claim::Missing => CheckResult::fail(NAME, missing, "no sub claim".to_owned(), spec),
-        Claim::Other(value) => wrong_type(NAME, value, "a string", spec),
-        Claim::Str("") => CheckResult::fail(NAME, missing, "sub is empty".to_owned(), spec),
+        Claim::Missing => CheckResult::fail(NAME, missing, no_claim(NAME), spec),
+        Claim::Other(value) => wrong_type(NAME, value, spec),
+        Claim::Str("") => CheckResult::fail(NAME, missing, crate::tr!("check-sub-empty"), spec),
         Claim::Str(sub) if sub.len() > 255 => CheckResult::fail(
             NAME,
             "JWT_CLAIM_TYPE",
-            format!("sub is {} characters; at most 255 are allowed", sub.len()),
+            crate::tr!("check-sub-too-long", count = sub.len()),
             spec,
         ),
-        Claim::Str(sub) => CheckResult::pass(NAME, format!("sub is {sub}"), spec),
+        Claim::Str(sub) => CheckResult::pass(NAME, claim_is(NAME, sub), spec),
     }
 }
 
@@ -483,19 +476,12 @@ fn audiences(value: &Value) -> Result<Vec<&str>, String> {
         Value::Array(items) if !items.is_empty() => items
             .iter()
             .map(|item| {
-                item.as_str().ok_or_else(|| {
-                    format!(
-                        "aud holds {}; every audience must be a string",
-                        json_kind(item)
-                    )
-                })
+                item.as_str()
+                    .ok_or_else(|| crate::tr!("check-aud-item-type", kind = json_kind_text(item)))
             })
             .collect(),
-        Value::Array(_) => Err("aud is an empty array".to_owned()),
-        other => Err(format!(
-            "aud is {}; it must be a string or an array of strings",
-            json_kind(other)
-        )),
+        Value::Array(_) => Err(crate::tr!("check-aud-empty")),
+        other => Err(crate::tr!("check-aud-type", kind = json_kind_text(other))),
     }
 }
 
@@ -509,7 +495,7 @@ fn aud_display(audiences: &[&str]) -> String {
 fn id_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     const NAME: &str = "aud";
     let Some(value) = claims.get(NAME) else {
-        return CheckResult::fail(NAME, "IDT_AUD_MISSING", "no aud claim".to_owned(), SPEC_AUD);
+        return CheckResult::fail(NAME, "IDT_AUD_MISSING", no_claim(NAME), SPEC_AUD);
     };
     let list = match audiences(value) {
         Ok(list) => list,
@@ -519,18 +505,18 @@ fn id_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     match expect.client_id.as_deref() {
         None => CheckResult::not_applicable(
             NAME,
-            format!("aud is {shown}; no client_id is configured to look for"),
+            crate::tr!("check-aud-no-client", aud = shown),
             SPEC_AUD,
         ),
         Some(client_id) if list.contains(&client_id) => CheckResult::pass(
             NAME,
-            format!("aud {shown} contains this client's ID {client_id}"),
+            crate::tr!("check-aud-has-client", aud = shown, client = client_id),
             SPEC_AUD,
         ),
         Some(client_id) => CheckResult::fail(
             NAME,
             "IDT_AUD_MISMATCH",
-            format!("aud is {shown}, which does not contain this profile's client_id {client_id}"),
+            crate::tr!("check-aud-mismatch", aud = shown, client = client_id),
             SPEC_AUD,
         ),
     }
@@ -545,14 +531,14 @@ fn azp_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     let azp = match claim(claims, NAME) {
         Claim::Missing => None,
         Claim::Str(azp) => Some(azp),
-        Claim::Other(value) => return wrong_type(NAME, value, "a string", SPEC_AZP),
+        Claim::Other(value) => return wrong_type(NAME, value, SPEC_AZP),
     };
     let Some(client_id) = expect.client_id.as_deref() else {
         return CheckResult::not_applicable(
             NAME,
             azp.map_or_else(
-                || "no azp; no client_id is configured".to_owned(),
-                |azp| format!("azp is {azp}; no client_id is configured to compare it with"),
+                || crate::tr!("check-azp-none-no-client"),
+                |azp| crate::tr!("check-azp-no-client", azp = azp),
             ),
             SPEC_AZP,
         );
@@ -560,44 +546,33 @@ fn azp_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     match azp {
         Some(azp) if azp == client_id => CheckResult::pass(
             NAME,
-            format!("azp is this client's ID {client_id}"),
+            crate::tr!("check-azp-is-client", client = client_id),
             SPEC_AZP,
         ),
         Some(azp) => CheckResult::fail(
             NAME,
             "IDT_AZP_MISMATCH",
-            format!(
-                "azp is {azp} but this profile's client_id is {client_id}: the token was issued to another client"
-            ),
+            crate::tr!("check-azp-mismatch", azp = azp, client = client_id),
             SPEC_AZP,
         ),
         None if list.len() > 1 => CheckResult::fail(
             NAME,
             "IDT_AUD_UNTRUSTED",
-            format!(
-                "aud lists {} audiences ({}) but there is no azp naming the client the token was issued to",
-                list.len(),
-                list.join(", ")
+            crate::tr!(
+                "check-azp-missing-several",
+                count = list.len(),
+                list = list.join(", ")
             ),
             SPEC_AZP,
         ),
-        None => CheckResult::not_applicable(
-            NAME,
-            "no azp; with a single audience none is needed".to_owned(),
-            SPEC_AZP,
-        ),
+        None => CheckResult::not_applicable(NAME, crate::tr!("check-azp-not-needed"), SPEC_AZP),
     }
 }
 
 fn access_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     const NAME: &str = "aud";
     let Some(value) = claims.get(NAME) else {
-        return CheckResult::fail(
-            NAME,
-            "AT_AUD_MISSING",
-            "no aud claim".to_owned(),
-            SPEC_AT_AUD,
-        );
+        return CheckResult::fail(NAME, "AT_AUD_MISSING", no_claim(NAME), SPEC_AT_AUD);
     };
     let list = match audiences(value) {
         Ok(list) => list,
@@ -607,18 +582,22 @@ fn access_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResu
     match expect.audience.as_deref() {
         None => CheckResult::pass(
             NAME,
-            format!("aud is {shown}; no resource is configured to look for"),
+            crate::tr!("check-at-aud-no-resource", aud = shown),
             SPEC_AT_AUD,
         ),
         Some(audience) if list.contains(&audience) => CheckResult::pass(
             NAME,
-            format!("aud {shown} contains the expected resource {audience}"),
+            crate::tr!(
+                "check-at-aud-has-resource",
+                aud = shown,
+                resource = audience
+            ),
             SPEC_AT_AUD,
         ),
         Some(audience) => CheckResult::fail(
             NAME,
             "AT_AUD_MISMATCH",
-            format!("aud is {shown}, which does not contain the expected resource {audience}"),
+            crate::tr!("check-at-aud-mismatch", aud = shown, resource = audience),
             SPEC_AT_AUD,
         ),
     }
@@ -627,22 +606,17 @@ fn access_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResu
 fn client_id_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     const NAME: &str = "client_id";
     match (claim(claims, NAME), expect.client_id.as_deref()) {
-        (Claim::Missing, _) => CheckResult::fail(
-            NAME,
-            "AT_CLIENT_ID_MISSING",
-            "no client_id claim".to_owned(),
-            SPEC_AT_CLAIMS,
-        ),
-        (Claim::Other(value), _) => wrong_type(NAME, value, "a string", SPEC_AT_CLAIMS),
+        (Claim::Missing, _) => {
+            CheckResult::fail(NAME, "AT_CLIENT_ID_MISSING", no_claim(NAME), SPEC_AT_CLAIMS)
+        }
+        (Claim::Other(value), _) => wrong_type(NAME, value, SPEC_AT_CLAIMS),
         (Claim::Str(id), Some(expected)) if id != expected => CheckResult::fail(
             NAME,
             "AT_CLIENT_ID_MISMATCH",
-            format!("client_id is {id} but this profile's client_id is {expected}"),
+            crate::tr!("check-client-id-mismatch", id = id, expected = expected),
             SPEC_AT_CLAIMS,
         ),
-        (Claim::Str(id), _) => {
-            CheckResult::pass(NAME, format!("client_id is {id}"), SPEC_AT_CLAIMS)
-        }
+        (Claim::Str(id), _) => CheckResult::pass(NAME, claim_is(NAME, id), SPEC_AT_CLAIMS),
     }
 }
 
@@ -653,9 +627,9 @@ fn present_string_row(
     spec: &'static str,
 ) -> CheckResult {
     match claim(claims, name) {
-        Claim::Missing => CheckResult::fail(name, missing, format!("no {name} claim"), spec),
-        Claim::Other(value) => wrong_type(name, value, "a string", spec),
-        Claim::Str(value) => CheckResult::pass(name, format!("{name} is {value}"), spec),
+        Claim::Missing => CheckResult::fail(name, missing, no_claim(name), spec),
+        Claim::Other(value) => wrong_type(name, value, spec),
+        Claim::Str(value) => CheckResult::pass(name, claim_is(name, value), spec),
     }
 }
 
@@ -663,7 +637,8 @@ fn present_string_row(
 enum NumericDate {
     Missing,
     At(Timestamp),
-    WrongType(&'static str),
+    /// Not a number; the words say what it is instead.
+    WrongType(String),
 }
 
 fn numeric_date(claims: &JsonObject, name: &str) -> NumericDate {
@@ -671,7 +646,7 @@ fn numeric_date(claims: &JsonObject, name: &str) -> NumericDate {
         return NumericDate::Missing;
     };
     let Value::Number(number) = value else {
-        return NumericDate::WrongType(json_kind(value));
+        return NumericDate::WrongType(JsonKind::of(value).text());
     };
     if let Some(seconds) = number.as_i64() {
         return NumericDate::At(Timestamp::from_unix(seconds));
@@ -690,23 +665,31 @@ fn numeric_date(claims: &JsonObject, name: &str) -> NumericDate {
         Some(seconds) if seconds.is_finite() => {
             NumericDate::At(Timestamp::from_unix(seconds.floor() as i64))
         }
-        _ => NumericDate::WrongType("a number out of range"),
+        _ => NumericDate::WrongType(crate::tr!("check-number-out-of-range")),
     }
 }
 
 fn instant(at: Timestamp) -> String {
     at.to_rfc3339_utc()
-        .unwrap_or_else(|| format!("{} (Unix seconds)", at.unix()))
+        .unwrap_or_else(|| crate::tr!("check-unix-seconds", seconds = at.unix().to_string()))
 }
 
 /// "45 s", "12 min", "3 h 5 min", "2 d 4 h".
 fn duration(seconds: i64) -> String {
     let s = seconds.unsigned_abs();
     match s {
-        0..120 => format!("{s} s"),
-        120..7_200 => format!("{} min", s / 60),
-        7_200..172_800 => format!("{} h {} min", s / 3_600, (s % 3_600) / 60),
-        _ => format!("{} d {} h", s / 86_400, (s % 86_400) / 3_600),
+        0..120 => crate::tr!("check-duration-seconds", seconds = s),
+        120..7_200 => crate::tr!("check-duration-minutes", minutes = s / 60),
+        7_200..172_800 => crate::tr!(
+            "check-duration-hours",
+            hours = s / 3_600,
+            minutes = (s % 3_600) / 60
+        ),
+        _ => crate::tr!(
+            "check-duration-days",
+            days = s / 86_400,
+            hours = (s % 86_400) / 3_600
+        ),
     }
 }
 
@@ -724,9 +707,9 @@ fn expiry_row(
     const NAME: &str = "exp";
     let exp = match numeric_date(claims, NAME) {
         NumericDate::Missing => {
-            return CheckResult::fail(NAME, missing, "no exp claim".to_owned(), spec);
+            return CheckResult::fail(NAME, missing, no_claim(NAME), spec);
         }
-        NumericDate::WrongType(kind) => return date_type_fail(NAME, kind, spec),
+        NumericDate::WrongType(kind) => return date_type_fail(NAME, &kind, spec),
         NumericDate::At(exp) => exp,
     };
     let past = seconds_between(now, exp);
@@ -738,28 +721,32 @@ fn expiry_row(
             } else {
                 "IDT_EXPIRED"
             },
-            format!(
-                "expired at {} ({} ago; leeway {} s)",
-                instant(exp),
-                duration(past),
-                expect.leeway
+            crate::tr!(
+                "check-exp-expired",
+                at = instant(exp),
+                ago = duration(past),
+                leeway = expect.leeway
             ),
             spec,
         )
     } else if past >= 0 {
         CheckResult::pass(
             NAME,
-            format!(
-                "expired {} ago, within the {} s leeway",
-                duration(past),
-                expect.leeway
+            crate::tr!(
+                "check-exp-within-leeway",
+                ago = duration(past),
+                leeway = expect.leeway
             ),
             spec,
         )
     } else {
         CheckResult::pass(
             NAME,
-            format!("valid until {} ({} from now)", instant(exp), duration(past)),
+            crate::tr!(
+                "check-exp-valid-until",
+                at = instant(exp),
+                left = duration(past)
+            ),
             spec,
         )
     }
@@ -769,9 +756,7 @@ fn date_type_fail(name: &'static str, kind: &str, spec: &'static str) -> CheckRe
     CheckResult::fail(
         name,
         "JWT_CLAIM_TYPE",
-        format!(
-            "{name} is {kind}; a NumericDate is a JSON number (RFC 7519 §2), and a wrongly typed claim is not treated as absent"
-        ),
+        crate::tr!("check-date-type", name = name, kind = kind),
         spec,
     )
 }
@@ -791,9 +776,9 @@ fn issued_at_row(
     };
     let iat = match numeric_date(claims, NAME) {
         NumericDate::Missing => {
-            return CheckResult::fail(NAME, missing, "no iat claim".to_owned(), spec);
+            return CheckResult::fail(NAME, missing, no_claim(NAME), spec);
         }
-        NumericDate::WrongType(kind) => return date_type_fail(NAME, kind, spec),
+        NumericDate::WrongType(kind) => return date_type_fail(NAME, &kind, spec),
         NumericDate::At(iat) => iat,
     };
     let age = seconds_between(now, iat);
@@ -801,11 +786,11 @@ fn issued_at_row(
         CheckResult::fail(
             NAME,
             future,
-            format!(
-                "iat is {} in the future ({}): the issuer's clock or this machine's is off by more than the {} s leeway",
-                duration(age),
-                instant(iat),
-                expect.leeway
+            crate::tr!(
+                "check-iat-future",
+                ahead = duration(age),
+                at = instant(iat),
+                leeway = expect.leeway
             ),
             spec,
         )
@@ -813,28 +798,28 @@ fn issued_at_row(
         CheckResult::fail(
             NAME,
             old,
-            format!(
-                "issued {} ago ({}), longer ago than the {} this profile accepts",
-                duration(age),
-                instant(iat),
-                duration(expect.max_iat_age)
+            crate::tr!(
+                "check-iat-old",
+                age = duration(age),
+                at = instant(iat),
+                max = duration(expect.max_iat_age)
             ),
             spec,
         )
     } else if age < 0 {
         CheckResult::pass(
             NAME,
-            format!(
-                "issued {} in the future, within the {} s leeway",
-                duration(age),
-                expect.leeway
+            crate::tr!(
+                "check-iat-future-within-leeway",
+                ahead = duration(age),
+                leeway = expect.leeway
             ),
             spec,
         )
     } else {
         CheckResult::pass(
             NAME,
-            format!("issued {} ago ({})", duration(age), instant(iat)),
+            crate::tr!("check-iat-ago", age = duration(age), at = instant(iat)),
             spec,
         )
     }
@@ -843,26 +828,28 @@ fn issued_at_row(
 fn not_before_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> CheckResult {
     const NAME: &str = "nbf";
     match numeric_date(claims, NAME) {
-        NumericDate::Missing => {
-            CheckResult::not_applicable(NAME, "no nbf claim".to_owned(), SPEC_NBF)
-        }
-        NumericDate::WrongType(kind) => date_type_fail(NAME, kind, SPEC_NBF),
+        NumericDate::Missing => CheckResult::not_applicable(NAME, no_claim(NAME), SPEC_NBF),
+        NumericDate::WrongType(kind) => date_type_fail(NAME, &kind, SPEC_NBF),
         NumericDate::At(nbf) => {
             let ahead = seconds_between(nbf, now);
             if ahead > expect.leeway {
                 CheckResult::fail(
                     NAME,
                     "IDT_NBF_FUTURE",
-                    format!(
-                        "not valid before {} ({} from now; leeway {} s)",
-                        instant(nbf),
-                        duration(ahead),
-                        expect.leeway
+                    crate::tr!(
+                        "check-nbf-future",
+                        at = instant(nbf),
+                        ahead = duration(ahead),
+                        leeway = expect.leeway
                     ),
                     SPEC_NBF,
                 )
             } else {
-                CheckResult::pass(NAME, format!("valid since {}", instant(nbf)), SPEC_NBF)
+                CheckResult::pass(
+                    NAME,
+                    crate::tr!("check-nbf-valid-since", at = instant(nbf)),
+                    SPEC_NBF,
+                )
             }
         }
     }
@@ -871,28 +858,30 @@ fn not_before_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) ->
 fn nonce_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     const NAME: &str = "nonce";
     match (claim(claims, NAME), expect.nonce.as_deref()) {
-        (Claim::Other(value), _) => wrong_type(NAME, value, "a string", SPEC_NONCE),
+        (Claim::Other(value), _) => wrong_type(NAME, value, SPEC_NONCE),
         (Claim::Missing, None) => {
-            CheckResult::not_applicable(NAME, "no nonce was sent".to_owned(), SPEC_NONCE)
+            CheckResult::not_applicable(NAME, crate::tr!("check-nonce-not-sent"), SPEC_NONCE)
         }
         (Claim::Str(nonce), None) => CheckResult::not_applicable(
             NAME,
-            format!("nonce is {nonce}; no nonce was sent to compare it with"),
+            crate::tr!("check-nonce-not-sent-but-present", nonce = nonce),
             SPEC_NONCE,
         ),
         (Claim::Missing, Some(sent)) => CheckResult::fail(
             NAME,
             "IDT_NONCE_MISSING",
-            format!("the request sent nonce {sent} but the token has no nonce"),
+            crate::tr!("check-nonce-missing", sent = sent),
             SPEC_NONCE,
         ),
-        (Claim::Str(nonce), Some(sent)) if nonce == sent => {
-            CheckResult::pass(NAME, format!("nonce is {nonce}, as sent"), SPEC_NONCE)
-        }
+        (Claim::Str(nonce), Some(sent)) if nonce == sent => CheckResult::pass(
+            NAME,
+            crate::tr!("check-nonce-as-sent", nonce = nonce),
+            SPEC_NONCE,
+        ),
         (Claim::Str(nonce), Some(sent)) => CheckResult::fail(
             NAME,
             "IDT_NONCE_MISMATCH",
-            format!("nonce is {nonce} but the request sent {sent}"),
+            crate::tr!("check-nonce-mismatch", nonce = nonce, sent = sent),
             SPEC_NONCE,
         ),
     }
@@ -915,11 +904,12 @@ impl HashClaim {
         }
     }
 
-    fn covers(self) -> &'static str {
+    /// What the hash is of, as the hash messages name it.
+    fn covers(self) -> String {
         match self {
-            Self::At => "access token",
-            Self::Code => "authorization code",
-            Self::State => "state",
+            Self::At => crate::tr!("check-hash-covers-access-token"),
+            Self::Code => crate::tr!("check-hash-covers-code"),
+            Self::State => crate::tr!("check-hash-covers-state"),
         }
     }
 
@@ -939,13 +929,11 @@ impl HashClaim {
         }
     }
 
-    fn when_absent(self) -> &'static str {
+    fn when_absent(self) -> String {
         match self {
-            Self::At => {
-                "optional when the ID token comes from the token endpoint, required with an access token from the authorization endpoint"
-            }
-            Self::Code => "required only in the hybrid flow",
-            Self::State => "required only by FAPI 1.0 Advanced",
+            Self::At => crate::tr!("check-hash-at-when-absent"),
+            Self::Code => crate::tr!("check-hash-c-when-absent"),
+            Self::State => crate::tr!("check-hash-s-when-absent"),
         }
     }
 }
@@ -960,27 +948,33 @@ fn hash_row(
     let name = which.name();
     let spec = which.spec();
     let claimed = match (claim(claims, name), value) {
-        (Claim::Other(other), _) => return wrong_type(name, other, "a string", spec),
+        (Claim::Other(other), _) => return wrong_type(name, other, spec),
         (Claim::Missing, Some(_)) => {
             return CheckResult::not_applicable(
                 name,
-                format!("no {name} claim ({})", which.when_absent()),
+                crate::tr!("check-hash-absent", name = name, when = which.when_absent()),
                 spec,
             );
         }
         (Claim::Missing, None) => {
             return CheckResult::not_applicable(
                 name,
-                format!("no {name} claim and no {} to check", which.covers()),
+                crate::tr!(
+                    "check-hash-absent-nothing",
+                    name = name,
+                    covers = which.covers()
+                ),
                 spec,
             );
         }
         (Claim::Str(claimed), None) => {
             return CheckResult::not_applicable(
                 name,
-                format!(
-                    "{name} is {claimed}; no {} was given to compare it with",
-                    which.covers()
+                crate::tr!(
+                    "check-hash-nothing-to-compare",
+                    name = name,
+                    claimed = claimed,
+                    covers = which.covers()
                 ),
                 spec,
             );
@@ -994,24 +988,32 @@ fn hash_row(
         Err(reason) => return CheckResult::fail(name, "HASH_ALG_UNKNOWN", reason, spec),
     };
     let how = if computed.assumed {
-        format!("left half of {}, assumed for {alg}", computed.hash)
+        crate::tr!("check-hash-how-assumed", hash = computed.hash, alg = alg)
     } else {
-        format!("left half of {}", computed.hash)
+        crate::tr!("check-hash-how", hash = computed.hash)
     };
     if computed.value == claimed {
         CheckResult::pass(
             name,
-            format!("{name} matches the {} ({how})", which.covers()),
+            crate::tr!(
+                "check-hash-matches",
+                name = name,
+                covers = which.covers(),
+                how = how
+            ),
             spec,
         )
     } else {
         CheckResult::fail(
             name,
             which.mismatch(),
-            format!(
-                "{name} is {claimed} but the {} hashes to {} ({how})",
-                which.covers(),
-                computed.value
+            crate::tr!(
+                "check-hash-mismatch",
+                name = name,
+                claimed = claimed,
+                covers = which.covers(),
+                computed = computed.value,
+                how = how
             ),
             spec,
         )
@@ -1058,9 +1060,7 @@ pub fn half_hash(alg: &str, key_bits: Option<usize>, value: &str) -> Result<Half
             (Streebog256::digest(bytes).to_vec(), "Streebog-256", true)
         }
         _ => {
-            return Err(format!(
-                "no hash is defined for alg {alg}, so the hash claim cannot be checked; it is treated as failed, not as matching"
-            ));
+            return Err(crate::tr!("check-hash-alg-unknown", alg = alg));
         }
     };
     Ok(HalfHash {
@@ -1073,7 +1073,7 @@ pub fn half_hash(alg: &str, key_bits: Option<usize>, value: &str) -> Result<Half
 fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> CheckResult {
     const NAME: &str = "auth_time";
     let auth_time = match numeric_date(claims, NAME) {
-        NumericDate::WrongType(kind) => return date_type_fail(NAME, kind, SPEC_AUTH_TIME),
+        NumericDate::WrongType(kind) => return date_type_fail(NAME, &kind, SPEC_AUTH_TIME),
         NumericDate::Missing => None,
         NumericDate::At(at) => Some(at),
     };
@@ -1081,13 +1081,8 @@ fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> 
         return CheckResult::not_applicable(
             NAME,
             auth_time.map_or_else(
-                || "no auth_time; no max_age was requested".to_owned(),
-                |at| {
-                    format!(
-                        "the user authenticated at {}; no max_age was requested",
-                        instant(at)
-                    )
-                },
+                || crate::tr!("check-auth-time-none-no-max-age"),
+                |at| crate::tr!("check-auth-time-no-max-age", at = instant(at)),
             ),
             SPEC_AUTH_TIME,
         );
@@ -1096,9 +1091,7 @@ fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> 
         return CheckResult::fail(
             NAME,
             "IDT_AUTH_TIME_MISSING",
-            format!(
-                "max_age={max_age} was requested, so auth_time is required, but the token has none"
-            ),
+            crate::tr!("check-auth-time-missing", max_age = max_age),
             SPEC_AUTH_TIME,
         );
     };
@@ -1107,10 +1100,10 @@ fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> 
         CheckResult::fail(
             NAME,
             "IDT_AUTH_TIME_FUTURE",
-            format!(
-                "auth_time is {} in the future ({})",
-                duration(age),
-                instant(auth_time)
+            crate::tr!(
+                "check-auth-time-future",
+                ahead = duration(age),
+                at = instant(auth_time)
             ),
             SPEC_AUTH_TIME,
         )
@@ -1118,19 +1111,21 @@ fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> 
         CheckResult::fail(
             NAME,
             "IDT_AUTH_TIME_TOO_OLD",
-            format!(
-                "the user authenticated {} ago ({}), longer than the requested max_age of {max_age} s",
-                duration(age),
-                instant(auth_time)
+            crate::tr!(
+                "check-auth-time-too-old",
+                age = duration(age),
+                at = instant(auth_time),
+                max_age = max_age
             ),
             SPEC_AUTH_TIME,
         )
     } else {
         CheckResult::pass(
             NAME,
-            format!(
-                "the user authenticated {} ago, within max_age {max_age} s",
-                duration(age)
+            crate::tr!(
+                "check-auth-time-within",
+                age = duration(age),
+                max_age = max_age
             ),
             SPEC_AUTH_TIME,
         )
@@ -1140,7 +1135,7 @@ fn auth_time_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> 
 fn acr_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
     const NAME: &str = "acr";
     let acr = match claim(claims, NAME) {
-        Claim::Other(value) => return wrong_type(NAME, value, "a string", SPEC_ACR),
+        Claim::Other(value) => return wrong_type(NAME, value, SPEC_ACR),
         Claim::Missing => None,
         Claim::Str(acr) => Some(acr),
     };
@@ -1148,8 +1143,8 @@ fn acr_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
         return CheckResult::not_applicable(
             NAME,
             acr.map_or_else(
-                || "no acr; no acr_values were requested".to_owned(),
-                |acr| format!("acr is {acr}; no acr_values were requested"),
+                || crate::tr!("check-acr-none-not-requested"),
+                |acr| crate::tr!("check-acr-not-requested", acr = acr),
             ),
             SPEC_ACR,
         );
@@ -1159,16 +1154,18 @@ fn acr_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
         None => CheckResult::fail(
             NAME,
             "IDT_ACR_MISSING",
-            format!("the request asked for acr {wanted} but the token has no acr"),
+            crate::tr!("check-acr-missing", wanted = wanted.as_str()),
             SPEC_ACR,
         ),
-        Some(acr) if expect.acr_values.iter().any(|value| value == acr) => {
-            CheckResult::pass(NAME, format!("acr is {acr}, as requested"), SPEC_ACR)
-        }
+        Some(acr) if expect.acr_values.iter().any(|value| value == acr) => CheckResult::pass(
+            NAME,
+            crate::tr!("check-acr-as-requested", acr = acr),
+            SPEC_ACR,
+        ),
         Some(acr) => CheckResult::fail(
             NAME,
             "IDT_ACR_MISMATCH",
-            format!("acr is {acr} but the request asked for {wanted}"),
+            crate::tr!("check-acr-mismatch", acr = acr, wanted = wanted.as_str()),
             SPEC_ACR,
         ),
     }
@@ -1812,5 +1809,114 @@ mod tests {
         assert_eq!(duration(-600), "10 min");
         assert_eq!(duration(3 * 3600 + 300), "3 h 5 min");
         assert_eq!(duration(2 * 86_400 + 4 * 3600), "2 d 4 h");
+    }
+
+    /// Speaks Russian in this test thread until dropped, even when the test panics.
+    struct Russian;
+
+    impl Russian {
+        fn speak() -> Self {
+            crate::i18n::set_language(crate::i18n::Language::Ru);
+            Self
+        }
+    }
+
+    impl Drop for Russian {
+        fn drop(&mut self) {
+            crate::i18n::set_language(crate::i18n::Language::En);
+        }
+    }
+
+    #[test]
+    fn failing_checks_read_in_russian_with_codes_and_specs_untouched() {
+        let _russian = Russian::speak();
+        let checks = checks_with(|claims| {
+            claims.insert("iss".to_owned(), json!(format!("{ISSUER}/")));
+        });
+        let iss = row(&checks, "iss");
+        assert_eq!(iss.code, Some("IDT_ISS_MISMATCH"));
+        assert_eq!(iss.spec, "OIDC Core 1.0 §3.1.3.7 step 2");
+        assert_eq!(
+            iss.reason,
+            format!(
+                "iss = {ISSUER}/, а этот профиль ожидает {ISSUER} (разница только в завершающей косой черте; издатель сравнивается посимвольно)"
+            )
+        );
+        let checks = checks_with(|claims| {
+            claims.insert("exp".to_owned(), json!(NOW - 3600));
+        });
+        assert_eq!(
+            row(&checks, "exp").reason,
+            "истёк 2026-11-22T21:50:06Z (60 мин назад; допуск 60 с)"
+        );
+        // Plural forms follow the count: 3 получателя, 5 получателей.
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!([CLIENT, "a", "b"]));
+        });
+        assert_eq!(
+            row(&checks, "azp").reason,
+            "в aud 3 получателя (demo-client, a, b), но нет azp, который назвал бы клиента, получившего токен"
+        );
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!([CLIENT, "a", "b", "c", "d"]));
+        });
+        assert!(
+            row(&checks, "azp")
+                .reason
+                .starts_with("в aud 5 получателей")
+        );
+        let checks = checks_with(|claims| {
+            claims.insert("sub".to_owned(), json!("x".repeat(256)));
+        });
+        assert_eq!(
+            row(&checks, "sub").reason,
+            "длина sub — 256 символов; допускается не больше 255"
+        );
+        // JSON types are named in Russian; claim names stay as they are.
+        let checks = checks_with(|claims| {
+            claims.insert("aud".to_owned(), json!({"x": 1}));
+        });
+        assert_eq!(
+            row(&checks, "aud").reason,
+            "aud имеет тип «объект», а должен быть строкой или массивом строк"
+        );
+        let checks = checks_with(|claims| {
+            claims.remove("nonce");
+        });
+        assert_eq!(
+            row(&checks, "nonce").reason,
+            "в запросе был отправлен nonce n-1, а в токене nonce нет"
+        );
+    }
+
+    #[test]
+    fn signature_outcomes_read_in_russian() {
+        let _russian = Russian::speak();
+        let Decoded::Jws(jws) = decode_unverified(&field(KEYCLOAK_RESPONSE, "id_token")).unwrap()
+        else {
+            panic!("a JWS")
+        };
+        let keys = KeySet::from_jwks_json(KEYCLOAK_JWKS, "keycloak-jwks.json");
+        let outcome = verify_signature(&jws, &keys);
+        assert_eq!(outcome.summary(), "верна (RS256, ключ kc-rsa-1)");
+        assert_eq!(outcome.code(), None);
+        // A failing signature: the code stays, the words are Russian.
+        let token = sign(&json!({"alg": "HS256"}), &good_claims());
+        let checks = run(
+            &token,
+            &KeySet::hmac(b"a different secret, 32 bytes....", "x"),
+            &expectations(),
+        );
+        let signature = row(&checks, "signature");
+        assert_eq!(signature.code, Some("JWS_SIG_INVALID"));
+        assert_eq!(
+            signature.reason,
+            "неверна: подпись не подтверждается ключом HMAC, 256 бит (общий секрет x) (HMAC, 256 бит): MAC не совпадает"
+        );
+        let at_hash = checks_with(|_| {});
+        assert_eq!(
+            row(&at_hash, "at_hash").reason,
+            "at_hash совпадает с хешем токена доступа (левая половина SHA-256)"
+        );
     }
 }

@@ -327,7 +327,7 @@ impl GostPublicKey {
     /// GOST R 34.11-94 parses, but its 34.11-94 signatures will not verify).
     pub fn from_spki_der(der: &[u8]) -> Result<Self, GostError> {
         let spki = SubjectPublicKeyInfoRef::from_der(der)
-            .map_err(|e| GostError::BadKey(format!("not a DER SubjectPublicKeyInfo: {e}")))?;
+            .map_err(|e| GostError::BadKey(crate::tr!("gost-not-spki", error = e.to_string())))?;
 
         let algorithm = spki.algorithm.oid.to_string();
         let algorithm_bits = match algorithm.as_str() {
@@ -340,37 +340,39 @@ impl GostPublicKey {
             }
         };
 
-        let parameters = spki.algorithm.parameters.ok_or_else(|| {
-            GostError::BadKey("the key has no parameters (RFC 9215 §4.1 requires them)".to_owned())
-        })?;
+        let parameters = spki
+            .algorithm
+            .parameters
+            .ok_or_else(|| GostError::BadKey(crate::tr!("gost-no-parameters")))?;
         let param_set = first_oid_of_sequence(parameters)?;
         let curve = GostCurve::from_oid(&param_set)
             .ok_or_else(|| GostError::UnknownCurve(param_set.clone()))?;
         if curve.bits() != algorithm_bits {
-            return Err(GostError::BadKey(format!(
-                "parameter set {} ({param_set}) is {}-bit but the algorithm {algorithm} is for {algorithm_bits}-bit keys",
-                curve.name(),
-                curve.bits(),
+            return Err(GostError::BadKey(crate::tr!(
+                "gost-parameter-bits",
+                curve = curve.name(),
+                oid = param_set.as_str(),
+                bits = curve.bits(),
+                algorithm = algorithm.as_str(),
+                algorithm_bits = algorithm_bits
             )));
         }
 
         let bits = spki
             .subject_public_key
             .as_bytes()
-            .ok_or_else(|| GostError::BadKey("the key BIT STRING has unused bits".to_owned()))?;
+            .ok_or_else(|| GostError::BadKey(crate::tr!("gost-bit-string-unused-bits")))?;
         let octets = <&OctetStringRef>::from_der(bits).map_err(|e| {
-            GostError::BadKey(format!(
-                "the key BIT STRING does not hold a DER OCTET STRING (RFC 4491 §2.3.2): {e}"
-            ))
+            GostError::BadKey(crate::tr!("gost-not-octet-string", error = e.to_string()))
         })?;
         let raw = octets.as_bytes();
         let n = curve.coordinate_len();
         if raw.len() != 2 * n {
-            return Err(GostError::BadKey(format!(
-                "a {}-bit key is {} bytes (x ‖ y), this one is {}",
-                curve.bits(),
-                2 * n,
-                raw.len()
+            return Err(GostError::BadKey(crate::tr!(
+                "gost-key-length",
+                bits = curve.bits(),
+                expected = 2 * n,
+                got = raw.len()
             )));
         }
         let (x_le, y_le) = raw.split_at(n);
@@ -385,7 +387,9 @@ impl GostPublicKey {
             .tbs_certificate()
             .subject_public_key_info()
             .to_der()
-            .map_err(|e| GostError::BadCertificate(format!("cannot re-encode the key: {e}")))?;
+            .map_err(|e| {
+                GostError::BadCertificate(crate::tr!("gost-reencode", error = e.to_string()))
+            })?;
         Self::from_spki_der(&spki)
     }
 
@@ -396,10 +400,12 @@ impl GostPublicKey {
         let n = curve.coordinate_len();
         for (name, bytes) in [("x", x_le), ("y", y_le)] {
             if bytes.is_empty() || bytes.len() > n {
-                return Err(GostError::BadKey(format!(
-                    "coordinate {name} is {} bytes; a {}-bit key has {n}-byte coordinates",
-                    bytes.len(),
-                    curve.bits()
+                return Err(GostError::BadKey(crate::tr!(
+                    "gost-coordinate-length",
+                    name = name,
+                    length = bytes.len(),
+                    bits = curve.bits(),
+                    size = n
                 )));
             }
         }
@@ -407,15 +413,15 @@ impl GostPublicKey {
         let y = BigUint::from_bytes_le(y_le);
         let params = curve.params();
         if x >= params.p || y >= params.p {
-            return Err(GostError::BadKey(format!(
-                "a coordinate is not below the field prime of {}",
-                curve.name()
+            return Err(GostError::BadKey(crate::tr!(
+                "gost-coordinate-too-large",
+                curve = curve.name()
             )));
         }
         if !params.contains(&x, &y) {
-            return Err(GostError::BadKey(format!(
-                "the point is not on the {} curve (wrong parameter set, or coordinates not little-endian?)",
-                curve.name()
+            return Err(GostError::BadKey(crate::tr!(
+                "gost-not-on-curve",
+                curve = curve.name()
             )));
         }
         Ok(Self { curve, x, y })
@@ -547,27 +553,27 @@ impl SignatureLayout {
 
 impl fmt::Display for SignatureLayout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, digest {}", self.order, self.digest)
+        f.write_str(&crate::tr!(
+            "gost-layout",
+            order = self.order.to_string(),
+            digest = self.digest.to_string()
+        ))
     }
 }
 
-/// Why a key could not be read or a signature did not verify.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a key could not be read or a signature did not verify. Displays in
+/// the thread's language ([`crate::i18n`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GostError {
     /// The key names a parameter set (OID) this module does not know.
-    #[error("unknown GOST R 34.10 parameter set {0}")]
     UnknownCurve(String),
     /// The key is not a GOST R 34.10 key at all (RSA, EC, Ed25519, …).
-    #[error("not a GOST R 34.10 public key: the key algorithm is {0}")]
     UnsupportedAlgorithm(String),
     /// The key is malformed or its point is not on its curve.
-    #[error("bad GOST public key: {0}")]
     BadKey(String),
     /// The certificate could not be read (bad PEM, bad DER).
-    #[error("cannot read the certificate: {0}")]
     BadCertificate(String),
     /// The signature is not `2 × coordinate length` bytes.
-    #[error("a GOST signature for this key is {expected} bytes (two {half}-byte halves), this one is {got}", half = expected / 2)]
     WrongSignatureLength {
         /// Bytes expected: 64 for 256-bit keys, 128 for 512-bit keys.
         expected: usize,
@@ -575,11 +581,32 @@ pub enum GostError {
         got: usize,
     },
     /// None of the four layouts verified: wrong key, or the signed bytes differ.
-    #[error(
-        "the signature does not verify with this key in any known layout (s‖r or r‖s, digest little- or big-endian): wrong key, or the signed data was changed"
-    )]
     NoLayoutVerified,
 }
+
+impl fmt::Display for GostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&match self {
+            Self::UnknownCurve(oid) => crate::tr!("gost-unknown-curve", oid = oid.as_str()),
+            Self::UnsupportedAlgorithm(algorithm) => {
+                crate::tr!("gost-unsupported-algorithm", algorithm = algorithm.as_str())
+            }
+            Self::BadKey(detail) => crate::tr!("gost-bad-key", detail = detail.as_str()),
+            Self::BadCertificate(detail) => {
+                crate::tr!("gost-bad-certificate", detail = detail.as_str())
+            }
+            Self::WrongSignatureLength { expected, got } => crate::tr!(
+                "gost-signature-length",
+                expected = *expected,
+                half = *expected / 2,
+                got = *got
+            ),
+            Self::NoLayoutVerified => crate::tr!("gost-no-layout-verified"),
+        })
+    }
+}
+
+impl std::error::Error for GostError {}
 
 /// Verifies `signature` over `message` with `key` (RFC 7091 §6.2).
 ///
@@ -720,9 +747,9 @@ pub fn verify_digest(
 /// (digest and, for 2001 keys, encryption parameter sets).
 fn first_oid_of_sequence(parameters: AnyRef<'_>) -> Result<String, GostError> {
     if parameters.tag() != Tag::Sequence {
-        return Err(GostError::BadKey(format!(
-            "the key parameters are a {} where RFC 9215 §4.1 has a SEQUENCE of OIDs",
-            parameters.tag()
+        return Err(GostError::BadKey(crate::tr!(
+            "gost-parameters-not-sequence",
+            tag = parameters.tag().to_string()
         )));
     }
     parameters
@@ -734,7 +761,7 @@ fn first_oid_of_sequence(parameters: AnyRef<'_>) -> Result<String, GostError> {
             Ok(oid.to_string())
         })
         .map_err(|e: x509_cert::der::Error| {
-            GostError::BadKey(format!("cannot read the key parameter set OID: {e}"))
+            GostError::BadKey(crate::tr!("gost-parameter-oid", error = e.to_string()))
         })
 }
 
@@ -756,24 +783,22 @@ fn parse_certificate(input: &[u8]) -> Result<Certificate, GostError> {
     const END: &[u8] = b"-----END CERTIFICATE-----";
     if let Some(start) = find(input, BEGIN) {
         let rest = &input[start..];
-        let end = find(rest, END).ok_or_else(|| {
-            GostError::BadCertificate("PEM without an END CERTIFICATE line (truncated?)".to_owned())
-        })?;
-        return Certificate::from_pem(&rest[..end + END.len()])
-            .map_err(|e| GostError::BadCertificate(format!("bad PEM certificate: {e}")));
+        let end = find(rest, END)
+            .ok_or_else(|| GostError::BadCertificate(crate::tr!("gost-pem-no-end")))?;
+        return Certificate::from_pem(&rest[..end + END.len()]).map_err(|e| {
+            GostError::BadCertificate(crate::tr!("gost-bad-pem", error = e.to_string()))
+        });
     }
     if find(input, b"-----BEGIN").is_some() {
-        return Err(GostError::BadCertificate(
-            "the PEM holds no CERTIFICATE block".to_owned(),
-        ));
+        return Err(GostError::BadCertificate(crate::tr!(
+            "gost-no-certificate-block"
+        )));
     }
     if input.first() != Some(&0x30) {
-        return Err(GostError::BadCertificate(
-            "neither a PEM certificate nor DER (no SEQUENCE tag)".to_owned(),
-        ));
+        return Err(GostError::BadCertificate(crate::tr!("gost-not-pem-or-der")));
     }
     Certificate::from_der(input)
-        .map_err(|e| GostError::BadCertificate(format!("bad DER certificate: {e}")))
+        .map_err(|e| GostError::BadCertificate(crate::tr!("gost-bad-der", error = e.to_string())))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

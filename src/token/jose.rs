@@ -43,26 +43,25 @@ pub enum Part {
 
 impl std::fmt::Display for Part {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Header => "header",
-            Self::Payload => "payload",
-            Self::Signature => "signature",
-            Self::EncryptedKey => "encrypted key",
-            Self::Iv => "initialisation vector",
-            Self::Ciphertext => "ciphertext",
-            Self::Tag => "authentication tag",
+        f.write_str(&match self {
+            Self::Header => crate::tr!("jose-part-header"),
+            Self::Payload => crate::tr!("jose-part-payload"),
+            Self::Signature => crate::tr!("jose-part-signature"),
+            Self::EncryptedKey => crate::tr!("jose-part-encrypted-key"),
+            Self::Iv => crate::tr!("jose-part-iv"),
+            Self::Ciphertext => crate::tr!("jose-part-ciphertext"),
+            Self::Tag => crate::tr!("jose-part-tag"),
         })
     }
 }
 
-/// Why a compact token could not be decoded.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a compact token could not be decoded. Displays in the thread's
+/// language ([`crate::i18n`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JoseError {
     /// Neither 3 (JWS) nor 5 (JWE) dot-separated segments.
-    #[error("it has {0} segments; a signed token (JWS) has 3 and an encrypted one (JWE) 5")]
     SegmentCount(usize),
     /// A segment is not base64url.
-    #[error("its {part} is not valid base64url ({detail})")]
     Base64 {
         /// Where.
         part: Part,
@@ -70,24 +69,45 @@ pub enum JoseError {
         detail: String,
     },
     /// The header is not JSON.
-    #[error("its header is not JSON ({0})")]
     HeaderNotJson(String),
     /// The header is JSON but not an object.
-    #[error("its header is JSON but not an object (it is {0})")]
-    HeaderNotObject(&'static str),
+    HeaderNotObject(JsonKind),
     /// The payload is not JSON.
-    #[error("its payload is not JSON ({0})")]
     PayloadNotJson(String),
     /// The payload is JSON but not an object, so it holds no claims (RFC 7519 §7.2 step 10).
-    #[error("its payload is JSON but not an object of claims (it is {0})")]
-    PayloadNotObject(&'static str),
+    PayloadNotObject(JsonKind),
     /// JSON nested deeper than the decoder allows.
-    #[error("its {0} nests JSON too deeply to show")]
     TooDeep(Part),
     /// Nested JWTs deeper than [`MAX_NESTING`].
-    #[error("its JWTs are nested more than {MAX_NESTING} deep")]
     NestedTooDeep,
 }
+
+impl std::fmt::Display for JoseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::SegmentCount(count) => crate::tr!("jose-segment-count", count = *count),
+            Self::Base64 { part, detail } => crate::tr!(
+                "jose-base64",
+                part = part.to_string(),
+                detail = detail.as_str()
+            ),
+            Self::HeaderNotJson(detail) => {
+                crate::tr!("jose-header-not-json", detail = detail.as_str())
+            }
+            Self::HeaderNotObject(kind) => crate::tr!("jose-header-not-object", kind = kind.text()),
+            Self::PayloadNotJson(detail) => {
+                crate::tr!("jose-payload-not-json", detail = detail.as_str())
+            }
+            Self::PayloadNotObject(kind) => {
+                crate::tr!("jose-payload-not-object", kind = kind.text())
+            }
+            Self::TooDeep(part) => crate::tr!("jose-too-deep", part = part.to_string()),
+            Self::NestedTooDeep => crate::tr!("jose-nested-too-deep", max = MAX_NESTING),
+        })
+    }
+}
+
+impl std::error::Error for JoseError {}
 
 /// A decoded compact token.
 #[derive(Clone, Debug, PartialEq)]
@@ -290,7 +310,7 @@ fn parse_object(bytes: &[u8], part: Part) -> Result<JsonObject, JoseError> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(other) => {
-            let kind = json_kind(&other);
+            let kind = JsonKind::of(&other);
             Err(if part == Part::Header {
                 JoseError::HeaderNotObject(kind)
             } else {
@@ -311,16 +331,69 @@ fn parse_object(bytes: &[u8], part: Part) -> Result<JsonObject, JoseError> {
     }
 }
 
-/// "an array", "a string", … for messages.
-pub fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// The type of a JSON value (RFC 8259 §3), for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Boolean,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonKind {
+    /// The type of `value`.
+    pub fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Boolean,
+            Value::Number(_) => Self::Number,
+            Value::String(_) => Self::String,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
     }
+
+    /// "an array", "a string", … in English, whatever the language.
+    pub fn english(self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Boolean => "a boolean",
+            Self::Number => "a number",
+            Self::String => "a string",
+            Self::Array => "an array",
+            Self::Object => "an object",
+        }
+    }
+
+    /// "an array", "a string", … in the thread's language.
+    pub fn text(self) -> String {
+        match self {
+            Self::Null => crate::tr!("jose-kind-null"),
+            Self::Boolean => crate::tr!("jose-kind-boolean"),
+            Self::Number => crate::tr!("jose-kind-number"),
+            Self::String => crate::tr!("jose-kind-string"),
+            Self::Array => crate::tr!("jose-kind-array"),
+            Self::Object => crate::tr!("jose-kind-object"),
+        }
+    }
+}
+
+/// "an array", "a string", … in English, for stable output.
+pub fn json_kind(value: &Value) -> &'static str {
+    JsonKind::of(value).english()
+}
+
+/// "an array", "a string", … in the thread's language, for messages.
+pub fn json_kind_text(value: &Value) -> String {
+    JsonKind::of(value).text()
 }
 
 /// base64url-encodes bytes without padding (for building test tokens and exports).

@@ -21,7 +21,7 @@ use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
 use super::gost::GostPublicKey;
-use super::jose::{JsonObject, Part, decode_segment, encode_segment, json_kind};
+use super::jose::{JsonObject, Part, decode_segment, encode_segment, json_kind_text};
 
 /// Smallest RSA modulus accepted for RS*/PS* (RFC 7518 §3.3, §3.5).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -87,8 +87,13 @@ impl fmt::Display for KeySource {
         match self {
             Self::Jwks(label) => write!(f, "JWKS {label}"),
             Self::Pem(label) => write!(f, "PEM {label}"),
-            Self::Certificate(label) => write!(f, "certificate {label}"),
-            Self::Secret(label) => write!(f, "shared secret {label}"),
+            Self::Certificate(label) => f.write_str(&crate::tr!(
+                "key-source-certificate",
+                label = label.as_str()
+            )),
+            Self::Secret(label) => {
+                f.write_str(&crate::tr!("key-source-secret", label = label.as_str()))
+            }
         }
     }
 }
@@ -183,7 +188,7 @@ impl KeyMaterial {
             Self::P384(_) => "P-384".to_owned(),
             Self::P521(_) => "P-521".to_owned(),
             Self::Ed25519(_) => "Ed25519".to_owned(),
-            Self::Hmac(secret) => format!("HMAC {} bits", secret.len() * 8),
+            Self::Hmac(secret) => crate::tr!("key-size-hmac", bits = secret.len() * 8),
             Self::Gost(key) => format!(
                 "GOST R 34.10-2012 {} {}",
                 key.curve.bits(),
@@ -269,10 +274,13 @@ impl VerificationKey {
 
     /// How messages name this key: its kid, or its size and source.
     pub fn name(&self) -> String {
-        match &self.kid {
-            Some(kid) => kid.clone(),
-            None => format!("{} from {}", self.material.size_label(), self.source),
-        }
+        self.kid.clone().unwrap_or_else(|| {
+            crate::tr!(
+                "key-name-from",
+                size = self.material.size_label(),
+                source = self.source.to_string()
+            )
+        })
     }
 
     /// The row the key list panel and JSON output show.
@@ -353,18 +361,22 @@ impl KeySet {
                 set.problem(
                     &source,
                     None,
-                    format!("a JWKS is a JSON object, this is {}", json_kind(&other)),
+                    crate::tr!("key-jwks-not-object", kind = json_kind_text(&other)),
                 );
                 return set;
             }
             Err(error) => {
-                set.problem(&source, None, format!("not JSON ({error})"));
+                set.problem(
+                    &source,
+                    None,
+                    crate::tr!("key-not-json", error = error.to_string()),
+                );
                 return set;
             }
         };
         if document.contains_key("kty") {
             // A bare JWK (RFC 7517 §4) rather than a set: accept it as a set of one.
-            set.add_jwk(&document, &source, "the key".to_owned());
+            set.add_jwk(&document, &source, crate::tr!("key-the-key"));
             return set;
         }
         let entries = match document.get("keys") {
@@ -373,36 +385,32 @@ impl KeySet {
                 set.problem(
                     &source,
                     None,
-                    format!("\"keys\" must be an array, it is {}", json_kind(other)),
+                    crate::tr!("key-keys-not-array", kind = json_kind_text(other)),
                 );
                 return set;
             }
             None => {
-                set.problem(
-                    &source,
-                    None,
-                    "no \"keys\" member: not a JWK Set (RFC 7517 §5)".to_owned(),
-                );
+                set.problem(&source, None, crate::tr!("key-no-keys-member"));
                 return set;
             }
         };
         if entries.is_empty() {
-            set.problem(&source, None, "the JWK Set has no keys".to_owned());
+            set.problem(&source, None, crate::tr!("key-set-empty"));
         }
         for (index, entry) in entries.iter().enumerate() {
             let number = index + 1;
             match entry {
                 Value::Object(jwk) => {
-                    let label = match jwk.get("kid").and_then(Value::as_str) {
-                        Some(kid) => format!("key #{number} (kid {kid})"),
-                        None => format!("key #{number}"),
-                    };
+                    let label = jwk.get("kid").and_then(Value::as_str).map_or_else(
+                        || crate::tr!("key-entry", number = number),
+                        |kid| crate::tr!("key-entry-kid", number = number, kid = kid),
+                    );
                     set.add_jwk(jwk, &source, label);
                 }
                 other => set.problem(
                     &source,
-                    Some(format!("key #{number}")),
-                    format!("is {}, not a JWK object", json_kind(other)),
+                    Some(crate::tr!("key-entry", number = number)),
+                    crate::tr!("key-entry-not-object", kind = json_kind_text(other)),
                 ),
             }
         }
@@ -417,15 +425,10 @@ impl KeySet {
         let mut set = Self::default();
         let blocks = pem_blocks(text);
         if blocks.is_empty() {
-            set.problem(
-                &pem_source,
-                None,
-                "no PEM block found (expected -----BEGIN PUBLIC KEY----- or -----BEGIN CERTIFICATE-----)"
-                    .to_owned(),
-            );
+            set.problem(&pem_source, None, crate::tr!("key-no-pem-block"));
         }
         for (index, block) in blocks.into_iter().enumerate() {
-            let entry = format!("PEM block #{}", index + 1);
+            let entry = crate::tr!("key-pem-block", number = index + 1);
             let block = match block {
                 Ok(block) => block,
                 Err(message) => {
@@ -453,18 +456,10 @@ impl KeySet {
                         .push(VerificationKey::new(material, pem_source.clone())),
                     Err(message) => set.problem(&pem_source, Some(entry), message),
                 },
-                other if other.contains("PRIVATE KEY") => set.problem(
-                    &pem_source,
-                    Some(entry),
-                    "a private key: verification needs only the public key, so it was not loaded"
-                        .to_owned(),
-                ),
-                _ => set.problem(
-                    &pem_source,
-                    Some(entry),
-                    "unsupported PEM block (expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE)"
-                        .to_owned(),
-                ),
+                other if other.contains("PRIVATE KEY") => {
+                    set.problem(&pem_source, Some(entry), crate::tr!("key-private-key"));
+                }
+                _ => set.problem(&pem_source, Some(entry), crate::tr!("key-unsupported-pem")),
             }
         }
         set
@@ -487,7 +482,7 @@ impl KeySet {
         let source = KeySource::Secret(label.to_owned());
         let mut set = Self::default();
         if secret.is_empty() {
-            set.problem(&source, None, "the secret is empty".to_owned());
+            set.problem(&source, None, crate::tr!("key-secret-empty"));
         } else {
             set.keys.push(VerificationKey::new(
                 KeyMaterial::Hmac(HmacSecret::new(secret)),
@@ -510,7 +505,7 @@ impl KeySet {
             set.problem(
                 &KeySource::Pem(label.to_owned()),
                 None,
-                "neither a JWK Set (JSON) nor PEM text".to_owned(),
+                crate::tr!("key-neither-jwks-nor-pem"),
             );
             set
         }
@@ -560,7 +555,7 @@ impl KeySet {
 
 /// One JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2) to a key.
 fn key_from_jwk(jwk: &JsonObject, source: &KeySource) -> Result<VerificationKey, String> {
-    let kty = optional_str(jwk, "kty")?.ok_or("no \"kty\" (RFC 7517 §4.1)")?;
+    let kty = optional_str(jwk, "kty")?.ok_or_else(|| crate::tr!("key-no-kty"))?;
     let kid = optional_str(jwk, "kid")?;
     let alg = optional_str(jwk, "alg")?;
     let key_use = optional_str(jwk, "use")?;
@@ -571,14 +566,14 @@ fn key_from_jwk(jwk: &JsonObject, source: &KeySource) -> Result<VerificationKey,
                 .map(|op| {
                     op.as_str()
                         .map(str::to_owned)
-                        .ok_or_else(|| "\"key_ops\" holds a non-string".to_owned())
+                        .ok_or_else(|| crate::tr!("key-ops-non-string"))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Some(other) => {
-            return Err(format!(
-                "\"key_ops\" must be an array, it is {}",
-                json_kind(other)
+            return Err(crate::tr!(
+                "key-ops-not-array",
+                kind = json_kind_text(other)
             ));
         }
     };
@@ -593,13 +588,12 @@ fn key_from_jwk(jwk: &JsonObject, source: &KeySource) -> Result<VerificationKey,
         "oct" => {
             let k = member_bytes(jwk, "k", "oct")?;
             if k.is_empty() {
-                return Err("the oct key \"k\" is empty".to_owned());
+                return Err(crate::tr!("key-oct-empty"));
             }
             KeyMaterial::Hmac(HmacSecret::new(&k))
         }
-        other => material_from_x5c(jwk).ok_or_else(|| {
-            format!("unsupported key type \"{other}\" (supported: RSA, EC, OKP, oct)")
-        })??,
+        other => material_from_x5c(jwk)
+            .ok_or_else(|| crate::tr!("key-unsupported-kty", kty = other))??,
     };
     Ok(VerificationKey {
         kid,
@@ -619,7 +613,7 @@ fn material_from_x5c(jwk: &JsonObject) -> Option<Result<KeyMaterial, String>> {
     Some(
         BASE64_STANDARD
             .decode(first)
-            .map_err(|error| format!("\"x5c\" is not base64 ({error})"))
+            .map_err(|error| crate::tr!("key-x5c-not-base64", error = error.to_string()))
             .and_then(|der| key_from_certificate(&der, "x5c").map(|key| key.material)),
     )
 }
@@ -628,38 +622,41 @@ fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String>, String> 
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(value)) => Ok(Some(value.clone())),
-        Some(other) => Err(format!(
-            "\"{name}\" must be a string, it is {}",
-            json_kind(other)
+        Some(other) => Err(crate::tr!(
+            "key-member-not-string",
+            name = name,
+            kind = json_kind_text(other)
         )),
     }
 }
 
 fn member_bytes(jwk: &JsonObject, name: &str, kty: &str) -> Result<Vec<u8>, String> {
     let text = optional_str(jwk, name)?
-        .ok_or_else(|| format!("{kty} key has no \"{name}\" (RFC 7518 §6)"))?;
-    decode_segment(&text, Part::Payload).map_err(|_| format!("\"{name}\" is not valid base64url"))
+        .ok_or_else(|| crate::tr!("key-member-missing", kty = kty, name = name))?;
+    decode_segment(&text, Part::Payload)
+        .map_err(|_| crate::tr!("key-member-not-base64url", name = name))
 }
 
 fn ec_from_jwk(jwk: &JsonObject) -> Result<KeyMaterial, String> {
-    let crv = optional_str(jwk, "crv")?.ok_or("EC key has no \"crv\" (RFC 7518 §6.2.1.1)")?;
+    let crv = optional_str(jwk, "crv")?.ok_or_else(|| crate::tr!("key-ec-no-crv"))?;
     let size = match crv.as_str() {
         "P-256" => 32,
         "P-384" => 48,
         "P-521" => 66,
         other => {
-            return Err(format!(
-                "unsupported EC curve \"{other}\" (supported: P-256, P-384, P-521)"
-            ));
+            return Err(crate::tr!("key-ec-unsupported-curve", crv = other));
         }
     };
     let x = member_bytes(jwk, "x", "EC")?;
     let y = member_bytes(jwk, "y", "EC")?;
     for (name, value) in [("x", &x), ("y", &y)] {
         if value.len() != size {
-            return Err(format!(
-                "\"{name}\" is {} bytes; {crv} needs exactly {size} (RFC 7518 §6.2.1.2)",
-                value.len()
+            return Err(crate::tr!(
+                "key-ec-coordinate-length",
+                name = name,
+                length = value.len(),
+                crv = crv.as_str(),
+                size = size
             ));
         }
     }
@@ -671,7 +668,7 @@ fn ec_from_jwk(jwk: &JsonObject) -> Result<KeyMaterial, String> {
 }
 
 fn ec_from_sec1(crv: &str, point: &[u8]) -> Result<KeyMaterial, String> {
-    let not_on_curve = |_| format!("the point is not on the {crv} curve");
+    let not_on_curve = |_| crate::tr!("key-ec-not-on-curve", crv = crv);
     match crv {
         "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
             .map(KeyMaterial::P256)
@@ -682,30 +679,26 @@ fn ec_from_sec1(crv: &str, point: &[u8]) -> Result<KeyMaterial, String> {
         "P-521" => p521::ecdsa::VerifyingKey::from_sec1_bytes(point)
             .map(KeyMaterial::P521)
             .map_err(not_on_curve),
-        other => Err(format!("unsupported EC curve \"{other}\"")),
+        other => Err(crate::tr!("key-ec-unsupported-curve-name", crv = other)),
     }
 }
 
 fn okp_from_jwk(jwk: &JsonObject) -> Result<KeyMaterial, String> {
-    let crv = optional_str(jwk, "crv")?.ok_or("OKP key has no \"crv\" (RFC 8037 §2)")?;
+    let crv = optional_str(jwk, "crv")?.ok_or_else(|| crate::tr!("key-okp-no-crv"))?;
     match crv.as_str() {
         "Ed25519" => ed25519_from_bytes(&member_bytes(jwk, "x", "OKP")?),
-        "X25519" | "X448" => Err(format!(
-            "{crv} is a key-agreement curve; it cannot verify signatures (RFC 8037 §3.2)"
-        )),
-        other => Err(format!(
-            "unsupported OKP curve \"{other}\" (supported: Ed25519)"
-        )),
+        "X25519" | "X448" => Err(crate::tr!("key-okp-key-agreement", crv = crv.as_str())),
+        other => Err(crate::tr!("key-okp-unsupported-curve", crv = other)),
     }
 }
 
 fn ed25519_from_bytes(x: &[u8]) -> Result<KeyMaterial, String> {
     let bytes: &[u8; 32] = x
         .try_into()
-        .map_err(|_| format!("an Ed25519 key is 32 bytes, this is {}", x.len()))?;
+        .map_err(|_| crate::tr!("key-ed25519-length", length = x.len()))?;
     ed25519_dalek::VerifyingKey::from_bytes(bytes)
         .map(KeyMaterial::Ed25519)
-        .map_err(|_| "not a valid Ed25519 point".to_owned())
+        .map_err(|_| crate::tr!("key-ed25519-invalid"))
 }
 
 /// RSA key from big-endian modulus and exponent, held to RFC 7518 §3.3's minimum.
@@ -714,36 +707,40 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<KeyMaterial, String> {
     let e = rsa::BoxedUint::from_be_slice_vartime(e);
     let bits = n.bit_width_vartime() as usize;
     if bits < MIN_RSA_BITS {
-        return Err(format!(
-            "the RSA key is {bits} bits; RS*/PS* need at least {MIN_RSA_BITS} (RFC 7518 §3.3)"
+        return Err(crate::tr!(
+            "key-rsa-too-small",
+            bits = bits,
+            min = MIN_RSA_BITS
         ));
     }
     if bits > MAX_RSA_BITS {
-        return Err(format!(
-            "the RSA key is {bits} bits; keys over {MAX_RSA_BITS} bits are refused (denial-of-service guard)"
+        return Err(crate::tr!(
+            "key-rsa-too-large",
+            bits = bits,
+            max = MAX_RSA_BITS
         ));
     }
     rsa::PublicKey::new_with_size_limits(n, e, MIN_RSA_BITS..=MAX_RSA_BITS)
         .map(KeyMaterial::Rsa)
-        .map_err(|error| format!("not a usable RSA public key ({error})"))
+        .map_err(|error| crate::tr!("key-rsa-unusable", error = error.to_string()))
 }
 
 /// `RSAPublicKey` (RFC 8017 §A.1.1), the body of an `RSA PUBLIC KEY` PEM block.
 fn rsa_from_pkcs1(der: &[u8]) -> Result<KeyMaterial, String> {
     let key = rsa::pkcs1::RsaPublicKeyRef::from_der(der)
-        .map_err(|error| format!("not a valid PKCS#1 RSA public key ({error})"))?;
+        .map_err(|error| crate::tr!("key-pkcs1-invalid", error = error.to_string()))?;
     rsa_key(key.modulus.as_bytes(), key.public_exponent.as_bytes())
 }
 
 /// A DER `SubjectPublicKeyInfo` (RFC 5280 §4.1.2.7) to key material, by algorithm OID.
 fn material_from_spki(der: &[u8]) -> Result<KeyMaterial, String> {
     let spki = SubjectPublicKeyInfoRef::from_der(der)
-        .map_err(|error| format!("not a valid SubjectPublicKeyInfo ({error})"))?;
+        .map_err(|error| crate::tr!("key-spki-invalid", error = error.to_string()))?;
     let oid = spki.algorithm.oid;
     let key_bytes = || {
         spki.subject_public_key
             .as_bytes()
-            .ok_or_else(|| "the public key BIT STRING has unused bits".to_owned())
+            .ok_or_else(|| crate::tr!("key-bit-string-unused-bits"))
     };
     if oid == OID_RSA {
         rsa_from_pkcs1(key_bytes()?)
@@ -751,15 +748,15 @@ fn material_from_spki(der: &[u8]) -> Result<KeyMaterial, String> {
         let curve = spki
             .algorithm
             .parameters_oid()
-            .map_err(|_| "the EC key names no named curve".to_owned())?;
+            .map_err(|_| crate::tr!("key-ec-no-named-curve"))?;
         let crv = match curve {
             c if c == OID_P256 => "P-256",
             c if c == OID_P384 => "P-384",
             c if c == OID_P521 => "P-521",
             c if c == OID_SECP256K1 => {
-                return Err("unsupported EC curve secp256k1 (ES256K is not supported)".to_owned());
+                return Err(crate::tr!("key-ec-secp256k1"));
             }
-            c => return Err(format!("unsupported EC curve (OID {c})")),
+            c => return Err(crate::tr!("key-ec-curve-oid", oid = c.to_string())),
         };
         ec_from_sec1(crv, key_bytes()?)
     } else if oid == OID_ED25519 {
@@ -767,7 +764,7 @@ fn material_from_spki(der: &[u8]) -> Result<KeyMaterial, String> {
     } else if oid == OID_GOST_2012_256 || oid == OID_GOST_2012_512 || oid == OID_GOST_2001 {
         GostPublicKey::from_spki_der(der)
             .map(|key| KeyMaterial::Gost(Arc::new(key)))
-            .map_err(|error| format!("GOST public key not usable: {error}"))
+            .map_err(|error| crate::tr!("key-gost-unusable", error = error.to_string()))
     } else {
         Err(unsupported_algorithm(oid))
     }
@@ -775,32 +772,34 @@ fn material_from_spki(der: &[u8]) -> Result<KeyMaterial, String> {
 
 fn unsupported_algorithm(oid: ObjectIdentifier) -> String {
     let name = match oid {
-        o if o == OID_ED448 => "Ed448",
-        o if o == OID_X25519 => "X25519 (key agreement)",
-        o if o == OID_X448 => "X448 (key agreement)",
-        o if o == OID_DSA => "DSA",
-        o if o == OID_RSA_PSS => "RSASSA-PSS-restricted RSA",
-        _ => return format!("unsupported key type (algorithm OID {oid})"),
+        o if o == OID_ED448 => "Ed448".to_owned(),
+        o if o == OID_X25519 => crate::tr!("key-kind-key-agreement", name = "X25519"),
+        o if o == OID_X448 => crate::tr!("key-kind-key-agreement", name = "X448"),
+        o if o == OID_DSA => "DSA".to_owned(),
+        o if o == OID_RSA_PSS => "RSASSA-PSS-restricted RSA".to_owned(),
+        _ => return crate::tr!("key-unsupported-oid", oid = oid.to_string()),
     };
-    format!("unsupported key type {name} (OID {oid})")
+    crate::tr!("key-unsupported-named", name = name, oid = oid.to_string())
 }
 
 /// The subject public key of a DER certificate. Validity dates and the
 /// issuer chain are not checked: the certificate is only a key container here.
 fn key_from_certificate(der: &[u8], label: &str) -> Result<VerificationKey, String> {
     let certificate = x509_cert::Certificate::from_der(der)
-        .map_err(|error| format!("not a valid X.509 certificate ({error})"))?;
+        .map_err(|error| crate::tr!("key-certificate-invalid", error = error.to_string()))?;
     let tbs = certificate.tbs_certificate();
     let spki = tbs.subject_public_key_info();
     let oid = spki.algorithm.oid;
     let material = if oid == OID_GOST_2012_256 || oid == OID_GOST_2012_512 || oid == OID_GOST_2001 {
         GostPublicKey::from_certificate(der)
             .map(|key| KeyMaterial::Gost(Arc::new(key)))
-            .map_err(|error| format!("GOST certificate key not usable: {error}"))?
+            .map_err(|error| {
+                crate::tr!("key-gost-certificate-unusable", error = error.to_string())
+            })?
     } else {
         let spki_der = spki
             .to_der()
-            .map_err(|error| format!("cannot re-encode the certificate's key ({error})"))?;
+            .map_err(|error| crate::tr!("key-certificate-reencode", error = error.to_string()))?;
         material_from_spki(&spki_der)?
     };
     let subject = tbs.subject().to_string();
@@ -854,8 +853,10 @@ fn pem_blocks(text: &str) -> Vec<Result<PemBlock, String>> {
             }
         }
         if !closed {
-            blocks.push(Err(format!(
-                "{label} block has no \"{end}\" line: the PEM text is truncated"
+            blocks.push(Err(crate::tr!(
+                "key-pem-truncated",
+                label = label,
+                end = end.as_str()
             )));
             continue;
         }
@@ -866,7 +867,13 @@ fn pem_blocks(text: &str) -> Vec<Result<PemBlock, String>> {
                     label: label.to_owned(),
                     der,
                 })
-                .map_err(|error| format!("{label} block is not valid base64 ({error})")),
+                .map_err(|error| {
+                    crate::tr!(
+                        "key-pem-not-base64",
+                        label = label,
+                        error = error.to_string()
+                    )
+                }),
         );
     }
     blocks

@@ -23,7 +23,7 @@ use serde_json::Value;
 use sha2::{Sha256, Sha384, Sha512};
 
 use super::gost;
-use super::jose::{Decoded, JsonObject, JwsPayload, UnverifiedJws, json_kind};
+use super::jose::{Decoded, JsonObject, JwsPayload, UnverifiedJws, json_kind_text};
 use super::keys::{KeyMaterial, KeyRow, KeySet, VerificationKey};
 
 /// What signature verification concluded, in a form the UI and JSON can show.
@@ -167,35 +167,31 @@ impl SignatureOutcome {
                 let mut parts = vec![scheme.clone()];
                 parts.extend(detail.clone());
                 if let Some(kid) = &key.kid {
-                    parts.push(format!("key {kid}"));
+                    parts.push(crate::tr!("verify-key-kid", kid = kid.as_str()));
                 }
-                format!("valid ({})", parts.join(", "))
+                crate::tr!("verify-valid", details = parts.join(", "))
             }
-            Self::Invalid { reason, .. } => format!("invalid: {reason}"),
+            Self::Invalid { reason, .. } => crate::tr!("verify-invalid", reason = reason.as_str()),
             Self::NoKey {
                 reason,
                 unknown_kid,
                 ..
             } => {
                 if unknown_kid.is_some() {
-                    format!("unknown kid: {reason}")
+                    crate::tr!("verify-unknown-kid", reason = reason.as_str())
                 } else {
-                    format!("no key: {reason}")
+                    crate::tr!("verify-no-key", reason = reason.as_str())
                 }
             }
-            Self::Unsigned { alg } => {
-                format!(
-                    "unsigned (alg {alg}): rejected, anyone can write such a token (RFC 8725 §3.1)"
-                )
+            Self::Unsigned { alg } => crate::tr!("verify-unsigned", alg = alg.as_str()),
+            Self::Unsupported { alg, .. } => crate::tr!("verify-unsupported", alg = alg.as_str()),
+            Self::Rejected { reason, .. } => {
+                crate::tr!("verify-rejected", reason = reason.as_str())
             }
-            Self::Unsupported { alg, .. } => {
-                format!("unsupported alg {alg}: the signature was not checked")
-            }
-            Self::Rejected { reason, .. } => format!("rejected: {reason}"),
-            Self::Encrypted { alg, enc } => format!(
-                "encrypted (JWE {}/{}): decrypt it to check the signature inside",
-                alg.as_deref().unwrap_or("?"),
-                enc.as_deref().unwrap_or("?")
+            Self::Encrypted { alg, enc } => crate::tr!(
+                "verify-encrypted",
+                alg = alg.as_deref().unwrap_or("?"),
+                enc = enc.as_deref().unwrap_or("?")
             ),
         }
     }
@@ -219,18 +215,13 @@ pub fn verify_decoded(decoded: &Decoded, keys: &KeySet) -> SignatureOutcome {
                 return outer;
             }
             match verify_decoded(inner, keys) {
-                SignatureOutcome::Valid { .. } => add_note(
-                    outer,
-                    "the nested token's signature verifies too".to_owned(),
-                ),
-                SignatureOutcome::Encrypted { .. } => add_note(
-                    outer,
-                    "the nested token is encrypted; its content was not checked".to_owned(),
-                ),
-                inner => add_note(
-                    inner,
-                    "the outer signature verifies, but the nested token's does not".to_owned(),
-                ),
+                SignatureOutcome::Valid { .. } => {
+                    add_note(outer, crate::tr!("verify-nested-valid"))
+                }
+                SignatureOutcome::Encrypted { .. } => {
+                    add_note(outer, crate::tr!("verify-nested-encrypted"))
+                }
+                inner => add_note(inner, crate::tr!("verify-nested-invalid")),
             }
         }
     }
@@ -273,10 +264,7 @@ pub fn verify_parts(
             return SignatureOutcome::Rejected {
                 alg: None,
                 code: "JWT_PARSE",
-                reason: format!(
-                    "alg is {}, not a string (RFC 7515 §4.1.1)",
-                    json_kind(other)
-                ),
+                reason: crate::tr!("verify-alg-not-string", kind = json_kind_text(other)),
                 notes,
             };
         }
@@ -284,7 +272,7 @@ pub fn verify_parts(
             return SignatureOutcome::Rejected {
                 alg: None,
                 code: "JWT_PARSE",
-                reason: "the header has no alg (RFC 7515 §4.1.1)".to_owned(),
+                reason: crate::tr!("verify-no-alg"),
                 notes,
             };
         }
@@ -311,10 +299,7 @@ pub fn verify_parts(
             return SignatureOutcome::Rejected {
                 alg: Some(alg),
                 code: "JWT_PARSE",
-                reason: format!(
-                    "kid is {}; a kid is a string (RFC 7515 §4.1.4)",
-                    json_kind(other)
-                ),
+                reason: crate::tr!("verify-kid-not-string", kind = json_kind_text(other)),
                 notes,
             };
         }
@@ -334,20 +319,20 @@ fn header_key_notes(header: &JsonObject) -> Vec<String> {
     let mut notes = Vec::new();
     for name in ["jku", "x5u"] {
         if let Some(value) = header.get(name) {
-            let shown = value.as_str().map_or_else(
-                || json_kind(value).to_owned(),
+            let shown: String = value.as_str().map_or_else(
+                || json_kind_text(value),
                 |url| url.chars().take(120).collect(),
             );
-            notes.push(format!(
-                "the header's {name} ({shown}) was ignored: keys are never fetched from a URL the token names (RFC 8725 §3.10)"
+            notes.push(crate::tr!(
+                "verify-header-url-ignored",
+                name = name,
+                value = shown
             ));
         }
     }
     for name in ["x5c", "jwk"] {
         if header.contains_key(name) {
-            notes.push(format!(
-                "the header embeds a key ({name}); it was ignored: a token cannot supply its own verification key (RFC 8725 §3.10)"
-            ));
+            notes.push(crate::tr!("verify-header-key-ignored", name = name));
         }
     }
     notes
@@ -362,18 +347,14 @@ fn critical_problem(header: &JsonObject) -> Option<String> {
             .as_array()
             .map(|names| names.iter().filter_map(Value::as_str).collect());
         return Some(match names {
-            Some(names) if !names.is_empty() => format!(
-                "crit lists {}, which tokenscope does not implement; such a token must be rejected (RFC 7515 §4.1.11)",
-                names.join(", ")
-            ),
-            _ => "crit is malformed: it must be a non-empty array of names (RFC 7515 §4.1.11)"
-                .to_owned(),
+            Some(names) if !names.is_empty() => {
+                crate::tr!("verify-crit-unsupported", names = names.join(", "))
+            }
+            _ => crate::tr!("verify-crit-malformed"),
         });
     }
     if header.get("b64") == Some(&Value::Bool(false)) {
-        return Some(
-            "b64: false (unencoded payload) is not allowed in a JWT (RFC 7797 §6)".to_owned(),
-        );
+        return Some(crate::tr!("verify-b64-false"));
     }
     None
 }
@@ -440,12 +421,12 @@ impl Algorithm {
     /// What kind of key it needs, for messages.
     fn needs(self) -> String {
         match self {
-            Self::Rs(_) | Self::Ps(_) => "an RSA public key".to_owned(),
-            Self::Es(sha) => format!("an EC {} public key", curve_for(sha)),
-            Self::EdDsa => "an Ed25519 public key".to_owned(),
-            Self::Hs(_) => "a shared secret".to_owned(),
-            Self::Gost(Some(bits)) => format!("a {bits}-bit GOST R 34.10-2012 public key"),
-            Self::Gost(None) => "a GOST R 34.10-2012 public key".to_owned(),
+            Self::Rs(_) | Self::Ps(_) => crate::tr!("verify-needs-rsa"),
+            Self::Es(sha) => crate::tr!("verify-needs-ec", curve = curve_for(sha)),
+            Self::EdDsa => crate::tr!("verify-needs-ed25519"),
+            Self::Hs(_) => crate::tr!("verify-needs-secret"),
+            Self::Gost(Some(bits)) => crate::tr!("verify-needs-gost-bits", bits = bits),
+            Self::Gost(None) => crate::tr!("verify-needs-gost"),
         }
     }
 }
@@ -481,36 +462,40 @@ fn fit(algorithm: Algorithm, alg: &str, key: &VerificationKey) -> Result<(), Unf
         _ => false,
     };
     if !family_ok {
-        return Err(Unfit::Family(format!(
-            "{} is {}; {alg} needs {}",
-            key.name(),
-            key.material.size_label(),
-            algorithm.needs()
+        return Err(Unfit::Family(crate::tr!(
+            "verify-unfit-family",
+            key = key.name(),
+            size = key.material.size_label(),
+            alg = alg,
+            needs = algorithm.needs()
         )));
     }
     if let Some(key_alg) = &key.alg
         && key_alg != alg
     {
-        return Err(Unfit::Restricted(format!(
-            "{} is for {key_alg} only, the token uses {alg} (RFC 7517 §4.4)",
-            key.name()
+        return Err(Unfit::Restricted(crate::tr!(
+            "verify-unfit-alg",
+            key = key.name(),
+            key_alg = key_alg.as_str(),
+            alg = alg
         )));
     }
     if let Some(key_use) = &key.key_use
         && key_use != "sig"
     {
-        return Err(Unfit::Restricted(format!(
-            "{} was skipped: it is for use \"{key_use}\", not signatures (RFC 7517 §4.2)",
-            key.name()
+        return Err(Unfit::Restricted(crate::tr!(
+            "verify-unfit-use",
+            key = key.name(),
+            key_use = key_use.as_str()
         )));
     }
     if let Some(ops) = &key.key_ops
         && !ops.iter().any(|op| op == "verify")
     {
-        return Err(Unfit::Restricted(format!(
-            "{} was skipped: its key_ops ({}) do not include verify (RFC 7517 §4.3)",
-            key.name(),
-            ops.join(", ")
+        return Err(Unfit::Restricted(crate::tr!(
+            "verify-unfit-ops",
+            key = key.name(),
+            ops = ops.join(", ")
         )));
     }
     Ok(())
@@ -528,16 +513,11 @@ struct Verification<'a> {
 impl Verification<'_> {
     fn run(mut self, input: &[u8], signature: &[u8]) -> SignatureOutcome {
         if self.keys.is_empty() {
-            let unusable = match self.keys.problems.len() {
-                0 => String::new(),
-                count => format!(" ({count} entries could not be used)"),
+            let reason = match self.keys.problems.len() {
+                0 => crate::tr!("verify-empty-set"),
+                count => crate::tr!("verify-empty-set-unusable", count = count),
             };
-            return self.no_key(
-                format!(
-                    "the key set is empty{unusable}: load a JWKS, a PEM key, a certificate or a shared secret"
-                ),
-                None,
-            );
+            return self.no_key(reason, None);
         }
         let keys = self.keys;
         let (candidates, fell_back) =
@@ -559,9 +539,11 @@ impl Verification<'_> {
                     alg, reason, notes, ..
                 },
             ) if fell_back && !keys.kids().is_empty() => SignatureOutcome::NoKey {
-                reason: format!(
-                    "no key with kid {kid}; the key set has kids {}, and the key(s) without a kid did not verify it either ({reason})",
-                    keys.kids().join(", ")
+                reason: crate::tr!(
+                    "verify-kid-fallback-failed",
+                    kid = kid.as_str(),
+                    kids = keys.kids().join(", "),
+                    reason = reason
                 ),
                 alg,
                 unknown_kid: Some(kid),
@@ -605,13 +587,13 @@ impl Verification<'_> {
                 Ok(detail) => {
                     if self.kid.is_none() {
                         self.notes.push(if fitting.len() == 1 {
-                            "no kid in the header: the only fitting key was used".to_owned()
+                            crate::tr!("verify-no-kid-only-key")
                         } else {
-                            format!(
-                                "no kid in the header: tried {} of {} fitting keys until {} verified; strict relying parties reject kid-less tokens when several keys fit",
-                                index + 1,
-                                fitting.len(),
-                                key.name()
+                            crate::tr!(
+                                "verify-no-kid-tried-until",
+                                tried = index + 1,
+                                count = fitting.len(),
+                                key = key.name()
                             )
                         });
                     }
@@ -631,18 +613,16 @@ impl Verification<'_> {
             }
         }
         let reason = if let [only] = failures.as_slice() {
-            format!("the signature does not verify with {only}")
+            crate::tr!("verify-one-failure", failure = only.as_str())
         } else {
             if self.kid.is_none() {
-                self.notes.push(format!(
-                    "no kid in the header: tried {} fitting keys",
-                    fitting.len()
-                ));
+                self.notes
+                    .push(crate::tr!("verify-no-kid-tried", count = fitting.len()));
             }
-            format!(
-                "the signature verifies with none of the {} fitting keys: {}",
-                fitting.len(),
-                failures.join("; ")
+            crate::tr!(
+                "verify-none-verify",
+                count = fitting.len(),
+                failures = failures.join("; ")
             )
         };
         SignatureOutcome::Invalid {
@@ -660,12 +640,12 @@ impl Verification<'_> {
         };
         for key in fitting {
             if key.material.bits() < sha.bits() {
-                self.notes.push(format!(
-                    "{} is {} bits, shorter than the {} bits {} requires (RFC 7518 §3.2): a guessable secret makes the MAC forgeable",
-                    key.name(),
-                    key.material.bits(),
-                    sha.bits(),
-                    self.alg
+                self.notes.push(crate::tr!(
+                    "verify-short-secret",
+                    key = key.name(),
+                    bits = key.material.bits(),
+                    needed = sha.bits(),
+                    alg = self.alg.as_str()
                 ));
             }
         }
@@ -693,17 +673,19 @@ impl Verification<'_> {
         }
         let kidless: Vec<_> = keys.keys.iter().filter(|key| key.kid.is_none()).collect();
         if !kidless.is_empty() {
-            notes.push(format!(
-                "no key has kid {kid}; tried the {} key(s) that have no kid",
-                kidless.len()
+            notes.push(crate::tr!(
+                "verify-kidless-stand-in",
+                kid = kid,
+                count = kidless.len()
             ));
             return Ok((kidless, true));
         }
         Err((
             kid.to_owned(),
-            format!(
-                "no key with kid {kid}; the key set has kids {}",
-                keys.kids().join(", ")
+            crate::tr!(
+                "verify-kid-unknown",
+                kid = kid,
+                kids = keys.kids().join(", ")
             ),
         ))
     }
@@ -713,18 +695,21 @@ impl Verification<'_> {
             .iter()
             .all(|key| !matches!(key.material, KeyMaterial::Hmac(_)));
         if matches!(self.algorithm, Algorithm::Hs(_)) && public_only {
-            let which = match (&self.kid, candidates) {
-                (Some(_), [key]) => format!("{} is {}", key.name(), key.material.size_label()),
-                _ => format!(
-                    "the key set has only public keys ({})",
-                    size_list(candidates)
-                ),
+            let which = if let (Some(_), [key]) = (&self.kid, candidates) {
+                crate::tr!(
+                    "verify-key-is",
+                    key = key.name(),
+                    size = key.material.size_label()
+                )
+            } else {
+                crate::tr!("verify-only-public", sizes = size_list(candidates))
             };
             return SignatureOutcome::Rejected {
                 code: "JWS_KEY_ALG_MISMATCH",
-                reason: format!(
-                    "{} needs a shared secret but {which}; verifying it with public key bytes as the HMAC secret would be the key-confusion attack (RFC 8725 §2.6, §3.1)",
-                    self.alg
+                reason: crate::tr!(
+                    "verify-key-confusion",
+                    alg = self.alg.as_str(),
+                    which = which
                 ),
                 alg: Some(self.alg),
                 notes: self.notes,
@@ -732,12 +717,16 @@ impl Verification<'_> {
         }
         let reason = match (&self.kid, unfit) {
             (Some(_), [only]) => only.clone(),
-            (Some(kid), _) => format!("no key with kid {kid} can verify {}", self.alg),
-            (None, _) => format!(
-                "{} needs {}; the key set has {}",
-                self.alg,
-                self.algorithm.needs(),
-                size_list(candidates)
+            (Some(kid), _) => crate::tr!(
+                "verify-kid-cannot-verify",
+                kid = kid.as_str(),
+                alg = self.alg.as_str()
+            ),
+            (None, _) => crate::tr!(
+                "verify-needs-but-has",
+                alg = self.alg.as_str(),
+                needs = self.algorithm.needs(),
+                sizes = size_list(candidates)
             ),
         };
         self.no_key(reason, None)
@@ -770,15 +759,15 @@ impl Verification<'_> {
         input: &[u8],
         signature: &[u8],
     ) -> Result<Option<String>, String> {
-        const MISMATCH: &str = "the signature does not match";
+        let mismatch = || crate::tr!("verify-mismatch");
         match (self.algorithm, &key.material) {
             (Algorithm::Rs(sha) | Algorithm::Ps(sha), KeyMaterial::Rsa(rsa_key)) => {
                 if signature.len() != rsa_key.size() {
-                    return Err(format!(
-                        "the signature is {} bytes; a {}-bit RSA key gives {} (RFC 8017 §8.2.2)",
-                        signature.len(),
-                        key.material.bits(),
-                        rsa_key.size()
+                    return Err(crate::tr!(
+                        "verify-rsa-length",
+                        length = signature.len(),
+                        bits = key.material.bits(),
+                        expected = rsa_key.size()
                     ));
                 }
                 let result = match (self.algorithm, sha) {
@@ -795,7 +784,7 @@ impl Verification<'_> {
                     (_, Sha::S384) => rsa_key.pss_verify::<Sha384>(input, signature),
                     (_, Sha::S512) => rsa_key.pss_verify::<Sha512>(input, signature),
                 };
-                result.map(|()| None).map_err(|_| MISMATCH.to_owned())
+                result.map(|()| None).map_err(|_| mismatch())
             }
             (Algorithm::Es(sha), material) => {
                 let field = match sha {
@@ -804,9 +793,7 @@ impl Verification<'_> {
                     Sha::S512 => 66,
                 };
                 ecdsa_length(signature, 2 * field, &self.alg)?;
-                let out_of_range = |_| {
-                    "r or s is zero or out of range, so the signature cannot be valid".to_owned()
-                };
+                let out_of_range = |_| crate::tr!("verify-ecdsa-out-of-range");
                 let verified = match material {
                     KeyMaterial::P256(ec) => {
                         let sig =
@@ -825,20 +812,16 @@ impl Verification<'_> {
                     }
                     _ => return Err(self.algorithm.needs()),
                 };
-                verified.map(|()| None).map_err(|_| MISMATCH.to_owned())
+                verified.map(|()| None).map_err(|_| mismatch())
             }
             (Algorithm::EdDsa, KeyMaterial::Ed25519(ed)) => {
-                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| {
-                    format!(
-                        "the signature is {} bytes; Ed25519 gives 64",
-                        signature.len()
-                    )
-                })?;
+                let sig = ed25519_dalek::Signature::from_slice(signature)
+                    .map_err(|_| crate::tr!("verify-ed25519-length", length = signature.len()))?;
                 // Strict verification also refuses small-order keys and
                 // malleable signatures (RFC 8032 §5.1.7 plus canonical checks).
                 ed.verify_strict(input, &sig)
                     .map(|()| None)
-                    .map_err(|_| MISMATCH.to_owned())
+                    .map_err(|_| mismatch())
             }
             (Algorithm::Hs(sha), KeyMaterial::Hmac(secret)) => {
                 // `verify_slice` compares in constant time.
@@ -852,8 +835,8 @@ impl Verification<'_> {
                 };
                 match result {
                     Ok(Ok(())) => Ok(None),
-                    Ok(Err(_)) => Err("the MAC does not match".to_owned()),
-                    Err(_) => Err("the secret cannot be used as an HMAC key".to_owned()),
+                    Ok(Err(_)) => Err(crate::tr!("verify-mac-mismatch")),
+                    Err(_) => Err(crate::tr!("verify-secret-unusable")),
                 }
             }
             (Algorithm::Gost(_), KeyMaterial::Gost(gost_key)) => {
@@ -872,15 +855,22 @@ fn ecdsa_length(signature: &[u8], expected: usize, alg: &str) -> Result<(), Stri
     if signature.len() == expected {
         return Ok(());
     }
-    let der_hint = if signature.first() == Some(&0x30) {
-        "; it looks DER-encoded, which JOSE does not use"
+    let length = signature.len();
+    Err(if signature.first() == Some(&0x30) {
+        crate::tr!(
+            "verify-ecdsa-length-der",
+            alg = alg,
+            length = length,
+            expected = expected
+        )
     } else {
-        ""
-    };
-    Err(format!(
-        "the {alg} signature is {} bytes; JOSE requires exactly {expected} bytes of raw r ‖ s (RFC 7518 §3.4){der_hint}",
-        signature.len()
-    ))
+        crate::tr!(
+            "verify-ecdsa-length",
+            alg = alg,
+            length = length,
+            expected = expected
+        )
+    })
 }
 
 /// "RSA 2048, P-256": the distinct key sizes, in order.

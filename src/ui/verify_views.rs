@@ -51,7 +51,7 @@ pub fn checks(
         ..Expectations::default()
     };
     let rows = assess::checks_for(inspection, index, signature, &expect, now);
-    ui.strong(checks_summary(set, &rows));
+    ui.strong(checks_summary(&set.label(), &rows));
     TableBuilder::new(ui)
         .id_salt("checks_table")
         .striped(true)

@@ -73,3 +73,34 @@ fn the_language_chosen_is_remembered_beside_the_profiles() {
     });
     assert!(file.exists());
 }
+
+#[test]
+fn signatures_and_checks_read_in_russian() {
+    let mut harness = harness(A_DAY_LATER);
+    harness.get_by_label("Русский").click();
+    harness.run();
+    harness.get_by_label("Вставьте что угодно").focus();
+    harness.run();
+    harness.event(egui::Event::Paste(fixture("sber-token-response.json")));
+    harness.run();
+    harness.get_by_label("ID-токен").click();
+    harness.run();
+    let keys = tokenscope::token::keys::KeySet::from_pem(
+        &fixture("sber-bank-certificate.pem"),
+        "sber-bank-certificate.pem",
+    );
+    harness
+        .state_mut()
+        .workspace_mut()
+        .add_keys(keys, "1 ключ из sber-bank-certificate.pem.".to_owned());
+    harness.run();
+    harness
+        .get_by_label_contains("верна (GOST R 34.10-2012 256, CryptoPro-A, s‖r, хеш little-endian");
+    harness.get_by_label("Проверки").click();
+    harness.run();
+    // A day after issue the ID token has expired: the verdict, the set and the
+    // exp row are in Russian; the claim name and the spec reference are not.
+    harness.get_by_label_contains("ID-токен (OIDC Core §3.1.3.7): не пройдено проверок");
+    harness.get_by_label_contains("допуск 60 с");
+    harness.get_by_label("OIDC Core 1.0 §3.1.3.7 step 9; RFC 7519 §4.1.4");
+}
