@@ -84,6 +84,15 @@ pub enum JobResult {
         /// What happened.
         exchange: crate::net::Exchange,
     },
+    /// The client's private key file was read (or not).
+    ClientKeyLoaded(Result<Secret, String>),
+    /// An extension grant's secret values were read from the secret store.
+    ExtensionSecretsLoaded {
+        /// Whose.
+        id: ProfileId,
+        /// Field name and value, for those found.
+        values: Vec<(String, Secret)>,
+    },
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -105,6 +114,8 @@ enum StoreTask {
     LoadSecret(ProfileId),
     StoreSecret(ProfileId, Secret),
     DeleteSecret(ProfileId),
+    LoadNamed(ProfileId, Vec<String>),
+    StoreNamed(ProfileId, String, Secret),
     Import {
         text: String,
         current: Vec<Profile>,
@@ -252,6 +263,86 @@ impl Jobs {
             let _ = sender.send(JobResult::KeysLoaded { label, result });
             ctx.request_repaint();
         });
+    }
+
+    /// Reads the client's private key file (`private_key_jwt`) off the UI thread.
+    pub fn load_client_key(&self, path: String) {
+        self.spawn("read-client-key", move || {
+            Some(JobResult::ClientKeyLoaded(
+                crate::oauth::assertion::read_key_file(&path).map_err(|e| e.to_string()),
+            ))
+        });
+    }
+
+    /// Reads an extension grant's secret values from the secret store.
+    pub fn load_extension_secrets(&self, id: ProfileId, fields: Vec<String>) {
+        self.store_task(StoreTask::LoadNamed(id, fields));
+    }
+
+    /// Stores a named secret of a profile.
+    pub fn store_named_secret(&self, id: ProfileId, name: String, secret: Secret) {
+        self.store_task(StoreTask::StoreNamed(id, name, secret));
+    }
+
+    /// Polls the token endpoint for a device's tokens (RFC 8628 §3.4) on the
+    /// network runtime: waits the interval (grown by `slow_down`, §3.5),
+    /// polls, reports each answer as a [`JobResult::StepAnswered`] and wakes
+    /// the UI; stops on tokens, a failure, expiry, or [`Self::cancel_flow`].
+    pub fn poll_device(&mut self, polling: super::flow::DevicePolling, clock: super::Clock) {
+        use crate::oauth::device::{self, PollOutcome};
+        use crate::oauth::flow::{Credentials, Step};
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let Ok(runtime) = self.net() else {
+            return;
+        };
+        let task = runtime.spawn(async move {
+            let options = crate::net::ClientOptions::default();
+            let client = match crate::net::build_client(&polling.profile, &options) {
+                Ok(client) => client,
+                Err(error) => {
+                    let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                    let _ = sender.send(JobResult::StepAnswered {
+                        step: Step::DeviceToken,
+                        exchange: failed_exchange(&draft, error),
+                    });
+                    ctx.request_repaint();
+                    return;
+                }
+            };
+            let mut schedule = polling.schedule;
+            loop {
+                tokio::time::sleep(schedule.wait()).await;
+                let now = clock.now();
+                let credentials = Credentials {
+                    secret: polling.secret.as_ref(),
+                    private_key: polling.private_key.as_ref(),
+                    now,
+                };
+                let exchange = match device::token_request(
+                    &polling.profile,
+                    credentials,
+                    &polling.device_code,
+                ) {
+                    Ok(draft) => crate::net::send(&client, &draft, options.timeout).await,
+                    Err(failure) => {
+                        let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                        failed_exchange(&draft, crate::net::NetError::Setup(failure.message))
+                    }
+                };
+                let outcome = device::poll_outcome(&exchange);
+                let go_on = schedule.after(&outcome) && !schedule.expired(clock.now());
+                let _ = sender.send(JobResult::StepAnswered {
+                    step: Step::DeviceToken,
+                    exchange,
+                });
+                ctx.request_repaint();
+                if !go_on || matches!(outcome, PollOutcome::Tokens(_) | PollOutcome::Failed(_)) {
+                    return;
+                }
+            }
+        });
+        self.flow_task = Some(task);
     }
 
     /// Aborts the flow request in flight, if any.
@@ -539,6 +630,29 @@ impl Stores {
                 };
                 JobResult::SecretLoaded { id, secret }
             }
+            StoreTask::LoadNamed(id, fields) => {
+                let values = secrets.as_ref().map_or_else(Vec::new, |store| {
+                    fields
+                        .into_iter()
+                        .filter_map(|name| {
+                            let key = crate::oauth::ExtensionField {
+                                name: name.clone(),
+                                ..crate::oauth::ExtensionField::default()
+                            }
+                            .secret_name();
+                            store.get(&id, &key).ok().flatten().map(|v| (name, v))
+                        })
+                        .collect()
+                });
+                JobResult::ExtensionSecretsLoaded { id, values }
+            }
+            StoreTask::StoreNamed(id, name, secret) => match &secrets {
+                Some(store) => match store.set(&id, &name, &secret) {
+                    Ok(()) => return None,
+                    Err(error) => JobResult::SecretFailed(format!("{name} was not saved: {error}")),
+                },
+                None => return None,
+            },
             StoreTask::StoreSecret(id, secret) => match &secrets {
                 Some(store) => match store.set(&id, names::CLIENT_SECRET, &secret) {
                     Ok(()) => return None,

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use clock::{Clock, system_now};
-pub use flow::{FlowCommand, FlowState};
+pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus};
 pub use workspace::{
@@ -195,6 +195,14 @@ impl TokenscopeApp {
                         listener.cancel();
                     }
                 }
+                Effect::LoadClientKey { path } => self.jobs.load_client_key(path),
+                Effect::LoadExtensionSecrets { id, names } => {
+                    self.jobs.load_extension_secrets(id, names);
+                }
+                Effect::StoreNamedSecret { id, name, secret } => {
+                    self.jobs.store_named_secret(id, name, secret);
+                }
+                Effect::PollDevice(polling) => self.jobs.poll_device(*polling, self.clock),
                 Effect::ShowTokens(text) => {
                     self.paste.clone_from(&text);
                     self.workspace.profiles.selected = None;
@@ -298,7 +306,10 @@ impl TokenscopeApp {
             ctx.request_repaint_after(Duration::from_secs(wait));
             return;
         }
-        if let Ok(draft) = flow.session.draft_for(crate::oauth::flow::Step::Refresh) {
+        if let Ok(draft) = flow
+            .session
+            .draft_for(crate::oauth::flow::Step::Refresh, now)
+        {
             self.handle(
                 ctx,
                 Command::Flow(FlowCommand::Send {
@@ -490,6 +501,21 @@ impl TokenscopeApp {
                 }
                 JobResult::StepAnswered { step, exchange } => {
                     self.step_answered(ctx, step, exchange);
+                }
+                JobResult::ClientKeyLoaded(result) => {
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        flow.key_loaded(result.map_err(|e| e.clone()));
+                    }
+                }
+                JobResult::ExtensionSecretsLoaded { id, values } => {
+                    if let Some(flow) = self
+                        .workspace
+                        .flow
+                        .as_mut()
+                        .filter(|f| f.session.profile.id == id)
+                    {
+                        flow.extension_secrets_loaded(values);
+                    }
                 }
                 JobResult::Discovered { id, result } => {
                     if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {

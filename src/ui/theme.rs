@@ -51,3 +51,9 @@ pub fn segment(visuals: &egui::Visuals, index: usize) -> Color32 {
         (_, false) => Color32::from_rgb(0x02, 0x77, 0xbd),
     }
 }
+
+/// A QR code's dark modules and its light background: black on white in
+/// both themes, because phone cameras read dark-on-light best.
+pub fn qr_colors() -> (Color32, Color32) {
+    (Color32::BLACK, Color32::WHITE)
+}
