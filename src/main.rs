@@ -77,9 +77,29 @@ enum Headless {
         /// Or a profile export file (`tokenscope profiles export`); the first profile in it.
         #[arg(long, value_name = "FILE", conflicts_with = "profile")]
         profile_file: Option<PathBuf>,
-        /// The grant to run: `authorization_code` or `client_credentials`.
-        #[arg(long, default_value = "authorization_code")]
-        grant: String,
+        /// The grant to run: `authorization_code`, `client_credentials`,
+        /// `password`, `refresh_token`, `device_code`, or `extension` (the
+        /// profile's extension grant). Default: the profile's grant.
+        #[arg(long)]
+        grant: Option<String>,
+        /// The password grant's user name.
+        #[arg(long, value_name = "NAME")]
+        username: Option<String>,
+        /// Read the password grant's password from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// Read the refresh token for `--grant refresh_token` from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        refresh_token_env: Option<String>,
+        /// Set an extension grant field, `NAME=VALUE` (repeatable).
+        #[arg(long = "field", value_name = "NAME=VALUE")]
+        fields: Vec<String>,
+        /// Set an extension grant field from an environment variable, `NAME=VAR` (secrets).
+        #[arg(long = "field-env", value_name = "NAME=VAR")]
+        field_envs: Vec<String>,
+        /// At the end, end the session at the provider (RP-initiated logout).
+        #[arg(long)]
+        logout: bool,
         /// After the token step, introspect the access token (RFC 7662).
         #[arg(long)]
         introspect: bool,
@@ -458,14 +478,22 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    use tokenscope::oauth::Grant;
     use tokenscope::oauth::runner::{
-        Browser, FlowSession, RunOptions, introspect as introspect_token, revoke as revoke_token,
-        run_client_credentials, run_code_flow,
+        Browser, FlowSession, RunOptions, introspect as introspect_token, logout as logout_session,
+        revoke as revoke_token, run_client_credentials, run_code_flow, run_device_flow,
+        run_single_grant,
     };
     let Some(Headless::Run {
         profile,
         profile_file,
         grant,
+        username,
+        password_env,
+        refresh_token_env,
+        fields,
+        field_envs,
+        logout,
         introspect,
         revoke,
         browser,
@@ -475,13 +503,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }) = &cli.command
     else {
         anyhow::bail!("not the run command");
-    };
-    let client_credentials = match grant.as_str() {
-        "authorization_code" => false,
-        "client_credentials" => true,
-        other => anyhow::bail!(
-            "--grant {other} is not supported by run: use authorization_code or client_credentials"
-        ),
     };
     let dir = config_dir(cli)?;
     let (chosen, mut secret) = if let Some(path) = profile_file {
@@ -519,7 +540,35 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     };
     let runtime =
         tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let mut extension_secrets = Vec::new();
+    for field in chosen.extension_grant.fields.iter().filter(|f| f.secret) {
+        let stored = if let Some(path) = profile_file {
+            let value: serde_json::Value =
+                serde_json::from_str(&read_input(Some(path))?).unwrap_or_default();
+            value["secrets"][&chosen.id.0][field.secret_name()]
+                .as_str()
+                .map(tokenscope::secret::Secret::new)
+        } else {
+            SecretStore::open(&dir, secret_preference(cli))?
+                .get(&chosen.id, &field.secret_name())?
+        };
+        if let Some(value) = stored {
+            extension_secrets.push((field.name.clone(), value));
+        }
+    }
     let mut session = FlowSession::new(chosen, secret);
+    session.extension_secrets = extension_secrets;
+    run_inputs(
+        &mut session,
+        RunInputs {
+            grant: grant.as_deref(),
+            username: username.as_deref(),
+            password_env: password_env.as_deref(),
+            refresh_token_env: refresh_token_env.as_deref(),
+            fields,
+            field_envs,
+        },
+    )?;
     let mut write_error = None;
     let mut observe = |record: &tokenscope::oauth::runner::StepRecord| {
         let line = tokenscope::cli::run::step_line(record, system_now());
@@ -533,16 +582,47 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
     };
     let result = runtime.block_on(async {
-        if client_credentials {
-            run_client_credentials(&mut session, &options, system_now, &mut observe).await?;
-        } else {
-            run_code_flow(&mut session, &options, system_now, &mut observe).await?;
+        match session.grant {
+            Grant::AuthorizationCode => {
+                run_code_flow(&mut session, &options, system_now, &mut observe).await?;
+            }
+            Grant::ClientCredentials => {
+                run_client_credentials(&mut session, &options, system_now, &mut observe).await?;
+            }
+            Grant::DeviceCode => {
+                // The user code goes to stderr for a person; --json lines carry it too.
+                let show = |answer: &tokenscope::oauth::device::DeviceAuthorization| {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "Open {} and enter the code {}{}",
+                        answer.verification_uri,
+                        answer.user_code,
+                        answer
+                            .verification_uri_complete
+                            .as_deref()
+                            .map(|c| format!(" (or open {c})"))
+                            .unwrap_or_default()
+                    );
+                };
+                let wait = |interval| async move {
+                    tokio::time::sleep(interval).await;
+                    true
+                };
+                run_device_flow(&mut session, &options, system_now, wait, show, &mut observe)
+                    .await?;
+            }
+            Grant::Password | Grant::RefreshToken | Grant::Extension(_) => {
+                run_single_grant(&mut session, &options, system_now, &mut observe).await?;
+            }
         }
         if *introspect {
             introspect_token(&mut session, &options, system_now, &mut observe).await?;
         }
         if *revoke {
             revoke_token(&mut session, &options, system_now, &mut observe).await?;
+        }
+        if *logout {
+            logout_session(&mut session, &options, system_now, &mut observe).await?;
         }
         Ok::<(), tokenscope::oauth::flow::StepFailure>(())
     });
@@ -558,6 +638,85 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// What `run` takes for the grant besides the profile.
+struct RunInputs<'a> {
+    grant: Option<&'a str>,
+    username: Option<&'a str>,
+    password_env: Option<&'a str>,
+    refresh_token_env: Option<&'a str>,
+    fields: &'a [String],
+    field_envs: &'a [String],
+}
+
+/// Applies `run`'s grant options to the session: the grant, the password
+/// grant's user and password, a refresh token, extension grant fields.
+fn run_inputs(
+    session: &mut tokenscope::oauth::runner::FlowSession,
+    inputs: RunInputs<'_>,
+) -> anyhow::Result<()> {
+    use tokenscope::oauth::Grant;
+    use tokenscope::secret::Secret;
+    let env = |var: &str| {
+        std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))
+    };
+    if let Some(grant) = inputs.grant {
+        session.grant = match grant {
+            "authorization_code" => Grant::AuthorizationCode,
+            "client_credentials" => Grant::ClientCredentials,
+            "password" => Grant::Password,
+            "refresh_token" => Grant::RefreshToken,
+            "device_code" | tokenscope::oauth::device::GRANT_TYPE => Grant::DeviceCode,
+            "extension" => match &session.profile.default_grant {
+                Grant::Extension(name) => Grant::Extension(name.clone()),
+                _ => anyhow::bail!("--grant extension: the profile has no extension grant"),
+            },
+            other => Grant::Extension(other.to_owned()),
+        };
+    }
+    if let Some(name) = inputs.username {
+        name.clone_into(&mut session.username);
+    }
+    if let Some(var) = inputs.password_env {
+        session.password = Some(Secret::new(env(var)?));
+    }
+    if let Some(var) = inputs.refresh_token_env {
+        session.pasted_refresh_token = Some(Secret::new(env(var)?));
+    }
+    let mut set = |name: &str, value: String| {
+        let fields = &mut session.profile.extension_grant.fields;
+        let secret = match fields.iter_mut().find(|f| f.name == name) {
+            Some(field) if field.secret => true,
+            Some(field) => {
+                field.value = value.clone();
+                false
+            }
+            None => {
+                fields.push(tokenscope::oauth::ExtensionField::plain(name, &value, ""));
+                false
+            }
+        };
+        if secret {
+            session.extension_secrets.retain(|(n, _)| n != name);
+            session
+                .extension_secrets
+                .push((name.to_owned(), Secret::new(value)));
+        }
+    };
+    for pair in inputs.fields {
+        let (name, value) = pair
+            .split_once('=')
+            .with_context(|| format!("--field {pair}: expected NAME=VALUE"))?;
+        set(name, value.to_owned());
+    }
+    for pair in inputs.field_envs {
+        let (name, var) = pair
+            .split_once('=')
+            .with_context(|| format!("--field-env {pair}: expected NAME=VAR"))?;
+        set(name, env(var)?);
+    }
+    Ok(())
 }
 
 fn window(cli: &Cli) -> anyhow::Result<ExitCode> {

@@ -329,7 +329,12 @@ impl FlowState {
     /// The extension grant's secret values were read from the secret store.
     pub fn extension_secrets_loaded(&mut self, values: Vec<(String, Secret)>) {
         for (name, value) in values {
-            if !self.session.extension_secrets.iter().any(|(n, _)| *n == name) {
+            if !self
+                .session
+                .extension_secrets
+                .iter()
+                .any(|(n, _)| *n == name)
+            {
                 self.session.extension_secrets.push((name, value));
             }
         }

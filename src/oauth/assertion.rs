@@ -24,7 +24,9 @@ pub const LIFETIME_SECONDS: i64 = 300;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AssertionError {
     /// `private_key_jwt` without a key file in the profile.
-    #[error("private_key_jwt needs the client's private key: set the key file (PEM) in the profile")]
+    #[error(
+        "private_key_jwt needs the client's private key: set the key file (PEM) in the profile"
+    )]
     NoKeyFile,
     /// The key file has not been read (yet).
     #[error("the client's private key has not been loaded yet")]
@@ -44,7 +46,9 @@ pub enum AssertionError {
     #[error("client_secret_jwt needs the client secret (it is the HMAC key)")]
     NoSecret,
     /// The audience is empty.
-    #[error("the assertion has no audience: the profile needs a token endpoint (or an issuer, or a custom audience)")]
+    #[error(
+        "the assertion has no audience: the profile needs a token endpoint (or an issuer, or a custom audience)"
+    )]
     NoAudience,
     /// The chosen `alg` does not fit the key.
     #[error("{alg} cannot be used with {key} key")]
@@ -144,10 +148,12 @@ impl ClientKey {
         };
         let failed = |e: rsa::signature::Error| AssertionError::Signing(e.to_string());
         match (self, alg) {
-            (Self::Rsa(key), "RS256") => rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**key).clone())
-                .try_sign(input)
-                .map(|s| s.to_vec())
-                .map_err(failed),
+            (Self::Rsa(key), "RS256") => {
+                rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**key).clone())
+                    .try_sign(input)
+                    .map(|s| s.to_vec())
+                    .map_err(failed)
+            }
             (Self::Rsa(key), "PS256") => rsa::pss::SigningKey::<sha2::Sha256>::new((**key).clone())
                 .try_sign_with_rng(&mut getrandom::SysRng, input)
                 .map(|s| s.to_vec())
@@ -161,7 +167,9 @@ impl ClientKey {
                 Ok(signature.to_bytes().to_vec())
             }
             (Self::Ed25519(key), "EdDSA" | "Ed25519") => {
-                Ok(ed25519_dalek::Signer::sign(key.as_ref(), input).to_bytes().to_vec())
+                Ok(ed25519_dalek::Signer::sign(key.as_ref(), input)
+                    .to_bytes()
+                    .to_vec())
             }
             _ => Err(mismatch()),
         }
@@ -208,7 +216,11 @@ fn segment(value: &[u8]) -> String {
 fn signing_input(header: &Map<String, Value>, claims: &Map<String, Value>) -> String {
     let header = serde_json::to_string(header).unwrap_or_default();
     let claims = serde_json::to_string(claims).unwrap_or_default();
-    format!("{}.{}", segment(header.as_bytes()), segment(claims.as_bytes()))
+    format!(
+        "{}.{}",
+        segment(header.as_bytes()),
+        segment(claims.as_bytes())
+    )
 }
 
 /// A `client_secret_jwt` assertion: HS256 keyed with the client secret's
@@ -279,9 +291,13 @@ pub fn decoded_from_form(body: &[u8]) -> Option<String> {
 pub fn decode(assertion: &str) -> String {
     let mut parts = assertion.trim().split('.');
     let pretty = |part: Option<&str>| {
-        part.and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok())
-            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-            .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        part.and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
     };
     match (pretty(parts.next()), pretty(parts.next())) {
         (Some(header), Some(claims)) => format!("{header}\n.\n{claims}"),
@@ -349,14 +365,15 @@ mod tests {
         };
         let public = private.to_public_key();
         for alg in ["RS256", "PS256"] {
-            let jwt = with_key("app", "aud", &key, (alg, "k1"), Timestamp::from_unix(5))
-                .expect("signed");
+            let jwt =
+                with_key("app", "aud", &key, (alg, "k1"), Timestamp::from_unix(5)).expect("signed");
             let (header, _, signature) = parts(&jwt);
             assert_eq!(header["alg"], alg);
             assert_eq!(header["kid"], "k1");
             let input = jwt.rsplit_once('.').expect("dot").0.as_bytes();
             let ok = if alg == "RS256" {
-                let signature = rsa::pkcs1v15::Signature::try_from(signature.as_slice()).expect("sig");
+                let signature =
+                    rsa::pkcs1v15::Signature::try_from(signature.as_slice()).expect("sig");
                 rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(public.clone())
                     .verify(input, &signature)
                     .is_ok()
@@ -396,7 +413,8 @@ mod tests {
     #[test]
     fn garbage_and_encrypted_keys_are_explained() {
         assert!(ClientKey::from_pem("hello").is_err());
-        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA==\n-----END ENCRYPTED PRIVATE KEY-----";
+        let encrypted =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA==\n-----END ENCRYPTED PRIVATE KEY-----";
         assert!(matches!(
             ClientKey::from_pem(encrypted),
             Err(AssertionError::UnusableKey(m)) if m.contains("encrypted")
@@ -405,8 +423,13 @@ mod tests {
 
     #[test]
     fn the_decoded_view_shows_header_and_claims() {
-        let jwt = with_secret("app", "https://op/token", &Secret::new("k"), Timestamp::from_unix(1))
-            .expect("signed");
+        let jwt = with_secret(
+            "app",
+            "https://op/token",
+            &Secret::new("k"),
+            Timestamp::from_unix(1),
+        )
+        .expect("signed");
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "client_credentials")
             .append_pair("client_assertion", &jwt)

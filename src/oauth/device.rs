@@ -56,11 +56,21 @@ pub fn authorization_request(
         ));
     }
     let mut fields = Vec::new();
-    let scope = profile.scopes.split_whitespace().collect::<Vec<_>>().join(" ");
+    let scope = profile
+        .scopes
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if !scope.is_empty() {
         fields.push(("scope".to_owned(), scope));
     }
-    flow::authenticated_post(profile, endpoint, credentials, fields, Some(RequestKind::Token))
+    flow::authenticated_post(
+        profile,
+        endpoint,
+        credentials,
+        fields,
+        Some(RequestKind::Token),
+    )
 }
 
 /// Reads the device authorization response (RFC 8628 §3.2, errors §3.2 / RFC 6749 §5.2).
@@ -144,9 +154,8 @@ pub fn poll_outcome(exchange: &Exchange) -> PollOutcome {
                 PollOutcome::Failed(failure)
             }
             Some("access_denied") => {
-                failure.diagnosis = Some(
-                    "The user refused on the verification page (RFC 8628 §3.5).".to_owned(),
-                );
+                failure.diagnosis =
+                    Some("The user refused on the verification page (RFC 8628 §3.5).".to_owned());
                 PollOutcome::Failed(failure)
             }
             _ => PollOutcome::Failed(failure),
@@ -261,7 +270,11 @@ mod tests {
         assert!(schedule.after(&slow));
         assert_eq!(schedule.wait(), Duration::from_secs(7));
         assert!(schedule.after(&pending));
-        assert_eq!(schedule.wait(), Duration::from_secs(7), "slow_down is for good");
+        assert_eq!(
+            schedule.wait(),
+            Duration::from_secs(7),
+            "slow_down is for good"
+        );
         assert!(!schedule.expired(Timestamp::from_unix(129)));
         assert!(schedule.expired(Timestamp::from_unix(130)));
     }
@@ -276,7 +289,10 @@ mod tests {
             assert!(!is_pending(&failure));
             assert!(failure.diagnosis.is_some_and(|d| d.contains(words)));
         }
-        let tokens = poll_outcome(&exchange(200, r#"{"access_token":"a","token_type":"Bearer"}"#));
+        let tokens = poll_outcome(&exchange(
+            200,
+            r#"{"access_token":"a","token_type":"Bearer"}"#,
+        ));
         assert!(matches!(tokens, PollOutcome::Tokens(_)));
     }
 }

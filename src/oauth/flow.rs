@@ -90,7 +90,12 @@ impl Step {
         match grant {
             Grant::AuthorizationCode => &Self::ALL,
             Grant::ClientCredentials => &Self::CLIENT_CREDENTIALS,
-            Grant::Password => &[Self::Discovery, Self::Password, Self::UserInfo, Self::Refresh],
+            Grant::Password => &[
+                Self::Discovery,
+                Self::Password,
+                Self::UserInfo,
+                Self::Refresh,
+            ],
             Grant::RefreshToken => &[Self::Discovery, Self::Refresh],
             Grant::DeviceCode => &[
                 Self::Discovery,
@@ -583,7 +588,9 @@ pub fn password_request(
     password: &Secret,
 ) -> Result<RequestDraft, StepFailure> {
     if username.trim().is_empty() {
-        return Err(StepFailure::new("Type the user name for the password grant."));
+        return Err(StepFailure::new(
+            "Type the user name for the password grant.",
+        ));
     }
     let mut fields = vec![
         ("grant_type".to_owned(), "password".to_owned()),
@@ -636,7 +643,13 @@ pub fn introspection_request(
             "The profile has no introspection endpoint: run discovery or type it in.",
         ));
     }
-    authenticated_post(profile, endpoint, credentials, token_fields(token, hint), None)
+    authenticated_post(
+        profile,
+        endpoint,
+        credentials,
+        token_fields(token, hint),
+        None,
+    )
 }
 
 /// The revocation request (RFC 7009 §2.1): `token` and an optional
@@ -654,7 +667,13 @@ pub fn revocation_request(
             "The profile has no revocation endpoint: run discovery or type it in.",
         ));
     }
-    authenticated_post(profile, endpoint, credentials, token_fields(token, hint), None)
+    authenticated_post(
+        profile,
+        endpoint,
+        credentials,
+        token_fields(token, hint),
+        None,
+    )
 }
 
 fn token_fields(token: &str, hint: Option<&str>) -> Vec<(String, String)> {
@@ -1015,6 +1034,13 @@ pub const SECRET_FIELDS: &[&str] = &[
     "id_token",
     "client_assertion",
     "assertion",
+    "device_code",
+    "subject_token",
+    "actor_token",
+    "passport",
+    "signature",
+    "client_secret_old",
+    "client_secret_new",
 ];
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
@@ -1173,8 +1199,11 @@ mod tests {
     fn client_credentials_sends_grant_type_and_scope_with_basic_authentication() {
         let mut profile = profile(ClientAuth::ClientSecretBasic);
         profile.scopes = " api:read   api:write ".to_owned();
-        let draft =
-            client_credentials_request(&profile, Credentials::secret(Some(&Secret::new("s:+/= %&")), T0)).expect("draft");
+        let draft = client_credentials_request(
+            &profile,
+            Credentials::secret(Some(&Secret::new("s:+/= %&")), T0),
+        )
+        .expect("draft");
         assert_eq!(draft.url, "https://op/token");
         assert_eq!(
             draft.form_fields(),
@@ -1196,9 +1225,13 @@ mod tests {
         profile.endpoints.introspection = "https://op/token/introspection".to_owned();
         profile.endpoints.revocation = "https://op/token/revocation".to_owned();
         let secret = Secret::new("post-secret");
-        let introspect =
-            introspection_request(&profile, Credentials::secret(Some(&secret), T0), "tok3n", Some("access_token"))
-                .expect("draft");
+        let introspect = introspection_request(
+            &profile,
+            Credentials::secret(Some(&secret), T0),
+            "tok3n",
+            Some("access_token"),
+        )
+        .expect("draft");
         assert_eq!(introspect.url, "https://op/token/introspection");
         let fields = introspect.form_fields();
         for (name, value) in [
@@ -1212,7 +1245,13 @@ mod tests {
                 "{fields:?} lacks {name}"
             );
         }
-        let revoke = revocation_request(&profile, Credentials::secret(Some(&secret), T0), "tok3n", None).expect("draft");
+        let revoke = revocation_request(
+            &profile,
+            Credentials::secret(Some(&secret), T0),
+            "tok3n",
+            None,
+        )
+        .expect("draft");
         assert_eq!(revoke.url, "https://op/token/revocation");
         assert!(
             !revoke
@@ -1222,7 +1261,15 @@ mod tests {
         );
 
         profile.endpoints.revocation.clear();
-        assert!(revocation_request(&profile, Credentials::secret(Some(&secret), T0), "tok3n", None).is_err());
+        assert!(
+            revocation_request(
+                &profile,
+                Credentials::secret(Some(&secret), T0),
+                "tok3n",
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

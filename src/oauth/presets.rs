@@ -44,7 +44,11 @@ impl GrantPreset {
             .iter()
             .map(|f| ExtensionField {
                 name: f.name.to_owned(),
-                value: if f.secret { String::new() } else { f.value.to_owned() },
+                value: if f.secret {
+                    String::new()
+                } else {
+                    f.value.to_owned()
+                },
                 secret: f.secret,
                 hint: f.hint.to_owned(),
             })
@@ -78,9 +82,15 @@ pub const GRANT_PRESETS: &[GrantPreset] = &[
         summary: "grant_type=passport: the MicexPassportCert cookie value, its detached signature (GOST R 34.10-2012 or RSA), and the old and new client credentials during rotation. Field names are not publicly confirmed: edit them as your contract says.",
         grant_type: "passport",
         fields: &[
-            secret("passport", "MicexPassportCert cookie value from passport.moex.com/authenticate"),
+            secret(
+                "passport",
+                "MicexPassportCert cookie value from passport.moex.com/authenticate",
+            ),
             plain("algorithm", "GOST", "GOST or RSA"),
-            secret("signature", "detached signature of the passport certificate"),
+            secret(
+                "signature",
+                "detached signature of the passport certificate",
+            ),
             plain("client_id_old", "", "client id before rotation"),
             plain("client_id_new", "", "client id after rotation"),
             secret("client_secret_old", "client secret before rotation"),
@@ -107,7 +117,10 @@ pub const GRANT_PRESETS: &[GrantPreset] = &[
             plain("audience", "", "optional: the target service"),
             plain("resource", "", "optional: the target resource URI"),
             plain("scope", "", "optional"),
-            secret("actor_token", "optional: the acting party's token (delegation)"),
+            secret(
+                "actor_token",
+                "optional: the acting party's token (delegation)",
+            ),
             plain("actor_token_type", "", "required with actor_token"),
         ],
     },
@@ -676,7 +689,11 @@ mod tests {
         );
         let fields = &profile.extension_grant.fields;
         assert!(fields.iter().any(|f| f.name == "signature" && f.secret));
-        assert!(fields.iter().any(|f| f.name == "client_secret_new" && f.secret));
+        assert!(
+            fields
+                .iter()
+                .any(|f| f.name == "client_secret_new" && f.secret)
+        );
         assert!(fields.iter().all(|f| !f.secret || f.value.is_empty()));
     }
 

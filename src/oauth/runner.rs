@@ -13,8 +13,8 @@ use crate::secret::Secret;
 use crate::token::Timestamp;
 
 use super::callback::{self, CallbackListener, CallbackParams, RedirectTarget};
-use super::discovery::{self, ProviderMetadata};
 use super::device::{self, DeviceAuthorization, PollOutcome, PollSchedule};
+use super::discovery::{self, ProviderMetadata};
 use super::flow::{self, Credentials, Introspection, Step, StepFailure, TokenSet, UserInfo};
 use super::pkce::RunSecrets;
 use super::profile::{ClientAuth, Grant, Profile};
@@ -770,7 +770,10 @@ impl Default for RunOptions {
 
 /// The HTTP client of the profile; reads the private key file first when
 /// the profile authenticates with `private_key_jwt` (RFC 7523 §2.2).
-fn prepare(session: &mut FlowSession, options: &RunOptions) -> Result<reqwest::Client, StepFailure> {
+fn prepare(
+    session: &mut FlowSession,
+    options: &RunOptions,
+) -> Result<reqwest::Client, StepFailure> {
     if session.needs_private_key() {
         session.load_private_key();
     }
@@ -1029,7 +1032,9 @@ where
         }
         if schedule.expired(now()) {
             let mut failure = StepFailure::new("The device code expired before the user approved.");
-            failure.diagnosis = Some("RFC 8628 §3.5: start again with a new device authorization request.".to_owned());
+            failure.diagnosis = Some(
+                "RFC 8628 §3.5: start again with a new device authorization request.".to_owned(),
+            );
             session.failed(Step::DeviceToken, failure.clone(), now());
             if let Some(record) = session.records.last() {
                 observe(record);

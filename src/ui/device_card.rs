@@ -128,7 +128,10 @@ fn qr_code(ui: &mut egui::Ui, text: &str) {
     let quiet = 4;
     let modules = width + 2 * quiet;
     let module = 4.0_f32;
-    #[expect(clippy::cast_precision_loss, reason = "a QR code is at most 177 modules wide")]
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a QR code is at most 177 modules wide"
+    )]
     let side = module * modules as f32;
     let (rect, response) = ui.allocate_exact_size(vec2(side, side), Sense::hover());
     response.on_hover_text(format!("QR code of {text}"));

@@ -155,10 +155,12 @@ fn shown_steps(session: &FlowSession) -> Vec<Step> {
         .filter(|s| *s != Step::Discovery || !session.profile.issuer.trim().is_empty())
         .collect();
     let has_tokens = session.tokens.is_some()
-        || session
-            .records
-            .iter()
-            .any(|r| matches!(r.step, Step::Introspection | Step::Revocation | Step::Logout));
+        || session.records.iter().any(|r| {
+            matches!(
+                r.step,
+                Step::Introspection | Step::Revocation | Step::Logout
+            )
+        });
     if has_tokens {
         if !session.profile.endpoints.introspection.trim().is_empty() {
             steps.push(Step::Introspection);
@@ -338,8 +340,7 @@ fn keyboard(
                 | Step::Password
                 | Step::ExtensionGrant
                 | Step::DeviceAuthorization),
-            ) if editor.step == Some(step) =>
-            {
+            ) if editor.step == Some(step) => {
                 commands.push(Command::Flow(FlowCommand::Send {
                     step,
                     draft: editor.draft(),

@@ -8,4 +8,5 @@ mod provider;
 mod code_flow;
 mod discovery;
 mod grants;
+mod more_grants;
 mod run_command;

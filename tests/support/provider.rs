@@ -65,6 +65,7 @@ impl TestProvider {
             .current_dir(&dir)
             .env("PORT", "0")
             .env("REDIRECT_URIS", redirect_uris.join(","))
+            .env("DEVICE_POLL_INTERVAL", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
