@@ -111,7 +111,23 @@ pub struct DevicePolling {
 pub const AUTO_REFRESH_LEAD: i64 = 30;
 
 impl FlowState {
+    /// The window's state of a run that has not sent anything yet.
+    pub fn new(session: FlowSession) -> Self {
+        Self {
+            session,
+            waiting: None,
+            auto_refresh: false,
+            export_message: None,
+            inputs_revision: 0,
+            polling_since: None,
+        }
+    }
+
     /// Applies a command; returns the work it needs.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per command; splitting would scatter the run's state changes"
+    )]
     pub fn apply(slot: &mut Option<Self>, command: FlowCommand, now: Timestamp) -> Vec<Effect> {
         if let FlowCommand::Start { profile, secret } = command {
             let session = FlowSession::new(*profile, secret);
@@ -301,7 +317,7 @@ impl FlowState {
                     .find(|f| f.name == name)
                     .map(|field| {
                         if !field.secret {
-                            field.value = value.expose().to_owned();
+                            value.expose().clone_into(&mut field.value);
                         }
                         field.secret
                     });

@@ -1,6 +1,6 @@
 //! JWT client assertions (RFC 7523 §2.2, RFC 7521 §4.2, OIDC Core §9):
 //! `client_secret_jwt` (HS256 with the client secret) and `private_key_jwt`
-//! (RS256, PS256, ES256, ES384 or EdDSA with the client's private key, read
+//! (RS256, PS256, ES256, ES384 or `EdDSA` with the client's private key, read
 //! from a PEM file whose path — never its content — is in the profile).
 //!
 //! The claims are `iss` = `sub` = the client id, `aud` = the token endpoint
@@ -64,7 +64,7 @@ pub enum AssertionError {
 }
 
 /// A client's private key for `private_key_jwt`. Zeroed on drop by the
-/// RustCrypto types it wraps.
+/// `RustCrypto` types it wraps.
 pub enum ClientKey {
     /// RSA: RS256 (default) or PS256.
     Rsa(Box<rsa::PrivateKey>),
@@ -72,7 +72,7 @@ pub enum ClientKey {
     P256(p256::ecdsa::SigningKey),
     /// P-384: ES384.
     P384(p384::ecdsa::SigningKey),
-    /// Ed25519: EdDSA (RFC 8037).
+    /// Ed25519: `EdDSA` (RFC 8037).
     Ed25519(Box<ed25519_dalek::SigningKey>),
 }
 
@@ -395,7 +395,7 @@ mod tests {
     fn es256_and_eddsa_keys_sign() {
         use p256::pkcs8::EncodePrivateKey as _;
         let ec = p256::ecdsa::SigningKey::from_slice(&[7_u8; 32]).expect("p256");
-        let pem = ec.to_pkcs8_pem(Default::default()).expect("pem");
+        let pem = ec.to_pkcs8_pem(p256::pkcs8::LineEnding::LF).expect("pem");
         let key = ClientKey::from_pem(&pem).expect("parsed");
         let jwt = with_key("app", "aud", &key, ("", ""), Timestamp::from_unix(5)).expect("signed");
         let (header, _, signature) = parts(&jwt);
@@ -403,8 +403,9 @@ mod tests {
         assert_eq!(signature.len(), 64, "r || s, RFC 7518 §3.4");
 
         let ed = ed25519_dalek::SigningKey::from_bytes(&[9_u8; 32]);
-        let pem = ed25519_dalek::pkcs8::EncodePrivateKey::to_pkcs8_pem(&ed, Default::default())
-            .expect("pem");
+        let pem =
+            ed25519_dalek::pkcs8::EncodePrivateKey::to_pkcs8_pem(&ed, p256::pkcs8::LineEnding::LF)
+                .expect("pem");
         let key = ClientKey::from_pem(&pem).expect("parsed");
         let jwt = with_key("app", "aud", &key, ("", ""), Timestamp::from_unix(5)).expect("signed");
         assert_eq!(parts(&jwt).0["alg"], "EdDSA");

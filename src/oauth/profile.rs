@@ -289,7 +289,7 @@ pub struct AssertionSettings {
     pub key_file: String,
     /// `kid` in the assertion's header; empty for none.
     pub key_id: String,
-    /// `alg` for `private_key_jwt` (RS256, PS256, ES256, ES384, EdDSA); empty: from the key.
+    /// `alg` for `private_key_jwt` (RS256, PS256, ES256, ES384, `EdDSA`); empty: from the key.
     pub algorithm: String,
     /// `aud`.
     pub audience: AssertionAudience,

@@ -73,8 +73,8 @@ fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &
         .count();
     if let Some(at) = flow.next_poll_at() {
         let left = (at.unix() - now.unix()).max(0);
+        // No spinner: it would repaint every frame; the countdown ticks once a second.
         ui.horizontal(|ui| {
-            ui.spinner();
             ui.label(format!(
                 "Waiting for the user: poll {} in {left} s (every {} s).",
                 polls + 1,

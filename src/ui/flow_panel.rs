@@ -447,7 +447,8 @@ fn card(
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.strong(format!("{number} {}", step.title()));
-            status(ui, last, waiting);
+            // Device polling waits seconds between polls: its card counts down instead of spinning.
+            status(ui, last, waiting && step != Step::DeviceToken);
             if matches!(step, Step::Introspection | Step::Revocation)
                 && !is_next
                 && context.flow.waiting.is_none()
