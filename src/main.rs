@@ -478,11 +478,9 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    use tokenscope::oauth::Grant;
     use tokenscope::oauth::runner::{
         Browser, FlowSession, RunOptions, introspect as introspect_token, logout as logout_session,
-        revoke as revoke_token, run_client_credentials, run_code_flow, run_device_flow,
-        run_single_grant,
+        revoke as revoke_token, run_grant,
     };
     let Some(Headless::Run {
         profile,
@@ -505,29 +503,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         anyhow::bail!("not the run command");
     };
     let dir = config_dir(cli)?;
-    let (chosen, mut secret) = if let Some(path) = profile_file {
-        let text = read_input(Some(path))?;
-        let mut list = Vec::new();
-        tokenscope::store::transfer::import(&text, &mut list, None).map_err(anyhow::Error::msg)?;
-        let first = list
-            .into_iter()
-            .next()
-            .context("the profile file holds no profile")?;
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        let secret = value["secrets"][&first.id.0]["client_secret"]
-            .as_str()
-            .map(tokenscope::secret::Secret::new);
-        (first, secret)
-    } else {
-        let wanted = profile.as_deref().unwrap_or_default();
-        let loaded = ProfileStore::new(&dir).load()?.profiles;
-        let found = tokenscope::store::transfer::find(&loaded, wanted)
-            .map_err(anyhow::Error::msg)?
-            .clone();
-        let secrets = SecretStore::open(&dir, secret_preference(cli))?;
-        let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
-        (found, secret)
-    };
+    let (chosen, mut secret) = run_profile(cli, &dir, profile.as_deref(), profile_file.as_ref())?;
     if let Some(var) = client_secret_env {
         let value = std::env::var(var)
             .with_context(|| format!("the environment variable {var} is not set"))?;
@@ -540,22 +516,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     };
     let runtime =
         tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
-    let mut extension_secrets = Vec::new();
-    for field in chosen.extension_grant.fields.iter().filter(|f| f.secret) {
-        let stored = if let Some(path) = profile_file {
-            let value: serde_json::Value =
-                serde_json::from_str(&read_input(Some(path))?).unwrap_or_default();
-            value["secrets"][&chosen.id.0][field.secret_name()]
-                .as_str()
-                .map(tokenscope::secret::Secret::new)
-        } else {
-            SecretStore::open(&dir, secret_preference(cli))?
-                .get(&chosen.id, &field.secret_name())?
-        };
-        if let Some(value) = stored {
-            extension_secrets.push((field.name.clone(), value));
-        }
-    }
+    let extension_secrets = stored_extension_secrets(cli, &dir, profile_file.as_ref(), &chosen)?;
     let mut session = FlowSession::new(chosen, secret);
     session.extension_secrets = extension_secrets;
     run_inputs(
@@ -582,39 +543,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
     };
     let result = runtime.block_on(async {
-        match session.grant {
-            Grant::AuthorizationCode => {
-                run_code_flow(&mut session, &options, system_now, &mut observe).await?;
-            }
-            Grant::ClientCredentials => {
-                run_client_credentials(&mut session, &options, system_now, &mut observe).await?;
-            }
-            Grant::DeviceCode => {
-                // The user code goes to stderr for a person; --json lines carry it too.
-                let show = |answer: &tokenscope::oauth::device::DeviceAuthorization| {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "Open {} and enter the code {}{}",
-                        answer.verification_uri,
-                        answer.user_code,
-                        answer
-                            .verification_uri_complete
-                            .as_deref()
-                            .map(|c| format!(" (or open {c})"))
-                            .unwrap_or_default()
-                    );
-                };
-                let wait = |interval| async move {
-                    tokio::time::sleep(interval).await;
-                    true
-                };
-                run_device_flow(&mut session, &options, system_now, wait, show, &mut observe)
-                    .await?;
-            }
-            Grant::Password | Grant::RefreshToken | Grant::Extension(_) => {
-                run_single_grant(&mut session, &options, system_now, &mut observe).await?;
-            }
-        }
+        run_grant(
+            &mut session,
+            &options,
+            system_now,
+            print_user_code,
+            &mut observe,
+        )
+        .await?;
         if *introspect {
             introspect_token(&mut session, &options, system_now, &mut observe).await?;
         }
@@ -640,7 +576,101 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The device's user code, for the person at the terminal (stderr; the
+/// `--json` lines carry it too).
+fn print_user_code(answer: &tokenscope::oauth::device::DeviceAuthorization) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "Open {} and enter the code {}{}",
+        answer.verification_uri,
+        answer.user_code,
+        answer
+            .verification_uri_complete
+            .as_deref()
+            .map(|c| format!(" (or open {c})"))
+            .unwrap_or_default()
+    );
+}
+
+/// The profile `run` walks, from the store (by name) or an export file,
+/// with its client secret.
+fn run_profile(
+    cli: &Cli,
+    dir: &std::path::Path,
+    profile: Option<&str>,
+    profile_file: Option<&PathBuf>,
+) -> anyhow::Result<(
+    tokenscope::oauth::Profile,
+    Option<tokenscope::secret::Secret>,
+)> {
+    Ok(if let Some(path) = profile_file {
+        let text = read_input(Some(path))?;
+        let mut list = Vec::new();
+        tokenscope::store::transfer::import(&text, &mut list, None).map_err(anyhow::Error::msg)?;
+        let first = list
+            .into_iter()
+            .next()
+            .context("the profile file holds no profile")?;
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let secret = value["secrets"][&first.id.0]["client_secret"]
+            .as_str()
+            .map(tokenscope::secret::Secret::new);
+        (first, secret)
+    } else {
+        let wanted = profile.unwrap_or_default();
+        let loaded = ProfileStore::new(dir).load()?.profiles;
+        let found = tokenscope::store::transfer::find(&loaded, wanted)
+            .map_err(anyhow::Error::msg)?
+            .clone();
+        let secrets = SecretStore::open(dir, secret_preference(cli))?;
+        let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
+        (found, secret)
+    })
+}
+
+/// The extension grant's secret values, from the export file's `secrets`
+/// or the secret store.
+fn stored_extension_secrets(
+    cli: &Cli,
+    dir: &std::path::Path,
+    profile_file: Option<&PathBuf>,
+    profile: &tokenscope::oauth::Profile,
+) -> anyhow::Result<Vec<(String, tokenscope::secret::Secret)>> {
+    let mut values = Vec::new();
+    let fields: Vec<_> = profile
+        .extension_grant
+        .fields
+        .iter()
+        .filter(|f| f.secret)
+        .collect();
+    if fields.is_empty() {
+        return Ok(values);
+    }
+    let exported: Option<serde_json::Value> = match profile_file {
+        Some(path) => Some(serde_json::from_str(&read_input(Some(path))?).unwrap_or_default()),
+        None => None,
+    };
+    let store = match exported {
+        Some(_) => None,
+        None => Some(SecretStore::open(dir, secret_preference(cli))?),
+    };
+    for field in fields {
+        let value = match (&exported, &store) {
+            (Some(file), _) => file["secrets"][&profile.id.0][field.secret_name()]
+                .as_str()
+                .map(tokenscope::secret::Secret::new),
+            (None, Some(store)) => store.get(&profile.id, &field.secret_name())?,
+            (None, None) => None,
+        };
+        if let Some(value) = value {
+            values.push((field.name.clone(), value));
+        }
+    }
+    Ok(values)
+}
+
 /// What `run` takes for the grant besides the profile.
+#[derive(Clone, Copy)]
 struct RunInputs<'a> {
     grant: Option<&'a str>,
     username: Option<&'a str>,
@@ -689,7 +719,7 @@ fn run_inputs(
         let secret = match fields.iter_mut().find(|f| f.name == name) {
             Some(field) if field.secret => true,
             Some(field) => {
-                field.value = value.clone();
+                field.value.clone_from(&value);
                 false
             }
             None => {

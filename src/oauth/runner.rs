@@ -960,6 +960,31 @@ pub async fn run_code_flow(
     Ok(())
 }
 
+/// Walks the session's grant ([`FlowSession::grant`]) to its tokens; the
+/// device flow waits between polls with the tokio timer and shows the user
+/// code through `show`.
+pub async fn run_grant(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    show: impl FnMut(&DeviceAuthorization),
+    observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    match session.grant {
+        Grant::AuthorizationCode => run_code_flow(session, options, now, observe).await,
+        Grant::DeviceCode => {
+            let wait = |interval| async move {
+                tokio::time::sleep(interval).await;
+                true
+            };
+            run_device_flow(session, options, now, wait, show, observe).await
+        }
+        Grant::ClientCredentials | Grant::Password | Grant::RefreshToken | Grant::Extension(_) => {
+            run_single_grant(session, options, now, observe).await
+        }
+    }
+}
+
 /// Walks one of the grants that take a single token request after discovery:
 /// the password grant (RFC 6749 §4.3), a standalone refresh (RFC 6749 §6,
 /// with the pasted refresh token) or an extension grant (RFC 6749 §4.5).

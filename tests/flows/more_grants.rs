@@ -4,6 +4,7 @@
 //! (`tests/provider/server.mjs`: the password, token-exchange and passport
 //! grants are registered there with small real handlers).
 
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,12 +43,12 @@ fn profile(provider: &TestProvider, client_id: &str, auth: ClientAuth) -> Profil
 
 fn key_profile(provider: &TestProvider) -> Profile {
     let mut profile = profile(provider, "client-jwt", ClientAuth::PrivateKeyJwt);
-    profile.client_assertion.key_file = concat!(
+    concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/provider/keys/client-jwt.private.pem"
     )
-    .to_owned();
-    profile.client_assertion.key_id = "client-jwt-rs256".to_owned();
+    .clone_into(&mut profile.client_assertion.key_file);
+    "client-jwt-rs256".clone_into(&mut profile.client_assertion.key_id);
     profile
 }
 
@@ -223,10 +224,13 @@ fn the_moex_passport_preset_sends_its_fields_with_old_and_new_client_ids() {
         }
     }
     let certificate = "MicexPassportCert-0123456789abcdef";
-    let signature: String = sha2::Sha256::digest(certificate.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let signature: String =
+        sha2::Sha256::digest(certificate.as_bytes())
+            .iter()
+            .fold(String::new(), |mut hex, b| {
+                let _ = write!(hex, "{b:02x}");
+                hex
+            });
     let mut session = FlowSession::new(profile, Some(Secret::new("basic-secret:+/= %&")));
     session.extension_secrets = vec![
         ("passport".to_owned(), Secret::new(certificate)),
@@ -266,7 +270,7 @@ fn device_flow(
     profile: Profile,
     secret: Option<&str>,
     approve_before: usize,
-    plan: Vec<Option<Duration>>,
+    plan: &[Option<Duration>],
 ) -> (FlowSession, Result<(), StepFailure>, Vec<Duration>) {
     let runtime = NetRuntime::new().expect("runtime");
     let mut session = FlowSession::new(profile, secret.map(Secret::new));
@@ -280,7 +284,7 @@ fn device_flow(
         |interval| {
             let asked = Arc::clone(&asked);
             let url = Arc::clone(&url);
-            let plan = plan.clone();
+            let next = plan.get(asked.lock().expect("lock").len()).copied();
             async move {
                 let index = {
                     let mut asked = asked.lock().expect("lock");
@@ -291,7 +295,7 @@ fn device_flow(
                     let url = url.lock().expect("lock").clone();
                     let _ = provider.play_browser(&url);
                 }
-                match plan.get(index).copied().unwrap_or(Some(interval)) {
+                match next.unwrap_or(Some(interval)) {
                     Some(sleep) => {
                         tokio::time::sleep(sleep).await;
                         true
@@ -318,7 +322,7 @@ fn device_flow_is_approved_in_the_browser_after_a_pending_poll() {
     let provider = start();
     let mut profile = profile(&provider, "client-post", ClientAuth::ClientSecretPost);
     profile.scopes = "openid profile offline_access".to_owned();
-    let (session, result, asked) = device_flow(&provider, profile, Some("post-secret"), 1, vec![]);
+    let (session, result, asked) = device_flow(&provider, profile, Some("post-secret"), 1, &[]);
     assert_eq!(result.map_err(|f| f.to_string()), Ok(()));
     let device = session.device.as_ref().expect("device");
     assert!(!device.user_code.is_empty());
@@ -379,8 +383,8 @@ fn polling_too_fast_gets_slow_down_and_the_interval_grows_by_five_seconds() {
     let profile = key_profile(&provider);
     // Poll at once (faster than the 1 s interval), then wait 1.2 s for real:
     // the schedule asks 6 s after slow_down; the test need not sleep that long.
-    let plan = vec![Some(Duration::ZERO), Some(Duration::from_millis(1200))];
-    let (session, result, asked) = device_flow(&provider, profile, None, 1, plan);
+    let plan = [Some(Duration::ZERO), Some(Duration::from_millis(1200))];
+    let (session, result, asked) = device_flow(&provider, profile, None, 1, &plan);
     assert_eq!(result.map_err(|f| f.to_string()), Ok(()));
     assert_eq!(asked, [Duration::from_secs(1), Duration::from_secs(6)]);
     let first = session
@@ -404,7 +408,7 @@ fn cancelling_stops_polling_cleanly_and_a_denial_is_access_denied() {
         profile.clone(),
         Some("post-secret"),
         usize::MAX,
-        vec![Some(Duration::from_secs(1)), None],
+        &[Some(Duration::from_secs(1)), None],
     );
     let failure = result.expect_err("cancelled");
     assert!(failure.message.contains("Cancelled"));
