@@ -36,6 +36,9 @@ pub struct StepLine {
     pub duration_ms: Option<u128>,
     /// Tokens found in the response, decoded (as `tokenscope decode` reports them).
     pub tokens: Vec<Value>,
+    /// The request's `client_assertion` (`private_key_jwt`, `client_secret_jwt`),
+    /// its header and claims decoded; the signature is left out.
+    pub client_assertion: Option<String>,
 }
 
 /// A response in a step line.
@@ -69,7 +72,12 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         .as_ref()
         .err()
         .is_some_and(crate::oauth::device::is_pending);
+    let client_assertion = record
+        .exchange
+        .as_ref()
+        .and_then(|exchange| crate::oauth::assertion::decoded_from_form(&exchange.request.body));
     StepLine {
+        client_assertion,
         step: record.step,
         ok,
         pending,

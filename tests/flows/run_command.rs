@@ -104,3 +104,103 @@ fn run_walks_the_flow_and_prints_one_json_line_per_step() {
     assert_eq!(last["ok"], false);
     assert_eq!(last["error"], "invalid_client");
 }
+
+/// A profile file from a JSON profile object and its secrets object.
+fn custom_profile_file(dir: &std::path::Path, name: &str, profile: &str, secrets: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(r#"{{"schema":1,"profiles":[{profile}],"secrets":{{"run-grant":{secrets}}}}}"#),
+    )
+    .expect("write profile");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+#[test]
+fn run_walks_the_password_grant_and_private_key_jwt_client_credentials() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-grants-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let provider = TestProvider::start(&[&format!("http://127.0.0.1:{}/callback", free_port())]);
+    let issuer = &provider.issuer;
+
+    let password = custom_profile_file(
+        &dir,
+        "password.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"p","issuer":"{issuer}","client_id":"client-post",
+                "client_auth":"client_secret_post","scopes":"profile","default_grant":"password"}}"#
+        ),
+        r#"{"client_secret":"post-secret"}"#,
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args(["run", "--profile-file", &password, "--username", "alice"])
+        .args(["--password-env", "TOKENSCOPE_TEST_PASSWORD", "--json"])
+        .env("TOKENSCOPE_TEST_PASSWORD", "wonderland")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let steps: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(steps[1]["step"], "password");
+    assert_eq!(steps[1]["ok"], true);
+    assert!(!stdout.contains("wonderland"), "the password is masked");
+
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwt.private.pem"
+    );
+    let jwt = custom_profile_file(
+        &dir,
+        "jwt.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"j","issuer":"{issuer}","client_id":"client-jwt",
+                "client_auth":"private_key_jwt","scopes":"profile",
+                "client_assertion":{{"key_file":"{key}","key_id":"client-jwt-rs256"}}}}"#
+        ),
+        "{}",
+    );
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        &jwt,
+        "--grant",
+        "client_credentials",
+        "--introspect",
+        "--revoke",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "discovery",
+            "client_credentials",
+            "introspection",
+            "revocation"
+        ]
+    );
+    let bytes: Vec<u8> = lines[1]["request"]["body"]
+        .as_array()
+        .expect("body bytes")
+        .iter()
+        .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+        .collect();
+    let body = String::from_utf8(bytes).expect("utf-8");
+    assert!(body.contains("client_assertion_type="), "{body}");
+    assert!(
+        !body.contains("eyJhbGciOi"),
+        "the assertion is masked in the output: {body}"
+    );
+    let decoded = lines[1]["client_assertion"]
+        .as_str()
+        .expect("decoded assertion");
+    assert!(decoded.contains("\"sub\": \"client-jwt\""), "{decoded}");
+}
