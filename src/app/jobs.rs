@@ -293,8 +293,17 @@ impl Jobs {
         use crate::oauth::flow::{Credentials, Step};
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
-        let Ok(runtime) = self.net() else {
-            return;
+        let runtime = match self.net() {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                // Answer the poll with the failure, so the run stops waiting.
+                let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                let _ = sender.send(JobResult::StepAnswered {
+                    step: Step::DeviceToken,
+                    exchange: failed_exchange(&draft, crate::net::NetError::Setup(message)),
+                });
+                return;
+            }
         };
         let task = runtime.spawn(async move {
             let options = crate::net::ClientOptions::default();

@@ -88,8 +88,11 @@ mod tests {
 
     #[test]
     fn the_return_must_carry_our_state() {
-        let back = super::super::callback::parse_pasted("http://127.0.0.1:5/cb?state=st4te")
-            .expect("parsed");
+        let back = CallbackParams {
+            raw_url: "http://127.0.0.1:5/cb?state=st4te".to_owned(),
+            state: Some("st4te".to_owned()),
+            ..CallbackParams::default()
+        };
         assert_eq!(check_return(&back, "st4te"), Ok(()));
         assert!(check_return(&back, "other").is_err_and(|f| f.message.contains("state mismatch")));
     }

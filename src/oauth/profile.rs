@@ -295,8 +295,9 @@ pub struct AssertionSettings {
     pub audience: AssertionAudience,
 }
 
-/// One form field of an extension grant.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One form field of an extension grant. A secret field is written without
+/// its value: it never reaches a profile file or an export.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct ExtensionField {
     /// The form field name, as sent.
@@ -308,6 +309,18 @@ pub struct ExtensionField {
     pub secret: bool,
     /// A hint for the form, e.g. what the provider calls it.
     pub hint: String,
+}
+
+impl Serialize for ExtensionField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ExtensionField", 4)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("value", if self.secret { "" } else { &self.value })?;
+        state.serialize_field("secret", &self.secret)?;
+        state.serialize_field("hint", &self.hint)?;
+        state.end()
+    }
 }
 
 impl ExtensionField {
@@ -561,6 +574,15 @@ impl Profile {
                 );
             }
         }
+        if self.client_auth == ClientAuth::PrivateKeyJwt
+            && self.client_assertion.key_file.trim().is_empty()
+        {
+            add(
+                "client_assertion.key_file",
+                Severity::Warning,
+                "private_key_jwt signs with the client's private key: give the PEM key file's path (the key itself is never stored in the profile).".to_owned(),
+            );
+        }
         let openid_provider = self
             .preset
             .as_deref()
@@ -666,6 +688,32 @@ mod tests {
         assert!(findings[0].message.contains("not an absolute URL"));
         assert!(findings[2].message.contains("plain http"));
         assert!(findings[3].message.contains("white space"));
+    }
+
+    #[test]
+    fn a_secret_extension_field_is_saved_without_its_value() {
+        let mut p = profile();
+        p.extension_grant.fields = vec![
+            ExtensionField {
+                name: "passport".to_owned(),
+                value: "typed-by-mistake".to_owned(),
+                secret: true,
+                hint: String::new(),
+            },
+            ExtensionField::plain("algorithm", "GOST", ""),
+        ];
+        let text = serde_json::to_string(&p).expect("json");
+        assert!(!text.contains("typed-by-mistake"), "{text}");
+        assert!(text.contains("GOST"));
+        let back: Profile = serde_json::from_str(&text).expect("reads back");
+        assert!(back.extension_grant.fields[0].secret);
+    }
+
+    #[test]
+    fn old_profile_files_load_without_the_new_fields() {
+        let old: Profile = serde_json::from_str(r#"{"name":"x","client_id":"a"}"#).expect("loads");
+        assert_eq!(old.client_assertion, AssertionSettings::default());
+        assert!(old.extension_grant.fields.is_empty());
     }
 
     #[test]

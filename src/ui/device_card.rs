@@ -17,23 +17,12 @@ use crate::token::Timestamp;
 
 use super::theme;
 
-/// Draws the device card's body for `step` (the authorization or the polling card).
-pub fn show(
-    ui: &mut egui::Ui,
-    flow: &FlowState,
-    step: Step,
-    now: Timestamp,
-    commands: &mut Vec<Command>,
-) {
+/// Draws the polling card's body: the code to type, where, and the polling state.
+pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut Vec<Command>) {
     let Some(device) = &flow.session.device else {
-        if step == Step::DeviceToken {
-            ui.weak("Send the device authorization request first.");
-        }
+        ui.weak("Send the device authorization request first.");
         return;
     };
-    if step == Step::DeviceAuthorization {
-        return;
-    }
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
             ui.label("On another device, open");

@@ -458,8 +458,11 @@ fn card(
             }
         });
         ui.weak(step.purpose());
-        if step == Step::DeviceToken || (step == Step::DeviceAuthorization && !is_next) {
-            super::device_card::show(ui, context.flow, step, context.now, commands);
+        if step == Step::DeviceToken {
+            super::device_card::show(ui, context.flow, context.now, commands);
+        }
+        if step == Step::Logout && context.flow.waiting.is_none() && !context.masked {
+            super::grant_form::logout_controls(ui, session, commands);
         }
         if let Some(record) = last {
             record_view(ui, record, (&session.profile, context.masked), commands);
@@ -703,8 +706,8 @@ fn next_step_controls(
                 }
             });
         }
-        Step::Logout => super::grant_form::logout_controls(ui, session, commands),
-        Step::DeviceToken => {}
+        // Drawn by the card itself: they have no request to edit.
+        Step::Logout | Step::DeviceToken => {}
         Step::Discovery
         | Step::Token
         | Step::UserInfo

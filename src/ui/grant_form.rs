@@ -17,6 +17,8 @@ use super::theme;
 /// these buffers only back the text boxes.
 #[derive(Default)]
 pub struct GrantInputs {
+    /// The run (its `state`) these inputs belong to: a new run starts empty.
+    run: String,
     username: String,
     password: String,
     refresh_token: String,
@@ -72,6 +74,12 @@ pub fn run_inputs(
     inputs: &mut GrantInputs,
     commands: &mut Vec<Command>,
 ) {
+    if inputs.run != session.run.state {
+        *inputs = GrantInputs {
+            run: session.run.state.clone(),
+            ..GrantInputs::default()
+        };
+    }
     match step {
         Step::Password => password_inputs(ui, session, inputs, commands),
         Step::Refresh
@@ -158,9 +166,12 @@ fn extension_inputs(
         ui.weak("This extension grant has no fields: add them in the profile.");
         return;
     }
-    for (field, value) in fields.iter().zip(session.extension_fields()) {
-        if !inputs.extension.iter().any(|(n, _)| *n == field.name) {
-            inputs.extension.push((field.name.clone(), value.1));
+    for (name, value) in session.extension_fields() {
+        match inputs.extension.iter_mut().find(|(n, _)| *n == name) {
+            // A value read from the secret store after the box was drawn empty.
+            Some((_, shown)) if shown.is_empty() => *shown = value,
+            Some(_) => {}
+            None => inputs.extension.push((name, value)),
         }
     }
     egui::Grid::new("extension_fields")
