@@ -89,3 +89,126 @@ fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
     assert_eq!(waiting, Some(tokenscope::oauth::flow::Step::DeviceToken));
     harness.get_by_label("Stop polling");
 }
+
+/// A profile file for the real provider, with the client secret in the file store.
+fn provider_profile(dir: &std::path::Path, issuer: &str, grant: &str, client: &str, secret: &str) {
+    let profiles = format!(
+        r#"{{"schema":1,"profiles":[{{"id":"ui-grants","name":"Grants provider","issuer":"{issuer}","client_id":"{client}",
+            "client_auth":"client_secret_post","scopes":"openid profile","default_grant":"{grant}"}}]}}"#
+    );
+    std::fs::write(dir.join("profiles.json"), profiles).expect("profiles");
+    std::fs::write(
+        dir.join("secrets.json"),
+        format!(r#"{{"ui-grants/client_secret":"{secret}"}}"#),
+    )
+    .expect("secrets");
+}
+
+fn open_provider_flow(
+    grant: &str,
+) -> (
+    crate::provider::TestProvider,
+    egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
+) {
+    use crate::support::{harness_on, temp_dir, wait_for};
+    let dir = temp_dir(&format!("grants-{grant}"));
+    let redirect = format!("http://127.0.0.1:{}/callback", crate::provider::free_port());
+    let provider = crate::provider::TestProvider::start(&[&redirect]);
+    provider_profile(&dir, &provider.issuer, grant, "client-post", "post-secret");
+    let mut harness = harness_on(&dir);
+    harness
+        .state_mut()
+        .set_clock(tokenscope::app::Clock::System);
+    harness.get_by_label("Grants provider").click();
+    harness.run();
+    wait_for(&mut harness, |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, tokenscope::oauth::flow::Step::Discovery) == Some(true)
+    });
+    (provider, harness)
+}
+
+fn last_ok(
+    app: &tokenscope::app::TokenscopeApp,
+    step: tokenscope::oauth::flow::Step,
+) -> Option<bool> {
+    let flow = app.workspace().flow.as_ref()?;
+    flow.session
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.step == step)
+        .map(|r| r.outcome.is_ok())
+}
+
+#[test]
+fn the_window_walks_the_device_flow_polling_off_the_ui_thread() {
+    use crate::support::wait_for;
+    use tokenscope::oauth::flow::Step;
+    let (provider, mut harness) = open_provider_flow("device_code");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::DeviceAuthorization) == Some(true)
+    });
+    let (user_code, url) = {
+        let flow = harness.state().workspace().flow.as_ref().expect("flow");
+        let device = flow.session.device.as_ref().expect("device");
+        (
+            device.user_code.clone(),
+            device.verification_uri_complete.clone().expect("complete"),
+        )
+    };
+    harness.get_by_label(&user_code);
+    harness.get_by_label("Start polling").click();
+    harness.run_steps(2);
+    // The first poll comes after the interval (1 s): the user has not approved yet.
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::DeviceToken) == Some(false)
+    });
+    harness.get_by_label("pending");
+    let _ = provider.play_browser(&url);
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::DeviceToken) == Some(true)
+    });
+    let flow = harness.state().workspace().flow.as_ref().expect("flow");
+    assert!(flow.waiting.is_none(), "polling stopped with the tokens");
+    assert!(
+        flow.session
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.id_token.is_some())
+    );
+}
+
+#[test]
+fn the_window_walks_the_password_grant_with_a_password_typed_for_the_run() {
+    use crate::support::{type_into, wait_for};
+    use tokenscope::oauth::flow::Step;
+    let (_provider, mut harness) = open_provider_flow("password");
+    type_into(&mut harness, "Username", "alice");
+    type_into(&mut harness, "Password", "wonderland");
+    harness.run();
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Password) == Some(true)
+    });
+    let flow = harness.state().workspace().flow.as_ref().expect("flow");
+    assert!(flow.session.tokens.is_some());
+    assert!(
+        !harness
+            .state()
+            .workspace()
+            .profiles
+            .list
+            .iter()
+            .any(|p| { serde_json::to_string(p).is_ok_and(|text| text.contains("wonderland")) }),
+        "the password is not in any profile"
+    );
+}
