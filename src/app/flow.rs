@@ -130,7 +130,13 @@ impl FlowState {
     )]
     pub fn apply(slot: &mut Option<Self>, command: FlowCommand, now: Timestamp) -> Vec<Effect> {
         if let FlowCommand::Start { profile, secret } = command {
-            let session = FlowSession::new(*profile, secret);
+            let mut session = FlowSession::new(*profile, secret);
+            // Keep the last run's refresh token at hand for a standalone refresh.
+            session.pasted_refresh_token = slot
+                .as_ref()
+                .filter(|previous| previous.session.profile.id == session.profile.id)
+                .and_then(|previous| previous.session.refresh_token())
+                .map(Secret::new);
             let mut effects = Vec::new();
             if session.needs_private_key() {
                 effects.push(Effect::LoadClientKey {
@@ -204,6 +210,10 @@ impl FlowState {
             FlowCommand::SetGrant(grant) => {
                 if state.waiting.is_none() {
                     state.session.grant = grant;
+                    // The run's refresh token stays usable for a standalone refresh.
+                    if let Some(kept) = state.session.refresh_token().map(Secret::new) {
+                        state.session.pasted_refresh_token = Some(kept);
+                    }
                     state.session.tokens = None;
                     state.session.device = None;
                     state.session.device_schedule = None;
@@ -371,7 +381,16 @@ impl FlowState {
             .records
             .iter()
             .rev()
-            .find(|r| matches!(r.step, Step::Token | Step::Refresh) && r.outcome.is_ok())?
+            .find(|r| {
+                matches!(
+                    r.step,
+                    Step::Token
+                        | Step::Refresh
+                        | Step::Password
+                        | Step::ExtensionGrant
+                        | Step::DeviceToken
+                ) && r.outcome.is_ok()
+            })?
             .at;
         Some(issued.plus_seconds(expires_in - AUTO_REFRESH_LEAD))
     }
@@ -457,6 +476,34 @@ impl FlowState {
 mod tests {
     use super::*;
     use crate::net::{Exchange, RecordedRequest, RecordedResponse};
+
+    #[test]
+    fn a_new_run_keeps_the_last_refresh_token_for_a_standalone_refresh() {
+        let mut slot = None;
+        let profile = Profile::default();
+        let start = |profile: &Profile| FlowCommand::Start {
+            profile: Box::new(profile.clone()),
+            secret: None,
+        };
+        FlowState::apply(&mut slot, start(&profile), Timestamp::from_unix(0));
+        let state = slot.as_mut().expect("started");
+        state.session.tokens = Some(crate::oauth::flow::TokenSet {
+            access_token: Some("a".to_owned()),
+            refresh_token: Some("kept-refresh".to_owned()),
+            ..crate::oauth::flow::TokenSet::default()
+        });
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::SetGrant(Grant::RefreshToken),
+            Timestamp::from_unix(1),
+        );
+        let state = slot.as_ref().expect("running");
+        assert_eq!(state.session.refresh_token(), Some("kept-refresh"));
+        FlowState::apply(&mut slot, start(&profile), Timestamp::from_unix(2));
+        let state = slot.as_ref().expect("restarted");
+        assert_eq!(state.session.refresh_token(), Some("kept-refresh"));
+        assert!(state.session.tokens.is_none());
+    }
 
     #[test]
     fn automatic_refresh_is_due_thirty_seconds_before_expiry_and_only_when_on() {

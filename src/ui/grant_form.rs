@@ -89,6 +89,14 @@ pub fn run_inputs(
                 .and_then(|t| t.refresh_token.as_ref())
                 .is_none() =>
         {
+            if inputs.refresh_token.is_empty()
+                && session
+                    .pasted_refresh_token
+                    .as_ref()
+                    .is_some_and(|t| !t.is_empty())
+            {
+                ui.weak("Refreshing with the refresh token kept from the last run; paste another to use it instead.");
+            }
             ui.horizontal(|ui| {
                 let label = ui.label("Refresh token");
                 let response = ui
