@@ -89,7 +89,9 @@ pub fn show(
     if let Some(message) = &flow.export_message {
         ui.label(message);
     }
-    run_values(ui, session);
+    if session.grant == crate::oauth::Grant::AuthorizationCode {
+        run_values(ui, session);
+    }
     let focus = workspace
         .focus_step
         .or(flow.waiting)

@@ -266,6 +266,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         ClientAuth::as_str,
     );
     super::grant_form::assertion_section(ui, draft, LABEL_WIDTH);
+    field_findings(ui, findings, "client_assertion.key_file");
     text(
         ui,
         "Redirect URI",

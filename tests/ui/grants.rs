@@ -50,10 +50,15 @@ fn the_request_pane_shows_the_client_assertion_decoded() {
     harness.get_by_label_contains("\"iss\": \"client-secret-jwt\"");
 }
 
-#[test]
-fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
+/// A device run right after the device authorization answer, at a fixed time.
+fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
-    let mut session = FlowSession::new(profile(ClientAuth::None, Grant::DeviceCode), None);
+    let mut profile = profile(ClientAuth::None, Grant::DeviceCode);
+    profile.pkce = tokenscope::oauth::PkceMode::Off;
+    let mut session = FlowSession::new(profile, None);
+    // Fixed run values: the image must not change from run to run.
+    "ZGV2aWNlX3NuYXBzaG90X3N0YXRlX2Zvcl90ZXN0cw".clone_into(&mut session.run.state);
+    "n-device-1".clone_into(&mut session.run.nonce);
     let body = br#"{"device_code":"dc-secret","user_code":"WDJB-MJHT","verification_uri":"https://op.example.test/device","verification_uri_complete":"https://op.example.test/device?user_code=WDJB-MJHT","expires_in":600,"interval":5}"#;
     session.device_authorized(
         Exchange {
@@ -74,7 +79,17 @@ fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
         },
         tokenscope::token::Timestamp::from_unix(A_DAY_LATER),
     );
-    let mut harness = show(session);
+    show(session)
+}
+
+#[test]
+fn device_card_snapshot() {
+    device_scene().snapshot("device_card");
+}
+
+#[test]
+fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
+    let mut harness = device_scene();
     harness.get_by_label("WDJB-MJHT");
     harness.get_by_label("https://op.example.test/device");
     harness.get_by_label("Open in the browser");
@@ -210,5 +225,70 @@ fn the_window_walks_the_password_grant_with_a_password_typed_for_the_run() {
             .iter()
             .any(|p| { serde_json::to_string(p).is_ok_and(|text| text.contains("wonderland")) }),
         "the password is not in any profile"
+    );
+}
+
+#[test]
+fn the_profile_form_holds_the_passport_fields_and_the_key_file_path_but_no_secrets() {
+    use crate::support::{harness_on, temp_dir, type_into, wait_for};
+    use tokenscope::store::ProfileStore;
+    let dir = temp_dir("grant-form");
+    std::fs::write(
+        dir.join("profiles.json"),
+        r#"{"schema":1,"profiles":[{"id":"jwt-form","name":"JWT client","client_id":"client-jwt","client_auth":"private_key_jwt"}]}"#,
+    )
+    .expect("profiles");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("JWT client").click();
+    harness.run();
+    harness.get_by_label_contains("give the PEM key file's path");
+    type_into(&mut harness, "Private key file", "/keys/client.pem");
+    type_into(&mut harness, "Key id (kid)", "k1");
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        ProfileStore::new(&dir).load().is_ok_and(|l| {
+            l.profiles
+                .iter()
+                .any(|p| p.client_assertion.key_file == "/keys/client.pem")
+        })
+    });
+
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("MOEX passport · prod").click();
+    harness.run();
+    let names: Vec<String> = harness
+        .get_all_by_label("name")
+        .filter_map(|node| node.value())
+        .collect();
+    for field in [
+        "passport",
+        "signature",
+        "client_id_old",
+        "client_secret_new",
+    ] {
+        assert!(names.iter().any(|n| n == field), "{field} in {names:?}");
+    }
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("kept in the secret store")
+            .count(),
+        4,
+        "passport, signature and both client secrets are secret fields"
+    );
+    harness.get_by_label("Token exchange (RFC 8693)");
+    type_into(&mut harness, "Client id", "moex-client");
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        std::fs::read_to_string(dir.join("profiles.json"))
+            .is_ok_and(|text| text.contains("moex-client"))
+    });
+    let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
+    assert!(on_disk.contains("\"client_secret_new\""), "{on_disk}");
+    assert!(
+        on_disk.contains("\"key_file\": \"/keys/client.pem\""),
+        "{on_disk}"
     );
 }
