@@ -340,6 +340,18 @@ impl FlowState {
         self.inputs_revision += 1;
     }
 
+    /// Polling stopped because the device code expired (RFC 8628 §3.5).
+    pub fn device_code_expired(&mut self, now: Timestamp) {
+        if self.waiting != Some(Step::DeviceToken) {
+            return;
+        }
+        self.waiting = None;
+        let mut failure = StepFailure::new("The device code expired before the user approved.");
+        failure.diagnosis =
+            Some("RFC 8628 §3.5: start over for a new device authorization request.".to_owned());
+        self.session.failed(Step::DeviceToken, failure, now);
+    }
+
     /// The private key file was read (or not).
     pub fn key_loaded(&mut self, result: Result<Secret, String>) {
         match result {
@@ -503,6 +515,34 @@ mod tests {
         let state = slot.as_ref().expect("restarted");
         assert_eq!(state.session.refresh_token(), Some("kept-refresh"));
         assert!(state.session.tokens.is_none());
+    }
+
+    #[test]
+    fn polling_ends_when_the_device_code_expires_and_cancel_ends_it_too() {
+        let mut slot = None;
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::Start {
+                profile: Box::new(Profile::default()),
+                secret: None,
+            },
+            Timestamp::from_unix(0),
+        );
+        let state = slot.as_mut().expect("started");
+        state.waiting = Some(Step::DeviceToken);
+        state.device_code_expired(Timestamp::from_unix(600));
+        assert_eq!(state.waiting, None);
+        let last = state.session.records.last().expect("recorded");
+        assert!(
+            last.outcome
+                .as_ref()
+                .is_err_and(|f| f.message.contains("expired"))
+        );
+
+        state.waiting = Some(Step::DeviceToken);
+        let effects = FlowState::apply(&mut slot, FlowCommand::Cancel, Timestamp::from_unix(601));
+        assert!(matches!(effects.as_slice(), [Effect::CancelFlowWork]));
+        assert_eq!(slot.as_ref().and_then(|s| s.waiting), None);
     }
 
     #[test]

@@ -84,6 +84,8 @@ pub enum JobResult {
         /// What happened.
         exchange: crate::net::Exchange,
     },
+    /// The device code expired while polling, before the user approved.
+    DeviceCodeExpired,
     /// The client's private key file was read (or not).
     ClientKeyLoaded(Result<Secret, String>),
     /// An extension grant's secret values were read from the secret store.
@@ -100,6 +102,10 @@ pub enum JobResult {
         /// The metadata, or what went wrong.
         result: Result<crate::oauth::discovery::ProviderMetadata, String>,
     },
+}
+
+fn wait_seconds(schedule: &crate::oauth::device::PollSchedule) -> i64 {
+    i64::try_from(schedule.interval).unwrap_or(i64::MAX)
 }
 
 /// Work for the store thread. One thread, in order: two saves can never
@@ -340,11 +346,17 @@ impl Jobs {
                     }
                 };
                 let outcome = device::poll_outcome(&exchange);
-                let go_on = schedule.after(&outcome) && !schedule.expired(clock.now());
+                let go_on = schedule.after(&outcome);
                 let _ = sender.send(JobResult::StepAnswered {
                     step: Step::DeviceToken,
                     exchange,
                 });
+                if go_on && schedule.expired(clock.now().plus_seconds(wait_seconds(&schedule))) {
+                    // The code will have expired by the next poll (RFC 8628 §3.2 expires_in).
+                    let _ = sender.send(JobResult::DeviceCodeExpired);
+                    ctx.request_repaint();
+                    return;
+                }
                 ctx.request_repaint();
                 if !go_on || matches!(outcome, PollOutcome::Tokens(_) | PollOutcome::Failed(_)) {
                     return;

@@ -506,6 +506,12 @@ impl TokenscopeApp {
                 JobResult::StepAnswered { step, exchange } => {
                     self.step_answered(ctx, step, exchange);
                 }
+                JobResult::DeviceCodeExpired => {
+                    let now = self.clock.now();
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        flow.device_code_expired(now);
+                    }
+                }
                 JobResult::ClientKeyLoaded(result) => {
                     if let Some(flow) = self.workspace.flow.as_mut() {
                         flow.key_loaded(result.map_err(|e| e.clone()));
