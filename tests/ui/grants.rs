@@ -102,7 +102,30 @@ fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
         .as_ref()
         .and_then(|f| f.waiting);
     assert_eq!(waiting, Some(tokenscope::oauth::flow::Step::DeviceToken));
+    harness.get_by_label_contains("in 5 s (every 5 s)");
     harness.get_by_label("Stop polling");
+    // The countdown ticks once a second; nothing else repaints while waiting.
+    let delay = crate::support::repaint_delay(&harness);
+    assert!(
+        delay > std::time::Duration::from_millis(500) && delay <= std::time::Duration::from_secs(1),
+        "{delay:?}"
+    );
+    harness.get_by_label("Stop polling").click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .flow
+            .as_ref()
+            .and_then(|f| f.waiting),
+        None
+    );
+    assert_eq!(
+        crate::support::repaint_delay(&harness),
+        std::time::Duration::MAX,
+        "idle again once polling stopped"
+    );
 }
 
 /// A profile file for the real provider, with the client secret in the file store.
