@@ -449,7 +449,7 @@ impl FlowState {
         if step == Step::DeviceToken {
             // Polling goes on while the provider says pending (RFC 8628 §3.5).
             let outcome = self.session.device_polled(exchange, now);
-            if !matches!(outcome, PollOutcome::Pending | PollOutcome::SlowDown) {
+            if !matches!(outcome, PollOutcome::Pending(_) | PollOutcome::SlowDown(_)) {
                 self.waiting = None;
             }
             return;

@@ -134,10 +134,11 @@ pub fn token_request(
 pub enum PollOutcome {
     /// The user approved: tokens.
     Tokens(TokenSet),
-    /// `authorization_pending`: ask again after the interval.
-    Pending,
+    /// `authorization_pending`: ask again after the interval. The provider's
+    /// error answer, as recorded for the step.
+    Pending(StepFailure),
     /// `slow_down`: ask again, 5 seconds slower from now on.
-    SlowDown,
+    SlowDown(StepFailure),
     /// `access_denied`, `expired_token` or any other error: stop.
     Failed(StepFailure),
 }
@@ -147,8 +148,8 @@ pub fn poll_outcome(exchange: &Exchange) -> PollOutcome {
     match flow::parse_token_response(exchange) {
         Ok(tokens) => PollOutcome::Tokens(tokens),
         Err(mut failure) => match failure.provider_error.as_ref().map(|e| e.error.as_str()) {
-            Some("authorization_pending") => PollOutcome::Pending,
-            Some("slow_down") => PollOutcome::SlowDown,
+            Some("authorization_pending") => PollOutcome::Pending(failure),
+            Some("slow_down") => PollOutcome::SlowDown(failure),
             Some("expired_token") => {
                 failure.diagnosis = Some("The device code expired before the user approved (RFC 8628 §3.5): start again with a new device authorization request.".to_owned());
                 PollOutcome::Failed(failure)
@@ -198,8 +199,8 @@ impl PollSchedule {
     /// Applies a poll's outcome; `true` when polling goes on.
     pub fn after(&mut self, outcome: &PollOutcome) -> bool {
         match outcome {
-            PollOutcome::Pending => true,
-            PollOutcome::SlowDown => {
+            PollOutcome::Pending(_) => true,
+            PollOutcome::SlowDown(_) => {
                 self.interval += SLOW_DOWN_SECONDS;
                 true
             }
@@ -263,7 +264,7 @@ mod tests {
         };
         let mut schedule = PollSchedule::new(&authorization, Timestamp::from_unix(100));
         let pending = poll_outcome(&exchange(400, r#"{"error":"authorization_pending"}"#));
-        assert_eq!(pending, PollOutcome::Pending);
+        assert!(matches!(&pending, PollOutcome::Pending(f) if is_pending(f)));
         assert!(schedule.after(&pending));
         assert_eq!(schedule.wait(), Duration::from_secs(2));
         let slow = poll_outcome(&exchange(400, r#"{"error":"slow_down"}"#));

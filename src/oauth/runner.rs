@@ -428,22 +428,18 @@ impl FlowSession {
                 self.tokens = Some(tokens.clone());
                 Ok(summarize(tokens))
             }
-            PollOutcome::Pending | PollOutcome::SlowDown => Err(flow::parse_token_response(
-                &exchange,
-            )
-            .err()
-            .map_or_else(
-                || StepFailure::new("pending"),
-                |mut failure| {
-                    let interval = self.device_schedule.map_or(0, |s| s.interval);
-                    failure.diagnosis = Some(if outcome == PollOutcome::SlowDown {
-                        format!("The provider asked to poll more slowly (RFC 8628 §3.5): every {interval} s from now on.")
-                    } else {
-                        format!("The user has not approved yet; next poll in {interval} s.")
-                    });
-                    failure
-                },
-            )),
+            PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
+                let interval = self.device_schedule.map_or(0, |s| s.interval);
+                let mut failure = failure.clone();
+                failure.diagnosis = Some(if matches!(outcome, PollOutcome::SlowDown(_)) {
+                    format!(
+                        "The provider asked to poll more slowly (RFC 8628 §3.5): every {interval} s from now on."
+                    )
+                } else {
+                    format!("The user has not approved yet; next poll in {interval} s.")
+                });
+                Err(failure)
+            }
             PollOutcome::Failed(failure) => Err(failure.clone()),
         };
         self.push(Step::DeviceToken, Some(exchange), record, now);
@@ -1074,7 +1070,7 @@ where
         }
         match outcome {
             PollOutcome::Tokens(_) => return Ok(()),
-            PollOutcome::Pending | PollOutcome::SlowDown => {}
+            PollOutcome::Pending(_) | PollOutcome::SlowDown(_) => {}
             PollOutcome::Failed(failure) => return Err(failure),
         }
     }
