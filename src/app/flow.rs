@@ -131,12 +131,15 @@ impl FlowState {
     pub fn apply(slot: &mut Option<Self>, command: FlowCommand, now: Timestamp) -> Vec<Effect> {
         if let FlowCommand::Start { profile, secret } = command {
             let mut session = FlowSession::new(*profile, secret);
-            // Keep the last run's refresh token at hand for a standalone refresh.
-            session.pasted_refresh_token = slot
+            if let Some(previous) = slot
                 .as_ref()
                 .filter(|previous| previous.session.profile.id == session.profile.id)
-                .and_then(|previous| previous.session.refresh_token())
-                .map(Secret::new);
+            {
+                // Start over walks the grant chosen last, and keeps the last
+                // run's refresh token at hand for a standalone refresh.
+                session.grant = previous.session.grant.clone();
+                session.pasted_refresh_token = previous.session.refresh_token().map(Secret::new);
+            }
             let mut effects = Vec::new();
             if session.needs_private_key() {
                 effects.push(Effect::LoadClientKey {
@@ -514,6 +517,11 @@ mod tests {
         FlowState::apply(&mut slot, start(&profile), Timestamp::from_unix(2));
         let state = slot.as_ref().expect("restarted");
         assert_eq!(state.session.refresh_token(), Some("kept-refresh"));
+        assert_eq!(
+            state.session.grant,
+            Grant::RefreshToken,
+            "the chosen grant stays"
+        );
         assert!(state.session.tokens.is_none());
     }
 
