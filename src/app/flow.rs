@@ -137,7 +137,10 @@ impl FlowState {
             {
                 // Start over walks the grant chosen last, and keeps the last
                 // run's refresh token at hand for a standalone refresh.
-                session.grant = previous.session.grant.clone();
+                if previous.session.profile.default_grant == session.profile.default_grant {
+                    // (unless the profile's own grant changed meanwhile)
+                    session.grant = previous.session.grant.clone();
+                }
                 session.pasted_refresh_token = previous.session.refresh_token().map(Secret::new);
             }
             let mut effects = Vec::new();
