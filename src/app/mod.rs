@@ -263,12 +263,13 @@ impl TokenscopeApp {
         let now = self.clock.now();
         let fail = |app: &mut Self, message: String| {
             if let Some(flow) = app.workspace.flow.as_mut() {
-                flow.waiting = None;
-                flow.session.failed(
-                    crate::oauth::flow::Step::Callback,
-                    crate::oauth::flow::StepFailure::new(message),
-                    now,
-                );
+                // The code flow's callback, or the logout's return.
+                let step = flow
+                    .waiting
+                    .take()
+                    .unwrap_or(crate::oauth::flow::Step::Callback);
+                flow.session
+                    .failed(step, crate::oauth::flow::StepFailure::new(message), now);
             }
         };
         match RedirectTarget::parse(redirect_uri) {
