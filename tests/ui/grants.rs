@@ -129,11 +129,12 @@ fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
 }
 
 /// A profile file for the real provider, with the client secret in the file store.
-fn provider_profile(dir: &std::path::Path, issuer: &str, grant: &str, client: &str, secret: &str) {
+fn provider_profile(dir: &std::path::Path, issuer: &str, redirect: &str, grant: &str) {
     let profiles = format!(
-        r#"{{"schema":1,"profiles":[{{"id":"ui-grants","name":"Grants provider","issuer":"{issuer}","client_id":"{client}",
-            "client_auth":"client_secret_post","scopes":"openid profile","default_grant":"{grant}"}}]}}"#
+        r#"{{"schema":1,"profiles":[{{"id":"ui-grants","name":"Grants provider","issuer":"{issuer}","client_id":"client-post",
+            "client_auth":"client_secret_post","redirect_uri":"{redirect}","scopes":"openid profile","default_grant":"{grant}"}}]}}"#
     );
+    let secret = "post-secret";
     std::fs::write(dir.join("profiles.json"), profiles).expect("profiles");
     std::fs::write(
         dir.join("secrets.json"),
@@ -148,12 +149,13 @@ fn open_provider_flow(
     crate::provider::TestProvider,
     egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
 ) {
-    use crate::support::{harness_on, temp_dir, wait_for};
+    use crate::support::{harness_on_with_browser, temp_dir, wait_for};
     let dir = temp_dir(&format!("grants-{grant}"));
     let redirect = format!("http://127.0.0.1:{}/callback", crate::provider::free_port());
     let provider = crate::provider::TestProvider::start(&[&redirect]);
-    provider_profile(&dir, &provider.issuer, grant, "client-post", "post-secret");
-    let mut harness = harness_on(&dir);
+    provider_profile(&dir, &provider.issuer, &redirect, grant);
+    let mut harness =
+        harness_on_with_browser(&dir, Some(crate::provider::TestProvider::browser_command()));
     harness
         .state_mut()
         .set_clock(tokenscope::app::Clock::System);
@@ -223,6 +225,17 @@ fn the_window_walks_the_device_flow_polling_off_the_ui_thread() {
             .as_ref()
             .is_some_and(|t| t.id_token.is_some())
     );
+
+    // RP-initiated logout: the browser goes to end_session and comes back with our state.
+    // The Logout card is the last one, below the fold: scroll to it, as a user would.
+    harness
+        .get_by_label("Sign out at the provider")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Sign out at the provider").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Logout).is_some());
+    assert_eq!(last_ok(harness.state(), Step::Logout), Some(true));
+    harness.get_by_label("signed out at the provider; state matches");
 }
 
 #[test]
