@@ -91,7 +91,9 @@ fn main() {
         // tokenscope: build, send, parse, decode the tokens — what a Send click does.
         let mut session = session_with_code(&runtime, &profile);
         let start = Instant::now();
-        let draft = session.token_draft().expect("draft");
+        let draft = session
+            .token_draft(tokenscope::app::system_now())
+            .expect("draft");
         let exchange = runtime.block_on(send(&client, &draft, Duration::from_secs(10)));
         session.token_exchanged(exchange, system_now());
         let _ = tokenscope::token::inspect(&session.tokens_text(), system_now());
@@ -106,7 +108,15 @@ fn main() {
 
         // curl: the same token request for a fresh code.
         let session = session_with_code(&runtime, &profile);
-        curl_token.push(curl(&session.token_draft().expect("draft")).as_secs_f64() * 1000.0);
+        curl_token.push(
+            curl(
+                &session
+                    .token_draft(tokenscope::app::system_now())
+                    .expect("draft"),
+            )
+            .as_secs_f64()
+                * 1000.0,
+        );
     }
     let (ot, ct, ou, cu) = (
         median(ours_token),

@@ -73,39 +73,7 @@ enum Headless {
     },
     /// Walk a grant for a profile (the authorization code flow or client
     /// credentials), printing each step.
-    Run {
-        /// The profile's name (from the config directory).
-        #[arg(long, required_unless_present = "profile_file")]
-        profile: Option<String>,
-        /// Or a profile export file (`tokenscope profiles export`); the first profile in it.
-        #[arg(long, value_name = "FILE", conflicts_with = "profile")]
-        profile_file: Option<PathBuf>,
-        /// The grant to run: `authorization_code` or `client_credentials`.
-        #[arg(long, default_value = "authorization_code")]
-        grant: String,
-        /// After the token step, introspect the access token (RFC 7662).
-        #[arg(long)]
-        introspect: bool,
-        /// After the token step (and introspection), revoke the access token (RFC 7009).
-        #[arg(long)]
-        revoke: bool,
-        /// Run this command with the authorize URL instead of the system browser.
-        #[arg(long, value_name = "CMD")]
-        browser: Option<String>,
-        /// Read the client secret from this environment variable.
-        #[arg(long, value_name = "VAR")]
-        client_secret_env: Option<String>,
-        /// Read the passphrase of the profile's PKCS#12 client certificate
-        /// from this environment variable (else from the secret store).
-        #[arg(long, value_name = "VAR")]
-        pkcs12_passphrase_env: Option<String>,
-        /// Seconds to wait for the browser to come back.
-        #[arg(long, default_value_t = 300)]
-        callback_timeout: u64,
-        /// One JSON object per step.
-        #[arg(long)]
-        json: bool,
-    },
+    Run(Box<RunCli>),
     /// Verify the signature and run the relying-party checks; print JSON.
     ///
     /// Exit code 0 when the signature verifies and every applicable check
@@ -116,6 +84,66 @@ enum Headless {
         #[command(subcommand)]
         action: ProfilesAction,
     },
+}
+
+/// The options of `tokenscope run`.
+#[derive(Debug, clap::Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches"
+)]
+struct RunCli {
+    /// The profile's name (from the config directory).
+    #[arg(long, required_unless_present = "profile_file")]
+    profile: Option<String>,
+    /// Or a profile export file (`tokenscope profiles export`); the first profile in it.
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+    profile_file: Option<PathBuf>,
+    /// The grant to run: `authorization_code`, `client_credentials`,
+    /// `password`, `refresh_token`, `device_code`, or `extension` (the
+    /// profile's extension grant). Default: the profile's grant.
+    #[arg(long)]
+    grant: Option<String>,
+    /// The password grant's user name.
+    #[arg(long, value_name = "NAME")]
+    username: Option<String>,
+    /// Read the password grant's password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// Read the refresh token for `--grant refresh_token` from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    refresh_token_env: Option<String>,
+    /// Set an extension grant field, `NAME=VALUE` (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    fields: Vec<String>,
+    /// Set an extension grant field from an environment variable, `NAME=VAR` (secrets).
+    #[arg(long = "field-env", value_name = "NAME=VAR")]
+    field_envs: Vec<String>,
+    /// At the end, end the session at the provider (RP-initiated logout).
+    #[arg(long)]
+    logout: bool,
+    /// After the token step, introspect the access token (RFC 7662).
+    #[arg(long)]
+    introspect: bool,
+    /// After the token step (and introspection), revoke the access token (RFC 7009).
+    #[arg(long)]
+    revoke: bool,
+    /// Run this command with the authorize URL instead of the system browser.
+    #[arg(long, value_name = "CMD")]
+    browser: Option<String>,
+    /// Read the client secret from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    client_secret_env: Option<String>,
+    /// Read the passphrase of the profile's PKCS#12 client certificate
+    /// from this environment variable (else from the secret store).
+    #[arg(long, value_name = "VAR")]
+    pkcs12_passphrase_env: Option<String>,
+    /// Seconds to wait for the browser to come back.
+    #[arg(long, default_value_t = 300)]
+    callback_timeout: u64,
+    /// One JSON object per step.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -261,7 +289,7 @@ fn main() -> ExitCode {
         Some(Headless::Decode { ref file, now }) => decode(file.as_ref(), now),
         Some(Headless::Verify(ref args)) => verify(&cli, args),
         Some(Headless::Profiles { ref action }) => profiles(&cli, action),
-        Some(Headless::Run { .. }) => run(&cli),
+        Some(Headless::Run(_)) => run(&cli),
         None => window(&cli),
     };
     match result {
@@ -484,55 +512,25 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     use tokenscope::oauth::runner::{
-        Browser, FlowSession, RunOptions, introspect as introspect_token, revoke as revoke_token,
-        run_client_credentials, run_code_flow,
+        introspect as introspect_token, logout as logout_session, revoke as revoke_token, run_grant,
     };
-    let Some(Headless::Run {
-        profile,
-        profile_file,
-        grant,
-        introspect,
-        revoke,
-        browser,
-        client_secret_env,
-        pkcs12_passphrase_env,
-        callback_timeout,
-        json,
-    }) = &cli.command
-    else {
+    let Some(Headless::Run(args)) = &cli.command else {
         anyhow::bail!("not the run command");
     };
-    let client_credentials = match grant.as_str() {
-        "authorization_code" => false,
-        "client_credentials" => true,
-        other => anyhow::bail!(
-            "--grant {other} is not supported by run: use authorization_code or client_credentials"
-        ),
-    };
-    let (chosen, mut secret, tls_passphrase) = run_profile(
-        cli,
-        profile.as_deref(),
-        profile_file.as_ref(),
-        pkcs12_passphrase_env.as_deref(),
-    )?;
-    if let Some(var) = client_secret_env {
-        let value = std::env::var(var)
-            .with_context(|| format!("the environment variable {var} is not set"))?;
-        secret = Some(tokenscope::secret::Secret::new(value));
-    }
-    let options = RunOptions {
-        browser: browser.clone().map_or(Browser::System, Browser::Command),
-        callback_timeout: Duration::from_secs(*callback_timeout),
-        client: tokenscope::net::ClientOptions::for_profile(&chosen, tls_passphrase),
-        ..RunOptions::default()
-    };
+    let RunCli {
+        logout,
+        introspect,
+        revoke,
+        json,
+        ..
+    } = **args;
+    let (mut session, options) = run_session(cli, args)?;
     let runtime =
         tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
-    let mut session = FlowSession::new(chosen, secret);
     let mut write_error = None;
     let mut observe = |record: &tokenscope::oauth::runner::StepRecord| {
         let line = tokenscope::cli::run::step_line(record, system_now());
-        let text = if *json {
+        let text = if json {
             serde_json::to_string(&line).unwrap_or_default()
         } else {
             tokenscope::cli::run::step_text(&line)
@@ -542,16 +540,22 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
     };
     let result = runtime.block_on(async {
-        if client_credentials {
-            run_client_credentials(&mut session, &options, system_now, &mut observe).await?;
-        } else {
-            run_code_flow(&mut session, &options, system_now, &mut observe).await?;
-        }
-        if *introspect {
+        run_grant(
+            &mut session,
+            &options,
+            system_now,
+            print_user_code,
+            &mut observe,
+        )
+        .await?;
+        if introspect {
             introspect_token(&mut session, &options, system_now, &mut observe).await?;
         }
-        if *revoke {
+        if revoke {
             revoke_token(&mut session, &options, system_now, &mut observe).await?;
+        }
+        if logout {
+            logout_session(&mut session, &options, system_now, &mut observe).await?;
         }
         Ok::<(), tokenscope::oauth::flow::StepFailure>(())
     });
@@ -569,10 +573,77 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The profile `run` uses (from the store or an export file), its client
-/// secret and its PKCS#12 passphrase.
+/// The session `run` walks and how it talks to the provider: the profile,
+/// its secrets and the grant's inputs from the command line.
+fn run_session(
+    cli: &Cli,
+    args: &RunCli,
+) -> anyhow::Result<(
+    tokenscope::oauth::runner::FlowSession,
+    tokenscope::oauth::runner::RunOptions,
+)> {
+    use tokenscope::oauth::runner::{Browser, FlowSession, RunOptions};
+    let dir = config_dir(cli)?;
+    let (chosen, mut secret, tls_passphrase) = run_profile(
+        cli,
+        &dir,
+        args.profile.as_deref(),
+        args.profile_file.as_ref(),
+        args.pkcs12_passphrase_env.as_deref(),
+    )?;
+    if let Some(var) = &args.client_secret_env {
+        let value = std::env::var(var)
+            .with_context(|| format!("the environment variable {var} is not set"))?;
+        secret = Some(tokenscope::secret::Secret::new(value));
+    }
+    let options = RunOptions {
+        browser: args
+            .browser
+            .clone()
+            .map_or(Browser::System, Browser::Command),
+        callback_timeout: Duration::from_secs(args.callback_timeout),
+        client: tokenscope::net::ClientOptions::for_profile(&chosen, tls_passphrase),
+        ..RunOptions::default()
+    };
+    let extension_secrets =
+        stored_extension_secrets(cli, &dir, args.profile_file.as_ref(), &chosen)?;
+    let mut session = FlowSession::new(chosen, secret);
+    session.extension_secrets = extension_secrets;
+    run_inputs(
+        &mut session,
+        RunInputs {
+            grant: args.grant.as_deref(),
+            username: args.username.as_deref(),
+            password_env: args.password_env.as_deref(),
+            refresh_token_env: args.refresh_token_env.as_deref(),
+            fields: &args.fields,
+            field_envs: &args.field_envs,
+        },
+    )?;
+    Ok((session, options))
+}
+
+/// The device's user code, for the person at the terminal (stderr; the
+/// `--json` lines carry it too).
+fn print_user_code(answer: &tokenscope::oauth::device::DeviceAuthorization) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "Open {} and enter the code {}{}",
+        answer.verification_uri,
+        answer.user_code,
+        answer
+            .verification_uri_complete
+            .as_deref()
+            .map(|c| format!(" (or open {c})"))
+            .unwrap_or_default()
+    );
+}
+
+/// The profile `run` walks, from the store (by name) or an export file,
+/// with its client secret and its PKCS#12 passphrase.
 fn run_profile(
     cli: &Cli,
+    dir: &std::path::Path,
     profile: Option<&str>,
     profile_file: Option<&PathBuf>,
     pkcs12_passphrase_env: Option<&str>,
@@ -581,7 +652,6 @@ fn run_profile(
     Option<tokenscope::secret::Secret>,
     Option<tokenscope::secret::Secret>,
 )> {
-    let dir = config_dir(cli)?;
     Ok(if let Some(path) = profile_file {
         let text = read_input(Some(path))?;
         let mut list = Vec::new();
@@ -598,11 +668,11 @@ fn run_profile(
         (first, secret, passphrase)
     } else {
         let wanted = profile.unwrap_or_default();
-        let loaded = ProfileStore::new(&dir).load()?.profiles;
+        let loaded = ProfileStore::new(dir).load()?.profiles;
         let found = tokenscope::store::transfer::find(&loaded, wanted)
             .map_err(anyhow::Error::msg)?
             .clone();
-        let secrets = SecretStore::open(&dir, secret_preference(cli))?;
+        let secrets = SecretStore::open(dir, secret_preference(cli))?;
         let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
         let passphrase = match pkcs12_passphrase_from_env(pkcs12_passphrase_env)? {
             Some(passphrase) => Some(passphrase),
@@ -626,6 +696,127 @@ fn pkcs12_passphrase_from_env(
             .with_context(|| format!("the environment variable {var} is not set"))
     })
     .transpose()
+}
+
+/// The extension grant's secret values, from the export file's `secrets`
+/// or the secret store.
+fn stored_extension_secrets(
+    cli: &Cli,
+    dir: &std::path::Path,
+    profile_file: Option<&PathBuf>,
+    profile: &tokenscope::oauth::Profile,
+) -> anyhow::Result<Vec<(String, tokenscope::secret::Secret)>> {
+    let mut values = Vec::new();
+    let fields: Vec<_> = profile
+        .extension_grant
+        .fields
+        .iter()
+        .filter(|f| f.secret)
+        .collect();
+    if fields.is_empty() {
+        return Ok(values);
+    }
+    let exported: Option<serde_json::Value> = match profile_file {
+        Some(path) => Some(serde_json::from_str(&read_input(Some(path))?).unwrap_or_default()),
+        None => None,
+    };
+    let store = match exported {
+        Some(_) => None,
+        None => Some(SecretStore::open(dir, secret_preference(cli))?),
+    };
+    for field in fields {
+        let value = match (&exported, &store) {
+            (Some(file), _) => file["secrets"][&profile.id.0][field.secret_name()]
+                .as_str()
+                .map(tokenscope::secret::Secret::new),
+            (None, Some(store)) => store.get(&profile.id, &field.secret_name())?,
+            (None, None) => None,
+        };
+        if let Some(value) = value {
+            values.push((field.name.clone(), value));
+        }
+    }
+    Ok(values)
+}
+
+/// What `run` takes for the grant besides the profile.
+#[derive(Clone, Copy)]
+struct RunInputs<'a> {
+    grant: Option<&'a str>,
+    username: Option<&'a str>,
+    password_env: Option<&'a str>,
+    refresh_token_env: Option<&'a str>,
+    fields: &'a [String],
+    field_envs: &'a [String],
+}
+
+/// Applies `run`'s grant options to the session: the grant, the password
+/// grant's user and password, a refresh token, extension grant fields.
+fn run_inputs(
+    session: &mut tokenscope::oauth::runner::FlowSession,
+    inputs: RunInputs<'_>,
+) -> anyhow::Result<()> {
+    use tokenscope::oauth::Grant;
+    use tokenscope::secret::Secret;
+    let env = |var: &str| {
+        std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))
+    };
+    if let Some(grant) = inputs.grant {
+        session.grant = match grant {
+            "authorization_code" => Grant::AuthorizationCode,
+            "client_credentials" => Grant::ClientCredentials,
+            "password" => Grant::Password,
+            "refresh_token" => Grant::RefreshToken,
+            "device_code" | tokenscope::oauth::device::GRANT_TYPE => Grant::DeviceCode,
+            "extension" => match &session.profile.default_grant {
+                Grant::Extension(name) => Grant::Extension(name.clone()),
+                _ => anyhow::bail!("--grant extension: the profile has no extension grant"),
+            },
+            other => Grant::Extension(other.to_owned()),
+        };
+    }
+    if let Some(name) = inputs.username {
+        name.clone_into(&mut session.username);
+    }
+    if let Some(var) = inputs.password_env {
+        session.password = Some(Secret::new(env(var)?));
+    }
+    if let Some(var) = inputs.refresh_token_env {
+        session.pasted_refresh_token = Some(Secret::new(env(var)?));
+    }
+    let mut set = |name: &str, value: String| {
+        let fields = &mut session.profile.extension_grant.fields;
+        let secret = match fields.iter_mut().find(|f| f.name == name) {
+            Some(field) if field.secret => true,
+            Some(field) => {
+                field.value.clone_from(&value);
+                false
+            }
+            None => {
+                fields.push(tokenscope::oauth::ExtensionField::plain(name, &value, ""));
+                false
+            }
+        };
+        if secret {
+            session.extension_secrets.retain(|(n, _)| n != name);
+            session
+                .extension_secrets
+                .push((name.to_owned(), Secret::new(value)));
+        }
+    };
+    for pair in inputs.fields {
+        let (name, value) = pair
+            .split_once('=')
+            .with_context(|| format!("--field {pair}: expected NAME=VALUE"))?;
+        set(name, value.to_owned());
+    }
+    for pair in inputs.field_envs {
+        let (name, var) = pair
+            .split_once('=')
+            .with_context(|| format!("--field-env {pair}: expected NAME=VAR"))?;
+        set(name, env(var)?);
+    }
+    Ok(())
 }
 
 fn window(cli: &Cli) -> anyhow::Result<ExitCode> {

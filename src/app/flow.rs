@@ -1,9 +1,10 @@
 //! The flow run on screen: which profile, where it stands, what is in flight.
 
 use crate::net::RequestDraft;
+use crate::oauth::device::PollOutcome;
 use crate::oauth::flow::{Step, StepFailure};
 use crate::oauth::runner::FlowSession;
-use crate::oauth::{Profile, callback};
+use crate::oauth::{Grant, Profile, callback};
 use crate::secret::Secret;
 use crate::token::Timestamp;
 
@@ -30,6 +31,16 @@ pub enum FlowCommand {
     },
     /// Open the browser on the authorization URL (and listen for the redirect).
     OpenBrowser,
+    /// Walk another grant in this run (before its first token request).
+    SetGrant(Grant),
+    /// A value the run needs that is not in the profile.
+    SetInput(RunInput),
+    /// Keep the extension grant's secret values in the secret store.
+    KeepExtensionSecrets,
+    /// Poll the token endpoint until the user approves the device (RFC 8628 §3.4).
+    StartPolling,
+    /// Open the end-session URL (and listen for the redirect back).
+    Logout,
     /// The user pasted the address the browser ended on.
     PasteRedirect(String),
     /// Stop the request in flight or the wait for the redirect.
@@ -46,6 +57,25 @@ pub enum FlowCommand {
     Close,
 }
 
+/// A value typed for this run only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunInput {
+    /// The password grant's user name.
+    Username(String),
+    /// The password grant's password (never stored).
+    Password(Secret),
+    /// A refresh token to refresh with, pasted.
+    RefreshToken(Secret),
+    /// A value of an extension grant field: plain ones change this run's
+    /// copy of the profile, secret ones are kept apart.
+    ExtensionValue {
+        /// The field name.
+        name: String,
+        /// The value.
+        value: Secret,
+    },
+}
+
 /// A run in the window.
 #[derive(Debug)]
 pub struct FlowState {
@@ -59,13 +89,50 @@ pub struct FlowState {
     pub export_message: Option<String>,
     /// The passphrase of the profile's PKCS#12 client certificate.
     pub tls_passphrase: Option<Secret>,
+    /// Counts changes to the run's inputs, so the shown request is rebuilt.
+    pub inputs_revision: u64,
+    /// When polling for the device's tokens started.
+    pub polling_since: Option<Timestamp>,
+}
+
+/// What a background device poll needs (RFC 8628 §3.4): its own copy of the
+/// profile and credentials, so each poll carries a fresh client assertion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DevicePolling {
+    /// The run's profile.
+    pub profile: Profile,
+    /// The client secret.
+    pub secret: Option<Secret>,
+    /// The private key (PEM), for `private_key_jwt`.
+    pub private_key: Option<Secret>,
+    /// The device code.
+    pub device_code: Secret,
+    /// The interval and expiry.
+    pub schedule: crate::oauth::device::PollSchedule,
 }
 
 /// How long before the access token's expiry an automatic refresh goes out.
 pub const AUTO_REFRESH_LEAD: i64 = 30;
 
 impl FlowState {
+    /// The window's state of a run that has not sent anything yet.
+    pub fn new(session: FlowSession) -> Self {
+        Self {
+            session,
+            waiting: None,
+            auto_refresh: false,
+            export_message: None,
+            tls_passphrase: None,
+            inputs_revision: 0,
+            polling_since: None,
+        }
+    }
+
     /// Applies a command; returns the work it needs.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per command; splitting would scatter the run's state changes"
+    )]
     pub fn apply(slot: &mut Option<Self>, command: FlowCommand, now: Timestamp) -> Vec<Effect> {
         if let FlowCommand::Start {
             profile,
@@ -73,14 +140,49 @@ impl FlowState {
             tls_passphrase,
         } = command
         {
+            let mut session = FlowSession::new(*profile, secret);
+            if let Some(previous) = slot
+                .as_ref()
+                .filter(|previous| previous.session.profile.id == session.profile.id)
+            {
+                // Start over walks the grant chosen last, and keeps the last
+                // run's refresh token at hand for a standalone refresh.
+                if previous.session.profile.default_grant == session.profile.default_grant {
+                    // (unless the profile's own grant changed meanwhile)
+                    session.grant = previous.session.grant.clone();
+                }
+                session.pasted_refresh_token = previous.session.refresh_token().map(Secret::new);
+            }
+            let mut effects = Vec::new();
+            if session.needs_private_key() {
+                effects.push(Effect::LoadClientKey {
+                    path: session.profile.client_assertion.key_file.clone(),
+                });
+            }
+            let secret_fields: Vec<String> = session
+                .profile
+                .extension_grant
+                .fields
+                .iter()
+                .filter(|f| f.secret)
+                .map(|f| f.name.clone())
+                .collect();
+            if !secret_fields.is_empty() {
+                effects.push(Effect::LoadExtensionSecrets {
+                    id: session.profile.id.clone(),
+                    names: secret_fields,
+                });
+            }
             *slot = Some(Self {
-                session: FlowSession::new(*profile, secret),
+                session,
                 waiting: None,
                 auto_refresh: false,
                 export_message: None,
                 tls_passphrase,
+                inputs_revision: 0,
+                polling_since: None,
             });
-            return Vec::new();
+            return effects;
         }
         let Some(state) = slot.as_mut() else {
             return Vec::new();
@@ -123,6 +225,70 @@ impl FlowState {
                 state.waiting = None;
                 vec![Effect::StopListening]
             }
+            FlowCommand::SetGrant(grant) => {
+                if state.waiting.is_none() {
+                    state.session.grant = grant;
+                    // The run's refresh token stays usable for a standalone refresh.
+                    if let Some(kept) = state.session.refresh_token().map(Secret::new) {
+                        state.session.pasted_refresh_token = Some(kept);
+                    }
+                    state.session.tokens = None;
+                    state.session.device = None;
+                    state.session.device_schedule = None;
+                    state.inputs_revision += 1;
+                }
+                Vec::new()
+            }
+            FlowCommand::SetInput(input) => {
+                state.set_input(input);
+                Vec::new()
+            }
+            FlowCommand::KeepExtensionSecrets => state
+                .session
+                .extension_secrets
+                .iter()
+                .map(|(name, value)| Effect::StoreNamedSecret {
+                    id: state.session.profile.id.clone(),
+                    name: crate::oauth::ExtensionField {
+                        name: name.clone(),
+                        ..crate::oauth::ExtensionField::default()
+                    }
+                    .secret_name(),
+                    secret: value.clone(),
+                })
+                .collect(),
+            FlowCommand::StartPolling => {
+                if state.waiting.is_some() {
+                    return Vec::new();
+                }
+                let (Some(device), Some(schedule)) =
+                    (&state.session.device, state.session.device_schedule)
+                else {
+                    return Vec::new();
+                };
+                state.waiting = Some(Step::DeviceToken);
+                state.polling_since = Some(now);
+                vec![Effect::PollDevice(Box::new(DevicePolling {
+                    profile: state.session.profile.clone(),
+                    secret: state.session.secret.clone(),
+                    private_key: state.session.private_key.clone(),
+                    device_code: device.device_code.clone(),
+                    schedule,
+                }))]
+            }
+            FlowCommand::Logout => match state.session.prepare_logout() {
+                Ok(url) => {
+                    state.waiting = Some(Step::Logout);
+                    vec![Effect::OpenBrowser {
+                        url,
+                        redirect_uri: state.session.profile.redirect_uri.clone(),
+                    }]
+                }
+                Err(failure) => {
+                    state.session.failed(Step::Logout, failure, now);
+                    Vec::new()
+                }
+            },
             FlowCommand::Cancel => {
                 if let Some(step) = state.waiting.take() {
                     state
@@ -164,6 +330,73 @@ impl FlowState {
         }
     }
 
+    fn set_input(&mut self, input: RunInput) {
+        let session = &mut self.session;
+        match input {
+            RunInput::Username(name) => session.username = name,
+            RunInput::Password(password) => session.password = Some(password),
+            RunInput::RefreshToken(token) => session.pasted_refresh_token = Some(token),
+            RunInput::ExtensionValue { name, value } => {
+                let secret = session
+                    .profile
+                    .extension_grant
+                    .fields
+                    .iter_mut()
+                    .find(|f| f.name == name)
+                    .map(|field| {
+                        if !field.secret {
+                            value.expose().clone_into(&mut field.value);
+                        }
+                        field.secret
+                    });
+                if secret == Some(true) {
+                    session.extension_secrets.retain(|(n, _)| *n != name);
+                    session.extension_secrets.push((name, value));
+                }
+            }
+        }
+        self.inputs_revision += 1;
+    }
+
+    /// Polling stopped because the device code expired (RFC 8628 §3.5).
+    pub fn device_code_expired(&mut self, now: Timestamp) {
+        if self.waiting != Some(Step::DeviceToken) {
+            return;
+        }
+        self.waiting = None;
+        let failure = StepFailure::new(
+            "The device code expired before the user approved: start over for a new device authorization request (RFC 8628 §3.5).",
+        );
+        self.session.failed(Step::DeviceToken, failure, now);
+    }
+
+    /// The private key file was read (or not).
+    pub fn key_loaded(&mut self, result: Result<Secret, String>) {
+        match result {
+            Ok(pem) => {
+                self.session.private_key = Some(pem);
+                self.session.private_key_error = None;
+            }
+            Err(message) => self.session.private_key_error = Some(message),
+        }
+        self.inputs_revision += 1;
+    }
+
+    /// The extension grant's secret values were read from the secret store.
+    pub fn extension_secrets_loaded(&mut self, values: Vec<(String, Secret)>) {
+        for (name, value) in values {
+            if !self
+                .session
+                .extension_secrets
+                .iter()
+                .any(|(n, _)| *n == name)
+            {
+                self.session.extension_secrets.push((name, value));
+            }
+        }
+        self.inputs_revision += 1;
+    }
+
     /// When the automatic refresh is due: the last token or refresh answer's
     /// time plus `expires_in`, less the lead. `None` when it does not apply.
     pub fn auto_refresh_due(&self) -> Option<Timestamp> {
@@ -178,7 +411,16 @@ impl FlowState {
             .records
             .iter()
             .rev()
-            .find(|r| matches!(r.step, Step::Token | Step::Refresh) && r.outcome.is_ok())?
+            .find(|r| {
+                matches!(
+                    r.step,
+                    Step::Token
+                        | Step::Refresh
+                        | Step::Password
+                        | Step::ExtensionGrant
+                        | Step::DeviceToken
+                ) && r.outcome.is_ok()
+            })?
             .at;
         Some(issued.plus_seconds(expires_in - AUTO_REFRESH_LEAD))
     }
@@ -189,6 +431,19 @@ impl FlowState {
         result: Result<callback::CallbackParams, callback::CallbackError>,
         now: Timestamp,
     ) {
+        if self.waiting == Some(Step::Logout) {
+            self.waiting = None;
+            match result {
+                Ok(params) => {
+                    self.session.logout_returned(&params, now);
+                }
+                Err(error) => {
+                    self.session
+                        .failed(Step::Logout, StepFailure::new(error.to_string()), now);
+                }
+            }
+            return;
+        }
         if self.waiting != Some(Step::Callback) {
             return;
         }
@@ -209,8 +464,41 @@ impl FlowState {
         if self.waiting != Some(step) {
             return;
         }
+        if step == Step::DeviceToken {
+            // Polling goes on while the provider says pending (RFC 8628 §3.5).
+            let outcome = self.session.device_polled(exchange, now);
+            if !matches!(outcome, PollOutcome::Pending(_) | PollOutcome::SlowDown(_)) {
+                self.waiting = None;
+            }
+            return;
+        }
         self.waiting = None;
         self.session.answered(step, exchange, now);
+    }
+
+    /// When the next device poll goes out, while polling (for the countdown).
+    pub fn next_poll_at(&self) -> Option<Timestamp> {
+        if self.waiting != Some(Step::DeviceToken) {
+            return None;
+        }
+        let schedule = self.session.device_schedule?;
+        let last = self
+            .session
+            .records
+            .iter()
+            .rev()
+            .find(|r| matches!(r.step, Step::DeviceToken | Step::DeviceAuthorization))?;
+        let polled_at = self
+            .session
+            .records
+            .iter()
+            .rev()
+            .find(|r| r.step == Step::DeviceToken)
+            .map(|r| r.at);
+        // Polling starts with a wait: before the first poll, count from the press of Start.
+        let from = polled_at.unwrap_or(self.polling_since.unwrap_or(last.at));
+        let wait = i64::try_from(schedule.interval).unwrap_or(i64::MAX);
+        Some(from.plus_seconds(wait))
     }
 }
 
@@ -218,6 +506,69 @@ impl FlowState {
 mod tests {
     use super::*;
     use crate::net::{Exchange, RecordedRequest, RecordedResponse};
+
+    #[test]
+    fn a_new_run_keeps_the_last_refresh_token_for_a_standalone_refresh() {
+        let mut slot = None;
+        let profile = Profile::default();
+        let start = |profile: &Profile| FlowCommand::Start {
+            profile: Box::new(profile.clone()),
+            secret: None,
+            tls_passphrase: None,
+        };
+        FlowState::apply(&mut slot, start(&profile), Timestamp::from_unix(0));
+        let state = slot.as_mut().expect("started");
+        state.session.tokens = Some(crate::oauth::flow::TokenSet {
+            access_token: Some("a".to_owned()),
+            refresh_token: Some("kept-refresh".to_owned()),
+            ..crate::oauth::flow::TokenSet::default()
+        });
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::SetGrant(Grant::RefreshToken),
+            Timestamp::from_unix(1),
+        );
+        let state = slot.as_ref().expect("running");
+        assert_eq!(state.session.refresh_token(), Some("kept-refresh"));
+        FlowState::apply(&mut slot, start(&profile), Timestamp::from_unix(2));
+        let state = slot.as_ref().expect("restarted");
+        assert_eq!(state.session.refresh_token(), Some("kept-refresh"));
+        assert_eq!(
+            state.session.grant,
+            Grant::RefreshToken,
+            "the chosen grant stays"
+        );
+        assert!(state.session.tokens.is_none());
+    }
+
+    #[test]
+    fn polling_ends_when_the_device_code_expires_and_cancel_ends_it_too() {
+        let mut slot = None;
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::Start {
+                profile: Box::new(Profile::default()),
+                secret: None,
+                tls_passphrase: None,
+            },
+            Timestamp::from_unix(0),
+        );
+        let state = slot.as_mut().expect("started");
+        state.waiting = Some(Step::DeviceToken);
+        state.device_code_expired(Timestamp::from_unix(600));
+        assert_eq!(state.waiting, None);
+        let last = state.session.records.last().expect("recorded");
+        assert!(
+            last.outcome
+                .as_ref()
+                .is_err_and(|f| f.message.contains("expired"))
+        );
+
+        state.waiting = Some(Step::DeviceToken);
+        let effects = FlowState::apply(&mut slot, FlowCommand::Cancel, Timestamp::from_unix(601));
+        assert!(matches!(effects.as_slice(), [Effect::CancelFlowWork]));
+        assert_eq!(slot.as_ref().and_then(|s| s.waiting), None);
+    }
 
     #[test]
     fn automatic_refresh_is_due_thirty_seconds_before_expiry_and_only_when_on() {

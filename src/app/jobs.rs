@@ -98,6 +98,17 @@ pub enum JobResult {
         /// What happened.
         exchange: crate::net::Exchange,
     },
+    /// The device code expired while polling, before the user approved.
+    DeviceCodeExpired,
+    /// The client's private key file was read (or not).
+    ClientKeyLoaded(Result<Secret, String>),
+    /// An extension grant's secret values were read from the secret store.
+    ExtensionSecretsLoaded {
+        /// Whose.
+        id: ProfileId,
+        /// Field name and value, for those found.
+        values: Vec<(String, Secret)>,
+    },
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -105,6 +116,10 @@ pub enum JobResult {
         /// The metadata, or what went wrong.
         result: Result<crate::oauth::discovery::ProviderMetadata, String>,
     },
+}
+
+fn wait_seconds(schedule: &crate::oauth::device::PollSchedule) -> i64 {
+    i64::try_from(schedule.interval).unwrap_or(i64::MAX)
 }
 
 /// Work for the store thread. One thread, in order: two saves can never
@@ -119,8 +134,11 @@ enum StoreTask {
     SavePreferences(crate::store::preferences::Preferences),
     LoadSecret(ProfileId),
     LoadPassphrase(ProfileId),
-    StoreSecret(ProfileId, &'static str, Secret),
+    /// One of a profile's secrets by its store name ([`names`], or an
+    /// extension field's `extension:<name>`).
+    StoreSecret(ProfileId, String, Secret),
     DeleteSecret(ProfileId),
+    LoadNamed(ProfileId, Vec<String>),
     Import {
         text: String,
         current: Vec<Profile>,
@@ -298,6 +316,101 @@ impl Jobs {
         });
     }
 
+    /// Reads the client's private key file (`private_key_jwt`) off the UI thread.
+    pub fn load_client_key(&self, path: String) {
+        self.spawn("read-client-key", move || {
+            Some(JobResult::ClientKeyLoaded(
+                crate::oauth::assertion::read_key_file(&path).map_err(|e| e.to_string()),
+            ))
+        });
+    }
+
+    /// Reads an extension grant's secret values from the secret store.
+    pub fn load_extension_secrets(&self, id: ProfileId, fields: Vec<String>) {
+        self.store_task(StoreTask::LoadNamed(id, fields));
+    }
+
+    /// Stores a named secret of a profile.
+    pub fn store_named_secret(&self, id: ProfileId, name: String, secret: Secret) {
+        self.store_task(StoreTask::StoreSecret(id, name, secret));
+    }
+
+    /// Polls the token endpoint for a device's tokens (RFC 8628 §3.4) on the
+    /// network runtime: waits the interval (grown by `slow_down`, §3.5),
+    /// polls, reports each answer as a [`JobResult::StepAnswered`] and wakes
+    /// the UI; stops on tokens, a failure, expiry, or [`Self::cancel_flow`].
+    pub fn poll_device(&mut self, polling: super::flow::DevicePolling, clock: super::Clock) {
+        use crate::oauth::device::{self, PollOutcome};
+        use crate::oauth::flow::{Credentials, Step};
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let runtime = match self.net() {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                // Answer the poll with the failure, so the run stops waiting.
+                let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                let _ = sender.send(JobResult::StepAnswered {
+                    step: Step::DeviceToken,
+                    exchange: failed_exchange(&draft, crate::net::NetError::Setup(message)),
+                });
+                return;
+            }
+        };
+        let task = runtime.spawn(async move {
+            let options = crate::net::ClientOptions::default();
+            let client = match crate::net::build_client(&polling.profile, &options) {
+                Ok(client) => client,
+                Err(error) => {
+                    let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                    let _ = sender.send(JobResult::StepAnswered {
+                        step: Step::DeviceToken,
+                        exchange: failed_exchange(&draft, error),
+                    });
+                    ctx.request_repaint();
+                    return;
+                }
+            };
+            let mut schedule = polling.schedule;
+            loop {
+                tokio::time::sleep(schedule.wait()).await;
+                let now = clock.now();
+                let credentials = Credentials {
+                    secret: polling.secret.as_ref(),
+                    private_key: polling.private_key.as_ref(),
+                    now,
+                };
+                let exchange = match device::token_request(
+                    &polling.profile,
+                    credentials,
+                    &polling.device_code,
+                ) {
+                    Ok(draft) => crate::net::send(&client, &draft, options.timeout).await,
+                    Err(failure) => {
+                        let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                        failed_exchange(&draft, crate::net::NetError::Setup(failure.message))
+                    }
+                };
+                let outcome = device::poll_outcome(&exchange);
+                let go_on = schedule.after(&outcome);
+                let _ = sender.send(JobResult::StepAnswered {
+                    step: Step::DeviceToken,
+                    exchange,
+                });
+                if go_on && schedule.expired(clock.now().plus_seconds(wait_seconds(&schedule))) {
+                    // The code will have expired by the next poll (RFC 8628 §3.2 expires_in).
+                    let _ = sender.send(JobResult::DeviceCodeExpired);
+                    ctx.request_repaint();
+                    return;
+                }
+                ctx.request_repaint();
+                if !go_on || matches!(outcome, PollOutcome::Tokens(_) | PollOutcome::Failed(_)) {
+                    return;
+                }
+            }
+        });
+        self.flow_task = Some(task);
+    }
+
     /// Aborts the flow request in flight, if any.
     pub fn cancel_flow(&mut self) {
         if let Some(task) = self.flow_task.take() {
@@ -398,7 +511,7 @@ impl Jobs {
 
     /// Stores one of a profile's secrets (`name` from [`names`]).
     pub fn store_secret(&self, id: ProfileId, name: &'static str, secret: Secret) {
-        self.store_task(StoreTask::StoreSecret(id, name, secret));
+        self.store_task(StoreTask::StoreSecret(id, name.to_owned(), secret));
     }
 
     /// Deletes a profile's secrets.
@@ -613,51 +726,38 @@ impl Stores {
                 };
                 JobResult::PassphraseLoaded { id, passphrase }
             }
+            StoreTask::LoadNamed(id, fields) => {
+                let values = secrets.as_ref().map_or_else(Vec::new, |store| {
+                    fields
+                        .into_iter()
+                        .filter_map(|name| {
+                            let key = crate::oauth::ExtensionField {
+                                name: name.clone(),
+                                ..crate::oauth::ExtensionField::default()
+                            }
+                            .secret_name();
+                            store.get(&id, &key).ok().flatten().map(|v| (name, v))
+                        })
+                        .collect()
+                });
+                JobResult::ExtensionSecretsLoaded { id, values }
+            }
             StoreTask::StoreSecret(id, name, secret) => match &secrets {
-                Some(store) => match store.set(&id, name, &secret) {
+                Some(store) => match store.set(&id, &name, &secret) {
                     Ok(()) => return None,
                     Err(error) => JobResult::SecretFailed(format!(
                         "The {} was not saved: {error}",
-                        secret_title(name)
+                        secret_title(&name)
                     )),
                 },
                 None => return None,
             },
-            StoreTask::Import { text, mut current } => {
-                match crate::store::transfer::import(&text, &mut current, secrets.as_ref()) {
-                    Ok(report) => {
-                        let mut lines = vec![format!(
-                            "Imported {} new and {} replaced profile(s).",
-                            report.added.len(),
-                            report.replaced.len()
-                        )];
-                        lines.extend(report.problems);
-                        JobResult::Imported {
-                            profiles: current,
-                            report: lines.join("\n"),
-                        }
-                    }
-                    Err(message) => {
-                        JobResult::Exported(Err(format!("Nothing was imported: {message}")))
-                    }
-                }
-            }
+            StoreTask::Import { text, current } => import(&text, current, secrets.as_ref()),
             StoreTask::Export {
                 path,
                 profiles,
                 with_secrets,
-            } => {
-                let refs: Vec<&Profile> = profiles.iter().collect();
-                let secrets = if with_secrets { secrets.as_ref() } else { None };
-                JobResult::Exported(
-                    crate::store::transfer::export(&refs, secrets)
-                        .and_then(|text| {
-                            std::fs::write(&path, text)
-                                .map_err(|e| format!("Could not write {}: {e}", path.display()))
-                        })
-                        .map(|()| path),
-                )
-            }
+            } => export(path, &profiles, secrets.as_ref().filter(|_| with_secrets)),
             StoreTask::DeleteSecret(id) => match &secrets {
                 Some(store) => match store
                     .delete(&id, names::CLIENT_SECRET)
@@ -675,11 +775,43 @@ impl Stores {
 }
 
 /// A secret's name in words, for messages.
-fn secret_title(name: &str) -> &'static str {
-    if name == names::PKCS12_PASSPHRASE {
-        "PKCS#12 passphrase"
-    } else {
-        "client secret"
+/// Imports the profiles of an export file into `current`.
+fn import(text: &str, mut current: Vec<Profile>, secrets: Option<&SecretStore>) -> JobResult {
+    match crate::store::transfer::import(text, &mut current, secrets) {
+        Ok(report) => {
+            let mut lines = vec![format!(
+                "Imported {} new and {} replaced profile(s).",
+                report.added.len(),
+                report.replaced.len()
+            )];
+            lines.extend(report.problems);
+            JobResult::Imported {
+                profiles: current,
+                report: lines.join("\n"),
+            }
+        }
+        Err(message) => JobResult::Exported(Err(format!("Nothing was imported: {message}"))),
+    }
+}
+
+/// Writes `profiles` (with the secrets of `secrets`, if given) to `path`.
+fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) -> JobResult {
+    let refs: Vec<&Profile> = profiles.iter().collect();
+    JobResult::Exported(
+        crate::store::transfer::export(&refs, secrets)
+            .and_then(|text| {
+                std::fs::write(&path, text)
+                    .map_err(|e| format!("Could not write {}: {e}", path.display()))
+            })
+            .map(|()| path),
+    )
+}
+
+fn secret_title(name: &str) -> &str {
+    match name {
+        names::PKCS12_PASSPHRASE => "PKCS#12 passphrase",
+        names::CLIENT_SECRET => "client secret",
+        other => other.strip_prefix("extension:").unwrap_or(other),
     }
 }
 

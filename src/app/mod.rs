@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use clock::{Clock, system_now};
-pub use flow::{FlowCommand, FlowState};
+pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
 pub use workspace::{
@@ -209,6 +209,14 @@ impl TokenscopeApp {
                         listener.cancel();
                     }
                 }
+                Effect::LoadClientKey { path } => self.jobs.load_client_key(path),
+                Effect::LoadExtensionSecrets { id, names } => {
+                    self.jobs.load_extension_secrets(id, names);
+                }
+                Effect::StoreNamedSecret { id, name, secret } => {
+                    self.jobs.store_named_secret(id, name, secret);
+                }
+                Effect::PollDevice(polling) => self.jobs.poll_device(*polling, self.clock),
                 Effect::ShowTokens(text) => {
                     self.paste.clone_from(&text);
                     self.workspace.profiles.selected = None;
@@ -324,12 +332,13 @@ impl TokenscopeApp {
         let now = self.clock.now();
         let fail = |app: &mut Self, message: String| {
             if let Some(flow) = app.workspace.flow.as_mut() {
-                flow.waiting = None;
-                flow.session.failed(
-                    crate::oauth::flow::Step::Callback,
-                    crate::oauth::flow::StepFailure::new(message),
-                    now,
-                );
+                // The code flow's callback, or the logout's return.
+                let step = flow
+                    .waiting
+                    .take()
+                    .unwrap_or(crate::oauth::flow::Step::Callback);
+                flow.session
+                    .failed(step, crate::oauth::flow::StepFailure::new(message), now);
             }
         };
         match RedirectTarget::parse(redirect_uri) {
@@ -367,7 +376,10 @@ impl TokenscopeApp {
             ctx.request_repaint_after(Duration::from_secs(wait));
             return;
         }
-        if let Ok(draft) = flow.session.draft_for(crate::oauth::flow::Step::Refresh) {
+        if let Ok(draft) = flow
+            .session
+            .draft_for(crate::oauth::flow::Step::Refresh, now)
+        {
             self.handle(
                 ctx,
                 Command::Flow(FlowCommand::Send {
@@ -482,6 +494,10 @@ impl TokenscopeApp {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per job result, in the order of JobResult"
+    )]
     fn land_jobs(&mut self, ctx: &egui::Context) {
         for result in self.jobs.drain() {
             match result {
@@ -564,6 +580,27 @@ impl TokenscopeApp {
                 }
                 JobResult::StepAnswered { step, exchange } => {
                     self.step_answered(ctx, step, exchange);
+                }
+                JobResult::DeviceCodeExpired => {
+                    let now = self.clock.now();
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        flow.device_code_expired(now);
+                    }
+                }
+                JobResult::ClientKeyLoaded(result) => {
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        flow.key_loaded(result.map_err(|e| e.clone()));
+                    }
+                }
+                JobResult::ExtensionSecretsLoaded { id, values } => {
+                    if let Some(flow) = self
+                        .workspace
+                        .flow
+                        .as_mut()
+                        .filter(|f| f.session.profile.id == id)
+                    {
+                        flow.extension_secrets_loaded(values);
+                    }
                 }
                 JobResult::Discovered { id, result } => {
                     if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {

@@ -229,6 +229,29 @@ pub enum Effect {
     StopListening,
     /// Abort what the flow has in flight.
     CancelFlowWork,
+    /// Read the client's private key file (`private_key_jwt`).
+    LoadClientKey {
+        /// The path from the profile.
+        path: String,
+    },
+    /// Read the extension grant's secret values from the secret store.
+    LoadExtensionSecrets {
+        /// The profile.
+        id: ProfileId,
+        /// The field names.
+        names: Vec<String>,
+    },
+    /// Store a named secret of a profile (an extension grant's secret field).
+    StoreNamedSecret {
+        /// The profile.
+        id: ProfileId,
+        /// The secret store's name.
+        name: String,
+        /// The value.
+        secret: Secret,
+    },
+    /// Poll the token endpoint for the device's tokens, off the UI thread.
+    PollDevice(Box<super::flow::DevicePolling>),
     /// Paste this text into the inspector.
     ShowTokens(String),
     /// Ask for a key file and read it.

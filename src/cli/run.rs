@@ -19,6 +19,9 @@ pub struct StepLine {
     pub step: Step,
     /// Whether the step succeeded.
     pub ok: bool,
+    /// A device poll the provider answered with `authorization_pending` or
+    /// `slow_down` (RFC 8628 §3.5): not a failure, polling goes on.
+    pub pending: bool,
     /// What happened.
     pub summary: String,
     /// What probably went wrong, when it failed: the first catalogue
@@ -41,6 +44,9 @@ pub struct StepLine {
     /// `{"kind":"unknown_issuer","host":…}`, `expired`, `not_yet_valid`,
     /// `name_mismatch`, `client_certificate_required`, … (see the README).
     pub tls: Option<crate::net::TlsFailure>,
+    /// The request's `client_assertion` (`private_key_jwt`, `client_secret_jwt`),
+    /// its header and claims decoded; the signature is left out.
+    pub client_assertion: Option<String>,
 }
 
 /// A response in a step line.
@@ -81,10 +87,21 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         Some(Err(crate::net::NetError::Tls(failure))) => Some(failure.clone()),
         _ => None,
     };
+    let pending = record
+        .outcome
+        .as_ref()
+        .err()
+        .is_some_and(crate::oauth::device::is_pending);
+    let client_assertion = record
+        .exchange
+        .as_ref()
+        .and_then(|exchange| crate::oauth::assertion::decoded_from_form(&exchange.request.body));
     StepLine {
         tls,
+        client_assertion,
         step: record.step,
         ok,
+        pending,
         summary,
         diagnosis,
         diagnoses: findings,
@@ -121,7 +138,7 @@ fn exchange_parts(exchange: &Exchange, now: Timestamp) -> Parts {
                     t
                 })
                 .collect();
-            let mut body = text;
+            let mut body = mask_secret_members(&text);
             for token in &inspection.tokens {
                 body = body.replace(&token.value, &mask_middle(&token.value));
             }
@@ -146,7 +163,13 @@ fn exchange_parts(exchange: &Exchange, now: Timestamp) -> Parts {
 
 /// The line for one step, for a person: `✓ Token  HTTP 200  84 ms  access token (300 s), …`.
 pub fn step_text(line: &StepLine) -> String {
-    let mark = if line.ok { "✓" } else { "✗" };
+    let mark = if line.ok {
+        "✓"
+    } else if line.pending {
+        "…"
+    } else {
+        "✗"
+    };
     let status = line
         .response
         .as_ref()
@@ -173,4 +196,26 @@ pub fn step_text(line: &StepLine) -> String {
         text.push_str(&finding.source);
     }
     text
+}
+
+/// A JSON body with the values of secret members (`device_code`,
+/// `refresh_token`, …) masked; any other body as it is.
+fn mask_secret_members(text: &str) -> String {
+    let Ok(Value::Object(mut object)) = serde_json::from_str::<Value>(text) else {
+        return text.to_owned();
+    };
+    let mut changed = false;
+    for (name, value) in &mut object {
+        if let Value::String(secret) = value
+            && flow::SECRET_FIELDS.contains(&name.as_str())
+        {
+            *secret = mask_middle(secret);
+            changed = true;
+        }
+    }
+    if changed {
+        serde_json::to_string(&object).unwrap_or_else(|_| text.to_owned())
+    } else {
+        text.to_owned()
+    }
 }

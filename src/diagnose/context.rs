@@ -33,8 +33,17 @@ impl Endpoint {
         use crate::oauth::flow::Step;
         match step {
             Step::Discovery => Self::Discovery,
-            Step::Authorize | Step::Callback => Self::Authorization,
-            Step::Token | Step::Refresh | Step::ClientCredentials => Self::Token,
+            // The end-session request is a browser redirect like authorize.
+            Step::Authorize | Step::Callback | Step::Logout => Self::Authorization,
+            // The device authorization endpoint answers errors as the token
+            // endpoint does (RFC 8628 §3.2, RFC 6749 §5.2).
+            Step::Token
+            | Step::Refresh
+            | Step::ClientCredentials
+            | Step::Password
+            | Step::DeviceAuthorization
+            | Step::DeviceToken
+            | Step::ExtensionGrant => Self::Token,
             Step::UserInfo => Self::Resource,
             Step::Introspection => Self::Introspection,
             Step::Revocation => Self::Revocation,

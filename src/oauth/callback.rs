@@ -558,7 +558,7 @@ fn url_parts(url: &str) -> (&str, &str, &str) {
 /// Compares without stopping at the first difference, so the time taken does
 /// not tell an attacker how much of a guessed `state` was right. The length
 /// is not secret (every run's state has the same length).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

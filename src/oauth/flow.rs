@@ -14,8 +14,34 @@ use crate::i18n::Language;
 use crate::net::{Exchange, RecordedResponse, RequestDraft};
 use crate::secret::Secret;
 
+use super::assertion::{self, ClientKey};
 use super::pkce::RunSecrets;
-use super::profile::{ClientAuth, Profile, RequestKind};
+use super::profile::{AssertionAudience, ClientAuth, Profile, RequestKind};
+use crate::token::Timestamp;
+
+/// What the client proves itself with in one request: the client secret,
+/// the private key (PEM text, for `private_key_jwt`), and the time a JWT
+/// assertion is made at (RFC 7523 §3: `iat`, `exp`).
+#[derive(Clone, Copy, Debug)]
+pub struct Credentials<'a> {
+    /// The client secret (`client_secret_basic`, `_post`, `_jwt`).
+    pub secret: Option<&'a Secret>,
+    /// The private key file's content (`private_key_jwt`).
+    pub private_key: Option<&'a Secret>,
+    /// Now, for the assertion's `iat` and `exp`.
+    pub now: Timestamp,
+}
+
+impl<'a> Credentials<'a> {
+    /// Only a client secret (or none).
+    pub fn secret(secret: Option<&'a Secret>, now: Timestamp) -> Self {
+        Self {
+            secret,
+            private_key: None,
+            now,
+        }
+    }
+}
 
 /// The steps of the flows: the code flow in order ([`Step::ALL`]), then the
 /// client credentials grant and the token management steps.
@@ -41,6 +67,16 @@ pub enum Step {
     Introspection,
     /// Tell the provider a token is no longer needed (RFC 7009).
     Revocation,
+    /// Trade the user's name and password for tokens (RFC 6749 §4.3).
+    Password,
+    /// Ask for a device code and a user code (RFC 8628 §3.1).
+    DeviceAuthorization,
+    /// Poll the token endpoint until the user approves (RFC 8628 §3.4).
+    DeviceToken,
+    /// An extension grant: any other `grant_type` (RFC 6749 §4.5, RFC 8693).
+    ExtensionGrant,
+    /// End the user's session at the provider (OpenID Connect RP-Initiated Logout 1.0).
+    Logout,
 }
 
 impl Step {
@@ -49,6 +85,30 @@ impl Step {
 
     /// What can follow the token step of any grant, in order.
     pub const TOKEN_MANAGEMENT: [Self; 2] = [Self::Introspection, Self::Revocation];
+
+    /// The steps of a grant, in order, before the token-management steps.
+    pub fn for_grant(grant: &super::profile::Grant) -> &'static [Self] {
+        use super::profile::Grant;
+        match grant {
+            Grant::AuthorizationCode => &Self::ALL,
+            Grant::ClientCredentials => &Self::CLIENT_CREDENTIALS,
+            Grant::Password => &[
+                Self::Discovery,
+                Self::Password,
+                Self::UserInfo,
+                Self::Refresh,
+            ],
+            Grant::RefreshToken => &[Self::Discovery, Self::Refresh],
+            Grant::DeviceCode => &[
+                Self::Discovery,
+                Self::DeviceAuthorization,
+                Self::DeviceToken,
+                Self::UserInfo,
+                Self::Refresh,
+            ],
+            Grant::Extension(_) => &[Self::Discovery, Self::ExtensionGrant, Self::Refresh],
+        }
+    }
 
     /// Every step of the code flow, in order.
     pub const ALL: [Self; 6] = [
@@ -72,6 +132,11 @@ impl Step {
             Self::ClientCredentials => "Client credentials",
             Self::Introspection => "Introspection",
             Self::Revocation => "Revocation",
+            Self::Password => "Password",
+            Self::DeviceAuthorization => "Device authorization",
+            Self::DeviceToken => "Device token",
+            Self::ExtensionGrant => "Extension grant",
+            Self::Logout => "Logout",
         }
     }
 
@@ -104,6 +169,21 @@ impl Step {
             }
             Self::Revocation => {
                 "The app tells the authorization server it is done with a token, so that nobody can use it any more, even if it leaked."
+            }
+            Self::Password => {
+                "The old way: the app asks the user for their password itself and hands it to the authorization server. It works, but the app sees the password, so OAuth 2.1 drops this grant; it survives in legacy and internal systems."
+            }
+            Self::DeviceAuthorization => {
+                "A TV or a command-line tool has no good keyboard or browser. It asks the authorization server for two codes: a secret one for itself, and a short one for the user to type on their phone or laptop."
+            }
+            Self::DeviceToken => {
+                "While the user types the code elsewhere, the device asks the token endpoint again and again, politely: not faster than told, slower when told to slow down, until the user approves or refuses, or the code expires."
+            }
+            Self::ExtensionGrant => {
+                "Some providers invent their own ways to get a token: an exchange's passport certificate, or trading one token for another. The app sends the grant type the provider defined and the fields it asks for."
+            }
+            Self::Logout => {
+                "The app sends the browser to the provider to end the user's session there too, with the ID token as a hint of who is leaving; the provider sends the browser back with the state the app gave."
             }
         }
     }
@@ -138,6 +218,21 @@ impl Step {
             Self::Revocation => {
                 "Приложение сообщает серверу авторизации, что токен больше не нужен, чтобы никто не смог им воспользоваться, даже если он утёк."
             }
+            Self::Password => {
+                "Старый способ: приложение само спрашивает у пользователя пароль и передаёт его серверу авторизации. Это работает, но приложение видит пароль, поэтому OAuth 2.1 отказывается от этого гранта; он живёт в старых и внутренних системах."
+            }
+            Self::DeviceAuthorization => {
+                "У телевизора или консольной утилиты нет удобной клавиатуры или браузера. Устройство просит у сервера авторизации два кода: секретный для себя и короткий, который пользователь введёт на телефоне или ноутбуке."
+            }
+            Self::DeviceToken => {
+                "Пока пользователь вводит код на другом устройстве, приложение снова и снова вежливо спрашивает token endpoint: не чаще, чем велено, реже, если попросили замедлиться, — пока пользователь не согласится или не откажет, или пока код не истечёт."
+            }
+            Self::ExtensionGrant => {
+                "Некоторые провайдеры придумывают свои способы получить токен: паспортный сертификат биржи или обмен одного токена на другой. Приложение отправляет тип гранта, определённый провайдером, и нужные ему поля."
+            }
+            Self::Logout => {
+                "Приложение отправляет браузер к провайдеру, чтобы завершить сессию пользователя и там, с ID token как подсказкой, кто уходит; провайдер возвращает браузер с тем же state, что дало приложение."
+            }
         }
     }
 
@@ -170,6 +265,21 @@ impl Step {
             }
             Self::Revocation => {
                 "The app tells the provider it no longer needs a token, so the provider stops accepting it."
+            }
+            Self::Password => {
+                "The app sends the user's name and password to the token endpoint (RFC 6749 §4.3); legacy, but still met."
+            }
+            Self::DeviceAuthorization => {
+                "The device gets a device code and a user code; the user approves on another screen (RFC 8628 §3.1)."
+            }
+            Self::DeviceToken => {
+                "The device polls the token endpoint at the given interval until the user approves, refuses, or the code expires (RFC 8628 §3.4)."
+            }
+            Self::ExtensionGrant => {
+                "The app sends a grant type the provider defined, with its own fields (RFC 6749 §4.5)."
+            }
+            Self::Logout => {
+                "The browser goes to the provider's end-session endpoint and comes back with the app's state (RP-Initiated Logout §2)."
             }
         }
     }
@@ -321,9 +431,9 @@ pub fn authorize_url(profile: &Profile, run: &RunSecrets) -> Result<String, Step
 
 /// A token-endpoint request with the profile's client authentication
 /// (RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding).
-fn token_request(
+pub(crate) fn token_request(
     profile: &Profile,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
     fields: Vec<(String, String)>,
     kind: RequestKind,
 ) -> Result<RequestDraft, StepFailure> {
@@ -333,22 +443,78 @@ fn token_request(
             "The profile has no token endpoint: run discovery or type it in.",
         ));
     }
-    authenticated_post(profile, endpoint, secret, fields, Some(kind))
+    authenticated_post(profile, endpoint, credentials, fields, Some(kind))
+}
+
+/// The `aud` of the profile's client assertions (RFC 7523 §3 item 3).
+pub fn assertion_audience(profile: &Profile) -> String {
+    match &profile.client_assertion.audience {
+        AssertionAudience::TokenEndpoint => profile.endpoints.token.trim().to_owned(),
+        AssertionAudience::Issuer => profile.issuer.trim().to_owned(),
+        AssertionAudience::Custom(value) => value.trim().to_owned(),
+    }
+}
+
+/// `client_assertion_type` and `client_assertion` for the JWT methods
+/// (RFC 7523 §2.2, OIDC Core §9), or why they cannot be made.
+fn assertion_fields(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+) -> Result<Vec<(String, String)>, StepFailure> {
+    let client_id = profile.client_id.trim();
+    let audience = assertion_audience(profile);
+    let settings = &profile.client_assertion;
+    let signed = if profile.client_auth == ClientAuth::ClientSecretJwt {
+        match credentials.secret {
+            Some(secret) => assertion::with_secret(client_id, &audience, secret, credentials.now),
+            None => Err(assertion::AssertionError::NoSecret),
+        }
+    } else {
+        match credentials.private_key {
+            None if settings.key_file.trim().is_empty() => {
+                Err(assertion::AssertionError::NoKeyFile)
+            }
+            None => Err(assertion::AssertionError::KeyNotLoaded),
+            Some(pem) => ClientKey::from_pem(pem.expose()).and_then(|key| {
+                assertion::with_key(
+                    client_id,
+                    &audience,
+                    &key,
+                    (&settings.algorithm, &settings.key_id),
+                    credentials.now,
+                )
+            }),
+        }
+    };
+    let jwt = signed.map_err(|error| {
+        StepFailure::new(format!(
+            "No client assertion: {error}. {} signs a JWT for every request (RFC 7523 §2.2): check the client authentication settings of the profile.",
+            profile.client_auth.as_str()
+        ))
+    })?;
+    Ok(vec![
+        ("client_id".to_owned(), client_id.to_owned()),
+        (
+            "client_assertion_type".to_owned(),
+            assertion::JWT_BEARER.to_owned(),
+        ),
+        ("client_assertion".to_owned(), jwt),
+    ])
 }
 
 /// A form POST to `endpoint` with the profile's client authentication, the
 /// extra parameters of `kind` (if any) and the profile's headers. The token,
-/// introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) endpoints
-/// authenticate the client the same way.
-fn authenticated_post(
+/// introspection (RFC 7662 §2.1), revocation (RFC 7009 §2.1) and device
+/// authorization (RFC 8628 §3.1) endpoints authenticate the client the same way.
+pub(crate) fn authenticated_post(
     profile: &Profile,
     endpoint: &str,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
     mut fields: Vec<(String, String)>,
     kind: Option<RequestKind>,
 ) -> Result<RequestDraft, StepFailure> {
     let client_id = profile.client_id.trim();
-    let secret_value = secret.map(Secret::expose).unwrap_or_default();
+    let secret_value = credentials.secret.map(Secret::expose).unwrap_or_default();
     let mut basic = None;
     match profile.client_auth {
         ClientAuth::ClientSecretBasic => {
@@ -368,10 +534,7 @@ fn authenticated_post(
             fields.push(("client_id".to_owned(), client_id.to_owned()));
         }
         ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt => {
-            return Err(StepFailure::new(format!(
-                "{} is not supported by the flow runner yet: choose client_secret_basic, client_secret_post or none.",
-                profile.client_auth.as_str()
-            )));
+            fields.extend(assertion_fields(profile, credentials)?);
         }
     }
     for param in kind.into_iter().flat_map(|kind| profile.params_for(kind)) {
@@ -391,7 +554,7 @@ fn authenticated_post(
 /// The code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5).
 pub fn code_request(
     profile: &Profile,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
     code: &Secret,
     run: &RunSecrets,
 ) -> Result<RequestDraft, StepFailure> {
@@ -411,20 +574,20 @@ pub fn code_request(
             run.code_verifier.expose().to_owned(),
         ));
     }
-    token_request(profile, secret, fields, RequestKind::Token)
+    token_request(profile, credentials, fields, RequestKind::Token)
 }
 
 /// The refresh request (RFC 6749 §6).
 pub fn refresh_request(
     profile: &Profile,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
     refresh_token: &str,
 ) -> Result<RequestDraft, StepFailure> {
     let fields = vec![
         ("grant_type".to_owned(), "refresh_token".to_owned()),
         ("refresh_token".to_owned(), refresh_token.to_owned()),
     ];
-    token_request(profile, secret, fields, RequestKind::Refresh)
+    token_request(profile, credentials, fields, RequestKind::Refresh)
 }
 
 /// The client credentials request (RFC 6749 §4.4.2): `grant_type=client_credentials`
@@ -432,13 +595,62 @@ pub fn refresh_request(
 /// (the grant is for confidential clients only, RFC 6749 §4.4).
 pub fn client_credentials_request(
     profile: &Profile,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
 ) -> Result<RequestDraft, StepFailure> {
     let mut fields = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
     if !profile.scopes.trim().is_empty() {
         fields.push(("scope".to_owned(), normalized_scope(&profile.scopes)));
     }
-    token_request(profile, secret, fields, RequestKind::Token)
+    token_request(profile, credentials, fields, RequestKind::Token)
+}
+
+/// The resource owner password credentials request (RFC 6749 §4.3.2):
+/// `username`, `password` and the profile's `scope`.
+pub fn password_request(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+    username: &str,
+    password: &Secret,
+) -> Result<RequestDraft, StepFailure> {
+    if username.trim().is_empty() {
+        return Err(StepFailure::new(
+            "Type the user name for the password grant.",
+        ));
+    }
+    let mut fields = vec![
+        ("grant_type".to_owned(), "password".to_owned()),
+        ("username".to_owned(), username.trim().to_owned()),
+        ("password".to_owned(), password.expose().to_owned()),
+    ];
+    if !profile.scopes.trim().is_empty() {
+        fields.push(("scope".to_owned(), normalized_scope(&profile.scopes)));
+    }
+    token_request(profile, credentials, fields, RequestKind::Token)
+}
+
+/// An extension grant request (RFC 6749 §4.5): `grant_type` (an absolute
+/// URI or a provider's name, e.g. MOEX `passport`) and the given fields in
+/// order; fields with empty values are left out.
+pub fn extension_request(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+    grant_type: &str,
+    fields: &[(String, String)],
+) -> Result<RequestDraft, StepFailure> {
+    let grant_type = grant_type.trim();
+    if grant_type.is_empty() {
+        return Err(StepFailure::new(
+            "The extension grant has no grant_type: set it in the profile.",
+        ));
+    }
+    let mut form = vec![("grant_type".to_owned(), grant_type.to_owned())];
+    form.extend(
+        fields
+            .iter()
+            .filter(|(name, value)| !name.trim().is_empty() && !value.is_empty())
+            .map(|(name, value)| (name.trim().to_owned(), value.clone())),
+    );
+    token_request(profile, credentials, form, RequestKind::Token)
 }
 
 /// The introspection request (RFC 7662 §2.1): `token` and an optional
@@ -446,7 +658,7 @@ pub fn client_credentials_request(
 /// profile's client authentication.
 pub fn introspection_request(
     profile: &Profile,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
     token: &str,
     hint: Option<&str>,
 ) -> Result<RequestDraft, StepFailure> {
@@ -456,7 +668,13 @@ pub fn introspection_request(
             "The profile has no introspection endpoint: run discovery or type it in.",
         ));
     }
-    authenticated_post(profile, endpoint, secret, token_fields(token, hint), None)
+    authenticated_post(
+        profile,
+        endpoint,
+        credentials,
+        token_fields(token, hint),
+        None,
+    )
 }
 
 /// The revocation request (RFC 7009 §2.1): `token` and an optional
@@ -464,7 +682,7 @@ pub fn introspection_request(
 /// client authentication.
 pub fn revocation_request(
     profile: &Profile,
-    secret: Option<&Secret>,
+    credentials: Credentials<'_>,
     token: &str,
     hint: Option<&str>,
 ) -> Result<RequestDraft, StepFailure> {
@@ -474,7 +692,13 @@ pub fn revocation_request(
             "The profile has no revocation endpoint: run discovery or type it in.",
         ));
     }
-    authenticated_post(profile, endpoint, secret, token_fields(token, hint), None)
+    authenticated_post(
+        profile,
+        endpoint,
+        credentials,
+        token_fields(token, hint),
+        None,
+    )
 }
 
 fn token_fields(token: &str, hint: Option<&str>) -> Vec<(String, String)> {
@@ -854,6 +1078,13 @@ pub const SECRET_FIELDS: &[&str] = &[
     "id_token",
     "client_assertion",
     "assertion",
+    "device_code",
+    "subject_token",
+    "actor_token",
+    "passport",
+    "signature",
+    "client_secret_old",
+    "client_secret_new",
 ];
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
@@ -894,6 +1125,8 @@ mod tests {
     use super::*;
     use crate::oauth::PkceMode;
 
+    const T0: Timestamp = Timestamp::from_unix(1_800_000_000);
+
     fn profile(auth: ClientAuth) -> Profile {
         let mut profile = Profile {
             client_id: "my app".to_owned(),
@@ -911,7 +1144,7 @@ mod tests {
         let run = RunSecrets::generate(PkceMode::S256, 36, 10);
         let draft = code_request(
             &profile(ClientAuth::ClientSecretBasic),
-            Some(&Secret::new("s:+/= %")),
+            Credentials::secret(Some(&Secret::new("s:+/= %")), T0),
             &Secret::new("c0de"),
             &run,
         )
@@ -941,7 +1174,7 @@ mod tests {
         let run = RunSecrets::generate(PkceMode::S256, 36, 10);
         let draft = code_request(
             &profile(ClientAuth::None),
-            Some(&Secret::new("ignored")),
+            Credentials::secret(Some(&Secret::new("ignored")), T0),
             &Secret::new("c"),
             &run,
         )
@@ -1010,8 +1243,11 @@ mod tests {
     fn client_credentials_sends_grant_type_and_scope_with_basic_authentication() {
         let mut profile = profile(ClientAuth::ClientSecretBasic);
         profile.scopes = " api:read   api:write ".to_owned();
-        let draft =
-            client_credentials_request(&profile, Some(&Secret::new("s:+/= %&"))).expect("draft");
+        let draft = client_credentials_request(
+            &profile,
+            Credentials::secret(Some(&Secret::new("s:+/= %&")), T0),
+        )
+        .expect("draft");
         assert_eq!(draft.url, "https://op/token");
         assert_eq!(
             draft.form_fields(),
@@ -1033,9 +1269,13 @@ mod tests {
         profile.endpoints.introspection = "https://op/token/introspection".to_owned();
         profile.endpoints.revocation = "https://op/token/revocation".to_owned();
         let secret = Secret::new("post-secret");
-        let introspect =
-            introspection_request(&profile, Some(&secret), "tok3n", Some("access_token"))
-                .expect("draft");
+        let introspect = introspection_request(
+            &profile,
+            Credentials::secret(Some(&secret), T0),
+            "tok3n",
+            Some("access_token"),
+        )
+        .expect("draft");
         assert_eq!(introspect.url, "https://op/token/introspection");
         let fields = introspect.form_fields();
         for (name, value) in [
@@ -1049,7 +1289,13 @@ mod tests {
                 "{fields:?} lacks {name}"
             );
         }
-        let revoke = revocation_request(&profile, Some(&secret), "tok3n", None).expect("draft");
+        let revoke = revocation_request(
+            &profile,
+            Credentials::secret(Some(&secret), T0),
+            "tok3n",
+            None,
+        )
+        .expect("draft");
         assert_eq!(revoke.url, "https://op/token/revocation");
         assert!(
             !revoke
@@ -1059,7 +1305,15 @@ mod tests {
         );
 
         profile.endpoints.revocation.clear();
-        assert!(revocation_request(&profile, Some(&secret), "tok3n", None).is_err());
+        assert!(
+            revocation_request(
+                &profile,
+                Credentials::secret(Some(&secret), T0),
+                "tok3n",
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

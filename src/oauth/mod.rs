@@ -2,15 +2,18 @@
 //!
 //! Never imports egui.
 
+pub mod assertion;
 pub mod callback;
+pub mod device;
 pub mod discovery;
 pub mod flow;
+pub mod logout;
 pub mod pkce;
 pub mod presets;
 pub mod profile;
 pub mod runner;
 
 pub use profile::{
-    ClientAuth, Endpoints, Grant, NetworkSettings, Param, PkceMode, Profile, ProfileId,
-    RequestKind, TlsSettings,
+    AssertionAudience, AssertionSettings, ClientAuth, Endpoints, ExtensionField, ExtensionGrant,
+    Grant, NetworkSettings, Param, PkceMode, Profile, ProfileId, RequestKind, TlsSettings,
 };

@@ -4,8 +4,132 @@
 //! [`PRESETS`], nothing else.
 
 use super::profile::{
-    ClientAuth, Endpoints, Grant, Param, PkceMode, Profile, ProfileId, RequestKind,
+    ClientAuth, Endpoints, ExtensionField, ExtensionGrant, Grant, Param, PkceMode, Profile,
+    ProfileId, RequestKind,
 };
+
+/// A field of an extension grant preset: name, default value, whether it
+/// is a secret, and a hint for the form.
+#[derive(Debug)]
+pub struct GrantField {
+    /// The form field name.
+    pub name: &'static str,
+    /// Default value (plain fields only).
+    pub value: &'static str,
+    /// Whether the value is a secret (kept in the secret store).
+    pub secret: bool,
+    /// What goes there.
+    pub hint: &'static str,
+}
+
+/// An extension grant preset (RFC 6749 §4.5): a `grant_type` and its fields.
+#[derive(Debug)]
+pub struct GrantPreset {
+    /// Stable id.
+    pub id: &'static str,
+    /// Shown name.
+    pub name: &'static str,
+    /// One line on what it is.
+    pub summary: &'static str,
+    /// The `grant_type`.
+    pub grant_type: &'static str,
+    /// The fields, in order.
+    pub fields: &'static [GrantField],
+}
+
+impl GrantPreset {
+    /// The fields as a profile holds them.
+    pub fn fields(&self) -> Vec<ExtensionField> {
+        self.fields
+            .iter()
+            .map(|f| ExtensionField {
+                name: f.name.to_owned(),
+                value: if f.secret {
+                    String::new()
+                } else {
+                    f.value.to_owned()
+                },
+                secret: f.secret,
+                hint: f.hint.to_owned(),
+            })
+            .collect()
+    }
+}
+
+const fn plain(name: &'static str, value: &'static str, hint: &'static str) -> GrantField {
+    GrantField {
+        name,
+        value,
+        secret: false,
+        hint,
+    }
+}
+
+const fn secret(name: &'static str, hint: &'static str) -> GrantField {
+    GrantField {
+        name,
+        value: "",
+        secret: true,
+        hint,
+    }
+}
+
+/// The extension grant presets.
+pub const GRANT_PRESETS: &[GrantPreset] = &[
+    GrantPreset {
+        id: "moex-passport",
+        name: "MOEX passport",
+        summary: "grant_type=passport: the MicexPassportCert cookie value, its detached signature (GOST R 34.10-2012 or RSA), and the old and new client credentials during rotation. Field names are not publicly confirmed: edit them as your contract says.",
+        grant_type: "passport",
+        fields: &[
+            secret(
+                "passport",
+                "MicexPassportCert cookie value from passport.moex.com/authenticate",
+            ),
+            plain("algorithm", "GOST", "GOST or RSA"),
+            secret(
+                "signature",
+                "detached signature of the passport certificate",
+            ),
+            plain("client_id_old", "", "client id before rotation"),
+            plain("client_id_new", "", "client id after rotation"),
+            secret("client_secret_old", "client secret before rotation"),
+            secret("client_secret_new", "client secret after rotation"),
+        ],
+    },
+    GrantPreset {
+        id: "token-exchange",
+        name: "Token exchange (RFC 8693)",
+        summary: "Trade a token for another one (RFC 8693 §2.1): impersonation or delegation.",
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        fields: &[
+            secret("subject_token", "the token to exchange"),
+            plain(
+                "subject_token_type",
+                "urn:ietf:params:oauth:token-type:access_token",
+                "RFC 8693 §3",
+            ),
+            plain(
+                "requested_token_type",
+                "urn:ietf:params:oauth:token-type:access_token",
+                "optional",
+            ),
+            plain("audience", "", "optional: the target service"),
+            plain("resource", "", "optional: the target resource URI"),
+            plain("scope", "", "optional"),
+            secret(
+                "actor_token",
+                "optional: the acting party's token (delegation)",
+            ),
+            plain("actor_token_type", "", "required with actor_token"),
+        ],
+    },
+];
+
+/// The extension grant preset with this `grant_type`.
+pub fn grant_preset(grant_type: &str) -> Option<&'static GrantPreset> {
+    GRANT_PRESETS.iter().find(|p| p.grant_type == grant_type)
+}
 
 /// A value the user fills in when creating a profile (`{realm}`, `{tenant}`).
 #[derive(Debug)]
@@ -285,13 +409,8 @@ pub const PRESETS: &[Preset] = &[
         client_auth: ClientAuth::ClientSecretPost,
         pkce: PkceMode::Off,
         grant: "passport",
-        extra_params: &[
-            (RequestKind::Token, "passport", ""),
-            (RequestKind::Token, "algorithm", "GOST R 34.10-2012"),
-            (RequestKind::Token, "signature", ""),
-            (RequestKind::Token, "client_id_old", ""),
-            (RequestKind::Token, "client_id_new", ""),
-        ],
+        // The passport grant's fields come from GRANT_PRESETS ("moex-passport").
+        extra_params: &[],
         headers: &[],
         redirect_uri: "",
         notes: "grant_type=passport: passport is the MicexPassportCert cookie value from passport.moex.com/authenticate, \
@@ -492,6 +611,12 @@ impl Preset {
                 .iter()
                 .map(|(n, v)| Param::new(*n, *v))
                 .collect(),
+            client_assertion: super::profile::AssertionSettings::default(),
+            extension_grant: ExtensionGrant {
+                fields: grant_preset(self.grant)
+                    .map(GrantPreset::fields)
+                    .unwrap_or_default(),
+            },
             tls: super::profile::TlsSettings::default(),
             proxy: String::new(),
             network: super::profile::NetworkSettings::default(),
@@ -563,11 +688,14 @@ mod tests {
             profile.default_grant,
             Grant::Extension("passport".to_owned())
         );
+        let fields = &profile.extension_grant.fields;
+        assert!(fields.iter().any(|f| f.name == "signature" && f.secret));
         assert!(
-            profile
-                .params_for(RequestKind::Token)
-                .any(|p| p.name == "signature")
+            fields
+                .iter()
+                .any(|f| f.name == "client_secret_new" && f.secret)
         );
+        assert!(fields.iter().all(|f| !f.secret || f.value.is_empty()));
     }
 
     #[test]

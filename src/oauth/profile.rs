@@ -298,6 +298,99 @@ impl Default for NetworkSettings {
     }
 }
 
+/// Where a client assertion's `aud` points (RFC 7523 §3 item 3).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssertionAudience {
+    /// The token endpoint URL, as OIDC Core §9 says.
+    #[default]
+    TokenEndpoint,
+    /// The issuer identifier, for providers that want it.
+    Issuer,
+    /// A value the provider's documentation names.
+    Custom(String),
+}
+
+/// How `private_key_jwt` and `client_secret_jwt` assertions are made
+/// (RFC 7523 §2.2, OIDC Core §9). The key file's path only: the key is a
+/// secret and never enters the profile.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssertionSettings {
+    /// The PEM private key file for `private_key_jwt`.
+    pub key_file: String,
+    /// `kid` in the assertion's header; empty for none.
+    pub key_id: String,
+    /// `alg` for `private_key_jwt` (RS256, PS256, ES256, ES384, `EdDSA`); empty: from the key.
+    pub algorithm: String,
+    /// `aud`.
+    pub audience: AssertionAudience,
+}
+
+/// One form field of an extension grant. A secret field is written without
+/// its value: it never reaches a profile file or an export.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ExtensionField {
+    /// The form field name, as sent.
+    pub name: String,
+    /// The value; always empty in the profile file for a secret field
+    /// (its value lives in the secret store under [`ExtensionField::secret_name`]).
+    pub value: String,
+    /// Whether the value is a secret: masked on screen, kept in the secret store.
+    pub secret: bool,
+    /// A hint for the form, e.g. what the provider calls it.
+    pub hint: String,
+}
+
+impl Serialize for ExtensionField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ExtensionField", 4)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("value", if self.secret { "" } else { &self.value })?;
+        state.serialize_field("secret", &self.secret)?;
+        state.serialize_field("hint", &self.hint)?;
+        state.end()
+    }
+}
+
+impl ExtensionField {
+    /// A plain field.
+    pub fn plain(name: &str, value: &str, hint: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            secret: false,
+            hint: hint.to_owned(),
+        }
+    }
+
+    /// A secret field (no value in the profile).
+    pub fn secret(name: &str, hint: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            value: String::new(),
+            secret: true,
+            hint: hint.to_owned(),
+        }
+    }
+
+    /// The secret store's name for this field's value.
+    pub fn secret_name(&self) -> String {
+        format!("extension:{}", self.name)
+    }
+}
+
+/// The form of an extension grant (RFC 6749 §4.5; RFC 8693 token exchange;
+/// MOEX `passport`). The `grant_type` is [`Grant::Extension`]'s value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExtensionGrant {
+    /// The fields sent besides `grant_type`, in order; empty values are left out.
+    pub fields: Vec<ExtensionField>,
+}
+
 /// A provider profile. Secrets are not here: see [`crate::store::secrets`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -334,6 +427,12 @@ pub struct Profile {
     pub extra_params: Vec<(RequestKind, Param)>,
     /// Headers sent with every back-channel request.
     pub headers: Vec<Param>,
+    /// JWT client assertions (`private_key_jwt`, `client_secret_jwt`).
+    #[serde(default)]
+    pub client_assertion: AssertionSettings,
+    /// The extension grant's form fields.
+    #[serde(default)]
+    pub extension_grant: ExtensionGrant,
     /// TLS.
     pub tls: TlsSettings,
     /// Proxy URL; empty for none.
@@ -363,6 +462,8 @@ impl Default for Profile {
             default_grant: Grant::default(),
             extra_params: Vec::new(),
             headers: Vec::new(),
+            client_assertion: AssertionSettings::default(),
+            extension_grant: ExtensionGrant::default(),
             tls: TlsSettings::default(),
             proxy: String::new(),
             network: NetworkSettings::default(),
@@ -524,6 +625,15 @@ impl Profile {
                 );
             }
         }
+        if self.client_auth == ClientAuth::PrivateKeyJwt
+            && self.client_assertion.key_file.trim().is_empty()
+        {
+            add(
+                "client_assertion.key_file",
+                Severity::Warning,
+                "private_key_jwt signs with the client's private key: give the PEM key file's path (the key itself is never stored in the profile).".to_owned(),
+            );
+        }
         let openid_provider = self
             .preset
             .as_deref()
@@ -657,6 +767,32 @@ mod tests {
         assert!(findings[0].message.contains("not an absolute URL"));
         assert!(findings[2].message.contains("plain http"));
         assert!(findings[3].message.contains("white space"));
+    }
+
+    #[test]
+    fn a_secret_extension_field_is_saved_without_its_value() {
+        let mut p = profile();
+        p.extension_grant.fields = vec![
+            ExtensionField {
+                name: "passport".to_owned(),
+                value: "typed-by-mistake".to_owned(),
+                secret: true,
+                hint: String::new(),
+            },
+            ExtensionField::plain("algorithm", "GOST", ""),
+        ];
+        let text = serde_json::to_string(&p).expect("json");
+        assert!(!text.contains("typed-by-mistake"), "{text}");
+        assert!(text.contains("GOST"));
+        let back: Profile = serde_json::from_str(&text).expect("reads back");
+        assert!(back.extension_grant.fields[0].secret);
+    }
+
+    #[test]
+    fn old_profile_files_load_without_the_new_fields() {
+        let old: Profile = serde_json::from_str(r#"{"name":"x","client_id":"a"}"#).expect("loads");
+        assert_eq!(old.client_assertion, AssertionSettings::default());
+        assert!(old.extension_grant.fields.is_empty());
     }
 
     #[test]

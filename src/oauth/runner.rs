@@ -14,10 +14,11 @@ use crate::secret::Secret;
 use crate::token::Timestamp;
 
 use super::callback::{self, CallbackListener, CallbackParams, RedirectTarget};
+use super::device::{self, DeviceAuthorization, PollOutcome, PollSchedule};
 use super::discovery::{self, ProviderMetadata};
-use super::flow::{self, Introspection, Step, StepFailure, TokenSet, UserInfo};
+use super::flow::{self, Credentials, Introspection, Step, StepFailure, TokenSet, UserInfo};
 use super::pkce::RunSecrets;
-use super::profile::Profile;
+use super::profile::{ClientAuth, Grant, Profile};
 
 /// How the authorization request reaches a browser.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,13 +65,33 @@ pub struct StepRecord {
     pub outcome: Result<String, StepFailure>,
 }
 
-/// The state of one run of the code flow.
+/// The state of one run of a grant.
 #[derive(Debug)]
 pub struct FlowSession {
     /// The profile (endpoints filled by discovery during the run).
     pub profile: Profile,
+    /// The grant this run walks (the profile's default unless chosen otherwise).
+    pub grant: Grant,
     /// The client secret.
     pub secret: Option<Secret>,
+    /// The private key file's content, for `private_key_jwt` (read off the UI thread).
+    pub private_key: Option<Secret>,
+    /// Why the private key could not be read, when it could not.
+    pub private_key_error: Option<String>,
+    /// The user name for the password grant (RFC 6749 §4.3.2).
+    pub username: String,
+    /// The password for the password grant: typed for this run, never stored.
+    pub password: Option<Secret>,
+    /// A refresh token pasted for a standalone refresh; the run's own one wins once it has one.
+    pub pasted_refresh_token: Option<Secret>,
+    /// Values of the extension grant's secret fields, by field name (from the secret store or typed).
+    pub extension_secrets: Vec<(String, Secret)>,
+    /// The device authorization answer (RFC 8628 §3.2).
+    pub device: Option<DeviceAuthorization>,
+    /// When to poll the token endpoint next (RFC 8628 §3.5).
+    pub device_schedule: Option<PollSchedule>,
+    /// The `state` of the RP-initiated logout in progress, with the URL.
+    pub logout: Option<(String, String)>,
     /// state, nonce and PKCE values of this run.
     pub run: RunSecrets,
     /// The provider's metadata, once discovered.
@@ -104,8 +125,18 @@ impl FlowSession {
     pub fn new(profile: Profile, secret: Option<Secret>) -> Self {
         let run = RunSecrets::generate(profile.pkce, MIN_STATE, MIN_NONCE);
         Self {
+            grant: profile.default_grant.clone(),
             profile,
             secret,
+            private_key: None,
+            private_key_error: None,
+            username: String::new(),
+            password: None,
+            pasted_refresh_token: None,
+            extension_secrets: Vec::new(),
+            device: None,
+            device_schedule: None,
+            logout: None,
             run,
             metadata: None,
             authorize_url: None,
@@ -199,12 +230,40 @@ impl FlowSession {
         self.push(Step::Callback, None, outcome, now)
     }
 
+    /// What the client authenticates with at `now` (RFC 6749 §2.3, RFC 7523 §2.2).
+    pub fn credentials(&self, now: Timestamp) -> Credentials<'_> {
+        Credentials {
+            secret: self.secret.as_ref(),
+            private_key: self.private_key.as_ref(),
+            now,
+        }
+    }
+
+    /// Whether the run needs the private key file read before it can send.
+    pub fn needs_private_key(&self) -> bool {
+        self.profile.client_auth == ClientAuth::PrivateKeyJwt
+            && self.private_key.is_none()
+            && !self.profile.client_assertion.key_file.trim().is_empty()
+    }
+
+    /// Reads the profile's private key file (CLI and background jobs only:
+    /// it is disk work). A failure is kept for the UI and the requests.
+    pub fn load_private_key(&mut self) {
+        match super::assertion::read_key_file(&self.profile.client_assertion.key_file) {
+            Ok(pem) => {
+                self.private_key = Some(pem);
+                self.private_key_error = None;
+            }
+            Err(error) => self.private_key_error = Some(error.to_string()),
+        }
+    }
+
     /// The code exchange request, or why it cannot be built.
-    pub fn token_draft(&self) -> Result<RequestDraft, StepFailure> {
+    pub fn token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         let code = self.code.as_ref().ok_or_else(|| {
             StepFailure::new("There is no code yet: finish the callback step first.")
         })?;
-        flow::code_request(&self.profile, self.secret.as_ref(), code, &self.run)
+        flow::code_request(&self.profile, self.credentials(now), code, &self.run)
     }
 
     /// Applies the token response.
@@ -250,14 +309,177 @@ impl FlowSession {
         self.push(Step::UserInfo, Some(exchange), outcome, now)
     }
 
-    /// The refresh request.
-    pub fn refresh_draft(&self) -> Result<RequestDraft, StepFailure> {
-        let token = self
-            .tokens
+    /// The refresh token a refresh would send: the run's own, else the pasted one.
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.tokens
             .as_ref()
             .and_then(|t| t.refresh_token.as_deref())
-            .ok_or_else(|| StepFailure::new("The token response had no refresh token."))?;
-        flow::refresh_request(&self.profile, self.secret.as_ref(), token)
+            .or_else(|| {
+                self.pasted_refresh_token
+                    .as_ref()
+                    .map(Secret::expose)
+                    .filter(|t| !t.trim().is_empty())
+            })
+    }
+
+    /// The refresh request (RFC 6749 §6), with the run's refresh token or a pasted one.
+    pub fn refresh_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let token = self.refresh_token().ok_or_else(|| {
+            StepFailure::new(if self.grant == Grant::RefreshToken {
+                "Paste a refresh token first."
+            } else {
+                "The token response had no refresh token."
+            })
+        })?;
+        flow::refresh_request(&self.profile, self.credentials(now), token.trim())
+    }
+
+    /// The password grant request (RFC 6749 §4.3.2).
+    pub fn password_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let password = self
+            .password
+            .as_ref()
+            .ok_or_else(|| StepFailure::new("Type the password for this run first."))?;
+        flow::password_request(
+            &self.profile,
+            self.credentials(now),
+            &self.username,
+            password,
+        )
+    }
+
+    /// The extension grant's fields with the secret values filled in.
+    pub fn extension_fields(&self) -> Vec<(String, String)> {
+        self.profile
+            .extension_grant
+            .fields
+            .iter()
+            .map(|field| {
+                let value = if field.secret {
+                    self.extension_secrets
+                        .iter()
+                        .find(|(name, _)| *name == field.name)
+                        .map(|(_, value)| value.expose().to_owned())
+                        .unwrap_or_default()
+                } else {
+                    field.value.clone()
+                };
+                (field.name.clone(), value)
+            })
+            .collect()
+    }
+
+    /// The extension grant request (RFC 6749 §4.5).
+    pub fn extension_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let grant_type = match &self.grant {
+            Grant::Extension(name) => name.as_str(),
+            _ => "",
+        };
+        flow::extension_request(
+            &self.profile,
+            self.credentials(now),
+            grant_type,
+            &self.extension_fields(),
+        )
+    }
+
+    /// Applies a token response of the password or an extension grant.
+    pub fn granted(&mut self, step: Step, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
+            let summary = summarize(&tokens);
+            self.tokens = Some(tokens);
+            summary
+        });
+        self.push(step, Some(exchange), outcome, now)
+    }
+
+    /// The device authorization request (RFC 8628 §3.1).
+    pub fn device_authorization_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        device::authorization_request(&self.profile, self.credentials(now))
+    }
+
+    /// Applies the device authorization response (RFC 8628 §3.2).
+    pub fn device_authorized(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = device::parse_authorization(&exchange).map(|answer| {
+            let summary = format!(
+                "user code {} at {}; expires in {} s, poll every {} s",
+                answer.user_code, answer.verification_uri, answer.expires_in, answer.interval
+            );
+            self.device_schedule = Some(PollSchedule::new(&answer, now));
+            self.device = Some(answer);
+            self.tokens = None;
+            summary
+        });
+        self.push(Step::DeviceAuthorization, Some(exchange), outcome, now)
+    }
+
+    /// The device access token request (RFC 8628 §3.4).
+    pub fn device_token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let answer = self.device.as_ref().ok_or_else(|| {
+            StepFailure::new("There is no device code yet: send the device authorization first.")
+        })?;
+        device::token_request(&self.profile, self.credentials(now), &answer.device_code)
+    }
+
+    /// Applies one poll's answer (RFC 8628 §3.5): records it (a pending poll
+    /// as the provider's `authorization_pending` or `slow_down`), adjusts the
+    /// schedule, keeps the tokens. Returns what the poll said.
+    pub fn device_polled(&mut self, exchange: Exchange, now: Timestamp) -> PollOutcome {
+        let outcome = device::poll_outcome(&exchange);
+        if let Some(schedule) = self.device_schedule.as_mut() {
+            schedule.after(&outcome);
+        }
+        let record = match &outcome {
+            PollOutcome::Tokens(tokens) => {
+                self.tokens = Some(tokens.clone());
+                Ok(summarize(tokens))
+            }
+            PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
+                let interval = self.device_schedule.map_or(0, |s| s.interval);
+                let mut failure = failure.clone();
+                failure.message = if matches!(outcome, PollOutcome::SlowDown(_)) {
+                    format!(
+                        "slow_down: the provider asked to poll more slowly (RFC 8628 §3.5): every {interval} s from now on."
+                    )
+                } else {
+                    format!(
+                        "authorization_pending: the user has not approved yet; next poll in {interval} s."
+                    )
+                };
+                Err(failure)
+            }
+            PollOutcome::Failed(failure) => Err(failure.clone()),
+        };
+        self.push(Step::DeviceToken, Some(exchange), record, now);
+        outcome
+    }
+
+    /// Builds the end-session URL with a fresh `state` (RP-Initiated Logout §2);
+    /// the redirect comes back to the profile's redirect URI.
+    pub fn prepare_logout(&mut self) -> Result<String, StepFailure> {
+        let state = RunSecrets::generate(super::PkceMode::Off, MIN_STATE, MIN_NONCE).state;
+        let id_token = self.tokens.as_ref().and_then(|t| t.id_token.as_deref());
+        let url = super::logout::end_session_url(
+            &self.profile,
+            id_token,
+            &self.profile.redirect_uri,
+            &state,
+        )?;
+        self.logout = Some((state, url.clone()));
+        Ok(url)
+    }
+
+    /// Applies the redirect back from the end-session endpoint: checks `state`.
+    pub fn logout_returned(&mut self, params: &CallbackParams, now: Timestamp) -> &StepRecord {
+        let outcome = match &self.logout {
+            Some((state, _)) => super::logout::check_return(params, state)
+                .map(|()| "signed out at the provider; state matches".to_owned()),
+            None => Err(StepFailure::new("No logout was started in this run.")),
+        };
+        if outcome.is_ok() {
+            self.tokens = None;
+        }
+        self.push(Step::Logout, None, outcome, now)
     }
 
     /// Applies the refresh response; new tokens replace the old ones, which stay in the history.
@@ -275,8 +497,8 @@ impl FlowSession {
     }
 
     /// The client credentials request (RFC 6749 §4.4.2).
-    pub fn client_credentials_draft(&self) -> Result<RequestDraft, StepFailure> {
-        flow::client_credentials_request(&self.profile, self.secret.as_ref())
+    pub fn client_credentials_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        flow::client_credentials_request(&self.profile, self.credentials(now))
     }
 
     /// Applies the client credentials response (RFC 6749 §4.4.3).
@@ -301,10 +523,10 @@ impl FlowSession {
     }
 
     /// The introspection request for the access token (RFC 7662 §2.1).
-    pub fn introspection_draft(&self) -> Result<RequestDraft, StepFailure> {
+    pub fn introspection_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         flow::introspection_request(
             &self.profile,
-            self.secret.as_ref(),
+            self.credentials(now),
             self.access_token()?,
             Some("access_token"),
         )
@@ -321,10 +543,10 @@ impl FlowSession {
     }
 
     /// The revocation request for the access token (RFC 7009 §2.1).
-    pub fn revocation_draft(&self) -> Result<RequestDraft, StepFailure> {
+    pub fn revocation_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         flow::revocation_request(
             &self.profile,
-            self.secret.as_ref(),
+            self.credentials(now),
             self.access_token()?,
             Some("access_token"),
         )
@@ -337,30 +559,52 @@ impl FlowSession {
         self.push(Step::Revocation, Some(exchange), outcome, now)
     }
 
-    /// The step to do next, from what has happened so far; `None` when the flow is done.
+    /// The step to do next for the run's grant, from what has happened so
+    /// far; `None` when the grant is done.
     pub fn next_step(&self) -> Option<Step> {
-        let succeeded = |step: Step| {
-            self.records
-                .iter()
-                .any(|r| r.step == step && r.outcome.is_ok())
-        };
         if !self.profile.issuer.trim().is_empty()
             && self.metadata.is_none()
-            && !succeeded(Step::Discovery)
+            && !self.succeeded(Step::Discovery)
         {
             return Some(Step::Discovery);
         }
-        if self.authorize_url.is_none() {
-            return Some(Step::Authorize);
-        }
-        if self.code.is_none() {
-            return Some(Step::Callback);
-        }
+        let first = match &self.grant {
+            Grant::AuthorizationCode => {
+                if self.authorize_url.is_none() {
+                    return Some(Step::Authorize);
+                }
+                if self.code.is_none() {
+                    return Some(Step::Callback);
+                }
+                Step::Token
+            }
+            Grant::ClientCredentials => Step::ClientCredentials,
+            Grant::Password => Step::Password,
+            Grant::RefreshToken => Step::Refresh,
+            Grant::Extension(_) => Step::ExtensionGrant,
+            Grant::DeviceCode => {
+                if self.device.is_none() {
+                    return Some(Step::DeviceAuthorization);
+                }
+                Step::DeviceToken
+            }
+        };
         if self.tokens.is_none() {
-            return Some(Step::Token);
+            return Some(first);
         }
-        if !self.profile.endpoints.userinfo.trim().is_empty() && !succeeded(Step::UserInfo) {
+        let wants_userinfo = match self.grant {
+            Grant::AuthorizationCode => true,
+            Grant::Password | Grant::DeviceCode => self.profile.wants_id_token(),
+            _ => false,
+        };
+        if wants_userinfo
+            && !self.profile.endpoints.userinfo.trim().is_empty()
+            && !self.succeeded(Step::UserInfo)
+        {
             return Some(Step::UserInfo);
+        }
+        if self.grant == Grant::ClientCredentials {
+            return None;
         }
         self.tokens
             .as_ref()
@@ -368,8 +612,14 @@ impl FlowSession {
             .map(|_| Step::Refresh)
     }
 
+    fn succeeded(&self, step: Step) -> bool {
+        self.records
+            .iter()
+            .any(|r| r.step == step && r.outcome.is_ok())
+    }
+
     /// The request a step will send, as generated (the UI lets the user edit it).
-    pub fn draft_for(&self, step: Step) -> Result<RequestDraft, StepFailure> {
+    pub fn draft_for(&self, step: Step, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         match step {
             Step::Discovery => {
                 let url = discovery::discovery_urls(&self.profile)
@@ -380,13 +630,17 @@ impl FlowSession {
                     })?;
                 Ok(discovery::request(&url))
             }
-            Step::Token => self.token_draft(),
+            Step::Token => self.token_draft(now),
             Step::UserInfo => self.userinfo_draft(),
-            Step::Refresh => self.refresh_draft(),
-            Step::ClientCredentials => self.client_credentials_draft(),
-            Step::Introspection => self.introspection_draft(),
-            Step::Revocation => self.revocation_draft(),
-            Step::Authorize | Step::Callback => {
+            Step::Refresh => self.refresh_draft(now),
+            Step::ClientCredentials => self.client_credentials_draft(now),
+            Step::Introspection => self.introspection_draft(now),
+            Step::Revocation => self.revocation_draft(now),
+            Step::Password => self.password_draft(now),
+            Step::ExtensionGrant => self.extension_draft(now),
+            Step::DeviceAuthorization => self.device_authorization_draft(now),
+            Step::DeviceToken => self.device_token_draft(now),
+            Step::Authorize | Step::Callback | Step::Logout => {
                 Err(StepFailure::new("This step happens in the browser."))
             }
         }
@@ -416,7 +670,16 @@ impl FlowSession {
             Step::Revocation => {
                 self.revoked(exchange, now);
             }
-            Step::Authorize | Step::Callback => {}
+            Step::Password | Step::ExtensionGrant => {
+                self.granted(step, exchange, now);
+            }
+            Step::DeviceAuthorization => {
+                self.device_authorized(exchange, now);
+            }
+            Step::DeviceToken => {
+                self.device_polled(exchange, now);
+            }
+            Step::Authorize | Step::Callback | Step::Logout => {}
         }
     }
 
@@ -598,7 +861,13 @@ impl FlowSession {
         let mut text = String::new();
         for record in &self.records {
             if let (
-                Step::Token | Step::Refresh | Step::UserInfo | Step::ClientCredentials,
+                Step::Token
+                | Step::Refresh
+                | Step::UserInfo
+                | Step::ClientCredentials
+                | Step::Password
+                | Step::ExtensionGrant
+                | Step::DeviceToken,
                 Some(exchange),
                 Ok(_),
             ) = (record.step, &record.exchange, &record.outcome)
@@ -653,6 +922,18 @@ impl Default for RunOptions {
     }
 }
 
+/// The HTTP client of the profile; reads the private key file first when
+/// the profile authenticates with `private_key_jwt` (RFC 7523 §2.2).
+fn prepare(
+    session: &mut FlowSession,
+    options: &RunOptions,
+) -> Result<reqwest::Client, StepFailure> {
+    if session.needs_private_key() {
+        session.load_private_key();
+    }
+    build_client(&session.profile, &options.client).map_err(|e| StepFailure::new(e.to_string()))
+}
+
 /// Discovery, when asked for and the profile has an issuer; records and
 /// observes the step.
 async fn discover(
@@ -685,7 +966,7 @@ async fn send_step(
     now: impl Fn() -> Timestamp,
     mut observe: impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
-    let draft = match session.draft_for(step) {
+    let draft = match session.draft_for(step, now()) {
         Ok(draft) => draft,
         Err(failure) => {
             session.failed(step, failure.clone(), now());
@@ -716,8 +997,7 @@ pub async fn run_client_credentials(
     now: impl Fn() -> Timestamp,
     mut observe: impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
-    let client = build_client(&session.profile, &options.client)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let client = prepare(session, options)?;
     discover(session, &client, options, now(), &mut observe).await?;
     send_step(
         session,
@@ -759,8 +1039,7 @@ async fn single_step(
     now: impl Fn() -> Timestamp,
     observe: impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
-    let client = build_client(&session.profile, &options.client)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let client = prepare(session, options)?;
     send_step(session, &client, step, options, now, observe).await
 }
 
@@ -772,8 +1051,7 @@ pub async fn run_code_flow(
     now: impl Fn() -> Timestamp,
     mut observe: impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
-    let client = build_client(&session.profile, &options.client)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let client = prepare(session, options)?;
     let check = |record: &StepRecord| record.outcome.clone().map(drop);
 
     discover(session, &client, options, now(), &mut observe).await?;
@@ -808,7 +1086,7 @@ pub async fn run_code_flow(
     observe(record);
     check(record)?;
 
-    let draft = session.token_draft()?;
+    let draft = session.token_draft(now())?;
     let exchange = send(&client, &draft, options.client.timeout).await;
     let record = session.token_exchanged(exchange, now());
     observe(record);
@@ -827,13 +1105,170 @@ pub async fn run_code_flow(
         .as_ref()
         .is_some_and(|t| t.refresh_token.is_some())
     {
-        let draft = session.refresh_draft()?;
+        let draft = session.refresh_draft(now())?;
         let exchange = send(&client, &draft, options.client.timeout).await;
         let record = session.refreshed(exchange, now());
         observe(record);
         check(record)?;
     }
     Ok(())
+}
+
+/// Walks the session's grant ([`FlowSession::grant`]) to its tokens; the
+/// device flow waits between polls with the tokio timer and shows the user
+/// code through `show`.
+pub async fn run_grant(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    show: impl FnMut(&DeviceAuthorization),
+    observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    match session.grant {
+        Grant::AuthorizationCode => run_code_flow(session, options, now, observe).await,
+        Grant::DeviceCode => {
+            let wait = |interval| async move {
+                tokio::time::sleep(interval).await;
+                true
+            };
+            run_device_flow(session, options, now, wait, show, observe).await
+        }
+        Grant::ClientCredentials | Grant::Password | Grant::RefreshToken | Grant::Extension(_) => {
+            run_single_grant(session, options, now, observe).await
+        }
+    }
+}
+
+/// Walks one of the grants that take a single token request after discovery:
+/// the password grant (RFC 6749 §4.3), a standalone refresh (RFC 6749 §6,
+/// with the pasted refresh token) or an extension grant (RFC 6749 §4.5).
+pub async fn run_single_grant(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let step = match session.grant {
+        Grant::Password => Step::Password,
+        Grant::RefreshToken => Step::Refresh,
+        Grant::Extension(_) => Step::ExtensionGrant,
+        Grant::ClientCredentials => Step::ClientCredentials,
+        Grant::AuthorizationCode | Grant::DeviceCode => {
+            return Err(StepFailure::new(
+                "run_single_grant walks the password, refresh, client credentials and extension grants only",
+            ));
+        }
+    };
+    let client = prepare(session, options)?;
+    discover(session, &client, options, now(), &mut observe).await?;
+    send_step(session, &client, step, options, now, observe).await
+}
+
+/// Walks the device authorization grant (RFC 8628): discovery, the device
+/// authorization request (`show` gets the user code and the verification
+/// URI to put in front of the user), then polls the token endpoint.
+///
+/// `wait` is awaited before every poll with the current interval (grown by
+/// `slow_down`, §3.5) and returns `false` to cancel: the run records a
+/// cancelled step and stops. Tests pass a wait that records the intervals
+/// and cancels or shortens as they need; the CLI passes the tokio timer.
+pub async fn run_device_flow<W>(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    mut wait: impl FnMut(std::time::Duration) -> W,
+    mut show: impl FnMut(&DeviceAuthorization),
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure>
+where
+    W: std::future::Future<Output = bool>,
+{
+    let client = prepare(session, options)?;
+    discover(session, &client, options, now(), &mut observe).await?;
+    send_step(
+        session,
+        &client,
+        Step::DeviceAuthorization,
+        options,
+        &now,
+        &mut observe,
+    )
+    .await?;
+    if let Some(answer) = &session.device {
+        show(answer);
+    }
+    loop {
+        let Some(schedule) = session.device_schedule else {
+            return Err(StepFailure::new("no device authorization to poll for"));
+        };
+        if !wait(schedule.wait()).await {
+            let failure = StepFailure::new("Cancelled: polling stopped.");
+            session.failed(Step::DeviceToken, failure.clone(), now());
+            if let Some(record) = session.records.last() {
+                observe(record);
+            }
+            return Err(failure);
+        }
+        if schedule.expired(now()) {
+            let failure = StepFailure::new(
+                "The device code expired before the user approved: start again with a new device authorization request (RFC 8628 §3.5).",
+            );
+            session.failed(Step::DeviceToken, failure.clone(), now());
+            if let Some(record) = session.records.last() {
+                observe(record);
+            }
+            return Err(failure);
+        }
+        let draft = session.device_token_draft(now())?;
+        let exchange = send(&client, &draft, options.client.timeout).await;
+        let outcome = session.device_polled(exchange, now());
+        if let Some(record) = session.records.last() {
+            observe(record);
+        }
+        match outcome {
+            PollOutcome::Tokens(_) => return Ok(()),
+            PollOutcome::Pending(_) | PollOutcome::SlowDown(_) => {}
+            PollOutcome::Failed(failure) => return Err(failure),
+        }
+    }
+}
+
+/// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): opens the
+/// end-session URL with the ID token as hint, waits for the redirect on the
+/// loopback redirect URI, and checks its `state`.
+pub async fn logout(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    let target = RedirectTarget::parse(&session.profile.redirect_uri)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    if !target.is_loopback() {
+        return Err(StepFailure::new(
+            "The redirect URI is not a loopback address: the logout's return cannot be received here.",
+        ));
+    }
+    let listener = CallbackListener::start(&target, options.callback_timeout)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let url = match session.prepare_logout() {
+        Ok(url) => url,
+        Err(failure) => {
+            session.failed(Step::Logout, failure.clone(), now());
+            if let Some(record) = session.records.last() {
+                observe(record);
+            }
+            return Err(failure);
+        }
+    };
+    options.browser.open(&url).map_err(StepFailure::new)?;
+    let params = tokio::task::spawn_blocking(move || listener.wait())
+        .await
+        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    let record = session.logout_returned(&params, now());
+    observe(record);
+    record.outcome.clone().map(drop)
 }
 
 #[cfg(test)]
@@ -857,7 +1292,9 @@ mod tests {
     }
 
     fn answer(session: &FlowSession, body: &str) -> Exchange {
-        let draft = session.token_draft().expect("draft");
+        let draft = session
+            .token_draft(Timestamp::from_unix(1_795_387_806))
+            .expect("draft");
         Exchange {
             request: RecordedRequest {
                 method: draft.method,
@@ -919,7 +1356,9 @@ mod tests {
             "{failure:?}"
         );
         // Before the retry, the card warns that the code was sent already.
-        let draft = session.token_draft().expect("draft");
+        let draft = session
+            .token_draft(Timestamp::from_unix(1_795_387_806))
+            .expect("draft");
         let lints = session.lint(Step::Token, &draft);
         assert!(
             lints

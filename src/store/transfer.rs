@@ -87,15 +87,25 @@ pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<St
     if let Some(store) = secrets {
         let mut all = serde_json::Map::new();
         for profile in profiles {
-            if let Some(secret) = store
-                .get(&profile.id, names::CLIENT_SECRET)
-                .map_err(|e| format!("could not read the secret of {}: {e}", profile.name))?
-            {
-                let mut entry = serde_json::Map::new();
-                entry.insert(
-                    names::CLIENT_SECRET.to_owned(),
-                    Value::from(secret.expose()),
-                );
+            // The client secret, then the extension grant's secret fields.
+            let names = std::iter::once(names::CLIENT_SECRET.to_owned()).chain(
+                profile
+                    .extension_grant
+                    .fields
+                    .iter()
+                    .filter(|f| f.secret)
+                    .map(crate::oauth::ExtensionField::secret_name),
+            );
+            let mut entry = serde_json::Map::new();
+            for name in names {
+                if let Some(secret) = store
+                    .get(&profile.id, &name)
+                    .map_err(|e| format!("could not read the secret of {}: {e}", profile.name))?
+                {
+                    entry.insert(name, Value::from(secret.expose()));
+                }
+            }
+            if !entry.is_empty() {
                 all.insert(profile.id.0.clone(), Value::Object(entry));
             }
         }
@@ -189,6 +199,16 @@ pub fn import(
                 )
                 .map_err(|e| format!("{label}: could not store its secret: {e}"))?;
             report.secrets_stored += 1;
+        }
+        if let Some(store) = secrets {
+            for field in profile.extension_grant.fields.iter().filter(|f| f.secret) {
+                let name = field.secret_name();
+                if let Some(value) = secret_map.get(&profile.id.0).and_then(|s| s.get(&name)) {
+                    store
+                        .set(&profile.id, &name, &Secret::new(value.clone()))
+                        .map_err(|e| format!("{label}: could not store {name}: {e}"))?;
+                }
+            }
         }
         if let Some(slot) = existing.iter_mut().find(|p| p.id == profile.id) {
             report.replaced.push(profile.name.clone());

@@ -9,6 +9,7 @@ use crate::app::{Command, FlowCommand, Workspace};
 use crate::net::{Exchange, RequestDraft};
 use crate::oauth::flow::Step;
 use crate::oauth::runner::{FlowSession, StepRecord};
+use crate::token::Timestamp;
 
 use super::theme;
 
@@ -25,6 +26,12 @@ pub struct FlowEditor {
     body: String,
     /// The address pasted for a non-loopback redirect.
     pasted: String,
+    /// The run-input revision the texts were generated at.
+    generated_revision: u64,
+    /// The token-management step opened by the user (introspection, revocation).
+    pub(super) opened: Option<Step>,
+    /// What the user types into the grant's own fields (password, pasted token, extension values).
+    pub(super) inputs: super::grant_form::GrantInputs,
 }
 
 impl FlowEditor {
@@ -63,6 +70,7 @@ pub fn show(
     ui: &mut egui::Ui,
     workspace: &Workspace,
     editor: &mut FlowEditor,
+    now: Timestamp,
     commands: &mut Vec<Command>,
 ) {
     let Some(profile) = workspace.profiles.selected_profile() else {
@@ -74,14 +82,16 @@ pub fn show(
         .filter(|f| f.session.profile.id == profile.id);
     run_controls(ui, workspace, profile, flow, commands);
     let Some(flow) = flow else {
-        ui.weak("Walks the authorization code flow for this profile, one step at a time.");
+        ui.weak("Walks the profile's grant (see Grant in the profile) one step at a time.");
         return;
     };
     let session = &flow.session;
     if let Some(message) = &flow.export_message {
         ui.label(message);
     }
-    run_values(ui, session);
+    if session.grant == crate::oauth::Grant::AuthorizationCode {
+        run_values(ui, session);
+    }
     let focus = workspace
         .focus_step
         .or(flow.waiting)
@@ -90,6 +100,12 @@ pub fn show(
         stage(ui, session, focus, workspace.presenter.russian, commands);
     }
     keyboard(ui, session, flow.waiting.is_some(), focus, editor, commands);
+    if let Some(error) = &session.private_key_error {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            format!("The client's private key: {error}"),
+        );
+    }
     if let Some(due) = flow.auto_refresh_due() {
         ui.colored_label(
             theme::warning(ui.visuals()),
@@ -106,31 +122,68 @@ pub fn show(
         session.next_step()
     };
     let checks_line = id_token_checks_line(workspace, session);
+    let steps = shown_steps(session);
     egui::ScrollArea::vertical()
         .id_salt("flow_cards")
         .show(ui, |ui| {
-            for (index, step) in Step::ALL.into_iter().enumerate() {
-                if step == Step::Discovery && session.profile.issuer.trim().is_empty() {
-                    continue;
-                }
+            for (index, step) in steps.iter().copied().enumerate() {
                 let place = if flow.waiting == Some(step) {
                     Place::Waiting
-                } else if next == Some(step) {
+                } else if next == Some(step)
+                    || (flow.waiting.is_none() && editor.opened == Some(step))
+                {
                     Place::Next
                 } else {
                     Place::Other
                 };
-                card(
-                    ui,
-                    (index + 1, step),
-                    session,
-                    (place, workspace.presenter.on),
-                    checks_line.as_deref(),
-                    editor,
-                    commands,
-                );
+                let context = CardContext {
+                    flow,
+                    place,
+                    masked: workspace.presenter.on,
+                    checks_line: checks_line.as_deref(),
+                    now,
+                };
+                card(ui, (index + 1, step), &context, editor, commands);
             }
         });
+}
+
+/// The cards of the run: the grant's steps, then introspection, revocation
+/// and logout once there are tokens to work with.
+fn shown_steps(session: &FlowSession) -> Vec<Step> {
+    let mut steps: Vec<Step> = Step::for_grant(&session.grant)
+        .iter()
+        .copied()
+        .filter(|s| *s != Step::Discovery || !session.profile.issuer.trim().is_empty())
+        .collect();
+    let has_tokens = session.tokens.is_some()
+        || session.records.iter().any(|r| {
+            matches!(
+                r.step,
+                Step::Introspection | Step::Revocation | Step::Logout
+            )
+        });
+    if has_tokens {
+        if !session.profile.endpoints.introspection.trim().is_empty() {
+            steps.push(Step::Introspection);
+        }
+        if !session.profile.endpoints.revocation.trim().is_empty() {
+            steps.push(Step::Revocation);
+        }
+        if !session.profile.endpoints.end_session.trim().is_empty() {
+            steps.push(Step::Logout);
+        }
+    }
+    steps
+}
+
+/// What a card needs besides its step.
+struct CardContext<'a> {
+    flow: &'a crate::app::FlowState,
+    place: Place,
+    masked: bool,
+    checks_line: Option<&'a str>,
+    now: Timestamp,
 }
 
 /// Start, cancel, tokens to the inspector, exports and automatic refresh.
@@ -171,6 +224,7 @@ fn run_controls(
             }));
         }
         if let Some(flow) = flow {
+            super::grant_form::grant_choice(ui, flow, commands);
             if flow.waiting.is_some() && ui.button("Cancel").clicked() {
                 commands.push(Command::Flow(FlowCommand::Cancel));
             }
@@ -217,9 +271,8 @@ fn stage(
     commands: &mut Vec<Command>,
 ) {
     use super::sequence_diagram::{self, StepState};
-    let steps: Vec<(Step, StepState)> = Step::ALL
+    let steps: Vec<(Step, StepState)> = shown_steps(session)
         .into_iter()
-        .filter(|s| *s != Step::Discovery || !session.profile.issuer.trim().is_empty())
         .map(|step| {
             let state = match session.records.iter().rev().find(|r| r.step == step) {
                 Some(record) if record.outcome.is_ok() => StepState::Done,
@@ -272,7 +325,7 @@ fn keyboard(
             i.key_pressed(egui::Key::ArrowRight),
         )
     });
-    let order: Vec<Step> = Step::ALL.into_iter().collect();
+    let order: Vec<Step> = shown_steps(session);
     let position = focus.and_then(|f| order.iter().position(|s| *s == f));
     if right || left {
         let target = match (position, right) {
@@ -287,9 +340,16 @@ fn keyboard(
     if enter && !waiting {
         match session.next_step() {
             Some(Step::Authorize) => commands.push(Command::Flow(FlowCommand::OpenBrowser)),
-            Some(step @ (Step::Discovery | Step::Token | Step::UserInfo | Step::Refresh))
-                if editor.step == Some(step) =>
-            {
+            Some(
+                step @ (Step::Discovery
+                | Step::Token
+                | Step::UserInfo
+                | Step::Refresh
+                | Step::ClientCredentials
+                | Step::Password
+                | Step::ExtensionGrant
+                | Step::DeviceAuthorization),
+            ) if editor.step == Some(step) => {
                 commands.push(Command::Flow(FlowCommand::Send {
                     step,
                     draft: editor.draft(),
@@ -384,39 +444,52 @@ enum Place {
 fn card(
     ui: &mut egui::Ui,
     (number, step): (usize, Step),
-    session: &FlowSession,
-    (place, masked): (Place, bool),
-    checks_line: Option<&str>,
+    context: &CardContext<'_>,
     editor: &mut FlowEditor,
     commands: &mut Vec<Command>,
 ) {
-    let waiting = place == Place::Waiting;
-    let is_next = place == Place::Next;
+    let session = &context.flow.session;
+    let waiting = context.place == Place::Waiting;
+    let is_next = context.place == Place::Next;
     let last = session.records.iter().rev().find(|r| r.step == step);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.strong(format!("{number} {}", step.title()));
-            status(ui, last, waiting);
+            // Device polling waits seconds between polls: its card counts down instead of spinning.
+            status(ui, last, waiting && step != Step::DeviceToken);
             if session.profile.tls.accept_invalid_certs {
                 super::widgets::insecure_tls_badge(ui);
             }
+            if matches!(step, Step::Introspection | Step::Revocation)
+                && !is_next
+                && context.flow.waiting.is_none()
+                && ui.small_button("Prepare").clicked()
+            {
+                editor.opened = Some(step);
+            }
         });
         ui.weak(step.purpose());
+        if step == Step::DeviceToken {
+            super::device_card::show(ui, context.flow, context.now, commands);
+        }
+        if step == Step::Logout && context.flow.waiting.is_none() && !context.masked {
+            super::grant_form::logout_controls(ui, session, commands);
+        }
         if let Some(record) = last {
-            record_view(ui, record, (&session.profile, masked), commands);
+            record_view(ui, record, (&session.profile, context.masked), commands);
             if step == Step::Token
                 && record.outcome.is_ok()
-                && let Some(line) = checks_line
+                && let Some(line) = context.checks_line
             {
                 ui.label(line);
             }
         }
         if is_next {
-            if masked {
-                masked_next_request(ui, step, session);
+            if context.masked {
+                masked_next_request(ui, step, session, context.now);
             } else {
-                next_step_controls(ui, step, session, editor, commands);
+                next_step_controls(ui, step, context, editor, commands);
             }
         }
     });
@@ -430,7 +503,13 @@ fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
         return;
     }
     let Some(record) = record else { return };
-    super::widgets::status_mark(ui, record.outcome.is_ok());
+    if let Err(failure) = &record.outcome
+        && crate::oauth::device::is_pending(failure)
+    {
+        ui.weak("pending");
+    } else {
+        super::widgets::status_mark(ui, record.outcome.is_ok());
+    }
     if let Some(exchange) = &record.exchange {
         if let Ok(response) = &exchange.response {
             ui.label(format!("HTTP {}", response.status));
@@ -536,6 +615,7 @@ pub(super) fn exchange_view(
                         .wrap()
                         .selectable(true),
                 );
+                decoded_assertion(ui, &request.body);
             });
         });
         columns[1].push_id((step, "response"), |ui| {
@@ -583,8 +663,8 @@ pub(super) fn masked_exchange(exchange: &Exchange) -> Exchange {
 }
 
 /// The next request in presenter mode: read-only and masked (Enter sends it).
-fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession) {
-    let Ok(draft) = session.draft_for(step) else {
+fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now: Timestamp) {
+    let Ok(draft) = session.draft_for(step, now) else {
         return;
     };
     let request = crate::net::RecordedRequest {
@@ -622,10 +702,11 @@ fn pretty_body(response: &crate::net::RecordedResponse) -> String {
 fn next_step_controls(
     ui: &mut egui::Ui,
     step: Step,
-    session: &FlowSession,
+    context: &CardContext<'_>,
     editor: &mut FlowEditor,
     commands: &mut Vec<Command>,
 ) {
+    let session = &context.flow.session;
     match step {
         Step::Authorize => {
             match crate::oauth::flow::authorize_url(&session.profile, &session.run) {
@@ -667,18 +748,33 @@ fn next_step_controls(
                 }
             });
         }
+        // Drawn by the card itself: they have no request to edit.
+        Step::Logout | Step::DeviceToken => {}
         Step::Discovery
         | Step::Token
         | Step::UserInfo
         | Step::Refresh
         | Step::ClientCredentials
         | Step::Introspection
-        | Step::Revocation => {
-            if editor.step != Some(step) || editor.generated_at != session.records.len() {
-                match session.draft_for(step) {
-                    Ok(draft) => editor.load(step, session.records.len(), &draft),
+        | Step::Revocation
+        | Step::Password
+        | Step::ExtensionGrant
+        | Step::DeviceAuthorization => {
+            super::grant_form::run_inputs(ui, step, session, &mut editor.inputs, commands);
+            if editor.step != Some(step)
+                || editor.generated_at != session.records.len()
+                || editor.generated_revision != context.flow.inputs_revision
+            {
+                match session.draft_for(step, context.now) {
+                    Ok(draft) => {
+                        editor.load(step, session.records.len(), &draft);
+                        editor.generated_revision = context.flow.inputs_revision;
+                    }
                     Err(failure) => {
                         ui.colored_label(theme::error(ui.visuals()), failure.message);
+                        if let Some(diagnosis) = &failure.diagnosis {
+                            super::diagnosis_view::show(ui, diagnosis);
+                        }
                         return;
                     }
                 }
@@ -692,12 +788,28 @@ fn next_step_controls(
                         step,
                         draft: editor.draft(),
                     }));
+                    if editor.opened == Some(step) {
+                        editor.opened = None;
+                    }
                 }
                 if ui.button("Reset to generated").clicked() {
                     editor.step = None;
                 }
             });
         }
+    }
+}
+
+/// The `client_assertion` of a form body, decoded (RFC 7523 §2.2): what the
+/// provider will read from it. Not verified: it is our own signature.
+fn decoded_assertion(ui: &mut egui::Ui, body: &[u8]) {
+    if let Some(decoded) = crate::oauth::assertion::decoded_from_form(body) {
+        ui.label("client_assertion, decoded (header . claims):");
+        ui.add(
+            egui::Label::new(RichText::new(decoded).monospace())
+                .wrap()
+                .selectable(true),
+        );
     }
 }
 
@@ -733,5 +845,6 @@ fn request_editor(ui: &mut egui::Ui, step: Step, editor: &mut FlowEditor) {
             )
             .labelled_by(label.id);
         }
+        decoded_assertion(ui, editor.body.as_bytes());
     });
 }

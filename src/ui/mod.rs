@@ -2,8 +2,10 @@
 //! One module per panel.
 
 mod claims_table;
+mod device_card;
 mod diagnosis_view;
 mod flow_panel;
+mod grant_form;
 mod paste_panel;
 mod profile_form;
 mod profiles_panel;
@@ -98,7 +100,7 @@ pub fn show(
             });
             ui.separator();
             if workspace.show_flow {
-                flow_panel::show(ui, workspace, edits.flow, commands);
+                flow_panel::show(ui, workspace, edits.flow, now, commands);
             } else {
                 profile_form::show(ui, editor, stored, workspace.presenter.on, commands);
             }

@@ -294,6 +294,8 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         &ClientAuth::ALL,
         ClientAuth::as_str,
     );
+    super::grant_form::assertion_section(ui, draft, LABEL_WIDTH);
+    field_findings(ui, findings, "client_assertion.key_file");
     text(
         ui,
         "Redirect URI",
@@ -318,6 +320,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         PkceMode::as_str,
     );
     grant_row(ui, &mut draft.default_grant);
+    super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
 }
 
 fn network_section(

@@ -38,6 +38,28 @@ fn arrows(step: Step) -> &'static [(usize, usize, &'static str)] {
         Step::ClientCredentials => &[(APP, AS, "client credentials"), (AS, APP, "access token")],
         Step::Introspection => &[(APP, AS, "token"), (AS, APP, "active, claims")],
         Step::Revocation => &[(APP, AS, "token"), (AS, APP, "revoked")],
+        Step::Password => &[
+            (BROWSER, APP, "name + password"),
+            (APP, AS, "password grant"),
+            (AS, APP, "tokens"),
+        ],
+        Step::DeviceAuthorization => &[
+            (APP, AS, "device authorization"),
+            (AS, APP, "device code, user code"),
+            (APP, BROWSER, "show the user code"),
+        ],
+        Step::DeviceToken => &[
+            (BROWSER, AS, "type the code, approve"),
+            (APP, AS, "poll with the device code"),
+            (AS, APP, "pending ... tokens"),
+        ],
+        Step::ExtensionGrant => &[(APP, AS, "grant_type + fields"), (AS, APP, "tokens")],
+        Step::Logout => &[
+            (APP, BROWSER, "open end-session URL"),
+            (BROWSER, AS, "end the session"),
+            (AS, BROWSER, "redirect with state"),
+            (BROWSER, APP, "state"),
+        ],
     }
 }
 

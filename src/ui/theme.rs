@@ -66,3 +66,9 @@ pub fn danger_badge(visuals: &egui::Visuals) -> (Color32, Color32) {
     };
     (Color32::WHITE, fill)
 }
+
+/// A QR code's dark modules and its light background: black on white in
+/// both themes, because phone cameras read dark-on-light best.
+pub fn qr_colors() -> (Color32, Color32) {
+    (Color32::BLACK, Color32::WHITE)
+}

@@ -253,3 +253,60 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
         );
     }
 }
+
+#[test]
+fn passport_secrets_travel_with_an_export_and_never_sit_in_the_profile_file() {
+    let from = temp_dir("passport-from");
+    let to = temp_dir("passport-to");
+    let mut profile = presets::find("moex-passport")
+        .expect("preset")
+        .instantiate(0, &[]);
+    profile.client_id = "moex-client".to_owned();
+    // A value typed into a secret field by mistake is not written.
+    if let Some(field) = profile
+        .extension_grant
+        .fields
+        .iter_mut()
+        .find(|f| f.name == "passport")
+    {
+        "cookie-typed-by-mistake".clone_into(&mut field.value);
+    }
+    ProfileStore::new(&from)
+        .save(&[profile.clone()])
+        .expect("save");
+    let on_disk = std::fs::read_to_string(from.join("profiles.json")).expect("saved");
+    assert!(!on_disk.contains("cookie-typed-by-mistake"), "{on_disk}");
+    let store = SecretStore::open(&from, SecretPreference::File).expect("store");
+    store
+        .set(
+            &profile.id,
+            "extension:passport",
+            &Secret::new("MicexPassportCert-1"),
+        )
+        .expect("set");
+    let export_file = from.join("export.json");
+    let (code, _, stderr) = tokenscope(
+        &from,
+        &[
+            "profiles",
+            "export",
+            "--with-secrets",
+            "--out",
+            export_file.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = tokenscope(
+        &to,
+        &["profiles", "import", export_file.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let secret = SecretStore::open(&to, SecretPreference::File)
+        .expect("store")
+        .get(&profile.id, "extension:passport")
+        .expect("get");
+    assert_eq!(
+        secret.as_ref().map(Secret::expose),
+        Some("MicexPassportCert-1")
+    );
+}

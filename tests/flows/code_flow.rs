@@ -141,7 +141,7 @@ fn a_reused_code_is_invalid_grant() {
     assert!(session.code_sent, "the runner knows the code was used");
     let runtime = NetRuntime::new().expect("runtime");
     let client = build_client(&session.profile, &ClientOptions::default()).expect("client");
-    let draft = session.token_draft().expect("draft");
+    let draft = session.token_draft(system_now()).expect("draft");
     let exchange = runtime.block_on(send(&client, &draft, Duration::from_secs(10)));
     let record = session.token_exchanged(exchange, system_now());
     let failure = record.outcome.clone().expect_err("a code works once");
@@ -165,7 +165,7 @@ fn a_wrong_redirect_uri_or_code_verifier_is_refused_at_the_token_step() {
         // Walk up to the callback only: no userinfo or refresh endpoint, no refresh token yet.
         opts.discover = true;
         let stop_after_callback = |session: &mut FlowSession| -> RequestDraft {
-            let mut draft = session.token_draft().expect("draft");
+            let mut draft = session.token_draft(system_now()).expect("draft");
             let mut fields = draft.form_fields();
             for (name, value) in &mut fields {
                 if name == spoil {

@@ -1,6 +1,6 @@
 //! The client credentials grant, introspection and revocation against the
 //! real provider, through the runner and through `tokenscope run`.
-//! (The password grant is not tested: oidc-provider 9 does not support it.)
+//! (The other grants and JWT client authentication: `more_grants`.)
 
 use std::process::Command;
 

@@ -8,5 +8,6 @@ mod provider;
 mod code_flow;
 mod discovery;
 mod grants;
+mod more_grants;
 mod run_command;
 mod tls;

@@ -145,3 +145,177 @@ fn run_walks_the_flow_and_prints_one_json_line_per_step() {
         "{text}"
     );
 }
+
+/// A profile file from a JSON profile object and its secrets object.
+fn custom_profile_file(dir: &std::path::Path, name: &str, profile: &str, secrets: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(r#"{{"schema":1,"profiles":[{profile}],"secrets":{{"run-grant":{secrets}}}}}"#),
+    )
+    .expect("write profile");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+#[test]
+fn run_walks_the_password_grant_and_private_key_jwt_client_credentials() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-grants-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let provider = TestProvider::start(&[&format!("http://127.0.0.1:{}/callback", free_port())]);
+    let issuer = &provider.issuer;
+
+    let password = custom_profile_file(
+        &dir,
+        "password.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"p","issuer":"{issuer}","client_id":"client-post",
+                "client_auth":"client_secret_post","scopes":"profile","default_grant":"password"}}"#
+        ),
+        r#"{"client_secret":"post-secret"}"#,
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args(["run", "--profile-file", &password, "--username", "alice"])
+        .args(["--password-env", "TOKENSCOPE_TEST_PASSWORD", "--json"])
+        .env("TOKENSCOPE_TEST_PASSWORD", "wonderland")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let steps: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(steps[1]["step"], "password");
+    assert_eq!(steps[1]["ok"], true);
+    assert!(!stdout.contains("wonderland"), "the password is masked");
+
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwt.private.pem"
+    );
+    let jwt = custom_profile_file(
+        &dir,
+        "jwt.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"j","issuer":"{issuer}","client_id":"client-jwt",
+                "client_auth":"private_key_jwt","scopes":"profile",
+                "client_assertion":{{"key_file":"{key}","key_id":"client-jwt-rs256"}}}}"#
+        ),
+        "{}",
+    );
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        &jwt,
+        "--grant",
+        "client_credentials",
+        "--introspect",
+        "--revoke",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "discovery",
+            "client_credentials",
+            "introspection",
+            "revocation"
+        ]
+    );
+    let bytes: Vec<u8> = lines[1]["request"]["body"]
+        .as_array()
+        .expect("body bytes")
+        .iter()
+        .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+        .collect();
+    let body = String::from_utf8(bytes).expect("utf-8");
+    assert!(body.contains("client_assertion_type="), "{body}");
+    assert!(
+        !body.contains("eyJhbGciOi"),
+        "the assertion is masked in the output: {body}"
+    );
+    let decoded = lines[1]["client_assertion"]
+        .as_str()
+        .expect("decoded assertion");
+    assert!(decoded.contains("\"sub\": \"client-jwt\""), "{decoded}");
+}
+
+#[test]
+fn run_walks_the_device_flow_then_logs_out() {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-device-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let issuer = &provider.issuer;
+    let file = custom_profile_file(
+        &dir,
+        "device.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"d","issuer":"{issuer}","client_id":"client-post",
+                "client_auth":"client_secret_post","redirect_uri":"{redirect}",
+                "scopes":"openid profile","default_grant":"device_code"}}"#
+        ),
+        r#"{"client_secret":"post-secret"}"#,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .args(["run", "--profile-file", &file, "--logout", "--json"])
+        .args(["--browser", &TestProvider::browser_command()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("the user code line");
+    let url = line
+        .split("(or open ")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("no verification_uri_complete in {line:?}"));
+    assert!(line.starts_with("Open "), "{line}");
+    let _ = provider.play_browser(url);
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("read");
+    let status = child.wait().expect("exits");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).ok();
+    assert!(status.success(), "{stdout}\n{rest}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(steps[..2], ["discovery", "device_authorization"]);
+    assert_eq!(steps.last(), Some(&"logout"));
+    let polls: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["step"] == "device_token")
+        .collect();
+    assert_eq!(polls.last().map(|l| l["ok"].clone()), Some(true.into()));
+    assert!(
+        polls[..polls.len() - 1]
+            .iter()
+            .all(|l| l["pending"] == true),
+        "every poll before the tokens is pending: {polls:?}"
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(lines[1]["response"]["body"].as_str().expect("body")).expect("json");
+    let device_code = body["device_code"].as_str().expect("device_code");
+    assert!(
+        device_code.contains('…') || device_code == "••••••",
+        "the device code is masked: {device_code}"
+    );
+    assert!(body["user_code"].as_str().is_some_and(|c| line.contains(c)));
+}

@@ -52,7 +52,9 @@ for (const method of ['log', 'info', 'debug']) {
   console[method] = (...args) => console.error(...args);
 }
 
-const { default: Provider } = await import('oidc-provider');
+const { default: Provider, errors } = await import('oidc-provider');
+const { default: instance } = await import('oidc-provider/lib/helpers/weak_cache.js');
+const { createHash } = await import('node:crypto');
 
 const here = new URL('.', import.meta.url);
 const readJson = (path) => JSON.parse(readFileSync(new URL(path, here), 'utf8'));
@@ -102,6 +104,16 @@ const mtlsSubjectDn = (process.env.TLS_CLIENT_SUBJECT_DN ?? '').trim() || 'CN=cl
 
 const SCOPE = 'openid profile email offline_access';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+// Grants oidc-provider 9 lacks, registered below with small real handlers.
+const EXTRA_GRANTS = ['password', TOKEN_EXCHANGE, 'passport'];
+
+const intervalText = (process.env.DEVICE_POLL_INTERVAL ?? '').trim();
+const deviceInterval = intervalText === '' ? 5 : Number(intervalText);
+if (!Number.isInteger(deviceInterval) || deviceInterval < 1) {
+  fail(`DEVICE_POLL_INTERVAL must be a whole number of seconds >= 1, got ${JSON.stringify(intervalText)}`);
+}
 const common = {
   application_type: 'native', // a desktop app: loopback redirect URIs match on any port
   response_types: ['code'],
@@ -110,6 +122,8 @@ const common = {
   scope: SCOPE,
   id_token_signed_response_alg: 'RS256',
 };
+// ASCII only: oidc-provider rejects client secrets outside VSCHAR.
+const SECRET_JWT_SECRET = 'jwt-secret:%+&=~';
 const clients = [
   {
     ...common,
@@ -120,14 +134,14 @@ const clients = [
     // outside VSCHAR (%x20-7E, RFC 6749 Appendix A.2), so no 'Ω'.
     client_secret: 'basic-secret:+/= %&',
     token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE, ...EXTRA_GRANTS],
   },
   {
     ...common,
     client_id: 'client-post',
     client_secret: 'post-secret',
     token_endpoint_auth_method: 'client_secret_post',
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE, ...EXTRA_GRANTS],
   },
   {
     ...common,
@@ -141,7 +155,17 @@ const clients = [
     token_endpoint_auth_method: 'private_key_jwt',
     token_endpoint_auth_signing_alg: 'RS256',
     jwks: readJson('keys/client-jwt.public.jwks.json'),
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE, ...EXTRA_GRANTS],
+  },
+  {
+    ...common,
+    client_id: 'client-secret-jwt',
+    // An HMAC key, never sent (OIDC Core §9): ':' '%' '+' '&' '=' must be
+    // used as bytes, not form-encoded.
+    client_secret: SECRET_JWT_SECRET,
+    token_endpoint_auth_method: 'client_secret_jwt',
+    token_endpoint_auth_signing_alg: 'HS256',
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE, ...EXTRA_GRANTS],
   },
 ];
 if (tls?.clientCa) {
@@ -281,12 +305,108 @@ if (mtlsServer) {
   } catch (err) {
     fail(`bad provider configuration: ${err.stack ?? err}`);
   }
+  registerExtraGrants(provider);
   provider.on('server_error', (_ctx, err) => {
     process.stderr.write(`server.mjs: server_error: ${err.stack ?? err}\n`);
   });
   server.on('request', provider.callback());
   mtlsServer?.on('request', provider.callback());
   process.stdout.write(`${JSON.stringify({ issuer })}\n`);
+}
+
+// ---------------------------------------------------------------------------
+// Grants oidc-provider 9 does not have, with small honest handlers, and the
+// device flow's polling interval (RFC 8628 §3.2, §3.5).
+// ---------------------------------------------------------------------------
+
+// Test users of the password grant (RFC 6749 §4.3) and their passwords.
+const PASSWORDS = new Map([
+  ['alice', 'wonderland'],
+  ['bob', 'builder'],
+]);
+
+/** Issues an access token for `accountId` (or a client credentials token) and answers. */
+async function issueAccessToken(provider, ctx, { accountId, gty, scope, extra = {} }) {
+  const { client } = ctx.oidc;
+  const token = accountId
+    ? new provider.AccessToken({ accountId, client, gty, scope: scope || undefined })
+    : new provider.ClientCredentials({ client, scope: scope || undefined });
+  const value = await token.save();
+  ctx.body = {
+    access_token: value,
+    token_type: 'Bearer',
+    expires_in: token.expiration,
+    ...(token.scope ? { scope: token.scope } : {}),
+    ...extra,
+  };
+}
+
+function registerExtraGrants(provider) {
+  // Resource owner password credentials (RFC 6749 §4.3): the user must be
+  // one of PASSWORDS with the right password.
+  provider.registerGrantType('password', async (ctx) => {
+    const { username, password, scope } = ctx.oidc.params;
+    if (!username || !password) throw new errors.InvalidRequest('username and password are required');
+    if (PASSWORDS.get(username) !== password) throw new errors.InvalidGrant('wrong user name or password');
+    await issueAccessToken(provider, ctx, { accountId: username, gty: 'password', scope });
+  }, ['username', 'password', 'scope']);
+
+  // Token exchange (RFC 8693 §2): the subject token must be an active access
+  // token (or client credentials token) this provider issued.
+  provider.registerGrantType(TOKEN_EXCHANGE, async (ctx) => {
+    const { subject_token: subjectToken, subject_token_type: subjectType, scope } = ctx.oidc.params;
+    if (!subjectToken || !subjectType) {
+      throw new errors.InvalidRequest('subject_token and subject_token_type are required');
+    }
+    if (subjectType !== ACCESS_TOKEN_TYPE) {
+      throw new errors.InvalidRequest(`subject_token_type ${subjectType} is not supported here`);
+    }
+    const subject = (await provider.AccessToken.find(subjectToken))
+      ?? (await provider.ClientCredentials.find(subjectToken));
+    if (!subject || subject.isExpired) throw new errors.InvalidGrant('subject_token is not active');
+    await issueAccessToken(provider, ctx, {
+      accountId: subject.accountId,
+      gty: 'token-exchange',
+      scope: scope || subject.scope,
+      extra: { issued_token_type: ACCESS_TOKEN_TYPE },
+    });
+  }, ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'scope', 'actor_token', 'actor_token_type']);
+
+  // A stand-in for MOEX's `passport` grant: MOEX checks a GOST or RSA
+  // detached signature of the passport certificate; this stand checks that
+  // `signature` is the hex SHA-256 of `passport`, that `algorithm` is GOST
+  // or RSA, and that a `client_id_new`, when sent, is the authenticated client.
+  provider.registerGrantType('passport', async (ctx) => {
+    const { passport, algorithm, signature, client_id_new: newId, scope } = ctx.oidc.params;
+    if (!passport || !signature || !algorithm) {
+      throw new errors.InvalidRequest('passport, algorithm and signature are required');
+    }
+    if (!['GOST', 'RSA'].includes(algorithm)) throw new errors.InvalidRequest('algorithm must be GOST or RSA');
+    const expected = createHash('sha256').update(passport, 'utf8').digest('hex');
+    if (signature !== expected) throw new errors.InvalidGrant('the signature does not match the passport certificate');
+    if (newId && newId !== ctx.oidc.client.clientId) {
+      throw new errors.InvalidClient('client_id_new is not the authenticated client');
+    }
+    await issueAccessToken(provider, ctx, { accountId: `passport:${passport.slice(0, 8)}`, gty: 'passport', scope });
+  }, ['passport', 'algorithm', 'signature', 'client_id_old', 'client_id_new', 'client_secret_old', 'client_secret_new', 'scope']);
+
+  // Device flow: answer with `interval` and enforce it with `slow_down`
+  // (RFC 8628 §3.2, §3.5), which oidc-provider 9 leaves to the deployment.
+  const lastPoll = new Map();
+  provider.on('device_authorization.success', (_ctx, body) => {
+    body.interval = deviceInterval;
+    lastPoll.set(body.device_code, Date.now());
+  });
+  const { grantTypeHandlers, grantTypeParams } = instance(provider);
+  const pollDevice = grantTypeHandlers.get(DEVICE_CODE);
+  provider.registerGrantType(DEVICE_CODE, async (ctx) => {
+    const code = ctx.oidc.params.device_code;
+    const now = Date.now();
+    const last = lastPoll.get(code);
+    lastPoll.set(code, now);
+    if (last !== undefined && now - last < deviceInterval * 1000) throw new errors.SlowDown();
+    await pollDevice(ctx);
+  }, [...grantTypeParams.get(DEVICE_CODE)]);
 }
 
 let stopping = false;

@@ -96,6 +96,7 @@ impl TestProvider {
             .env("PORT", "0")
             .env("REDIRECT_URIS", redirect_uris.join(","))
             .envs(env.iter().map(|(name, value)| (name, value)))
+            .env("DEVICE_POLL_INTERVAL", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -8,6 +8,7 @@ mod support;
 mod provider;
 
 mod flow;
+mod grants;
 mod inspector;
 mod language;
 mod presenter;

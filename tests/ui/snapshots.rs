@@ -99,13 +99,7 @@ pub fn flow_scene_harness(
         workspace.profiles.list.push(profile.clone());
         workspace.profiles.selected = Some(profile.id.clone());
         workspace.show_flow = true;
-        workspace.flow = Some(FlowState {
-            session,
-            waiting: None,
-            auto_refresh: false,
-            export_message: None,
-            tls_passphrase: None,
-        });
+        workspace.flow = Some(FlowState::new(session));
     }
     harness.run();
     harness

@@ -1,0 +1,443 @@
+//! JWT client assertions (RFC 7523 §2.2, RFC 7521 §4.2, OIDC Core §9):
+//! `client_secret_jwt` (HS256 with the client secret) and `private_key_jwt`
+//! (RS256, PS256, ES256, ES384 or `EdDSA` with the client's private key, read
+//! from a PEM file whose path — never its content — is in the profile).
+//!
+//! The claims are `iss` = `sub` = the client id, `aud` = the token endpoint
+//! (or the issuer, or a value the provider demands), a random `jti`, and
+//! `iat`/`exp` from the `now` passed in.
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use crate::secret::Secret;
+use crate::token::Timestamp;
+
+/// `client_assertion_type` for a JWT (RFC 7523 §2.2).
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// How long an assertion is valid: long enough to edit the request before
+/// sending it, short enough to be useless if it leaks (RFC 7523 §3 item 4).
+pub const LIFETIME_SECONDS: i64 = 300;
+
+/// Why no assertion could be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AssertionError {
+    /// `private_key_jwt` without a key file in the profile.
+    #[error(
+        "private_key_jwt needs the client's private key: set the key file (PEM) in the profile"
+    )]
+    NoKeyFile,
+    /// The key file has not been read (yet).
+    #[error("the client's private key has not been loaded yet")]
+    KeyNotLoaded,
+    /// The key file could not be read.
+    #[error("could not read the key file {path}: {reason}")]
+    KeyFile {
+        /// The path from the profile.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The PEM is not a private key this module can use.
+    #[error("{0}")]
+    UnusableKey(String),
+    /// `client_secret_jwt` without a client secret.
+    #[error("client_secret_jwt needs the client secret (it is the HMAC key)")]
+    NoSecret,
+    /// The audience is empty.
+    #[error(
+        "the assertion has no audience: the profile needs a token endpoint (or an issuer, or a custom audience)"
+    )]
+    NoAudience,
+    /// The chosen `alg` does not fit the key.
+    #[error("{alg} cannot be used with {key} key")]
+    AlgorithmMismatch {
+        /// The `alg` asked for.
+        alg: String,
+        /// What the key is, e.g. "an RSA".
+        key: &'static str,
+    },
+    /// The signer failed.
+    #[error("signing the assertion failed: {0}")]
+    Signing(String),
+}
+
+/// A client's private key for `private_key_jwt`. Zeroed on drop by the
+/// `RustCrypto` types it wraps.
+pub enum ClientKey {
+    /// RSA: RS256 (default) or PS256.
+    Rsa(Box<rsa::PrivateKey>),
+    /// P-256: ES256.
+    P256(p256::ecdsa::SigningKey),
+    /// P-384: ES384.
+    P384(p384::ecdsa::SigningKey),
+    /// Ed25519: `EdDSA` (RFC 8037).
+    Ed25519(Box<ed25519_dalek::SigningKey>),
+}
+
+impl std::fmt::Debug for ClientKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ClientKey({})", self.kind())
+    }
+}
+
+impl ClientKey {
+    /// Reads a PEM private key: PKCS#8 (`BEGIN PRIVATE KEY`) of RSA, P-256,
+    /// P-384 or Ed25519, or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
+    pub fn from_pem(pem: &str) -> Result<Self, AssertionError> {
+        use rsa::pkcs1::DecodeRsaPrivateKey as _;
+        use rsa::pkcs8::DecodePrivateKey as _;
+        let pem = pem.trim();
+        if pem.contains("ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED") {
+            return Err(AssertionError::UnusableKey(
+                "the key file is encrypted: export it unencrypted (openssl pkcs8 -nocrypt) and keep the file private".to_owned(),
+            ));
+        }
+        if !pem.contains("PRIVATE KEY-----") {
+            return Err(AssertionError::UnusableKey(
+                "the key file holds no PEM private key (-----BEGIN PRIVATE KEY-----)".to_owned(),
+            ));
+        }
+        if let Ok(key) = rsa::PrivateKey::from_pkcs8_pem(pem) {
+            return Ok(Self::Rsa(Box::new(key)));
+        }
+        if let Ok(key) = rsa::PrivateKey::from_pkcs1_pem(pem) {
+            return Ok(Self::Rsa(Box::new(key)));
+        }
+        if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(Self::P256(key));
+        }
+        if let Ok(key) = p384::ecdsa::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(Self::P384(key));
+        }
+        if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(Self::Ed25519(Box::new(key)));
+        }
+        Err(AssertionError::UnusableKey(
+            "the PEM private key is not RSA, P-256, P-384 or Ed25519 in PKCS#8 (or RSA in PKCS#1)"
+                .to_owned(),
+        ))
+    }
+
+    /// The key type in words ("an RSA", …), for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Rsa(_) => "an RSA",
+            Self::P256(_) => "a P-256",
+            Self::P384(_) => "a P-384",
+            Self::Ed25519(_) => "an Ed25519",
+        }
+    }
+
+    /// The `alg` used when the profile names none.
+    pub fn default_algorithm(&self) -> &'static str {
+        match self {
+            Self::Rsa(_) => "RS256",
+            Self::P256(_) => "ES256",
+            Self::P384(_) => "ES384",
+            Self::Ed25519(_) => "EdDSA",
+        }
+    }
+
+    fn sign(&self, alg: &str, input: &[u8]) -> Result<Vec<u8>, AssertionError> {
+        use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Signer as _};
+        let mismatch = || AssertionError::AlgorithmMismatch {
+            alg: alg.to_owned(),
+            key: self.kind(),
+        };
+        let failed = |e: rsa::signature::Error| AssertionError::Signing(e.to_string());
+        match (self, alg) {
+            (Self::Rsa(key), "RS256") => {
+                rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**key).clone())
+                    .try_sign(input)
+                    .map(|s| s.to_vec())
+                    .map_err(failed)
+            }
+            (Self::Rsa(key), "PS256") => rsa::pss::SigningKey::<sha2::Sha256>::new((**key).clone())
+                .try_sign_with_rng(&mut getrandom::SysRng, input)
+                .map(|s| s.to_vec())
+                .map_err(failed),
+            (Self::P256(key), "ES256") => {
+                let signature: p256::ecdsa::Signature = key.try_sign(input).map_err(failed)?;
+                Ok(signature.to_bytes().to_vec())
+            }
+            (Self::P384(key), "ES384") => {
+                let signature: p384::ecdsa::Signature = key.try_sign(input).map_err(failed)?;
+                Ok(signature.to_bytes().to_vec())
+            }
+            (Self::Ed25519(key), "EdDSA" | "Ed25519") => {
+                Ok(ed25519_dalek::Signer::sign(key.as_ref(), input)
+                    .to_bytes()
+                    .to_vec())
+            }
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+/// Reads the key file named in the profile (off the UI thread: callers are
+/// the CLI and the app's background jobs). The content is a secret.
+pub fn read_key_file(path: &str) -> Result<Secret, AssertionError> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(AssertionError::NoKeyFile);
+    }
+    std::fs::read_to_string(path)
+        .map(Secret::new)
+        .map_err(|e| AssertionError::KeyFile {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+/// The claims of a client assertion (RFC 7523 §3, OIDC Core §9): `iss` and
+/// `sub` the client id, `aud`, a random `jti` (single use, §3 item 7),
+/// `iat` and `exp` from `now`.
+pub fn claims(client_id: &str, audience: &str, now: Timestamp) -> Map<String, Value> {
+    let value = json!({
+        "iss": client_id,
+        "sub": client_id,
+        "aud": audience,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "iat": now.unix(),
+        "exp": now.unix() + LIFETIME_SECONDS,
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn segment(value: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value)
+}
+
+fn signing_input(header: &Map<String, Value>, claims: &Map<String, Value>) -> String {
+    let header = serde_json::to_string(header).unwrap_or_default();
+    let claims = serde_json::to_string(claims).unwrap_or_default();
+    format!(
+        "{}.{}",
+        segment(header.as_bytes()),
+        segment(claims.as_bytes())
+    )
+}
+
+/// A `client_secret_jwt` assertion: HS256 keyed with the client secret's
+/// UTF-8 bytes (OIDC Core §9).
+pub fn with_secret(
+    client_id: &str,
+    audience: &str,
+    secret: &Secret,
+    now: Timestamp,
+) -> Result<String, AssertionError> {
+    use hmac::{KeyInit as _, Mac as _};
+    if secret.is_empty() {
+        return Err(AssertionError::NoSecret);
+    }
+    if audience.trim().is_empty() {
+        return Err(AssertionError::NoAudience);
+    }
+    let mut header = Map::new();
+    header.insert("alg".to_owned(), "HS256".into());
+    header.insert("typ".to_owned(), "JWT".into());
+    let input = signing_input(&header, &claims(client_id, audience, now));
+    let mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.expose().as_bytes())
+        .map_err(|e| AssertionError::Signing(e.to_string()))?
+        .chain_update(input.as_bytes())
+        .finalize()
+        .into_bytes();
+    Ok(format!("{input}.{}", segment(&mac)))
+}
+
+/// A `private_key_jwt` assertion signed with `key`; `alg` empty means the
+/// key's usual algorithm, `kid` empty means no `kid` header.
+pub fn with_key(
+    client_id: &str,
+    audience: &str,
+    key: &ClientKey,
+    (alg, kid): (&str, &str),
+    now: Timestamp,
+) -> Result<String, AssertionError> {
+    if audience.trim().is_empty() {
+        return Err(AssertionError::NoAudience);
+    }
+    let alg = match alg.trim() {
+        "" => key.default_algorithm(),
+        other => other,
+    };
+    let mut header = Map::new();
+    header.insert("alg".to_owned(), alg.into());
+    header.insert("typ".to_owned(), "JWT".into());
+    if !kid.trim().is_empty() {
+        header.insert("kid".to_owned(), kid.trim().into());
+    }
+    let input = signing_input(&header, &claims(client_id, audience, now));
+    let signature = key.sign(alg, input.as_bytes())?;
+    Ok(format!("{input}.{}", segment(&signature)))
+}
+
+/// The `client_assertion` of a form body, decoded for the request pane:
+/// the header and the claims pretty-printed (the signature is not shown:
+/// it proves nothing to a reader). `None` when the body carries none.
+pub fn decoded_from_form(body: &[u8]) -> Option<String> {
+    let assertion = form_urlencoded::parse(body)
+        .find(|(name, _)| name == "client_assertion")
+        .map(|(_, value)| value.into_owned())?;
+    Some(decode(&assertion))
+}
+
+/// An assertion's header and claims as pretty JSON, or why it cannot be read.
+pub fn decode(assertion: &str) -> String {
+    let mut parts = assertion.trim().split('.');
+    let pretty = |part: Option<&str>| {
+        part.and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+    };
+    match (pretty(parts.next()), pretty(parts.next())) {
+        (Some(header), Some(claims)) => format!("{header}\n.\n{claims}"),
+        _ => "(not a readable JWT)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSA_PEM: &str = include_str!("../../tests/provider/keys/client-jwt.private.pem");
+
+    fn parts(jwt: &str) -> (Value, Value, Vec<u8>) {
+        let mut it = jwt.split('.');
+        let mut next = || {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(it.next().expect("segment"))
+                .expect("base64url")
+        };
+        let header = serde_json::from_slice(&next()).expect("header");
+        let claims = serde_json::from_slice(&next()).expect("claims");
+        (header, claims, next())
+    }
+
+    #[test]
+    fn claims_follow_rfc_7523() {
+        let now = Timestamp::from_unix(1_800_000_000);
+        let first = claims("app", "https://op/token", now);
+        let second = claims("app", "https://op/token", now);
+        assert_eq!(first["iss"], "app");
+        assert_eq!(first["sub"], "app");
+        assert_eq!(first["aud"], "https://op/token");
+        assert_eq!(first["iat"], 1_800_000_000);
+        assert_eq!(first["exp"], 1_800_000_000 + LIFETIME_SECONDS);
+        assert_ne!(first["jti"], second["jti"], "jti is fresh each time");
+    }
+
+    #[test]
+    fn client_secret_jwt_is_hs256_over_the_secret() {
+        use hmac::{KeyInit as _, Mac as _};
+        let secret = Secret::new("s:%+Ω");
+        let jwt = with_secret("app", "https://op/token", &secret, Timestamp::from_unix(10))
+            .expect("signed");
+        let (header, claims, signature) = parts(&jwt);
+        assert_eq!(header["alg"], "HS256");
+        assert_eq!(claims["sub"], "app");
+        let input = jwt.rsplit_once('.').expect("dot").0;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice("s:%+Ω".as_bytes()).expect("key");
+        mac.update(input.as_bytes());
+        assert!(mac.verify_slice(&signature).is_ok());
+        assert_eq!(
+            with_secret("app", "aud", &Secret::new(""), Timestamp::from_unix(0)),
+            Err(AssertionError::NoSecret)
+        );
+    }
+
+    #[test]
+    fn private_key_jwt_signs_rs256_and_ps256_that_verify() {
+        use rsa::signature::Verifier as _;
+        let key = ClientKey::from_pem(RSA_PEM).expect("rsa key");
+        assert_eq!(key.default_algorithm(), "RS256");
+        let ClientKey::Rsa(private) = &key else {
+            panic!("rsa")
+        };
+        let public = private.to_public_key();
+        for alg in ["RS256", "PS256"] {
+            let jwt =
+                with_key("app", "aud", &key, (alg, "k1"), Timestamp::from_unix(5)).expect("signed");
+            let (header, _, signature) = parts(&jwt);
+            assert_eq!(header["alg"], alg);
+            assert_eq!(header["kid"], "k1");
+            let input = jwt.rsplit_once('.').expect("dot").0.as_bytes();
+            let ok = if alg == "RS256" {
+                let signature =
+                    rsa::pkcs1v15::Signature::try_from(signature.as_slice()).expect("sig");
+                rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(public.clone())
+                    .verify(input, &signature)
+                    .is_ok()
+            } else {
+                let signature = rsa::pss::Signature::try_from(signature.as_slice()).expect("sig");
+                rsa::pss::VerifyingKey::<sha2::Sha256>::new(public.clone())
+                    .verify(input, &signature)
+                    .is_ok()
+            };
+            assert!(ok, "{alg} verifies");
+        }
+        assert!(matches!(
+            with_key("app", "aud", &key, ("ES256", ""), Timestamp::from_unix(5)),
+            Err(AssertionError::AlgorithmMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn es256_and_eddsa_keys_sign() {
+        use p256::pkcs8::EncodePrivateKey as _;
+        let ec = p256::ecdsa::SigningKey::from_slice(&[7_u8; 32]).expect("p256");
+        let pem = ec.to_pkcs8_pem(p256::pkcs8::LineEnding::LF).expect("pem");
+        let key = ClientKey::from_pem(&pem).expect("parsed");
+        let jwt = with_key("app", "aud", &key, ("", ""), Timestamp::from_unix(5)).expect("signed");
+        let (header, _, signature) = parts(&jwt);
+        assert_eq!(header["alg"], "ES256");
+        assert_eq!(signature.len(), 64, "r || s, RFC 7518 §3.4");
+
+        let ed = ed25519_dalek::SigningKey::from_bytes(&[9_u8; 32]);
+        let pem =
+            ed25519_dalek::pkcs8::EncodePrivateKey::to_pkcs8_pem(&ed, p256::pkcs8::LineEnding::LF)
+                .expect("pem");
+        let key = ClientKey::from_pem(&pem).expect("parsed");
+        let jwt = with_key("app", "aud", &key, ("", ""), Timestamp::from_unix(5)).expect("signed");
+        assert_eq!(parts(&jwt).0["alg"], "EdDSA");
+    }
+
+    #[test]
+    fn garbage_and_encrypted_keys_are_explained() {
+        assert!(ClientKey::from_pem("hello").is_err());
+        let encrypted =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA==\n-----END ENCRYPTED PRIVATE KEY-----";
+        assert!(matches!(
+            ClientKey::from_pem(encrypted),
+            Err(AssertionError::UnusableKey(m)) if m.contains("encrypted")
+        ));
+    }
+
+    #[test]
+    fn the_decoded_view_shows_header_and_claims() {
+        let jwt = with_secret(
+            "app",
+            "https://op/token",
+            &Secret::new("k"),
+            Timestamp::from_unix(1),
+        )
+        .expect("signed");
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_assertion", &jwt)
+            .finish();
+        let view = decoded_from_form(body.as_bytes()).expect("decoded");
+        assert!(view.contains("\"alg\": \"HS256\""), "{view}");
+        assert!(view.contains("\"aud\": \"https://op/token\""), "{view}");
+        assert!(decoded_from_form(b"grant_type=x").is_none());
+    }
+}

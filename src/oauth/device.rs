@@ -1,0 +1,295 @@
+//! The device authorization grant (RFC 8628): the device authorization
+//! request and response, the token poll, and the poll schedule — when to
+//! ask next, with `slow_down` adding 5 seconds (§3.5). Pure: the waiting is
+//! the caller's (the runner takes it as a parameter, the app's job uses the
+//! tokio timer), so tests drive the timing without sleeping.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::net::{Exchange, RequestDraft};
+use crate::secret::Secret;
+use crate::token::Timestamp;
+
+use super::flow::{self, Credentials, StepFailure, TokenSet};
+use super::profile::{Profile, RequestKind};
+
+/// `grant_type` of the device access token request (RFC 8628 §3.4).
+pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The polling interval when the provider names none (RFC 8628 §3.2).
+pub const DEFAULT_INTERVAL_SECONDS: u64 = 5;
+
+/// What `slow_down` adds to the interval, for this and every later poll (RFC 8628 §3.5).
+pub const SLOW_DOWN_SECONDS: u64 = 5;
+
+/// The device authorization response (RFC 8628 §3.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceAuthorization {
+    /// `device_code`: the device's secret for polling.
+    #[serde(skip)]
+    pub device_code: Secret,
+    /// `user_code`: what the user types.
+    pub user_code: String,
+    /// `verification_uri`: where the user types it.
+    pub verification_uri: String,
+    /// `verification_uri_complete`: the same with the code in it (for a QR code).
+    pub verification_uri_complete: Option<String>,
+    /// `expires_in`, seconds.
+    pub expires_in: i64,
+    /// `interval`, seconds between polls.
+    pub interval: u64,
+}
+
+/// The device authorization request (RFC 8628 §3.1): the profile's `scope`,
+/// and the client authentication the token endpoint uses.
+pub fn authorization_request(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoints.device_authorization.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(
+            "The profile has no device authorization endpoint: run discovery or type it in.",
+        ));
+    }
+    let mut fields = Vec::new();
+    let scope = profile
+        .scopes
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !scope.is_empty() {
+        fields.push(("scope".to_owned(), scope));
+    }
+    flow::authenticated_post(
+        profile,
+        endpoint,
+        credentials,
+        fields,
+        Some(RequestKind::Token),
+    )
+}
+
+/// Reads the device authorization response (RFC 8628 §3.2, errors §3.2 / RFC 6749 §5.2).
+pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, StepFailure> {
+    let response = exchange
+        .response
+        .as_ref()
+        .map_err(|e| StepFailure::new(format!("No answer: {e}.")))?;
+    let fields = flow::body_fields(response).ok_or_else(|| {
+        StepFailure::new(format!(
+            "HTTP {}: the device authorization answer is not JSON.",
+            response.status
+        ))
+    })?;
+    if let Some(error) = flow::provider_error(response.status, &fields) {
+        return Err(flow::failure_from(error));
+    }
+    let text = |name: &str| fields.get(name).and_then(Value::as_str).map(str::to_owned);
+    let number = |name: &str| {
+        fields.get(name).and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        })
+    };
+    let missing = |name: &str| {
+        StepFailure::new(format!(
+            "The device authorization answer has no {name} (RFC 8628 §3.2 requires it)."
+        ))
+    };
+    Ok(DeviceAuthorization {
+        device_code: Secret::new(text("device_code").ok_or_else(|| missing("device_code"))?),
+        user_code: text("user_code").ok_or_else(|| missing("user_code"))?,
+        verification_uri: text("verification_uri")
+            // Google's early drafts called it verification_url.
+            .or_else(|| text("verification_url"))
+            .ok_or_else(|| missing("verification_uri"))?,
+        verification_uri_complete: text("verification_uri_complete"),
+        expires_in: number("expires_in").ok_or_else(|| missing("expires_in"))?,
+        interval: number("interval")
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(DEFAULT_INTERVAL_SECONDS),
+    })
+}
+
+/// The device access token request (RFC 8628 §3.4).
+pub fn token_request(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+    device_code: &Secret,
+) -> Result<RequestDraft, StepFailure> {
+    let fields = vec![
+        ("grant_type".to_owned(), GRANT_TYPE.to_owned()),
+        ("device_code".to_owned(), device_code.expose().to_owned()),
+    ];
+    flow::token_request(profile, credentials, fields, RequestKind::Token)
+}
+
+/// What one poll of the token endpoint said (RFC 8628 §3.5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// The user approved: tokens.
+    Tokens(TokenSet),
+    /// `authorization_pending`: ask again after the interval. The provider's
+    /// error answer, as recorded for the step.
+    Pending(StepFailure),
+    /// `slow_down`: ask again, 5 seconds slower from now on.
+    SlowDown(StepFailure),
+    /// `access_denied`, `expired_token` or any other error: stop.
+    Failed(StepFailure),
+}
+
+/// Reads a poll's answer.
+pub fn poll_outcome(exchange: &Exchange) -> PollOutcome {
+    match flow::parse_token_response(exchange) {
+        Ok(tokens) => PollOutcome::Tokens(tokens),
+        // expired_token and access_denied are failures like any other; the
+        // error catalogue explains them (RFC 8628 §3.5).
+        Err(failure) => match failure.provider_error.as_ref().map(|e| e.error.as_str()) {
+            Some("authorization_pending") => PollOutcome::Pending(failure),
+            Some("slow_down") => PollOutcome::SlowDown(failure),
+            _ => PollOutcome::Failed(failure),
+        },
+    }
+}
+
+/// Whether a recorded failure is a pending poll rather than a real failure
+/// (`authorization_pending` or `slow_down`, RFC 8628 §3.5).
+pub fn is_pending(failure: &StepFailure) -> bool {
+    failure
+        .provider_error
+        .as_ref()
+        .is_some_and(|e| e.error == "authorization_pending" || e.error == "slow_down")
+}
+
+/// When to poll: the interval (grown by `slow_down`) and the code's expiry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollSchedule {
+    /// Seconds between polls now.
+    pub interval: u64,
+    /// When the device code expires.
+    pub expires_at: Timestamp,
+}
+
+impl PollSchedule {
+    /// The schedule of a device authorization answered at `now`.
+    pub fn new(authorization: &DeviceAuthorization, now: Timestamp) -> Self {
+        Self {
+            interval: authorization.interval,
+            expires_at: now.plus_seconds(authorization.expires_in),
+        }
+    }
+
+    /// The wait before the next poll.
+    pub fn wait(&self) -> Duration {
+        Duration::from_secs(self.interval)
+    }
+
+    /// Applies a poll's outcome; `true` when polling goes on.
+    pub fn after(&mut self, outcome: &PollOutcome) -> bool {
+        match outcome {
+            PollOutcome::Pending(_) => true,
+            PollOutcome::SlowDown(_) => {
+                self.interval += SLOW_DOWN_SECONDS;
+                true
+            }
+            PollOutcome::Tokens(_) | PollOutcome::Failed(_) => false,
+        }
+    }
+
+    /// Whether a poll at `at` would come after the code expired.
+    pub fn expired(&self, at: Timestamp) -> bool {
+        at.unix() >= self.expires_at.unix()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{RecordedRequest, RecordedResponse};
+
+    fn exchange(status: u16, body: &str) -> Exchange {
+        Exchange {
+            request: RecordedRequest {
+                method: "POST".to_owned(),
+                url: "https://op/token".to_owned(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            response: Ok(RecordedResponse {
+                status,
+                reason: String::new(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: body.as_bytes().to_vec(),
+            }),
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_authorization_answer_is_read_with_a_default_interval() {
+        let answer = parse_authorization(&exchange(
+            200,
+            r#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"https://op/device","verification_uri_complete":"https://op/device?user_code=WDJB-MJHT","expires_in":600}"#,
+        ))
+        .expect("answer");
+        assert_eq!(answer.user_code, "WDJB-MJHT");
+        assert_eq!(answer.interval, DEFAULT_INTERVAL_SECONDS);
+        assert_eq!(answer.device_code.expose(), "dc");
+        let missing = parse_authorization(&exchange(200, r#"{"device_code":"dc"}"#));
+        assert!(missing.is_err_and(|f| f.message.contains("user_code")));
+    }
+
+    #[test]
+    fn slow_down_adds_five_seconds_for_good_and_pending_keeps_the_pace() {
+        let authorization = DeviceAuthorization {
+            device_code: Secret::new("d"),
+            user_code: "U".to_owned(),
+            verification_uri: "https://op/device".to_owned(),
+            verification_uri_complete: None,
+            expires_in: 30,
+            interval: 2,
+        };
+        let mut schedule = PollSchedule::new(&authorization, Timestamp::from_unix(100));
+        let pending = poll_outcome(&exchange(400, r#"{"error":"authorization_pending"}"#));
+        assert!(matches!(&pending, PollOutcome::Pending(f) if is_pending(f)));
+        assert!(schedule.after(&pending));
+        assert_eq!(schedule.wait(), Duration::from_secs(2));
+        let slow = poll_outcome(&exchange(400, r#"{"error":"slow_down"}"#));
+        assert!(schedule.after(&slow));
+        assert_eq!(schedule.wait(), Duration::from_secs(7));
+        assert!(schedule.after(&pending));
+        assert_eq!(
+            schedule.wait(),
+            Duration::from_secs(7),
+            "slow_down is for good"
+        );
+        assert!(!schedule.expired(Timestamp::from_unix(129)));
+        assert!(schedule.expired(Timestamp::from_unix(130)));
+    }
+
+    #[test]
+    fn denial_and_expiry_stop_polling() {
+        for code in ["access_denied", "expired_token"] {
+            let outcome = poll_outcome(&exchange(400, &format!(r#"{{"error":"{code}"}}"#)));
+            let PollOutcome::Failed(failure) = outcome else {
+                panic!("{code} stops polling")
+            };
+            assert!(!is_pending(&failure));
+            assert_eq!(
+                failure.provider_error.as_ref().map(|e| e.error.as_str()),
+                Some(code)
+            );
+        }
+        let tokens = poll_outcome(&exchange(
+            200,
+            r#"{"access_token":"a","token_type":"Bearer"}"#,
+        ));
+        assert!(matches!(tokens, PollOutcome::Tokens(_)));
+    }
+}

@@ -1,0 +1,330 @@
+//! The grant cards without a provider: the device card shows the user code
+//! (and its QR code), and the request pane shows a client assertion decoded.
+
+use egui_kittest::kittest::Queryable as _;
+use tokenscope::app::FlowState;
+use tokenscope::oauth::runner::FlowSession;
+use tokenscope::oauth::{ClientAuth, Grant, Profile, ProfileId};
+use tokenscope::secret::Secret;
+
+use crate::support::{A_DAY_LATER, harness};
+
+fn show(session: FlowSession) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    let mut harness = harness(A_DAY_LATER);
+    {
+        let workspace = harness.state_mut().workspace_mut();
+        workspace.profiles.list.push(session.profile.clone());
+        workspace.profiles.selected = Some(session.profile.id.clone());
+        workspace.show_flow = true;
+        workspace.flow = Some(FlowState::new(session));
+    }
+    harness.run();
+    harness
+}
+
+fn profile(auth: ClientAuth, grant: Grant) -> Profile {
+    let mut profile = Profile {
+        id: ProfileId("grants".to_owned()),
+        name: "Grants".to_owned(),
+        client_id: "client-secret-jwt".to_owned(),
+        client_auth: auth,
+        default_grant: grant,
+        scopes: "profile".to_owned(),
+        ..Profile::default()
+    };
+    "https://op.example.test/token".clone_into(&mut profile.endpoints.token);
+    "https://op.example.test/device/auth".clone_into(&mut profile.endpoints.device_authorization);
+    profile
+}
+
+#[test]
+fn the_request_pane_shows_the_client_assertion_decoded() {
+    let session = FlowSession::new(
+        profile(ClientAuth::ClientSecretJwt, Grant::ClientCredentials),
+        Some(Secret::new("jwt-secret:%+&=~")),
+    );
+    let harness = show(session);
+    harness.get_by_label("client_assertion, decoded (header . claims):");
+    harness.get_by_label_contains("\"alg\": \"HS256\"");
+    harness.get_by_label_contains("\"aud\": \"https://op.example.test/token\"");
+    harness.get_by_label_contains("\"iss\": \"client-secret-jwt\"");
+}
+
+/// A device run right after the device authorization answer, at a fixed time.
+fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
+    let mut profile = profile(ClientAuth::None, Grant::DeviceCode);
+    profile.pkce = tokenscope::oauth::PkceMode::Off;
+    let mut session = FlowSession::new(profile, None);
+    // Fixed run values: the image must not change from run to run.
+    "ZGV2aWNlX3NuYXBzaG90X3N0YXRlX2Zvcl90ZXN0cw".clone_into(&mut session.run.state);
+    "n-device-1".clone_into(&mut session.run.nonce);
+    let body = br#"{"device_code":"dc-secret","user_code":"WDJB-MJHT","verification_uri":"https://op.example.test/device","verification_uri_complete":"https://op.example.test/device?user_code=WDJB-MJHT","expires_in":600,"interval":5}"#;
+    session.device_authorized(
+        Exchange {
+            request: RecordedRequest {
+                method: "POST".to_owned(),
+                url: "https://op.example.test/device/auth".to_owned(),
+                headers: Vec::new(),
+                body: b"client_id=client-secret-jwt".to_vec(),
+            },
+            response: Ok(RecordedResponse {
+                status: 200,
+                reason: "OK".to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: body.to_vec(),
+            }),
+            duration: std::time::Duration::from_millis(12),
+        },
+        tokenscope::token::Timestamp::from_unix(A_DAY_LATER),
+    );
+    show(session)
+}
+
+#[test]
+fn device_card_snapshot() {
+    device_scene().snapshot("device_card");
+}
+
+#[test]
+fn the_device_card_shows_the_user_code_and_a_button_to_poll() {
+    let mut harness = device_scene();
+    harness.get_by_label("WDJB-MJHT");
+    harness.get_by_label("https://op.example.test/device");
+    harness.get_by_label("Open in the browser");
+    harness.get_by_label("Start polling").click();
+    harness.run();
+    let waiting = harness
+        .state()
+        .workspace()
+        .flow
+        .as_ref()
+        .and_then(|f| f.waiting);
+    assert_eq!(waiting, Some(tokenscope::oauth::flow::Step::DeviceToken));
+    harness.get_by_label_contains("in 5 s (every 5 s)");
+    harness.get_by_label("Stop polling");
+    // The countdown ticks once a second; nothing else repaints while waiting.
+    let delay = crate::support::repaint_delay(&harness);
+    assert!(
+        delay > std::time::Duration::from_millis(500) && delay <= std::time::Duration::from_secs(1),
+        "{delay:?}"
+    );
+    harness.get_by_label("Stop polling").click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .flow
+            .as_ref()
+            .and_then(|f| f.waiting),
+        None
+    );
+    assert_eq!(
+        crate::support::repaint_delay(&harness),
+        std::time::Duration::MAX,
+        "idle again once polling stopped"
+    );
+}
+
+/// A profile file for the real provider, with the client secret in the file store.
+fn provider_profile(dir: &std::path::Path, issuer: &str, redirect: &str, grant: &str) {
+    let profiles = format!(
+        r#"{{"schema":1,"profiles":[{{"id":"ui-grants","name":"Grants provider","issuer":"{issuer}","client_id":"client-post",
+            "client_auth":"client_secret_post","redirect_uri":"{redirect}","scopes":"openid profile","default_grant":"{grant}"}}]}}"#
+    );
+    let secret = "post-secret";
+    std::fs::write(dir.join("profiles.json"), profiles).expect("profiles");
+    std::fs::write(
+        dir.join("secrets.json"),
+        format!(r#"{{"ui-grants/client_secret":"{secret}"}}"#),
+    )
+    .expect("secrets");
+}
+
+fn open_provider_flow(
+    grant: &str,
+) -> (
+    crate::provider::TestProvider,
+    egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
+) {
+    use crate::support::{harness_on_with_browser, temp_dir, wait_for};
+    let dir = temp_dir(&format!("grants-{grant}"));
+    let redirect = format!("http://127.0.0.1:{}/callback", crate::provider::free_port());
+    let provider = crate::provider::TestProvider::start(&[&redirect]);
+    provider_profile(&dir, &provider.issuer, &redirect, grant);
+    let mut harness =
+        harness_on_with_browser(&dir, Some(crate::provider::TestProvider::browser_command()));
+    harness
+        .state_mut()
+        .set_clock(tokenscope::app::Clock::System);
+    harness.get_by_label("Grants provider").click();
+    harness.run();
+    wait_for(&mut harness, |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, tokenscope::oauth::flow::Step::Discovery) == Some(true)
+    });
+    (provider, harness)
+}
+
+fn last_ok(
+    app: &tokenscope::app::TokenscopeApp,
+    step: tokenscope::oauth::flow::Step,
+) -> Option<bool> {
+    let flow = app.workspace().flow.as_ref()?;
+    flow.session
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.step == step)
+        .map(|r| r.outcome.is_ok())
+}
+
+#[test]
+fn the_window_walks_the_device_flow_polling_off_the_ui_thread() {
+    use crate::support::wait_for;
+    use tokenscope::oauth::flow::Step;
+    let (provider, mut harness) = open_provider_flow("device_code");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::DeviceAuthorization) == Some(true)
+    });
+    let (user_code, url) = {
+        let flow = harness.state().workspace().flow.as_ref().expect("flow");
+        let device = flow.session.device.as_ref().expect("device");
+        (
+            device.user_code.clone(),
+            device.verification_uri_complete.clone().expect("complete"),
+        )
+    };
+    harness.get_by_label(&user_code);
+    harness.get_by_label("Start polling").click();
+    harness.run_steps(2);
+    // The first poll comes after the interval (1 s): the user has not approved yet.
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::DeviceToken) == Some(false)
+    });
+    harness.get_by_label("pending");
+    let _ = provider.play_browser(&url);
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::DeviceToken) == Some(true)
+    });
+    let flow = harness.state().workspace().flow.as_ref().expect("flow");
+    assert!(flow.waiting.is_none(), "polling stopped with the tokens");
+    assert!(
+        flow.session
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.id_token.is_some())
+    );
+
+    // RP-initiated logout: the browser goes to end_session and comes back with our state.
+    // The Logout card is the last one, below the fold: scroll to it, as a user would.
+    harness
+        .get_by_label("Sign out at the provider")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Sign out at the provider").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Logout).is_some());
+    assert_eq!(last_ok(harness.state(), Step::Logout), Some(true));
+    harness.get_by_label("signed out at the provider; state matches");
+}
+
+#[test]
+fn the_window_walks_the_password_grant_with_a_password_typed_for_the_run() {
+    use crate::support::{type_into, wait_for};
+    use tokenscope::oauth::flow::Step;
+    let (_provider, mut harness) = open_provider_flow("password");
+    type_into(&mut harness, "Username", "alice");
+    type_into(&mut harness, "Password", "wonderland");
+    harness.run();
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Password) == Some(true)
+    });
+    let flow = harness.state().workspace().flow.as_ref().expect("flow");
+    assert!(flow.session.tokens.is_some());
+    assert!(
+        !harness
+            .state()
+            .workspace()
+            .profiles
+            .list
+            .iter()
+            .any(|p| { serde_json::to_string(p).is_ok_and(|text| text.contains("wonderland")) }),
+        "the password is not in any profile"
+    );
+}
+
+#[test]
+fn the_profile_form_holds_the_passport_fields_and_the_key_file_path_but_no_secrets() {
+    use crate::support::{harness_on, temp_dir, type_into, wait_for};
+    use tokenscope::store::ProfileStore;
+    let dir = temp_dir("grant-form");
+    std::fs::write(
+        dir.join("profiles.json"),
+        r#"{"schema":1,"profiles":[{"id":"jwt-form","name":"JWT client","client_id":"client-jwt","client_auth":"private_key_jwt"}]}"#,
+    )
+    .expect("profiles");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("JWT client").click();
+    harness.run();
+    harness.get_by_label_contains("give the PEM key file's path");
+    type_into(&mut harness, "Private key file", "/keys/client.pem");
+    type_into(&mut harness, "Key id (kid)", "k1");
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        ProfileStore::new(&dir).load().is_ok_and(|l| {
+            l.profiles
+                .iter()
+                .any(|p| p.client_assertion.key_file == "/keys/client.pem")
+        })
+    });
+
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("MOEX passport · prod").click();
+    harness.run();
+    let names: Vec<String> = harness
+        .get_all_by_label("name")
+        .filter_map(|node| node.value())
+        .collect();
+    for field in [
+        "passport",
+        "signature",
+        "client_id_old",
+        "client_secret_new",
+    ] {
+        assert!(names.iter().any(|n| n == field), "{field} in {names:?}");
+    }
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("kept in the secret store")
+            .count(),
+        4,
+        "passport, signature and both client secrets are secret fields"
+    );
+    harness.get_by_label("Token exchange (RFC 8693)");
+    type_into(&mut harness, "Client id", "moex-client");
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        std::fs::read_to_string(dir.join("profiles.json"))
+            .is_ok_and(|text| text.contains("moex-client"))
+    });
+    let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
+    assert!(on_disk.contains("\"client_secret_new\""), "{on_disk}");
+    assert!(
+        on_disk.contains("\"key_file\": \"/keys/client.pem\""),
+        "{on_disk}"
+    );
+}
