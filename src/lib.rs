@@ -10,6 +10,7 @@ pub mod cli;
 pub mod export;
 pub mod net;
 pub mod oauth;
+pub mod sandbox;
 pub mod secret;
 pub mod store;
 pub mod token;
