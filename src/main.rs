@@ -99,6 +99,20 @@ enum Headless {
         #[arg(long)]
         json: bool,
     },
+    /// Run the built-in sandbox OpenID provider on 127.0.0.1 until Ctrl-C;
+    /// prints one JSON line with its issuer and client credentials.
+    Sandbox {
+        /// Who it imitates: generic, keycloak, bank, github, kontur or moex.
+        #[arg(long, default_value = "generic")]
+        personality: String,
+        /// The port on 127.0.0.1; 0 picks any free port.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// A fault to switch on: expire=SECONDS, wrong-key, wrong-nonce,
+        /// wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors.
+        #[arg(long = "fault", value_name = "FAULT")]
+        faults: Vec<String>,
+    },
     /// Verify the signature and run the relying-party checks; print JSON.
     ///
     /// Exit code 0 when the signature verifies and every applicable check
@@ -246,6 +260,11 @@ fn main() -> ExitCode {
         Some(Headless::Verify(ref args)) => verify(&cli, args),
         Some(Headless::Profiles { ref action }) => profiles(&cli, action),
         Some(Headless::Run { .. }) => run(&cli),
+        Some(Headless::Sandbox {
+            ref personality,
+            port,
+            ref faults,
+        }) => sandbox(personality, port, faults),
         None => window(&cli),
     };
     match result {
@@ -457,6 +476,58 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `tokenscope sandbox`: serves until the process is interrupted.
+fn sandbox(personality: &str, port: u16, faults: &[String]) -> anyhow::Result<ExitCode> {
+    use tokenscope::sandbox::{Faults, Personality, Sandbox, SandboxConfig};
+    let personality = Personality::parse(personality).with_context(|| {
+        format!(
+            "unknown personality {personality}: use generic, keycloak, bank, github, kontur or moex"
+        )
+    })?;
+    let mut switches = Faults::default();
+    for fault in faults {
+        switches.apply(fault)?;
+    }
+    let runtime =
+        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let config = SandboxConfig {
+        personality,
+        port,
+        faults: switches,
+    };
+    let sandbox = Sandbox::start(&runtime.handle(), config, Arc::new(system_now))?;
+    print(&serde_json::to_string(&sandbox.info()).context("could not encode JSON")?)?;
+    std::io::stdout()
+        .flush()
+        .context("could not write to standard output")?;
+    // Ctrl-C ends the process (the default signal action); until then, serve.
+    runtime.block_on(std::future::pending::<()>());
+    drop(sandbox);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The network runtime for `run`; and a Sandbox profile brings its provider
+/// along: started here, in this process, on the profile's port (or another,
+/// the profile repointed), with the sandbox's client secret when none was given.
+fn bring_sandbox(
+    mut profile: tokenscope::oauth::Profile,
+    secret: Option<tokenscope::secret::Secret>,
+) -> anyhow::Result<(
+    tokenscope::net::NetRuntime,
+    tokenscope::oauth::Profile,
+    Option<tokenscope::secret::Secret>,
+    Option<tokenscope::sandbox::Sandbox>,
+)> {
+    let runtime =
+        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let sandbox =
+        tokenscope::sandbox::ensure_for(&mut profile, &runtime.handle(), Arc::new(system_now))
+            .transpose()
+            .context("could not start the sandbox provider")?;
+    let secret = secret.or_else(|| tokenscope::sandbox::client_secret_of(&profile));
+    Ok((runtime, profile, secret, sandbox))
+}
+
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     use tokenscope::oauth::runner::{
         Browser, FlowSession, RunOptions, introspect as introspect_token, revoke as revoke_token,
@@ -517,8 +588,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         callback_timeout: Duration::from_secs(*callback_timeout),
         ..RunOptions::default()
     };
-    let runtime =
-        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let (runtime, chosen, secret, _sandbox) = bring_sandbox(chosen, secret)?;
     let mut session = FlowSession::new(chosen, secret);
     let mut write_error = None;
     let mut observe = |record: &tokenscope::oauth::runner::StepRecord| {

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// The fault switches. All off by default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches, each a checkbox in the panel"
+)]
 pub struct Faults {
     /// Tokens expire this many seconds after issue (instead of the personality's lifetime).
     pub expire_in: Option<i64>,
@@ -37,7 +41,9 @@ impl Faults {
     /// Turns on the fault a `--fault` value names (`expire=5`, `wrong-key`, `slow=800`, …).
     pub fn apply(&mut self, spec: &str) -> Result<(), UnknownFault> {
         let unknown = || UnknownFault(spec.to_owned());
-        let (name, value) = spec.split_once('=').map_or((spec, None), |(n, v)| (n, Some(v)));
+        let (name, value) = spec
+            .split_once('=')
+            .map_or((spec, None), |(n, v)| (n, Some(v)));
         match (name.trim(), value) {
             ("expire", Some(v)) => self.expire_in = Some(v.trim().parse().map_err(|_| unknown())?),
             ("slow", Some(v)) => self.delay_ms = Some(v.trim().parse().map_err(|_| unknown())?),
@@ -84,7 +90,16 @@ mod tests {
     #[test]
     fn fault_names_round_trip() {
         let mut faults = Faults::default();
-        for spec in ["expire=5", "wrong-key", "wrong-nonce", "wrong-at-hash", "rotate-keys", "unavailable", "html-errors", "slow=250"] {
+        for spec in [
+            "expire=5",
+            "wrong-key",
+            "wrong-nonce",
+            "wrong-at-hash",
+            "rotate-keys",
+            "unavailable",
+            "html-errors",
+            "slow=250",
+        ] {
             faults.apply(spec).unwrap();
         }
         assert_eq!(faults.active().len(), 8);

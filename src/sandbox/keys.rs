@@ -1,5 +1,5 @@
 //! The sandbox provider's signing keys: RSA 2048 (RS256), P-256 (ES256),
-//! Ed25519 (EdDSA), GOST R 34.10-2012 256 (the bank's `gost34.10-2012`) and an
+//! `Ed25519` (`EdDSA`), GOST R 34.10-2012 256 (the bank's `gost34.10-2012`) and an
 //! HMAC secret (Keycloak's HS512 refresh tokens). All are made when the
 //! sandbox starts, from the operating system's random number generator, and
 //! never leave the process except as public keys (JWKS, certificate endpoint).
@@ -45,9 +45,15 @@ impl SigningAlg {
 
     /// From a JOSE `alg` value (case-sensitive, as in JOSE).
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::RS256, Self::ES256, Self::EdDSA, Self::Gost, Self::HS512]
-            .into_iter()
-            .find(|alg| alg.as_str() == value)
+        [
+            Self::RS256,
+            Self::ES256,
+            Self::EdDSA,
+            Self::Gost,
+            Self::HS512,
+        ]
+        .into_iter()
+        .find(|alg| alg.as_str() == value)
     }
 }
 
@@ -143,7 +149,10 @@ impl Generation {
         let public = self.rsa.to_public_key();
         let point = self.ec.verifying_key().to_sec1_point(false);
         let point = point.as_bytes();
-        let (x, y) = point.get(1..).unwrap_or_default().split_at(point.len().saturating_sub(1) / 2);
+        let (x, y) = point
+            .get(1..)
+            .unwrap_or_default()
+            .split_at(point.len().saturating_sub(1) / 2);
         vec![
             json!({"kty": "RSA", "kid": self.kid(SigningAlg::RS256), "use": "sig", "alg": "RS256",
                    "n": b64(&public.n_bytes()), "e": b64(&public.e_bytes())}),
@@ -213,7 +222,11 @@ impl KeyRing {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let generation = if wrong_key { &self.wrong } else { &self.current };
+        let generation = if wrong_key {
+            &self.wrong
+        } else {
+            &self.current
+        };
         let hmac = if wrong_key && alg == SigningAlg::HS512 {
             Secret::new("not-the-realm-secret")
         } else {

@@ -86,15 +86,27 @@ impl std::fmt::Debug for Sandbox {
 impl Sandbox {
     /// Makes keys, binds 127.0.0.1:`config.port` and serves on `runtime`.
     /// Blocking (RSA key generation takes a moment): call it off the UI thread.
-    pub fn start(runtime: &tokio::runtime::Handle, config: SandboxConfig, clock: SandboxClock) -> Result<Self, SandboxError> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
-            .map_err(|source| SandboxError::Bind { port: config.port, source })?;
+    pub fn start(
+        runtime: &tokio::runtime::Handle,
+        config: SandboxConfig,
+        clock: SandboxClock,
+    ) -> Result<Self, SandboxError> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).map_err(|source| {
+            SandboxError::Bind {
+                port: config.port,
+                source,
+            }
+        })?;
         listener
             .set_nonblocking(true)
-            .map_err(|source| SandboxError::Bind { port: config.port, source })?;
-        let address = listener
-            .local_addr()
-            .map_err(|source| SandboxError::Bind { port: config.port, source })?;
+            .map_err(|source| SandboxError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| SandboxError::Bind {
+            port: config.port,
+            source,
+        })?;
         let shared = Arc::new(server::Shared {
             personality: config.personality,
             base: format!("http://127.0.0.1:{}", address.port()),
@@ -106,8 +118,11 @@ impl Sandbox {
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(Arc::clone(&shared));
         let _guard = runtime.enter();
-        let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|source| SandboxError::Bind { port: config.port, source })?;
+        let listener =
+            tokio::net::TcpListener::from_std(listener).map_err(|source| SandboxError::Bind {
+                port: config.port,
+                source,
+            })?;
         runtime.spawn(async move {
             let serve = axum::serve(listener, router).with_graceful_shutdown(async {
                 stopped.await.ok();
@@ -153,12 +168,20 @@ impl Sandbox {
 
     /// The fault switches now.
     pub fn faults(&self) -> Faults {
-        self.shared.faults.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.shared
+            .faults
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Flips the fault switches while running.
     pub fn set_faults(&self, faults: Faults) {
-        *self.shared.faults.write().unwrap_or_else(PoisonError::into_inner) = faults;
+        *self
+            .shared
+            .faults
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = faults;
     }
 
     /// Replaces the signing keys (new `kid`s; old keys unpublished at once).
@@ -168,7 +191,11 @@ impl Sandbox {
 
     /// The key generation (1 at start, +1 per rotation).
     pub fn key_generation(&self) -> u32 {
-        self.shared.keys.read().unwrap_or_else(PoisonError::into_inner).generation()
+        self.shared
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation()
     }
 
     /// The endpoints, as a profile holds them.
@@ -260,7 +287,7 @@ pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
         name: format!("Sandbox ({})", personality.label()),
         preset: Some(preset_marker(personality)),
         environment: "sandbox".to_owned(),
-        issuer: if personality.openid() { issuer } else { String::new() },
+        issuer: if spec.discovery { issuer } else { String::new() },
         endpoints: endpoints(personality, base),
         client_id: spec.client_id.to_owned(),
         client_auth: if personality == Personality::Bank { ClientAuth::ClientSecretPost } else { ClientAuth::ClientSecretBasic },
@@ -276,4 +303,45 @@ pub fn repoint(profile: &mut Profile, personality: Personality, base: &str) {
     let fresh = sandbox_profile(personality, base);
     profile.issuer = fresh.issuer;
     profile.endpoints = fresh.endpoints;
+}
+
+/// The port a sandbox profile points at (from its authorization endpoint).
+pub fn profile_port(profile: &Profile) -> Option<u16> {
+    let rest = profile
+        .endpoints
+        .authorization
+        .strip_prefix("http://127.0.0.1:")?;
+    rest.split(['/', '?']).next()?.parse().ok()
+}
+
+/// Makes sure a sandbox serves a sandbox profile before its flow runs:
+/// starts one on the profile's port, or — when that port is taken by
+/// something else — on any free port, repointing `profile` at it. `None`
+/// for a profile that is not a sandbox profile.
+pub fn ensure_for(
+    profile: &mut Profile,
+    runtime: &tokio::runtime::Handle,
+    clock: SandboxClock,
+) -> Option<Result<Sandbox, SandboxError>> {
+    let personality = personality_of(profile)?;
+    let port = profile_port(profile).unwrap_or(DEFAULT_PORT);
+    let config = |port| SandboxConfig {
+        personality,
+        port,
+        faults: Faults::default(),
+    };
+    let started = match Sandbox::start(runtime, config(port), Arc::clone(&clock)) {
+        Err(SandboxError::Bind { .. }) => Sandbox::start(runtime, config(0), clock),
+        other => other,
+    };
+    if let Ok(sandbox) = &started {
+        repoint(profile, personality, &sandbox.base_url());
+    }
+    Some(started)
+}
+
+/// The client secret of a sandbox profile's personality (sandbox
+/// credentials are public: `tokenscope sandbox` prints them).
+pub fn client_secret_of(profile: &Profile) -> Option<crate::secret::Secret> {
+    personality_of(profile).map(|p| crate::secret::Secret::new(p.spec().client_secret))
 }

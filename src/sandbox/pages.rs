@@ -31,21 +31,28 @@ fn page(title: &str, body: &str) -> String {
 }
 
 fn user_buttons() -> String {
-    USERS
-        .iter()
-        .map(|u| {
-            format!(
-                "<button type=\"submit\" name=\"user\" value=\"{login}\">Sign in as {given} {family} ({login})</button>\n",
+    USERS.iter().fold(String::new(), |mut out, u| {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
+                "<button type=\"submit\" name=\"user\" value=\"{login}\">Sign in as {given} {family} ({login})</button>",
                 login = escape(u.login),
                 given = escape(u.given_name),
                 family = escape(u.family_name)
-            )
-        })
-        .collect()
+            );
+        out
+    })
 }
 
 /// The login and consent page for a pending authorization request.
-pub fn login(personality: Personality, action: &str, request_id: &str, client_id: &str, scope: &str) -> String {
+pub fn login(
+    personality: Personality,
+    action: &str,
+    request_id: &str,
+    client_id: &str,
+    scope: &str,
+) -> String {
     page(
         "Sandbox sign-in",
         &format!(
@@ -65,7 +72,9 @@ pub fn login(personality: Personality, action: &str, request_id: &str, client_id
 /// The device verification page (RFC 8628 §3.3), the user code prefilled
 /// when the link carried it (`verification_uri_complete`).
 pub fn device(action: &str, user_code: &str, message: Option<&str>) -> String {
-    let note = message.map(|m| format!("<p>{}</p>\n", escape(m))).unwrap_or_default();
+    let note = message
+        .map(|m| format!("<p>{}</p>\n", escape(m)))
+        .unwrap_or_default();
     page(
         "Sandbox device sign-in",
         &format!(
@@ -81,7 +90,10 @@ pub fn device(action: &str, user_code: &str, message: Option<&str>) -> String {
 
 /// A page with one message (device approved, signed out, …).
 pub fn message(title: &str, text: &str) -> String {
-    page(title, &format!("<h1>{}</h1>\n<p>{}</p>", escape(title), escape(text)))
+    page(
+        title,
+        &format!("<h1>{}</h1>\n<p>{}</p>", escape(title), escape(text)),
+    )
 }
 
 /// The error page of the `html-errors` fault, shaped like a gateway's.

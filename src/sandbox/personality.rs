@@ -151,9 +151,20 @@ const GENERIC: Spec = Spec {
     access_token: TokenShape::Jwt(SigningAlg::EdDSA),
     refresh_token: TokenShape::Uuid,
     userinfo: UserinfoShape::Json,
-    grants: &["authorization_code", "refresh_token", "client_credentials", "password", DEVICE_GRANT],
+    grants: &[
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "password",
+        DEVICE_GRANT,
+    ],
     pkce_methods: &["S256", "plain"],
-    lifetimes: Lifetimes { access: 300, refresh: 3600, code: 300, id: 300 },
+    lifetimes: Lifetimes {
+        access: 300,
+        refresh: 3600,
+        code: 300,
+        id: 300,
+    },
     min_state: 0,
     min_nonce: 0,
     iss_parameter: true,
@@ -182,7 +193,12 @@ const KEYCLOAK: Spec = Spec {
     id_token_alg: Some(SigningAlg::RS256),
     access_token: TokenShape::Jwt(SigningAlg::RS256),
     refresh_token: TokenShape::Jwt(SigningAlg::HS512),
-    lifetimes: Lifetimes { access: 300, refresh: 1800, code: 60, id: 300 },
+    lifetimes: Lifetimes {
+        access: 300,
+        refresh: 1800,
+        code: 60,
+        id: 300,
+    },
     scopes: "openid profile email",
     client_scopes: "profile",
     ..GENERIC
@@ -205,8 +221,20 @@ const MOEX: Spec = Spec {
     client_id: "test_api",
     client_secret: "sandbox-moex-secret",
     refresh_token: TokenShape::Uuid,
-    grants: &["authorization_code", "refresh_token", "client_credentials", "password", DEVICE_GRANT, "passport"],
-    lifetimes: Lifetimes { access: 3600, refresh: 7200, code: 60, id: 3600 },
+    grants: &[
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "password",
+        DEVICE_GRANT,
+        "passport",
+    ],
+    lifetimes: Lifetimes {
+        access: 3600,
+        refresh: 7200,
+        code: 60,
+        id: 3600,
+    },
     scopes: "openid profile email 2F_CA_Auth client_registration",
     client_scopes: "client_registration",
     ..KEYCLOAK
@@ -235,7 +263,12 @@ const BANK: Spec = Spec {
     userinfo: UserinfoShape::Jwt(SigningAlg::Gost),
     grants: &["authorization_code", "refresh_token"],
     pkce_methods: &["S256"],
-    lifetimes: Lifetimes { access: 3600, refresh: 180 * 86_400, code: 120, id: 300 },
+    lifetimes: Lifetimes {
+        access: 3600,
+        refresh: 180 * 86_400,
+        code: 120,
+        id: 300,
+    },
     min_state: 36,
     min_nonce: 10,
     iss_parameter: false,
@@ -266,7 +299,12 @@ const GITHUB: Spec = Spec {
     userinfo: UserinfoShape::Json,
     grants: &["authorization_code", "refresh_token", DEVICE_GRANT],
     pkce_methods: &["S256"],
-    lifetimes: Lifetimes { access: 28_800, refresh: 15_897_600, code: 600, id: 0 },
+    lifetimes: Lifetimes {
+        access: 28_800,
+        refresh: 15_897_600,
+        code: 600,
+        id: 0,
+    },
     min_state: 0,
     min_nonce: 0,
     iss_parameter: false,
@@ -292,7 +330,12 @@ const KONTUR: Spec = Spec {
     id_token_alg: Some(SigningAlg::ES256),
     access_token: TokenShape::Hex64,
     refresh_token: TokenShape::Hex64,
-    lifetimes: Lifetimes { access: 3600, refresh: 2_592_000, code: 300, id: 300 },
+    lifetimes: Lifetimes {
+        access: 3600,
+        refresh: 2_592_000,
+        code: 300,
+        id: 300,
+    },
     iss_parameter: true,
     scopes: "openid profile extern.api offline_access",
     client_scopes: "extern.api",
@@ -408,8 +451,12 @@ impl User {
                 use sha2::Digest as _;
                 sha2::Sha256::digest(format!("bank:{}", self.id).as_bytes())
                     .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
+                    .fold(String::with_capacity(64), |mut out, b| {
+                        use std::fmt::Write as _;
+                        // Writing to a String cannot fail.
+                        let _ = write!(out, "{b:02x}");
+                        out
+                    })
             }
             // MOEX users are federated: f:<provider>:<external id>.
             Personality::Moex => format!("f:{}:90196", self.id),
@@ -434,14 +481,23 @@ impl User {
             Personality::Bank => {
                 claims.insert("inn".to_owned(), json!("7707083893"));
                 claims.insert("OrgName".to_owned(), json!(self.organisation));
-                claims.insert("orgFullName".to_owned(), json!(format!("Общество с ограниченной ответственностью {}", self.organisation)));
+                claims.insert(
+                    "orgFullName".to_owned(),
+                    json!(format!(
+                        "Общество с ограниченной ответственностью {}",
+                        self.organisation
+                    )),
+                );
                 claims.insert("orgKpp".to_owned(), json!("773601001"));
                 claims.insert("orgOgrn".to_owned(), json!("1027700132195"));
                 claims.insert("HashOrgId".to_owned(), json!(self.subject(personality)));
                 claims.insert("userGuid".to_owned(), json!(self.id));
                 claims.insert("userPosition".to_owned(), json!("Генеральный директор"));
                 claims.insert("userGroups".to_owned(), json!("Руководитель"));
-                claims.insert("userSignatureType".to_owned(), json!("Единственная подпись"));
+                claims.insert(
+                    "userSignatureType".to_owned(),
+                    json!("Единственная подпись"),
+                );
                 claims.insert("userCryptoType".to_owned(), json!("SMS"));
                 claims.insert("terBank".to_owned(), json!("Московский Банк Сбербанка РФ"));
                 claims.insert("phone_number".to_owned(), json!("+79990000000"));
@@ -524,7 +580,10 @@ const GITHUB_DOCS: &str = "https://docs.github.com/apps/managing-oauth-apps/trou
 
 impl Personality {
     /// How this provider reports `failure` (RFC 6749 §5.2 codes, the provider's texts).
-    #[expect(clippy::too_many_lines, reason = "one table: failure × provider wording")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one table: failure × provider wording"
+    )]
     pub fn error(self, failure: &Failure) -> ErrorAnswer {
         let answer = |status: u16, error: &'static str, description: String| ErrorAnswer {
             status,
@@ -534,58 +593,158 @@ impl Personality {
         };
         match self {
             Self::Keycloak | Self::Moex => match failure {
-                Failure::MissingParameter(name) => answer(400, "invalid_request", format!("Missing parameter: {name}")),
-                Failure::NotForm => answer(400, "invalid_request", "Missing form parameter: grant_type".to_owned()),
-                Failure::DuplicatedParameter(_) => answer(400, "invalid_grant", "duplicated parameter".to_owned()),
-                Failure::BadClient => answer(401, "unauthorized_client", "Invalid client or Invalid client credentials".to_owned()),
-                Failure::UnsupportedGrant(_) => answer(400, "unsupported_grant_type", "Unsupported grant_type".to_owned()),
-                Failure::UnknownCode(_) => answer(400, "invalid_grant", "Code not valid".to_owned()),
-                Failure::CodeExpired(_) => answer(400, "invalid_grant", "Code is expired".to_owned()),
-                Failure::RedirectMismatch(_) => answer(400, "invalid_grant", "Incorrect redirect_uri".to_owned()),
-                Failure::PkceMismatch => answer(400, "invalid_grant", "PKCE verification failed: Code mismatch".to_owned()),
-                Failure::PkceMissing => answer(400, "invalid_grant", "PKCE code verifier not specified".to_owned()),
-                Failure::BadRefreshToken => answer(400, "invalid_grant", "Invalid refresh token".to_owned()),
-                Failure::RefreshExpired => answer(400, "invalid_grant", "Token is not active".to_owned()),
-                Failure::BadCredentials => answer(401, "invalid_grant", "Invalid user credentials".to_owned()),
-                Failure::AuthorizationPending => answer(400, "authorization_pending", "The authorization request is still pending".to_owned()),
+                Failure::MissingParameter(name) => {
+                    answer(400, "invalid_request", format!("Missing parameter: {name}"))
+                }
+                Failure::NotForm => answer(
+                    400,
+                    "invalid_request",
+                    "Missing form parameter: grant_type".to_owned(),
+                ),
+                Failure::DuplicatedParameter(_) => {
+                    answer(400, "invalid_grant", "duplicated parameter".to_owned())
+                }
+                Failure::BadClient => answer(
+                    401,
+                    "unauthorized_client",
+                    "Invalid client or Invalid client credentials".to_owned(),
+                ),
+                Failure::UnsupportedGrant(_) => answer(
+                    400,
+                    "unsupported_grant_type",
+                    "Unsupported grant_type".to_owned(),
+                ),
+                Failure::UnknownCode(_) => {
+                    answer(400, "invalid_grant", "Code not valid".to_owned())
+                }
+                Failure::CodeExpired(_) => {
+                    answer(400, "invalid_grant", "Code is expired".to_owned())
+                }
+                Failure::RedirectMismatch(_) => {
+                    answer(400, "invalid_grant", "Incorrect redirect_uri".to_owned())
+                }
+                Failure::PkceMismatch => answer(
+                    400,
+                    "invalid_grant",
+                    "PKCE verification failed: Code mismatch".to_owned(),
+                ),
+                Failure::PkceMissing => answer(
+                    400,
+                    "invalid_grant",
+                    "PKCE code verifier not specified".to_owned(),
+                ),
+                Failure::BadRefreshToken => {
+                    answer(400, "invalid_grant", "Invalid refresh token".to_owned())
+                }
+                Failure::RefreshExpired => {
+                    answer(400, "invalid_grant", "Token is not active".to_owned())
+                }
+                Failure::BadCredentials => {
+                    answer(401, "invalid_grant", "Invalid user credentials".to_owned())
+                }
+                Failure::AuthorizationPending => answer(
+                    400,
+                    "authorization_pending",
+                    "The authorization request is still pending".to_owned(),
+                ),
                 Failure::SlowDown => answer(400, "slow_down", "Slow down".to_owned()),
-                Failure::ExpiredDeviceCode => answer(400, "expired_token", "Device code is expired".to_owned()),
-                Failure::AccessDenied => answer(400, "access_denied", "Access denied by the user".to_owned()),
-                Failure::InvalidToken => answer(401, "invalid_token", "Token verification failed".to_owned()),
-                Failure::InvalidPassport => answer(400, "invalid_request", "Missing parameter: passport".to_owned()),
+                Failure::ExpiredDeviceCode => {
+                    answer(400, "expired_token", "Device code is expired".to_owned())
+                }
+                Failure::AccessDenied => {
+                    answer(400, "access_denied", "Access denied by the user".to_owned())
+                }
+                Failure::InvalidToken => {
+                    answer(401, "invalid_token", "Token verification failed".to_owned())
+                }
+                Failure::InvalidPassport => answer(
+                    400,
+                    "invalid_request",
+                    "Missing parameter: passport".to_owned(),
+                ),
             },
             Self::Bank => match failure {
                 Failure::UnknownCode(code) | Failure::CodeExpired(code) => {
                     answer(400, "invalid_grant", format!("Unknown code = {code}"))
                 }
-                Failure::BadClient => answer(400, "invalid_grant", "Invalid client secret for authz code".to_owned()),
-                Failure::RedirectMismatch(uri) => answer(400, "invalid_grant", format!("Redirect uri {uri} is invalid")),
-                Failure::PkceMismatch | Failure::PkceMissing => answer(400, "invalid_grant", "Invalid code verifier".to_owned()),
-                Failure::UnsupportedGrant(_) | Failure::NotForm => answer(400, "unsupported_grant_type", "grant_type must match ^(authorization_code|refresh_token)$".to_owned()),
-                Failure::InvalidToken => answer(401, "invalid_token", "Access token is invalid or expired".to_owned()),
-                Failure::BadRefreshToken | Failure::RefreshExpired => answer(400, "invalid_grant", "Invalid refresh token".to_owned()),
+                Failure::BadClient => answer(
+                    400,
+                    "invalid_grant",
+                    "Invalid client secret for authz code".to_owned(),
+                ),
+                Failure::RedirectMismatch(uri) => answer(
+                    400,
+                    "invalid_grant",
+                    format!("Redirect uri {uri} is invalid"),
+                ),
+                Failure::PkceMismatch | Failure::PkceMissing => {
+                    answer(400, "invalid_grant", "Invalid code verifier".to_owned())
+                }
+                Failure::UnsupportedGrant(_) | Failure::NotForm => answer(
+                    400,
+                    "unsupported_grant_type",
+                    "grant_type must match ^(authorization_code|refresh_token)$".to_owned(),
+                ),
+                Failure::InvalidToken => answer(
+                    401,
+                    "invalid_token",
+                    "Access token is invalid or expired".to_owned(),
+                ),
+                Failure::BadRefreshToken | Failure::RefreshExpired => {
+                    answer(400, "invalid_grant", "Invalid refresh token".to_owned())
+                }
                 other => answer(400, "invalid_request", generic_text(other)),
             },
             Self::Github => {
                 let (error, description) = match failure {
-                    Failure::BadClient => ("incorrect_client_credentials", "The client_id and/or client_secret passed are incorrect."),
-                    Failure::RedirectMismatch(_) => ("redirect_uri_mismatch", "The redirect_uri MUST match the registered callback URL for this application."),
-                    Failure::UnknownCode(_) | Failure::CodeExpired(_) | Failure::PkceMismatch | Failure::PkceMissing => {
-                        ("bad_verification_code", "The code passed is incorrect or expired.")
+                    Failure::BadClient => (
+                        "incorrect_client_credentials",
+                        "The client_id and/or client_secret passed are incorrect.",
+                    ),
+                    Failure::RedirectMismatch(_) => (
+                        "redirect_uri_mismatch",
+                        "The redirect_uri MUST match the registered callback URL for this application.",
+                    ),
+                    Failure::UnknownCode(_)
+                    | Failure::CodeExpired(_)
+                    | Failure::PkceMismatch
+                    | Failure::PkceMissing => (
+                        "bad_verification_code",
+                        "The code passed is incorrect or expired.",
+                    ),
+                    Failure::BadRefreshToken | Failure::RefreshExpired => (
+                        "bad_refresh_token",
+                        "The refresh token passed is incorrect or expired.",
+                    ),
+                    Failure::UnsupportedGrant(_) | Failure::NotForm => {
+                        ("unsupported_grant_type", "The grant type is not supported.")
                     }
-                    Failure::BadRefreshToken | Failure::RefreshExpired => ("bad_refresh_token", "The refresh token passed is incorrect or expired."),
-                    Failure::UnsupportedGrant(_) | Failure::NotForm => ("unsupported_grant_type", "The grant type is not supported."),
-                    Failure::AuthorizationPending => ("authorization_pending", "The authorization request is still pending."),
-                    Failure::SlowDown => ("slow_down", "Too many requests have been made in the same timeframe."),
+                    Failure::AuthorizationPending => (
+                        "authorization_pending",
+                        "The authorization request is still pending.",
+                    ),
+                    Failure::SlowDown => (
+                        "slow_down",
+                        "Too many requests have been made in the same timeframe.",
+                    ),
                     Failure::ExpiredDeviceCode => ("expired_token", "The device code has expired."),
-                    Failure::AccessDenied => ("access_denied", "The authorization request was denied."),
+                    Failure::AccessDenied => {
+                        ("access_denied", "The authorization request was denied.")
+                    }
                     Failure::InvalidToken => ("bad_credentials", "Bad credentials"),
-                    _ => ("incorrect_device_code", "The device_code provided is not valid."),
+                    _ => (
+                        "incorrect_device_code",
+                        "The device_code provided is not valid.",
+                    ),
                 };
                 let anchor = error.replace('_', "-");
                 ErrorAnswer {
                     // GitHub answers token errors with HTTP 200; only the API says 401.
-                    status: if *failure == Failure::InvalidToken { 401 } else { 200 },
+                    status: if *failure == Failure::InvalidToken {
+                        401
+                    } else {
+                        200
+                    },
                     error,
                     description: description.to_owned(),
                     uri: Some(format!("{GITHUB_DOCS}#{anchor}")),
@@ -601,9 +760,10 @@ impl Personality {
 
 fn rfc_code(failure: &Failure) -> (u16, &'static str) {
     match failure {
-        Failure::MissingParameter(_) | Failure::NotForm | Failure::DuplicatedParameter(_) | Failure::InvalidPassport => {
-            (400, "invalid_request")
-        }
+        Failure::MissingParameter(_)
+        | Failure::NotForm
+        | Failure::DuplicatedParameter(_)
+        | Failure::InvalidPassport => (400, "invalid_request"),
         Failure::BadClient => (401, "invalid_client"),
         Failure::UnsupportedGrant(_) => (400, "unsupported_grant_type"),
         Failure::AuthorizationPending => (400, "authorization_pending"),
@@ -619,15 +779,27 @@ fn generic_text(failure: &Failure) -> String {
     match failure {
         Failure::MissingParameter(name) => format!("the {name} parameter is missing"),
         Failure::NotForm => "the body must be application/x-www-form-urlencoded".to_owned(),
-        Failure::DuplicatedParameter(name) => format!("the {name} parameter appears more than once"),
+        Failure::DuplicatedParameter(name) => {
+            format!("the {name} parameter appears more than once")
+        }
         Failure::BadClient => "client authentication failed".to_owned(),
         Failure::UnsupportedGrant(grant) => format!("grant_type {grant} is not supported"),
-        Failure::UnknownCode(_) => "the authorization code is invalid or was already used".to_owned(),
+        Failure::UnknownCode(_) => {
+            "the authorization code is invalid or was already used".to_owned()
+        }
         Failure::CodeExpired(_) => "the authorization code has expired".to_owned(),
-        Failure::RedirectMismatch(_) => "redirect_uri does not match the authorization request".to_owned(),
-        Failure::PkceMismatch => "PKCE verification failed: code_verifier does not match code_challenge".to_owned(),
-        Failure::PkceMissing => "code_verifier is required: the authorization request had a code_challenge".to_owned(),
-        Failure::BadRefreshToken => "the refresh token is invalid, revoked or was rotated".to_owned(),
+        Failure::RedirectMismatch(_) => {
+            "redirect_uri does not match the authorization request".to_owned()
+        }
+        Failure::PkceMismatch => {
+            "PKCE verification failed: code_verifier does not match code_challenge".to_owned()
+        }
+        Failure::PkceMissing => {
+            "code_verifier is required: the authorization request had a code_challenge".to_owned()
+        }
+        Failure::BadRefreshToken => {
+            "the refresh token is invalid, revoked or was rotated".to_owned()
+        }
         Failure::RefreshExpired => "the refresh token has expired".to_owned(),
         Failure::BadCredentials => "invalid username or password".to_owned(),
         Failure::AuthorizationPending => "the user has not approved the device yet".to_owned(),

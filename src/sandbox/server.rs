@@ -19,8 +19,13 @@ use crate::token::Timestamp;
 use super::faults::Faults;
 use super::keys::{KeyRing, SigningAlg};
 use super::pages;
-use super::personality::{ErrorAnswer, Failure, Personality, TokenShape, USERS, User, UserinfoShape, user};
-use super::store::{CodeGrant, CodeProblem, DeviceDecision, DeviceGrant, DevicePoll, Grant, PendingRequest, Store, TokenProblem};
+use super::personality::{
+    ErrorAnswer, Failure, Personality, TokenShape, USERS, User, UserinfoShape, user,
+};
+use super::store::{
+    CodeGrant, CodeProblem, DeviceDecision, DeviceGrant, DevicePoll, Grant, PendingRequest, Store,
+    TokenProblem,
+};
 
 /// Where the sandbox takes "now" from: the app's clock, or a test's.
 pub type SandboxClock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -62,7 +67,10 @@ impl Shared {
     }
 
     fn faults(&self) -> Faults {
-        self.faults.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.faults
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -75,7 +83,10 @@ impl Shared {
 
     /// Rotates the keys; the old ones are no longer published.
     pub fn rotate(&self) -> Result<(), super::keys::KeyError> {
-        self.keys.write().unwrap_or_else(PoisonError::into_inner).rotate()
+        self.keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .rotate()
     }
 }
 
@@ -126,7 +137,9 @@ impl Incoming {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token"))
+            .filter(|(scheme, _)| {
+                scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")
+            })
             .map(|(_, token)| token.trim().to_owned())
             .or_else(|| self.form_param("access_token"))
     }
@@ -142,19 +155,29 @@ impl Incoming {
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|pair| {
                 let (id, secret) = pair.split_once(':')?;
-                let decode = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+                let decode = |s: &str| {
+                    form_urlencoded::parse(format!("x={s}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                };
                 Some((decode(id)?, decode(secret)?))
             });
         match basic {
             Some((id, secret)) => (Some(id), Some(secret)),
-            None => (self.form_param("client_id"), self.form_param("client_secret")),
+            None => (
+                self.form_param("client_id"),
+                self.form_param("client_secret"),
+            ),
         }
     }
 }
 
 async fn read(request: Request) -> Incoming {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY).await.map(|b| b.to_vec()).unwrap_or_default();
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
     let query = parts
         .uri
         .query()
@@ -164,7 +187,10 @@ async fn read(request: Request) -> Incoming {
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     let form = is_form.then(|| form_urlencoded::parse(&body).into_owned().collect());
     Incoming {
         method: parts.method,
@@ -190,7 +216,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     if faults.unavailable {
         return with_html_if(
             faults.html_errors,
-            plain(StatusCode::SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", "503 Service Unavailable: the sandbox is switched to answer 503.\n"),
+            plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "text/plain; charset=utf-8",
+                "503 Service Unavailable: the sandbox is switched to answer 503.\n",
+            ),
             503,
             "temporarily_unavailable",
             "The service is unavailable.",
@@ -199,16 +229,32 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let (response, error) = route(&shared, &incoming);
     match error {
         Some(answer) if faults.html_errors => {
-            let status = if answer.status == 200 { 400 } else { answer.status };
-            html(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), pages::error(status, answer.error, &answer.description))
+            let status = if answer.status == 200 {
+                400
+            } else {
+                answer.status
+            };
+            html(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+                &pages::error(status, answer.error, &answer.description),
+            )
         }
         _ => response,
     }
 }
 
-fn with_html_if(on: bool, response: Response, status: u16, error: &str, description: &str) -> Response {
+fn with_html_if(
+    on: bool,
+    response: Response,
+    status: u16,
+    error: &str,
+    description: &str,
+) -> Response {
     if on {
-        html(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), pages::error(status, error, description))
+        html(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            &pages::error(status, error, description),
+        )
     } else {
         response
     }
@@ -217,16 +263,30 @@ fn with_html_if(on: bool, response: Response, status: u16, error: &str, descript
 fn admin(shared: &Shared, incoming: &Incoming) -> Option<Response> {
     match (incoming.method.clone(), incoming.path.as_str()) {
         (Method::GET, FAULTS_PATH) => Some(json_response(StatusCode::OK, &json!(shared.faults()))),
-        (Method::POST, FAULTS_PATH) => Some(match serde_json::from_slice::<Faults>(&incoming.body) {
-            Ok(faults) => {
-                *shared.faults.write().unwrap_or_else(PoisonError::into_inner) = faults.clone();
-                json_response(StatusCode::OK, &json!(faults))
-            }
-            Err(e) => json_response(StatusCode::BAD_REQUEST, &json!({"error": "invalid_request", "error_description": e.to_string()})),
-        }),
+        (Method::POST, FAULTS_PATH) => {
+            Some(match serde_json::from_slice::<Faults>(&incoming.body) {
+                Ok(faults) => {
+                    *shared
+                        .faults
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = faults.clone();
+                    json_response(StatusCode::OK, &json!(faults))
+                }
+                Err(e) => json_response(
+                    StatusCode::BAD_REQUEST,
+                    &json!({"error": "invalid_request", "error_description": e.to_string()}),
+                ),
+            })
+        }
         (Method::POST, ROTATE_PATH) => Some(match shared.rotate() {
-            Ok(()) => json_response(StatusCode::OK, &json!({"generation": shared.keys().generation()})),
-            Err(e) => json_response(StatusCode::INTERNAL_SERVER_ERROR, &json!({"error": "server_error", "error_description": e.to_string()})),
+            Ok(()) => json_response(
+                StatusCode::OK,
+                &json!({"generation": shared.keys().generation()}),
+            ),
+            Err(e) => json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "server_error", "error_description": e.to_string()}),
+            ),
         }),
         _ => None,
     }
@@ -248,7 +308,11 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
     if Some(path) == paths.certificate {
         return ok(match shared.keys().gost_public_pem() {
             Ok(pem) => plain(StatusCode::OK, "application/x-pem-file", &pem),
-            Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, "text/plain", &e.to_string()),
+            Err(e) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/plain",
+                &e.to_string(),
+            ),
         });
     }
     if path == paths.authorize {
@@ -278,7 +342,11 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
     if Some(path) == paths.end_session {
         return ok(end_session(shared, incoming));
     }
-    ok(plain(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", "Not Found\n"))
+    ok(plain(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "Not Found\n",
+    ))
 }
 
 type Answer = Result<Response, Failure>;
@@ -288,27 +356,42 @@ fn result(shared: &Shared, incoming: &Incoming, answer: Answer) -> (Response, Op
         Ok(response) => (response, None),
         Err(failure) => {
             let answer = shared.personality.error(&failure);
-            (error_response(shared.personality, &answer, incoming.wants_json()), Some(answer))
+            (
+                error_response(shared.personality, &answer, incoming.wants_json()),
+                Some(answer),
+            )
         }
     }
 }
 
 fn error_response(personality: Personality, answer: &ErrorAnswer, wants_json: bool) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut fields = vec![("error", answer.error.to_owned()), ("error_description", answer.description.clone())];
+    let mut fields = vec![
+        ("error", answer.error.to_owned()),
+        ("error_description", answer.description.clone()),
+    ];
     if let Some(uri) = &answer.uri {
         fields.push(("error_uri", uri.clone()));
     }
     let mut response = if personality == Personality::Github && !wants_json {
         form_response(status, &fields)
     } else {
-        let object: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();
+        let object: Map<String, Value> = fields
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), json!(v)))
+            .collect();
         json_response(status, &Value::Object(object))
     };
     if answer.error == "invalid_token"
-        && let Ok(value) = format!("Bearer error=\"invalid_token\", error_description=\"{}\"", answer.description).parse()
+        && let Ok(value) = format!(
+            "Bearer error=\"invalid_token\", error_description=\"{}\"",
+            answer.description
+        )
+        .parse()
     {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
     }
     response
 }
@@ -319,12 +402,15 @@ fn plain(status: StatusCode, content_type: &str, body: &str) -> Response {
     if let Ok(value) = content_type.parse() {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
-fn html(status: StatusCode, body: String) -> Response {
-    plain(status, "text/html; charset=utf-8", &body)
+fn html(status: StatusCode, body: &str) -> Response {
+    plain(status, "text/html; charset=utf-8", body)
 }
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
@@ -336,7 +422,11 @@ fn form_response(status: StatusCode, fields: &[(&str, String)]) -> Response {
     for (k, v) in fields {
         serializer.append_pair(k, v);
     }
-    plain(status, "application/x-www-form-urlencoded; charset=utf-8", &serializer.finish())
+    plain(
+        status,
+        "application/x-www-form-urlencoded; charset=utf-8",
+        &serializer.finish(),
+    )
 }
 
 fn redirect(location: &str) -> Response {
@@ -378,17 +468,53 @@ fn metadata(shared: &Shared) -> Value {
     put("revocation_endpoint", paths.revocation);
     put("end_session_endpoint", paths.end_session);
     put("device_authorization_endpoint", paths.device_authorization);
-    let algs: Vec<&str> = spec.id_token_alg.map(SigningAlg::as_str).into_iter().collect();
+    let algs: Vec<&str> = spec
+        .id_token_alg
+        .map(SigningAlg::as_str)
+        .into_iter()
+        .collect();
     meta.insert("response_types_supported".to_owned(), json!(["code"]));
     meta.insert("response_modes_supported".to_owned(), json!(["query"]));
     meta.insert("grant_types_supported".to_owned(), json!(spec.grants));
-    meta.insert("code_challenge_methods_supported".to_owned(), json!(spec.pkce_methods));
-    meta.insert("token_endpoint_auth_methods_supported".to_owned(), json!(["client_secret_basic", "client_secret_post"]));
-    meta.insert("id_token_signing_alg_values_supported".to_owned(), json!(algs));
+    meta.insert(
+        "code_challenge_methods_supported".to_owned(),
+        json!(spec.pkce_methods),
+    );
+    meta.insert(
+        "token_endpoint_auth_methods_supported".to_owned(),
+        json!(["client_secret_basic", "client_secret_post"]),
+    );
+    meta.insert(
+        "id_token_signing_alg_values_supported".to_owned(),
+        json!(algs),
+    );
     meta.insert("subject_types_supported".to_owned(), json!(["public"]));
-    meta.insert("scopes_supported".to_owned(), json!(spec.scopes.split_whitespace().collect::<Vec<_>>()));
-    meta.insert("claims_supported".to_owned(), json!(["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "name", "given_name", "family_name", "preferred_username", "email", "email_verified"]));
-    meta.insert("authorization_response_iss_parameter_supported".to_owned(), json!(spec.iss_parameter));
+    meta.insert(
+        "scopes_supported".to_owned(),
+        json!(spec.scopes.split_whitespace().collect::<Vec<_>>()),
+    );
+    meta.insert(
+        "claims_supported".to_owned(),
+        json!([
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "name",
+            "given_name",
+            "family_name",
+            "preferred_username",
+            "email",
+            "email_verified"
+        ]),
+    );
+    meta.insert(
+        "authorization_response_iss_parameter_supported".to_owned(),
+        json!(spec.iss_parameter),
+    );
     Value::Object(meta)
 }
 
@@ -404,17 +530,35 @@ fn is_loopback_redirect(uri: &str) -> bool {
 /// The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): checks
 /// the client and redirect first (errors on a page, never a redirect to an
 /// unchecked URI, RFC 6749 §4.1.2.1), then the rest (errors by redirect).
+#[expect(
+    clippy::too_many_lines,
+    reason = "the checks of §4.1.2.1 in the order they apply"
+)]
 fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>) {
     let spec = shared.personality.spec();
     let page_error = |text: &str| {
-        let answer = ErrorAnswer { status: 400, error: "invalid_request", description: text.to_owned(), uri: None };
-        (html(StatusCode::BAD_REQUEST, pages::error(400, "invalid_request", text)), Some(answer))
+        let answer = ErrorAnswer {
+            status: 400,
+            error: "invalid_request",
+            description: text.to_owned(),
+            uri: None,
+        };
+        (
+            html(
+                StatusCode::BAD_REQUEST,
+                &pages::error(400, "invalid_request", text),
+            ),
+            Some(answer),
+        )
     };
     let client_id = incoming.param("client_id").unwrap_or_default();
     if client_id != spec.client_id {
         return page_error("Client not found.");
     }
-    let Some(redirect_uri) = incoming.param("redirect_uri").filter(|r| is_loopback_redirect(r)) else {
+    let Some(redirect_uri) = incoming
+        .param("redirect_uri")
+        .filter(|r| is_loopback_redirect(r))
+    else {
         return page_error("Invalid parameter: redirect_uri");
     };
     let state = incoming.param("state");
@@ -426,26 +570,47 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
         (redirect(&with_query(&redirect_uri, &pairs)), None)
     };
     if incoming.param("response_type").as_deref() != Some("code") {
-        return back("unsupported_response_type", "only response_type=code is supported");
+        return back(
+            "unsupported_response_type",
+            "only response_type=code is supported",
+        );
     }
     let scope = incoming.param("scope").unwrap_or_default();
-    if shared.personality == Personality::Bank && scope.split_whitespace().next() != Some("openid") {
+    if shared.personality == Personality::Bank && scope.split_whitespace().next() != Some("openid")
+    {
         return back("invalid_scope", "scope must start with openid");
     }
     let state_len = state.as_deref().map_or(0, str::len);
     if state_len < spec.min_state {
-        return back("invalid_request", &format!("state must be at least {} characters, got {state_len}", spec.min_state));
+        return back(
+            "invalid_request",
+            &format!(
+                "state must be at least {} characters, got {state_len}",
+                spec.min_state
+            ),
+        );
     }
     let nonce = incoming.param("nonce");
     let nonce_len = nonce.as_deref().map_or(0, str::len);
     if spec.min_nonce > 0 && nonce_len < spec.min_nonce {
-        return back("invalid_request", &format!("nonce must be at least {} characters, got {nonce_len}", spec.min_nonce));
+        return back(
+            "invalid_request",
+            &format!(
+                "nonce must be at least {} characters, got {nonce_len}",
+                spec.min_nonce
+            ),
+        );
     }
     let challenge = match incoming.param("code_challenge") {
         Some(challenge) => {
-            let method = incoming.param("code_challenge_method").unwrap_or_else(|| "plain".to_owned());
+            let method = incoming
+                .param("code_challenge_method")
+                .unwrap_or_else(|| "plain".to_owned());
             if !spec.pkce_methods.contains(&method.as_str()) {
-                return back("invalid_request", &format!("Invalid parameter: code_challenge_method {method} is not supported"));
+                return back(
+                    "invalid_request",
+                    &format!("Invalid parameter: code_challenge_method {method} is not supported"),
+                );
             }
             Some((challenge, method))
         }
@@ -465,15 +630,36 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
             expires: Timestamp::from_unix(now.unix() + 600),
         },
     );
-    (html(StatusCode::OK, pages::login(shared.personality, &shared.url(LOGIN_PATH), &id, &client_id, &scope)), None)
+    (
+        html(
+            StatusCode::OK,
+            &pages::login(
+                shared.personality,
+                &shared.url(LOGIN_PATH),
+                &id,
+                &client_id,
+                &scope,
+            ),
+        ),
+        None,
+    )
 }
 
 /// The login form's answer: a code (or `access_denied`) back to the client.
 fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>) {
     let now = (shared.clock)();
-    let Some(request) = incoming.form_param("request").and_then(|id| shared.store().take_pending(&id, now)) else {
+    let Some(request) = incoming
+        .form_param("request")
+        .and_then(|id| shared.store().take_pending(&id, now))
+    else {
         let text = "This sign-in page has expired or was already used: start again from the app.";
-        return (html(StatusCode::BAD_REQUEST, pages::message("Sign-in expired", text)), None);
+        return (
+            html(
+                StatusCode::BAD_REQUEST,
+                &pages::message("Sign-in expired", text),
+            ),
+            None,
+        );
     };
     let spec = shared.personality.spec();
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -496,7 +682,10 @@ fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         }
         _ => {
             pairs.push(("error".to_owned(), "access_denied".to_owned()));
-            pairs.push(("error_description".to_owned(), "The user denied the request.".to_owned()));
+            pairs.push((
+                "error_description".to_owned(),
+                "The user denied the request.".to_owned(),
+            ));
         }
     }
     if let Some(state) = &request.state {
@@ -505,7 +694,10 @@ fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
     if spec.iss_parameter {
         pairs.push(("iss".to_owned(), shared.issuer()));
     }
-    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     (redirect(&with_query(&request.redirect_uri, &pairs)), None)
 }
 
@@ -529,12 +721,18 @@ fn authenticate(shared: &Shared, incoming: &Incoming, public_ok: bool) -> Result
 fn token(shared: &Shared, incoming: &Incoming) -> Answer {
     let spec = shared.personality.spec();
     let now = (shared.clock)();
-    let form = incoming.form.as_ref().filter(|_| incoming.method == Method::POST).ok_or(Failure::NotForm)?;
+    let form = incoming
+        .form
+        .as_ref()
+        .filter(|_| incoming.method == Method::POST)
+        .ok_or(Failure::NotForm)?;
     let mut seen = HashSet::new();
     if let Some((name, _)) = form.iter().find(|(k, _)| !seen.insert(k.as_str())) {
         return Err(Failure::DuplicatedParameter(name.clone()));
     }
-    let grant_type = incoming.form_param("grant_type").ok_or(Failure::MissingParameter("grant_type"))?;
+    let grant_type = incoming
+        .form_param("grant_type")
+        .ok_or(Failure::MissingParameter("grant_type"))?;
     if !spec.grants.contains(&grant_type.as_str()) {
         return Err(Failure::UnsupportedGrant(grant_type));
     }
@@ -555,23 +753,57 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
         "refresh_token" => refresh_grant(shared, incoming, &client_id, now)?,
         "client_credentials" => {
             let scope = scope_param.unwrap_or_else(|| spec.client_scopes.to_owned());
-            Issue { client_id, user: None, scope, nonce: None, auth_time: None, session: None, refresh: false }
+            Issue {
+                client_id,
+                user: None,
+                scope,
+                nonce: None,
+                auth_time: None,
+                session: None,
+                refresh: false,
+            }
         }
         "password" => {
-            let username = incoming.form_param("username").ok_or(Failure::MissingParameter("username"))?;
-            let password = incoming.form_param("password").ok_or(Failure::MissingParameter("password"))?;
-            let found = user(&username).filter(|u| u.login == password).ok_or(Failure::BadCredentials)?;
+            let username = incoming
+                .form_param("username")
+                .ok_or(Failure::MissingParameter("username"))?;
+            let password = incoming
+                .form_param("password")
+                .ok_or(Failure::MissingParameter("password"))?;
+            let found = user(&username)
+                .filter(|u| u.login == password)
+                .ok_or(Failure::BadCredentials)?;
             let session = uuid::Uuid::new_v4().to_string();
             shared.store().open_session(session.clone(), found.login);
             let scope = scope_param.unwrap_or_else(|| spec.scopes.to_owned());
-            Issue { client_id, user: Some(found), scope, nonce: None, auth_time: Some(now), session: Some(session), refresh: true }
+            Issue {
+                client_id,
+                user: Some(found),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: Some(session),
+                refresh: true,
+            }
         }
         "passport" => {
             // MOEX: a Passport certificate and its detached signature stand for the user.
-            incoming.form_param("passport").ok_or(Failure::InvalidPassport)?;
-            incoming.form_param("signature").ok_or(Failure::InvalidPassport)?;
+            incoming
+                .form_param("passport")
+                .ok_or(Failure::InvalidPassport)?;
+            incoming
+                .form_param("signature")
+                .ok_or(Failure::InvalidPassport)?;
             let scope = scope_param.unwrap_or_else(|| spec.client_scopes.to_owned());
-            Issue { client_id, user: Some(&USERS[0]), scope, nonce: None, auth_time: Some(now), session: None, refresh: true }
+            Issue {
+                client_id,
+                user: Some(&USERS[0]),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: None,
+                refresh: true,
+            }
         }
         _ => device_grant(shared, incoming, &client_id, now)?,
     };
@@ -593,12 +825,22 @@ struct Issue {
     refresh: bool,
 }
 
-fn code_grant(shared: &Shared, incoming: &Incoming, client_id: &str, now: Timestamp) -> Result<Issue, Failure> {
-    let code = incoming.form_param("code").ok_or(Failure::MissingParameter("code"))?;
-    let grant = shared.store().redeem_code(&code, now).map_err(|problem| match problem {
-        CodeProblem::Unknown => Failure::UnknownCode(code.clone()),
-        CodeProblem::Expired => Failure::CodeExpired(code.clone()),
-    })?;
+fn code_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let code = incoming
+        .form_param("code")
+        .ok_or(Failure::MissingParameter("code"))?;
+    let grant = shared
+        .store()
+        .redeem_code(&code, now)
+        .map_err(|problem| match problem {
+            CodeProblem::Unknown => Failure::UnknownCode(code.clone()),
+            CodeProblem::Expired => Failure::CodeExpired(code.clone()),
+        })?;
     if grant.request.client_id != client_id {
         return Err(Failure::UnknownCode(code));
     }
@@ -607,7 +849,9 @@ fn code_grant(shared: &Shared, incoming: &Incoming, client_id: &str, now: Timest
         return Err(Failure::RedirectMismatch(redirect_uri));
     }
     if let Some((challenge, method)) = &grant.request.challenge {
-        let verifier = incoming.form_param("code_verifier").ok_or(Failure::PkceMissing)?;
+        let verifier = incoming
+            .form_param("code_verifier")
+            .ok_or(Failure::PkceMissing)?;
         let computed = if method == "S256" {
             URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
         } else {
@@ -628,12 +872,22 @@ fn code_grant(shared: &Shared, incoming: &Incoming, client_id: &str, now: Timest
     })
 }
 
-fn refresh_grant(shared: &Shared, incoming: &Incoming, client_id: &str, now: Timestamp) -> Result<Issue, Failure> {
-    let token = incoming.form_param("refresh_token").ok_or(Failure::MissingParameter("refresh_token"))?;
-    let grant = shared.store().take_refresh(&token, now).map_err(|problem| match problem {
-        TokenProblem::Unknown => Failure::BadRefreshToken,
-        TokenProblem::Expired => Failure::RefreshExpired,
-    })?;
+fn refresh_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let token = incoming
+        .form_param("refresh_token")
+        .ok_or(Failure::MissingParameter("refresh_token"))?;
+    let grant = shared
+        .store()
+        .take_refresh(&token, now)
+        .map_err(|problem| match problem {
+            TokenProblem::Unknown => Failure::BadRefreshToken,
+            TokenProblem::Expired => Failure::RefreshExpired,
+        })?;
     if grant.client_id != client_id {
         return Err(Failure::BadRefreshToken);
     }
@@ -648,21 +902,43 @@ fn refresh_grant(shared: &Shared, incoming: &Incoming, client_id: &str, now: Tim
     })
 }
 
-fn device_grant(shared: &Shared, incoming: &Incoming, client_id: &str, now: Timestamp) -> Result<Issue, Failure> {
-    let device_code = incoming.form_param("device_code").ok_or(Failure::MissingParameter("device_code"))?;
-    let poll = shared.store().poll_device(&device_code, now).ok_or(Failure::ExpiredDeviceCode)?;
+fn device_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let device_code = incoming
+        .form_param("device_code")
+        .ok_or(Failure::MissingParameter("device_code"))?;
+    let poll = shared
+        .store()
+        .poll_device(&device_code, now)
+        .ok_or(Failure::ExpiredDeviceCode)?;
     match poll {
         DevicePoll::Pending => Err(Failure::AuthorizationPending),
         DevicePoll::SlowDown => Err(Failure::SlowDown),
         DevicePoll::Expired => Err(Failure::ExpiredDeviceCode),
         DevicePoll::Denied => Err(Failure::AccessDenied),
-        DevicePoll::Approved { user: login, client_id: owner, scope } => {
+        DevicePoll::Approved {
+            user: login,
+            client_id: owner,
+            scope,
+        } => {
             if owner != client_id {
                 return Err(Failure::BadClient);
             }
             let session = uuid::Uuid::new_v4().to_string();
             shared.store().open_session(session.clone(), &login);
-            Ok(Issue { client_id: owner, user: user(&login), scope, nonce: None, auth_time: Some(now), session: Some(session), refresh: true })
+            Ok(Issue {
+                client_id: owner,
+                user: user(&login),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: Some(session),
+                refresh: true,
+            })
         }
     }
 }
@@ -672,7 +948,9 @@ fn opaque(shape: TokenShape) -> String {
     match shape {
         TokenShape::Uuid | TokenShape::Jwt(_) => uuid.to_string(),
         TokenShape::UuidDash1 => format!("{uuid}-1"),
-        TokenShape::Hex64 => format!("{}{}", uuid.simple(), uuid::Uuid::new_v4().simple()).to_ascii_uppercase(),
+        TokenShape::Hex64 => {
+            format!("{}{}", uuid.simple(), uuid::Uuid::new_v4().simple()).to_ascii_uppercase()
+        }
         TokenShape::Prefixed(prefix) => {
             let mut body = format!("{}{}", uuid.simple(), uuid::Uuid::new_v4().simple());
             body.truncate(36);
@@ -682,17 +960,30 @@ fn opaque(shape: TokenShape) -> String {
 }
 
 /// Mints and stores the tokens, and writes the token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
-#[expect(clippy::too_many_lines, reason = "one response, field by field, per personality")]
-fn issue(shared: &Shared, incoming: &Incoming, what: &Issue, now: Timestamp) -> Result<Response, super::keys::KeyError> {
+#[expect(
+    clippy::too_many_lines,
+    reason = "one response, field by field, per personality"
+)]
+fn issue(
+    shared: &Shared,
+    incoming: &Incoming,
+    what: &Issue,
+    now: Timestamp,
+) -> Result<Response, super::keys::KeyError> {
     let personality = shared.personality;
     let spec = personality.spec();
     let faults = shared.faults();
     let issuer = shared.issuer();
     let access_life = faults.expire_in.unwrap_or(spec.lifetimes.access);
-    let refresh_life = faults.expire_in.map_or(spec.lifetimes.refresh, |s| s.max(spec.lifetimes.refresh.min(s * 4)));
+    let refresh_life = faults.expire_in.map_or(spec.lifetimes.refresh, |s| {
+        s.max(spec.lifetimes.refresh.min(s * 4))
+    });
     let id_life = faults.expire_in.unwrap_or(spec.lifetimes.id);
     let keycloak = matches!(personality, Personality::Keycloak | Personality::Moex);
-    let sub = what.user.map(|u| u.subject(personality)).unwrap_or_else(|| format!("service-account-{}", what.client_id));
+    let sub = what.user.map_or_else(
+        || format!("service-account-{}", what.client_id),
+        |u| u.subject(personality),
+    );
     let keys = shared.keys();
     let header = |alg: SigningAlg, typ: &str| {
         if alg == SigningAlg::Gost {
@@ -710,7 +1001,8 @@ fn issue(shared: &Shared, incoming: &Incoming, what: &Issue, now: Timestamp) -> 
             });
             if keycloak {
                 claims["typ"] = json!("Bearer");
-                claims["realm_access"] = json!({"roles": ["offline_access", "uma_authorization", "USER"]});
+                claims["realm_access"] =
+                    json!({"roles": ["offline_access", "uma_authorization", "USER"]});
                 claims["resource_access"] = json!({"account": {"roles": ["manage-account", "view-profile"]}, what.client_id.clone(): {"roles": ["USER"]}});
                 claims["allowed-origins"] = json!([shared.base]);
                 if let Some(session) = &what.session {
@@ -749,7 +1041,13 @@ fn issue(shared: &Shared, incoming: &Incoming, what: &Issue, now: Timestamp) -> 
             }
             shape => opaque(shape),
         };
-        shared.store().add_refresh(token.clone(), Grant { expires: Timestamp::from_unix(now.unix() + refresh_life), ..grant.clone() });
+        shared.store().add_refresh(
+            token.clone(),
+            Grant {
+                expires: Timestamp::from_unix(now.unix() + refresh_life),
+                ..grant.clone()
+            },
+        );
         Some(token)
     } else {
         None
@@ -771,9 +1069,20 @@ fn issue(shared: &Shared, incoming: &Incoming, what: &Issue, now: Timestamp) -> 
                 put("auth_time", json!(at.unix()));
             }
             if let Some(nonce) = &what.nonce {
-                put("nonce", json!(if faults.wrong_nonce { format!("{nonce}-not-yours") } else { nonce.clone() }));
+                put(
+                    "nonce",
+                    json!(if faults.wrong_nonce {
+                        format!("{nonce}-not-yours")
+                    } else {
+                        nonce.clone()
+                    }),
+                );
             }
-            let hashed = if faults.wrong_at_hash { format!("{access_token}x") } else { access_token.clone() };
+            let hashed = if faults.wrong_at_hash {
+                format!("{access_token}x")
+            } else {
+                access_token.clone()
+            };
             if let Ok(hash) = crate::token::checks::half_hash(alg.as_str(), Some(256), &hashed) {
                 put("at_hash", json!(hash.value));
             }
@@ -796,23 +1105,39 @@ fn issue(shared: &Shared, incoming: &Incoming, what: &Issue, now: Timestamp) -> 
                 }
                 _ => {}
             }
-            Some(keys.sign_jwt(&header(alg, "JWT"), &Value::Object(claims), alg, faults.wrong_key)?)
+            Some(keys.sign_jwt(
+                &header(alg, "JWT"),
+                &Value::Object(claims),
+                alg,
+                faults.wrong_key,
+            )?)
         }
         _ => None,
     };
     drop(keys);
     if personality == Personality::Github {
-        let mut fields = vec![("access_token", access_token), ("expires_in", access_life.to_string())];
+        let mut fields = vec![
+            ("access_token", access_token),
+            ("expires_in", access_life.to_string()),
+        ];
         if let Some(refresh) = refresh_token {
             fields.push(("refresh_token", refresh));
             fields.push(("refresh_token_expires_in", refresh_life.to_string()));
         }
-        fields.push(("scope", what.scope.split_whitespace().collect::<Vec<_>>().join(",")));
+        fields.push((
+            "scope",
+            what.scope.split_whitespace().collect::<Vec<_>>().join(","),
+        ));
         fields.push(("token_type", "bearer".to_owned()));
         if incoming.wants_json() {
             let object: Map<String, Value> = fields
                 .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n))))
+                .map(|(k, v)| {
+                    (
+                        k.to_owned(),
+                        v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n)),
+                    )
+                })
                 .collect();
             return Ok(json_response(StatusCode::OK, &Value::Object(object)));
         }
@@ -845,8 +1170,16 @@ fn issue(shared: &Shared, incoming: &Incoming, what: &Issue, now: Timestamp) -> 
 fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
     let now = (shared.clock)();
     let token = incoming.bearer().ok_or(Failure::InvalidToken)?;
-    let grant = shared.store().access(&token, now).cloned().map_err(|_| Failure::InvalidToken)?;
-    let found = grant.user.as_deref().and_then(user).ok_or(Failure::InvalidToken)?;
+    let grant = shared
+        .store()
+        .access(&token, now)
+        .cloned()
+        .map_err(|_| Failure::InvalidToken)?;
+    let found = grant
+        .user
+        .as_deref()
+        .and_then(user)
+        .ok_or(Failure::InvalidToken)?;
     let personality = shared.personality;
     let mut claims = found.claims(personality, &grant.client_id);
     match personality.spec().userinfo {
@@ -868,7 +1201,9 @@ fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
 /// Introspection (RFC 7662 §2).
 fn introspect(shared: &Shared, incoming: &Incoming) -> Answer {
     authenticate(shared, incoming, false)?;
-    let token = incoming.form_param("token").ok_or(Failure::MissingParameter("token"))?;
+    let token = incoming
+        .form_param("token")
+        .ok_or(Failure::MissingParameter("token"))?;
     let now = (shared.clock)();
     let store = shared.store();
     let (grant, kind) = match (store.access(&token, now), store.refresh(&token, now)) {
@@ -893,7 +1228,9 @@ fn introspect(shared: &Shared, incoming: &Incoming) -> Answer {
 /// Revocation (RFC 7009 §2): 200 whether or not the token was known.
 fn revoke(shared: &Shared, incoming: &Incoming) -> Answer {
     authenticate(shared, incoming, false)?;
-    let token = incoming.form_param("token").ok_or(Failure::MissingParameter("token"))?;
+    let token = incoming
+        .form_param("token")
+        .ok_or(Failure::MissingParameter("token"))?;
     shared.store().revoke(&token);
     Ok(plain(StatusCode::OK, "text/plain", ""))
 }
@@ -906,17 +1243,30 @@ fn device_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
     }
     let client_id = authenticate(shared, incoming, true)?;
     let now = (shared.clock)();
-    let device_code = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let letters = uuid::Uuid::new_v4().simple().to_string().to_ascii_uppercase();
+    let device_code = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let letters = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase();
     let user_code = format!("{}-{}", &letters[..4], &letters[4..8]);
-    let expires_in: i64 = if shared.personality == Personality::Github { 900 } else { 600 };
+    let expires_in: i64 = if shared.personality == Personality::Github {
+        900
+    } else {
+        600
+    };
     let interval: i64 = 5;
     shared.store().add_device(
         device_code.clone(),
         DeviceGrant {
             client_id,
             user_code: user_code.clone(),
-            scope: incoming.form_param("scope").unwrap_or_else(|| spec.scopes.to_owned()),
+            scope: incoming
+                .form_param("scope")
+                .unwrap_or_else(|| spec.scopes.to_owned()),
             expires: Timestamp::from_unix(now.unix() + expires_in),
             interval,
             last_poll: None,
@@ -938,31 +1288,56 @@ fn device_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
     }
     let object: Map<String, Value> = fields
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n))))
+        .map(|(k, v)| {
+            (
+                k.to_owned(),
+                v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n)),
+            )
+        })
         .collect();
     Ok(json_response(StatusCode::OK, &Value::Object(object)))
 }
 
 /// The verification page (RFC 8628 §3.3): GET shows it, POST decides.
 fn device_page(shared: &Shared, incoming: &Incoming) -> Response {
-    let action = shared.url(shared.personality.spec().paths.device_page.unwrap_or_default());
+    let action = shared.url(
+        shared
+            .personality
+            .spec()
+            .paths
+            .device_page
+            .unwrap_or_default(),
+    );
     let code = incoming.param("user_code").unwrap_or_default();
     if incoming.method != Method::POST {
-        return html(StatusCode::OK, pages::device(&action, &code, None));
+        return html(StatusCode::OK, &pages::device(&action, &code, None));
     }
     let now = (shared.clock)();
     let mut store = shared.store();
     let Some(device) = store.device_by_user_code(&code, now) else {
-        return html(StatusCode::BAD_REQUEST, pages::device(&action, &code, Some("That code is unknown or expired: check the device.")));
+        return html(
+            StatusCode::BAD_REQUEST,
+            &pages::device(
+                &action,
+                &code,
+                Some("That code is unknown or expired: check the device."),
+            ),
+        );
     };
     match incoming.form_param("user").and_then(|login| user(&login)) {
         Some(chosen) if incoming.form_param("deny").is_none() => {
             device.decision = DeviceDecision::Approved(chosen.login.to_owned());
-            html(StatusCode::OK, pages::message("Device connected", "You can return to your device."))
+            html(
+                StatusCode::OK,
+                &pages::message("Device connected", "You can return to your device."),
+            )
         }
         _ => {
             device.decision = DeviceDecision::Denied;
-            html(StatusCode::OK, pages::message("Device denied", "The device will not get access."))
+            html(
+                StatusCode::OK,
+                &pages::message("Device denied", "The device will not get access."),
+            )
         }
     }
 }
@@ -977,7 +1352,10 @@ fn end_session(shared: &Shared, incoming: &Incoming) -> Response {
         claims.get("sid").and_then(Value::as_str).map(str::to_owned)
     });
     let ended = sid.is_some_and(|sid| shared.store().end_session(&sid));
-    match incoming.param("post_logout_redirect_uri").filter(|u| is_loopback_redirect(u)) {
+    match incoming
+        .param("post_logout_redirect_uri")
+        .filter(|u| is_loopback_redirect(u))
+    {
         Some(target) => {
             let state = incoming.param("state");
             let pairs: Vec<(&str, &str)> = state.iter().map(|s| ("state", s.as_str())).collect();
@@ -985,7 +1363,14 @@ fn end_session(shared: &Shared, incoming: &Incoming) -> Response {
         }
         None => html(
             StatusCode::OK,
-            pages::message("Signed out", if ended { "Your sandbox session has ended." } else { "There was no session to end." }),
+            &pages::message(
+                "Signed out",
+                if ended {
+                    "Your sandbox session has ended."
+                } else {
+                    "There was no session to end."
+                },
+            ),
         ),
     }
 }

@@ -132,7 +132,8 @@ impl Store {
 
     /// Issues `code` for a signed-in user and opens a session.
     pub fn add_code(&mut self, code: String, grant: CodeGrant) {
-        self.sessions.insert(grant.session.clone(), grant.user.clone());
+        self.sessions
+            .insert(grant.session.clone(), grant.user.clone());
         self.codes.insert(code, grant);
     }
 
@@ -209,7 +210,11 @@ impl Store {
     }
 
     /// The device authorization a user code belongs to, if still valid.
-    pub fn device_by_user_code(&mut self, user_code: &str, now: Timestamp) -> Option<&mut DeviceGrant> {
+    pub fn device_by_user_code(
+        &mut self,
+        user_code: &str,
+        now: Timestamp,
+    ) -> Option<&mut DeviceGrant> {
         let wanted = normalize_user_code(user_code);
         self.devices
             .values_mut()
@@ -308,9 +313,15 @@ mod tests {
         };
         store.add_code("one".to_owned(), grant(60));
         assert!(store.redeem_code("one", Timestamp::from_unix(10)).is_ok());
-        assert_eq!(store.redeem_code("one", Timestamp::from_unix(10)), Err(CodeProblem::Unknown));
+        assert_eq!(
+            store.redeem_code("one", Timestamp::from_unix(10)),
+            Err(CodeProblem::Unknown)
+        );
         store.add_code("two".to_owned(), grant(60));
-        assert_eq!(store.redeem_code("two", Timestamp::from_unix(60)), Err(CodeProblem::Expired));
+        assert_eq!(
+            store.redeem_code("two", Timestamp::from_unix(60)),
+            Err(CodeProblem::Expired)
+        );
     }
 
     #[test]
@@ -329,11 +340,20 @@ mod tests {
         store.add_access("at".to_owned(), grant.clone());
         store.add_refresh("rt".to_owned(), grant);
         assert!(store.access("at", Timestamp::from_unix(299)).is_ok());
-        assert_eq!(store.access("at", Timestamp::from_unix(300)).err(), Some(TokenProblem::Expired));
+        assert_eq!(
+            store.access("at", Timestamp::from_unix(300)).err(),
+            Some(TokenProblem::Expired)
+        );
         assert!(store.take_refresh("rt", Timestamp::from_unix(1)).is_ok());
-        assert_eq!(store.take_refresh("rt", Timestamp::from_unix(1)).err(), Some(TokenProblem::Unknown));
+        assert_eq!(
+            store.take_refresh("rt", Timestamp::from_unix(1)).err(),
+            Some(TokenProblem::Unknown)
+        );
         store.end_session("s");
-        assert_eq!(store.access("at", Timestamp::from_unix(1)).err(), Some(TokenProblem::Unknown));
+        assert_eq!(
+            store.access("at", Timestamp::from_unix(1)).err(),
+            Some(TokenProblem::Unknown)
+        );
     }
 
     #[test]
@@ -351,9 +371,17 @@ mod tests {
                 decision: DeviceDecision::Pending,
             },
         );
-        assert_eq!(store.poll_device("dc", Timestamp::from_unix(0)), Some(DevicePoll::Pending));
-        assert_eq!(store.poll_device("dc", Timestamp::from_unix(1)), Some(DevicePoll::SlowDown));
-        let device = store.device_by_user_code("abcdefgh", Timestamp::from_unix(2)).unwrap();
+        assert_eq!(
+            store.poll_device("dc", Timestamp::from_unix(0)),
+            Some(DevicePoll::Pending)
+        );
+        assert_eq!(
+            store.poll_device("dc", Timestamp::from_unix(1)),
+            Some(DevicePoll::SlowDown)
+        );
+        let device = store
+            .device_by_user_code("abcdefgh", Timestamp::from_unix(2))
+            .unwrap();
         device.decision = DeviceDecision::Approved("anna".to_owned());
         assert!(matches!(
             store.poll_device("dc", Timestamp::from_unix(20)),

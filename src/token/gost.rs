@@ -808,11 +808,15 @@ impl GostPublicKey {
         } else {
             OID_GOST3410_2012_256
         };
-        let algorithm = ObjectIdentifier::new(algorithm).map_err(|e| GostError::BadKey(e.to_string()))?;
-        let curve_oid =
-            ObjectIdentifier::new(self.curve.oid()).map_err(|e| GostError::BadKey(e.to_string()))?;
+        let algorithm =
+            ObjectIdentifier::new(algorithm).map_err(|e| GostError::BadKey(e.to_string()))?;
+        let curve_oid = ObjectIdentifier::new(self.curve.oid())
+            .map_err(|e| GostError::BadKey(e.to_string()))?;
         let parameters = Any::new(Tag::Sequence, curve_oid.to_der().map_err(bad)?).map_err(bad)?;
-        let key = OctetString::new(self.to_raw_le()).map_err(bad)?.to_der().map_err(bad)?;
+        let key = OctetString::new(self.to_raw_le())
+            .map_err(bad)?
+            .to_der()
+            .map_err(bad)?;
         SubjectPublicKeyInfoOwned {
             algorithm: AlgorithmIdentifierOwned {
                 oid: algorithm,
@@ -1628,10 +1632,14 @@ mod tests {
 
     #[test]
     fn a_signature_made_here_verifies_with_the_verifier_in_the_standard_layout() {
-        let random: Vec<u8> = (0u8..64).map(|i| i.wrapping_mul(37).wrapping_add(11)).collect();
+        let random: Vec<u8> = (0u8..64)
+            .map(|i| i.wrapping_mul(37).wrapping_add(11))
+            .collect();
         let key = GostPrivateKey::from_random(GostCurve::CryptoProA, &random).unwrap();
         let message = b"eyJhbGciOiJnb3N0MzQuMTAtMjAxMiJ9.eyJzdWIiOiJhbm5hIn0";
-        let nonce: Vec<u8> = (0u8..64).map(|i| i.wrapping_mul(91).wrapping_add(3)).collect();
+        let nonce: Vec<u8> = (0u8..64)
+            .map(|i| i.wrapping_mul(91).wrapping_add(3))
+            .collect();
         let signature = key.sign(message, &nonce).unwrap();
         assert_eq!(signature.len(), 64);
         assert_eq!(
@@ -1643,6 +1651,9 @@ mod tests {
             Err(GostError::NoLayoutVerified)
         );
         let spki = key.public_key().to_spki_der().unwrap();
-        assert_eq!(&GostPublicKey::from_spki_der(&spki).unwrap(), key.public_key());
+        assert_eq!(
+            &GostPublicKey::from_spki_der(&spki).unwrap(),
+            key.public_key()
+        );
     }
 }
