@@ -224,6 +224,11 @@ impl Sandbox {
         })
     }
 
+    /// A handle to change this sandbox from another thread (key rotation is slow).
+    pub fn controls(&self) -> SandboxControls {
+        SandboxControls(Arc::clone(&self.shared))
+    }
+
     /// Stops serving (connections in flight finish).
     pub fn stop(mut self) {
         self.signal_stop();
@@ -240,6 +245,41 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         self.signal_stop();
+    }
+}
+
+/// Changes a running sandbox from any thread.
+#[derive(Clone)]
+pub struct SandboxControls(Arc<server::Shared>);
+
+impl std::fmt::Debug for SandboxControls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SandboxControls")
+    }
+}
+
+impl SandboxControls {
+    /// Replaces the signing keys; returns the new key generation.
+    pub fn rotate_keys(&self) -> Result<u32, KeyError> {
+        self.0.rotate()?;
+        Ok(self
+            .0
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation())
+    }
+}
+
+/// The profile a first launch (empty config directory) starts with: the
+/// generic sandbox on its default loopback port.
+pub fn first_launch_profile() -> Profile {
+    Profile {
+        name: "Sandbox".to_owned(),
+        ..sandbox_profile(
+            Personality::Generic,
+            &format!("http://127.0.0.1:{DEFAULT_PORT}"),
+        )
     }
 }
 

@@ -62,6 +62,7 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         {
             commands.push(Command::ToggleTimeline);
         }
+        sandbox_toggle(ui, workspace, commands);
         let presenter = workspace.presenter;
         if ui
             .selectable_label(presenter.on, "Presenter mode")
@@ -99,4 +100,17 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
             }
         });
     });
+}
+
+/// Shows or hides the sandbox panel.
+fn sandbox_toggle(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
+    if ui
+        .selectable_label(workspace.sandbox.panel_open, "Sandbox panel")
+        .on_hover_text(
+            "The built-in OpenID provider: start it, pick who it imitates, switch on faults",
+        )
+        .clicked()
+    {
+        commands.push(Command::Sandbox(crate::app::SandboxCommand::TogglePanel));
+    }
 }

@@ -11,4 +11,5 @@ mod flow;
 mod inspector;
 mod presenter;
 mod profiles;
+mod sandbox;
 mod snapshots;
