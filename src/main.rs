@@ -570,7 +570,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         (first, secret)
     } else {
         let wanted = profile.as_deref().unwrap_or_default();
-        let loaded = ProfileStore::new(&dir).load()?.profiles;
+        let mut loaded = ProfileStore::new(&dir).load()?.profiles;
+        // A fresh config directory has the Sandbox profile, as the window's first launch does.
+        if loaded.is_empty() && !dir.join(tokenscope::store::profiles::FILE_NAME).exists() {
+            loaded.push(tokenscope::sandbox::first_launch_profile());
+        }
         let found = tokenscope::store::transfer::find(&loaded, wanted)
             .map_err(anyhow::Error::msg)?
             .clone();
