@@ -506,6 +506,18 @@ fn sandbox(personality: &str, port: u16, faults: &[String]) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// The saved profiles; a fresh config directory has the Sandbox profile, as
+/// the window's first launch does.
+fn saved_or_first_launch_profiles(
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<tokenscope::oauth::Profile>> {
+    let mut loaded = ProfileStore::new(dir).load()?.profiles;
+    if loaded.is_empty() && !dir.join(tokenscope::store::profiles::FILE_NAME).exists() {
+        loaded.push(tokenscope::sandbox::first_launch_profile());
+    }
+    Ok(loaded)
+}
+
 /// The network runtime for `run`; and a Sandbox profile brings its provider
 /// along: started here, in this process, on the profile's port (or another,
 /// the profile repointed), with the sandbox's client secret when none was given.
@@ -570,11 +582,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         (first, secret)
     } else {
         let wanted = profile.as_deref().unwrap_or_default();
-        let mut loaded = ProfileStore::new(&dir).load()?.profiles;
-        // A fresh config directory has the Sandbox profile, as the window's first launch does.
-        if loaded.is_empty() && !dir.join(tokenscope::store::profiles::FILE_NAME).exists() {
-            loaded.push(tokenscope::sandbox::first_launch_profile());
-        }
+        let loaded = saved_or_first_launch_profiles(&dir)?;
         let found = tokenscope::store::transfer::find(&loaded, wanted)
             .map_err(anyhow::Error::msg)?
             .clone();

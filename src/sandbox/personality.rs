@@ -561,6 +561,8 @@ pub enum Failure {
     InvalidToken,
     /// The extension grant lacks its fields.
     InvalidPassport,
+    /// The sandbox itself failed (a token could not be signed).
+    ServerError(String),
 }
 
 /// An error answer: HTTP status, `error`, `error_description`.
@@ -662,6 +664,7 @@ impl Personality {
                     "invalid_request",
                     "Missing parameter: passport".to_owned(),
                 ),
+                Failure::ServerError(why) => answer(500, "server_error", why.clone()),
             },
             Self::Bank => match failure {
                 Failure::UnknownCode(code) | Failure::CodeExpired(code) => {
@@ -732,9 +735,19 @@ impl Personality {
                         ("access_denied", "The authorization request was denied.")
                     }
                     Failure::InvalidToken => ("bad_credentials", "Bad credentials"),
-                    _ => (
+                    Failure::MissingParameter("device_code") => (
                         "incorrect_device_code",
                         "The device_code provided is not valid.",
+                    ),
+                    Failure::ServerError(_) => {
+                        ("server_error", "The sandbox could not sign the token.")
+                    }
+                    Failure::MissingParameter(_)
+                    | Failure::DuplicatedParameter(_)
+                    | Failure::BadCredentials
+                    | Failure::InvalidPassport => (
+                        "invalid_request",
+                        "A required parameter is missing, repeated or malformed.",
                     ),
                 };
                 let anchor = error.replace('_', "-");
@@ -771,6 +784,7 @@ fn rfc_code(failure: &Failure) -> (u16, &'static str) {
         Failure::ExpiredDeviceCode => (400, "expired_token"),
         Failure::AccessDenied => (400, "access_denied"),
         Failure::InvalidToken => (401, "invalid_token"),
+        Failure::ServerError(_) => (500, "server_error"),
         _ => (400, "invalid_grant"),
     }
 }
@@ -808,5 +822,6 @@ fn generic_text(failure: &Failure) -> String {
         Failure::AccessDenied => "the user denied the request".to_owned(),
         Failure::InvalidToken => "the access token is invalid or has expired".to_owned(),
         Failure::InvalidPassport => "the passport grant needs passport and signature".to_owned(),
+        Failure::ServerError(why) => why.clone(),
     }
 }

@@ -807,7 +807,8 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
         }
         _ => device_grant(shared, incoming, &client_id, now)?,
     };
-    let response = issue(shared, incoming, &issued, now).map_err(|_| Failure::InvalidToken)?;
+    let response =
+        issue(shared, incoming, &issued, now).map_err(|e| Failure::ServerError(e.to_string()))?;
     if shared.faults().rotate_keys {
         let _ = shared.rotate();
     }
@@ -975,6 +976,8 @@ fn issue(
     let faults = shared.faults();
     let issuer = shared.issuer();
     let access_life = faults.expire_in.unwrap_or(spec.lifetimes.access);
+    // With the expire fault, refresh tokens still outlive access tokens (up to
+    // 4×), so "the access token expired, refresh it" can be practised.
     let refresh_life = faults.expire_in.map_or(spec.lifetimes.refresh, |s| {
         s.max(spec.lifetimes.refresh.min(s * 4))
     });
@@ -1192,7 +1195,7 @@ fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
             let jwt = shared
                 .keys()
                 .sign_jwt(&header, &Value::Object(claims), alg, faults.wrong_key)
-                .map_err(|_| Failure::InvalidToken)?;
+                .map_err(|e| Failure::ServerError(e.to_string()))?;
             Ok(plain(StatusCode::OK, "application/jwt", &jwt))
         }
     }

@@ -12,7 +12,15 @@ fn run_on_a_fresh_config_dir_walks_the_sandbox_profile() {
     let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
         .arg("--config-dir")
         .arg(&dir)
-        .args(["--secret-store", "file", "run", "--profile", "Sandbox", "--json", "--browser"])
+        .args([
+            "--secret-store",
+            "file",
+            "run",
+            "--profile",
+            "Sandbox",
+            "--json",
+            "--browser",
+        ])
         .arg(browser_command())
         .output()
         .expect("runs");
@@ -26,11 +34,24 @@ fn run_on_a_fresh_config_dir_walks_the_sandbox_profile() {
         .lines()
         .map(|line| {
             let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-            (value["step"].as_str().unwrap_or_default().to_owned(), value["ok"] == true)
+            (
+                value["step"].as_str().unwrap_or_default().to_owned(),
+                value["ok"] == true,
+            )
         })
         .collect();
     let names: Vec<&str> = steps.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(names, ["discovery", "authorize", "callback", "token", "userinfo", "refresh"]);
+    assert_eq!(
+        names,
+        [
+            "discovery",
+            "authorize",
+            "callback",
+            "token",
+            "userinfo",
+            "refresh"
+        ]
+    );
     assert!(steps.iter().all(|(_, ok)| *ok), "{steps:?}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -4,6 +4,7 @@
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 mod cli;
+mod endpoints;
 mod faults;
 mod flows;
 mod openid_client;
