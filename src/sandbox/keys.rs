@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Sha256, Sha512};
 
 use crate::secret::Secret;
+use crate::token::Timestamp;
 use crate::token::gost::{GostCurve, GostPrivateKey};
 
 /// A JWS algorithm the sandbox signs with (RFC 7518 §3.1, RFC 8037 §3.1).
@@ -241,23 +242,116 @@ impl KeyRing {
         json!({ "keys": self.current.public_jwks() })
     }
 
-    /// The GOST public key as a PEM `PUBLIC KEY` (RFC 7468 §13), what the
-    /// bank personality's certificate endpoint hands out.
-    pub fn gost_public_pem(&self) -> Result<String, KeyError> {
-        let der = self
-            .current
-            .gost
+    /// The bank's certificate: a self-signed X.509 v3 certificate (RFC 5280
+    /// §4.1) for the GOST key, signed with it (`id-tc26-signwithdigest-gost3410-12-256`,
+    /// RFC 9215 §3), valid from a day before `now` for a year — what the bank
+    /// personality's certificate endpoint hands out, as PEM (RFC 7468 §5).
+    pub fn gost_certificate_pem(&self, now: Timestamp) -> Result<String, KeyError> {
+        let key = &self.current.gost;
+        let spki = key
             .public_key()
             .to_spki_der()
             .map_err(|e| KeyError::Signing(e.to_string()))?;
-        let body = STANDARD.encode(der);
-        let mut pem = String::from("-----BEGIN PUBLIC KEY-----\n");
-        for line in body.as_bytes().chunks(64) {
-            pem.push_str(&String::from_utf8_lossy(line));
-            pem.push('\n');
+        let algorithm = der::sequence(&[&der::oid(&SIGN_WITH_GOST_256)]);
+        let name = der::sequence(&[&der::set(&[&der::sequence(&[
+            &der::oid(&COMMON_NAME),
+            &der::tlv(0x0c, "tokenscope sandbox bank".as_bytes()),
+        ])])]);
+        let validity = der::sequence(&[
+            &der::utc_time(now.unix() - 86_400),
+            &der::utc_time(now.unix() + 365 * 86_400),
+        ]);
+        let mut serial = random_octets::<16>()?;
+        serial[0] &= 0x7f; // a positive INTEGER
+        let tbs = der::sequence(&[
+            &der::tlv(0xa0, &der::tlv(0x02, &[2])),
+            &der::tlv(0x02, &serial),
+            &algorithm,
+            &name,
+            &validity,
+            &name,
+            &spki,
+        ]);
+        let signature = key
+            .sign(&tbs, &random_octets::<64>()?)
+            .map_err(|e| KeyError::Signing(e.to_string()))?;
+        let mut bits = vec![0u8];
+        bits.extend_from_slice(&signature);
+        let certificate = der::sequence(&[&tbs, &algorithm, &der::tlv(0x03, &bits)]);
+        Ok(pem("CERTIFICATE", &certificate))
+    }
+}
+
+/// `id-tc26-signwithdigest-gost3410-12-256` (RFC 9215 §3): 1.2.643.7.1.1.3.2.
+const SIGN_WITH_GOST_256: [u64; 8] = [1, 2, 643, 7, 1, 1, 3, 2];
+/// `id-at-commonName` (RFC 5280 §4.1.2.4): 2.5.4.3.
+const COMMON_NAME: [u64; 4] = [2, 5, 4, 3];
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let body = STANDARD.encode(der);
+    let mut pem = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END ");
+    pem.push_str(label);
+    pem.push_str("-----\n");
+    pem
+}
+
+/// Just enough DER (X.690 §8) to write one certificate.
+mod der {
+    /// A tag, its definite length (X.690 §8.1.3) and the content.
+    pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(u8::try_from(len).unwrap_or(0));
+        } else {
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            out.push(0x80 | u8::try_from(bytes.len()).unwrap_or(0));
+            out.extend(bytes);
         }
-        pem.push_str("-----END PUBLIC KEY-----\n");
-        Ok(pem)
+        out.extend_from_slice(content);
+        out
+    }
+
+    pub fn sequence(items: &[&[u8]]) -> Vec<u8> {
+        tlv(0x30, &items.concat())
+    }
+
+    pub fn set(items: &[&[u8]]) -> Vec<u8> {
+        tlv(0x31, &items.concat())
+    }
+
+    /// An OBJECT IDENTIFIER (X.690 §8.19).
+    pub fn oid(arcs: &[u64]) -> Vec<u8> {
+        let mut content = Vec::new();
+        let first = arcs.first().copied().unwrap_or(0) * 40 + arcs.get(1).copied().unwrap_or(0);
+        for arc in std::iter::once(first).chain(arcs.iter().skip(2).copied()) {
+            let mut groups = vec![u8::try_from(arc & 0x7f).unwrap_or(0)];
+            let mut rest = arc >> 7;
+            while rest > 0 {
+                groups.push(0x80 | u8::try_from(rest & 0x7f).unwrap_or(0));
+                rest >>= 7;
+            }
+            content.extend(groups.into_iter().rev());
+        }
+        tlv(0x06, &content)
+    }
+
+    /// A `UTCTime` `YYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.1).
+    pub fn utc_time(unix: i64) -> Vec<u8> {
+        let text = chrono::DateTime::from_timestamp(unix, 0)
+            .unwrap_or_default()
+            .format("%y%m%d%H%M%SZ")
+            .to_string();
+        tlv(0x17, text.as_bytes())
     }
 }
 
@@ -266,6 +360,7 @@ mod tests {
     use super::*;
     use crate::token::keys::KeySet;
     use crate::token::verify::verify_decoded;
+    use x509_cert::der::DecodePem as _;
 
     fn verify(token: &str, keys: &KeySet) -> bool {
         let decoded = crate::token::jose::decode_unverified(token).unwrap();
@@ -276,7 +371,15 @@ mod tests {
     fn every_algorithm_verifies_with_the_published_keys_and_the_wrong_key_does_not() {
         let ring = KeyRing::generate().unwrap();
         let jwks = KeySet::from_jwks_json(&ring.jwks().to_string(), "sandbox");
-        let gost = KeySet::from_text(&ring.gost_public_pem().unwrap(), "bank");
+        let certificate = ring
+            .gost_certificate_pem(Timestamp::from_unix(1_795_387_806))
+            .unwrap();
+        assert!(
+            x509_cert::Certificate::from_pem(certificate.as_bytes()).is_ok(),
+            "{certificate}"
+        );
+        let gost = KeySet::from_text(&certificate, "bank");
+        assert_eq!(gost.rows().len(), 1, "{certificate}");
         for (alg, keys) in [
             (SigningAlg::RS256, &jwks),
             (SigningAlg::ES256, &jwks),

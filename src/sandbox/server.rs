@@ -306,7 +306,7 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         return ok(json_response(StatusCode::OK, &shared.keys().jwks()));
     }
     if Some(path) == paths.certificate {
-        return ok(match shared.keys().gost_public_pem() {
+        return ok(match shared.keys().gost_certificate_pem((shared.clock)()) {
             Ok(pem) => plain(StatusCode::OK, "application/x-pem-file", &pem),
             Err(e) => plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
