@@ -8,4 +8,6 @@ mod endpoints;
 mod faults;
 mod flows;
 mod openid_client;
+#[path = "../support/provider.rs"]
+mod provider;
 mod support;

@@ -44,6 +44,8 @@ fn provider_dir() -> PathBuf {
 
 #[test]
 fn openid_client_completes_discovery_code_pkce_userinfo_and_refresh() {
+    // openid-client is in tests/provider's lock file, next to oidc-provider.
+    crate::provider::ensure_node_modules();
     for (personality, alg) in [
         ("generic", "RS256"),
         ("keycloak", "RS256"),
