@@ -385,3 +385,35 @@ pub fn ensure_for(
 pub fn client_secret_of(profile: &Profile) -> Option<crate::secret::Secret> {
     personality_of(profile).map(|p| crate::secret::Secret::new(p.spec().client_secret))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_port_moves_the_sandbox_and_its_profile_elsewhere() {
+        let runtime = crate::net::NetRuntime::new().unwrap();
+        let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let mut profile =
+            sandbox_profile(Personality::Keycloak, &format!("http://127.0.0.1:{port}"));
+        let clock: SandboxClock = Arc::new(|| crate::token::Timestamp::from_unix(1_795_387_806));
+        let sandbox = ensure_for(&mut profile, &runtime.handle(), clock)
+            .unwrap()
+            .unwrap();
+        assert_ne!(sandbox.port(), port);
+        assert_eq!(profile_port(&profile), Some(sandbox.port()));
+        assert_eq!(
+            profile.issuer,
+            format!("{}/realms/sandbox", sandbox.base_url())
+        );
+        assert!(
+            ensure_for(
+                &mut Profile::default(),
+                &runtime.handle(),
+                Arc::new(crate::app::system_now)
+            )
+            .is_none()
+        );
+    }
+}

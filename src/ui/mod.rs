@@ -76,7 +76,7 @@ pub fn show(
             .resizable(true)
             .default_size(300.0)
             .show(ui, |ui| {
-                sandbox_panel::show(ui, &workspace.sandbox, commands);
+                sandbox_panel::show(ui, &workspace.sandbox, workspace.presenter.on, commands);
             });
     }
     // Presenter mode keeps the room's eyes on the flow: no profile list beside it.

@@ -7,14 +7,14 @@ use crate::sandbox::{Faults, Personality};
 use super::theme;
 use super::widgets::copy_button;
 
-/// Draws the panel.
-pub fn show(ui: &mut egui::Ui, state: &SandboxState, commands: &mut Vec<Command>) {
+/// Draws the panel; in presenter mode the client secret is masked on screen.
+pub fn show(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &mut Vec<Command>) {
     ui.heading("Sandbox provider");
     ui.label("An OpenID provider on this machine (127.0.0.1 only): the whole flow works with no network.");
     ui.separator();
     personality_picker(ui, state, commands);
     ui.add_space(4.0);
-    status(ui, state, commands);
+    status(ui, state, presenter, commands);
     ui.separator();
     faults(ui, &state.faults, commands);
 }
@@ -39,7 +39,7 @@ fn personality_picker(ui: &mut egui::Ui, state: &SandboxState, commands: &mut Ve
     });
 }
 
-fn status(ui: &mut egui::Ui, state: &SandboxState, commands: &mut Vec<Command>) {
+fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &mut Vec<Command>) {
     match &state.status {
         SandboxStatus::Stopped => {
             ui.label("Stopped.");
@@ -67,13 +67,17 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, commands: &mut Vec<Command>) 
             egui::Grid::new("sandbox_running")
                 .num_columns(3)
                 .show(ui, |ui| {
-                    for (name, value) in [
-                        ("Issuer", running.issuer.as_str()),
-                        ("Client id", running.client_id.as_str()),
-                        ("Client secret", running.client_secret.as_str()),
+                    for (name, value, secret) in [
+                        ("Issuer", running.issuer.as_str(), false),
+                        ("Client id", running.client_id.as_str(), false),
+                        ("Client secret", running.client_secret.as_str(), true),
                     ] {
                         ui.label(name);
-                        ui.monospace(value);
+                        if secret && presenter {
+                            ui.monospace(crate::oauth::flow::mask_middle(value));
+                        } else {
+                            ui.monospace(value);
+                        }
                         copy_button(
                             ui,
                             &format!("the sandbox {}", name.to_lowercase()),

@@ -89,6 +89,13 @@ fn the_panel_starts_the_sandbox_and_flips_faults_while_it_runs() {
         matches!(app.workspace().sandbox.status, SandboxStatus::Running(_))
     });
     harness.get_by_label_contains("Running: Generic OpenID provider");
+    harness.get_by_label("sandbox-secret");
+    // Presenter mode masks the client secret on screen.
+    harness.get_by_label("Presenter mode").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("sandbox-secret").is_none());
+    harness.get_by_label("Presenter mode").click();
+    harness.run_steps(3);
     harness.get_by_label("Sign with the wrong key").click();
     harness.run();
     assert!(harness.state().workspace().sandbox.faults.wrong_key);
