@@ -12,6 +12,7 @@ pub mod export;
 pub mod i18n;
 pub mod net;
 pub mod oauth;
+pub mod sandbox;
 pub mod secret;
 pub mod store;
 pub mod token;

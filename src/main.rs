@@ -74,6 +74,20 @@ enum Headless {
     /// Walk a grant for a profile (the authorization code flow or client
     /// credentials), printing each step.
     Run(Box<RunCli>),
+    /// Run the built-in sandbox OpenID provider on 127.0.0.1 until Ctrl-C;
+    /// prints one JSON line with its issuer and client credentials.
+    Sandbox {
+        /// Who it imitates: generic, keycloak, bank, github, kontur or moex.
+        #[arg(long, default_value = "generic")]
+        personality: String,
+        /// The port on 127.0.0.1; 0 picks any free port.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// A fault to switch on: expire=SECONDS, wrong-key, wrong-nonce,
+        /// wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors.
+        #[arg(long = "fault", value_name = "FAULT")]
+        faults: Vec<String>,
+    },
     /// Verify the signature and run the relying-party checks; print JSON.
     ///
     /// Exit code 0 when the signature verifies and every applicable check
@@ -290,6 +304,11 @@ fn main() -> ExitCode {
         Some(Headless::Verify(ref args)) => verify(&cli, args),
         Some(Headless::Profiles { ref action }) => profiles(&cli, action),
         Some(Headless::Run(_)) => run(&cli),
+        Some(Headless::Sandbox {
+            ref personality,
+            port,
+            ref faults,
+        }) => sandbox(personality, port, faults),
         None => window(&cli),
     };
     match result {
@@ -510,6 +529,70 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `tokenscope sandbox`: serves until the process is interrupted.
+fn sandbox(personality: &str, port: u16, faults: &[String]) -> anyhow::Result<ExitCode> {
+    use tokenscope::sandbox::{Faults, Personality, Sandbox, SandboxConfig};
+    let personality = Personality::parse(personality).with_context(|| {
+        format!(
+            "unknown personality {personality}: use generic, keycloak, bank, github, kontur or moex"
+        )
+    })?;
+    let mut switches = Faults::default();
+    for fault in faults {
+        switches.apply(fault)?;
+    }
+    let runtime =
+        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let config = SandboxConfig {
+        personality,
+        port,
+        faults: switches,
+    };
+    let sandbox = Sandbox::start(&runtime.handle(), config, Arc::new(system_now))?;
+    print(&serde_json::to_string(&sandbox.info()).context("could not encode JSON")?)?;
+    std::io::stdout()
+        .flush()
+        .context("could not write to standard output")?;
+    // Ctrl-C ends the process (the default signal action); until then, serve.
+    runtime.block_on(std::future::pending::<()>());
+    drop(sandbox);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The saved profiles; a fresh config directory has the Sandbox profile, as
+/// the window's first launch does.
+fn saved_or_first_launch_profiles(
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<tokenscope::oauth::Profile>> {
+    let mut loaded = ProfileStore::new(dir).load()?.profiles;
+    if loaded.is_empty() && !dir.join(tokenscope::store::profiles::FILE_NAME).exists() {
+        loaded.push(tokenscope::sandbox::first_launch_profile());
+    }
+    Ok(loaded)
+}
+
+/// The network runtime for `run`; and a Sandbox profile brings its provider
+/// along: started here, in this process, on the profile's port (or another,
+/// the profile repointed), with the sandbox's client secret when none was given.
+fn bring_sandbox(
+    mut profile: tokenscope::oauth::Profile,
+    secret: Option<tokenscope::secret::Secret>,
+) -> anyhow::Result<(
+    tokenscope::net::NetRuntime,
+    tokenscope::oauth::Profile,
+    Option<tokenscope::secret::Secret>,
+    Option<tokenscope::sandbox::Sandbox>,
+)> {
+    let runtime =
+        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    let sandbox =
+        tokenscope::sandbox::ensure_for(&mut profile, &runtime.handle(), Arc::new(system_now))
+            .transpose()
+            .context("could not start the sandbox provider")?;
+    let secret = secret.or_else(|| tokenscope::sandbox::client_secret_of(&profile));
+    Ok((runtime, profile, secret, sandbox))
+}
+
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     use tokenscope::oauth::runner::{
         introspect as introspect_token, logout as logout_session, revoke as revoke_token, run_grant,
@@ -524,9 +607,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         json,
         ..
     } = **args;
-    let (mut session, options) = run_session(cli, args)?;
-    let runtime =
-        tokenscope::net::NetRuntime::new().context("could not start the network runtime")?;
+    // `_sandbox` keeps a Sandbox profile's provider serving until the run ends.
+    let (mut session, options, runtime, _sandbox) = run_session(cli, args)?;
     let mut write_error = None;
     let mut observe = |record: &tokenscope::oauth::runner::StepRecord| {
         let line = tokenscope::cli::run::step_line(record, system_now());
@@ -581,6 +663,8 @@ fn run_session(
 ) -> anyhow::Result<(
     tokenscope::oauth::runner::FlowSession,
     tokenscope::oauth::runner::RunOptions,
+    tokenscope::net::NetRuntime,
+    Option<tokenscope::sandbox::Sandbox>,
 )> {
     use tokenscope::oauth::runner::{Browser, FlowSession, RunOptions};
     let dir = config_dir(cli)?;
@@ -596,6 +680,7 @@ fn run_session(
             .with_context(|| format!("the environment variable {var} is not set"))?;
         secret = Some(tokenscope::secret::Secret::new(value));
     }
+    let (runtime, chosen, secret, sandbox) = bring_sandbox(chosen, secret)?;
     let options = RunOptions {
         browser: args
             .browser
@@ -620,7 +705,7 @@ fn run_session(
             field_envs: &args.field_envs,
         },
     )?;
-    Ok((session, options))
+    Ok((session, options, runtime, sandbox))
 }
 
 /// The device's user code, for the person at the terminal (stderr; the
@@ -668,7 +753,7 @@ fn run_profile(
         (first, secret, passphrase)
     } else {
         let wanted = profile.unwrap_or_default();
-        let loaded = ProfileStore::new(dir).load()?.profiles;
+        let loaded = saved_or_first_launch_profiles(dir)?;
         let found = tokenscope::store::transfer::find(&loaded, wanted)
             .map_err(anyhow::Error::msg)?
             .clone();

@@ -109,6 +109,10 @@ pub enum JobResult {
         /// Field name and value, for those found.
         values: Vec<(String, Secret)>,
     },
+    /// The sandbox provider started (or not).
+    SandboxStarted(Result<crate::sandbox::Sandbox, String>),
+    /// The sandbox's keys were rotated: the new generation, or why not.
+    SandboxRotated(Result<u32, String>),
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -431,6 +435,44 @@ impl Jobs {
             .ok_or_else(|| "no network runtime".to_owned())
     }
 
+    /// Starts the sandbox provider on a named thread (key generation takes a
+    /// moment): on `config.port`, or on any free port when that one is taken.
+    pub fn start_sandbox(
+        &mut self,
+        config: crate::sandbox::SandboxConfig,
+        clock: crate::sandbox::SandboxClock,
+    ) {
+        let handle = match self.net() {
+            Ok(runtime) => runtime.handle(),
+            Err(message) => {
+                let _ = self.sender.send(JobResult::SandboxStarted(Err(message)));
+                return;
+            }
+        };
+        self.spawn("sandbox-start", move || {
+            use crate::sandbox::{Sandbox, SandboxConfig, SandboxError};
+            let started =
+                match Sandbox::start(&handle, config.clone(), std::sync::Arc::clone(&clock)) {
+                    Err(SandboxError::Bind { .. }) => {
+                        Sandbox::start(&handle, SandboxConfig { port: 0, ..config }, clock)
+                    }
+                    other => other,
+                };
+            Some(JobResult::SandboxStarted(
+                started.map_err(|e| e.to_string()),
+            ))
+        });
+    }
+
+    /// Rotates the sandbox's keys on a named thread.
+    pub fn rotate_sandbox_keys(&self, controls: crate::sandbox::SandboxControls) {
+        self.spawn("sandbox-rotate", move || {
+            Some(JobResult::SandboxRotated(
+                controls.rotate_keys().map_err(|e| e.to_string()),
+            ))
+        });
+    }
+
     /// Fetches the profile's metadata off the UI thread.
     pub fn discover(&mut self, profile: Profile, tls_passphrase: Option<Secret>) {
         let sender = self.sender.clone();
@@ -614,6 +656,22 @@ impl Jobs {
     }
 }
 
+/// Saves the Sandbox profile (and its public sandbox secret) into a fresh
+/// config directory; `None` when it could not be saved (the list stays empty).
+fn seed_sandbox_profile(
+    store: &ProfileStore,
+    secrets: Option<&SecretStore>,
+) -> Option<Vec<Profile>> {
+    let profile = crate::sandbox::first_launch_profile();
+    let list = vec![profile.clone()];
+    store.save(&list).ok()?;
+    if let (Some(secrets), Some(secret)) = (secrets, crate::sandbox::client_secret_of(&profile)) {
+        // Without the stored secret the flow still gets the sandbox's own (see the app's sandbox glue).
+        let _ = secrets.set(&profile.id, names::CLIENT_SECRET, &secret);
+    }
+    Some(list)
+}
+
 fn store_thread(
     inbox: &mpsc::Receiver<StoreTask>,
     results: &mpsc::Sender<JobResult>,
@@ -646,6 +704,8 @@ impl Stores {
         preference: SecretPreference,
     ) -> JobResult {
         let store = ProfileStore::new(dir);
+        // An empty config directory: a first launch, which starts with the Sandbox profile.
+        let first_launch = !dir.join(crate::store::profiles::FILE_NAME).exists();
         let (status, list) = match store.load() {
             Ok(loaded) => {
                 let remark = if loaded.from_backup {
@@ -677,6 +737,11 @@ impl Stores {
             Err(error) => {
                 format!("Secrets cannot be saved: {error}. They are kept for this session only.")
             }
+        };
+        let list = if first_launch && list.is_empty() {
+            seed_sandbox_profile(&store, secrets.as_ref()).unwrap_or(list)
+        } else {
+            list
         };
         *profiles = Some(store);
         JobResult::StoreOpened {

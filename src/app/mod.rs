@@ -4,6 +4,7 @@ mod clock;
 mod flow;
 mod jobs;
 mod profiles;
+mod sandbox;
 mod workspace;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ pub use clock::{Clock, system_now};
 pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
+pub use sandbox::{RunningSandbox, SandboxCommand, SandboxState, SandboxStatus};
 pub use workspace::{
     Command, DetailView, Effect, Notice, Presenter, ThemeChoice, Verification, Workspace,
 };
@@ -92,6 +94,10 @@ pub struct TokenscopeApp {
     applied_zoom: Option<f32>,
     /// The run and step count already copied into the timeline.
     timeline_synced: Option<(String, usize)>,
+    /// The built-in sandbox provider, while it runs.
+    sandbox: Option<crate::sandbox::Sandbox>,
+    /// Network effects for a Sandbox profile, held until its sandbox runs.
+    awaiting_sandbox: Vec<Effect>,
 }
 
 impl TokenscopeApp {
@@ -118,6 +124,8 @@ impl TokenscopeApp {
             verify_inputs: crate::ui::VerifyInputs::default(),
             applied_zoom: None,
             timeline_synced: None,
+            sandbox: None,
+            awaiting_sandbox: Vec::new(),
         };
         match options.config_dir {
             Some(dir) => app.jobs.open_store(dir, options.secret_preference),
@@ -158,13 +166,20 @@ impl TokenscopeApp {
 
     /// Applies a command as if the UI had sent it.
     pub fn handle(&mut self, ctx: &egui::Context, command: Command) {
+        let command = sandbox::with_sandbox_secret(command);
         let effects = self.workspace.apply(command, self.clock.now());
         self.run_effects(ctx, effects);
     }
 
     fn run_effects(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {
         for effect in effects {
+            // A Sandbox profile's provider is started first; the effect waits for it.
+            if let Some((personality, port)) = self.sandbox_needed(&effect) {
+                self.wait_for_sandbox(effect, personality, port);
+                continue;
+            }
             match effect {
+                Effect::Sandbox(effect) => self.sandbox_effect(effect),
                 Effect::Decode { generation, text } => {
                     let now = self.clock.now();
                     if text.len() <= INLINE_INSPECT_BYTES {
@@ -578,6 +593,8 @@ impl TokenscopeApp {
                         });
                     }
                 }
+                JobResult::SandboxStarted(result) => self.sandbox_started(ctx, result),
+                JobResult::SandboxRotated(result) => self.sandbox_rotated(result),
                 JobResult::StepAnswered { step, exchange } => {
                     self.step_answered(ctx, step, exchange);
                 }

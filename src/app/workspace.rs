@@ -105,6 +105,8 @@ pub enum Command {
     FocusStep(Option<crate::oauth::flow::Step>),
     /// Tell the narration in Russian (`true`) or English.
     NarrateInRussian(bool),
+    /// Drive the built-in sandbox provider.
+    Sandbox(super::sandbox::SandboxCommand),
 }
 
 /// Presenter mode: large text for a projector, secrets masked on screen.
@@ -169,6 +171,8 @@ pub enum Effect {
     /// Inspect the paste again (its words change with the language); the
     /// app answers with [`Workspace::reinspect`].
     Reinspect,
+    /// Start, stop or change the built-in sandbox provider.
+    Sandbox(super::sandbox::SandboxEffect),
     /// Inspect `text`; deliver the result with [`Workspace::land`] and `generation`.
     Decode {
         /// Which paste this is, so a stale result is dropped.
@@ -329,6 +333,8 @@ pub struct Workspace {
     pub show_timeline: bool,
     /// The timeline entry opened.
     pub timeline_open: Option<usize>,
+    /// The built-in sandbox provider's panel.
+    pub sandbox: super::sandbox::SandboxState,
 }
 
 /// One step of the session timeline.
@@ -426,6 +432,7 @@ impl Workspace {
                 self.presenter.scale = f32::from(percent.clamp(100, 300)) / 100.0;
                 Vec::new()
             }
+            Command::Sandbox(command) => self.sandbox.apply(command),
             Command::NarrateInRussian(russian) => {
                 self.presenter.russian = russian;
                 Vec::new()

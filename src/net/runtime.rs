@@ -35,6 +35,11 @@ impl NetRuntime {
         self.runtime.spawn(future)
     }
 
+    /// A handle for work that must run on this runtime from elsewhere (the sandbox server).
+    pub fn handle(&self) -> tokio::runtime::Handle {
+        self.runtime.handle().clone()
+    }
+
     /// Runs `future` to completion on this thread (headless commands).
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)

@@ -19,8 +19,10 @@
 //!   [`verify`] tries the four combinations of component order and digest
 //!   byte order and reports which one verified.
 //!
-//! Only public data is involved, so the arithmetic is plain variable-time
-//! `num-bigint`; nothing here is suitable for signing.
+//! Verification involves only public data, so the arithmetic is plain
+//! variable-time `num-bigint`. [`GostPrivateKey`] signs with the same
+//! arithmetic for the built-in sandbox provider's throwaway keys; being
+//! variable-time, it must never hold a real key.
 
 use std::fmt;
 
@@ -740,6 +742,117 @@ pub fn verify_digest(
     match curve.double_mul(&z1, &z2, (&key.x, &key.y)) {
         Some((x_c, _)) => &(x_c % q) == r,
         None => false,
+    }
+}
+
+/// A GOST R 34.10-2012 private key `d` with its public key `Q = d·P`, for
+/// the sandbox provider's bank personality (RFC 7091 §6.1). Variable-time
+/// arithmetic: only for throwaway keys made at start, never a real one.
+#[derive(Clone)]
+pub struct GostPrivateKey {
+    d: BigUint,
+    public: GostPublicKey,
+}
+
+impl fmt::Debug for GostPrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GostPrivateKey")
+            .field("curve", &self.public.curve)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GostPrivateKey {
+    /// A key on `curve` from random octets: `d = random mod (q − 1) + 1`, so
+    /// `0 < d < q` (RFC 7091 §5.2). Give at least as many octets as the
+    /// curve's coordinates, e.g. 64 for a 256-bit curve, to keep the bias negligible.
+    pub fn from_random(curve: GostCurve, random: &[u8]) -> Result<Self, GostError> {
+        let params = curve.params();
+        let d = BigUint::from_bytes_be(random) % (&params.q - BigUint::one()) + BigUint::one();
+        let (x, y) = params
+            .double_mul(&d, &BigUint::zero(), (&params.base.0, &params.base.1))
+            .ok_or_else(|| GostError::BadKey("d·P is the point at infinity".to_owned()))?;
+        Ok(Self {
+            d,
+            public: GostPublicKey { curve, x, y },
+        })
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> &GostPublicKey {
+        &self.public
+    }
+
+    /// Signs `message` (RFC 7091 §6.1): `e = α mod q` with `α` the Streebog
+    /// digest read little-endian (0 becomes 1), `C = k·P`, `r = x_C mod q`,
+    /// `s = (r·d + k·e) mod q`; the signature is `s ‖ r`, each big-endian —
+    /// [`SignatureLayout::STANDARD`], the layout [`verify`] tries first.
+    /// `nonce_random` gives the per-signature secret `k` (fresh random octets
+    /// every time: a repeated `k` reveals the key).
+    #[expect(clippy::many_single_char_names, reason = "the names of RFC 7091 §6.1")]
+    pub fn sign(&self, message: &[u8], nonce_random: &[u8]) -> Result<Vec<u8>, GostError> {
+        let curve = self.public.curve;
+        let params = curve.params();
+        let q = &params.q;
+        let digest = streebog_digest(curve, message);
+        let mut e = digest_to_integer(&digest, DigestEndianness::LittleEndian) % q;
+        if e.is_zero() {
+            e = BigUint::one();
+        }
+        let k = BigUint::from_bytes_be(nonce_random) % (q - BigUint::one()) + BigUint::one();
+        let (x_c, _) = params
+            .double_mul(&k, &BigUint::zero(), (&params.base.0, &params.base.1))
+            .ok_or_else(|| GostError::BadKey("k·P is the point at infinity".to_owned()))?;
+        let r = x_c % q;
+        let s = (&r * &self.d + &k * &e) % q;
+        if r.is_zero() || s.is_zero() {
+            return Err(GostError::BadKey(
+                "r or s is zero: sign again with a fresh nonce".to_owned(),
+            ));
+        }
+        let n = curve.coordinate_len();
+        let mut signature = Vec::with_capacity(2 * n);
+        for component in [&s, &r] {
+            let bytes = component.to_bytes_be();
+            signature.extend(std::iter::repeat_n(0, n.saturating_sub(bytes.len())));
+            signature.extend_from_slice(&bytes);
+        }
+        Ok(signature)
+    }
+}
+
+impl GostPublicKey {
+    /// The key as a DER `SubjectPublicKeyInfo` (RFC 9215 §4): algorithm
+    /// `id-tc26-gost3410-12-256`/`-512`, parameters `SEQUENCE { curve OID }`,
+    /// the key an `OCTET STRING` of `x ‖ y` (little-endian) in the `BIT STRING`.
+    /// [`Self::from_spki_der`] reads it back.
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, GostError> {
+        use x509_cert::der::asn1::{Any, BitString, OctetString};
+        use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+        let bad = |e: x509_cert::der::Error| GostError::BadKey(e.to_string());
+        let algorithm = if self.curve.bits() == 512 {
+            OID_GOST3410_2012_512
+        } else {
+            OID_GOST3410_2012_256
+        };
+        let algorithm =
+            ObjectIdentifier::new(algorithm).map_err(|e| GostError::BadKey(e.to_string()))?;
+        let curve_oid = ObjectIdentifier::new(self.curve.oid())
+            .map_err(|e| GostError::BadKey(e.to_string()))?;
+        let parameters = Any::new(Tag::Sequence, curve_oid.to_der().map_err(bad)?).map_err(bad)?;
+        let key = OctetString::new(self.to_raw_le())
+            .map_err(bad)?
+            .to_der()
+            .map_err(bad)?;
+        SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: algorithm,
+                parameters: Some(parameters),
+            },
+            subject_public_key: BitString::from_bytes(&key).map_err(bad)?,
+        }
+        .to_der()
+        .map_err(bad)
     }
 }
 
@@ -1539,6 +1652,33 @@ mod tests {
                 "1b54d01a4af5b9d5cc3d86d68d285462b19abc2475222f35c085122be4ba1ffa\
                  00ad30f8767b3a82384c6574f024c311e2a481332b08ef7f41797891c1646f48"
             )
+        );
+    }
+
+    #[test]
+    fn a_signature_made_here_verifies_with_the_verifier_in_the_standard_layout() {
+        let random: Vec<u8> = (0u8..64)
+            .map(|i| i.wrapping_mul(37).wrapping_add(11))
+            .collect();
+        let key = GostPrivateKey::from_random(GostCurve::CryptoProA, &random).unwrap();
+        let message = b"eyJhbGciOiJnb3N0MzQuMTAtMjAxMiJ9.eyJzdWIiOiJhbm5hIn0";
+        let nonce: Vec<u8> = (0u8..64)
+            .map(|i| i.wrapping_mul(91).wrapping_add(3))
+            .collect();
+        let signature = key.sign(message, &nonce).unwrap();
+        assert_eq!(signature.len(), 64);
+        assert_eq!(
+            verify(key.public_key(), message, &signature),
+            Ok(SignatureLayout::STANDARD)
+        );
+        assert_eq!(
+            verify(key.public_key(), b"another message", &signature),
+            Err(GostError::NoLayoutVerified)
+        );
+        let spki = key.public_key().to_spki_der().unwrap();
+        assert_eq!(
+            &GostPublicKey::from_spki_der(&spki).unwrap(),
+            key.public_key()
         );
     }
 }

@@ -9,6 +9,7 @@ mod grant_form;
 mod paste_panel;
 mod profile_form;
 mod profiles_panel;
+mod sandbox_panel;
 mod sequence_diagram;
 mod theme;
 mod timeline_panel;
@@ -73,6 +74,14 @@ pub fn show(
             .resizable(true)
             .default_size(240.0)
             .show(ui, |ui| timeline_panel::show(ui, workspace, commands));
+    }
+    if workspace.sandbox.panel_open {
+        egui::Panel::right("sandbox_panel")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                sandbox_panel::show(ui, &workspace.sandbox, workspace.presenter.on, commands);
+            });
     }
     // Presenter mode keeps the room's eyes on the flow: no profile list beside it.
     let flow_on_stage = workspace.presenter.on && workspace.show_flow && edits.editor.is_some();

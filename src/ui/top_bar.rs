@@ -27,34 +27,7 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
             commands.push(Command::Clear);
         }
         ui.separator();
-        for (choice, label) in [
-            (ThemeChoice::Light, tr!("top-theme-light")),
-            (ThemeChoice::Dark, tr!("top-theme-dark")),
-        ] {
-            if ui
-                .selectable_label(workspace.theme == choice, label)
-                .clicked()
-            {
-                commands.push(Command::SetTheme(choice));
-            }
-        }
-        ui.separator();
-        for (zone, label, hint) in [
-            (
-                Zone::Local,
-                tr!("top-zone-local"),
-                tr!("top-zone-local-hint"),
-            ),
-            (Zone::Utc, tr!("top-zone-utc"), tr!("top-zone-utc-hint")),
-        ] {
-            if ui
-                .selectable_label(workspace.zone == zone, label)
-                .on_hover_text(hint)
-                .clicked()
-            {
-                commands.push(Command::SetZone(zone));
-            }
-        }
+        theme_and_zone(ui, workspace, commands);
         ui.separator();
         if ui
             .selectable_label(workspace.show_timeline, tr!("top-timeline"))
@@ -63,6 +36,7 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         {
             commands.push(Command::ToggleTimeline);
         }
+        sandbox_toggle(ui, workspace, commands);
         let presenter = workspace.presenter;
         if ui
             .selectable_label(presenter.on, tr!("top-presenter"))
@@ -122,5 +96,48 @@ fn language_menu(ui: &mut egui::Ui, current: Language, commands: &mut Vec<Comman
         {
             commands.push(Command::SetLanguage(language));
         }
+    }
+}
+
+/// The colour scheme and the wall clock instants are shown in.
+fn theme_and_zone(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
+    for (choice, label) in [
+        (ThemeChoice::Light, tr!("top-theme-light")),
+        (ThemeChoice::Dark, tr!("top-theme-dark")),
+    ] {
+        if ui
+            .selectable_label(workspace.theme == choice, label)
+            .clicked()
+        {
+            commands.push(Command::SetTheme(choice));
+        }
+    }
+    ui.separator();
+    for (zone, label, hint) in [
+        (
+            Zone::Local,
+            tr!("top-zone-local"),
+            tr!("top-zone-local-hint"),
+        ),
+        (Zone::Utc, tr!("top-zone-utc"), tr!("top-zone-utc-hint")),
+    ] {
+        if ui
+            .selectable_label(workspace.zone == zone, label)
+            .on_hover_text(hint)
+            .clicked()
+        {
+            commands.push(Command::SetZone(zone));
+        }
+    }
+}
+
+/// Shows or hides the sandbox panel.
+fn sandbox_toggle(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
+    if ui
+        .selectable_label(workspace.sandbox.panel_open, tr!("top-sandbox"))
+        .on_hover_text(tr!("top-sandbox-hint"))
+        .clicked()
+    {
+        commands.push(Command::Sandbox(crate::app::SandboxCommand::TogglePanel));
     }
 }

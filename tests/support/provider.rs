@@ -28,6 +28,7 @@ const _: () = {
     let _ = TestProvider::play_browser_with;
     let _ = TestProvider::browser_command;
     let _ = free_port;
+    let _ = ensure_node_modules;
     let _ = |provider: &TestProvider| provider.issuer.len();
 };
 
@@ -296,7 +297,7 @@ fn stop(child: &mut Child, stderr_thread: JoinHandle<()>, stderr: &Mutex<String>
 /// `npm ci` in `tests/provider` when `node_modules` is missing or older than
 /// `package-lock.json`: once per process, and under an exclusive file lock so
 /// test binaries running at the same time do not install over each other.
-fn ensure_node_modules() {
+pub fn ensure_node_modules() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let dir = provider_dir();

@@ -13,5 +13,6 @@ mod inspector;
 mod language;
 mod presenter;
 mod profiles;
+mod sandbox;
 mod snapshots;
 mod tls;

@@ -363,3 +363,8 @@ reason-claim = from the { $name } claim
 ## Preferences
 
 preferences-not-saved = The language choice could not be saved ({ $error }); it holds for this session.
+
+## Sandbox
+
+top-sandbox = Sandbox panel
+top-sandbox-hint = The built-in OpenID provider: start it, pick who it imitates, switch on faults

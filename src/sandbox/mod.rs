@@ -1,0 +1,420 @@
+//! A built-in OpenID provider on loopback, for a trainer without Wi-Fi, a
+//! newcomer's first run and our own tests: discovery, JWKS, authorize with a
+//! login page, token (code + PKCE, refresh with rotation, client
+//! credentials, password, device code, MOEX `passport`), UserInfo,
+//! introspection, revocation, end session and device authorization, with
+//! real signatures and real expiry. A [`Personality`] makes it behave like a
+//! provider we target; [`Faults`] make it misbehave on demand.
+//!
+//! Runs on a tokio runtime it is given (the app's `NetRuntime`), bound to
+//! 127.0.0.1 only.
+
+mod faults;
+mod keys;
+mod pages;
+mod personality;
+mod server;
+mod store;
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use serde::Serialize;
+
+pub use faults::{Faults, UnknownFault};
+pub use keys::{KeyError, SigningAlg};
+pub use personality::{Personality, USERS, User};
+pub use server::{FAULTS_PATH, LOGIN_PATH, ROTATE_PATH, SandboxClock};
+
+use crate::oauth::{ClientAuth, Endpoints, Param, PkceMode, Profile};
+
+/// The loopback port the app's Sandbox profile uses first.
+pub const DEFAULT_PORT: u16 = 53_690;
+
+/// How to start a sandbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SandboxConfig {
+    /// Who it imitates.
+    pub personality: Personality,
+    /// The port on 127.0.0.1; 0 for any free one.
+    pub port: u16,
+    /// Faults on at start.
+    pub faults: Faults,
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The port is taken or binding failed.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for.
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Keys could not be made.
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+}
+
+/// The client a profile uses against the sandbox (printed by `tokenscope sandbox`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClientCredentials {
+    /// `client_id`.
+    pub client_id: String,
+    /// `client_secret` — a sandbox credential, meant to be shown.
+    pub client_secret: String,
+}
+
+/// A running sandbox; stopped by [`Sandbox::stop`] or on drop.
+pub struct Sandbox {
+    shared: Arc<server::Shared>,
+    address: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("personality", &self.shared.personality)
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Makes keys, binds 127.0.0.1:`config.port` and serves on `runtime`.
+    /// Blocking (RSA key generation takes a moment): call it off the UI thread.
+    pub fn start(
+        runtime: &tokio::runtime::Handle,
+        config: SandboxConfig,
+        clock: SandboxClock,
+    ) -> Result<Self, SandboxError> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).map_err(|source| {
+            SandboxError::Bind {
+                port: config.port,
+                source,
+            }
+        })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|source| SandboxError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| SandboxError::Bind {
+            port: config.port,
+            source,
+        })?;
+        let shared = Arc::new(server::Shared {
+            personality: config.personality,
+            base: format!("http://127.0.0.1:{}", address.port()),
+            keys: RwLock::new(keys::KeyRing::generate()?),
+            store: Mutex::new(store::Store::default()),
+            faults: RwLock::new(config.faults),
+            clock,
+        });
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let router = server::router(Arc::clone(&shared));
+        let _guard = runtime.enter();
+        let listener =
+            tokio::net::TcpListener::from_std(listener).map_err(|source| SandboxError::Bind {
+                port: config.port,
+                source,
+            })?;
+        runtime.spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                stopped.await.ok();
+            });
+            // The server ends only on shutdown or a listener failure; either way there is nobody to tell.
+            serve.await.ok();
+        });
+        Ok(Self {
+            shared,
+            address,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.shared.base.clone()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The issuer identifier.
+    pub fn issuer(&self) -> String {
+        self.shared.issuer()
+    }
+
+    /// Who it imitates.
+    pub fn personality(&self) -> Personality {
+        self.shared.personality
+    }
+
+    /// The client a profile uses.
+    pub fn client(&self) -> ClientCredentials {
+        let spec = self.shared.personality.spec();
+        ClientCredentials {
+            client_id: spec.client_id.to_owned(),
+            client_secret: spec.client_secret.to_owned(),
+        }
+    }
+
+    /// The fault switches now.
+    pub fn faults(&self) -> Faults {
+        self.shared
+            .faults
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Flips the fault switches while running.
+    pub fn set_faults(&self, faults: Faults) {
+        *self
+            .shared
+            .faults
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = faults;
+    }
+
+    /// Replaces the signing keys (new `kid`s; old keys unpublished at once).
+    pub fn rotate_keys(&self) -> Result<(), KeyError> {
+        self.shared.rotate()
+    }
+
+    /// The key generation (1 at start, +1 per rotation).
+    pub fn key_generation(&self) -> u32 {
+        self.shared
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation()
+    }
+
+    /// The endpoints, as a profile holds them.
+    pub fn endpoints(&self) -> Endpoints {
+        endpoints(self.shared.personality, &self.shared.base)
+    }
+
+    /// A profile that runs the code flow against this sandbox.
+    pub fn profile(&self) -> Profile {
+        sandbox_profile(self.shared.personality, &self.shared.base)
+    }
+
+    /// The JSON line `tokenscope sandbox` prints.
+    pub fn info(&self) -> serde_json::Value {
+        let client = self.client();
+        serde_json::json!({
+            "sandbox": self.personality().as_str(),
+            "issuer": self.issuer(),
+            "base_url": self.base_url(),
+            "discovery": self.personality().spec().discovery.then(|| format!("{}/.well-known/openid-configuration", self.issuer())),
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "endpoints": self.endpoints(),
+            "users": USERS.iter().map(|u| u.login).collect::<Vec<_>>(),
+            "faults": self.faults().active(),
+        })
+    }
+
+    /// A handle to change this sandbox from another thread (key rotation is slow).
+    pub fn controls(&self) -> SandboxControls {
+        SandboxControls(Arc::clone(&self.shared))
+    }
+
+    /// Stops serving (connections in flight finish).
+    pub fn stop(mut self) {
+        self.signal_stop();
+    }
+
+    fn signal_stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            // Already stopped is fine.
+            shutdown.send(()).ok();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.signal_stop();
+    }
+}
+
+/// Changes a running sandbox from any thread.
+#[derive(Clone)]
+pub struct SandboxControls(Arc<server::Shared>);
+
+impl std::fmt::Debug for SandboxControls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SandboxControls")
+    }
+}
+
+impl SandboxControls {
+    /// Replaces the signing keys; returns the new key generation.
+    pub fn rotate_keys(&self) -> Result<u32, KeyError> {
+        self.0.rotate()?;
+        Ok(self
+            .0
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .generation())
+    }
+}
+
+/// The profile a first launch (empty config directory) starts with: the
+/// generic sandbox on its default loopback port.
+pub fn first_launch_profile() -> Profile {
+    Profile {
+        name: "Sandbox".to_owned(),
+        ..sandbox_profile(
+            Personality::Generic,
+            &format!("http://127.0.0.1:{DEFAULT_PORT}"),
+        )
+    }
+}
+
+/// The endpoints of `personality` at `base` (`http://127.0.0.1:PORT`).
+pub fn endpoints(personality: Personality, base: &str) -> Endpoints {
+    let paths = personality.spec().paths;
+    let url = |path: Option<&str>| path.map(|p| format!("{base}{p}")).unwrap_or_default();
+    Endpoints {
+        authorization: url(Some(paths.authorize)),
+        token: url(Some(paths.token)),
+        userinfo: url(Some(paths.userinfo)),
+        jwks: url(paths.jwks),
+        introspection: url(paths.introspection),
+        revocation: url(paths.revocation),
+        device_authorization: url(paths.device_authorization),
+        end_session: url(paths.end_session),
+        extra: paths
+            .certificate
+            .map(|p| vec![Param::new("certificate", format!("{base}{p}"))])
+            .unwrap_or_default(),
+        ..Endpoints::default()
+    }
+}
+
+/// The marker a profile carries when it points at the built-in sandbox
+/// (its `preset`): `sandbox:<personality>`.
+pub fn preset_marker(personality: Personality) -> String {
+    format!("sandbox:{}", personality.as_str())
+}
+
+/// The personality a profile's preset marker names, if it is a sandbox profile.
+pub fn personality_of(profile: &Profile) -> Option<Personality> {
+    profile
+        .preset
+        .as_deref()
+        .and_then(|p| p.strip_prefix("sandbox:"))
+        .and_then(Personality::parse)
+}
+
+/// A profile for the sandbox of `personality` at `base`: the issuer (or,
+/// without discovery, the endpoints), the client, loopback redirect, PKCE.
+pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
+    let spec = personality.spec();
+    let issuer = format!("{base}{}", spec.issuer_path);
+    Profile {
+        name: format!("Sandbox ({})", personality.label()),
+        preset: Some(preset_marker(personality)),
+        environment: "sandbox".to_owned(),
+        issuer: if spec.discovery { issuer } else { String::new() },
+        endpoints: endpoints(personality, base),
+        client_id: spec.client_id.to_owned(),
+        client_auth: if personality == Personality::Bank { ClientAuth::ClientSecretPost } else { ClientAuth::ClientSecretBasic },
+        scopes: spec.scopes.to_owned(),
+        pkce: PkceMode::S256,
+        notes: "The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.".to_owned(),
+        ..Profile::default()
+    }
+}
+
+/// Moves a sandbox profile to another base URL (when its port was taken).
+pub fn repoint(profile: &mut Profile, personality: Personality, base: &str) {
+    let fresh = sandbox_profile(personality, base);
+    profile.issuer = fresh.issuer;
+    profile.endpoints = fresh.endpoints;
+}
+
+/// The port a sandbox profile points at (from its authorization endpoint).
+pub fn profile_port(profile: &Profile) -> Option<u16> {
+    let rest = profile
+        .endpoints
+        .authorization
+        .strip_prefix("http://127.0.0.1:")?;
+    rest.split(['/', '?']).next()?.parse().ok()
+}
+
+/// Makes sure a sandbox serves a sandbox profile before its flow runs:
+/// starts one on the profile's port, or — when that port is taken by
+/// something else — on any free port, repointing `profile` at it. `None`
+/// for a profile that is not a sandbox profile.
+pub fn ensure_for(
+    profile: &mut Profile,
+    runtime: &tokio::runtime::Handle,
+    clock: SandboxClock,
+) -> Option<Result<Sandbox, SandboxError>> {
+    let personality = personality_of(profile)?;
+    let port = profile_port(profile).unwrap_or(DEFAULT_PORT);
+    let config = |port| SandboxConfig {
+        personality,
+        port,
+        faults: Faults::default(),
+    };
+    let started = match Sandbox::start(runtime, config(port), Arc::clone(&clock)) {
+        Err(SandboxError::Bind { .. }) => Sandbox::start(runtime, config(0), clock),
+        other => other,
+    };
+    if let Ok(sandbox) = &started {
+        repoint(profile, personality, &sandbox.base_url());
+    }
+    Some(started)
+}
+
+/// The client secret of a sandbox profile's personality (sandbox
+/// credentials are public: `tokenscope sandbox` prints them).
+pub fn client_secret_of(profile: &Profile) -> Option<crate::secret::Secret> {
+    personality_of(profile).map(|p| crate::secret::Secret::new(p.spec().client_secret))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_port_moves_the_sandbox_and_its_profile_elsewhere() {
+        let runtime = crate::net::NetRuntime::new().unwrap();
+        let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let mut profile =
+            sandbox_profile(Personality::Keycloak, &format!("http://127.0.0.1:{port}"));
+        let clock: SandboxClock = Arc::new(|| crate::token::Timestamp::from_unix(1_795_387_806));
+        let sandbox = ensure_for(&mut profile, &runtime.handle(), clock)
+            .unwrap()
+            .unwrap();
+        assert_ne!(sandbox.port(), port);
+        assert_eq!(profile_port(&profile), Some(sandbox.port()));
+        assert_eq!(
+            profile.issuer,
+            format!("{}/realms/sandbox", sandbox.base_url())
+        );
+        assert!(
+            ensure_for(
+                &mut Profile::default(),
+                &runtime.handle(),
+                Arc::new(crate::app::system_now)
+            )
+            .is_none()
+        );
+    }
+}

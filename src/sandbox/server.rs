@@ -1,0 +1,1379 @@
+//! The sandbox's HTTP side: one axum router whose fallback dispatches on the
+//! personality's paths (they differ per personality, so the table is data,
+//! not code), the endpoints themselves, and the faults that wrap them.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Map, Value, json};
+use sha2::Digest as _;
+
+use crate::token::Timestamp;
+
+use super::faults::Faults;
+use super::keys::{KeyRing, SigningAlg};
+use super::pages;
+use super::personality::{
+    ErrorAnswer, Failure, Personality, TokenShape, USERS, User, UserinfoShape, user,
+};
+use super::store::{
+    CodeGrant, CodeProblem, DeviceDecision, DeviceGrant, DevicePoll, Grant, PendingRequest, Store,
+    TokenProblem,
+};
+
+/// Where the sandbox takes "now" from: the app's clock, or a test's.
+pub type SandboxClock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The login form posts here (all personalities).
+pub const LOGIN_PATH: &str = "/sandbox/login";
+/// `GET` the fault switches as JSON, `POST` new ones.
+pub const FAULTS_PATH: &str = "/sandbox/faults";
+/// `POST` rotates the signing keys.
+pub const ROTATE_PATH: &str = "/sandbox/rotate";
+
+/// Largest request body read: forms are small.
+const MAX_BODY: usize = 1 << 20;
+
+/// State shared by every request.
+pub struct Shared {
+    /// Who the sandbox imitates.
+    pub personality: Personality,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Signing keys.
+    pub keys: RwLock<KeyRing>,
+    /// Codes, tokens, sessions.
+    pub store: Mutex<Store>,
+    /// The fault switches.
+    pub faults: RwLock<Faults>,
+    /// The clock.
+    pub clock: SandboxClock,
+}
+
+impl Shared {
+    /// The issuer identifier (OIDC Discovery §3).
+    pub fn issuer(&self) -> String {
+        format!("{}{}", self.base, self.personality.spec().issuer_path)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn faults(&self) -> Faults {
+        self.faults
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn keys(&self) -> std::sync::RwLockReadGuard<'_, KeyRing> {
+        self.keys.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Rotates the keys; the old ones are no longer published.
+    pub fn rotate(&self) -> Result<(), super::keys::KeyError> {
+        self.keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .rotate()
+    }
+}
+
+/// The router: every request goes through [`handle`].
+pub fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(shared)
+}
+
+/// A request, read: method, path, query, headers and form body.
+struct Incoming {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    form: Option<Vec<(String, String)>>,
+    body: Vec<u8>,
+}
+
+impl Incoming {
+    fn param(&self, name: &str) -> Option<String> {
+        self.form
+            .iter()
+            .flatten()
+            .chain(self.query.iter())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn form_param(&self, name: &str) -> Option<String> {
+        self.form
+            .iter()
+            .flatten()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn wants_json(&self) -> bool {
+        self.headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"))
+    }
+
+    fn bearer(&self) -> Option<String> {
+        self.headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| {
+                scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")
+            })
+            .map(|(_, token)| token.trim().to_owned())
+            .or_else(|| self.form_param("access_token"))
+    }
+
+    /// Client id and secret from HTTP Basic (RFC 6749 §2.3.1) or the form.
+    fn client(&self) -> (Option<String>, Option<String>) {
+        let basic = self
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Basic "))
+            .and_then(|b| STANDARD.decode(b.trim()).ok())
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|pair| {
+                let (id, secret) = pair.split_once(':')?;
+                let decode = |s: &str| {
+                    form_urlencoded::parse(format!("x={s}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                };
+                Some((decode(id)?, decode(secret)?))
+            });
+        match basic {
+            Some((id, secret)) => (Some(id), Some(secret)),
+            None => (
+                self.form_param("client_id"),
+                self.form_param("client_secret"),
+            ),
+        }
+    }
+}
+
+async fn read(request: Request) -> Incoming {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    let query = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    let form = is_form.then(|| form_urlencoded::parse(&body).into_owned().collect());
+    Incoming {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query,
+        headers: parts.headers,
+        form,
+        body,
+    }
+}
+
+/// Every request: the admin paths first (faults never block them), then the
+/// delay and 503 faults, then the endpoint, then the HTML-error fault.
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let incoming = read(request).await;
+    if let Some(response) = admin(&shared, &incoming) {
+        return response;
+    }
+    let faults = shared.faults();
+    if let Some(ms) = faults.delay_ms {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    if faults.unavailable {
+        return with_html_if(
+            faults.html_errors,
+            plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "text/plain; charset=utf-8",
+                "503 Service Unavailable: the sandbox is switched to answer 503.\n",
+            ),
+            503,
+            "temporarily_unavailable",
+            "The service is unavailable.",
+        );
+    }
+    let (response, error) = route(&shared, &incoming);
+    match error {
+        Some(answer) if faults.html_errors => {
+            let status = if answer.status == 200 {
+                400
+            } else {
+                answer.status
+            };
+            html(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+                &pages::error(status, answer.error, &answer.description),
+            )
+        }
+        _ => response,
+    }
+}
+
+fn with_html_if(
+    on: bool,
+    response: Response,
+    status: u16,
+    error: &str,
+    description: &str,
+) -> Response {
+    if on {
+        html(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            &pages::error(status, error, description),
+        )
+    } else {
+        response
+    }
+}
+
+fn admin(shared: &Shared, incoming: &Incoming) -> Option<Response> {
+    match (incoming.method.clone(), incoming.path.as_str()) {
+        (Method::GET, FAULTS_PATH) => Some(json_response(StatusCode::OK, &json!(shared.faults()))),
+        (Method::POST, FAULTS_PATH) => {
+            Some(match serde_json::from_slice::<Faults>(&incoming.body) {
+                Ok(faults) => {
+                    *shared
+                        .faults
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = faults.clone();
+                    json_response(StatusCode::OK, &json!(faults))
+                }
+                Err(e) => json_response(
+                    StatusCode::BAD_REQUEST,
+                    &json!({"error": "invalid_request", "error_description": e.to_string()}),
+                ),
+            })
+        }
+        (Method::POST, ROTATE_PATH) => Some(match shared.rotate() {
+            Ok(()) => json_response(
+                StatusCode::OK,
+                &json!({"generation": shared.keys().generation()}),
+            ),
+            Err(e) => json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "server_error", "error_description": e.to_string()}),
+            ),
+        }),
+        _ => None,
+    }
+}
+
+/// The endpoint for a path, or 404; with the error answer when it failed.
+fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>) {
+    let spec = shared.personality.spec();
+    let paths = spec.paths;
+    let path = incoming.path.as_str();
+    let discovery = format!("{}/.well-known/openid-configuration", spec.issuer_path);
+    let ok = |response| (response, None);
+    if spec.discovery && path == discovery {
+        return ok(json_response(StatusCode::OK, &metadata(shared)));
+    }
+    if Some(path) == paths.jwks {
+        return ok(json_response(StatusCode::OK, &shared.keys().jwks()));
+    }
+    if Some(path) == paths.certificate {
+        return ok(match shared.keys().gost_certificate_pem((shared.clock)()) {
+            Ok(pem) => plain(StatusCode::OK, "application/x-pem-file", &pem),
+            Err(e) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/plain",
+                &e.to_string(),
+            ),
+        });
+    }
+    if path == paths.authorize {
+        return authorize(shared, incoming);
+    }
+    if path == LOGIN_PATH && incoming.method == Method::POST {
+        return login(shared, incoming);
+    }
+    if path == paths.token {
+        return result(shared, incoming, token(shared, incoming));
+    }
+    if path == paths.userinfo {
+        return result(shared, incoming, userinfo(shared, incoming));
+    }
+    if Some(path) == paths.introspection {
+        return result(shared, incoming, introspect(shared, incoming));
+    }
+    if Some(path) == paths.revocation {
+        return result(shared, incoming, revoke(shared, incoming));
+    }
+    if Some(path) == paths.device_authorization {
+        return result(shared, incoming, device_authorization(shared, incoming));
+    }
+    if Some(path) == paths.device_page {
+        return ok(device_page(shared, incoming));
+    }
+    if Some(path) == paths.end_session {
+        return ok(end_session(shared, incoming));
+    }
+    ok(plain(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "Not Found\n",
+    ))
+}
+
+type Answer = Result<Response, Failure>;
+
+fn result(shared: &Shared, incoming: &Incoming, answer: Answer) -> (Response, Option<ErrorAnswer>) {
+    match answer {
+        Ok(response) => (response, None),
+        Err(failure) => {
+            let answer = shared.personality.error(&failure);
+            (
+                error_response(shared.personality, &answer, incoming.wants_json()),
+                Some(answer),
+            )
+        }
+    }
+}
+
+fn error_response(personality: Personality, answer: &ErrorAnswer, wants_json: bool) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut fields = vec![
+        ("error", answer.error.to_owned()),
+        ("error_description", answer.description.clone()),
+    ];
+    if let Some(uri) = &answer.uri {
+        fields.push(("error_uri", uri.clone()));
+    }
+    let mut response = if personality == Personality::Github && !wants_json {
+        form_response(status, &fields)
+    } else {
+        let object: Map<String, Value> = fields
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), json!(v)))
+            .collect();
+        json_response(status, &Value::Object(object))
+    };
+    if answer.error == "invalid_token"
+        && let Ok(value) = format!(
+            "Bearer error=\"invalid_token\", error_description=\"{}\"",
+            answer.description
+        )
+        .parse()
+    {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+fn plain(status: StatusCode, content_type: &str, body: &str) -> Response {
+    let mut response = Response::new(Body::from(body.to_owned()));
+    *response.status_mut() = status;
+    if let Ok(value) = content_type.parse() {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+fn html(status: StatusCode, body: &str) -> Response {
+    plain(status, "text/html; charset=utf-8", body)
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    plain(status, "application/json", &value.to_string())
+}
+
+fn form_response(status: StatusCode, fields: &[(&str, String)]) -> Response {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        serializer.append_pair(k, v);
+    }
+    plain(
+        status,
+        "application/x-www-form-urlencoded; charset=utf-8",
+        &serializer.finish(),
+    )
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = plain(StatusCode::FOUND, "text/plain; charset=utf-8", "");
+    if let Ok(value) = location.parse() {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return uri.to_owned();
+    }
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        serializer.append_pair(k, v);
+    }
+    let separator = if uri.contains('?') { '&' } else { '?' };
+    format!("{uri}{separator}{}", serializer.finish())
+}
+
+/// OpenID Provider Metadata (OIDC Discovery §3, RFC 8414 §2).
+fn metadata(shared: &Shared) -> Value {
+    let spec = shared.personality.spec();
+    let paths = spec.paths;
+    let mut meta = Map::new();
+    meta.insert("issuer".to_owned(), json!(shared.issuer()));
+    let mut put = |name: &str, path: Option<&str>| {
+        if let Some(path) = path {
+            meta.insert(name.to_owned(), json!(shared.url(path)));
+        }
+    };
+    put("authorization_endpoint", Some(paths.authorize));
+    put("token_endpoint", Some(paths.token));
+    put("userinfo_endpoint", Some(paths.userinfo));
+    put("jwks_uri", paths.jwks);
+    put("introspection_endpoint", paths.introspection);
+    put("revocation_endpoint", paths.revocation);
+    put("end_session_endpoint", paths.end_session);
+    put("device_authorization_endpoint", paths.device_authorization);
+    let algs: Vec<&str> = spec
+        .id_token_alg
+        .map(SigningAlg::as_str)
+        .into_iter()
+        .collect();
+    meta.insert("response_types_supported".to_owned(), json!(["code"]));
+    meta.insert("response_modes_supported".to_owned(), json!(["query"]));
+    meta.insert("grant_types_supported".to_owned(), json!(spec.grants));
+    meta.insert(
+        "code_challenge_methods_supported".to_owned(),
+        json!(spec.pkce_methods),
+    );
+    meta.insert(
+        "token_endpoint_auth_methods_supported".to_owned(),
+        json!(["client_secret_basic", "client_secret_post"]),
+    );
+    meta.insert(
+        "id_token_signing_alg_values_supported".to_owned(),
+        json!(algs),
+    );
+    meta.insert("subject_types_supported".to_owned(), json!(["public"]));
+    meta.insert(
+        "scopes_supported".to_owned(),
+        json!(spec.scopes.split_whitespace().collect::<Vec<_>>()),
+    );
+    meta.insert(
+        "claims_supported".to_owned(),
+        json!([
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "name",
+            "given_name",
+            "family_name",
+            "preferred_username",
+            "email",
+            "email_verified"
+        ]),
+    );
+    meta.insert(
+        "authorization_response_iss_parameter_supported".to_owned(),
+        json!(spec.iss_parameter),
+    );
+    Value::Object(meta)
+}
+
+fn is_loopback_redirect(uri: &str) -> bool {
+    let Some(rest) = uri.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): checks
+/// the client and redirect first (errors on a page, never a redirect to an
+/// unchecked URI, RFC 6749 §4.1.2.1), then the rest (errors by redirect).
+#[expect(
+    clippy::too_many_lines,
+    reason = "the checks of §4.1.2.1 in the order they apply"
+)]
+fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>) {
+    let spec = shared.personality.spec();
+    let page_error = |text: &str| {
+        let answer = ErrorAnswer {
+            status: 400,
+            error: "invalid_request",
+            description: text.to_owned(),
+            uri: None,
+        };
+        (
+            html(
+                StatusCode::BAD_REQUEST,
+                &pages::error(400, "invalid_request", text),
+            ),
+            Some(answer),
+        )
+    };
+    let client_id = incoming.param("client_id").unwrap_or_default();
+    if client_id != spec.client_id {
+        return page_error("Client not found.");
+    }
+    let Some(redirect_uri) = incoming
+        .param("redirect_uri")
+        .filter(|r| is_loopback_redirect(r))
+    else {
+        return page_error("Invalid parameter: redirect_uri");
+    };
+    let state = incoming.param("state");
+    let back = |error: &str, description: &str| {
+        let mut pairs = vec![("error", error), ("error_description", description)];
+        if let Some(state) = &state {
+            pairs.push(("state", state));
+        }
+        (redirect(&with_query(&redirect_uri, &pairs)), None)
+    };
+    if incoming.param("response_type").as_deref() != Some("code") {
+        return back(
+            "unsupported_response_type",
+            "only response_type=code is supported",
+        );
+    }
+    let scope = incoming.param("scope").unwrap_or_default();
+    if shared.personality == Personality::Bank && scope.split_whitespace().next() != Some("openid")
+    {
+        return back("invalid_scope", "scope must start with openid");
+    }
+    let state_len = state.as_deref().map_or(0, str::len);
+    if state_len < spec.min_state {
+        return back(
+            "invalid_request",
+            &format!(
+                "state must be at least {} characters, got {state_len}",
+                spec.min_state
+            ),
+        );
+    }
+    let nonce = incoming.param("nonce");
+    let nonce_len = nonce.as_deref().map_or(0, str::len);
+    if spec.min_nonce > 0 && nonce_len < spec.min_nonce {
+        return back(
+            "invalid_request",
+            &format!(
+                "nonce must be at least {} characters, got {nonce_len}",
+                spec.min_nonce
+            ),
+        );
+    }
+    let challenge = match incoming.param("code_challenge") {
+        Some(challenge) => {
+            let method = incoming
+                .param("code_challenge_method")
+                .unwrap_or_else(|| "plain".to_owned());
+            if !spec.pkce_methods.contains(&method.as_str()) {
+                return back(
+                    "invalid_request",
+                    &format!("Invalid parameter: code_challenge_method {method} is not supported"),
+                );
+            }
+            Some((challenge, method))
+        }
+        None => None,
+    };
+    let now = (shared.clock)();
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    shared.store().add_pending(
+        id.clone(),
+        PendingRequest {
+            client_id: client_id.clone(),
+            redirect_uri,
+            scope: scope.clone(),
+            state,
+            nonce,
+            challenge,
+            expires: Timestamp::from_unix(now.unix() + 600),
+        },
+    );
+    (
+        html(
+            StatusCode::OK,
+            &pages::login(
+                shared.personality,
+                &shared.url(LOGIN_PATH),
+                &id,
+                &client_id,
+                &scope,
+            ),
+        ),
+        None,
+    )
+}
+
+/// The login form's answer: a code (or `access_denied`) back to the client.
+fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>) {
+    let now = (shared.clock)();
+    let Some(request) = incoming
+        .form_param("request")
+        .and_then(|id| shared.store().take_pending(&id, now))
+    else {
+        let text = "This sign-in page has expired or was already used: start again from the app.";
+        return (
+            html(
+                StatusCode::BAD_REQUEST,
+                &pages::message("Sign-in expired", text),
+            ),
+            None,
+        );
+    };
+    let spec = shared.personality.spec();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let chosen = incoming.form_param("user").and_then(|login| user(&login));
+    match chosen {
+        Some(chosen) if incoming.form_param("deny").is_none() => {
+            let code = uuid::Uuid::new_v4().simple().to_string();
+            let session = uuid::Uuid::new_v4().to_string();
+            pairs.push(("code".to_owned(), code.clone()));
+            shared.store().add_code(
+                code,
+                CodeGrant {
+                    request: request.clone(),
+                    user: chosen.login.to_owned(),
+                    auth_time: now,
+                    session,
+                    expires: Timestamp::from_unix(now.unix() + spec.lifetimes.code),
+                },
+            );
+        }
+        _ => {
+            pairs.push(("error".to_owned(), "access_denied".to_owned()));
+            pairs.push((
+                "error_description".to_owned(),
+                "The user denied the request.".to_owned(),
+            ));
+        }
+    }
+    if let Some(state) = &request.state {
+        pairs.push(("state".to_owned(), state.clone()));
+    }
+    if spec.iss_parameter {
+        pairs.push(("iss".to_owned(), shared.issuer()));
+    }
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    (redirect(&with_query(&request.redirect_uri, &pairs)), None)
+}
+
+/// Checks the client's credentials; `public_ok` for the device grant, where
+/// a public client sends only its id (RFC 8628 §3.4).
+fn authenticate(shared: &Shared, incoming: &Incoming, public_ok: bool) -> Result<String, Failure> {
+    let spec = shared.personality.spec();
+    let (id, secret) = incoming.client();
+    let id = id.ok_or(Failure::BadClient)?;
+    if id != spec.client_id {
+        return Err(Failure::BadClient);
+    }
+    match secret {
+        Some(secret) if secret == spec.client_secret => Ok(id),
+        None if public_ok => Ok(id),
+        _ => Err(Failure::BadClient),
+    }
+}
+
+/// The token endpoint (RFC 6749 §3.2, §4.1.3, §4.4, §4.3, §6; RFC 8628 §3.4).
+fn token(shared: &Shared, incoming: &Incoming) -> Answer {
+    let spec = shared.personality.spec();
+    let now = (shared.clock)();
+    let form = incoming
+        .form
+        .as_ref()
+        .filter(|_| incoming.method == Method::POST)
+        .ok_or(Failure::NotForm)?;
+    let mut seen = HashSet::new();
+    if let Some((name, _)) = form.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+        return Err(Failure::DuplicatedParameter(name.clone()));
+    }
+    let grant_type = incoming
+        .form_param("grant_type")
+        .ok_or(Failure::MissingParameter("grant_type"))?;
+    if !spec.grants.contains(&grant_type.as_str()) {
+        return Err(Failure::UnsupportedGrant(grant_type));
+    }
+    let device = grant_type == "urn:ietf:params:oauth:grant-type:device_code";
+    let client_id = match authenticate(shared, incoming, device) {
+        Ok(id) => id,
+        Err(failure) => {
+            // A failed exchange spends the code (the bank deletes it: the next try says "Unknown code").
+            if let Some(code) = incoming.form_param("code") {
+                let _ = shared.store().redeem_code(&code, now);
+            }
+            return Err(failure);
+        }
+    };
+    let scope_param = incoming.form_param("scope");
+    let issued = match grant_type.as_str() {
+        "authorization_code" => code_grant(shared, incoming, &client_id, now)?,
+        "refresh_token" => refresh_grant(shared, incoming, &client_id, now)?,
+        "client_credentials" => {
+            let scope = scope_param.unwrap_or_else(|| spec.client_scopes.to_owned());
+            Issue {
+                client_id,
+                user: None,
+                scope,
+                nonce: None,
+                auth_time: None,
+                session: None,
+                refresh: false,
+            }
+        }
+        "password" => {
+            let username = incoming
+                .form_param("username")
+                .ok_or(Failure::MissingParameter("username"))?;
+            let password = incoming
+                .form_param("password")
+                .ok_or(Failure::MissingParameter("password"))?;
+            let found = user(&username)
+                .filter(|u| u.login == password)
+                .ok_or(Failure::BadCredentials)?;
+            let session = uuid::Uuid::new_v4().to_string();
+            shared.store().open_session(session.clone(), found.login);
+            let scope = scope_param.unwrap_or_else(|| spec.scopes.to_owned());
+            Issue {
+                client_id,
+                user: Some(found),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: Some(session),
+                refresh: true,
+            }
+        }
+        "passport" => {
+            // MOEX: a Passport certificate and its detached signature stand for the user.
+            incoming
+                .form_param("passport")
+                .ok_or(Failure::InvalidPassport)?;
+            incoming
+                .form_param("signature")
+                .ok_or(Failure::InvalidPassport)?;
+            let scope = scope_param.unwrap_or_else(|| spec.client_scopes.to_owned());
+            Issue {
+                client_id,
+                user: Some(&USERS[0]),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: None,
+                refresh: true,
+            }
+        }
+        _ => device_grant(shared, incoming, &client_id, now)?,
+    };
+    let response =
+        issue(shared, incoming, &issued, now).map_err(|e| Failure::ServerError(e.to_string()))?;
+    if shared.faults().rotate_keys {
+        let _ = shared.rotate();
+    }
+    Ok(response)
+}
+
+/// What to issue tokens for.
+struct Issue {
+    client_id: String,
+    user: Option<&'static User>,
+    scope: String,
+    nonce: Option<String>,
+    auth_time: Option<Timestamp>,
+    session: Option<String>,
+    refresh: bool,
+}
+
+fn code_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let code = incoming
+        .form_param("code")
+        .ok_or(Failure::MissingParameter("code"))?;
+    let grant = shared
+        .store()
+        .redeem_code(&code, now)
+        .map_err(|problem| match problem {
+            CodeProblem::Unknown => Failure::UnknownCode(code.clone()),
+            CodeProblem::Expired => Failure::CodeExpired(code.clone()),
+        })?;
+    if grant.request.client_id != client_id {
+        return Err(Failure::UnknownCode(code));
+    }
+    let redirect_uri = incoming.form_param("redirect_uri").unwrap_or_default();
+    if redirect_uri != grant.request.redirect_uri {
+        return Err(Failure::RedirectMismatch(redirect_uri));
+    }
+    if let Some((challenge, method)) = &grant.request.challenge {
+        let verifier = incoming
+            .form_param("code_verifier")
+            .ok_or(Failure::PkceMissing)?;
+        let computed = if method == "S256" {
+            URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+        } else {
+            verifier
+        };
+        if &computed != challenge {
+            return Err(Failure::PkceMismatch);
+        }
+    }
+    Ok(Issue {
+        client_id: client_id.to_owned(),
+        user: user(&grant.user),
+        scope: grant.request.scope.clone(),
+        nonce: grant.request.nonce.clone(),
+        auth_time: Some(grant.auth_time),
+        session: Some(grant.session),
+        refresh: true,
+    })
+}
+
+fn refresh_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let token = incoming
+        .form_param("refresh_token")
+        .ok_or(Failure::MissingParameter("refresh_token"))?;
+    let grant = shared
+        .store()
+        .take_refresh(&token, now)
+        .map_err(|problem| match problem {
+            TokenProblem::Unknown => Failure::BadRefreshToken,
+            TokenProblem::Expired => Failure::RefreshExpired,
+        })?;
+    if grant.client_id != client_id {
+        return Err(Failure::BadRefreshToken);
+    }
+    Ok(Issue {
+        client_id: grant.client_id,
+        user: grant.user.as_deref().and_then(user),
+        scope: grant.scope,
+        nonce: None,
+        auth_time: grant.auth_time,
+        session: grant.session,
+        refresh: true,
+    })
+}
+
+fn device_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let device_code = incoming
+        .form_param("device_code")
+        .ok_or(Failure::MissingParameter("device_code"))?;
+    let poll = shared
+        .store()
+        .poll_device(&device_code, now)
+        .ok_or(Failure::ExpiredDeviceCode)?;
+    match poll {
+        DevicePoll::Pending => Err(Failure::AuthorizationPending),
+        DevicePoll::SlowDown => Err(Failure::SlowDown),
+        DevicePoll::Expired => Err(Failure::ExpiredDeviceCode),
+        DevicePoll::Denied => Err(Failure::AccessDenied),
+        DevicePoll::Approved {
+            user: login,
+            client_id: owner,
+            scope,
+        } => {
+            if owner != client_id {
+                return Err(Failure::BadClient);
+            }
+            let session = uuid::Uuid::new_v4().to_string();
+            shared.store().open_session(session.clone(), &login);
+            Ok(Issue {
+                client_id: owner,
+                user: user(&login),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: Some(session),
+                refresh: true,
+            })
+        }
+    }
+}
+
+fn opaque(shape: TokenShape) -> String {
+    let uuid = uuid::Uuid::new_v4();
+    match shape {
+        TokenShape::Uuid | TokenShape::Jwt(_) => uuid.to_string(),
+        TokenShape::UuidDash1 => format!("{uuid}-1"),
+        TokenShape::Hex64 => {
+            format!("{}{}", uuid.simple(), uuid::Uuid::new_v4().simple()).to_ascii_uppercase()
+        }
+        TokenShape::Prefixed(prefix) => {
+            let mut body = format!("{}{}", uuid.simple(), uuid::Uuid::new_v4().simple());
+            body.truncate(36);
+            format!("{prefix}{body}")
+        }
+    }
+}
+
+/// Mints and stores the tokens, and writes the token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one response, field by field, per personality"
+)]
+fn issue(
+    shared: &Shared,
+    incoming: &Incoming,
+    what: &Issue,
+    now: Timestamp,
+) -> Result<Response, super::keys::KeyError> {
+    let personality = shared.personality;
+    let spec = personality.spec();
+    let faults = shared.faults();
+    let issuer = shared.issuer();
+    let access_life = faults.expire_in.unwrap_or(spec.lifetimes.access);
+    // With the expire fault, refresh tokens still outlive access tokens (up to
+    // 4×), so "the access token expired, refresh it" can be practised.
+    let refresh_life = faults.expire_in.map_or(spec.lifetimes.refresh, |s| {
+        s.max(spec.lifetimes.refresh.min(s * 4))
+    });
+    let id_life = faults.expire_in.unwrap_or(spec.lifetimes.id);
+    let keycloak = matches!(personality, Personality::Keycloak | Personality::Moex);
+    let sub = what.user.map_or_else(
+        || format!("service-account-{}", what.client_id),
+        |u| u.subject(personality),
+    );
+    let keys = shared.keys();
+    let header = |alg: SigningAlg, typ: &str| {
+        if alg == SigningAlg::Gost {
+            json!({"typ": typ, "alg": alg.as_str()})
+        } else {
+            json!({"alg": alg.as_str(), "typ": typ, "kid": keys.kid(alg)})
+        }
+    };
+    let access_token = match spec.access_token {
+        TokenShape::Jwt(alg) => {
+            let mut claims = json!({
+                "iss": issuer, "sub": sub, "aud": if keycloak { json!(["account"]) } else { json!(issuer) },
+                "exp": now.unix() + access_life, "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
+                "client_id": what.client_id, "azp": what.client_id, "scope": what.scope,
+            });
+            if keycloak {
+                claims["typ"] = json!("Bearer");
+                claims["realm_access"] =
+                    json!({"roles": ["offline_access", "uma_authorization", "USER"]});
+                claims["resource_access"] = json!({"account": {"roles": ["manage-account", "view-profile"]}, what.client_id.clone(): {"roles": ["USER"]}});
+                claims["allowed-origins"] = json!([shared.base]);
+                if let Some(session) = &what.session {
+                    claims["sid"] = json!(session);
+                }
+                if let Some(u) = what.user {
+                    claims["preferred_username"] = json!(u.login);
+                    claims["name"] = json!(format!("{} {}", u.given_name, u.family_name));
+                    claims["email"] = json!(u.email);
+                }
+            }
+            let typ = if keycloak { "JWT" } else { "at+jwt" };
+            keys.sign_jwt(&header(alg, typ), &claims, alg, faults.wrong_key)?
+        }
+        shape => opaque(shape),
+    };
+    let grant = Grant {
+        client_id: what.client_id.clone(),
+        user: what.user.map(|u| u.login.to_owned()),
+        scope: what.scope.clone(),
+        session: what.session.clone(),
+        auth_time: what.auth_time,
+        issued: now,
+        expires: Timestamp::from_unix(now.unix() + access_life),
+    };
+    let refresh_token = if what.refresh {
+        let token = match spec.refresh_token {
+            TokenShape::Jwt(alg) => {
+                let claims = json!({
+                    "exp": now.unix() + refresh_life, "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
+                    "iss": issuer, "aud": issuer, "sub": sub, "typ": "Refresh", "azp": what.client_id,
+                    "sid": what.session, "scope": what.scope,
+                });
+                let header = json!({"alg": alg.as_str(), "typ": "JWT", "kid": keys.kid(alg)});
+                keys.sign_jwt(&header, &claims, alg, faults.wrong_key)?
+            }
+            shape => opaque(shape),
+        };
+        shared.store().add_refresh(
+            token.clone(),
+            Grant {
+                expires: Timestamp::from_unix(now.unix() + refresh_life),
+                ..grant.clone()
+            },
+        );
+        Some(token)
+    } else {
+        None
+    };
+    shared.store().add_access(access_token.clone(), grant);
+    let id_token = match (spec.id_token_alg, what.user) {
+        (Some(alg), Some(u)) if what.scope.split_whitespace().any(|s| s == "openid") => {
+            let mut claims = u.claims(personality, &what.client_id);
+            claims.remove("HashOrgId");
+            let mut put = |k: &str, v: Value| {
+                claims.insert(k.to_owned(), v);
+            };
+            put("iss", json!(issuer));
+            put("aud", json!(what.client_id));
+            put("azp", json!(what.client_id));
+            put("exp", json!(now.unix() + id_life));
+            put("iat", json!(now.unix()));
+            if let Some(at) = what.auth_time {
+                put("auth_time", json!(at.unix()));
+            }
+            if let Some(nonce) = &what.nonce {
+                put(
+                    "nonce",
+                    json!(if faults.wrong_nonce {
+                        format!("{nonce}-not-yours")
+                    } else {
+                        nonce.clone()
+                    }),
+                );
+            }
+            let hashed = if faults.wrong_at_hash {
+                format!("{access_token}x")
+            } else {
+                access_token.clone()
+            };
+            if let Ok(hash) = crate::token::checks::half_hash(alg.as_str(), Some(256), &hashed) {
+                put("at_hash", json!(hash.value));
+            }
+            if let Some(session) = &what.session {
+                put("sid", json!(session));
+            }
+            match personality {
+                Personality::Bank => {
+                    put("acr", json!("loa-3"));
+                    put("amr", json!("{pwd, mca, mfa, otp, sms}"));
+                }
+                Personality::Keycloak | Personality::Moex => {
+                    put("typ", json!("ID"));
+                    put("acr", json!("1"));
+                    put("jti", json!(uuid::Uuid::new_v4().to_string()));
+                }
+                Personality::Kontur => {
+                    put("idp", json!("local"));
+                    put("amr", json!(["pwd"]));
+                }
+                _ => {}
+            }
+            Some(keys.sign_jwt(
+                &header(alg, "JWT"),
+                &Value::Object(claims),
+                alg,
+                faults.wrong_key,
+            )?)
+        }
+        _ => None,
+    };
+    drop(keys);
+    if personality == Personality::Github {
+        let mut fields = vec![
+            ("access_token", access_token),
+            ("expires_in", access_life.to_string()),
+        ];
+        if let Some(refresh) = refresh_token {
+            fields.push(("refresh_token", refresh));
+            fields.push(("refresh_token_expires_in", refresh_life.to_string()));
+        }
+        fields.push((
+            "scope",
+            what.scope.split_whitespace().collect::<Vec<_>>().join(","),
+        ));
+        fields.push(("token_type", "bearer".to_owned()));
+        if incoming.wants_json() {
+            let object: Map<String, Value> = fields
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_owned(),
+                        v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n)),
+                    )
+                })
+                .collect();
+            return Ok(json_response(StatusCode::OK, &Value::Object(object)));
+        }
+        return Ok(form_response(StatusCode::OK, &fields));
+    }
+    let mut body = Map::new();
+    body.insert("access_token".to_owned(), json!(access_token));
+    body.insert("token_type".to_owned(), json!("Bearer"));
+    body.insert("expires_in".to_owned(), json!(access_life));
+    if keycloak && refresh_token.is_some() {
+        body.insert("refresh_expires_in".to_owned(), json!(refresh_life));
+    }
+    if let Some(refresh) = refresh_token {
+        body.insert("refresh_token".to_owned(), json!(refresh));
+    }
+    if let Some(id_token) = id_token {
+        body.insert("id_token".to_owned(), json!(id_token));
+    }
+    if keycloak {
+        body.insert("not-before-policy".to_owned(), json!(0));
+        if let Some(session) = &what.session {
+            body.insert("session_state".to_owned(), json!(session));
+        }
+    }
+    body.insert("scope".to_owned(), json!(what.scope));
+    Ok(json_response(StatusCode::OK, &Value::Object(body)))
+}
+
+/// UserInfo (OIDC Core §5.3): JSON, or a signed JWT for the bank.
+fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
+    let now = (shared.clock)();
+    let token = incoming.bearer().ok_or(Failure::InvalidToken)?;
+    let grant = shared
+        .store()
+        .access(&token, now)
+        .cloned()
+        .map_err(|_| Failure::InvalidToken)?;
+    let found = grant
+        .user
+        .as_deref()
+        .and_then(user)
+        .ok_or(Failure::InvalidToken)?;
+    let personality = shared.personality;
+    let mut claims = found.claims(personality, &grant.client_id);
+    match personality.spec().userinfo {
+        UserinfoShape::Json => Ok(json_response(StatusCode::OK, &Value::Object(claims))),
+        UserinfoShape::Jwt(alg) => {
+            claims.insert("iss".to_owned(), json!(shared.issuer()));
+            claims.insert("aud".to_owned(), json!(grant.client_id));
+            let faults = shared.faults();
+            let header = json!({"typ": "JWT", "alg": alg.as_str()});
+            let jwt = shared
+                .keys()
+                .sign_jwt(&header, &Value::Object(claims), alg, faults.wrong_key)
+                .map_err(|e| Failure::ServerError(e.to_string()))?;
+            Ok(plain(StatusCode::OK, "application/jwt", &jwt))
+        }
+    }
+}
+
+/// Introspection (RFC 7662 §2).
+fn introspect(shared: &Shared, incoming: &Incoming) -> Answer {
+    authenticate(shared, incoming, false)?;
+    let token = incoming
+        .form_param("token")
+        .ok_or(Failure::MissingParameter("token"))?;
+    let now = (shared.clock)();
+    let store = shared.store();
+    let (grant, kind) = match (store.access(&token, now), store.refresh(&token, now)) {
+        (Ok(grant), _) => (grant.clone(), "access_token"),
+        (_, Ok(grant)) => (grant.clone(), "refresh_token"),
+        _ => return Ok(json_response(StatusCode::OK, &json!({"active": false}))),
+    };
+    drop(store);
+    let personality = shared.personality;
+    let mut answer = json!({
+        "active": true, "scope": grant.scope, "client_id": grant.client_id,
+        "token_type": if kind == "access_token" { "Bearer" } else { "Refresh" },
+        "exp": grant.expires.unix(), "iat": grant.issued.unix(), "iss": shared.issuer(),
+    });
+    if let Some(u) = grant.user.as_deref().and_then(user) {
+        answer["sub"] = json!(u.subject(personality));
+        answer["username"] = json!(u.login);
+    }
+    Ok(json_response(StatusCode::OK, &answer))
+}
+
+/// Revocation (RFC 7009 §2): 200 whether or not the token was known.
+fn revoke(shared: &Shared, incoming: &Incoming) -> Answer {
+    authenticate(shared, incoming, false)?;
+    let token = incoming
+        .form_param("token")
+        .ok_or(Failure::MissingParameter("token"))?;
+    shared.store().revoke(&token);
+    Ok(plain(StatusCode::OK, "text/plain", ""))
+}
+
+/// Device authorization (RFC 8628 §3.1–3.2).
+fn device_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
+    let spec = shared.personality.spec();
+    if incoming.method != Method::POST || incoming.form.is_none() {
+        return Err(Failure::NotForm);
+    }
+    let client_id = authenticate(shared, incoming, true)?;
+    let now = (shared.clock)();
+    let device_code = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let letters = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase();
+    let user_code = format!("{}-{}", &letters[..4], &letters[4..8]);
+    let expires_in: i64 = if shared.personality == Personality::Github {
+        900
+    } else {
+        600
+    };
+    let interval: i64 = 5;
+    shared.store().add_device(
+        device_code.clone(),
+        DeviceGrant {
+            client_id,
+            user_code: user_code.clone(),
+            scope: incoming
+                .form_param("scope")
+                .unwrap_or_else(|| spec.scopes.to_owned()),
+            expires: Timestamp::from_unix(now.unix() + expires_in),
+            interval,
+            last_poll: None,
+            decision: DeviceDecision::Pending,
+        },
+    );
+    let page = shared.url(spec.paths.device_page.unwrap_or_default());
+    let complete = with_query(&page, &[("user_code", &user_code)]);
+    let fields = vec![
+        ("device_code", device_code),
+        ("user_code", user_code),
+        ("verification_uri", page),
+        ("verification_uri_complete", complete),
+        ("expires_in", expires_in.to_string()),
+        ("interval", interval.to_string()),
+    ];
+    if shared.personality == Personality::Github && !incoming.wants_json() {
+        return Ok(form_response(StatusCode::OK, &fields));
+    }
+    let object: Map<String, Value> = fields
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.to_owned(),
+                v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n)),
+            )
+        })
+        .collect();
+    Ok(json_response(StatusCode::OK, &Value::Object(object)))
+}
+
+/// The verification page (RFC 8628 §3.3): GET shows it, POST decides.
+fn device_page(shared: &Shared, incoming: &Incoming) -> Response {
+    let action = shared.url(
+        shared
+            .personality
+            .spec()
+            .paths
+            .device_page
+            .unwrap_or_default(),
+    );
+    let code = incoming.param("user_code").unwrap_or_default();
+    if incoming.method != Method::POST {
+        return html(StatusCode::OK, &pages::device(&action, &code, None));
+    }
+    let now = (shared.clock)();
+    let mut store = shared.store();
+    let Some(device) = store.device_by_user_code(&code, now) else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            &pages::device(
+                &action,
+                &code,
+                Some("That code is unknown or expired: check the device."),
+            ),
+        );
+    };
+    match incoming.form_param("user").and_then(|login| user(&login)) {
+        Some(chosen) if incoming.form_param("deny").is_none() => {
+            device.decision = DeviceDecision::Approved(chosen.login.to_owned());
+            html(
+                StatusCode::OK,
+                &pages::message("Device connected", "You can return to your device."),
+            )
+        }
+        _ => {
+            device.decision = DeviceDecision::Denied;
+            html(
+                StatusCode::OK,
+                &pages::message("Device denied", "The device will not get access."),
+            )
+        }
+    }
+}
+
+/// RP-Initiated Logout 1.0 §2–3: ends the session named by the ID token
+/// hint's `sid`, then returns to `post_logout_redirect_uri` when it is loopback.
+fn end_session(shared: &Shared, incoming: &Incoming) -> Response {
+    let sid = incoming.param("id_token_hint").and_then(|hint| {
+        let payload = hint.split('.').nth(1)?;
+        let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
+        let claims: Value = serde_json::from_slice(&bytes).ok()?;
+        claims.get("sid").and_then(Value::as_str).map(str::to_owned)
+    });
+    let ended = sid.is_some_and(|sid| shared.store().end_session(&sid));
+    match incoming
+        .param("post_logout_redirect_uri")
+        .filter(|u| is_loopback_redirect(u))
+    {
+        Some(target) => {
+            let state = incoming.param("state");
+            let pairs: Vec<(&str, &str)> = state.iter().map(|s| ("state", s.as_str())).collect();
+            redirect(&with_query(&target, &pairs))
+        }
+        None => html(
+            StatusCode::OK,
+            &pages::message(
+                "Signed out",
+                if ended {
+                    "Your sandbox session has ended."
+                } else {
+                    "There was no session to end."
+                },
+            ),
+        ),
+    }
+}

@@ -1,0 +1,392 @@
+//! What the sandbox remembers: pending authorization requests, codes,
+//! access and refresh tokens, device codes and sessions. Every lookup takes
+//! `now` from the sandbox's clock: expiry is real, codes are single-use
+//! (RFC 6749 §4.1.2), refresh tokens rotate (RFC 9700 §4.14.2).
+
+use std::collections::HashMap;
+
+use crate::token::Timestamp;
+
+/// An authorization request waiting for the user on the login page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingRequest {
+    /// `client_id`.
+    pub client_id: String,
+    /// `redirect_uri` as sent.
+    pub redirect_uri: String,
+    /// `scope`.
+    pub scope: String,
+    /// `state`, echoed in the redirect.
+    pub state: Option<String>,
+    /// `nonce`, copied into the ID token.
+    pub nonce: Option<String>,
+    /// PKCE `code_challenge` and its method (RFC 7636 §4.3).
+    pub challenge: Option<(String, String)>,
+    /// When it stops being usable.
+    pub expires: Timestamp,
+}
+
+/// An issued authorization code and what it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeGrant {
+    /// The request it answers.
+    pub request: PendingRequest,
+    /// Who signed in.
+    pub user: String,
+    /// When they signed in.
+    pub auth_time: Timestamp,
+    /// Their session.
+    pub session: String,
+    /// When the code expires.
+    pub expires: Timestamp,
+}
+
+/// What a token stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The user, or `None` for the client itself (client credentials).
+    pub user: Option<String>,
+    /// Scopes granted.
+    pub scope: String,
+    /// The session, for end-session.
+    pub session: Option<String>,
+    /// When the user signed in.
+    pub auth_time: Option<Timestamp>,
+    /// When it was issued.
+    pub issued: Timestamp,
+    /// When it expires.
+    pub expires: Timestamp,
+}
+
+/// A device authorization (RFC 8628 §3.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceGrant {
+    /// The client that asked.
+    pub client_id: String,
+    /// The code the user types.
+    pub user_code: String,
+    /// Scopes asked for.
+    pub scope: String,
+    /// When it expires.
+    pub expires: Timestamp,
+    /// Polling interval in seconds.
+    pub interval: i64,
+    /// The last poll, for `slow_down`.
+    pub last_poll: Option<Timestamp>,
+    /// Pending, approved by a user, or denied.
+    pub decision: DeviceDecision,
+}
+
+/// The user's answer on the verification page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeviceDecision {
+    /// Not answered yet.
+    Pending,
+    /// Approved, signed in as this user.
+    Approved(String),
+    /// Denied.
+    Denied,
+}
+
+/// Why a code could not be redeemed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeProblem {
+    /// Unknown, used, or deleted after a failed exchange.
+    Unknown,
+    /// Older than its lifetime (and now deleted).
+    Expired,
+}
+
+/// Why a token could not be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// Unknown, revoked or rotated away.
+    Unknown,
+    /// Past its expiry.
+    Expired,
+}
+
+/// The sandbox's memory. Not thread-safe by itself: the server holds it in a mutex.
+#[derive(Debug, Default)]
+pub struct Store {
+    pending: HashMap<String, PendingRequest>,
+    codes: HashMap<String, CodeGrant>,
+    access: HashMap<String, Grant>,
+    refresh: HashMap<String, Grant>,
+    devices: HashMap<String, DeviceGrant>,
+    sessions: HashMap<String, String>,
+}
+
+impl Store {
+    /// Remembers a request shown on the login page under `id`.
+    pub fn add_pending(&mut self, id: String, request: PendingRequest) {
+        self.pending.insert(id, request);
+    }
+
+    /// Takes a pending request (once), if it has not expired.
+    pub fn take_pending(&mut self, id: &str, now: Timestamp) -> Option<PendingRequest> {
+        self.pending.remove(id).filter(|r| r.expires > now)
+    }
+
+    /// Issues `code` for a signed-in user and opens a session.
+    pub fn add_code(&mut self, code: String, grant: CodeGrant) {
+        self.sessions
+            .insert(grant.session.clone(), grant.user.clone());
+        self.codes.insert(code, grant);
+    }
+
+    /// Redeems a code: it is removed whatever happens next (single use).
+    pub fn redeem_code(&mut self, code: &str, now: Timestamp) -> Result<CodeGrant, CodeProblem> {
+        let grant = self.codes.remove(code).ok_or(CodeProblem::Unknown)?;
+        if grant.expires <= now {
+            return Err(CodeProblem::Expired);
+        }
+        Ok(grant)
+    }
+
+    /// Stores an access token.
+    pub fn add_access(&mut self, token: String, grant: Grant) {
+        self.access.insert(token, grant);
+    }
+
+    /// Stores a refresh token.
+    pub fn add_refresh(&mut self, token: String, grant: Grant) {
+        self.refresh.insert(token, grant);
+    }
+
+    /// An access token's grant, if it is known, not revoked and not expired
+    /// (and its session, if any, is still open).
+    pub fn access(&self, token: &str, now: Timestamp) -> Result<&Grant, TokenProblem> {
+        let grant = self.access.get(token).ok_or(TokenProblem::Unknown)?;
+        self.usable(grant, now)
+    }
+
+    /// A refresh token's grant, without using it up.
+    pub fn refresh(&self, token: &str, now: Timestamp) -> Result<&Grant, TokenProblem> {
+        let grant = self.refresh.get(token).ok_or(TokenProblem::Unknown)?;
+        self.usable(grant, now)
+    }
+
+    /// Uses a refresh token up (rotation: the new one replaces it).
+    pub fn take_refresh(&mut self, token: &str, now: Timestamp) -> Result<Grant, TokenProblem> {
+        self.refresh(token, now)?;
+        self.refresh.remove(token).ok_or(TokenProblem::Unknown)
+    }
+
+    fn usable<'g>(&self, grant: &'g Grant, now: Timestamp) -> Result<&'g Grant, TokenProblem> {
+        if grant
+            .session
+            .as_ref()
+            .is_some_and(|s| !self.sessions.contains_key(s))
+        {
+            return Err(TokenProblem::Unknown);
+        }
+        if grant.expires <= now {
+            return Err(TokenProblem::Expired);
+        }
+        Ok(grant)
+    }
+
+    /// Forgets a token of either kind (RFC 7009 §2.1); `true` if it was known.
+    pub fn revoke(&mut self, token: &str) -> bool {
+        self.access.remove(token).is_some() | self.refresh.remove(token).is_some()
+    }
+
+    /// Ends a session: its tokens stop working (RP-Initiated Logout 1.0 §2).
+    pub fn end_session(&mut self, session: &str) -> bool {
+        self.sessions.remove(session).is_some()
+    }
+
+    /// Opens a session without a code (password and device grants).
+    pub fn open_session(&mut self, session: String, user: &str) {
+        self.sessions.insert(session, user.to_owned());
+    }
+
+    /// Stores a device authorization.
+    pub fn add_device(&mut self, device_code: String, grant: DeviceGrant) {
+        self.devices.insert(device_code, grant);
+    }
+
+    /// The device authorization a user code belongs to, if still valid.
+    pub fn device_by_user_code(
+        &mut self,
+        user_code: &str,
+        now: Timestamp,
+    ) -> Option<&mut DeviceGrant> {
+        let wanted = normalize_user_code(user_code);
+        self.devices
+            .values_mut()
+            .find(|d| normalize_user_code(&d.user_code) == wanted && d.expires > now)
+    }
+
+    /// A device code polled at the token endpoint; removed once approved,
+    /// denied or expired (RFC 8628 §3.5).
+    pub fn poll_device(&mut self, device_code: &str, now: Timestamp) -> Option<DevicePoll> {
+        let grant = self.devices.get_mut(device_code)?;
+        if grant.expires <= now {
+            self.devices.remove(device_code);
+            return Some(DevicePoll::Expired);
+        }
+        let too_fast = grant
+            .last_poll
+            .is_some_and(|last| now.unix() - last.unix() < grant.interval);
+        grant.last_poll = Some(now);
+        match grant.decision.clone() {
+            DeviceDecision::Pending if too_fast => {
+                grant.interval += 5;
+                Some(DevicePoll::SlowDown)
+            }
+            DeviceDecision::Pending => Some(DevicePoll::Pending),
+            DeviceDecision::Denied => {
+                self.devices.remove(device_code);
+                Some(DevicePoll::Denied)
+            }
+            DeviceDecision::Approved(user) => {
+                let grant = self.devices.remove(device_code)?;
+                Some(DevicePoll::Approved {
+                    user,
+                    client_id: grant.client_id,
+                    scope: grant.scope,
+                })
+            }
+        }
+    }
+}
+
+/// The answer to one device-code poll.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DevicePoll {
+    /// Keep polling.
+    Pending,
+    /// Polled faster than the interval: wait 5 s longer (RFC 8628 §3.5).
+    SlowDown,
+    /// Expired.
+    Expired,
+    /// Denied by the user.
+    Denied,
+    /// Approved: issue tokens.
+    Approved {
+        /// Who approved.
+        user: String,
+        /// The client.
+        client_id: String,
+        /// Scopes.
+        scope: String,
+    },
+}
+
+/// User codes compare without case and without the dash (RFC 8628 §6.1).
+fn normalize_user_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(now: i64) -> PendingRequest {
+        PendingRequest {
+            client_id: "c".to_owned(),
+            redirect_uri: "http://127.0.0.1/cb".to_owned(),
+            scope: "openid".to_owned(),
+            state: None,
+            nonce: None,
+            challenge: None,
+            expires: Timestamp::from_unix(now + 600),
+        }
+    }
+
+    #[test]
+    fn a_code_is_single_use_and_expires() {
+        let mut store = Store::default();
+        let grant = |expires| CodeGrant {
+            request: request(0),
+            user: "anna".to_owned(),
+            auth_time: Timestamp::from_unix(0),
+            session: "s".to_owned(),
+            expires: Timestamp::from_unix(expires),
+        };
+        store.add_code("one".to_owned(), grant(60));
+        assert!(store.redeem_code("one", Timestamp::from_unix(10)).is_ok());
+        assert_eq!(
+            store.redeem_code("one", Timestamp::from_unix(10)),
+            Err(CodeProblem::Unknown)
+        );
+        store.add_code("two".to_owned(), grant(60));
+        assert_eq!(
+            store.redeem_code("two", Timestamp::from_unix(60)),
+            Err(CodeProblem::Expired)
+        );
+    }
+
+    #[test]
+    fn tokens_expire_and_die_with_their_session() {
+        let mut store = Store::default();
+        store.open_session("s".to_owned(), "anna");
+        let grant = Grant {
+            client_id: "c".to_owned(),
+            user: Some("anna".to_owned()),
+            scope: String::new(),
+            session: Some("s".to_owned()),
+            auth_time: None,
+            issued: Timestamp::from_unix(0),
+            expires: Timestamp::from_unix(300),
+        };
+        store.add_access("at".to_owned(), grant.clone());
+        store.add_refresh("rt".to_owned(), grant);
+        assert!(store.access("at", Timestamp::from_unix(299)).is_ok());
+        assert_eq!(
+            store.access("at", Timestamp::from_unix(300)).err(),
+            Some(TokenProblem::Expired)
+        );
+        assert!(store.take_refresh("rt", Timestamp::from_unix(1)).is_ok());
+        assert_eq!(
+            store.take_refresh("rt", Timestamp::from_unix(1)).err(),
+            Some(TokenProblem::Unknown)
+        );
+        store.end_session("s");
+        assert_eq!(
+            store.access("at", Timestamp::from_unix(1)).err(),
+            Some(TokenProblem::Unknown)
+        );
+    }
+
+    #[test]
+    fn device_polling_answers_pending_slow_down_then_tokens() {
+        let mut store = Store::default();
+        store.add_device(
+            "dc".to_owned(),
+            DeviceGrant {
+                client_id: "c".to_owned(),
+                user_code: "ABCD-EFGH".to_owned(),
+                scope: String::new(),
+                expires: Timestamp::from_unix(600),
+                interval: 5,
+                last_poll: None,
+                decision: DeviceDecision::Pending,
+            },
+        );
+        assert_eq!(
+            store.poll_device("dc", Timestamp::from_unix(0)),
+            Some(DevicePoll::Pending)
+        );
+        assert_eq!(
+            store.poll_device("dc", Timestamp::from_unix(1)),
+            Some(DevicePoll::SlowDown)
+        );
+        let device = store
+            .device_by_user_code("abcdefgh", Timestamp::from_unix(2))
+            .unwrap();
+        device.decision = DeviceDecision::Approved("anna".to_owned());
+        assert!(matches!(
+            store.poll_device("dc", Timestamp::from_unix(20)),
+            Some(DevicePoll::Approved { .. })
+        ));
+        assert_eq!(store.poll_device("dc", Timestamp::from_unix(21)), None);
+    }
+}

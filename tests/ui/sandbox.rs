@@ -1,0 +1,110 @@
+//! The built-in sandbox in the window: a first launch offers the Sandbox
+//! profile, and its flow runs end to end on loopback, no network; the panel
+//! starts the provider and flips its faults.
+
+use egui_kittest::kittest::Queryable as _;
+use tokenscope::app::{Clock, SandboxStatus};
+use tokenscope::oauth::flow::Step;
+
+use crate::support::{harness_on, harness_on_with_browser, temp_dir, wait_for};
+
+fn sandbox_browser() -> String {
+    format!(
+        "node {}",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/provider/sandbox-browser.mjs")
+            .display()
+    )
+}
+
+fn last_ok(app: &tokenscope::app::TokenscopeApp, step: Step) -> Option<bool> {
+    let flow = app.workspace().flow.as_ref()?;
+    flow.session
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.step == step)
+        .map(|r| r.outcome.is_ok())
+}
+
+#[test]
+fn first_launch_offers_the_sandbox_profile_and_its_flow_runs_end_to_end() {
+    let dir = temp_dir("first-launch");
+    let mut harness = harness_on_with_browser(&dir, Some(sandbox_browser()));
+    // The sandbox stamps tokens with the app's clock; check them against the same.
+    harness.state_mut().set_clock(Clock::System);
+    harness.get_by_label("Sandbox").click();
+    harness.run();
+    wait_for(&mut harness, |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+    // Discovery starts the sandbox first (on its loopback port, or another if taken).
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    assert!(matches!(
+        harness.state().workspace().sandbox.status,
+        SandboxStatus::Running(_)
+    ));
+    harness.get_by_label("Open the browser").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Callback) == Some(true)
+    });
+    harness.get_by_label("code received; state and iss match");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(true));
+    wait_for(&mut harness, |app| {
+        !app.workspace().verification.keys.is_empty()
+    });
+    harness.get_by_label_contains("ID token checks: all");
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::UserInfo) == Some(true)
+    });
+    // The refresh card is below the fold: Enter does the next step.
+    harness.key_press(egui::Key::Enter);
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Refresh) == Some(true)
+    });
+    // The profile file says where the sandbox is, and holds no secret.
+    let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
+    assert!(on_disk.contains("sandbox:generic") && !on_disk.contains("sandbox-secret"));
+}
+
+#[test]
+fn the_panel_starts_the_sandbox_and_flips_faults_while_it_runs() {
+    let dir = temp_dir("sandbox-panel");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("Sandbox panel").click();
+    harness.run();
+    harness.get_by_label("Start sandbox").click();
+    // A spinner shows while keys are made: step, do not wait for stillness.
+    harness.run_steps(2);
+    wait_for(&mut harness, |app| {
+        matches!(app.workspace().sandbox.status, SandboxStatus::Running(_))
+    });
+    harness.get_by_label_contains("Running: Generic OpenID provider");
+    harness.get_by_label("sandbox-secret");
+    // Presenter mode masks the client secret on screen.
+    harness.get_by_label("Presenter mode").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("sandbox-secret").is_none());
+    harness.get_by_label("Presenter mode").click();
+    harness.run_steps(3);
+    harness.get_by_label("Sign with the wrong key").click();
+    harness.run();
+    assert!(harness.state().workspace().sandbox.faults.wrong_key);
+    harness.get_by_label("Rotate keys now").click();
+    wait_for(&mut harness, |app| match &app.workspace().sandbox.status {
+        SandboxStatus::Running(running) => running.key_generation == 2,
+        _ => false,
+    });
+    harness.get_by_label("Stop sandbox").click();
+    harness.run();
+    harness.get_by_label("Stopped.");
+}
