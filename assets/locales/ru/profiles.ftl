@@ -1,0 +1,185 @@
+# Профили, редактор профиля, песочница и сообщения вокруг них. Те же id,
+# что в ../en/profiles.ftl.
+
+## Редактор профиля (ui/profile_form.rs)
+
+form-from-preset = Из шаблона { $name }: { $summary }
+form-unnamed = Профиль без имени
+form-unsaved = есть несохранённые изменения
+form-save = Сохранить
+form-duplicate = Дублировать
+form-delete = Удалить
+form-close = Закрыть
+form-close-hint = Назад к инспектору
+form-section-profile = Профиль
+form-name = Имя
+form-name-hint = например, Keycloak partner-realm (тест)
+form-environment = Окружение
+form-environment-hint = тест, прод, …
+form-notes = Заметки
+form-notes-hint = произвольный текст
+form-section-provider = Провайдер
+form-issuer = Издатель
+form-discovery-url = URL обнаружения
+form-discovery-url-hint = пусто: {"{"}issuer{"}"}/.well-known/openid-configuration
+form-endpoint-authorize = Конечная точка авторизации
+form-endpoint-token = Конечная точка токенов
+form-endpoint-userinfo = Конечная точка UserInfo
+form-endpoint-jwks = URI JWKS
+form-endpoint-introspection = Конечная точка интроспекции
+form-endpoint-revocation = Конечная точка отзыва
+form-endpoint-device = Авторизация устройства
+form-endpoint-end-session = Конечная точка выхода
+form-endpoint = Конечная точка
+form-provider-extras = Доп. адреса провайдера
+form-add-extra-endpoint = Добавить адрес провайдера
+form-discover = Обнаружить
+form-discover-hint = Получить метаданные провайдера и заполнить конечные точки
+form-discovery-failed = Обнаружение не удалось: { $message }
+form-discovered-same = Получены метаданные { $url }: конечные точки уже совпадают.
+form-discovered-filled = Получены метаданные { $url }: { $count ->
+    [one] заполнена { $count } конечная точка
+    [few] заполнены { $count } конечные точки
+   *[many] заполнено { $count } конечных точек
+}; сохраните профиль, чтобы их оставить.
+form-discovered-empty = (пусто)
+form-discovered-kept = { $field }: оставлено ваше значение { $before } (в метаданных { $after })
+form-metadata-document = Документ метаданных
+form-section-client = Клиент
+form-client-id = Идентификатор клиента
+form-client-secret = Секрет клиента
+form-secret-hint = хранится в связке ключей, никогда не в файле профиля
+form-secret-reading = чтение…
+form-show-secret = Показать секрет
+form-client-auth = Аутентификация клиента
+form-redirect-uri = URI перенаправления
+form-scopes = Области доступа
+form-default-grant = Тип гранта по умолчанию
+form-grant-extension = расширение
+form-grant-type-hint = например, passport
+form-extra-parameters = Дополнительные параметры
+form-per-request = По видам запросов
+form-add = Добавить
+form-add-extra-parameter = Добавить дополнительный параметр
+form-request-kind = Вид запроса
+form-headers = Заголовки
+form-add-header = Добавить заголовок
+form-param-name = имя
+form-param-value = значение
+form-remove = Убрать
+form-section-network = TLS и сеть
+form-extra-ca-files = Доп. корневые сертификаты
+form-add-ca-file = Добавить корневой сертификат…
+form-add-ca-file-hint = Доверять ещё одному сертификату УЦ (PEM), например корневому сертификату провайдера
+form-no-ca-files = нет: только системные УЦ
+form-remove-ca-file = Убрать файл сертификата УЦ { $path }
+form-ca-file = Файл сертификата УЦ
+form-only-given-cas = Доверять только этим УЦ (не системным)
+form-client-certificate = Сертификат клиента
+form-client-certificate-hint = сертификат PEM для взаимного TLS
+form-client-key = Ключ клиента
+form-client-key-hint = его закрытый ключ PEM
+form-pkcs12-file = Файл PKCS#12
+form-pkcs12-file-hint = или сертификат и ключ в одном .p12/.pfx
+form-pkcs12-passphrase = Пароль PKCS#12
+form-choose = Выбрать…
+form-choose-file = Выбрать: { $what }
+form-accept-invalid-certs = Принимать недействительные сертификаты сервера
+form-connect-timeout = Тайм-аут соединения (с)
+form-total-timeout = Общий тайм-аут (с)
+form-proxy = Прокси
+form-proxy-hint = пусто: HTTPS_PROXY / NO_PROXY из окружения
+
+badge-insecure-tls = принимает недействительные сертификаты
+badge-insecure-tls-hint = Этот профиль принимает любой сертификат сервера: его секреты и токены может прочитать любой в сети. Только для тестового стенда.
+
+## Что редактор находит в полях (oauth/profile.rs)
+
+finding-name-empty = Дайте профилю имя.
+finding-issuer-url = Издатель указан неверно: { $why }.
+finding-issuer-slash = Издатель оканчивается на «/»: iss в токенах должен совпадать с ним в точности, а у большинства провайдеров завершающей косой черты нет.
+finding-endpoint-url = Конечная точка указана неверно: { $why }.
+finding-redirect-empty = Нет URI перенаправления: он нужен для потока с кодом авторизации.
+finding-redirect-url = URI перенаправления указан неверно: { $why }.
+finding-redirect-localhost = RFC 8252 §8.3 советует http://127.0.0.1 вместо localhost: межсетевой экран или файл hosts могут направить localhost в другое место.
+finding-redirect-plain-http = Перенаправление по обычному http за пределы этой машины открывает код авторизации всей сети.
+finding-redirect-not-loopback = Это не адрес loopback: после входа вставьте адрес, на котором остановился браузер.
+finding-client-id-empty = Идентификатор клиента пуст.
+finding-client-id-spaces = Вокруг идентификатора клиента есть пробелы.
+finding-secret-spaces = Секрет клиента начинается или заканчивается пробелом: обычно это случайность при копировании.
+finding-secret-needed = Для { $auth } нужен секрет клиента.
+finding-key-file-needed = private_key_jwt подписывает закрытым ключом клиента: укажите путь к файлу ключа PEM (сам ключ в профиле не хранится).
+finding-scopes-no-openid = В областях доступа нет openid: провайдер не выдаст ID-токен.
+finding-insecure-tls = Принимается любой сертификат сервера: секреты, которые отправляет этот профиль, может прочитать любой в сети. Только для тестового стенда.
+finding-proxy-url = Прокси указан неверно: { $why }.
+finding-no-ca-given = Доверие только указанным УЦ, но ни один не указан: любой вызов HTTPS завершится ошибкой. Добавьте корневой сертификат провайдера.
+finding-pem-and-pkcs12 = Укажите либо сертификат и ключ PEM, либо файл PKCS#12, но не то и другое.
+finding-client-cert-needed = Для tls_client_auth нужен сертификат клиента (RFC 8705 §2): укажите сертификат и ключ PEM или файл PKCS#12.
+finding-zero-timeout = С тайм-аутом 0 секунд любой вызов завершится ошибкой: укажите хотя бы 1.
+url-not-absolute = это не абсолютный URL (нужен https:// или http://)
+url-wrong-scheme = схема { $scheme }://, а нужна https:// или http://
+url-no-host = нет имени хоста
+url-spaces = есть пробелы
+
+## Панель песочницы (ui/sandbox_panel.rs)
+
+sandbox-title = Провайдер-песочница
+sandbox-intro = Провайдер OpenID на этой машине (только 127.0.0.1): весь поток работает без сети.
+sandbox-behaves-like = Ведёт себя как
+sandbox-personality-generic = Обычный провайдер OpenID
+sandbox-personality-keycloak = Как Keycloak
+sandbox-personality-bank = Как банк (SberBusiness ID)
+sandbox-personality-github = Как GitHub
+sandbox-personality-kontur = Как Контур
+sandbox-personality-moex = Как MOEX (грант passport)
+sandbox-stopped = Остановлена.
+sandbox-start = Запустить песочницу
+sandbox-starting = Запуск: создаются ключи…
+sandbox-failed = Не удалось запустить: { $message }
+sandbox-running = Работает: { $personality }
+sandbox-issuer = Издатель
+sandbox-client-id = Идентификатор клиента
+sandbox-client-secret = Секрет клиента
+sandbox-copy-issuer = издателя песочницы
+sandbox-copy-client-id = идентификатор клиента песочницы
+sandbox-copy-client-secret = секрет клиента песочницы
+sandbox-key-generation = Ключи подписи: поколение { $generation }
+sandbox-rotate = Сменить ключи сейчас
+sandbox-stop = Остановить песочницу
+sandbox-next-start = Новое поведение вступит в силу при следующем запуске.
+sandbox-faults = Сбои по запросу
+sandbox-fault-expire = Токены истекают через
+sandbox-unit-seconds = с
+sandbox-fault-wrong-key = Подписывать не тем ключом
+sandbox-fault-wrong-nonce = Отправлять неверный nonce
+sandbox-fault-wrong-at-hash = Отправлять неверный at_hash
+sandbox-fault-rotate = Менять ключи после каждого токена
+sandbox-fault-unavailable = Отвечать 503 Service Unavailable
+sandbox-fault-slow = Отвечать медленно
+sandbox-unit-ms = мс
+sandbox-fault-html = Отвечать на ошибки HTML-страницей
+sandbox-could-not-start = Провайдер-песочница не запустилась: { $message }
+
+## Шаблоны провайдеров (oauth/presets.rs): названия провайдеров не переводятся
+
+preset-keycloak-summary = Realm Keycloak (раскладка Quarkus; для Keycloak 16 и более ранних добавьте /auth к базовому URL)
+preset-env-test = тест
+preset-env-prod = прод
+preset-keycloak-notes = Ответы с токенами содержат refresh_expires_in (0 для офлайн-токенов) и not-before-policy. Токены обновления подписаны HS внутренним ключом realm: проверить их может только Keycloak. Keycloak 16 и более ранние версии (WildFly) обслуживают всё под /auth.
+preset-sber-business-id-summary = Партнёрский SSO СберБанка (СББОЛ): поток с кодом, mTLS, непрозрачные токены, ID-токен и user-info с подписью ГОСТ
+preset-env-test-web-users = тест (пользователи WEB)
+preset-env-test-token-users = тест (пользователи Token)
+preset-env-prod-web-users = прод (пользователи WEB)
+preset-env-prod-token-users = прод (пользователи Token)
+preset-sber-business-id-notes = Нет обнаружения и нет JWKS: ID-токен и user-info подписаны по gost34.10-2012 сертификатом банка (конечная точка certificate). Закрепите издателя для каждого стенда: iss банка — внутреннее имя хоста. state должен быть не короче 36 символов, nonce — не короче 10. openid должен стоять первой областью доступа. Каждому обратному вызову нужен TLS-сертификат клиента для стенда, а цепочка сервера ведёт к национальному корневому сертификату Минцифры. Код одноразовый и живёт 2 минуты; любой неудачный обмен удаляет его, поэтому следующая попытка получит "Unknown code". Токены доступа живут 60 минут, токены обновления — 180 дней; у секретов клиента есть срок действия. Делайте между запросами паузу не меньше 2 секунд.
+preset-kontur-summary = Контур.Идентити от СКБ Контур (IdentityServer) для Контур.Экстерна и других API Контура
+preset-kontur-notes = client_secret — это api-key (GUID). Токены доступа — непрозрачные ссылочные токены. Для client credentials — только области API, никогда openid/profile/email. Гранты password и certificate могут ответить partial_factor_token и required_factors: нужен второй фактор. В поддержку сообщайте X-Kontur-Trace-Id.
+preset-moex-passport-summary = SSO Московской биржи (realm Keycloak SSO, префикс /auth) с собственным грантом passport
+preset-moex-passport-notes = grant_type=passport: passport — значение cookie MicexPassportCert с passport.moex.com/authenticate, signature — её отсоединённая подпись, algorithm — GOST или RSA. Имена полей публично не подтверждены: исправьте их по своему договору. При смене учётных данных отправляйте новую пару client id/secret; старую держите только на время перехода. Токены доступа — непрозрачные UUID или JWT Keycloak с RS256.
+preset-github-summary = OAuth-приложение GitHub: без обнаружения, ответы в form-encoded без Accept: application/json, поток для устройств
+preset-github-notes = Без Accept: application/json конечная точка токенов отвечает в form-encoded, а ошибки приходят с HTTP 200. Токены непрозрачные (gho_…). Это не провайдер OpenID: ID-токена нет, данные пользователя — с api.github.com/user.
+preset-google-summary = Аккаунты Google (OpenID Connect)
+preset-google-notes = Токен обновления приходит только с access_type=offline, а повторно — только с prompt=consent. У настольных клиентов всё равно есть (несекретный) секрет клиента. Токены доступа непрозрачные (ya29.…).
+preset-entra-summary = Платформа удостоверений Microsoft v2.0 (Azure AD)
+preset-entra-notes = При tenant common издатель в метаданных — шаблон (https://login.microsoftonline.com/{"{"}tenantid{"}"}/v2.0): в токенах настоящий клиент указан в tid. Ошибки начинаются с AADSTSnnnnn. AADSTS7000215 обычно значит, что вставлен идентификатор секрета вместо его значения.
+preset-generic-oidc-summary = Любой провайдер OpenID: укажите издателя, обнаружение заполнит остальное
