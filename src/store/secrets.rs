@@ -61,7 +61,7 @@ pub struct SecretStore {
 
 impl std::fmt::Debug for SecretStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe())
+        f.write_str(&self.describe().en)
     }
 }
 
@@ -95,26 +95,24 @@ impl SecretStore {
         }
     }
 
-    /// Where secrets are kept, in words for the UI.
-    pub fn describe(&self) -> String {
+    /// Where secrets are kept, in words for the UI, in both languages (the
+    /// panel shows it long after the store thread wrote it, whatever the
+    /// language is by then).
+    pub fn describe(&self) -> crate::i18n::Text {
         match &self.backend {
-            Backend::Keychain => "Secrets are kept in the OS keychain.".to_owned(),
+            Backend::Keychain => crate::text!("secrets-in-keychain"),
             Backend::File {
                 path,
                 reason: Some(reason),
                 ..
-            } => format!(
-                "No keychain is available ({reason}): secrets are kept in {}, readable only by you.",
-                path.display()
+            } => crate::text!(
+                "secrets-in-file-no-keychain",
+                reason = reason.as_str(),
+                path = path.display().to_string()
             ),
             Backend::File {
                 path, reason: None, ..
-            } => {
-                format!(
-                    "Secrets are kept in {}, readable only by you.",
-                    path.display()
-                )
-            }
+            } => crate::text!("secrets-in-file", path = path.display().to_string()),
         }
     }
 
@@ -289,7 +287,8 @@ mod tests {
         }
         store.delete(&id, names::CLIENT_SECRET).expect("delete");
         assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
-        assert!(store.describe().contains("readable only by you"));
+        assert!(store.describe().en.contains("readable only by you"));
+        assert!(store.describe().ru.contains("только вам"));
         let _ = fs::remove_dir_all(&dir);
     }
 }

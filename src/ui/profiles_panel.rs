@@ -89,11 +89,11 @@ pub fn show(
                 ui.weak(tr!("profiles-none"));
             }
         });
-    if !state.secrets_description.is_empty() {
+    if state.secrets_description.is_complete() {
         ui.separator();
         ui.add(
             egui::Label::new(
-                egui::RichText::new(&state.secrets_description)
+                egui::RichText::new(state.secrets_description.current())
                     .small()
                     .weak(),
             )

@@ -183,3 +183,89 @@ preset-google-notes = A refresh token comes only with access_type=offline, and a
 preset-entra-summary = Microsoft identity platform v2.0 (Azure AD)
 preset-entra-notes = With tenant common the metadata's issuer is a template (https://login.microsoftonline.com/{"{"}tenantid{"}"}/v2.0): tokens carry the real tenant in tid. Errors start with AADSTSnnnnn. AADSTS7000215 usually means the secret's ID was pasted instead of its value.
 preset-generic-oidc-summary = Any OpenID provider: give the issuer, discovery fills the rest
+
+## Network and TLS failures (net/exchange.rs, net/tls.rs): shown in step
+## cards and printed by `tokenscope run`
+
+net-dns = the host name could not be resolved: { $detail }
+net-refused = the connection was refused: is the server running on that port? ({ $detail })
+net-timeout = no answer within { $seconds } seconds
+net-tls = the TLS handshake failed: { $failure }
+net-cancelled = cancelled
+tls-unknown-issuer = the server's certificate is signed by a CA tokenscope does not trust — load the provider's CA certificate (PEM) in the profile's TLS settings
+tls-expired = the server's certificate for { $host } has expired{ $dates }
+tls-not-yet-valid = the server's certificate for { $host } is not valid yet{ $dates }
+tls-name-mismatch = the server's certificate is not valid for { $host }, the host tokenscope asked for{ $names }
+tls-client-certificate-required = the server demands a client certificate — set one in the profile's TLS settings
+tls-client-certificate-rejected = the server refused the client certificate ({ $alert } alert): check that it is the one the provider registered, signed by a CA it trusts, and not expired
+tls-handshake-refused = the server refused the handshake (handshake_failure alert): it may demand a client certificate — set one in the profile's TLS settings — or share no TLS version or cipher with tokenscope
+tls-dates-expired-now = (expired { $at }; now { $now })
+tls-dates-expired = (expired { $at })
+tls-dates-valid-from-now = (valid from { $at }; now { $now })
+tls-dates-valid-from = (valid from { $at })
+tls-presented-names = (it names { $names })
+
+## Notices: files, the profile store, secrets, import and export
+## (app/jobs.rs, app/mod.rs, app/profiles.rs, store/secrets.rs)
+
+dialog-load-keys = Load verification keys
+dialog-ca-certificate = Add a CA certificate (PEM)
+dialog-client-certificate = Client certificate (PEM)
+dialog-client-key = Client private key (PEM)
+dialog-pkcs12 = Client certificate (PKCS#12)
+dialog-filter-pem-certificates = PEM certificates
+dialog-filter-pem-keys = PEM keys
+dialog-filter-all = All files
+dialog-filter-profiles = tokenscope profiles
+dialog-save = Save
+dialog-import-profiles = Import profiles
+dialog-export-profiles = Export profiles
+dialog-open-tokens = Open a file that holds tokens
+file-could-not-read = Could not read { $path }: { $error }
+file-could-not-write = Could not write { $path }: { $error }
+file-too-big = it is { $size } MB; tokenscope reads files up to { $max } MB
+file-is-folder = it is a folder
+file-not-utf8 = This is not UTF-8 text: { $count ->
+    [one] { $count } unreadable byte sequence was
+   *[other] { $count } unreadable byte sequences were
+} replaced with �. Tokens elsewhere in it are still shown.
+jobs-could-not-start = Could not start background work ({ $error }); close other programs and try again.
+net-thread-failed = could not start the network thread: { $error }
+keys-jwks-of = the JWKS of { $name }
+keys-no-jwks-uri = { $name } has no JWKS URI: run discovery or type it in.
+keys-jwks-http = { $url } answered HTTP { $status }
+store-could-not-start = Could not start the profile store ({ $error }).
+store-read-backup = The profile file was missing; the backup was read instead.
+store-migrated = Profiles were upgraded from schema { $version }; they are saved in the new format on the next change.
+store-not-open = the profile store is not open
+store-set-aside = The unreadable file was moved to { $path }.
+secrets-in-keychain = Secrets are kept in the OS keychain.
+secrets-in-file-no-keychain = No keychain is available ({ $reason }): secrets are kept in { $path }, readable only by you.
+secrets-in-file = Secrets are kept in { $path }, readable only by you.
+secrets-unavailable = Secrets cannot be saved: { $error }. They are kept for this session only.
+secret-not-saved = The { $what } was not saved: { $error }
+secret-not-deleted = The client secret was not deleted: { $error }
+secret-title-passphrase = PKCS#12 passphrase
+secret-title-client-secret = client secret
+secret-title-field = { $name }
+import-report = Imported { $added } new and { $replaced ->
+    [one] { $replaced } replaced profile
+   *[other] { $replaced } replaced profiles
+}.
+import-nothing = Nothing was imported: { $message }
+export-done = Exported to { $path }.
+flow-export-saved = Saved { $path } (secrets and tokens masked).
+profile-copy-name = { $name } copy
+sandbox-cannot-listen = cannot listen on 127.0.0.1:{ $port }: { $error }
+
+## Discovery (oauth/discovery.rs)
+
+discovery-no-issuer = the profile has no issuer or discovery URL
+discovery-not-metadata = { $url } answered { $status }, not a metadata document
+discovery-redirect = { $url } answered { $status }, not a metadata document: a redirect to { $location }, which tokenscope does not follow; put the final address in the profile
+discovery-html = { $url } answered { $status }, not a metadata document: an HTML page came back (a login or error page?)
+discovery-not-json-object = { $url } answered { $status }, not a metadata document: the body is not a JSON object
+discovery-issuer-differs = The metadata's issuer is { $issuer } but the profile says { $profile }: tokens will carry the metadata's value, and OIDC Discovery §4.3 requires them to be equal.
+discovery-unlisted = The provider does not list { $value } in { $member } ({ $listed }).
+discovery-no-pkce-methods = The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.
+discovery-scope-unlisted = The provider does not list the scope { $scope } in scopes_supported.

@@ -183,3 +183,96 @@ preset-google-notes = Токен обновления приходит толь�
 preset-entra-summary = Платформа удостоверений Microsoft v2.0 (Azure AD)
 preset-entra-notes = При tenant common издатель в метаданных — шаблон (https://login.microsoftonline.com/{"{"}tenantid{"}"}/v2.0): в токенах настоящий клиент указан в tid. Ошибки начинаются с AADSTSnnnnn. AADSTS7000215 обычно значит, что вставлен идентификатор секрета вместо его значения.
 preset-generic-oidc-summary = Любой провайдер OpenID: укажите издателя, обнаружение заполнит остальное
+
+## Сбои сети и TLS (net/exchange.rs, net/tls.rs)
+
+net-dns = не удалось разрешить имя хоста: { $detail }
+net-refused = в соединении отказано: запущен ли сервер на этом порту? ({ $detail })
+net-timeout = нет ответа в течение { $seconds ->
+    [one] { $seconds } секунды
+   *[other] { $seconds } секунд
+}
+net-tls = не удалось установить TLS-соединение: { $failure }
+net-cancelled = отменено
+tls-unknown-issuer = сертификат сервера подписан УЦ, которому tokenscope не доверяет — загрузите корневой сертификат провайдера (PEM) в настройках TLS профиля
+tls-expired = срок действия сертификата сервера { $host } истёк{ $dates }
+tls-not-yet-valid = сертификат сервера { $host } ещё не действителен{ $dates }
+tls-name-mismatch = сертификат сервера не действителен для { $host } — хоста, к которому обратился tokenscope{ $names }
+tls-client-certificate-required = сервер требует сертификат клиента — укажите его в настройках TLS профиля
+tls-client-certificate-rejected = сервер отверг сертификат клиента (предупреждение { $alert }): проверьте, что это тот сертификат, который зарегистрирован у провайдера, что он подписан доверенным для провайдера УЦ и не просрочен
+tls-handshake-refused = сервер отказал в рукопожатии (предупреждение handshake_failure): возможно, он требует сертификат клиента — укажите его в настройках TLS профиля, — или у него нет общих с tokenscope версий TLS и шифров
+tls-dates-expired-now = (истёк { $at }; сейчас { $now })
+tls-dates-expired = (истёк { $at })
+tls-dates-valid-from-now = (действует с { $at }; сейчас { $now })
+tls-dates-valid-from = (действует с { $at })
+tls-presented-names = (в нём указаны { $names })
+
+## Сообщения: файлы, хранилище профилей, секреты, импорт и экспорт
+
+dialog-load-keys = Загрузить ключи для проверки
+dialog-ca-certificate = Добавить сертификат УЦ (PEM)
+dialog-client-certificate = Сертификат клиента (PEM)
+dialog-client-key = Закрытый ключ клиента (PEM)
+dialog-pkcs12 = Сертификат клиента (PKCS#12)
+dialog-filter-pem-certificates = Сертификаты PEM
+dialog-filter-pem-keys = Ключи PEM
+dialog-filter-all = Все файлы
+dialog-filter-profiles = Профили tokenscope
+dialog-save = Сохранить
+dialog-import-profiles = Импорт профилей
+dialog-export-profiles = Экспорт профилей
+dialog-open-tokens = Открыть файл с токенами
+file-could-not-read = Не удалось прочитать { $path }: { $error }
+file-could-not-write = Не удалось записать { $path }: { $error }
+file-too-big = его размер { $size } МБ, а tokenscope читает файлы до { $max } МБ
+file-is-folder = это папка
+file-not-utf8 = Это не текст UTF-8: { $count ->
+    [one] { $count } нечитаемая последовательность байтов заменена
+    [few] { $count } нечитаемые последовательности байтов заменены
+   *[many] { $count } нечитаемых последовательностей байтов заменено
+} на �. Токены в остальной части файла всё равно показаны.
+jobs-could-not-start = Не удалось запустить фоновую работу ({ $error }); закройте другие программы и попробуйте снова.
+net-thread-failed = не удалось запустить сетевой поток: { $error }
+keys-jwks-of = JWKS профиля { $name }
+keys-no-jwks-uri = У профиля { $name } нет URI JWKS: выполните обнаружение или введите его вручную.
+keys-jwks-http = { $url } ответил HTTP { $status }
+store-could-not-start = Не удалось запустить хранилище профилей ({ $error }).
+store-read-backup = Файла профилей не было; прочитана резервная копия.
+store-migrated = Профили обновлены со схемы { $version }; при следующем изменении они сохранятся в новом формате.
+store-not-open = хранилище профилей не открыто
+store-set-aside = Нечитаемый файл перемещён в { $path }.
+secrets-in-keychain = Секреты хранятся в связке ключей ОС.
+secrets-in-file-no-keychain = Связка ключей недоступна ({ $reason }): секреты хранятся в { $path }, доступном для чтения только вам.
+secrets-in-file = Секреты хранятся в { $path }, доступном для чтения только вам.
+secrets-unavailable = Секреты нельзя сохранить: { $error }. Они хранятся только до конца сеанса.
+secret-not-saved = Не сохранено ({ $what }): { $error }
+secret-not-deleted = Секрет клиента не удалён: { $error }
+secret-title-passphrase = пароль PKCS#12
+secret-title-client-secret = секрет клиента
+secret-title-field = { $name }
+import-report = Импортировано: { $added ->
+    [one] { $added } новый профиль
+    [few] { $added } новых профиля
+   *[many] { $added } новых профилей
+}, { $replaced ->
+    [one] { $replaced } заменён
+    [few] { $replaced } заменены
+   *[many] { $replaced } заменено
+}.
+import-nothing = Ничего не импортировано: { $message }
+export-done = Экспортировано в { $path }.
+flow-export-saved = Сохранено в { $path } (секреты и токены скрыты).
+profile-copy-name = { $name } (копия)
+sandbox-cannot-listen = не удалось слушать 127.0.0.1:{ $port }: { $error }
+
+## Обнаружение (oauth/discovery.rs)
+
+discovery-no-issuer = в профиле нет ни издателя, ни URL обнаружения
+discovery-not-metadata = { $url } ответил { $status }, а не документом метаданных
+discovery-redirect = { $url } ответил { $status }, а не документом метаданных: перенаправление на { $location }, по которому tokenscope не переходит; укажите в профиле конечный адрес
+discovery-html = { $url } ответил { $status }, а не документом метаданных: пришла HTML-страница (страница входа или ошибки?)
+discovery-not-json-object = { $url } ответил { $status }, а не документом метаданных: тело ответа — не объект JSON
+discovery-issuer-differs = Издатель в метаданных — { $issuer }, а в профиле — { $profile }: в токенах будет значение из метаданных, а OIDC Discovery §4.3 требует, чтобы они совпадали.
+discovery-unlisted = Провайдер не указывает { $value } в { $member } ({ $listed }).
+discovery-no-pkce-methods = В метаданных нет code_challenge_methods_supported: провайдер может игнорировать PKCE.
+discovery-scope-unlisted = Провайдер не указывает область доступа { $scope } в scopes_supported.
