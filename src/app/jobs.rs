@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use crate::i18n::Language;
 use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
-use crate::i18n::Language;
 use crate::store::secrets::names;
 use crate::store::{ProfileStore, SecretPreference, SecretStore};
 use crate::token::{Inspection, Timestamp, inspect};
@@ -606,7 +606,8 @@ impl Jobs {
                 .pick_file()?;
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
-                    let _ = store.send((crate::i18n::language(), StoreTask::Import { text, current }));
+                    let _ =
+                        store.send((crate::i18n::language(), StoreTask::Import { text, current }));
                     None
                 }
                 Err(error) => Some(JobResult::Exported(Err(crate::tr!(
@@ -628,11 +629,14 @@ impl Jobs {
                 .set_title(crate::tr!("dialog-export-profiles"))
                 .set_file_name("tokenscope-profiles.json")
                 .save_file()?;
-            let _ = store.send((crate::i18n::language(), StoreTask::Export {
-                path,
-                profiles,
-                with_secrets,
-            }));
+            let _ = store.send((
+                crate::i18n::language(),
+                StoreTask::Export {
+                    path,
+                    profiles,
+                    with_secrets,
+                },
+            ));
             None
         });
     }
@@ -907,14 +911,13 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
     JobResult::Exported(
         crate::store::transfer::export(&refs, secrets)
             .and_then(|text| {
-                std::fs::write(&path, text)
-                    .map_err(|e| {
-                        crate::tr!(
-                            "file-could-not-write",
-                            path = path.display().to_string(),
-                            error = e.to_string()
-                        )
-                    })
+                std::fs::write(&path, text).map_err(|e| {
+                    crate::tr!(
+                        "file-could-not-write",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    )
+                })
             })
             .map(|()| path),
     )

@@ -165,7 +165,10 @@ impl ProfilesState {
                 };
                 let mut copy = original.clone();
                 copy.id = ProfileId::new_random();
-                copy.name = self.unique_name(&crate::tr!("profile-copy-name", name = original.name.as_str()));
+                copy.name = self.unique_name(&crate::tr!(
+                    "profile-copy-name",
+                    name = original.name.as_str()
+                ));
                 self.selected = Some(copy.id.clone());
                 self.loaded_secret = Some((copy.id.clone(), None));
                 self.list.push(copy);

@@ -551,11 +551,7 @@ impl Profile {
             });
         };
         if self.name.trim().is_empty() {
-            add(
-                "name",
-                Severity::Error,
-                crate::tr!("finding-name-empty"),
-            );
+            add("name", Severity::Error, crate::tr!("finding-name-empty"));
         }
         if !self.issuer.trim().is_empty() {
             if let Err(why) = check_absolute_url(&self.issuer) {
@@ -629,10 +625,7 @@ impl Profile {
                 add(
                     "client_secret",
                     Severity::Warning,
-                    crate::tr!(
-                        "finding-secret-needed",
-                        auth = self.client_auth.as_str()
-                    ),
+                    crate::tr!("finding-secret-needed", auth = self.client_auth.as_str()),
                 );
             }
         }

@@ -273,7 +273,10 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         "client_id",
     );
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-client-secret")));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-client-secret")),
+        );
         let hint = if editor.secret_loaded {
             tr!("form-secret-hint")
         } else {
@@ -373,7 +376,10 @@ fn network_section(
     );
     field_findings(ui, findings, "tls.pkcs12_file");
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-pkcs12-passphrase")));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-pkcs12-passphrase")),
+        );
         let hint = if editor.passphrase.loaded {
             tr!("form-secret-hint")
         } else {
@@ -403,7 +409,10 @@ fn network_section(
     }
     field_findings(ui, findings, "tls.accept_invalid_certs");
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-connect-timeout")));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-connect-timeout")),
+        );
         ui.add(egui::DragValue::new(&mut draft.network.connect_timeout_secs).range(1..=600))
             .labelled_by(label.id);
         let label = ui.label(tr!("form-total-timeout"));
@@ -424,7 +433,10 @@ fn network_section(
 /// The extra CA files: one row each with Remove, and Add… (a file dialog).
 fn ca_files(ui: &mut egui::Ui, files: &mut Vec<String>, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-extra-ca-files")));
+        ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-extra-ca-files")),
+        );
         if ui
             .button(tr!("form-add-ca-file"))
             .on_hover_text(tr!("form-add-ca-file-hint"))
@@ -476,7 +488,7 @@ fn file_field(
             &tr!("form-choose"),
             &tr!("form-choose-file", what = label),
         )
-            .clicked()
+        .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::PickTlsFile(file)));
         }
@@ -506,7 +518,10 @@ fn actions(
         }
     });
     ui.horizontal(|ui| {
-        if ui.add_enabled(dirty, egui::Button::new(tr!("form-save"))).clicked() {
+        if ui
+            .add_enabled(dirty, egui::Button::new(tr!("form-save")))
+            .clicked()
+        {
             let secret = editor
                 .secret_edited
                 .then(|| Secret::new(editor.secret.clone()));
@@ -613,7 +628,10 @@ fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
         ("device_code", Grant::DeviceCode),
     ];
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-default-grant")));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-default-grant")),
+        );
         let shown = match &*grant {
             Grant::Extension(_) => tr!("form-grant-extension"),
             other => CHOICES
@@ -692,7 +710,10 @@ fn params(ui: &mut egui::Ui, title: &str, add_hint: &str, list: &mut Vec<Param>)
 
 fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
     ui.horizontal(|ui| {
-        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-per-request")));
+        ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-per-request")),
+        );
         if ui
             .small_button(tr!("form-add"))
             .on_hover_text(tr!("form-add-extra-parameter"))

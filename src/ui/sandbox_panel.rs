@@ -5,8 +5,8 @@ use crate::app::{Command, SandboxCommand, SandboxState, SandboxStatus};
 use crate::sandbox::{Faults, Personality};
 
 use super::theme;
-use crate::tr;
 use super::widgets::copy_button;
+use crate::tr;
 
 /// Draws the panel; in presenter mode the client secret is masked on screen.
 pub fn show(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &mut Vec<Command>) {
@@ -67,7 +67,10 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &m
             }
         }
         SandboxStatus::Running(running) => {
-            ui.label(tr!("sandbox-running", personality = personality_label(running.personality)));
+            ui.label(tr!(
+                "sandbox-running",
+                personality = personality_label(running.personality)
+            ));
             egui::Grid::new("sandbox_running")
                 .num_columns(3)
                 .show(ui, |ui| {
@@ -133,7 +136,10 @@ fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
     );
     ui.checkbox(&mut faults.wrong_key, tr!("sandbox-fault-wrong-key"));
     ui.checkbox(&mut faults.wrong_nonce, tr!("sandbox-fault-wrong-nonce"));
-    ui.checkbox(&mut faults.wrong_at_hash, tr!("sandbox-fault-wrong-at-hash"));
+    ui.checkbox(
+        &mut faults.wrong_at_hash,
+        tr!("sandbox-fault-wrong-at-hash"),
+    );
     ui.checkbox(&mut faults.rotate_keys, tr!("sandbox-fault-rotate"));
     ui.checkbox(&mut faults.unavailable, tr!("sandbox-fault-unavailable"));
     number_switch(
