@@ -269,3 +269,4 @@ discovery-issuer-differs = The metadata's issuer is { $issuer } but the profile 
 discovery-unlisted = The provider does not list { $value } in { $member } ({ $listed }).
 discovery-no-pkce-methods = The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.
 discovery-scope-unlisted = The provider does not list the scope { $scope } in scopes_supported.
+keys-hmac-source = HMAC secret typed in

@@ -276,3 +276,4 @@ discovery-issuer-differs = Издатель в метаданных — { $issue
 discovery-unlisted = Провайдер не указывает { $value } в { $member } ({ $listed }).
 discovery-no-pkce-methods = В метаданных нет code_challenge_methods_supported: провайдер может игнорировать PKCE.
 discovery-scope-unlisted = Провайдер не указывает область доступа { $scope } в scopes_supported.
+keys-hmac-source = введённый секрет HMAC
