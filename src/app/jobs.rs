@@ -199,7 +199,10 @@ impl Jobs {
                 return;
             }
         };
+        let language = crate::i18n::language();
         let task = runtime.spawn(async move {
+            // The runtime's threads are shared: set-up errors speak the window's language.
+            crate::i18n::set_language(language);
             let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
             let exchange = match crate::net::build_client(&profile, &options) {
                 Ok(client) => crate::net::send(&client, &draft, options.timeout).await,

@@ -270,3 +270,50 @@ discovery-unlisted = The provider does not list { $value } in { $member } ({ $li
 discovery-no-pkce-methods = The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.
 discovery-scope-unlisted = The provider does not list the scope { $scope } in scopes_supported.
 keys-hmac-source = HMAC secret typed in
+
+## Setting up the HTTPS client from the profile's TLS section (net/client.rs)
+
+client-no-ca-given = the profile trusts only the given CA certificates, but gives none: add the provider's CA (PEM) in the TLS settings
+client-proxy-unusable = the proxy { $proxy } is not usable: { $error }
+client-https-setup = could not set up HTTPS: { $error }
+client-ca-unreadable = could not read the CA file { $path }: { $error }
+client-ca-unusable = the CA file { $path } holds no usable PEM certificate: { $error }
+client-ca-empty = the CA file { $path } holds no PEM certificate (-----BEGIN CERTIFICATE-----)
+client-cert-unreadable = could not read the client certificate { $path }: { $error }
+client-key-unreadable = could not read the client key { $path }: { $error }
+client-pkcs12-unreadable = could not read the PKCS#12 file { $path }: { $error }
+client-pkcs12-bad = the PKCS#12 file { $path } { $why }
+client-identity-unusable = the client certificate and key could not be used: { $error }
+pkcs12-wrong-passphrase = could not be opened: the passphrase is wrong (or missing)
+pkcs12-unreadable = could not be read: { $error }
+pkcs12-no-key = holds no private key with its certificate
+pkcs12-no-certificate = holds a private key but no certificate for it
+
+## The profile file (store/profiles.rs)
+
+store-io = { $action } { $path }: { $error }
+store-io-back-up = could not back up
+store-io-create = could not create
+store-io-flush = could not flush
+store-io-replace = could not replace
+store-io-write = could not write
+store-io-move = could not move
+store-io-read = could not read
+store-corrupt = { $path } cannot be read as profiles: { $detail }. It was left as it is.
+store-too-new = { $path } was written by a newer tokenscope (schema { $schema }; this build reads up to { $supported }). It was left as it is.
+store-newer-schema = written by a newer tokenscope (schema { $schema })
+store-no-schema = no schema number
+store-not-object = not a JSON object
+
+## Importing and exporting profiles (store/transfer.rs)
+
+transfer-secret-unreadable = could not read the secret of { $name }: { $error }
+transfer-not-json = not JSON: { $error }
+transfer-not-export = not a profile export
+transfer-profile-label = profile { $number } ({ $name })
+transfer-no-name = "no name"
+transfer-not-imported = { $label }: not imported: { $detail }
+transfer-level-error = error
+transfer-level-warning = warning
+transfer-secret-not-stored = { $label }: could not store its secret: { $error }
+transfer-field-not-stored = { $label }: could not store { $name }: { $error }

@@ -277,3 +277,50 @@ discovery-unlisted = Провайдер не указывает { $value } в { 
 discovery-no-pkce-methods = В метаданных нет code_challenge_methods_supported: провайдер может игнорировать PKCE.
 discovery-scope-unlisted = Провайдер не указывает область доступа { $scope } в scopes_supported.
 keys-hmac-source = введённый секрет HMAC
+
+## Настройка HTTPS-клиента по разделу TLS профиля (net/client.rs)
+
+client-no-ca-given = профиль доверяет только указанным сертификатам УЦ, но ни одного не указывает: добавьте корневой сертификат провайдера (PEM) в настройках TLS
+client-proxy-unusable = прокси { $proxy } нельзя использовать: { $error }
+client-https-setup = не удалось настроить HTTPS: { $error }
+client-ca-unreadable = не удалось прочитать файл сертификата УЦ { $path }: { $error }
+client-ca-unusable = в файле сертификата УЦ { $path } нет пригодного сертификата PEM: { $error }
+client-ca-empty = в файле сертификата УЦ { $path } нет сертификата PEM (-----BEGIN CERTIFICATE-----)
+client-cert-unreadable = не удалось прочитать сертификат клиента { $path }: { $error }
+client-key-unreadable = не удалось прочитать ключ клиента { $path }: { $error }
+client-pkcs12-unreadable = не удалось прочитать файл PKCS#12 { $path }: { $error }
+client-pkcs12-bad = файл PKCS#12 { $path }: { $why }
+client-identity-unusable = сертификат и ключ клиента нельзя использовать: { $error }
+pkcs12-wrong-passphrase = не открывается: пароль неверный (или не указан)
+pkcs12-unreadable = не читается: { $error }
+pkcs12-no-key = в нём нет закрытого ключа с сертификатом
+pkcs12-no-certificate = в нём есть закрытый ключ, но нет сертификата к нему
+
+## Файл профилей (store/profiles.rs)
+
+store-io = { $action } { $path }: { $error }
+store-io-back-up = не удалось сделать резервную копию
+store-io-create = не удалось создать
+store-io-flush = не удалось сбросить на диск
+store-io-replace = не удалось заменить
+store-io-write = не удалось записать
+store-io-move = не удалось переместить
+store-io-read = не удалось прочитать
+store-corrupt = { $path } не читается как файл профилей: { $detail }. Файл оставлен как есть.
+store-too-new = { $path } записан более новой версией tokenscope (схема { $schema }; эта сборка читает схемы до { $supported }). Файл оставлен как есть.
+store-newer-schema = записан более новой версией tokenscope (схема { $schema })
+store-no-schema = нет номера схемы
+store-not-object = не объект JSON
+
+## Импорт и экспорт профилей (store/transfer.rs)
+
+transfer-secret-unreadable = не удалось прочитать секрет профиля { $name }: { $error }
+transfer-not-json = не JSON: { $error }
+transfer-not-export = это не экспорт профилей
+transfer-profile-label = профиль { $number } ({ $name })
+transfer-no-name = «без имени»
+transfer-not-imported = { $label }: не импортирован: { $detail }
+transfer-level-error = ошибка
+transfer-level-warning = предупреждение
+transfer-secret-not-stored = { $label }: не удалось сохранить его секрет: { $error }
+transfer-field-not-stored = { $label }: не удалось сохранить { $name }: { $error }
