@@ -158,6 +158,7 @@ sandbox-fault-unavailable = Answer 503 Service Unavailable
 sandbox-fault-slow = Answer slowly
 sandbox-unit-ms = ms
 sandbox-fault-html = Answer errors with an HTML page
+sandbox-profile-notes = The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.
 sandbox-could-not-start = The sandbox provider could not start: { $message }
 
 ## Provider presets (oauth/presets.rs): the provider names stay as they are
@@ -233,6 +234,7 @@ jobs-could-not-start = Could not start background work ({ $error }); close other
 net-thread-failed = could not start the network thread: { $error }
 keys-jwks-of = the JWKS of { $name }
 keys-no-jwks-uri = { $name } has no JWKS URI: run discovery or type it in.
+keys-hmac-source = HMAC secret typed in
 keys-jwks-http = { $url } answered HTTP { $status }
 store-could-not-start = Could not start the profile store ({ $error }).
 store-read-backup = The profile file was missing; the backup was read instead.
@@ -269,7 +271,6 @@ discovery-issuer-differs = The metadata's issuer is { $issuer } but the profile 
 discovery-unlisted = The provider does not list { $value } in { $member } ({ $listed }).
 discovery-no-pkce-methods = The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.
 discovery-scope-unlisted = The provider does not list the scope { $scope } in scopes_supported.
-keys-hmac-source = HMAC secret typed in
 
 ## Setting up the HTTPS client from the profile's TLS section (net/client.rs)
 
@@ -299,6 +300,10 @@ store-io-replace = could not replace
 store-io-write = could not write
 store-io-move = could not move
 store-io-read = could not read
+store-io-lock = could not lock
+store-io-encode = could not encode
+secrets-lock-poisoned = a previous write panicked
+secrets-keychain-refused = the keychain refused: { $detail }
 store-corrupt = { $path } cannot be read as profiles: { $detail }. It was left as it is.
 store-too-new = { $path } was written by a newer tokenscope (schema { $schema }; this build reads up to { $supported }). It was left as it is.
 store-newer-schema = written by a newer tokenscope (schema { $schema })

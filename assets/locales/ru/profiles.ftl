@@ -158,6 +158,7 @@ sandbox-fault-unavailable = Отвечать 503 Service Unavailable
 sandbox-fault-slow = Отвечать медленно
 sandbox-unit-ms = мс
 sandbox-fault-html = Отвечать на ошибки HTML-страницей
+sandbox-profile-notes = Встроенный провайдер-песочница (tokenscope sandbox): работает на этой машине, сеть не нужна.
 sandbox-could-not-start = Провайдер-песочница не запустилась: { $message }
 
 ## Шаблоны провайдеров (oauth/presets.rs): названия провайдеров не переводятся
@@ -235,6 +236,7 @@ jobs-could-not-start = Не удалось запустить фоновую р�
 net-thread-failed = не удалось запустить сетевой поток: { $error }
 keys-jwks-of = JWKS профиля { $name }
 keys-no-jwks-uri = У профиля { $name } нет URI JWKS: выполните обнаружение или введите его вручную.
+keys-hmac-source = введённый секрет HMAC
 keys-jwks-http = { $url } ответил HTTP { $status }
 store-could-not-start = Не удалось запустить хранилище профилей ({ $error }).
 store-read-backup = Файла профилей не было; прочитана резервная копия.
@@ -276,7 +278,6 @@ discovery-issuer-differs = Издатель в метаданных — { $issue
 discovery-unlisted = Провайдер не указывает { $value } в { $member } ({ $listed }).
 discovery-no-pkce-methods = В метаданных нет code_challenge_methods_supported: провайдер может игнорировать PKCE.
 discovery-scope-unlisted = Провайдер не указывает область доступа { $scope } в scopes_supported.
-keys-hmac-source = введённый секрет HMAC
 
 ## Настройка HTTPS-клиента по разделу TLS профиля (net/client.rs)
 
@@ -306,6 +307,10 @@ store-io-replace = не удалось заменить
 store-io-write = не удалось записать
 store-io-move = не удалось переместить
 store-io-read = не удалось прочитать
+store-io-lock = не удалось заблокировать
+store-io-encode = не удалось закодировать
+secrets-lock-poisoned = предыдущая запись завершилась аварийно
+secrets-keychain-refused = связка ключей отказала: { $detail }
 store-corrupt = { $path } не читается как файл профилей: { $detail }. Файл оставлен как есть.
 store-too-new = { $path } записан более новой версией tokenscope (схема { $schema }; эта сборка читает схемы до { $supported }). Файл оставлен как есть.
 store-newer-schema = записан более новой версией tokenscope (схема { $schema })
