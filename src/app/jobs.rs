@@ -1022,3 +1022,46 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> (String, Option<Notice>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Args, Language, translate};
+
+    fn import_report(language: Language, added: i64, replaced: i64) -> String {
+        let mut args = Args::new();
+        args.set("added", added);
+        args.set("replaced", replaced);
+        translate(language, "import-report", Some(&args))
+    }
+
+    /// The import report counts with each language's plural forms.
+    #[test]
+    fn import_reports_use_plural_forms() {
+        assert_eq!(
+            import_report(Language::En, 2, 1),
+            "Imported 2 new and 1 replaced profile."
+        );
+        assert_eq!(
+            import_report(Language::Ru, 1, 2),
+            "Импортировано: 1 новый профиль, 2 заменены."
+        );
+        assert_eq!(
+            import_report(Language::Ru, 5, 21),
+            "Импортировано: 5 новых профилей, 21 заменён."
+        );
+    }
+
+    /// A file that is not UTF-8 is reported in the thread's language.
+    #[test]
+    fn the_utf8_notice_follows_the_thread_language() {
+        crate::i18n::set_language(Language::Ru);
+        let (_, notice) = super::text_from_bytes(vec![b'a', 0xff, b'b', 0xfe]);
+        crate::i18n::set_language(Language::En);
+        let notice = notice.map(|n| n.text).unwrap_or_default();
+        assert!(
+            notice
+                .starts_with("Это не текст UTF-8: 2 нечитаемые последовательности байтов заменены"),
+            "{notice}"
+        );
+    }
+}
