@@ -84,7 +84,8 @@ impl ProfileEditor {
     }
 }
 
-const LABEL_WIDTH: f32 = 150.0;
+/// Wide enough for the longest label in either language ("Конечная точка интроспекции").
+const LABEL_WIDTH: f32 = 190.0;
 
 /// Draws the editor for `editor.draft`; `stored` is the saved version.
 pub fn show(
