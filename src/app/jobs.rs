@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use crate::i18n::Language;
 use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
 use crate::store::secrets::names;
@@ -44,7 +45,7 @@ pub enum JobResult {
         /// The profiles read.
         profiles: Vec<Profile>,
         /// Where secrets go, in words.
-        secrets: String,
+        secrets: crate::i18n::Text,
     },
     /// A save finished.
     ProfilesSaved(Result<(), String>),
@@ -159,7 +160,7 @@ pub struct Jobs {
     sender: mpsc::Sender<JobResult>,
     receiver: mpsc::Receiver<JobResult>,
     ctx: egui::Context,
-    store: Option<mpsc::Sender<StoreTask>>,
+    store: Option<mpsc::Sender<(Language, StoreTask)>>,
     net: Option<crate::net::NetRuntime>,
     flow_task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -198,7 +199,10 @@ impl Jobs {
                 return;
             }
         };
+        let language = crate::i18n::language();
         let task = runtime.spawn(async move {
+            // The runtime's threads are shared: set-up errors speak the window's language.
+            crate::i18n::set_language(language);
             let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
             let exchange = match crate::net::build_client(&profile, &options) {
                 Ok(client) => crate::net::send(&client, &draft, options.timeout).await,
@@ -214,7 +218,7 @@ impl Jobs {
     pub fn pick_keys_file(&self) {
         self.spawn("open-keys", || {
             let path = rfd::FileDialog::new()
-                .set_title("Load verification keys")
+                .set_title(crate::tr!("dialog-load-keys"))
                 .pick_file()?;
             let label = path.file_name().map_or_else(
                 || path.display().to_string(),
@@ -226,7 +230,13 @@ impl Jobs {
                         // A DER certificate is binary: hand it over as PEM.
                         String::from_utf8(bytes.clone()).unwrap_or_else(|_| der_to_pem(&bytes))
                     })
-                    .map_err(|e| format!("Could not read {}: {e}", path.display())),
+                    .map_err(|e| {
+                        crate::tr!(
+                            "file-could-not-read",
+                            path = path.display().to_string(),
+                            error = e.to_string()
+                        )
+                    }),
                 label,
             })
         });
@@ -238,22 +248,30 @@ impl Jobs {
         self.spawn("open-tls-file", move || {
             let (title, filter, extensions): (_, _, &[&str]) = match file {
                 TlsFile::CaCertificate => (
-                    "Add a CA certificate (PEM)",
-                    "PEM certificates",
+                    crate::tr!("dialog-ca-certificate"),
+                    crate::tr!("dialog-filter-pem-certificates"),
                     &["pem", "crt", "cer"],
                 ),
                 TlsFile::ClientCertificate => (
-                    "Client certificate (PEM)",
-                    "PEM certificates",
+                    crate::tr!("dialog-client-certificate"),
+                    crate::tr!("dialog-filter-pem-certificates"),
                     &["pem", "crt", "cer"],
                 ),
-                TlsFile::ClientKey => ("Client private key (PEM)", "PEM keys", &["pem", "key"]),
-                TlsFile::Pkcs12 => ("Client certificate (PKCS#12)", "PKCS#12", &["p12", "pfx"]),
+                TlsFile::ClientKey => (
+                    crate::tr!("dialog-client-key"),
+                    crate::tr!("dialog-filter-pem-keys"),
+                    &["pem", "key"],
+                ),
+                TlsFile::Pkcs12 => (
+                    crate::tr!("dialog-pkcs12"),
+                    "PKCS#12".to_owned(),
+                    &["p12", "pfx"],
+                ),
             };
             let path = rfd::FileDialog::new()
                 .set_title(title)
                 .add_filter(filter, extensions)
-                .add_filter("All files", &["*"])
+                .add_filter(crate::tr!("dialog-filter-all"), &["*"])
                 .pick_file()?;
             Some(JobResult::TlsFilePicked { file, path })
         });
@@ -263,13 +281,19 @@ impl Jobs {
     pub fn save_file(&self, name: String, contents: String) {
         self.spawn("save-file", move || {
             let path = rfd::FileDialog::new()
-                .set_title("Save")
+                .set_title(crate::tr!("dialog-save"))
                 .set_file_name(&name)
                 .save_file()?;
             Some(JobResult::Saved(
                 std::fs::write(&path, contents)
                     .map(|()| path.clone())
-                    .map_err(|e| format!("Could not write {}: {e}", path.display())),
+                    .map_err(|e| {
+                        crate::tr!(
+                            "file-could-not-write",
+                            path = path.display().to_string(),
+                            error = e.to_string()
+                        )
+                    }),
             ))
         });
     }
@@ -278,7 +302,8 @@ impl Jobs {
     pub fn fetch_jwks(&mut self, profile: Profile, tls_passphrase: Option<Secret>) {
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
-        let label = format!("the JWKS of {}", profile.name);
+        let label = crate::tr!("keys-jwks-of", name = profile.name.as_str());
+        let language = crate::i18n::language();
         let runtime = match self.net() {
             Ok(runtime) => runtime,
             Err(message) => {
@@ -290,12 +315,11 @@ impl Jobs {
             }
         };
         runtime.spawn(async move {
+            // The runtime's threads are shared: speak the window's language.
+            crate::i18n::set_language(language);
             let url = profile.endpoints.jwks.trim().to_owned();
             let result = if url.is_empty() {
-                Err(format!(
-                    "{} has no JWKS URI: run discovery or type it in.",
-                    profile.name
-                ))
+                Err(crate::tr!("keys-no-jwks-uri", name = profile.name.as_str()))
             } else {
                 let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
                 match crate::net::build_client(&profile, &options) {
@@ -306,9 +330,14 @@ impl Jobs {
                             options.timeout,
                         )
                         .await;
+                        crate::i18n::set_language(language);
                         match exchange.response {
                             Ok(response) if response.status == 200 => Ok(response.text()),
-                            Ok(response) => Err(format!("{url} answered HTTP {}", response.status)),
+                            Ok(response) => Err(crate::tr!(
+                                "keys-jwks-http",
+                                url = url.as_str(),
+                                status = response.status
+                            )),
                             Err(error) => Err(format!("{url}: {error}")),
                         }
                     }
@@ -427,7 +456,7 @@ impl Jobs {
         if self.net.is_none() {
             self.net = Some(
                 crate::net::NetRuntime::new()
-                    .map_err(|e| format!("could not start the network thread: {e}"))?,
+                    .map_err(|e| crate::tr!("net-thread-failed", error = e.to_string()))?,
             );
         }
         self.net
@@ -458,9 +487,14 @@ impl Jobs {
                     }
                     other => other,
                 };
-            Some(JobResult::SandboxStarted(
-                started.map_err(|e| e.to_string()),
-            ))
+            Some(JobResult::SandboxStarted(started.map_err(|e| match e {
+                SandboxError::Bind { port, source } => crate::tr!(
+                    "sandbox-cannot-listen",
+                    port = port,
+                    error = source.to_string()
+                ),
+                other @ SandboxError::Keys(_) => other.to_string(),
+            })))
         });
     }
 
@@ -488,11 +522,13 @@ impl Jobs {
                 return;
             }
         };
+        let language = crate::i18n::language();
         runtime.spawn(async move {
             let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
-            let result = crate::oauth::discovery::discover(&profile, &options)
-                .await
-                .map_err(|e| e.to_string());
+            let result = crate::oauth::discovery::discover(&profile, &options).await;
+            // The runtime's threads are shared: speak the window's language.
+            crate::i18n::set_language(language);
+            let result = result.map_err(|e| e.to_string());
             let _ = sender.send(JobResult::Discovered { id, result });
             ctx.request_repaint();
         });
@@ -508,16 +544,16 @@ impl Jobs {
             .spawn(move || store_thread(&inbox, &results, &ctx));
         match spawned {
             Ok(_) => {
-                let _ = tasks.send(StoreTask::Open { dir, preference });
+                let _ = tasks.send((crate::i18n::language(), StoreTask::Open { dir, preference }));
                 self.store = Some(tasks);
             }
             Err(error) => {
                 let _ = self.sender.send(JobResult::StoreOpened {
                     status: StoreStatus::Unreadable {
-                        message: format!("Could not start the profile store ({error})."),
+                        message: crate::tr!("store-could-not-start", error = error.to_string()),
                     },
                     profiles: Vec::new(),
-                    secrets: String::new(),
+                    secrets: crate::i18n::Text::default(),
                 });
             }
         }
@@ -525,7 +561,7 @@ impl Jobs {
 
     fn store_task(&self, task: StoreTask) {
         if let Some(store) = &self.store {
-            let _ = store.send(task);
+            let _ = store.send((crate::i18n::language(), task));
         }
     }
 
@@ -568,17 +604,19 @@ impl Jobs {
         };
         self.spawn("import-profiles", move || {
             let path = rfd::FileDialog::new()
-                .set_title("Import profiles")
-                .add_filter("tokenscope profiles", &["json"])
+                .set_title(crate::tr!("dialog-import-profiles"))
+                .add_filter(crate::tr!("dialog-filter-profiles"), &["json"])
                 .pick_file()?;
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
-                    let _ = store.send(StoreTask::Import { text, current });
+                    let _ =
+                        store.send((crate::i18n::language(), StoreTask::Import { text, current }));
                     None
                 }
-                Err(error) => Some(JobResult::Exported(Err(format!(
-                    "Could not read {}: {error}",
-                    path.display()
+                Err(error) => Some(JobResult::Exported(Err(crate::tr!(
+                    "file-could-not-read",
+                    path = path.display().to_string(),
+                    error = error.to_string()
                 )))),
             }
         });
@@ -591,14 +629,17 @@ impl Jobs {
         };
         self.spawn("export-profiles", move || {
             let path = rfd::FileDialog::new()
-                .set_title("Export profiles")
+                .set_title(crate::tr!("dialog-export-profiles"))
                 .set_file_name("tokenscope-profiles.json")
                 .save_file()?;
-            let _ = store.send(StoreTask::Export {
-                path,
-                profiles,
-                with_secrets,
-            });
+            let _ = store.send((
+                crate::i18n::language(),
+                StoreTask::Export {
+                    path,
+                    profiles,
+                    with_secrets,
+                },
+            ));
             None
         });
     }
@@ -627,7 +668,7 @@ impl Jobs {
     pub fn pick_and_read_file(&self) {
         self.spawn("open-file", || {
             let path = rfd::FileDialog::new()
-                .set_title("Open a file that holds tokens")
+                .set_title(crate::tr!("dialog-open-tokens"))
                 .pick_file()?;
             Some(read_text_file(&path))
         });
@@ -649,8 +690,9 @@ impl Jobs {
                 ctx.request_repaint();
             });
         if let Err(error) = spawned {
-            let _ = self.sender.send(JobResult::FileFailed(format!(
-                "Could not start background work ({error}); close other programs and try again."
+            let _ = self.sender.send(JobResult::FileFailed(crate::tr!(
+                "jobs-could-not-start",
+                error = error.to_string()
             )));
         }
     }
@@ -673,12 +715,14 @@ fn seed_sandbox_profile(
 }
 
 fn store_thread(
-    inbox: &mpsc::Receiver<StoreTask>,
+    inbox: &mpsc::Receiver<(Language, StoreTask)>,
     results: &mpsc::Sender<JobResult>,
     ctx: &egui::Context,
 ) {
     let mut stores = Stores::default();
-    for task in inbox {
+    for (language, task) in inbox {
+        // Each task speaks the language of the window that sent it.
+        crate::i18n::set_language(language);
         let Some(result) = stores.handle(task) else {
             continue;
         };
@@ -709,9 +753,11 @@ impl Stores {
         let (status, list) = match store.load() {
             Ok(loaded) => {
                 let remark = if loaded.from_backup {
-                    Some("The profile file was missing; the backup was read instead.".to_owned())
+                    Some(crate::tr!("store-read-backup"))
                 } else {
-                    loaded.migrated_from.map(|v| format!("Profiles were upgraded from schema {v}; they are saved in the new format on the next change."))
+                    loaded
+                        .migrated_from
+                        .map(|v| crate::tr!("store-migrated", version = v))
                 };
                 (
                     StoreStatus::Ready {
@@ -734,9 +780,7 @@ impl Stores {
                 *secrets = Some(opened);
                 text
             }
-            Err(error) => {
-                format!("Secrets cannot be saved: {error}. They are kept for this session only.")
-            }
+            Err(error) => crate::text!("secrets-unavailable", error = error.to_string()),
         };
         let list = if first_launch && list.is_empty() {
             seed_sandbox_profile(&store, secrets.as_ref()).unwrap_or(list)
@@ -757,7 +801,7 @@ impl Stores {
             StoreTask::Open { dir, preference } => Self::open(profiles, secrets, &dir, preference),
             StoreTask::Save(list) => JobResult::ProfilesSaved(match &profiles {
                 Some(store) => store.save(&list).map_err(|e| e.to_string()),
-                None => Err("the profile store is not open".to_owned()),
+                None => Err(crate::tr!("store-not-open")),
             }),
             StoreTask::SavePreferences(preferences) => {
                 let dir = profiles.as_ref()?.dir().to_path_buf();
@@ -771,7 +815,7 @@ impl Stores {
             }
             StoreTask::SetAside(now) => JobResult::SetAside(match &profiles {
                 Some(store) => store.set_aside(now).map_err(|e| e.to_string()),
-                None => Err("the profile store is not open".to_owned()),
+                None => Err(crate::tr!("store-not-open")),
             }),
             StoreTask::LoadSecret(id) => {
                 let secret = match &secrets {
@@ -810,9 +854,10 @@ impl Stores {
             StoreTask::StoreSecret(id, name, secret) => match &secrets {
                 Some(store) => match store.set(&id, &name, &secret) {
                     Ok(()) => return None,
-                    Err(error) => JobResult::SecretFailed(format!(
-                        "The {} was not saved: {error}",
-                        secret_title(&name)
+                    Err(error) => JobResult::SecretFailed(crate::tr!(
+                        "secret-not-saved",
+                        what = secret_title(&name),
+                        error = error.to_string()
                     )),
                 },
                 None => return None,
@@ -829,8 +874,9 @@ impl Stores {
                     .and_then(|()| store.delete(&id, names::PKCS12_PASSPHRASE))
                 {
                     Ok(()) => return None,
-                    Err(error) => JobResult::SecretFailed(format!(
-                        "The client secret was not deleted: {error}"
+                    Err(error) => JobResult::SecretFailed(crate::tr!(
+                        "secret-not-deleted",
+                        error = error.to_string()
                     )),
                 },
                 None => return None,
@@ -844,10 +890,10 @@ impl Stores {
 fn import(text: &str, mut current: Vec<Profile>, secrets: Option<&SecretStore>) -> JobResult {
     match crate::store::transfer::import(text, &mut current, secrets) {
         Ok(report) => {
-            let mut lines = vec![format!(
-                "Imported {} new and {} replaced profile(s).",
-                report.added.len(),
-                report.replaced.len()
+            let mut lines = vec![crate::tr!(
+                "import-report",
+                added = report.added.len(),
+                replaced = report.replaced.len()
             )];
             lines.extend(report.problems);
             JobResult::Imported {
@@ -855,7 +901,10 @@ fn import(text: &str, mut current: Vec<Profile>, secrets: Option<&SecretStore>) 
                 report: lines.join("\n"),
             }
         }
-        Err(message) => JobResult::Exported(Err(format!("Nothing was imported: {message}"))),
+        Err(message) => JobResult::Exported(Err(crate::tr!(
+            "import-nothing",
+            message = message.as_str()
+        ))),
     }
 }
 
@@ -865,18 +914,26 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
     JobResult::Exported(
         crate::store::transfer::export(&refs, secrets)
             .and_then(|text| {
-                std::fs::write(&path, text)
-                    .map_err(|e| format!("Could not write {}: {e}", path.display()))
+                std::fs::write(&path, text).map_err(|e| {
+                    crate::tr!(
+                        "file-could-not-write",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    )
+                })
             })
             .map(|()| path),
     )
 }
 
-fn secret_title(name: &str) -> &str {
+fn secret_title(name: &str) -> String {
     match name {
-        names::PKCS12_PASSPHRASE => "PKCS#12 passphrase",
-        names::CLIENT_SECRET => "client secret",
-        other => other.strip_prefix("extension:").unwrap_or(other),
+        names::PKCS12_PASSPHRASE => crate::tr!("secret-title-passphrase"),
+        names::CLIENT_SECRET => crate::tr!("secret-title-client-secret"),
+        other => crate::tr!(
+            "secret-title-field",
+            name = other.strip_prefix("extension:").unwrap_or(other)
+        ),
     }
 }
 
@@ -914,16 +971,22 @@ fn failed_exchange(
 /// Reads a file as text, saying so when bytes had to be replaced.
 pub fn read_text_file(path: &Path) -> JobResult {
     let source = path.display().to_string();
-    let fail = |what: String| JobResult::FileFailed(format!("Could not read {source}: {what}"));
+    let fail = |what: String| {
+        JobResult::FileFailed(crate::tr!(
+            "file-could-not-read",
+            path = source.as_str(),
+            error = what
+        ))
+    };
     match std::fs::metadata(path) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return fail(format!(
-                "it is {} MB; tokenscope reads files up to {} MB",
-                meta.len() / 1_048_576,
-                MAX_FILE_BYTES / 1_048_576
+            return fail(crate::tr!(
+                "file-too-big",
+                size = meta.len() / 1_048_576,
+                max = MAX_FILE_BYTES / 1_048_576
             ));
         }
-        Ok(meta) if meta.is_dir() => return fail("it is a folder".to_owned()),
+        Ok(meta) if meta.is_dir() => return fail(crate::tr!("file-is-folder")),
         Ok(_) => {}
         Err(error) => return fail(error.to_string()),
     }
@@ -952,12 +1015,53 @@ pub fn text_from_bytes(bytes: Vec<u8>) -> (String, Option<Notice>) {
                 .filter(|c| *c == char::REPLACEMENT_CHARACTER)
                 .count();
             let notice = Notice {
-                text: format!(
-                    "This is not UTF-8 text: {replaced} unreadable byte sequences were replaced with �. Tokens elsewhere in it are still shown."
-                ),
+                text: crate::tr!("file-not-utf8", count = replaced),
                 is_error: false,
             };
             (text, Some(notice))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Args, Language, translate};
+
+    fn import_report(language: Language, added: i64, replaced: i64) -> String {
+        let mut args = Args::new();
+        args.set("added", added);
+        args.set("replaced", replaced);
+        translate(language, "import-report", Some(&args))
+    }
+
+    /// The import report counts with each language's plural forms.
+    #[test]
+    fn import_reports_use_plural_forms() {
+        assert_eq!(
+            import_report(Language::En, 2, 1),
+            "Imported 2 new and 1 replaced profile."
+        );
+        assert_eq!(
+            import_report(Language::Ru, 1, 2),
+            "Импортировано: 1 новый профиль, 2 заменены."
+        );
+        assert_eq!(
+            import_report(Language::Ru, 5, 21),
+            "Импортировано: 5 новых профилей, 21 заменён."
+        );
+    }
+
+    /// A file that is not UTF-8 is reported in the thread's language.
+    #[test]
+    fn the_utf8_notice_follows_the_thread_language() {
+        crate::i18n::set_language(Language::Ru);
+        let (_, notice) = super::text_from_bytes(vec![b'a', 0xff, b'b', 0xfe]);
+        crate::i18n::set_language(Language::En);
+        let notice = notice.map(|n| n.text).unwrap_or_default();
+        assert!(
+            notice
+                .starts_with("Это не текст UTF-8: 2 нечитаемые последовательности байтов заменены"),
+            "{notice}"
+        );
     }
 }

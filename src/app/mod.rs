@@ -548,9 +548,9 @@ impl TokenscopeApp {
                         let state = &mut self.workspace.profiles;
                         state.status = StoreStatus::Ready {
                             path: path.with_file_name(crate::store::profiles::FILE_NAME),
-                            remark: Some(format!(
-                                "The unreadable file was moved to {}.",
-                                path.display()
+                            remark: Some(crate::tr!(
+                                "store-set-aside",
+                                path = path.display().to_string()
                             )),
                         };
                     }
@@ -578,7 +578,9 @@ impl TokenscopeApp {
                 }
                 JobResult::Exported(result) => {
                     self.workspace.profiles.transfer_report = Some(match result {
-                        Ok(path) => format!("Exported to {}.", path.display()),
+                        Ok(path) => {
+                            crate::tr!("export-done", path = path.display().to_string())
+                        }
                         Err(message) => message,
                     });
                 }
@@ -587,7 +589,7 @@ impl TokenscopeApp {
                     if let Some(flow) = self.workspace.flow.as_mut() {
                         flow.export_message = Some(match result {
                             Ok(path) => {
-                                format!("Saved {} (secrets and tokens masked).", path.display())
+                                crate::tr!("flow-export-saved", path = path.display().to_string())
                             }
                             Err(message) => message,
                         });

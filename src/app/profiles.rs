@@ -97,7 +97,7 @@ pub struct ProfilesState {
     /// The file's status.
     pub status: StoreStatus,
     /// Where secrets go, in words.
-    pub secrets_description: String,
+    pub secrets_description: crate::i18n::Text,
     /// The last deleted profile and where it stood, for undo.
     pub deleted: Option<(Profile, usize)>,
     /// A secret loaded for the selected profile: (profile, secret).
@@ -165,7 +165,10 @@ impl ProfilesState {
                 };
                 let mut copy = original.clone();
                 copy.id = ProfileId::new_random();
-                copy.name = self.unique_name(&format!("{} copy", original.name));
+                copy.name = self.unique_name(&crate::tr!(
+                    "profile-copy-name",
+                    name = original.name.as_str()
+                ));
                 self.selected = Some(copy.id.clone());
                 self.loaded_secret = Some((copy.id.clone(), None));
                 self.list.push(copy);

@@ -257,8 +257,9 @@ impl super::TokenscopeApp {
                     flow.waiting = None;
                     flow.session.failed(
                         crate::oauth::flow::Step::Discovery,
-                        crate::oauth::flow::StepFailure::new(format!(
-                            "The sandbox provider could not start: {message}"
+                        crate::oauth::flow::StepFailure::new(crate::tr!(
+                            "sandbox-could-not-start",
+                            message = message.as_str()
                         )),
                         self.clock.now(),
                     );

@@ -463,7 +463,7 @@ impl Workspace {
             Command::AddHmacKey(secret) => {
                 let keys = crate::token::keys::KeySet::hmac(
                     secret.expose().as_bytes(),
-                    "HMAC secret typed in",
+                    &crate::tr!("keys-hmac-source"),
                 );
                 self.add_keys(keys, crate::tr!("key-hmac-added"));
                 Vec::new()

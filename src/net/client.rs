@@ -65,9 +65,7 @@ pub fn build_client(
     }
     if profile.tls.only_given_cas {
         if profile.tls.extra_ca_files.is_empty() {
-            return Err(NetError::Setup(
-                "the profile trusts only the given CA certificates, but gives none: add the provider's CA (PEM) in the TLS settings".to_owned(),
-            ));
+            return Err(NetError::Setup(crate::tr!("client-no-ca-given")));
         }
         builder = builder.tls_built_in_root_certs(false);
     }
@@ -82,7 +80,13 @@ pub fn build_client(
         // An explicit proxy turns off reqwest's environment proxies, NO_PROXY
         // included: keep honouring NO_PROXY for hosts that must go direct.
         let proxy = reqwest::Proxy::all(proxy)
-            .map_err(|e| NetError::Setup(format!("the proxy {proxy} is not usable: {e}")))?
+            .map_err(|e| {
+                NetError::Setup(crate::tr!(
+                    "client-proxy-unusable",
+                    proxy = proxy,
+                    error = e.to_string()
+                ))
+            })?
             .no_proxy(reqwest::NoProxy::from_env());
         builder = builder.proxy(proxy);
     }
@@ -90,21 +94,26 @@ pub fn build_client(
     // ALL_PROXY and NO_PROXY from the environment by itself.
     builder
         .build()
-        .map_err(|e| NetError::Setup(format!("could not set up HTTPS: {e}")))
+        .map_err(|e| NetError::Setup(crate::tr!("client-https-setup", error = e.to_string())))
 }
 
 fn read_ca_file(path: &str) -> Result<Vec<reqwest::Certificate>, NetError> {
-    let pem = std::fs::read(path.trim())
-        .map_err(|e| NetError::Setup(format!("could not read the CA file {path}: {e}")))?;
+    let pem = std::fs::read(path.trim()).map_err(|e| {
+        NetError::Setup(crate::tr!(
+            "client-ca-unreadable",
+            path = path,
+            error = e.to_string()
+        ))
+    })?;
     let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-        NetError::Setup(format!(
-            "the CA file {path} holds no usable PEM certificate: {e}"
+        NetError::Setup(crate::tr!(
+            "client-ca-unusable",
+            path = path,
+            error = e.to_string()
         ))
     })?;
     if certificates.is_empty() {
-        return Err(NetError::Setup(format!(
-            "the CA file {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
-        )));
+        return Err(NetError::Setup(crate::tr!("client-ca-empty", path = path)));
     }
     Ok(certificates)
 }
@@ -124,26 +133,40 @@ fn client_identity(
             return Ok(None);
         }
         let mut pem = std::fs::read(cert).map_err(|e| {
-            NetError::Setup(format!("could not read the client certificate {cert}: {e}"))
+            NetError::Setup(crate::tr!(
+                "client-cert-unreadable",
+                path = cert,
+                error = e.to_string()
+            ))
         })?;
         if !key.is_empty() {
             pem.push(b'\n');
             pem.extend(std::fs::read(key).map_err(|e| {
-                NetError::Setup(format!("could not read the client key {key}: {e}"))
+                NetError::Setup(crate::tr!(
+                    "client-key-unreadable",
+                    path = key,
+                    error = e.to_string()
+                ))
             })?);
         }
         Zeroizing::new(pem)
     } else {
         let data = std::fs::read(pkcs12).map_err(|e| {
-            NetError::Setup(format!("could not read the PKCS#12 file {pkcs12}: {e}"))
+            NetError::Setup(crate::tr!(
+                "client-pkcs12-unreadable",
+                path = pkcs12,
+                error = e.to_string()
+            ))
         })?;
         let passphrase = passphrase.map_or("", Secret::expose);
-        pkcs12_to_pem(&data, passphrase)
-            .map_err(|why| NetError::Setup(format!("the PKCS#12 file {pkcs12} {why}")))?
+        pkcs12_to_pem(&data, passphrase).map_err(|why| {
+            NetError::Setup(crate::tr!("client-pkcs12-bad", path = pkcs12, why = why))
+        })?
     };
     reqwest::Identity::from_pem(&pem).map(Some).map_err(|e| {
-        NetError::Setup(format!(
-            "the client certificate and key could not be used: {e}"
+        NetError::Setup(crate::tr!(
+            "client-identity-unusable",
+            error = e.to_string()
         ))
     })
 }
@@ -159,15 +182,15 @@ pub fn pkcs12_to_pem(data: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>
     )
     .map_err(|error| match error {
         p12_keystore::error::Error::MacError(_) => {
-            "could not be opened: the passphrase is wrong (or missing)".to_owned()
+            crate::tr!("pkcs12-wrong-passphrase")
         }
-        other => format!("could not be read: {other}"),
+        other => crate::tr!("pkcs12-unreadable", error = other.to_string()),
     })?;
     let Some((_, chain)) = store.private_key_chain() else {
-        return Err("holds no private key with its certificate".to_owned());
+        return Err(crate::tr!("pkcs12-no-key"));
     };
     if chain.certs().is_empty() {
-        return Err("holds a private key but no certificate for it".to_owned());
+        return Err(crate::tr!("pkcs12-no-certificate"));
     }
     let mut pem = Zeroizing::new(String::new());
     for certificate in chain.certs() {

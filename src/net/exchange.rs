@@ -132,32 +132,42 @@ impl RecordedResponse {
     }
 }
 
-/// Why a request got no HTTP answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+/// Why a request got no HTTP answer. Its text is in the thread's language
+/// (English for the CLI).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum NetError {
     /// The request could not be built (bad URL, unreadable certificate file, …).
-    #[error("{0}")]
     Setup(String),
     /// The host name did not resolve.
-    #[error("the host name could not be resolved: {0}")]
     Dns(String),
     /// Nothing listens at that address and port.
-    #[error("the connection was refused: is the server running on that port? ({0})")]
     Refused(String),
     /// No answer in time.
-    #[error("no answer within {0} seconds")]
     Timeout(u64),
     /// The TLS handshake failed (unknown issuer, expired, name mismatch, client certificate required, …).
-    #[error("the TLS handshake failed: {0}")]
     Tls(super::tls::TlsFailure),
     /// Cancelled by the user.
-    #[error("cancelled")]
     Cancelled,
     /// Anything else.
-    #[error("{0}")]
     Other(String),
 }
+
+impl std::fmt::Display for NetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::Setup(detail) | Self::Other(detail) => detail.clone(),
+            Self::Dns(detail) => crate::tr!("net-dns", detail = detail.as_str()),
+            Self::Refused(detail) => crate::tr!("net-refused", detail = detail.as_str()),
+            Self::Timeout(seconds) => crate::tr!("net-timeout", seconds = *seconds),
+            Self::Tls(failure) => crate::tr!("net-tls", failure = failure.to_string()),
+            Self::Cancelled => crate::tr!("net-cancelled"),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for NetError {}
 
 /// A finished exchange.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

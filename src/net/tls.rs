@@ -4,19 +4,18 @@
 use serde::Serialize;
 
 /// A classified TLS failure (RFC 8446 §6.2 alerts, RFC 5280 path validation).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+///
+/// Its text is in the thread's language: English for the CLI, the window's
+/// language in a step card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TlsFailure {
     /// The server's chain ends at a CA that is not trusted.
-    #[error(
-        "the server's certificate is signed by a CA tokenscope does not trust — load the provider's CA certificate (PEM) in the profile's TLS settings"
-    )]
     UnknownIssuer {
         /// The host connected to.
         host: String,
     },
     /// The server's certificate has expired.
-    #[error("the server's certificate for {host} has expired{}", dates(*not_after, "expired", *now))]
     Expired {
         /// The host connected to.
         host: String,
@@ -26,7 +25,6 @@ pub enum TlsFailure {
         now: Option<u64>,
     },
     /// The server's certificate is not valid yet.
-    #[error("the server's certificate for {host} is not valid yet{}", dates(*not_before, "valid from", *now))]
     NotYetValid {
         /// The host connected to.
         host: String,
@@ -36,10 +34,6 @@ pub enum TlsFailure {
         now: Option<u64>,
     },
     /// The certificate does not name the host asked for.
-    #[error(
-        "the server's certificate is not valid for {host}, the host tokenscope asked for{}",
-        presented_names(presented)
-    )]
     NameMismatch {
         /// The host asked for.
         host: String,
@@ -47,35 +41,82 @@ pub enum TlsFailure {
         presented: Vec<String>,
     },
     /// The server demands a client certificate and none was sent.
-    #[error("the server demands a client certificate — set one in the profile's TLS settings")]
     ClientCertificateRequired,
     /// The server refused the client certificate that was sent.
-    #[error(
-        "the server refused the client certificate ({alert} alert): check that it is the one the provider registered, signed by a CA it trusts, and not expired"
-    )]
     ClientCertificateRejected {
         /// The TLS alert, e.g. `unknown_ca`.
         alert: String,
     },
     /// The server ended the handshake with `handshake_failure`.
-    #[error(
-        "the server refused the handshake (handshake_failure alert): it may demand a client certificate — set one in the profile's TLS settings — or share no TLS version or cipher with tokenscope"
-    )]
     HandshakeRefused,
     /// Anything else TLS.
-    #[error("{detail}")]
     Other {
         /// What rustls or the connection said.
         detail: String,
     },
 }
 
-fn dates(at: Option<u64>, what: &str, now: Option<u64>) -> String {
-    match (at.and_then(utc), now.and_then(utc)) {
-        (Some(at), Some(now)) => format!(" ({what} {at}; now {now})"),
-        (Some(at), None) => format!(" ({what} {at})"),
-        _ => String::new(),
+impl std::fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::UnknownIssuer { .. } => crate::tr!("tls-unknown-issuer"),
+            Self::Expired {
+                host,
+                not_after,
+                now,
+            } => crate::tr!(
+                "tls-expired",
+                host = host.as_str(),
+                dates = dates(*not_after, DateKind::Expired, *now)
+            ),
+            Self::NotYetValid {
+                host,
+                not_before,
+                now,
+            } => crate::tr!(
+                "tls-not-yet-valid",
+                host = host.as_str(),
+                dates = dates(*not_before, DateKind::ValidFrom, *now)
+            ),
+            Self::NameMismatch { host, presented } => crate::tr!(
+                "tls-name-mismatch",
+                host = host.as_str(),
+                names = presented_names(presented)
+            ),
+            Self::ClientCertificateRequired => crate::tr!("tls-client-certificate-required"),
+            Self::ClientCertificateRejected { alert } => {
+                crate::tr!("tls-client-certificate-rejected", alert = alert.as_str())
+            }
+            Self::HandshakeRefused => crate::tr!("tls-handshake-refused"),
+            Self::Other { detail } => detail.clone(),
+        };
+        f.write_str(&text)
     }
+}
+
+impl std::error::Error for TlsFailure {}
+
+/// Which date of a certificate a message names.
+#[derive(Clone, Copy)]
+enum DateKind {
+    Expired,
+    ValidFrom,
+}
+
+/// " (expired 2026-…; now 2026-…)", or nothing when the dates are unknown.
+fn dates(at: Option<u64>, kind: DateKind, now: Option<u64>) -> String {
+    let text = match (at.and_then(utc), now.and_then(utc), kind) {
+        (Some(at), Some(now), DateKind::Expired) => {
+            crate::tr!("tls-dates-expired-now", at = at, now = now)
+        }
+        (Some(at), None, DateKind::Expired) => crate::tr!("tls-dates-expired", at = at),
+        (Some(at), Some(now), DateKind::ValidFrom) => {
+            crate::tr!("tls-dates-valid-from-now", at = at, now = now)
+        }
+        (Some(at), None, DateKind::ValidFrom) => crate::tr!("tls-dates-valid-from", at = at),
+        _ => return String::new(),
+    };
+    format!(" {text}")
 }
 
 fn utc(seconds: u64) -> Option<String> {
@@ -88,7 +129,10 @@ fn presented_names(names: &[String]) -> String {
     if names.is_empty() {
         String::new()
     } else {
-        format!(" (it names {})", names.join(", "))
+        format!(
+            " {}",
+            crate::tr!("tls-presented-names", names = names.join(", "))
+        )
     }
 }
 
@@ -248,6 +292,38 @@ mod tests {
         assert_eq!(
             failure.to_string(),
             "the server's certificate for op.example has expired (expired 1970-01-02 00:00:00 UTC; now 1970-01-03 00:00:00 UTC)"
+        );
+    }
+
+    /// The CLI runs in English (the thread default); a window in Russian
+    /// shows the same failure in Russian.
+    #[test]
+    fn failures_read_in_the_thread_language() {
+        use crate::i18n::{Language, set_language};
+        let failure = TlsFailure::Expired {
+            host: "op.example".to_owned(),
+            not_after: Some(86_400),
+            now: Some(172_800),
+        };
+        let error = crate::net::NetError::Tls(failure.clone());
+        let timeout = crate::net::NetError::Timeout(21);
+        assert_eq!(
+            error.to_string(),
+            "the TLS handshake failed: the server's certificate for op.example has expired (expired 1970-01-02 00:00:00 UTC; now 1970-01-03 00:00:00 UTC)"
+        );
+        assert_eq!(timeout.to_string(), "no answer within 21 seconds");
+        set_language(Language::Ru);
+        let russian = (error.to_string(), timeout.to_string(), failure.to_string());
+        set_language(Language::En);
+        assert_eq!(
+            russian.0,
+            "не удалось установить TLS-соединение: срок действия сертификата сервера op.example истёк (истёк 1970-01-02 00:00:00 UTC; сейчас 1970-01-03 00:00:00 UTC)"
+        );
+        assert_eq!(russian.1, "нет ответа в течение 21 секунды");
+        assert!(russian.2.starts_with("срок действия"), "{}", russian.2);
+        assert_eq!(
+            TlsFailure::ClientCertificateRequired.to_string(),
+            "the server demands a client certificate — set one in the profile's TLS settings"
         );
     }
 }

@@ -62,14 +62,12 @@ pub struct DiscoveryOutcome {
     pub warnings: Vec<String>,
 }
 
-/// Why discovery failed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why discovery failed. Its text is in the thread's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DiscoveryError {
     /// No issuer and no discovery URL.
-    #[error("the profile has no issuer or discovery URL")]
     NoIssuer,
     /// No answer.
-    #[error("{url}: {error}")]
     Network {
         /// Where.
         url: String,
@@ -77,16 +75,61 @@ pub enum DiscoveryError {
         error: crate::net::NetError,
     },
     /// An answer, but not metadata.
-    #[error("{url} answered {status}, not a metadata document{hint}")]
     NotMetadata {
         /// Where.
         url: String,
         /// HTTP status.
         status: u16,
-        /// A hint, e.g. that a login page came back.
-        hint: String,
+        /// What came back instead, when it says something.
+        hint: NotMetadataHint,
     },
 }
+
+/// What came back instead of a metadata document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotMetadataHint {
+    /// Nothing more to say than the status.
+    None,
+    /// A redirect to this address (not followed).
+    Redirect(String),
+    /// An HTML page (a login or error page).
+    Html,
+    /// A body that is not a JSON object.
+    NotJsonObject,
+}
+
+impl std::fmt::Display for DiscoveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::NoIssuer => crate::tr!("discovery-no-issuer"),
+            Self::Network { url, error } => format!("{url}: {error}"),
+            Self::NotMetadata { url, status, hint } => {
+                let url = url.as_str();
+                let status = *status;
+                match hint {
+                    NotMetadataHint::None => {
+                        crate::tr!("discovery-not-metadata", url = url, status = status)
+                    }
+                    NotMetadataHint::Redirect(location) => crate::tr!(
+                        "discovery-redirect",
+                        url = url,
+                        status = status,
+                        location = location.as_str()
+                    ),
+                    NotMetadataHint::Html => {
+                        crate::tr!("discovery-html", url = url, status = status)
+                    }
+                    NotMetadataHint::NotJsonObject => {
+                        crate::tr!("discovery-not-json-object", url = url, status = status)
+                    }
+                }
+            }
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for DiscoveryError {}
 
 /// The addresses to try, in order: the profile's discovery URL, else the
 /// OpenID location, then the RFC 8414 location (§3.1: inserted before the path).
@@ -123,27 +166,25 @@ pub fn parse_exchange(exchange: &Exchange) -> Result<ProviderMetadata, Discovery
             url: url.clone(),
             error: error.clone(),
         })?;
-    let not_metadata = |hint: &str| DiscoveryError::NotMetadata {
+    let not_metadata = |hint: NotMetadataHint| DiscoveryError::NotMetadata {
         url: url.clone(),
         status: response.status,
-        hint: hint.to_owned(),
+        hint,
     };
     if response.status != 200 {
         return Err(match response.header("location") {
-            Some(location) if (300..400).contains(&response.status) => not_metadata(&format!(
-                ": a redirect to {location}, which tokenscope does not follow; put the final address in the profile"
-            )),
-            _ => not_metadata(""),
+            Some(location) if (300..400).contains(&response.status) => {
+                not_metadata(NotMetadataHint::Redirect(location.to_owned()))
+            }
+            _ => not_metadata(NotMetadataHint::None),
         });
     }
     if response.media_type().contains("html") {
-        return Err(not_metadata(
-            ": an HTML page came back (a login or error page?)",
-        ));
+        return Err(not_metadata(NotMetadataHint::Html));
     }
     match serde_json::from_slice::<Value>(&response.body) {
         Ok(Value::Object(document)) => Ok(ProviderMetadata { document, url }),
-        _ => Err(not_metadata(": the body is not a JSON object")),
+        _ => Err(not_metadata(NotMetadataHint::NotJsonObject)),
     }
 }
 
@@ -207,9 +248,10 @@ pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOut
         if profile.issuer.trim().is_empty() {
             issuer.clone_into(&mut profile.issuer);
         } else if issuer != profile.issuer.trim() {
-            outcome.warnings.push(format!(
-                "The metadata's issuer is {issuer} but the profile says {}: tokens will carry the metadata's value, and OIDC Discovery §4.3 requires them to be equal.",
-                profile.issuer.trim()
+            outcome.warnings.push(crate::tr!(
+                "discovery-issuer-differs",
+                issuer = issuer,
+                profile = profile.issuer.trim()
             ));
         }
     }
@@ -217,21 +259,27 @@ pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOut
     if let Some(supported) = metadata.list("token_endpoint_auth_methods_supported")
         && !supported.contains(&auth)
     {
-        outcome.warnings.push(format!(
-            "The provider does not list {auth} in token_endpoint_auth_methods_supported ({}).",
-            supported.join(", ")
+        outcome.warnings.push(crate::tr!(
+            "discovery-unlisted",
+            value = auth,
+            member = "token_endpoint_auth_methods_supported",
+            listed = supported.join(", ")
         ));
     }
     if profile.pkce != super::PkceMode::Off {
         let method = profile.pkce.as_str();
         match metadata.list("code_challenge_methods_supported") {
-            Some(methods) if !methods.contains(&method) => outcome.warnings.push(format!(
-                "The provider does not list {method} in code_challenge_methods_supported ({}).",
-                methods.join(", ")
-            )),
+            Some(methods) if !methods.contains(&method) => {
+                outcome.warnings.push(crate::tr!(
+                    "discovery-unlisted",
+                    value = method,
+                    member = "code_challenge_methods_supported",
+                    listed = methods.join(", ")
+                ));
+            }
             None => outcome
                 .warnings
-                .push("The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.".to_owned()),
+                .push(crate::tr!("discovery-no-pkce-methods")),
             Some(_) => {}
         }
     }
@@ -239,9 +287,11 @@ pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOut
     if let Some(grants) = metadata.list("grant_types_supported")
         && !grants.contains(&grant)
     {
-        outcome.warnings.push(format!(
-            "The provider does not list {grant} in grant_types_supported ({}).",
-            grants.join(", ")
+        outcome.warnings.push(crate::tr!(
+            "discovery-unlisted",
+            value = grant,
+            member = "grant_types_supported",
+            listed = grants.join(", ")
         ));
     }
     if profile.wants_id_token()
@@ -249,9 +299,9 @@ pub fn apply(profile: &mut Profile, metadata: &ProviderMetadata) -> DiscoveryOut
     {
         for scope in profile.scopes.split_whitespace() {
             if !scopes.contains(&scope) {
-                outcome.warnings.push(format!(
-                    "The provider does not list the scope {scope} in scopes_supported."
-                ));
+                outcome
+                    .warnings
+                    .push(crate::tr!("discovery-scope-unlisted", scope = scope));
             }
         }
     }

@@ -145,8 +145,8 @@ pub struct Variable {
 /// A named environment of a provider: the variable values it implies.
 #[derive(Debug)]
 pub struct Environment {
-    /// Label, e.g. "test" or "prod (Token users)".
-    pub label: &'static str,
+    /// The message id of its label ("test", "prod (Token users)").
+    pub label_id: &'static str,
     /// Variable values.
     pub values: &'static [(&'static str, &'static str)],
 }
@@ -156,10 +156,10 @@ pub struct Environment {
 pub struct Preset {
     /// Stable id, stored in profiles.
     pub id: &'static str,
-    /// Shown name.
+    /// Shown name (a provider's name, the same in every language).
     pub name: &'static str,
-    /// One line on what it is.
-    pub summary: &'static str,
+    /// The message id of one line on what it is.
+    pub summary_id: &'static str,
     /// Whether it is an OpenID provider (ID tokens, `openid` scope).
     pub openid: bool,
     /// Whether the provider publishes discovery metadata.
@@ -186,8 +186,15 @@ pub struct Preset {
     pub headers: &'static [(&'static str, &'static str)],
     /// Redirect URI template.
     pub redirect_uri: &'static str,
-    /// The quirks, for the notes field.
-    pub notes: &'static str,
+    /// The message id of the quirks, for the notes field (empty: none).
+    pub notes_id: &'static str,
+}
+
+impl Environment {
+    /// The label in this thread's language.
+    pub fn label(&self) -> String {
+        crate::i18n::tr(self.label_id)
+    }
 }
 
 const LOOPBACK_REDIRECT: &str = "http://127.0.0.1:53682/callback";
@@ -197,7 +204,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "keycloak",
         name: "Keycloak",
-        summary: "A Keycloak realm (Quarkus layout; for Keycloak 16 and older add /auth to the base URL)",
+        summary_id: "preset-keycloak-summary",
         openid: true,
         discovery: true,
         variables: &[
@@ -214,11 +221,11 @@ pub const PRESETS: &[Preset] = &[
         ],
         environments: &[
             Environment {
-                label: "test",
+                label_id: "preset-env-test",
                 values: &[],
             },
             Environment {
-                label: "prod",
+                label_id: "preset-env-prod",
                 values: &[],
             },
         ],
@@ -264,14 +271,12 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[],
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
-        notes: "Token responses carry refresh_expires_in (0 for offline tokens) and not-before-policy. \
-                Refresh tokens are HS-signed with a realm-internal key: only Keycloak can verify them. \
-                Keycloak 16 and older (WildFly) serve everything under /auth.",
+        notes_id: "preset-keycloak-notes",
     },
     Preset {
         id: "sber-business-id",
         name: "SberBusiness ID",
-        summary: "SberBank's partner SSO (SBBOL): code flow, mTLS, opaque tokens, GOST-signed ID token and user-info",
+        summary_id: "preset-sber-business-id-summary",
         openid: true,
         discovery: false,
         variables: &[Variable {
@@ -281,28 +286,28 @@ pub const PRESETS: &[Preset] = &[
         }],
         environments: &[
             Environment {
-                label: "test (WEB users)",
+                label_id: "preset-env-test-web-users",
                 values: &[
                     ("web", "https://efs-sbbol-ift-web.testsbi.sberbank.ru:9443"),
                     ("api", "https://iftfintech.testsbi.sberbank.ru:9443"),
                 ],
             },
             Environment {
-                label: "test (Token users)",
+                label_id: "preset-env-test-token-users",
                 values: &[
                     ("web", "http://localhost:{callback_port}"),
                     ("api", "https://iftfintech.testsbi.sberbank.ru:9443"),
                 ],
             },
             Environment {
-                label: "prod (WEB users)",
+                label_id: "preset-env-prod-web-users",
                 values: &[
                     ("web", "https://sbi.sberbank.ru:9443"),
                     ("api", "https://fintech.sberbank.ru:9443"),
                 ],
             },
             Environment {
-                label: "prod (Token users)",
+                label_id: "preset-env-prod-token-users",
                 values: &[
                     ("web", "http://localhost:{callback_port}"),
                     ("api", "https://fintech.sberbank.ru:9443"),
@@ -331,28 +336,22 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[(RequestKind::Authorize, "prompt", "login")],
         headers: &[("Accept", "application/json")],
         redirect_uri: "https://partner.example/callback",
-        notes: "No discovery and no JWKS: the ID token and user-info are signed gost34.10-2012 with the bank's certificate (certificate endpoint). \
-                Pin the issuer per stand: the bank's iss is an internal host name. \
-                state must be at least 36 characters and nonce at least 10. openid must be the first scope. \
-                Every back-channel call needs the stand's TLS client certificate, and the server chains to the Russian national root CA. \
-                A code is single-use and lives 2 minutes; any failed exchange deletes it, so the next try says \"Unknown code\". \
-                Access tokens live 60 minutes, refresh tokens 180 days; client secrets expire. \
-                Keep at least 2 seconds between requests.",
+        notes_id: "preset-sber-business-id-notes",
     },
     Preset {
         id: "kontur",
         name: "Kontur identity",
-        summary: "SKB Kontur identity (IdentityServer) for Kontur.Extern and other Kontur APIs",
+        summary_id: "preset-kontur-summary",
         openid: true,
         discovery: true,
         variables: &[],
         environments: &[
             Environment {
-                label: "test",
+                label_id: "preset-env-test",
                 values: &[("host", "https://identity.testkontur.ru")],
             },
             Environment {
-                label: "prod",
+                label_id: "preset-env-prod",
                 values: &[("host", "https://identity.kontur.ru")],
             },
         ],
@@ -374,20 +373,17 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[],
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
-        notes: "client_secret is the api-key (a GUID). Access tokens are opaque reference tokens. \
-                Client credentials take API scopes only, never openid/profile/email. \
-                Password and certificate grants may answer with partial_factor_token and required_factors: a second factor is needed. \
-                Quote X-Kontur-Trace-Id to support.",
+        notes_id: "preset-kontur-notes",
     },
     Preset {
         id: "moex-passport",
         name: "MOEX passport",
-        summary: "Moscow Exchange SSO (Keycloak realm SSO, /auth prefix) with the custom passport grant",
+        summary_id: "preset-moex-passport-summary",
         openid: true,
         discovery: true,
         variables: &[],
         environments: &[Environment {
-            label: "prod",
+            label_id: "preset-env-prod",
             values: &[],
         }],
         issuer: "https://sso.moex.com/auth/realms/SSO",
@@ -413,20 +409,17 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[],
         headers: &[],
         redirect_uri: "",
-        notes: "grant_type=passport: passport is the MicexPassportCert cookie value from passport.moex.com/authenticate, \
-                signature a detached signature of it, algorithm GOST or RSA. The field names are not publicly confirmed: edit them as your contract says. \
-                During credential rotation send the new client id/secret pair; keep the old one only for the window. \
-                Access tokens are opaque UUIDs or Keycloak RS256 JWTs.",
+        notes_id: "preset-moex-passport-notes",
     },
     Preset {
         id: "github",
         name: "GitHub OAuth app",
-        summary: "GitHub OAuth app: no discovery, form-encoded answers unless Accept: application/json, device flow",
+        summary_id: "preset-github-summary",
         openid: false,
         discovery: false,
         variables: &[],
         environments: &[Environment {
-            label: "prod",
+            label_id: "preset-env-prod",
             values: &[],
         }],
         issuer: "",
@@ -452,18 +445,17 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[],
         headers: &[("Accept", "application/json")],
         redirect_uri: LOOPBACK_REDIRECT,
-        notes: "Without Accept: application/json the token endpoint answers form-encoded, and errors come back with HTTP 200. \
-                Tokens are opaque (gho_…). Not an OpenID provider: no ID token, user data from api.github.com/user.",
+        notes_id: "preset-github-notes",
     },
     Preset {
         id: "google",
         name: "Google",
-        summary: "Google accounts (OpenID Connect)",
+        summary_id: "preset-google-summary",
         openid: true,
         discovery: true,
         variables: &[],
         environments: &[Environment {
-            label: "prod",
+            label_id: "preset-env-prod",
             values: &[],
         }],
         issuer: "https://accounts.google.com",
@@ -478,13 +470,12 @@ pub const PRESETS: &[Preset] = &[
         ],
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
-        notes: "A refresh token comes only with access_type=offline, and again only with prompt=consent. \
-                Desktop clients still have a (non-secret) client secret. Access tokens are opaque (ya29.…).",
+        notes_id: "preset-google-notes",
     },
     Preset {
         id: "entra",
         name: "Microsoft Entra ID",
-        summary: "Microsoft identity platform v2.0 (Azure AD)",
+        summary_id: "preset-entra-summary",
         openid: true,
         discovery: true,
         variables: &[Variable {
@@ -493,7 +484,7 @@ pub const PRESETS: &[Preset] = &[
             default: "common",
         }],
         environments: &[Environment {
-            label: "prod",
+            label_id: "preset-env-prod",
             values: &[],
         }],
         issuer: "https://login.microsoftonline.com/{tenant}/v2.0",
@@ -505,13 +496,12 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[],
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
-        notes: "With tenant common the metadata's issuer is a template (https://login.microsoftonline.com/{tenantid}/v2.0): tokens carry the real tenant in tid. \
-                Errors start with AADSTSnnnnn. AADSTS7000215 usually means the secret's ID was pasted instead of its value.",
+        notes_id: "preset-entra-notes",
     },
     Preset {
         id: "generic-oidc",
         name: "OpenID provider",
-        summary: "Any OpenID provider: give the issuer, discovery fills the rest",
+        summary_id: "preset-generic-oidc-summary",
         openid: true,
         discovery: true,
         variables: &[Variable {
@@ -520,7 +510,7 @@ pub const PRESETS: &[Preset] = &[
             default: "https://",
         }],
         environments: &[Environment {
-            label: "test",
+            label_id: "preset-env-test",
             values: &[],
         }],
         issuer: "{issuer}",
@@ -532,7 +522,7 @@ pub const PRESETS: &[Preset] = &[
         extra_params: &[],
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
-        notes: "",
+        notes_id: "",
     },
 ];
 
@@ -542,6 +532,20 @@ pub fn find(id: &str) -> Option<&'static Preset> {
 }
 
 impl Preset {
+    /// One line on what it is, in this thread's language.
+    pub fn summary(&self) -> String {
+        crate::i18n::tr(self.summary_id)
+    }
+
+    /// The quirks in this thread's language (empty when there are none).
+    pub fn notes(&self) -> String {
+        if self.notes_id.is_empty() {
+            String::new()
+        } else {
+            crate::i18n::tr(self.notes_id)
+        }
+    }
+
     /// A profile from this preset, for environment `environment` (index into
     /// [`Preset::environments`]) with the user's variable values (missing
     /// ones take their defaults).
@@ -578,12 +582,12 @@ impl Preset {
                 None => endpoints.extra.push(Param::new(*field, value)),
             }
         }
-        let environment_label = env.map_or("", |e| e.label);
+        let environment_label = env.map(Environment::label).unwrap_or_default();
         Profile {
             id: ProfileId::new_random(),
             name: format!("{} ({environment_label})", self.name),
             preset: Some(self.id.to_owned()),
-            environment: environment_label.to_owned(),
+            environment: environment_label.clone(),
             issuer: fill(self.issuer, &vars),
             discovery_url: String::new(),
             endpoints,
@@ -620,7 +624,7 @@ impl Preset {
             tls: super::profile::TlsSettings::default(),
             proxy: String::new(),
             network: super::profile::NetworkSettings::default(),
-            notes: self.notes.to_owned(),
+            notes: self.notes(),
         }
     }
 }
@@ -714,6 +718,31 @@ mod tests {
                 assert!(errors.is_empty(), "{}: {errors:?}", preset.id);
                 assert!(!profile.name.is_empty());
             }
+        }
+    }
+
+    /// Every preset text is a message that exists in both languages.
+    #[test]
+    fn every_preset_text_is_translated() {
+        use crate::i18n::{Language, translate};
+        let mut ids = Vec::new();
+        for preset in PRESETS {
+            ids.push(preset.summary_id);
+            if !preset.notes_id.is_empty() {
+                ids.push(preset.notes_id);
+            }
+            ids.extend(preset.environments.iter().map(|e| e.label_id));
+        }
+        for id in ids {
+            for language in Language::ALL {
+                let text = translate(language, id, None);
+                assert_ne!(text, id, "{language}: {id} is missing");
+            }
+            assert_ne!(
+                translate(Language::En, id, None),
+                translate(Language::Ru, id, None),
+                "{id} is not translated"
+            );
         }
     }
 }

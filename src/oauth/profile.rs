@@ -551,20 +551,20 @@ impl Profile {
             });
         };
         if self.name.trim().is_empty() {
-            add(
-                "name",
-                Severity::Error,
-                "Give the profile a name.".to_owned(),
-            );
+            add("name", Severity::Error, crate::tr!("finding-name-empty"));
         }
         if !self.issuer.trim().is_empty() {
             if let Err(why) = check_absolute_url(&self.issuer) {
-                add("issuer", Severity::Error, format!("The issuer {why}."));
+                add(
+                    "issuer",
+                    Severity::Error,
+                    crate::tr!("finding-issuer-url", why = why),
+                );
             } else if self.issuer.ends_with('/') {
                 add(
                     "issuer",
                     Severity::Warning,
-                    "The issuer ends with '/': tokens' iss must match it exactly, and most providers have no trailing slash.".to_owned(),
+                    crate::tr!("finding-issuer-slash"),
                 );
             }
         }
@@ -573,21 +573,25 @@ impl Profile {
             if !value.trim().is_empty()
                 && let Err(why) = check_absolute_url(value)
             {
-                add(field, Severity::Error, format!("This endpoint {why}."));
+                add(
+                    field,
+                    Severity::Error,
+                    crate::tr!("finding-endpoint-url", why = why),
+                );
             }
         }
         if self.redirect_uri.trim().is_empty() {
             add(
                 "redirect_uri",
                 Severity::Warning,
-                "No redirect URI: the code flow needs one.".to_owned(),
+                crate::tr!("finding-redirect-empty"),
             );
         } else {
             match check_absolute_url(&self.redirect_uri) {
                 Err(why) => add(
                     "redirect_uri",
                     Severity::Error,
-                    format!("The redirect URI {why}."),
+                    crate::tr!("finding-redirect-url", why = why),
                 ),
                 Ok(()) => {
                     if let Some(note) = redirect_kind_note(&self.redirect_uri) {
@@ -600,13 +604,13 @@ impl Profile {
             add(
                 "client_id",
                 Severity::Error,
-                "The client id is empty.".to_owned(),
+                crate::tr!("finding-client-id-empty"),
             );
         } else if self.client_id.trim() != self.client_id {
             add(
                 "client_id",
                 Severity::Warning,
-                "The client id has spaces around it.".to_owned(),
+                crate::tr!("finding-client-id-spaces"),
             );
         }
         if let Some(secret) = secret {
@@ -614,14 +618,14 @@ impl Profile {
                 add(
                     "client_secret",
                     Severity::Warning,
-                    "The client secret starts or ends with white space: usually a copy-paste accident.".to_owned(),
+                    crate::tr!("finding-secret-spaces"),
                 );
             }
             if secret.is_empty() && self.client_auth.uses_secret() {
                 add(
                     "client_secret",
                     Severity::Warning,
-                    format!("{} needs a client secret.", self.client_auth.as_str()),
+                    crate::tr!("finding-secret-needed", auth = self.client_auth.as_str()),
                 );
             }
         }
@@ -631,7 +635,7 @@ impl Profile {
             add(
                 "client_assertion.key_file",
                 Severity::Warning,
-                "private_key_jwt signs with the client's private key: give the PEM key file's path (the key itself is never stored in the profile).".to_owned(),
+                crate::tr!("finding-key-file-needed"),
             );
         }
         let openid_provider = self
@@ -646,47 +650,51 @@ impl Profile {
             add(
                 "scopes",
                 Severity::Warning,
-                "The scopes lack openid: the provider will not return an ID token.".to_owned(),
+                crate::tr!("finding-scopes-no-openid"),
             );
         }
         if self.tls.accept_invalid_certs {
             add(
                 "tls.accept_invalid_certs",
                 Severity::Warning,
-                "Any server certificate is accepted: anyone on the network can read the secrets this profile sends. Use only against a test stand.".to_owned(),
+                crate::tr!("finding-insecure-tls"),
             );
         }
         if !self.proxy.trim().is_empty()
             && let Err(why) = check_absolute_url(&self.proxy)
         {
-            add("proxy", Severity::Error, format!("The proxy {why}."));
+            add(
+                "proxy",
+                Severity::Error,
+                crate::tr!("finding-proxy-url", why = why),
+            );
         }
         if self.tls.only_given_cas && self.tls.extra_ca_files.is_empty() {
             add(
                 "tls.only_given_cas",
                 Severity::Error,
-                "Only the given CAs are trusted, but none is given: every HTTPS call would fail. Add the provider's CA certificate.".to_owned(),
+                crate::tr!("finding-no-ca-given"),
             );
         }
         if !self.tls.client_cert_file.trim().is_empty() && !self.tls.pkcs12_file.trim().is_empty() {
             add(
                 "tls.pkcs12_file",
                 Severity::Error,
-                "Give either a PEM certificate and key or a PKCS#12 file, not both.".to_owned(),
+                crate::tr!("finding-pem-and-pkcs12"),
             );
         }
         if self.client_auth == ClientAuth::TlsClientAuth && !self.tls.has_client_certificate() {
             add(
                 "tls.client_cert_file",
                 Severity::Warning,
-                "tls_client_auth needs a client certificate (RFC 8705 §2): set a PEM certificate and key or a PKCS#12 file.".to_owned(),
+                crate::tr!("finding-client-cert-needed"),
             );
         }
         if self.network.connect_timeout_secs == 0 || self.network.timeout_secs == 0 {
             add(
                 "network.timeout",
                 Severity::Error,
-                "A timeout of 0 seconds fails every call: give at least 1.".to_owned(),
+                crate::tr!("finding-zero-timeout"),
             );
         }
         findings
@@ -697,17 +705,17 @@ impl Profile {
 pub fn check_absolute_url(value: &str) -> Result<(), String> {
     let value = value.trim();
     let Some((scheme, rest)) = value.split_once("://") else {
-        return Err("is not an absolute URL (it needs https:// or http://)".to_owned());
+        return Err(crate::tr!("url-not-absolute"));
     };
     if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-        return Err(format!("uses {scheme}://, not https:// or http://"));
+        return Err(crate::tr!("url-wrong-scheme", scheme = scheme));
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() {
-        return Err("has no host".to_owned());
+        return Err(crate::tr!("url-no-host"));
     }
     if value.contains(char::is_whitespace) {
-        return Err("contains spaces".to_owned());
+        return Err(crate::tr!("url-spaces"));
     }
     Ok(())
 }
@@ -720,16 +728,13 @@ fn redirect_kind_note(uri: &str) -> Option<String> {
     let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
     let loopback = matches!(host, "127.0.0.1" | "[::1]" | "localhost");
     if host == "localhost" {
-        return Some("RFC 8252 §8.3 prefers http://127.0.0.1 to localhost: a firewall or hosts file can send localhost elsewhere.".to_owned());
+        return Some(crate::tr!("finding-redirect-localhost"));
     }
     if !loopback && lower.starts_with("http://") {
-        return Some(
-            "A plain http redirect off this machine exposes the authorization code on the network."
-                .to_owned(),
-        );
+        return Some(crate::tr!("finding-redirect-plain-http"));
     }
     if !loopback {
-        return Some("Not a loopback address: after signing in you will paste the address the browser ended on.".to_owned());
+        return Some(crate::tr!("finding-redirect-not-loopback"));
     }
     None
 }

@@ -328,13 +328,21 @@ pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
         name: format!("Sandbox ({})", personality.label()),
         preset: Some(preset_marker(personality)),
         environment: "sandbox".to_owned(),
-        issuer: if spec.discovery { issuer } else { String::new() },
+        issuer: if spec.discovery {
+            issuer
+        } else {
+            String::new()
+        },
         endpoints: endpoints(personality, base),
         client_id: spec.client_id.to_owned(),
-        client_auth: if personality == Personality::Bank { ClientAuth::ClientSecretPost } else { ClientAuth::ClientSecretBasic },
+        client_auth: if personality == Personality::Bank {
+            ClientAuth::ClientSecretPost
+        } else {
+            ClientAuth::ClientSecretBasic
+        },
         scopes: spec.scopes.to_owned(),
         pkce: PkceMode::S256,
-        notes: "The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.".to_owned(),
+        notes: crate::tr!("sandbox-profile-notes"),
         ..Profile::default()
     }
 }

@@ -20,13 +20,13 @@ pub const SCHEMA_VERSION: u64 = 1;
 pub const FILE_NAME: &str = "profiles.json";
 const BACKUP_NAME: &str = "profiles.json.bak";
 
-/// Why profiles could not be read or written.
-#[derive(Debug, thiserror::Error)]
+/// Why profiles could not be read or written. Its text is in the thread's
+/// language.
+#[derive(Debug)]
 pub enum StoreError {
     /// The file system refused.
-    #[error("{action} {path}: {source}")]
     Io {
-        /// What was being done.
+        /// What was being done: the message id of "could not write" and the like.
         action: &'static str,
         /// Where.
         path: PathBuf,
@@ -34,7 +34,6 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The file is not a profile file this build can read.
-    #[error("{path} cannot be read as profiles: {detail}. It was left as it is.")]
     Corrupt {
         /// Where.
         path: PathBuf,
@@ -42,15 +41,50 @@ pub enum StoreError {
         detail: String,
     },
     /// Written by a newer tokenscope.
-    #[error(
-        "{path} was written by a newer tokenscope (schema {schema}; this build reads up to {SCHEMA_VERSION}). It was left as it is."
-    )]
     TooNew {
         /// Where.
         path: PathBuf,
         /// Its schema.
         schema: u64,
     },
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::Io {
+                action,
+                path,
+                source,
+            } => crate::tr!(
+                "store-io",
+                action = crate::i18n::tr(action),
+                path = path.display().to_string(),
+                error = source.to_string()
+            ),
+            Self::Corrupt { path, detail } => crate::tr!(
+                "store-corrupt",
+                path = path.display().to_string(),
+                detail = detail.as_str()
+            ),
+            Self::TooNew { path, schema } => crate::tr!(
+                "store-too-new",
+                path = path.display().to_string(),
+                schema = *schema,
+                supported = SCHEMA_VERSION
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            Self::Corrupt { .. } | Self::TooNew { .. } => None,
+        }
+    }
 }
 
 /// The file format.
@@ -109,7 +143,7 @@ impl ProfileStore {
             }
             Err(source) => {
                 return Err(StoreError::Io {
-                    action: "could not read",
+                    action: "store-io-read",
                     path,
                     source,
                 });
@@ -142,17 +176,17 @@ impl ProfileStore {
                 source,
             }
         };
-        fs::create_dir_all(&self.dir).map_err(io("could not create", &self.dir))?;
+        fs::create_dir_all(&self.dir).map_err(io("store-io-create", &self.dir))?;
         let path = self.path();
         let text = to_json(profiles);
         let temp = self
             .dir
             .join(format!("{FILE_NAME}.tmp-{}", std::process::id()));
         {
-            let mut file = fs::File::create(&temp).map_err(io("could not create", &temp))?;
+            let mut file = fs::File::create(&temp).map_err(io("store-io-create", &temp))?;
             file.write_all(text.as_bytes())
-                .map_err(io("could not write", &temp))?;
-            file.sync_all().map_err(io("could not flush", &temp))?;
+                .map_err(io("store-io-write", &temp))?;
+            file.sync_all().map_err(io("store-io-flush", &temp))?;
         }
         // Keep the last good copy: only a file that still parses is backed up.
         if fs::read_to_string(&path).is_ok_and(|current| parse(&current).is_ok()) {
@@ -160,10 +194,10 @@ impl ProfileStore {
             let backup_temp = self
                 .dir
                 .join(format!("{BACKUP_NAME}.tmp-{}", std::process::id()));
-            fs::copy(&path, &backup_temp).map_err(io("could not back up", &path))?;
-            fs::rename(&backup_temp, &backup).map_err(io("could not back up", &backup))?;
+            fs::copy(&path, &backup_temp).map_err(io("store-io-back-up", &path))?;
+            fs::rename(&backup_temp, &backup).map_err(io("store-io-back-up", &backup))?;
         }
-        fs::rename(&temp, &path).map_err(io("could not replace", &path))?;
+        fs::rename(&temp, &path).map_err(io("store-io-replace", &path))?;
         sync_dir(&self.dir);
         Ok(())
     }
@@ -174,7 +208,7 @@ impl ProfileStore {
         let path = self.path();
         let aside = self.dir.join(format!("{FILE_NAME}.unreadable-{unix_time}"));
         fs::rename(&path, &aside).map_err(|source| StoreError::Io {
-            action: "could not move",
+            action: "store-io-move",
             path,
             source,
         })?;
@@ -217,10 +251,10 @@ fn parse(text: &str) -> Result<(Vec<Profile>, Option<u64>), ParseFailure> {
             let schema = object
                 .get("schema")
                 .and_then(Value::as_u64)
-                .ok_or_else(|| ParseFailure::Invalid("no schema number".to_owned()))?;
+                .ok_or_else(|| ParseFailure::Invalid(crate::tr!("store-no-schema")))?;
             (schema, value)
         }
-        _ => return Err(ParseFailure::Invalid("not a JSON object".to_owned())),
+        _ => return Err(ParseFailure::Invalid(crate::tr!("store-not-object"))),
     };
     if schema > SCHEMA_VERSION {
         return Err(ParseFailure::TooNew(schema));
@@ -240,7 +274,7 @@ pub fn from_json(text: &str) -> Result<Vec<Profile>, String> {
         .map(|(profiles, _)| profiles)
         .map_err(|failure| match failure {
             ParseFailure::TooNew(schema) => {
-                format!("written by a newer tokenscope (schema {schema})")
+                crate::tr!("store-newer-schema", schema = schema)
             }
             ParseFailure::Invalid(detail) => detail,
         })

@@ -27,16 +27,15 @@ pub enum SecretPreference {
     File,
 }
 
-/// Why a secret could not be read or written.
-#[derive(Debug, thiserror::Error)]
+/// Why a secret could not be read or written. Its text is in the thread's
+/// language.
+#[derive(Debug)]
 pub enum SecretError {
     /// The keychain refused.
-    #[error("the keychain refused: {0}")]
     Keychain(String),
     /// The file could not be read or written.
-    #[error("{action} {path}: {detail}")]
     File {
-        /// What was being done.
+        /// What was being done: the message id of "could not write" and the like.
         action: &'static str,
         /// Where.
         path: PathBuf,
@@ -44,6 +43,29 @@ pub enum SecretError {
         detail: String,
     },
 }
+
+impl std::fmt::Display for SecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::Keychain(detail) => {
+                crate::tr!("secrets-keychain-refused", detail = detail.as_str())
+            }
+            Self::File {
+                action,
+                path,
+                detail,
+            } => crate::tr!(
+                "store-io",
+                action = crate::i18n::tr(action),
+                path = path.display().to_string(),
+                error = detail.as_str()
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for SecretError {}
 
 enum Backend {
     Keychain,
@@ -61,7 +83,7 @@ pub struct SecretStore {
 
 impl std::fmt::Debug for SecretStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe())
+        f.write_str(&self.describe().en)
     }
 }
 
@@ -95,26 +117,24 @@ impl SecretStore {
         }
     }
 
-    /// Where secrets are kept, in words for the UI.
-    pub fn describe(&self) -> String {
+    /// Where secrets are kept, in words for the UI, in both languages (the
+    /// panel shows it long after the store thread wrote it, whatever the
+    /// language is by then).
+    pub fn describe(&self) -> crate::i18n::Text {
         match &self.backend {
-            Backend::Keychain => "Secrets are kept in the OS keychain.".to_owned(),
+            Backend::Keychain => crate::text!("secrets-in-keychain"),
             Backend::File {
                 path,
                 reason: Some(reason),
                 ..
-            } => format!(
-                "No keychain is available ({reason}): secrets are kept in {}, readable only by you.",
-                path.display()
+            } => crate::text!(
+                "secrets-in-file-no-keychain",
+                reason = reason.as_str(),
+                path = path.display().to_string()
             ),
             Backend::File {
                 path, reason: None, ..
-            } => {
-                format!(
-                    "Secrets are kept in {}, readable only by you.",
-                    path.display()
-                )
-            }
+            } => crate::text!("secrets-in-file", path = path.display().to_string()),
         }
     }
 
@@ -133,9 +153,9 @@ impl SecretStore {
                 Err(error) => Err(SecretError::Keychain(error.to_string())),
             },
             Backend::File { path, lock, .. } => {
-                let _guard = lock
-                    .lock()
-                    .map_err(|_| file_error("could not lock", path, "a previous write panicked"))?;
+                let _guard = lock.lock().map_err(|_| {
+                    file_error("store-io-lock", path, crate::tr!("secrets-lock-poisoned"))
+                })?;
                 Ok(read_file(path)?.remove(&key).map(Secret::new))
             }
         }
@@ -152,9 +172,9 @@ impl SecretStore {
                 .set_password(secret.expose())
                 .map_err(|e| SecretError::Keychain(e.to_string())),
             Backend::File { path, lock, .. } => {
-                let _guard = lock
-                    .lock()
-                    .map_err(|_| file_error("could not lock", path, "a previous write panicked"))?;
+                let _guard = lock.lock().map_err(|_| {
+                    file_error("store-io-lock", path, crate::tr!("secrets-lock-poisoned"))
+                })?;
                 let mut all = read_file(path)?;
                 all.insert(key, secret.expose().to_owned());
                 write_file(path, &all)
@@ -171,9 +191,9 @@ impl SecretStore {
                 Err(error) => Err(SecretError::Keychain(error.to_string())),
             },
             Backend::File { path, lock, .. } => {
-                let _guard = lock
-                    .lock()
-                    .map_err(|_| file_error("could not lock", path, "a previous write panicked"))?;
+                let _guard = lock.lock().map_err(|_| {
+                    file_error("store-io-lock", path, crate::tr!("secrets-lock-poisoned"))
+                })?;
                 let mut all = read_file(path)?;
                 if all.remove(&key).is_some() {
                     write_file(path, &all)?;
@@ -225,9 +245,9 @@ fn file_error(action: &'static str, path: &Path, detail: impl std::fmt::Display)
 
 fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SecretError> {
     match fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| file_error("could not read", path, e)),
+        Ok(text) => serde_json::from_str(&text).map_err(|e| file_error("store-io-read", path, e)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(error) => Err(file_error("could not read", path, error)),
+        Err(error) => Err(file_error("store-io-read", path, error)),
     }
 }
 
@@ -235,10 +255,10 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SecretError> {
 fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<(), SecretError> {
     use std::io::Write as _;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| file_error("could not create", dir, e))?;
+    fs::create_dir_all(dir).map_err(|e| file_error("store-io-create", dir, e))?;
     let temp = path.with_extension(format!("tmp-{}", std::process::id()));
     let text =
-        serde_json::to_string_pretty(all).map_err(|e| file_error("could not encode", path, e))?;
+        serde_json::to_string_pretty(all).map_err(|e| file_error("store-io-encode", path, e))?;
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -248,12 +268,12 @@ fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<(), SecretE
     }
     let mut file = options
         .open(&temp)
-        .map_err(|e| file_error("could not create", &temp, e))?;
+        .map_err(|e| file_error("store-io-create", &temp, e))?;
     file.write_all(text.as_bytes())
-        .map_err(|e| file_error("could not write", &temp, e))?;
+        .map_err(|e| file_error("store-io-write", &temp, e))?;
     file.sync_all()
-        .map_err(|e| file_error("could not flush", &temp, e))?;
-    fs::rename(&temp, path).map_err(|e| file_error("could not replace", path, e))
+        .map_err(|e| file_error("store-io-flush", &temp, e))?;
+    fs::rename(&temp, path).map_err(|e| file_error("store-io-replace", path, e))
 }
 
 #[cfg(test)]
@@ -289,7 +309,8 @@ mod tests {
         }
         store.delete(&id, names::CLIENT_SECRET).expect("delete");
         assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
-        assert!(store.describe().contains("readable only by you"));
+        assert!(store.describe().en.contains("readable only by you"));
+        assert!(store.describe().ru.contains("только вам"));
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -98,10 +98,13 @@ pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<St
             );
             let mut entry = serde_json::Map::new();
             for name in names {
-                if let Some(secret) = store
-                    .get(&profile.id, &name)
-                    .map_err(|e| format!("could not read the secret of {}: {e}", profile.name))?
-                {
+                if let Some(secret) = store.get(&profile.id, &name).map_err(|e| {
+                    crate::tr!(
+                        "transfer-secret-unreadable",
+                        name = profile.name.as_str(),
+                        error = e.to_string()
+                    )
+                })? {
                     entry.insert(name, Value::from(secret.expose()));
                 }
             }
@@ -140,7 +143,8 @@ pub fn import(
     existing: &mut Vec<Profile>,
     secrets: Option<&SecretStore>,
 ) -> Result<ImportReport, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| crate::tr!("transfer-not-json", error = e.to_string()))?;
     let items = match &value {
         Value::Object(doc) => doc
             .get("profiles")
@@ -148,7 +152,7 @@ pub fn import(
             .cloned()
             .ok_or("no \"profiles\" list")?,
         Value::Array(items) => items.clone(),
-        _ => return Err("not a profile export".to_owned()),
+        _ => return Err(crate::tr!("transfer-not-export")),
     };
     let secret_map: BTreeMap<String, BTreeMap<String, String>> = value
         .get("secrets")
@@ -156,22 +160,22 @@ pub fn import(
         .unwrap_or_default();
     let mut report = ImportReport::default();
     for (i, item) in items.into_iter().enumerate() {
-        let label = format!(
-            "profile {} ({:?})",
-            i + 1,
-            item.get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("no name")
+        let name = item.get("name").and_then(Value::as_str).map_or_else(
+            || crate::tr!("transfer-no-name"),
+            |name| format!("{name:?}"),
         );
+        let label = crate::tr!("transfer-profile-label", number = i + 1, name = name);
         // One profile at a time through the same reader as the profile file.
         let one = serde_json::json!({ "schema": SCHEMA_VERSION, "profiles": [item] });
         let profile = match from_json(&one.to_string()) {
             Ok(mut list) if list.len() == 1 => list.remove(0),
             Ok(_) => continue,
             Err(detail) => {
-                report
-                    .problems
-                    .push(format!("{label}: not imported: {detail}"));
+                report.problems.push(crate::tr!(
+                    "transfer-not-imported",
+                    label = label.as_str(),
+                    detail = detail.as_str()
+                ));
                 report.rejected += 1;
                 continue;
             }
@@ -181,9 +185,9 @@ pub fn import(
             .and_then(|s| s.get(names::CLIENT_SECRET));
         for finding in profile.validate(secret.map(String::as_str)) {
             let level = if finding.severity == Severity::Error {
-                "error"
+                crate::tr!("transfer-level-error")
             } else {
-                "warning"
+                crate::tr!("transfer-level-warning")
             };
             report.problems.push(format!(
                 "{label}: {} ({level}): {}",
@@ -197,7 +201,13 @@ pub fn import(
                     names::CLIENT_SECRET,
                     &Secret::new(secret.clone()),
                 )
-                .map_err(|e| format!("{label}: could not store its secret: {e}"))?;
+                .map_err(|e| {
+                    crate::tr!(
+                        "transfer-secret-not-stored",
+                        label = label.as_str(),
+                        error = e.to_string()
+                    )
+                })?;
             report.secrets_stored += 1;
         }
         if let Some(store) = secrets {
@@ -206,7 +216,14 @@ pub fn import(
                 if let Some(value) = secret_map.get(&profile.id.0).and_then(|s| s.get(&name)) {
                     store
                         .set(&profile.id, &name, &Secret::new(value.clone()))
-                        .map_err(|e| format!("{label}: could not store {name}: {e}"))?;
+                        .map_err(|e| {
+                            crate::tr!(
+                                "transfer-field-not-stored",
+                                label = label.as_str(),
+                                name = name.as_str(),
+                                error = e.to_string()
+                            )
+                        })?;
                 }
             }
         }

@@ -8,6 +8,7 @@ use crate::oauth::{ClientAuth, Grant, Param, PkceMode, Profile, RequestKind, pre
 use crate::secret::Secret;
 
 use super::theme;
+use crate::tr;
 
 /// Where discovery stands for the profile in the editor.
 #[derive(Debug, Default)]
@@ -83,7 +84,8 @@ impl ProfileEditor {
     }
 }
 
-const LABEL_WIDTH: f32 = 150.0;
+/// Wide enough for the longest label in either language ("Конечная точка интроспекции").
+const LABEL_WIDTH: f32 = 190.0;
 
 /// Draws the editor for `editor.draft`; `stored` is the saved version.
 pub fn show(
@@ -103,9 +105,10 @@ pub fn show(
         .validate(editor.secret_loaded.then_some(editor.secret.as_str()));
     actions(ui, editor, dirty, commands);
     if let Some(preset) = editor.draft.preset.as_deref().and_then(presets::find) {
-        ui.weak(format!(
-            "From the {} preset: {}",
-            preset.name, preset.summary
+        ui.weak(tr!(
+            "form-from-preset",
+            name = preset.name,
+            summary = preset.summary()
         ));
     }
     ui.separator();
@@ -117,46 +120,51 @@ pub fn show(
             provider_section(ui, &mut editor.draft, &findings);
             discovery_section(ui, editor, commands);
             client_section(ui, editor, &findings);
-            section(ui, "Extra parameters");
+            section(ui, &tr!("form-extra-parameters"));
             extra_params(ui, &mut editor.draft.extra_params);
-            params(ui, "Headers", "header", &mut editor.draft.headers);
+            params(
+                ui,
+                &tr!("form-headers"),
+                &tr!("form-add-header"),
+                &mut editor.draft.headers,
+            );
             network_section(ui, editor, &findings, commands);
         });
 }
 
 fn profile_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {
-    section(ui, "Profile");
+    section(ui, &tr!("form-section-profile"));
     text(
         ui,
-        "Name",
+        &tr!("form-name"),
         &mut draft.name,
-        "e.g. Keycloak partner-realm (test)",
+        &tr!("form-name-hint"),
         findings,
         "name",
     );
     text(
         ui,
-        "Environment",
+        &tr!("form-environment"),
         &mut draft.environment,
-        "test, prod, …",
+        &tr!("form-environment-hint"),
         findings,
         "environment",
     );
     text(
         ui,
-        "Notes",
+        &tr!("form-notes"),
         &mut draft.notes,
-        "free text",
+        &tr!("form-notes-hint"),
         findings,
         "notes",
     );
 }
 
 fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {
-    section(ui, "Provider");
+    section(ui, &tr!("form-section-provider"));
     text(
         ui,
-        "Issuer",
+        &tr!("form-issuer"),
         &mut draft.issuer,
         "https://sso.example.test/realms/r",
         findings,
@@ -164,9 +172,9 @@ fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]
     );
     text(
         ui,
-        "Discovery URL",
+        &tr!("form-discovery-url"),
         &mut draft.discovery_url,
-        "empty: {issuer}/.well-known/openid-configuration",
+        &tr!("form-discovery-url-hint"),
         findings,
         "discovery_url",
     );
@@ -174,7 +182,7 @@ fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]
         let label = endpoint_label(field);
         if let Some(value) = draft.endpoints.get_mut(field) {
             let before = value.clone();
-            text(ui, label, value, "https://…", findings, field);
+            text(ui, &label, value, "https://…", findings, field);
             if *value != before && !draft.manual_endpoints.iter().any(|f| f == field) {
                 // Typed by hand: discovery must not overwrite it.
                 draft.manual_endpoints.push(field.to_owned());
@@ -183,8 +191,8 @@ fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]
     }
     params(
         ui,
-        "Provider extras",
-        "extra endpoint",
+        &tr!("form-provider-extras"),
+        &tr!("form-add-extra-endpoint"),
         &mut draft.endpoints.extra,
     );
 }
@@ -197,8 +205,8 @@ fn discovery_section(ui: &mut egui::Ui, editor: &ProfileEditor, commands: &mut V
             && (!editor.draft.issuer.trim().is_empty()
                 || !editor.draft.discovery_url.trim().is_empty());
         if ui
-            .add_enabled(can, egui::Button::new("Discover"))
-            .on_hover_text("Fetch the provider's metadata and fill the endpoints")
+            .add_enabled(can, egui::Button::new(tr!("form-discover")))
+            .on_hover_text(tr!("form-discover-hint"))
             .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::Discover(Box::new(
@@ -214,41 +222,40 @@ fn discovery_section(ui: &mut egui::Ui, editor: &ProfileEditor, commands: &mut V
         DiscoveryView::Failed(message) => {
             ui.colored_label(
                 theme::error(ui.visuals()),
-                format!("Discovery failed: {message}"),
+                tr!("form-discovery-failed", message = message.as_str()),
             );
         }
         DiscoveryView::Done(done) => {
             let (metadata, outcome) = done.as_ref();
             if outcome.changes.is_empty() {
-                ui.label(format!(
-                    "Discovered {}: the endpoints already match.",
-                    metadata.url
-                ));
+                ui.label(tr!("form-discovered-same", url = metadata.url.as_str()));
             } else {
-                ui.label(format!(
-                    "Discovered {}: {} endpoint(s) filled; save to keep them.",
-                    metadata.url,
-                    outcome.changes.len()
+                ui.label(tr!(
+                    "form-discovered-filled",
+                    url = metadata.url.as_str(),
+                    count = outcome.changes.len()
                 ));
             }
             for change in &outcome.changes {
                 let before = if change.before.is_empty() {
-                    "(empty)"
+                    tr!("form-discovered-empty")
                 } else {
-                    &change.before
+                    change.before.clone()
                 };
                 ui.weak(format!("{}: {before} → {}", change.field, change.after));
             }
             for kept in &outcome.kept {
-                ui.weak(format!(
-                    "{}: kept your {} (the metadata says {})",
-                    kept.field, kept.before, kept.after
+                ui.weak(tr!(
+                    "form-discovered-kept",
+                    field = kept.field.as_str(),
+                    before = kept.before.as_str(),
+                    after = kept.after.as_str()
                 ));
             }
             for warning in &outcome.warnings {
                 ui.colored_label(theme::warning(ui.visuals()), warning);
             }
-            ui.collapsing("Metadata document", |ui| {
+            ui.collapsing(tr!("form-metadata-document"), |ui| {
                 let text = serde_json::to_string_pretty(&metadata.document).unwrap_or_default();
                 ui.add(egui::Label::new(egui::RichText::new(text).monospace()).selectable(true));
             });
@@ -257,21 +264,24 @@ fn discovery_section(ui: &mut egui::Ui, editor: &ProfileEditor, commands: &mut V
 }
 
 fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Finding]) {
-    section(ui, "Client");
+    section(ui, &tr!("form-section-client"));
     text(
         ui,
-        "Client id",
+        &tr!("form-client-id"),
         &mut editor.draft.client_id,
         "client_id",
         findings,
         "client_id",
     );
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Client secret"));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-client-secret")),
+        );
         let hint = if editor.secret_loaded {
-            "kept in the keychain, never in the profile file"
+            tr!("form-secret-hint")
         } else {
-            "reading…"
+            tr!("form-secret-reading")
         };
         let field = egui::TextEdit::singleline(&mut editor.secret)
             .password(!editor.show_secret)
@@ -284,12 +294,12 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
     field_findings(ui, findings, "client_secret");
     ui.horizontal(|ui| {
         ui.add_space(LABEL_WIDTH + 8.0);
-        ui.checkbox(&mut editor.show_secret, "Show the secret");
+        ui.checkbox(&mut editor.show_secret, tr!("form-show-secret"));
     });
     let draft = &mut editor.draft;
     combo(
         ui,
-        "Client authentication",
+        &tr!("form-client-auth"),
         &mut draft.client_auth,
         &ClientAuth::ALL,
         ClientAuth::as_str,
@@ -298,7 +308,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
     field_findings(ui, findings, "client_assertion.key_file");
     text(
         ui,
-        "Redirect URI",
+        &tr!("form-redirect-uri"),
         &mut draft.redirect_uri,
         "http://127.0.0.1:53682/callback",
         findings,
@@ -306,7 +316,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
     );
     text(
         ui,
-        "Scopes",
+        &tr!("form-scopes"),
         &mut draft.scopes,
         "openid profile email",
         findings,
@@ -329,20 +339,23 @@ fn network_section(
     findings: &[Finding],
     commands: &mut Vec<Command>,
 ) {
-    section(ui, "TLS and network");
+    section(ui, &tr!("form-section-network"));
     ca_files(ui, &mut editor.draft.tls.extra_ca_files, commands);
     ui.horizontal(|ui| {
         ui.add_space(LABEL_WIDTH + 8.0);
         ui.checkbox(
             &mut editor.draft.tls.only_given_cas,
-            "Trust only these CAs (not the system's)",
+            tr!("form-only-given-cas"),
         );
     });
     field_findings(ui, findings, "tls.only_given_cas");
     let tls = &mut editor.draft.tls;
     file_field(
         ui,
-        ("Client certificate", "PEM certificate for mutual TLS"),
+        (
+            &tr!("form-client-certificate"),
+            &tr!("form-client-certificate-hint"),
+        ),
         &mut tls.client_cert_file,
         TlsFile::ClientCertificate,
         commands,
@@ -350,25 +363,28 @@ fn network_section(
     field_findings(ui, findings, "tls.client_cert_file");
     file_field(
         ui,
-        ("Client key", "its PEM private key"),
+        (&tr!("form-client-key"), &tr!("form-client-key-hint")),
         &mut tls.client_key_file,
         TlsFile::ClientKey,
         commands,
     );
     file_field(
         ui,
-        ("PKCS#12 file", "or certificate and key in one .p12/.pfx"),
+        (&tr!("form-pkcs12-file"), &tr!("form-pkcs12-file-hint")),
         &mut tls.pkcs12_file,
         TlsFile::Pkcs12,
         commands,
     );
     field_findings(ui, findings, "tls.pkcs12_file");
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("PKCS#12 passphrase"));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-pkcs12-passphrase")),
+        );
         let hint = if editor.passphrase.loaded {
-            "kept in the keychain, never in the profile file"
+            tr!("form-secret-hint")
         } else {
-            "reading…"
+            tr!("form-secret-reading")
         };
         let field = egui::TextEdit::singleline(&mut editor.passphrase.text)
             .password(true)
@@ -383,7 +399,7 @@ fn network_section(
         ui.add_space(LABEL_WIDTH + 8.0);
         ui.checkbox(
             &mut draft.tls.accept_invalid_certs,
-            "Accept invalid server certificates",
+            tr!("form-accept-invalid-certs"),
         );
     });
     if draft.tls.accept_invalid_certs {
@@ -394,19 +410,22 @@ fn network_section(
     }
     field_findings(ui, findings, "tls.accept_invalid_certs");
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Connect timeout (s)"));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-connect-timeout")),
+        );
         ui.add(egui::DragValue::new(&mut draft.network.connect_timeout_secs).range(1..=600))
             .labelled_by(label.id);
-        let label = ui.label("Total timeout (s)");
+        let label = ui.label(tr!("form-total-timeout"));
         ui.add(egui::DragValue::new(&mut draft.network.timeout_secs).range(1..=3600))
             .labelled_by(label.id);
     });
     field_findings(ui, findings, "network.timeout");
     text(
         ui,
-        "Proxy",
+        &tr!("form-proxy"),
         &mut draft.proxy,
-        "empty: HTTPS_PROXY / NO_PROXY from the environment",
+        &tr!("form-proxy-hint"),
         findings,
         "proxy",
     );
@@ -415,10 +434,13 @@ fn network_section(
 /// The extra CA files: one row each with Remove, and Add… (a file dialog).
 fn ca_files(ui: &mut egui::Ui, files: &mut Vec<String>, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Extra CA files"));
+        ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-extra-ca-files")),
+        );
         if ui
-            .button("Add CA file…")
-            .on_hover_text("Trust one more CA certificate (PEM), e.g. the provider's own root")
+            .button(tr!("form-add-ca-file"))
+            .on_hover_text(tr!("form-add-ca-file-hint"))
             .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::PickTlsFile(
@@ -426,7 +448,7 @@ fn ca_files(ui: &mut egui::Ui, files: &mut Vec<String>, commands: &mut Vec<Comma
             )));
         }
         if files.is_empty() {
-            ui.weak("none: the system's CAs only");
+            ui.weak(tr!("form-no-ca-files"));
         }
     });
     let mut remove = None;
@@ -435,15 +457,16 @@ fn ca_files(ui: &mut egui::Ui, files: &mut Vec<String>, commands: &mut Vec<Comma
             ui.add_space(LABEL_WIDTH + 8.0);
             if super::widgets::small_named_button(
                 ui,
-                "Remove",
-                &format!("Remove the CA file {path}"),
+                &tr!("form-remove"),
+                &tr!("form-remove-ca-file", path = path.as_str()),
             )
             .clicked()
             {
                 remove = Some(i);
             }
+            let name = tr!("form-ca-file");
             ui.add(egui::TextEdit::singleline(path).desired_width(f32::INFINITY))
-                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "CA file"));
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name));
         });
     }
     if let Some(i) = remove {
@@ -461,8 +484,12 @@ fn file_field(
 ) {
     ui.horizontal(|ui| {
         let label_response = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
-        if super::widgets::small_named_button(ui, "Choose…", &format!("Choose the {label}"))
-            .clicked()
+        if super::widgets::small_named_button(
+            ui,
+            &tr!("form-choose"),
+            &tr!("form-choose-file", what = label),
+        )
+        .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::PickTlsFile(file)));
         }
@@ -483,16 +510,19 @@ fn actions(
 ) {
     ui.horizontal(|ui| {
         ui.heading(if editor.draft.name.is_empty() {
-            "Unnamed profile"
+            tr!("form-unnamed")
         } else {
-            &editor.draft.name
+            editor.draft.name.clone()
         });
         if dirty {
-            ui.colored_label(theme::warning(ui.visuals()), "unsaved changes");
+            ui.colored_label(theme::warning(ui.visuals()), tr!("form-unsaved"));
         }
     });
     ui.horizontal(|ui| {
-        if ui.add_enabled(dirty, egui::Button::new("Save")).clicked() {
+        if ui
+            .add_enabled(dirty, egui::Button::new(tr!("form-save")))
+            .clicked()
+        {
             let secret = editor
                 .secret_edited
                 .then(|| Secret::new(editor.secret.clone()));
@@ -508,19 +538,19 @@ fn actions(
                 tls_passphrase,
             }));
         }
-        if ui.button("Duplicate").clicked() {
+        if ui.button(tr!("form-duplicate")).clicked() {
             commands.push(Command::Profile(ProfileCommand::Duplicate(
                 editor.draft.id.clone(),
             )));
         }
-        if ui.button("Delete").clicked() {
+        if ui.button(tr!("form-delete")).clicked() {
             commands.push(Command::Profile(ProfileCommand::Delete(
                 editor.draft.id.clone(),
             )));
         }
         if ui
-            .button("Close")
-            .on_hover_text("Back to the inspector")
+            .button(tr!("form-close"))
+            .on_hover_text(tr!("form-close-hint"))
             .clicked()
         {
             commands.push(Command::Profile(ProfileCommand::Close));
@@ -599,9 +629,12 @@ fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
         ("device_code", Grant::DeviceCode),
     ];
     ui.horizontal(|ui| {
-        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Default grant"));
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-default-grant")),
+        );
         let shown = match &*grant {
-            Grant::Extension(_) => "extension".to_owned(),
+            Grant::Extension(_) => tr!("form-grant-extension"),
             other => CHOICES
                 .iter()
                 .find(|(_, g)| g == other)
@@ -617,7 +650,10 @@ fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
                     }
                 }
                 if ui
-                    .selectable_label(matches!(grant, Grant::Extension(_)), "extension")
+                    .selectable_label(
+                        matches!(grant, Grant::Extension(_)),
+                        tr!("form-grant-extension"),
+                    )
                     .clicked()
                     && !matches!(grant, Grant::Extension(_))
                 {
@@ -630,7 +666,7 @@ fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
             let label = ui.label("grant_type");
             ui.add(
                 egui::TextEdit::singleline(name)
-                    .hint_text("e.g. passport")
+                    .hint_text(tr!("form-grant-type-hint"))
                     .desired_width(200.0),
             )
             .labelled_by(label.id);
@@ -638,12 +674,12 @@ fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
     });
 }
 
-fn params(ui: &mut egui::Ui, title: &str, what: &str, list: &mut Vec<Param>) {
+fn params(ui: &mut egui::Ui, title: &str, add_hint: &str, list: &mut Vec<Param>) {
     ui.horizontal(|ui| {
         ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(title));
         if ui
-            .small_button("Add")
-            .on_hover_text(format!("Add a {what}"))
+            .small_button(tr!("form-add"))
+            .on_hover_text(add_hint)
             .clicked()
         {
             list.push(Param::default());
@@ -655,15 +691,15 @@ fn params(ui: &mut egui::Ui, title: &str, what: &str, list: &mut Vec<Param>) {
             ui.add_space(LABEL_WIDTH + 8.0);
             ui.add(
                 egui::TextEdit::singleline(&mut param.name)
-                    .hint_text("name")
+                    .hint_text(tr!("form-param-name"))
                     .desired_width(160.0),
             );
             ui.add(
                 egui::TextEdit::singleline(&mut param.value)
-                    .hint_text("value")
+                    .hint_text(tr!("form-param-value"))
                     .desired_width(f32::INFINITY),
             );
-            if ui.small_button("Remove").clicked() {
+            if ui.small_button(tr!("form-remove")).clicked() {
                 remove = Some(i);
             }
         });
@@ -675,10 +711,13 @@ fn params(ui: &mut egui::Ui, title: &str, what: &str, list: &mut Vec<Param>) {
 
 fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
     ui.horizontal(|ui| {
-        ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new("Per request"));
+        ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-per-request")),
+        );
         if ui
-            .small_button("Add")
-            .on_hover_text("Add an extra parameter")
+            .small_button(tr!("form-add"))
+            .on_hover_text(tr!("form-add-extra-parameter"))
             .clicked()
         {
             list.push((RequestKind::Authorize, Param::default()));
@@ -698,19 +737,19 @@ fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
                 })
                 .response;
             response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Request kind")
+                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, tr!("form-request-kind"))
             });
             ui.add(
                 egui::TextEdit::singleline(&mut param.name)
-                    .hint_text("name")
+                    .hint_text(tr!("form-param-name"))
                     .desired_width(140.0),
             );
             ui.add(
                 egui::TextEdit::singleline(&mut param.value)
-                    .hint_text("value")
+                    .hint_text(tr!("form-param-value"))
                     .desired_width(f32::INFINITY),
             );
-            if ui.small_button("Remove").clicked() {
+            if ui.small_button(tr!("form-remove")).clicked() {
                 remove = Some(i);
             }
         });
@@ -720,16 +759,16 @@ fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
     }
 }
 
-fn endpoint_label(field: &str) -> &'static str {
+fn endpoint_label(field: &str) -> String {
     match field {
-        "authorization_endpoint" => "Authorize endpoint",
-        "token_endpoint" => "Token endpoint",
-        "userinfo_endpoint" => "UserInfo endpoint",
-        "jwks_uri" => "JWKS URI",
-        "introspection_endpoint" => "Introspection endpoint",
-        "revocation_endpoint" => "Revocation endpoint",
-        "device_authorization_endpoint" => "Device authorization",
-        "end_session_endpoint" => "End session endpoint",
-        _ => "Endpoint",
+        "authorization_endpoint" => tr!("form-endpoint-authorize"),
+        "token_endpoint" => tr!("form-endpoint-token"),
+        "userinfo_endpoint" => tr!("form-endpoint-userinfo"),
+        "jwks_uri" => tr!("form-endpoint-jwks"),
+        "introspection_endpoint" => tr!("form-endpoint-introspection"),
+        "revocation_endpoint" => tr!("form-endpoint-revocation"),
+        "device_authorization_endpoint" => tr!("form-endpoint-device"),
+        "end_session_endpoint" => tr!("form-endpoint-end-session"),
+        _ => tr!("form-endpoint"),
     }
 }

@@ -27,8 +27,8 @@ pub fn show(
     ui.menu_button(tr!("profiles-new"), |ui| {
         for preset in PRESETS {
             for (index, environment) in preset.environments.iter().enumerate() {
-                let label = format!("{} · {}", preset.name, environment.label);
-                if ui.button(label).on_hover_text(preset.summary).clicked() {
+                let label = format!("{} · {}", preset.name, environment.label());
+                if ui.button(label).on_hover_text(preset.summary()).clicked() {
                     commands.push(Command::Profile(ProfileCommand::New {
                         preset: preset.id.to_owned(),
                         environment: index,
@@ -89,11 +89,11 @@ pub fn show(
                 ui.weak(tr!("profiles-none"));
             }
         });
-    if !state.secrets_description.is_empty() {
+    if state.secrets_description.is_complete() {
         ui.separator();
         ui.add(
             egui::Label::new(
-                egui::RichText::new(&state.secrets_description)
+                egui::RichText::new(state.secrets_description.current())
                     .small()
                     .weak(),
             )

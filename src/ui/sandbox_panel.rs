@@ -6,11 +6,12 @@ use crate::sandbox::{Faults, Personality};
 
 use super::theme;
 use super::widgets::copy_button;
+use crate::tr;
 
 /// Draws the panel; in presenter mode the client secret is masked on screen.
 pub fn show(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &mut Vec<Command>) {
-    ui.heading("Sandbox provider");
-    ui.label("An OpenID provider on this machine (127.0.0.1 only): the whole flow works with no network.");
+    ui.heading(tr!("sandbox-title"));
+    ui.label(tr!("sandbox-intro"));
     ui.separator();
     personality_picker(ui, state, commands);
     ui.add_space(4.0);
@@ -21,13 +22,16 @@ pub fn show(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: 
 
 fn personality_picker(ui: &mut egui::Ui, state: &SandboxState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        let label = ui.label("Behaves like");
+        let label = ui.label(tr!("sandbox-behaves-like"));
         egui::ComboBox::from_id_salt("sandbox_personality")
-            .selected_text(state.personality.label())
+            .selected_text(personality_label(state.personality))
             .show_ui(ui, |ui| {
                 for personality in Personality::ALL {
                     if ui
-                        .selectable_label(state.personality == personality, personality.label())
+                        .selectable_label(
+                            state.personality == personality,
+                            personality_label(personality),
+                        )
                         .clicked()
                     {
                         commands.push(Command::Sandbox(SandboxCommand::Choose(personality)));
@@ -42,35 +46,53 @@ fn personality_picker(ui: &mut egui::Ui, state: &SandboxState, commands: &mut Ve
 fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &mut Vec<Command>) {
     match &state.status {
         SandboxStatus::Stopped => {
-            ui.label("Stopped.");
-            if ui.button("Start sandbox").clicked() {
+            ui.label(tr!("sandbox-stopped"));
+            if ui.button(tr!("sandbox-start")).clicked() {
                 commands.push(Command::Sandbox(SandboxCommand::Start));
             }
         }
         SandboxStatus::Starting => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Starting: making keys…");
+                ui.label(tr!("sandbox-starting"));
             });
         }
         SandboxStatus::Failed(message) => {
             ui.colored_label(
                 theme::error(ui.visuals()),
-                format!("Could not start: {message}"),
+                tr!("sandbox-failed", message = message.as_str()),
             );
-            if ui.button("Start sandbox").clicked() {
+            if ui.button(tr!("sandbox-start")).clicked() {
                 commands.push(Command::Sandbox(SandboxCommand::Start));
             }
         }
         SandboxStatus::Running(running) => {
-            ui.label(format!("Running: {}", running.personality.label()));
+            ui.label(tr!(
+                "sandbox-running",
+                personality = personality_label(running.personality)
+            ));
             egui::Grid::new("sandbox_running")
                 .num_columns(3)
                 .show(ui, |ui| {
-                    for (name, value, secret) in [
-                        ("Issuer", running.issuer.as_str(), false),
-                        ("Client id", running.client_id.as_str(), false),
-                        ("Client secret", running.client_secret.as_str(), true),
+                    for (name, copy_what, value, secret) in [
+                        (
+                            tr!("sandbox-issuer"),
+                            tr!("sandbox-copy-issuer"),
+                            running.issuer.as_str(),
+                            false,
+                        ),
+                        (
+                            tr!("sandbox-client-id"),
+                            tr!("sandbox-copy-client-id"),
+                            running.client_id.as_str(),
+                            false,
+                        ),
+                        (
+                            tr!("sandbox-client-secret"),
+                            tr!("sandbox-copy-client-secret"),
+                            running.client_secret.as_str(),
+                            true,
+                        ),
                     ] {
                         ui.label(name);
                         if secret && presenter {
@@ -78,29 +100,24 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &m
                         } else {
                             ui.monospace(value);
                         }
-                        copy_button(
-                            ui,
-                            &format!("the sandbox {}", name.to_lowercase()),
-                            value,
-                            commands,
-                        );
+                        copy_button(ui, &copy_what, value, commands);
                         ui.end_row();
                     }
                 });
-            ui.label(format!(
-                "Signing keys: generation {}",
-                running.key_generation
+            ui.label(tr!(
+                "sandbox-key-generation",
+                generation = running.key_generation
             ));
             ui.horizontal(|ui| {
-                if ui.button("Rotate keys now").clicked() {
+                if ui.button(tr!("sandbox-rotate")).clicked() {
                     commands.push(Command::Sandbox(SandboxCommand::RotateKeys));
                 }
-                if ui.button("Stop sandbox").clicked() {
+                if ui.button(tr!("sandbox-stop")).clicked() {
                     commands.push(Command::Sandbox(SandboxCommand::Stop));
                 }
             });
             if running.personality != state.personality {
-                ui.label("The new personality applies at the next start.");
+                ui.label(tr!("sandbox-next-start"));
             }
         }
     }
@@ -108,22 +125,31 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &m
 
 /// The fault switches, drawn on a copy: any change sends the whole set.
 fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
-    ui.label("Faults on demand");
+    ui.label(tr!("sandbox-faults"));
     let mut faults = current.clone();
     number_switch(
         ui,
-        "Expire tokens after",
-        "seconds",
+        &tr!("sandbox-fault-expire"),
+        &tr!("sandbox-unit-seconds"),
         &mut faults.expire_in,
         30,
     );
-    ui.checkbox(&mut faults.wrong_key, "Sign with the wrong key");
-    ui.checkbox(&mut faults.wrong_nonce, "Send a wrong nonce");
-    ui.checkbox(&mut faults.wrong_at_hash, "Send a wrong at_hash");
-    ui.checkbox(&mut faults.rotate_keys, "Rotate keys after every token");
-    ui.checkbox(&mut faults.unavailable, "Answer 503 Service Unavailable");
-    number_switch(ui, "Answer slowly", "ms", &mut faults.delay_ms, 2000);
-    ui.checkbox(&mut faults.html_errors, "Answer errors with an HTML page");
+    ui.checkbox(&mut faults.wrong_key, tr!("sandbox-fault-wrong-key"));
+    ui.checkbox(&mut faults.wrong_nonce, tr!("sandbox-fault-wrong-nonce"));
+    ui.checkbox(
+        &mut faults.wrong_at_hash,
+        tr!("sandbox-fault-wrong-at-hash"),
+    );
+    ui.checkbox(&mut faults.rotate_keys, tr!("sandbox-fault-rotate"));
+    ui.checkbox(&mut faults.unavailable, tr!("sandbox-fault-unavailable"));
+    number_switch(
+        ui,
+        &tr!("sandbox-fault-slow"),
+        &tr!("sandbox-unit-ms"),
+        &mut faults.delay_ms,
+        2000,
+    );
+    ui.checkbox(&mut faults.html_errors, tr!("sandbox-fault-html"));
     if faults != *current {
         commands.push(Command::Sandbox(SandboxCommand::SetFaults(faults)));
     }
@@ -149,4 +175,16 @@ where
             });
         }
     });
+}
+
+/// Who the sandbox imitates, in the window's language (the provider names stay).
+fn personality_label(personality: Personality) -> String {
+    match personality {
+        Personality::Generic => tr!("sandbox-personality-generic"),
+        Personality::Keycloak => tr!("sandbox-personality-keycloak"),
+        Personality::Bank => tr!("sandbox-personality-bank"),
+        Personality::Github => tr!("sandbox-personality-github"),
+        Personality::Kontur => tr!("sandbox-personality-kontur"),
+        Personality::Moex => tr!("sandbox-personality-moex"),
+    }
 }

@@ -92,11 +92,10 @@ pub fn status_mark(ui: &mut egui::Ui, ok: bool) -> egui::Response {
 /// calls can be read by anyone on the network.
 pub fn insecure_tls_badge(ui: &mut egui::Ui) -> egui::Response {
     let (color, fill) = theme::danger_badge(ui.visuals());
-    let text = RichText::new("accepts invalid certificates")
+    let text = RichText::new(tr!("badge-insecure-tls"))
         .strong()
         .color(color)
         .background_color(fill);
-    ui.add(egui::Label::new(text)).on_hover_text(
-        "This profile accepts any server certificate: its secrets and tokens are readable by anyone on the network. Only for a test stand.",
-    )
+    ui.add(egui::Label::new(text))
+        .on_hover_text(tr!("badge-insecure-tls-hint"))
 }

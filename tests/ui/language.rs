@@ -104,3 +104,80 @@ fn signatures_and_checks_read_in_russian() {
     harness.get_by_label_contains("допуск 60 с");
     harness.get_by_label("OIDC Core 1.0 §3.1.3.7 step 9; RFC 7519 §4.1.4");
 }
+
+#[test]
+fn a_profile_reads_in_russian_in_the_editor() {
+    let dir = crate::support::temp_dir("language-profile");
+    let profiles = r#"{"schema":1,"profiles":[
+        {"id":"insecure","name":"Test stand","issuer":"https://127.0.0.1:9/","client_id":"app",
+         "redirect_uri":"http://127.0.0.1:53682/callback","tls":{"accept_invalid_certs":true}}]}"#;
+    std::fs::write(dir.join("profiles.json"), profiles).expect("profiles");
+    let mut harness = crate::support::harness_on(&dir);
+    harness.get_by_label("Русский").click();
+    harness.run();
+    harness.get_by_label("Новый профиль…").click();
+    harness.run();
+    // The environment is data with both languages: the menu reads "тест".
+    harness.get_by_label("Keycloak · тест").click();
+    harness.run();
+    // Field labels, the section titles and the buttons are Russian; the
+    // labels are also the fields' accessible names.
+    for label in [
+        "Издатель",
+        "Конечная точка токенов",
+        "Идентификатор клиента",
+        "Секрет клиента",
+        "Сертификат клиента",
+        "Доп. корневые сертификаты",
+        "Принимать недействительные сертификаты сервера",
+        "Сохранить",
+    ] {
+        assert!(
+            harness.query_all_by_label(label).next().is_some(),
+            "{label}"
+        );
+    }
+    assert!(harness.query_by_label("Client secret").is_none());
+    // The preset's summary and the profile's notes come in Russian too.
+    harness.get_by_label_contains("Из шаблона Keycloak: Realm Keycloak");
+    // A validation finding under its field, in Russian: the new profile has
+    // no client id yet.
+    harness.get_by_label("Идентификатор клиента пуст.");
+    crate::support::type_into(&mut harness, "Прокси", "proxy.example.test");
+    harness
+        .get_by_label("Прокси указан неверно: это не абсолютный URL (нужен https:// или http://).");
+    // The profile that accepts invalid certificates carries the red badge
+    // on its row, in Russian.
+    assert!(
+        harness
+            .query_all_by_label("принимает недействительные сертификаты")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn the_sandbox_panel_reads_in_russian() {
+    let dir = crate::support::temp_dir("language-sandbox");
+    let mut harness = crate::support::harness_on(&dir);
+    harness.get_by_label("Русский").click();
+    harness.run();
+    harness.get_by_label("Песочница").click();
+    harness.run();
+    harness.get_by_label("Провайдер-песочница");
+    harness.get_by_label("Остановлена.");
+    harness.get_by_label("Запустить песочницу");
+    harness.get_by_label("Сбои по запросу");
+    harness.get_by_label("Подписывать не тем ключом").click();
+    harness.run();
+    assert!(harness.state().workspace().sandbox.faults.wrong_key);
+    // Who it imitates: the provider names stay, the words around them do not.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Ведёт себя как")
+        .click();
+    harness.run();
+    harness.get_by_label("Как Keycloak");
+    harness.get_by_label("Как банк (SberBusiness ID)");
+    assert!(harness.query_by_label("Start sandbox").is_none());
+    assert!(harness.query_by_label("Faults on demand").is_none());
+}
