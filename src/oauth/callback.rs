@@ -26,6 +26,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest as _, Sha256};
 
+use crate::i18n::Language;
 use crate::secret::Secret;
 
 // ---------------------------------------------------------------------------
@@ -743,6 +744,9 @@ impl CallbackListener {
         };
         let deadline = Instant::now().checked_add(timeout);
         let shared = Arc::new(Shared::default());
+        // The page the browser shows speaks the language of the thread that
+        // started the listener (the window's); the listener thread has its own.
+        let language = crate::i18n::language();
         let worker = thread::Builder::new()
             .name("tokenscope-callback".to_owned())
             .spawn({
@@ -751,7 +755,12 @@ impl CallbackListener {
                     // A result is always delivered, even if serving panics:
                     // a waiter must never wait forever.
                     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-                        let result = serve(&socket, &route, &shared.cancelled, deadline, timeout);
+                        let result = serve(
+                            &socket,
+                            &route,
+                            (&shared.cancelled, deadline, timeout),
+                            language,
+                        );
                         // The port closes before anyone hears the result (RFC 8252 §8.3).
                         drop(socket);
                         result
@@ -888,9 +897,8 @@ struct Route {
 fn serve(
     socket: &TcpListener,
     route: &Route,
-    cancelled: &AtomicBool,
-    deadline: Option<Instant>,
-    timeout: Duration,
+    (cancelled, deadline, timeout): (&AtomicBool, Option<Instant>, Duration),
+    language: Language,
 ) -> CallbackResult {
     let mut connections: Vec<Connection> = Vec::new();
     loop {
@@ -918,7 +926,7 @@ fn serve(
                 Progress::Complete => {
                     progressed = true;
                     let connection = connections.swap_remove(index);
-                    let (reply, params) = answer(&connection.head, route);
+                    let (reply, params) = answer(&connection.head, route, language);
                     reply.send(connection.stream);
                     if let Some(params) = params {
                         return Ok(params);
@@ -1058,7 +1066,7 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
 }
 
 /// The reply to one request, and the redirect's parameters if it was the one.
-fn answer(head: &[u8], route: &Route) -> (Reply, Option<CallbackParams>) {
+fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<CallbackParams>) {
     let request = match parse_head(head) {
         Ok(request) => request,
         Err(reason) => return (Reply::text("400 Bad Request", reason), None),
@@ -1109,7 +1117,7 @@ fn answer(head: &[u8], route: &Route) -> (Reply, Option<CallbackParams>) {
             None,
         );
     }
-    (Reply::page(&params), Some(params))
+    (Reply::page(&params, language), Some(params))
 }
 
 /// Whether `Host` names the loopback listener: `127.0.0.1`, `[::1]` or
@@ -1149,32 +1157,42 @@ impl Reply {
     /// The page shown after the redirect (RFC 9700 §4.2, §4.3; reliability.md
     /// LB-08): self-contained, reflected values escaped, scripts and styles
     /// limited by hash, and the query dropped from the address bar.
-    fn page(params: &CallbackParams) -> Self {
+    fn page(params: &CallbackParams, language: Language) -> Self {
+        let say = |id: &str, args: Option<&crate::i18n::Args<'_>>| {
+            html_escape(&crate::i18n::translate(language, id, args))
+        };
         let (title, message) = match &params.error {
             None => (
-                "Sign-in finished",
-                "tokenscope received the redirect and checks it now.".to_owned(),
+                say("callback-page-finished", None),
+                say("callback-page-received", None),
             ),
-            Some(error) => (
-                "Sign-in failed",
-                format!(
-                    "The redirect carries the error <code>{}</code>{}",
-                    html_escape(error),
-                    params
-                        .error_description
-                        .as_deref()
-                        .map(|d| format!(": {}", html_escape(d)))
-                        .unwrap_or_default()
-                ),
-            ),
+            Some(error) => {
+                let mut args = crate::i18n::Args::new();
+                // A placeholder the escaping leaves alone, replaced by the
+                // escaped error in <code> afterwards.
+                args.set("error", "\u{1}");
+                let message = say("callback-page-error", Some(&args))
+                    .replace('\u{1}', &format!("<code>{}</code>", html_escape(error)));
+                let description = params
+                    .error_description
+                    .as_deref()
+                    .map(|d| format!(": {}", html_escape(d)))
+                    .unwrap_or_default();
+                (
+                    say("callback-page-failed", None),
+                    format!("{message}{description}"),
+                )
+            }
         };
+        let close = say("callback-page-close", None);
+        let lang = language.code();
         let body = format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"referrer\" content=\"no-referrer\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>tokenscope: {title}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n\
              <h1>{title}</h1>\n<p>{message}</p>\n\
-             <p>You can close this window or tab and go back to tokenscope.</p>\n</main>\n\
+             <p>{close}</p>\n</main>\n\
              <script>{PAGE_SCRIPT}</script>\n</body>\n</html>\n"
         );
         let policy = format!(
@@ -1362,6 +1380,29 @@ mod tests {
     }
 
     // --- Listener -----------------------------------------------------------
+
+    /// The page speaks the language of the thread that started the listener,
+    /// not the listener thread's (English by default).
+    #[test]
+    fn the_page_speaks_the_starting_threads_language() {
+        crate::i18n::set_language(Language::Ru);
+        let listener = CallbackListener::start(&target("http://127.0.0.1:0/cb"), LONG).unwrap();
+        crate::i18n::set_language(Language::En);
+        let port = listener.local_addr().port();
+        let (status, page) = get(port, "/cb?error=access_denied&state=xyz").unwrap();
+        assert_eq!(status, 200);
+        assert!(page.contains("<html lang=\"ru\">"), "{page}");
+        assert!(page.contains("Вход не удался"), "{page}");
+        assert!(
+            page.contains("Перенаправление содержит ошибку <code>access_denied</code>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Можно закрыть это окно или вкладку"),
+            "{page}"
+        );
+        assert!(listener.wait().is_ok());
+    }
 
     #[test]
     fn serves_one_redirect_and_ignores_the_rest() {
@@ -1670,7 +1711,7 @@ mod tests {
 
     #[test]
     fn page_hashes_match_its_inline_code() {
-        let reply = Reply::page(&params("code=c&state=s"));
+        let reply = Reply::page(&params("code=c&state=s"), Language::En);
         let policy = &reply.extra_headers[0];
         assert!(
             reply

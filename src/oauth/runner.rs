@@ -157,7 +157,7 @@ impl FlowSession {
                 let outcome = discovery::apply(&mut self.profile, &metadata);
                 self.metadata = Some(metadata);
                 let mut summary =
-                    format!("{} endpoint(s) from the metadata", outcome.changes.len());
+                    crate::tr!("run-discovery-endpoints", count = outcome.changes.len());
                 for warning in outcome.warnings {
                     summary.push_str("; ");
                     summary.push_str(&warning);
@@ -177,7 +177,7 @@ impl FlowSession {
                 self.push(
                     Step::Authorize,
                     None,
-                    Ok("the browser was sent to the provider".to_owned()),
+                    Ok(crate::tr!("run-browser-sent")),
                     now,
                 );
                 Ok(url)
@@ -208,9 +208,9 @@ impl FlowSession {
                 self.code_sent = false;
                 self.code_sends = 0;
                 Ok(if params.iss.is_some() {
-                    "code received; state and iss match".to_owned()
+                    crate::tr!("run-code-state-iss")
                 } else {
-                    "code received; state matches".to_owned()
+                    crate::tr!("run-code-state")
                 })
             }
             Err(problem) => {
@@ -260,9 +260,10 @@ impl FlowSession {
 
     /// The code exchange request, or why it cannot be built.
     pub fn token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
-        let code = self.code.as_ref().ok_or_else(|| {
-            StepFailure::new("There is no code yet: finish the callback step first.")
-        })?;
+        let code = self
+            .code
+            .as_ref()
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-no-code")))?;
         flow::code_request(&self.profile, self.credentials(now), code, &self.run)
     }
 
@@ -292,16 +293,11 @@ impl FlowSession {
     pub fn userinfo_answered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_userinfo_response(&exchange).map(|info| {
             let summary = match &info {
-                UserInfo::Claims(claims) => format!(
-                    "{} claims{}",
-                    claims.len(),
-                    claims
-                        .get("sub")
-                        .and_then(|s| s.as_str())
-                        .map(|s| format!(", sub {s}"))
-                        .unwrap_or_default()
-                ),
-                UserInfo::Jwt(_) => "a signed JWT (application/jwt)".to_owned(),
+                UserInfo::Claims(claims) => match claims.get("sub").and_then(|s| s.as_str()) {
+                    Some(sub) => crate::tr!("run-userinfo-sub", count = claims.len(), sub = sub),
+                    None => crate::tr!("run-userinfo-claims", count = claims.len()),
+                },
+                UserInfo::Jwt(_) => crate::tr!("run-userinfo-jwt"),
             };
             self.userinfo = Some(info);
             summary
@@ -326,9 +322,9 @@ impl FlowSession {
     pub fn refresh_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         let token = self.refresh_token().ok_or_else(|| {
             StepFailure::new(if self.grant == Grant::RefreshToken {
-                "Paste a refresh token first."
+                crate::tr!("run-paste-refresh")
             } else {
-                "The token response had no refresh token."
+                crate::tr!("run-no-refresh")
             })
         })?;
         flow::refresh_request(&self.profile, self.credentials(now), token.trim())
@@ -339,7 +335,7 @@ impl FlowSession {
         let password = self
             .password
             .as_ref()
-            .ok_or_else(|| StepFailure::new("Type the password for this run first."))?;
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-type-password")))?;
         flow::password_request(
             &self.profile,
             self.credentials(now),
@@ -401,9 +397,12 @@ impl FlowSession {
     /// Applies the device authorization response (RFC 8628 §3.2).
     pub fn device_authorized(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = device::parse_authorization(&exchange).map(|answer| {
-            let summary = format!(
-                "user code {} at {}; expires in {} s, poll every {} s",
-                answer.user_code, answer.verification_uri, answer.expires_in, answer.interval
+            let summary = crate::tr!(
+                "run-device-authorized",
+                code = answer.user_code.as_str(),
+                uri = answer.verification_uri.as_str(),
+                expires = answer.expires_in,
+                interval = answer.interval
             );
             self.device_schedule = Some(PollSchedule::new(&answer, now));
             self.device = Some(answer);
@@ -415,9 +414,10 @@ impl FlowSession {
 
     /// The device access token request (RFC 8628 §3.4).
     pub fn device_token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
-        let answer = self.device.as_ref().ok_or_else(|| {
-            StepFailure::new("There is no device code yet: send the device authorization first.")
-        })?;
+        let answer = self
+            .device
+            .as_ref()
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-no-device-code")))?;
         device::token_request(&self.profile, self.credentials(now), &answer.device_code)
     }
 
@@ -438,13 +438,9 @@ impl FlowSession {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
                 let mut failure = failure.clone();
                 failure.message = if matches!(outcome, PollOutcome::SlowDown(_)) {
-                    format!(
-                        "slow_down: the provider asked to poll more slowly (RFC 8628 §3.5): every {interval} s from now on."
-                    )
+                    crate::tr!("run-slow-down", interval = interval)
                 } else {
-                    format!(
-                        "authorization_pending: the user has not approved yet; next poll in {interval} s."
-                    )
+                    crate::tr!("run-pending", interval = interval)
                 };
                 Err(failure)
             }
@@ -472,9 +468,10 @@ impl FlowSession {
     /// Applies the redirect back from the end-session endpoint: checks `state`.
     pub fn logout_returned(&mut self, params: &CallbackParams, now: Timestamp) -> &StepRecord {
         let outcome = match &self.logout {
-            Some((state, _)) => super::logout::check_return(params, state)
-                .map(|()| "signed out at the provider; state matches".to_owned()),
-            None => Err(StepFailure::new("No logout was started in this run.")),
+            Some((state, _)) => {
+                super::logout::check_return(params, state).map(|()| crate::tr!("run-signed-out"))
+            }
+            None => Err(StepFailure::new(crate::tr!("run-no-logout"))),
         };
         if outcome.is_ok() {
             self.tokens = None;
@@ -554,8 +551,8 @@ impl FlowSession {
 
     /// Applies the revocation response (RFC 7009 §2.2).
     pub fn revoked(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_revocation_response(&exchange)
-            .map(|()| "the access token was revoked".to_owned());
+        let outcome =
+            flow::parse_revocation_response(&exchange).map(|()| crate::tr!("run-revoked"));
         self.push(Step::Revocation, Some(exchange), outcome, now)
     }
 
@@ -625,9 +622,7 @@ impl FlowSession {
                 let url = discovery::discovery_urls(&self.profile)
                     .into_iter()
                     .next()
-                    .ok_or_else(|| {
-                        StepFailure::new("The profile has no issuer or discovery URL.")
-                    })?;
+                    .ok_or_else(|| StepFailure::new(crate::tr!("run-no-issuer")))?;
                 Ok(discovery::request(&url))
             }
             Step::Token => self.token_draft(now),
@@ -641,7 +636,7 @@ impl FlowSession {
             Step::DeviceAuthorization => self.device_authorization_draft(now),
             Step::DeviceToken => self.device_token_draft(now),
             Step::Authorize | Step::Callback | Step::Logout => {
-                Err(StepFailure::new("This step happens in the browser."))
+                Err(StepFailure::new(crate::tr!("run-in-browser")))
             }
         }
     }
@@ -885,15 +880,15 @@ fn summarize(tokens: &TokenSet) -> String {
     let mut parts = Vec::new();
     if tokens.access_token.is_some() {
         parts.push(match tokens.expires_in {
-            Some(seconds) => format!("access token ({seconds} s)"),
-            None => "access token".to_owned(),
+            Some(seconds) => crate::tr!("run-access-token-lifetime", seconds = seconds),
+            None => crate::tr!("run-access-token"),
         });
     }
     if tokens.id_token.is_some() {
-        parts.push("ID token".to_owned());
+        parts.push(crate::tr!("run-id-token"));
     }
     if tokens.refresh_token.is_some() {
-        parts.push("refresh token".to_owned());
+        parts.push(crate::tr!("run-refresh-token"));
     }
     parts.join(", ")
 }
@@ -1202,7 +1197,7 @@ where
             return Err(StepFailure::new("no device authorization to poll for"));
         };
         if !wait(schedule.wait()).await {
-            let failure = StepFailure::new("Cancelled: polling stopped.");
+            let failure = StepFailure::new(crate::tr!("run-polling-cancelled"));
             session.failed(Step::DeviceToken, failure.clone(), now());
             if let Some(record) = session.records.last() {
                 observe(record);
