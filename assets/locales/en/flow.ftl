@@ -257,3 +257,31 @@ run-provider-error = The provider answered with an error: { $error }
 run-http-error = HTTP { $status }: { $error }
 run-device-not-json = HTTP { $status }: the device authorization answer is not JSON.
 run-device-missing = The device authorization answer has no { $name } (RFC 8628 §3.2 requires it).
+
+## The redirect: why it cannot be used, why none arrived
+
+callback-duplicate = the redirect carries `{ $name }` more than once, so its value cannot be trusted (RFC 6749 §3.1: response parameters MUST NOT be included more than once)
+callback-state-missing = the redirect has no state, but this run sent one; the response cannot be tied to this sign-in and may be forged (RFC 6749 §4.1.2, §10.12)
+callback-state-mismatch = state mismatch: the redirect's state is `{ $received }` but this run sent `{ $expected }`; the response may belong to another attempt or be forged (RFC 6749 §10.12)
+callback-issuer-mismatch = issuer mismatch: the redirect says it comes from `{ $received }` but this run asked `{ $expected }` (compared character for character); the response must not be used, it may come from a mix-up attack (RFC 9207 §2.4)
+callback-issuer-missing = the redirect has no iss, but the provider's metadata says authorization_response_iss_parameter_supported; the response must not be used (RFC 9207 §2.4)
+callback-error-response = the authorization server answered `{ $error }`{ $description }{ $uri } (RFC 6749 §4.1.2.1)
+callback-more-at = {" "}(more at { $uri })
+callback-code-missing = the redirect has neither a code nor an error (RFC 6749 §4.1.2)
+callback-redirect-mismatch = the pasted address starts with `{ $received }`, not with this run's redirect URI `{ $expected }`; it may belong to another profile (RFC 6749 §3.1.2)
+callback-invalid-uri = `{ $uri }` is not a usable redirect URI: { $reason }
+callback-uri-fragment = a redirect URI must not have a fragment (RFC 6749 §3.1.2)
+callback-uri-not-absolute = it is not an absolute URI (RFC 6749 §3.1.2)
+callback-uri-userinfo = user information (`user@`) does not belong in a redirect URI
+callback-uri-port = its port is not a number from 0 to 65535
+callback-not-loopback = `{ $uri }` is not a loopback redirect URI (http://127.0.0.1:PORT/path, http://[::1]:PORT/path or http://localhost:PORT/path, RFC 8252 §7.3), so tokenscope cannot listen for it; paste the address the browser ends on instead
+callback-no-port = the loopback redirect URI `{ $uri }` has no port, and the listener needs one: use e.g. http://127.0.0.1:53682/callback, or port 0 if the provider accepts any port (RFC 8252 §7.3)
+callback-port-in-use = port { $port } is in use by another program; close it or change the redirect URI's port
+callback-bind = cannot listen on { $addr }: { $error }
+callback-timed-out = no redirect arrived within { $timeout }; start the sign-in again
+callback-cancelled = the sign-in was cancelled before the redirect arrived
+callback-already-taken = the redirect was already taken from this listener
+callback-malformed = not a redirect address: { $reason }
+callback-nothing-pasted = nothing was pasted
+callback-no-code-or-error = the pasted address has neither a code nor an error in its query or fragment; copy the whole address the browser ended on (RFC 6749 §4.1.2)
+callback-io = the redirect listener failed: { $error }

@@ -277,3 +277,31 @@ run-provider-error = Провайдер ответил ошибкой: { $error 
 run-http-error = HTTP { $status }: { $error }
 run-device-not-json = HTTP { $status }: ответ на авторизацию устройства не JSON.
 run-device-missing = В ответе на авторизацию устройства нет { $name } (его требует RFC 8628 §3.2).
+
+## Перенаправление: почему его нельзя использовать, почему оно не пришло
+
+callback-duplicate = в перенаправлении `{ $name }` встречается больше одного раза, поэтому его значению нельзя доверять (RFC 6749 §3.1: параметры ответа НЕ ДОЛЖНЫ повторяться)
+callback-state-missing = в перенаправлении нет state, хотя этот запуск его отправлял; ответ нельзя связать с этим входом, он может быть подделан (RFC 6749 §4.1.2, §10.12)
+callback-state-mismatch = state не совпадает: в перенаправлении state `{ $received }`, а этот запуск отправил `{ $expected }`; ответ может относиться к другой попытке или быть подделан (RFC 6749 §10.12)
+callback-issuer-mismatch = издатель не совпадает: перенаправление пришло, по его словам, от `{ $received }`, а этот запуск обращался к `{ $expected }` (сравнение посимвольное); ответ нельзя использовать, это может быть атака подмены (mix-up, RFC 9207 §2.4)
+callback-issuer-missing = в перенаправлении нет iss, хотя метаданные провайдера заявляют authorization_response_iss_parameter_supported; ответ нельзя использовать (RFC 9207 §2.4)
+callback-error-response = сервер авторизации ответил `{ $error }`{ $description }{ $uri } (RFC 6749 §4.1.2.1)
+callback-more-at = {" "}(подробнее: { $uri })
+callback-code-missing = в перенаправлении нет ни кода, ни ошибки (RFC 6749 §4.1.2)
+callback-redirect-mismatch = вставленный адрес начинается с `{ $received }`, а не с redirect URI этого запуска `{ $expected }`; возможно, он от другого профиля (RFC 6749 §3.1.2)
+callback-invalid-uri = `{ $uri }` не годится как redirect URI: { $reason }
+callback-uri-fragment = у redirect URI не должно быть фрагмента (RFC 6749 §3.1.2)
+callback-uri-not-absolute = это не абсолютный URI (RFC 6749 §3.1.2)
+callback-uri-userinfo = данным пользователя (`user@`) не место в redirect URI
+callback-uri-port = порт — не число от 0 до 65535
+callback-not-loopback = `{ $uri }` не loopback redirect URI (http://127.0.0.1:PORT/path, http://[::1]:PORT/path или http://localhost:PORT/path, RFC 8252 §7.3), поэтому tokenscope не может его слушать; вставьте адрес, на котором остановится браузер
+callback-no-port = у loopback redirect URI `{ $uri }` нет порта, а приёмнику он нужен: укажите, например, http://127.0.0.1:53682/callback или порт 0, если провайдер принимает любой порт (RFC 8252 §7.3)
+callback-port-in-use = порт { $port } занят другой программой; закройте её или смените порт в redirect URI
+callback-bind = не удаётся слушать { $addr }: { $error }
+callback-timed-out = перенаправление не пришло за { $timeout }; начните вход заново
+callback-cancelled = вход отменён до того, как пришло перенаправление
+callback-already-taken = перенаправление уже забрали у этого приёмника
+callback-malformed = это не адрес перенаправления: { $reason }
+callback-nothing-pasted = ничего не вставлено
+callback-no-code-or-error = во вставленном адресе нет ни кода, ни ошибки ни в запросе, ни во фрагменте; скопируйте весь адрес, на котором остановился браузер (RFC 6749 §4.1.2)
+callback-io = приёмник перенаправления дал сбой: { $error }
