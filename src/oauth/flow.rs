@@ -857,14 +857,17 @@ pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
     if !(300..400).contains(&response.status) || response.status == 304 {
         return None;
     }
-    Some(StepFailure::new(match response.header("location") {
-        Some(location) => crate::tr!(
-            "run-redirected",
-            status = response.status,
-            location = location
-        ),
-        None => crate::tr!("run-redirect-no-location", status = response.status),
-    }))
+    let location = response.header("location");
+    Some(StepFailure::new(location.map_or_else(
+        || crate::tr!("run-redirect-no-location", status = response.status),
+        |location| {
+            crate::tr!(
+                "run-redirected",
+                status = response.status,
+                location = location
+            )
+        },
+    )))
 }
 
 fn unreadable(response: &RecordedResponse) -> StepFailure {

@@ -33,12 +33,13 @@ impl Browser {
     /// Opens `url`.
     pub fn open(&self, url: &str) -> Result<(), String> {
         match self {
-            Self::System => {
-                webbrowser::open(url).map_err(|e| format!("could not open the system browser: {e}"))
-            }
+            Self::System => webbrowser::open(url)
+                .map_err(|e| crate::tr!("run-browser-failed", error = e.to_string())),
             Self::Command(command) => {
                 let mut parts = command.split_whitespace();
-                let program = parts.next().ok_or("the browser command is empty")?;
+                let program = parts
+                    .next()
+                    .ok_or_else(|| crate::tr!("run-browser-command-empty"))?;
                 std::process::Command::new(program)
                     .args(parts)
                     .arg(url)
@@ -46,7 +47,13 @@ impl Browser {
                     .stdout(std::process::Stdio::null())
                     .spawn()
                     .map(drop)
-                    .map_err(|e| format!("could not run {program}: {e}"))
+                    .map_err(|e| {
+                        crate::tr!(
+                            "run-browser-command-failed",
+                            program = program,
+                            error = e.to_string()
+                        )
+                    })
             }
         }
     }
@@ -293,10 +300,10 @@ impl FlowSession {
     pub fn userinfo_answered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_userinfo_response(&exchange).map(|info| {
             let summary = match &info {
-                UserInfo::Claims(claims) => match claims.get("sub").and_then(|s| s.as_str()) {
-                    Some(sub) => crate::tr!("run-userinfo-sub", count = claims.len(), sub = sub),
-                    None => crate::tr!("run-userinfo-claims", count = claims.len()),
-                },
+                UserInfo::Claims(claims) => claims.get("sub").and_then(|s| s.as_str()).map_or_else(
+                    || crate::tr!("run-userinfo-claims", count = claims.len()),
+                    |sub| crate::tr!("run-userinfo-sub", count = claims.len(), sub = sub),
+                ),
                 UserInfo::Jwt(_) => crate::tr!("run-userinfo-jwt"),
             };
             self.userinfo = Some(info);

@@ -285,3 +285,26 @@ callback-malformed = not a redirect address: { $reason }
 callback-nothing-pasted = nothing was pasted
 callback-no-code-or-error = the pasted address has neither a code nor an error in its query or fragment; copy the whole address the browser ended on (RFC 6749 §4.1.2)
 callback-io = the redirect listener failed: { $error }
+
+## Client assertions (RFC 7523 §2.2)
+
+assertion-no-key-file = private_key_jwt needs the client's private key: set the key file (PEM) in the profile
+assertion-key-not-loaded = the client's private key has not been loaded yet
+assertion-key-file = could not read the key file { $path }: { $reason }
+assertion-no-secret = client_secret_jwt needs the client secret (it is the HMAC key)
+assertion-no-audience = the assertion has no audience: the profile needs a token endpoint (or an issuer, or a custom audience)
+assertion-alg-mismatch = { $alg } cannot be used with { $key ->
+    [RSA] an RSA
+    [Ed25519] an Ed25519
+   *[other] a { $key }
+} key
+assertion-signing = signing the assertion failed: { $reason }
+assertion-key-encrypted = the key file is encrypted: export it unencrypted (openssl pkcs8 -nocrypt) and keep the file private
+assertion-key-not-pem = the key file holds no PEM private key (-----BEGIN PRIVATE KEY-----)
+assertion-key-unknown = the PEM private key is not RSA, P-256, P-384 or Ed25519 in PKCS#8 (or RSA in PKCS#1)
+
+## Opening the browser
+
+run-browser-failed = could not open the system browser: { $error }
+run-browser-command-empty = the browser command is empty
+run-browser-command-failed = could not run { $program }: { $error }

@@ -305,3 +305,22 @@ callback-malformed = это не адрес перенаправления: { $r
 callback-nothing-pasted = ничего не вставлено
 callback-no-code-or-error = во вставленном адресе нет ни кода, ни ошибки ни в запросе, ни во фрагменте; скопируйте весь адрес, на котором остановился браузер (RFC 6749 §4.1.2)
 callback-io = приёмник перенаправления дал сбой: { $error }
+
+## Утверждения клиента (RFC 7523 §2.2)
+
+assertion-no-key-file = для private_key_jwt нужен закрытый ключ клиента: укажите файл ключа (PEM) в профиле
+assertion-key-not-loaded = закрытый ключ клиента ещё не загружен
+assertion-key-file = не удалось прочитать файл ключа { $path }: { $reason }
+assertion-no-secret = для client_secret_jwt нужен секрет клиента (это ключ HMAC)
+assertion-no-audience = у утверждения нет аудитории: в профиле нужен эндпоинт токенов (или издатель, или своя аудитория)
+assertion-alg-mismatch = { $alg } нельзя использовать с ключом { $key }
+assertion-signing = не удалось подписать утверждение: { $reason }
+assertion-key-encrypted = файл ключа зашифрован: экспортируйте его без шифрования (openssl pkcs8 -nocrypt) и храните файл в тайне
+assertion-key-not-pem = в файле ключа нет закрытого ключа PEM (-----BEGIN PRIVATE KEY-----)
+assertion-key-unknown = закрытый ключ PEM — не RSA, P-256, P-384 или Ed25519 в PKCS#8 (и не RSA в PKCS#1)
+
+## Открытие браузера
+
+run-browser-failed = не удалось открыть системный браузер: { $error }
+run-browser-command-empty = команда браузера пуста
+run-browser-command-failed = не удалось запустить { $program }: { $error }
