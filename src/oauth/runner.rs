@@ -1279,6 +1279,29 @@ mod tests {
     use crate::net::{RecordedRequest, RecordedResponse};
     use crate::oauth::callback::parse_pasted;
 
+    /// A step's line is written in the thread's language: Russian in a
+    /// Russian window, and the same English as ever for `run --json` (the
+    /// CLI's thread speaks English).
+    #[test]
+    fn token_summaries_in_both_languages() {
+        use crate::i18n::{Language, set_language};
+        let tokens = TokenSet {
+            access_token: Some("a".to_owned()),
+            id_token: Some("i".to_owned()),
+            refresh_token: Some("r".to_owned()),
+            expires_in: Some(300),
+            ..TokenSet::default()
+        };
+        assert_eq!(
+            summarize(&tokens),
+            "access token (300 s), ID token, refresh token"
+        );
+        set_language(Language::Ru);
+        let russian = summarize(&tokens);
+        set_language(Language::En);
+        assert_eq!(russian, "токен доступа (300 с), ID-токен, токен обновления");
+    }
+
     fn bank_session() -> FlowSession {
         let mut profile = Profile {
             preset: Some("sber-business-id".to_owned()),

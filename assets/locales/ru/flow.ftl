@@ -68,15 +68,15 @@ flow-auto-refresh-hover = Отправляет запрос обновления
 flow-checks-fetching = Проверки ID-токена: загружаются ключи провайдера…
 flow-checks-no-keys = Проверки ID-токена: нет ключей для проверки подписи (см. вкладку «Ключи» инспектора).
 flow-checks-pass = Проверки ID-токена: { $count ->
-    [one] { $count } проверка пройдена
-    [few] все { $count } проверки пройдены
-   *[many] все { $count } проверок пройдены
+    [one] пройдена { $count } проверка
+    [few] пройдены все { $count } проверки
+   *[many] пройдены все { $count } проверок
 } ({ $signature }).
 flow-checks-fail = Проверки ID-токена: { $count ->
-    [one] { $count } не пройдена
-    [few] { $count } не пройдены
-   *[many] { $count } не пройдено
-}: { $names }.
+    [one] не пройдена { $count }
+    [few] не пройдены { $count }
+   *[many] не пройдено { $count }
+} — { $names }.
 flow-run-values = Этот запуск:
 flow-run-state = state { $value }
 flow-run-nonce = nonce { $value }
