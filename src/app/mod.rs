@@ -587,7 +587,7 @@ impl TokenscopeApp {
                     if let Some(flow) = self.workspace.flow.as_mut() {
                         flow.export_message = Some(match result {
                             Ok(path) => {
-                                format!("Saved {} (secrets and tokens masked).", path.display())
+                                crate::tr!("flow-export-saved", path = path.display().to_string())
                             }
                             Err(message) => message,
                         });
