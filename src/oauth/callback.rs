@@ -1660,6 +1660,11 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("https://op/errors") && message.contains("RFC 6749 §4.1.2.1"));
+        assert_eq!(
+            message,
+            "the authorization server answered `access_denied`: The user said \
+             <script>alert(1)</script> (more at https://op/errors) (RFC 6749 §4.1.2.1)"
+        );
     }
 
     #[test]
