@@ -75,19 +75,21 @@ impl Language {
 
     /// The message files, one per part of the app (the same names in every
     /// language).
-    fn sources(self) -> [&'static str; 4] {
+    fn sources(self) -> [&'static str; 5] {
         match self {
             Self::En => [
                 include_str!("../assets/locales/en/tokenscope.ftl"),
                 include_str!("../assets/locales/en/verification.ftl"),
                 include_str!("../assets/locales/en/diagnosis.ftl"),
                 include_str!("../assets/locales/en/profiles.ftl"),
+                include_str!("../assets/locales/en/flow.ftl"),
             ],
             Self::Ru => [
                 include_str!("../assets/locales/ru/tokenscope.ftl"),
                 include_str!("../assets/locales/ru/verification.ftl"),
                 include_str!("../assets/locales/ru/diagnosis.ftl"),
                 include_str!("../assets/locales/ru/profiles.ftl"),
+                include_str!("../assets/locales/ru/flow.ftl"),
             ],
         }
     }

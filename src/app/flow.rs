@@ -293,7 +293,7 @@ impl FlowState {
                 if let Some(step) = state.waiting.take() {
                     state
                         .session
-                        .failed(step, StepFailure::new("Cancelled."), now);
+                        .failed(step, StepFailure::new(crate::tr!("run-cancelled")), now);
                 }
                 vec![Effect::CancelFlowWork]
             }
@@ -364,9 +364,7 @@ impl FlowState {
             return;
         }
         self.waiting = None;
-        let failure = StepFailure::new(
-            "The device code expired before the user approved: start over for a new device authorization request (RFC 8628 §3.5).",
-        );
+        let failure = StepFailure::new(crate::tr!("run-device-expired"));
         self.session.failed(Step::DeviceToken, failure, now);
     }
 

@@ -103,8 +103,6 @@ pub enum Command {
     SetPresenterScale(u16),
     /// The flow step the narration and the diagram are on (`None`: the next one).
     FocusStep(Option<crate::oauth::flow::Step>),
-    /// Tell the narration in Russian (`true`) or English.
-    NarrateInRussian(bool),
     /// Drive the built-in sandbox provider.
     Sandbox(super::sandbox::SandboxCommand),
 }
@@ -116,8 +114,6 @@ pub struct Presenter {
     pub on: bool,
     /// Zoom factor while on: 2 makes egui's 13 px body text 26 px.
     pub scale: f32,
-    /// Narrate in Russian.
-    pub russian: bool,
 }
 
 impl Default for Presenter {
@@ -125,7 +121,6 @@ impl Default for Presenter {
         Self {
             on: false,
             scale: 2.0,
-            russian: false,
         }
     }
 }
@@ -433,10 +428,6 @@ impl Workspace {
                 Vec::new()
             }
             Command::Sandbox(command) => self.sandbox.apply(command),
-            Command::NarrateInRussian(russian) => {
-                self.presenter.russian = russian;
-                Vec::new()
-            }
             Command::FocusStep(step) => {
                 self.focus_step = step;
                 Vec::new()

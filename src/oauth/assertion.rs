@@ -24,15 +24,10 @@ pub const LIFETIME_SECONDS: i64 = 300;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AssertionError {
     /// `private_key_jwt` without a key file in the profile.
-    #[error(
-        "private_key_jwt needs the client's private key: set the key file (PEM) in the profile"
-    )]
     NoKeyFile,
     /// The key file has not been read (yet).
-    #[error("the client's private key has not been loaded yet")]
     KeyNotLoaded,
     /// The key file could not be read.
-    #[error("could not read the key file {path}: {reason}")]
     KeyFile {
         /// The path from the profile.
         path: String,
@@ -40,27 +35,43 @@ pub enum AssertionError {
         reason: String,
     },
     /// The PEM is not a private key this module can use.
-    #[error("{0}")]
     UnusableKey(String),
     /// `client_secret_jwt` without a client secret.
-    #[error("client_secret_jwt needs the client secret (it is the HMAC key)")]
     NoSecret,
     /// The audience is empty.
-    #[error(
-        "the assertion has no audience: the profile needs a token endpoint (or an issuer, or a custom audience)"
-    )]
     NoAudience,
     /// The chosen `alg` does not fit the key.
-    #[error("{alg} cannot be used with {key} key")]
     AlgorithmMismatch {
         /// The `alg` asked for.
         alg: String,
-        /// What the key is, e.g. "an RSA".
+        /// What the key is: `RSA`, `P-256`, `P-384` or `Ed25519`.
         key: &'static str,
     },
     /// The signer failed.
-    #[error("signing the assertion failed: {0}")]
     Signing(String),
+}
+
+/// Each error in this thread's language.
+impl std::fmt::Display for AssertionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::NoKeyFile => crate::tr!("assertion-no-key-file"),
+            Self::KeyNotLoaded => crate::tr!("assertion-key-not-loaded"),
+            Self::KeyFile { path, reason } => crate::tr!(
+                "assertion-key-file",
+                path = path.as_str(),
+                reason = reason.as_str()
+            ),
+            Self::UnusableKey(reason) => reason.clone(),
+            Self::NoSecret => crate::tr!("assertion-no-secret"),
+            Self::NoAudience => crate::tr!("assertion-no-audience"),
+            Self::AlgorithmMismatch { alg, key } => {
+                crate::tr!("assertion-alg-mismatch", alg = alg.as_str(), key = *key)
+            }
+            Self::Signing(reason) => crate::tr!("assertion-signing", reason = reason.as_str()),
+        };
+        f.write_str(&text)
+    }
 }
 
 /// A client's private key for `private_key_jwt`. Zeroed on drop by the
@@ -90,14 +101,14 @@ impl ClientKey {
         use rsa::pkcs8::DecodePrivateKey as _;
         let pem = pem.trim();
         if pem.contains("ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED") {
-            return Err(AssertionError::UnusableKey(
-                "the key file is encrypted: export it unencrypted (openssl pkcs8 -nocrypt) and keep the file private".to_owned(),
-            ));
+            return Err(AssertionError::UnusableKey(crate::tr!(
+                "assertion-key-encrypted"
+            )));
         }
         if !pem.contains("PRIVATE KEY-----") {
-            return Err(AssertionError::UnusableKey(
-                "the key file holds no PEM private key (-----BEGIN PRIVATE KEY-----)".to_owned(),
-            ));
+            return Err(AssertionError::UnusableKey(crate::tr!(
+                "assertion-key-not-pem"
+            )));
         }
         if let Ok(key) = rsa::PrivateKey::from_pkcs8_pem(pem) {
             return Ok(Self::Rsa(Box::new(key)));
@@ -114,19 +125,18 @@ impl ClientKey {
         if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_pem(pem) {
             return Ok(Self::Ed25519(Box::new(key)));
         }
-        Err(AssertionError::UnusableKey(
-            "the PEM private key is not RSA, P-256, P-384 or Ed25519 in PKCS#8 (or RSA in PKCS#1)"
-                .to_owned(),
-        ))
+        Err(AssertionError::UnusableKey(crate::tr!(
+            "assertion-key-unknown"
+        )))
     }
 
-    /// The key type in words ("an RSA", …), for messages.
+    /// The key type (`RSA`, `P-256`, `P-384`, `Ed25519`), for messages.
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Rsa(_) => "an RSA",
-            Self::P256(_) => "a P-256",
-            Self::P384(_) => "a P-384",
-            Self::Ed25519(_) => "an Ed25519",
+            Self::Rsa(_) => "RSA",
+            Self::P256(_) => "P-256",
+            Self::P384(_) => "P-384",
+            Self::Ed25519(_) => "Ed25519",
         }
     }
 
@@ -385,8 +395,19 @@ mod tests {
             };
             assert!(ok, "{alg} verifies");
         }
+        let mismatch = with_key("app", "aud", &key, ("ES256", ""), Timestamp::from_unix(5));
+        assert_eq!(
+            mismatch.as_ref().err().map(ToString::to_string).as_deref(),
+            Some("ES256 cannot be used with an RSA key")
+        );
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        assert_eq!(
+            mismatch.as_ref().err().map(ToString::to_string).as_deref(),
+            Some("ES256 нельзя использовать с ключом RSA")
+        );
+        crate::i18n::set_language(crate::i18n::Language::En);
         assert!(matches!(
-            with_key("app", "aud", &key, ("ES256", ""), Timestamp::from_unix(5)),
+            mismatch,
             Err(AssertionError::AlgorithmMismatch { .. })
         ));
     }

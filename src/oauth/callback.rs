@@ -26,6 +26,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest as _, Sha256};
 
+use crate::i18n::Language;
 use crate::secret::Secret;
 
 // ---------------------------------------------------------------------------
@@ -83,17 +84,15 @@ impl RedirectTarget {
     /// §7.3), and [`CallbackListener::redirect_uri`] then gives the real URI.
     pub fn parse(redirect_uri: &str) -> Result<Self, CallbackError> {
         let uri = redirect_uri.trim();
-        let invalid = |reason| CallbackError::InvalidRedirectUri {
+        let invalid = |reason: String| CallbackError::InvalidRedirectUri {
             uri: uri.to_owned(),
             reason,
         };
         if uri.contains('#') {
-            return Err(invalid(
-                "a redirect URI must not have a fragment (RFC 6749 §3.1.2)",
-            ));
+            return Err(invalid(crate::tr!("callback-uri-fragment")));
         }
         let Some((scheme, rest)) = uri.split_once("://") else {
-            return Err(invalid("it is not an absolute URI (RFC 6749 §3.1.2)"));
+            return Err(invalid(crate::tr!("callback-uri-not-absolute")));
         };
         let external = Self {
             uri: uri.to_owned(),
@@ -105,9 +104,7 @@ impl RedirectTarget {
         let (authority, path_and_query) =
             rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
         if authority.contains('@') {
-            return Err(invalid(
-                "user information (`user@`) does not belong in a redirect URI",
-            ));
+            return Err(invalid(crate::tr!("callback-uri-userinfo")));
         }
         let (host, port) = split_host_port(authority);
         let Some(host) = loopback_host(host) else {
@@ -121,7 +118,7 @@ impl RedirectTarget {
             }
             Some(port) => port
                 .parse::<u16>()
-                .map_err(|_| invalid("its port is not a number from 0 to 65535"))?,
+                .map_err(|_| invalid(crate::tr!("callback-uri-port")))?,
         };
         let path = path_and_query.split('?').next().unwrap_or_default();
         Ok(Self {
@@ -336,7 +333,9 @@ pub fn parse_pasted(url: &str) -> Result<CallbackParams, CallbackError> {
     let url =
         url.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'));
     if url.is_empty() {
-        return Err(CallbackError::Malformed("nothing was pasted".to_owned()));
+        return Err(CallbackError::Malformed(crate::tr!(
+            "callback-nothing-pasted"
+        )));
     }
     let (before_fragment, fragment) = match url.split_once('#') {
         Some((before, fragment)) => (before, Some(fragment)),
@@ -364,25 +363,13 @@ pub fn parse_pasted(url: &str) -> Result<CallbackParams, CallbackError> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CallbackProblem {
     /// A security-relevant parameter appears twice.
-    #[error(
-        "the redirect carries `{name}` more than once, so its value cannot be trusted \
-         (RFC 6749 §3.1: response parameters MUST NOT be included more than once)"
-    )]
     DuplicateParameter {
         /// The repeated parameter.
         name: String,
     },
     /// No `state`, though this run sent one.
-    #[error(
-        "the redirect has no state, but this run sent one; the response cannot be tied to this \
-         sign-in and may be forged (RFC 6749 §4.1.2, §10.12)"
-    )]
     StateMissing,
     /// `state` differs from the run's.
-    #[error(
-        "state mismatch: the redirect's state is `{received}` but this run sent `{expected}`; the \
-         response may belong to another attempt or be forged (RFC 6749 §10.12)"
-    )]
     StateMismatch {
         /// The state in the redirect.
         received: String,
@@ -390,11 +377,6 @@ pub enum CallbackProblem {
         expected: String,
     },
     /// `iss` names another authorization server.
-    #[error(
-        "issuer mismatch: the redirect says it comes from `{received}` but this run asked \
-         `{expected}` (compared character for character); the response must not be used, it may \
-         come from a mix-up attack (RFC 9207 §2.4)"
-    )]
     IssuerMismatch {
         /// The `iss` in the redirect.
         received: String,
@@ -402,14 +384,8 @@ pub enum CallbackProblem {
         expected: String,
     },
     /// The provider promises `iss` but the redirect has none.
-    #[error(
-        "the redirect has no iss, but the provider's metadata says \
-         authorization_response_iss_parameter_supported; the response must not be used \
-         (RFC 9207 §2.4)"
-    )]
     IssuerMissing,
     /// The authorization server answered with an error.
-    #[error("{}", error_response_message(.error, .description.as_deref(), .uri.as_deref()))]
     ErrorResponse {
         /// `error`, e.g. `access_denied`.
         error: String,
@@ -419,13 +395,8 @@ pub enum CallbackProblem {
         uri: Option<String>,
     },
     /// Neither `code` nor `error`.
-    #[error("the redirect has neither a code nor an error (RFC 6749 §4.1.2)")]
     CodeMissing,
     /// A pasted address does not start with the redirect URI.
-    #[error(
-        "the pasted address starts with `{received}`, not with this run's redirect URI \
-         `{expected}`; it may belong to another profile (RFC 6749 §3.1.2)"
-    )]
     RedirectMismatch {
         /// Scheme, host, port and path of the pasted address.
         received: String,
@@ -452,8 +423,50 @@ impl CallbackProblem {
 
 fn error_response_message(error: &str, description: Option<&str>, uri: Option<&str>) -> String {
     let description = description.map(|d| format!(": {d}")).unwrap_or_default();
-    let uri = uri.map(|u| format!(" (more at {u})")).unwrap_or_default();
-    format!("the authorization server answered `{error}`{description}{uri} (RFC 6749 §4.1.2.1)")
+    let uri = uri
+        .map(|u| crate::tr!("callback-more-at", uri = u))
+        .unwrap_or_default();
+    crate::tr!(
+        "callback-error-response",
+        error = error,
+        description = description,
+        uri = uri
+    )
+}
+
+/// Each problem in this thread's language, naming the rule it breaks.
+impl fmt::Display for CallbackProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Self::DuplicateParameter { name } => {
+                crate::tr!("callback-duplicate", name = name.as_str())
+            }
+            Self::StateMissing => crate::tr!("callback-state-missing"),
+            Self::StateMismatch { received, expected } => crate::tr!(
+                "callback-state-mismatch",
+                received = received.as_str(),
+                expected = expected.as_str()
+            ),
+            Self::IssuerMismatch { received, expected } => crate::tr!(
+                "callback-issuer-mismatch",
+                received = received.as_str(),
+                expected = expected.as_str()
+            ),
+            Self::IssuerMissing => crate::tr!("callback-issuer-missing"),
+            Self::ErrorResponse {
+                error,
+                description,
+                uri,
+            } => error_response_message(error, description.as_deref(), uri.as_deref()),
+            Self::CodeMissing => crate::tr!("callback-code-missing"),
+            Self::RedirectMismatch { received, expected } => crate::tr!(
+                "callback-redirect-mismatch",
+                received = received.as_str(),
+                expected = expected.as_str()
+            ),
+        };
+        f.write_str(&text)
+    }
 }
 
 /// Checks an authorization response and returns its code.
@@ -574,41 +587,28 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum CallbackError {
     /// The redirect URI cannot be used at all.
-    #[error("`{uri}` is not a usable redirect URI: {reason}")]
     InvalidRedirectUri {
         /// The URI as given.
         uri: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: String,
     },
     /// The listener was asked to serve a URI that is not loopback.
-    #[error(
-        "`{uri}` is not a loopback redirect URI (http://127.0.0.1:PORT/path, http://[::1]:PORT/path \
-         or http://localhost:PORT/path, RFC 8252 §7.3), so tokenscope cannot listen for it; paste \
-         the address the browser ends on instead"
-    )]
     NotLoopback {
         /// The URI as given.
         uri: String,
     },
     /// A loopback redirect URI without a port.
-    #[error(
-        "the loopback redirect URI `{uri}` has no port, and the listener needs one: use e.g. \
-         http://127.0.0.1:53682/callback, or port 0 if the provider accepts any port \
-         (RFC 8252 §7.3)"
-    )]
     NoPort {
         /// The URI as given.
         uri: String,
     },
     /// Another program listens on the port.
-    #[error("port {port} is in use by another program; close it or change the redirect URI's port")]
     PortInUse {
         /// The port of the redirect URI.
         port: u16,
     },
     /// Binding failed for another reason.
-    #[error("cannot listen on {addr}: {source}")]
     Bind {
         /// The loopback address and port.
         addr: SocketAddr,
@@ -616,26 +616,47 @@ pub enum CallbackError {
         source: io::Error,
     },
     /// No redirect arrived in time.
-    #[error("no redirect arrived within {0:?}; start the sign-in again")]
     TimedOut(Duration),
     /// [`CallbackListener::cancel`] was called, or the listener dropped.
-    #[error("the sign-in was cancelled before the redirect arrived")]
     Cancelled,
     /// The result was already taken with [`CallbackListener::try_take`].
-    #[error("the redirect was already taken from this listener")]
     AlreadyTaken,
     /// Pasted text that is not a redirect.
-    #[error("not a redirect address: {0}")]
     Malformed(String),
     /// A pasted address with neither `code` nor `error`.
-    #[error(
-        "the pasted address has neither a code nor an error in its query or fragment; copy the \
-         whole address the browser ended on (RFC 6749 §4.1.2)"
-    )]
     NoCodeOrError,
     /// The listening socket failed.
-    #[error("the redirect listener failed: {0}")]
     Io(#[from] io::Error),
+}
+
+/// Each error in this thread's language.
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Self::InvalidRedirectUri { uri, reason } => crate::tr!(
+                "callback-invalid-uri",
+                uri = uri.as_str(),
+                reason = reason.as_str()
+            ),
+            Self::NotLoopback { uri } => crate::tr!("callback-not-loopback", uri = uri.as_str()),
+            Self::NoPort { uri } => crate::tr!("callback-no-port", uri = uri.as_str()),
+            Self::PortInUse { port } => crate::tr!("callback-port-in-use", port = *port),
+            Self::Bind { addr, source } => crate::tr!(
+                "callback-bind",
+                addr = addr.to_string(),
+                error = source.to_string()
+            ),
+            Self::TimedOut(timeout) => {
+                crate::tr!("callback-timed-out", timeout = format!("{timeout:?}"))
+            }
+            Self::Cancelled => crate::tr!("callback-cancelled"),
+            Self::AlreadyTaken => crate::tr!("callback-already-taken"),
+            Self::Malformed(reason) => crate::tr!("callback-malformed", reason = reason.as_str()),
+            Self::NoCodeOrError => crate::tr!("callback-no-code-or-error"),
+            Self::Io(error) => crate::tr!("callback-io", error = error.to_string()),
+        };
+        f.write_str(&text)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -743,6 +764,9 @@ impl CallbackListener {
         };
         let deadline = Instant::now().checked_add(timeout);
         let shared = Arc::new(Shared::default());
+        // The page the browser shows speaks the language of the thread that
+        // started the listener (the window's); the listener thread has its own.
+        let language = crate::i18n::language();
         let worker = thread::Builder::new()
             .name("tokenscope-callback".to_owned())
             .spawn({
@@ -751,7 +775,12 @@ impl CallbackListener {
                     // A result is always delivered, even if serving panics:
                     // a waiter must never wait forever.
                     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-                        let result = serve(&socket, &route, &shared.cancelled, deadline, timeout);
+                        let result = serve(
+                            &socket,
+                            &route,
+                            (&shared.cancelled, deadline, timeout),
+                            language,
+                        );
                         // The port closes before anyone hears the result (RFC 8252 §8.3).
                         drop(socket);
                         result
@@ -888,9 +917,8 @@ struct Route {
 fn serve(
     socket: &TcpListener,
     route: &Route,
-    cancelled: &AtomicBool,
-    deadline: Option<Instant>,
-    timeout: Duration,
+    (cancelled, deadline, timeout): (&AtomicBool, Option<Instant>, Duration),
+    language: Language,
 ) -> CallbackResult {
     let mut connections: Vec<Connection> = Vec::new();
     loop {
@@ -918,7 +946,7 @@ fn serve(
                 Progress::Complete => {
                     progressed = true;
                     let connection = connections.swap_remove(index);
-                    let (reply, params) = answer(&connection.head, route);
+                    let (reply, params) = answer(&connection.head, route, language);
                     reply.send(connection.stream);
                     if let Some(params) = params {
                         return Ok(params);
@@ -1058,7 +1086,7 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
 }
 
 /// The reply to one request, and the redirect's parameters if it was the one.
-fn answer(head: &[u8], route: &Route) -> (Reply, Option<CallbackParams>) {
+fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<CallbackParams>) {
     let request = match parse_head(head) {
         Ok(request) => request,
         Err(reason) => return (Reply::text("400 Bad Request", reason), None),
@@ -1109,7 +1137,7 @@ fn answer(head: &[u8], route: &Route) -> (Reply, Option<CallbackParams>) {
             None,
         );
     }
-    (Reply::page(&params), Some(params))
+    (Reply::page(&params, language), Some(params))
 }
 
 /// Whether `Host` names the loopback listener: `127.0.0.1`, `[::1]` or
@@ -1149,32 +1177,42 @@ impl Reply {
     /// The page shown after the redirect (RFC 9700 §4.2, §4.3; reliability.md
     /// LB-08): self-contained, reflected values escaped, scripts and styles
     /// limited by hash, and the query dropped from the address bar.
-    fn page(params: &CallbackParams) -> Self {
+    fn page(params: &CallbackParams, language: Language) -> Self {
+        let say = |id: &str, args: Option<&crate::i18n::Args<'_>>| {
+            html_escape(&crate::i18n::translate(language, id, args))
+        };
         let (title, message) = match &params.error {
             None => (
-                "Sign-in finished",
-                "tokenscope received the redirect and checks it now.".to_owned(),
+                say("callback-page-finished", None),
+                say("callback-page-received", None),
             ),
-            Some(error) => (
-                "Sign-in failed",
-                format!(
-                    "The redirect carries the error <code>{}</code>{}",
-                    html_escape(error),
-                    params
-                        .error_description
-                        .as_deref()
-                        .map(|d| format!(": {}", html_escape(d)))
-                        .unwrap_or_default()
-                ),
-            ),
+            Some(error) => {
+                let mut args = crate::i18n::Args::new();
+                // A placeholder the escaping leaves alone, replaced by the
+                // escaped error in <code> afterwards.
+                args.set("error", "\u{1}");
+                let message = say("callback-page-error", Some(&args))
+                    .replace('\u{1}', &format!("<code>{}</code>", html_escape(error)));
+                let description = params
+                    .error_description
+                    .as_deref()
+                    .map(|d| format!(": {}", html_escape(d)))
+                    .unwrap_or_default();
+                (
+                    say("callback-page-failed", None),
+                    format!("{message}{description}"),
+                )
+            }
         };
+        let close = say("callback-page-close", None);
+        let lang = language.code();
         let body = format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"referrer\" content=\"no-referrer\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>tokenscope: {title}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n<main>\n\
              <h1>{title}</h1>\n<p>{message}</p>\n\
-             <p>You can close this window or tab and go back to tokenscope.</p>\n</main>\n\
+             <p>{close}</p>\n</main>\n\
              <script>{PAGE_SCRIPT}</script>\n</body>\n</html>\n"
         );
         let policy = format!(
@@ -1362,6 +1400,29 @@ mod tests {
     }
 
     // --- Listener -----------------------------------------------------------
+
+    /// The page speaks the language of the thread that started the listener,
+    /// not the listener thread's (English by default).
+    #[test]
+    fn the_page_speaks_the_starting_threads_language() {
+        crate::i18n::set_language(Language::Ru);
+        let listener = CallbackListener::start(&target("http://127.0.0.1:0/cb"), LONG).unwrap();
+        crate::i18n::set_language(Language::En);
+        let port = listener.local_addr().port();
+        let (status, page) = get(port, "/cb?error=access_denied&state=xyz").unwrap();
+        assert_eq!(status, 200);
+        assert!(page.contains("<html lang=\"ru\">"), "{page}");
+        assert!(page.contains("Вход не удался"), "{page}");
+        assert!(
+            page.contains("Перенаправление содержит ошибку <code>access_denied</code>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Можно закрыть это окно или вкладку"),
+            "{page}"
+        );
+        assert!(listener.wait().is_ok());
+    }
 
     #[test]
     fn serves_one_redirect_and_ignores_the_rest() {
@@ -1599,6 +1660,11 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("https://op/errors") && message.contains("RFC 6749 §4.1.2.1"));
+        assert_eq!(
+            message,
+            "the authorization server answered `access_denied`: The user said \
+             <script>alert(1)</script> (more at https://op/errors) (RFC 6749 §4.1.2.1)"
+        );
     }
 
     #[test]
@@ -1670,7 +1736,7 @@ mod tests {
 
     #[test]
     fn page_hashes_match_its_inline_code() {
-        let reply = Reply::page(&params("code=c&state=s"));
+        let reply = Reply::page(&params("code=c&state=s"), Language::En);
         let policy = &reply.extra_headers[0];
         assert!(
             reply

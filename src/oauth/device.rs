@@ -51,9 +51,7 @@ pub fn authorization_request(
 ) -> Result<RequestDraft, StepFailure> {
     let endpoint = profile.endpoints.device_authorization.trim();
     if endpoint.is_empty() {
-        return Err(StepFailure::new(
-            "The profile has no device authorization endpoint: run discovery or type it in.",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-no-device-endpoint")));
     }
     let mut fields = Vec::new();
     let scope = profile
@@ -78,12 +76,9 @@ pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, S
     let response = exchange
         .response
         .as_ref()
-        .map_err(|e| StepFailure::new(format!("No answer: {e}.")))?;
+        .map_err(|e| StepFailure::new(crate::tr!("run-no-answer", error = e.to_string())))?;
     let fields = flow::body_fields(response).ok_or_else(|| {
-        StepFailure::new(format!(
-            "HTTP {}: the device authorization answer is not JSON.",
-            response.status
-        ))
+        StepFailure::new(crate::tr!("run-device-not-json", status = response.status))
     })?;
     if let Some(error) = flow::provider_error(response.status, &fields) {
         return Err(flow::failure_from(error));
@@ -95,11 +90,8 @@ pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, S
                 .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
         })
     };
-    let missing = |name: &str| {
-        StepFailure::new(format!(
-            "The device authorization answer has no {name} (RFC 8628 §3.2 requires it)."
-        ))
-    };
+    let missing =
+        |name: &str| StepFailure::new(crate::tr!("run-device-missing", name = name.to_owned()));
     Ok(DeviceAuthorization {
         device_code: Secret::new(text("device_code").ok_or_else(|| missing("device_code"))?),
         user_code: text("user_code").ok_or_else(|| missing("user_code"))?,

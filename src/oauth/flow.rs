@@ -120,167 +120,64 @@ impl Step {
         Self::Refresh,
     ];
 
-    /// Title on the step card.
-    pub fn title(self) -> &'static str {
+    /// Title on the step card, in this thread's language.
+    pub fn title(self) -> String {
         match self {
-            Self::Discovery => "Discovery",
-            Self::Authorize => "Authorize",
-            Self::Callback => "Callback",
-            Self::Token => "Token",
-            Self::UserInfo => "UserInfo",
-            Self::Refresh => "Refresh",
-            Self::ClientCredentials => "Client credentials",
-            Self::Introspection => "Introspection",
-            Self::Revocation => "Revocation",
-            Self::Password => "Password",
-            Self::DeviceAuthorization => "Device authorization",
-            Self::DeviceToken => "Device token",
-            Self::ExtensionGrant => "Extension grant",
-            Self::Logout => "Logout",
+            Self::Discovery => crate::tr!("step-title-discovery"),
+            Self::Authorize => crate::tr!("step-title-authorize"),
+            Self::Callback => crate::tr!("step-title-callback"),
+            Self::Token => crate::tr!("step-title-token"),
+            Self::UserInfo => crate::tr!("step-title-userinfo"),
+            Self::Refresh => crate::tr!("step-title-refresh"),
+            Self::ClientCredentials => crate::tr!("step-title-client-credentials"),
+            Self::Introspection => crate::tr!("step-title-introspection"),
+            Self::Revocation => crate::tr!("step-title-revocation"),
+            Self::Password => crate::tr!("step-title-password"),
+            Self::DeviceAuthorization => crate::tr!("step-title-device-authorization"),
+            Self::DeviceToken => crate::tr!("step-title-device-token"),
+            Self::ExtensionGrant => crate::tr!("step-title-extension-grant"),
+            Self::Logout => crate::tr!("step-title-logout"),
         }
     }
 
-    /// A few plain sentences for a room of newcomers: who talks to whom, and why.
-    pub fn narration(self) -> &'static str {
+    /// A few plain sentences for a room of newcomers: who talks to whom, and
+    /// why; presenter mode tells it in the window's language.
+    pub fn narration(self) -> String {
         match self {
-            Self::Discovery => {
-                "Before anything else, our app asks the authorization server for its business card: the metadata document. It lists where to send the user, where to trade codes for tokens, and the keys the server signs with. Nobody has signed in yet."
-            }
-            Self::Authorize => {
-                "Our app does not ask for the password. It opens the user's own browser on the authorization server's sign-in page, with a random state to recognise the answer and a PKCE challenge to prove later that it is the same app. The user signs in there and agrees."
-            }
-            Self::Callback => {
-                "The authorization server sends the browser back to our app with a one-time code. The app first checks that state is the one it sent — otherwise the answer may belong to someone else's attempt — and, when the server says who it is with iss, that too."
-            }
-            Self::Token => {
-                "Now our app talks to the authorization server directly, not through the browser. It hands over the code and the PKCE verifier — the secret behind the challenge — and, for a confidential client, its own credentials. Back come the tokens: an access token for APIs, an ID token saying who signed in, and often a refresh token."
-            }
-            Self::UserInfo => {
-                "With the access token as its pass, the app asks the UserInfo endpoint who the user is. The access token is like a ticket: whoever holds it may use it, which is why it lives only minutes."
-            }
-            Self::Refresh => {
-                "When the access token runs out, the app trades the long-lived refresh token for a fresh one, without bothering the user. A refresh token is a secret as precious as a password."
-            }
-            Self::ClientCredentials => {
-                "No user is involved: the app signs in as itself, with its own credentials, and gets an access token for the APIs it may call on its own behalf."
-            }
-            Self::Introspection => {
-                "The app asks the authorization server what a token means: whether it is still active, for whom and until when. An opaque token can only be understood this way."
-            }
-            Self::Revocation => {
-                "The app tells the authorization server it is done with a token, so that nobody can use it any more, even if it leaked."
-            }
-            Self::Password => {
-                "The old way: the app asks the user for their password itself and hands it to the authorization server. It works, but the app sees the password, so OAuth 2.1 drops this grant; it survives in legacy and internal systems."
-            }
-            Self::DeviceAuthorization => {
-                "A TV or a command-line tool has no good keyboard or browser. It asks the authorization server for two codes: a secret one for itself, and a short one for the user to type on their phone or laptop."
-            }
-            Self::DeviceToken => {
-                "While the user types the code elsewhere, the device asks the token endpoint again and again, politely: not faster than told, slower when told to slow down, until the user approves or refuses, or the code expires."
-            }
-            Self::ExtensionGrant => {
-                "Some providers invent their own ways to get a token: an exchange's passport certificate, or trading one token for another. The app sends the grant type the provider defined and the fields it asks for."
-            }
-            Self::Logout => {
-                "The app sends the browser to the provider to end the user's session there too, with the ID token as a hint of who is leaving; the provider sends the browser back with the state the app gave."
-            }
-        }
-    }
-
-    /// The narration in Russian, for rooms that read Russian first.
-    pub fn narration_ru(self) -> &'static str {
-        match self {
-            Self::Discovery => {
-                "Сначала приложение запрашивает у сервера авторизации его «визитную карточку» — документ метаданных: куда отправить пользователя, где обменять код на токены и какими ключами сервер подписывает токены. Пользователь ещё не входил."
-            }
-            Self::Authorize => {
-                "Приложение не спрашивает пароль. Оно открывает браузер пользователя на странице входа сервера авторизации, передавая случайный state, чтобы узнать свой ответ, и PKCE challenge, чтобы позже доказать, что это то же приложение. Пользователь входит там и даёт согласие."
-            }
-            Self::Callback => {
-                "Сервер авторизации возвращает браузер в приложение с одноразовым кодом. Приложение сначала проверяет, что state тот же, что оно отправило, — иначе ответ может принадлежать чужой попытке, — а если сервер назвал себя в iss, то и его."
-            }
-            Self::Token => {
-                "Теперь приложение говорит с сервером авторизации напрямую, без браузера. Оно передаёт код и PKCE verifier — секрет, стоящий за challenge, — а конфиденциальный клиент ещё и свои учётные данные. В ответ приходят токены: access token для API, ID token о том, кто вошёл, и часто refresh token."
-            }
-            Self::UserInfo => {
-                "С access token в качестве пропуска приложение спрашивает у UserInfo, кто пользователь. Access token — как билет: кто его держит, тот и пользуется, поэтому он живёт всего несколько минут."
-            }
-            Self::Refresh => {
-                "Когда access token истекает, приложение обменивает долгоживущий refresh token на новый, не беспокоя пользователя. Refresh token — такой же ценный секрет, как пароль."
-            }
-            Self::ClientCredentials => {
-                "Пользователь не участвует: приложение входит само от своего имени со своими учётными данными и получает access token для API, к которым у него есть доступ."
-            }
-            Self::Introspection => {
-                "Приложение спрашивает сервер авторизации, что означает токен: активен ли он, для кого и до какого времени. Непрозрачный токен можно понять только так."
-            }
-            Self::Revocation => {
-                "Приложение сообщает серверу авторизации, что токен больше не нужен, чтобы никто не смог им воспользоваться, даже если он утёк."
-            }
-            Self::Password => {
-                "Старый способ: приложение само спрашивает у пользователя пароль и передаёт его серверу авторизации. Это работает, но приложение видит пароль, поэтому OAuth 2.1 отказывается от этого гранта; он живёт в старых и внутренних системах."
-            }
-            Self::DeviceAuthorization => {
-                "У телевизора или консольной утилиты нет удобной клавиатуры или браузера. Устройство просит у сервера авторизации два кода: секретный для себя и короткий, который пользователь введёт на телефоне или ноутбуке."
-            }
-            Self::DeviceToken => {
-                "Пока пользователь вводит код на другом устройстве, приложение снова и снова вежливо спрашивает token endpoint: не чаще, чем велено, реже, если попросили замедлиться, — пока пользователь не согласится или не откажет, или пока код не истечёт."
-            }
-            Self::ExtensionGrant => {
-                "Некоторые провайдеры придумывают свои способы получить токен: паспортный сертификат биржи или обмен одного токена на другой. Приложение отправляет тип гранта, определённый провайдером, и нужные ему поля."
-            }
-            Self::Logout => {
-                "Приложение отправляет браузер к провайдеру, чтобы завершить сессию пользователя и там, с ID token как подсказкой, кто уходит; провайдер возвращает браузер с тем же state, что дало приложение."
-            }
+            Self::Discovery => crate::tr!("step-narration-discovery"),
+            Self::Authorize => crate::tr!("step-narration-authorize"),
+            Self::Callback => crate::tr!("step-narration-callback"),
+            Self::Token => crate::tr!("step-narration-token"),
+            Self::UserInfo => crate::tr!("step-narration-userinfo"),
+            Self::Refresh => crate::tr!("step-narration-refresh"),
+            Self::ClientCredentials => crate::tr!("step-narration-client-credentials"),
+            Self::Introspection => crate::tr!("step-narration-introspection"),
+            Self::Revocation => crate::tr!("step-narration-revocation"),
+            Self::Password => crate::tr!("step-narration-password"),
+            Self::DeviceAuthorization => crate::tr!("step-narration-device-authorization"),
+            Self::DeviceToken => crate::tr!("step-narration-device-token"),
+            Self::ExtensionGrant => crate::tr!("step-narration-extension-grant"),
+            Self::Logout => crate::tr!("step-narration-logout"),
         }
     }
 
     /// One sentence on what the step does and why, for trainers.
-    pub fn purpose(self) -> &'static str {
+    pub fn purpose(self) -> String {
         match self {
-            Self::Discovery => {
-                "The app reads the provider's metadata document to learn its endpoints, keys and what it supports."
-            }
-            Self::Authorize => {
-                "The browser takes the user to the provider, who signs in and consents; the app never sees the password."
-            }
-            Self::Callback => {
-                "The provider sends the browser back to the app with a one-time code; the app checks state so the answer belongs to this attempt."
-            }
-            Self::Token => {
-                "The app trades the code (and the PKCE verifier) for tokens, talking to the provider directly, not through the browser."
-            }
-            Self::UserInfo => {
-                "The app presents the access token to the provider's UserInfo endpoint to learn who signed in."
-            }
-            Self::Refresh => {
-                "The app uses the refresh token to get a new access token without asking the user again."
-            }
-            Self::ClientCredentials => {
-                "The app authenticates as itself, with no user involved, and gets an access token for its own use."
-            }
-            Self::Introspection => {
-                "The app asks the provider whether a token is still active and what it allows, as a resource server would."
-            }
-            Self::Revocation => {
-                "The app tells the provider it no longer needs a token, so the provider stops accepting it."
-            }
-            Self::Password => {
-                "The app sends the user's name and password to the token endpoint (RFC 6749 §4.3); legacy, but still met."
-            }
-            Self::DeviceAuthorization => {
-                "The device gets a device code and a user code; the user approves on another screen (RFC 8628 §3.1)."
-            }
-            Self::DeviceToken => {
-                "The device polls the token endpoint at the given interval until the user approves, refuses, or the code expires (RFC 8628 §3.4)."
-            }
-            Self::ExtensionGrant => {
-                "The app sends a grant type the provider defined, with its own fields (RFC 6749 §4.5)."
-            }
-            Self::Logout => {
-                "The browser goes to the provider's end-session endpoint and comes back with the app's state (RP-Initiated Logout §2)."
-            }
+            Self::Discovery => crate::tr!("step-purpose-discovery"),
+            Self::Authorize => crate::tr!("step-purpose-authorize"),
+            Self::Callback => crate::tr!("step-purpose-callback"),
+            Self::Token => crate::tr!("step-purpose-token"),
+            Self::UserInfo => crate::tr!("step-purpose-userinfo"),
+            Self::Refresh => crate::tr!("step-purpose-refresh"),
+            Self::ClientCredentials => crate::tr!("step-purpose-client-credentials"),
+            Self::Introspection => crate::tr!("step-purpose-introspection"),
+            Self::Revocation => crate::tr!("step-purpose-revocation"),
+            Self::Password => crate::tr!("step-purpose-password"),
+            Self::DeviceAuthorization => crate::tr!("step-purpose-device-authorization"),
+            Self::DeviceToken => crate::tr!("step-purpose-device-token"),
+            Self::ExtensionGrant => crate::tr!("step-purpose-extension-grant"),
+            Self::Logout => crate::tr!("step-purpose-logout"),
         }
     }
 }
@@ -387,9 +284,9 @@ fn diagnosed<T>(
 pub fn authorize_url(profile: &Profile, run: &RunSecrets) -> Result<String, StepFailure> {
     let endpoint = profile.endpoints.authorization.trim();
     if endpoint.is_empty() {
-        return Err(StepFailure::new(
-            "The profile has no authorization endpoint: run discovery or type it in.",
-        ));
+        return Err(StepFailure::new(crate::tr!(
+            "run-no-authorization-endpoint"
+        )));
     }
     let mut params: Vec<(String, String)> = vec![
         ("response_type".to_owned(), "code".to_owned()),
@@ -439,9 +336,7 @@ pub(crate) fn token_request(
 ) -> Result<RequestDraft, StepFailure> {
     let endpoint = profile.endpoint_for("token_endpoint");
     if endpoint.is_empty() {
-        return Err(StepFailure::new(
-            "The profile has no token endpoint: run discovery or type it in.",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-no-token-endpoint")));
     }
     authenticated_post(profile, endpoint, credentials, fields, Some(kind))
 }
@@ -487,9 +382,10 @@ fn assertion_fields(
         }
     };
     let jwt = signed.map_err(|error| {
-        StepFailure::new(format!(
-            "No client assertion: {error}. {} signs a JWT for every request (RFC 7523 §2.2): check the client authentication settings of the profile.",
-            profile.client_auth.as_str()
+        StepFailure::new(crate::tr!(
+            "run-no-assertion",
+            error = error.to_string(),
+            method = profile.client_auth.as_str()
         ))
     })?;
     Ok(vec![
@@ -613,9 +509,7 @@ pub fn password_request(
     password: &Secret,
 ) -> Result<RequestDraft, StepFailure> {
     if username.trim().is_empty() {
-        return Err(StepFailure::new(
-            "Type the user name for the password grant.",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-type-username")));
     }
     let mut fields = vec![
         ("grant_type".to_owned(), "password".to_owned()),
@@ -639,9 +533,7 @@ pub fn extension_request(
 ) -> Result<RequestDraft, StepFailure> {
     let grant_type = grant_type.trim();
     if grant_type.is_empty() {
-        return Err(StepFailure::new(
-            "The extension grant has no grant_type: set it in the profile.",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-no-grant-type")));
     }
     let mut form = vec![("grant_type".to_owned(), grant_type.to_owned())];
     form.extend(
@@ -664,9 +556,9 @@ pub fn introspection_request(
 ) -> Result<RequestDraft, StepFailure> {
     let endpoint = profile.endpoint_for("introspection_endpoint");
     if endpoint.is_empty() {
-        return Err(StepFailure::new(
-            "The profile has no introspection endpoint: run discovery or type it in.",
-        ));
+        return Err(StepFailure::new(crate::tr!(
+            "run-no-introspection-endpoint"
+        )));
     }
     authenticated_post(
         profile,
@@ -688,9 +580,7 @@ pub fn revocation_request(
 ) -> Result<RequestDraft, StepFailure> {
     let endpoint = profile.endpoint_for("revocation_endpoint");
     if endpoint.is_empty() {
-        return Err(StepFailure::new(
-            "The profile has no revocation endpoint: run discovery or type it in.",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-no-revocation-endpoint")));
     }
     authenticated_post(
         profile,
@@ -720,7 +610,7 @@ pub fn userinfo_request(
 ) -> Result<RequestDraft, StepFailure> {
     let endpoint = profile.endpoint_for("userinfo_endpoint");
     if endpoint.is_empty() {
-        return Err(StepFailure::new("The profile has no UserInfo endpoint."));
+        return Err(StepFailure::new(crate::tr!("run-no-userinfo-endpoint")));
     }
     let mut draft = RequestDraft::get(endpoint);
     draft.set_header("Authorization", format!("Bearer {access_token}"));
@@ -766,9 +656,9 @@ fn read_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure> {
         return Err(failure_from(error));
     }
     if !(200..300).contains(&response.status) {
-        return Err(StepFailure::new(format!(
-            "The provider answered HTTP {} with no OAuth error.",
-            response.status
+        return Err(StepFailure::new(crate::tr!(
+            "run-http-no-oauth-error",
+            status = response.status
         )));
     }
     let text = |name: &str| {
@@ -818,10 +708,7 @@ fn read_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> 
             .header("www-authenticate")
             .unwrap_or_default()
             .to_owned();
-        let mut message = format!(
-            "The UserInfo endpoint refused the access token (HTTP {}).",
-            response.status
-        );
+        let mut message = crate::tr!("run-userinfo-refused", status = response.status);
         if !challenge.is_empty() {
             message.push_str(" WWW-Authenticate: ");
             message.push_str(&challenge);
@@ -829,9 +716,9 @@ fn read_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> 
         return Err(StepFailure::new(message));
     }
     if !(200..300).contains(&response.status) {
-        return Err(StepFailure::new(format!(
-            "The UserInfo endpoint answered HTTP {}.",
-            response.status
+        return Err(StepFailure::new(crate::tr!(
+            "run-userinfo-http",
+            status = response.status
         )));
     }
     if response.media_type() == "application/jwt" {
@@ -856,8 +743,7 @@ impl Introspection {
     /// One line: `active, client_id client-basic, scope …, exp …` or `inactive: …`.
     pub fn summary(&self) -> String {
         if !self.active {
-            return "inactive: the token is expired, revoked, unknown or not for this client"
-                .to_owned();
+            return crate::tr!("run-introspection-inactive");
         }
         let mut text = "active".to_owned();
         for name in ["client_id", "sub", "scope", "token_type", "exp"] {
@@ -896,24 +782,22 @@ fn read_introspection_response(exchange: &Exchange) -> Result<Introspection, Ste
         return Err(failure_from(error));
     }
     if response.status == 401 || response.status == 403 {
-        return Err(StepFailure::new(format!(
-            "The introspection endpoint refused the client (HTTP {}).",
-            response.status
+        return Err(StepFailure::new(crate::tr!(
+            "run-introspection-refused",
+            status = response.status
         )));
     }
     if !(200..300).contains(&response.status) {
-        return Err(StepFailure::new(format!(
-            "The introspection endpoint answered HTTP {} with no OAuth error.",
-            response.status
+        return Err(StepFailure::new(crate::tr!(
+            "run-introspection-http",
+            status = response.status
         )));
     }
     let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(&response.body) else {
         return Err(unreadable(response));
     };
     let Some(active) = members.remove("active").and_then(|v| v.as_bool()) else {
-        return Err(StepFailure::new(
-            "The introspection response has no boolean `active` (RFC 7662 §2.2 requires one).",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-introspection-no-active")));
     };
     Ok(Introspection { active, members })
 }
@@ -940,9 +824,9 @@ fn read_revocation_response(exchange: &Exchange) -> Result<(), StepFailure> {
     {
         return Err(failure_from(error));
     }
-    Err(StepFailure::new(format!(
-        "The revocation endpoint answered HTTP {} with no OAuth error.",
-        response.status
+    Err(StepFailure::new(crate::tr!(
+        "run-revocation-http",
+        status = response.status
     )))
 }
 
@@ -957,10 +841,9 @@ pub enum UserInfo {
 }
 
 fn answer(exchange: &Exchange) -> Result<&RecordedResponse, StepFailure> {
-    let response = exchange
-        .response
-        .as_ref()
-        .map_err(|error| StepFailure::new(format!("No answer: {error}.")))?;
+    let response = exchange.response.as_ref().map_err(|error| {
+        StepFailure::new(crate::tr!("run-no-answer", error = error.to_string()))
+    })?;
     match redirect_failure(response) {
         Some(failure) => Err(failure),
         None => Ok(response),
@@ -974,30 +857,25 @@ pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
     if !(300..400).contains(&response.status) || response.status == 304 {
         return None;
     }
-    Some(StepFailure::new(match response.header("location") {
-        Some(location) => format!(
-            "HTTP {}: the endpoint redirects to {location}; tokenscope does not follow redirects of API calls.",
-            response.status
-        ),
-        None => format!(
-            "HTTP {}: a redirect without a Location header; tokenscope does not follow redirects of API calls.",
-            response.status
-        ),
-    }))
+    let location = response.header("location");
+    Some(StepFailure::new(location.map_or_else(
+        || crate::tr!("run-redirect-no-location", status = response.status),
+        |location| {
+            crate::tr!(
+                "run-redirected",
+                status = response.status,
+                location = location
+            )
+        },
+    )))
 }
 
 fn unreadable(response: &RecordedResponse) -> StepFailure {
-    let mut failure = StepFailure::new(format!(
-        "HTTP {}: the body is neither JSON nor form-encoded.",
-        response.status
-    ));
+    let mut failure = StepFailure::new(crate::tr!("run-body-unreadable", status = response.status));
     if response.media_type().contains("html") || response.text().trim_start().starts_with('<') {
-        failure.message = format!(
-            "HTTP {}: an HTML page came back instead of an API answer.",
-            response.status
-        );
+        failure.message = crate::tr!("run-body-html", status = response.status);
     } else if response.body.is_empty() {
-        failure.message = format!("HTTP {}: the body is empty.", response.status);
+        failure.message = crate::tr!("run-body-empty", status = response.status);
     }
     failure
 }
@@ -1029,9 +907,13 @@ pub fn failure_from(error: ProviderError) -> StepFailure {
         ..FailureContext::default()
     };
     let mut failure = StepFailure::new(if error.status == 0 {
-        format!("The provider answered with an error: {error}")
+        crate::tr!("run-provider-error", error = error.to_string())
     } else {
-        format!("HTTP {}: {error}", error.status)
+        crate::tr!(
+            "run-http-error",
+            status = error.status,
+            error = error.to_string()
+        )
     });
     failure.provider_error = Some(Box::new(error));
     context.infer_provider();
@@ -1123,6 +1005,72 @@ fn mask_form(encoded: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every step a card can show, for the checks of its texts.
+    const EVERY_STEP: [Step; 14] = [
+        Step::Discovery,
+        Step::Authorize,
+        Step::Callback,
+        Step::Token,
+        Step::UserInfo,
+        Step::Refresh,
+        Step::ClientCredentials,
+        Step::Introspection,
+        Step::Revocation,
+        Step::Password,
+        Step::DeviceAuthorization,
+        Step::DeviceToken,
+        Step::ExtensionGrant,
+        Step::Logout,
+    ];
+
+    /// The presenter narrates every step in both languages: the message
+    /// exists (no id shown), and the Russian is Russian, not a fallback.
+    #[test]
+    fn every_step_is_narrated_in_both_languages() {
+        use crate::i18n::{Language, set_language};
+        let cyrillic = |text: &str| text.chars().any(|c| ('а'..='я').contains(&c));
+        for step in EVERY_STEP {
+            set_language(Language::En);
+            let (title, purpose, narration) = (step.title(), step.purpose(), step.narration());
+            set_language(Language::Ru);
+            let (title_ru, purpose_ru, narration_ru) =
+                (step.title(), step.purpose(), step.narration());
+            set_language(Language::En);
+            for text in [
+                &title,
+                &purpose,
+                &narration,
+                &title_ru,
+                &purpose_ru,
+                &narration_ru,
+            ] {
+                assert!(
+                    !text.trim().is_empty() && !text.starts_with("step-"),
+                    "{step:?}: {text}"
+                );
+            }
+            assert!(
+                narration.len() > 80,
+                "{step:?}: a few sentences: {narration}"
+            );
+            assert!(
+                cyrillic(&narration_ru) && cyrillic(&purpose_ru),
+                "{step:?} in Russian"
+            );
+            assert!(
+                !cyrillic(&narration) && !cyrillic(&purpose),
+                "{step:?} in English"
+            );
+            assert_ne!(narration, narration_ru, "{step:?}");
+            // UserInfo is a name in both languages; every other title is translated.
+            assert_eq!(
+                title == title_ru,
+                step == Step::UserInfo,
+                "{step:?}: {title_ru}"
+            );
+        }
+    }
     use crate::oauth::PkceMode;
 
     const T0: Timestamp = Timestamp::from_unix(1_800_000_000);

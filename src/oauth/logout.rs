@@ -16,9 +16,7 @@ pub fn end_session_url(
 ) -> Result<String, StepFailure> {
     let endpoint = profile.endpoints.end_session.trim();
     if endpoint.is_empty() {
-        return Err(StepFailure::new(
-            "The profile has no end_session_endpoint: the provider does not offer RP-initiated logout, or discovery has not run.",
-        ));
+        return Err(StepFailure::new(crate::tr!("run-no-end-session")));
     }
     let mut params: Vec<(&str, &str)> = Vec::new();
     if let Some(hint) = id_token_hint.filter(|h| !h.is_empty()) {
@@ -56,7 +54,10 @@ pub fn check_return(params: &CallbackParams, expected_state: &str) -> Result<(),
         }
     };
     match (problem, &params.error) {
-        (Some(problem), _) => Err(StepFailure::new(format!("Logout: {problem}."))),
+        (Some(problem), _) => Err(StepFailure::new(crate::tr!(
+            "run-logout-problem",
+            problem = problem.to_string()
+        ))),
         (None, Some(error)) => Err(super::flow::failure_from(super::flow::ProviderError {
             status: 0,
             error: error.clone(),

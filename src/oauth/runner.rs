@@ -33,12 +33,13 @@ impl Browser {
     /// Opens `url`.
     pub fn open(&self, url: &str) -> Result<(), String> {
         match self {
-            Self::System => {
-                webbrowser::open(url).map_err(|e| format!("could not open the system browser: {e}"))
-            }
+            Self::System => webbrowser::open(url)
+                .map_err(|e| crate::tr!("run-browser-failed", error = e.to_string())),
             Self::Command(command) => {
                 let mut parts = command.split_whitespace();
-                let program = parts.next().ok_or("the browser command is empty")?;
+                let program = parts
+                    .next()
+                    .ok_or_else(|| crate::tr!("run-browser-command-empty"))?;
                 std::process::Command::new(program)
                     .args(parts)
                     .arg(url)
@@ -46,7 +47,13 @@ impl Browser {
                     .stdout(std::process::Stdio::null())
                     .spawn()
                     .map(drop)
-                    .map_err(|e| format!("could not run {program}: {e}"))
+                    .map_err(|e| {
+                        crate::tr!(
+                            "run-browser-command-failed",
+                            program = program,
+                            error = e.to_string()
+                        )
+                    })
             }
         }
     }
@@ -157,7 +164,7 @@ impl FlowSession {
                 let outcome = discovery::apply(&mut self.profile, &metadata);
                 self.metadata = Some(metadata);
                 let mut summary =
-                    format!("{} endpoint(s) from the metadata", outcome.changes.len());
+                    crate::tr!("run-discovery-endpoints", count = outcome.changes.len());
                 for warning in outcome.warnings {
                     summary.push_str("; ");
                     summary.push_str(&warning);
@@ -177,7 +184,7 @@ impl FlowSession {
                 self.push(
                     Step::Authorize,
                     None,
-                    Ok("the browser was sent to the provider".to_owned()),
+                    Ok(crate::tr!("run-browser-sent")),
                     now,
                 );
                 Ok(url)
@@ -208,9 +215,9 @@ impl FlowSession {
                 self.code_sent = false;
                 self.code_sends = 0;
                 Ok(if params.iss.is_some() {
-                    "code received; state and iss match".to_owned()
+                    crate::tr!("run-code-state-iss")
                 } else {
-                    "code received; state matches".to_owned()
+                    crate::tr!("run-code-state")
                 })
             }
             Err(problem) => {
@@ -260,9 +267,10 @@ impl FlowSession {
 
     /// The code exchange request, or why it cannot be built.
     pub fn token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
-        let code = self.code.as_ref().ok_or_else(|| {
-            StepFailure::new("There is no code yet: finish the callback step first.")
-        })?;
+        let code = self
+            .code
+            .as_ref()
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-no-code")))?;
         flow::code_request(&self.profile, self.credentials(now), code, &self.run)
     }
 
@@ -292,16 +300,11 @@ impl FlowSession {
     pub fn userinfo_answered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_userinfo_response(&exchange).map(|info| {
             let summary = match &info {
-                UserInfo::Claims(claims) => format!(
-                    "{} claims{}",
-                    claims.len(),
-                    claims
-                        .get("sub")
-                        .and_then(|s| s.as_str())
-                        .map(|s| format!(", sub {s}"))
-                        .unwrap_or_default()
+                UserInfo::Claims(claims) => claims.get("sub").and_then(|s| s.as_str()).map_or_else(
+                    || crate::tr!("run-userinfo-claims", count = claims.len()),
+                    |sub| crate::tr!("run-userinfo-sub", count = claims.len(), sub = sub),
                 ),
-                UserInfo::Jwt(_) => "a signed JWT (application/jwt)".to_owned(),
+                UserInfo::Jwt(_) => crate::tr!("run-userinfo-jwt"),
             };
             self.userinfo = Some(info);
             summary
@@ -326,9 +329,9 @@ impl FlowSession {
     pub fn refresh_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         let token = self.refresh_token().ok_or_else(|| {
             StepFailure::new(if self.grant == Grant::RefreshToken {
-                "Paste a refresh token first."
+                crate::tr!("run-paste-refresh")
             } else {
-                "The token response had no refresh token."
+                crate::tr!("run-no-refresh")
             })
         })?;
         flow::refresh_request(&self.profile, self.credentials(now), token.trim())
@@ -339,7 +342,7 @@ impl FlowSession {
         let password = self
             .password
             .as_ref()
-            .ok_or_else(|| StepFailure::new("Type the password for this run first."))?;
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-type-password")))?;
         flow::password_request(
             &self.profile,
             self.credentials(now),
@@ -401,9 +404,12 @@ impl FlowSession {
     /// Applies the device authorization response (RFC 8628 §3.2).
     pub fn device_authorized(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = device::parse_authorization(&exchange).map(|answer| {
-            let summary = format!(
-                "user code {} at {}; expires in {} s, poll every {} s",
-                answer.user_code, answer.verification_uri, answer.expires_in, answer.interval
+            let summary = crate::tr!(
+                "run-device-authorized",
+                code = answer.user_code.as_str(),
+                uri = answer.verification_uri.as_str(),
+                expires = answer.expires_in,
+                interval = answer.interval
             );
             self.device_schedule = Some(PollSchedule::new(&answer, now));
             self.device = Some(answer);
@@ -415,9 +421,10 @@ impl FlowSession {
 
     /// The device access token request (RFC 8628 §3.4).
     pub fn device_token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
-        let answer = self.device.as_ref().ok_or_else(|| {
-            StepFailure::new("There is no device code yet: send the device authorization first.")
-        })?;
+        let answer = self
+            .device
+            .as_ref()
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-no-device-code")))?;
         device::token_request(&self.profile, self.credentials(now), &answer.device_code)
     }
 
@@ -438,13 +445,9 @@ impl FlowSession {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
                 let mut failure = failure.clone();
                 failure.message = if matches!(outcome, PollOutcome::SlowDown(_)) {
-                    format!(
-                        "slow_down: the provider asked to poll more slowly (RFC 8628 §3.5): every {interval} s from now on."
-                    )
+                    crate::tr!("run-slow-down", interval = interval)
                 } else {
-                    format!(
-                        "authorization_pending: the user has not approved yet; next poll in {interval} s."
-                    )
+                    crate::tr!("run-pending", interval = interval)
                 };
                 Err(failure)
             }
@@ -472,9 +475,10 @@ impl FlowSession {
     /// Applies the redirect back from the end-session endpoint: checks `state`.
     pub fn logout_returned(&mut self, params: &CallbackParams, now: Timestamp) -> &StepRecord {
         let outcome = match &self.logout {
-            Some((state, _)) => super::logout::check_return(params, state)
-                .map(|()| "signed out at the provider; state matches".to_owned()),
-            None => Err(StepFailure::new("No logout was started in this run.")),
+            Some((state, _)) => {
+                super::logout::check_return(params, state).map(|()| crate::tr!("run-signed-out"))
+            }
+            None => Err(StepFailure::new(crate::tr!("run-no-logout"))),
         };
         if outcome.is_ok() {
             self.tokens = None;
@@ -554,8 +558,8 @@ impl FlowSession {
 
     /// Applies the revocation response (RFC 7009 §2.2).
     pub fn revoked(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_revocation_response(&exchange)
-            .map(|()| "the access token was revoked".to_owned());
+        let outcome =
+            flow::parse_revocation_response(&exchange).map(|()| crate::tr!("run-revoked"));
         self.push(Step::Revocation, Some(exchange), outcome, now)
     }
 
@@ -625,9 +629,7 @@ impl FlowSession {
                 let url = discovery::discovery_urls(&self.profile)
                     .into_iter()
                     .next()
-                    .ok_or_else(|| {
-                        StepFailure::new("The profile has no issuer or discovery URL.")
-                    })?;
+                    .ok_or_else(|| StepFailure::new(crate::tr!("run-no-issuer")))?;
                 Ok(discovery::request(&url))
             }
             Step::Token => self.token_draft(now),
@@ -641,7 +643,7 @@ impl FlowSession {
             Step::DeviceAuthorization => self.device_authorization_draft(now),
             Step::DeviceToken => self.device_token_draft(now),
             Step::Authorize | Step::Callback | Step::Logout => {
-                Err(StepFailure::new("This step happens in the browser."))
+                Err(StepFailure::new(crate::tr!("run-in-browser")))
             }
         }
     }
@@ -885,15 +887,15 @@ fn summarize(tokens: &TokenSet) -> String {
     let mut parts = Vec::new();
     if tokens.access_token.is_some() {
         parts.push(match tokens.expires_in {
-            Some(seconds) => format!("access token ({seconds} s)"),
-            None => "access token".to_owned(),
+            Some(seconds) => crate::tr!("run-access-token-lifetime", seconds = seconds),
+            None => crate::tr!("run-access-token"),
         });
     }
     if tokens.id_token.is_some() {
-        parts.push("ID token".to_owned());
+        parts.push(crate::tr!("run-id-token"));
     }
     if tokens.refresh_token.is_some() {
-        parts.push("refresh token".to_owned());
+        parts.push(crate::tr!("run-refresh-token"));
     }
     parts.join(", ")
 }
@@ -1202,7 +1204,7 @@ where
             return Err(StepFailure::new("no device authorization to poll for"));
         };
         if !wait(schedule.wait()).await {
-            let failure = StepFailure::new("Cancelled: polling stopped.");
+            let failure = StepFailure::new(crate::tr!("run-polling-cancelled"));
             session.failed(Step::DeviceToken, failure.clone(), now());
             if let Some(record) = session.records.last() {
                 observe(record);
@@ -1276,6 +1278,29 @@ mod tests {
     use super::*;
     use crate::net::{RecordedRequest, RecordedResponse};
     use crate::oauth::callback::parse_pasted;
+
+    /// A step's line is written in the thread's language: Russian in a
+    /// Russian window, and the same English as ever for `run --json` (the
+    /// CLI's thread speaks English).
+    #[test]
+    fn token_summaries_in_both_languages() {
+        use crate::i18n::{Language, set_language};
+        let tokens = TokenSet {
+            access_token: Some("a".to_owned()),
+            id_token: Some("i".to_owned()),
+            refresh_token: Some("r".to_owned()),
+            expires_in: Some(300),
+            ..TokenSet::default()
+        };
+        assert_eq!(
+            summarize(&tokens),
+            "access token (300 s), ID token, refresh token"
+        );
+        set_language(Language::Ru);
+        let russian = summarize(&tokens);
+        set_language(Language::En);
+        assert_eq!(russian, "токен доступа (300 с), ID-токен, токен обновления");
+    }
 
     fn bank_session() -> FlowSession {
         let mut profile = Profile {

@@ -20,14 +20,14 @@ use super::theme;
 /// Draws the polling card's body: the code to type, where, and the polling state.
 pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut Vec<Command>) {
     let Some(device) = &flow.session.device else {
-        ui.weak("Send the device authorization request first.");
+        ui.weak(crate::tr!("device-send-first"));
         return;
     };
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
-            ui.label("On another device, open");
+            ui.label(crate::tr!("device-open-on-other"));
             ui.hyperlink(&device.verification_uri);
-            ui.label("and enter the code");
+            ui.label(crate::tr!("device-enter-code"));
             ui.add(
                 egui::Label::new(
                     RichText::new(&device.user_code)
@@ -39,7 +39,7 @@ pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut 
             );
             if let Some(complete) = &device.verification_uri_complete
                 && ui
-                    .button("Open in the browser")
+                    .button(crate::tr!("device-open-browser"))
                     .on_hover_text(complete)
                     .clicked()
             {
@@ -64,12 +64,13 @@ fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &
         let left = (at.unix() - now.unix()).max(0);
         // No spinner: it would repaint every frame; the countdown ticks once a second.
         ui.horizontal(|ui| {
-            ui.label(format!(
-                "Waiting for the user: poll {} in {left} s (every {} s).",
-                polls + 1,
-                session.device_schedule.map_or(0, |s| s.interval)
+            ui.label(crate::tr!(
+                "device-waiting",
+                poll = polls + 1,
+                left = left,
+                interval = session.device_schedule.map_or(0, |s| s.interval)
             ));
-            if ui.button("Stop polling").clicked() {
+            if ui.button(crate::tr!("device-stop-polling")).clicked() {
                 commands.push(Command::Flow(FlowCommand::Cancel));
             }
         });
@@ -92,12 +93,12 @@ fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &
         if finished {
             ui.colored_label(
                 theme::warning(ui.visuals()),
-                "Polling stopped. Start over for a new code, or poll again if the code is still valid.",
+                crate::tr!("device-polling-stopped"),
             );
         }
         if ui
-            .button("Start polling")
-            .on_hover_text("Asks the token endpoint at the interval the provider gave, until the user approves")
+            .button(crate::tr!("device-start-polling"))
+            .on_hover_text(crate::tr!("device-start-polling-hover"))
             .clicked()
         {
             commands.push(Command::Flow(FlowCommand::StartPolling));
@@ -109,7 +110,7 @@ fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &
 /// quiet zone of 4 modules the standard asks for).
 fn qr_code(ui: &mut egui::Ui, text: &str) {
     let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
-        ui.weak("(the address is too long for a QR code)");
+        ui.weak(crate::tr!("device-qr-too-long"));
         return;
     };
     let width = code.width();
@@ -123,7 +124,7 @@ fn qr_code(ui: &mut egui::Ui, text: &str) {
     )]
     let side = module * modules as f32;
     let (rect, response) = ui.allocate_exact_size(vec2(side, side), Sense::hover());
-    response.on_hover_text(format!("QR code of {text}"));
+    response.on_hover_text(crate::tr!("device-qr-hover", url = text));
     let (dark, light) = theme::qr_colors();
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, light);

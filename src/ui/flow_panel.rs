@@ -82,7 +82,7 @@ pub fn show(
         .filter(|f| f.session.profile.id == profile.id);
     run_controls(ui, workspace, profile, flow, commands);
     let Some(flow) = flow else {
-        ui.weak("Walks the profile's grant (see Grant in the profile) one step at a time.");
+        ui.weak(crate::tr!("flow-intro"));
         return;
     };
     let session = &flow.session;
@@ -97,21 +97,21 @@ pub fn show(
         .or(flow.waiting)
         .or_else(|| session.next_step());
     if workspace.presenter.on {
-        stage(ui, session, focus, workspace.presenter.russian, commands);
+        stage(ui, session, focus, commands);
     }
     keyboard(ui, session, flow.waiting.is_some(), focus, editor, commands);
     if let Some(error) = &session.private_key_error {
         ui.colored_label(
             theme::error(ui.visuals()),
-            format!("The client's private key: {error}"),
+            crate::tr!("flow-private-key-error", error = error.as_str()),
         );
     }
     if let Some(due) = flow.auto_refresh_due() {
         ui.colored_label(
             theme::warning(ui.visuals()),
-            format!(
-                "Automatic refresh is on: next at {}.",
-                due.to_zone_string(workspace.zone)
+            crate::tr!(
+                "flow-auto-refresh-next",
+                time = due.to_zone_string(workspace.zone)
             ),
         );
     }
@@ -196,13 +196,13 @@ fn run_controls(
 ) {
     ui.horizontal(|ui| {
         let label = if flow.is_some() {
-            "Start over"
+            crate::tr!("flow-start-over")
         } else {
-            "Start the flow"
+            crate::tr!("flow-start")
         };
         if ui
             .button(label)
-            .on_hover_text("A new run: fresh state, nonce and PKCE verifier")
+            .on_hover_text(crate::tr!("flow-start-hover"))
             .clicked()
         {
             let secret = workspace
@@ -225,26 +225,24 @@ fn run_controls(
         }
         if let Some(flow) = flow {
             super::grant_form::grant_choice(ui, flow, commands);
-            if flow.waiting.is_some() && ui.button("Cancel").clicked() {
+            if flow.waiting.is_some() && ui.button(crate::tr!("flow-cancel")).clicked() {
                 commands.push(Command::Flow(FlowCommand::Cancel));
             }
-            if flow.session.tokens.is_some() && ui.button("Show tokens in the inspector").clicked()
+            if flow.session.tokens.is_some() && ui.button(crate::tr!("flow-show-tokens")).clicked()
             {
                 commands.push(Command::Flow(FlowCommand::ShowTokens));
             }
             if !flow.session.records.is_empty() {
                 if ui
-                    .button("Export HAR…")
-                    .on_hover_text("A HAR 1.2 file for browser devtools; secrets and tokens masked")
+                    .button(crate::tr!("flow-export-har"))
+                    .on_hover_text(crate::tr!("flow-export-har-hover"))
                     .clicked()
                 {
                     commands.push(Command::Flow(FlowCommand::ExportHar));
                 }
                 if ui
-                    .button("Export report…")
-                    .on_hover_text(
-                        "A Markdown report for a support ticket; secrets and tokens masked",
-                    )
+                    .button(crate::tr!("flow-export-report"))
+                    .on_hover_text(crate::tr!("flow-export-report-hover"))
                     .clicked()
                 {
                     commands.push(Command::Flow(FlowCommand::ExportReport));
@@ -252,8 +250,8 @@ fn run_controls(
             }
             let mut auto = flow.auto_refresh;
             if ui
-                .checkbox(&mut auto, "Refresh automatically")
-                .on_hover_text("Sends the refresh request 30 s before the access token expires")
+                .checkbox(&mut auto, crate::tr!("flow-auto-refresh"))
+                .on_hover_text(crate::tr!("flow-auto-refresh-hover"))
                 .changed()
             {
                 commands.push(Command::Flow(FlowCommand::SetAutoRefresh(auto)));
@@ -267,7 +265,6 @@ fn stage(
     ui: &mut egui::Ui,
     session: &FlowSession,
     focus: Option<Step>,
-    russian: bool,
     commands: &mut Vec<Command>,
 ) {
     use super::sequence_diagram::{self, StepState};
@@ -287,20 +284,9 @@ fn stage(
     }
     if let Some(step) = focus {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.strong(step.title());
-                for (ru, label) in [(false, "EN"), (true, "RU")] {
-                    if ui.selectable_label(russian == ru, label).clicked() {
-                        commands.push(Command::NarrateInRussian(ru));
-                    }
-                }
-            });
-            let text = if russian {
-                step.narration_ru()
-            } else {
-                step.narration()
-            };
-            ui.add(egui::Label::new(text).wrap());
+            // The narration follows the window's language (the language menu).
+            ui.strong(step.title());
+            ui.add(egui::Label::new(step.narration()).wrap());
         });
     }
 }
@@ -373,10 +359,9 @@ fn id_token_checks_line(workspace: &Workspace, session: &FlowSession) -> Option<
         .position(|t| t.value == id_token && t.role == Some(TokenRole::Id))?;
     if workspace.verification.keys.is_empty() {
         return Some(if workspace.verification.fetching {
-            "ID token checks: fetching the provider's keys…".to_owned()
+            crate::tr!("flow-checks-fetching")
         } else {
-            "ID token checks: no keys to verify the signature with (see the inspector's Keys tab)."
-                .to_owned()
+            crate::tr!("flow-checks-no-keys")
         });
     }
     let signature = workspace.verification.signatures.get(index)?.as_ref()?;
@@ -399,32 +384,39 @@ fn id_token_checks_line(workspace: &Workspace, session: &FlowSession) -> Option<
         .map(|r| r.name)
         .collect();
     Some(if failed.is_empty() {
-        format!(
-            "ID token checks: all {} pass ({}).",
-            rows.iter()
+        crate::tr!(
+            "flow-checks-pass",
+            count = rows
+                .iter()
                 .filter(|r| r.status == CheckStatus::Pass)
                 .count(),
-            signature.summary()
+            signature = signature.summary()
         )
     } else {
-        format!(
-            "ID token checks: {} fail: {}.",
-            failed.len(),
-            failed.join(", ")
+        crate::tr!(
+            "flow-checks-fail",
+            count = failed.len(),
+            names = failed.join(", ")
         )
     })
 }
 
 fn run_values(ui: &mut egui::Ui, session: &FlowSession) {
     ui.horizontal_wrapped(|ui| {
-        ui.weak("This run:");
-        ui.label(format!("state {}", session.run.state));
-        ui.label(format!("nonce {}", session.run.nonce));
+        ui.weak(crate::tr!("flow-run-values"));
+        ui.label(crate::tr!(
+            "flow-run-state",
+            value = session.run.state.as_str()
+        ));
+        ui.label(crate::tr!(
+            "flow-run-nonce",
+            value = session.run.nonce.as_str()
+        ));
         if !session.run.code_challenge.is_empty() {
-            ui.label(format!(
-                "PKCE {} challenge {}",
-                session.run.method.as_str(),
-                session.run.code_challenge
+            ui.label(crate::tr!(
+                "flow-run-pkce",
+                method = session.run.method.as_str(),
+                value = session.run.code_challenge.as_str()
             ));
         }
     });
@@ -464,7 +456,7 @@ fn card(
             if matches!(step, Step::Introspection | Step::Revocation)
                 && !is_next
                 && context.flow.waiting.is_none()
-                && ui.small_button("Prepare").clicked()
+                && ui.small_button(crate::tr!("flow-prepare")).clicked()
             {
                 editor.opened = Some(step);
             }
@@ -499,14 +491,14 @@ fn card(
 fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
     if waiting {
         ui.spinner();
-        ui.weak("waiting…");
+        ui.weak(crate::tr!("flow-waiting"));
         return;
     }
     let Some(record) = record else { return };
     if let Err(failure) = &record.outcome
         && crate::oauth::device::is_pending(failure)
     {
-        ui.weak("pending");
+        ui.weak(crate::tr!("flow-pending"));
     } else {
         super::widgets::status_mark(ui, record.outcome.is_ok());
     }
@@ -514,7 +506,10 @@ fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
         if let Ok(response) = &exchange.response {
             ui.label(format!("HTTP {}", response.status));
         }
-        ui.weak(format!("{} ms", exchange.duration.as_millis()));
+        ui.weak(crate::tr!(
+            "flow-duration-ms",
+            count = u64::try_from(exchange.duration.as_millis()).unwrap_or(u64::MAX)
+        ));
     }
 }
 
@@ -531,7 +526,6 @@ fn record_view(
         Err(failure) => {
             ui.colored_label(theme::error(ui.visuals()), &failure.message);
             if let Some(diagnosis) = &failure.diagnosis {
-                // English until the language switch is wired to the UI.
                 super::diagnosis_view::show(ui, diagnosis);
             }
             if let Some(exchange) = &record.exchange {
@@ -557,15 +551,15 @@ fn tls_fix_offer(ui: &mut egui::Ui, exchange: &Exchange, commands: &mut Vec<Comm
         return;
     };
     let (label, pick_ca) = match failure {
-        TlsFailure::UnknownIssuer { .. } => ("Load the provider's CA certificate…", true),
+        TlsFailure::UnknownIssuer { .. } => (crate::tr!("flow-load-ca"), true),
         TlsFailure::ClientCertificateRequired
         | TlsFailure::HandshakeRefused
-        | TlsFailure::ClientCertificateRejected { .. } => ("Open the TLS settings", false),
+        | TlsFailure::ClientCertificateRejected { .. } => (crate::tr!("flow-open-tls"), false),
         _ => return,
     };
     if ui
         .button(label)
-        .on_hover_text("The profile's TLS settings; save the profile to keep a change")
+        .on_hover_text(crate::tr!("flow-tls-fix-hover"))
         .clicked()
     {
         commands.push(Command::ShowFlow(false));
@@ -586,7 +580,7 @@ pub(super) fn exchange_view(
 ) {
     ui.columns(2, |columns| {
         columns[0].push_id((step, "request"), |ui| {
-            ui.collapsing("Request as sent", |ui| {
+            ui.collapsing(crate::tr!("flow-request-as-sent"), |ui| {
                 let request = &exchange.request;
                 let curl = crate::export::curl_command(
                     request,
@@ -594,10 +588,8 @@ pub(super) fn exchange_view(
                     crate::export::CurlOptions::default(),
                 );
                 if ui
-                    .small_button("Copy as curl")
-                    .on_hover_text(
-                        "A curl command for this request, secrets replaced by placeholders",
-                    )
+                    .small_button(crate::tr!("flow-copy-curl"))
+                    .on_hover_text(crate::tr!("flow-copy-curl-hover"))
                     .clicked()
                 {
                     commands.push(Command::Copy(curl));
@@ -619,33 +611,36 @@ pub(super) fn exchange_view(
             });
         });
         columns[1].push_id((step, "response"), |ui| {
-            ui.collapsing("Response as received", |ui| match &exchange.response {
-                Ok(response) => {
-                    let mut text = format!(
-                        "{} {} {}\n",
-                        response.version, response.status, response.reason
-                    );
-                    for (name, value) in &response.headers {
-                        let _ = writeln!(text, "{name}: {value}");
-                    }
-                    text.push('\n');
-                    text.push_str(&pretty_body(response));
-                    if response.media_type().contains("html") {
-                        ui.colored_label(
-                            theme::warning(ui.visuals()),
-                            "An HTML page came back instead of an API answer.",
+            ui.collapsing(
+                crate::tr!("flow-response-as-received"),
+                |ui| match &exchange.response {
+                    Ok(response) => {
+                        let mut text = format!(
+                            "{} {} {}\n",
+                            response.version, response.status, response.reason
+                        );
+                        for (name, value) in &response.headers {
+                            let _ = writeln!(text, "{name}: {value}");
+                        }
+                        text.push('\n');
+                        text.push_str(&pretty_body(response));
+                        if response.media_type().contains("html") {
+                            ui.colored_label(
+                                theme::warning(ui.visuals()),
+                                crate::tr!("flow-html-instead"),
+                            );
+                        }
+                        ui.add(
+                            egui::Label::new(RichText::new(text).monospace())
+                                .wrap()
+                                .selectable(true),
                         );
                     }
-                    ui.add(
-                        egui::Label::new(RichText::new(text).monospace())
-                            .wrap()
-                            .selectable(true),
-                    );
-                }
-                Err(error) => {
-                    ui.colored_label(theme::error(ui.visuals()), error.to_string());
-                }
-            });
+                    Err(error) => {
+                        ui.colored_label(theme::error(ui.visuals()), error.to_string());
+                    }
+                },
+            );
         });
     });
 }
@@ -683,7 +678,7 @@ fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now
         text.push_str(&String::from_utf8_lossy(&masked.body));
     }
     ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
-    ui.weak("Press Enter to send.");
+    ui.weak(crate::tr!("flow-press-enter"));
 }
 
 fn pretty_body(response: &crate::net::RecordedResponse) -> String {
@@ -721,8 +716,8 @@ fn next_step_controls(
                         &session.lint(step, &RequestDraft::get(url.clone())),
                     );
                     if ui
-                        .button("Open the browser")
-                        .on_hover_text("Opens the system browser on this address")
+                        .button(crate::tr!("flow-open-browser"))
+                        .on_hover_text(crate::tr!("flow-open-browser-hover"))
                         .clicked()
                     {
                         commands.push(Command::Flow(FlowCommand::OpenBrowser));
@@ -734,14 +729,15 @@ fn next_step_controls(
             }
         }
         Step::Callback => {
-            ui.label("Paste the address the browser ended on:");
+            let label = ui.label(crate::tr!("flow-paste-redirect"));
             ui.horizontal(|ui| {
                 ui.add(
                     egui::TextEdit::singleline(&mut editor.pasted)
                         .hint_text("https://partner.example/cb?code=…&state=…")
                         .desired_width(ui.available_width() - 80.0),
-                );
-                if ui.button("Use it").clicked() {
+                )
+                .labelled_by(label.id);
+                if ui.button(crate::tr!("flow-use-it")).clicked() {
                     commands.push(Command::Flow(FlowCommand::PasteRedirect(
                         editor.pasted.clone(),
                     )));
@@ -783,7 +779,7 @@ fn next_step_controls(
             // Warnings about the request as edited, above Send; never blocking.
             super::diagnosis_view::lints(ui, &session.lint(step, &editor.draft()));
             ui.horizontal(|ui| {
-                if ui.button("Send").clicked() {
+                if ui.button(crate::tr!("flow-send")).clicked() {
                     commands.push(Command::Flow(FlowCommand::Send {
                         step,
                         draft: editor.draft(),
@@ -792,7 +788,7 @@ fn next_step_controls(
                         editor.opened = None;
                     }
                 }
-                if ui.button("Reset to generated").clicked() {
+                if ui.button(crate::tr!("flow-reset")).clicked() {
                     editor.step = None;
                 }
             });
@@ -804,7 +800,7 @@ fn next_step_controls(
 /// provider will read from it. Not verified: it is our own signature.
 fn decoded_assertion(ui: &mut egui::Ui, body: &[u8]) {
     if let Some(decoded) = crate::oauth::assertion::decoded_from_form(body) {
-        ui.label("client_assertion, decoded (header . claims):");
+        ui.label(crate::tr!("flow-assertion-decoded"));
         ui.add(
             egui::Label::new(RichText::new(decoded).monospace())
                 .wrap()
@@ -816,10 +812,10 @@ fn decoded_assertion(ui: &mut egui::Ui, body: &[u8]) {
 fn request_editor(ui: &mut egui::Ui, step: Step, editor: &mut FlowEditor) {
     ui.push_id((step, "editor"), |ui| {
         ui.horizontal(|ui| {
-            let label = ui.label("Method");
+            let label = ui.label(crate::tr!("flow-method"));
             ui.add(egui::TextEdit::singleline(&mut editor.method).desired_width(60.0))
                 .labelled_by(label.id);
-            let label = ui.label("URL");
+            let label = ui.label(crate::tr!("flow-url"));
             ui.add(
                 egui::TextEdit::singleline(&mut editor.url)
                     .font(egui::TextStyle::Monospace)
@@ -827,7 +823,7 @@ fn request_editor(ui: &mut egui::Ui, step: Step, editor: &mut FlowEditor) {
             )
             .labelled_by(label.id);
         });
-        let label = ui.label("Headers");
+        let label = ui.label(crate::tr!("flow-headers"));
         ui.add(
             egui::TextEdit::multiline(&mut editor.headers)
                 .font(egui::TextStyle::Monospace)
@@ -836,7 +832,7 @@ fn request_editor(ui: &mut egui::Ui, step: Step, editor: &mut FlowEditor) {
         )
         .labelled_by(label.id);
         if editor.method.trim().eq_ignore_ascii_case("POST") || !editor.body.is_empty() {
-            let label = ui.label("Body");
+            let label = ui.label(crate::tr!("flow-body"));
             ui.add(
                 egui::TextEdit::multiline(&mut editor.body)
                     .font(egui::TextStyle::Monospace)

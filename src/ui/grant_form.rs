@@ -37,20 +37,29 @@ impl std::fmt::Debug for GrantInputs {
 pub fn grant_choice(ui: &mut egui::Ui, flow: &FlowState, commands: &mut Vec<Command>) {
     let session = &flow.session;
     let mut choices = vec![
-        ("authorization code", Grant::AuthorizationCode),
-        ("client credentials", Grant::ClientCredentials),
-        ("password", Grant::Password),
-        ("refresh (standalone)", Grant::RefreshToken),
-        ("device", Grant::DeviceCode),
+        (
+            crate::tr!("grant-authorization-code"),
+            Grant::AuthorizationCode,
+        ),
+        (
+            crate::tr!("grant-client-credentials"),
+            Grant::ClientCredentials,
+        ),
+        (crate::tr!("grant-password"), Grant::Password),
+        (crate::tr!("grant-refresh"), Grant::RefreshToken),
+        (crate::tr!("grant-device"), Grant::DeviceCode),
     ];
     if let Grant::Extension(name) = &session.profile.default_grant {
-        choices.push(("extension", Grant::Extension(name.clone())));
+        choices.push((
+            crate::tr!("grant-extension"),
+            Grant::Extension(name.clone()),
+        ));
     }
     let shown = choices
         .iter()
         .find(|(_, g)| *g == session.grant)
-        .map_or("extension", |(n, _)| *n);
-    let label = ui.label("Grant");
+        .map_or_else(|| crate::tr!("grant-extension"), |(n, _)| n.clone());
+    let label = ui.label(crate::tr!("grant-label"));
     ui.add_enabled_ui(flow.waiting.is_none(), |ui| {
         egui::ComboBox::from_id_salt("run_grant")
             .selected_text(shown)
@@ -95,15 +104,15 @@ pub fn run_inputs(
                     .as_ref()
                     .is_some_and(|t| !t.is_empty())
             {
-                ui.weak("Refreshing with the refresh token kept from the last run; paste another to use it instead.");
+                ui.weak(crate::tr!("grant-kept-refresh-token"));
             }
             ui.horizontal(|ui| {
-                let label = ui.label("Refresh token");
+                let label = ui.label(crate::tr!("grant-refresh-token"));
                 let response = ui
                     .add(
                         egui::TextEdit::singleline(&mut inputs.refresh_token)
                             .password(true)
-                            .hint_text("paste a refresh token")
+                            .hint_text(crate::tr!("grant-refresh-token-hint"))
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id);
@@ -131,7 +140,7 @@ fn password_inputs(
         inputs.username.clone_from(&session.username);
     }
     egui::Grid::new("password_grant").show(ui, |ui| {
-        let label = ui.label("Username");
+        let label = ui.label(crate::tr!("grant-username"));
         if ui
             .add(egui::TextEdit::singleline(&mut inputs.username).desired_width(240.0))
             .labelled_by(label.id)
@@ -142,7 +151,7 @@ fn password_inputs(
             ))));
         }
         ui.end_row();
-        let label = ui.label("Password");
+        let label = ui.label(crate::tr!("grant-password-label"));
         if ui
             .add(
                 egui::TextEdit::singleline(&mut inputs.password)
@@ -158,7 +167,7 @@ fn password_inputs(
         }
         ui.end_row();
     });
-    ui.weak("The password is used for this run only and never saved.");
+    ui.weak(crate::tr!("grant-password-note"));
 }
 
 /// The extension grant's fields (RFC 6749 §4.5). Secret fields are masked;
@@ -171,7 +180,7 @@ fn extension_inputs(
 ) {
     let fields = &session.profile.extension_grant.fields;
     if fields.is_empty() {
-        ui.weak("This extension grant has no fields: add them in the profile.");
+        ui.weak(crate::tr!("grant-extension-no-fields"));
         return;
     }
     for (name, value) in session.extension_fields() {
@@ -205,8 +214,8 @@ fn extension_inputs(
         });
     if fields.iter().any(|f| f.secret)
         && ui
-            .button("Keep the secret values in the secret store")
-            .on_hover_text("They never go into the profile file")
+            .button(crate::tr!("grant-keep-secrets"))
+            .on_hover_text(crate::tr!("grant-keep-secrets-hover"))
             .clicked()
     {
         commands.push(Command::Flow(FlowCommand::KeepExtensionSecrets));
@@ -251,12 +260,12 @@ pub fn logout_controls(ui: &mut egui::Ui, session: &FlowSession, commands: &mut 
     if !has_id_token {
         ui.colored_label(
             theme::warning(ui.visuals()),
-            "No ID token to send as id_token_hint: the provider may ask the user to confirm.",
+            crate::tr!("grant-logout-no-id-token"),
         );
     }
     if ui
-        .button("Sign out at the provider")
-        .on_hover_text("Opens the end-session URL and waits for the redirect back with our state")
+        .button(crate::tr!("grant-sign-out"))
+        .on_hover_text(crate::tr!("grant-sign-out-hover"))
         .clicked()
     {
         commands.push(Command::Flow(FlowCommand::Logout));
@@ -287,32 +296,46 @@ pub fn assertion_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
     if draft.client_auth == ClientAuth::PrivateKeyJwt {
         row(
             ui,
-            "Private key file",
+            &crate::tr!("grant-key-file"),
             &mut settings.key_file,
-            "/path/to/client-key.pem (PKCS#8 or PKCS#1)",
+            &crate::tr!("grant-key-file-hint"),
         );
-        row(ui, "Key id (kid)", &mut settings.key_id, "optional");
         row(
             ui,
-            "Algorithm",
+            &crate::tr!("grant-key-id"),
+            &mut settings.key_id,
+            &crate::tr!("grant-optional"),
+        );
+        row(
+            ui,
+            &crate::tr!("grant-algorithm"),
             &mut settings.algorithm,
-            "empty: from the key (RS256, ES256, ES384, EdDSA); or PS256",
+            &crate::tr!("grant-algorithm-hint"),
         );
     }
     ui.horizontal(|ui| {
-        let label = ui.add_sized([label_width, 20.0], egui::Label::new("Assertion aud"));
+        let label = ui.add_sized(
+            [label_width, 20.0],
+            egui::Label::new(crate::tr!("grant-assertion-aud")),
+        );
         let shown = match &settings.audience {
-            AssertionAudience::TokenEndpoint => "token endpoint",
-            AssertionAudience::Issuer => "issuer",
-            AssertionAudience::Custom(_) => "custom",
+            AssertionAudience::TokenEndpoint => crate::tr!("grant-aud-token-endpoint"),
+            AssertionAudience::Issuer => crate::tr!("grant-aud-issuer"),
+            AssertionAudience::Custom(_) => crate::tr!("grant-aud-custom"),
         };
         egui::ComboBox::from_id_salt("assertion_audience")
             .selected_text(shown)
             .show_ui(ui, |ui| {
                 for (name, choice) in [
-                    ("token endpoint", AssertionAudience::TokenEndpoint),
-                    ("issuer", AssertionAudience::Issuer),
-                    ("custom", AssertionAudience::Custom(String::new())),
+                    (
+                        crate::tr!("grant-aud-token-endpoint"),
+                        AssertionAudience::TokenEndpoint,
+                    ),
+                    (crate::tr!("grant-aud-issuer"), AssertionAudience::Issuer),
+                    (
+                        crate::tr!("grant-aud-custom"),
+                        AssertionAudience::Custom(String::new()),
+                    ),
                 ] {
                     let selected = std::mem::discriminant(&settings.audience)
                         == std::mem::discriminant(&choice);
@@ -324,7 +347,8 @@ pub fn assertion_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
             .response
             .labelled_by(label.id);
         if let AssertionAudience::Custom(value) = &mut settings.audience {
-            ui.add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY));
+            ui.add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
         }
     });
 }
@@ -336,7 +360,10 @@ pub fn extension_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
         return;
     };
     ui.horizontal(|ui| {
-        ui.add_sized([label_width, 20.0], egui::Label::new("Grant fields"));
+        ui.add_sized(
+            [label_width, 20.0],
+            egui::Label::new(crate::tr!("grant-fields")),
+        );
         for preset in GRANT_PRESETS {
             if ui
                 .small_button(preset.name)
@@ -347,7 +374,7 @@ pub fn extension_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
                 draft.extension_grant.fields = preset.fields();
             }
         }
-        if ui.small_button("Add field").clicked() {
+        if ui.small_button(crate::tr!("grant-add-field")).clicked() {
             draft.extension_grant.fields.push(ExtensionField::default());
         }
     });
@@ -356,17 +383,21 @@ pub fn extension_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
         ui.push_id(("extension_field", index), |ui| {
             ui.horizontal(|ui| {
                 ui.add_space(label_width);
-                let label = ui.label("name");
+                let label = ui.label(crate::tr!("grant-field-name"));
                 ui.add(egui::TextEdit::singleline(&mut field.name).desired_width(150.0))
                     .labelled_by(label.id);
-                if ui.checkbox(&mut field.secret, "secret").changed() && field.secret {
+                if ui
+                    .checkbox(&mut field.secret, crate::tr!("grant-field-secret"))
+                    .changed()
+                    && field.secret
+                {
                     // A secret's value belongs in the secret store, not the profile file.
                     field.value.clear();
                 }
                 if field.secret {
-                    ui.weak("typed in the flow, kept in the secret store");
+                    ui.weak(crate::tr!("grant-field-secret-note"));
                 } else {
-                    let label = ui.label("value");
+                    let label = ui.label(crate::tr!("grant-field-value"));
                     ui.add(
                         egui::TextEdit::singleline(&mut field.value)
                             .hint_text(&field.hint)
@@ -374,7 +405,7 @@ pub fn extension_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
                     )
                     .labelled_by(label.id);
                 }
-                if ui.small_button("Remove").clicked() {
+                if ui.small_button(crate::tr!("grant-field-remove")).clicked() {
                     remove = Some(index);
                 }
             });

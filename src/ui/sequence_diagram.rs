@@ -7,58 +7,84 @@ use crate::oauth::flow::Step;
 
 use super::theme;
 
-/// The parties, left to right.
-const LANES: [&str; 4] = [
-    "User / browser",
-    "tokenscope (client)",
-    "Authorization server",
-    "Resource server (UserInfo)",
-];
+/// The parties, left to right, in this thread's language.
+fn lanes() -> [String; 4] {
+    [
+        crate::tr!("seq-lane-browser"),
+        crate::tr!("seq-lane-app"),
+        crate::tr!("seq-lane-as"),
+        crate::tr!("seq-lane-rs"),
+    ]
+}
 
 const BROWSER: usize = 0;
 const APP: usize = 1;
 const AS: usize = 2;
 const RS: usize = 3;
 
-/// The arrows of a step: from lane, to lane, label.
-fn arrows(step: Step) -> &'static [(usize, usize, &'static str)] {
+/// The arrows of a step: from lane, to lane, label (in this thread's language).
+fn arrows(step: Step) -> Vec<(usize, usize, String)> {
     match step {
-        Step::Discovery => &[(APP, AS, "GET metadata"), (AS, APP, "endpoints, keys")],
-        Step::Authorize => &[
-            (APP, BROWSER, "open the authorize URL"),
-            (BROWSER, AS, "sign in, consent"),
+        Step::Discovery => vec![
+            (APP, AS, crate::tr!("seq-get-metadata")),
+            (AS, APP, crate::tr!("seq-endpoints-keys")),
         ],
-        Step::Callback => &[
-            (AS, BROWSER, "redirect with code"),
-            (BROWSER, APP, "code + state"),
+        Step::Authorize => vec![
+            (APP, BROWSER, crate::tr!("seq-open-authorize")),
+            (BROWSER, AS, crate::tr!("seq-sign-in")),
         ],
-        Step::Token => &[(APP, AS, "code + PKCE verifier"), (AS, APP, "tokens")],
-        Step::UserInfo => &[(APP, RS, "access token"), (RS, APP, "who the user is")],
-        Step::Refresh => &[(APP, AS, "refresh token"), (AS, APP, "new tokens")],
-        Step::ClientCredentials => &[(APP, AS, "client credentials"), (AS, APP, "access token")],
-        Step::Introspection => &[(APP, AS, "token"), (AS, APP, "active, claims")],
-        Step::Revocation => &[(APP, AS, "token"), (AS, APP, "revoked")],
-        Step::Password => &[
-            (BROWSER, APP, "name + password"),
-            (APP, AS, "password grant"),
-            (AS, APP, "tokens"),
+        Step::Callback => vec![
+            (AS, BROWSER, crate::tr!("seq-redirect-code")),
+            (BROWSER, APP, crate::tr!("seq-code-state")),
         ],
-        Step::DeviceAuthorization => &[
-            (APP, AS, "device authorization"),
-            (AS, APP, "device code, user code"),
-            (APP, BROWSER, "show the user code"),
+        Step::Token => vec![
+            (APP, AS, crate::tr!("seq-code-verifier")),
+            (AS, APP, crate::tr!("seq-tokens")),
         ],
-        Step::DeviceToken => &[
-            (BROWSER, AS, "type the code, approve"),
-            (APP, AS, "poll with the device code"),
-            (AS, APP, "pending ... tokens"),
+        Step::UserInfo => vec![
+            (APP, RS, crate::tr!("seq-access-token")),
+            (RS, APP, crate::tr!("seq-who")),
         ],
-        Step::ExtensionGrant => &[(APP, AS, "grant_type + fields"), (AS, APP, "tokens")],
-        Step::Logout => &[
-            (APP, BROWSER, "open end-session URL"),
-            (BROWSER, AS, "end the session"),
-            (AS, BROWSER, "redirect with state"),
-            (BROWSER, APP, "state"),
+        Step::Refresh => vec![
+            (APP, AS, crate::tr!("seq-refresh-token")),
+            (AS, APP, crate::tr!("seq-new-tokens")),
+        ],
+        Step::ClientCredentials => vec![
+            (APP, AS, crate::tr!("seq-client-credentials")),
+            (AS, APP, crate::tr!("seq-access-token")),
+        ],
+        Step::Introspection => vec![
+            (APP, AS, crate::tr!("seq-token")),
+            (AS, APP, crate::tr!("seq-active-claims")),
+        ],
+        Step::Revocation => vec![
+            (APP, AS, crate::tr!("seq-token")),
+            (AS, APP, crate::tr!("seq-revoked")),
+        ],
+        Step::Password => vec![
+            (BROWSER, APP, crate::tr!("seq-name-password")),
+            (APP, AS, crate::tr!("seq-password-grant")),
+            (AS, APP, crate::tr!("seq-tokens")),
+        ],
+        Step::DeviceAuthorization => vec![
+            (APP, AS, crate::tr!("seq-device-authorization")),
+            (AS, APP, crate::tr!("seq-device-user-code")),
+            (APP, BROWSER, crate::tr!("seq-show-user-code")),
+        ],
+        Step::DeviceToken => vec![
+            (BROWSER, AS, crate::tr!("seq-type-code")),
+            (APP, AS, crate::tr!("seq-poll")),
+            (AS, APP, crate::tr!("seq-pending-tokens")),
+        ],
+        Step::ExtensionGrant => vec![
+            (APP, AS, crate::tr!("seq-grant-fields")),
+            (AS, APP, crate::tr!("seq-tokens")),
+        ],
+        Step::Logout => vec![
+            (APP, BROWSER, crate::tr!("seq-open-end-session")),
+            (BROWSER, AS, crate::tr!("seq-end-session")),
+            (AS, BROWSER, crate::tr!("seq-redirect-state")),
+            (BROWSER, APP, crate::tr!("seq-state")),
         ],
     }
 }
@@ -86,15 +112,16 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
     let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body) * 0.85);
     let lane_x = |lane: usize| {
         #[expect(clippy::cast_precision_loss, reason = "four lanes")]
-        let x = rect.left() + rect.width() * (lane as f32 + 0.5) / LANES.len() as f32;
+        let x = rect.left() + rect.width() * (lane as f32 + 0.5) / 4.0;
         x
     };
-    for (lane, name) in LANES.iter().enumerate() {
+    let lanes = lanes();
+    for (lane, name) in lanes.iter().enumerate() {
         let x = lane_x(lane);
         painter.text(
             Pos2::new(x, rect.top() + row * 0.4),
             Align2::CENTER_CENTER,
-            *name,
+            name,
             font.clone(),
             visuals.strong_text_color(),
         );
@@ -119,10 +146,11 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
             (false, StepState::Pending) => visuals.weak_text_color(),
         };
         let width = if focused { 3.0 } else { 1.5 };
+        let title = step.title();
         for (from, to, label) in arrows(*step) {
-            let (a, b) = (Pos2::new(lane_x(*from), y), Pos2::new(lane_x(*to), y));
+            let (a, b) = (Pos2::new(lane_x(from), y), Pos2::new(lane_x(to), y));
             arrow(&painter, a, b, Stroke::new(width, color));
-            let text = format!("{} · {label}", step.title());
+            let text = format!("{title} · {label}");
             painter.text(
                 Pos2::new(f32::midpoint(a.x, b.x), y - row * 0.28),
                 Align2::CENTER_CENTER,
@@ -136,15 +164,11 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
             );
             let response = ui.interact(
                 hit,
-                ui.scope_id().with(("arrow", *step, *from, *to)),
+                ui.scope_id().with(("arrow", *step, from, to)),
                 Sense::click(),
             );
             response.widget_info(|| {
-                egui::WidgetInfo::labeled(
-                    egui::Role::Button,
-                    true,
-                    format!("{}: {label}", step.title()),
-                )
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{title}: {label}"))
             });
             if response.clicked() {
                 clicked = Some(*step);

@@ -181,3 +181,49 @@ fn the_sandbox_panel_reads_in_russian() {
     assert!(harness.query_by_label("Start sandbox").is_none());
     assert!(harness.query_by_label("Faults on demand").is_none());
 }
+
+/// The flow side in Russian: a run that failed at its token step shows its
+/// cards, buttons, step summaries and the diagnosis in Russian; the
+/// provider's own words, codes and spec references stay as they are.
+#[test]
+fn a_failed_token_step_reads_in_russian() {
+    let mut harness = crate::snapshots::flow_scene_harness_in(
+        Some("Русский"),
+        r#"{"error":"invalid_client","error_description":"Invalid client or Invalid client credentials"}"#,
+        401,
+    );
+    assert_eq!(harness.state().workspace().language, Language::Ru);
+    // The run's controls and the cards' titles and purposes.
+    for label in [
+        "Начать заново",
+        "Этот запуск:",
+        "1 Авторизация",
+        "2 Возврат в приложение",
+        "3 Обмен кода на токены",
+        "Отправить",
+        "Вернуть сгенерированный",
+    ] {
+        harness.get_by_label(label);
+    }
+    harness.get_by_label_contains("Приложение обменивает код (и PKCE verifier) на токены");
+    // What each step did, written when it happened.
+    harness.get_by_label("браузер отправлен к провайдеру");
+    harness.get_by_label("код получен; state совпадает");
+    // The failure: the provider's words as sent, the diagnosis in Russian.
+    harness.get_by_label("HTTP 401: invalid_client: Invalid client or Invalid client credentials");
+    harness.get_by_label("Вероятно: Keycloak не принял клиента");
+    harness.get_by_label("Причина: Неверный или отсутствующий секрет конфиденциального клиента.");
+    harness.get_by_label_contains("Что сделать: Скопируйте секрет со вкладки Credentials клиента");
+    for english in [
+        "Start over",
+        "Send",
+        "3 Token",
+        "Probably: Keycloak did not accept the client",
+    ] {
+        assert!(
+            harness.query_by_label(english).is_none(),
+            "{english} is left in English"
+        );
+    }
+    harness.snapshot("flow_token_error_ru");
+}

@@ -32,6 +32,17 @@ pub fn flow_scene_harness(
     token_body: &str,
     status: u16,
 ) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    flow_scene_harness_in(None, token_body, status)
+}
+
+/// The flow scene with the window switched to `language` (its label in the
+/// top bar, e.g. "Русский") before the run starts, so the run's step
+/// summaries are written in it as they would be.
+pub fn flow_scene_harness_in(
+    language: Option<&str>,
+    token_body: &str,
+    status: u16,
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     use std::time::Duration;
     use tokenscope::app::FlowState;
     use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
@@ -41,6 +52,10 @@ pub fn flow_scene_harness(
     use tokenscope::token::Timestamp;
 
     let mut harness = harness_themed(A_DAY_LATER, egui::Theme::Light);
+    if let Some(language) = language {
+        harness.get_by_label(language).click();
+        harness.run();
+    }
     let mut profile = Profile {
         id: ProfileId("scene".to_owned()),
         name: "Keycloak partner-realm (test)".to_owned(),

@@ -256,7 +256,6 @@ import-report = Imported { $added } new and { $replaced ->
 }.
 import-nothing = Nothing was imported: { $message }
 export-done = Exported to { $path }.
-flow-export-saved = Saved { $path } (secrets and tokens masked).
 profile-copy-name = { $name } copy
 sandbox-cannot-listen = cannot listen on 127.0.0.1:{ $port }: { $error }
 

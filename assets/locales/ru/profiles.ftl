@@ -263,7 +263,6 @@ import-report = Импортировано: { $added ->
 }.
 import-nothing = Ничего не импортировано: { $message }
 export-done = Экспортировано в { $path }.
-flow-export-saved = Сохранено в { $path } (секреты и токены скрыты).
 profile-copy-name = { $name } (копия)
 sandbox-cannot-listen = не удалось слушать 127.0.0.1:{ $port }: { $error }
 

@@ -1,0 +1,311 @@
+# The flow side of the window: step cards, the grant's inputs, the device
+# card, the sequence diagram, the presenter's narration, the step summaries
+# and the page the loopback listener shows after the redirect.
+
+## Steps: title, purpose (on the card), narration (presenter mode)
+
+step-title-discovery = Discovery
+step-title-authorize = Authorize
+step-title-callback = Callback
+step-title-token = Token
+step-title-userinfo = UserInfo
+step-title-refresh = Refresh
+step-title-client-credentials = Client credentials
+step-title-introspection = Introspection
+step-title-revocation = Revocation
+step-title-password = Password
+step-title-device-authorization = Device authorization
+step-title-device-token = Device token
+step-title-extension-grant = Extension grant
+step-title-logout = Logout
+
+step-purpose-discovery = The app reads the provider's metadata document to learn its endpoints, keys and what it supports.
+step-purpose-authorize = The browser takes the user to the provider, who signs in and consents; the app never sees the password.
+step-purpose-callback = The provider sends the browser back to the app with a one-time code; the app checks state so the answer belongs to this attempt.
+step-purpose-token = The app trades the code (and the PKCE verifier) for tokens, talking to the provider directly, not through the browser.
+step-purpose-userinfo = The app presents the access token to the provider's UserInfo endpoint to learn who signed in.
+step-purpose-refresh = The app uses the refresh token to get a new access token without asking the user again.
+step-purpose-client-credentials = The app authenticates as itself, with no user involved, and gets an access token for its own use.
+step-purpose-introspection = The app asks the provider whether a token is still active and what it allows, as a resource server would.
+step-purpose-revocation = The app tells the provider it no longer needs a token, so the provider stops accepting it.
+step-purpose-password = The app sends the user's name and password to the token endpoint (RFC 6749 §4.3); legacy, but still met.
+step-purpose-device-authorization = The device gets a device code and a user code; the user approves on another screen (RFC 8628 §3.1).
+step-purpose-device-token = The device polls the token endpoint at the given interval until the user approves, refuses, or the code expires (RFC 8628 §3.4).
+step-purpose-extension-grant = The app sends a grant type the provider defined, with its own fields (RFC 6749 §4.5).
+step-purpose-logout = The browser goes to the provider's end-session endpoint and comes back with the app's state (RP-Initiated Logout §2).
+
+step-narration-discovery = Before anything else, our app asks the authorization server for its business card: the metadata document. It lists where to send the user, where to trade codes for tokens, and the keys the server signs with. Nobody has signed in yet.
+step-narration-authorize = Our app does not ask for the password. It opens the user's own browser on the authorization server's sign-in page, with a random state to recognise the answer and a PKCE challenge to prove later that it is the same app. The user signs in there and agrees.
+step-narration-callback = The authorization server sends the browser back to our app with a one-time code. The app first checks that state is the one it sent — otherwise the answer may belong to someone else's attempt — and, when the server says who it is with iss, that too.
+step-narration-token = Now our app talks to the authorization server directly, not through the browser. It hands over the code and the PKCE verifier — the secret behind the challenge — and, for a confidential client, its own credentials. Back come the tokens: an access token for APIs, an ID token saying who signed in, and often a refresh token.
+step-narration-userinfo = With the access token as its pass, the app asks the UserInfo endpoint who the user is. The access token is like a ticket: whoever holds it may use it, which is why it lives only minutes.
+step-narration-refresh = When the access token runs out, the app trades the long-lived refresh token for a fresh one, without bothering the user. A refresh token is a secret as precious as a password.
+step-narration-client-credentials = No user is involved: the app signs in as itself, with its own credentials, and gets an access token for the APIs it may call on its own behalf.
+step-narration-introspection = The app asks the authorization server what a token means: whether it is still active, for whom and until when. An opaque token can only be understood this way.
+step-narration-revocation = The app tells the authorization server it is done with a token, so that nobody can use it any more, even if it leaked.
+step-narration-password = The old way: the app asks the user for their password itself and hands it to the authorization server. It works, but the app sees the password, so OAuth 2.1 drops this grant; it survives in legacy and internal systems.
+step-narration-device-authorization = A TV or a command-line tool has no good keyboard or browser. It asks the authorization server for two codes: a secret one for itself, and a short one for the user to type on their phone or laptop.
+step-narration-device-token = While the user types the code elsewhere, the device asks the token endpoint again and again, politely: not faster than told, slower when told to slow down, until the user approves or refuses, or the code expires.
+step-narration-extension-grant = Some providers invent their own ways to get a token: an exchange's passport certificate, or trading one token for another. The app sends the grant type the provider defined and the fields it asks for.
+step-narration-logout = The app sends the browser to the provider to end the user's session there too, with the ID token as a hint of who is leaving; the provider sends the browser back with the state the app gave.
+
+## The flow panel
+
+flow-intro = Walks the profile's grant (see Grant in the profile) one step at a time.
+flow-private-key-error = The client's private key: { $error }
+flow-auto-refresh-next = Automatic refresh is on: next at { $time }.
+flow-start = Start the flow
+flow-start-over = Start over
+flow-start-hover = A new run: fresh state, nonce and PKCE verifier
+flow-cancel = Cancel
+flow-show-tokens = Show tokens in the inspector
+flow-export-har = Export HAR…
+flow-export-har-hover = A HAR 1.2 file for browser devtools; secrets and tokens masked
+flow-export-report = Export report…
+flow-export-report-hover = A Markdown report for a support ticket; secrets and tokens masked
+flow-export-saved = Saved { $path } (secrets and tokens masked).
+flow-auto-refresh = Refresh automatically
+flow-auto-refresh-hover = Sends the refresh request 30 s before the access token expires
+flow-checks-fetching = ID token checks: fetching the provider's keys…
+flow-checks-no-keys = ID token checks: no keys to verify the signature with (see the inspector's Keys tab).
+flow-checks-pass = ID token checks: all { $count } pass ({ $signature }).
+flow-checks-fail = ID token checks: { $count } fail: { $names }.
+flow-run-values = This run:
+flow-run-state = state { $value }
+flow-run-nonce = nonce { $value }
+flow-run-pkce = PKCE { $method } challenge { $value }
+flow-prepare = Prepare
+flow-waiting = waiting…
+flow-pending = pending
+flow-duration-ms = { $count } ms
+flow-load-ca = Load the provider's CA certificate…
+flow-open-tls = Open the TLS settings
+flow-tls-fix-hover = The profile's TLS settings; save the profile to keep a change
+flow-request-as-sent = Request as sent
+flow-copy-curl = Copy as curl
+flow-copy-curl-hover = A curl command for this request, secrets replaced by placeholders
+flow-response-as-received = Response as received
+flow-html-instead = An HTML page came back instead of an API answer.
+flow-press-enter = Press Enter to send.
+flow-open-browser = Open the browser
+flow-open-browser-hover = Opens the system browser on this address
+flow-paste-redirect = Paste the address the browser ended on:
+flow-use-it = Use it
+flow-send = Send
+flow-reset = Reset to generated
+flow-assertion-decoded = client_assertion, decoded (header . claims):
+flow-method = Method
+flow-url = URL
+flow-headers = Headers
+flow-body = Body
+
+## The grant's inputs and the profile form's grant sections
+
+grant-label = Grant
+grant-authorization-code = authorization code
+grant-client-credentials = client credentials
+grant-password = password
+grant-refresh = refresh (standalone)
+grant-device = device
+grant-extension = extension
+grant-kept-refresh-token = Refreshing with the refresh token kept from the last run; paste another to use it instead.
+grant-refresh-token = Refresh token
+grant-refresh-token-hint = paste a refresh token
+grant-username = Username
+grant-password-label = Password
+grant-password-note = The password is used for this run only and never saved.
+grant-extension-no-fields = This extension grant has no fields: add them in the profile.
+grant-keep-secrets = Keep the secret values in the secret store
+grant-keep-secrets-hover = They never go into the profile file
+grant-logout-no-id-token = No ID token to send as id_token_hint: the provider may ask the user to confirm.
+grant-sign-out = Sign out at the provider
+grant-sign-out-hover = Opens the end-session URL and waits for the redirect back with our state
+grant-key-file = Private key file
+grant-key-file-hint = /path/to/client-key.pem (PKCS#8 or PKCS#1)
+grant-key-id = Key id (kid)
+grant-optional = optional
+grant-algorithm = Algorithm
+grant-algorithm-hint = empty: from the key (RS256, ES256, ES384, EdDSA); or PS256
+grant-assertion-aud = Assertion aud
+grant-aud-token-endpoint = token endpoint
+grant-aud-issuer = issuer
+grant-aud-custom = custom
+grant-fields = Grant fields
+grant-add-field = Add field
+grant-field-name = name
+grant-field-secret = secret
+grant-field-secret-note = typed in the flow, kept in the secret store
+grant-field-value = value
+grant-field-remove = Remove
+
+## The device card (RFC 8628 §3.3)
+
+device-send-first = Send the device authorization request first.
+device-open-on-other = On another device, open
+device-enter-code = and enter the code
+device-open-browser = Open in the browser
+device-waiting = Waiting for the user: poll { $poll } in { $left } s (every { $interval } s).
+device-stop-polling = Stop polling
+device-polling-stopped = Polling stopped. Start over for a new code, or poll again if the code is still valid.
+device-start-polling = Start polling
+device-start-polling-hover = Asks the token endpoint at the interval the provider gave, until the user approves
+device-qr-too-long = (the address is too long for a QR code)
+device-qr-hover = QR code of { $url }
+
+## The sequence diagram
+
+seq-lane-browser = User / browser
+seq-lane-app = tokenscope (client)
+seq-lane-as = Authorization server
+seq-lane-rs = Resource server (UserInfo)
+seq-get-metadata = GET metadata
+seq-endpoints-keys = endpoints, keys
+seq-open-authorize = open the authorize URL
+seq-sign-in = sign in, consent
+seq-redirect-code = redirect with code
+seq-code-state = code + state
+seq-code-verifier = code + PKCE verifier
+seq-tokens = tokens
+seq-access-token = access token
+seq-who = who the user is
+seq-refresh-token = refresh token
+seq-new-tokens = new tokens
+seq-client-credentials = client credentials
+seq-token = token
+seq-active-claims = active, claims
+seq-revoked = revoked
+seq-name-password = name + password
+seq-password-grant = password grant
+seq-device-authorization = device authorization
+seq-device-user-code = device code, user code
+seq-show-user-code = show the user code
+seq-type-code = type the code, approve
+seq-poll = poll with the device code
+seq-pending-tokens = pending ... tokens
+seq-grant-fields = grant_type + fields
+seq-open-end-session = open end-session URL
+seq-end-session = end the session
+seq-redirect-state = redirect with state
+seq-state = state
+
+## Step summaries and failures shown on the cards (and by `tokenscope run`)
+
+run-discovery-endpoints = { $count } endpoint(s) from the metadata
+run-browser-sent = the browser was sent to the provider
+run-code-state-iss = code received; state and iss match
+run-code-state = code received; state matches
+run-no-code = There is no code yet: finish the callback step first.
+run-no-access-token = There is no access token yet.
+run-userinfo-claims = { $count } claims
+run-userinfo-sub = { $count } claims, sub { $sub }
+run-userinfo-jwt = a signed JWT (application/jwt)
+run-paste-refresh = Paste a refresh token first.
+run-no-refresh = The token response had no refresh token.
+run-type-password = Type the password for this run first.
+run-device-authorized = user code { $code } at { $uri }; expires in { $expires } s, poll every { $interval } s
+run-no-device-code = There is no device code yet: send the device authorization first.
+run-slow-down = slow_down: the provider asked to poll more slowly (RFC 8628 §3.5): every { $interval } s from now on.
+run-pending = authorization_pending: the user has not approved yet; next poll in { $interval } s.
+run-signed-out = signed out at the provider; state matches
+run-no-logout = No logout was started in this run.
+run-revoked = the access token was revoked
+run-no-issuer = The profile has no issuer or discovery URL.
+run-in-browser = This step happens in the browser.
+run-access-token-lifetime = access token ({ $seconds } s)
+run-access-token = access token
+run-id-token = ID token
+run-refresh-token = refresh token
+run-cancelled = Cancelled.
+run-polling-cancelled = Cancelled: polling stopped.
+run-device-expired = The device code expired before the user approved: start over for a new device authorization request (RFC 8628 §3.5).
+run-no-authorization-endpoint = The profile has no authorization endpoint: run discovery or type it in.
+run-no-token-endpoint = The profile has no token endpoint: run discovery or type it in.
+run-no-introspection-endpoint = The profile has no introspection endpoint: run discovery or type it in.
+run-no-revocation-endpoint = The profile has no revocation endpoint: run discovery or type it in.
+run-no-userinfo-endpoint = The profile has no UserInfo endpoint.
+run-no-device-endpoint = The profile has no device authorization endpoint: run discovery or type it in.
+run-no-end-session = The profile has no end_session_endpoint: the provider does not offer RP-initiated logout, or discovery has not run.
+run-logout-problem = Logout: { $problem }.
+run-type-username = Type the user name for the password grant.
+run-no-grant-type = The extension grant has no grant_type: set it in the profile.
+run-no-assertion = No client assertion: { $error }. { $method } signs a JWT for every request (RFC 7523 §2.2): check the client authentication settings of the profile.
+
+## The page the browser shows after the redirect
+
+callback-page-finished = Sign-in finished
+callback-page-received = tokenscope received the redirect and checks it now.
+callback-page-failed = Sign-in failed
+callback-page-error = The redirect carries the error { $error }
+callback-page-close = You can close this window or tab and go back to tokenscope.
+
+## Answers the step could not use
+
+run-http-no-oauth-error = The provider answered HTTP { $status } with no OAuth error.
+run-userinfo-refused = The UserInfo endpoint refused the access token (HTTP { $status }).
+run-userinfo-http = The UserInfo endpoint answered HTTP { $status }.
+run-introspection-inactive = inactive: the token is expired, revoked, unknown or not for this client
+run-introspection-refused = The introspection endpoint refused the client (HTTP { $status }).
+run-introspection-http = The introspection endpoint answered HTTP { $status } with no OAuth error.
+run-introspection-no-active = The introspection response has no boolean `active` (RFC 7662 §2.2 requires one).
+run-revocation-http = The revocation endpoint answered HTTP { $status } with no OAuth error.
+run-no-answer = No answer: { $error }.
+run-redirected = HTTP { $status }: the endpoint redirects to { $location }; tokenscope does not follow redirects of API calls.
+run-redirect-no-location = HTTP { $status }: a redirect without a Location header; tokenscope does not follow redirects of API calls.
+run-body-unreadable = HTTP { $status }: the body is neither JSON nor form-encoded.
+run-body-html = HTTP { $status }: an HTML page came back instead of an API answer.
+run-body-empty = HTTP { $status }: the body is empty.
+run-provider-error = The provider answered with an error: { $error }
+run-http-error = HTTP { $status }: { $error }
+run-device-not-json = HTTP { $status }: the device authorization answer is not JSON.
+run-device-missing = The device authorization answer has no { $name } (RFC 8628 §3.2 requires it).
+
+## The redirect: why it cannot be used, why none arrived
+
+callback-duplicate = the redirect carries `{ $name }` more than once, so its value cannot be trusted (RFC 6749 §3.1: response parameters MUST NOT be included more than once)
+callback-state-missing = the redirect has no state, but this run sent one; the response cannot be tied to this sign-in and may be forged (RFC 6749 §4.1.2, §10.12)
+callback-state-mismatch = state mismatch: the redirect's state is `{ $received }` but this run sent `{ $expected }`; the response may belong to another attempt or be forged (RFC 6749 §10.12)
+callback-issuer-mismatch = issuer mismatch: the redirect says it comes from `{ $received }` but this run asked `{ $expected }` (compared character for character); the response must not be used, it may come from a mix-up attack (RFC 9207 §2.4)
+callback-issuer-missing = the redirect has no iss, but the provider's metadata says authorization_response_iss_parameter_supported; the response must not be used (RFC 9207 §2.4)
+callback-error-response = the authorization server answered `{ $error }`{ $description }{ $uri } (RFC 6749 §4.1.2.1)
+callback-more-at = {" "}(more at { $uri })
+callback-code-missing = the redirect has neither a code nor an error (RFC 6749 §4.1.2)
+callback-redirect-mismatch = the pasted address starts with `{ $received }`, not with this run's redirect URI `{ $expected }`; it may belong to another profile (RFC 6749 §3.1.2)
+callback-invalid-uri = `{ $uri }` is not a usable redirect URI: { $reason }
+callback-uri-fragment = a redirect URI must not have a fragment (RFC 6749 §3.1.2)
+callback-uri-not-absolute = it is not an absolute URI (RFC 6749 §3.1.2)
+callback-uri-userinfo = user information (`user@`) does not belong in a redirect URI
+callback-uri-port = its port is not a number from 0 to 65535
+callback-not-loopback = `{ $uri }` is not a loopback redirect URI (http://127.0.0.1:PORT/path, http://[::1]:PORT/path or http://localhost:PORT/path, RFC 8252 §7.3), so tokenscope cannot listen for it; paste the address the browser ends on instead
+callback-no-port = the loopback redirect URI `{ $uri }` has no port, and the listener needs one: use e.g. http://127.0.0.1:53682/callback, or port 0 if the provider accepts any port (RFC 8252 §7.3)
+callback-port-in-use = port { $port } is in use by another program; close it or change the redirect URI's port
+callback-bind = cannot listen on { $addr }: { $error }
+callback-timed-out = no redirect arrived within { $timeout }; start the sign-in again
+callback-cancelled = the sign-in was cancelled before the redirect arrived
+callback-already-taken = the redirect was already taken from this listener
+callback-malformed = not a redirect address: { $reason }
+callback-nothing-pasted = nothing was pasted
+callback-no-code-or-error = the pasted address has neither a code nor an error in its query or fragment; copy the whole address the browser ended on (RFC 6749 §4.1.2)
+callback-io = the redirect listener failed: { $error }
+
+## Client assertions (RFC 7523 §2.2)
+
+assertion-no-key-file = private_key_jwt needs the client's private key: set the key file (PEM) in the profile
+assertion-key-not-loaded = the client's private key has not been loaded yet
+assertion-key-file = could not read the key file { $path }: { $reason }
+assertion-no-secret = client_secret_jwt needs the client secret (it is the HMAC key)
+assertion-no-audience = the assertion has no audience: the profile needs a token endpoint (or an issuer, or a custom audience)
+assertion-alg-mismatch = { $alg } cannot be used with { $key ->
+    [RSA] an RSA
+    [Ed25519] an Ed25519
+   *[other] a { $key }
+} key
+assertion-signing = signing the assertion failed: { $reason }
+assertion-key-encrypted = the key file is encrypted: export it unencrypted (openssl pkcs8 -nocrypt) and keep the file private
+assertion-key-not-pem = the key file holds no PEM private key (-----BEGIN PRIVATE KEY-----)
+assertion-key-unknown = the PEM private key is not RSA, P-256, P-384 or Ed25519 in PKCS#8 (or RSA in PKCS#1)
+
+## Opening the browser
+
+run-browser-failed = could not open the system browser: { $error }
+run-browser-command-empty = the browser command is empty
+run-browser-command-failed = could not run { $program }: { $error }

@@ -1,0 +1,327 @@
+# Сторона потока: карточки шагов, поля гранта, карточка устройства,
+# диаграмма последовательности, рассказ ведущего, итоги шагов и страница,
+# которую показывает loopback-приёмник после перенаправления.
+
+## Шаги: название, назначение (на карточке), рассказ (режим ведущего)
+
+step-title-discovery = Обнаружение
+step-title-authorize = Авторизация
+step-title-callback = Возврат в приложение
+step-title-token = Обмен кода на токены
+step-title-userinfo = UserInfo
+step-title-refresh = Обновление токенов
+step-title-client-credentials = Учётные данные клиента
+step-title-introspection = Интроспекция
+step-title-revocation = Отзыв токена
+step-title-password = Пароль
+step-title-device-authorization = Авторизация устройства
+step-title-device-token = Токен устройства
+step-title-extension-grant = Грант-расширение
+step-title-logout = Выход
+
+step-purpose-discovery = Приложение читает документ метаданных провайдера, чтобы узнать его эндпоинты, ключи и возможности.
+step-purpose-authorize = Браузер ведёт пользователя к провайдеру, где тот входит и даёт согласие; приложение пароля не видит.
+step-purpose-callback = Провайдер возвращает браузер в приложение с одноразовым кодом; приложение проверяет state, чтобы ответ относился к этой попытке.
+step-purpose-token = Приложение обменивает код (и PKCE verifier) на токены, обращаясь к провайдеру напрямую, а не через браузер.
+step-purpose-userinfo = Приложение предъявляет токен доступа эндпоинту UserInfo провайдера, чтобы узнать, кто вошёл.
+step-purpose-refresh = Приложение получает новый токен доступа по токену обновления, не спрашивая пользователя снова.
+step-purpose-client-credentials = Приложение аутентифицируется само, без пользователя, и получает токен доступа для себя.
+step-purpose-introspection = Приложение спрашивает провайдера, активен ли ещё токен и что он разрешает, как это сделал бы сервер ресурсов.
+step-purpose-revocation = Приложение сообщает провайдеру, что токен больше не нужен, и провайдер перестаёт его принимать.
+step-purpose-password = Приложение отправляет имя и пароль пользователя на эндпоинт токенов (RFC 6749 §4.3); устаревший способ, но встречается.
+step-purpose-device-authorization = Устройство получает код устройства и пользовательский код; пользователь подтверждает вход на другом экране (RFC 8628 §3.1).
+step-purpose-device-token = Устройство опрашивает эндпоинт токенов с заданным интервалом, пока пользователь не согласится, не откажет или код не истечёт (RFC 8628 §3.4).
+step-purpose-extension-grant = Приложение отправляет тип гранта, определённый провайдером, с его собственными полями (RFC 6749 §4.5).
+step-purpose-logout = Браузер переходит на эндпоинт завершения сессии провайдера и возвращается с state приложения (RP-Initiated Logout §2).
+
+step-narration-discovery = Сначала приложение запрашивает у сервера авторизации его «визитную карточку» — документ метаданных: куда отправить пользователя, где обменять код на токены и какими ключами сервер подписывает токены. Пользователь ещё не входил.
+step-narration-authorize = Приложение не спрашивает пароль. Оно открывает браузер пользователя на странице входа сервера авторизации, передавая случайный state, чтобы узнать свой ответ, и PKCE challenge, чтобы позже доказать, что это то же приложение. Пользователь входит там и даёт согласие.
+step-narration-callback = Сервер авторизации возвращает браузер в приложение с одноразовым кодом. Приложение сначала проверяет, что state тот же, что оно отправило, — иначе ответ может принадлежать чужой попытке, — а если сервер назвал себя в iss, то и его.
+step-narration-token = Теперь приложение говорит с сервером авторизации напрямую, без браузера. Оно передаёт код и PKCE verifier — секрет, стоящий за challenge, — а конфиденциальный клиент ещё и свои учётные данные. В ответ приходят токены: токен доступа для API, ID-токен о том, кто вошёл, и часто токен обновления.
+step-narration-userinfo = С токеном доступа в качестве пропуска приложение спрашивает у UserInfo, кто пользователь. Токен доступа — как билет: кто его держит, тот и пользуется, поэтому он живёт всего несколько минут.
+step-narration-refresh = Когда токен доступа истекает, приложение обменивает долгоживущий токен обновления на новый, не беспокоя пользователя. Токен обновления — такой же ценный секрет, как пароль.
+step-narration-client-credentials = Пользователь не участвует: приложение входит само от своего имени со своими учётными данными и получает токен доступа для API, к которым у него есть доступ.
+step-narration-introspection = Приложение спрашивает сервер авторизации, что означает токен: активен ли он, для кого и до какого времени. Непрозрачный токен можно понять только так.
+step-narration-revocation = Приложение сообщает серверу авторизации, что токен больше не нужен, чтобы никто не смог им воспользоваться, даже если он утёк.
+step-narration-password = Старый способ: приложение само спрашивает у пользователя пароль и передаёт его серверу авторизации. Это работает, но приложение видит пароль, поэтому OAuth 2.1 отказывается от этого гранта; он живёт в старых и внутренних системах.
+step-narration-device-authorization = У телевизора или консольной утилиты нет удобной клавиатуры или браузера. Устройство просит у сервера авторизации два кода: секретный для себя и короткий, который пользователь введёт на телефоне или ноутбуке.
+step-narration-device-token = Пока пользователь вводит код на другом устройстве, приложение снова и снова вежливо спрашивает эндпоинт токенов: не чаще, чем велено, реже, если попросили замедлиться, — пока пользователь не согласится или не откажет, или пока код не истечёт.
+step-narration-extension-grant = Некоторые провайдеры придумывают свои способы получить токен: паспортный сертификат биржи или обмен одного токена на другой. Приложение отправляет тип гранта, определённый провайдером, и нужные ему поля.
+step-narration-logout = Приложение отправляет браузер к провайдеру, чтобы завершить сессию пользователя и там, с ID-токеном как подсказкой, кто уходит; провайдер возвращает браузер с тем же state, что дало приложение.
+
+## Панель потока
+
+flow-intro = Проходит грант профиля (см. «Грант» в профиле) шаг за шагом.
+flow-private-key-error = Закрытый ключ клиента: { $error }
+flow-auto-refresh-next = Автоматическое обновление включено: следующее в { $time }.
+flow-start = Начать поток
+flow-start-over = Начать заново
+flow-start-hover = Новый запуск: свежие state, nonce и PKCE verifier
+flow-cancel = Отмена
+flow-show-tokens = Показать токены в инспекторе
+flow-export-har = Экспорт HAR…
+flow-export-har-hover = Файл HAR 1.2 для инструментов разработчика браузера; секреты и токены скрыты
+flow-export-report = Экспорт отчёта…
+flow-export-report-hover = Отчёт в Markdown для обращения в поддержку; секреты и токены скрыты
+flow-export-saved = Сохранено: { $path } (секреты и токены скрыты).
+flow-auto-refresh = Обновлять автоматически
+flow-auto-refresh-hover = Отправляет запрос обновления за 30 с до истечения токена доступа
+flow-checks-fetching = Проверки ID-токена: загружаются ключи провайдера…
+flow-checks-no-keys = Проверки ID-токена: нет ключей для проверки подписи (см. вкладку «Ключи» инспектора).
+flow-checks-pass = Проверки ID-токена: { $count ->
+    [one] пройдена { $count } проверка
+    [few] пройдены все { $count } проверки
+   *[many] пройдены все { $count } проверок
+} ({ $signature }).
+flow-checks-fail = Проверки ID-токена: { $count ->
+    [one] не пройдена { $count }
+    [few] не пройдены { $count }
+   *[many] не пройдено { $count }
+} — { $names }.
+flow-run-values = Этот запуск:
+flow-run-state = state { $value }
+flow-run-nonce = nonce { $value }
+flow-run-pkce = PKCE { $method }, challenge { $value }
+flow-prepare = Подготовить
+flow-waiting = ожидание…
+flow-pending = ожидает
+flow-duration-ms = { $count } мс
+flow-load-ca = Загрузить сертификат УЦ провайдера…
+flow-open-tls = Открыть настройки TLS
+flow-tls-fix-hover = Настройки TLS профиля; сохраните профиль, чтобы изменение осталось
+flow-request-as-sent = Запрос, как отправлен
+flow-copy-curl = Копировать как curl
+flow-copy-curl-hover = Команда curl для этого запроса, секреты заменены заполнителями
+flow-response-as-received = Ответ, как получен
+flow-html-instead = Вместо ответа API пришла HTML-страница.
+flow-press-enter = Нажмите Enter, чтобы отправить.
+flow-open-browser = Открыть браузер
+flow-open-browser-hover = Открывает системный браузер по этому адресу
+flow-paste-redirect = Вставьте адрес, на котором остановился браузер:
+flow-use-it = Применить
+flow-send = Отправить
+flow-reset = Вернуть сгенерированный
+flow-assertion-decoded = client_assertion в раскодированном виде (заголовок . утверждения):
+flow-method = Метод
+flow-url = URL
+flow-headers = Заголовки
+flow-body = Тело
+
+## Поля гранта и разделы грантов в форме профиля
+
+grant-label = Грант
+grant-authorization-code = код авторизации
+grant-client-credentials = учётные данные клиента
+grant-password = пароль
+grant-refresh = обновление (отдельно)
+grant-device = устройство
+grant-extension = расширение
+grant-kept-refresh-token = Обновление токеном обновления, сохранённым с прошлого запуска; вставьте другой, чтобы использовать его.
+grant-refresh-token = Токен обновления
+grant-refresh-token-hint = вставьте токен обновления
+grant-username = Имя пользователя
+grant-password-label = Пароль
+grant-password-note = Пароль используется только в этом запуске и не сохраняется.
+grant-extension-no-fields = У этого гранта-расширения нет полей: добавьте их в профиле.
+grant-keep-secrets = Сохранить секретные значения в хранилище секретов
+grant-keep-secrets-hover = В файл профиля они никогда не попадают
+grant-logout-no-id-token = Нет ID-токена для id_token_hint: провайдер может попросить пользователя подтвердить выход.
+grant-sign-out = Выйти у провайдера
+grant-sign-out-hover = Открывает URL завершения сессии и ждёт возврата с нашим state
+grant-key-file = Файл закрытого ключа
+grant-key-file-hint = /путь/к/client-key.pem (PKCS#8 или PKCS#1)
+grant-key-id = Идентификатор ключа (kid)
+grant-optional = необязательно
+grant-algorithm = Алгоритм
+grant-algorithm-hint = пусто: по ключу (RS256, ES256, ES384, EdDSA); или PS256
+grant-assertion-aud = aud утверждения
+grant-aud-token-endpoint = эндпоинт токенов
+grant-aud-issuer = издатель (issuer)
+grant-aud-custom = свой
+grant-fields = Поля гранта
+grant-add-field = Добавить поле
+grant-field-name = имя
+grant-field-secret = секрет
+grant-field-secret-note = вводится в потоке, хранится в хранилище секретов
+grant-field-value = значение
+grant-field-remove = Удалить
+
+## Карточка устройства (RFC 8628 §3.3)
+
+device-send-first = Сначала отправьте запрос авторизации устройства.
+device-open-on-other = На другом устройстве откройте
+device-enter-code = и введите код
+device-open-browser = Открыть в браузере
+device-waiting = Ждём пользователя: опрос { $poll } через { $left } с (каждые { $interval } с).
+device-stop-polling = Остановить опрос
+device-polling-stopped = Опрос остановлен. Начните заново, чтобы получить новый код, или опросите снова, если код ещё действителен.
+device-start-polling = Начать опрос
+device-start-polling-hover = Опрашивает эндпоинт токенов с интервалом, заданным провайдером, пока пользователь не подтвердит
+device-qr-too-long = (адрес слишком длинный для QR-кода)
+device-qr-hover = QR-код адреса { $url }
+
+## Диаграмма последовательности
+
+seq-lane-browser = Пользователь / браузер
+seq-lane-app = tokenscope (клиент)
+seq-lane-as = Сервер авторизации
+seq-lane-rs = Сервер ресурсов (UserInfo)
+seq-get-metadata = GET метаданных
+seq-endpoints-keys = эндпоинты, ключи
+seq-open-authorize = открыть URL авторизации
+seq-sign-in = вход, согласие
+seq-redirect-code = перенаправление с кодом
+seq-code-state = код + state
+seq-code-verifier = код + PKCE verifier
+seq-tokens = токены
+seq-access-token = токен доступа
+seq-who = кто пользователь
+seq-refresh-token = токен обновления
+seq-new-tokens = новые токены
+seq-client-credentials = учётные данные клиента
+seq-token = токен
+seq-active-claims = active, утверждения
+seq-revoked = отозван
+seq-name-password = имя + пароль
+seq-password-grant = грант password
+seq-device-authorization = авторизация устройства
+seq-device-user-code = код устройства, код пользователя
+seq-show-user-code = показать код пользователя
+seq-type-code = ввести код, подтвердить
+seq-poll = опрос с кодом устройства
+seq-pending-tokens = ожидание ... токены
+seq-grant-fields = grant_type + поля
+seq-open-end-session = открыть URL завершения сессии
+seq-end-session = завершить сессию
+seq-redirect-state = перенаправление со state
+seq-state = state
+
+## Итоги и ошибки шагов на карточках (и в `tokenscope run`)
+
+run-discovery-endpoints = { $count ->
+    [one] { $count } эндпоинт из метаданных
+    [few] { $count } эндпоинта из метаданных
+   *[many] { $count } эндпоинтов из метаданных
+}
+run-browser-sent = браузер отправлен к провайдеру
+run-code-state-iss = код получен; state и iss совпадают
+run-code-state = код получен; state совпадает
+run-no-code = Кода ещё нет: сначала завершите шаг возврата в приложение.
+run-no-access-token = Токена доступа ещё нет.
+run-userinfo-claims = { $count ->
+    [one] { $count } утверждение
+    [few] { $count } утверждения
+   *[many] { $count } утверждений
+}
+run-userinfo-sub = { $count ->
+    [one] { $count } утверждение
+    [few] { $count } утверждения
+   *[many] { $count } утверждений
+}, sub { $sub }
+run-userinfo-jwt = подписанный JWT (application/jwt)
+run-paste-refresh = Сначала вставьте токен обновления.
+run-no-refresh = В ответе с токенами не было токена обновления.
+run-type-password = Сначала введите пароль для этого запуска.
+run-device-authorized = код пользователя { $code } на { $uri }; истекает через { $expires } с, опрос каждые { $interval } с
+run-no-device-code = Кода устройства ещё нет: сначала отправьте запрос авторизации устройства.
+run-slow-down = slow_down: провайдер попросил опрашивать реже (RFC 8628 §3.5): теперь каждые { $interval } с.
+run-pending = authorization_pending: пользователь ещё не подтвердил; следующий опрос через { $interval } с.
+run-signed-out = выход у провайдера выполнен; state совпадает
+run-no-logout = В этом запуске выход не начинался.
+run-revoked = токен доступа отозван
+run-no-issuer = В профиле нет издателя (issuer) или URL обнаружения.
+run-in-browser = Этот шаг происходит в браузере.
+run-access-token-lifetime = токен доступа ({ $seconds } с)
+run-access-token = токен доступа
+run-id-token = ID-токен
+run-refresh-token = токен обновления
+run-cancelled = Отменено.
+run-polling-cancelled = Отменено: опрос остановлен.
+run-device-expired = Код устройства истёк до подтверждения пользователем: начните заново с нового запроса авторизации устройства (RFC 8628 §3.5).
+run-no-authorization-endpoint = В профиле нет эндпоинта авторизации: запустите обнаружение или введите его вручную.
+run-no-token-endpoint = В профиле нет эндпоинта токенов: запустите обнаружение или введите его вручную.
+run-no-introspection-endpoint = В профиле нет эндпоинта интроспекции: запустите обнаружение или введите его вручную.
+run-no-revocation-endpoint = В профиле нет эндпоинта отзыва: запустите обнаружение или введите его вручную.
+run-no-userinfo-endpoint = В профиле нет эндпоинта UserInfo.
+run-no-device-endpoint = В профиле нет эндпоинта авторизации устройства: запустите обнаружение или введите его вручную.
+run-no-end-session = В профиле нет end_session_endpoint: провайдер не поддерживает выход по инициативе клиента (RP-initiated logout) или обнаружение не запускалось.
+run-logout-problem = Выход: { $problem }.
+run-type-username = Введите имя пользователя для гранта password.
+run-no-grant-type = У гранта-расширения нет grant_type: задайте его в профиле.
+run-no-assertion = Нет утверждения клиента: { $error }. { $method } подписывает JWT для каждого запроса (RFC 7523 §2.2): проверьте настройки аутентификации клиента в профиле.
+
+## Страница, которую браузер показывает после перенаправления
+
+callback-page-finished = Вход завершён
+callback-page-received = tokenscope получил перенаправление и сейчас его проверяет.
+callback-page-failed = Вход не удался
+callback-page-error = Перенаправление содержит ошибку { $error }
+callback-page-close = Можно закрыть это окно или вкладку и вернуться в tokenscope.
+
+## Ответы, которые шаг не смог использовать
+
+run-http-no-oauth-error = Провайдер ответил HTTP { $status } без ошибки OAuth.
+run-userinfo-refused = Эндпоинт UserInfo отклонил токен доступа (HTTP { $status }).
+run-userinfo-http = Эндпоинт UserInfo ответил HTTP { $status }.
+run-introspection-inactive = inactive: токен истёк, отозван, неизвестен или выдан не этому клиенту
+run-introspection-refused = Эндпоинт интроспекции отклонил клиента (HTTP { $status }).
+run-introspection-http = Эндпоинт интроспекции ответил HTTP { $status } без ошибки OAuth.
+run-introspection-no-active = В ответе интроспекции нет логического поля `active` (его требует RFC 7662 §2.2).
+run-revocation-http = Эндпоинт отзыва ответил HTTP { $status } без ошибки OAuth.
+run-no-answer = Нет ответа: { $error }.
+run-redirected = HTTP { $status }: эндпоинт перенаправляет на { $location }; tokenscope не следует перенаправлениям в вызовах API.
+run-redirect-no-location = HTTP { $status }: перенаправление без заголовка Location; tokenscope не следует перенаправлениям в вызовах API.
+run-body-unreadable = HTTP { $status }: тело ответа не JSON и не form-encoded.
+run-body-html = HTTP { $status }: вместо ответа API пришла HTML-страница.
+run-body-empty = HTTP { $status }: тело ответа пустое.
+run-provider-error = Провайдер ответил ошибкой: { $error }
+run-http-error = HTTP { $status }: { $error }
+run-device-not-json = HTTP { $status }: ответ на авторизацию устройства не JSON.
+run-device-missing = В ответе на авторизацию устройства нет { $name } (его требует RFC 8628 §3.2).
+
+## Перенаправление: почему его нельзя использовать, почему оно не пришло
+
+callback-duplicate = в перенаправлении `{ $name }` встречается больше одного раза, поэтому его значению нельзя доверять (RFC 6749 §3.1: параметры ответа НЕ ДОЛЖНЫ повторяться)
+callback-state-missing = в перенаправлении нет state, хотя этот запуск его отправлял; ответ нельзя связать с этим входом, он может быть подделан (RFC 6749 §4.1.2, §10.12)
+callback-state-mismatch = state не совпадает: в перенаправлении state `{ $received }`, а этот запуск отправил `{ $expected }`; ответ может относиться к другой попытке или быть подделан (RFC 6749 §10.12)
+callback-issuer-mismatch = издатель не совпадает: перенаправление пришло, по его словам, от `{ $received }`, а этот запуск обращался к `{ $expected }` (сравнение посимвольное); ответ нельзя использовать, это может быть атака подмены (mix-up, RFC 9207 §2.4)
+callback-issuer-missing = в перенаправлении нет iss, хотя метаданные провайдера заявляют authorization_response_iss_parameter_supported; ответ нельзя использовать (RFC 9207 §2.4)
+callback-error-response = сервер авторизации ответил `{ $error }`{ $description }{ $uri } (RFC 6749 §4.1.2.1)
+callback-more-at = {" "}(подробнее: { $uri })
+callback-code-missing = в перенаправлении нет ни кода, ни ошибки (RFC 6749 §4.1.2)
+callback-redirect-mismatch = вставленный адрес начинается с `{ $received }`, а не с redirect URI этого запуска `{ $expected }`; возможно, он от другого профиля (RFC 6749 §3.1.2)
+callback-invalid-uri = `{ $uri }` не годится как redirect URI: { $reason }
+callback-uri-fragment = у redirect URI не должно быть фрагмента (RFC 6749 §3.1.2)
+callback-uri-not-absolute = это не абсолютный URI (RFC 6749 §3.1.2)
+callback-uri-userinfo = данным пользователя (`user@`) не место в redirect URI
+callback-uri-port = порт — не число от 0 до 65535
+callback-not-loopback = `{ $uri }` не loopback redirect URI (http://127.0.0.1:PORT/path, http://[::1]:PORT/path или http://localhost:PORT/path, RFC 8252 §7.3), поэтому tokenscope не может его слушать; вставьте адрес, на котором остановится браузер
+callback-no-port = у loopback redirect URI `{ $uri }` нет порта, а приёмнику он нужен: укажите, например, http://127.0.0.1:53682/callback или порт 0, если провайдер принимает любой порт (RFC 8252 §7.3)
+callback-port-in-use = порт { $port } занят другой программой; закройте её или смените порт в redirect URI
+callback-bind = не удаётся слушать { $addr }: { $error }
+callback-timed-out = перенаправление не пришло за { $timeout }; начните вход заново
+callback-cancelled = вход отменён до того, как пришло перенаправление
+callback-already-taken = перенаправление уже забрали у этого приёмника
+callback-malformed = это не адрес перенаправления: { $reason }
+callback-nothing-pasted = ничего не вставлено
+callback-no-code-or-error = во вставленном адресе нет ни кода, ни ошибки ни в запросе, ни во фрагменте; скопируйте весь адрес, на котором остановился браузер (RFC 6749 §4.1.2)
+callback-io = приёмник перенаправления дал сбой: { $error }
+
+## Утверждения клиента (RFC 7523 §2.2)
+
+assertion-no-key-file = для private_key_jwt нужен закрытый ключ клиента: укажите файл ключа (PEM) в профиле
+assertion-key-not-loaded = закрытый ключ клиента ещё не загружен
+assertion-key-file = не удалось прочитать файл ключа { $path }: { $reason }
+assertion-no-secret = для client_secret_jwt нужен секрет клиента (это ключ HMAC)
+assertion-no-audience = у утверждения нет аудитории: в профиле нужен эндпоинт токенов (или издатель, или своя аудитория)
+assertion-alg-mismatch = { $alg } нельзя использовать с ключом { $key }
+assertion-signing = не удалось подписать утверждение: { $reason }
+assertion-key-encrypted = файл ключа зашифрован: экспортируйте его без шифрования (openssl pkcs8 -nocrypt) и храните файл в тайне
+assertion-key-not-pem = в файле ключа нет закрытого ключа PEM (-----BEGIN PRIVATE KEY-----)
+assertion-key-unknown = закрытый ключ PEM — не RSA, P-256, P-384 или Ed25519 в PKCS#8 (и не RSA в PKCS#1)
+
+## Открытие браузера
+
+run-browser-failed = не удалось открыть системный браузер: { $error }
+run-browser-command-empty = команда браузера пуста
+run-browser-command-failed = не удалось запустить { $program }: { $error }
