@@ -12,7 +12,6 @@ use axum::response::Response;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Map, Value, json};
-use sha2::Digest as _;
 
 use crate::token::Timestamp;
 
@@ -853,8 +852,9 @@ fn code_grant(
         let verifier = incoming
             .form_param("code_verifier")
             .ok_or(Failure::PkceMissing)?;
+        // The client's own S256 (RFC 7636 §4.2): one implementation for both ends.
         let computed = if method == "S256" {
-            URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+            crate::oauth::pkce::s256_challenge(&verifier)
         } else {
             verifier
         };
