@@ -949,6 +949,7 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         config_dir: config_dir.clone(),
         secret_preference: secret_preference(cli),
         browser: cli.browser.clone(),
+        inspector: None,
     };
     let native = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,

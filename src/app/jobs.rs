@@ -9,7 +9,7 @@ use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
 use crate::store::secrets::names;
 use crate::store::{ProfileStore, SecretPreference, SecretStore};
-use crate::token::{Inspection, Timestamp, inspect};
+use crate::token::{Inspection, Timestamp};
 
 use super::profiles::StoreStatus;
 use super::workspace::Notice;
@@ -24,8 +24,8 @@ pub enum JobResult {
     Inspected {
         /// Which paste it belongs to.
         generation: u64,
-        /// What was found.
-        inspection: Inspection,
+        /// What was found, or the bug that stopped the inspection.
+        inspection: Result<Inspection, super::InternalError>,
     },
     /// A file was read.
     FileRead {
@@ -650,11 +650,21 @@ impl Jobs {
     }
 
     /// Inspects `text` on a background thread.
-    pub fn inspect(&self, generation: u64, text: String, pasted_at: Timestamp) {
+    pub fn inspect(
+        &self,
+        inspector: super::Inspector,
+        generation: u64,
+        text: String,
+        pasted_at: Timestamp,
+    ) {
         self.spawn("inspect", move || {
             Some(JobResult::Inspected {
                 generation,
-                inspection: inspect(&text, pasted_at),
+                inspection: super::guard::catching(
+                    super::GuardedWork::Inspection,
+                    Some(&text),
+                    || inspector(&text, pasted_at),
+                ),
             })
         });
     }

@@ -2,6 +2,7 @@
 
 mod clock;
 mod flow;
+mod guard;
 mod jobs;
 mod profiles;
 mod sandbox;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use clock::{Clock, system_now};
 pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
+pub use guard::{GuardedWork, InternalError};
 pub use jobs::{JobResult, text_from_bytes};
 pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
 pub use sandbox::{RunningSandbox, SandboxCommand, SandboxState, SandboxStatus};
@@ -21,7 +23,11 @@ pub use workspace::{
     Command, DetailView, Effect, Notice, Presenter, ThemeChoice, Verification, Workspace,
 };
 
-use crate::token::inspect;
+use crate::token::{Inspection, Timestamp, inspect};
+
+/// The function that inspects a paste: `token::inspect`, or a stand-in a
+/// test gives (to prove a bug in it cannot take the window down).
+pub type Inspector = fn(&str, Timestamp) -> Inspection;
 
 /// Pastes up to this size are inspected within the frame (a few milliseconds);
 /// larger ones on a background thread, so the window never stalls.
@@ -52,6 +58,8 @@ pub struct StartOptions {
     pub secret_preference: crate::store::SecretPreference,
     /// Run this command with the authorization URL instead of the system browser.
     pub browser: Option<String>,
+    /// Inspect pastes with this instead of `token::inspect` (tests).
+    pub inspector: Option<Inspector>,
 }
 
 /// A request to capture the window to a PNG file and close.
@@ -73,6 +81,7 @@ pub struct TokenscopeApp {
     /// The text in the paste box (editing state of the paste panel).
     paste: String,
     clock: Clock,
+    inspector: Inspector,
     jobs: jobs::Jobs,
     screenshot: Option<Screenshot>,
     settled_frames: u32,
@@ -108,6 +117,7 @@ impl TokenscopeApp {
             workspace: Workspace::new(),
             paste: String::new(),
             clock: options.clock.unwrap_or(Clock::System),
+            inspector: options.inspector.unwrap_or(inspect),
             jobs: jobs::Jobs::new(ctx.clone()),
             screenshot: options.screenshot,
             settled_frames: 0,
@@ -183,9 +193,14 @@ impl TokenscopeApp {
                 Effect::Decode { generation, text } => {
                     let now = self.clock.now();
                     if text.len() <= INLINE_INSPECT_BYTES {
-                        self.workspace.land(generation, inspect(&text, now));
+                        let inspector = self.inspector;
+                        let inspection =
+                            guard::catching(GuardedWork::Inspection, Some(&text), || {
+                                inspector(&text, now)
+                            });
+                        self.workspace.land(generation, inspection);
                     } else {
-                        self.jobs.inspect(generation, text, now);
+                        self.jobs.inspect(self.inspector, generation, text, now);
                     }
                 }
                 Effect::SavePreferences(preferences) => self.jobs.save_preferences(preferences),

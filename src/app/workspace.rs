@@ -289,6 +289,9 @@ pub struct Workspace {
     pub inspection: Option<Arc<Inspection>>,
     /// The paste being inspected now, if any.
     pub pending: Option<u64>,
+    /// A bug that stopped the inspection or verification of the current
+    /// paste (the paste itself is kept).
+    pub internal_error: Option<super::InternalError>,
     generation: u64,
     /// Index of the token on screen.
     pub selected: usize,
@@ -517,12 +520,25 @@ impl Workspace {
         }
     }
 
-    /// An inspection finished; it is shown unless a newer paste superseded it.
-    pub fn land(&mut self, generation: u64, inspection: Inspection) {
+    /// An inspection finished (or a bug stopped it); it is shown unless a
+    /// newer paste superseded it.
+    pub fn land(&mut self, generation: u64, inspection: Result<Inspection, super::InternalError>) {
         if generation != self.generation {
             return;
         }
         self.pending = None;
+        let inspection = match inspection {
+            Ok(inspection) => inspection,
+            Err(error) => {
+                // Nothing decoded is shown for a paste the inspector choked on;
+                // the paste box keeps the text.
+                self.inspection = None;
+                self.verification.signatures.clear();
+                self.internal_error = Some(error);
+                return;
+            }
+        };
+        self.internal_error = None;
         let same_tokens = self.inspection.as_ref().is_some_and(|old| {
             old.tokens
                 .iter()
@@ -566,12 +582,20 @@ impl Workspace {
 
     /// Verifies every token's signature with the current keys.
     pub fn reverify(&mut self) {
-        self.verification.signatures = match &self.inspection {
-            Some(inspection) => {
-                crate::token::assess::signatures(inspection, &self.verification.keys)
-            }
-            None => Vec::new(),
+        let Some(inspection) = &self.inspection else {
+            self.verification.signatures = Vec::new();
+            return;
         };
+        let keys = &self.verification.keys;
+        match super::guard::catching(super::GuardedWork::Verification, None, || {
+            crate::token::assess::signatures(inspection, keys)
+        }) {
+            Ok(signatures) => self.verification.signatures = signatures,
+            Err(error) => {
+                self.verification.signatures = Vec::new();
+                self.internal_error = Some(error);
+            }
+        }
     }
 
     /// Whether a signature names a kid the keys lack while they came from a
@@ -615,12 +639,15 @@ mod tests {
         else {
             panic!("decode")
         };
-        workspace.land(first, inspect("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", now));
+        workspace.land(
+            first,
+            Ok(inspect("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", now)),
+        );
         assert!(
             workspace.inspection.is_none(),
             "an older paste must not overwrite a newer one"
         );
-        workspace.land(second, inspect(&text, now));
+        workspace.land(second, Ok(inspect(&text, now)));
         assert!(workspace.inspection.is_some());
         assert_eq!(workspace.pending, None);
     }

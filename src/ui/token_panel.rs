@@ -20,6 +20,13 @@ pub fn show(
     now: Timestamp,
     commands: &mut Vec<Command>,
 ) -> Shown {
+    if let Some(error) = &workspace.internal_error {
+        internal_error(ui, error, commands);
+        if workspace.inspection.is_none() {
+            return Shown::default();
+        }
+        ui.separator();
+    }
     let Some(inspection) = &workspace.inspection else {
         empty_state(ui, &tr!("tokens-empty"));
         return Shown::default();
@@ -89,6 +96,35 @@ pub fn show(
         }
     };
     shown
+}
+
+/// A bug stopped the inspection or verification of this paste: say so
+/// plainly, reassure that the paste is kept, and offer a report to copy.
+fn internal_error(
+    ui: &mut egui::Ui,
+    error: &crate::app::InternalError,
+    commands: &mut Vec<Command>,
+) {
+    let title = match error.work {
+        crate::app::GuardedWork::Inspection => tr!("internal-error-inspection"),
+        crate::app::GuardedWork::Verification => tr!("internal-error-verification"),
+    };
+    ui.add_space(12.0);
+    ui.colored_label(
+        theme::error(ui.visuals()),
+        RichText::new(title).strong().size(16.0),
+    );
+    ui.label(tr!("internal-error-kept"));
+    ui.horizontal(|ui| {
+        if ui
+            .button(tr!("internal-error-copy-report"))
+            .on_hover_text(tr!("internal-error-copy-report-hover"))
+            .clicked()
+        {
+            commands.push(Command::Copy(error.report()));
+        }
+        ui.weak(&error.message);
+    });
 }
 
 fn empty_state(ui: &mut egui::Ui, text: &str) {

@@ -267,3 +267,58 @@ fn the_whole_github_error_fixture_lists_three_diagnosed_errors() {
     harness.get_by_label("Probably: GitHub did not accept the client id or secret");
     harness.get_by_label("Probably: redirect_uri is not under the app's callback URL");
 }
+
+/// An inspector with a bug: it panics on Cyrillic, as the first release did.
+fn inspector_with_a_bug(text: &str, now: Timestamp) -> tokenscope::token::Inspection {
+    assert!(
+        text.is_ascii(),
+        "byte index 7 is not a char boundary; it is inside 'к'"
+    );
+    tokenscope::token::inspect(text, now)
+}
+
+#[test]
+fn a_bug_in_the_inspector_keeps_the_window_and_the_paste() {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(|cc| {
+            tokenscope::app::TokenscopeApp::new(
+                &cc.egui_ctx,
+                tokenscope::app::StartOptions {
+                    clock: Some(Clock::Fixed(Timestamp::from_unix(A_DAY_LATER))),
+                    language: Some(tokenscope::i18n::Language::En),
+                    inspector: Some(inspector_with_a_bug),
+                    ..tokenscope::app::StartOptions::default()
+                },
+            )
+        });
+    harness.run_steps(2);
+    let paste_text = "{\"token\":\"Токен истёк\"}";
+    paste(&mut harness, paste_text);
+    harness.get_by_label("Could not decode this paste (internal error).");
+    harness.get_by_label_contains("The paste is kept");
+    // The text is still in the paste box, exactly.
+    assert!(
+        harness.query_all_by_value(paste_text).next().is_some(),
+        "the paste box still holds the paste"
+    );
+    let copied = click_and_copy(&mut harness, "Copy report");
+    let report = copied.last().expect("a report was copied");
+    assert!(
+        report.contains("internal error during inspection"),
+        "{report}"
+    );
+    assert!(report.contains("inside 'к'"), "the panic message: {report}");
+    assert!(report.contains("tests/ui/inspector.rs"), "where: {report}");
+    assert!(
+        !report.contains("Токен"),
+        "the report never carries the paste itself: {report}"
+    );
+    // The next paste, without the bug's trigger, is inspected as usual.
+    harness.get_by_label("Paste anything").focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    paste(&mut harness, &fixture("keycloak-token-response.json"));
+    harness.get_by_label("3 tokens found");
+    assert!(harness.state().workspace().internal_error.is_none());
+}

@@ -368,3 +368,9 @@ preferences-not-saved = The language choice could not be saved ({ $error }); it 
 
 top-sandbox = Sandbox panel
 top-sandbox-hint = The built-in OpenID provider: start it, pick who it imitates, switch on faults
+
+internal-error-inspection = Could not decode this paste (internal error).
+internal-error-verification = Could not verify this paste's signatures (internal error).
+internal-error-kept = The paste is kept, exactly as you gave it. This is a bug in tokenscope, not in your text: the report below helps us fix it.
+internal-error-copy-report = Copy report
+internal-error-copy-report-hover = Copies what failed and where, with the paste's size only: none of its text.
