@@ -4,6 +4,10 @@
 //! the caller's (the runner takes it as a parameter, the app's job uses the
 //! tokio timer), so tests drive the timing without sleeping.
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 use std::time::Duration;
 
 use serde::Serialize;

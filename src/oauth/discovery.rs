@@ -1,6 +1,10 @@
 //! Discovery: OpenID Connect Discovery 1.0 (`/.well-known/openid-configuration`)
 //! and, when a provider has none, RFC 8414 (`/.well-known/oauth-authorization-server`).
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -383,9 +387,15 @@ mod tests {
             "typed by hand: kept"
         );
         assert_eq!(outcome.changes.len(), 1);
-        assert_eq!(outcome.kept[0].after, "https://op/me");
+        assert_eq!(
+            outcome.kept.first().map(|c| c.after.as_str()),
+            Some("https://op/me")
+        );
         assert!(
-            outcome.warnings[0].contains("private_key_jwt"),
+            outcome
+                .warnings
+                .first()
+                .is_some_and(|w| w.contains("private_key_jwt")),
             "{:?}",
             outcome.warnings
         );

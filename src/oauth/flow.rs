@@ -5,6 +5,10 @@
 //! Sending is the caller's business ([`crate::net::send`]); the flow runner
 //! ([`super::runner`]) and the UI drive these same functions.
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
@@ -971,12 +975,13 @@ pub const SECRET_FIELDS: &[&str] = &[
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
 pub fn mask_middle(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() <= 12 {
+    let count = value.chars().count();
+    if count <= 12 {
         return "••••••".to_owned();
     }
-    let head: String = chars[..6].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
+    // By characters, not bytes: a Cyrillic or emoji value is never cut inside a character.
+    let head: String = value.chars().take(6).collect();
+    let tail: String = value.chars().skip(count.saturating_sub(4)).collect();
     format!("{head}…{tail}")
 }
 
@@ -1165,7 +1170,10 @@ mod tests {
             "{body}"
         );
         assert!(body.contains("grant_type=authorization_code"));
-        assert_eq!(masked.headers[0].1, "Basic ••••••");
+        assert_eq!(
+            masked.headers.first().map(|(_, v)| v.as_str()),
+            Some("Basic ••••••")
+        );
     }
 
     fn exchange(status: u16, body: &str) -> Exchange {
@@ -1272,7 +1280,7 @@ mod tests {
         ))
         .expect("answer");
         assert!(answer.active);
-        assert_eq!(answer.members["client_id"], "c");
+        assert_eq!(answer.members.get("client_id"), Some(&Value::from("c")));
         assert!(answer.summary().starts_with("active, client_id c"));
         let inactive =
             parse_introspection_response(&exchange(200, r#"{"active":false}"#)).expect("answer");
@@ -1299,8 +1307,22 @@ mod tests {
             Some("unsupported_token_type")
         );
         assert!(failure.diagnosis.is_some_and(|d| {
-            d.has("rfc7009.unsupported_token_type") && d.entries[0].source.contains("RFC 7009")
+            d.has("rfc7009.unsupported_token_type")
+                && d.entries
+                    .first()
+                    .is_some_and(|e| e.source.contains("RFC 7009"))
         }));
+    }
+
+    #[test]
+    fn masking_counts_characters_not_bytes() {
+        assert_eq!(mask_middle("Токен-доступа-истёк"), "Токен-…стёк");
+        assert_eq!(
+            mask_middle("🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑"),
+            "🔑🔑🔑🔑🔑🔑…🔑🔑🔑🔑"
+        );
+        assert_eq!(mask_middle("\u{200f}שלום\u{200f}"), "••••••");
+        assert_eq!(mask_middle(""), "••••••");
     }
 
     #[test]
