@@ -109,6 +109,8 @@ pub struct DevicePolling {
     pub device_code: Secret,
     /// The interval and expiry.
     pub schedule: crate::oauth::device::PollSchedule,
+    /// The passphrase of the profile's PKCS#12 client certificate.
+    pub tls_passphrase: Option<Secret>,
 }
 
 /// How long before the access token's expiry an automatic refresh goes out.
@@ -274,6 +276,7 @@ impl FlowState {
                     private_key: state.session.private_key.clone(),
                     device_code: device.device_code.clone(),
                     schedule,
+                    tls_passphrase: state.tls_passphrase.clone(),
                 }))]
             }
             FlowCommand::Logout => match state.session.prepare_logout() {
@@ -601,6 +604,7 @@ mod tests {
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body,
+                truncated_at: None,
             }),
             duration: std::time::Duration::ZERO,
         };

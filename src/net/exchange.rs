@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::client::ClientOptions;
+
 /// A request about to be sent; editable in the UI before sending.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RequestDraft {
@@ -102,11 +104,20 @@ pub struct RecordedResponse {
     pub version: String,
     /// Headers, in order.
     pub headers: Vec<(String, String)>,
-    /// Body bytes.
+    /// Body bytes: all of them, or the first [`ClientOptions::max_body_bytes`].
     pub body: Vec<u8>,
+    /// Where the body was cut, in bytes, when the server sent more than the
+    /// profile's limit (the rest was never read); `None` for a whole body.
+    pub truncated_at: Option<u64>,
 }
 
 impl RecordedResponse {
+    /// "the answer was cut at 10 MiB", in the thread's language, when it was.
+    pub fn cut_note(&self) -> Option<String> {
+        self.truncated_at
+            .map(|bytes| crate::tr!("net-answer-cut", size = size_text(bytes)))
+    }
+
     /// A header's value (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -188,8 +199,27 @@ fn serialize_millis<S: serde::Serializer>(
     serializer.serialize_u128(duration.as_millis())
 }
 
-/// Sends `draft` with `client` and records everything.
-pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Duration) -> Exchange {
+/// A size as the limits are given: "10 MiB", "64 KiB", "1000 bytes", in the thread's language.
+pub fn size_text(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        crate::tr!("net-size-mib", count = bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        crate::tr!("net-size-kib", count = bytes / KIB)
+    } else {
+        crate::tr!("net-size-bytes", count = bytes)
+    }
+}
+
+/// Sends `draft` with `client` and records everything; `options` give the
+/// timeout (for the message) and how much of the body is read at most.
+pub async fn send(
+    client: &reqwest::Client,
+    draft: &RequestDraft,
+    options: &ClientOptions,
+) -> Exchange {
+    let timeout = options.timeout;
     let mut recorded = RecordedRequest {
         method: draft.method.clone(),
         url: draft.url.clone(),
@@ -245,13 +275,16 @@ pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Durat
                 )
             })
             .collect();
-        let body = response.bytes().await.map_err(|e| classify(&e, timeout))?;
+        let (body, truncated_at) = read_body(response, options.max_body_bytes)
+            .await
+            .map_err(|e| classify(&e, timeout))?;
         Ok(RecordedResponse {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or_default().to_owned(),
             version,
             headers,
-            body: body.to_vec(),
+            body,
+            truncated_at,
         })
     }
     .await;
@@ -260,6 +293,49 @@ pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Durat
         response,
         duration: started.elapsed(),
     }
+}
+
+/// Reads the body chunk by chunk up to `cap` bytes and stops there: a
+/// server that sends an endless or huge answer costs at most the cap plus
+/// the chunk in hand. Returns the body and, when more came, where it was cut.
+async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<(Vec<u8>, Option<u64>), reqwest::Error> {
+    // Content-Length is the server's word, not a promise: it only sizes the
+    // first allocation, never beyond the cap.
+    let announced = response
+        .content_length()
+        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(announced.min(cap).min(FIRST_ALLOCATION));
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap.saturating_sub(body.len());
+        let kept = chunk.get(..room).unwrap_or(&chunk);
+        grow_within(&mut body, kept.len(), cap);
+        body.extend_from_slice(kept);
+        if kept.len() < chunk.len() {
+            return Ok((body, Some(u64::try_from(cap).unwrap_or(u64::MAX))));
+        }
+    }
+    Ok((body, None))
+}
+
+/// The most a body buffer starts with before any byte came.
+const FIRST_ALLOCATION: usize = 64 * 1024;
+
+/// Makes room for `extra` more bytes, doubling as `Vec` does but never past
+/// `limit`: the buffer of a capped body never outgrows the cap.
+fn grow_within(body: &mut Vec<u8>, extra: usize, limit: usize) {
+    let needed = body.len().saturating_add(extra);
+    if needed <= body.capacity() {
+        return;
+    }
+    let target = body
+        .capacity()
+        .saturating_mul(2)
+        .max(needed)
+        .min(limit.max(needed));
+    body.reserve_exact(target.saturating_sub(body.len()));
 }
 
 fn build(client: &reqwest::Client, draft: &RequestDraft) -> Result<reqwest::Request, NetError> {

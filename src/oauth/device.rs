@@ -222,6 +222,7 @@ mod tests {
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body: body.as_bytes().to_vec(),
+                truncated_at: None,
             }),
             duration: Duration::ZERO,
         }

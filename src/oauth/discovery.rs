@@ -205,7 +205,7 @@ pub async fn discover(
         })?;
     let mut first_error = None;
     for url in discovery_urls(profile) {
-        let exchange = crate::net::send(&client, &request(&url), options.timeout).await;
+        let exchange = crate::net::send(&client, &request(&url), options).await;
         match parse_exchange(&exchange) {
             Ok(metadata) => return Ok(metadata),
             Err(error) => {

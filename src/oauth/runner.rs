@@ -950,7 +950,7 @@ async fn discover(
             .into_iter()
             .next()
             .unwrap_or_default();
-        let exchange = send(client, &discovery::request(&url), options.client.timeout).await;
+        let exchange = send(client, &discovery::request(&url), &options.client).await;
         let record = session.discovered(exchange, now);
         observe(record);
         record.outcome.clone().map(drop)?;
@@ -978,7 +978,7 @@ async fn send_step(
             return Err(failure);
         }
     };
-    let exchange = send(client, &draft, options.client.timeout).await;
+    let exchange = send(client, &draft, &options.client).await;
     session.answered(step, exchange, now());
     match session.records.last() {
         Some(record) => {
@@ -1089,14 +1089,14 @@ pub async fn run_code_flow(
     check(record)?;
 
     let draft = session.token_draft(now())?;
-    let exchange = send(&client, &draft, options.client.timeout).await;
+    let exchange = send(&client, &draft, &options.client).await;
     let record = session.token_exchanged(exchange, now());
     observe(record);
     check(record)?;
 
     if !session.profile.endpoints.userinfo.trim().is_empty() {
         let draft = session.userinfo_draft()?;
-        let exchange = send(&client, &draft, options.client.timeout).await;
+        let exchange = send(&client, &draft, &options.client).await;
         let record = session.userinfo_answered(exchange, now());
         observe(record);
         check(record)?;
@@ -1108,7 +1108,7 @@ pub async fn run_code_flow(
         .is_some_and(|t| t.refresh_token.is_some())
     {
         let draft = session.refresh_draft(now())?;
-        let exchange = send(&client, &draft, options.client.timeout).await;
+        let exchange = send(&client, &draft, &options.client).await;
         let record = session.refreshed(exchange, now());
         observe(record);
         check(record)?;
@@ -1222,7 +1222,7 @@ where
             return Err(failure);
         }
         let draft = session.device_token_draft(now())?;
-        let exchange = send(&client, &draft, options.client.timeout).await;
+        let exchange = send(&client, &draft, &options.client).await;
         let outcome = session.device_polled(exchange, now());
         if let Some(record) = session.records.last() {
             observe(record);
@@ -1333,6 +1333,7 @@ mod tests {
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body: body.as_bytes().to_vec(),
+                truncated_at: None,
             }),
             duration: std::time::Duration::ZERO,
         }
