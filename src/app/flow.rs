@@ -305,7 +305,9 @@ impl FlowState {
                     crate::export::har(&state.session.records, env!("CARGO_PKG_VERSION"), true);
                 vec![Effect::SaveFile {
                     name: "tokenscope-flow.har".to_owned(),
-                    contents: serde_json::to_string_pretty(&har).unwrap_or_default(),
+                    contents: serde_json::to_string_pretty(&har)
+                        .unwrap_or_default()
+                        .into_bytes(),
                 }]
             }
             FlowCommand::ExportReport => {
@@ -318,7 +320,7 @@ impl FlowState {
                 );
                 vec![Effect::SaveFile {
                     name: "tokenscope-report.md".to_owned(),
-                    contents: report,
+                    contents: report.into_bytes(),
                 }]
             }
             FlowCommand::SetAutoRefresh(on) => {

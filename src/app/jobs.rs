@@ -278,7 +278,7 @@ impl Jobs {
     }
 
     /// Asks where to save (off the UI thread) and writes `contents`.
-    pub fn save_file(&self, name: String, contents: String) {
+    pub fn save_file(&self, name: String, contents: Vec<u8>) {
         self.spawn("save-file", move || {
             let path = rfd::FileDialog::new()
                 .set_title(crate::tr!("dialog-save"))

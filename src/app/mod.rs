@@ -586,13 +586,22 @@ impl TokenscopeApp {
                 }
                 JobResult::KeysLoaded { label, result } => self.keys_loaded(&label, result),
                 JobResult::Saved(result) => {
-                    if let Some(flow) = self.workspace.flow.as_mut() {
-                        flow.export_message = Some(match result {
-                            Ok(path) => {
-                                crate::tr!("flow-export-saved", path = path.display().to_string())
-                            }
-                            Err(message) => message,
-                        });
+                    let is_error = result.is_err();
+                    let message = match result {
+                        Ok(path) => {
+                            crate::tr!("flow-export-saved", path = path.display().to_string())
+                        }
+                        Err(message) => message,
+                    };
+                    match self.workspace.flow.as_mut() {
+                        Some(flow) => flow.export_message = Some(message),
+                        // A body saved from the timeline after the run closed.
+                        None => {
+                            self.workspace.notice = Some(Notice {
+                                text: message,
+                                is_error,
+                            });
+                        }
                     }
                 }
                 JobResult::SandboxStarted(result) => self.sandbox_started(ctx, result),

@@ -105,6 +105,13 @@ pub enum Command {
     FocusStep(Option<crate::oauth::flow::Step>),
     /// Drive the built-in sandbox provider.
     Sandbox(super::sandbox::SandboxCommand),
+    /// Save a request's or an answer's body, as it was sent or received, to a file the user picks.
+    SaveBody {
+        /// Suggested file name.
+        name: String,
+        /// The bytes.
+        body: Vec<u8>,
+    },
 }
 
 /// Presenter mode: large text for a projector, secrets masked on screen.
@@ -260,7 +267,7 @@ pub enum Effect {
         /// Suggested file name.
         name: String,
         /// What to write.
-        contents: String,
+        contents: Vec<u8>,
     },
     /// Fetch a profile's JWKS.
     FetchJwks(Box<Profile>),
@@ -432,6 +439,10 @@ impl Workspace {
                 self.focus_step = step;
                 Vec::new()
             }
+            Command::SaveBody { name, body } => vec![Effect::SaveFile {
+                name,
+                contents: body,
+            }],
         }
     }
 

@@ -114,8 +114,7 @@ pub struct RecordedResponse {
 impl RecordedResponse {
     /// "the answer was cut at 10 MiB", in the thread's language, when it was.
     pub fn cut_note(&self) -> Option<String> {
-        self.truncated_at
-            .map(|bytes| crate::tr!("net-answer-cut", size = size_text(bytes)))
+        self.truncated_at.map(cut_text)
     }
 
     /// A header's value (case-insensitive name).
@@ -199,16 +198,34 @@ fn serialize_millis<S: serde::Serializer>(
     serializer.serialize_u128(duration.as_millis())
 }
 
-/// A size as the limits are given: "10 MiB", "64 KiB", "1000 bytes", in the thread's language.
+/// "the answer was cut at 10 MiB: …", for an answer cut at `bytes`.
+pub fn cut_text(bytes: u64) -> String {
+    crate::tr!("net-answer-cut", size = size_text(bytes))
+}
+
+/// A size in the thread's language: "10 MiB", "64 KiB", "1000 bytes"
+/// exactly as limits are given, or "10.5 MiB" to a tenth for any other size.
 pub fn size_text(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        crate::tr!("net-size-mib", count = bytes / MIB)
-    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
-        crate::tr!("net-size-kib", count = bytes / KIB)
+    let unit = if bytes >= MIB {
+        MIB
+    } else if bytes >= KIB {
+        KIB
     } else {
-        crate::tr!("net-size-bytes", count = bytes)
+        return crate::tr!("net-size-bytes", count = bytes);
+    };
+    let count = if bytes.is_multiple_of(unit) {
+        fluent_bundle::FluentValue::from(bytes / unit)
+    } else {
+        #[expect(clippy::cast_precision_loss, reason = "a size shown to a tenth")]
+        let tenths = (bytes as f64 / unit as f64 * 10.0).round() / 10.0;
+        fluent_bundle::FluentValue::from(tenths)
+    };
+    if unit == MIB {
+        crate::tr!("net-size-mib", count = count)
+    } else {
+        crate::tr!("net-size-kib", count = count)
     }
 }
 

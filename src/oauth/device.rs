@@ -81,8 +81,9 @@ pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, S
         .response
         .as_ref()
         .map_err(|e| StepFailure::new(crate::tr!("run-no-answer", error = e.to_string())))?;
-    let fields = flow::body_fields(response).ok_or_else(|| {
-        StepFailure::new(crate::tr!("run-device-not-json", status = response.status))
+    let fields = flow::body_fields(response).ok_or_else(|| match response.truncated_at {
+        Some(_) => flow::unreadable(response),
+        None => StepFailure::new(crate::tr!("run-device-not-json", status = response.status)),
     })?;
     if let Some(error) = flow::provider_error(response.status, &fields) {
         return Err(flow::failure_from(error));

@@ -100,6 +100,8 @@ pub enum NotMetadataHint {
     Html,
     /// A body that is not a JSON object.
     NotJsonObject,
+    /// A body cut at the profile's answer limit (bytes).
+    Cut(u64),
 }
 
 impl std::fmt::Display for DiscoveryError {
@@ -126,6 +128,12 @@ impl std::fmt::Display for DiscoveryError {
                     NotMetadataHint::NotJsonObject => {
                         crate::tr!("discovery-not-json-object", url = url, status = status)
                     }
+                    NotMetadataHint::Cut(bytes) => crate::tr!(
+                        "discovery-cut",
+                        url = url,
+                        status = status,
+                        note = crate::net::exchange::cut_text(*bytes)
+                    ),
                 }
             }
         };
@@ -188,7 +196,11 @@ pub fn parse_exchange(exchange: &Exchange) -> Result<ProviderMetadata, Discovery
     }
     match serde_json::from_slice::<Value>(&response.body) {
         Ok(Value::Object(document)) => Ok(ProviderMetadata { document, url }),
-        _ => Err(not_metadata(NotMetadataHint::NotJsonObject)),
+        _ => Err(not_metadata(
+            response
+                .truncated_at
+                .map_or(NotMetadataHint::NotJsonObject, NotMetadataHint::Cut),
+        )),
     }
 }
 

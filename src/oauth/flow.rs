@@ -874,9 +874,15 @@ pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
     )))
 }
 
-fn unreadable(response: &RecordedResponse) -> StepFailure {
+/// Why a body could not be read: cut at the answer limit, HTML, empty, or
+/// neither JSON nor form-encoded.
+pub(crate) fn unreadable(response: &RecordedResponse) -> StepFailure {
     let mut failure = StepFailure::new(crate::tr!("run-body-unreadable", status = response.status));
-    if response.media_type().contains("html") || response.text().trim_start().starts_with('<') {
+    if let Some(note) = response.cut_note() {
+        failure.message = crate::tr!("run-body-cut", status = response.status, note = note);
+    } else if response.media_type().contains("html")
+        || response.text().trim_start().starts_with('<')
+    {
         failure.message = crate::tr!("run-body-html", status = response.status);
     } else if response.body.is_empty() {
         failure.message = crate::tr!("run-body-empty", status = response.status);

@@ -88,11 +88,13 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         Err(failure) => ui.colored_label(super::theme::error(ui.visuals()), failure.to_string()),
     };
     if let Some(exchange) = &entry.record.exchange {
-        let shown = if workspace.presenter.on {
-            super::flow_panel::masked_exchange(exchange)
-        } else {
-            exchange.clone()
-        };
-        super::flow_panel::exchange_view(ui, entry.record.step, &shown, &entry.profile, commands);
+        super::exchange_pane::show(
+            ui,
+            entry.record.step,
+            exchange,
+            workspace.presenter.on,
+            &entry.profile,
+            commands,
+        );
     }
 }

@@ -276,6 +276,7 @@ discovery-not-metadata = { $url } answered { $status }, not a metadata document
 discovery-redirect = { $url } answered { $status }, not a metadata document: a redirect to { $location }, which tokenscope does not follow; put the final address in the profile
 discovery-html = { $url } answered { $status }, not a metadata document: an HTML page came back (a login or error page?)
 discovery-not-json-object = { $url } answered { $status }, not a metadata document: the body is not a JSON object
+discovery-cut = { $url } answered { $status }, not a metadata document: { $note }
 discovery-issuer-differs = The metadata's issuer is { $issuer } but the profile says { $profile }: tokens will carry the metadata's value, and OIDC Discovery §4.3 requires them to be equal.
 discovery-unlisted = The provider does not list { $value } in { $member } ({ $listed }).
 discovery-no-pkce-methods = The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.

@@ -284,6 +284,7 @@ discovery-not-metadata = { $url } ответил { $status }, а не докум
 discovery-redirect = { $url } ответил { $status }, а не документом метаданных: перенаправление на { $location }, по которому tokenscope не переходит; укажите в профиле конечный адрес
 discovery-html = { $url } ответил { $status }, а не документом метаданных: пришла HTML-страница (страница входа или ошибки?)
 discovery-not-json-object = { $url } ответил { $status }, а не документом метаданных: тело ответа — не объект JSON
+discovery-cut = { $url } ответил { $status }, а не документом метаданных: { $note }
 discovery-issuer-differs = Издатель в метаданных — { $issuer }, а в профиле — { $profile }: в токенах будет значение из метаданных, а OIDC Discovery §4.3 требует, чтобы они совпадали.
 discovery-unlisted = Провайдер не указывает { $value } в { $member } ({ $listed }).
 discovery-no-pkce-methods = В метаданных нет code_challenge_methods_supported: провайдер может игнорировать PKCE.
