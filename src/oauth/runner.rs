@@ -404,13 +404,17 @@ impl FlowSession {
     /// Applies the device authorization response (RFC 8628 §3.2).
     pub fn device_authorized(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = device::parse_authorization(&exchange).map(|answer| {
-            let summary = crate::tr!(
+            let mut summary = crate::tr!(
                 "run-device-authorized",
                 code = answer.user_code.as_str(),
                 uri = answer.verification_uri.as_str(),
                 expires = answer.expires_in,
                 interval = answer.interval
             );
+            for note in &answer.adjusted {
+                summary.push_str("; ");
+                summary.push_str(note);
+            }
             self.device_schedule = Some(PollSchedule::new(&answer, now));
             self.device = Some(answer);
             self.tokens = None;
@@ -897,6 +901,7 @@ fn summarize(tokens: &TokenSet) -> String {
     if tokens.refresh_token.is_some() {
         parts.push(crate::tr!("run-refresh-token"));
     }
+    parts.extend(tokens.unreal_lifetimes.iter().cloned());
     parts.join(", ")
 }
 
