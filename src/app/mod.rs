@@ -387,22 +387,11 @@ impl TokenscopeApp {
         };
         let now = self.clock.now();
         if now < due {
-            let wait = u64::try_from(due.unix() - now.unix()).unwrap_or(1);
+            let wait = u64::try_from(due.unix().saturating_sub(now.unix())).unwrap_or(1);
             ctx.request_repaint_after(Duration::from_secs(wait));
             return;
         }
-        if let Ok(draft) = flow
-            .session
-            .draft_for(crate::oauth::flow::Step::Refresh, now)
-        {
-            self.handle(
-                ctx,
-                Command::Flow(FlowCommand::Send {
-                    step: crate::oauth::flow::Step::Refresh,
-                    draft,
-                }),
-            );
-        }
+        self.handle(ctx, Command::Flow(FlowCommand::AutoRefresh));
     }
 
     /// Puts the run's tokens into the inspector and checks them with the

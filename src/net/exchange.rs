@@ -140,6 +140,21 @@ impl RecordedResponse {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// How many seconds from `now` the server asks to wait before asking
+    /// again (`Retry-After`, RFC 9110 §10.2.3: delay-seconds or an HTTP-date).
+    /// A date in the past is 0; a count too large for `u64` saturates; a
+    /// value that is neither is `None`. The caller caps what it honours.
+    pub fn retry_after(&self, now: crate::token::Timestamp) -> Option<u64> {
+        let value = self.header("retry-after")?.trim();
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(value.parse().unwrap_or(u64::MAX));
+        }
+        let at = chrono::DateTime::parse_from_rfc2822(value)
+            .ok()?
+            .timestamp();
+        Some(u64::try_from(at.saturating_sub(now.unix())).unwrap_or(0))
+    }
 }
 
 /// Why a request got no HTTP answer. Its text is in the thread's language
@@ -425,4 +440,60 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::Timestamp;
+
+    fn with_retry_after(value: &str) -> RecordedResponse {
+        RecordedResponse {
+            status: 503,
+            reason: String::new(),
+            version: "HTTP/1.1".to_owned(),
+            headers: vec![("Retry-After".to_owned(), value.to_owned())],
+            body: Vec::new(),
+            truncated_at: None,
+        }
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_a_date_and_never_overflows() {
+        let now = Timestamp::from_unix(784_111_717); // Sun, 06 Nov 1994 08:48:37 GMT
+        let wait = |value: &str| with_retry_after(value).retry_after(now);
+        assert_eq!(wait("120"), Some(120));
+        assert_eq!(wait(" 0 "), Some(0));
+        assert_eq!(wait("99999999999999999999999999"), Some(u64::MAX));
+        assert_eq!(wait("Sun, 06 Nov 1994 08:49:37 GMT"), Some(60));
+        assert_eq!(
+            wait("Sun, 06 Nov 1994 08:00:00 GMT"),
+            Some(0),
+            "in the past"
+        );
+        for nonsense in ["-5", "1e12", "скоро", "🕐", "", "12 s"] {
+            assert_eq!(wait(nonsense), None, "{nonsense}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_as_limits_are_given() {
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert_eq!(size_text(10 * 1024 * 1024), "10 MiB");
+        assert_eq!(size_text(64 * 1024), "64 KiB");
+        assert_eq!(size_text(1), "1 byte");
+        assert_eq!(size_text(1000), "1000 bytes");
+        assert_eq!(size_text(10 * 1024 * 1024 + 512 * 1024), "10.5 MiB");
+        assert_eq!(size_text(u64::MAX), "17592186044416 MiB");
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let russian = (size_text(3), size_text(5), cut_text(10 * 1024 * 1024));
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert_eq!(russian.0, "3 байта");
+        assert_eq!(russian.1, "5 байт");
+        assert!(
+            russian.2.starts_with("ответ обрезан на 10 МиБ"),
+            "{}",
+            russian.2
+        );
+    }
 }

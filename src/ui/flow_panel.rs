@@ -106,15 +106,7 @@ pub fn show(
             crate::tr!("flow-private-key-error", error = error.as_str()),
         );
     }
-    if let Some(due) = flow.auto_refresh_due() {
-        ui.colored_label(
-            theme::warning(ui.visuals()),
-            crate::tr!(
-                "flow-auto-refresh-next",
-                time = due.to_zone_string(workspace.zone)
-            ),
-        );
-    }
+    auto_refresh_line(ui, flow, workspace.zone);
     ui.separator();
     let next = if flow.waiting.is_some() {
         None
@@ -146,6 +138,40 @@ pub fn show(
                 card(ui, (index + 1, step), &context, editor, commands);
             }
         });
+}
+
+/// Where automatic refresh stands: the next refresh, the retry after
+/// failures, or that it stopped.
+fn auto_refresh_line(
+    ui: &mut egui::Ui,
+    flow: &crate::app::FlowState,
+    zone: crate::token::time::Zone,
+) {
+    if !flow.auto_refresh {
+        return;
+    }
+    let backoff = flow.refresh_backoff;
+    if backoff.stopped() {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            crate::tr!("flow-auto-refresh-stopped", count = backoff.failures),
+        );
+        return;
+    }
+    let Some(due) = flow.auto_refresh_due() else {
+        return;
+    };
+    let time = due.to_zone_string(zone);
+    let text = if backoff.failures > 0 {
+        crate::tr!(
+            "flow-auto-refresh-retry",
+            count = backoff.failures,
+            time = time
+        )
+    } else {
+        crate::tr!("flow-auto-refresh-next", time = time)
+    };
+    ui.colored_label(theme::warning(ui.visuals()), text);
 }
 
 /// The cards of the run: the grant's steps, then introspection, revocation

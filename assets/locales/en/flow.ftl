@@ -54,6 +54,11 @@ step-narration-logout = The app sends the browser to the provider to end the use
 flow-intro = Walks the profile's grant (see Grant in the profile) one step at a time.
 flow-private-key-error = The client's private key: { $error }
 flow-auto-refresh-next = Automatic refresh is on: next at { $time }.
+flow-auto-refresh-retry = The refresh failed { $count ->
+    [one] once
+   *[other] { $count } times in a row
+}: next try at { $time }.
+flow-auto-refresh-stopped = Automatic refresh stopped after { $count } failed refreshes in a row. Read the last Refresh card, then refresh by hand, or switch automatic refresh off and on to try again.
 flow-start = Start the flow
 flow-start-over = Start over
 flow-start-hover = A new run: fresh state, nonce and PKCE verifier

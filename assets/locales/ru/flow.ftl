@@ -54,6 +54,15 @@ step-narration-logout = Приложение отправляет браузер
 flow-intro = Проходит грант профиля (см. «Грант» в профиле) шаг за шагом.
 flow-private-key-error = Закрытый ключ клиента: { $error }
 flow-auto-refresh-next = Автоматическое обновление включено: следующее в { $time }.
+flow-auto-refresh-retry = Обновление не удалось { $count ->
+    [one] { $count } раз подряд
+    [few] { $count } раза подряд
+   *[other] { $count } раз подряд
+}: следующая попытка в { $time }.
+flow-auto-refresh-stopped = Автоматическое обновление остановлено после { $count ->
+    [one] { $count } неудачной попытки
+   *[other] { $count } неудачных попыток
+} подряд. Прочтите последнюю карточку обновления, затем обновите вручную или выключите и снова включите автоматическое обновление.
 flow-start = Начать поток
 flow-start-over = Начать заново
 flow-start-hover = Новый запуск: свежие state, nonce и PKCE verifier
