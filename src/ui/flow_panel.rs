@@ -113,6 +113,12 @@ pub fn show(
     } else {
         session.next_step()
     };
+    if session.dropped_records > 0 {
+        ui.weak(crate::tr!(
+            "flow-earlier-steps-dropped",
+            count = session.dropped_records
+        ));
+    }
     let checks_line = id_token_checks_line(workspace, session);
     let steps = shown_steps(session);
     egui::ScrollArea::vertical()
@@ -680,12 +686,12 @@ fn next_step_controls(
         | Step::DeviceAuthorization => {
             super::grant_form::run_inputs(ui, step, session, &mut editor.inputs, commands);
             if editor.step != Some(step)
-                || editor.generated_at != session.records.len()
+                || editor.generated_at != session.steps_recorded()
                 || editor.generated_revision != context.flow.inputs_revision
             {
                 match session.draft_for(step, context.now) {
                     Ok(draft) => {
-                        editor.load(step, session.records.len(), &draft);
+                        editor.load(step, session.steps_recorded(), &draft);
                         editor.generated_revision = context.flow.inputs_revision;
                     }
                     Err(failure) => {

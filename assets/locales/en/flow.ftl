@@ -59,6 +59,10 @@ flow-auto-refresh-retry = The refresh failed { $count ->
    *[other] { $count } times in a row
 }: next try at { $time }.
 flow-auto-refresh-stopped = Automatic refresh stopped after { $count } failed refreshes in a row. Read the last Refresh card, then refresh by hand, or switch automatic refresh off and on to try again.
+flow-earlier-steps-dropped = { $count ->
+    [one] { $count } earlier step not kept
+   *[other] { $count } earlier steps not kept
+}
 flow-start = Start the flow
 flow-start-over = Start over
 flow-start-hover = A new run: fresh state, nonce and PKCE verifier
