@@ -96,7 +96,6 @@ fn request_pane(
         show_all,
     };
     let pane = ui.memory_mut(|memory| memory.caches.cache::<PaneCache>().get(key).clone());
-    body_label(ui, &pane);
     let file_name = format!("tokenscope-{}-request.txt", step_file_name(step));
     body_controls(
         ui,
@@ -106,6 +105,7 @@ fn request_pane(
         &request.body,
         commands,
     );
+    body_label(ui, &pane);
     if pane.clipped.is_none() {
         super::flow_panel::decoded_assertion(ui, &request.body);
     }
@@ -134,7 +134,6 @@ fn response_pane(
         show_all,
     };
     let pane = ui.memory_mut(|memory| memory.caches.cache::<PaneCache>().get(key).clone());
-    body_label(ui, &pane);
     let file_name = format!(
         "tokenscope-{}-response.{}",
         step_file_name(step),
@@ -148,6 +147,7 @@ fn response_pane(
         &response.body,
         commands,
     );
+    body_label(ui, &pane);
 }
 
 fn body_label(ui: &mut egui::Ui, pane: &PaneText) {
@@ -158,8 +158,8 @@ fn body_label(ui: &mut egui::Ui, pane: &PaneText) {
     );
 }
 
-/// Under a long body: how much is shown, Show all / the first part, Save to
-/// file…. Whether all is shown is view state, kept by egui under `toggle`.
+/// Over a long body (under a 10 MiB one they would be out of reach): how
+/// much is shown, Show all / the first part, Save to file…. Whether all is shown is view state, kept by egui under `toggle`.
 fn body_controls(
     ui: &mut egui::Ui,
     pane: &PaneText,
