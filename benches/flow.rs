@@ -36,7 +36,7 @@ fn session_with_code(runtime: &NetRuntime, profile: &Profile) -> FlowSession {
         runtime.block_on(send(
             &client,
             &RequestDraft::get(&url),
-            Duration::from_secs(10),
+            &ClientOptions::default(),
         )),
         system_now(),
     );
@@ -94,14 +94,14 @@ fn main() {
         let draft = session
             .token_draft(tokenscope::app::system_now())
             .expect("draft");
-        let exchange = runtime.block_on(send(&client, &draft, Duration::from_secs(10)));
+        let exchange = runtime.block_on(send(&client, &draft, &ClientOptions::default()));
         session.token_exchanged(exchange, system_now());
         let _ = tokenscope::token::inspect(&session.tokens_text(), system_now());
         ours_token.push(start.elapsed().as_secs_f64() * 1000.0);
 
         let start = Instant::now();
         let draft = session.userinfo_draft().expect("draft");
-        let exchange = runtime.block_on(send(&client, &draft, Duration::from_secs(10)));
+        let exchange = runtime.block_on(send(&client, &draft, &ClientOptions::default()));
         session.userinfo_answered(exchange, system_now());
         ours_userinfo.push(start.elapsed().as_secs_f64() * 1000.0);
         curl_userinfo.push(curl(&draft).as_secs_f64() * 1000.0);

@@ -49,6 +49,8 @@ pub enum FlowCommand {
     ShowTokens,
     /// Refresh automatically shortly before the access token expires.
     SetAutoRefresh(bool),
+    /// The automatic refresh is due: send it (or record why it cannot be built).
+    AutoRefresh,
     /// Save the run as a HAR 1.2 file (redacted).
     ExportHar,
     /// Save the run as a Markdown report for a support ticket (redacted).
@@ -93,6 +95,55 @@ pub struct FlowState {
     pub inputs_revision: u64,
     /// When polling for the device's tokens started.
     pub polling_since: Option<Timestamp>,
+    /// Failed refreshes in a row and when automatic refresh may try again.
+    pub refresh_backoff: RefreshBackoff,
+}
+
+/// How automatic refresh backs off after a failure: 5 s, 10 s, 20 s, … at
+/// most 5 minutes (longer only when the provider's `Retry-After` asks, up to
+/// an hour), and it stops after five failures in a row. A success resets it.
+/// Plain data: the caller passes `now`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefreshBackoff {
+    /// Failed refreshes in a row.
+    pub failures: u32,
+    /// No automatic refresh before this.
+    pub not_before: Option<Timestamp>,
+}
+
+impl RefreshBackoff {
+    /// The wait after the first failure.
+    pub const FIRST_DELAY_SECONDS: i64 = 5;
+    /// The longest wait the doubling reaches.
+    pub const MAX_DELAY_SECONDS: i64 = 300;
+    /// The longest `Retry-After` honoured; a larger one (1e12 s) is an hour.
+    pub const MAX_RETRY_AFTER_SECONDS: u64 = 3_600;
+    /// Failures in a row after which automatic refresh stops.
+    pub const MAX_FAILURES: u32 = 5;
+
+    /// The wait after the `failures`-th failure in a row: 5 s doubled each time, at most 5 minutes.
+    pub fn delay(failures: u32) -> i64 {
+        let doublings = failures.saturating_sub(1).min(16);
+        Self::FIRST_DELAY_SECONDS
+            .saturating_mul(1_i64 << doublings)
+            .min(Self::MAX_DELAY_SECONDS)
+    }
+
+    /// A refresh failed at `now`; `retry_after` is the provider's
+    /// `Retry-After` in seconds, when it sent one.
+    pub fn failed(&mut self, now: Timestamp, retry_after: Option<u64>) {
+        self.failures = self.failures.saturating_add(1);
+        let asked = retry_after.map_or(0, |seconds| {
+            i64::try_from(seconds.min(Self::MAX_RETRY_AFTER_SECONDS)).unwrap_or(0)
+        });
+        let wait = Self::delay(self.failures).max(asked);
+        self.not_before = Some(now.plus_seconds(wait));
+    }
+
+    /// Whether automatic refresh has given up.
+    pub fn stopped(&self) -> bool {
+        self.failures >= Self::MAX_FAILURES
+    }
 }
 
 /// What a background device poll needs (RFC 8628 §3.4): its own copy of the
@@ -109,6 +160,8 @@ pub struct DevicePolling {
     pub device_code: Secret,
     /// The interval and expiry.
     pub schedule: crate::oauth::device::PollSchedule,
+    /// The passphrase of the profile's PKCS#12 client certificate.
+    pub tls_passphrase: Option<Secret>,
 }
 
 /// How long before the access token's expiry an automatic refresh goes out.
@@ -125,6 +178,7 @@ impl FlowState {
             tls_passphrase: None,
             inputs_revision: 0,
             polling_since: None,
+            refresh_backoff: RefreshBackoff::default(),
         }
     }
 
@@ -181,6 +235,7 @@ impl FlowState {
                 tls_passphrase,
                 inputs_revision: 0,
                 polling_since: None,
+                refresh_backoff: RefreshBackoff::default(),
             });
             return effects;
         }
@@ -274,6 +329,7 @@ impl FlowState {
                     private_key: state.session.private_key.clone(),
                     device_code: device.device_code.clone(),
                     schedule,
+                    tls_passphrase: state.tls_passphrase.clone(),
                 }))]
             }
             FlowCommand::Logout => match state.session.prepare_logout() {
@@ -302,7 +358,9 @@ impl FlowState {
                     crate::export::har(&state.session.records, env!("CARGO_PKG_VERSION"), true);
                 vec![Effect::SaveFile {
                     name: "tokenscope-flow.har".to_owned(),
-                    contents: serde_json::to_string_pretty(&har).unwrap_or_default(),
+                    contents: serde_json::to_string_pretty(&har)
+                        .unwrap_or_default()
+                        .into_bytes(),
                 }]
             }
             FlowCommand::ExportReport => {
@@ -315,13 +373,16 @@ impl FlowState {
                 );
                 vec![Effect::SaveFile {
                     name: "tokenscope-report.md".to_owned(),
-                    contents: report,
+                    contents: report.into_bytes(),
                 }]
             }
             FlowCommand::SetAutoRefresh(on) => {
                 state.auto_refresh = on;
+                // Switching it on again is how the user says: try again.
+                state.refresh_backoff = RefreshBackoff::default();
                 Vec::new()
             }
+            FlowCommand::AutoRefresh => state.auto_refresh_now(now),
             FlowCommand::ShowTokens => vec![Effect::ShowTokens(state.session.tokens_text())],
             FlowCommand::Close => {
                 *slot = None;
@@ -395,10 +456,36 @@ impl FlowState {
         self.inputs_revision += 1;
     }
 
+    /// Sends the automatic refresh when it is due at `now`; a request that
+    /// cannot be built is recorded as a failed refresh, and counts as one.
+    fn auto_refresh_now(&mut self, now: Timestamp) -> Vec<Effect> {
+        if self.auto_refresh_due().is_none_or(|due| now < due) {
+            return Vec::new();
+        }
+        match self.session.draft_for(Step::Refresh, now) {
+            Ok(draft) => {
+                self.waiting = Some(Step::Refresh);
+                vec![Effect::SendStep {
+                    profile: Box::new(self.session.profile.clone()),
+                    step: Step::Refresh,
+                    draft,
+                    tls_passphrase: self.tls_passphrase.clone(),
+                }]
+            }
+            Err(failure) => {
+                self.session.failed(Step::Refresh, failure, now);
+                self.refresh_backoff.failed(now, None);
+                Vec::new()
+            }
+        }
+    }
+
     /// When the automatic refresh is due: the last token or refresh answer's
-    /// time plus `expires_in`, less the lead. `None` when it does not apply.
+    /// time plus `expires_in`, less the lead (never sooner than
+    /// [`RefreshBackoff::FIRST_DELAY_SECONDS`] after it), and not before the
+    /// backoff allows. `None` when it does not apply or has given up.
     pub fn auto_refresh_due(&self) -> Option<Timestamp> {
-        if !self.auto_refresh || self.waiting.is_some() {
+        if !self.auto_refresh || self.waiting.is_some() || self.refresh_backoff.stopped() {
             return None;
         }
         let tokens = self.session.tokens.as_ref()?;
@@ -420,7 +507,16 @@ impl FlowState {
                 ) && r.outcome.is_ok()
             })?
             .at;
-        Some(issued.plus_seconds(expires_in - AUTO_REFRESH_LEAD))
+        // A lifetime shorter than the lead would refresh as fast as answers
+        // come: keep a few seconds between refreshes.
+        let lead_time = expires_in
+            .saturating_sub(AUTO_REFRESH_LEAD)
+            .max(RefreshBackoff::FIRST_DELAY_SECONDS);
+        let due = issued.plus_seconds(lead_time);
+        Some(match self.refresh_backoff.not_before {
+            Some(not_before) if not_before > due => not_before,
+            _ => due,
+        })
     }
 
     /// The redirect arrived (or the wait failed).
@@ -471,7 +567,24 @@ impl FlowState {
             return;
         }
         self.waiting = None;
+        let retry_after = exchange
+            .response
+            .as_ref()
+            .ok()
+            .and_then(|response| response.retry_after(now));
         self.session.answered(step, exchange, now);
+        if step == Step::Refresh && self.auto_refresh {
+            let succeeded = self
+                .session
+                .records
+                .last()
+                .is_some_and(|r| r.step == Step::Refresh && r.outcome.is_ok());
+            if succeeded {
+                self.refresh_backoff = RefreshBackoff::default();
+            } else {
+                self.refresh_backoff.failed(now, retry_after);
+            }
+        }
     }
 
     /// When the next device poll goes out, while polling (for the countdown).
@@ -585,10 +698,27 @@ mod tests {
             Timestamp::from_unix(0),
         );
         let state = slot.as_mut().expect("started");
-        let body =
-            br#"{"access_token":"a","refresh_token":"r","expires_in":300,"token_type":"Bearer"}"#
-                .to_vec();
-        let exchange = Exchange {
+        state.session.token_exchanged(
+            answer(
+                200,
+                &[],
+                r#"{"access_token":"a","refresh_token":"r","expires_in":300,"token_type":"Bearer"}"#,
+            ),
+            Timestamp::from_unix(1_000),
+        );
+        assert_eq!(state.auto_refresh_due(), None, "off by default");
+        state.auto_refresh = true;
+        assert_eq!(state.auto_refresh_due(), Some(Timestamp::from_unix(1_270)));
+    }
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
+        let mut all = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        all.extend(
+            headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        Exchange {
             request: RecordedRequest {
                 method: "POST".to_owned(),
                 url: "https://op/token".to_owned(),
@@ -596,19 +726,163 @@ mod tests {
                 body: Vec::new(),
             },
             response: Ok(RecordedResponse {
-                status: 200,
-                reason: "OK".to_owned(),
+                status,
+                reason: String::new(),
                 version: "HTTP/1.1".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-                body,
+                headers: all,
+                body: body.as_bytes().to_vec(),
+                truncated_at: None,
             }),
             duration: std::time::Duration::ZERO,
-        };
-        state
-            .session
-            .token_exchanged(exchange, Timestamp::from_unix(1_000));
-        assert_eq!(state.auto_refresh_due(), None, "off by default");
-        state.auto_refresh = true;
-        assert_eq!(state.auto_refresh_due(), Some(Timestamp::from_unix(1_270)));
+        }
+    }
+
+    const TOKENS: &str =
+        r#"{"access_token":"a","refresh_token":"r","expires_in":300,"token_type":"Bearer"}"#;
+    const REFUSED: &str = r#"{"error":"invalid_grant","error_description":"Токен отозван"}"#;
+
+    /// A run with tokens issued at 1000 (300 s) and automatic refresh on.
+    fn refreshing_run() -> Option<FlowState> {
+        let mut slot = None;
+        let mut profile = Profile::default();
+        profile.endpoints.token = "https://op/token".to_owned();
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::Start {
+                profile: Box::new(profile),
+                secret: None,
+                tls_passphrase: None,
+            },
+            Timestamp::from_unix(0),
+        );
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::SetAutoRefresh(true),
+            Timestamp::from_unix(0),
+        );
+        if let Some(state) = slot.as_mut() {
+            state
+                .session
+                .token_exchanged(answer(200, &[], TOKENS), Timestamp::from_unix(1_000));
+        }
+        slot
+    }
+
+    /// Fires the automatic refresh at `at`; `true` when a request went out.
+    fn fire(slot: &mut Option<FlowState>, at: i64) -> bool {
+        let effects = FlowState::apply(slot, FlowCommand::AutoRefresh, Timestamp::from_unix(at));
+        matches!(
+            effects.as_slice(),
+            [Effect::SendStep {
+                step: Step::Refresh,
+                ..
+            }]
+        )
+    }
+
+    fn due(slot: Option<&FlowState>) -> Option<i64> {
+        slot.and_then(FlowState::auto_refresh_due)
+            .map(Timestamp::unix)
+    }
+
+    #[test]
+    fn the_backoff_doubles_from_five_seconds_to_five_minutes() {
+        let delays: Vec<i64> = (1..=9).map(RefreshBackoff::delay).collect();
+        assert_eq!(delays, [5, 10, 20, 40, 80, 160, 300, 300, 300]);
+        assert_eq!(RefreshBackoff::delay(u32::MAX), 300, "no overflow");
+    }
+
+    #[test]
+    fn a_failing_refresh_backs_off_then_stops_and_a_success_resets_it() {
+        let mut slot = refreshing_run();
+        assert_eq!(due(slot.as_ref()), Some(1_270));
+        assert!(!fire(&mut slot, 1_269), "not yet");
+        let mut at = 1_270;
+        let mut dues = Vec::new();
+        for _ in 0..RefreshBackoff::MAX_FAILURES {
+            assert!(fire(&mut slot, at), "sent at {at}");
+            assert!(!fire(&mut slot, at), "one request at a time");
+            let state = slot.as_mut().expect("running");
+            state.answered(
+                Step::Refresh,
+                answer(400, &[], REFUSED),
+                Timestamp::from_unix(at),
+            );
+            match due(slot.as_ref()) {
+                Some(next) => {
+                    assert!(!fire(&mut slot, next - 1), "not before the backoff");
+                    dues.push(next - at);
+                    at = next;
+                }
+                None => dues.push(0),
+            }
+        }
+        assert_eq!(dues, [5, 10, 20, 40, 0], "the fifth failure stops it");
+        let state = slot.as_ref().expect("running");
+        assert!(state.refresh_backoff.stopped());
+        assert!(!fire(&mut slot, at + 10_000), "stopped for good");
+        // Switching it off and on is the user's "try again".
+        for on in [false, true] {
+            FlowState::apply(
+                &mut slot,
+                FlowCommand::SetAutoRefresh(on),
+                Timestamp::from_unix(at),
+            );
+        }
+        assert!(fire(&mut slot, at));
+        let state = slot.as_mut().expect("running");
+        state.answered(
+            Step::Refresh,
+            answer(200, &[], TOKENS),
+            Timestamp::from_unix(2_000),
+        );
+        assert_eq!(state.refresh_backoff, RefreshBackoff::default(), "reset");
+        assert_eq!(due(slot.as_ref()), Some(2_270));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_an_hour() {
+        for (header, wait) in [("120", 120), ("1000000000000", 3_600), ("1", 5)] {
+            let mut slot = refreshing_run();
+            assert!(fire(&mut slot, 1_270));
+            let state = slot.as_mut().expect("running");
+            state.answered(
+                Step::Refresh,
+                answer(503, &[("Retry-After", header)], ""),
+                Timestamp::from_unix(1_270),
+            );
+            assert_eq!(
+                due(slot.as_ref()),
+                Some(1_270 + wait),
+                "Retry-After: {header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refresh_that_cannot_be_built_counts_as_a_failure() {
+        let mut slot = refreshing_run();
+        if let Some(state) = slot.as_mut() {
+            state.session.profile.endpoints.token.clear();
+        }
+        assert!(!fire(&mut slot, 1_270));
+        let state = slot.as_ref().expect("running");
+        assert_eq!(state.refresh_backoff.failures, 1);
+        assert_eq!(due(slot.as_ref()), Some(1_275));
+    }
+
+    #[test]
+    fn a_lifetime_shorter_than_the_lead_still_leaves_a_gap() {
+        let mut slot = refreshing_run();
+        let state = slot.as_mut().expect("running");
+        state.session.token_exchanged(
+            answer(
+                200,
+                &[],
+                r#"{"access_token":"a","refresh_token":"r","expires_in":10}"#,
+            ),
+            Timestamp::from_unix(5_000),
+        );
+        assert_eq!(due(slot.as_ref()), Some(5_005));
     }
 }

@@ -205,7 +205,7 @@ impl Jobs {
             crate::i18n::set_language(language);
             let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
             let exchange = match crate::net::build_client(&profile, &options) {
-                Ok(client) => crate::net::send(&client, &draft, options.timeout).await,
+                Ok(client) => crate::net::send(&client, &draft, &options).await,
                 Err(error) => failed_exchange(&draft, error),
             };
             let _ = sender.send(JobResult::StepAnswered { step, exchange });
@@ -278,7 +278,7 @@ impl Jobs {
     }
 
     /// Asks where to save (off the UI thread) and writes `contents`.
-    pub fn save_file(&self, name: String, contents: String) {
+    pub fn save_file(&self, name: String, contents: Vec<u8>) {
         self.spawn("save-file", move || {
             let path = rfd::FileDialog::new()
                 .set_title(crate::tr!("dialog-save"))
@@ -327,11 +327,16 @@ impl Jobs {
                         let exchange = crate::net::send(
                             &client,
                             &crate::net::RequestDraft::get(&url),
-                            options.timeout,
+                            &options,
                         )
                         .await;
                         crate::i18n::set_language(language);
                         match exchange.response {
+                            // A cut key set would read as broken keys: say what happened instead.
+                            Ok(response) if response.truncated_at.is_some() => Err(format!(
+                                "{url}: {}",
+                                response.cut_note().unwrap_or_default()
+                            )),
                             Ok(response) if response.status == 200 => Ok(response.text()),
                             Ok(response) => Err(crate::tr!(
                                 "keys-jwks-http",
@@ -390,7 +395,11 @@ impl Jobs {
             }
         };
         let task = runtime.spawn(async move {
-            let options = crate::net::ClientOptions::default();
+            // The profile's own timeouts, answer limit and client certificate, as for every other step.
+            let options = crate::net::ClientOptions::for_profile(
+                &polling.profile,
+                polling.tls_passphrase.clone(),
+            );
             let client = match crate::net::build_client(&polling.profile, &options) {
                 Ok(client) => client,
                 Err(error) => {
@@ -417,7 +426,7 @@ impl Jobs {
                     credentials,
                     &polling.device_code,
                 ) {
-                    Ok(draft) => crate::net::send(&client, &draft, options.timeout).await,
+                    Ok(draft) => crate::net::send(&client, &draft, &options).await,
                     Err(failure) => {
                         let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
                         failed_exchange(&draft, crate::net::NetError::Setup(failure.message))

@@ -402,22 +402,11 @@ impl TokenscopeApp {
         };
         let now = self.clock.now();
         if now < due {
-            let wait = u64::try_from(due.unix() - now.unix()).unwrap_or(1);
+            let wait = u64::try_from(due.unix().saturating_sub(now.unix())).unwrap_or(1);
             ctx.request_repaint_after(Duration::from_secs(wait));
             return;
         }
-        if let Ok(draft) = flow
-            .session
-            .draft_for(crate::oauth::flow::Step::Refresh, now)
-        {
-            self.handle(
-                ctx,
-                Command::Flow(FlowCommand::Send {
-                    step: crate::oauth::flow::Step::Refresh,
-                    draft,
-                }),
-            );
-        }
+        self.handle(ctx, Command::Flow(FlowCommand::AutoRefresh));
     }
 
     /// Puts the run's tokens into the inspector and checks them with the
@@ -601,13 +590,22 @@ impl TokenscopeApp {
                 }
                 JobResult::KeysLoaded { label, result } => self.keys_loaded(&label, result),
                 JobResult::Saved(result) => {
-                    if let Some(flow) = self.workspace.flow.as_mut() {
-                        flow.export_message = Some(match result {
-                            Ok(path) => {
-                                crate::tr!("flow-export-saved", path = path.display().to_string())
-                            }
-                            Err(message) => message,
-                        });
+                    let is_error = result.is_err();
+                    let message = match result {
+                        Ok(path) => {
+                            crate::tr!("flow-export-saved", path = path.display().to_string())
+                        }
+                        Err(message) => message,
+                    };
+                    match self.workspace.flow.as_mut() {
+                        Some(flow) => flow.export_message = Some(message),
+                        // A body saved from the timeline after the run closed.
+                        None => {
+                            self.workspace.notice = Some(Notice {
+                                text: message,
+                                is_error,
+                            });
+                        }
                     }
                 }
                 JobResult::SandboxStarted(result) => self.sandbox_started(ctx, result),

@@ -105,6 +105,13 @@ pub enum Command {
     FocusStep(Option<crate::oauth::flow::Step>),
     /// Drive the built-in sandbox provider.
     Sandbox(super::sandbox::SandboxCommand),
+    /// Save a request's or an answer's body, as it was sent or received, to a file the user picks.
+    SaveBody {
+        /// Suggested file name.
+        name: String,
+        /// The bytes.
+        body: Vec<u8>,
+    },
 }
 
 /// Presenter mode: large text for a projector, secrets masked on screen.
@@ -260,7 +267,7 @@ pub enum Effect {
         /// Suggested file name.
         name: String,
         /// What to write.
-        contents: String,
+        contents: Vec<u8>,
     },
     /// Fetch a profile's JWKS.
     FetchJwks(Box<Profile>),
@@ -325,8 +332,11 @@ pub struct Workspace {
     pub focus_step: Option<crate::oauth::flow::Step>,
     /// The token the selected one is compared with.
     pub compare_with: Option<usize>,
-    /// Every step of every run this session, in order.
+    /// The steps of every run this session, in order: the newest
+    /// [`MAX_TIMELINE_ENTRIES`] (fewer when their bodies pass [`MAX_TIMELINE_BYTES`]).
     pub timeline: Vec<TimelineEntry>,
+    /// How many earlier steps were dropped from the timeline.
+    pub timeline_dropped: usize,
     /// Whether the timeline is on screen.
     pub show_timeline: bool,
     /// The timeline entry opened.
@@ -334,6 +344,12 @@ pub struct Workspace {
     /// The built-in sandbox provider's panel.
     pub sandbox: super::sandbox::SandboxState,
 }
+
+/// How many steps the session timeline keeps.
+pub const MAX_TIMELINE_ENTRIES: usize = 500;
+
+/// How many body bytes the timeline's steps may hold together.
+pub const MAX_TIMELINE_BYTES: usize = 256 * 1024 * 1024;
 
 /// One step of the session timeline.
 #[derive(Clone, Debug)]
@@ -435,6 +451,10 @@ impl Workspace {
                 self.focus_step = step;
                 Vec::new()
             }
+            Command::SaveBody { name, body } => vec![Effect::SaveFile {
+                name,
+                contents: body,
+            }],
         }
     }
 
@@ -563,21 +583,46 @@ impl Workspace {
 
     /// Appends the flow's new steps to the timeline; `synced` remembers the
     /// run (by its state value) and how many of its steps are in already.
+    /// The count is of steps ever recorded ([`crate::oauth::runner::FlowSession::steps_recorded`]),
+    /// so it keeps following a run whose own history is bounded. The
+    /// timeline keeps its newest entries; the oldest are dropped and counted.
     pub fn sync_timeline(&mut self, synced: &mut Option<(String, usize)>) {
         let Some(flow) = &self.flow else { return };
-        let run = &flow.session.run.state;
+        let session = &flow.session;
+        let run = &session.run.state;
         let start = match synced {
             Some((state, count)) if state == run => *count,
             _ => 0,
         };
-        let records = &flow.session.records;
-        for record in records.iter().skip(start) {
+        let total = session.steps_recorded();
+        let new = total.saturating_sub(start);
+        if new == 0 {
+            return;
+        }
+        // Steps the run dropped before the timeline saw them count as dropped here too.
+        let missed = new.saturating_sub(session.records.len());
+        let first = session.records.len().saturating_sub(new);
+        for record in session.records.iter().skip(first) {
             self.timeline.push(TimelineEntry {
-                profile: Box::new(flow.session.profile.clone()),
+                profile: Box::new(session.profile.clone()),
                 record: record.clone(),
             });
         }
-        *synced = Some((run.clone(), records.len()));
+        *synced = Some((run.clone(), total));
+        let dropped = crate::oauth::runner::keep_newest(
+            &mut self.timeline,
+            MAX_TIMELINE_ENTRIES,
+            MAX_TIMELINE_BYTES,
+            |entry| entry.record.body_bytes(),
+        );
+        self.timeline_dropped = self
+            .timeline_dropped
+            .saturating_add(missed)
+            .saturating_add(dropped);
+        // The open entry moves with the entries before it, or is gone with them.
+        self.timeline_open = self
+            .timeline_open
+            .and_then(|open| open.checked_sub(dropped));
     }
 
     /// Verifies every token's signature with the current keys.
@@ -650,6 +695,64 @@ mod tests {
         workspace.land(second, Ok(inspect(&text, now)));
         assert!(workspace.inspection.is_some());
         assert_eq!(workspace.pending, None);
+    }
+
+    #[test]
+    fn the_timeline_keeps_its_newest_entries_and_counts_the_dropped() {
+        use crate::oauth::flow::{Step, StepFailure};
+        let now = Timestamp::from_unix(0);
+        let mut workspace = Workspace::new();
+        workspace.apply(
+            Command::Flow(FlowCommand::Start {
+                profile: Box::new(Profile::default()),
+                secret: None,
+                tls_passphrase: None,
+            }),
+            now,
+        );
+        let mut synced = None;
+        let fail = |workspace: &mut Workspace, count: usize| {
+            if let Some(flow) = workspace.flow.as_mut() {
+                for _ in 0..count {
+                    let failure = StepFailure::new("нет ответа 🛑");
+                    flow.session.failed(Step::Refresh, failure, now);
+                }
+            }
+        };
+        // More steps between two frames than the run keeps: the ones it
+        // dropped before the timeline saw them are counted as dropped.
+        fail(&mut workspace, 250);
+        workspace.sync_timeline(&mut synced);
+        assert_eq!(
+            (workspace.timeline.len(), workspace.timeline_dropped),
+            (200, 50)
+        );
+        for _ in 0..4 {
+            fail(&mut workspace, 100);
+            workspace.sync_timeline(&mut synced);
+        }
+        assert_eq!(
+            (workspace.timeline.len(), workspace.timeline_dropped),
+            (MAX_TIMELINE_ENTRIES, 150)
+        );
+        workspace.timeline_open = Some(300);
+        fail(&mut workspace, 30);
+        workspace.sync_timeline(&mut synced);
+        assert_eq!(
+            workspace.timeline_open,
+            Some(270),
+            "the open entry moves with the drop"
+        );
+        workspace.timeline_open = Some(10);
+        fail(&mut workspace, 30);
+        workspace.sync_timeline(&mut synced);
+        assert_eq!(workspace.timeline_open, None, "dropped");
+        assert_eq!(workspace.timeline_dropped, 210);
+        workspace.sync_timeline(&mut synced);
+        assert_eq!(
+            workspace.timeline_dropped, 210,
+            "nothing new, nothing dropped"
+        );
     }
 
     #[test]

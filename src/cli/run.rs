@@ -58,6 +58,9 @@ pub struct ResponseLine {
     pub headers: Vec<(String, String)>,
     /// Body as text, token values masked.
     pub body: String,
+    /// Where the body was cut, in bytes, when the server sent more than the
+    /// profile's answer limit (`null` for a whole body).
+    pub truncated_at: Option<u64>,
 }
 
 /// The line for one step.
@@ -147,6 +150,7 @@ fn exchange_parts(exchange: &Exchange, now: Timestamp) -> Parts {
                     status: response.status,
                     headers: response.headers.clone(),
                     body,
+                    truncated_at: response.truncated_at,
                 }),
                 tokens,
             )
@@ -182,6 +186,10 @@ pub fn step_text(line: &StepLine) -> String {
     let mut text = format!("{mark} {:<9}{status}{duration}", line.step.title());
     text.push_str("  ");
     text.push_str(&line.summary);
+    if let Some(bytes) = line.response.as_ref().and_then(|r| r.truncated_at) {
+        text.push_str("\n    ");
+        text.push_str(&crate::net::exchange::cut_text(bytes));
+    }
     for finding in &line.diagnoses {
         let language = crate::i18n::Language::En;
         text.push_str("\n    ");

@@ -773,8 +773,11 @@ impl HttpFetcher {
         for header in &self.profile.headers {
             draft.set_header(&header.name, header.value.clone());
         }
-        let exchange = runtime.block_on(send(client, &draft, self.options.timeout));
+        let exchange = runtime.block_on(send(client, &draft, &self.options));
         let response = exchange.response.map_err(|e| e.to_string())?;
+        if let Some(note) = response.cut_note() {
+            return Err(format!("{url}: {note}"));
+        }
         if !(200..300).contains(&response.status) {
             return Err(format!(
                 "HTTP {} {}: {}",

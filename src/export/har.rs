@@ -208,6 +208,7 @@ mod tests {
             version: "HTTP/1.1".to_owned(),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: br#"{"access_token":"abcdefghijklmnopqrstuvwxyz"}"#.to_vec(),
+            truncated_at: None,
         };
         let document = har(&[record(Ok(response))], "9.9.9", true);
         let entry = &document["log"]["entries"][0];

@@ -353,6 +353,7 @@ mod tests {
                     headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                     body: br#"{"error":"invalid_grant","error_description":"Code not valid"}"#
                         .to_vec(),
+                    truncated_at: None,
                 }),
                 duration: Duration::from_millis(12),
             }),

@@ -351,6 +351,7 @@ mod tests {
                 ),
             ],
             body: Vec::new(),
+            truncated_at: None,
         };
         let redacted = redact_response(&response);
         assert_eq!(

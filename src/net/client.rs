@@ -22,6 +22,9 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// The passphrase of the profile's PKCS#12 file, from the secret store.
     pub pkcs12_passphrase: Option<Secret>,
+    /// How much of a response body is read at most; the rest is cut off
+    /// ([`super::RecordedResponse::truncated_at`]).
+    pub max_body_bytes: usize,
 }
 
 impl Default for ClientOptions {
@@ -37,6 +40,7 @@ impl ClientOptions {
             connect_timeout: Duration::from_secs(profile.network.connect_timeout_secs.max(1)),
             timeout: Duration::from_secs(profile.network.timeout_secs.max(1)),
             pkcs12_passphrase,
+            max_body_bytes: profile.network.response_cap_bytes(),
         }
     }
 }

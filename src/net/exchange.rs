@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::client::ClientOptions;
+
 /// A request about to be sent; editable in the UI before sending.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RequestDraft {
@@ -102,11 +104,19 @@ pub struct RecordedResponse {
     pub version: String,
     /// Headers, in order.
     pub headers: Vec<(String, String)>,
-    /// Body bytes.
+    /// Body bytes: all of them, or the first [`ClientOptions::max_body_bytes`].
     pub body: Vec<u8>,
+    /// Where the body was cut, in bytes, when the server sent more than the
+    /// profile's limit (the rest was never read); `None` for a whole body.
+    pub truncated_at: Option<u64>,
 }
 
 impl RecordedResponse {
+    /// "the answer was cut at 10 MiB", in the thread's language, when it was.
+    pub fn cut_note(&self) -> Option<String> {
+        self.truncated_at.map(cut_text)
+    }
+
     /// A header's value (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -129,6 +139,21 @@ impl RecordedResponse {
     /// The body as text (lossy).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// How many seconds from `now` the server asks to wait before asking
+    /// again (`Retry-After`, RFC 9110 §10.2.3: delay-seconds or an HTTP-date).
+    /// A date in the past is 0; a count too large for `u64` saturates; a
+    /// value that is neither is `None`. The caller caps what it honours.
+    pub fn retry_after(&self, now: crate::token::Timestamp) -> Option<u64> {
+        let value = self.header("retry-after")?.trim();
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(value.parse().unwrap_or(u64::MAX));
+        }
+        let at = chrono::DateTime::parse_from_rfc2822(value)
+            .ok()?
+            .timestamp();
+        Some(u64::try_from(at.saturating_sub(now.unix())).unwrap_or(0))
     }
 }
 
@@ -188,8 +213,45 @@ fn serialize_millis<S: serde::Serializer>(
     serializer.serialize_u128(duration.as_millis())
 }
 
-/// Sends `draft` with `client` and records everything.
-pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Duration) -> Exchange {
+/// "the answer was cut at 10 MiB: …", for an answer cut at `bytes`.
+pub fn cut_text(bytes: u64) -> String {
+    crate::tr!("net-answer-cut", size = size_text(bytes))
+}
+
+/// A size in the thread's language: "10 MiB", "64 KiB", "1000 bytes"
+/// exactly as limits are given, or "10.5 MiB" to a tenth for any other size.
+pub fn size_text(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    let unit = if bytes >= MIB {
+        MIB
+    } else if bytes >= KIB {
+        KIB
+    } else {
+        return crate::tr!("net-size-bytes", count = bytes);
+    };
+    let count = if bytes.is_multiple_of(unit) {
+        fluent_bundle::FluentValue::from(bytes / unit)
+    } else {
+        #[expect(clippy::cast_precision_loss, reason = "a size shown to a tenth")]
+        let tenths = (bytes as f64 / unit as f64 * 10.0).round() / 10.0;
+        fluent_bundle::FluentValue::from(tenths)
+    };
+    if unit == MIB {
+        crate::tr!("net-size-mib", count = count)
+    } else {
+        crate::tr!("net-size-kib", count = count)
+    }
+}
+
+/// Sends `draft` with `client` and records everything; `options` give the
+/// timeout (for the message) and how much of the body is read at most.
+pub async fn send(
+    client: &reqwest::Client,
+    draft: &RequestDraft,
+    options: &ClientOptions,
+) -> Exchange {
+    let timeout = options.timeout;
     let mut recorded = RecordedRequest {
         method: draft.method.clone(),
         url: draft.url.clone(),
@@ -245,13 +307,16 @@ pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Durat
                 )
             })
             .collect();
-        let body = response.bytes().await.map_err(|e| classify(&e, timeout))?;
+        let (body, truncated_at) = read_body(response, options.max_body_bytes)
+            .await
+            .map_err(|e| classify(&e, timeout))?;
         Ok(RecordedResponse {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or_default().to_owned(),
             version,
             headers,
-            body: body.to_vec(),
+            body,
+            truncated_at,
         })
     }
     .await;
@@ -260,6 +325,49 @@ pub async fn send(client: &reqwest::Client, draft: &RequestDraft, timeout: Durat
         response,
         duration: started.elapsed(),
     }
+}
+
+/// Reads the body chunk by chunk up to `cap` bytes and stops there: a
+/// server that sends an endless or huge answer costs at most the cap plus
+/// the chunk in hand. Returns the body and, when more came, where it was cut.
+async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<(Vec<u8>, Option<u64>), reqwest::Error> {
+    // Content-Length is the server's word, not a promise: it only sizes the
+    // first allocation, never beyond the cap.
+    let announced = response
+        .content_length()
+        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(announced.min(cap).min(FIRST_ALLOCATION));
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap.saturating_sub(body.len());
+        let kept = chunk.get(..room).unwrap_or(&chunk);
+        grow_within(&mut body, kept.len(), cap);
+        body.extend_from_slice(kept);
+        if kept.len() < chunk.len() {
+            return Ok((body, Some(u64::try_from(cap).unwrap_or(u64::MAX))));
+        }
+    }
+    Ok((body, None))
+}
+
+/// The most a body buffer starts with before any byte came.
+const FIRST_ALLOCATION: usize = 64 * 1024;
+
+/// Makes room for `extra` more bytes, doubling as `Vec` does but never past
+/// `limit`: the buffer of a capped body never outgrows the cap.
+fn grow_within(body: &mut Vec<u8>, extra: usize, limit: usize) {
+    let needed = body.len().saturating_add(extra);
+    if needed <= body.capacity() {
+        return;
+    }
+    let target = body
+        .capacity()
+        .saturating_mul(2)
+        .max(needed)
+        .min(limit.max(needed));
+    body.reserve_exact(target.saturating_sub(body.len()));
 }
 
 fn build(client: &reqwest::Client, draft: &RequestDraft) -> Result<reqwest::Request, NetError> {
@@ -332,4 +440,60 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::Timestamp;
+
+    fn with_retry_after(value: &str) -> RecordedResponse {
+        RecordedResponse {
+            status: 503,
+            reason: String::new(),
+            version: "HTTP/1.1".to_owned(),
+            headers: vec![("Retry-After".to_owned(), value.to_owned())],
+            body: Vec::new(),
+            truncated_at: None,
+        }
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_a_date_and_never_overflows() {
+        let now = Timestamp::from_unix(784_111_717); // Sun, 06 Nov 1994 08:48:37 GMT
+        let wait = |value: &str| with_retry_after(value).retry_after(now);
+        assert_eq!(wait("120"), Some(120));
+        assert_eq!(wait(" 0 "), Some(0));
+        assert_eq!(wait("99999999999999999999999999"), Some(u64::MAX));
+        assert_eq!(wait("Sun, 06 Nov 1994 08:49:37 GMT"), Some(60));
+        assert_eq!(
+            wait("Sun, 06 Nov 1994 08:00:00 GMT"),
+            Some(0),
+            "in the past"
+        );
+        for nonsense in ["-5", "1e12", "скоро", "🕐", "", "12 s"] {
+            assert_eq!(wait(nonsense), None, "{nonsense}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_as_limits_are_given() {
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert_eq!(size_text(10 * 1024 * 1024), "10 MiB");
+        assert_eq!(size_text(64 * 1024), "64 KiB");
+        assert_eq!(size_text(1), "1 byte");
+        assert_eq!(size_text(1000), "1000 bytes");
+        assert_eq!(size_text(10 * 1024 * 1024 + 512 * 1024), "10.5 MiB");
+        assert_eq!(size_text(u64::MAX), "17592186044416 MiB");
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let russian = (size_text(3), size_text(5), cut_text(10 * 1024 * 1024));
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert_eq!(russian.0, "3 байта");
+        assert_eq!(russian.1, "5 байт");
+        assert!(
+            russian.2.starts_with("ответ обрезан на 10 МиБ"),
+            "{}",
+            russian.2
+        );
+    }
 }

@@ -4,6 +4,10 @@
 //!
 //! Never imports egui.
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 pub mod client;
 pub mod exchange;
 pub mod runtime;

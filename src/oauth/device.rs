@@ -4,6 +4,10 @@
 //! the caller's (the runner takes it as a parameter, the app's job uses the
 //! tokio timer), so tests drive the timing without sleeping.
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 use std::time::Duration;
 
 use serde::Serialize;
@@ -13,7 +17,7 @@ use crate::net::{Exchange, RequestDraft};
 use crate::secret::Secret;
 use crate::token::Timestamp;
 
-use super::flow::{self, Credentials, StepFailure, TokenSet};
+use super::flow::{self, Credentials, SentSeconds, StepFailure, TokenSet};
 use super::profile::{Profile, RequestKind};
 
 /// `grant_type` of the device access token request (RFC 8628 §3.4).
@@ -24,6 +28,14 @@ pub const DEFAULT_INTERVAL_SECONDS: u64 = 5;
 
 /// What `slow_down` adds to the interval, for this and every later poll (RFC 8628 §3.5).
 pub const SLOW_DOWN_SECONDS: u64 = 5;
+
+/// The longest wait between polls: a provider's larger `interval` (1e12 s
+/// has been seen) is brought down to it and said; `slow_down` stops here too.
+pub const MAX_INTERVAL_SECONDS: u64 = 300;
+
+/// The longest a device code is taken to live: a larger `expires_in` is
+/// brought down to it and said, so polling never goes on for years.
+pub const MAX_DEVICE_CODE_SECONDS: u64 = 24 * 60 * 60;
 
 /// The device authorization response (RFC 8628 §3.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -37,10 +49,14 @@ pub struct DeviceAuthorization {
     pub verification_uri: String,
     /// `verification_uri_complete`: the same with the code in it (for a QR code).
     pub verification_uri_complete: Option<String>,
-    /// `expires_in`, seconds.
+    /// `expires_in`, seconds, as used: at most [`MAX_DEVICE_CODE_SECONDS`].
     pub expires_in: i64,
-    /// `interval`, seconds between polls.
+    /// `interval`, seconds between polls, as used: 1 to [`MAX_INTERVAL_SECONDS`].
     pub interval: u64,
+    /// What was done to numbers that are not real ones ("interval is 1e12 s:
+    /// not a real polling interval; polling every 300 s").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjusted: Vec<String>,
 }
 
 /// The device authorization request (RFC 8628 §3.1): the profile's `scope`,
@@ -77,34 +93,73 @@ pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, S
         .response
         .as_ref()
         .map_err(|e| StepFailure::new(crate::tr!("run-no-answer", error = e.to_string())))?;
-    let fields = flow::body_fields(response).ok_or_else(|| {
-        StepFailure::new(crate::tr!("run-device-not-json", status = response.status))
+    let fields = flow::body_fields(response).ok_or_else(|| match response.truncated_at {
+        Some(_) => flow::unreadable(response),
+        None => StepFailure::new(crate::tr!("run-device-not-json", status = response.status)),
     })?;
     if let Some(error) = flow::provider_error(response.status, &fields) {
         return Err(flow::failure_from(error));
     }
     let text = |name: &str| fields.get(name).and_then(Value::as_str).map(str::to_owned);
-    let number = |name: &str| {
-        fields.get(name).and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        })
-    };
     let missing =
         |name: &str| StepFailure::new(crate::tr!("run-device-missing", name = name.to_owned()));
+    let device_code = Secret::new(text("device_code").ok_or_else(|| missing("device_code"))?);
+    let user_code = text("user_code").ok_or_else(|| missing("user_code"))?;
+    let verification_uri = text("verification_uri")
+        // Google's early drafts called it verification_url.
+        .or_else(|| text("verification_url"))
+        .ok_or_else(|| missing("verification_uri"))?;
+    let mut adjusted = Vec::new();
+    let expires_in = match flow::seconds_member(&fields, "expires_in", MAX_DEVICE_CODE_SECONDS) {
+        None => return Err(missing("expires_in")),
+        Some(SentSeconds::Real(seconds)) => seconds,
+        // Polling ends at the latest after a day; the provider's own
+        // expired_token answer ends it sooner (RFC 8628 §3.5).
+        Some(SentSeconds::TooLong(value) | SentSeconds::Meaningless(value)) => {
+            adjusted.push(crate::tr!(
+                "run-device-lifetime-adjusted",
+                value = value,
+                used = MAX_DEVICE_CODE_SECONDS
+            ));
+            MAX_DEVICE_CODE_SECONDS
+        }
+    };
+    let interval = match flow::seconds_member(&fields, "interval", MAX_INTERVAL_SECONDS) {
+        None => DEFAULT_INTERVAL_SECONDS,
+        Some(SentSeconds::Real(seconds)) if seconds > 0 => seconds,
+        Some(SentSeconds::Real(_)) => {
+            adjusted.push(crate::tr!(
+                "run-interval-adjusted",
+                value = "0",
+                used = DEFAULT_INTERVAL_SECONDS
+            ));
+            DEFAULT_INTERVAL_SECONDS
+        }
+        Some(SentSeconds::TooLong(value)) => {
+            adjusted.push(crate::tr!(
+                "run-interval-adjusted",
+                value = value,
+                used = MAX_INTERVAL_SECONDS
+            ));
+            MAX_INTERVAL_SECONDS
+        }
+        Some(SentSeconds::Meaningless(value)) => {
+            adjusted.push(crate::tr!(
+                "run-interval-adjusted",
+                value = value,
+                used = DEFAULT_INTERVAL_SECONDS
+            ));
+            DEFAULT_INTERVAL_SECONDS
+        }
+    };
     Ok(DeviceAuthorization {
-        device_code: Secret::new(text("device_code").ok_or_else(|| missing("device_code"))?),
-        user_code: text("user_code").ok_or_else(|| missing("user_code"))?,
-        verification_uri: text("verification_uri")
-            // Google's early drafts called it verification_url.
-            .or_else(|| text("verification_url"))
-            .ok_or_else(|| missing("verification_uri"))?,
+        device_code,
+        user_code,
+        verification_uri,
         verification_uri_complete: text("verification_uri_complete"),
-        expires_in: number("expires_in").ok_or_else(|| missing("expires_in"))?,
-        interval: number("interval")
-            .and_then(|n| u64::try_from(n).ok())
-            .filter(|n| *n > 0)
-            .unwrap_or(DEFAULT_INTERVAL_SECONDS),
+        expires_in: i64::try_from(expires_in).unwrap_or(i64::MAX),
+        interval,
+        adjusted,
     })
 }
 
@@ -186,7 +241,12 @@ impl PollSchedule {
         match outcome {
             PollOutcome::Pending(_) => true,
             PollOutcome::SlowDown(_) => {
-                self.interval += SLOW_DOWN_SECONDS;
+                // Saturating and capped: a provider that says slow_down forever
+                // slows polling to the longest wait, never to an overflow.
+                self.interval = self
+                    .interval
+                    .saturating_add(SLOW_DOWN_SECONDS)
+                    .min(MAX_INTERVAL_SECONDS);
                 true
             }
             PollOutcome::Tokens(_) | PollOutcome::Failed(_) => false,
@@ -218,6 +278,7 @@ mod tests {
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body: body.as_bytes().to_vec(),
+                truncated_at: None,
             }),
             duration: Duration::ZERO,
         }
@@ -246,6 +307,7 @@ mod tests {
             verification_uri_complete: None,
             expires_in: 30,
             interval: 2,
+            adjusted: Vec::new(),
         };
         let mut schedule = PollSchedule::new(&authorization, Timestamp::from_unix(100));
         let pending = poll_outcome(&exchange(400, r#"{"error":"authorization_pending"}"#));
@@ -263,6 +325,66 @@ mod tests {
         );
         assert!(!schedule.expired(Timestamp::from_unix(129)));
         assert!(schedule.expired(Timestamp::from_unix(130)));
+    }
+
+    #[test]
+    fn an_absurd_interval_or_lifetime_is_brought_into_range_and_said() {
+        let answer = |extra: &str| {
+            parse_authorization(&exchange(
+                200,
+                &format!(
+                    r#"{{"device_code":"dc","user_code":"ЖУК-42","verification_uri":"https://op/device",{extra}}}"#
+                ),
+            ))
+            .expect("answer")
+        };
+        let huge = answer(r#""expires_in":1e23,"interval":1e12"#);
+        assert_eq!(huge.interval, MAX_INTERVAL_SECONDS);
+        assert_eq!(
+            huge.expires_in,
+            i64::try_from(MAX_DEVICE_CODE_SECONDS).expect("fits")
+        );
+        assert_eq!(
+            huge.adjusted,
+            [
+                "expires_in is 1e23 s: not a real lifetime; polling stops after 86400 s at the latest",
+                "interval is 1000000000000 s: not a real polling interval; polling every 300 s",
+            ]
+        );
+        let negative = answer(r#""expires_in":600,"interval":-3"#);
+        assert_eq!(negative.interval, DEFAULT_INTERVAL_SECONDS);
+        assert_eq!(
+            negative.adjusted,
+            ["interval is -3 s: not a real polling interval; polling every 5 s"]
+        );
+        let fine = answer(r#""expires_in":"600","interval":"7""#);
+        assert_eq!((fine.expires_in, fine.interval), (600, 7));
+        assert!(fine.adjusted.is_empty());
+    }
+
+    #[test]
+    fn slow_down_saturates_at_the_longest_wait() {
+        let mut schedule = PollSchedule {
+            interval: u64::MAX,
+            expires_at: Timestamp::from_unix(i64::MAX),
+        };
+        let slow = poll_outcome(&exchange(400, r#"{"error":"slow_down"}"#));
+        assert!(schedule.after(&slow));
+        assert_eq!(schedule.interval, MAX_INTERVAL_SECONDS);
+        schedule.interval = MAX_INTERVAL_SECONDS - 1;
+        assert!(schedule.after(&slow));
+        assert_eq!(schedule.wait(), Duration::from_secs(MAX_INTERVAL_SECONDS));
+        let authorization = DeviceAuthorization {
+            device_code: Secret::new("d"),
+            user_code: "U".to_owned(),
+            verification_uri: "https://op/device".to_owned(),
+            verification_uri_complete: None,
+            expires_in: i64::MAX,
+            interval: 5,
+            adjusted: Vec::new(),
+        };
+        let schedule = PollSchedule::new(&authorization, Timestamp::from_unix(i64::MAX - 1));
+        assert_eq!(schedule.expires_at, Timestamp::from_unix(i64::MAX));
     }
 
     #[test]

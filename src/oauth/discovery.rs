@@ -1,6 +1,10 @@
 //! Discovery: OpenID Connect Discovery 1.0 (`/.well-known/openid-configuration`)
 //! and, when a provider has none, RFC 8414 (`/.well-known/oauth-authorization-server`).
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -96,6 +100,8 @@ pub enum NotMetadataHint {
     Html,
     /// A body that is not a JSON object.
     NotJsonObject,
+    /// A body cut at the profile's answer limit (bytes).
+    Cut(u64),
 }
 
 impl std::fmt::Display for DiscoveryError {
@@ -122,6 +128,12 @@ impl std::fmt::Display for DiscoveryError {
                     NotMetadataHint::NotJsonObject => {
                         crate::tr!("discovery-not-json-object", url = url, status = status)
                     }
+                    NotMetadataHint::Cut(bytes) => crate::tr!(
+                        "discovery-cut",
+                        url = url,
+                        status = status,
+                        note = crate::net::exchange::cut_text(*bytes)
+                    ),
                 }
             }
         };
@@ -184,7 +196,11 @@ pub fn parse_exchange(exchange: &Exchange) -> Result<ProviderMetadata, Discovery
     }
     match serde_json::from_slice::<Value>(&response.body) {
         Ok(Value::Object(document)) => Ok(ProviderMetadata { document, url }),
-        _ => Err(not_metadata(NotMetadataHint::NotJsonObject)),
+        _ => Err(not_metadata(
+            response
+                .truncated_at
+                .map_or(NotMetadataHint::NotJsonObject, NotMetadataHint::Cut),
+        )),
     }
 }
 
@@ -201,7 +217,7 @@ pub async fn discover(
         })?;
     let mut first_error = None;
     for url in discovery_urls(profile) {
-        let exchange = crate::net::send(&client, &request(&url), options.timeout).await;
+        let exchange = crate::net::send(&client, &request(&url), options).await;
         match parse_exchange(&exchange) {
             Ok(metadata) => return Ok(metadata),
             Err(error) => {
@@ -383,9 +399,15 @@ mod tests {
             "typed by hand: kept"
         );
         assert_eq!(outcome.changes.len(), 1);
-        assert_eq!(outcome.kept[0].after, "https://op/me");
+        assert_eq!(
+            outcome.kept.first().map(|c| c.after.as_str()),
+            Some("https://op/me")
+        );
         assert!(
-            outcome.warnings[0].contains("private_key_jwt"),
+            outcome
+                .warnings
+                .first()
+                .is_some_and(|w| w.contains("private_key_jwt")),
             "{:?}",
             outcome.warnings
         );

@@ -5,6 +5,10 @@
 //! Sending is the caller's business ([`crate::net::send`]); the flow runner
 //! ([`super::runner`]) and the UI drive these same functions.
 
+// What a server sends is hostile input: no byte index that can cut a
+// character, no index that can panic.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
@@ -199,6 +203,111 @@ pub struct TokenSet {
     pub refresh_expires_in: Option<i64>,
     /// `scope` as granted.
     pub scope: Option<String>,
+    /// Lifetimes that are not real ones (negative, absurdly long, not
+    /// numbers), each said as "`expires_in` is 1.8e23 s: not a real lifetime";
+    /// `expires_in` or `refresh_expires_in` is then `None`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreal_lifetimes: Vec<String>,
+}
+
+/// The longest lifetime taken as real: ten years. Beyond it a provider's
+/// `expires_in` is shown as what it is and not counted with.
+pub const MAX_LIFETIME_SECONDS: u64 = 10 * 365 * 24 * 60 * 60;
+
+/// A number of seconds a provider sent (`expires_in`, `interval`), read
+/// without trusting it: RFC 6749 §5.1 and RFC 8628 §3.2 give these as
+/// integers, but any JSON value may come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SentSeconds {
+    /// A whole number of seconds, at most the limit the caller gave.
+    Real(u64),
+    /// More than the limit: the value as sent, to show, never to count with.
+    TooLong(String),
+    /// Negative or not a number: the value as sent (shortened), to show.
+    Meaningless(String),
+}
+
+impl SentSeconds {
+    /// The value as sent, when it is not a real number of seconds.
+    pub fn absurd(&self) -> Option<&str> {
+        match self {
+            Self::Real(_) => None,
+            Self::TooLong(value) | Self::Meaningless(value) => Some(value),
+        }
+    }
+}
+
+/// How much of an absurd value is repeated in a message.
+const SHOWN_VALUE_CHARS: usize = 40;
+
+/// Reads member `name` as seconds (a JSON number or a numeric string; a
+/// fraction is rounded down); `None` when absent or `null`.
+pub fn seconds_member(
+    fields: &serde_json::Map<String, Value>,
+    name: &str,
+    limit: u64,
+) -> Option<SentSeconds> {
+    let value = fields.get(name)?;
+    let real = |seconds: u64| {
+        if seconds <= limit {
+            SentSeconds::Real(seconds)
+        } else {
+            SentSeconds::TooLong(seconds.to_string())
+        }
+    };
+    let from_float = |number: f64, shown: String| {
+        if number.is_nan() || number < 0.0 {
+            SentSeconds::Meaningless(shown)
+        } else if number <= u64_as_f64(limit) {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "not negative and at most the limit: the floor fits"
+            )]
+            SentSeconds::Real(number.floor() as u64)
+        } else {
+            SentSeconds::TooLong(shown)
+        }
+    };
+    Some(match value {
+        Value::Null => return None,
+        Value::Number(number) => match (number.as_u64(), number.as_f64()) {
+            (Some(seconds), _) => real(seconds),
+            (None, Some(float)) => from_float(float, float_text(float)),
+            (None, None) => SentSeconds::Meaningless(number.to_string()),
+        },
+        Value::String(text) => {
+            let trimmed = text.trim();
+            let shown: String = trimmed.chars().take(SHOWN_VALUE_CHARS).collect();
+            match (trimmed.parse::<u64>(), trimmed.parse::<f64>()) {
+                (Ok(seconds), _) => real(seconds),
+                (Err(_), Ok(float)) => from_float(float, shown),
+                (Err(_), Err(_)) => SentSeconds::Meaningless(format!("{shown:?}")),
+            }
+        }
+        other => {
+            SentSeconds::Meaningless(other.to_string().chars().take(SHOWN_VALUE_CHARS).collect())
+        }
+    })
+}
+
+/// A float as a person writes it: `1000000000000`, `-5.5`, `1.8e23`.
+fn float_text(number: f64) -> String {
+    if number.abs() >= 1e15 {
+        format!("{number:e}")
+    } else if number.fract() == 0.0 {
+        format!("{number:.0}")
+    } else {
+        number.to_string()
+    }
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a bound to compare with: rounding up to the next float is harmless"
+)]
+fn u64_as_f64(value: u64) -> f64 {
+    value as f64
 }
 
 /// An error answer from the provider (RFC 6749 §5.2, §4.1.2.1; RFC 6750 §3).
@@ -668,20 +777,29 @@ fn read_token_response(exchange: &Exchange) -> Result<TokenSet, StepFailure> {
                 .or_else(|| v.as_i64().map(|n| n.to_string()))
         })
     };
-    let number = |name: &str| {
-        fields.get(name).and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        })
+    let mut unreal_lifetimes = Vec::new();
+    let mut lifetime = |name: &str| match seconds_member(&fields, name, MAX_LIFETIME_SECONDS)? {
+        SentSeconds::Real(seconds) => i64::try_from(seconds).ok(),
+        SentSeconds::TooLong(value) | SentSeconds::Meaningless(value) => {
+            unreal_lifetimes.push(crate::tr!(
+                "run-unreal-lifetime",
+                name = name.to_owned(),
+                value = value
+            ));
+            None
+        }
     };
+    let expires_in = lifetime("expires_in");
+    let refresh_expires_in = lifetime("refresh_expires_in");
     let set = TokenSet {
         access_token: text("access_token"),
         id_token: text("id_token"),
         refresh_token: text("refresh_token"),
         token_type: text("token_type"),
-        expires_in: number("expires_in"),
-        refresh_expires_in: number("refresh_expires_in"),
+        expires_in,
+        refresh_expires_in,
         scope: text("scope"),
+        unreal_lifetimes,
     };
     if set.access_token.is_none() {
         return Err(StepFailure::new(
@@ -870,9 +988,15 @@ pub fn redirect_failure(response: &RecordedResponse) -> Option<StepFailure> {
     )))
 }
 
-fn unreadable(response: &RecordedResponse) -> StepFailure {
+/// Why a body could not be read: cut at the answer limit, HTML, empty, or
+/// neither JSON nor form-encoded.
+pub(crate) fn unreadable(response: &RecordedResponse) -> StepFailure {
     let mut failure = StepFailure::new(crate::tr!("run-body-unreadable", status = response.status));
-    if response.media_type().contains("html") || response.text().trim_start().starts_with('<') {
+    if let Some(note) = response.cut_note() {
+        failure.message = crate::tr!("run-body-cut", status = response.status, note = note);
+    } else if response.media_type().contains("html")
+        || response.text().trim_start().starts_with('<')
+    {
         failure.message = crate::tr!("run-body-html", status = response.status);
     } else if response.body.is_empty() {
         failure.message = crate::tr!("run-body-empty", status = response.status);
@@ -971,12 +1095,13 @@ pub const SECRET_FIELDS: &[&str] = &[
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
 pub fn mask_middle(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() <= 12 {
+    let count = value.chars().count();
+    if count <= 12 {
         return "••••••".to_owned();
     }
-    let head: String = chars[..6].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
+    // By characters, not bytes: a Cyrillic or emoji value is never cut inside a character.
+    let head: String = value.chars().take(6).collect();
+    let tail: String = value.chars().skip(count.saturating_sub(4)).collect();
     format!("{head}…{tail}")
 }
 
@@ -1165,7 +1290,10 @@ mod tests {
             "{body}"
         );
         assert!(body.contains("grant_type=authorization_code"));
-        assert_eq!(masked.headers[0].1, "Basic ••••••");
+        assert_eq!(
+            masked.headers.first().map(|(_, v)| v.as_str()),
+            Some("Basic ••••••")
+        );
     }
 
     fn exchange(status: u16, body: &str) -> Exchange {
@@ -1182,6 +1310,7 @@ mod tests {
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body: body.as_bytes().to_vec(),
+                truncated_at: None,
             }),
             duration: std::time::Duration::ZERO,
         }
@@ -1272,7 +1401,7 @@ mod tests {
         ))
         .expect("answer");
         assert!(answer.active);
-        assert_eq!(answer.members["client_id"], "c");
+        assert_eq!(answer.members.get("client_id"), Some(&Value::from("c")));
         assert!(answer.summary().starts_with("active, client_id c"));
         let inactive =
             parse_introspection_response(&exchange(200, r#"{"active":false}"#)).expect("answer");
@@ -1299,8 +1428,96 @@ mod tests {
             Some("unsupported_token_type")
         );
         assert!(failure.diagnosis.is_some_and(|d| {
-            d.has("rfc7009.unsupported_token_type") && d.entries[0].source.contains("RFC 7009")
+            d.has("rfc7009.unsupported_token_type")
+                && d.entries
+                    .first()
+                    .is_some_and(|e| e.source.contains("RFC 7009"))
         }));
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_said_as_sent_and_never_counted_with() {
+        let read = |body: &str| parse_token_response(&exchange(200, body)).expect("tokens");
+        let tokens = read(r#"{"access_token":"a","expires_in":1.8e23,"refresh_expires_in":0}"#);
+        assert_eq!(
+            (tokens.expires_in, tokens.refresh_expires_in),
+            (None, Some(0))
+        );
+        assert_eq!(
+            tokens.unreal_lifetimes,
+            ["expires_in is 1.8e23 s: not a real lifetime"]
+        );
+        for (sent, shown) in [
+            ("-5", "-5"),
+            ("18446744073709551615", "18446744073709551615"),
+            (r#""1e400""#, "1e400"),
+            (r#""через час""#, r#""через час""#),
+            (r#""-1""#, "-1"),
+            ("[1]", "[1]"),
+            (r#"{"s":1}"#, r#"{"s":1}"#),
+        ] {
+            let tokens = read(&format!(r#"{{"access_token":"a","expires_in":{sent}}}"#));
+            assert_eq!(tokens.expires_in, None, "{sent}");
+            assert_eq!(
+                tokens.unreal_lifetimes,
+                [format!("expires_in is {shown} s: not a real lifetime")],
+                "{sent}"
+            );
+        }
+        for (sent, seconds) in [("300", 300), (r#"" 300 ""#, 300), ("3599.9", 3599)] {
+            let tokens = read(&format!(r#"{{"access_token":"a","expires_in":{sent}}}"#));
+            assert_eq!(tokens.expires_in, Some(seconds), "{sent}");
+            assert!(tokens.unreal_lifetimes.is_empty());
+        }
+    }
+
+    #[test]
+    fn error_bodies_in_any_script_are_read_whole() {
+        let description = "Код недействителен 🔑 \u{200f}שגיאה\u{200f}";
+        let body = serde_json::json!({"error": "invalid_grant", "error_description": description})
+            .to_string();
+        let failure = parse_token_response(&exchange(400, &body)).expect_err("an error");
+        let error = failure.provider_error.expect("the provider's error");
+        assert_eq!(error.description.as_deref(), Some(description));
+        assert!(failure.message.contains("Код недействителен 🔑"));
+        // Invalid UTF-8 in a form body: read lossily, never a panic.
+        let mut raw = exchange(400, "");
+        if let Ok(response) = &mut raw.response {
+            response.headers = vec![(
+                "Content-Type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            )];
+            response.body = b"error=invalid_client&error_description=\xff\xfe%D0%9E".to_vec();
+        }
+        let failure = parse_token_response(&raw).expect_err("an error");
+        assert_eq!(
+            failure.provider_error.map(|e| e.error).as_deref(),
+            Some("invalid_client")
+        );
+    }
+
+    #[test]
+    fn a_cut_answer_is_said_to_be_cut() {
+        let mut cut = exchange(200, r#"{"access_token":"abc","tok"#);
+        if let Ok(response) = &mut cut.response {
+            response.truncated_at = Some(10 * 1024 * 1024);
+        }
+        let failure = parse_token_response(&cut).expect_err("unreadable");
+        assert_eq!(
+            failure.message,
+            "HTTP 200: the answer was cut at 10 MiB: the server sent more, which was not read, so it cannot be read as a whole."
+        );
+    }
+
+    #[test]
+    fn masking_counts_characters_not_bytes() {
+        assert_eq!(mask_middle("Токен-доступа-истёк"), "Токен-…стёк");
+        assert_eq!(
+            mask_middle("🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑"),
+            "🔑🔑🔑🔑🔑🔑…🔑🔑🔑🔑"
+        );
+        assert_eq!(mask_middle("\u{200f}שלום\u{200f}"), "••••••");
+        assert_eq!(mask_middle(""), "••••••");
     }
 
     #[test]

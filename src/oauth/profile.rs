@@ -279,7 +279,7 @@ impl TlsSettings {
     }
 }
 
-/// Timeouts of a profile's HTTP calls.
+/// Timeouts and the answer size limit of a profile's HTTP calls.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkSettings {
@@ -287,6 +287,24 @@ pub struct NetworkSettings {
     pub connect_timeout_secs: u64,
     /// Seconds a whole request may take, body included.
     pub timeout_secs: u64,
+    /// The most of an answer's body that is read, in MiB
+    /// ([`Self::RESPONSE_MIB_RANGE`]); older profile files without it get the default.
+    pub max_response_mib: u64,
+}
+
+impl NetworkSettings {
+    /// What `max_response_mib` may be: a server's answer is read up to 100 MiB at most.
+    pub const RESPONSE_MIB_RANGE: std::ops::RangeInclusive<u64> = 1..=100;
+
+    /// The answer size limit in bytes, brought into [`Self::RESPONSE_MIB_RANGE`]
+    /// (a hand-edited file may say 0 or a terabyte; the form flags it).
+    pub fn response_cap_bytes(&self) -> usize {
+        let mib = self.max_response_mib.clamp(
+            *Self::RESPONSE_MIB_RANGE.start(),
+            *Self::RESPONSE_MIB_RANGE.end(),
+        );
+        usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+    }
 }
 
 impl Default for NetworkSettings {
@@ -294,6 +312,7 @@ impl Default for NetworkSettings {
         Self {
             connect_timeout_secs: 10,
             timeout_secs: 30,
+            max_response_mib: 10,
         }
     }
 }
@@ -695,6 +714,18 @@ impl Profile {
                 "network.timeout",
                 Severity::Error,
                 crate::tr!("finding-zero-timeout"),
+            );
+        }
+        if !NetworkSettings::RESPONSE_MIB_RANGE.contains(&self.network.max_response_mib) {
+            add(
+                "network.max_response_mib",
+                Severity::Error,
+                crate::tr!(
+                    "finding-response-limit",
+                    value = self.network.max_response_mib,
+                    min = *NetworkSettings::RESPONSE_MIB_RANGE.start(),
+                    max = *NetworkSettings::RESPONSE_MIB_RANGE.end()
+                ),
             );
         }
         findings

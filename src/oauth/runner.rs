@@ -118,8 +118,59 @@ pub struct FlowSession {
     pub userinfo: Option<UserInfo>,
     /// The last introspection answer (RFC 7662 §2.2).
     pub introspection: Option<Introspection>,
-    /// Every step so far.
+    /// The steps so far, oldest first: the newest [`MAX_RECORDS`] (fewer
+    /// when their bodies pass [`MAX_RECORD_BYTES`]).
     pub records: Vec<StepRecord>,
+    /// How many earlier steps were dropped from `records` to keep it bounded.
+    pub dropped_records: usize,
+    /// The steps that succeeded at least once, dropped records included.
+    succeeded_steps: Vec<Step>,
+}
+
+/// How many steps a run keeps: device polling or refreshing for hours
+/// would otherwise grow the history without end.
+pub const MAX_RECORDS: usize = 200;
+
+/// How many body bytes a run's steps may hold together: 200 answers cut at
+/// 100 MiB would be 20 GB. The newest step is always kept.
+pub const MAX_RECORD_BYTES: usize = 256 * 1024 * 1024;
+
+impl StepRecord {
+    /// The bytes of the request and response bodies this record holds.
+    pub fn body_bytes(&self) -> usize {
+        self.exchange.as_ref().map_or(0, |exchange| {
+            exchange.request.body.len().saturating_add(
+                exchange
+                    .response
+                    .as_ref()
+                    .map_or(0, |response| response.body.len()),
+            )
+        })
+    }
+}
+
+/// Drops the oldest of `items` until at most `max_items` remain and their
+/// sizes add up to at most `max_bytes` (the newest stays, whatever its size);
+/// returns how many were dropped. One pass, linear in `items`.
+pub fn keep_newest<T>(
+    items: &mut Vec<T>,
+    max_items: usize,
+    max_bytes: usize,
+    size: impl Fn(&T) -> usize,
+) -> usize {
+    let mut kept = 0;
+    let mut bytes = 0_usize;
+    for item in items.iter().rev() {
+        let total = bytes.saturating_add(size(item));
+        if kept > 0 && (kept >= max_items || total > max_bytes) {
+            break;
+        }
+        bytes = total;
+        kept += 1;
+    }
+    let dropped = items.len().saturating_sub(kept);
+    items.drain(..dropped);
+    dropped
 }
 
 /// SberBusiness ID asks for state ≥ 36 and nonce ≥ 10 characters; these
@@ -154,6 +205,8 @@ impl FlowSession {
             userinfo: None,
             introspection: None,
             records: Vec::new(),
+            dropped_records: 0,
+            succeeded_steps: Vec::new(),
         }
     }
 
@@ -404,13 +457,17 @@ impl FlowSession {
     /// Applies the device authorization response (RFC 8628 §3.2).
     pub fn device_authorized(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = device::parse_authorization(&exchange).map(|answer| {
-            let summary = crate::tr!(
+            let mut summary = crate::tr!(
                 "run-device-authorized",
                 code = answer.user_code.as_str(),
                 uri = answer.verification_uri.as_str(),
                 expires = answer.expires_in,
                 interval = answer.interval
             );
+            for note in &answer.adjusted {
+                summary.push_str("; ");
+                summary.push_str(note);
+            }
             self.device_schedule = Some(PollSchedule::new(&answer, now));
             self.device = Some(answer);
             self.tokens = None;
@@ -617,9 +674,13 @@ impl FlowSession {
     }
 
     fn succeeded(&self, step: Step) -> bool {
-        self.records
-            .iter()
-            .any(|r| r.step == step && r.outcome.is_ok())
+        self.succeeded_steps.contains(&step)
+    }
+
+    /// How many steps this run has recorded, the dropped ones included: a
+    /// count that only grows, for views that follow the history.
+    pub fn steps_recorded(&self) -> usize {
+        self.dropped_records.saturating_add(self.records.len())
     }
 
     /// The request a step will send, as generated (the UI lets the user edit it).
@@ -701,12 +762,21 @@ impl FlowSession {
             let context = self.failure_context(step, exchange.as_ref(), failure);
             failure.diagnose(&context);
         }
+        if outcome.is_ok() && !self.succeeded_steps.contains(&step) {
+            self.succeeded_steps.push(step);
+        }
         self.records.push(StepRecord {
             step,
             at,
             exchange,
             outcome,
         });
+        self.dropped_records = self.dropped_records.saturating_add(keep_newest(
+            &mut self.records,
+            MAX_RECORDS,
+            MAX_RECORD_BYTES,
+            StepRecord::body_bytes,
+        ));
         let last = self.records.len() - 1;
         &self.records[last]
     }
@@ -897,6 +967,7 @@ fn summarize(tokens: &TokenSet) -> String {
     if tokens.refresh_token.is_some() {
         parts.push(crate::tr!("run-refresh-token"));
     }
+    parts.extend(tokens.unreal_lifetimes.iter().cloned());
     parts.join(", ")
 }
 
@@ -950,7 +1021,7 @@ async fn discover(
             .into_iter()
             .next()
             .unwrap_or_default();
-        let exchange = send(client, &discovery::request(&url), options.client.timeout).await;
+        let exchange = send(client, &discovery::request(&url), &options.client).await;
         let record = session.discovered(exchange, now);
         observe(record);
         record.outcome.clone().map(drop)?;
@@ -978,7 +1049,7 @@ async fn send_step(
             return Err(failure);
         }
     };
-    let exchange = send(client, &draft, options.client.timeout).await;
+    let exchange = send(client, &draft, &options.client).await;
     session.answered(step, exchange, now());
     match session.records.last() {
         Some(record) => {
@@ -1089,14 +1160,14 @@ pub async fn run_code_flow(
     check(record)?;
 
     let draft = session.token_draft(now())?;
-    let exchange = send(&client, &draft, options.client.timeout).await;
+    let exchange = send(&client, &draft, &options.client).await;
     let record = session.token_exchanged(exchange, now());
     observe(record);
     check(record)?;
 
     if !session.profile.endpoints.userinfo.trim().is_empty() {
         let draft = session.userinfo_draft()?;
-        let exchange = send(&client, &draft, options.client.timeout).await;
+        let exchange = send(&client, &draft, &options.client).await;
         let record = session.userinfo_answered(exchange, now());
         observe(record);
         check(record)?;
@@ -1108,7 +1179,7 @@ pub async fn run_code_flow(
         .is_some_and(|t| t.refresh_token.is_some())
     {
         let draft = session.refresh_draft(now())?;
-        let exchange = send(&client, &draft, options.client.timeout).await;
+        let exchange = send(&client, &draft, &options.client).await;
         let record = session.refreshed(exchange, now());
         observe(record);
         check(record)?;
@@ -1222,7 +1293,7 @@ where
             return Err(failure);
         }
         let draft = session.device_token_draft(now())?;
-        let exchange = send(&client, &draft, options.client.timeout).await;
+        let exchange = send(&client, &draft, &options.client).await;
         let outcome = session.device_polled(exchange, now());
         if let Some(record) = session.records.last() {
             observe(record);
@@ -1302,6 +1373,82 @@ mod tests {
         assert_eq!(russian, "токен доступа (300 с), ID-токен, токен обновления");
     }
 
+    #[test]
+    fn keep_newest_drops_the_oldest_by_count_and_by_bytes() {
+        let mut items: Vec<usize> = (1..=10).collect();
+        assert_eq!(keep_newest(&mut items, 4, usize::MAX, |_| 1), 6);
+        assert_eq!(items, [7, 8, 9, 10]);
+        assert_eq!(
+            keep_newest(&mut items, 4, 19, |n| *n),
+            2,
+            "9 + 10 fit in 19"
+        );
+        assert_eq!(items, [9, 10]);
+        assert_eq!(keep_newest(&mut items, 4, 1, |n| *n), 1, "the newest stays");
+        assert_eq!(items, [10]);
+        let mut empty: Vec<usize> = Vec::new();
+        assert_eq!(keep_newest(&mut empty, 0, 0, |n| *n), 0);
+    }
+
+    #[test]
+    fn the_history_keeps_the_newest_steps_and_counts_the_rest() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.prepare_authorize(now).expect("authorize");
+        for n in 0..250 {
+            session.failed(
+                Step::Refresh,
+                StepFailure::new(format!("попытка {n} 🔁")),
+                now,
+            );
+        }
+        assert_eq!(session.records.len(), MAX_RECORDS);
+        assert_eq!(
+            session.dropped_records, 51,
+            "250 refreshes and the authorize step"
+        );
+        assert_eq!(session.steps_recorded(), 251);
+        assert!(
+            session
+                .records
+                .last()
+                .is_some_and(|r| matches!(&r.outcome, Err(f) if f.message == "попытка 249 🔁"))
+        );
+        // What the run did stays known when its record is gone.
+        assert!(session.authorize_url.is_some() && session.succeeded(Step::Authorize));
+    }
+
+    #[test]
+    fn the_history_keeps_at_most_its_byte_budget_of_bodies() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.prepare_authorize(now).expect("authorize");
+        let redirect = format!(
+            "https://partner.example.test/cb?code=c&state={}",
+            session.run.state
+        );
+        session.callback(&parse_pasted(&redirect).expect("redirect"), now);
+        let big = "x".repeat(100 * 1024 * 1024);
+        for _ in 0..3 {
+            let exchange = answer(&session, &big);
+            session.push(Step::Token, Some(exchange), Ok(String::new()), now);
+        }
+        assert_eq!(
+            session.records.len(),
+            2,
+            "two 100 MiB answers fit in 256 MiB, three do not"
+        );
+        assert_eq!(session.dropped_records, 3);
+        assert!(
+            session
+                .records
+                .iter()
+                .map(StepRecord::body_bytes)
+                .sum::<usize>()
+                <= MAX_RECORD_BYTES
+        );
+    }
+
     fn bank_session() -> FlowSession {
         let mut profile = Profile {
             preset: Some("sber-business-id".to_owned()),
@@ -1333,6 +1480,7 @@ mod tests {
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body: body.as_bytes().to_vec(),
+                truncated_at: None,
             }),
             duration: std::time::Duration::ZERO,
         }

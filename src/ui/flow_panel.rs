@@ -106,21 +106,19 @@ pub fn show(
             crate::tr!("flow-private-key-error", error = error.as_str()),
         );
     }
-    if let Some(due) = flow.auto_refresh_due() {
-        ui.colored_label(
-            theme::warning(ui.visuals()),
-            crate::tr!(
-                "flow-auto-refresh-next",
-                time = due.to_zone_string(workspace.zone)
-            ),
-        );
-    }
+    auto_refresh_line(ui, flow, workspace.zone);
     ui.separator();
     let next = if flow.waiting.is_some() {
         None
     } else {
         session.next_step()
     };
+    if session.dropped_records > 0 {
+        ui.weak(crate::tr!(
+            "flow-earlier-steps-dropped",
+            count = session.dropped_records
+        ));
+    }
     let checks_line = id_token_checks_line(workspace, session);
     let steps = shown_steps(session);
     egui::ScrollArea::vertical()
@@ -146,6 +144,40 @@ pub fn show(
                 card(ui, (index + 1, step), &context, editor, commands);
             }
         });
+}
+
+/// Where automatic refresh stands: the next refresh, the retry after
+/// failures, or that it stopped.
+fn auto_refresh_line(
+    ui: &mut egui::Ui,
+    flow: &crate::app::FlowState,
+    zone: crate::token::time::Zone,
+) {
+    if !flow.auto_refresh {
+        return;
+    }
+    let backoff = flow.refresh_backoff;
+    if backoff.stopped() {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            crate::tr!("flow-auto-refresh-stopped", count = backoff.failures),
+        );
+        return;
+    }
+    let Some(due) = flow.auto_refresh_due() else {
+        return;
+    };
+    let time = due.to_zone_string(zone);
+    let text = if backoff.failures > 0 {
+        crate::tr!(
+            "flow-auto-refresh-retry",
+            count = backoff.failures,
+            time = time
+        )
+    } else {
+        crate::tr!("flow-auto-refresh-next", time = time)
+    };
+    ui.colored_label(theme::warning(ui.visuals()), text);
 }
 
 /// The cards of the run: the grant's steps, then introspection, revocation
@@ -534,12 +566,7 @@ fn record_view(
         }
     }
     if let Some(exchange) = &record.exchange {
-        let shown = if masked {
-            masked_exchange(exchange)
-        } else {
-            exchange.clone()
-        };
-        exchange_view(ui, record.step, &shown, profile, commands);
+        super::exchange_pane::show(ui, record.step, exchange, masked, profile, commands);
     }
 }
 
@@ -571,92 +598,6 @@ fn tls_fix_offer(ui: &mut egui::Ui, exchange: &Exchange, commands: &mut Vec<Comm
     }
 }
 
-pub(super) fn exchange_view(
-    ui: &mut egui::Ui,
-    step: Step,
-    exchange: &Exchange,
-    profile: &crate::oauth::Profile,
-    commands: &mut Vec<Command>,
-) {
-    ui.columns(2, |columns| {
-        columns[0].push_id((step, "request"), |ui| {
-            ui.collapsing(crate::tr!("flow-request-as-sent"), |ui| {
-                let request = &exchange.request;
-                let curl = crate::export::curl_command(
-                    request,
-                    Some(profile),
-                    crate::export::CurlOptions::default(),
-                );
-                if ui
-                    .small_button(crate::tr!("flow-copy-curl"))
-                    .on_hover_text(crate::tr!("flow-copy-curl-hover"))
-                    .clicked()
-                {
-                    commands.push(Command::Copy(curl));
-                }
-                let mut text = format!("{} {}\n", request.method, request.url);
-                for (name, value) in &request.headers {
-                    let _ = writeln!(text, "{name}: {value}");
-                }
-                if !request.body.is_empty() {
-                    text.push('\n');
-                    text.push_str(&String::from_utf8_lossy(&request.body));
-                }
-                ui.add(
-                    egui::Label::new(RichText::new(text).monospace())
-                        .wrap()
-                        .selectable(true),
-                );
-                decoded_assertion(ui, &request.body);
-            });
-        });
-        columns[1].push_id((step, "response"), |ui| {
-            ui.collapsing(
-                crate::tr!("flow-response-as-received"),
-                |ui| match &exchange.response {
-                    Ok(response) => {
-                        let mut text = format!(
-                            "{} {} {}\n",
-                            response.version, response.status, response.reason
-                        );
-                        for (name, value) in &response.headers {
-                            let _ = writeln!(text, "{name}: {value}");
-                        }
-                        text.push('\n');
-                        text.push_str(&pretty_body(response));
-                        if response.media_type().contains("html") {
-                            ui.colored_label(
-                                theme::warning(ui.visuals()),
-                                crate::tr!("flow-html-instead"),
-                            );
-                        }
-                        ui.add(
-                            egui::Label::new(RichText::new(text).monospace())
-                                .wrap()
-                                .selectable(true),
-                        );
-                    }
-                    Err(error) => {
-                        ui.colored_label(theme::error(ui.visuals()), error.to_string());
-                    }
-                },
-            );
-        });
-    });
-}
-
-/// JSON pretty-printed, form bodies one field a line, anything else as text.
-/// An exchange with secrets and token values masked, for presenter mode:
-/// the mask is applied when drawing; the data stays intact.
-pub(super) fn masked_exchange(exchange: &Exchange) -> Exchange {
-    let mut shown = exchange.clone();
-    shown.request = crate::export::redact::redact_request(&exchange.request);
-    if let Ok(response) = &exchange.response {
-        shown.response = Ok(crate::export::redact::redact_response(response));
-    }
-    shown
-}
-
 /// The next request in presenter mode: read-only and masked (Enter sends it).
 fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now: Timestamp) {
     let Ok(draft) = session.draft_for(step, now) else {
@@ -679,19 +620,6 @@ fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now
     }
     ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
     ui.weak(crate::tr!("flow-press-enter"));
-}
-
-fn pretty_body(response: &crate::net::RecordedResponse) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
-        return serde_json::to_string_pretty(&value).unwrap_or_else(|_| response.text());
-    }
-    if response.media_type() == "application/x-www-form-urlencoded" {
-        return form_urlencoded::parse(&response.body)
-            .map(|(k, v)| format!("{k} = {v}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-    response.text()
 }
 
 fn next_step_controls(
@@ -758,12 +686,12 @@ fn next_step_controls(
         | Step::DeviceAuthorization => {
             super::grant_form::run_inputs(ui, step, session, &mut editor.inputs, commands);
             if editor.step != Some(step)
-                || editor.generated_at != session.records.len()
+                || editor.generated_at != session.steps_recorded()
                 || editor.generated_revision != context.flow.inputs_revision
             {
                 match session.draft_for(step, context.now) {
                     Ok(draft) => {
-                        editor.load(step, session.records.len(), &draft);
+                        editor.load(step, session.steps_recorded(), &draft);
                         editor.generated_revision = context.flow.inputs_revision;
                     }
                     Err(failure) => {
@@ -798,7 +726,7 @@ fn next_step_controls(
 
 /// The `client_assertion` of a form body, decoded (RFC 7523 §2.2): what the
 /// provider will read from it. Not verified: it is our own signature.
-fn decoded_assertion(ui: &mut egui::Ui, body: &[u8]) {
+pub(super) fn decoded_assertion(ui: &mut egui::Ui, body: &[u8]) {
     if let Some(decoded) = crate::oauth::assertion::decoded_from_form(body) {
         ui.label(crate::tr!("flow-assertion-decoded"));
         ui.add(

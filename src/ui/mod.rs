@@ -4,6 +4,7 @@
 mod claims_table;
 mod device_card;
 mod diagnosis_view;
+mod exchange_pane;
 mod flow_panel;
 mod grant_form;
 mod paste_panel;

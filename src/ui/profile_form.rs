@@ -421,6 +421,17 @@ fn network_section(
             .labelled_by(label.id);
     });
     field_findings(ui, findings, "network.timeout");
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-response-limit")),
+        );
+        // No range on the field: a value out of range stays visible and the finding says so.
+        ui.add(egui::DragValue::new(&mut draft.network.max_response_mib))
+            .labelled_by(label.id)
+            .on_hover_text(tr!("form-response-limit-hover"));
+    });
+    field_findings(ui, findings, "network.max_response_mib");
     text(
         ui,
         &tr!("form-proxy"),

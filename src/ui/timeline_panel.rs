@@ -9,7 +9,15 @@ use super::widgets;
 
 /// Draws the timeline.
 pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
-    ui.strong(tr!("timeline-title", count = workspace.timeline.len()));
+    ui.horizontal(|ui| {
+        ui.strong(tr!("timeline-title", count = workspace.timeline.len()));
+        if workspace.timeline_dropped > 0 {
+            ui.weak(tr!(
+                "flow-earlier-steps-dropped",
+                count = workspace.timeline_dropped
+            ));
+        }
+    });
     if workspace.timeline.is_empty() {
         ui.weak(tr!("timeline-empty"));
         return;
@@ -52,7 +60,11 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
                 });
                 row.col(|ui| {
                     let open = workspace.timeline_open == Some(index);
-                    let label = format!("#{} {}", index + 1, record.step.title());
+                    // Numbered across the session: dropped entries keep their numbers.
+                    let number = index
+                        .saturating_add(workspace.timeline_dropped)
+                        .saturating_add(1);
+                    let label = format!("#{number} {}", record.step.title());
                     if ui.selectable_label(open, label).clicked() {
                         commands.push(Command::OpenTimelineEntry(index));
                     }
@@ -88,11 +100,13 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         Err(failure) => ui.colored_label(super::theme::error(ui.visuals()), failure.to_string()),
     };
     if let Some(exchange) = &entry.record.exchange {
-        let shown = if workspace.presenter.on {
-            super::flow_panel::masked_exchange(exchange)
-        } else {
-            exchange.clone()
-        };
-        super::flow_panel::exchange_view(ui, entry.record.step, &shown, &entry.profile, commands);
+        super::exchange_pane::show(
+            ui,
+            entry.record.step,
+            exchange,
+            workspace.presenter.on,
+            &entry.profile,
+            commands,
+        );
     }
 }

@@ -117,6 +117,7 @@ impl Case {
                     version: "HTTP/1.1".to_owned(),
                     headers: self.headers.clone(),
                     body: self.body.as_bytes().to_vec(),
+                    truncated_at: None,
                 }),
             },
             duration: Duration::from_millis(40),

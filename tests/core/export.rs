@@ -108,6 +108,7 @@ fn json_response(status: u16, reason: &str, body: &str) -> RecordedResponse {
             ("Cache-Control", "no-store"),
         ]),
         body: body.as_bytes().to_vec(),
+        truncated_at: None,
     }
 }
 

@@ -26,6 +26,7 @@ fn answered(status: u16, headers: &[(&str, &str)]) -> Exchange {
                 .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
                 .collect(),
             body: b"<html>moved</html>".to_vec(),
+            truncated_at: None,
         }),
         duration: Duration::ZERO,
     }

@@ -142,7 +142,7 @@ fn a_reused_code_is_invalid_grant() {
     let runtime = NetRuntime::new().expect("runtime");
     let client = build_client(&session.profile, &ClientOptions::default()).expect("client");
     let draft = session.token_draft(system_now()).expect("draft");
-    let exchange = runtime.block_on(send(&client, &draft, Duration::from_secs(10)));
+    let exchange = runtime.block_on(send(&client, &draft, &ClientOptions::default()));
     let record = session.token_exchanged(exchange, system_now());
     let failure = record.outcome.clone().expect_err("a code works once");
     assert!(failure.to_string().contains("invalid_grant"), "{failure}");
@@ -185,7 +185,7 @@ fn a_wrong_redirect_uri_or_code_verifier_is_refused_at_the_token_step() {
                 "{}/.well-known/openid-configuration",
                 session.profile.issuer
             )),
-            Duration::from_secs(10),
+            &ClientOptions::default(),
         ));
         session.discovered(discovery, system_now());
         let target =
@@ -199,7 +199,7 @@ fn a_wrong_redirect_uri_or_code_verifier_is_refused_at_the_token_step() {
         let params = listener.wait().expect("redirect");
         assert!(session.callback(&params, system_now()).outcome.is_ok());
         let draft = stop_after_callback(&mut session);
-        let exchange = runtime.block_on(send(&client, &draft, Duration::from_secs(10)));
+        let exchange = runtime.block_on(send(&client, &draft, &ClientOptions::default()));
         let failure = session
             .token_exchanged(exchange, system_now())
             .outcome
@@ -249,7 +249,7 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
     let exchange = runtime.block_on(send(
         &client,
         &RequestDraft::form_post(&profile.endpoints.token, &[]),
-        Duration::from_secs(5),
+        &ClientOptions::default(),
     ));
     let failure = tokenscope::oauth::flow::parse_token_response(&exchange).expect_err("down");
     assert!(
@@ -272,11 +272,7 @@ fn a_provider_that_is_down_or_slow_is_reported_as_such() {
     profile.network.timeout_secs = 1;
     let slow = ClientOptions::for_profile(&profile, None);
     let client = build_client(&profile, &slow).expect("client");
-    let exchange = runtime.block_on(send(
-        &client,
-        &RequestDraft::form_post(&url, &[]),
-        slow.timeout,
-    ));
+    let exchange = runtime.block_on(send(&client, &RequestDraft::form_post(&url, &[]), &slow));
     let failure = tokenscope::oauth::flow::parse_token_response(&exchange).expect_err("slow");
     assert!(
         failure.to_string().contains("no answer within 1 seconds"),

@@ -14,7 +14,7 @@ fn discover(profile: &Profile) -> Result<discovery::ProviderMetadata, DiscoveryE
         let exchange = runtime.block_on(send(
             &client,
             &discovery::request(&url),
-            std::time::Duration::from_secs(10),
+            &ClientOptions::default(),
         ));
         last = discovery::parse_exchange(&exchange);
         if last.is_ok() {

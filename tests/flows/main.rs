@@ -8,6 +8,7 @@ mod provider;
 mod code_flow;
 mod discovery;
 mod grants;
+mod hostile;
 mod more_grants;
 mod run_command;
 mod tls;

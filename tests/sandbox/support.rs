@@ -90,9 +90,9 @@ impl Rig {
 
     /// Sends a request with the profile's client.
     pub fn send(&self, draft: &RequestDraft) -> Exchange {
-        let client = build_client(&self.profile, &ClientOptions::default()).expect("client");
-        self.runtime
-            .block_on(send(&client, draft, std::time::Duration::from_secs(10)))
+        let options = ClientOptions::default();
+        let client = build_client(&self.profile, &options).expect("client");
+        self.runtime.block_on(send(&client, draft, &options))
     }
 
     /// The keys a relying party verifies with: the JWKS, or the bank's certificate endpoint.

@@ -74,6 +74,7 @@ fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeA
                 version: "HTTP/1.1".to_owned(),
                 headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
                 body: body.to_vec(),
+                truncated_at: None,
             }),
             duration: std::time::Duration::from_millis(12),
         },

@@ -7,6 +7,7 @@ mod support;
 #[path = "../support/provider.rs"]
 mod provider;
 
+mod bounds;
 mod flow;
 mod grants;
 mod inspector;

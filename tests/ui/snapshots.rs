@@ -105,6 +105,7 @@ pub fn flow_scene_harness_in(
             version: "HTTP/1.1".to_owned(),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: token_body.as_bytes().to_vec(),
+            truncated_at: None,
         }),
         duration: Duration::from_millis(84),
     };

@@ -54,6 +54,15 @@ step-narration-logout = The app sends the browser to the provider to end the use
 flow-intro = Walks the profile's grant (see Grant in the profile) one step at a time.
 flow-private-key-error = The client's private key: { $error }
 flow-auto-refresh-next = Automatic refresh is on: next at { $time }.
+flow-auto-refresh-retry = The refresh failed { $count ->
+    [one] once
+   *[other] { $count } times in a row
+}: next try at { $time }.
+flow-auto-refresh-stopped = Automatic refresh stopped after { $count } failed refreshes in a row. Read the last Refresh card, then refresh by hand, or switch automatic refresh off and on to try again.
+flow-earlier-steps-dropped = { $count ->
+    [one] { $count } earlier step not kept
+   *[other] { $count } earlier steps not kept
+}
 flow-start = Start the flow
 flow-start-over = Start over
 flow-start-hover = A new run: fresh state, nonce and PKCE verifier
@@ -86,6 +95,12 @@ flow-copy-curl = Copy as curl
 flow-copy-curl-hover = A curl command for this request, secrets replaced by placeholders
 flow-response-as-received = Response as received
 flow-html-instead = An HTML page came back instead of an API answer.
+flow-answer-cut = The answer was cut at { $size }: the server sent more than the profile's largest answer allows. What came is kept.
+flow-body-preview = Showing the first { $shown } of { $total }.
+flow-body-show-all = Show all
+flow-body-show-less = Show the first part only
+flow-body-save = Save to file…
+flow-body-save-hover = Write the whole body, as it was sent or received, to a file
 flow-press-enter = Press Enter to send.
 flow-open-browser = Open the browser
 flow-open-browser-hover = Opens the system browser on this address
@@ -203,6 +218,8 @@ run-paste-refresh = Paste a refresh token first.
 run-no-refresh = The token response had no refresh token.
 run-type-password = Type the password for this run first.
 run-device-authorized = user code { $code } at { $uri }; expires in { $expires } s, poll every { $interval } s
+run-interval-adjusted = interval is { $value } s: not a real polling interval; polling every { $used } s
+run-device-lifetime-adjusted = expires_in is { $value } s: not a real lifetime; polling stops after { $used } s at the latest
 run-no-device-code = There is no device code yet: send the device authorization first.
 run-slow-down = slow_down: the provider asked to poll more slowly (RFC 8628 §3.5): every { $interval } s from now on.
 run-pending = authorization_pending: the user has not approved yet; next poll in { $interval } s.
@@ -212,6 +229,7 @@ run-revoked = the access token was revoked
 run-no-issuer = The profile has no issuer or discovery URL.
 run-in-browser = This step happens in the browser.
 run-access-token-lifetime = access token ({ $seconds } s)
+run-unreal-lifetime = { $name } is { $value } s: not a real lifetime
 run-access-token = access token
 run-id-token = ID token
 run-refresh-token = refresh token
@@ -254,6 +272,7 @@ run-redirect-no-location = HTTP { $status }: a redirect without a Location heade
 run-body-unreadable = HTTP { $status }: the body is neither JSON nor form-encoded.
 run-body-html = HTTP { $status }: an HTML page came back instead of an API answer.
 run-body-empty = HTTP { $status }: the body is empty.
+run-body-cut = HTTP { $status }: { $note }, so it cannot be read as a whole.
 run-provider-error = The provider answered with an error: { $error }
 run-http-error = HTTP { $status }: { $error }
 run-device-not-json = HTTP { $status }: the device authorization answer is not JSON.

@@ -87,6 +87,8 @@ form-choose-file = Choose the { $what }
 form-accept-invalid-certs = Accept invalid server certificates
 form-connect-timeout = Connect timeout (s)
 form-total-timeout = Total timeout (s)
+form-response-limit = Largest answer (MiB)
+form-response-limit-hover = Answers are read up to this size, 1 to 100 MiB; the rest is cut off and the step says so.
 form-proxy = Proxy
 form-proxy-hint = empty: HTTPS_PROXY / NO_PROXY from the environment
 
@@ -116,6 +118,7 @@ finding-no-ca-given = Only the given CAs are trusted, but none is given: every H
 finding-pem-and-pkcs12 = Give either a PEM certificate and key or a PKCS#12 file, not both.
 finding-client-cert-needed = tls_client_auth needs a client certificate (RFC 8705 §2): set a PEM certificate and key or a PKCS#12 file.
 finding-zero-timeout = A timeout of 0 seconds fails every call: give at least 1.
+finding-response-limit = An answer limit of { $value } MiB is out of range: give { $min } to { $max } MiB.
 url-not-absolute = is not an absolute URL (it needs https:// or http://)
 url-wrong-scheme = uses { $scheme }://, not https:// or http://
 url-no-host = has no host
@@ -193,6 +196,13 @@ net-refused = the connection was refused: is the server running on that port? ({
 net-timeout = no answer within { $seconds } seconds
 net-tls = the TLS handshake failed: { $failure }
 net-cancelled = cancelled
+net-answer-cut = the answer was cut at { $size }: the server sent more, which was not read
+net-size-mib = { $count } MiB
+net-size-kib = { $count } KiB
+net-size-bytes = { $count ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}
 tls-unknown-issuer = the server's certificate is signed by a CA tokenscope does not trust — load the provider's CA certificate (PEM) in the profile's TLS settings
 tls-expired = the server's certificate for { $host } has expired{ $dates }
 tls-not-yet-valid = the server's certificate for { $host } is not valid yet{ $dates }
@@ -266,6 +276,7 @@ discovery-not-metadata = { $url } answered { $status }, not a metadata document
 discovery-redirect = { $url } answered { $status }, not a metadata document: a redirect to { $location }, which tokenscope does not follow; put the final address in the profile
 discovery-html = { $url } answered { $status }, not a metadata document: an HTML page came back (a login or error page?)
 discovery-not-json-object = { $url } answered { $status }, not a metadata document: the body is not a JSON object
+discovery-cut = { $url } answered { $status }, not a metadata document: { $note }
 discovery-issuer-differs = The metadata's issuer is { $issuer } but the profile says { $profile }: tokens will carry the metadata's value, and OIDC Discovery §4.3 requires them to be equal.
 discovery-unlisted = The provider does not list { $value } in { $member } ({ $listed }).
 discovery-no-pkce-methods = The metadata has no code_challenge_methods_supported: the provider may ignore PKCE.

@@ -54,6 +54,20 @@ step-narration-logout = Приложение отправляет браузер
 flow-intro = Проходит грант профиля (см. «Грант» в профиле) шаг за шагом.
 flow-private-key-error = Закрытый ключ клиента: { $error }
 flow-auto-refresh-next = Автоматическое обновление включено: следующее в { $time }.
+flow-auto-refresh-retry = Обновление не удалось { $count ->
+    [one] { $count } раз подряд
+    [few] { $count } раза подряд
+   *[other] { $count } раз подряд
+}: следующая попытка в { $time }.
+flow-auto-refresh-stopped = Автоматическое обновление остановлено после { $count ->
+    [one] { $count } неудачной попытки
+   *[other] { $count } неудачных попыток
+} подряд. Прочтите последнюю карточку обновления, затем обновите вручную или выключите и снова включите автоматическое обновление.
+flow-earlier-steps-dropped = { $count ->
+    [one] { $count } более ранний шаг не сохранён
+    [few] { $count } более ранних шага не сохранены
+   *[other] { $count } более ранних шагов не сохранено
+}
 flow-start = Начать поток
 flow-start-over = Начать заново
 flow-start-hover = Новый запуск: свежие state, nonce и PKCE verifier
@@ -94,6 +108,12 @@ flow-copy-curl = Копировать как curl
 flow-copy-curl-hover = Команда curl для этого запроса, секреты заменены заполнителями
 flow-response-as-received = Ответ, как получен
 flow-html-instead = Вместо ответа API пришла HTML-страница.
+flow-answer-cut = Ответ обрезан на { $size }: сервер прислал больше, чем допускает наибольший ответ профиля. Полученное сохранено.
+flow-body-preview = Показаны первые { $shown } из { $total }.
+flow-body-show-all = Показать всё
+flow-body-show-less = Показать только начало
+flow-body-save = Сохранить в файл…
+flow-body-save-hover = Записать всё тело, как оно было отправлено или получено, в файл
 flow-press-enter = Нажмите Enter, чтобы отправить.
 flow-open-browser = Открыть браузер
 flow-open-browser-hover = Открывает системный браузер по этому адресу
@@ -223,6 +243,8 @@ run-paste-refresh = Сначала вставьте токен обновлен�
 run-no-refresh = В ответе с токенами не было токена обновления.
 run-type-password = Сначала введите пароль для этого запуска.
 run-device-authorized = код пользователя { $code } на { $uri }; истекает через { $expires } с, опрос каждые { $interval } с
+run-interval-adjusted = interval равен { $value } с: это не настоящий интервал опроса; опрос каждые { $used } с
+run-device-lifetime-adjusted = expires_in равен { $value } с: это не настоящий срок жизни; опрос прекратится не позже чем через { $used } с
 run-no-device-code = Кода устройства ещё нет: сначала отправьте запрос авторизации устройства.
 run-slow-down = slow_down: провайдер попросил опрашивать реже (RFC 8628 §3.5): теперь каждые { $interval } с.
 run-pending = authorization_pending: пользователь ещё не подтвердил; следующий опрос через { $interval } с.
@@ -232,6 +254,7 @@ run-revoked = токен доступа отозван
 run-no-issuer = В профиле нет издателя (issuer) или URL обнаружения.
 run-in-browser = Этот шаг происходит в браузере.
 run-access-token-lifetime = токен доступа ({ $seconds } с)
+run-unreal-lifetime = { $name } равен { $value } с: это не настоящий срок жизни
 run-access-token = токен доступа
 run-id-token = ID-токен
 run-refresh-token = токен обновления
@@ -274,6 +297,7 @@ run-redirect-no-location = HTTP { $status }: перенаправление бе
 run-body-unreadable = HTTP { $status }: тело ответа не JSON и не form-encoded.
 run-body-html = HTTP { $status }: вместо ответа API пришла HTML-страница.
 run-body-empty = HTTP { $status }: тело ответа пустое.
+run-body-cut = HTTP { $status }: { $note }, поэтому целиком его не прочитать.
 run-provider-error = Провайдер ответил ошибкой: { $error }
 run-http-error = HTTP { $status }: { $error }
 run-device-not-json = HTTP { $status }: ответ на авторизацию устройства не JSON.

@@ -87,6 +87,8 @@ form-choose-file = Выбрать: { $what }
 form-accept-invalid-certs = Принимать недействительные сертификаты сервера
 form-connect-timeout = Тайм-аут соединения (с)
 form-total-timeout = Общий тайм-аут (с)
+form-response-limit = Наибольший ответ (МиБ)
+form-response-limit-hover = Ответы читаются до этого размера, от 1 до 100 МиБ; остальное отбрасывается, и шаг об этом сообщает.
 form-proxy = Прокси
 form-proxy-hint = пусто: HTTPS_PROXY / NO_PROXY из окружения
 
@@ -116,6 +118,7 @@ finding-no-ca-given = Доверие только указанным УЦ, но 
 finding-pem-and-pkcs12 = Укажите либо сертификат и ключ PEM, либо файл PKCS#12, но не то и другое.
 finding-client-cert-needed = Для tls_client_auth нужен сертификат клиента (RFC 8705 §2): укажите сертификат и ключ PEM или файл PKCS#12.
 finding-zero-timeout = С тайм-аутом 0 секунд любой вызов завершится ошибкой: укажите хотя бы 1.
+finding-response-limit = Предел ответа { $value } МиБ вне допустимого: укажите от { $min } до { $max } МиБ.
 url-not-absolute = это не абсолютный URL (нужен https:// или http://)
 url-wrong-scheme = схема { $scheme }://, а нужна https:// или http://
 url-no-host = нет имени хоста
@@ -195,6 +198,14 @@ net-timeout = нет ответа в течение { $seconds ->
 }
 net-tls = не удалось установить TLS-соединение: { $failure }
 net-cancelled = отменено
+net-answer-cut = ответ обрезан на { $size }: сервер прислал больше, остальное не прочитано
+net-size-mib = { $count } МиБ
+net-size-kib = { $count } КиБ
+net-size-bytes = { $count ->
+    [one] { $count } байт
+    [few] { $count } байта
+   *[other] { $count } байт
+}
 tls-unknown-issuer = сертификат сервера подписан УЦ, которому tokenscope не доверяет — загрузите корневой сертификат провайдера (PEM) в настройках TLS профиля
 tls-expired = срок действия сертификата сервера { $host } истёк{ $dates }
 tls-not-yet-valid = сертификат сервера { $host } ещё не действителен{ $dates }
@@ -273,6 +284,7 @@ discovery-not-metadata = { $url } ответил { $status }, а не докум
 discovery-redirect = { $url } ответил { $status }, а не документом метаданных: перенаправление на { $location }, по которому tokenscope не переходит; укажите в профиле конечный адрес
 discovery-html = { $url } ответил { $status }, а не документом метаданных: пришла HTML-страница (страница входа или ошибки?)
 discovery-not-json-object = { $url } ответил { $status }, а не документом метаданных: тело ответа — не объект JSON
+discovery-cut = { $url } ответил { $status }, а не документом метаданных: { $note }
 discovery-issuer-differs = Издатель в метаданных — { $issuer }, а в профиле — { $profile }: в токенах будет значение из метаданных, а OIDC Discovery §4.3 требует, чтобы они совпадали.
 discovery-unlisted = Провайдер не указывает { $value } в { $member } ({ $listed }).
 discovery-no-pkce-methods = В метаданных нет code_challenge_methods_supported: провайдер может игнорировать PKCE.
