@@ -498,7 +498,7 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
             };
             let text = cmd::export(&chosen, secrets.as_ref()).map_err(anyhow::Error::msg)?;
             match out {
-                Some(path) => std::fs::write(path, text)
+                Some(path) => cmd::write_export(path, &text, *with_secrets)
                     .with_context(|| format!("could not write {}", path.display()))?,
                 None => print(&text)?,
             }

@@ -914,7 +914,7 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
     JobResult::Exported(
         crate::store::transfer::export(&refs, secrets)
             .and_then(|text| {
-                std::fs::write(&path, text).map_err(|e| {
+                crate::store::transfer::write_export(&path, &text, secrets.is_some()).map_err(|e| {
                     crate::tr!(
                         "file-could-not-write",
                         path = path.display().to_string(),

@@ -3,6 +3,7 @@
 //!
 //! Never imports egui.
 
+pub mod atomic;
 pub mod preferences;
 pub mod profiles;
 pub mod secrets;

@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::atomic::{self, Access};
 use crate::oauth::ProfileId;
 use crate::secret::Secret;
 
@@ -244,36 +245,24 @@ fn file_error(action: &'static str, path: &Path, detail: impl std::fmt::Display)
 }
 
 fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SecretError> {
-    match fs::read_to_string(path) {
+    match fs::read_to_string(path).map(zeroize::Zeroizing::new) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| file_error("store-io-read", path, e)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
         Err(error) => Err(file_error("store-io-read", path, error)),
     }
 }
 
-/// Writes the secrets file atomically with owner-only permissions.
+/// Replaces the secrets file atomically (exclusive 0600 temp file, fsync,
+/// rename, fsync of the directory), in a config directory created 0700.
 fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<(), SecretError> {
-    use std::io::Write as _;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| file_error("store-io-create", dir, e))?;
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
     let text =
         serde_json::to_string_pretty(all).map_err(|e| file_error("store-io-encode", path, e))?;
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(&temp)
-        .map_err(|e| file_error("store-io-create", &temp, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| file_error("store-io-write", &temp, e))?;
-    file.sync_all()
-        .map_err(|e| file_error("store-io-flush", &temp, e))?;
-    fs::rename(&temp, path).map_err(|e| file_error("store-io-replace", path, e))
+    // The encoded text holds every secret: zero it once written.
+    let text = zeroize::Zeroizing::new(text);
+    atomic::create_private_dir(dir)
+        .and_then(|()| atomic::write_atomically(path, text.as_bytes(), Access::OwnerOnly))
+        .map_err(|e| file_error(e.action, &e.path, e.source))
 }
 
 #[cfg(test)]
@@ -306,6 +295,24 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o077, 0, "only the user may read the secrets file");
+        }
+        #[cfg(unix)]
+        {
+            // A file someone made readable is replaced, not rewritten in place.
+            use std::os::unix::fs::PermissionsExt as _;
+            let path = dir.join(FILE_NAME);
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+            store
+                .set(&id, "header:X-Клиент", &Secret::new("значение 🙂"))
+                .expect("set");
+            let mode = fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+            let names: Vec<_> = fs::read_dir(&dir)
+                .expect("list")
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert_eq!(names, [FILE_NAME], "no temp file is left beside it");
         }
         store.delete(&id, names::CLIENT_SECRET).expect("delete");
         assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);

@@ -5,10 +5,12 @@
 //! export unless `--with-secrets` is given.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::atomic::Access;
 use super::{ProfileStore, SecretStore};
 use crate::oauth::Profile;
 use crate::oauth::profile::Severity;
@@ -120,6 +122,19 @@ pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<St
             s
         })
         .map_err(|e| e.to_string())
+}
+
+/// Writes an export to `path`. One carrying secrets is readable by the
+/// owner only (0600); either way it is a new, exclusively created file
+/// renamed over any old one, so an existing world-readable file is never
+/// rewritten in place to hold secrets.
+pub fn write_export(path: &Path, text: &str, with_secrets: bool) -> std::io::Result<()> {
+    let access = if with_secrets {
+        Access::OwnerOnly
+    } else {
+        Access::Shared
+    };
+    super::atomic::write_atomically(path, text.as_bytes(), access).map_err(|error| error.source)
 }
 
 /// What an import did.
