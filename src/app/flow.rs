@@ -93,6 +93,9 @@ pub struct FlowState {
     pub inputs_revision: u64,
     /// When polling for the device's tokens started.
     pub polling_since: Option<Timestamp>,
+    /// Requests the loopback listener turned away in this run for a wrong or
+    /// missing `state`: something else on the machine is calling the port.
+    pub ignored_redirects: u32,
 }
 
 /// What a background device poll needs (RFC 8628 §3.4): its own copy of the
@@ -125,6 +128,7 @@ impl FlowState {
             tls_passphrase: None,
             inputs_revision: 0,
             polling_since: None,
+            ignored_redirects: 0,
         }
     }
 
@@ -181,6 +185,7 @@ impl FlowState {
                 tls_passphrase,
                 inputs_revision: 0,
                 polling_since: None,
+                ignored_redirects: 0,
             });
             return effects;
         }
@@ -368,6 +373,20 @@ impl FlowState {
         self.session.failed(Step::DeviceToken, failure, now);
     }
 
+    /// The `state` the redirect the run waits for must carry: the logout's
+    /// while waiting for the return from the end-session endpoint, else the run's.
+    pub fn expected_redirect_state(&self) -> Option<&str> {
+        match self.waiting {
+            Some(Step::Logout) => self
+                .session
+                .logout
+                .as_ref()
+                .map(|(state, _)| state.as_str()),
+            Some(Step::Callback) => Some(self.session.run.state.as_str()),
+            _ => None,
+        }
+    }
+
     /// The private key file was read (or not).
     pub fn key_loaded(&mut self, result: Result<Secret, String>) {
         match result {
@@ -424,11 +443,9 @@ impl FlowState {
     }
 
     /// The redirect arrived (or the wait failed).
-    pub fn redirected(
-        &mut self,
-        result: Result<callback::CallbackParams, callback::CallbackError>,
-        now: Timestamp,
-    ) {
+    pub fn redirected(&mut self, outcome: callback::CallbackOutcome, now: Timestamp) {
+        self.ignored_redirects = self.ignored_redirects.saturating_add(outcome.ignored);
+        let result = outcome.result;
         if self.waiting == Some(Step::Logout) {
             self.waiting = None;
             match result {

@@ -364,7 +364,18 @@ impl TokenscopeApp {
                     Duration::from_mins(5),
                     move || wake.request_repaint(),
                 ) {
-                    Ok(listener) => self.listener = Some(listener),
+                    Ok(listener) => {
+                        // Requests with another state are turned away and counted.
+                        if let Some(state) = self
+                            .workspace
+                            .flow
+                            .as_ref()
+                            .and_then(FlowState::expected_redirect_state)
+                        {
+                            listener.expect_state(state);
+                        }
+                        self.listener = Some(listener);
+                    }
                     Err(error) => return fail(self, error.to_string()),
                 }
             }
@@ -449,13 +460,13 @@ impl TokenscopeApp {
         let Some(listener) = &self.listener else {
             return;
         };
-        let Some(result) = listener.try_take() else {
+        let Some(outcome) = listener.try_take() else {
             return;
         };
         self.listener = None;
         let now = self.clock.now();
         if let Some(flow) = self.workspace.flow.as_mut() {
-            flow.redirected(result, now);
+            flow.redirected(outcome, now);
         }
     }
 

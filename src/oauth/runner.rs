@@ -1067,6 +1067,7 @@ pub async fn run_code_flow(
     }
     let listener = CallbackListener::start(&target, options.callback_timeout)
         .map_err(|e| StepFailure::new(e.to_string()))?;
+    listener.expect_state(&session.run.state);
     let url = match session.prepare_authorize(now()) {
         Ok(url) => url,
         Err(failure) => {
@@ -1083,7 +1084,8 @@ pub async fn run_code_flow(
     let params = tokio::task::spawn_blocking(move || listener.wait())
         .await
         .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+        .into_params()
+        .map_err(StepFailure::new)?;
     let record = session.callback(&params, now());
     observe(record);
     check(record)?;
@@ -1263,11 +1265,15 @@ pub async fn logout(
             return Err(failure);
         }
     };
+    if let Some((state, _)) = &session.logout {
+        listener.expect_state(state);
+    }
     options.browser.open(&url).map_err(StepFailure::new)?;
     let params = tokio::task::spawn_blocking(move || listener.wait())
         .await
         .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+        .into_params()
+        .map_err(StepFailure::new)?;
     let record = session.logout_returned(&params, now());
     observe(record);
     record.outcome.clone().map(drop)

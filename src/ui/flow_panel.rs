@@ -462,6 +462,11 @@ fn card(
             }
         });
         ui.weak(step.purpose());
+        if step == Step::Callback
+            && let Some(note) = crate::oauth::callback::ignored_note(context.flow.ignored_redirects)
+        {
+            ui.colored_label(theme::warning(ui.visuals()), note);
+        }
         if step == Step::DeviceToken {
             super::device_card::show(ui, context.flow, context.now, commands);
         }

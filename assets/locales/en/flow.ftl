@@ -286,6 +286,10 @@ callback-malformed = not a redirect address: { $reason }
 callback-nothing-pasted = nothing was pasted
 callback-no-code-or-error = the pasted address has neither a code nor an error in its query or fragment; copy the whole address the browser ended on (RFC 6749 §4.1.2)
 callback-io = the redirect listener failed: { $error }
+callback-ignored-requests = { $count ->
+    [one] { $count } request to the port was ignored
+   *[other] { $count } requests to the port were ignored
+} (wrong or missing state): something else on this machine is calling it.
 
 ## Client assertions (RFC 7523 §2.2)
 
