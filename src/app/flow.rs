@@ -41,6 +41,9 @@ pub enum FlowCommand {
     StartPolling,
     /// Open the end-session URL (and listen for the redirect back).
     Logout,
+    /// Open an address the provider gave (the device's verification URI)
+    /// in the browser; only http(s) ([`crate::oauth::runner::check_browser_url`]).
+    OpenLink(String),
     /// The user pasted the address the browser ended on.
     PasteRedirect(String),
     /// Stop the request in flight or the wait for the redirect.
@@ -281,6 +284,7 @@ impl FlowState {
                     schedule,
                 }))]
             }
+            FlowCommand::OpenLink(url) => vec![Effect::OpenLink(url)],
             FlowCommand::Logout => match state.session.prepare_logout() {
                 Ok(url) => {
                     state.waiting = Some(Step::Logout);

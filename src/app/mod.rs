@@ -213,6 +213,14 @@ impl TokenscopeApp {
                 Effect::OpenBrowser { url, redirect_uri } => {
                     self.open_browser(ctx, &url, &redirect_uri);
                 }
+                Effect::OpenLink(url) => {
+                    if let Err(message) = self.browser.open(&url) {
+                        self.workspace.notice = Some(Notice {
+                            text: message,
+                            is_error: true,
+                        });
+                    }
+                }
                 Effect::StopListening => {
                     if let Some(listener) = self.listener.take() {
                         listener.cancel();
@@ -356,6 +364,11 @@ impl TokenscopeApp {
                     .failed(step, crate::oauth::flow::StepFailure::new(message), now);
             }
         };
+        // An address the provider handed over that is not http(s) is never
+        // opened: fail before listening for a redirect that cannot come.
+        if let Err(reason) = crate::oauth::runner::check_browser_url(url) {
+            return fail(self, reason);
+        }
         match RedirectTarget::parse(redirect_uri) {
             Ok(target) if target.is_loopback() => {
                 let wake = ctx.clone();

@@ -224,6 +224,9 @@ pub enum Effect {
         /// The redirect URI to listen on.
         redirect_uri: String,
     },
+    /// Open an address in the browser (no listener), e.g. the device's
+    /// verification URI; refused unless http(s).
+    OpenLink(String),
     /// Stop listening for the redirect.
     StopListening,
     /// Abort what the flow has in flight.

@@ -313,3 +313,6 @@ assertion-key-unknown = the PEM private key is not RSA, P-256, P-384 or Ed25519 
 run-browser-failed = could not open the system browser: { $error }
 run-browser-command-empty = the browser command is empty
 run-browser-command-failed = could not run { $program }: { $error }
+browser-url-refused = not opened in the browser: the address { $why }
+browser-url-scheme = uses { $scheme }:, and only http:// and https:// addresses are opened (another scheme could run code or open a file on this machine)
+browser-url-control = contains control characters or surrounding spaces

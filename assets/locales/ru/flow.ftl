@@ -330,3 +330,6 @@ assertion-key-unknown = закрытый ключ PEM — не RSA, P-256, P-384
 run-browser-failed = не удалось открыть системный браузер: { $error }
 run-browser-command-empty = команда браузера пуста
 run-browser-command-failed = не удалось запустить { $program }: { $error }
+browser-url-refused = адрес не открыт в браузере: { $why }
+browser-url-scheme = его схема { $scheme }:, а открываются только адреса http:// и https:// (другая схема может выполнить код или открыть файл на этом компьютере)
+browser-url-control = в нём есть управляющие символы или пробелы по краям
