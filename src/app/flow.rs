@@ -307,8 +307,12 @@ impl FlowState {
                 vec![Effect::CancelFlowWork]
             }
             FlowCommand::ExportHar => {
-                let har =
-                    crate::export::har(&state.session.records, env!("CARGO_PKG_VERSION"), true);
+                let har = crate::export::har(
+                    &state.session.records,
+                    env!("CARGO_PKG_VERSION"),
+                    true,
+                    &crate::export::redact::SecretMarks::of(&state.session.profile),
+                );
                 vec![Effect::SaveFile {
                     name: "tokenscope-flow.har".to_owned(),
                     contents: serde_json::to_string_pretty(&har).unwrap_or_default(),

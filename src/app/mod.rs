@@ -203,7 +203,7 @@ impl TokenscopeApp {
                 Effect::StoreSecret { id, name, secret } => {
                     self.jobs.store_secret(id, name, secret);
                 }
-                Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
+                Effect::DeleteSecret { id, names } => self.jobs.delete_secrets(id, names),
                 Effect::SendStep {
                     profile,
                     step,

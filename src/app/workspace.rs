@@ -199,7 +199,12 @@ pub enum Effect {
         secret: Secret,
     },
     /// Delete a profile's secrets.
-    DeleteSecret(ProfileId),
+    DeleteSecret {
+        /// The profile.
+        id: ProfileId,
+        /// Every name it keeps a secret under ([`crate::store::secrets::names::all_for`]).
+        names: Vec<String>,
+    },
     /// Fetch a profile's provider metadata.
     Discover(Box<Profile>),
     /// Ask for a TLS file (certificate, key, PKCS#12) for the profile editor.

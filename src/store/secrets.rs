@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::atomic::{self, Access};
-use crate::oauth::ProfileId;
+use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
 
 const SERVICE: &str = "tokenscope";
@@ -183,6 +183,20 @@ impl SecretStore {
         }
     }
 
+    /// Fills the values `profile` keeps in the store (proxy password, secret
+    /// headers and extra parameters, [`Profile::stored_values`]) back into
+    /// it, where they are empty; one missing from the store stays empty.
+    pub fn fill_stored_values(&self, profile: &mut Profile) -> Result<(), SecretError> {
+        for (name, value) in profile.stored_values() {
+            if value.is_empty()
+                && let Some(stored) = self.get(&profile.id, &name)?
+            {
+                profile.restore_stored_value(&name, stored.expose());
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes a secret; deleting a missing one is fine.
     pub fn delete(&self, profile: &ProfileId, name: &str) -> Result<(), SecretError> {
         let key = key(profile, name);
@@ -207,10 +221,36 @@ impl SecretStore {
 
 /// The names of a profile's secrets.
 pub mod names {
+    use crate::oauth::Profile;
+
     /// The client secret.
     pub const CLIENT_SECRET: &str = "client_secret";
     /// The passphrase of the profile's PKCS#12 client certificate.
     pub const PKCS12_PASSPHRASE: &str = "pkcs12_passphrase";
+    /// The password of the profile's proxy URL.
+    pub const PROXY_PASSWORD: &str = crate::oauth::profile::PROXY_PASSWORD_SECRET;
+
+    /// Every name under which `profile` may keep a secret: the client
+    /// secret, the PKCS#12 passphrase, the extension grant's secret fields
+    /// and the values it keeps out of its file ([`Profile::stored_values`]:
+    /// the proxy password, secret headers and extra parameters).
+    pub fn all_for(profile: &Profile) -> Vec<String> {
+        let mut all = vec![CLIENT_SECRET.to_owned(), PKCS12_PASSPHRASE.to_owned()];
+        all.extend(
+            profile
+                .extension_grant
+                .fields
+                .iter()
+                .filter(|f| f.secret)
+                .map(crate::oauth::ExtensionField::secret_name),
+        );
+        for (name, _) in profile.stored_values() {
+            if !all.contains(&name) {
+                all.push(name);
+            }
+        }
+        all
+    }
 }
 
 fn key(profile: &ProfileId, name: &str) -> String {
@@ -316,6 +356,24 @@ mod tests {
         }
         store.delete(&id, names::CLIENT_SECRET).expect("delete");
         assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
+        // A profile's marked values come back from the store.
+        let mut profile = Profile {
+            id: id.clone(),
+            proxy: "http://u@proxy:3128".to_owned(),
+            ..Profile::default()
+        };
+        let mut header = crate::oauth::Param::new("X-Клиент", "");
+        header.secret = true;
+        profile.headers = vec![header];
+        store
+            .set(&id, names::PROXY_PASSWORD, &Secret::new("p@ss"))
+            .expect("set");
+        store
+            .set(&id, "header:X-Клиент", &Secret::new("значение 🙂"))
+            .expect("set");
+        store.fill_stored_values(&mut profile).expect("fill");
+        assert_eq!(profile.proxy, "http://u:p@ss@proxy:3128");
+        assert_eq!(profile.headers[0].value, "значение 🙂");
         assert!(store.describe().en.contains("readable only by you"));
         assert!(store.describe().ru.contains("только вам"));
         let _ = fs::remove_dir_all(&dir);

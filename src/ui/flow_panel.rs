@@ -540,7 +540,7 @@ fn record_view(
     }
     if let Some(exchange) = &record.exchange {
         let shown = if masked {
-            masked_exchange(exchange)
+            masked_exchange(exchange, profile)
         } else {
             exchange.clone()
         };
@@ -653,9 +653,10 @@ pub(super) fn exchange_view(
 /// JSON pretty-printed, form bodies one field a line, anything else as text.
 /// An exchange with secrets and token values masked, for presenter mode:
 /// the mask is applied when drawing; the data stays intact.
-pub(super) fn masked_exchange(exchange: &Exchange) -> Exchange {
+pub(super) fn masked_exchange(exchange: &Exchange, profile: &crate::oauth::Profile) -> Exchange {
     let mut shown = exchange.clone();
-    shown.request = crate::export::redact::redact_request(&exchange.request);
+    let marks = crate::export::redact::SecretMarks::of(profile);
+    shown.request = crate::export::redact::redact_request(&exchange.request, &marks);
     if let Ok(response) = &exchange.response {
         shown.response = Ok(crate::export::redact::redact_response(response));
     }
@@ -673,7 +674,8 @@ fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now
         headers: draft.headers,
         body: draft.body,
     };
-    let masked = crate::export::redact::redact_request(&request);
+    let marks = crate::export::redact::SecretMarks::of(&session.profile);
+    let masked = crate::export::redact::redact_request(&request, &marks);
     let mut text = format!("{} {}\n", masked.method, masked.url);
     for (name, value) in &masked.headers {
         let _ = writeln!(text, "{name}: {value}");

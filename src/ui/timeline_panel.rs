@@ -89,7 +89,7 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
     };
     if let Some(exchange) = &entry.record.exchange {
         let shown = if workspace.presenter.on {
-            super::flow_panel::masked_exchange(exchange)
+            super::flow_panel::masked_exchange(exchange, &entry.profile)
         } else {
             exchange.clone()
         };

@@ -56,7 +56,9 @@ fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeA
 }
 
 /// A device run right after the provider answered `body`.
-fn device_scene_with(body: &[u8]) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+fn device_scene_with(
+    body: &[u8],
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
     let mut profile = profile(ClientAuth::None, Grant::DeviceCode);
     profile.pkce = tokenscope::oauth::PkceMode::Off;
