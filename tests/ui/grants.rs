@@ -349,3 +349,24 @@ fn the_profile_form_holds_the_passport_fields_and_the_key_file_path_but_no_secre
         "{on_disk}"
     );
 }
+
+/// Requests the loopback listener turned away (wrong or missing `state`)
+/// are said on the Callback card.
+#[test]
+fn the_callback_card_says_how_many_requests_were_turned_away() {
+    let mut profile = profile(ClientAuth::ClientSecretBasic, Grant::AuthorizationCode);
+    "https://op.example.test/auth".clone_into(&mut profile.endpoints.authorization);
+    let mut harness = show(FlowSession::new(profile, Some(Secret::new("s"))));
+    assert!(
+        harness
+            .query_by_label_contains("requests to the port were ignored")
+            .is_none()
+    );
+    if let Some(flow) = harness.state_mut().workspace_mut().flow.as_mut() {
+        flow.ignored_redirects = 3;
+    }
+    harness.run();
+    harness.get_by_label_contains(
+        "3 requests to the port were ignored (wrong or missing state): something else on this machine is calling it.",
+    );
+}
