@@ -354,7 +354,7 @@ fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> 
 
 fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
     use tokenscope::cli::verify as cmd;
-    let profile = match &args.profile {
+    let mut profile = match &args.profile {
         Some(name) => {
             let store = ProfileStore::new(config_dir(cli)?);
             let loaded = store.load()?.profiles;
@@ -366,6 +366,12 @@ fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
+    // The proxy's password (for fetching keys) lives in the secret store.
+    if let Some(found) = profile.as_mut()
+        && !found.stored_values().is_empty()
+    {
+        SecretStore::open(&config_dir(cli)?, secret_preference(cli))?.fill_stored_values(found)?;
+    }
     let mut options = cmd::VerifyArgs::new(args.now.map_or_else(system_now, Timestamp::from_unix));
     options.jwks.clone_from(&args.jwks);
     options.certs.clone_from(&args.cert);
@@ -498,7 +504,7 @@ fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
             };
             let text = cmd::export(&chosen, secrets.as_ref()).map_err(anyhow::Error::msg)?;
             match out {
-                Some(path) => std::fs::write(path, text)
+                Some(path) => cmd::write_export(path, &text, *with_secrets)
                     .with_context(|| format!("could not write {}", path.display()))?,
                 None => print(&text)?,
             }
@@ -609,9 +615,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     } = **args;
     // `_sandbox` keeps a Sandbox profile's provider serving until the run ends.
     let (mut session, options, runtime, _sandbox) = run_session(cli, args)?;
+    // What the profile marks secret is masked in every line, like the client secret.
+    let marks = tokenscope::export::redact::SecretMarks::of(&session.profile);
     let mut write_error = None;
     let mut observe = |record: &tokenscope::oauth::runner::StepRecord| {
-        let line = tokenscope::cli::run::step_line(record, system_now());
+        let line = tokenscope::cli::run::step_line(record, system_now(), &marks);
         let text = if json {
             serde_json::to_string(&line).unwrap_or_default()
         } else {
@@ -754,10 +762,12 @@ fn run_profile(
     } else {
         let wanted = profile.unwrap_or_default();
         let loaded = saved_or_first_launch_profiles(dir)?;
-        let found = tokenscope::store::transfer::find(&loaded, wanted)
+        let mut found = tokenscope::store::transfer::find(&loaded, wanted)
             .map_err(anyhow::Error::msg)?
             .clone();
         let secrets = SecretStore::open(dir, secret_preference(cli))?;
+        // The proxy password, secret headers and parameters, filled back in.
+        secrets.fill_stored_values(&mut found)?;
         let secret = secrets.get(&found.id, tokenscope::store::secrets::names::CLIENT_SECRET)?;
         let passphrase = match pkcs12_passphrase_from_env(pkcs12_passphrase_env)? {
             Some(passphrase) => Some(passphrase),

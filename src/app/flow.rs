@@ -41,6 +41,9 @@ pub enum FlowCommand {
     StartPolling,
     /// Open the end-session URL (and listen for the redirect back).
     Logout,
+    /// Open an address the provider gave (the device's verification URI)
+    /// in the browser; only http(s) ([`crate::oauth::runner::check_browser_url`]).
+    OpenLink(String),
     /// The user pasted the address the browser ended on.
     PasteRedirect(String),
     /// Stop the request in flight or the wait for the redirect.
@@ -97,6 +100,9 @@ pub struct FlowState {
     pub polling_since: Option<Timestamp>,
     /// Failed refreshes in a row and when automatic refresh may try again.
     pub refresh_backoff: RefreshBackoff,
+    /// Requests the loopback listener turned away in this run for a wrong or
+    /// missing `state`: something else on the machine is calling the port.
+    pub ignored_redirects: u32,
 }
 
 /// How automatic refresh backs off after a failure: 5 s, 10 s, 20 s, … at
@@ -179,6 +185,7 @@ impl FlowState {
             inputs_revision: 0,
             polling_since: None,
             refresh_backoff: RefreshBackoff::default(),
+            ignored_redirects: 0,
         }
     }
 
@@ -236,6 +243,7 @@ impl FlowState {
                 inputs_revision: 0,
                 polling_since: None,
                 refresh_backoff: RefreshBackoff::default(),
+                ignored_redirects: 0,
             });
             return effects;
         }
@@ -332,6 +340,7 @@ impl FlowState {
                     tls_passphrase: state.tls_passphrase.clone(),
                 }))]
             }
+            FlowCommand::OpenLink(url) => vec![Effect::OpenLink(url)],
             FlowCommand::Logout => match state.session.prepare_logout() {
                 Ok(url) => {
                     state.waiting = Some(Step::Logout);
@@ -354,8 +363,12 @@ impl FlowState {
                 vec![Effect::CancelFlowWork]
             }
             FlowCommand::ExportHar => {
-                let har =
-                    crate::export::har(&state.session.records, env!("CARGO_PKG_VERSION"), true);
+                let har = crate::export::har(
+                    &state.session.records,
+                    env!("CARGO_PKG_VERSION"),
+                    true,
+                    &crate::export::redact::SecretMarks::of(&state.session.profile),
+                );
                 vec![Effect::SaveFile {
                     name: "tokenscope-flow.har".to_owned(),
                     contents: serde_json::to_string_pretty(&har)
@@ -427,6 +440,20 @@ impl FlowState {
         self.waiting = None;
         let failure = StepFailure::new(crate::tr!("run-device-expired"));
         self.session.failed(Step::DeviceToken, failure, now);
+    }
+
+    /// The `state` the redirect the run waits for must carry: the logout's
+    /// while waiting for the return from the end-session endpoint, else the run's.
+    pub fn expected_redirect_state(&self) -> Option<&str> {
+        match self.waiting {
+            Some(Step::Logout) => self
+                .session
+                .logout
+                .as_ref()
+                .map(|(state, _)| state.as_str()),
+            Some(Step::Callback) => Some(self.session.run.state.as_str()),
+            _ => None,
+        }
     }
 
     /// The private key file was read (or not).
@@ -520,11 +547,9 @@ impl FlowState {
     }
 
     /// The redirect arrived (or the wait failed).
-    pub fn redirected(
-        &mut self,
-        result: Result<callback::CallbackParams, callback::CallbackError>,
-        now: Timestamp,
-    ) {
+    pub fn redirected(&mut self, outcome: callback::CallbackOutcome, now: Timestamp) {
+        self.ignored_redirects = self.ignored_redirects.saturating_add(outcome.ignored);
+        let result = outcome.result;
         if self.waiting == Some(Step::Logout) {
             self.waiting = None;
             match result {

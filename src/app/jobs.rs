@@ -142,7 +142,8 @@ enum StoreTask {
     /// One of a profile's secrets by its store name ([`names`], or an
     /// extension field's `extension:<name>`).
     StoreSecret(ProfileId, String, Secret),
-    DeleteSecret(ProfileId),
+    /// Every secret of a deleted profile, by name ([`names::all_for`]).
+    DeleteSecrets(ProfileId, Vec<String>),
     LoadNamed(ProfileId, Vec<String>),
     Import {
         text: String,
@@ -601,9 +602,9 @@ impl Jobs {
         self.store_task(StoreTask::StoreSecret(id, name.to_owned(), secret));
     }
 
-    /// Deletes a profile's secrets.
-    pub fn delete_secret(&self, id: ProfileId) {
-        self.store_task(StoreTask::DeleteSecret(id));
+    /// Deletes a profile's secrets (`names`: [`names::all_for`]).
+    pub fn delete_secrets(&self, id: ProfileId, names: Vec<String>) {
+        self.store_task(StoreTask::DeleteSecrets(id, names));
     }
 
     /// Asks for a file (off the UI thread) and imports its profiles into `current`.
@@ -801,10 +802,20 @@ impl Stores {
             }
             Err(error) => crate::text!("secrets-unavailable", error = error.to_string()),
         };
-        let list = if first_launch && list.is_empty() {
+        let mut list = if first_launch && list.is_empty() {
             seed_sandbox_profile(&store, secrets.as_ref()).unwrap_or(list)
         } else {
             list
+        };
+        let status = match (status, secrets.as_ref()) {
+            (StoreStatus::Ready { path, remark }, Some(secrets)) => {
+                let problem = keep_values_in_store(&store, secrets, &mut list);
+                StoreStatus::Ready {
+                    path,
+                    remark: problem.or(remark),
+                }
+            }
+            (status, _) => status,
         };
         *profiles = Some(store);
         JobResult::StoreOpened {
@@ -887,11 +898,8 @@ impl Stores {
                 profiles,
                 with_secrets,
             } => export(path, &profiles, secrets.as_ref().filter(|_| with_secrets)),
-            StoreTask::DeleteSecret(id) => match &secrets {
-                Some(store) => match store
-                    .delete(&id, names::CLIENT_SECRET)
-                    .and_then(|()| store.delete(&id, names::PKCS12_PASSPHRASE))
-                {
+            StoreTask::DeleteSecrets(id, names) => match &secrets {
+                Some(store) => match names.iter().try_for_each(|name| store.delete(&id, name)) {
                     Ok(()) => return None,
                     Err(error) => JobResult::SecretFailed(crate::tr!(
                         "secret-not-deleted",
@@ -904,7 +912,41 @@ impl Stores {
     }
 }
 
-/// A secret's name in words, for messages.
+/// Fills the values the profiles keep in the secret store (proxy password,
+/// secret headers and parameters) into `list`. One still in the profile
+/// file (an older file's proxy password) is moved into the store and the
+/// file written again without it. Returns what went wrong, for the remark.
+fn keep_values_in_store(
+    store: &ProfileStore,
+    secrets: &SecretStore,
+    list: &mut [Profile],
+) -> Option<String> {
+    let mut moved = false;
+    let mut problem = None;
+    for profile in list.iter_mut() {
+        for (name, value) in profile.stored_values() {
+            if value.is_empty() {
+                continue;
+            }
+            match secrets.set(&profile.id, &name, &Secret::new(value)) {
+                Ok(()) => moved = true,
+                Err(error) => problem = Some(error.to_string()),
+            }
+        }
+        if let Err(error) = secrets.fill_stored_values(profile) {
+            problem = Some(error.to_string());
+        }
+    }
+    // Only once every value is safe in the store may the file lose it.
+    if moved
+        && problem.is_none()
+        && let Err(error) = store.save(list)
+    {
+        problem = Some(error.to_string());
+    }
+    problem.map(|error| crate::tr!("store-values-unreadable", error = error))
+}
+
 /// Imports the profiles of an export file into `current`.
 fn import(text: &str, mut current: Vec<Profile>, secrets: Option<&SecretStore>) -> JobResult {
     match crate::store::transfer::import(text, &mut current, secrets) {
@@ -933,7 +975,7 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
     JobResult::Exported(
         crate::store::transfer::export(&refs, secrets)
             .and_then(|text| {
-                std::fs::write(&path, text).map_err(|e| {
+                crate::store::transfer::write_export(&path, &text, secrets.is_some()).map_err(|e| {
                     crate::tr!(
                         "file-could-not-write",
                         path = path.display().to_string(),

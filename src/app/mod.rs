@@ -218,7 +218,7 @@ impl TokenscopeApp {
                 Effect::StoreSecret { id, name, secret } => {
                     self.jobs.store_secret(id, name, secret);
                 }
-                Effect::DeleteSecret(id) => self.jobs.delete_secret(id),
+                Effect::DeleteSecret { id, names } => self.jobs.delete_secrets(id, names),
                 Effect::SendStep {
                     profile,
                     step,
@@ -227,6 +227,14 @@ impl TokenscopeApp {
                 } => self.jobs.send_step(*profile, step, draft, tls_passphrase),
                 Effect::OpenBrowser { url, redirect_uri } => {
                     self.open_browser(ctx, &url, &redirect_uri);
+                }
+                Effect::OpenLink(url) => {
+                    if let Err(message) = self.browser.open(&url) {
+                        self.workspace.notice = Some(Notice {
+                            text: message,
+                            is_error: true,
+                        });
+                    }
                 }
                 Effect::StopListening => {
                     if let Some(listener) = self.listener.take() {
@@ -371,6 +379,11 @@ impl TokenscopeApp {
                     .failed(step, crate::oauth::flow::StepFailure::new(message), now);
             }
         };
+        // An address the provider handed over that is not http(s) is never
+        // opened: fail before listening for a redirect that cannot come.
+        if let Err(reason) = crate::oauth::runner::check_browser_url(url) {
+            return fail(self, reason);
+        }
         match RedirectTarget::parse(redirect_uri) {
             Ok(target) if target.is_loopback() => {
                 let wake = ctx.clone();
@@ -379,7 +392,18 @@ impl TokenscopeApp {
                     Duration::from_mins(5),
                     move || wake.request_repaint(),
                 ) {
-                    Ok(listener) => self.listener = Some(listener),
+                    Ok(listener) => {
+                        // Requests with another state are turned away and counted.
+                        if let Some(state) = self
+                            .workspace
+                            .flow
+                            .as_ref()
+                            .and_then(FlowState::expected_redirect_state)
+                        {
+                            listener.expect_state(state);
+                        }
+                        self.listener = Some(listener);
+                    }
                     Err(error) => return fail(self, error.to_string()),
                 }
             }
@@ -453,13 +477,13 @@ impl TokenscopeApp {
         let Some(listener) = &self.listener else {
             return;
         };
-        let Some(result) = listener.try_take() else {
+        let Some(outcome) = listener.try_take() else {
             return;
         };
         self.listener = None;
         let now = self.clock.now();
         if let Some(flow) = self.workspace.flow.as_mut() {
-            flow.redirected(result, now);
+            flow.redirected(outcome, now);
         }
     }
 

@@ -165,6 +165,7 @@ impl ProfilesState {
                 };
                 let mut copy = original.clone();
                 copy.id = ProfileId::new_random();
+                copy.forget_stored_values();
                 copy.name = self.unique_name(&crate::tr!(
                     "profile-copy-name",
                     name = original.name.as_str()
@@ -185,7 +186,10 @@ impl ProfilesState {
                 // The secret stays until the undo window closes with the next delete.
                 let mut effects = Vec::new();
                 if let Some((previous, _)) = self.deleted.take() {
-                    effects.push(Effect::DeleteSecret(previous.id));
+                    effects.push(Effect::DeleteSecret {
+                        names: crate::store::secrets::names::all_for(&previous),
+                        id: previous.id,
+                    });
                 }
                 self.deleted = Some((removed, index));
                 effects.extend(self.persist());
@@ -249,7 +253,9 @@ impl ProfilesState {
                 secret: passphrase,
             });
         }
-        match self.list.iter_mut().find(|p| p.id == profile.id) {
+        let slot = self.list.iter_mut().find(|p| p.id == profile.id);
+        effects.extend(stored_value_changes(slot.as_deref(), &profile));
+        match slot {
             Some(slot) => *slot = profile,
             None => self.list.push(profile),
         }
@@ -266,6 +272,31 @@ impl ProfilesState {
             .find(|name| !self.list.iter().any(|p| &p.name == name))
             .unwrap_or_else(|| wanted.to_owned())
     }
+}
+
+/// What the secret store must learn when `before` is saved as `after`: the
+/// proxy password, secret header and parameter values that are new or
+/// changed, and an empty value (a deletion) for each one `after` no longer
+/// keeps. They go to the store before the profile file is written.
+fn stored_value_changes(before: Option<&Profile>, after: &Profile) -> Vec<Effect> {
+    let old = before.map(Profile::stored_values).unwrap_or_default();
+    let new = after.stored_values();
+    let store = |name: &str, value: &str| Effect::StoreNamedSecret {
+        id: after.id.clone(),
+        name: name.to_owned(),
+        secret: Secret::new(value),
+    };
+    let mut effects: Vec<Effect> = new
+        .iter()
+        .filter(|pair| !old.contains(pair))
+        .map(|(name, value)| store(name, value))
+        .collect();
+    effects.extend(
+        old.iter()
+            .filter(|(name, _)| !new.iter().any(|(kept, _)| kept == name))
+            .map(|(name, _)| store(name, "")),
+    );
+    effects
 }
 
 #[cfg(test)]
@@ -312,5 +343,102 @@ mod tests {
             environment: 0,
         });
         assert!(effects.is_empty());
+    }
+
+    /// Saving sends each new or changed proxy password, secret header and
+    /// parameter value to the secret store (and deletes the ones no longer
+    /// kept) before the profile file, which never holds them.
+    #[test]
+    fn saving_keeps_marked_values_in_the_secret_store() {
+        use crate::oauth::{Param, RequestKind};
+        let mut state = ready();
+        state.apply(ProfileCommand::New {
+            preset: "keycloak".to_owned(),
+            environment: 0,
+        });
+        let mut edited = state.list[0].clone();
+        edited.proxy = "http://иван:пароль@proxy:3128".to_owned();
+        let mut key = Param::new("X-Api-Key", "ключ-🙂");
+        key.secret = true;
+        edited.headers = vec![key];
+        edited
+            .extra_params
+            .push((RequestKind::Token, Param::new("audience", "api")));
+        let save = |state: &mut ProfilesState, profile: &Profile| {
+            state.apply(ProfileCommand::Save {
+                profile: Box::new(profile.clone()),
+                secret: None,
+                tls_passphrase: None,
+            })
+        };
+        let stored = |effects: &[Effect]| -> Vec<(String, String)> {
+            effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::StoreNamedSecret { name, secret, .. } => {
+                        Some((name.clone(), secret.expose().to_owned()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let effects = save(&mut state, &edited);
+        assert_eq!(
+            stored(&effects),
+            [
+                ("proxy_password".to_owned(), "пароль".to_owned()),
+                ("header:X-Api-Key".to_owned(), "ключ-🙂".to_owned()),
+            ]
+        );
+        assert!(
+            matches!(effects.last(), Some(Effect::SaveProfiles(_))),
+            "the store first, then the file"
+        );
+        assert!(
+            stored(&save(&mut state, &edited)).is_empty(),
+            "nothing changed"
+        );
+        edited.headers.clear();
+        edited.proxy = "http://proxy:3128".to_owned();
+        assert_eq!(
+            stored(&save(&mut state, &edited)),
+            [
+                ("proxy_password".to_owned(), String::new()),
+                ("header:X-Api-Key".to_owned(), String::new()),
+            ],
+            "gone from the profile, deleted from the store"
+        );
+    }
+
+    #[test]
+    fn a_copy_has_no_secret_values_and_a_deletion_forgets_them_all() {
+        use crate::oauth::Param;
+        let mut state = ready();
+        state.apply(ProfileCommand::New {
+            preset: "keycloak".to_owned(),
+            environment: 0,
+        });
+        let mut key = Param::new("X-Api-Key", "k");
+        key.secret = true;
+        state.list[0].headers = vec![key];
+        state.list[0].proxy = "http://u:p@proxy".to_owned();
+        let id = state.list[0].id.clone();
+        state.apply(ProfileCommand::Duplicate(id.clone()));
+        assert_eq!(state.list[1].headers[0].value, "");
+        assert_eq!(state.list[1].proxy, "http://u@proxy");
+        let copy = state.list[1].id.clone();
+        state.apply(ProfileCommand::Delete(id));
+        let effects = state.apply(ProfileCommand::Delete(copy));
+        let Some(Effect::DeleteSecret { names, .. }) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        for name in [
+            "client_secret",
+            "pkcs12_passphrase",
+            "proxy_password",
+            "header:X-Api-Key",
+        ] {
+            assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
+        }
     }
 }

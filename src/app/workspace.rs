@@ -206,7 +206,12 @@ pub enum Effect {
         secret: Secret,
     },
     /// Delete a profile's secrets.
-    DeleteSecret(ProfileId),
+    DeleteSecret {
+        /// The profile.
+        id: ProfileId,
+        /// Every name it keeps a secret under ([`crate::store::secrets::names::all_for`]).
+        names: Vec<String>,
+    },
     /// Fetch a profile's provider metadata.
     Discover(Box<Profile>),
     /// Ask for a TLS file (certificate, key, PKCS#12) for the profile editor.
@@ -231,6 +236,9 @@ pub enum Effect {
         /// The redirect URI to listen on.
         redirect_uri: String,
     },
+    /// Open an address in the browser (no listener), e.g. the device's
+    /// verification URI; refused unless http(s).
+    OpenLink(String),
     /// Stop listening for the redirect.
     StopListening,
     /// Abort what the flow has in flight.

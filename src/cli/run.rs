@@ -6,6 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::export::redact::{SecretMarks, mask_request};
 use crate::net::{Exchange, RecordedRequest};
 use crate::oauth::flow::{self, Step, mask_middle};
 use crate::oauth::runner::StepRecord;
@@ -63,8 +64,9 @@ pub struct ResponseLine {
     pub truncated_at: Option<u64>,
 }
 
-/// The line for one step.
-pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
+/// The line for one step; secrets masked, with what the run's profile
+/// `marks` secret (headers, extra parameters, extension fields).
+pub fn step_line(record: &StepRecord, now: Timestamp, marks: &SecretMarks) -> StepLine {
     let (ok, summary, diagnosis, error) = match &record.outcome {
         Ok(summary) => (true, summary.clone(), None, None),
         Err(failure) => (
@@ -83,7 +85,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp) -> StepLine {
         Ok(_) => Vec::new(),
     };
     let (request, response, duration_ms, tokens) = match &record.exchange {
-        Some(exchange) => exchange_parts(exchange, now),
+        Some(exchange) => exchange_parts(exchange, now, marks),
         None => (None, None, None, Vec::new()),
     };
     let tls = match record.exchange.as_ref().map(|e| &e.response) {
@@ -123,8 +125,8 @@ type Parts = (
     Vec<Value>,
 );
 
-fn exchange_parts(exchange: &Exchange, now: Timestamp) -> Parts {
-    let request = Some(flow::mask_request(&exchange.request));
+fn exchange_parts(exchange: &Exchange, now: Timestamp, marks: &SecretMarks) -> Parts {
+    let request = Some(mask_request(&exchange.request, marks));
     let (response, tokens) = match &exchange.response {
         Ok(response) => {
             let text = response.text();

@@ -4,7 +4,7 @@
 use crate::net::RecordedRequest;
 use crate::oauth::profile::Profile;
 
-use super::redact::{redact_proxy, redact_request};
+use super::redact::{SecretMarks, redact_proxy, redact_request};
 
 /// How the command is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub fn curl_command(
     let request = if options.reveal_secrets {
         request.clone()
     } else {
-        redact_request(request)
+        redact_request(request, &profile.map(SecretMarks::of).unwrap_or_default())
     };
     let has_body = !request.body.is_empty();
     let mut first = String::from("curl");

@@ -6,23 +6,28 @@ use serde_json::{Value, json};
 use crate::net::{Exchange, RecordedRequest, RecordedResponse};
 use crate::oauth::runner::StepRecord;
 
-use super::redact::{redact_body, redact_request, redact_response};
+use super::redact::{SecretMarks, redact_body, redact_request, redact_response};
 
 /// The HAR document for the records that made an HTTP exchange, in order.
 ///
-/// With `redact`, request secrets become placeholders and token values in
-/// response bodies keep only their first 6 and last 4 characters (see
-/// [`super::redact`]). A request that got no answer has `response.status` 0
+/// With `redact`, request secrets (and what the run's profile `marks`
+/// secret) become placeholders and token values in response bodies keep
+/// only their first 6 and last 4 characters (see [`super::redact`]). A request that got no answer has `response.status` 0
 /// and the error in `response._error`. Steps without an exchange (Authorize,
 /// Callback) appear only in `log.comment`.
-pub fn har(records: &[StepRecord], creator_version: &str, redact: bool) -> Value {
+pub fn har(
+    records: &[StepRecord],
+    creator_version: &str,
+    redact: bool,
+    marks: &SecretMarks,
+) -> Value {
     let entries: Vec<Value> = records
         .iter()
         .filter_map(|record| {
             record
                 .exchange
                 .as_ref()
-                .map(|exchange| entry(record, exchange, redact))
+                .map(|exchange| entry(record, exchange, redact.then_some(marks)))
         })
         .collect();
     let steps: Vec<String> = records.iter().map(outcome_line).collect();
@@ -51,7 +56,9 @@ fn outcome_line(record: &StepRecord) -> String {
     }
 }
 
-fn entry(record: &StepRecord, exchange: &Exchange, redact: bool) -> Value {
+/// One HAR entry; redacted with `marks` when given.
+fn entry(record: &StepRecord, exchange: &Exchange, marks: Option<&SecretMarks>) -> Value {
+    let redact = marks.is_some();
     let millis = exchange.duration.as_secs_f64() * 1000.0;
     let finished_ms = record.at.unix().saturating_mul(1000);
     let duration_ms = i64::try_from(exchange.duration.as_millis()).unwrap_or(i64::MAX);
@@ -62,10 +69,9 @@ fn entry(record: &StepRecord, exchange: &Exchange, redact: bool) -> Value {
         .response
         .as_ref()
         .map_or("HTTP/1.1", |r| r.version.as_str());
-    let request = if redact {
-        redact_request(&exchange.request)
-    } else {
-        exchange.request.clone()
+    let request = match marks {
+        Some(marks) => redact_request(&exchange.request, marks),
+        None => exchange.request.clone(),
     };
     let response = match &exchange.response {
         Ok(response) => {
@@ -210,7 +216,12 @@ mod tests {
             body: br#"{"access_token":"abcdefghijklmnopqrstuvwxyz"}"#.to_vec(),
             truncated_at: None,
         };
-        let document = har(&[record(Ok(response))], "9.9.9", true);
+        let document = har(
+            &[record(Ok(response))],
+            "9.9.9",
+            true,
+            &SecretMarks::default(),
+        );
         let entry = &document["log"]["entries"][0];
         assert_eq!(document["log"]["version"], "1.2");
         assert_eq!(document["log"]["creator"]["version"], "9.9.9");
@@ -230,7 +241,12 @@ mod tests {
 
     #[test]
     fn no_answer_is_status_zero_with_the_error() {
-        let document = har(&[record(Err(NetError::Timeout(30)))], "1", false);
+        let document = har(
+            &[record(Err(NetError::Timeout(30)))],
+            "1",
+            false,
+            &SecretMarks::default(),
+        );
         let response = &document["log"]["entries"][0]["response"];
         assert_eq!(response["status"], 0);
         assert_eq!(response["_error"], "no answer within 30 seconds");

@@ -11,7 +11,7 @@ use crate::oauth::profile::Profile;
 use crate::oauth::runner::StepRecord;
 use crate::token::inspect;
 
-use super::redact::{redact_request, redact_response};
+use super::redact::{SecretMarks, redact_request, redact_response};
 
 /// Where the report was made; a plain struct so tests are deterministic.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,8 +54,9 @@ pub fn report(
     if records.is_empty() {
         out.push_str("No step was run.\n\n");
     }
+    let marks = redact.then(|| SecretMarks::of(profile));
     for record in records {
-        step_section(&mut out, record, redact);
+        step_section(&mut out, record, marks.as_ref());
     }
     tokens_section(&mut out, records, redact);
     out.push_str("## Environment\n\n");
@@ -118,7 +119,9 @@ fn profile_section(out: &mut String, profile: &Profile, redact: bool) {
     out.push('\n');
 }
 
-fn step_section(out: &mut String, record: &StepRecord, redact: bool) {
+/// One step; redacted with `marks` (the profile's) when given.
+fn step_section(out: &mut String, record: &StepRecord, marks: Option<&SecretMarks>) {
+    let redact = marks.is_some();
     let mark = if record.outcome.is_ok() { "✓" } else { "✗" };
     let mut heading = format!("### {mark} {}", record.step.title());
     if let Some(exchange) = &record.exchange {
@@ -136,10 +139,9 @@ fn step_section(out: &mut String, record: &StepRecord, redact: bool) {
         let _ = writeln!(out, "Finished at {at}.\n");
     }
     if let Some(exchange) = &record.exchange {
-        let request = if redact {
-            redact_request(&exchange.request)
-        } else {
-            exchange.request.clone()
+        let request = match marks {
+            Some(marks) => redact_request(&exchange.request, marks),
+            None => exchange.request.clone(),
         };
         out.push_str("**Request**\n\n");
         fenced(out, "http", &request_text(&request));

@@ -9,6 +9,7 @@
 use serde_json::Value;
 
 use crate::net::{RecordedRequest, RecordedResponse};
+use crate::oauth::Profile;
 use crate::oauth::flow::{SECRET_FIELDS, mask_middle};
 
 /// The placeholder for HTTP Basic client credentials.
@@ -22,15 +23,68 @@ const RESPONSE_SECRET_FIELDS: &[&str] = &["device_code", "issued_token"];
 /// Request headers whose whole value is a credential.
 const SECRET_HEADERS: &[&str] = &["cookie", "proxy-authorization", "dpop"];
 
+/// What one profile marks secret besides what is secret in every request:
+/// the headers and extra parameters the user ticked "secret", and the
+/// extension grant's secret fields. Their values are hidden wherever a
+/// client secret is (exports, presenter mode, `run` lines).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SecretMarks {
+    /// Header names, lower case.
+    headers: Vec<String>,
+    /// Form and query field names.
+    fields: Vec<String>,
+}
+
+impl SecretMarks {
+    /// The marks of `profile`.
+    pub fn of(profile: &Profile) -> Self {
+        Self {
+            headers: profile
+                .headers
+                .iter()
+                .filter(|h| h.secret)
+                .map(|h| h.name.trim().to_ascii_lowercase())
+                .collect(),
+            fields: profile
+                .extra_params
+                .iter()
+                .filter(|(_, p)| p.secret)
+                .map(|(_, p)| p.name.trim().to_owned())
+                .chain(
+                    profile
+                        .extension_grant
+                        .fields
+                        .iter()
+                        .filter(|f| f.secret)
+                        .map(|f| f.name.trim().to_owned()),
+                )
+                .collect(),
+        }
+    }
+
+    /// Whether a request header's whole value is a credential: cookies,
+    /// proxy credentials, `DPoP`, and the headers the profile marks.
+    fn is_secret_header(&self, name: &str) -> bool {
+        let lower = name.trim().to_ascii_lowercase();
+        SECRET_HEADERS.contains(&lower.as_str()) || self.headers.contains(&lower)
+    }
+
+    /// Whether a form or query field of a request carries a secret.
+    fn is_secret_field(&self, name: &str) -> bool {
+        is_secret_field(name) || self.fields.iter().any(|f| f == name)
+    }
+}
+
 /// Whether a form or query field carries a secret.
 pub fn is_secret_field(name: &str) -> bool {
     SECRET_FIELDS.contains(&name)
 }
 
 /// The request with every secret replaced by a placeholder: the Basic
-/// credentials, a Bearer token, the values of [`SECRET_FIELDS`] in the body
-/// and the query, cookies, and any JWT-looking string left elsewhere.
-pub fn redact_request(request: &RecordedRequest) -> RecordedRequest {
+/// credentials, a Bearer token, the values of [`SECRET_FIELDS`] and of the
+/// fields `marks` names in the body and the query, cookies and the headers
+/// `marks` names, and any JWT-looking string left elsewhere.
+pub fn redact_request(request: &RecordedRequest, marks: &SecretMarks) -> RecordedRequest {
     let mut redacted = request.clone();
     for (name, value) in &mut redacted.headers {
         let lower = name.to_ascii_lowercase();
@@ -45,16 +99,18 @@ pub fn redact_request(request: &RecordedRequest) -> RecordedRequest {
                 Some((scheme, _)) => format!("{scheme} <credentials>"),
                 None => "<credentials>".to_owned(),
             };
-        } else if SECRET_HEADERS.contains(&lower.as_str()) {
+        } else if marks.is_secret_header(&lower) {
             *value = format!("<{lower}>");
         } else {
             *value = replace_jwts(value, |_| "<jwt>".to_owned());
         }
     }
-    redacted.url = redact_url(&redacted.url, &|name, _| format!("<{name}>"));
+    let secret = |name: &str| marks.is_secret_field(name) || is_response_secret(name);
+    let placeholder = |name: &str, _: &str| format!("<{name}>");
+    redacted.url = rewrite_url(&redacted.url, &secret, &placeholder);
     if looks_like_form(&redacted.body) {
         let text = String::from_utf8_lossy(&redacted.body).into_owned();
-        redacted.body = rewrite_form(&text, &|name, _| format!("<{name}>")).into_bytes();
+        redacted.body = rewrite_form(&text, &secret, &placeholder).into_bytes();
     }
     // A binary body is left as it is: a lossy round trip would change its bytes.
     if let Ok(body) = std::str::from_utf8(&redacted.body) {
@@ -126,34 +182,87 @@ pub fn redact_response(response: &RecordedResponse) -> RecordedResponse {
 
 /// A URL with the values of secret fields in its query and fragment replaced by `replace(name, value)`.
 pub fn redact_url(url: &str, replace: &dyn Fn(&str, &str) -> String) -> String {
+    rewrite_url(url, &is_response_secret, replace)
+}
+
+/// A URL with the values of the fields `secret` names, in its query and
+/// fragment, replaced by `replace(name, value)`, and JWTs by `<jwt>`.
+fn rewrite_url(
+    url: &str,
+    secret: &dyn Fn(&str) -> bool,
+    replace: &dyn Fn(&str, &str) -> String,
+) -> String {
     let (rest, fragment) = match url.split_once('#') {
         Some((rest, fragment)) => (rest, Some(fragment)),
         None => (url, None),
     };
     let mut out = match rest.split_once('?') {
-        Some((base, query)) => format!("{base}?{}", rewrite_form(query, replace)),
+        Some((base, query)) => format!("{base}?{}", rewrite_form(query, secret, replace)),
         None => rest.to_owned(),
     };
     if let Some(fragment) = fragment {
         out.push('#');
-        out.push_str(&rewrite_form(fragment, replace));
+        out.push_str(&rewrite_form(fragment, secret, replace));
     }
     replace_jwts(&out, |_| "<jwt>".to_owned())
 }
 
 /// A proxy URL with its user and password replaced.
 pub fn redact_proxy(proxy: &str) -> String {
-    let (scheme, rest) = proxy.split_once("://").unwrap_or(("", proxy));
-    match rest.split_once('@') {
-        Some((_, host)) if scheme.is_empty() => format!("<proxy-user>:<proxy-password>@{host}"),
-        Some((_, host)) => format!("{scheme}://<proxy-user>:<proxy-password>@{host}"),
-        None => proxy.to_owned(),
-    }
+    crate::oauth::profile::proxy_redacted(proxy)
 }
 
-/// Rewrites the values of secret fields in `name=value&…` text, leaving
-/// every other byte as it was.
-fn rewrite_form(encoded: &str, replace: &dyn Fn(&str, &str) -> String) -> String {
+/// Masks secrets in a request for the `run` lines, keeping their shape: the
+/// Basic credentials, a Bearer token's middle, the values of
+/// [`SECRET_FIELDS`] and of the fields and headers `marks` names
+/// ([`mask_middle`]: first 6 and last 4 characters of a long value).
+pub fn mask_request(request: &RecordedRequest, marks: &SecretMarks) -> RecordedRequest {
+    let mut masked = request.clone();
+    for (name, value) in &mut masked.headers {
+        if name.eq_ignore_ascii_case("authorization") {
+            *value = match value.split_once(' ') {
+                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                    format!("{scheme} {}", mask_middle(token))
+                }
+                Some((scheme, _)) => format!("{scheme} ••••••"),
+                None => "••••••".to_owned(),
+            };
+        } else if marks.is_secret_header(name) {
+            *value = mask_middle(value);
+        }
+    }
+    // Only a form body is rewritten; JSON or text bodies carry no form fields.
+    if looks_like_form(&masked.body) {
+        masked.body = mask_form(&masked.body, marks).into_bytes();
+    }
+    if let Some((base, query)) = masked.url.split_once('?') {
+        masked.url = format!("{base}?{}", mask_form(query.as_bytes(), marks));
+    }
+    masked
+}
+
+/// A form-encoded string with the values of secret fields masked.
+fn mask_form(encoded: &[u8], marks: &SecretMarks) -> String {
+    let pairs = form_urlencoded::parse(encoded).map(|(k, v)| {
+        let v = if marks.is_secret_field(&k) {
+            mask_middle(&v)
+        } else {
+            v.into_owned()
+        };
+        (k.into_owned(), v)
+    });
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// Rewrites the values of the fields `secret` names in `name=value&…`
+/// text, leaving every other byte as it was.
+fn rewrite_form(
+    encoded: &str,
+    secret: &dyn Fn(&str) -> bool,
+    replace: &dyn Fn(&str, &str) -> String,
+) -> String {
     encoded
         .split('&')
         .map(|pair| {
@@ -161,7 +270,7 @@ fn rewrite_form(encoded: &str, replace: &dyn Fn(&str, &str) -> String) -> String
                 return pair.to_owned();
             };
             let name = decode_component(raw_name);
-            if is_response_secret(&name) && !raw_value.is_empty() {
+            if secret(&name) && !raw_value.is_empty() {
                 format!(
                     "{raw_name}={}",
                     replace(&name, &decode_component(raw_value))
@@ -269,15 +378,18 @@ mod tests {
 
     #[test]
     fn request_secrets_become_placeholders() {
-        let redacted = redact_request(&request(
-            &[
-                ("Authorization", "Basic bXk6c2VjcmV0"),
-                ("Cookie", "KC_SESSION=abc"),
-                ("Accept", "application/json"),
-            ],
-            "https://op/token?access_token=abcdef&x=1",
-            "grant_type=authorization_code&code=SplxlOBe%2BZQ&client_secret=s%3Acret&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb",
-        ));
+        let redacted = redact_request(
+            &request(
+                &[
+                    ("Authorization", "Basic bXk6c2VjcmV0"),
+                    ("Cookie", "KC_SESSION=abc"),
+                    ("Accept", "application/json"),
+                ],
+                "https://op/token?access_token=abcdef&x=1",
+                "grant_type=authorization_code&code=SplxlOBe%2BZQ&client_secret=s%3Acret&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb",
+            ),
+            &SecretMarks::default(),
+        );
         assert_eq!(redacted.headers[0].1, "Basic <client-credentials>");
         assert_eq!(redacted.headers[1].1, "<cookie>");
         assert_eq!(redacted.headers[2].1, "application/json");
@@ -293,14 +405,17 @@ mod tests {
 
     #[test]
     fn bearer_and_stray_jwts_are_replaced() {
-        let redacted = redact_request(&request(
-            &[
-                ("Authorization", &format!("Bearer {JWT}")),
-                ("X-Extra", &format!("token {JWT}")),
-            ],
-            "https://op/userinfo",
-            "",
-        ));
+        let redacted = redact_request(
+            &request(
+                &[
+                    ("Authorization", &format!("Bearer {JWT}")),
+                    ("X-Extra", &format!("token {JWT}")),
+                ],
+                "https://op/userinfo",
+                "",
+            ),
+            &SecretMarks::default(),
+        );
         assert_eq!(redacted.headers[0].1, "Bearer <access-token>");
         assert_eq!(redacted.headers[1].1, "token <jwt>");
     }
@@ -365,7 +480,10 @@ mod tests {
     fn a_binary_body_is_kept_byte_for_byte() {
         let mut binary = request(&[], "https://op/upload", "");
         binary.body = vec![0xff, 0xfe, b'e', b'y', b'J', 0x00];
-        assert_eq!(redact_request(&binary).body, binary.body);
+        assert_eq!(
+            redact_request(&binary, &SecretMarks::default()).body,
+            binary.body
+        );
     }
 
     #[test]
@@ -378,5 +496,96 @@ mod tests {
             replace_jwts(&format!("a {JWT}."), |_| "X".to_owned()),
             "a X."
         );
+    }
+
+    /// Headers and extra parameters the profile marks secret, with values
+    /// in Cyrillic and emoji: placeholders in exports, masks in `run` lines.
+    #[test]
+    fn what_the_profile_marks_secret_is_hidden_like_a_client_secret() {
+        use crate::oauth::{Param, Profile, RequestKind};
+        let mut profile = Profile::default();
+        let mut key = Param::new("X-Api-Key", "ключ-🙂-0123456789");
+        key.secret = true;
+        let mut signed = Param::new("sig", "подпись-\u{200f}-0123456789");
+        signed.secret = true;
+        profile.headers = vec![key, Param::new("X-Trace", "visible")];
+        profile.extra_params = vec![
+            (RequestKind::Token, signed),
+            (RequestKind::Token, Param::new("audience", "api")),
+        ];
+        let marks = SecretMarks::of(&profile);
+        let sent = request(
+            &[("x-api-key", "ключ-🙂-0123456789"), ("X-Trace", "visible")],
+            "https://op/token?sig=%D0%BF%D0%BE%D0%B4%D0%BF%D0%B8%D1%81%D1%8C-%E2%80%8F-0123456789",
+            "grant_type=client_credentials&audience=api&sig=%D0%BF%D0%BE%D0%B4%D0%BF%D0%B8%D1%81%D1%8C-%E2%80%8F-0123456789",
+        );
+        let redacted = redact_request(&sent, &marks);
+        assert_eq!(redacted.headers[0].1, "<x-api-key>");
+        assert_eq!(redacted.headers[1].1, "visible");
+        assert_eq!(redacted.url, "https://op/token?sig=<sig>");
+        assert_eq!(
+            String::from_utf8(redacted.body).unwrap(),
+            "grant_type=client_credentials&audience=api&sig=<sig>"
+        );
+        let masked = mask_request(&sent, &marks);
+        assert_eq!(masked.headers[0].1, "ключ-🙂…6789");
+        assert_eq!(masked.headers[1].1, "visible");
+        let body = String::from_utf8(masked.body).unwrap();
+        assert!(!body.contains("0123456789"), "{body}");
+        assert!(body.contains("audience=api"), "{body}");
+        assert!(!masked.url.contains("0123456789"), "{}", masked.url);
+        // Without the marks nothing of the sort is hidden.
+        let plain = redact_request(&sent, &SecretMarks::default());
+        assert_eq!(plain.headers[0].1, "ключ-🙂-0123456789");
+    }
+
+    #[test]
+    fn masking_hides_secrets_but_keeps_shape() {
+        let sent = request(
+            &[
+                ("Authorization", "Basic bXk6c2VjcmV0"),
+                ("Cookie", "KC=abc"),
+            ],
+            "https://op/token",
+            "grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&client_secret=verysecretvalue123",
+        );
+        let masked = mask_request(&sent, &SecretMarks::default());
+        let body = String::from_utf8(masked.body).expect("utf-8");
+        assert!(
+            !body.contains("verysecretvalue123") && !body.contains("SplxlOBeZQQYbYS6WxSbIA"),
+            "{body}"
+        );
+        assert!(body.contains("grant_type=authorization_code"));
+        assert_eq!(masked.headers[0].1, "Basic ••••••");
+        assert_eq!(masked.headers[1].1, "••••••", "cookies too");
+        let introspection = request(
+            &[],
+            "https://op/token/introspection",
+            "token=averylongopaquetokenvalue123&token_type_hint=access_token",
+        );
+        let body =
+            String::from_utf8(mask_request(&introspection, &SecretMarks::default()).body).unwrap();
+        assert!(!body.contains("averylongopaquetokenvalue123"), "{body}");
+    }
+
+    #[test]
+    fn a_proxy_loses_its_user_and_password() {
+        for (proxy, shown) in [
+            (
+                "http://ivan:p%40ss@proxy.corp:3128",
+                "http://<proxy-user>:<proxy-password>@proxy.corp:3128",
+            ),
+            (
+                "socks5://иван:пароль@ss@[::1]:1080/",
+                "socks5://<proxy-user>:<proxy-password>@[::1]:1080/",
+            ),
+            (
+                "ivan:secret@proxy:3128",
+                "<proxy-user>:<proxy-password>@proxy:3128",
+            ),
+            ("http://proxy.corp:3128/a@b", "http://proxy.corp:3128/a@b"),
+        ] {
+            assert_eq!(redact_proxy(proxy), shown, "{proxy}");
+        }
     }
 }

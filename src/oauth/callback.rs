@@ -13,11 +13,15 @@
 //! Known gap (reliability.md LB-02): on Windows the listener should set
 //! `SO_EXCLUSIVEADDRUSE`, which `std` cannot do; it needs a socket crate.
 
+// The listener parses raw bytes from anyone on this machine: no slice that
+// can cut a character, no index that can miss (tests may index what they built).
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 use std::fmt;
 use std::io::{self, Read as _, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -696,11 +700,50 @@ pub struct CallbackListener {
 
 type CallbackResult = Result<CallbackParams, CallbackError>;
 
+/// What the listener hands over: the redirect (or why none came) and how
+/// many requests to the redirect path it turned away because their `state`
+/// was missing or not this run's. Such requests cannot be the provider's
+/// answer to this run: something else on this machine is calling the port.
+#[derive(Debug)]
+pub struct CallbackOutcome {
+    /// The redirect's parameters, or why there are none.
+    pub result: CallbackResult,
+    /// Requests answered 400 for a wrong or missing `state`.
+    pub ignored: u32,
+}
+
+impl CallbackOutcome {
+    /// "N requests to the port were ignored …", in the thread's language,
+    /// when there were any.
+    pub fn ignored_note(&self) -> Option<String> {
+        ignored_note(self.ignored)
+    }
+
+    /// The redirect's parameters, or why there are none as text (with the
+    /// ignored requests said, when there were any).
+    pub fn into_params(self) -> Result<CallbackParams, String> {
+        let note = self.ignored_note();
+        self.result.map_err(|error| match note {
+            Some(note) => format!("{error} {note}"),
+            None => error.to_string(),
+        })
+    }
+}
+
+/// "N requests to the port were ignored (wrong or missing state): something
+/// else on this machine is calling it", in the thread's language; `None` for 0.
+pub fn ignored_note(count: u32) -> Option<String> {
+    (count > 0).then(|| crate::tr!("callback-ignored-requests", count = count))
+}
+
 #[derive(Default)]
 struct Shared {
     slot: Mutex<Slot>,
     ready: Condvar,
     cancelled: AtomicBool,
+    /// The run's `state`, once known: other states are turned away.
+    expected_state: Mutex<Option<String>>,
+    ignored: AtomicU32,
 }
 
 #[derive(Default)]
@@ -714,6 +757,20 @@ enum Slot {
 impl Shared {
     fn slot(&self) -> MutexGuard<'_, Slot> {
         self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn expected_state(&self) -> Option<String> {
+        self.expected_state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn outcome(&self, result: CallbackResult) -> CallbackOutcome {
+        CallbackOutcome {
+            result,
+            ignored: self.ignored.load(Ordering::Acquire),
+        }
     }
 }
 
@@ -775,12 +832,7 @@ impl CallbackListener {
                     // A result is always delivered, even if serving panics:
                     // a waiter must never wait forever.
                     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-                        let result = serve(
-                            &socket,
-                            &route,
-                            (&shared.cancelled, deadline, timeout),
-                            language,
-                        );
+                        let result = serve(&socket, &route, (&shared, deadline, timeout), language);
                         // The port closes before anyone hears the result (RFC 8252 §8.3).
                         drop(socket);
                         result
@@ -814,14 +866,26 @@ impl CallbackListener {
         &self.redirect_uri
     }
 
+    /// From now on, a redirect whose `state` is not `state` is answered 400
+    /// and counted, and listening goes on (RFC 6749 §10.12: it cannot be the
+    /// answer to this run's request). Before this is called any `state` is
+    /// taken, and only a missing one turned away.
+    pub fn expect_state(&self, state: &str) {
+        *self
+            .shared
+            .expected_state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(state.to_owned());
+    }
+
     /// Blocks until the redirect arrives, the timeout passes or the listener
     /// is cancelled. Once the result was taken, returns `AlreadyTaken`.
-    pub fn wait(&self) -> CallbackResult {
+    pub fn wait(&self) -> CallbackOutcome {
         let mut slot = self.shared.slot();
         loop {
             match std::mem::replace(&mut *slot, Slot::Taken) {
-                Slot::Ready(result) => return result,
-                Slot::Taken => return Err(CallbackError::AlreadyTaken),
+                Slot::Ready(result) => return self.shared.outcome(result),
+                Slot::Taken => return self.shared.outcome(Err(CallbackError::AlreadyTaken)),
                 Slot::Waiting => {
                     *slot = Slot::Waiting;
                     slot = self
@@ -835,10 +899,10 @@ impl CallbackListener {
     }
 
     /// The result, once, as soon as it is there; `None` before and after.
-    pub fn try_take(&self) -> Option<CallbackResult> {
+    pub fn try_take(&self) -> Option<CallbackOutcome> {
         let mut slot = self.shared.slot();
         match std::mem::replace(&mut *slot, Slot::Taken) {
-            Slot::Ready(result) => Some(result),
+            Slot::Ready(result) => Some(self.shared.outcome(result)),
             Slot::Waiting => {
                 *slot = Slot::Waiting;
                 None
@@ -917,12 +981,12 @@ struct Route {
 fn serve(
     socket: &TcpListener,
     route: &Route,
-    (cancelled, deadline, timeout): (&AtomicBool, Option<Instant>, Duration),
+    (shared, deadline, timeout): (&Shared, Option<Instant>, Duration),
     language: Language,
 ) -> CallbackResult {
     let mut connections: Vec<Connection> = Vec::new();
     loop {
-        if cancelled.load(Ordering::Acquire) {
+        if shared.cancelled.load(Ordering::Acquire) {
             return Err(CallbackError::Cancelled);
         }
         if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
@@ -930,8 +994,8 @@ fn serve(
         }
         let mut progressed = accept_new(socket, &mut connections)?;
         let mut index = 0;
-        while index < connections.len() {
-            match connections[index].read_available() {
+        while let Some(connection) = connections.get_mut(index) {
+            match connection.read_available() {
                 Progress::Waiting => index += 1,
                 Progress::Gone => drop(connections.swap_remove(index)),
                 Progress::TooLarge => {
@@ -946,10 +1010,16 @@ fn serve(
                 Progress::Complete => {
                     progressed = true;
                     let connection = connections.swap_remove(index);
-                    let (reply, params) = answer(&connection.head, route, language);
+                    let expected_state = shared.expected_state();
+                    let (reply, verdict) =
+                        answer(&connection.head, route, expected_state.as_deref(), language);
                     reply.send(connection.stream);
-                    if let Some(params) = params {
-                        return Ok(params);
+                    match verdict {
+                        Verdict::Redirect(params) => return Ok(params),
+                        Verdict::NotThisRun => {
+                            shared.ignored.fetch_add(1, Ordering::AcqRel);
+                        }
+                        Verdict::Refused => {}
                     }
                 }
             }
@@ -1012,8 +1082,12 @@ impl Connection {
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Progress::Gone,
                 Ok(n) => {
-                    self.head.extend_from_slice(&chunk[..n]);
-                    if let Some(end) = head_end(&self.head) {
+                    // Only the new bytes (and the 3 before them) can complete
+                    // the blank line: each byte is looked at a bounded number of times.
+                    let scan_from = self.head.len().saturating_sub(3);
+                    self.head
+                        .extend_from_slice(chunk.get(..n).unwrap_or_default());
+                    if let Some(end) = head_end(&self.head, scan_from) {
                         self.head.truncate(end);
                         return Progress::Complete;
                     }
@@ -1035,16 +1109,23 @@ impl Connection {
     }
 }
 
-/// Where the blank line ending a request head is (RFC 9112 §2.1).
-fn head_end(bytes: &[u8]) -> Option<usize> {
-    let end = bytes
+/// Where the blank line ending a request head is (RFC 9112 §2.1): just
+/// past the first `\r\n\r\n` or bare `\n\n` at or after `from`, if the head
+/// is no longer than [`MAX_REQUEST_HEAD`]. Any bytes; never panics.
+fn head_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let tail = bytes.get(from..)?;
+    let end = tail
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .map(|at| at + 4);
-    let bare = bytes.windows(2).position(|w| w == b"\n\n").map(|at| at + 2);
+        .map(|at| at.saturating_add(4));
+    let bare = tail
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|at| at.saturating_add(2));
     end.into_iter()
         .chain(bare)
         .min()
+        .map(|end| end.saturating_add(from))
         .filter(|&end| end <= MAX_REQUEST_HEAD)
 }
 
@@ -1056,7 +1137,12 @@ struct RequestHead<'a> {
     host: Option<&'a str>,
 }
 
+/// Reads the request line and the `Host` header (RFC 9112 §3, §3.2) of a
+/// head of any bytes: a value or a reason for a 400, never a panic.
 fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
+    if head.len() > MAX_REQUEST_HEAD {
+        return Err("Request too large.");
+    }
     let text = std::str::from_utf8(head).map_err(|_| "The request is not text.")?;
     let mut lines = text.lines();
     let mut parts = lines.next().unwrap_or_default().split(' ');
@@ -1085,11 +1171,29 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
     })
 }
 
-/// The reply to one request, and the redirect's parameters if it was the one.
-fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<CallbackParams>) {
+/// What a request turned out to be.
+enum Verdict {
+    /// The redirect this run waits for (its `state` still to be checked by
+    /// [`check_callback`] when no state was expected).
+    Redirect(CallbackParams),
+    /// A request to the redirect path that cannot be this run's redirect:
+    /// no `state`, or not the expected one. Counted and reported.
+    NotThisRun,
+    /// Anything else: a malformed request, a foreign `Host`, another path
+    /// (a browser's `/favicon.ico`), another method.
+    Refused,
+}
+
+/// The reply to one request, and what it was.
+fn answer(
+    head: &[u8],
+    route: &Route,
+    expected_state: Option<&str>,
+    language: Language,
+) -> (Reply, Verdict) {
     let request = match parse_head(head) {
         Ok(request) => request,
-        Err(reason) => return (Reply::text("400 Bad Request", reason), None),
+        Err(reason) => return (Reply::text("400 Bad Request", reason), Verdict::Refused),
     };
     // DNS rebinding: a page on another origin resolving to 127.0.0.1 sends
     // its own Host (reliability.md LB-04).
@@ -1099,21 +1203,21 @@ fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<Call
     {
         return (
             Reply::text("400 Bad Request", "Unexpected Host header.\n"),
-            None,
+            Verdict::Refused,
         );
     }
     let target = request.target.split('#').next().unwrap_or_default();
-    let (path, query) = match target.split_once('?') {
-        Some((path, query)) => (path, query),
-        None => (target, ""),
-    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if path != route.path {
-        return (Reply::text("404 Not Found", "Not found.\n"), None);
+        return (
+            Reply::text("404 Not Found", "Not found.\n"),
+            Verdict::Refused,
+        );
     }
     if request.method != "GET" {
         return (
             Reply::text("405 Method Not Allowed", "Only GET.\n").with_header("Allow: GET"),
-            None,
+            Verdict::Refused,
         );
     }
     if query.is_empty() {
@@ -1122,11 +1226,11 @@ fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<Call
                 "400 Bad Request",
                 "This address only receives the sign-in redirect.\n",
             ),
-            None,
+            Verdict::NotThisRun,
         );
     }
     let params = CallbackParams::from_form(format!("{}{target}", route.origin), query);
-    if params.state.is_none() {
+    let Some(state) = params.state.as_deref() else {
         // Not this run's redirect: every request tokenscope sends has a state.
         return (
             Reply::text(
@@ -1134,10 +1238,25 @@ fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<Call
                 "This response has no state, so it cannot belong to tokenscope's sign-in. \
                  tokenscope keeps waiting.\n",
             ),
-            None,
+            Verdict::NotThisRun,
+        );
+    };
+    if let Some(expected) = expected_state
+        && !constant_time_eq(state.as_bytes(), expected.as_bytes())
+    {
+        // RFC 6749 §10.12: a response with another state is not the answer
+        // to this run's request; answering it would let any local program
+        // end the sign-in.
+        return (
+            Reply::text(
+                "400 Bad Request",
+                "This response's state is not the one tokenscope sent, so it cannot \
+                 belong to tokenscope's sign-in. tokenscope keeps waiting.\n",
+            ),
+            Verdict::NotThisRun,
         );
     }
-    (Reply::page(&params, language), Some(params))
+    (Reply::page(&params, language), Verdict::Redirect(params))
 }
 
 /// Whether `Host` names the loopback listener: `127.0.0.1`, `[::1]` or
@@ -1145,7 +1264,10 @@ fn answer(head: &[u8], route: &Route, language: Language) -> (Reply, Option<Call
 fn host_allowed(host: &str, port: u16) -> bool {
     let (name, host_port) = split_host_port(host);
     let port_matches = match host_port {
-        Some(p) => p.parse::<u16>().is_ok_and(|p| p == port),
+        // Digits only: `u16::from_str` would also take `+8080`.
+        Some(p) => {
+            p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p == port)
+        }
         None => port == 80,
     };
     port_matches && loopback_host(name).is_some()
@@ -1421,7 +1543,7 @@ mod tests {
             page.contains("Можно закрыть это окно или вкладку"),
             "{page}"
         );
-        assert!(listener.wait().is_ok());
+        assert!(listener.wait().result.is_ok());
     }
 
     #[test]
@@ -1487,7 +1609,9 @@ mod tests {
         );
         assert!(!page.contains("abc"), "the code is not echoed");
 
-        let params = listener.wait().unwrap();
+        let outcome = listener.wait();
+        assert_eq!(outcome.ignored, 2, "the two requests without a state");
+        let params = outcome.result.unwrap();
         assert_eq!(params.code.as_ref().map(Secret::expose), Some("abc+1"));
         assert_eq!(params.state.as_deref(), Some("xyz"));
         assert_eq!(params.iss.as_deref(), Some("https://op"));
@@ -1499,7 +1623,131 @@ mod tests {
         // One redirect per run: the port is closed now.
         let error = get(port, "/callback?code=again&state=xyz").unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused);
-        assert!(matches!(listener.wait(), Err(CallbackError::AlreadyTaken)));
+        assert!(matches!(
+            listener.wait().result,
+            Err(CallbackError::AlreadyTaken)
+        ));
+    }
+
+    /// Another program on this machine guessing at the port: a wrong or
+    /// missing `state` is answered 400 and counted, the run's own redirect
+    /// still gets through, and the count comes with it.
+    #[test]
+    fn a_wrong_state_is_turned_away_counted_and_listening_goes_on() {
+        let listener = listener();
+        let port = listener.local_addr().port();
+        listener.expect_state("the-run's-state");
+        let (status, reply) = get(port, "/callback?code=stolen&state=guess").unwrap();
+        assert_eq!(status, 400);
+        assert!(reply.contains("keeps waiting"), "{reply}");
+        assert_eq!(get(port, "/callback?code=c").unwrap().0, 400);
+        // Cyrillic, an RTL mark, an emoji: still just a wrong state.
+        let hostile = "/callback?code=%D0%BA%D0%BE%D0%B4&state=%E2%80%8F%F0%9F%99%82";
+        assert_eq!(get(port, hostile).unwrap().0, 400);
+        // Not counted: another path (a browser's favicon) is not a redirect.
+        assert_eq!(get(port, "/favicon.ico").unwrap().0, 404);
+        assert!(listener.try_take().is_none(), "still listening");
+        assert_eq!(
+            get(port, "/callback?code=real&state=the-run%27s-state")
+                .unwrap()
+                .0,
+            200
+        );
+        let outcome = listener.wait();
+        assert_eq!(outcome.ignored, 3);
+        assert_eq!(
+            outcome.result.unwrap().code.as_ref().map(Secret::expose),
+            Some("real")
+        );
+    }
+
+    /// The count comes with a timeout too: the card can say why nothing came.
+    #[test]
+    fn a_timeout_reports_what_was_turned_away() {
+        let listener = CallbackListener::start(
+            &target("http://127.0.0.1:0/callback"),
+            Duration::from_millis(400),
+        )
+        .unwrap();
+        listener.expect_state("s");
+        let port = listener.local_addr().port();
+        assert_eq!(get(port, "/callback?code=c&state=x").unwrap().0, 400);
+        let outcome = listener.wait();
+        assert!(matches!(outcome.result, Err(CallbackError::TimedOut(_))));
+        assert_eq!(outcome.ignored, 1);
+    }
+
+    /// A tiny deterministic generator (xorshift), so the hostile-head test
+    /// needs no extra crate and fails the same way every time.
+    struct Bytes(u64);
+
+    impl Bytes {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % u64::try_from(n).unwrap()).unwrap()
+        }
+    }
+
+    /// The raw-head parsing is total: pieces of real heads mixed with
+    /// Cyrillic, emoji, RTL marks, invalid UTF-8, NULs and stray line ends,
+    /// in any order and length, give a reply, never a panic.
+    #[test]
+    fn any_bytes_in_a_request_head_get_an_answer() {
+        const PIECES: &[&[u8]] = &[
+            b"GET ",
+            b"POST ",
+            b"/callback",
+            b"?code=c&state=s",
+            b"?state=",
+            b" HTTP/1.1",
+            b"\r\n",
+            b"\n",
+            b"\r\n\r\n",
+            b"Host: 127.0.0.1:8080",
+            b"Host: [::1]:8080",
+            b"Host: [::1",
+            b"Host: localhost:+8080",
+            b":",
+            b"#",
+            b" ",
+            "Хост: токен".as_bytes(),
+            "\u{200f}\u{202e}".as_bytes(),
+            "🙂".as_bytes(),
+            b"\xff\xfe\xc3",
+            b"\xe2\x80",
+            b"\0",
+            b"%",
+            b"%D0%",
+        ];
+        let route = Route {
+            path: "/callback".to_owned(),
+            origin: "http://127.0.0.1:8080".to_owned(),
+            port: 8080,
+        };
+        let mut random = Bytes(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..20_000 {
+            let mut head = Vec::new();
+            for _ in 0..random.below(24) {
+                head.extend_from_slice(PIECES[random.below(PIECES.len())]);
+            }
+            let from = random.below(head.len() + 8);
+            if let Some(end) = head_end(&head, from) {
+                assert!(end <= head.len() && end <= MAX_REQUEST_HEAD);
+            }
+            let (reply, _) = answer(&head, &route, Some("s"), Language::Ru);
+            assert!(!reply.status.is_empty());
+        }
+        // Larger than any head the listener keeps: refused, not read.
+        let huge = vec![b'a'; MAX_REQUEST_HEAD + 1];
+        assert!(parse_head(&huge).is_err());
+        assert_eq!(head_end(b"GET / HTTP/1.1\n\n", 100), None);
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\n\r\n", 3), Some(18));
     }
 
     #[test]
@@ -1555,7 +1803,7 @@ mod tests {
         let listener =
             CallbackListener::start(&target("http://127.0.0.1:0/callback"), timeout).unwrap();
         let port = listener.local_addr().port();
-        assert!(matches!(listener.wait(), Err(CallbackError::TimedOut(t)) if t == timeout));
+        assert!(matches!(listener.wait().result, Err(CallbackError::TimedOut(t)) if t == timeout));
         assert_eq!(
             TcpStream::connect((Ipv4Addr::LOCALHOST, port))
                 .unwrap_err()
@@ -1577,7 +1825,7 @@ mod tests {
                     listener.cancel();
                 })
                 .unwrap();
-            listener.wait()
+            listener.wait().result
         });
         assert!(matches!(result, Err(CallbackError::Cancelled)));
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -1617,7 +1865,7 @@ mod tests {
         assert!(listener.try_take().is_none());
         assert_eq!(get(port, "/cb?code=c&state=s").unwrap().0, 200);
         rx.recv_timeout(Duration::from_secs(5)).unwrap();
-        let params = listener.try_take().unwrap().unwrap();
+        let params = listener.try_take().unwrap().result.unwrap();
         assert_eq!(params.code.unwrap().expose(), "c");
         assert!(listener.try_take().is_none(), "taken once");
         drop(listener);
@@ -1643,7 +1891,7 @@ mod tests {
         );
         assert!(!page.contains("<script>alert"));
 
-        let params = listener.wait().unwrap();
+        let params = listener.wait().result.unwrap();
         assert_eq!(params.error.as_deref(), Some("access_denied"));
         let problem = check_callback(&params, "s1", None, false).unwrap_err();
         assert_eq!(
@@ -1685,7 +1933,7 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
-        assert_eq!(listener.wait().unwrap().state.as_deref(), Some("s"));
+        assert_eq!(listener.wait().result.unwrap().state.as_deref(), Some("s"));
         drop((silent, half));
     }
 
@@ -1709,7 +1957,7 @@ mod tests {
         let _ = stream.shutdown(Shutdown::Both);
 
         assert_eq!(get(port, "/callback?code=c&state=s").unwrap().0, 200);
-        assert!(listener.wait().is_ok());
+        assert!(listener.wait().result.is_ok());
     }
 
     #[test]

@@ -1045,33 +1045,6 @@ pub fn failure_from(error: ProviderError) -> StepFailure {
     failure
 }
 
-/// Masks secrets in a request for display and logs: the Basic credentials,
-/// a Bearer token's middle, and `client_secret`, `code`, `code_verifier`,
-/// `refresh_token`, `password`, `token` form fields.
-pub fn mask_request(draft: &crate::net::RecordedRequest) -> crate::net::RecordedRequest {
-    let mut masked = draft.clone();
-    for (name, value) in &mut masked.headers {
-        if name.eq_ignore_ascii_case("authorization") {
-            *value = match value.split_once(' ') {
-                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                    format!("{scheme} {}", mask_middle(token))
-                }
-                Some((scheme, _)) => format!("{scheme} ••••••"),
-                None => "••••••".to_owned(),
-            };
-        }
-    }
-    // Only a form body is rewritten; JSON or text bodies carry no form fields.
-    if !masked.body.is_empty()
-        && masked.body.contains(&b'=')
-        && masked.body.iter().all(|b| !b.is_ascii_whitespace())
-    {
-        masked.body = mask_form(&masked.body).into_bytes();
-    }
-    masked.url = mask_url(&masked.url);
-    masked
-}
-
 /// Form and query fields that carry secrets.
 pub const SECRET_FIELDS: &[&str] = &[
     "client_secret",
@@ -1103,28 +1076,6 @@ pub fn mask_middle(value: &str) -> String {
     let head: String = value.chars().take(6).collect();
     let tail: String = value.chars().skip(count.saturating_sub(4)).collect();
     format!("{head}…{tail}")
-}
-
-fn mask_url(url: &str) -> String {
-    let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
-    };
-    format!("{base}?{}", mask_form(query.as_bytes()))
-}
-
-/// A form-encoded string with the values of [`SECRET_FIELDS`] masked.
-fn mask_form(encoded: &[u8]) -> String {
-    let pairs = form_urlencoded::parse(encoded).map(|(k, v)| {
-        let v = if SECRET_FIELDS.contains(&k.as_ref()) {
-            mask_middle(&v)
-        } else {
-            v.into_owned()
-        };
-        (k.into_owned(), v)
-    });
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
 }
 
 #[cfg(test)]
@@ -1273,27 +1224,6 @@ mod tests {
         ] {
             assert!(url.contains(&expected), "{url} lacks {expected}");
         }
-    }
-
-    #[test]
-    fn masking_hides_secrets_but_keeps_shape() {
-        let request = crate::net::RecordedRequest {
-            method: "POST".to_owned(),
-            url: "https://op/token".to_owned(),
-            headers: vec![("Authorization".to_owned(), "Basic bXk6c2VjcmV0".to_owned())],
-            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&client_secret=verysecretvalue123".to_vec(),
-        };
-        let masked = mask_request(&request);
-        let body = String::from_utf8(masked.body).expect("utf-8");
-        assert!(
-            !body.contains("verysecretvalue123") && !body.contains("SplxlOBeZQQYbYS6WxSbIA"),
-            "{body}"
-        );
-        assert!(body.contains("grant_type=authorization_code"));
-        assert_eq!(
-            masked.headers.first().map(|(_, v)| v.as_str()),
-            Some("Basic ••••••")
-        );
     }
 
     fn exchange(status: u16, body: &str) -> Exchange {
@@ -1518,17 +1448,5 @@ mod tests {
         );
         assert_eq!(mask_middle("\u{200f}שלום\u{200f}"), "••••••");
         assert_eq!(mask_middle(""), "••••••");
-    }
-
-    #[test]
-    fn the_token_field_is_masked() {
-        let request = crate::net::RecordedRequest {
-            method: "POST".to_owned(),
-            url: "https://op/token/introspection".to_owned(),
-            headers: Vec::new(),
-            body: b"token=averylongopaquetokenvalue123&token_type_hint=access_token".to_vec(),
-        };
-        let body = String::from_utf8(mask_request(&request).body).expect("utf-8");
-        assert!(!body.contains("averylongopaquetokenvalue123"), "{body}");
     }
 }

@@ -163,13 +163,48 @@ impl RequestKind {
     }
 }
 
-/// A name/value pair: an extra parameter or a header.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A name/value pair: an extra parameter or a header. One the user marks
+/// secret is written without its value (the value lives in the secret store
+/// under [`Param::header_secret_name`] or [`Param::param_secret_name`]), and
+/// `Debug` masks it.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct Param {
     /// The name.
     pub name: String,
-    /// The value.
+    /// The value; in memory only for a secret one (filled from the secret store).
     pub value: String,
+    /// Whether the value is a secret (an API key header, a signed parameter):
+    /// kept in the secret store, masked on screen and in exports.
+    pub secret: bool,
+}
+
+impl Serialize for Param {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Param", if self.secret { 3 } else { 2 })?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("value", if self.secret { "" } else { &self.value })?;
+        if self.secret {
+            state.serialize_field("secret", &true)?;
+        }
+        state.end()
+    }
+}
+
+impl std::fmt::Debug for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value: &dyn std::fmt::Debug = if self.secret {
+            &"[redacted]"
+        } else {
+            &self.value
+        };
+        f.debug_struct("Param")
+            .field("name", &self.name)
+            .field("value", value)
+            .field("secret", &self.secret)
+            .finish()
+    }
 }
 
 impl Param {
@@ -178,8 +213,108 @@ impl Param {
         Self {
             name: name.into(),
             value: value.into(),
+            secret: false,
         }
     }
+
+    /// The secret store's name for a secret header's value (`header:X-Api-Key`).
+    pub fn header_secret_name(&self) -> String {
+        format!("header:{}", self.name.trim())
+    }
+
+    /// The secret store's name for a secret extra parameter's value
+    /// (`param:token:audience`): one per request kind.
+    pub fn param_secret_name(&self, kind: RequestKind) -> String {
+        format!("param:{}:{}", kind.as_str(), self.name.trim())
+    }
+}
+
+/// The secret store's name of the proxy URL's password.
+pub const PROXY_PASSWORD_SECRET: &str = "proxy_password";
+
+/// A proxy URL cut around its user information (RFC 3986 §3.2.1):
+/// `http://` `user` `:password` `@proxy.corp:3128/`. The authority ends at
+/// the first `/`, `?` or `#`; the user information at its last `@`.
+struct ProxyParts<'a> {
+    /// `http://`, or empty for a URL written without a scheme.
+    scheme: &'a str,
+    user: &'a str,
+    password: Option<&'a str>,
+    /// The host, port and anything after them.
+    host: &'a str,
+}
+
+impl<'a> ProxyParts<'a> {
+    /// The parts of `proxy`; `None` when it has no user information.
+    fn of(proxy: &'a str) -> Option<Self> {
+        let (scheme, rest) = match proxy.find("://") {
+            Some(at) => proxy.split_at(at.saturating_add(3)),
+            None => ("", proxy),
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let (userinfo, _) = authority.rsplit_once('@')?;
+        let host = rest.strip_prefix(userinfo)?.strip_prefix('@')?;
+        let (user, password) = match userinfo.split_once(':') {
+            Some((user, password)) => (user, Some(password)),
+            None => (userinfo, None),
+        };
+        Some(Self {
+            scheme,
+            user,
+            password,
+            host,
+        })
+    }
+
+    fn with(&self, user: &str, password: Option<&str>) -> String {
+        match password {
+            Some(password) => format!("{}{user}:{password}@{}", self.scheme, self.host),
+            None => format!("{}{user}@{}", self.scheme, self.host),
+        }
+    }
+}
+
+/// The user in a proxy URL (`http://USER:password@proxy:3128`), as written.
+pub fn proxy_user(proxy: &str) -> Option<&str> {
+    ProxyParts::of(proxy).map(|parts| parts.user)
+}
+
+/// The password in a proxy URL (`http://user:PASSWORD@proxy:3128`), as written.
+pub fn proxy_password(proxy: &str) -> Option<&str> {
+    ProxyParts::of(proxy)?.password
+}
+
+/// The proxy URL with its password left out (`http://user@proxy:3128`): how
+/// the profile file keeps it.
+pub fn proxy_without_password(proxy: &str) -> String {
+    match ProxyParts::of(proxy) {
+        Some(parts) if parts.password.is_some() => parts.with(parts.user, None),
+        _ => proxy.to_owned(),
+    }
+}
+
+/// The proxy URL with `password` put back after its user; a URL without a
+/// user (`http://proxy:3128`) has nowhere to put it and is returned as it is.
+pub fn proxy_with_password(proxy: &str, password: &str) -> String {
+    match ProxyParts::of(proxy) {
+        Some(parts) if password.is_empty() => parts.with(parts.user, None),
+        Some(parts) => parts.with(parts.user, Some(password)),
+        None => proxy.to_owned(),
+    }
+}
+
+/// The proxy URL with its user and password replaced by placeholders
+/// (`http://<proxy-user>:<proxy-password>@proxy:3128`), for exports.
+pub fn proxy_redacted(proxy: &str) -> String {
+    match ProxyParts::of(proxy) {
+        Some(parts) => parts.with("<proxy-user>", Some("<proxy-password>")),
+        None => proxy.to_owned(),
+    }
+}
+
+/// Serializes the proxy without its password: the profile file never holds it.
+fn serialize_proxy<S: serde::Serializer>(proxy: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&proxy_without_password(proxy))
 }
 
 /// The provider's endpoints. Empty means unknown.
@@ -454,7 +589,9 @@ pub struct Profile {
     pub extension_grant: ExtensionGrant,
     /// TLS.
     pub tls: TlsSettings,
-    /// Proxy URL; empty for none.
+    /// Proxy URL; empty for none. Its password, if any, lives in the secret
+    /// store ([`PROXY_PASSWORD_SECRET`]) and is never written to the file.
+    #[serde(serialize_with = "serialize_proxy")]
     pub proxy: String,
     /// Timeouts.
     pub network: NetworkSettings,
@@ -544,6 +681,59 @@ impl Profile {
     /// Whether the scopes ask for OpenID Connect (an ID token).
     pub fn wants_id_token(&self) -> bool {
         self.scopes.split_whitespace().any(|s| s == "openid")
+    }
+
+    /// The values this profile keeps in the secret store rather than in its
+    /// file, by store name, empty ones included: the proxy URL's password
+    /// (when the URL has a user) and the values of the headers and extra
+    /// parameters marked secret. The client secret, the PKCS#12 passphrase
+    /// and secret extension fields have names of their own.
+    pub fn stored_values(&self) -> Vec<(String, String)> {
+        let mut values = Vec::new();
+        if ProxyParts::of(&self.proxy).is_some() {
+            values.push((
+                PROXY_PASSWORD_SECRET.to_owned(),
+                proxy_password(&self.proxy).unwrap_or_default().to_owned(),
+            ));
+        }
+        for header in self.headers.iter().filter(|h| h.secret) {
+            values.push((header.header_secret_name(), header.value.clone()));
+        }
+        for (kind, param) in self.extra_params.iter().filter(|(_, p)| p.secret) {
+            values.push((param.param_secret_name(*kind), param.value.clone()));
+        }
+        values
+    }
+
+    /// Puts a value read from the secret store back where its name
+    /// ([`Profile::stored_values`]) points; `false` when no field has that name.
+    pub fn restore_stored_value(&mut self, name: &str, value: &str) -> bool {
+        let mut found = false;
+        if name == PROXY_PASSWORD_SECRET && ProxyParts::of(&self.proxy).is_some() {
+            self.proxy = proxy_with_password(&self.proxy, value);
+            found = true;
+        }
+        for header in self.headers.iter_mut().filter(|h| h.secret) {
+            if header.header_secret_name() == name {
+                value.clone_into(&mut header.value);
+                found = true;
+            }
+        }
+        for (kind, param) in self.extra_params.iter_mut().filter(|(_, p)| p.secret) {
+            if param.param_secret_name(*kind) == name {
+                value.clone_into(&mut param.value);
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// Empties the values the profile keeps in the secret store (a copy of
+    /// a profile gets no secrets).
+    pub fn forget_stored_values(&mut self) {
+        for (name, _) in self.stored_values() {
+            self.restore_stored_value(&name, "");
+        }
     }
 
     /// Extra parameters for one kind of request.
@@ -824,11 +1014,101 @@ mod tests {
         assert!(back.extension_grant.fields[0].secret);
     }
 
+    /// A profile with every kind of value kept in the secret store, in
+    /// Cyrillic, emoji and an RTL mark.
+    fn with_stored_values() -> Profile {
+        let mut p = profile();
+        p.proxy = "http://иван:пароль-🙂@proxy.corp:3128".to_owned();
+        let mut key = Param::new("X-Api-Key", "ключ-\u{200f}-1");
+        key.secret = true;
+        p.headers = vec![key, Param::new("X-Trace", "visible-trace")];
+        let mut signed = Param::new("sig", "подпись-2");
+        signed.secret = true;
+        p.extra_params = vec![
+            (RequestKind::Token, signed),
+            (
+                RequestKind::Authorize,
+                Param::new("acr_values", "visible-acr"),
+            ),
+        ];
+        p
+    }
+
+    #[test]
+    fn marked_values_and_the_proxy_password_never_reach_the_file() {
+        let p = with_stored_values();
+        let text = serde_json::to_string(&p).expect("json");
+        for secret in ["пароль", "ключ", "подпись", "🙂"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert!(text.contains("http://иван@proxy.corp:3128"), "{text}");
+        assert!(text.contains("visible-trace") && text.contains("visible-acr"));
+        assert!(text.contains(r#""secret":true"#));
+        assert!(
+            !format!("{p:?}").contains("ключ"),
+            "Debug masks a secret value"
+        );
+        // Read back, the marks are there and the values empty, to be filled.
+        let mut back: Profile = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(
+            back.stored_values(),
+            [
+                ("proxy_password".to_owned(), String::new()),
+                ("header:X-Api-Key".to_owned(), String::new()),
+                ("param:token:sig".to_owned(), String::new()),
+            ]
+        );
+        for (name, value) in p.stored_values() {
+            assert!(back.restore_stored_value(&name, &value), "{name}");
+        }
+        assert_eq!(back, p, "filled in, it is the profile as it was");
+        assert!(!back.restore_stored_value("header:X-Other", "x"));
+        back.forget_stored_values();
+        assert_eq!(back.proxy, "http://иван@proxy.corp:3128");
+        assert!(back.stored_values().iter().all(|(_, v)| v.is_empty()));
+    }
+
+    #[test]
+    fn proxy_passwords_are_cut_out_by_the_url_structure() {
+        for (proxy, without, password) in [
+            ("http://u:p@h:3128", "http://u@h:3128", Some("p")),
+            (
+                "http://u:p@ss@h:3128/x@y",
+                "http://u@h:3128/x@y",
+                Some("p@ss"),
+            ),
+            ("http://u@h", "http://u@h", None),
+            ("u:p@h:3128", "u@h:3128", Some("p")),
+            ("http://h:3128/a@b", "http://h:3128/a@b", None),
+            ("socks5://:p@[::1]:1080", "socks5://@[::1]:1080", Some("p")),
+            ("", "", None),
+            ("\u{200f}:🙂@", "\u{200f}@", Some("🙂")),
+        ] {
+            assert_eq!(proxy_without_password(proxy), without, "{proxy}");
+            assert_eq!(proxy_password(proxy), password, "{proxy}");
+            if let Some(password) = password {
+                assert_eq!(proxy_with_password(without, password), proxy);
+            }
+        }
+        assert_eq!(proxy_with_password("http://h:3128", "p"), "http://h:3128");
+        assert_eq!(proxy_with_password("http://u:p@h", ""), "http://u@h");
+    }
+
     #[test]
     fn old_profile_files_load_without_the_new_fields() {
         let old: Profile = serde_json::from_str(r#"{"name":"x","client_id":"a"}"#).expect("loads");
         assert_eq!(old.client_assertion, AssertionSettings::default());
         assert!(old.extension_grant.fields.is_empty());
+        // Headers and parameters written before the secret mark existed.
+        let old: Profile = serde_json::from_str(
+            r#"{"name":"x","headers":[{"name":"X-A","value":"1"}],"extra_params":[["token",{"name":"b","value":"2"}]]}"#,
+        )
+        .expect("loads");
+        assert_eq!(old.headers, [Param::new("X-A", "1")]);
+        assert_eq!(
+            old.extra_params,
+            [(RequestKind::Token, Param::new("b", "2"))]
+        );
     }
 
     #[test]

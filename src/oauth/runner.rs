@@ -30,8 +30,11 @@ pub enum Browser {
 }
 
 impl Browser {
-    /// Opens `url`.
+    /// Opens `url`, if [`check_browser_url`] lets it: the one place
+    /// tokenscope hands a URL to a browser (the authorization URL, the
+    /// end-session URL, the device's verification URIs).
     pub fn open(&self, url: &str) -> Result<(), String> {
+        check_browser_url(url)?;
         match self {
             Self::System => webbrowser::open(url)
                 .map_err(|e| crate::tr!("run-browser-failed", error = e.to_string())),
@@ -56,6 +59,41 @@ impl Browser {
                     })
             }
         }
+    }
+}
+
+/// Whether `url` may be handed to a browser: only an absolute `http` or
+/// `https` URL. Servers hand us URLs (discovery's endpoints,
+/// `verification_uri`, `Location`, `end_session_endpoint`); a `javascript:`,
+/// `file:`, `data:` or custom-scheme URL would run code or open something on
+/// this machine (RFC 8252 §8.12 wants the system browser, for web pages), so
+/// it is shown, not opened. The reason, in the thread's language, when not.
+pub fn check_browser_url(url: &str) -> Result<(), String> {
+    let refused = |why: String| Err(crate::tr!("browser-url-refused", why = why));
+    if url.chars().any(char::is_control) || url.trim() != url {
+        return refused(crate::tr!("browser-url-control"));
+    }
+    // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    match scheme {
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            super::profile::check_absolute_url(url).or_else(refused)
+        }
+        Some(scheme) => refused(crate::tr!("browser-url-scheme", scheme = scheme)),
+        None => refused(crate::tr!("url-not-absolute")),
     }
 }
 
@@ -1138,6 +1176,7 @@ pub async fn run_code_flow(
     }
     let listener = CallbackListener::start(&target, options.callback_timeout)
         .map_err(|e| StepFailure::new(e.to_string()))?;
+    listener.expect_state(&session.run.state);
     let url = match session.prepare_authorize(now()) {
         Ok(url) => url,
         Err(failure) => {
@@ -1154,7 +1193,8 @@ pub async fn run_code_flow(
     let params = tokio::task::spawn_blocking(move || listener.wait())
         .await
         .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+        .into_params()
+        .map_err(StepFailure::new)?;
     let record = session.callback(&params, now());
     observe(record);
     check(record)?;
@@ -1334,11 +1374,15 @@ pub async fn logout(
             return Err(failure);
         }
     };
+    if let Some((state, _)) = &session.logout {
+        listener.expect_state(state);
+    }
     options.browser.open(&url).map_err(StepFailure::new)?;
     let params = tokio::task::spawn_blocking(move || listener.wait())
         .await
         .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .map_err(|e| StepFailure::new(e.to_string()))?;
+        .into_params()
+        .map_err(StepFailure::new)?;
     let record = session.logout_returned(&params, now());
     observe(record);
     record.outcome.clone().map(drop)
@@ -1349,6 +1393,86 @@ mod tests {
     use super::*;
     use crate::net::{RecordedRequest, RecordedResponse};
     use crate::oauth::callback::parse_pasted;
+
+    #[test]
+    fn only_http_and_https_addresses_go_to_a_browser() {
+        for good in [
+            "https://op.example/device",
+            "HTTP://127.0.0.1:8080/authorize?client_id=a&state=%D0%BA",
+            "https://пример.рф/устройство?code=🙂",
+        ] {
+            assert_eq!(check_browser_url(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("javascript:alert(1)", "javascript:"),
+            ("JavaScript://%0aalert(1)", "JavaScript:"),
+            ("file:///etc/passwd", "file:"),
+            ("data:text/html,<script>alert(1)</script>", "data:"),
+            ("vbscript:msgbox", "vbscript:"),
+            ("tokenscope-evil://x", "tokenscope-evil:"),
+            ("//op.example/device", "not an absolute URL"),
+            ("op.example/device", "not an absolute URL"),
+            ("https:///device", "no host"),
+            ("https://op.example/a b", "spaces"),
+            (" https://op.example/", "control characters"),
+            ("https://op.example/\u{0}", "control characters"),
+            ("https://op.example/\u{202e}\n", "control characters"),
+            ("", "not an absolute URL"),
+            ("\u{200f}:", "not an absolute URL"),
+        ] {
+            let reason = check_browser_url(bad).expect_err(bad);
+            assert!(reason.contains(why), "{bad:?}: {reason}");
+            assert!(reason.starts_with("not opened in the browser"), "{reason}");
+        }
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let russian = check_browser_url("file:///etc/passwd").expect_err("file");
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(
+            russian.starts_with("адрес не открыт в браузере"),
+            "{russian}"
+        );
+    }
+
+    /// A device authorization answer carrying hostile addresses: read as
+    /// it came, and refused by the one function that opens browsers, before
+    /// any program is started.
+    #[test]
+    fn a_hostile_verification_uri_is_never_opened() {
+        let exchange = Exchange {
+            request: RecordedRequest {
+                method: "POST".to_owned(),
+                url: "https://op.example/device".to_owned(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            response: Ok(RecordedResponse {
+                status: 200,
+                reason: "OK".to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: br#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"file:///etc/passwd","verification_uri_complete":"javascript:alert(1)","expires_in":600}"#.to_vec(),
+                truncated_at: None,
+            }),
+            duration: Duration::ZERO,
+        };
+        let answer = device::parse_authorization(&exchange).expect("read as it came");
+        assert_eq!(answer.verification_uri, "file:///etc/passwd");
+        let browser = Browser::Command("tokenscope-no-such-browser --would-run".to_owned());
+        for uri in [
+            answer.verification_uri.as_str(),
+            answer
+                .verification_uri_complete
+                .as_deref()
+                .unwrap_or_default(),
+        ] {
+            let refused = browser.open(uri).expect_err(uri);
+            assert!(refused.contains("only http:// and https://"), "{refused}");
+            assert!(
+                !refused.contains("could not run"),
+                "no program was started: {refused}"
+            );
+        }
+    }
 
     /// A step's line is written in the thread's language: Russian in a
     /// Russian window, and the same English as ever for `run --json` (the

@@ -30,6 +30,14 @@ pub struct Faults {
     pub html_errors: bool,
 }
 
+/// The longest token lifetime the expire fault takes: a year. Longer is no
+/// fault worth practising, and keeps `now + lifetime` far from overflow.
+pub const MAX_EXPIRE_IN: i64 = 365 * 24 * 60 * 60;
+/// The longest delay the slow fault takes: ten minutes, beyond any timeout
+/// a profile can set (1 hour is the form's limit for the whole request, but
+/// a sandbox that hangs longer than this only looks broken).
+pub const MAX_DELAY_MS: u64 = 10 * 60 * 1000;
+
 /// A `--fault` value that is not understood.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -37,15 +45,56 @@ pub struct Faults {
 )]
 pub struct UnknownFault(pub String);
 
+/// A fault setting out of its range: what, the value, and the range.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FaultOutOfRange {
+    /// `expire_in` must be 1 s to [`MAX_EXPIRE_IN`].
+    #[error("expire_in is {0} s: a token lifetime must be 1 to {MAX_EXPIRE_IN} seconds")]
+    ExpireIn(i64),
+    /// `delay_ms` must be at most [`MAX_DELAY_MS`].
+    #[error("delay_ms is {0} ms: the delay must be 0 to {MAX_DELAY_MS} milliseconds")]
+    DelayMs(u64),
+}
+
+/// Why a `--fault` value was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FaultError {
+    /// Not a fault this sandbox has.
+    #[error(transparent)]
+    Unknown(#[from] UnknownFault),
+    /// A known fault with a number out of range.
+    #[error(transparent)]
+    OutOfRange(#[from] FaultOutOfRange),
+}
+
 impl Faults {
-    /// Turns on the fault a `--fault` value names (`expire=5`, `wrong-key`, `slow=800`, …).
-    pub fn apply(&mut self, spec: &str) -> Result<(), UnknownFault> {
+    /// Checks the numbers against their ranges; the sandbox takes no other
+    /// (from `--fault`, `POST /sandbox/faults` or the panel).
+    pub fn check(&self) -> Result<(), FaultOutOfRange> {
+        if let Some(seconds) = self.expire_in
+            && !(1..=MAX_EXPIRE_IN).contains(&seconds)
+        {
+            return Err(FaultOutOfRange::ExpireIn(seconds));
+        }
+        if let Some(ms) = self.delay_ms
+            && ms > MAX_DELAY_MS
+        {
+            return Err(FaultOutOfRange::DelayMs(ms));
+        }
+        Ok(())
+    }
+
+    /// Turns on the fault a `--fault` value names (`expire=5`, `wrong-key`,
+    /// `slow=800`, …); a number out of range is refused.
+    pub fn apply(&mut self, spec: &str) -> Result<(), FaultError> {
         let unknown = || UnknownFault(spec.to_owned());
         let (name, value) = spec
             .split_once('=')
             .map_or((spec, None), |(n, v)| (n, Some(v)));
         match (name.trim(), value) {
-            ("expire", Some(v)) => self.expire_in = Some(v.trim().parse().map_err(|_| unknown())?),
+            ("expire", Some(v)) => {
+                self.expire_in = Some(v.trim().parse().map_err(|_| unknown())?);
+            }
             ("slow", Some(v)) => self.delay_ms = Some(v.trim().parse().map_err(|_| unknown())?),
             ("wrong-key", None) => self.wrong_key = true,
             ("wrong-nonce", None) => self.wrong_nonce = true,
@@ -53,9 +102,9 @@ impl Faults {
             ("rotate-keys", None) => self.rotate_keys = true,
             ("unavailable" | "503", None) => self.unavailable = true,
             ("html-errors", None) => self.html_errors = true,
-            _ => return Err(unknown()),
+            _ => return Err(unknown().into()),
         }
-        Ok(())
+        Ok(self.check()?)
     }
 
     /// The switches that are on, as `--fault` values (for the JSON line and the panel).
@@ -105,5 +154,32 @@ mod tests {
         assert_eq!(faults.active().len(), 8);
         assert!(faults.apply("expire=soon").is_err());
         assert!(faults.apply("explode").is_err());
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_the_range() {
+        for spec in [
+            "expire=-5",
+            "expire=0",
+            "expire=9223372036854775807",
+            "slow=18446744073709551615",
+        ] {
+            let error = Faults::default().apply(spec).expect_err(spec).to_string();
+            assert!(error.contains(" to "), "{spec}: {error}");
+        }
+        assert!(Faults::default().apply("slow=-1").is_err(), "not a number");
+        assert!(
+            Faults::default().apply("expire=1e23").is_err(),
+            "not a number"
+        );
+        assert!(Faults::default().apply("expire=31536000").is_ok());
+        assert_eq!(
+            Faults {
+                expire_in: Some(-1),
+                ..Faults::default()
+            }
+            .check(),
+            Err(FaultOutOfRange::ExpireIn(-1))
+        );
     }
 }

@@ -258,8 +258,8 @@ impl KeyRing {
             &der::tlv(0x0c, "tokenscope sandbox bank".as_bytes()),
         ])])]);
         let validity = der::sequence(&[
-            &der::utc_time(now.unix() - 86_400),
-            &der::utc_time(now.unix() + 365 * 86_400),
+            &der::utc_time(now.plus_seconds(-86_400).unix()),
+            &der::utc_time(now.plus_seconds(365 * 86_400).unix()),
         ]);
         let mut serial = random_octets::<16>()?;
         serial[0] &= 0x7f; // a positive INTEGER

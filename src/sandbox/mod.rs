@@ -9,6 +9,10 @@
 //! Runs on a tokio runtime it is given (the app's `NetRuntime`), bound to
 //! 127.0.0.1 only.
 
+// Request handling and file reading take any bytes: no slice that can cut
+// a character, no index that can miss (tests may index what they built).
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 mod faults;
 mod keys;
 mod pages;
@@ -21,7 +25,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde::Serialize;
 
-pub use faults::{Faults, UnknownFault};
+pub use faults::{FaultError, FaultOutOfRange, Faults, MAX_DELAY_MS, MAX_EXPIRE_IN, UnknownFault};
 pub use keys::{KeyError, SigningAlg};
 pub use personality::{Personality, USERS, User};
 pub use server::{FAULTS_PATH, LOGIN_PATH, ROTATE_PATH, SandboxClock};
@@ -110,6 +114,7 @@ impl Sandbox {
         let shared = Arc::new(server::Shared {
             personality: config.personality,
             base: format!("http://127.0.0.1:{}", address.port()),
+            port: address.port(),
             keys: RwLock::new(keys::KeyRing::generate()?),
             store: Mutex::new(store::Store::default()),
             faults: RwLock::new(config.faults),

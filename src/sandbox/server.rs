@@ -45,6 +45,8 @@ pub struct Shared {
     pub personality: Personality,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// PORT: the control endpoints answer only requests addressed to it.
+    pub port: u16,
     /// Signing keys.
     pub keys: RwLock<KeyRing>,
     /// Codes, tokens, sessions.
@@ -259,22 +261,40 @@ fn with_html_if(
     }
 }
 
+/// The control endpoints (fault switches, key rotation). They answer only
+/// requests addressed to the sandbox itself and sent from its own origin
+/// (or from no browser at all): a web page cannot flip them.
 fn admin(shared: &Shared, incoming: &Incoming) -> Option<Response> {
+    if !matches!(incoming.path.as_str(), FAULTS_PATH | ROTATE_PATH) {
+        return None;
+    }
+    if let Err(reason) = control_request_allowed(&incoming.headers, shared.port) {
+        return Some(json_response(
+            StatusCode::FORBIDDEN,
+            &json!({"error": "access_denied", "error_description": reason}),
+        ));
+    }
+    let bad_request = |description: String| {
+        json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": "invalid_request", "error_description": description}),
+        )
+    };
     match (incoming.method.clone(), incoming.path.as_str()) {
         (Method::GET, FAULTS_PATH) => Some(json_response(StatusCode::OK, &json!(shared.faults()))),
         (Method::POST, FAULTS_PATH) => {
             Some(match serde_json::from_slice::<Faults>(&incoming.body) {
-                Ok(faults) => {
-                    *shared
-                        .faults
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner) = faults.clone();
-                    json_response(StatusCode::OK, &json!(faults))
-                }
-                Err(e) => json_response(
-                    StatusCode::BAD_REQUEST,
-                    &json!({"error": "invalid_request", "error_description": e.to_string()}),
-                ),
+                Ok(faults) => match faults.check() {
+                    Ok(()) => {
+                        *shared
+                            .faults
+                            .write()
+                            .unwrap_or_else(PoisonError::into_inner) = faults.clone();
+                        json_response(StatusCode::OK, &json!(faults))
+                    }
+                    Err(out_of_range) => bad_request(out_of_range.to_string()),
+                },
+                Err(e) => bad_request(e.to_string()),
             })
         }
         (Method::POST, ROTATE_PATH) => Some(match shared.rotate() {
@@ -288,6 +308,49 @@ fn admin(shared: &Shared, incoming: &Incoming) -> Option<Response> {
             ),
         }),
         _ => None,
+    }
+}
+
+/// Whether a request may use a control endpoint: its `Host` must be
+/// `127.0.0.1:PORT` or `localhost:PORT` (a DNS-rebinding page sends its own
+/// name), and an `Origin`, when there is one, the sandbox's own
+/// `http://127.0.0.1:PORT` or `http://localhost:PORT` (a cross-site form or
+/// `fetch` sends the page's; RFC 6454 §7). A request from a program, not a
+/// browser, has no `Origin` and passes. Otherwise the reason, for a 403.
+fn control_request_allowed(headers: &HeaderMap, port: u16) -> Result<(), String> {
+    let names_the_sandbox = |authority: &str| {
+        let Some((host, authority_port)) = authority.rsplit_once(':') else {
+            return false;
+        };
+        (host == "127.0.0.1" || host.eq_ignore_ascii_case("localhost"))
+            && authority_port.bytes().all(|b| b.is_ascii_digit())
+            && authority_port.parse::<u16>().is_ok_and(|p| p == port)
+    };
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().unwrap_or_default(),
+        _ => "",
+    };
+    if !names_the_sandbox(host.trim()) {
+        return Err(format!(
+            "The sandbox's control endpoints answer only requests to 127.0.0.1:{port} or localhost:{port}."
+        ));
+    }
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (None, _) => Ok(()),
+        (Some(origin), None)
+            if origin
+                .to_str()
+                .ok()
+                .and_then(|o| o.trim().strip_prefix("http://"))
+                .is_some_and(names_the_sandbox) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "The sandbox's control endpoints refuse requests from other origins: only pages of http://127.0.0.1:{port} may use them."
+        )),
     }
 }
 
@@ -626,7 +689,7 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
             state,
             nonce,
             challenge,
-            expires: Timestamp::from_unix(now.unix() + 600),
+            expires: now.plus_seconds(600),
         },
     );
     (
@@ -675,7 +738,7 @@ fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
                     user: chosen.login.to_owned(),
                     auth_time: now,
                     session,
-                    expires: Timestamp::from_unix(now.unix() + spec.lifetimes.code),
+                    expires: now.plus_seconds(spec.lifetimes.code),
                 },
             );
         }
@@ -979,7 +1042,7 @@ fn issue(
     // With the expire fault, refresh tokens still outlive access tokens (up to
     // 4×), so "the access token expired, refresh it" can be practised.
     let refresh_life = faults.expire_in.map_or(spec.lifetimes.refresh, |s| {
-        s.max(spec.lifetimes.refresh.min(s * 4))
+        s.max(spec.lifetimes.refresh.min(s.saturating_mul(4)))
     });
     let id_life = faults.expire_in.unwrap_or(spec.lifetimes.id);
     let keycloak = matches!(personality, Personality::Keycloak | Personality::Moex);
@@ -999,22 +1062,30 @@ fn issue(
         TokenShape::Jwt(alg) => {
             let mut claims = json!({
                 "iss": issuer, "sub": sub, "aud": if keycloak { json!(["account"]) } else { json!(issuer) },
-                "exp": now.unix() + access_life, "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
+                "exp": now.plus_seconds(access_life).unix(), "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
                 "client_id": what.client_id, "azp": what.client_id, "scope": what.scope,
             });
-            if keycloak {
-                claims["typ"] = json!("Bearer");
-                claims["realm_access"] =
-                    json!({"roles": ["offline_access", "uma_authorization", "USER"]});
-                claims["resource_access"] = json!({"account": {"roles": ["manage-account", "view-profile"]}, what.client_id.clone(): {"roles": ["USER"]}});
-                claims["allowed-origins"] = json!([shared.base]);
+            if keycloak && let Some(object) = claims.as_object_mut() {
+                let mut put = |name: &str, value: Value| {
+                    object.insert(name.to_owned(), value);
+                };
+                put("typ", json!("Bearer"));
+                put(
+                    "realm_access",
+                    json!({"roles": ["offline_access", "uma_authorization", "USER"]}),
+                );
+                put(
+                    "resource_access",
+                    json!({"account": {"roles": ["manage-account", "view-profile"]}, what.client_id.clone(): {"roles": ["USER"]}}),
+                );
+                put("allowed-origins", json!([shared.base]));
                 if let Some(session) = &what.session {
-                    claims["sid"] = json!(session);
+                    put("sid", json!(session));
                 }
                 if let Some(u) = what.user {
-                    claims["preferred_username"] = json!(u.login);
-                    claims["name"] = json!(format!("{} {}", u.given_name, u.family_name));
-                    claims["email"] = json!(u.email);
+                    put("preferred_username", json!(u.login));
+                    put("name", json!(format!("{} {}", u.given_name, u.family_name)));
+                    put("email", json!(u.email));
                 }
             }
             let typ = if keycloak { "JWT" } else { "at+jwt" };
@@ -1029,13 +1100,13 @@ fn issue(
         session: what.session.clone(),
         auth_time: what.auth_time,
         issued: now,
-        expires: Timestamp::from_unix(now.unix() + access_life),
+        expires: now.plus_seconds(access_life),
     };
     let refresh_token = if what.refresh {
         let token = match spec.refresh_token {
             TokenShape::Jwt(alg) => {
                 let claims = json!({
-                    "exp": now.unix() + refresh_life, "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
+                    "exp": now.plus_seconds(refresh_life).unix(), "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
                     "iss": issuer, "aud": issuer, "sub": sub, "typ": "Refresh", "azp": what.client_id,
                     "sid": what.session, "scope": what.scope,
                 });
@@ -1047,7 +1118,7 @@ fn issue(
         shared.store().add_refresh(
             token.clone(),
             Grant {
-                expires: Timestamp::from_unix(now.unix() + refresh_life),
+                expires: now.plus_seconds(refresh_life),
                 ..grant.clone()
             },
         );
@@ -1066,7 +1137,7 @@ fn issue(
             put("iss", json!(issuer));
             put("aud", json!(what.client_id));
             put("azp", json!(what.client_id));
-            put("exp", json!(now.unix() + id_life));
+            put("exp", json!(now.plus_seconds(id_life).unix()));
             put("iat", json!(now.unix()));
             if let Some(at) = what.auth_time {
                 put("auth_time", json!(at.unix()));
@@ -1221,9 +1292,11 @@ fn introspect(shared: &Shared, incoming: &Incoming) -> Answer {
         "token_type": if kind == "access_token" { "Bearer" } else { "Refresh" },
         "exp": grant.expires.unix(), "iat": grant.issued.unix(), "iss": shared.issuer(),
     });
-    if let Some(u) = grant.user.as_deref().and_then(user) {
-        answer["sub"] = json!(u.subject(personality));
-        answer["username"] = json!(u.login);
+    if let Some(u) = grant.user.as_deref().and_then(user)
+        && let Some(object) = answer.as_object_mut()
+    {
+        object.insert("sub".to_owned(), json!(u.subject(personality)));
+        object.insert("username".to_owned(), json!(u.login));
     }
     Ok(json_response(StatusCode::OK, &answer))
 }
@@ -1255,7 +1328,9 @@ fn device_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
         .simple()
         .to_string()
         .to_ascii_uppercase();
-    let user_code = format!("{}-{}", &letters[..4], &letters[4..8]);
+    let first: String = letters.chars().take(4).collect();
+    let second: String = letters.chars().skip(4).take(4).collect();
+    let user_code = format!("{first}-{second}");
     let expires_in: i64 = if shared.personality == Personality::Github {
         900
     } else {
@@ -1270,7 +1345,7 @@ fn device_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
             scope: incoming
                 .form_param("scope")
                 .unwrap_or_else(|| spec.scopes.to_owned()),
-            expires: Timestamp::from_unix(now.unix() + expires_in),
+            expires: now.plus_seconds(expires_in),
             interval,
             last_poll: None,
             decision: DeviceDecision::Pending,
@@ -1375,5 +1450,72 @@ fn end_session(shared: &Shared, incoming: &Incoming) -> Response {
                 },
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                header::HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn only_the_sandbox_itself_may_use_the_controls() {
+        let allowed = |pairs: &[(&str, &str)]| control_request_allowed(&headers(pairs), 8080);
+        assert!(allowed(&[("host", "127.0.0.1:8080")]).is_ok());
+        assert!(
+            allowed(&[
+                ("host", "LOCALHOST:8080"),
+                ("origin", "http://localhost:8080")
+            ])
+            .is_ok()
+        );
+        assert!(
+            allowed(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080")
+            ])
+            .is_ok()
+        );
+        for refused in [
+            vec![],
+            vec![("host", "127.0.0.1:8081")],
+            vec![("host", "127.0.0.1:+8080")],
+            vec![("host", "127.0.0.1")],
+            vec![("host", "evil.example:8080")],
+            vec![("host", "127.0.0.1:8080"), ("host", "127.0.0.1:8080")],
+            vec![("host", "127.0.0.1:8080"), ("origin", "null")],
+            vec![
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://evil.example"),
+            ],
+            vec![
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080.evil"),
+            ],
+            vec![
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080"),
+                ("origin", "http://evil.example"),
+            ],
+        ] {
+            assert!(allowed(&refused).is_err(), "{refused:?}");
+        }
+        // Bytes that are not text in a header: refused, not a panic.
+        let mut odd = headers(&[("host", "127.0.0.1:8080")]);
+        odd.insert(
+            header::ORIGIN,
+            header::HeaderValue::from_bytes(b"http://\xff\xfe").unwrap(),
+        );
+        assert!(control_request_allowed(&odd, 8080).is_err());
     }
 }

@@ -231,11 +231,12 @@ impl Store {
         }
         let too_fast = grant
             .last_poll
-            .is_some_and(|last| now.unix() - last.unix() < grant.interval);
+            .is_some_and(|last| now.unix().saturating_sub(last.unix()) < grant.interval);
         grant.last_poll = Some(now);
         match grant.decision.clone() {
             DeviceDecision::Pending if too_fast => {
-                grant.interval += 5;
+                // RFC 8628 §3.5: slow_down adds 5 seconds to the interval.
+                grant.interval = grant.interval.saturating_add(5);
                 Some(DevicePoll::SlowDown)
             }
             DeviceDecision::Pending => Some(DevicePoll::Pending),

@@ -3,6 +3,11 @@
 //!
 //! Never imports egui.
 
+// Request handling and file reading take any bytes: no slice that can cut
+// a character, no index that can miss (tests may index what they built).
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
+pub mod atomic;
 pub mod preferences;
 pub mod profiles;
 pub mod secrets;

@@ -5,11 +5,11 @@
 //! never an error at start-up.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic::{self, Access};
 use crate::i18n::Language;
 
 /// The file name inside the config directory.
@@ -31,17 +31,14 @@ pub fn load(dir: &Path) -> Preferences {
         .unwrap_or_default()
 }
 
-/// Writes the preferences to `dir` atomically (temp file, then rename).
+/// Writes the preferences to `dir` atomically ([`super::atomic`]).
 pub fn save(dir: &Path, preferences: &Preferences) -> std::io::Result<()> {
-    fs::create_dir_all(dir)?;
     let text = serde_json::to_string_pretty(preferences).map_err(std::io::Error::other)?;
-    let temp = dir.join(format!("{FILE_NAME}.tmp-{}", std::process::id()));
-    {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-    }
-    fs::rename(&temp, dir.join(FILE_NAME))
+    atomic::create_private_dir(dir)
+        .and_then(|()| {
+            atomic::write_atomically(&dir.join(FILE_NAME), text.as_bytes(), Access::Shared)
+        })
+        .map_err(|error| error.source)
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@
 //! keeps the store read-only until the user sets the file aside.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::atomic::{self, Access};
 use crate::oauth::Profile;
 
 /// The schema this build writes.
@@ -75,6 +75,16 @@ impl std::fmt::Display for StoreError {
             ),
         };
         f.write_str(&text)
+    }
+}
+
+impl From<atomic::WriteError> for StoreError {
+    fn from(error: atomic::WriteError) -> Self {
+        Self::Io {
+            action: error.action,
+            path: error.path,
+            source: error.source,
+        }
     }
 }
 
@@ -168,37 +178,24 @@ impl ProfileStore {
 
     /// Writes the profiles atomically, keeping the previous file as the backup.
     pub fn save(&self, profiles: &[Profile]) -> Result<(), StoreError> {
-        let io = |action: &'static str, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        fs::create_dir_all(&self.dir).map_err(io("store-io-create", &self.dir))?;
+        atomic::create_private_dir(&self.dir)?;
         let path = self.path();
-        let text = to_json(profiles);
-        let temp = self
-            .dir
-            .join(format!("{FILE_NAME}.tmp-{}", std::process::id()));
-        {
-            let mut file = fs::File::create(&temp).map_err(io("store-io-create", &temp))?;
-            file.write_all(text.as_bytes())
-                .map_err(io("store-io-write", &temp))?;
-            file.sync_all().map_err(io("store-io-flush", &temp))?;
-        }
         // Keep the last good copy: only a file that still parses is backed up.
-        if fs::read_to_string(&path).is_ok_and(|current| parse(&current).is_ok()) {
-            let backup = self.dir.join(BACKUP_NAME);
-            let backup_temp = self
-                .dir
-                .join(format!("{BACKUP_NAME}.tmp-{}", std::process::id()));
-            fs::copy(&path, &backup_temp).map_err(io("store-io-back-up", &path))?;
-            fs::rename(&backup_temp, &backup).map_err(io("store-io-back-up", &backup))?;
+        if let Ok(current) = fs::read_to_string(&path)
+            && parse(&current).is_ok()
+        {
+            atomic::write_atomically(
+                &self.dir.join(BACKUP_NAME),
+                current.as_bytes(),
+                Access::Shared,
+            )
+            .map_err(|error| StoreError::Io {
+                action: "store-io-back-up",
+                path: error.path,
+                source: error.source,
+            })?;
         }
-        fs::rename(&temp, &path).map_err(io("store-io-replace", &path))?;
-        sync_dir(&self.dir);
+        atomic::write_atomically(&path, to_json(profiles).as_bytes(), Access::Shared)?;
         Ok(())
     }
 
@@ -213,13 +210,6 @@ impl ProfileStore {
             source,
         })?;
         Ok(aside)
-    }
-}
-
-/// Makes the rename durable (POSIX: fsync the directory). Best effort.
-fn sync_dir(dir: &Path) {
-    if let Ok(handle) = fs::File::open(dir) {
-        let _ = handle.sync_all();
     }
 }
 
@@ -314,6 +304,18 @@ mod tests {
             "the backup is the previous good copy"
         );
         let _ = fs::remove_dir_all(store.dir());
+    }
+
+    /// A config directory the store creates is the owner's alone (0700).
+    #[cfg(unix)]
+    #[test]
+    fn a_new_config_directory_is_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let store = ProfileStore::new(temp_dir("private-dir").join("tokenscope"));
+        store.save(&[sample("one")]).expect("save");
+        let mode = fs::metadata(store.dir()).expect("dir").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        let _ = fs::remove_dir_all(store.dir().parent().expect("parent"));
     }
 
     #[test]

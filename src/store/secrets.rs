@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::oauth::ProfileId;
+use super::atomic::{self, Access};
+use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
 
 const SERVICE: &str = "tokenscope";
@@ -182,6 +183,20 @@ impl SecretStore {
         }
     }
 
+    /// Fills the values `profile` keeps in the store (proxy password, secret
+    /// headers and extra parameters, [`Profile::stored_values`]) back into
+    /// it, where they are empty; one missing from the store stays empty.
+    pub fn fill_stored_values(&self, profile: &mut Profile) -> Result<(), SecretError> {
+        for (name, value) in profile.stored_values() {
+            if value.is_empty()
+                && let Some(stored) = self.get(&profile.id, &name)?
+            {
+                profile.restore_stored_value(&name, stored.expose());
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes a secret; deleting a missing one is fine.
     pub fn delete(&self, profile: &ProfileId, name: &str) -> Result<(), SecretError> {
         let key = key(profile, name);
@@ -206,10 +221,36 @@ impl SecretStore {
 
 /// The names of a profile's secrets.
 pub mod names {
+    use crate::oauth::Profile;
+
     /// The client secret.
     pub const CLIENT_SECRET: &str = "client_secret";
     /// The passphrase of the profile's PKCS#12 client certificate.
     pub const PKCS12_PASSPHRASE: &str = "pkcs12_passphrase";
+    /// The password of the profile's proxy URL.
+    pub const PROXY_PASSWORD: &str = crate::oauth::profile::PROXY_PASSWORD_SECRET;
+
+    /// Every name under which `profile` may keep a secret: the client
+    /// secret, the PKCS#12 passphrase, the extension grant's secret fields
+    /// and the values it keeps out of its file ([`Profile::stored_values`]:
+    /// the proxy password, secret headers and extra parameters).
+    pub fn all_for(profile: &Profile) -> Vec<String> {
+        let mut all = vec![CLIENT_SECRET.to_owned(), PKCS12_PASSPHRASE.to_owned()];
+        all.extend(
+            profile
+                .extension_grant
+                .fields
+                .iter()
+                .filter(|f| f.secret)
+                .map(crate::oauth::ExtensionField::secret_name),
+        );
+        for (name, _) in profile.stored_values() {
+            if !all.contains(&name) {
+                all.push(name);
+            }
+        }
+        all
+    }
 }
 
 fn key(profile: &ProfileId, name: &str) -> String {
@@ -244,36 +285,24 @@ fn file_error(action: &'static str, path: &Path, detail: impl std::fmt::Display)
 }
 
 fn read_file(path: &Path) -> Result<BTreeMap<String, String>, SecretError> {
-    match fs::read_to_string(path) {
+    match fs::read_to_string(path).map(zeroize::Zeroizing::new) {
         Ok(text) => serde_json::from_str(&text).map_err(|e| file_error("store-io-read", path, e)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
         Err(error) => Err(file_error("store-io-read", path, error)),
     }
 }
 
-/// Writes the secrets file atomically with owner-only permissions.
+/// Replaces the secrets file atomically (exclusive 0600 temp file, fsync,
+/// rename, fsync of the directory), in a config directory created 0700.
 fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<(), SecretError> {
-    use std::io::Write as _;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| file_error("store-io-create", dir, e))?;
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
     let text =
         serde_json::to_string_pretty(all).map_err(|e| file_error("store-io-encode", path, e))?;
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(&temp)
-        .map_err(|e| file_error("store-io-create", &temp, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| file_error("store-io-write", &temp, e))?;
-    file.sync_all()
-        .map_err(|e| file_error("store-io-flush", &temp, e))?;
-    fs::rename(&temp, path).map_err(|e| file_error("store-io-replace", path, e))
+    // The encoded text holds every secret: zero it once written.
+    let text = zeroize::Zeroizing::new(text);
+    atomic::create_private_dir(dir)
+        .and_then(|()| atomic::write_atomically(path, text.as_bytes(), Access::OwnerOnly))
+        .map_err(|e| file_error(e.action, &e.path, e.source))
 }
 
 #[cfg(test)]
@@ -307,8 +336,44 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o077, 0, "only the user may read the secrets file");
         }
+        #[cfg(unix)]
+        {
+            // A file someone made readable is replaced, not rewritten in place.
+            use std::os::unix::fs::PermissionsExt as _;
+            let path = dir.join(FILE_NAME);
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+            store
+                .set(&id, "header:X-Клиент", &Secret::new("значение 🙂"))
+                .expect("set");
+            let mode = fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+            let names: Vec<_> = fs::read_dir(&dir)
+                .expect("list")
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert_eq!(names, [FILE_NAME], "no temp file is left beside it");
+        }
         store.delete(&id, names::CLIENT_SECRET).expect("delete");
         assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
+        // A profile's marked values come back from the store.
+        let mut profile = Profile {
+            id: id.clone(),
+            proxy: "http://u@proxy:3128".to_owned(),
+            ..Profile::default()
+        };
+        let mut header = crate::oauth::Param::new("X-Клиент", "");
+        header.secret = true;
+        profile.headers = vec![header];
+        store
+            .set(&id, names::PROXY_PASSWORD, &Secret::new("p@ss"))
+            .expect("set");
+        store
+            .set(&id, "header:X-Клиент", &Secret::new("значение 🙂"))
+            .expect("set");
+        store.fill_stored_values(&mut profile).expect("fill");
+        assert_eq!(profile.proxy, "http://u:p@ss@proxy:3128");
+        assert_eq!(profile.headers[0].value, "значение 🙂");
         assert!(store.describe().en.contains("readable only by you"));
         assert!(store.describe().ru.contains("только вам"));
         let _ = fs::remove_dir_all(&dir);

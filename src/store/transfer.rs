@@ -5,10 +5,12 @@
 //! export unless `--with-secrets` is given.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::atomic::Access;
 use super::{ProfileStore, SecretStore};
 use crate::oauth::Profile;
 use crate::oauth::profile::Severity;
@@ -87,17 +89,10 @@ pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<St
     if let Some(store) = secrets {
         let mut all = serde_json::Map::new();
         for profile in profiles {
-            // The client secret, then the extension grant's secret fields.
-            let names = std::iter::once(names::CLIENT_SECRET.to_owned()).chain(
-                profile
-                    .extension_grant
-                    .fields
-                    .iter()
-                    .filter(|f| f.secret)
-                    .map(crate::oauth::ExtensionField::secret_name),
-            );
+            // Every secret the profile keeps: client secret, passphrase,
+            // extension fields, proxy password, secret headers and parameters.
             let mut entry = serde_json::Map::new();
-            for name in names {
+            for name in names::all_for(profile) {
                 if let Some(secret) = store.get(&profile.id, &name).map_err(|e| {
                     crate::tr!(
                         "transfer-secret-unreadable",
@@ -120,6 +115,19 @@ pub fn export(profiles: &[&Profile], secrets: Option<&SecretStore>) -> Result<St
             s
         })
         .map_err(|e| e.to_string())
+}
+
+/// Writes an export to `path`. One carrying secrets is readable by the
+/// owner only (0600); either way it is a new, exclusively created file
+/// renamed over any old one, so an existing world-readable file is never
+/// rewritten in place to hold secrets.
+pub fn write_export(path: &Path, text: &str, with_secrets: bool) -> std::io::Result<()> {
+    let access = if with_secrets {
+        Access::OwnerOnly
+    } else {
+        Access::Shared
+    };
+    super::atomic::write_atomically(path, text.as_bytes(), access).map_err(|error| error.source)
 }
 
 /// What an import did.
@@ -167,7 +175,7 @@ pub fn import(
         let label = crate::tr!("transfer-profile-label", number = i + 1, name = name);
         // One profile at a time through the same reader as the profile file.
         let one = serde_json::json!({ "schema": SCHEMA_VERSION, "profiles": [item] });
-        let profile = match from_json(&one.to_string()) {
+        let mut profile = match from_json(&one.to_string()) {
             Ok(mut list) if list.len() == 1 => list.remove(0),
             Ok(_) => continue,
             Err(detail) => {
@@ -180,9 +188,8 @@ pub fn import(
                 continue;
             }
         };
-        let secret = secret_map
-            .get(&profile.id.0)
-            .and_then(|s| s.get(names::CLIENT_SECRET));
+        let exported = secret_map.get(&profile.id.0);
+        let secret = exported.and_then(|s| s.get(names::CLIENT_SECRET));
         for finding in profile.validate(secret.map(String::as_str)) {
             let level = if finding.severity == Severity::Error {
                 crate::tr!("transfer-level-error")
@@ -194,37 +201,45 @@ pub fn import(
                 finding.field, finding.message
             ));
         }
-        if let (Some(store), Some(secret)) = (secrets, secret) {
-            store
-                .set(
-                    &profile.id,
-                    names::CLIENT_SECRET,
-                    &Secret::new(secret.clone()),
-                )
-                .map_err(|e| {
-                    crate::tr!(
-                        "transfer-secret-not-stored",
-                        label = label.as_str(),
-                        error = e.to_string()
-                    )
-                })?;
-            report.secrets_stored += 1;
+        // The values the profile entry itself carried (a hand-written file's
+        // proxy password), then those of the secrets section, by store name.
+        let mut values: Vec<(String, String)> = profile
+            .stored_values()
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        for name in names::all_for(&profile) {
+            if let Some(value) = exported.and_then(|s| s.get(&name)) {
+                values.retain(|(n, _)| *n != name);
+                values.push((name, value.clone()));
+            }
+        }
+        for (name, value) in &values {
+            // In memory the profile has them (a run from the file needs them);
+            // its file never will.
+            profile.restore_stored_value(name, value);
         }
         if let Some(store) = secrets {
-            for field in profile.extension_grant.fields.iter().filter(|f| f.secret) {
-                let name = field.secret_name();
-                if let Some(value) = secret_map.get(&profile.id.0).and_then(|s| s.get(&name)) {
-                    store
-                        .set(&profile.id, &name, &Secret::new(value.clone()))
-                        .map_err(|e| {
+            for (name, value) in values {
+                store
+                    .set(&profile.id, &name, &Secret::new(value))
+                    .map_err(|e| {
+                        if name == names::CLIENT_SECRET {
+                            crate::tr!(
+                                "transfer-secret-not-stored",
+                                label = label.as_str(),
+                                error = e.to_string()
+                            )
+                        } else {
                             crate::tr!(
                                 "transfer-field-not-stored",
                                 label = label.as_str(),
                                 name = name.as_str(),
                                 error = e.to_string()
                             )
-                        })?;
-                }
+                        }
+                    })?;
+                report.secrets_stored += 1;
             }
         }
         if let Some(slot) = existing.iter_mut().find(|p| p.id == profile.id) {

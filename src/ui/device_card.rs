@@ -23,10 +23,23 @@ pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut 
         ui.weak(crate::tr!("device-send-first"));
         return;
     };
+    // Only http(s) addresses are links, buttons and QR codes; anything else
+    // the provider sent is shown as text with the reason.
+    let openable = |uri: &str| crate::oauth::runner::check_browser_url(uri);
+    let complete = device
+        .verification_uri_complete
+        .as_deref()
+        .filter(|complete| openable(complete).is_ok());
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
             ui.label(crate::tr!("device-open-on-other"));
-            ui.hyperlink(&device.verification_uri);
+            address(ui, &device.verification_uri, commands);
+            if let Some(refused) = &device.verification_uri_complete
+                && let Err(reason) = openable(refused)
+            {
+                ui.add(egui::Label::new(RichText::new(refused).monospace()).selectable(true));
+                ui.colored_label(theme::warning(ui.visuals()), reason);
+            }
             ui.label(crate::tr!("device-enter-code"));
             ui.add(
                 egui::Label::new(
@@ -37,20 +50,36 @@ pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut 
                 )
                 .selectable(true),
             );
-            if let Some(complete) = &device.verification_uri_complete
+            if let Some(complete) = complete
                 && ui
                     .button(crate::tr!("device-open-browser"))
                     .on_hover_text(complete)
                     .clicked()
             {
-                ui.ctx().open_url(egui::OpenUrl::new_tab(complete));
+                commands.push(Command::Flow(FlowCommand::OpenLink(complete.to_owned())));
             }
         });
-        if let Some(complete) = &device.verification_uri_complete {
+        if let Some(complete) = complete {
             qr_code(ui, complete);
         }
     });
     polling_line(ui, flow, now, commands);
+}
+
+/// The verification URI: a link that opens the browser through the app
+/// when it is http(s), else the text and why it is not opened.
+fn address(ui: &mut egui::Ui, uri: &str, commands: &mut Vec<Command>) {
+    match crate::oauth::runner::check_browser_url(uri) {
+        Ok(()) => {
+            if ui.link(uri).on_hover_text(uri).clicked() {
+                commands.push(Command::Flow(FlowCommand::OpenLink(uri.to_owned())));
+            }
+        }
+        Err(reason) => {
+            ui.add(egui::Label::new(RichText::new(uri).monospace()).selectable(true));
+            ui.colored_label(theme::warning(ui.visuals()), reason);
+        }
+    }
 }
 
 fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut Vec<Command>) {

@@ -90,8 +90,10 @@ fn request_pane(
     let show_all = ui
         .data(|data| data.get_temp::<bool>(toggle))
         .unwrap_or(false);
+    let marks = crate::export::redact::SecretMarks::of(profile);
     let key = PaneKey {
         side: Side::Request(request),
+        marks: &marks,
         masked,
         show_all,
     };
@@ -128,8 +130,10 @@ fn response_pane(
     let show_all = ui
         .data(|data| data.get_temp::<bool>(toggle))
         .unwrap_or(false);
+    let no_marks = crate::export::redact::SecretMarks::default();
     let key = PaneKey {
         side: Side::Response(response),
+        marks: &no_marks,
         masked,
         show_all,
     };
@@ -241,6 +245,8 @@ enum Side<'a> {
 #[derive(Clone, Copy)]
 struct PaneKey<'a> {
     side: Side<'a>,
+    /// The profile's values marked secret, masked with the rest.
+    marks: &'a crate::export::redact::SecretMarks,
     masked: bool,
     show_all: bool,
 }
@@ -249,6 +255,7 @@ impl Hash for PaneKey<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.masked.hash(state);
         self.show_all.hash(state);
+        self.marks.hash(state);
         match self.side {
             Side::Request(request) => {
                 0_u8.hash(state);
@@ -291,7 +298,7 @@ impl<'a> egui::cache::ComputerMut<PaneKey<'a>, PaneText> for PaneComputer {
             Side::Request(request) => {
                 let redacted;
                 let request = if key.masked {
-                    redacted = crate::export::redact::redact_request(request);
+                    redacted = crate::export::redact::redact_request(request, key.marks);
                     &redacted
                 } else {
                     request

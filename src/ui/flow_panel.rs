@@ -494,6 +494,11 @@ fn card(
             }
         });
         ui.weak(step.purpose());
+        if step == Step::Callback
+            && let Some(note) = crate::oauth::callback::ignored_note(context.flow.ignored_redirects)
+        {
+            ui.colored_label(theme::warning(ui.visuals()), note);
+        }
         if step == Step::DeviceToken {
             super::device_card::show(ui, context.flow, context.now, commands);
         }
@@ -609,7 +614,8 @@ fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now
         headers: draft.headers,
         body: draft.body,
     };
-    let masked = crate::export::redact::redact_request(&request);
+    let marks = crate::export::redact::SecretMarks::of(&session.profile);
+    let masked = crate::export::redact::redact_request(&request, &marks);
     let mut text = format!("{} {}\n", masked.method, masked.url);
     for (name, value) in &masked.headers {
         let _ = writeln!(text, "{name}: {value}");

@@ -121,12 +121,12 @@ pub fn show(
             discovery_section(ui, editor, commands);
             client_section(ui, editor, &findings);
             section(ui, &tr!("form-extra-parameters"));
-            extra_params(ui, &mut editor.draft.extra_params);
+            extra_params(ui, &mut editor.draft.extra_params, editor.show_secret);
             params(
                 ui,
-                &tr!("form-headers"),
-                &tr!("form-add-header"),
+                (&tr!("form-headers"), &tr!("form-add-header")),
                 &mut editor.draft.headers,
+                Some(editor.show_secret),
             );
             network_section(ui, editor, &findings, commands);
         });
@@ -191,9 +191,12 @@ fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]
     }
     params(
         ui,
-        &tr!("form-provider-extras"),
-        &tr!("form-add-extra-endpoint"),
+        (
+            &tr!("form-provider-extras"),
+            &tr!("form-add-extra-endpoint"),
+        ),
         &mut draft.endpoints.extra,
+        None,
     );
 }
 
@@ -432,14 +435,60 @@ fn network_section(
             .on_hover_text(tr!("form-response-limit-hover"));
     });
     field_findings(ui, findings, "network.max_response_mib");
-    text(
-        ui,
-        &tr!("form-proxy"),
-        &mut draft.proxy,
-        &tr!("form-proxy-hint"),
-        findings,
-        "proxy",
-    );
+    proxy_field(ui, &mut draft.proxy, editor.show_secret, findings);
+}
+
+/// The proxy URL with its password apart: the URL field never shows it, the
+/// password field masks it (unless "Show the secret"), and it is kept in the
+/// secret store, never in the profile file. A password typed into the URL
+/// moves to the password field.
+fn proxy_field(ui: &mut egui::Ui, proxy: &mut String, show_secret: bool, findings: &[Finding]) {
+    use crate::oauth::profile::{
+        proxy_password, proxy_user, proxy_with_password, proxy_without_password,
+    };
+    let password = proxy_password(proxy).unwrap_or_default().to_owned();
+    let mut url = proxy_without_password(proxy);
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(tr!("form-proxy")));
+        let field = egui::TextEdit::singleline(&mut url)
+            .hint_text(tr!("form-proxy-hint"))
+            .desired_width(f32::INFINITY);
+        if ui.add(field).labelled_by(label.id).changed() {
+            *proxy = if proxy_password(&url).is_some() {
+                url.clone()
+            } else {
+                proxy_with_password(&url, &password)
+            };
+        }
+    });
+    field_findings(ui, findings, "proxy");
+    let has_user = proxy_user(proxy).is_some();
+    if !has_user && password.is_empty() && proxy.trim().is_empty() {
+        return;
+    }
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-proxy-password")),
+        );
+        let mut typed = password.clone();
+        let hint = if has_user {
+            tr!("form-proxy-password-hint")
+        } else {
+            tr!("form-proxy-password-no-user")
+        };
+        let field = egui::TextEdit::singleline(&mut typed)
+            .password(!show_secret)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY);
+        if ui
+            .add_enabled(has_user, field)
+            .labelled_by(label.id)
+            .changed()
+        {
+            *proxy = proxy_with_password(proxy, &typed);
+        }
+    });
 }
 
 /// The extra CA files: one row each with Remove, and Add… (a file dialog).
@@ -685,7 +734,14 @@ fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
     });
 }
 
-fn params(ui: &mut egui::Ui, title: &str, add_hint: &str, list: &mut Vec<Param>) {
+/// Name/value rows. With `secrets` (whether secrets are shown) each row has
+/// a "secret" tick, and a secret value is masked unless shown.
+fn params(
+    ui: &mut egui::Ui,
+    (title, add_hint): (&str, &str),
+    list: &mut Vec<Param>,
+    secrets: Option<bool>,
+) {
     ui.horizontal(|ui| {
         ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(title));
         if ui
@@ -705,11 +761,16 @@ fn params(ui: &mut egui::Ui, title: &str, add_hint: &str, list: &mut Vec<Param>)
                     .hint_text(tr!("form-param-name"))
                     .desired_width(160.0),
             );
-            ui.add(
-                egui::TextEdit::singleline(&mut param.value)
-                    .hint_text(tr!("form-param-value"))
-                    .desired_width(f32::INFINITY),
-            );
+            if let Some(shown) = secrets {
+                secret_tick(ui, param);
+                secret_value(ui, param, shown);
+            } else {
+                ui.add(
+                    egui::TextEdit::singleline(&mut param.value)
+                        .hint_text(tr!("form-param-value"))
+                        .desired_width(f32::INFINITY),
+                );
+            }
             if ui.small_button(tr!("form-remove")).clicked() {
                 remove = Some(i);
             }
@@ -720,7 +781,7 @@ fn params(ui: &mut egui::Ui, title: &str, add_hint: &str, list: &mut Vec<Param>)
     }
 }
 
-fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
+fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>, show_secrets: bool) {
     ui.horizontal(|ui| {
         ui.add_sized(
             [LABEL_WIDTH, 20.0],
@@ -755,11 +816,8 @@ fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
                     .hint_text(tr!("form-param-name"))
                     .desired_width(140.0),
             );
-            ui.add(
-                egui::TextEdit::singleline(&mut param.value)
-                    .hint_text(tr!("form-param-value"))
-                    .desired_width(f32::INFINITY),
-            );
+            secret_tick(ui, param);
+            secret_value(ui, param, show_secrets);
             if ui.small_button(tr!("form-remove")).clicked() {
                 remove = Some(i);
             }
@@ -768,6 +826,28 @@ fn extra_params(ui: &mut egui::Ui, list: &mut Vec<(RequestKind, Param)>) {
     if let Some(i) = remove {
         list.remove(i);
     }
+}
+
+/// The "secret" tick of a header or extra parameter.
+fn secret_tick(ui: &mut egui::Ui, param: &mut Param) {
+    ui.checkbox(&mut param.secret, tr!("form-param-secret"))
+        .on_hover_text(tr!("form-param-secret-hint"));
+}
+
+/// A header's or extra parameter's value, masked when it is secret and
+/// secrets are not shown (presenter mode never shows them).
+fn secret_value(ui: &mut egui::Ui, param: &mut Param, shown: bool) {
+    let hint = if param.secret {
+        tr!("form-secret-hint")
+    } else {
+        tr!("form-param-value")
+    };
+    ui.add(
+        egui::TextEdit::singleline(&mut param.value)
+            .password(param.secret && !shown)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY),
+    );
 }
 
 fn endpoint_label(field: &str) -> String {

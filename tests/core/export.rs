@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::Value;
+use tokenscope::export::redact::SecretMarks;
 use tokenscope::export::{CurlOptions, Environment, curl_command, har, report};
 use tokenscope::net::{Exchange, NetError, RecordedRequest, RecordedResponse};
 use tokenscope::oauth::flow::{Step, StepFailure};
@@ -297,7 +298,8 @@ fn outputs(redact: bool) -> Vec<(&'static str, String)> {
         ("curl", curl_all(&records, !redact)),
         (
             "HAR",
-            serde_json::to_string_pretty(&har(&records, "0.1.0", redact)).expect("HAR serialises"),
+            serde_json::to_string_pretty(&har(&records, "0.1.0", redact, &SecretMarks::default()))
+                .expect("HAR serialises"),
         ),
         (
             "Markdown",
@@ -375,7 +377,7 @@ fn redacted_exports_keep_the_shape_of_what_was_sent() {
     assert!(refresh.contains("-H 'Authorization: Basic <client-credentials>'"));
     assert!(refresh.contains("refresh_token=<refresh_token>"));
 
-    let document = har(&records, "0.1.0", true);
+    let document = har(&records, "0.1.0", true, &SecretMarks::default());
     let text = document["log"]["entries"][1]["response"]["content"]["text"]
         .as_str()
         .expect("token response text");
@@ -409,7 +411,7 @@ fn redacted_exports_keep_the_shape_of_what_was_sent() {
 #[test]
 fn the_har_export_passes_the_har_1_2_structure() {
     for redact in [true, false] {
-        let document = har(&session(), "0.1.0", redact);
+        let document = har(&session(), "0.1.0", redact, &SecretMarks::default());
         let problems = har_problems(&document);
         assert!(problems.is_empty(), "{problems:#?}");
         let entries = document["log"]["entries"].as_array().expect("entries");

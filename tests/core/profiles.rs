@@ -310,3 +310,124 @@ fn passport_secrets_travel_with_an_export_and_never_sit_in_the_profile_file() {
         Some("MicexPassportCert-1")
     );
 }
+
+/// A proxy password and header and parameter values marked secret: kept in
+/// the secret store on import, never in the profile file or a plain export;
+/// an export with secrets carries them and is readable by the owner only,
+/// also when it replaces an existing world-readable file.
+#[test]
+fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
+    let dir = temp_dir("marked-values");
+    let mut profile = presets::find("keycloak")
+        .expect("preset")
+        .instantiate(0, &[]);
+    profile.proxy = "http://ivan@proxy.corp:3128".to_owned();
+    let mut key = tokenscope::oauth::Param::new("X-Api-Key", "");
+    key.secret = true;
+    profile.headers = vec![key];
+    let mut signed = tokenscope::oauth::Param::new("sig", "");
+    signed.secret = true;
+    profile
+        .extra_params
+        .push((tokenscope::oauth::RequestKind::Token, signed));
+    let values = [
+        ("proxy_password", "пароль-прокси-🙂"),
+        ("header:X-Api-Key", "ключ-\u{200f}-api-7f3a"),
+        ("param:token:sig", "подпись-9c2e"),
+    ];
+    let mut secrets = serde_json::Map::new();
+    for (name, value) in values {
+        secrets.insert(name.to_owned(), serde_json::Value::from(value));
+    }
+    let document = serde_json::json!({
+        "schema": 1,
+        "profiles": [profile],
+        "secrets": { profile.id.0.clone(): secrets },
+    });
+    let file = dir.join("in.json");
+    std::fs::write(&file, document.to_string()).expect("write");
+    let (code, stdout, stderr) = tokenscope(
+        &dir,
+        &[
+            "profiles",
+            "import",
+            file.to_str().expect("utf-8"),
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    std::fs::remove_file(&file).expect("remove the input");
+
+    let on_disk = all_text_under(&dir);
+    assert!(on_disk.contains("http://ivan@proxy.corp:3128"), "{on_disk}");
+    assert!(on_disk.contains("\"secret\": true"), "{on_disk}");
+    let store = SecretStore::open(&dir, SecretPreference::File).expect("store");
+    for (name, value) in values {
+        assert!(!on_disk.contains(value), "{name} is in a profile file");
+        assert_eq!(
+            store
+                .get(&profile.id, name)
+                .expect("get")
+                .as_ref()
+                .map(Secret::expose),
+            Some(value),
+            "{name} is in the secret store"
+        );
+    }
+
+    let (code, plain, _) = tokenscope(&dir, &["profiles", "export"]);
+    assert_eq!(code, 0);
+    let (code, shown, _) = tokenscope(&dir, &["profiles", "show", &profile.name, "--json"]);
+    assert_eq!(code, 0);
+    for (_, value) in values {
+        assert!(!plain.contains(value), "a plain export has no secret value");
+        assert!(!shown.contains(value), "profiles show has no secret value");
+    }
+
+    let out = dir.join("export with secrets.json");
+    std::fs::write(&out, "an older, world-readable export").expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let (code, _, stderr) = tokenscope(
+        &dir,
+        &[
+            "profiles",
+            "export",
+            "--with-secrets",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let exported = std::fs::read_to_string(&out).expect("exported");
+    for (_, value) in values {
+        assert!(exported.contains(value), "asked for, {value} is exported");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&out).expect("meta").permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "an export with secrets is the owner's only"
+        );
+    }
+    // And back: another config directory gets the values into its store.
+    let to = temp_dir("marked-values-to");
+    let (code, _, stderr) = tokenscope(&to, &["profiles", "import", out.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stderr}");
+    let store = SecretStore::open(&to, SecretPreference::File).expect("store");
+    assert_eq!(
+        store
+            .get(&profile.id, "header:X-Api-Key")
+            .expect("get")
+            .as_ref()
+            .map(Secret::expose),
+        Some("ключ-\u{200f}-api-7f3a")
+    );
+    assert!(!all_text_under(&to).contains("пароль-прокси"));
+}

@@ -196,7 +196,7 @@ fn a_wrong_redirect_uri_or_code_verifier_is_refused_at_the_token_step() {
                 .expect("listener");
         let url = session.prepare_authorize(system_now()).expect("url");
         opts.browser.open(&url).expect("browser");
-        let params = listener.wait().expect("redirect");
+        let params = listener.wait().result.expect("redirect");
         assert!(session.callback(&params, system_now()).outcome.is_ok());
         let draft = stop_after_callback(&mut session);
         let exchange = runtime.block_on(send(&client, &draft, &ClientOptions::default()));

@@ -185,3 +185,119 @@ fn unavailable_slow_and_html_errors_are_switched_while_running() {
         .expect("a failure");
     assert!(!failure.message.is_empty());
 }
+
+/// Sends a raw HTTP/1.1 request to the sandbox; returns the status and the body.
+fn raw(port: u16, request: &str) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    let reply = String::from_utf8_lossy(&reply).into_owned();
+    let status = reply
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn post_faults(port: u16, headers: &str, body: &str) -> (u16, String) {
+    raw(
+        port,
+        &format!(
+            "POST /sandbox/faults HTTP/1.1\r\n{headers}Content-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// A web page cannot flip the switches: a foreign `Origin` (CSRF), a foreign
+/// `Host` (DNS rebinding) or an opaque origin get 403, and nothing changes;
+/// the sandbox's own origin and a program without `Origin` get through.
+#[test]
+fn control_endpoints_refuse_other_origins() {
+    let rig = Rig::start(Personality::Generic, Faults::default());
+    let port = rig.sandbox.port();
+    let own_host = format!("Host: 127.0.0.1:{port}\r\n");
+    let on = r#"{"unavailable": true}"#;
+    for headers in [
+        format!("{own_host}Origin: http://evil.example\r\n"),
+        format!("{own_host}Origin: null\r\n"),
+        format!(
+            "{own_host}Origin: http://127.0.0.1:{}\r\n",
+            port.wrapping_add(1)
+        ),
+        format!("{own_host}Origin: https://127.0.0.1:{port}\r\n"),
+        format!("Host: attacker.example:{port}\r\n"),
+        format!("Host: 127.0.0.1.attacker.example:{port}\r\n"),
+        "Host: 127.0.0.1\r\n".to_owned(),
+        format!("Host: токен.рф:{port}\r\nOrigin: http://\u{200f}🙂\r\n"),
+    ] {
+        let (status, body) = post_faults(port, &headers, on);
+        assert_eq!(status, 403, "{headers:?}: {body}");
+        assert!(body.contains("access_denied"), "{body}");
+    }
+    let (status, _) = raw(
+        port,
+        &format!(
+            "POST /sandbox/rotate HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(status, 403);
+    assert_eq!(rig.sandbox.key_generation(), 1, "keys not rotated");
+    assert_eq!(
+        rig.sandbox.faults(),
+        Faults::default(),
+        "nothing was flipped"
+    );
+
+    let (status, _) = post_faults(
+        port,
+        &format!("{own_host}Origin: http://127.0.0.1:{port}\r\n"),
+        r#"{"wrong_key": true}"#,
+    );
+    assert_eq!(status, 200);
+    assert!(rig.sandbox.faults().wrong_key);
+    let (status, _) = post_faults(port, &format!("Host: localhost:{port}\r\n"), on);
+    assert_eq!(status, 200, "a program sends no Origin");
+    assert!(rig.sandbox.faults().unavailable);
+}
+
+/// Absurd numbers are refused with the range, and the switches stay as they were.
+#[test]
+fn control_endpoint_numbers_are_range_checked() {
+    let rig = Rig::start(Personality::Generic, Faults::default());
+    let port = rig.sandbox.port();
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+    for body in [
+        r#"{"expire_in": -5}"#,
+        r#"{"expire_in": 0}"#,
+        r#"{"expire_in": 9223372036854775807}"#,
+        r#"{"delay_ms": 18446744073709551615}"#,
+        r#"{"delay_ms": 86400000}"#,
+    ] {
+        let (status, answer) = post_faults(port, &host, body);
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert!(answer.contains(" to "), "says the range: {answer}");
+    }
+    for body in [
+        r#"{"expire_in": 1e23}"#,
+        r#"{"delay_ms": -1}"#,
+        "{\"expire_in\": \"час\"}",
+    ] {
+        assert_eq!(post_faults(port, &host, body).0, 400, "{body}");
+    }
+    assert_eq!(rig.sandbox.faults(), Faults::default());
+    let (status, _) = post_faults(port, &host, r#"{"expire_in": 5, "delay_ms": 10}"#);
+    assert_eq!(status, 200);
+    assert_eq!(rig.sandbox.faults().expire_in, Some(5));
+}

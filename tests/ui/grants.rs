@@ -52,6 +52,13 @@ fn the_request_pane_shows_the_client_assertion_decoded() {
 
 /// A device run right after the device authorization answer, at a fixed time.
 fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    device_scene_with(br#"{"device_code":"dc-secret","user_code":"WDJB-MJHT","verification_uri":"https://op.example.test/device","verification_uri_complete":"https://op.example.test/device?user_code=WDJB-MJHT","expires_in":600,"interval":5}"#)
+}
+
+/// A device run right after the provider answered `body`.
+fn device_scene_with(
+    body: &[u8],
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
     let mut profile = profile(ClientAuth::None, Grant::DeviceCode);
     profile.pkce = tokenscope::oauth::PkceMode::Off;
@@ -59,7 +66,6 @@ fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeA
     // Fixed run values: the image must not change from run to run.
     "ZGV2aWNlX3NuYXBzaG90X3N0YXRlX2Zvcl90ZXN0cw".clone_into(&mut session.run.state);
     "n-device-1".clone_into(&mut session.run.nonce);
-    let body = br#"{"device_code":"dc-secret","user_code":"WDJB-MJHT","verification_uri":"https://op.example.test/device","verification_uri_complete":"https://op.example.test/device?user_code=WDJB-MJHT","expires_in":600,"interval":5}"#;
     session.device_authorized(
         Exchange {
             request: RecordedRequest {
@@ -81,6 +87,21 @@ fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeA
         tokenscope::token::Timestamp::from_unix(A_DAY_LATER),
     );
     show(session)
+}
+
+/// A provider that hands out `file:` and `javascript:` addresses: they are
+/// shown as text with the reason, with no link, no button and no QR code.
+#[test]
+fn a_hostile_verification_uri_is_shown_not_opened() {
+    let harness = device_scene_with(
+        br#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"file:///etc/passwd","verification_uri_complete":"javascript:alert(1)","expires_in":600}"#,
+    );
+    harness.get_by_label("WDJB-MJHT");
+    harness.get_by_label("file:///etc/passwd");
+    harness.get_by_label("javascript:alert(1)");
+    harness.get_by_label_contains("not opened in the browser: the address uses file:");
+    harness.get_by_label_contains("not opened in the browser: the address uses javascript:");
+    assert!(harness.query_by_label("Open in the browser").is_none());
 }
 
 #[test]
@@ -327,5 +348,26 @@ fn the_profile_form_holds_the_passport_fields_and_the_key_file_path_but_no_secre
     assert!(
         on_disk.contains("\"key_file\": \"/keys/client.pem\""),
         "{on_disk}"
+    );
+}
+
+/// Requests the loopback listener turned away (wrong or missing `state`)
+/// are said on the Callback card.
+#[test]
+fn the_callback_card_says_how_many_requests_were_turned_away() {
+    let mut profile = profile(ClientAuth::ClientSecretBasic, Grant::AuthorizationCode);
+    "https://op.example.test/auth".clone_into(&mut profile.endpoints.authorization);
+    let mut harness = show(FlowSession::new(profile, Some(Secret::new("s"))));
+    assert!(
+        harness
+            .query_by_label_contains("requests to the port were ignored")
+            .is_none()
+    );
+    if let Some(flow) = harness.state_mut().workspace_mut().flow.as_mut() {
+        flow.ignored_redirects = 3;
+    }
+    harness.run();
+    harness.get_by_label_contains(
+        "3 requests to the port were ignored (wrong or missing state): something else on this machine is calling it.",
     );
 }

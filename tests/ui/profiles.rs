@@ -72,3 +72,82 @@ fn validation_shows_as_you_type() {
     type_into(&mut harness, "Redirect URI", "http://partner.example/cb");
     harness.get_by_label_contains("plain http redirect");
 }
+
+/// An older profile file with a proxy password in it, and a header marked
+/// secret whose value is in the secret store: on start the password moves
+/// to the store and the file loses it; the editor shows the proxy without
+/// it, the password masked in its own field; a new password typed there goes
+/// to the store, never to the file.
+#[test]
+fn the_proxy_password_and_secret_headers_live_in_the_secret_store() {
+    use tokenscope::oauth::ProfileId;
+    use tokenscope::secret::Secret;
+    use tokenscope::store::{SecretPreference, SecretStore};
+    let dir = temp_dir("marked-values");
+    std::fs::write(
+        dir.join("profiles.json"),
+        r#"{"schema":1,"profiles":[{"id":"marked","name":"Marked","client_id":"app",
+            "issuer":"https://127.0.0.1:9/","redirect_uri":"http://127.0.0.1:53682/callback",
+            "proxy":"http://ivan:старый-пароль@proxy.corp:3128",
+            "headers":[{"name":"X-Api-Key","value":"","secret":true}]}]}"#,
+    )
+    .expect("profiles");
+    SecretStore::open(&dir, SecretPreference::File)
+        .expect("store")
+        .set(
+            &ProfileId("marked".to_owned()),
+            "header:X-Api-Key",
+            &Secret::new("ключ-🙂-из-хранилища"),
+        )
+        .expect("set");
+    let mut harness = harness_on(&dir);
+    wait_for(&mut harness, |_| {
+        std::fs::read_to_string(dir.join("profiles.json"))
+            .is_ok_and(|s| !s.contains("старый-пароль"))
+    });
+    let secrets = std::fs::read_to_string(dir.join("secrets.json")).expect("secrets");
+    assert!(secrets.contains("marked/proxy_password") && secrets.contains("старый-пароль"));
+    let profile = harness.state().workspace().profiles.list[0].clone();
+    assert_eq!(
+        profile.headers[0].value, "ключ-🙂-из-хранилища",
+        "filled in"
+    );
+    assert_eq!(profile.proxy, "http://ivan:старый-пароль@proxy.corp:3128");
+
+    harness.get_by_label("Marked").click();
+    harness.run();
+    harness.get_by_label("Proxy").scroll_to_me();
+    harness.run();
+    assert_eq!(
+        harness.get_by_label("Proxy").value().as_deref(),
+        Some("http://ivan@proxy.corp:3128")
+    );
+    let shown = |text: &str| {
+        harness
+            .query_all_by(|node| {
+                node.label().is_some_and(|l| l.contains(text))
+                    || node.value().is_some_and(|v| v.contains(text))
+            })
+            .next()
+            .is_some()
+    };
+    assert!(!shown("старый-пароль"), "the proxy password is masked");
+    assert!(!shown("ключ-🙂"), "the secret header's value is masked");
+    assert!(shown("X-Api-Key"), "its name is not");
+    harness.get_by_label("Proxy password").focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    type_into(&mut harness, "Proxy password", "новый-пароль");
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        std::fs::read_to_string(dir.join("secrets.json")).is_ok_and(|s| s.contains("новый-пароль"))
+    });
+    let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
+    assert!(
+        !on_disk.contains("новый-пароль") && !on_disk.contains("ключ"),
+        "{on_disk}"
+    );
+    assert!(on_disk.contains("http://ivan@proxy.corp:3128"), "{on_disk}");
+}

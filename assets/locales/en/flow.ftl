@@ -305,6 +305,10 @@ callback-malformed = not a redirect address: { $reason }
 callback-nothing-pasted = nothing was pasted
 callback-no-code-or-error = the pasted address has neither a code nor an error in its query or fragment; copy the whole address the browser ended on (RFC 6749 §4.1.2)
 callback-io = the redirect listener failed: { $error }
+callback-ignored-requests = { $count ->
+    [one] { $count } request to the port was ignored
+   *[other] { $count } requests to the port were ignored
+} (wrong or missing state): something else on this machine is calling it.
 
 ## Client assertions (RFC 7523 §2.2)
 
@@ -328,3 +332,6 @@ assertion-key-unknown = the PEM private key is not RSA, P-256, P-384 or Ed25519 
 run-browser-failed = could not open the system browser: { $error }
 run-browser-command-empty = the browser command is empty
 run-browser-command-failed = could not run { $program }: { $error }
+browser-url-refused = not opened in the browser: the address { $why }
+browser-url-scheme = uses { $scheme }:, and only http:// and https:// addresses are opened (another scheme could run code or open a file on this machine)
+browser-url-control = contains control characters or surrounding spaces
