@@ -963,8 +963,12 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 pub fn mend(raw: &str) -> (String, Mends) {
     let mut mends = Mends::default();
     let mut body = raw.trim_matches(|c: char| c.is_whitespace());
-    if body.len() > 7 && body[..7].eq_ignore_ascii_case("bearer ") {
-        body = &body[7..];
+    // `split_at_checked`: the 7th byte may fall inside a Cyrillic letter.
+    if let Some((prefix, rest)) = body.split_at_checked(7)
+        && !rest.is_empty()
+        && prefix.eq_ignore_ascii_case("bearer ")
+    {
+        body = rest;
         mends.bearer_prefix_removed = true;
     }
     let lines: Vec<&str> = body.lines().collect();
@@ -1020,6 +1024,31 @@ mod tests {
             Some(
                 "joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix"
             )
+        );
+    }
+
+    #[test]
+    fn mend_keeps_values_whose_seventh_byte_is_inside_a_letter() {
+        assert_eq!(mend("Токен истёк").0, "Токенистёк");
+        assert_eq!(mend("Ключ").0, "Ключ");
+        assert_eq!(mend("Bearer Ключ").0, "Ключ");
+        assert_eq!(mend("ab😀cdef").0, "ab😀cdef");
+        assert_eq!(mend("\u{200F}Bearer x").0, "\u{200F}Bearerx");
+    }
+
+    #[test]
+    fn cyrillic_token_values_in_json_forms_and_urls() {
+        let found = find_candidates(r#"{"token":"Токен истёк","access_token":"Доступ запрещён"}"#);
+        let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, ["Токенистёк", "Доступзапрещён"]);
+        let found = find_candidates("access_token=Ключ&state=состояние");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, "Ключ");
+        let found = find_candidates("https://app.example/cb#access_token=Ключ&state=состояние");
+        assert_eq!(found[0].value, "Ключ");
+        assert_eq!(
+            found[0].response.as_ref().and_then(|r| r.get("state")),
+            Some("состояние")
         );
     }
 
