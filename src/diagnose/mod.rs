@@ -21,7 +21,7 @@ use crate::i18n::{Language, Text};
 pub use catalogue::{Catalogue, catalogue};
 pub use context::{BodyShape, Endpoint, FailureContext, SentFact, TransportKind};
 pub use lint::{Lint, LintContext, LintKind, lint};
-pub use paste::{PastedError, PastedOrigin, find_pasted_errors};
+pub use paste::{PastedError, PastedErrors, PastedOrigin, find_pasted_errors, read_pasted_errors};
 
 /// One catalogue entry that fits a failure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -17,6 +17,15 @@ use super::time::{TimeClaim, TimeMeaning, Timestamp};
 /// counted, so a hostile 10 MB paste cannot exhaust memory or the screen.
 pub const MAX_TOKENS: usize = 2_000;
 
+/// A paste longer than this is cut here (on a char boundary) and the rest is
+/// not read: inspecting costs time and memory in proportion to the text, and
+/// no token, log or HAR file a person pastes comes near it.
+pub const MAX_PASTE_BYTES: usize = 64 * 1024 * 1024;
+
+/// At most this many distinct places are kept for one token (the same token
+/// under a thousand field names is still counted in `occurrences`).
+const MAX_ORIGINS: usize = 32;
+
 /// What kind of token a string is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -186,22 +195,105 @@ pub struct Inspection {
     pub dropped: usize,
     /// When the text was pasted: lifetimes (`expires_in`) count from here.
     pub pasted_at: Timestamp,
-    /// Size of the pasted text in bytes.
+    /// Size of the pasted text in bytes (as given, before any cut).
     pub input_bytes: usize,
     /// Error answers in the paste (JSON or form error bodies, redirect
     /// errors, `WWW-Authenticate`, Keycloak event lines, `AADSTS` messages),
     /// each diagnosed with the error catalogue.
     pub errors: Vec<crate::diagnose::PastedError>,
+    /// Occurrences of error answers beyond the distinct ones kept, not diagnosed.
+    pub errors_dropped: usize,
+    /// Where the paste was cut when it was longer than [`MAX_PASTE_BYTES`]:
+    /// the bytes before it were inspected, the rest was not read.
+    pub truncated_at: Option<usize>,
+    /// Invalid UTF-8 sequences replaced with U+FFFD, when the paste came as
+    /// bytes ([`inspect_bytes`]).
+    pub invalid_utf8: usize,
 }
 
-/// Finds, de-duplicates, decodes and explains every token in `text`.
+impl Inspection {
+    /// What the reader should know about how the paste was read, in the
+    /// thread's language: cut at the size limit, invalid UTF-8 replaced,
+    /// tokens or error answers over their limits.
+    pub fn notices(&self) -> Vec<String> {
+        let mut notices = Vec::new();
+        if self.truncated_at.is_some() {
+            notices.push(crate::tr!(
+                "paste-truncated",
+                mebibytes = MAX_PASTE_BYTES / (1024 * 1024)
+            ));
+        }
+        if self.invalid_utf8 > 0 {
+            notices.push(crate::tr!("paste-invalid-utf8", count = self.invalid_utf8));
+        }
+        if self.dropped > 0 {
+            notices.push(crate::tr!(
+                "paste-tokens-dropped",
+                count = self.dropped,
+                max = MAX_TOKENS
+            ));
+        }
+        if self.errors_dropped > 0 {
+            notices.push(crate::tr!(
+                "paste-errors-dropped",
+                count = self.errors_dropped,
+                max = super::extract::MAX_ERROR_ANSWERS
+            ));
+        }
+        notices
+    }
+}
+
+/// Finds, de-duplicates, decodes and explains every token in `text`; past
+/// [`MAX_PASTE_BYTES`] the text is cut and the rest not read.
 pub fn inspect(text: &str, pasted_at: Timestamp) -> Inspection {
+    let kept = text
+        .get(..text.floor_char_boundary(MAX_PASTE_BYTES))
+        .unwrap_or(text);
+    let mut inspection = inspect_whole(kept, pasted_at);
+    inspection.input_bytes = text.len();
+    inspection.truncated_at = (kept.len() < text.len()).then_some(kept.len());
+    inspection
+}
+
+/// [`inspect`] for bytes that may not be UTF-8 (a file, standard input):
+/// invalid sequences become U+FFFD and are counted. Past [`MAX_PASTE_BYTES`]
+/// the bytes are cut before the character that straddles the limit.
+pub fn inspect_bytes(bytes: &[u8], pasted_at: Timestamp) -> Inspection {
+    let cut = if bytes.len() > MAX_PASTE_BYTES {
+        // Back to the first byte of the character at the limit: a UTF-8
+        // character has at most 3 continuation bytes (RFC 3629 §3).
+        (MAX_PASTE_BYTES.saturating_sub(3)..=MAX_PASTE_BYTES)
+            .rev()
+            .find(|&i| bytes.get(i).is_some_and(|&b| b & 0xC0 != 0x80))
+            .unwrap_or(MAX_PASTE_BYTES)
+    } else {
+        bytes.len()
+    };
+    let kept = bytes.get(..cut).unwrap_or(bytes);
+    let mut text = String::with_capacity(kept.len());
+    let mut invalid_utf8 = 0;
+    for chunk in kept.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            invalid_utf8 += 1;
+        }
+    }
+    let mut inspection = inspect_whole(&text, pasted_at);
+    inspection.input_bytes = bytes.len();
+    inspection.truncated_at = (cut < bytes.len()).then_some(cut);
+    inspection.invalid_utf8 = invalid_utf8;
+    inspection
+}
+
+fn inspect_whole(text: &str, pasted_at: Timestamp) -> Inspection {
     let mut tokens: Vec<FoundToken> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut dropped = 0;
     for candidate in find_candidates(text) {
-        if let Some(&i) = index.get(&candidate.value) {
-            absorb(&mut tokens[i], candidate, pasted_at);
+        if let Some(known) = index.get(&candidate.value).and_then(|&i| tokens.get_mut(i)) {
+            absorb(known, candidate, pasted_at);
         } else if tokens.len() < MAX_TOKENS {
             index.insert(candidate.value.clone(), tokens.len());
             tokens.push(build(candidate, pasted_at));
@@ -209,12 +301,16 @@ pub fn inspect(text: &str, pasted_at: Timestamp) -> Inspection {
             dropped += 1;
         }
     }
+    let errors = crate::diagnose::read_pasted_errors(text);
     Inspection {
         tokens,
         dropped,
         pasted_at,
         input_bytes: text.len(),
-        errors: crate::diagnose::find_pasted_errors(text),
+        errors: errors.errors,
+        errors_dropped: errors.dropped,
+        truncated_at: None,
+        invalid_utf8: 0,
     }
 }
 
@@ -281,7 +377,7 @@ fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
 fn absorb(token: &mut FoundToken, candidate: Candidate, pasted_at: Timestamp) {
     token.occurrences += 1;
     merge_mends(&mut token.mends, &candidate.mends);
-    if !token.origins.contains(&candidate.origin) {
+    if token.origins.len() < MAX_ORIGINS && !token.origins.contains(&candidate.origin) {
         token.origins.push(candidate.origin);
     }
     if token.role.is_none()

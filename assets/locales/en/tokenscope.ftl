@@ -340,6 +340,22 @@ mend-quotes = removed { $count ->
 }
 mend-bearer-prefix = stripped the Bearer prefix
 
+## Reading a paste
+
+paste-truncated = The paste is longer than { $mebibytes } MiB: only the first { $mebibytes } MiB were read.
+paste-invalid-utf8 = The paste is not valid UTF-8: { $count ->
+    [one] { $count } invalid byte sequence was
+   *[other] { $count } invalid byte sequences were
+} replaced with �.
+paste-tokens-dropped = { $count ->
+    [one] { $count } more token was
+   *[other] { $count } more tokens were
+} not kept: at most { $max } distinct tokens are shown.
+paste-errors-dropped = { $count ->
+    [one] { $count } more error answer was
+   *[other] { $count } more error answers were
+} not diagnosed: at most { $max } distinct answers are.
+
 ## Token roles and shapes
 
 role-access = Access token
