@@ -1335,6 +1335,113 @@ mod tests {
         assert_eq!(found[0].value, token);
     }
 
+    fn jwt(sub: &str) -> String {
+        use crate::token::jose::encode_segment;
+        format!(
+            "{}.{}.{}",
+            encode_segment(br#"{"alg":"RS256","typ":"JWT"}"#),
+            encode_segment(format!(r#"{{"sub":"{sub}","name":"Анна"}}"#).as_bytes()),
+            encode_segment(&[7; 64])
+        )
+    }
+
+    #[test]
+    fn a_line_of_error_words_is_one_answer_read_once() {
+        let found = find_error_fields(&"error=x ".repeat(16_000));
+        assert_eq!(found.answers.len(), 1);
+        assert_eq!(
+            found.answers[0].fields.len(),
+            crate::diagnose::context::MAX_PARAMS
+        );
+        assert_eq!(found.answers[0].origin, ErrorOrigin::LogLine);
+    }
+
+    #[test]
+    fn repeated_error_answers_are_counted_not_kept_again() {
+        let found = find_error_fields(
+            &"error=invalid_grant error_description=\"Код истёк\"\n".repeat(5_000),
+        );
+        assert_eq!(found.answers.len(), 1);
+        assert_eq!(found.answers[0].occurrences, 5_000);
+        assert_eq!(found.answers[0].get("error_description"), Some("Код истёк"));
+        let distinct: String = (0..MAX_ERROR_ANSWERS + 500)
+            .map(|i| {
+                format!("{{\"error\":\"invalid_grant\",\"error_description\":\"запрос {i}\"}}\n")
+            })
+            .collect();
+        let found = find_error_fields(&distinct);
+        assert_eq!(found.answers.len(), MAX_ERROR_ANSWERS);
+        assert_eq!(found.dropped, 500);
+        assert!(
+            found
+                .answers
+                .windows(2)
+                .all(|w| w[0].span.start < w[1].span.start)
+        );
+    }
+
+    #[test]
+    fn nested_error_objects_are_found_from_the_outer_one() {
+        let text = r#"{"log":{"response":[{"body":{"error":"invalid_client","error_description":"Клиент 😀"}}]}}"#;
+        let found = find_error_fields(text);
+        assert_eq!(found.answers.len(), 1, "{found:?}");
+        assert_eq!(found.answers[0].get("error"), Some("invalid_client"));
+        assert_eq!(found.answers[0].span, 0..text.len());
+    }
+
+    #[test]
+    fn a_token_response_after_a_broken_object_is_still_read() {
+        let token = jwt("a");
+        let text = format!(
+            "{{\"msg\":\"got {{\"access_token\":\"{token}\",\"expires_in\":300}}\n{}",
+            "{\"a\":".repeat(200)
+        );
+        let found = find_candidates(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].value, token);
+        assert_eq!(
+            found[0].origin,
+            Origin::JsonField {
+                name: "access_token".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn lines_that_only_start_like_a_jwt_are_not_joined_again_and_again() {
+        let line = format!("eyJhbGciOiJSUzI1NiJ9{}", "A".repeat(40));
+        let text = vec![line.as_str(); 20_000].join("\n");
+        assert!(find_candidates(&text).is_empty());
+        // A real token after them is still found.
+        let token = jwt("b");
+        let found = find_candidates(&format!("{text}\nВот токен:\n{token}\n"));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].value == token, "the token after the junk lines");
+    }
+
+    #[test]
+    fn tokens_one_per_line_are_each_found() {
+        let tokens: Vec<String> = (0..50).map(|i| jwt(&format!("user-{i}"))).collect();
+        let found = find_candidates(&tokens.join("\n"));
+        let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, tokens);
+    }
+
+    #[test]
+    fn a_wrapped_token_is_joined_across_cyrillic_lines() {
+        let token = jwt("c");
+        let wrapped: Vec<&str> = token
+            .as_bytes()
+            .chunks(64)
+            .map(|line| std::str::from_utf8(line).expect("ASCII"))
+            .collect();
+        let text = format!("Токен из письма:\n{}\nСпасибо, Анна 😀", wrapped.join("\n"));
+        let found = find_candidates(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, token);
+        assert_eq!(found[0].mends.lines_joined, wrapped.len());
+    }
+
     #[test]
     fn hostile_text_does_not_panic() {
         let junk: String = (0..20_000u32)
