@@ -132,6 +132,10 @@ pub struct TimeReport {
     pub seconds_from_now: i64,
     /// Set when computed from a lifetime in the response.
     pub computed_from: Option<String>,
+    /// The value as written when it is not a real instant or lifetime
+    /// (`exp` before 1970 or after 9999, `expires_in` negative or `1.8e23`);
+    /// `at` is then saturated and `phrase` says so.
+    pub not_real: Option<String>,
 }
 
 /// Builds the report for an inspection at `now`.
@@ -199,6 +203,7 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
                     phrase: status.phrase,
                     seconds_from_now: status.seconds_from_now,
                     computed_from: time.computed_from.clone(),
+                    not_real: time.not_real.clone(),
                 }
             })
             .collect(),

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::jose::{JsonObject, json_kind};
-use super::time::{TimeClaim, TimeMeaning, Timestamp};
+use super::time::{TimeClaim, TimeMeaning, TimeValue};
 
 /// Registered and widely used claims: name → the message id of its meaning
 /// (`assets/locales/*/tokenscope.ftl`).
@@ -202,32 +202,27 @@ pub fn time_meaning(name: &str) -> Option<TimeMeaning> {
 pub fn time_claims(claims: &JsonObject) -> Vec<TimeClaim> {
     claims
         .iter()
-        .filter_map(|(name, value)| {
-            let meaning = time_meaning(name)?;
-            let at = numeric_date(value)?;
-            Some(TimeClaim {
-                name: name.clone(),
-                at,
-                meaning,
-                computed_from: None,
-            })
-        })
+        .filter_map(|(name, value)| time_claim(name, value))
         .collect()
 }
 
-/// A `NumericDate` (RFC 7519 §2): seconds, possibly fractional; providers
-/// sometimes send it as a string.
-fn numeric_date(value: &Value) -> Option<Timestamp> {
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "fractional seconds are dropped on purpose"
-    )]
-    let seconds = match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))?,
-        Value::String(s) => s.trim().parse().ok()?,
+/// A claim as an instant, when its name says it is one and its value can be
+/// read as a `NumericDate` (RFC 7519 §2); providers sometimes send it as a
+/// string.
+fn time_claim(name: &str, value: &Value) -> Option<TimeClaim> {
+    let meaning = time_meaning(name)?;
+    let date = match value {
+        Value::Number(number) => TimeValue::from_number(number),
+        Value::String(text) => TimeValue::from_seconds_text(text)?,
         _ => return None,
     };
-    Some(Timestamp::from_unix(seconds))
+    Some(TimeClaim {
+        name: name.to_owned(),
+        at: date.at,
+        meaning,
+        computed_from: None,
+        not_real: date.not_real,
+    })
 }
 
 /// One row of the claims table.
@@ -283,14 +278,7 @@ fn push_rows(
     depth: usize,
 ) {
     let time = if depth == 0 {
-        time_meaning(name).and_then(|meaning| {
-            Some(TimeClaim {
-                name: name.to_owned(),
-                at: numeric_date(value)?,
-                meaning,
-                computed_from: None,
-            })
-        })
+        time_claim(name, value)
     } else {
         None
     };

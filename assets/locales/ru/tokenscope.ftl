@@ -31,6 +31,8 @@ time-expired-ago = истёк { $ago } назад
 time-not-valid-for = станет действителен через { $span }
 time-valid-since = действителен уже { $ago }
 time-in-future-skew = на { $span } в будущем (расхождение часов?)
+time-not-real-instant = { $name } = { $value }: это не настоящий момент времени
+time-not-real-lifetime = { $name } = { $value } с: это не настоящий срок жизни
 time-issued-ago = выпущен { $ago } назад
 time-signed-in-ago = вход { $ago } назад
 time-in = через { $span }
