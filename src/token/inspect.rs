@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::claims::{ClaimRow, claim_rows, header_rows, time_claims};
+use super::claims::{ClaimRow, MAX_CLAIM_ROWS, claim_rows_within, header_rows, time_claims};
 use super::extract::{Candidate, Mends, Origin, ResponseContext, find_candidates, merge_mends};
 use super::jose::{Decoded, JoseError, JsonObject, decode_unverified};
 use super::time::{TimeClaim, TimeMeaning, TimeValue, Timestamp};
@@ -21,6 +21,11 @@ pub const MAX_TOKENS: usize = 2_000;
 /// not read: inspecting costs time and memory in proportion to the text, and
 /// no token, log or HAR file a person pastes comes near it.
 pub const MAX_PASTE_BYTES: usize = 64 * 1024 * 1024;
+
+/// At most this many claim rows are listed for all the tokens of a paste
+/// together (each token at most [`MAX_CLAIM_ROWS`]): 2,000 tokens of a
+/// thousand tiny claims each would otherwise cost gigabytes.
+const MAX_ROWS_PER_PASTE: usize = 200_000;
 
 /// At most this many distinct places are kept for one token (the same token
 /// under a thousand field names is still counted in `occurrences`).
@@ -304,12 +309,13 @@ fn inspect_whole(text: &str, pasted_at: Timestamp) -> Inspection {
     let mut tokens: Vec<FoundToken> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut dropped = 0;
+    let mut rows_left = MAX_ROWS_PER_PASTE;
     for candidate in find_candidates(text) {
         if let Some(known) = index.get(&candidate.value).and_then(|&i| tokens.get_mut(i)) {
             absorb(known, candidate, pasted_at);
         } else if tokens.len() < MAX_TOKENS {
             index.insert(candidate.value.clone(), tokens.len());
-            tokens.push(build(candidate, pasted_at));
+            tokens.push(build(candidate, pasted_at, &mut rows_left));
         } else {
             dropped += 1;
         }
@@ -327,7 +333,9 @@ fn inspect_whole(text: &str, pasted_at: Timestamp) -> Inspection {
     }
 }
 
-fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
+/// A token seen for the first time, decoded and explained; its claim rows
+/// come out of `rows_left`.
+fn build(candidate: Candidate, pasted_at: Timestamp, rows_left: &mut usize) -> FoundToken {
     let Candidate {
         value,
         origin,
@@ -362,7 +370,8 @@ fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
                 token.header = Some(decoded.header().clone());
                 if let Some(claims) = decoded.claims() {
                     token.times = time_claims(claims);
-                    token.claim_rows = claim_rows(claims);
+                    token.claim_rows = claim_rows_within(claims, MAX_CLAIM_ROWS.min(*rows_left));
+                    *rows_left = rows_left.saturating_sub(token.claim_rows.len());
                 }
                 token.decoded = Some(decoded);
             }

@@ -63,6 +63,7 @@ meaning-with-note = { $meaning }. Here: { $note }
 meaning-realm-roles = Keycloak realm roles
 meaning-client-roles = Keycloak: roles of the user in client { $client }
 meaning-roles = Roles
+meaning-rows-omitted = { $count } more values are not listed here; the claims JSON holds them all
 note-amr-string = sent as one string, not the JSON array RFC 8176 asks for (SberBusiness ID does this)
 note-aud-several = several audiences: OIDC Core §3.1.3.7 then expects azp to name this client
 note-acr-loa = level of assurance as the bank names it; loa-3 is the stronger sign-in

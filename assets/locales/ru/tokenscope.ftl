@@ -66,6 +66,11 @@ meaning-with-note = { $meaning }. Здесь: { $note }
 meaning-realm-roles = Роли пользователя в realm Keycloak
 meaning-client-roles = Keycloak: роли пользователя в клиенте { $client }
 meaning-roles = Роли
+meaning-rows-omitted = ещё { $count ->
+    [one] { $count } значение здесь не показано
+    [few] { $count } значения здесь не показаны
+   *[many] { $count } значений здесь не показано
+}; в JSON утверждений есть все
 note-amr-string = передано одной строкой, а не массивом JSON, как требует RFC 8176 (так делает SberBusiness ID)
 note-aud-several = несколько получателей: тогда OIDC Core §3.1.3.7 требует, чтобы azp называл этот клиент
 note-acr-loa = уровень доверия в терминах банка; loa-3 — более строгий вход
