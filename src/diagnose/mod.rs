@@ -7,6 +7,11 @@
 //!
 //! Never imports egui; every text exists in English and Russian.
 
+// Pasted text and provider answers are hostile: a byte slice inside a letter
+// or an index past the end is a panic, so slices and indexes go through
+// `get`, and the few proven safe say why in an `expect`.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 pub mod catalogue;
 pub mod context;
 pub mod lint;

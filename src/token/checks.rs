@@ -1048,7 +1048,7 @@ pub fn half_hash(alg: &str, key_bits: Option<usize>, value: &str) -> Result<Half
         }
     };
     Ok(HalfHash {
-        value: encode_segment(&digest[..digest.len() / 2]),
+        value: encode_segment(digest.get(..digest.len() / 2).unwrap_or_default()),
         hash,
         assumed,
     })

@@ -609,11 +609,12 @@ impl<'a> Scan<'a> {
                 .map_or(bytes.len(), |n| from + n)
         };
         let dots_in = |piece: &Range<usize>| {
-            bytes
+            self.text
                 .get(piece.clone())
-                .map_or(0, |run| run.iter().filter(|&&b| b == b'.').count())
+                .map_or(0, |run| run.matches('.').count())
         };
-        let mut pieces: Vec<Range<usize>> = vec![start..run_end(start)];
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        pieces.push(start..run_end(start));
         let mut dots = pieces.iter().map(dots_in).sum::<usize>();
         let mut mends = Mends::default();
         // A hard wrap cuts every line at the same width; only a line as long
@@ -972,9 +973,9 @@ impl Scan<'_> {
     }
 
     fn challenge_lines(&mut self, found: &mut ErrorCollector) {
+        const NAME: &str = "www-authenticate";
         // ASCII lower-casing keeps every byte where it was.
         let lower = self.text.to_ascii_lowercase();
-        const NAME: &str = "www-authenticate";
         let mut from = 0;
         while let Some(offset) = lower.get(from..).and_then(|rest| rest.find(NAME)) {
             let at = from + offset;
@@ -1241,6 +1242,8 @@ fn is_b64token_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -1356,11 +1359,14 @@ mod tests {
         assert_eq!(found.answers.len(), 1);
         assert_eq!(found.answers[0].occurrences, 5_000);
         assert_eq!(found.answers[0].get("error_description"), Some("Код истёк"));
-        let distinct: String = (0..MAX_ERROR_ANSWERS + 500)
-            .map(|i| {
-                format!("{{\"error\":\"invalid_grant\",\"error_description\":\"запрос {i}\"}}\n")
-            })
-            .collect();
+        let mut distinct = String::new();
+        for i in 0..MAX_ERROR_ANSWERS + 500 {
+            writeln!(
+                distinct,
+                "{{\"error\":\"invalid_grant\",\"error_description\":\"запрос {i}\"}}"
+            )
+            .expect("writing to a String");
+        }
         let found = find_error_fields(&distinct);
         assert_eq!(found.answers.len(), MAX_ERROR_ANSWERS);
         assert_eq!(found.dropped, 500);
