@@ -229,3 +229,18 @@ pub fn role_name(role: &TokenRole) -> String {
         TokenRole::Other(name) => name.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paste_is_read_one_byte_past_the_limit_and_no_further() {
+        // An endless input: reading it whole would never end.
+        let bytes = read_paste(std::io::repeat(b'x')).expect("reads");
+        assert_eq!(bytes.len(), MAX_PASTE_BYTES + 1);
+        drop(bytes);
+        let bytes = read_paste("ключ😀".as_bytes()).expect("reads");
+        assert_eq!(bytes, "ключ😀".as_bytes());
+    }
+}
