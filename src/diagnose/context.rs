@@ -322,7 +322,9 @@ pub fn shape_of(media_type: &str, text: &str) -> BodyShape {
         BodyShape::Empty
     } else if media_type.contains("html")
         || trimmed.starts_with("<!")
-        || trimmed.to_ascii_lowercase().starts_with("<html")
+        || trimmed
+            .get(.."<html".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case("<html"))
     {
         BodyShape::Html
     } else if matches!(serde_json::from_str::<Value>(trimmed), Ok(Value::Object(_))) {
