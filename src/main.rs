@@ -14,8 +14,9 @@ use tokenscope::app::{
     Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp, system_now, text_from_bytes,
 };
 use tokenscope::store::{ProfileStore, SecretPreference, SecretStore};
+use tokenscope::token::Timestamp;
+use tokenscope::token::inspect::inspect_bytes;
 use tokenscope::token::time::Zone;
-use tokenscope::token::{Timestamp, inspect};
 
 /// An OAuth 2.0 / `OpenID` Connect token inspector.
 #[derive(Debug, Parser)]
@@ -338,9 +339,21 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<String> {
 }
 
 fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> {
-    let text = read_input(file)?;
+    use tokenscope::cli::decode::read_paste;
+    // Bytes, not text: invalid UTF-8 is read lossily and counted, and the
+    // reading stops past the paste limit.
+    let bytes = match file {
+        Some(path) if path.as_os_str() != "-" => std::fs::File::open(path)
+            .and_then(read_paste)
+            .with_context(|| format!("could not read {}", path.display()))?,
+        _ => read_paste(std::io::stdin().lock()).context("could not read standard input")?,
+    };
     let now = now.map_or_else(system_now, Timestamp::from_unix);
-    let inspection = inspect(&text, now);
+    let inspection = inspect_bytes(&bytes, now);
+    drop(bytes);
+    for notice in inspection.notices() {
+        let _ = writeln!(std::io::stderr(), "tokenscope: {notice}");
+    }
     let report = tokenscope::cli::decode::report(&inspection, now);
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &report).context("could not write the report")?;

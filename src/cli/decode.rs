@@ -3,11 +3,13 @@
 //! The shape is part of the public interface (documented in the README);
 //! change it only by adding fields.
 
+use std::io::Read;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::token::extract::{Mends, Origin};
-use crate::token::inspect::{FoundToken, Inspection, TokenRole};
+use crate::token::inspect::{FoundToken, Inspection, MAX_PASTE_BYTES, TokenRole};
 use crate::token::jose::Decoded;
 use crate::token::time::{TimeMeaning, TimeState, Timestamp};
 
@@ -22,6 +24,12 @@ pub struct DecodeReport {
     pub now_utc: Option<String>,
     /// Bytes of input read.
     pub input_bytes: usize,
+    /// Where the input was cut when it was longer than the paste limit
+    /// (64 MiB): the bytes before it were inspected, the rest was not read.
+    /// Null when the whole input was read.
+    pub input_truncated_at: Option<usize>,
+    /// Invalid UTF-8 sequences in the input, each read as U+FFFD.
+    pub invalid_utf8_replaced: usize,
     /// Distinct tokens found.
     pub token_count: usize,
     /// Distinct tokens beyond the limit that were not reported.
@@ -31,6 +39,18 @@ pub struct DecodeReport {
     /// Error answers found in the input, each with the error catalogue's
     /// findings (`id`, `title`, `causes`, `fix` in `en` and `ru`, `source`).
     pub diagnoses: Vec<crate::diagnose::PastedError>,
+    /// Occurrences of error answers beyond the distinct ones diagnosed.
+    pub diagnoses_dropped: usize,
+}
+
+/// Reads a paste as bytes, stopping one byte past the paste limit: the
+/// inspection keeps the limit and says the input went on, and a 10 GB file
+/// is never read whole.
+pub fn read_paste(reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let limit = u64::try_from(MAX_PASTE_BYTES).map_or(u64::MAX, |max| max.saturating_add(1));
+    let mut bytes = Vec::new();
+    reader.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// One token.
@@ -112,6 +132,10 @@ pub struct TimeReport {
     pub seconds_from_now: i64,
     /// Set when computed from a lifetime in the response.
     pub computed_from: Option<String>,
+    /// The value as written when it is not a real instant or lifetime
+    /// (`exp` before 1970 or after 9999, `expires_in` negative or `1.8e23`);
+    /// `at` is then saturated and `phrase` says so.
+    pub not_real: Option<String>,
 }
 
 /// Builds the report for an inspection at `now`.
@@ -121,6 +145,8 @@ pub fn report(inspection: &Inspection, now: Timestamp) -> DecodeReport {
         now: now.unix(),
         now_utc: now.to_rfc3339_utc(),
         input_bytes: inspection.input_bytes,
+        input_truncated_at: inspection.truncated_at,
+        invalid_utf8_replaced: inspection.invalid_utf8,
         token_count: inspection.tokens.len(),
         dropped: inspection.dropped,
         tokens: inspection
@@ -130,6 +156,7 @@ pub fn report(inspection: &Inspection, now: Timestamp) -> DecodeReport {
             .map(|(index, token)| token_report(index, token, now))
             .collect(),
         diagnoses: inspection.errors.clone(),
+        diagnoses_dropped: inspection.errors_dropped,
     }
 }
 
@@ -176,6 +203,7 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
                     phrase: status.phrase,
                     seconds_from_now: status.seconds_from_now,
                     computed_from: time.computed_from.clone(),
+                    not_real: time.not_real.clone(),
                 }
             })
             .collect(),
@@ -199,5 +227,20 @@ pub fn role_name(role: &TokenRole) -> String {
         TokenRole::AuthorizationCode => "authorization_code".to_owned(),
         TokenRole::Logout => "logout".to_owned(),
         TokenRole::Other(name) => name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paste_is_read_one_byte_past_the_limit_and_no_further() {
+        // An endless input: reading it whole would never end.
+        let bytes = read_paste(std::io::repeat(b'x')).expect("reads");
+        assert_eq!(bytes.len(), MAX_PASTE_BYTES + 1);
+        drop(bytes);
+        let bytes = read_paste("ключ😀".as_bytes()).expect("reads");
+        assert_eq!(bytes, "ключ😀".as_bytes());
     }
 }

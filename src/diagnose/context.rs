@@ -309,15 +309,10 @@ impl FailureContext {
     }
 }
 
-fn keep(text: &str) -> String {
-    if text.len() <= BODY_KEPT {
-        return text.to_owned();
-    }
-    let mut end = BODY_KEPT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_owned()
+/// The first [`BODY_KEPT`] bytes of a body (on a char boundary), for matching.
+pub(crate) fn keep(text: &str) -> String {
+    let end = text.floor_char_boundary(BODY_KEPT);
+    text.get(..end).unwrap_or(text).to_owned()
 }
 
 /// The shape of a body from its media type and its first characters.
@@ -327,7 +322,9 @@ pub fn shape_of(media_type: &str, text: &str) -> BodyShape {
         BodyShape::Empty
     } else if media_type.contains("html")
         || trimmed.starts_with("<!")
-        || trimmed.to_ascii_lowercase().starts_with("<html")
+        || trimmed
+            .get(.."<html".len())
+            .is_some_and(|start| start.eq_ignore_ascii_case("<html"))
     {
         BodyShape::Html
     } else if matches!(serde_json::from_str::<Value>(trimmed), Ok(Value::Object(_))) {
@@ -341,46 +338,53 @@ pub fn shape_of(media_type: &str, text: &str) -> BodyShape {
     }
 }
 
+/// How many parameters of a challenge or a log line are read: challenges
+/// carry a handful, and a hostile line of a million must not cost a million
+/// pairs.
+pub const MAX_PARAMS: usize = 256;
+
 /// The `name=value` and `name="value"` parameters of a challenge
-/// (RFC 7235 §2.1 auth-params), in order.
+/// (RFC 7235 §2.1 auth-params), in order; at most [`MAX_PARAMS`].
 pub fn challenge_params(challenge: &str) -> Vec<(String, String)> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
     let mut params = Vec::new();
-    let bytes = challenge.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut rest = challenge;
+    while params.len() < MAX_PARAMS && !rest.is_empty() {
         // A name: a run of token characters followed by '='.
-        let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || b"_-.".contains(&bytes[i])) {
-            i += 1;
-        }
-        if i == start || i >= bytes.len() || bytes[i] != b'=' {
-            i = i.max(start + 1);
-            continue;
-        }
-        let name = &challenge[start..i];
-        i += 1;
-        let value = if bytes.get(i) == Some(&b'"') {
-            i += 1;
-            let mut value = String::new();
-            while i < bytes.len() && bytes[i] != b'"' {
-                if bytes[i] == b'\\' && i + 1 < bytes.len() {
-                    i += 1;
-                }
-                let c_start = i;
-                i += 1;
-                while i < bytes.len() && !challenge.is_char_boundary(i) {
-                    i += 1;
-                }
-                value.push_str(&challenge[c_start..i]);
+        let name_len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+        let Some((name, after_name)) = rest.split_at_checked(name_len) else {
+            break;
+        };
+        let after_eq = after_name.strip_prefix('=').filter(|_| !name.is_empty());
+        let Some(after_eq) = after_eq else {
+            // Not a parameter: go on after the name, or after one character.
+            let mut chars = after_name.chars();
+            if name.is_empty() {
+                chars.next();
             }
-            i += 1;
+            rest = chars.as_str();
+            continue;
+        };
+        let value = if let Some(quoted) = after_eq.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.chars();
+            loop {
+                match chars.next() {
+                    None | Some('"') => break,
+                    // A quoted-pair (RFC 7230 §3.2.6); a lone backslash at the end stays.
+                    Some('\\') => value.push(chars.next().unwrap_or('\\')),
+                    Some(c) => value.push(c),
+                }
+            }
+            rest = chars.as_str();
             value
         } else {
-            let v_start = i;
-            while i < bytes.len() && bytes[i] != b',' && !bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            challenge[v_start..i].to_owned()
+            let len = after_eq
+                .find(|c: char| c == ',' || c.is_ascii_whitespace())
+                .unwrap_or(after_eq.len());
+            let (value, after) = after_eq.split_at_checked(len).unwrap_or((after_eq, ""));
+            rest = after;
+            value.to_owned()
         };
         params.push((name.to_owned(), value));
     }
@@ -410,6 +414,24 @@ mod tests {
         );
         assert!(challenge_params("Bearer").is_empty());
         assert!(challenge_params(r#"x="unterminated é"#).len() == 1);
+        assert_eq!(
+            challenge_params(
+                "Bearer error=\"invalid_token\", error_description=\"Токен истёк \\\"😀\\\"\u{200F}\", ключ=значение x=\\"
+            ),
+            [
+                ("error".to_owned(), "invalid_token".to_owned()),
+                (
+                    "error_description".to_owned(),
+                    "Токен истёк \"😀\"\u{200F}".to_owned()
+                ),
+                ("x".to_owned(), "\\".to_owned()),
+            ]
+        );
+        assert_eq!(challenge_params("a=\"\\").len(), 1);
+        assert_eq!(
+            challenge_params(&"error=x ".repeat(10_000)).len(),
+            MAX_PARAMS
+        );
     }
 
     #[test]

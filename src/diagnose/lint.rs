@@ -150,8 +150,8 @@ fn insecure_redirect(redirect: &str, lints: &mut Vec<Lint>) {
         return;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = if authority.starts_with('[') {
-        authority.split(']').next().map_or("", |h| &h[1..])
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
     } else {
         authority.split(':').next().unwrap_or_default()
     };

@@ -7,6 +7,11 @@
 //!
 //! Never imports egui; every text exists in English and Russian.
 
+// Pasted text and provider answers are hostile: a byte slice inside a letter
+// or an index past the end is a panic, so slices and indexes go through
+// `get`, and the few proven safe say why in an `expect`.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 pub mod catalogue;
 pub mod context;
 pub mod lint;
@@ -21,7 +26,7 @@ use crate::i18n::{Language, Text};
 pub use catalogue::{Catalogue, catalogue};
 pub use context::{BodyShape, Endpoint, FailureContext, SentFact, TransportKind};
 pub use lint::{Lint, LintContext, LintKind, lint};
-pub use paste::{PastedError, PastedOrigin, find_pasted_errors};
+pub use paste::{PastedError, PastedErrors, PastedOrigin, find_pasted_errors, read_pasted_errors};
 
 /// One catalogue entry that fits a failure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -11,9 +11,6 @@ use super::{Diagnosis, diagnose};
 /// Where the pasted error was found (as `decode` reports it).
 pub type PastedOrigin = ErrorOrigin;
 
-/// An answer's fields as found, and its place in the list (`None`: left out).
-type Seen = (Vec<(String, String)>, Option<usize>);
-
 /// A pasted text longer than this is not read as one bare error message.
 const BARE_MESSAGE_BYTES: usize = 2_000;
 
@@ -36,34 +33,43 @@ pub struct PastedError {
     pub diagnosis: Diagnosis,
 }
 
+/// The error answers of a paste, diagnosed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PastedErrors {
+    /// Distinct answers in order of first appearance, each diagnosed.
+    pub errors: Vec<PastedError>,
+    /// Occurrences of answers beyond the distinct ones kept
+    /// ([`crate::token::extract::MAX_ERROR_ANSWERS`]), neither kept nor diagnosed.
+    pub dropped: usize,
+}
+
 /// Every error answer in `text`, de-duplicated, each diagnosed. When none
 /// has fields but the whole (short) paste is a known message (`Unknown code
 /// = …`, a Keycloak error page), that message is diagnosed.
 pub fn find_pasted_errors(text: &str) -> Vec<PastedError> {
-    let mut found: Vec<PastedError> = Vec::new();
-    let mut seen: Vec<Seen> = Vec::new();
-    for fields in find_error_fields(text) {
-        // The same answer logged again is counted, not diagnosed again.
-        if let Some((_, index)) = seen.iter().find(|(f, _)| *f == fields.fields) {
-            if let Some(same) = index.and_then(|i| found.get_mut(i)) {
-                same.occurrences += 1;
-                same.status = same.status.or(fields.status);
-            }
-            continue;
-        }
-        let error = pasted(&fields);
-        // `error=` in a log line may be anything (`error=none`): only an
-        // error the catalogue knows counts there.
-        let kept = fields.origin != ErrorOrigin::LogLine || !error.diagnosis.is_empty();
-        seen.push((fields.fields.clone(), kept.then_some(found.len())));
-        if kept {
-            found.push(error);
-        }
+    read_pasted_errors(text).errors
+}
+
+/// [`find_pasted_errors`], and how many answers were left out.
+pub fn read_pasted_errors(text: &str) -> PastedErrors {
+    let answers = find_error_fields(text);
+    let mut errors: Vec<PastedError> = answers
+        .answers
+        .iter()
+        .filter_map(|fields| {
+            let error = pasted(fields);
+            // `error=` in a log line may be anything (`error=none`): only an
+            // error the catalogue knows counts there.
+            (fields.origin != ErrorOrigin::LogLine || !error.diagnosis.is_empty()).then_some(error)
+        })
+        .collect();
+    if errors.is_empty() {
+        errors.extend(bare_message(text));
     }
-    if found.is_empty() {
-        found.extend(bare_message(text));
+    PastedErrors {
+        errors,
+        dropped: answers.dropped,
     }
-    found
 }
 
 fn pasted(fields: &ErrorFields) -> PastedError {
@@ -84,7 +90,7 @@ fn pasted(fields: &ErrorFields) -> PastedError {
             ErrorOrigin::FormBody => BodyShape::Form,
             _ => BodyShape::Unknown,
         },
-        body_text: serde_json::to_string(&object).unwrap_or_default(),
+        body_text: super::context::keep(&serde_json::to_string(&object).unwrap_or_default()),
         ..FailureContext::default()
     };
     context.read_fields(&object);
@@ -97,7 +103,7 @@ fn pasted(fields: &ErrorFields) -> PastedError {
         error: context.error.clone(),
         description: context.description.clone(),
         status: context.status,
-        occurrences: 1,
+        occurrences: fields.occurrences,
         provider: context.provider.clone(),
         diagnosis: diagnose(&context),
     }

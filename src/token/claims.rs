@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::jose::{JsonObject, json_kind};
-use super::time::{TimeClaim, TimeMeaning, Timestamp};
+use super::time::{TimeClaim, TimeMeaning, TimeValue};
 
 /// Registered and widely used claims: name → the message id of its meaning
 /// (`assets/locales/*/tokenscope.ftl`).
@@ -127,6 +127,8 @@ pub enum Meaning {
     ClientRoles(String),
     /// A `roles` list anywhere else.
     Roles,
+    /// The last row of a long claims set: how many values are not listed.
+    RowsOmitted(usize),
 }
 
 impl Meaning {
@@ -147,6 +149,7 @@ impl Meaning {
                 crate::tr!("meaning-client-roles", client = client.clone())
             }
             Self::Roles => crate::tr!("meaning-roles"),
+            Self::RowsOmitted(count) => crate::tr!("meaning-rows-omitted", count = *count),
         }
     }
 }
@@ -202,32 +205,27 @@ pub fn time_meaning(name: &str) -> Option<TimeMeaning> {
 pub fn time_claims(claims: &JsonObject) -> Vec<TimeClaim> {
     claims
         .iter()
-        .filter_map(|(name, value)| {
-            let meaning = time_meaning(name)?;
-            let at = numeric_date(value)?;
-            Some(TimeClaim {
-                name: name.clone(),
-                at,
-                meaning,
-                computed_from: None,
-            })
-        })
+        .filter_map(|(name, value)| time_claim(name, value))
         .collect()
 }
 
-/// A `NumericDate` (RFC 7519 §2): seconds, possibly fractional; providers
-/// sometimes send it as a string.
-fn numeric_date(value: &Value) -> Option<Timestamp> {
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "fractional seconds are dropped on purpose"
-    )]
-    let seconds = match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))?,
-        Value::String(s) => s.trim().parse().ok()?,
+/// A claim as an instant, when its name says it is one and its value can be
+/// read as a `NumericDate` (RFC 7519 §2); providers sometimes send it as a
+/// string.
+fn time_claim(name: &str, value: &Value) -> Option<TimeClaim> {
+    let meaning = time_meaning(name)?;
+    let date = match value {
+        Value::Number(number) => TimeValue::from_number(number),
+        Value::String(text) => TimeValue::from_seconds_text(text)?,
         _ => return None,
     };
-    Some(Timestamp::from_unix(seconds))
+    Some(TimeClaim {
+        name: name.to_owned(),
+        at: date.at,
+        meaning,
+        computed_from: None,
+        not_real: date.not_real,
+    })
 }
 
 /// One row of the claims table.
@@ -265,84 +263,126 @@ impl ClaimRow {
     }
 }
 
-/// Flattens claims into rows in tree order; every claim is kept, known or not.
+/// At most this many rows are listed for one token: a row costs some 300
+/// bytes, and a payload of a million tiny values (`[1,1,…]`) would cost
+/// 300 MB. The claims JSON still holds every value.
+pub const MAX_CLAIM_ROWS: usize = 5_000;
+
+/// Objects and arrays deeper than this are one row each, their members not
+/// listed (copying the row gives them all): each row keeps its value's JSON,
+/// so every level listed costs the payload's size once more.
+const MAX_ROW_DEPTH: usize = 12;
+
+/// Flattens claims into rows in tree order; every claim is kept, known or
+/// not, up to [`MAX_CLAIM_ROWS`].
 pub fn claim_rows(claims: &JsonObject) -> Vec<ClaimRow> {
-    let mut rows = Vec::new();
-    for (name, value) in claims {
-        push_rows(&mut rows, None, name, name, value, 0);
-    }
-    rows
+    claim_rows_within(claims, MAX_CLAIM_ROWS)
 }
 
-fn push_rows(
-    rows: &mut Vec<ClaimRow>,
-    parent: Option<&str>,
-    name: &str,
-    path: &str,
-    value: &Value,
-    depth: usize,
-) {
-    let time = if depth == 0 {
-        time_meaning(name).and_then(|meaning| {
-            Some(TimeClaim {
-                name: name.to_owned(),
-                at: numeric_date(value)?,
-                meaning,
-                computed_from: None,
-            })
-        })
-    } else {
-        None
+/// [`claim_rows`], at most `limit` rows: past it, one last row says how many
+/// values are not listed.
+pub fn claim_rows_within(claims: &JsonObject, limit: usize) -> Vec<ClaimRow> {
+    let mut sink = RowSink {
+        rows: Vec::new(),
+        limit,
+        omitted: 0,
     };
-    let (display, children) = match value {
-        Value::String(s) => (s.clone(), None),
-        Value::Object(o) => (
-            format!("{{{}}}", crate::tr!("unit-keys", count = o.len())),
-            Some(o.len()),
-        ),
-        Value::Array(a) => (
-            format!("[{}]", crate::tr!("unit-items", count = a.len())),
-            Some(a.len()),
-        ),
-        other => (other.to_string(), None),
-    };
-    rows.push(ClaimRow {
-        path: path.to_owned(),
-        depth,
-        name: name.to_owned(),
-        display,
-        json: value.to_string(),
-        children,
-        meaning: claim_meaning(parent, name, value),
-        time,
-    });
-    match value {
-        Value::Object(members) => {
-            for (key, child) in members {
-                push_rows(
-                    rows,
-                    Some(name),
-                    key,
-                    &format!("{path}/{key}"),
-                    child,
-                    depth + 1,
-                );
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                push_rows(
-                    rows,
-                    Some(name),
-                    &format!("[{i}]"),
-                    &format!("{path}/{i}"),
-                    child,
-                    depth + 1,
-                );
-            }
-        }
-        _ => {}
+    for (name, value) in claims {
+        sink.push(None, name, name, value, 0);
     }
+    if sink.omitted > 0 {
+        sink.rows.push(ClaimRow {
+            path: "…".to_owned(),
+            depth: 0,
+            name: "…".to_owned(),
+            display: String::new(),
+            json: String::new(),
+            children: None,
+            meaning: Some(Meaning::RowsOmitted(sink.omitted)),
+            time: None,
+        });
+    }
+    sink.rows
+}
+
+struct RowSink {
+    rows: Vec<ClaimRow>,
+    limit: usize,
+    /// Values not listed because the limit was reached.
+    omitted: usize,
+}
+
+impl RowSink {
+    fn push(&mut self, parent: Option<&str>, name: &str, path: &str, value: &Value, depth: usize) {
+        if self.rows.len() >= self.limit {
+            self.omitted = self.omitted.saturating_add(value_count(value));
+            return;
+        }
+        let time = if depth == 0 {
+            time_claim(name, value)
+        } else {
+            None
+        };
+        let (display, children) = match value {
+            Value::String(s) => (s.clone(), None),
+            Value::Object(o) => (
+                format!("{{{}}}", crate::tr!("unit-keys", count = o.len())),
+                Some(o.len()),
+            ),
+            Value::Array(a) => (
+                format!("[{}]", crate::tr!("unit-items", count = a.len())),
+                Some(a.len()),
+            ),
+            other => (other.to_string(), None),
+        };
+        self.rows.push(ClaimRow {
+            path: path.to_owned(),
+            depth,
+            name: name.to_owned(),
+            display,
+            json: value.to_string(),
+            children,
+            meaning: claim_meaning(parent, name, value),
+            time,
+        });
+        if depth >= MAX_ROW_DEPTH {
+            return;
+        }
+        match value {
+            Value::Object(members) => {
+                for (key, child) in members {
+                    self.push(Some(name), key, &format!("{path}/{key}"), child, depth + 1);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    self.push(
+                        Some(name),
+                        &format!("[{i}]"),
+                        &format!("{path}/{i}"),
+                        child,
+                        depth + 1,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How many values a JSON value holds, itself included.
+fn value_count(value: &Value) -> usize {
+    let mut count = 0usize;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        count = count.saturating_add(1);
+        match value {
+            Value::Object(members) => pending.extend(members.values()),
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Header parameters as rows, explained from the JOSE registries.
@@ -424,5 +464,34 @@ mod tests {
             rows[6].time.as_ref().map(|t| t.at.unix()),
             Some(1_795_389_606)
         );
+    }
+
+    #[test]
+    fn a_huge_claims_set_lists_its_first_rows_and_counts_the_rest() {
+        let claims: JsonObject = serde_json::from_value(serde_json::json!({
+            "sub": "Анна 😀\u{200F}",
+            "many": vec![1; 20_000],
+        }))
+        .expect("an object");
+        let rows = claim_rows(&claims);
+        assert_eq!(rows.len(), MAX_CLAIM_ROWS + 1);
+        let last = rows.last().expect("a last row");
+        assert_eq!(
+            last.meaning,
+            Some(Meaning::RowsOmitted(20_002 - MAX_CLAIM_ROWS))
+        );
+        assert_eq!(
+            last.meaning.as_ref().map(Meaning::text).as_deref(),
+            Some("15002 more values are not listed here; the claims JSON holds them all")
+        );
+        let deep: JsonObject = serde_json::from_str(&format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(100),
+            "]".repeat(100)
+        ))
+        .expect("100 deep");
+        let rows = claim_rows(&deep);
+        assert_eq!(rows.len(), MAX_ROW_DEPTH + 1);
+        assert!(rows.iter().all(|row| row.depth <= MAX_ROW_DEPTH));
     }
 }

@@ -10,6 +10,7 @@
 //! 3. `Authorization: Bearer …` headers (and `curl -H` lines);
 //! 4. bare compact JWTs anywhere, re-joined across hard line wraps.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -44,6 +45,21 @@ const MIN_WRAPPED_LINE: usize = 40;
 /// How much shorter than the widest line a wrapped line may be (editors
 /// break before a space, mailers trim): within this, it still counts as full.
 const WRAP_SLACK: usize = 8;
+
+/// How many bytes the JSON reader may read per byte of text in one pass
+/// over it; real pastes need about one.
+const JSON_READS_PER_BYTE: usize = 8;
+
+/// The JSON reading budget of a short text, however short.
+const JSON_READS_FLOOR: usize = 1 << 20;
+
+/// How many fields of a token response are kept with its tokens: real ones
+/// have about ten, and every token of the response shares them.
+const MAX_RESPONSE_FIELDS: usize = 100;
+
+/// How many shorter joins of a wrapped JWT are decoded when the longest does
+/// not decode: the lines wrongly joined are the last one or two.
+const MAX_BACKOFF_DECODES: usize = 4;
 
 /// Where in the paste a token was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -181,11 +197,6 @@ impl ResponseContext {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-
-    /// A field as a whole number (`expires_in: 3600` or `"3600"`).
-    pub fn seconds(&self, name: &str) -> Option<i64> {
-        self.get(name)?.trim().parse().ok()
-    }
 }
 
 /// One occurrence of a token in the text.
@@ -254,8 +265,11 @@ impl Normalised {
 
 struct Scan<'a> {
     text: &'a str,
-    /// Byte ranges already accounted for, sorted and disjoint.
-    covered: Vec<Range<usize>>,
+    /// Byte ranges already accounted for, start → end: disjoint, and ranges
+    /// that touch are merged. A map, not a sorted list: a later pass covers
+    /// ranges between those of an earlier one, and inserting into the middle
+    /// of a list would cost a shift per range.
+    covered: BTreeMap<usize, usize>,
     found: Vec<Candidate>,
 }
 
@@ -263,46 +277,88 @@ impl<'a> Scan<'a> {
     fn new(text: &'a str) -> Self {
         Self {
             text,
-            covered: Vec::new(),
+            covered: BTreeMap::new(),
             found: Vec::new(),
         }
     }
 
-    /// Marks `range` as accounted for; `covered` stays sorted and disjoint.
+    /// Marks `range` as accounted for, merging it with the ranges it touches.
     fn cover(&mut self, range: Range<usize>) {
-        let mut merged = range;
-        let first = self.covered.partition_point(|r| r.end < merged.start);
-        let mut last = first;
-        while last < self.covered.len() && self.covered[last].start <= merged.end {
-            merged.start = merged.start.min(self.covered[last].start);
-            merged.end = merged.end.max(self.covered[last].end);
-            last += 1;
+        let (mut start, mut end) = (range.start, range.end);
+        if let Some((&before_start, &before_end)) = self.covered.range(..=start).next_back()
+            && before_end >= start
+        {
+            start = before_start;
+            end = end.max(before_end);
         }
-        self.covered.splice(first..last, [merged]);
+        while let Some((&next_start, &next_end)) = self.covered.range(start..=end).next() {
+            self.covered.remove(&next_start);
+            end = end.max(next_end);
+        }
+        self.covered.insert(start, end);
     }
 
     fn is_covered(&self, at: usize) -> bool {
-        let i = self.covered.partition_point(|r| r.end <= at);
-        self.covered.get(i).is_some_and(|r| r.contains(&at))
+        self.covered
+            .range(..=at)
+            .next_back()
+            .is_some_and(|(_, &end)| at < end)
+    }
+
+    /// Reads the JSON objects of the text in order, skipping starts for which
+    /// `wanted` says no, and covers each object for which `visit` returns
+    /// true. Every byte is read a bounded number of times: an object that
+    /// parses is walked whole by `visit`, so the objects inside it are not
+    /// read again; the objects a broken one left open would break at the same
+    /// byte and are skipped; and a pass stops once it has read
+    /// [`JSON_READS_PER_BYTE`] times the text, which only text built to
+    /// defeat the first two rules reaches.
+    fn each_json_object(
+        &mut self,
+        wanted: impl Fn(usize) -> bool,
+        mut visit: impl FnMut(&mut Self, &Value, Range<usize>) -> bool,
+    ) {
+        let text = self.text;
+        let mut budget = text
+            .len()
+            .saturating_mul(JSON_READS_PER_BYTE)
+            .saturating_add(JSON_READS_FLOOR);
+        let mut left_open = BTreeSet::new();
+        let mut from = 0;
+        while budget > 0
+            && let Some(offset) = text.get(from..).and_then(|rest| rest.find('{'))
+        {
+            let start = from + offset;
+            from = start + 1;
+            while left_open.first().is_some_and(|&open| open < start) {
+                left_open.pop_first();
+            }
+            if left_open.first() == Some(&start) || !wanted(start) || self.is_covered(start) {
+                continue;
+            }
+            match lenient_json::parse_object_at(text, start, start.saturating_add(budget)) {
+                Ok((object, end)) => {
+                    budget = budget.saturating_sub(end.saturating_sub(start));
+                    if visit(self, &object, start..end) {
+                        self.cover(start..end);
+                    }
+                    from = end;
+                }
+                Err(broken) => {
+                    budget = budget.saturating_sub(broken.reached.saturating_sub(start));
+                    left_open.extend(broken.open_objects);
+                }
+            }
+        }
     }
 
     // ---- pass 1: JSON ------------------------------------------------------
 
     fn json_objects(&mut self, depth: usize) {
-        let mut from = 0;
-        while let Some(offset) = self.text[from..].find('{') {
-            let start = from + offset;
-            from = start + 1;
-            if self.is_covered(start) {
-                continue;
-            }
-            if let Some((object, end)) = lenient_json::parse_object_at(self.text, start)
-                && self.json_value(&object, None, depth)
-            {
-                self.cover(start..end);
-                from = end;
-            }
-        }
+        self.each_json_object(
+            |_| true,
+            |scan, object, _| scan.json_value(object, None, depth),
+        );
     }
 
     /// Walks a JSON value; returns whether it held any token.
@@ -318,6 +374,7 @@ impl<'a> Scan<'a> {
                             .iter()
                             .filter(|(k, _)| !TOKEN_FIELDS.contains(&k.as_str()))
                             .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
+                            .take(MAX_RESPONSE_FIELDS)
                             .collect(),
                     })
                 });
@@ -406,17 +463,18 @@ impl<'a> Scan<'a> {
 
     fn form_parameters(&mut self) {
         for word in words(self.text) {
-            if !self.text[word.clone()].contains('=') || self.is_covered(word.start) {
+            let Some(text) = self.text.get(word.clone()) else {
+                continue;
+            };
+            if !text.contains('=') || self.is_covered(word.start) {
                 continue;
             }
-            let text = &self.text[word.clone()];
             let mut any = false;
-            if let Some(q) = text.find(['?', '#']) {
-                let (query, fragment) = match text.find('#') {
-                    Some(h) if h >= q => (&text[q..h], &text[h + 1..]),
-                    _ => (&text[q..], ""),
-                };
-                let query = query.trim_start_matches('?');
+            if text.contains(['?', '#']) {
+                let (before_fragment, fragment) = text.split_once('#').unwrap_or((text, ""));
+                let query = before_fragment
+                    .split_once('?')
+                    .map_or("", |(_, query)| query.trim_start_matches('?'));
                 any |= self.parameters(query, &word, true, |name| Origin::UrlQuery { name });
                 any |= self.parameters(fragment, &word, true, |name| Origin::UrlFragment { name });
             } else {
@@ -435,29 +493,27 @@ impl<'a> Scan<'a> {
         in_url: bool,
         origin: impl Fn(String) -> Origin,
     ) -> bool {
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
         // An authorization code only counts in a redirect URL, not in any `code=` text.
         let is_token = |k: &str| TOKEN_FIELDS.contains(&k) || (in_url && k == "code");
-        if !pairs.iter().any(|(k, _)| is_token(k)) {
+        let pairs = || form_urlencoded::parse(query.as_bytes());
+        if !pairs().any(|(k, _)| is_token(&k)) {
             return false;
         }
         let context = Arc::new(ResponseContext {
-            fields: pairs
-                .iter()
+            fields: pairs()
                 .filter(|(k, _)| !is_token(k))
-                .cloned()
+                .take(MAX_RESPONSE_FIELDS)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         });
-        for (key, raw) in pairs.iter().filter(|(k, _)| is_token(k)) {
-            let (value, mends) = mend(raw);
+        for (key, raw) in pairs().filter(|(k, _)| is_token(k)) {
+            let (value, mends) = mend(&raw);
             if value.is_empty() {
                 continue;
             }
             self.found.push(Candidate {
                 value,
-                origin: origin(key.clone()),
+                origin: origin(key.into_owned()),
                 mends,
                 response: Some(Arc::clone(&context)),
                 span: word.clone(),
@@ -469,21 +525,30 @@ impl<'a> Scan<'a> {
     // ---- pass 3: Bearer ----------------------------------------------------
 
     fn bearer_values(&mut self) {
+        // ASCII lower-casing keeps every byte where it was, so positions
+        // found in `lower` are char boundaries of `self.text`.
         let lower = self.text.to_ascii_lowercase();
         let mut from = 0;
-        while let Some(offset) = lower[from..].find("bearer") {
+        while let Some(offset) = lower.get(from..).and_then(|rest| rest.find("bearer")) {
             let at = from + offset;
             from = at + "bearer".len();
-            let rest = &self.text[from..];
+            let Some(rest) = self.text.get(from..) else {
+                break;
+            };
             let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             if gap == 0 || self.is_covered(at) {
                 continue;
             }
             let start = from + gap;
-            let len = self.text[start..]
+            let Some(after) = self.text.get(start..) else {
+                break;
+            };
+            let len = after
                 .find(|c: char| !is_b64token_char(c))
-                .unwrap_or(self.text.len() - start);
-            let value = &self.text[start..start + len];
+                .unwrap_or(after.len());
+            let Some(value) = after.get(..len) else {
+                continue;
+            };
             let looks_random = value
                 .chars()
                 .any(|c| c.is_ascii_digit() || "-_.~+/".contains(c));
@@ -510,85 +575,142 @@ impl<'a> Scan<'a> {
     fn bare_jwts(&mut self) {
         let bytes = self.text.as_bytes();
         let mut from = 0;
-        while let Some(offset) = self.text[from..].find("eyJ") {
+        while let Some(offset) = self.text.get(from..).and_then(|rest| rest.find("eyJ")) {
             let start = from + offset;
             from = start + 3;
-            let inside_word = start > 0 && is_jwt_byte(bytes[start - 1]);
+            let inside_word = start
+                .checked_sub(1)
+                .and_then(|before| bytes.get(before))
+                .is_some_and(|&b| is_jwt_byte(b));
             if inside_word || self.is_covered(start) {
                 continue;
             }
-            let Some(found) = self.wrapped_jwt_at(start) else {
-                continue;
-            };
-            from = found.span.end;
-            self.cover(found.span.clone());
-            self.found.push(found);
+            match self.wrapped_jwt_at(start) {
+                Ok(found) => {
+                    from = found.span.end;
+                    self.cover(found.span.clone());
+                    self.found.push(found);
+                }
+                // Read again from an earlier line, the same lines would fail
+                // the same way: reading each from its own start was quadratic.
+                Err(last_line) => from = from.max(last_line),
+            }
         }
     }
 
     /// Reads a JWT starting at `start`, following hard wraps onto later lines.
-    fn wrapped_jwt_at(&self, start: usize) -> Option<Candidate> {
+    /// Without one, returns where the last line it read starts.
+    fn wrapped_jwt_at(&self, start: usize) -> Result<Candidate, usize> {
         let bytes = self.text.as_bytes();
         let run_end = |from: usize| {
-            bytes[from..]
-                .iter()
-                .position(|&b| !is_jwt_byte(b))
+            bytes
+                .get(from..)
+                .and_then(|rest| rest.iter().position(|&b| !is_jwt_byte(b)))
                 .map_or(bytes.len(), |n| from + n)
+        };
+        let dots_in = |piece: &Range<usize>| {
+            self.text
+                .get(piece.clone())
+                .map_or(0, |run| run.matches('.').count())
         };
         let mut pieces: Vec<Range<usize>> = Vec::new();
         pieces.push(start..run_end(start));
+        let mut dots = pieces.iter().map(dots_in).sum::<usize>();
         let mut mends = Mends::default();
         // A hard wrap cuts every line at the same width; only a line as long
         // as the longest so far (less trailing-space slack) was cut, so a
         // shorter one ends the token and the next line is not part of it.
         let mut widest_line = 0;
-        loop {
-            let last = pieces[pieces.len() - 1].clone();
-            let line_start = self.text[..last.end].rfind('\n').map_or(0, |n| n + 1);
-            let line_len = self.text[line_start..last.end].chars().count();
+        while let Some(last) = pieces.last().cloned() {
+            // The next line first: it is cheap to refuse, while measuring
+            // this line means reading back to its start.
+            let Some((next, spaces, blank_lines)) = self.next_wrapped_piece(last.end) else {
+                break;
+            };
+            let line_start = self
+                .text
+                .get(..last.end)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |n| n + 1);
+            let line_len = self
+                .text
+                .get(line_start..last.end)
+                .map_or(0, |line| line.chars().count());
             widest_line = widest_line.max(line_len);
             if line_len < MIN_WRAPPED_LINE || line_len + WRAP_SLACK < widest_line {
                 break;
             }
-            let Some((next, spaces, blank_lines)) = self.next_wrapped_piece(last.end) else {
-                break;
-            };
             let next = next.start..run_end(next.start);
+            // No token has more than 4 dots (a JWE): a line that would
+            // bring more is not part of this one.
+            let next_dots = dots_in(&next);
+            if dots + next_dots > 4 {
+                break;
+            }
+            dots += next_dots;
             mends.spaces_removed += spaces;
             mends.blank_lines_removed += blank_lines;
             pieces.push(next);
         }
-        // Back off joins that make the token undecodable while a shorter join decodes.
-        let join = |n: usize| {
-            pieces[..n]
-                .iter()
-                .map(|r| &self.text[r.clone()])
-                .collect::<String>()
-        };
+        let last_line = pieces.last().map_or(start, |piece| piece.start);
+        // The joined value, and where each piece ends in it.
+        let mut value = String::new();
+        let mut ends = Vec::with_capacity(pieces.len());
+        let mut dots_through = Vec::with_capacity(pieces.len());
+        let mut dots_so_far = 0;
+        for piece in &pieces {
+            value.push_str(self.text.get(piece.clone()).unwrap_or_default());
+            ends.push(value.len());
+            dots_so_far += dots_in(piece);
+            dots_through.push(dots_so_far);
+        }
+        // Back off joins that make the token undecodable while a shorter join
+        // decodes: only joins with a JWS's or JWE's dots can, and only the few
+        // longest are tried, so a paste of wrapped junk costs a few decodes,
+        // not one per line.
         let mut count = pieces.len();
-        let mut value = join(count);
-        if count > 1
-            && super::jose::decode_unverified(&value).is_err()
-            && let Some(good) = (1..count)
+        if count > 1 && super::jose::decode_unverified(&value).is_err() {
+            let decodes = (1..count)
                 .rev()
-                .find(|&n| super::jose::decode_unverified(&join(n)).is_ok())
-        {
-            count = good;
-            value = join(count);
-            mends = Mends::default();
+                .filter(|&n| {
+                    n.checked_sub(1)
+                        .and_then(|i| dots_through.get(i))
+                        .is_some_and(|&d| d == 2 || d == 4)
+                })
+                .take(MAX_BACKOFF_DECODES)
+                .find(|&n| {
+                    n.checked_sub(1)
+                        .and_then(|i| ends.get(i))
+                        .and_then(|&end| value.get(..end))
+                        .is_some_and(|joined| super::jose::decode_unverified(joined).is_ok())
+                });
+            if let Some(good) = decodes {
+                count = good;
+                value.truncate(
+                    good.checked_sub(1)
+                        .and_then(|i| ends.get(i))
+                        .copied()
+                        .unwrap_or(0),
+                );
+                mends = Mends::default();
+            }
         }
         if !value.contains('.') || value.len() < 20 {
-            return None;
+            return Err(last_line);
         }
         if count > 1 {
             mends.lines_joined = count;
         }
-        Some(Candidate {
+        let end = count
+            .checked_sub(1)
+            .and_then(|i| pieces.get(i))
+            .map_or(start, |piece| piece.end);
+        Ok(Candidate {
             value,
             origin: Origin::Bare,
             mends,
             response: None,
-            span: start..pieces[count - 1].end,
+            span: start..end,
         })
     }
 
@@ -596,26 +718,27 @@ impl<'a> Scan<'a> {
     /// line break) separates it from a line made only of token characters,
     /// returns that line's piece, the spaces skipped and the blank lines skipped.
     fn next_wrapped_piece(&self, end: usize) -> Option<(Range<usize>, usize, usize)> {
-        let rest = &self.text[end..];
-        let gap = rest.len() - rest.trim_start().len();
-        let between = &rest[..gap];
+        let rest = self.text.get(end..)?;
+        let after_gap = rest.trim_start();
+        let gap = rest.len() - after_gap.len();
+        let between = rest.get(..gap)?;
         let breaks = between.matches('\n').count();
-        if breaks == 0 || gap == rest.len() {
+        if breaks == 0 || after_gap.is_empty() {
             return None;
         }
         let next_start = end + gap;
-        let line_end = self.text[next_start..]
-            .find('\n')
-            .map_or(self.text.len(), |n| next_start + n);
-        let line = self.text[next_start..line_end].trim_end();
+        let line = after_gap
+            .split_once('\n')
+            .map_or(after_gap, |(line, _)| line)
+            .trim_end();
         let body_len = line
             .find(|c: char| !is_jwt_byte_char(c))
             .unwrap_or(line.len());
         // The rest of the line may only close a string: `"`, `",`, `"}`.
-        let tail = &line[body_len..];
-        let closes = tail
-            .chars()
-            .all(|c| QUOTES.contains(&c) || ",;)}]".contains(c));
+        let closes = line.get(body_len..).is_some_and(|tail| {
+            tail.chars()
+                .all(|c| QUOTES.contains(&c) || ",;)}]".contains(c))
+        });
         if body_len == 0 || !closes {
             return None;
         }
@@ -645,7 +768,7 @@ pub enum ErrorOrigin {
 /// An error answer found in pasted text: its fields as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorFields {
-    /// Where it was found.
+    /// Where it was found (its first occurrence).
     pub origin: ErrorOrigin,
     /// The fields: `error`, `error_description`, `error_uri`, `errorCode`, `errorMsg`, …
     pub fields: Vec<(String, String)>,
@@ -653,8 +776,10 @@ pub struct ErrorFields {
     pub status: Option<u16>,
     /// The `WWW-Authenticate` challenge, for that origin.
     pub challenge: Option<String>,
-    /// Byte range in the text.
+    /// Byte range in the text (of its first occurrence).
     pub span: Range<usize>,
+    /// How many times the same fields appear in the paste.
+    pub occurrences: usize,
 }
 
 impl ErrorFields {
@@ -664,6 +789,73 @@ impl ErrorFields {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The error answers of a paste, each kept once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorAnswers {
+    /// Distinct answers (by their fields) in order of first appearance.
+    pub answers: Vec<ErrorFields>,
+    /// Occurrences of answers beyond [`MAX_ERROR_ANSWERS`] distinct ones, not kept.
+    pub dropped: usize,
+}
+
+/// At most this many distinct error answers are kept from one paste: a log
+/// of a million failed logins is diagnosed from its first thousand kinds,
+/// in bounded memory.
+pub const MAX_ERROR_ANSWERS: usize = 1_000;
+
+/// Collects error answers as the passes find them: the same fields found
+/// again are counted on the first, so a log repeating one error a million
+/// times costs one entry.
+struct ErrorCollector {
+    answers: Vec<ErrorFields>,
+    by_fields: HashMap<Vec<(String, String)>, usize>,
+    statuses: Vec<(usize, u16)>,
+    dropped: usize,
+    /// Answers pushed, repeats included.
+    pushed: usize,
+}
+
+impl ErrorCollector {
+    fn push(&mut self, mut answer: ErrorFields) {
+        self.pushed += 1;
+        if answer.status.is_none() {
+            // The nearest status line before the answer.
+            let before = self
+                .statuses
+                .partition_point(|(at, _)| *at <= answer.span.start);
+            answer.status = before
+                .checked_sub(1)
+                .and_then(|i| self.statuses.get(i))
+                .map(|(_, status)| *status);
+        }
+        if let Some(kept) = self
+            .by_fields
+            .get(&answer.fields)
+            .and_then(|&i| self.answers.get_mut(i))
+        {
+            kept.occurrences += answer.occurrences;
+            // The passes do not run in text order: the first occurrence in
+            // the text speaks for all.
+            if answer.span.start < kept.span.start {
+                kept.origin = answer.origin;
+                kept.challenge = answer.challenge;
+                kept.span = answer.span;
+                kept.status = answer.status.or(kept.status);
+            } else {
+                kept.status = kept.status.or(answer.status);
+            }
+            return;
+        }
+        if self.answers.len() >= MAX_ERROR_ANSWERS {
+            self.dropped += answer.occurrences;
+            return;
+        }
+        self.by_fields
+            .insert(answer.fields.clone(), self.answers.len());
+        self.answers.push(answer);
     }
 }
 
@@ -704,7 +896,7 @@ fn is_error_object(members: &[(String, Value)]) -> bool {
 /// Finds error answers in pasted text: JSON error bodies, form bodies and
 /// redirect URLs with `error`, `WWW-Authenticate` headers, `error=` pairs in
 /// log lines and Entra `AADSTS` messages. Same passes, same order as tokens.
-pub fn find_error_fields(text: &str) -> Vec<ErrorFields> {
+pub fn find_error_fields(text: &str) -> ErrorAnswers {
     // Most pastes hold no error at all: a cheap look first keeps the
     // inspector's cost for them unchanged.
     let lower = text.to_ascii_lowercase();
@@ -712,47 +904,51 @@ pub fn find_error_fields(text: &str) -> Vec<ErrorFields> {
         .iter()
         .any(|word| lower.contains(word))
     {
-        return Vec::new();
+        return ErrorAnswers::default();
     }
+    drop(lower);
     let text = Normalised::new(text).text;
     let mut scan = Scan::new(&text);
-    let mut found = Vec::new();
+    let mut found = ErrorCollector {
+        answers: Vec::new(),
+        by_fields: HashMap::new(),
+        statuses: status_lines(&text),
+        dropped: 0,
+        pushed: 0,
+    };
     scan.error_objects(&mut found);
     scan.challenge_lines(&mut found);
     scan.error_words(&mut found);
     scan.aadsts_messages(&mut found);
-    let statuses = status_lines(&text);
-    for error in &mut found {
-        if error.status.is_none() {
-            error.status = statuses
-                .iter()
-                .rev()
-                .find(|(at, _)| *at <= error.span.start)
-                .map(|(_, status)| *status);
-        }
+    let mut answers = found.answers;
+    answers.sort_by_key(|e| e.span.start);
+    ErrorAnswers {
+        answers,
+        dropped: found.dropped,
     }
-    found.sort_by_key(|e| e.span.start);
-    found
 }
 
-/// `HTTP/1.1 400 Bad Request` lines: where, and the status.
+/// `HTTP/1.1 400 Bad Request` lines: where, and the status, in text order.
 fn status_lines(text: &str) -> Vec<(usize, u16)> {
     let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(offset) = text[from..].find("HTTP/") {
-        let at = from + offset;
-        from = at + 5;
-        let rest = &text[from..];
+    for (at, _) in text.match_indices("HTTP/") {
+        let Some(rest) = text.get(at + "HTTP/".len()..) else {
+            continue;
+        };
         let version_len = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(rest.len());
-        let after = rest[version_len..].trim_start_matches(' ');
-        if version_len == 0 || after.len() == rest[version_len..].len() {
+        let Some(after_version) = rest.get(version_len..) else {
+            continue;
+        };
+        let after = after_version.trim_start_matches(' ');
+        if version_len == 0 || after.len() == after_version.len() {
             continue;
         }
-        if let Some(status) = after.get(..3).and_then(|s| s.parse::<u16>().ok())
+        if let Some((digits, tail)) = after.split_at_checked(3)
+            && let Ok(status) = digits.parse::<u16>()
             && (100..600).contains(&status)
-            && !after[3..].starts_with(|c: char| c.is_ascii_digit())
+            && !tail.starts_with(|c: char| c.is_ascii_digit())
         {
             found.push((at, status));
         }
@@ -761,47 +957,42 @@ fn status_lines(text: &str) -> Vec<(usize, u16)> {
 }
 
 impl Scan<'_> {
-    fn error_objects(&mut self, found: &mut Vec<ErrorFields>) {
+    fn error_objects(&mut self, found: &mut ErrorCollector) {
         let members = error_member_positions(self.text);
         if members.is_empty() {
             return;
         }
-        let mut from = 0;
-        while let Some(offset) = self.text[from..].find('{') {
-            let start = from + offset;
-            from = start + 1;
-            if !error_member_near(&members, start) || self.is_covered(start) {
-                continue;
-            }
-            let Some((object, end)) = lenient_json::parse_object_at(self.text, start) else {
-                continue;
-            };
-            let before = found.len();
-            error_object(&object, start..end, found);
-            if found.len() > before {
-                self.cover(start..end);
-                from = end;
-            }
-        }
+        self.each_json_object(
+            |start| error_member_near(&members, start),
+            |_, object, span| {
+                let before = found.pushed;
+                error_object(object, &span, found);
+                found.pushed > before
+            },
+        );
     }
 
-    fn challenge_lines(&mut self, found: &mut Vec<ErrorFields>) {
+    fn challenge_lines(&mut self, found: &mut ErrorCollector) {
+        const NAME: &str = "www-authenticate";
+        // ASCII lower-casing keeps every byte where it was.
         let lower = self.text.to_ascii_lowercase();
         let mut from = 0;
-        while let Some(offset) = lower[from..].find("www-authenticate") {
+        while let Some(offset) = lower.get(from..).and_then(|rest| rest.find(NAME)) {
             let at = from + offset;
-            from = at + "www-authenticate".len();
-            let rest = &self.text[from..];
+            from = at + NAME.len();
+            let Some(rest) = self.text.get(from..) else {
+                break;
+            };
             let Some(value) = rest.trim_start_matches([' ', '"', '\'']).strip_prefix(':') else {
                 continue;
             };
-            let line_end = value.find('\n').unwrap_or(value.len());
-            let challenge = value[..line_end]
+            let line = value.split_once('\n').map_or(value, |(line, _)| line);
+            let challenge = line
                 .trim()
                 .trim_end_matches(['"', '\'', '\\'])
                 .trim()
                 .to_owned();
-            let end = from + (rest.len() - value.len()) + line_end;
+            let end = from + (rest.len() - value.len()) + line.len();
             let fields = challenge_fields(&challenge);
             self.cover(at..end);
             found.push(ErrorFields {
@@ -810,25 +1001,32 @@ impl Scan<'_> {
                 status: None,
                 challenge: Some(challenge),
                 span: at..end,
+                occurrences: 1,
             });
             from = end;
         }
     }
 
-    fn error_words(&mut self, found: &mut Vec<ErrorFields>) {
+    fn error_words(&mut self, found: &mut ErrorCollector) {
         let text = self.text;
+        // A log line is read once, however many `error=` words it holds:
+        // reading it again for each word was quadratic in its length.
+        let mut line_read_until = 0;
         for word in words(text) {
-            let value = &text[word.clone()];
+            let Some(value) = text.get(word.clone()) else {
+                continue;
+            };
             if self.is_covered(word.start) || !value.contains("error=") {
                 continue;
             }
             let is_url = value.contains('?') || value.contains('#');
             if is_url || value.contains('&') {
-                let query = value.find(['?', '#']).map_or(value, |q| &value[q + 1..]);
+                let query = value.split_once(['?', '#']).map_or(value, |(_, q)| q);
                 let query = query.replace('#', "&");
                 let fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .filter(|(k, _)| k.starts_with("error"))
+                    .take(crate::diagnose::context::MAX_PARAMS)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect();
                 if fields.iter().any(|(k, _)| k == "error") {
                     self.cover(word.clone());
@@ -842,16 +1040,28 @@ impl Scan<'_> {
                         status: None,
                         challenge: None,
                         span: word,
+                        occurrences: 1,
                     });
                 }
                 continue;
             }
+            if word.start < line_read_until {
+                continue;
+            }
             // A log line's `error=… error_description="…"` pairs: read the whole line.
-            let line_start = text[..word.start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[word.start..]
-                .find('\n')
+            let line_start = text
+                .get(..word.start)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let line_end = text
+                .get(word.start..)
+                .and_then(|after| after.find('\n'))
                 .map_or(text.len(), |i| word.start + i);
-            let fields: Vec<(String, String)> = challenge_fields(&text[line_start..line_end]);
+            line_read_until = line_end;
+            let Some(line) = text.get(line_start..line_end) else {
+                continue;
+            };
+            let fields: Vec<(String, String)> = challenge_fields(line);
             if fields.iter().any(|(k, _)| k == "error") {
                 // Not covered: a log line may hold an AADSTS message too, and
                 // covering thousands of lines would cost more than it saves.
@@ -861,74 +1071,92 @@ impl Scan<'_> {
                     status: None,
                     challenge: None,
                     span: line_start..line_end,
+                    occurrences: 1,
                 });
             }
         }
     }
 
-    fn aadsts_messages(&mut self, found: &mut Vec<ErrorFields>) {
+    fn aadsts_messages(&mut self, found: &mut ErrorCollector) {
         let text = self.text;
         let mut from = 0;
-        while let Some(offset) = text[from..].find("AADSTS") {
+        while let Some(offset) = text.get(from..).and_then(|rest| rest.find("AADSTS")) {
             let at = from + offset;
             from = at + 6;
-            let digits = text[from..]
+            let Some(after) = text.get(from..) else {
+                break;
+            };
+            let digits = after
                 .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(text.len() - from);
+                .unwrap_or(after.len());
             if digits < 5 || self.is_covered(at) {
                 continue;
             }
-            let end = text[at..].find(['\n', '"']).map_or(text.len(), |i| at + i);
+            let Some(message) = text.get(at..) else {
+                break;
+            };
+            let message = message
+                .split_once(['\n', '"'])
+                .map_or(message, |(message, _)| message);
+            let end = at + message.len();
             self.cover(at..end);
             found.push(ErrorFields {
                 origin: ErrorOrigin::Aadsts,
-                fields: vec![(
-                    "error_description".to_owned(),
-                    text[at..end].trim().to_owned(),
-                )],
+                fields: vec![("error_description".to_owned(), message.trim().to_owned())],
                 status: None,
                 challenge: None,
                 span: at..end,
+                occurrences: 1,
             });
             from = end;
         }
     }
 }
 
-/// Error objects in a JSON value (the value itself or nested one level,
-/// as in `{"response": {"error": …}}`).
-fn error_object(value: &Value, span: Range<usize>, found: &mut Vec<ErrorFields>) {
-    let Value::Object(members) = value else {
-        return;
-    };
-    if is_error_object(members) {
-        let mut fields: Vec<(String, String)> = members
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
-            .collect();
-        if let Some((_, Value::Array(codes))) = members.iter().find(|(k, _)| k == "error_codes") {
-            let codes: Vec<String> = codes.iter().filter_map(Value::as_text).collect();
-            fields.push(("error_codes".to_owned(), codes.join(",")));
+/// Error objects in a JSON value: the value itself, or the objects inside
+/// it, as in `{"response": {"error": …}}` (the whole object is walked here,
+/// so the objects inside are not parsed again on their own).
+fn error_object(value: &Value, span: &Range<usize>, found: &mut ErrorCollector) {
+    match value {
+        Value::Object(members) if is_error_object(members) => {
+            let mut fields: Vec<(String, String)> = members
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
+                .take(crate::diagnose::context::MAX_PARAMS)
+                .collect();
+            if let Some((_, Value::Array(codes))) = members.iter().find(|(k, _)| k == "error_codes")
+            {
+                let codes: Vec<String> = codes
+                    .iter()
+                    .filter_map(Value::as_text)
+                    .take(crate::diagnose::context::MAX_PARAMS)
+                    .collect();
+                fields.push(("error_codes".to_owned(), codes.join(",")));
+            }
+            let status = fields
+                .iter()
+                .find(|(k, _)| k == "status" || k == "status_code" || k == "statusCode")
+                .and_then(|(_, v)| v.parse().ok());
+            found.push(ErrorFields {
+                origin: ErrorOrigin::JsonBody,
+                fields,
+                status,
+                challenge: None,
+                span: span.clone(),
+                occurrences: 1,
+            });
         }
-        let status = fields
-            .iter()
-            .find(|(k, _)| k == "status" || k == "status_code" || k == "statusCode")
-            .and_then(|(_, v)| v.parse().ok());
-        found.push(ErrorFields {
-            origin: ErrorOrigin::JsonBody,
-            fields,
-            status,
-            challenge: None,
-            span,
-        });
-        return;
-    }
-    for (_, member) in members {
-        if let Value::Object(inner) = member
-            && is_error_object(inner)
-        {
-            error_object(member, span.clone(), found);
+        Value::Object(members) => {
+            for (_, member) in members {
+                error_object(member, span, found);
+            }
         }
+        Value::Array(items) => {
+            for item in items {
+                error_object(item, span, found);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -947,12 +1175,13 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let is_break = |c: char| c.is_whitespace() || QUOTES.contains(&c) || "<>()[]{},;".contains(c);
     let mut pos = 0;
     std::iter::from_fn(move || {
-        let rest = &text[pos..];
-        let start = pos + (rest.len() - rest.trim_start_matches(is_break).len());
-        if start >= text.len() {
+        let rest = text.get(pos..)?;
+        let word = rest.trim_start_matches(is_break);
+        let start = pos + (rest.len() - word.len());
+        let len = word.find(is_break).unwrap_or(word.len());
+        if len == 0 {
             return None;
         }
-        let len = text[start..].find(is_break).unwrap_or(text.len() - start);
         pos = start + len;
         Some(start..start + len)
     })
@@ -963,8 +1192,12 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 pub fn mend(raw: &str) -> (String, Mends) {
     let mut mends = Mends::default();
     let mut body = raw.trim_matches(|c: char| c.is_whitespace());
-    if body.len() > 7 && body[..7].eq_ignore_ascii_case("bearer ") {
-        body = &body[7..];
+    // `split_at_checked`: the 7th byte may fall inside a Cyrillic letter.
+    if let Some((prefix, rest)) = body.split_at_checked(7)
+        && !rest.is_empty()
+        && prefix.eq_ignore_ascii_case("bearer ")
+    {
+        body = rest;
         mends.bearer_prefix_removed = true;
     }
     let lines: Vec<&str> = body.lines().collect();
@@ -1009,6 +1242,8 @@ fn is_b64token_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -1020,6 +1255,31 @@ mod tests {
             Some(
                 "joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix"
             )
+        );
+    }
+
+    #[test]
+    fn mend_keeps_values_whose_seventh_byte_is_inside_a_letter() {
+        assert_eq!(mend("Токен истёк").0, "Токенистёк");
+        assert_eq!(mend("Ключ").0, "Ключ");
+        assert_eq!(mend("Bearer Ключ").0, "Ключ");
+        assert_eq!(mend("ab😀cdef").0, "ab😀cdef");
+        assert_eq!(mend("\u{200F}Bearer x").0, "\u{200F}Bearerx");
+    }
+
+    #[test]
+    fn cyrillic_token_values_in_json_forms_and_urls() {
+        let found = find_candidates(r#"{"token":"Токен истёк","access_token":"Доступ запрещён"}"#);
+        let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, ["Токенистёк", "Доступзапрещён"]);
+        let found = find_candidates("access_token=Ключ&state=состояние");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, "Ключ");
+        let found = find_candidates("https://app.example/cb#access_token=Ключ&state=состояние");
+        assert_eq!(found[0].value, "Ключ");
+        assert_eq!(
+            found[0].response.as_ref().and_then(|r| r.get("state")),
+            Some("состояние")
         );
     }
 
@@ -1046,11 +1306,8 @@ mod tests {
             }
         );
         assert_eq!(
-            found[1]
-                .response
-                .as_ref()
-                .and_then(|r| r.seconds("expires_in")),
-            Some(300)
+            found[1].response.as_ref().and_then(|r| r.get("expires_in")),
+            Some("300")
         );
     }
 
@@ -1071,6 +1328,116 @@ mod tests {
         let found = find_candidates(&text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].value, token);
+    }
+
+    fn jwt(sub: &str) -> String {
+        use crate::token::jose::encode_segment;
+        format!(
+            "{}.{}.{}",
+            encode_segment(br#"{"alg":"RS256","typ":"JWT"}"#),
+            encode_segment(format!(r#"{{"sub":"{sub}","name":"Анна"}}"#).as_bytes()),
+            encode_segment(&[7; 64])
+        )
+    }
+
+    #[test]
+    fn a_line_of_error_words_is_one_answer_read_once() {
+        let found = find_error_fields(&"error=x ".repeat(16_000));
+        assert_eq!(found.answers.len(), 1);
+        assert_eq!(
+            found.answers[0].fields.len(),
+            crate::diagnose::context::MAX_PARAMS
+        );
+        assert_eq!(found.answers[0].origin, ErrorOrigin::LogLine);
+    }
+
+    #[test]
+    fn repeated_error_answers_are_counted_not_kept_again() {
+        let found = find_error_fields(
+            &"error=invalid_grant error_description=\"Код истёк\"\n".repeat(5_000),
+        );
+        assert_eq!(found.answers.len(), 1);
+        assert_eq!(found.answers[0].occurrences, 5_000);
+        assert_eq!(found.answers[0].get("error_description"), Some("Код истёк"));
+        let mut distinct = String::new();
+        for i in 0..MAX_ERROR_ANSWERS + 500 {
+            writeln!(
+                distinct,
+                "{{\"error\":\"invalid_grant\",\"error_description\":\"запрос {i}\"}}"
+            )
+            .expect("writing to a String");
+        }
+        let found = find_error_fields(&distinct);
+        assert_eq!(found.answers.len(), MAX_ERROR_ANSWERS);
+        assert_eq!(found.dropped, 500);
+        assert!(
+            found
+                .answers
+                .windows(2)
+                .all(|w| w[0].span.start < w[1].span.start)
+        );
+    }
+
+    #[test]
+    fn nested_error_objects_are_found_from_the_outer_one() {
+        let text = r#"{"log":{"response":[{"body":{"error":"invalid_client","error_description":"Клиент 😀"}}]}}"#;
+        let found = find_error_fields(text);
+        assert_eq!(found.answers.len(), 1, "{found:?}");
+        assert_eq!(found.answers[0].get("error"), Some("invalid_client"));
+        assert_eq!(found.answers[0].span, 0..text.len());
+    }
+
+    #[test]
+    fn a_token_response_after_a_broken_object_is_still_read() {
+        let token = jwt("a");
+        let text = format!(
+            "{{\"msg\":\"got {{\"access_token\":\"{token}\",\"expires_in\":300}}\n{}",
+            "{\"a\":".repeat(200)
+        );
+        let found = find_candidates(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].value, token);
+        assert_eq!(
+            found[0].origin,
+            Origin::JsonField {
+                name: "access_token".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn lines_that_only_start_like_a_jwt_are_not_joined_again_and_again() {
+        let line = format!("eyJhbGciOiJSUzI1NiJ9{}", "A".repeat(40));
+        let text = vec![line.as_str(); 20_000].join("\n");
+        assert!(find_candidates(&text).is_empty());
+        // A real token after them is still found.
+        let token = jwt("b");
+        let found = find_candidates(&format!("{text}\nВот токен:\n{token}\n"));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].value == token, "the token after the junk lines");
+    }
+
+    #[test]
+    fn tokens_one_per_line_are_each_found() {
+        let tokens: Vec<String> = (0..50).map(|i| jwt(&format!("user-{i}"))).collect();
+        let found = find_candidates(&tokens.join("\n"));
+        let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, tokens);
+    }
+
+    #[test]
+    fn a_wrapped_token_is_joined_across_cyrillic_lines() {
+        let token = jwt("c");
+        let wrapped: Vec<&str> = token
+            .as_bytes()
+            .chunks(64)
+            .map(|line| std::str::from_utf8(line).expect("ASCII"))
+            .collect();
+        let text = format!("Токен из письма:\n{}\nСпасибо, Анна 😀", wrapped.join("\n"));
+        let found = find_candidates(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, token);
+        assert_eq!(found[0].mends.lines_joined, wrapped.len());
     }
 
     #[test]

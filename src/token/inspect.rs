@@ -8,14 +8,28 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::claims::{ClaimRow, claim_rows, header_rows, time_claims};
+use super::claims::{ClaimRow, MAX_CLAIM_ROWS, claim_rows_within, header_rows, time_claims};
 use super::extract::{Candidate, Mends, Origin, ResponseContext, find_candidates, merge_mends};
 use super::jose::{Decoded, JoseError, JsonObject, decode_unverified};
-use super::time::{TimeClaim, TimeMeaning, Timestamp};
+use super::time::{TimeClaim, TimeMeaning, TimeValue, Timestamp};
 
 /// At most this many distinct tokens are kept from one paste; the rest are
 /// counted, so a hostile 10 MB paste cannot exhaust memory or the screen.
 pub const MAX_TOKENS: usize = 2_000;
+
+/// A paste longer than this is cut here (on a char boundary) and the rest is
+/// not read: inspecting costs time and memory in proportion to the text, and
+/// no token, log or HAR file a person pastes comes near it.
+pub const MAX_PASTE_BYTES: usize = 64 * 1024 * 1024;
+
+/// At most this many claim rows are listed for all the tokens of a paste
+/// together (each token at most [`MAX_CLAIM_ROWS`]): 2,000 tokens of a
+/// thousand tiny claims each would otherwise cost gigabytes.
+const MAX_ROWS_PER_PASTE: usize = 200_000;
+
+/// At most this many distinct places are kept for one token (the same token
+/// under a thousand field names is still counted in `occurrences`).
+const MAX_ORIGINS: usize = 32;
 
 /// What kind of token a string is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -186,39 +200,142 @@ pub struct Inspection {
     pub dropped: usize,
     /// When the text was pasted: lifetimes (`expires_in`) count from here.
     pub pasted_at: Timestamp,
-    /// Size of the pasted text in bytes.
+    /// Size of the pasted text in bytes (as given, before any cut).
     pub input_bytes: usize,
     /// Error answers in the paste (JSON or form error bodies, redirect
     /// errors, `WWW-Authenticate`, Keycloak event lines, `AADSTS` messages),
     /// each diagnosed with the error catalogue.
     pub errors: Vec<crate::diagnose::PastedError>,
+    /// Occurrences of error answers beyond the distinct ones kept, not diagnosed.
+    pub errors_dropped: usize,
+    /// Where the paste was cut when it was longer than [`MAX_PASTE_BYTES`]:
+    /// the bytes before it were inspected, the rest was not read.
+    pub truncated_at: Option<usize>,
+    /// Invalid UTF-8 sequences replaced with U+FFFD, when the paste came as
+    /// bytes ([`inspect_bytes`]).
+    pub invalid_utf8: usize,
 }
 
-/// Finds, de-duplicates, decodes and explains every token in `text`.
+impl Inspection {
+    /// What the reader should know about how the paste was read, in the
+    /// thread's language: cut at the size limit, invalid UTF-8 replaced,
+    /// tokens or error answers over their limits.
+    pub fn notices(&self) -> Vec<String> {
+        let mut notices = Vec::new();
+        if self.truncated_at.is_some() {
+            notices.push(crate::tr!(
+                "paste-truncated",
+                mebibytes = MAX_PASTE_BYTES / (1024 * 1024)
+            ));
+        }
+        if self.invalid_utf8 > 0 {
+            notices.push(crate::tr!("paste-invalid-utf8", count = self.invalid_utf8));
+        }
+        if self.dropped > 0 {
+            notices.push(crate::tr!(
+                "paste-tokens-dropped",
+                count = self.dropped,
+                max = MAX_TOKENS
+            ));
+        }
+        if self.errors_dropped > 0 {
+            notices.push(crate::tr!(
+                "paste-errors-dropped",
+                count = self.errors_dropped,
+                max = super::extract::MAX_ERROR_ANSWERS
+            ));
+        }
+        notices
+    }
+}
+
+/// Finds, de-duplicates, decodes and explains every token in `text`; past
+/// [`MAX_PASTE_BYTES`] the text is cut and the rest not read.
 pub fn inspect(text: &str, pasted_at: Timestamp) -> Inspection {
+    let kept = text_prefix(text, MAX_PASTE_BYTES);
+    let mut inspection = inspect_whole(kept, pasted_at);
+    inspection.input_bytes = text.len();
+    inspection.truncated_at = (kept.len() < text.len()).then_some(kept.len());
+    inspection
+}
+
+/// [`inspect`] for bytes that may not be UTF-8 (a file, standard input):
+/// invalid sequences become U+FFFD and are counted. Past [`MAX_PASTE_BYTES`]
+/// the bytes are cut before the character that straddles the limit.
+pub fn inspect_bytes(bytes: &[u8], pasted_at: Timestamp) -> Inspection {
+    let kept = bytes_prefix(bytes, MAX_PASTE_BYTES);
+    let (text, invalid_utf8) = decode_lossy(kept);
+    let mut inspection = inspect_whole(&text, pasted_at);
+    inspection.input_bytes = bytes.len();
+    inspection.truncated_at = (kept.len() < bytes.len()).then_some(kept.len());
+    inspection.invalid_utf8 = invalid_utf8;
+    inspection
+}
+
+/// At most `limit` bytes of `text`, cut on a char boundary.
+fn text_prefix(text: &str, limit: usize) -> &str {
+    text.get(..text.floor_char_boundary(limit)).unwrap_or(text)
+}
+
+/// At most `limit` bytes, cut before the character that straddles the limit
+/// (a UTF-8 character has at most 3 continuation bytes, RFC 3629 §3).
+fn bytes_prefix(bytes: &[u8], limit: usize) -> &[u8] {
+    if bytes.len() <= limit {
+        return bytes;
+    }
+    let cut = (limit.saturating_sub(3)..=limit)
+        .rev()
+        .find(|&i| bytes.get(i).is_some_and(|&b| b & 0xC0 != 0x80))
+        .unwrap_or(limit);
+    bytes.get(..cut).unwrap_or(bytes)
+}
+
+/// The bytes as text, each invalid UTF-8 sequence replaced with U+FFFD (as
+/// `String::from_utf8_lossy` does), and how many were.
+fn decode_lossy(bytes: &[u8]) -> (String, usize) {
+    let mut text = String::with_capacity(bytes.len());
+    let mut invalid = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            invalid += 1;
+        }
+    }
+    (text, invalid)
+}
+
+fn inspect_whole(text: &str, pasted_at: Timestamp) -> Inspection {
     let mut tokens: Vec<FoundToken> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut dropped = 0;
+    let mut rows_left = MAX_ROWS_PER_PASTE;
     for candidate in find_candidates(text) {
-        if let Some(&i) = index.get(&candidate.value) {
-            absorb(&mut tokens[i], candidate, pasted_at);
+        if let Some(known) = index.get(&candidate.value).and_then(|&i| tokens.get_mut(i)) {
+            absorb(known, candidate, pasted_at);
         } else if tokens.len() < MAX_TOKENS {
             index.insert(candidate.value.clone(), tokens.len());
-            tokens.push(build(candidate, pasted_at));
+            tokens.push(build(candidate, pasted_at, &mut rows_left));
         } else {
             dropped += 1;
         }
     }
+    let errors = crate::diagnose::read_pasted_errors(text);
     Inspection {
         tokens,
         dropped,
         pasted_at,
         input_bytes: text.len(),
-        errors: crate::diagnose::find_pasted_errors(text),
+        errors: errors.errors,
+        errors_dropped: errors.dropped,
+        truncated_at: None,
+        invalid_utf8: 0,
     }
 }
 
-fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
+/// A token seen for the first time, decoded and explained; its claim rows
+/// come out of `rows_left`.
+fn build(candidate: Candidate, pasted_at: Timestamp, rows_left: &mut usize) -> FoundToken {
     let Candidate {
         value,
         origin,
@@ -253,7 +370,8 @@ fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
                 token.header = Some(decoded.header().clone());
                 if let Some(claims) = decoded.claims() {
                     token.times = time_claims(claims);
-                    token.claim_rows = claim_rows(claims);
+                    token.claim_rows = claim_rows_within(claims, MAX_CLAIM_ROWS.min(*rows_left));
+                    *rows_left = rows_left.saturating_sub(token.claim_rows.len());
                 }
                 token.decoded = Some(decoded);
             }
@@ -281,7 +399,7 @@ fn build(candidate: Candidate, pasted_at: Timestamp) -> FoundToken {
 fn absorb(token: &mut FoundToken, candidate: Candidate, pasted_at: Timestamp) {
     token.occurrences += 1;
     merge_mends(&mut token.mends, &candidate.mends);
-    if !token.origins.contains(&candidate.origin) {
+    if token.origins.len() < MAX_ORIGINS && !token.origins.contains(&candidate.origin) {
         token.origins.push(candidate.origin);
     }
     if token.role.is_none()
@@ -307,13 +425,18 @@ fn attach_response(
         _ => None,
     };
     if let Some(field) = lifetime_field
-        && let Some(seconds) = response.seconds(field)
+        && let Some(written) = response.get(field)
+        && let Some(end) = TimeValue::after_lifetime(pasted_at, written)
     {
         token.times.push(TimeClaim {
             name: field.to_owned(),
-            at: pasted_at.plus_seconds(seconds),
+            at: end.at,
             meaning: TimeMeaning::Expiry,
-            computed_from: Some(format!("{field} = {seconds} s, counted from the paste")),
+            computed_from: Some(format!(
+                "{field} = {} s, counted from the paste",
+                written.trim()
+            )),
+            not_real: end.not_real,
         });
     }
     token.response = Some(response);
@@ -432,4 +555,112 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
         return Some((role, "from the GitHub token prefix".to_owned()));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Language, set_language};
+    use crate::token::jose::encode_segment;
+
+    const NOW: Timestamp = Timestamp::from_unix(1_795_387_806);
+
+    fn jwt(claims: &str) -> String {
+        format!(
+            "{}.{}.{}",
+            encode_segment(br#"{"alg":"RS256","kid":"k"}"#),
+            encode_segment(claims.as_bytes()),
+            encode_segment(&[1; 32])
+        )
+    }
+
+    #[test]
+    fn absurd_times_are_shown_as_what_they_are_in_both_languages() {
+        let token = jwt(
+            r#"{"exp":1e300,"iat":-5,"nbf":1795387806.5,"auth_time":253402300800,"scope":"openid"}"#,
+        );
+        let paste =
+            format!(r#"{{"access_token":"{token}","expires_in":1.8e23,"token_type":"Bearer"}}"#);
+        let inspection = inspect(&paste, NOW);
+        let token = &inspection.tokens[0];
+        let not_real: Vec<(&str, Option<&str>)> = token
+            .times
+            .iter()
+            .map(|t| (t.name.as_str(), t.not_real.as_deref()))
+            .collect();
+        assert_eq!(
+            not_real,
+            [
+                ("exp", Some("1e+300")),
+                ("iat", Some("-5")),
+                ("nbf", None),
+                ("auth_time", Some("253402300800")),
+                ("expires_in", Some("1.8e23")),
+            ]
+        );
+        let phrases = |language| {
+            set_language(language);
+            let phrases: Vec<String> = token.times.iter().map(|t| t.status(NOW).phrase).collect();
+            set_language(Language::En);
+            phrases
+        };
+        let en = phrases(Language::En);
+        assert_eq!(en[0], "exp is 1e+300: not a real instant");
+        assert_eq!(en[4], "expires_in is 1.8e23 s: not a real lifetime");
+        let ru = phrases(Language::Ru);
+        assert_eq!(ru[1], "iat = -5: это не настоящий момент времени");
+        assert_eq!(ru[4], "expires_in = 1.8e23 с: это не настоящий срок жизни");
+        // Never wrapped: the far future stays in the future.
+        assert_eq!(token.times[0].at.unix(), i64::MAX);
+        assert_eq!(token.times[4].at.unix(), i64::MAX);
+    }
+
+    #[test]
+    fn a_long_paste_is_cut_on_a_char_boundary() {
+        let text = "ключ😀\u{200F}";
+        for limit in 0..=text.len() + 1 {
+            let kept = text_prefix(text, limit);
+            assert!(kept.len() <= limit && text.starts_with(kept), "{limit}");
+            let kept = bytes_prefix(text.as_bytes(), limit);
+            assert!(kept.len() <= limit, "{limit}");
+            assert!(std::str::from_utf8(kept).is_ok(), "{limit}");
+        }
+        assert_eq!(text_prefix(text, 3), "к");
+        assert_eq!(bytes_prefix(text.as_bytes(), 11), "ключ".as_bytes());
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_counted() {
+        let inspection = inspect_bytes(b"\xff\xfe{\"access_token\":\"\xc3\x28\"}", NOW);
+        assert_eq!(inspection.invalid_utf8, 3);
+        assert_eq!(inspection.tokens.len(), 1);
+        assert_eq!(inspection.tokens[0].value, "\u{FFFD}(");
+        assert_eq!(inspection.input_bytes, 23);
+        assert_eq!(inspection.truncated_at, None);
+        set_language(Language::Ru);
+        let notices = inspection.notices();
+        set_language(Language::En);
+        assert_eq!(
+            notices,
+            ["Вставка — не корректный UTF-8: 3 неверные последовательности байтов заменены на �."]
+        );
+        assert_eq!(
+            inspection.notices(),
+            ["The paste is not valid UTF-8: 3 invalid byte sequences were replaced with �."]
+        );
+    }
+
+    #[test]
+    fn cyrillic_token_values_do_not_panic() {
+        for paste in [
+            r#"{"token":"Токен истёк","access_token":"Доступ запрещён"}"#,
+            "access_token=Ключ&state=состояние",
+            "https://app.example/cb?code=Код😀&state=\u{200F}состояние#access_token=Ключ",
+            "Authorization: Bearer Ключ-доступа-😀-1234567890",
+            "error=доступ error_description=\"Токен истёк\"",
+        ] {
+            let _ = inspect(paste, NOW);
+            let _ = inspect_bytes(paste.as_bytes(), NOW);
+        }
+    }
 }

@@ -243,29 +243,40 @@ fn decode_nested(compact: &str, depth: usize) -> Result<Decoded, DecodeFailure> 
     if depth > MAX_NESTING {
         return Err(JoseError::NestedTooDeep.into());
     }
-    let segments: Vec<&str> = compact.split('.').collect();
-    if segments.len() != 3 && segments.len() != 5 {
-        return Err(JoseError::SegmentCount(segments.len()).into());
-    }
-    let (header, header_text) = decode_header(segments[0])?;
+    // At most six pieces: a paste of a million dots must not cost a million
+    // slices to be told it has the wrong number of segments.
+    let segments: Vec<&str> = compact.splitn(6, '.').collect();
+    let (header_segment, rest) = match segments.as_slice() {
+        [header, rest @ ..] if rest.len() == 2 || rest.len() == 4 => (*header, rest),
+        _ => {
+            let count = compact.bytes().filter(|&b| b == b'.').count() + 1;
+            return Err(JoseError::SegmentCount(count).into());
+        }
+    };
+    let (header, header_text) = decode_header(header_segment)?;
     let with_header = |error: JoseError| DecodeFailure {
         error,
         header: Some(header.clone()),
     };
-    if segments.len() == 5 {
-        let encrypted_key = decode_segment(segments[1], Part::EncryptedKey).map_err(with_header)?;
-        decode_segment(segments[2], Part::Iv).map_err(with_header)?;
-        let ciphertext = decode_segment(segments[3], Part::Ciphertext).map_err(with_header)?;
-        decode_segment(segments[4], Part::Tag).map_err(with_header)?;
-        return Ok(Decoded::Jwe(EncryptedJwe {
-            header,
-            header_text,
-            encrypted_key_len: encrypted_key.len(),
-            ciphertext_len: ciphertext.len(),
-        }));
-    }
-    let payload_bytes = decode_segment(segments[1], Part::Payload).map_err(with_header)?;
-    let signature = decode_segment(segments[2], Part::Signature).map_err(with_header)?;
+    let (payload_segment, signature_segment) = match rest {
+        [payload, signature] => (*payload, *signature),
+        [encrypted_key, iv, ciphertext, tag] => {
+            let encrypted_key =
+                decode_segment(encrypted_key, Part::EncryptedKey).map_err(with_header)?;
+            decode_segment(iv, Part::Iv).map_err(with_header)?;
+            let ciphertext = decode_segment(ciphertext, Part::Ciphertext).map_err(with_header)?;
+            decode_segment(tag, Part::Tag).map_err(with_header)?;
+            return Ok(Decoded::Jwe(EncryptedJwe {
+                header,
+                header_text,
+                encrypted_key_len: encrypted_key.len(),
+                ciphertext_len: ciphertext.len(),
+            }));
+        }
+        _ => return Err(JoseError::SegmentCount(segments.len()).into()),
+    };
+    let payload_bytes = decode_segment(payload_segment, Part::Payload).map_err(with_header)?;
+    let signature = decode_segment(signature_segment, Part::Signature).map_err(with_header)?;
     let nested = header
         .get("cty")
         .and_then(Value::as_str)
@@ -286,7 +297,7 @@ fn decode_nested(compact: &str, depth: usize) -> Result<Decoded, DecodeFailure> 
         payload,
         payload_text: String::from_utf8_lossy(&payload_bytes).into_owned(),
         signature,
-        signing_input: format!("{}.{}", segments[0], segments[1]),
+        signing_input: format!("{header_segment}.{payload_segment}"),
     }))
 }
 
@@ -510,5 +521,21 @@ mod tests {
             failure.header.is_some(),
             "the header is kept when the payload fails"
         );
+    }
+
+    #[test]
+    fn hostile_segments_are_refused_whole() {
+        let dots = format!("eyJ{}", ".".repeat(1_000_000));
+        let failure = decode_unverified(&dots).expect_err("a million dots");
+        assert_eq!(failure.error, JoseError::SegmentCount(1_000_001));
+        for token in [
+            "eyJ.Токен.истёк",
+            "eyJhbGciOiJub25lIn0.😀.\u{200F}",
+            "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.Ключ",
+            "..",
+            "....",
+        ] {
+            assert!(decode_unverified(token).is_err(), "{token}");
+        }
     }
 }

@@ -16,6 +16,12 @@ const MAX_DEPTH: usize = 64;
 /// keeps an unterminated quote in a 10 MB paste from costing a full scan per `{`.
 const MAX_STRING_BYTES: usize = 256 * 1024;
 
+/// How many values one object may hold, all levels counted: a value costs
+/// about 50 bytes in memory for 2 bytes of text (`1,`), so a 10 MB array of
+/// numbers would otherwise cost 250 MB. Token responses and logged request
+/// bodies hold a few hundred.
+const MAX_VALUES: usize = 200_000;
+
 /// A JSON value read leniently.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -54,25 +60,56 @@ impl Value {
     }
 }
 
-/// Reads one object starting at byte `start` of `text` (which must hold `{`).
-/// Returns the object and the byte just past its closing brace.
-pub fn parse_object_at(text: &str, start: usize) -> Option<(Value, usize)> {
+/// Why no object could be read at a `{`, and what that tells about the
+/// braces after it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Broken {
+    /// The byte the reader stopped at: it read everything before it.
+    pub reached: usize,
+    /// Where the objects still open at that point start (the first `{`
+    /// included). Read again from there, each would stop at the same byte the
+    /// same way, so a caller that tries every `{` skips them; that is what
+    /// keeps a paste of `{"a":{"a":…` linear instead of quadratic.
+    pub open_objects: Vec<usize>,
+}
+
+/// Reads one object starting at byte `start` of `text` (which must hold
+/// `{`), reading no byte at or after `limit`. Returns the object and the byte
+/// just past its closing brace.
+pub fn parse_object_at(text: &str, start: usize, limit: usize) -> Result<(Value, usize), Broken> {
+    // A limit inside a letter moves back to the letter's start: the reader
+    // works on bytes but cuts strings out of `text` only on char boundaries.
+    let text = text.get(..text.floor_char_boundary(limit)).unwrap_or(text);
     let mut reader = Reader {
         bytes: text.as_bytes(),
         text,
         pos: start,
+        values: 0,
+        open_objects: Vec::new(),
     };
     if reader.peek() != Some(b'{') {
-        return None;
+        return Err(Broken {
+            reached: start,
+            open_objects: Vec::new(),
+        });
     }
-    let value = reader.value(0)?;
-    Some((value, reader.pos))
+    match reader.value(0) {
+        Some(value) => Ok((value, reader.pos)),
+        None => Err(Broken {
+            reached: reader.pos,
+            open_objects: reader.open_objects,
+        }),
+    }
 }
 
 struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// Values read so far, against [`MAX_VALUES`].
+    values: usize,
+    /// Starts of the objects being read, outermost first.
+    open_objects: Vec<usize>,
 }
 
 impl Reader<'_> {
@@ -96,9 +133,10 @@ impl Reader<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Option<Value> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.values >= MAX_VALUES {
             return None;
         }
+        self.values += 1;
         self.skip_whitespace();
         match self.peek()? {
             b'{' => self.object(depth),
@@ -107,18 +145,26 @@ impl Reader<'_> {
             b't' => self.literal("true", Value::Bool(true)),
             b'f' => self.literal("false", Value::Bool(false)),
             b'n' => self.literal("null", Value::Null),
-            b'-' | b'0'..=b'9' => Some(self.number()),
+            b'-' | b'0'..=b'9' => self.number(),
             _ => None,
         }
     }
 
     fn object(&mut self, depth: usize) -> Option<Value> {
+        self.open_objects.push(self.pos);
         self.pos += 1;
+        let members = self.members(depth)?;
+        self.open_objects.pop();
+        Some(Value::Object(members))
+    }
+
+    /// The members of an object after its `{`, through its `}`.
+    fn members(&mut self, depth: usize) -> Option<Vec<(String, Value)>> {
         let mut members = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Some(Value::Object(members));
+            return Some(members);
         }
         loop {
             self.skip_whitespace();
@@ -137,12 +183,12 @@ impl Reader<'_> {
                     self.skip_whitespace();
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
-                        return Some(Value::Object(members));
+                        return Some(members);
                     }
                 }
                 b'}' => {
                     self.pos += 1;
-                    return Some(Value::Object(members));
+                    return Some(members);
                 }
                 _ => return None,
             }
@@ -172,14 +218,14 @@ impl Reader<'_> {
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
-        let end = self.pos + word.len();
+        let end = self.pos.checked_add(word.len())?;
         (self.bytes.get(self.pos..end)? == word.as_bytes()).then(|| {
             self.pos = end;
             value
         })
     }
 
-    fn number(&mut self) -> Value {
+    fn number(&mut self) -> Option<Value> {
         let start = self.pos;
         while let Some(b) = self.peek() {
             if b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E') {
@@ -188,7 +234,8 @@ impl Reader<'_> {
                 break;
             }
         }
-        Value::Number(self.text[start..self.pos].to_owned())
+        // Both ends are next to ASCII bytes, so `get` always finds the text.
+        Some(Value::Number(self.text.get(start..self.pos)?.to_owned()))
     }
 
     /// A string; raw control characters (line breaks) are kept, not refused.
@@ -200,13 +247,13 @@ impl Reader<'_> {
         loop {
             match self.peek()? {
                 b'"' => {
-                    out.push_str(&self.text[run_start..self.pos]);
+                    out.push_str(self.text.get(run_start..self.pos)?);
                     let span = start..self.pos;
                     self.pos += 1;
                     return Some((out, span));
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run_start..self.pos]);
+                    out.push_str(self.text.get(run_start..self.pos)?);
                     self.pos += 1;
                     self.escape(&mut out)?;
                     run_start = self.pos;
@@ -217,6 +264,7 @@ impl Reader<'_> {
         }
     }
 
+    /// An escape after its backslash (RFC 8259 §7).
     fn escape(&mut self, out: &mut String) -> Option<()> {
         let c = self.peek()?;
         self.pos += 1;
@@ -248,7 +296,7 @@ impl Reader<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let digits = self.text.get(self.pos..self.pos + 4)?;
+        let digits = self.text.get(self.pos..self.pos.checked_add(4)?)?;
         let code = u32::from_str_radix(digits, 16).ok()?;
         self.pos += 4;
         Some(code)
@@ -259,27 +307,46 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    fn parse(text: &str, start: usize) -> Option<(Value, usize)> {
+        parse_object_at(text, start, text.len()).ok()
+    }
+
     #[test]
     fn raw_line_breaks_inside_strings_are_kept() {
         let text = "x {\"a\": \"ab\n\ncd \", \"n\": 3, \"o\": {\"k\": [true, null]},}";
-        let (value, end) = parse_object_at(text, 2).expect("parses");
+        let (value, end) = parse(text, 2).expect("parses");
         assert_eq!(end, text.len());
         let Some(Value::Str { text: a, span }) = value.get("a") else {
             panic!("a is a string");
         };
         assert_eq!(a, "ab\n\ncd ");
-        assert_eq!(&text[span.clone()], "ab\n\ncd ");
+        assert_eq!(text.get(span.clone()), Some("ab\n\ncd "));
         assert_eq!(value.get("n"), Some(&Value::Number("3".to_owned())));
     }
 
     #[test]
     fn escapes_are_unescaped() {
         let text = r#"{"a":"x\/y\u00e9\ud83d\ude00"}"#;
-        let (value, _) = parse_object_at(text, 0).expect("parses");
+        let (value, _) = parse(text, 0).expect("parses");
         assert_eq!(
             value.get("a").and_then(Value::as_text).as_deref(),
             Some("x/yé😀")
         );
+    }
+
+    #[test]
+    fn cyrillic_emoji_and_rtl_marks_stay_whole() {
+        let text = "{\"error\":\"Доступ запрещён 😀\u{200F}\",\"ключ\":1}";
+        let (value, end) = parse(text, 0).expect("parses");
+        assert_eq!(end, text.len());
+        assert_eq!(
+            value.get("error").and_then(Value::as_text).as_deref(),
+            Some("Доступ запрещён 😀\u{200F}")
+        );
+        // A limit inside a letter is moved back to its start, never split.
+        for limit in 0..text.len() {
+            assert!(parse_object_at(text, 0, limit).is_err(), "{limit}");
+        }
     }
 
     #[test]
@@ -291,10 +358,31 @@ mod tests {
             "{{",
             "{\"a\":\"\\u12\"}",
             "{\"a\":tru}",
+            "{\"a\":\"\\u",
         ] {
-            assert!(parse_object_at(text, 0).is_none(), "{text}");
+            assert!(parse(text, 0).is_none(), "{text}");
         }
         let deep = format!("{}{}", "{\"a\":".repeat(10_000), "1");
-        assert!(parse_object_at(&deep, 0).is_none());
+        assert!(parse(&deep, 0).is_none());
+    }
+
+    #[test]
+    fn a_broken_object_says_which_objects_it_left_open() {
+        let text = r#"{"a":{"b":1},"c":{"d":[{"e":2}"#;
+        let broken = parse_object_at(text, 0, text.len()).expect_err("never closed");
+        assert_eq!(broken.reached, text.len());
+        // The outer object and "c"; not "a" or "e", which closed.
+        assert_eq!(broken.open_objects, [0, 17]);
+        let deep = "{\"a\":".repeat(100);
+        let broken = parse_object_at(&deep, 0, deep.len()).expect_err("too deep");
+        assert_eq!(broken.open_objects.len(), MAX_DEPTH + 1);
+    }
+
+    #[test]
+    fn an_object_with_too_many_values_is_refused() {
+        let text = format!("{{\"a\":[{}1]}}", "1,".repeat(MAX_VALUES));
+        assert!(parse(&text, 0).is_none());
+        let text = format!("{{\"a\":[{}1]}}", "1,".repeat(1_000));
+        assert!(parse(&text, 0).is_some());
     }
 }

@@ -4,6 +4,11 @@
 //! Never imports egui, never touches the network: everything here is a pure
 //! function of its input (and of "now", passed in).
 
+// Pasted text and provider answers are hostile: a byte slice inside a letter
+// or an index past the end is a panic, so slices and indexes go through
+// `get`, and the few proven safe say why in an `expect`.
+#![deny(clippy::string_slice, clippy::indexing_slicing)]
+
 pub mod assess;
 pub mod checks;
 pub mod claims;

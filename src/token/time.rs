@@ -6,6 +6,13 @@
 
 use serde::Serialize;
 
+/// The last instant read as a date: 9999-12-31T23:59:59Z. RFC 3339 (§5.6)
+/// writes years in four digits, and no token means a later one.
+pub const LAST_REAL_INSTANT: i64 = 253_402_300_799;
+
+/// The first instant of year 0000, the first RFC 3339 can write.
+const FIRST_WRITABLE_INSTANT: i64 = -62_167_219_200;
+
 /// Seconds since the Unix epoch, as JWT `NumericDate` values are (RFC 7519 §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -28,16 +35,33 @@ impl Timestamp {
         Self(self.0.saturating_add(seconds))
     }
 
-    /// ISO 8601 / RFC 3339 in UTC, e.g. `2026-11-21T20:00:06Z`; `None` when out of range.
+    /// Whether a token can mean this instant: from 1970 to the end of 9999.
+    /// A `NumericDate` counts from 1970 (RFC 7519 §2), so an earlier one is
+    /// a mistake, and a later one overflows every date format.
+    pub const fn is_real(self) -> bool {
+        0 <= self.0 && self.0 <= LAST_REAL_INSTANT
+    }
+
+    /// The instant as a date, within the years RFC 3339 can write (0000–9999).
+    fn date(self) -> Option<chrono::DateTime<chrono::Utc>> {
+        if (FIRST_WRITABLE_INSTANT..=LAST_REAL_INSTANT).contains(&self.0) {
+            chrono::DateTime::from_timestamp(self.0, 0)
+        } else {
+            None
+        }
+    }
+
+    /// ISO 8601 / RFC 3339 in UTC, e.g. `2026-11-21T20:00:06Z`; `None` out of
+    /// the years 0000–9999.
     pub fn to_rfc3339_utc(self) -> Option<String> {
-        chrono::DateTime::from_timestamp(self.0, 0)
+        self.date()
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
     }
 
     /// Wall-clock time in `zone`, e.g. `2026-11-21 23:00:06 +03:00`.
     pub fn to_zone_string(self, zone: Zone) -> String {
         let format = crate::tr!("datetime-format");
-        match (chrono::DateTime::from_timestamp(self.0, 0), zone) {
+        match (self.date(), zone) {
             (Some(utc), Zone::Local) => utc
                 .with_timezone(&chrono::Local)
                 .format(&format)
@@ -46,6 +70,77 @@ impl Timestamp {
             (None, _) => crate::tr!("datetime-out-of-range", value = self.0.to_string()),
         }
     }
+}
+
+/// An instant read from a token or a token response: the instant, for
+/// comparing with "now", and the value as written when it is not a real one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeValue {
+    /// The instant in whole seconds: a fraction is dropped, a value past the
+    /// range of `i64` saturates, so it still compares the right way.
+    pub at: Timestamp,
+    /// The value as written, when it is not a real instant (before 1970,
+    /// after 9999) or not a real lifetime: shown as it is, never wrapped.
+    pub not_real: Option<String>,
+}
+
+impl TimeValue {
+    fn new(at: Timestamp, written: impl FnOnce() -> String) -> Self {
+        Self {
+            at,
+            not_real: (!at.is_real()).then(written),
+        }
+    }
+
+    /// A JSON number as a `NumericDate` (RFC 7519 §2): seconds, possibly
+    /// fractional, possibly absurd (`1e300`, `-5`).
+    pub fn from_number(number: &serde_json::Number) -> Self {
+        let seconds = number
+            .as_i64()
+            .or_else(|| number.as_u64().map(|_| i64::MAX))
+            .unwrap_or_else(|| seconds_of_float(number.as_f64().unwrap_or(f64::NAN)));
+        let mut value = Self::new(Timestamp::from_unix(seconds), || number.to_string());
+        if number.as_f64().is_none_or(f64::is_nan) {
+            value.not_real = Some(number.to_string());
+        }
+        value
+    }
+
+    /// A `NumericDate` sent as a string of whole seconds (`"1795389606"`),
+    /// as some providers do; `None` when it is not one.
+    pub fn from_seconds_text(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let seconds: i64 = text.parse().ok()?;
+        Some(Self::new(Timestamp::from_unix(seconds), || text.to_owned()))
+    }
+
+    /// The end of a lifetime in seconds counted from `from`: `expires_in`
+    /// (RFC 6749 §5.1), written as a number or a string. A negative lifetime,
+    /// or one that ends after 9999 (`1.8e23`), is not a real one. `None` when
+    /// the text is no number at all.
+    pub fn after_lifetime(from: Timestamp, written: &str) -> Option<Self> {
+        let written = written.trim();
+        let seconds = match written.parse::<i64>() {
+            Ok(seconds) => seconds,
+            Err(_) => seconds_of_float(written.parse::<f64>().ok().filter(|f| f.is_finite())?),
+        };
+        let at = from.plus_seconds(seconds);
+        Some(Self {
+            at,
+            not_real: (seconds < 0 || !at.is_real()).then(|| written.to_owned()),
+        })
+    }
+}
+
+/// Whole seconds of a float: the fraction dropped, the `i64` range saturated
+/// (Rust's `as` saturates, and NaN becomes 0: callers mark it not real).
+fn seconds_of_float(seconds: f64) -> i64 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "whole seconds are enough; the cast saturates"
+    )]
+    let whole = seconds.floor() as i64;
+    whole
 }
 
 /// Which wall clock instants are shown in.
@@ -86,6 +181,9 @@ pub struct TimeClaim {
     /// Set when the instant was computed from a relative lifetime in the
     /// surrounding response (`expires_in` seconds after the paste).
     pub computed_from: Option<String>,
+    /// The value as written, when it is not a real instant or lifetime
+    /// (`exp: 1e300`, `expires_in: -5`): the phrase says so.
+    pub not_real: Option<String>,
 }
 
 /// How an instant stands against "now", for colouring.
@@ -124,7 +222,7 @@ impl TimeClaim {
         let delta = self.at.unix().saturating_sub(now.unix());
         let span = format_span(delta.unsigned_abs());
         let ago = format_ago(delta.unsigned_abs());
-        let (state, phrase) = match self.meaning {
+        let (state, mut phrase) = match self.meaning {
             TimeMeaning::Expiry if delta > 0 => {
                 let state = if delta <= EXPIRES_SOON_SECONDS {
                     TimeState::ExpiresSoon
@@ -156,6 +254,16 @@ impl TimeClaim {
             }
             TimeMeaning::Other => (TimeState::Past, crate::tr!("time-ago", ago = ago)),
         };
+        // The state still follows the saturated instant, as the checks do;
+        // the words say what the value really is.
+        if let Some(written) = &self.not_real {
+            let (name, value) = (self.name.as_str(), written.as_str());
+            phrase = if self.computed_from.is_some() {
+                crate::tr!("time-not-real-lifetime", name = name, value = value)
+            } else {
+                crate::tr!("time-not-real-instant", name = name, value = value)
+            };
+        }
         TimeStatus {
             state,
             phrase,
@@ -205,6 +313,7 @@ mod tests {
             at: Timestamp::from_unix(at),
             meaning,
             computed_from: None,
+            not_real: None,
         }
     }
 
@@ -245,5 +354,109 @@ mod tests {
         let status = claim(TimeMeaning::Expiry, i64::MIN).status(Timestamp::from_unix(i64::MAX));
         assert_eq!(status.state, TimeState::Expired);
         assert!(Timestamp::from_unix(i64::MAX).to_rfc3339_utc().is_none());
+        assert!(Timestamp::from_unix(i64::MIN).to_rfc3339_utc().is_none());
+        for zone in [Zone::Utc, Zone::Local] {
+            for at in [i64::MIN, -62_167_219_201, LAST_REAL_INSTANT + 1, i64::MAX] {
+                assert!(
+                    Timestamp::from_unix(at)
+                        .to_zone_string(zone)
+                        .contains("out of range"),
+                    "{at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_real_instant_is_the_end_of_9999() {
+        let last = Timestamp::from_unix(LAST_REAL_INSTANT);
+        assert_eq!(
+            last.to_rfc3339_utc().as_deref(),
+            Some("9999-12-31T23:59:59Z")
+        );
+        assert!(last.is_real());
+        assert!(!last.plus_seconds(1).is_real());
+        assert!(!Timestamp::from_unix(-1).is_real());
+        assert_eq!(
+            Timestamp::from_unix(-62_167_219_200)
+                .to_rfc3339_utc()
+                .as_deref(),
+            Some("0000-01-01T00:00:00Z")
+        );
+    }
+
+    fn number(json: &str) -> TimeValue {
+        let serde_json::Value::Number(n) = serde_json::from_str(json).expect("a number") else {
+            panic!("{json} is a number")
+        };
+        TimeValue::from_number(&n)
+    }
+
+    #[test]
+    fn absurd_numeric_dates_are_kept_as_written() {
+        assert_eq!(number("1795389606").not_real, None);
+        assert_eq!(number("1795389606.75").at.unix(), 1_795_389_606);
+        assert_eq!(number("1795389606.75").not_real, None);
+        let far = number("1e300");
+        assert_eq!(far.at.unix(), i64::MAX);
+        // serde_json writes the float back its own way.
+        assert_eq!(far.not_real.as_deref(), Some("1e+300"));
+        assert_eq!(number("18446744073709551615").at.unix(), i64::MAX);
+        assert_eq!(number("-5").not_real.as_deref(), Some("-5"));
+        assert_eq!(number("-1e300").at.unix(), i64::MIN);
+        assert_eq!(
+            number("253402300800").not_real.as_deref(),
+            Some("253402300800")
+        );
+        assert_eq!(
+            TimeValue::from_seconds_text(" 1795389606 ").map(|v| v.at.unix()),
+            Some(1_795_389_606)
+        );
+        assert_eq!(TimeValue::from_seconds_text("завтра"), None);
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_kept_as_written() {
+        let from = Timestamp::from_unix(1_795_387_806);
+        let real = TimeValue::after_lifetime(from, "300").expect("a number");
+        assert_eq!(real.at.unix(), 1_795_388_106);
+        assert_eq!(real.not_real, None);
+        for absurd in [
+            "1.8e23",
+            "-5",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ] {
+            let value = TimeValue::after_lifetime(from, absurd).expect("a number");
+            assert_eq!(value.not_real.as_deref(), Some(absurd), "{absurd}");
+        }
+        for not_a_number in ["", "час", "NaN", "inf", "😀"] {
+            assert_eq!(
+                TimeValue::after_lifetime(from, not_a_number),
+                None,
+                "{not_a_number}"
+            );
+        }
+        let claim = TimeClaim {
+            name: "expires_in".to_owned(),
+            at: from.plus_seconds(i64::MAX),
+            meaning: TimeMeaning::Expiry,
+            computed_from: Some("expires_in = 1.8e23 s".to_owned()),
+            not_real: Some("1.8e23".to_owned()),
+        };
+        assert_eq!(
+            claim.status(from).phrase,
+            "expires_in is 1.8e23 s: not a real lifetime"
+        );
+        let claim = TimeClaim {
+            name: "exp".to_owned(),
+            computed_from: None,
+            not_real: Some("-5".to_owned()),
+            at: Timestamp::from_unix(-5),
+            meaning: TimeMeaning::Expiry,
+        };
+        let status = claim.status(from);
+        assert_eq!(status.phrase, "exp is -5: not a real instant");
+        assert_eq!(status.state, TimeState::Expired);
     }
 }

@@ -12,9 +12,11 @@ mod export;
 mod fixtures;
 mod forms;
 mod headless;
+mod hostile;
 mod network;
 mod pasted_errors;
 mod profiles;
+mod properties;
 mod verify;
 
 use tokenscope::token::{Inspection, Timestamp, inspect};

@@ -28,6 +28,8 @@ time-expired-ago = expired { $ago } ago
 time-not-valid-for = not valid for another { $span }
 time-valid-since = valid since { $ago } ago
 time-in-future-skew = { $span } in the future (clock skew?)
+time-not-real-instant = { $name } is { $value }: not a real instant
+time-not-real-lifetime = { $name } is { $value } s: not a real lifetime
 time-issued-ago = issued { $ago } ago
 time-signed-in-ago = signed in { $ago } ago
 time-in = in { $span }
@@ -61,6 +63,7 @@ meaning-with-note = { $meaning }. Here: { $note }
 meaning-realm-roles = Keycloak realm roles
 meaning-client-roles = Keycloak: roles of the user in client { $client }
 meaning-roles = Roles
+meaning-rows-omitted = { $count } more values are not listed here; the claims JSON holds them all
 note-amr-string = sent as one string, not the JSON array RFC 8176 asks for (SberBusiness ID does this)
 note-aud-several = several audiences: OIDC Core §3.1.3.7 then expects azp to name this client
 note-acr-loa = level of assurance as the bank names it; loa-3 is the stronger sign-in
@@ -339,6 +342,22 @@ mend-quotes = removed { $count ->
    *[other] { $count } quotes
 }
 mend-bearer-prefix = stripped the Bearer prefix
+
+## Reading a paste
+
+paste-truncated = The paste is longer than { $mebibytes } MiB: only the first { $mebibytes } MiB were read.
+paste-invalid-utf8 = The paste is not valid UTF-8: { $count ->
+    [one] { $count } invalid byte sequence was
+   *[other] { $count } invalid byte sequences were
+} replaced with �.
+paste-tokens-dropped = { $count ->
+    [one] { $count } more token was
+   *[other] { $count } more tokens were
+} not kept: at most { $max } distinct tokens are shown.
+paste-errors-dropped = { $count ->
+    [one] { $count } more error answer was
+   *[other] { $count } more error answers were
+} not diagnosed: at most { $max } distinct answers are.
 
 ## Token roles and shapes
 

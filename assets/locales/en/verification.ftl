@@ -64,7 +64,6 @@ check-at-aud-no-resource = aud is { $aud }; no resource is configured to look fo
 check-at-aud-has-resource = aud { $aud } contains the expected resource { $resource }
 check-at-aud-mismatch = aud is { $aud }, which does not contain the expected resource { $resource }
 check-client-id-mismatch = client_id is { $id } but this profile's client_id is { $expected }
-check-number-out-of-range = a number out of range
 check-unix-seconds = { $seconds } (Unix seconds)
 check-duration-seconds = { $seconds } s
 check-duration-minutes = { $minutes } min

@@ -31,6 +31,8 @@ time-expired-ago = истёк { $ago } назад
 time-not-valid-for = станет действителен через { $span }
 time-valid-since = действителен уже { $ago }
 time-in-future-skew = на { $span } в будущем (расхождение часов?)
+time-not-real-instant = { $name } = { $value }: это не настоящий момент времени
+time-not-real-lifetime = { $name } = { $value } с: это не настоящий срок жизни
 time-issued-ago = выпущен { $ago } назад
 time-signed-in-ago = вход { $ago } назад
 time-in = через { $span }
@@ -64,6 +66,11 @@ meaning-with-note = { $meaning }. Здесь: { $note }
 meaning-realm-roles = Роли пользователя в realm Keycloak
 meaning-client-roles = Keycloak: роли пользователя в клиенте { $client }
 meaning-roles = Роли
+meaning-rows-omitted = ещё { $count ->
+    [one] { $count } значение здесь не показано
+    [few] { $count } значения здесь не показаны
+   *[many] { $count } значений здесь не показано
+}; в JSON утверждений есть все
 note-amr-string = передано одной строкой, а не массивом JSON, как требует RFC 8176 (так делает SberBusiness ID)
 note-aud-several = несколько получателей: тогда OIDC Core §3.1.3.7 требует, чтобы azp называл этот клиент
 note-acr-loa = уровень доверия в терминах банка; loa-3 — более строгий вход
@@ -358,6 +365,25 @@ mend-quotes = { $count ->
    *[many] убрано { $count } кавычек
 }
 mend-bearer-prefix = убран префикс Bearer
+
+## Reading a paste
+
+paste-truncated = Вставка длиннее { $mebibytes } МиБ: прочитаны только первые { $mebibytes } МиБ.
+paste-invalid-utf8 = Вставка — не корректный UTF-8: { $count ->
+    [one] { $count } неверная последовательность байтов заменена
+    [few] { $count } неверные последовательности байтов заменены
+   *[many] { $count } неверных последовательностей байтов заменено
+} на �.
+paste-tokens-dropped = Ещё { $count ->
+    [one] { $count } токен не сохранён
+    [few] { $count } токена не сохранены
+   *[many] { $count } токенов не сохранено
+}: показывается не больше { $max } разных токенов.
+paste-errors-dropped = Ещё { $count ->
+    [one] { $count } ответ с ошибкой не разобран
+    [few] { $count } ответа с ошибкой не разобраны
+   *[many] { $count } ответов с ошибкой не разобрано
+}: разбирается не больше { $max } разных ответов.
 
 ## Роли и виды токенов
 

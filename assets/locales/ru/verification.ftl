@@ -80,7 +80,6 @@ check-at-aud-no-resource = aud = { $aud }; ожидаемый ресурс не 
 check-at-aud-has-resource = aud { $aud } содержит ожидаемый ресурс { $resource }
 check-at-aud-mismatch = aud = { $aud }, и в нём нет ожидаемого ресурса { $resource }
 check-client-id-mismatch = client_id = { $id }, а client_id этого профиля — { $expected }
-check-number-out-of-range = число вне допустимого диапазона
 check-unix-seconds = { $seconds } (секунды Unix)
 check-duration-seconds = { $seconds } с
 check-duration-minutes = { $minutes } мин
