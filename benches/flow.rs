@@ -46,7 +46,7 @@ fn session_with_code(runtime: &NetRuntime, profile: &Profile) -> FlowSession {
     Browser::Command(TestProvider::browser_command())
         .open(&url)
         .expect("browser");
-    let params = listener.wait().expect("redirect");
+    let params = listener.wait().result.expect("redirect");
     session.callback(&params, system_now());
     session
 }
