@@ -357,7 +357,7 @@ mod tests {
             environment: 0,
         });
         let mut edited = state.list[0].clone();
-        edited.proxy = "http://иван:пароль@proxy:3128".to_owned();
+        "http://иван:пароль@proxy:3128".clone_into(&mut edited.proxy);
         let mut key = Param::new("X-Api-Key", "ключ-🙂");
         key.secret = true;
         edited.headers = vec![key];
@@ -399,7 +399,7 @@ mod tests {
             "nothing changed"
         );
         edited.headers.clear();
-        edited.proxy = "http://proxy:3128".to_owned();
+        "http://proxy:3128".clone_into(&mut edited.proxy);
         assert_eq!(
             stored(&save(&mut state, &edited)),
             [
@@ -421,7 +421,7 @@ mod tests {
         let mut key = Param::new("X-Api-Key", "k");
         key.secret = true;
         state.list[0].headers = vec![key];
-        state.list[0].proxy = "http://u:p@proxy".to_owned();
+        "http://u:p@proxy".clone_into(&mut state.list[0].proxy);
         let id = state.list[0].id.clone();
         state.apply(ProfileCommand::Duplicate(id.clone()));
         assert_eq!(state.list[1].headers[0].value, "");

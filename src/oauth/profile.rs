@@ -1018,7 +1018,7 @@ mod tests {
     /// Cyrillic, emoji and an RTL mark.
     fn with_stored_values() -> Profile {
         let mut p = profile();
-        p.proxy = "http://иван:пароль-🙂@proxy.corp:3128".to_owned();
+        "http://иван:пароль-🙂@proxy.corp:3128".clone_into(&mut p.proxy);
         let mut key = Param::new("X-Api-Key", "ключ-\u{200f}-1");
         key.secret = true;
         p.headers = vec![key, Param::new("X-Trace", "visible-trace")];

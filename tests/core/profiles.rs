@@ -311,17 +311,20 @@ fn passport_secrets_travel_with_an_export_and_never_sit_in_the_profile_file() {
     );
 }
 
-/// A proxy password and header and parameter values marked secret: kept in
-/// the secret store on import, never in the profile file or a plain export;
-/// an export with secrets carries them and is readable by the owner only,
-/// also when it replaces an existing world-readable file.
-#[test]
-fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
-    let dir = temp_dir("marked-values");
+/// The values of [`import_marked_profile`]'s profile, by secret store name.
+const MARKED_VALUES: [(&str, &str); 3] = [
+    ("proxy_password", "пароль-прокси-🙂"),
+    ("header:X-Api-Key", "ключ-\u{200f}-api-7f3a"),
+    ("param:token:sig", "подпись-9c2e"),
+];
+
+/// Imports, with `profiles import`, a profile whose proxy password, header
+/// and token parameter are secret, their values in the export's `secrets`.
+fn import_marked_profile(dir: &Path) -> tokenscope::oauth::Profile {
     let mut profile = presets::find("keycloak")
         .expect("preset")
         .instantiate(0, &[]);
-    profile.proxy = "http://ivan@proxy.corp:3128".to_owned();
+    "http://ivan@proxy.corp:3128".clone_into(&mut profile.proxy);
     let mut key = tokenscope::oauth::Param::new("X-Api-Key", "");
     key.secret = true;
     profile.headers = vec![key];
@@ -330,13 +333,8 @@ fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
     profile
         .extra_params
         .push((tokenscope::oauth::RequestKind::Token, signed));
-    let values = [
-        ("proxy_password", "пароль-прокси-🙂"),
-        ("header:X-Api-Key", "ключ-\u{200f}-api-7f3a"),
-        ("param:token:sig", "подпись-9c2e"),
-    ];
     let mut secrets = serde_json::Map::new();
-    for (name, value) in values {
+    for (name, value) in MARKED_VALUES {
         secrets.insert(name.to_owned(), serde_json::Value::from(value));
     }
     let document = serde_json::json!({
@@ -347,7 +345,7 @@ fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
     let file = dir.join("in.json");
     std::fs::write(&file, document.to_string()).expect("write");
     let (code, stdout, stderr) = tokenscope(
-        &dir,
+        dir,
         &[
             "profiles",
             "import",
@@ -357,6 +355,18 @@ fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
     );
     assert_eq!(code, 0, "{stdout}{stderr}");
     std::fs::remove_file(&file).expect("remove the input");
+    profile
+}
+
+/// A proxy password and header and parameter values marked secret: kept in
+/// the secret store on import, never in the profile file or a plain export;
+/// an export with secrets carries them and is readable by the owner only,
+/// also when it replaces an existing world-readable file.
+#[test]
+fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
+    let dir = temp_dir("marked-values");
+    let profile = import_marked_profile(&dir);
+    let values = MARKED_VALUES;
 
     let on_disk = all_text_under(&dir);
     assert!(on_disk.contains("http://ivan@proxy.corp:3128"), "{on_disk}");

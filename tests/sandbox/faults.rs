@@ -248,9 +248,7 @@ fn control_endpoints_refuse_other_origins() {
     }
     let (status, _) = raw(
         port,
-        &format!(
-            "POST /sandbox/rotate HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        ),
+        "POST /sandbox/rotate HTTP/1.1\r\nHost: evil.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status, 403);
     assert_eq!(rig.sandbox.key_generation(), 1, "keys not rotated");

@@ -5,20 +5,7 @@ use tokenscope::oauth::flow::Step;
 
 use crate::snapshots::flow_scene_harness;
 
-/// Whether any node of the accessibility tree shows `text`, as a label or a field's value.
-fn shows(
-    harness: &egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
-    text: &str,
-) -> bool {
-    harness
-        .query_all_by(|node| {
-            node.label().is_some_and(|l| l.contains(text))
-                || node.value().is_some_and(|v| v.contains(text))
-        })
-        .next()
-        .is_some()
-}
-use crate::support::{A_DAY_LATER, fixture, harness, paste};
+use crate::support::{A_DAY_LATER, fixture, harness, paste, shows};
 
 #[test]
 fn presenter_mode_scales_the_text_and_masks_tokens_in_the_paste() {

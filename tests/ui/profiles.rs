@@ -4,7 +4,7 @@ use egui_kittest::kittest::Queryable as _;
 use tokenscope::app::StoreStatus;
 use tokenscope::store::ProfileStore;
 
-use crate::support::{harness_on, temp_dir, type_into, wait_for};
+use crate::support::{harness_on, shows, temp_dir, type_into, wait_for};
 
 #[test]
 fn a_profile_from_the_keycloak_preset_survives_a_restart() {
@@ -122,18 +122,15 @@ fn the_proxy_password_and_secret_headers_live_in_the_secret_store() {
         harness.get_by_label("Proxy").value().as_deref(),
         Some("http://ivan@proxy.corp:3128")
     );
-    let shown = |text: &str| {
-        harness
-            .query_all_by(|node| {
-                node.label().is_some_and(|l| l.contains(text))
-                    || node.value().is_some_and(|v| v.contains(text))
-            })
-            .next()
-            .is_some()
-    };
-    assert!(!shown("старый-пароль"), "the proxy password is masked");
-    assert!(!shown("ключ-🙂"), "the secret header's value is masked");
-    assert!(shown("X-Api-Key"), "its name is not");
+    assert!(
+        !shows(&harness, "старый-пароль"),
+        "the proxy password is masked"
+    );
+    assert!(
+        !shows(&harness, "ключ-🙂"),
+        "the secret header's value is masked"
+    );
+    assert!(shows(&harness, "X-Api-Key"), "its name is not");
     harness.get_by_label("Proxy password").focus();
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);

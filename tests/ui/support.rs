@@ -163,3 +163,14 @@ pub fn type_into(harness: &mut Harness<'static, TokenscopeApp>, label: &str, tex
     harness.get_by_label(label).type_text(text);
     harness.run();
 }
+
+/// Whether any node of the accessibility tree shows `text`, as a label or a field's value.
+pub fn shows(harness: &Harness<'static, TokenscopeApp>, text: &str) -> bool {
+    harness
+        .query_all_by(|node| {
+            node.label().is_some_and(|l| l.contains(text))
+                || node.value().is_some_and(|v| v.contains(text))
+        })
+        .next()
+        .is_some()
+}
