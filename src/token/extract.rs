@@ -8,7 +8,8 @@
 //! 2. form-encoded parameters: token responses (`access_token=…&…`), redirect
 //!    URLs with `code`/`state` in the query or tokens in the fragment;
 //! 3. `Authorization: Bearer …` headers (and `curl -H` lines);
-//! 4. bare compact JWTs anywhere, re-joined across hard line wraps.
+//! 4. bare compact JWTs anywhere, re-joined across line breaks by their own
+//!    structure ([`super::mend`]).
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,6 +17,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::lenient_json::{self, Value};
+use super::mend::{self, JoinBudget, QUOTES, ZERO_WIDTH, mend};
+pub use super::mend::{Mends, merge_mends};
 
 /// Response fields whose value is a token.
 const TOKEN_FIELDS: &[&str] = &[
@@ -28,22 +31,6 @@ const TOKEN_FIELDS: &[&str] = &[
     "actor_token",
     "token",
 ];
-
-/// Characters that are removed when mending a token: they can never be part of one.
-const ZERO_WIDTH: &[char] = &[
-    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
-];
-
-/// Quote characters that stray into tokens copied from documents.
-const QUOTES: &[char] = &['"', '\'', '`', '“', '”', '„', '«', '»', '‘', '’'];
-
-/// A token line shorter than this is not treated as hard-wrapped: the next
-/// line is not joined to it. Wrapping editors and mailers cut at 64–80.
-const MIN_WRAPPED_LINE: usize = 40;
-
-/// How much shorter than the widest line a wrapped line may be (editors
-/// break before a space, mailers trim): within this, it still counts as full.
-const WRAP_SLACK: usize = 8;
 
 /// Where in the paste a token was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -99,69 +86,6 @@ impl Origin {
             Self::Bearer => crate::tr!("origin-bearer"),
             Self::Bare => crate::tr!("origin-bare"),
         }
-    }
-}
-
-/// What had to be repaired to get a token out of the text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Mends {
-    /// How many lines the token was spread over (0 or 1: it was not).
-    pub lines_joined: usize,
-    /// Empty lines found between the pieces.
-    pub blank_lines_removed: usize,
-    /// Spaces and tabs removed.
-    pub spaces_removed: usize,
-    /// Zero-width characters removed (U+200B, U+FEFF, soft hyphen, …).
-    pub zero_width_removed: usize,
-    /// Stray quote characters removed.
-    pub quotes_removed: usize,
-    /// A `Bearer ` prefix stripped from the value.
-    pub bearer_prefix_removed: bool,
-}
-
-impl Mends {
-    /// Nothing was mended.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// "joined 14 lines, removed 5 spaces", or `None` when nothing was mended.
-    pub fn describe(&self) -> Option<String> {
-        let mut parts = Vec::new();
-        if self.lines_joined > 1 {
-            parts.push(crate::tr!("mend-lines-joined", count = self.lines_joined));
-        }
-        if self.blank_lines_removed > 0 {
-            parts.push(crate::tr!(
-                "mend-blank-lines",
-                count = self.blank_lines_removed
-            ));
-        }
-        if self.spaces_removed > 0 {
-            parts.push(crate::tr!("mend-spaces", count = self.spaces_removed));
-        }
-        if self.zero_width_removed > 0 {
-            parts.push(crate::tr!(
-                "mend-zero-width",
-                count = self.zero_width_removed
-            ));
-        }
-        if self.quotes_removed > 0 {
-            parts.push(crate::tr!("mend-quotes", count = self.quotes_removed));
-        }
-        if self.bearer_prefix_removed {
-            parts.push(crate::tr!("mend-bearer-prefix"));
-        }
-        (!parts.is_empty()).then(|| parts.join(", "))
-    }
-
-    fn add(&mut self, other: &Self) {
-        self.lines_joined = self.lines_joined.max(other.lines_joined);
-        self.blank_lines_removed += other.blank_lines_removed;
-        self.spaces_removed += other.spaces_removed;
-        self.zero_width_removed += other.zero_width_removed;
-        self.quotes_removed += other.quotes_removed;
-        self.bearer_prefix_removed |= other.bearer_prefix_removed;
     }
 }
 
@@ -509,118 +433,34 @@ impl<'a> Scan<'a> {
 
     fn bare_jwts(&mut self) {
         let bytes = self.text.as_bytes();
+        let mut budget = JoinBudget::for_text(self.text.len());
         let mut from = 0;
         while let Some(offset) = self.text[from..].find("eyJ") {
             let start = from + offset;
             from = start + 3;
-            let inside_word = start > 0 && is_jwt_byte(bytes[start - 1]);
+            let inside_word = start > 0
+                && is_jwt_byte(bytes[start - 1])
+                && !mend::follows_escape(self.text, start);
             if inside_word || self.is_covered(start) {
                 continue;
             }
-            let Some(found) = self.wrapped_jwt_at(start) else {
-                continue;
-            };
-            from = found.span.end;
-            self.cover(found.span.clone());
-            self.found.push(found);
-        }
-    }
-
-    /// Reads a JWT starting at `start`, following hard wraps onto later lines.
-    fn wrapped_jwt_at(&self, start: usize) -> Option<Candidate> {
-        let bytes = self.text.as_bytes();
-        let run_end = |from: usize| {
-            bytes[from..]
-                .iter()
-                .position(|&b| !is_jwt_byte(b))
-                .map_or(bytes.len(), |n| from + n)
-        };
-        let mut pieces: Vec<Range<usize>> = Vec::new();
-        pieces.push(start..run_end(start));
-        let mut mends = Mends::default();
-        // A hard wrap cuts every line at the same width; only a line as long
-        // as the longest so far (less trailing-space slack) was cut, so a
-        // shorter one ends the token and the next line is not part of it.
-        let mut widest_line = 0;
-        loop {
-            let last = pieces[pieces.len() - 1].clone();
-            let line_start = self.text[..last.end].rfind('\n').map_or(0, |n| n + 1);
-            let line_len = self.text[line_start..last.end].chars().count();
-            widest_line = widest_line.max(line_len);
-            if line_len < MIN_WRAPPED_LINE || line_len + WRAP_SLACK < widest_line {
-                break;
+            match mend::bare_jwt_at(self.text, start, &mut budget) {
+                Ok(found) => {
+                    let span = start..found.end;
+                    from = found.end;
+                    self.cover(span.clone());
+                    self.found.push(Candidate {
+                        value: found.value,
+                        origin: Origin::Bare,
+                        mends: found.mends,
+                        response: None,
+                        span,
+                    });
+                }
+                // Nothing token-like here: the next start is past this piece.
+                Err(resume_at) => from = from.max(resume_at),
             }
-            let Some((next, spaces, blank_lines)) = self.next_wrapped_piece(last.end) else {
-                break;
-            };
-            let next = next.start..run_end(next.start);
-            mends.spaces_removed += spaces;
-            mends.blank_lines_removed += blank_lines;
-            pieces.push(next);
         }
-        // Back off joins that make the token undecodable while a shorter join decodes.
-        let join = |n: usize| {
-            pieces[..n]
-                .iter()
-                .map(|r| &self.text[r.clone()])
-                .collect::<String>()
-        };
-        let mut count = pieces.len();
-        let mut value = join(count);
-        if count > 1
-            && super::jose::decode_unverified(&value).is_err()
-            && let Some(good) = (1..count)
-                .rev()
-                .find(|&n| super::jose::decode_unverified(&join(n)).is_ok())
-        {
-            count = good;
-            value = join(count);
-            mends = Mends::default();
-        }
-        if !value.contains('.') || value.len() < 20 {
-            return None;
-        }
-        if count > 1 {
-            mends.lines_joined = count;
-        }
-        Some(Candidate {
-            value,
-            origin: Origin::Bare,
-            mends,
-            response: None,
-            span: start..pieces[count - 1].end,
-        })
-    }
-
-    /// After a piece ending at `end`: when only white space (with at least one
-    /// line break) separates it from a line made only of token characters,
-    /// returns that line's piece, the spaces skipped and the blank lines skipped.
-    fn next_wrapped_piece(&self, end: usize) -> Option<(Range<usize>, usize, usize)> {
-        let rest = &self.text[end..];
-        let gap = rest.len() - rest.trim_start().len();
-        let between = &rest[..gap];
-        let breaks = between.matches('\n').count();
-        if breaks == 0 || gap == rest.len() {
-            return None;
-        }
-        let next_start = end + gap;
-        let line_end = self.text[next_start..]
-            .find('\n')
-            .map_or(self.text.len(), |n| next_start + n);
-        let line = self.text[next_start..line_end].trim_end();
-        let body_len = line
-            .find(|c: char| !is_jwt_byte_char(c))
-            .unwrap_or(line.len());
-        // The rest of the line may only close a string: `"`, `",`, `"}`.
-        let tail = &line[body_len..];
-        let closes = tail
-            .chars()
-            .all(|c| QUOTES.contains(&c) || ",;)}]".contains(c));
-        if body_len == 0 || !closes {
-            return None;
-        }
-        let spaces = between.chars().filter(|c| *c == ' ' || *c == '\t').count();
-        Some((next_start..next_start + body_len, spaces, breaks - 1))
     }
 }
 
@@ -958,48 +798,8 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Repairs a token value taken from a field: drops white space, line breaks,
-/// stray quotes, zero-width characters and a `Bearer ` prefix, and says so.
-pub fn mend(raw: &str) -> (String, Mends) {
-    let mut mends = Mends::default();
-    let mut body = raw.trim_matches(|c: char| c.is_whitespace());
-    if body.len() > 7 && body[..7].eq_ignore_ascii_case("bearer ") {
-        body = &body[7..];
-        mends.bearer_prefix_removed = true;
-    }
-    let lines: Vec<&str> = body.lines().collect();
-    let filled = lines.iter().filter(|l| !l.trim().is_empty()).count();
-    if filled > 1 {
-        mends.lines_joined = filled;
-        mends.blank_lines_removed = lines.len() - filled;
-    }
-    let mut value = String::with_capacity(body.len());
-    for c in body.chars() {
-        if c == '\n' || c == '\r' {
-        } else if c.is_whitespace() {
-            mends.spaces_removed += 1;
-        } else if ZERO_WIDTH.contains(&c) {
-            mends.zero_width_removed += 1;
-        } else if QUOTES.contains(&c) {
-            mends.quotes_removed += 1;
-        } else {
-            value.push(c);
-        }
-    }
-    (value, mends)
-}
-
-/// Merges what was mended in two occurrences of the same token.
-pub fn merge_mends(into: &mut Mends, other: &Mends) {
-    into.add(other);
-}
-
 fn is_jwt_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
-}
-
-fn is_jwt_byte_char(c: char) -> bool {
-    c.is_ascii() && is_jwt_byte(c as u8)
 }
 
 /// RFC 6750 §2.1 `b64token` characters.
@@ -1010,18 +810,6 @@ fn is_b64token_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mend_reports_what_it_did() {
-        let (value, mends) = mend("  Bearer abc\n\ndef \n\u{200B}ghi\"");
-        assert_eq!(value, "abcdefghi");
-        assert_eq!(
-            mends.describe().as_deref(),
-            Some(
-                "joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix"
-            )
-        );
-    }
 
     #[test]
     fn finds_form_and_url_tokens() {
