@@ -12,6 +12,7 @@ mod export;
 mod fixtures;
 mod forms;
 mod headless;
+mod mending;
 mod network;
 mod pasted_errors;
 mod profiles;
