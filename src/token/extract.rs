@@ -8,7 +8,8 @@
 //! 2. form-encoded parameters: token responses (`access_token=…&…`), redirect
 //!    URLs with `code`/`state` in the query or tokens in the fragment;
 //! 3. `Authorization: Bearer …` headers (and `curl -H` lines);
-//! 4. bare compact JWTs anywhere, re-joined across hard line wraps.
+//! 4. bare compact JWTs anywhere, re-joined across line breaks by their own
+//!    structure ([`super::mend`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -17,6 +18,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::lenient_json::{self, Value};
+use super::mend::{self, JoinBudget, QUOTES, ZERO_WIDTH, mend};
+pub use super::mend::{Mends, merge_mends};
 
 /// Response fields whose value is a token.
 const TOKEN_FIELDS: &[&str] = &[
@@ -30,22 +33,6 @@ const TOKEN_FIELDS: &[&str] = &[
     "token",
 ];
 
-/// Characters that are removed when mending a token: they can never be part of one.
-const ZERO_WIDTH: &[char] = &[
-    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
-];
-
-/// Quote characters that stray into tokens copied from documents.
-const QUOTES: &[char] = &['"', '\'', '`', '“', '”', '„', '«', '»', '‘', '’'];
-
-/// A token line shorter than this is not treated as hard-wrapped: the next
-/// line is not joined to it. Wrapping editors and mailers cut at 64–80.
-const MIN_WRAPPED_LINE: usize = 40;
-
-/// How much shorter than the widest line a wrapped line may be (editors
-/// break before a space, mailers trim): within this, it still counts as full.
-const WRAP_SLACK: usize = 8;
-
 /// How many bytes the JSON reader may read per byte of text in one pass
 /// over it; real pastes need about one.
 const JSON_READS_PER_BYTE: usize = 8;
@@ -56,10 +43,6 @@ const JSON_READS_FLOOR: usize = 1 << 20;
 /// How many fields of a token response are kept with its tokens: real ones
 /// have about ten, and every token of the response shares them.
 const MAX_RESPONSE_FIELDS: usize = 100;
-
-/// How many shorter joins of a wrapped JWT are decoded when the longest does
-/// not decode: the lines wrongly joined are the last one or two.
-const MAX_BACKOFF_DECODES: usize = 4;
 
 /// Where in the paste a token was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -115,69 +98,6 @@ impl Origin {
             Self::Bearer => crate::tr!("origin-bearer"),
             Self::Bare => crate::tr!("origin-bare"),
         }
-    }
-}
-
-/// What had to be repaired to get a token out of the text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Mends {
-    /// How many lines the token was spread over (0 or 1: it was not).
-    pub lines_joined: usize,
-    /// Empty lines found between the pieces.
-    pub blank_lines_removed: usize,
-    /// Spaces and tabs removed.
-    pub spaces_removed: usize,
-    /// Zero-width characters removed (U+200B, U+FEFF, soft hyphen, …).
-    pub zero_width_removed: usize,
-    /// Stray quote characters removed.
-    pub quotes_removed: usize,
-    /// A `Bearer ` prefix stripped from the value.
-    pub bearer_prefix_removed: bool,
-}
-
-impl Mends {
-    /// Nothing was mended.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
-    /// "joined 14 lines, removed 5 spaces", or `None` when nothing was mended.
-    pub fn describe(&self) -> Option<String> {
-        let mut parts = Vec::new();
-        if self.lines_joined > 1 {
-            parts.push(crate::tr!("mend-lines-joined", count = self.lines_joined));
-        }
-        if self.blank_lines_removed > 0 {
-            parts.push(crate::tr!(
-                "mend-blank-lines",
-                count = self.blank_lines_removed
-            ));
-        }
-        if self.spaces_removed > 0 {
-            parts.push(crate::tr!("mend-spaces", count = self.spaces_removed));
-        }
-        if self.zero_width_removed > 0 {
-            parts.push(crate::tr!(
-                "mend-zero-width",
-                count = self.zero_width_removed
-            ));
-        }
-        if self.quotes_removed > 0 {
-            parts.push(crate::tr!("mend-quotes", count = self.quotes_removed));
-        }
-        if self.bearer_prefix_removed {
-            parts.push(crate::tr!("mend-bearer-prefix"));
-        }
-        (!parts.is_empty()).then(|| parts.join(", "))
-    }
-
-    fn add(&mut self, other: &Self) {
-        self.lines_joined = self.lines_joined.max(other.lines_joined);
-        self.blank_lines_removed += other.blank_lines_removed;
-        self.spaces_removed += other.spaces_removed;
-        self.zero_width_removed += other.zero_width_removed;
-        self.quotes_removed += other.quotes_removed;
-        self.bearer_prefix_removed |= other.bearer_prefix_removed;
     }
 }
 
@@ -574,6 +494,7 @@ impl<'a> Scan<'a> {
 
     fn bare_jwts(&mut self) {
         let bytes = self.text.as_bytes();
+        let mut budget = JoinBudget::for_text(self.text.len());
         let mut from = 0;
         while let Some(offset) = self.text.get(from..).and_then(|rest| rest.find("eyJ")) {
             let start = from + offset;
@@ -581,169 +502,28 @@ impl<'a> Scan<'a> {
             let inside_word = start
                 .checked_sub(1)
                 .and_then(|before| bytes.get(before))
-                .is_some_and(|&b| is_jwt_byte(b));
+                .is_some_and(|&b| is_jwt_byte(b))
+                && !mend::follows_escape(self.text, start);
             if inside_word || self.is_covered(start) {
                 continue;
             }
-            match self.wrapped_jwt_at(start) {
+            match mend::bare_jwt_at(self.text, start, &mut budget) {
                 Ok(found) => {
-                    from = found.span.end;
-                    self.cover(found.span.clone());
-                    self.found.push(found);
+                    let span = start..found.end;
+                    from = found.end;
+                    self.cover(span.clone());
+                    self.found.push(Candidate {
+                        value: found.value,
+                        origin: Origin::Bare,
+                        mends: found.mends,
+                        response: None,
+                        span,
+                    });
                 }
-                // Read again from an earlier line, the same lines would fail
-                // the same way: reading each from its own start was quadratic.
-                Err(last_line) => from = from.max(last_line),
+                // Nothing token-like here: the next start is past this piece.
+                Err(resume_at) => from = from.max(resume_at),
             }
         }
-    }
-
-    /// Reads a JWT starting at `start`, following hard wraps onto later lines.
-    /// Without one, returns where the last line it read starts.
-    fn wrapped_jwt_at(&self, start: usize) -> Result<Candidate, usize> {
-        let bytes = self.text.as_bytes();
-        let run_end = |from: usize| {
-            bytes
-                .get(from..)
-                .and_then(|rest| rest.iter().position(|&b| !is_jwt_byte(b)))
-                .map_or(bytes.len(), |n| from + n)
-        };
-        let dots_in = |piece: &Range<usize>| {
-            self.text
-                .get(piece.clone())
-                .map_or(0, |run| run.matches('.').count())
-        };
-        let mut pieces: Vec<Range<usize>> = Vec::new();
-        pieces.push(start..run_end(start));
-        let mut dots = pieces.iter().map(dots_in).sum::<usize>();
-        let mut mends = Mends::default();
-        // A hard wrap cuts every line at the same width; only a line as long
-        // as the longest so far (less trailing-space slack) was cut, so a
-        // shorter one ends the token and the next line is not part of it.
-        let mut widest_line = 0;
-        while let Some(last) = pieces.last().cloned() {
-            // The next line first: it is cheap to refuse, while measuring
-            // this line means reading back to its start.
-            let Some((next, spaces, blank_lines)) = self.next_wrapped_piece(last.end) else {
-                break;
-            };
-            let line_start = self
-                .text
-                .get(..last.end)
-                .and_then(|before| before.rfind('\n'))
-                .map_or(0, |n| n + 1);
-            let line_len = self
-                .text
-                .get(line_start..last.end)
-                .map_or(0, |line| line.chars().count());
-            widest_line = widest_line.max(line_len);
-            if line_len < MIN_WRAPPED_LINE || line_len + WRAP_SLACK < widest_line {
-                break;
-            }
-            let next = next.start..run_end(next.start);
-            // No token has more than 4 dots (a JWE): a line that would
-            // bring more is not part of this one.
-            let next_dots = dots_in(&next);
-            if dots + next_dots > 4 {
-                break;
-            }
-            dots += next_dots;
-            mends.spaces_removed += spaces;
-            mends.blank_lines_removed += blank_lines;
-            pieces.push(next);
-        }
-        let last_line = pieces.last().map_or(start, |piece| piece.start);
-        // The joined value, and where each piece ends in it.
-        let mut value = String::new();
-        let mut ends = Vec::with_capacity(pieces.len());
-        let mut dots_through = Vec::with_capacity(pieces.len());
-        let mut dots_so_far = 0;
-        for piece in &pieces {
-            value.push_str(self.text.get(piece.clone()).unwrap_or_default());
-            ends.push(value.len());
-            dots_so_far += dots_in(piece);
-            dots_through.push(dots_so_far);
-        }
-        // Back off joins that make the token undecodable while a shorter join
-        // decodes: only joins with a JWS's or JWE's dots can, and only the few
-        // longest are tried, so a paste of wrapped junk costs a few decodes,
-        // not one per line.
-        let mut count = pieces.len();
-        if count > 1 && super::jose::decode_unverified(&value).is_err() {
-            let decodes = (1..count)
-                .rev()
-                .filter(|&n| {
-                    n.checked_sub(1)
-                        .and_then(|i| dots_through.get(i))
-                        .is_some_and(|&d| d == 2 || d == 4)
-                })
-                .take(MAX_BACKOFF_DECODES)
-                .find(|&n| {
-                    n.checked_sub(1)
-                        .and_then(|i| ends.get(i))
-                        .and_then(|&end| value.get(..end))
-                        .is_some_and(|joined| super::jose::decode_unverified(joined).is_ok())
-                });
-            if let Some(good) = decodes {
-                count = good;
-                value.truncate(
-                    good.checked_sub(1)
-                        .and_then(|i| ends.get(i))
-                        .copied()
-                        .unwrap_or(0),
-                );
-                mends = Mends::default();
-            }
-        }
-        if !value.contains('.') || value.len() < 20 {
-            return Err(last_line);
-        }
-        if count > 1 {
-            mends.lines_joined = count;
-        }
-        let end = count
-            .checked_sub(1)
-            .and_then(|i| pieces.get(i))
-            .map_or(start, |piece| piece.end);
-        Ok(Candidate {
-            value,
-            origin: Origin::Bare,
-            mends,
-            response: None,
-            span: start..end,
-        })
-    }
-
-    /// After a piece ending at `end`: when only white space (with at least one
-    /// line break) separates it from a line made only of token characters,
-    /// returns that line's piece, the spaces skipped and the blank lines skipped.
-    fn next_wrapped_piece(&self, end: usize) -> Option<(Range<usize>, usize, usize)> {
-        let rest = self.text.get(end..)?;
-        let after_gap = rest.trim_start();
-        let gap = rest.len() - after_gap.len();
-        let between = rest.get(..gap)?;
-        let breaks = between.matches('\n').count();
-        if breaks == 0 || after_gap.is_empty() {
-            return None;
-        }
-        let next_start = end + gap;
-        let line = after_gap
-            .split_once('\n')
-            .map_or(after_gap, |(line, _)| line)
-            .trim_end();
-        let body_len = line
-            .find(|c: char| !is_jwt_byte_char(c))
-            .unwrap_or(line.len());
-        // The rest of the line may only close a string: `"`, `",`, `"}`.
-        let closes = line.get(body_len..).is_some_and(|tail| {
-            tail.chars()
-                .all(|c| QUOTES.contains(&c) || ",;)}]".contains(c))
-        });
-        if body_len == 0 || !closes {
-            return None;
-        }
-        let spaces = between.chars().filter(|c| *c == ' ' || *c == '\t').count();
-        Some((next_start..next_start + body_len, spaces, breaks - 1))
     }
 }
 
@@ -1187,52 +967,8 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Repairs a token value taken from a field: drops white space, line breaks,
-/// stray quotes, zero-width characters and a `Bearer ` prefix, and says so.
-pub fn mend(raw: &str) -> (String, Mends) {
-    let mut mends = Mends::default();
-    let mut body = raw.trim_matches(|c: char| c.is_whitespace());
-    // `split_at_checked`: the 7th byte may fall inside a Cyrillic letter.
-    if let Some((prefix, rest)) = body.split_at_checked(7)
-        && !rest.is_empty()
-        && prefix.eq_ignore_ascii_case("bearer ")
-    {
-        body = rest;
-        mends.bearer_prefix_removed = true;
-    }
-    let lines: Vec<&str> = body.lines().collect();
-    let filled = lines.iter().filter(|l| !l.trim().is_empty()).count();
-    if filled > 1 {
-        mends.lines_joined = filled;
-        mends.blank_lines_removed = lines.len() - filled;
-    }
-    let mut value = String::with_capacity(body.len());
-    for c in body.chars() {
-        if c == '\n' || c == '\r' {
-        } else if c.is_whitespace() {
-            mends.spaces_removed += 1;
-        } else if ZERO_WIDTH.contains(&c) {
-            mends.zero_width_removed += 1;
-        } else if QUOTES.contains(&c) {
-            mends.quotes_removed += 1;
-        } else {
-            value.push(c);
-        }
-    }
-    (value, mends)
-}
-
-/// Merges what was mended in two occurrences of the same token.
-pub fn merge_mends(into: &mut Mends, other: &Mends) {
-    into.add(other);
-}
-
 fn is_jwt_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
-}
-
-fn is_jwt_byte_char(c: char) -> bool {
-    c.is_ascii() && is_jwt_byte(c as u8)
 }
 
 /// RFC 6750 §2.1 `b64token` characters.
@@ -1247,24 +983,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mend_reports_what_it_did() {
-        let (value, mends) = mend("  Bearer abc\n\ndef \n\u{200B}ghi\"");
-        assert_eq!(value, "abcdefghi");
-        assert_eq!(
-            mends.describe().as_deref(),
-            Some(
-                "joined 3 lines, dropped 1 blank line, removed 1 space, removed 1 zero-width character, removed 1 quote, stripped the Bearer prefix"
-            )
-        );
-    }
-
-    #[test]
     fn mend_keeps_values_whose_seventh_byte_is_inside_a_letter() {
         assert_eq!(mend("Токен истёк").0, "Токенистёк");
         assert_eq!(mend("Ключ").0, "Ключ");
         assert_eq!(mend("Bearer Ключ").0, "Ключ");
         assert_eq!(mend("ab😀cdef").0, "ab😀cdef");
-        assert_eq!(mend("\u{200F}Bearer x").0, "\u{200F}Bearerx");
+        // An RTL mark is never part of a token: mending drops it.
+        assert_eq!(mend("\u{200F}Bearer x").0, "Bearerx");
     }
 
     #[test]
@@ -1336,7 +1061,8 @@ mod tests {
             "{}.{}.{}",
             encode_segment(br#"{"alg":"RS256","typ":"JWT"}"#),
             encode_segment(format!(r#"{{"sub":"{sub}","name":"Анна"}}"#).as_bytes()),
-            encode_segment(&[7; 64])
+            // An RSA 2048 signature's length: mending checks it (RS256: 342 characters).
+            encode_segment(&[7; 256])
         )
     }
 

@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod jose;
 pub mod keys;
 mod lenient_json;
+pub mod mend;
 pub mod time;
 pub mod verify;
 

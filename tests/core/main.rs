@@ -13,6 +13,7 @@ mod fixtures;
 mod forms;
 mod headless;
 mod hostile;
+mod mending;
 mod network;
 mod pasted_errors;
 mod profiles;

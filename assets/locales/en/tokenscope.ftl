@@ -342,6 +342,38 @@ mend-quotes = removed { $count ->
    *[other] { $count } quotes
 }
 mend-bearer-prefix = stripped the Bearer prefix
+mend-unicode-spaces = removed { $count ->
+    [one] { $count } special space (non-breaking, thin, …)
+   *[other] { $count } special spaces (non-breaking, thin, …)
+}
+mend-line-end-hyphens = removed { $count ->
+    [one] { $count } hyphen added at a line end
+   *[other] { $count } hyphens added at line ends
+}
+mend-qp-soft-breaks = removed { $count ->
+    [one] { $count } quoted-printable soft line break (= at a line end)
+   *[other] { $count } quoted-printable soft line breaks (= at a line end)
+}
+mend-qp-escapes = decoded { $count ->
+    [one] { $count } quoted-printable escape (=3D, …)
+   *[other] { $count } quoted-printable escapes (=3D, …)
+}
+mend-quote-markers = removed { $count ->
+    [one] { $count } reply quote marker (>)
+   *[other] { $count } reply quote markers (>)
+}
+mend-html-entities = decoded { $count ->
+    [one] { $count } HTML entity (&quot;, &#46;, …)
+   *[other] { $count } HTML entities (&quot;, &#46;, …)
+}
+mend-json-escapes = decoded { $count ->
+    [one] { $count } JSON escape (\u002e, \/, …)
+   *[other] { $count } JSON escapes (\u002e, \/, …)
+}
+mend-percent-escapes = decoded { $count ->
+    [one] { $count } percent-encoded character (%2E, …)
+   *[other] { $count } percent-encoded characters (%2E, …)
+}
 
 ## Reading a paste
 

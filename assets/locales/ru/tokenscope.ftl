@@ -365,6 +365,46 @@ mend-quotes = { $count ->
    *[many] убрано { $count } кавычек
 }
 mend-bearer-prefix = убран префикс Bearer
+mend-unicode-spaces = { $count ->
+    [one] убран { $count } особый пробел (неразрывный, узкий, …)
+    [few] убраны { $count } особых пробела (неразрывные, узкие, …)
+   *[many] убрано { $count } особых пробелов (неразрывные, узкие, …)
+}
+mend-line-end-hyphens = { $count ->
+    [one] убран { $count } дефис, добавленный в конце строки
+    [few] убраны { $count } дефиса, добавленных в концах строк
+   *[many] убрано { $count } дефисов, добавленных в концах строк
+}
+mend-qp-soft-breaks = { $count ->
+    [one] убран { $count } мягкий перенос quoted-printable (= в конце строки)
+    [few] убраны { $count } мягких переноса quoted-printable (= в конце строки)
+   *[many] убрано { $count } мягких переносов quoted-printable (= в конце строки)
+}
+mend-qp-escapes = { $count ->
+    [one] раскодирован { $count } код quoted-printable (=3D, …)
+    [few] раскодированы { $count } кода quoted-printable (=3D, …)
+   *[many] раскодировано { $count } кодов quoted-printable (=3D, …)
+}
+mend-quote-markers = { $count ->
+    [one] убран { $count } знак цитирования (>)
+    [few] убраны { $count } знака цитирования (>)
+   *[many] убрано { $count } знаков цитирования (>)
+}
+mend-html-entities = { $count ->
+    [one] раскодирована { $count } HTML-сущность (&quot;, &#46;, …)
+    [few] раскодированы { $count } HTML-сущности (&quot;, &#46;, …)
+   *[many] раскодировано { $count } HTML-сущностей (&quot;, &#46;, …)
+}
+mend-json-escapes = { $count ->
+    [one] раскодирована { $count } escape-последовательность JSON (\u002e, \/, …)
+    [few] раскодированы { $count } escape-последовательности JSON (\u002e, \/, …)
+   *[many] раскодировано { $count } escape-последовательностей JSON (\u002e, \/, …)
+}
+mend-percent-escapes = { $count ->
+    [one] раскодирован { $count } символ в %-кодировке (%2E, …)
+    [few] раскодированы { $count } символа в %-кодировке (%2E, …)
+   *[many] раскодировано { $count } символов в %-кодировке (%2E, …)
+}
 
 ## Reading a paste
 
