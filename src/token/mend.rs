@@ -813,7 +813,12 @@ fn read_gap(text: &str, pos: usize, mode: Mode, line_width: usize) -> Gap {
     let mut at_line_start = false;
     let mut only_spaces_yet = true;
     let mut after_carriage_return = false;
-    while at.saturating_sub(pos) <= MAX_GAP_BYTES && gap.line_breaks <= MAX_GAP_LINE_BREAKS {
+    // A field's value is the token whatever its gaps; in text, a long gap
+    // ends it.
+    let bounded = mode == Mode::Bare;
+    while !bounded
+        || (at.saturating_sub(pos) <= MAX_GAP_BYTES && gap.line_breaks <= MAX_GAP_LINE_BREAKS)
+    {
         let Some((unit, next)) = unit_at(text, at) else {
             break;
         };
@@ -1594,6 +1599,11 @@ impl JsonPrefix {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    reason = "tests cut ASCII tokens at known places and fail loudly"
+)]
 mod tests {
     use std::time::{Duration, Instant};
 
@@ -1692,6 +1702,10 @@ mod tests {
         let (value, mends) = mend(&format!("{head}\u{A0}\u{2002}{tail}"));
         assert_eq!(value, token);
         assert_eq!(mends.unicode_spaces_removed, 2);
+        // In a field, however long the gap, the rest is still the value's.
+        let (value, mends) = mend(&format!("{head}{}{tail}", " \n".repeat(2_000)));
+        assert_eq!(value, token);
+        assert_eq!(mends.lines_joined, 2);
     }
 
     #[test]
@@ -1728,7 +1742,7 @@ mod tests {
             for (i, line) in lines.iter().enumerate() {
                 text.push_str(if i % 2 == 0 { "\t" } else { "    " });
                 text.push_str(line);
-                text.push_str(" ");
+                text.push(' ');
                 text.push_str(line_end);
                 if i == 3 {
                     text.push_str(line_end);
@@ -2032,9 +2046,12 @@ mod tests {
         for text in [
             "eyJhbGciOiJIUzI1NiJ9\nThanks for the help\nIvan".to_owned(),
             "eyJhbGciOiJIUzI1NiJ9.\neyJzdWIiOiJhIn0\nabcdef".to_owned(),
-            (0..50)
-                .map(|i| format!("eyJ{}\n", "QUJD".repeat(i % 7 + 3)))
-                .collect(),
+            (0..50).fold(String::new(), |mut text, i| {
+                text.push_str("eyJ");
+                text.push_str(&"QUJD".repeat(i % 7 + 3));
+                text.push('\n');
+                text
+            }),
             "eyJub3QganNvbiBhdCBhbGw.eyJzdWIiOiJhIn0.c2ln\nc2ln\n".to_owned(),
         ] {
             for candidate in find_candidates(&text) {
