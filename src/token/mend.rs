@@ -556,16 +556,32 @@ fn json_escape(rest: &str) -> Option<(char, usize)> {
         b'n' => '\n',
         b'r' => '\r',
         b't' => '\t',
+        b'b' => '\u{8}',
+        b'f' => '\u{C}',
         b'u' => {
-            let hex = rest.get(2..6)?;
-            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
+            let code = hex4(rest.get(2..6)?)?;
+            if (0xD800..0xDC00).contains(&code) {
+                // A surrogate pair: `\uD83D\uDE00`.
+                let low = rest
+                    .get(6..8)
+                    .filter(|escape| *escape == "\\u")
+                    .and_then(|_| hex4(rest.get(8..12)?))
+                    .filter(|low| (0xDC00..0xE000).contains(low))?;
+                let code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                return char::from_u32(code).map(|c| (c, 12));
             }
-            return char::from_u32(u32::from_str_radix(hex, 16).ok()?).map(|c| (c, 6));
+            return char::from_u32(code).map(|c| (c, 6));
         }
         _ => return None,
     };
     Some((ch, 2))
+}
+
+/// Four hexadecimal digits.
+fn hex4(digits: &str) -> Option<u32> {
+    (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| u32::from_str_radix(digits, 16).ok())
+        .flatten()
 }
 
 /// `=` followed by nothing but spaces up to a line break.
@@ -1724,6 +1740,28 @@ mod tests {
     }
 
     #[test]
+    fn invalid_utf8_around_and_inside() {
+        let token = rs256();
+        let lines = wrap(&token, 70);
+        let mut bytes = b"\xff\xfe\xd0 Token: \xc3".to_vec();
+        bytes.extend_from_slice(lines.join("\n").as_bytes());
+        bytes.extend_from_slice(b"\xe2\x82\nRegards \xf0\x9f");
+        let text = String::from_utf8_lossy(&bytes);
+        let found = only(&text);
+        assert_eq!(found.value, token);
+        assert_eq!(found.mends.lines_joined, lines.len());
+        // A broken character inside a line ends the token there: nothing is
+        // joined across it.
+        let mut bytes = lines.join("\n").into_bytes();
+        bytes.insert(150, 0xff);
+        let text = String::from_utf8_lossy(&bytes);
+        for candidate in find_candidates(&text) {
+            assert_ne!(candidate.value, token);
+            assert_eq!(candidate.mends.lines_joined, 0, "{candidate:?}");
+        }
+    }
+
+    #[test]
     fn wrapped_lines_of_unequal_width_with_tabs_crlf_cr_and_blank_lines() {
         let token = rs256();
         let widths = [70, 64, 76, 58, 76, 33];
@@ -1902,9 +1940,15 @@ mod tests {
         let lines = wrap(&token, 64);
         let found = only(&format!(r#"msg="token:\n{}\nend""#, lines.join("\\n")));
         assert_eq!(found.value, token);
-        let (value, mends) = mend(r"abc\/def\u002eghi");
-        assert_eq!(value, "abc/def.ghi");
-        assert_eq!(mends.json_escapes_decoded, 2);
+        let (value, mends) = mend(r"abc\/def\u002eghi\ud83d\ude00");
+        assert_eq!(value, "abc/def.ghi😀");
+        assert_eq!(mends.json_escapes_decoded, 3);
+        // Inside a JSON string, as an encoder that escapes dots wrote it.
+        let found = only(&format!(
+            r#"{{"id_token": "{escaped}", "expires_in": 300}}"#
+        ));
+        assert_eq!(found.value, token);
+        assert_eq!(found.mends.json_escapes_decoded, 2);
     }
 
     #[test]
