@@ -1052,7 +1052,10 @@ fn choose_join(
                         dropped,
                     });
                 }
-                Validated::Ambiguous | Validated::None => {}
+                // Two tokens could be read here: the text does not say
+                // which, so neither (nor a shorter one before) is offered.
+                Validated::Ambiguous => best = None,
+                Validated::None => {}
             }
         }
         if is_last {
