@@ -330,7 +330,9 @@ impl<'a> Scan<'a> {
         span: &Range<usize>,
         context: &Arc<ResponseContext>,
     ) {
-        let (value, mends) = mend(raw);
+        // Mended from the string as written, so escapes inside it
+        // (`\u002e`, `\/`) are decoded by the mend and reported.
+        let (value, mends) = mend(self.text.get(span.clone()).unwrap_or(raw));
         self.cover(span.clone());
         if value.is_empty() {
             return;

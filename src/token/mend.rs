@@ -556,16 +556,32 @@ fn json_escape(rest: &str) -> Option<(char, usize)> {
         b'n' => '\n',
         b'r' => '\r',
         b't' => '\t',
+        b'b' => '\u{8}',
+        b'f' => '\u{C}',
         b'u' => {
-            let hex = rest.get(2..6)?;
-            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
+            let code = hex4(rest.get(2..6)?)?;
+            if (0xD800..0xDC00).contains(&code) {
+                // A surrogate pair: `\uD83D\uDE00`.
+                let low = rest
+                    .get(6..8)
+                    .filter(|escape| *escape == "\\u")
+                    .and_then(|_| hex4(rest.get(8..12)?))
+                    .filter(|low| (0xDC00..0xE000).contains(low))?;
+                let code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                return char::from_u32(code).map(|c| (c, 12));
             }
-            return char::from_u32(u32::from_str_radix(hex, 16).ok()?).map(|c| (c, 6));
+            return char::from_u32(code).map(|c| (c, 6));
         }
         _ => return None,
     };
     Some((ch, 2))
+}
+
+/// Four hexadecimal digits.
+fn hex4(digits: &str) -> Option<u32> {
+    (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| u32::from_str_radix(digits, 16).ok())
+        .flatten()
 }
 
 /// `=` followed by nothing but spaces up to a line break.
@@ -813,7 +829,12 @@ fn read_gap(text: &str, pos: usize, mode: Mode, line_width: usize) -> Gap {
     let mut at_line_start = false;
     let mut only_spaces_yet = true;
     let mut after_carriage_return = false;
-    while at.saturating_sub(pos) <= MAX_GAP_BYTES && gap.line_breaks <= MAX_GAP_LINE_BREAKS {
+    // A field's value is the token whatever its gaps; in text, a long gap
+    // ends it.
+    let bounded = mode == Mode::Bare;
+    while !bounded
+        || (at.saturating_sub(pos) <= MAX_GAP_BYTES && gap.line_breaks <= MAX_GAP_LINE_BREAKS)
+    {
         let Some((unit, next)) = unit_at(text, at) else {
             break;
         };
@@ -1031,7 +1052,10 @@ fn choose_join(
                         dropped,
                     });
                 }
-                Validated::Ambiguous | Validated::None => {}
+                // Two tokens could be read here: the text does not say
+                // which, so neither (nor a shorter one before) is offered.
+                Validated::Ambiguous => best = None,
+                Validated::None => {}
             }
         }
         if is_last {
@@ -1594,6 +1618,11 @@ impl JsonPrefix {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::string_slice,
+    clippy::indexing_slicing,
+    reason = "tests cut ASCII tokens at known places and fail loudly"
+)]
 mod tests {
     use std::time::{Duration, Instant};
 
@@ -1692,6 +1721,10 @@ mod tests {
         let (value, mends) = mend(&format!("{head}\u{A0}\u{2002}{tail}"));
         assert_eq!(value, token);
         assert_eq!(mends.unicode_spaces_removed, 2);
+        // In a field, however long the gap, the rest is still the value's.
+        let (value, mends) = mend(&format!("{head}{}{tail}", " \n".repeat(2_000)));
+        assert_eq!(value, token);
+        assert_eq!(mends.lines_joined, 2);
     }
 
     #[test]
@@ -1707,6 +1740,28 @@ mod tests {
         let (value, mends) = mend(&format!("\u{FEFF}{a}\u{2060}{b}\u{200E}{c}\u{200D}"));
         assert_eq!(value, token);
         assert_eq!(mends.zero_width_removed, 4);
+    }
+
+    #[test]
+    fn invalid_utf8_around_and_inside() {
+        let token = rs256();
+        let lines = wrap(&token, 70);
+        let mut bytes = b"\xff\xfe\xd0 Token: \xc3".to_vec();
+        bytes.extend_from_slice(lines.join("\n").as_bytes());
+        bytes.extend_from_slice(b"\xe2\x82\nRegards \xf0\x9f");
+        let text = String::from_utf8_lossy(&bytes);
+        let found = only(&text);
+        assert_eq!(found.value, token);
+        assert_eq!(found.mends.lines_joined, lines.len());
+        // A broken character inside a line ends the token there: nothing is
+        // joined across it.
+        let mut bytes = lines.join("\n").into_bytes();
+        bytes.insert(150, 0xff);
+        let text = String::from_utf8_lossy(&bytes);
+        for candidate in find_candidates(&text) {
+            assert_ne!(candidate.value, token);
+            assert_eq!(candidate.mends.lines_joined, 0, "{candidate:?}");
+        }
     }
 
     #[test]
@@ -1728,7 +1783,7 @@ mod tests {
             for (i, line) in lines.iter().enumerate() {
                 text.push_str(if i % 2 == 0 { "\t" } else { "    " });
                 text.push_str(line);
-                text.push_str(" ");
+                text.push(' ');
                 text.push_str(line_end);
                 if i == 3 {
                     text.push_str(line_end);
@@ -1888,9 +1943,15 @@ mod tests {
         let lines = wrap(&token, 64);
         let found = only(&format!(r#"msg="token:\n{}\nend""#, lines.join("\\n")));
         assert_eq!(found.value, token);
-        let (value, mends) = mend(r"abc\/def\u002eghi");
-        assert_eq!(value, "abc/def.ghi");
-        assert_eq!(mends.json_escapes_decoded, 2);
+        let (value, mends) = mend(r"abc\/def\u002eghi\ud83d\ude00");
+        assert_eq!(value, "abc/def.ghi😀");
+        assert_eq!(mends.json_escapes_decoded, 3);
+        // Inside a JSON string, as an encoder that escapes dots wrote it.
+        let found = only(&format!(
+            r#"{{"id_token": "{escaped}", "expires_in": 300}}"#
+        ));
+        assert_eq!(found.value, token);
+        assert_eq!(found.mends.json_escapes_decoded, 2);
     }
 
     #[test]
@@ -2032,9 +2093,12 @@ mod tests {
         for text in [
             "eyJhbGciOiJIUzI1NiJ9\nThanks for the help\nIvan".to_owned(),
             "eyJhbGciOiJIUzI1NiJ9.\neyJzdWIiOiJhIn0\nabcdef".to_owned(),
-            (0..50)
-                .map(|i| format!("eyJ{}\n", "QUJD".repeat(i % 7 + 3)))
-                .collect(),
+            (0..50).fold(String::new(), |mut text, i| {
+                text.push_str("eyJ");
+                text.push_str(&"QUJD".repeat(i % 7 + 3));
+                text.push('\n');
+                text
+            }),
             "eyJub3QganNvbiBhdCBhbGw.eyJzdWIiOiJhIn0.c2ln\nc2ln\n".to_owned(),
         ] {
             for candidate in find_candidates(&text) {

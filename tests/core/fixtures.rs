@@ -119,7 +119,10 @@ fn moex_word_paste_reassembles_the_wrapped_jwt() {
     assert!(wrapped.mends.lines_joined > 10, "{:?}", wrapped.mends);
     assert!(wrapped.mends.spaces_removed > 0);
     let summary = wrapped.mends.describe().expect("mends are described");
-    assert!(summary.starts_with("joined 18 lines"), "{summary}");
+    assert_eq!(
+        summary,
+        "joined 18 lines, dropped 17 blank lines, removed 8 spaces"
+    );
     assert_eq!(
         wrapped.claims().and_then(|c| c["sub"].as_str()),
         Some("f:6e83631c-efa4-4f9f-864b-f5ca304c841c:90196")

@@ -12,7 +12,7 @@ use tokenscope::token::jose::{decode_unverified, encode_segment};
 
 use crate::{expected, fixture};
 
-/// The fixtures' real tokens, one per provider and algorithm, and an EdDSA
+/// The fixtures' real tokens, one per provider and algorithm, and an `EdDSA`
 /// token signed with a fixed Ed25519 key.
 fn real_tokens() -> &'static [(&'static str, String)] {
     static TOKENS: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
