@@ -550,17 +550,14 @@ fn substitute(text: &[u8], values: &[(&'static str, String)]) -> Vec<u8> {
                 })
             })
             .flatten();
-        match placeholder {
-            Some((name, value)) => {
-                out.extend_from_slice(value.as_bytes());
-                rest = after
-                    .get(name.len().saturating_add(1)..)
-                    .unwrap_or_default();
-            }
-            None => {
-                out.push(byte);
-                rest = after;
-            }
+        if let Some((name, value)) = placeholder {
+            out.extend_from_slice(value.as_bytes());
+            rest = after
+                .get(name.len().saturating_add(1)..)
+                .unwrap_or_default();
+        } else {
+            out.push(byte);
+            rest = after;
         }
     }
     out
