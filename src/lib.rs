@@ -9,6 +9,8 @@ pub mod app;
 pub mod cli;
 pub mod diagnose;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod net;
 pub mod oauth;

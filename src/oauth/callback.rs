@@ -675,6 +675,8 @@ const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
 const MAX_CONNECTIONS: usize = 8;
 /// How often the listener looks at its sockets, the cancel flag and the clock.
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
+/// The status of the reply to a request head over [`MAX_REQUEST_HEAD`] (RFC 6585 §5).
+const TOO_LARGE: &str = "431 Request Header Fields Too Large";
 /// Bound on writing one (small) response.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -814,11 +816,7 @@ impl CallbackListener {
         } else {
             target.uri.clone()
         };
-        let route = Route {
-            path: loopback.path.clone(),
-            origin: format!("http://{}:{}", loopback.host.as_str(), local_addr.port()),
-            port: local_addr.port(),
-        };
+        let route = Route::new(loopback, local_addr.port());
         let deadline = Instant::now().checked_add(timeout);
         let shared = Arc::new(Shared::default());
         // The page the browser shows speaks the language of the thread that
@@ -973,6 +971,38 @@ struct Route {
     port: u16,
 }
 
+impl Route {
+    /// The route of `loopback` once bound to `port`.
+    fn new(loopback: &Loopback, port: u16) -> Self {
+        Self {
+            path: loopback.path.clone(),
+            origin: format!("http://{}:{port}", loopback.host.as_str()),
+            port,
+        }
+    }
+}
+
+/// What the listener answers when a connection has sent `bytes`, without a
+/// socket (the fuzz harness, `tokenscope::fuzzing`): the reply's status line
+/// and, when it was the redirect, its parameters. `None` while the request
+/// head is incomplete, and for a target that is not loopback.
+#[doc(hidden)]
+pub fn answer_bytes(
+    bytes: &[u8],
+    target: &RedirectTarget,
+) -> Option<(&'static str, Option<CallbackParams>)> {
+    let loopback = target.loopback.as_ref()?;
+    let route = Route::new(loopback, loopback.port);
+    match head_end(bytes) {
+        Some(end) => {
+            let (reply, params) = answer(bytes.get(..end)?, &route, crate::i18n::language());
+            Some((reply.status, params))
+        }
+        None if bytes.len() > MAX_REQUEST_HEAD => Some((TOO_LARGE, None)),
+        None => None,
+    }
+}
+
 /// Serves until a redirect arrives, the deadline passes or `cancelled` is set.
 ///
 /// Sockets are non-blocking and polled: a client that connects and sends
@@ -1001,11 +1031,7 @@ fn serve(
                 Progress::TooLarge => {
                     progressed = true;
                     let connection = connections.swap_remove(index);
-                    Reply::text(
-                        "431 Request Header Fields Too Large",
-                        "Request too large.\n",
-                    )
-                    .send(connection.stream);
+                    Reply::text(TOO_LARGE, "Request too large.\n").send(connection.stream);
                 }
                 Progress::Complete => {
                     progressed = true;

@@ -400,6 +400,122 @@ pub fn client_secret_of(profile: &Profile) -> Option<crate::secret::Secret> {
     personality_of(profile).map(|p| crate::secret::Secret::new(p.spec().client_secret))
 }
 
+/// A sandbox with no socket, for the fuzz harness (`tokenscope::fuzzing`):
+/// each [`session`](Self::session) is a fresh sandbox (no codes, tokens,
+/// sessions or faults) whose requests go through the router's own handler on
+/// the caller's thread. The keys are made once and reused, because RSA key
+/// generation is slow.
+#[doc(hidden)]
+pub struct OfflineSandbox {
+    keys: Option<keys::KeyRing>,
+    clock: SandboxClock,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl OfflineSandbox {
+    /// A sandbox whose "now" is `clock`, with a single-threaded runtime of its own.
+    pub fn new(clock: SandboxClock) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()?;
+        Ok(Self {
+            keys: None,
+            clock,
+            runtime,
+        })
+    }
+
+    /// Runs `requests` against a fresh sandbox of `personality` at
+    /// `http://127.0.0.1:DEFAULT_PORT`.
+    pub fn session<T>(
+        &mut self,
+        personality: Personality,
+        requests: impl FnOnce(&OfflineSession<'_>) -> T,
+    ) -> Result<T, KeyError> {
+        let keys = match self.keys.take() {
+            Some(keys) => keys,
+            None => keys::KeyRing::generate()?,
+        };
+        let shared = Arc::new(server::Shared {
+            personality,
+            base: format!("http://127.0.0.1:{DEFAULT_PORT}"),
+            keys: RwLock::new(keys),
+            store: Mutex::new(store::Store::default()),
+            faults: RwLock::new(Faults::default()),
+            clock: Arc::clone(&self.clock),
+        });
+        let result = requests(&OfflineSession {
+            shared: &shared,
+            runtime: &self.runtime,
+        });
+        // The handler keeps no clone once it has answered.
+        if let Ok(shared) = Arc::try_unwrap(shared) {
+            self.keys = Some(
+                shared
+                    .keys
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+        }
+        Ok(result)
+    }
+}
+
+/// One fresh sandbox of an [`OfflineSandbox`].
+#[doc(hidden)]
+pub struct OfflineSession<'a> {
+    shared: &'a Arc<server::Shared>,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+impl OfflineSession<'_> {
+    /// The answer to `request`, as a client would record it. Answers are
+    /// immediate and keys stay: the `delay_ms` and `rotate_keys` faults are
+    /// switched off before each request (the harness does not send
+    /// [`ROTATE_PATH`] either), so an input cannot make the harness sleep or
+    /// spend its time generating RSA keys.
+    pub fn answer(&self, request: axum::extract::Request) -> crate::net::RecordedResponse {
+        {
+            let mut faults = self
+                .shared
+                .faults
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            faults.delay_ms = None;
+            faults.rotate_keys = false;
+        }
+        self.runtime.block_on(async {
+            let response =
+                server::handle(axum::extract::State(Arc::clone(self.shared)), request).await;
+            let (parts, body) = response.into_parts();
+            let body = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .map(|bytes| bytes.to_vec())
+                .unwrap_or_default();
+            crate::net::RecordedResponse {
+                status: parts.status.as_u16(),
+                reason: parts
+                    .status
+                    .canonical_reason()
+                    .unwrap_or_default()
+                    .to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: parts
+                    .headers
+                    .iter()
+                    .map(|(name, value)| {
+                        (
+                            name.as_str().to_owned(),
+                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect(),
+                body,
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

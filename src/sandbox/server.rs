@@ -205,7 +205,7 @@ async fn read(request: Request) -> Incoming {
 
 /// Every request: the admin paths first (faults never block them), then the
 /// delay and 503 faults, then the endpoint, then the HTML-error fault.
-async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let incoming = read(request).await;
     if let Some(response) = admin(&shared, &incoming) {
         return response;

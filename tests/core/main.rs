@@ -11,6 +11,7 @@ mod diagnose;
 mod export;
 mod fixtures;
 mod forms;
+mod fuzz_replay;
 mod headless;
 mod hostile;
 mod mending;
