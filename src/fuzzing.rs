@@ -457,6 +457,7 @@ fn recorded_response(data: &[u8]) -> RecordedResponse {
         version: "HTTP/1.1".to_owned(),
         headers: Vec::new(),
         body: data.to_vec(),
+        truncated_at: None,
     };
     if !data.starts_with(b"HTTP/") {
         return bare;
@@ -485,6 +486,7 @@ fn recorded_response(data: &[u8]) -> RecordedResponse {
         version,
         headers,
         body: body.to_vec(),
+        truncated_at: None,
     }
 }
 

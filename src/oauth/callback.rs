@@ -993,9 +993,13 @@ pub fn answer_bytes(
 ) -> Option<(&'static str, Option<CallbackParams>)> {
     let loopback = target.loopback.as_ref()?;
     let route = Route::new(loopback, loopback.port);
-    match head_end(bytes) {
+    match head_end(bytes, 0) {
         Some(end) => {
-            let (reply, params) = answer(bytes.get(..end)?, &route, crate::i18n::language());
+            let (reply, verdict) = answer(bytes.get(..end)?, &route, None, crate::i18n::language());
+            let params = match verdict {
+                Verdict::Redirect(params) => Some(params),
+                Verdict::NotThisRun | Verdict::Refused => None,
+            };
             Some((reply.status, params))
         }
         None if bytes.len() > MAX_REQUEST_HEAD => Some((TOO_LARGE, None)),

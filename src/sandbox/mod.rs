@@ -439,6 +439,7 @@ impl OfflineSandbox {
         let shared = Arc::new(server::Shared {
             personality,
             base: format!("http://127.0.0.1:{DEFAULT_PORT}"),
+            port: DEFAULT_PORT,
             keys: RwLock::new(keys),
             store: Mutex::new(store::Store::default()),
             faults: RwLock::new(Faults::default()),
@@ -511,6 +512,7 @@ impl OfflineSession<'_> {
                     })
                     .collect(),
                 body,
+                truncated_at: None,
             }
         })
     }

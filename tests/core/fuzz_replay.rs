@@ -76,7 +76,6 @@ fn every_corpus_input_replays_without_a_panic() {
 }
 
 #[test]
-#[ignore = "issue 13: the known paste crashes (a byte slice inside a Cyrillic letter, invalid UTF-8) are fixed on another branch; un-ignore once it is merged"]
 fn every_saved_crash_replays_without_a_panic() {
     let (run, failed) = replay("crashes");
     assert!(run > 0, "no saved crash was run");
