@@ -181,6 +181,21 @@ impl TokenscopeApp {
         self.run_effects(ctx, effects);
     }
 
+    /// Inspects a paste: a small one within the frame, a large one on a
+    /// background thread; either way a bug in the inspector is caught.
+    fn decode(&mut self, generation: u64, text: String) {
+        let now = self.clock.now();
+        if text.len() <= INLINE_INSPECT_BYTES {
+            let inspector = self.inspector;
+            let inspection = guard::catching(GuardedWork::Inspection, Some(&text), || {
+                inspector(&text, now)
+            });
+            self.workspace.land(generation, inspection);
+        } else {
+            self.jobs.inspect(self.inspector, generation, text, now);
+        }
+    }
+
     fn run_effects(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {
         for effect in effects {
             // A Sandbox profile's provider is started first; the effect waits for it.
@@ -190,19 +205,7 @@ impl TokenscopeApp {
             }
             match effect {
                 Effect::Sandbox(effect) => self.sandbox_effect(effect),
-                Effect::Decode { generation, text } => {
-                    let now = self.clock.now();
-                    if text.len() <= INLINE_INSPECT_BYTES {
-                        let inspector = self.inspector;
-                        let inspection =
-                            guard::catching(GuardedWork::Inspection, Some(&text), || {
-                                inspector(&text, now)
-                            });
-                        self.workspace.land(generation, inspection);
-                    } else {
-                        self.jobs.inspect(self.inspector, generation, text, now);
-                    }
-                }
+                Effect::Decode { generation, text } => self.decode(generation, text),
                 Effect::SavePreferences(preferences) => self.jobs.save_preferences(preferences),
                 Effect::Reinspect => {
                     let decode = self.workspace.reinspect(self.paste.clone());

@@ -1620,7 +1620,6 @@ impl JsonPrefix {
 #[cfg(test)]
 #[expect(
     clippy::string_slice,
-    clippy::indexing_slicing,
     reason = "tests cut ASCII tokens at known places and fail loudly"
 )]
 mod tests {
