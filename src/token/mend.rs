@@ -717,6 +717,29 @@ fn read_piece(text: &str, pos: usize, mode: Mode) -> (String, Mends, usize, usiz
     let (mut at, mut end) = (pos, pos);
     let (mut width, mut width_at_end) = (0, 0);
     while chars.len() <= MAX_TOKEN_CHARS {
+        // Nearly all of a piece is a run of plain base64url characters:
+        // taken whole, without decoding unit by unit.
+        let run = text.as_bytes().get(at..).map_or(0, |rest| {
+            rest.iter()
+                .take(MAX_TOKEN_CHARS + 1 - chars.len())
+                .take_while(|b| is_jwt_char(char::from(**b)))
+                .count()
+        });
+        if run > 0
+            && let Some(plain) = text.get(at..at + run)
+        {
+            chars.push_str(plain);
+            if invisible_pending {
+                mends.add(&invisible);
+                invisible = Mends::default();
+                invisible_pending = false;
+            }
+            at += run;
+            end = at;
+            width += run;
+            width_at_end = width;
+            continue;
+        }
         let Some((unit, next)) = unit_at(text, at) else {
             break;
         };
@@ -1038,12 +1061,13 @@ fn choose_join(
     let mut widest_line = 0;
     let mut index = 0;
     loop {
-        let piece = pieces.get(index)?.clone();
-        readings = feed_piece(readings, &piece, index);
+        let piece = pieces.get(index)?;
+        readings = feed_piece(readings, piece, index);
+        let (after, piece_end) = (piece.after.clone(), piece.end);
         if readings.is_empty() || readings.len() > MAX_READINGS {
             break;
         }
-        let is_last = piece.after.next.is_none();
+        let is_last = after.next.is_none();
         if joining == Joining::Bare || is_last {
             match validated(pieces, index, &readings) {
                 Validated::One(dropped) => {
@@ -1062,7 +1086,7 @@ fn choose_join(
             break;
         }
         if joining == Joining::Bare {
-            let gap = &piece.after;
+            let gap = &after;
             let ends_line = gap.line_breaks > 0;
             if !ends_line && !gap.special_spaces_only {
                 break;
@@ -1086,7 +1110,7 @@ fn choose_join(
             if readings.is_empty() || pieces.span_to(index) > MAX_JOIN_SPAN_BYTES {
                 break;
             }
-            let gap_bytes = gap.next.map_or(0, |next| next.saturating_sub(piece.end));
+            let gap_bytes = gap.next.map_or(0, |next| next.saturating_sub(piece_end));
             if !budget.spend(gap_bytes.saturating_mul(readings.len())) {
                 break;
             }
