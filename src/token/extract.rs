@@ -134,8 +134,49 @@ pub struct Candidate {
     pub span: Range<usize>,
 }
 
+/// At most this many token occurrences are kept from one paste (some 200
+/// bytes each): 10 MB of `access_token=x&` holds 700,000.
+pub const MAX_CANDIDATES: usize = 100_000;
+
+/// The token occurrences of a paste.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Candidates {
+    /// In order of appearance, at most [`MAX_CANDIDATES`].
+    pub found: Vec<Candidate>,
+    /// Occurrences beyond [`MAX_CANDIDATES`], not kept.
+    pub left_out: usize,
+}
+
+// A paste's occurrences read as a slice: callers index, count and iterate
+// them; `left_out` is the only extra.
+impl std::ops::Deref for Candidates {
+    type Target = [Candidate];
+
+    fn deref(&self) -> &[Candidate] {
+        &self.found
+    }
+}
+
+impl IntoIterator for Candidates {
+    type Item = Candidate;
+    type IntoIter = std::vec::IntoIter<Candidate>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Candidates {
+    type Item = &'a Candidate;
+    type IntoIter = std::slice::Iter<'a, Candidate>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.iter()
+    }
+}
+
 /// Finds every token occurrence in `text`, in order of appearance.
-pub fn find_candidates(text: &str) -> Vec<Candidate> {
+pub fn find_candidates(text: &str) -> Candidates {
     let normalised = Normalised::new(text);
     let mut scan = Scan::new(&normalised.text);
     scan.json_objects(0);
@@ -147,7 +188,10 @@ pub fn find_candidates(text: &str) -> Vec<Candidate> {
         candidate.mends.zero_width_removed += normalised.removed_within(&candidate.span);
     }
     found.sort_by_key(|c| c.span.start);
-    found
+    Candidates {
+        found,
+        left_out: scan.left_out,
+    }
 }
 
 /// The text with CRLF made LF and zero-width characters taken out; the
@@ -191,6 +235,8 @@ struct Scan<'a> {
     /// of a list would cost a shift per range.
     covered: BTreeMap<usize, usize>,
     found: Vec<Candidate>,
+    /// Occurrences found beyond [`MAX_CANDIDATES`].
+    left_out: usize,
 }
 
 impl<'a> Scan<'a> {
@@ -199,6 +245,16 @@ impl<'a> Scan<'a> {
             text,
             covered: BTreeMap::new(),
             found: Vec::new(),
+            left_out: 0,
+        }
+    }
+
+    /// Keeps a token occurrence, or counts it past [`MAX_CANDIDATES`].
+    fn keep(&mut self, candidate: Candidate) {
+        if self.found.len() < MAX_CANDIDATES {
+            self.found.push(candidate);
+        } else {
+            self.left_out += 1;
         }
     }
 
@@ -337,7 +393,7 @@ impl<'a> Scan<'a> {
         if value.is_empty() {
             return;
         }
-        self.found.push(Candidate {
+        self.keep(Candidate {
             value,
             origin: Origin::JsonField {
                 name: key.to_owned(),
@@ -365,6 +421,7 @@ impl<'a> Scan<'a> {
         inner.form_parameters();
         inner.bearer_values();
         inner.bare_jwts();
+        self.left_out += inner.left_out;
         if inner.found.is_empty() {
             return false;
         }
@@ -375,7 +432,7 @@ impl<'a> Scan<'a> {
                 };
             }
             candidate.span = span.clone();
-            self.found.push(candidate);
+            self.keep(candidate);
         }
         self.cover(span.clone());
         true
@@ -433,7 +490,7 @@ impl<'a> Scan<'a> {
             if value.is_empty() {
                 continue;
             }
-            self.found.push(Candidate {
+            self.keep(Candidate {
                 value,
                 origin: origin(key.into_owned()),
                 mends,
@@ -477,7 +534,7 @@ impl<'a> Scan<'a> {
             if value.len() < 16 || !looks_random {
                 continue;
             }
-            self.found.push(Candidate {
+            self.keep(Candidate {
                 value: value.to_owned(),
                 origin: Origin::Bearer,
                 mends: Mends {
@@ -514,7 +571,7 @@ impl<'a> Scan<'a> {
                     let span = start..found.end;
                     from = found.end;
                     self.cover(span.clone());
-                    self.found.push(Candidate {
+                    self.keep(Candidate {
                         value: found.value,
                         origin: Origin::Bare,
                         mends: found.mends,
@@ -984,6 +1041,17 @@ mod tests {
 
     use super::*;
 
+    fn candidates(text: &str) -> Vec<Candidate> {
+        find_candidates(text).found
+    }
+
+    #[test]
+    fn token_occurrences_past_the_limit_are_counted_not_kept() {
+        let found = find_candidates(&"access_token=Ключ&".repeat(MAX_CANDIDATES + 10));
+        assert_eq!(found.found.len(), MAX_CANDIDATES);
+        assert_eq!(found.left_out, 10);
+    }
+
     #[test]
     fn mend_keeps_values_whose_seventh_byte_is_inside_a_letter() {
         assert_eq!(mend("Токен истёк").0, "Токенистёк");
@@ -996,13 +1064,13 @@ mod tests {
 
     #[test]
     fn cyrillic_token_values_in_json_forms_and_urls() {
-        let found = find_candidates(r#"{"token":"Токен истёк","access_token":"Доступ запрещён"}"#);
+        let found = candidates(r#"{"token":"Токен истёк","access_token":"Доступ запрещён"}"#);
         let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
         assert_eq!(values, ["Токенистёк", "Доступзапрещён"]);
-        let found = find_candidates("access_token=Ключ&state=состояние");
+        let found = candidates("access_token=Ключ&state=состояние");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].value, "Ключ");
-        let found = find_candidates("https://app.example/cb#access_token=Ключ&state=состояние");
+        let found = candidates("https://app.example/cb#access_token=Ключ&state=состояние");
         assert_eq!(found[0].value, "Ключ");
         assert_eq!(
             found[0].response.as_ref().and_then(|r| r.get("state")),
@@ -1014,7 +1082,7 @@ mod tests {
     fn finds_form_and_url_tokens() {
         let text = "GET https://app.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz123 HTTP/1.1\n\
                     https://app.example/cb#access_token=abc.def-ghi&token_type=bearer&expires_in=300";
-        let found = find_candidates(text);
+        let found = candidates(text);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(
             found[0].origin,
@@ -1042,7 +1110,7 @@ mod tests {
     fn finds_bearer_headers_but_not_prose() {
         let text = "curl -H \"Authorization: Bearer gho_16C7e42F292c6912E7710c838347Ae178B4a\" https://api.github.com/user\n\
                     We use Bearer authentication here.";
-        let found = find_candidates(text);
+        let found = candidates(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].value, "gho_16C7e42F292c6912E7710c838347Ae178B4a");
         assert_eq!(found[0].origin, Origin::Bearer);
@@ -1052,7 +1120,7 @@ mod tests {
     fn a_short_line_after_a_token_is_not_joined() {
         let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.";
         let text = format!("{token}\nthanks\n");
-        let found = find_candidates(&text);
+        let found = candidates(&text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].value, token);
     }
@@ -1122,7 +1190,7 @@ mod tests {
             "{{\"msg\":\"got {{\"access_token\":\"{token}\",\"expires_in\":300}}\n{}",
             "{\"a\":".repeat(200)
         );
-        let found = find_candidates(&text);
+        let found = candidates(&text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].value, token);
         assert_eq!(
@@ -1137,10 +1205,10 @@ mod tests {
     fn lines_that_only_start_like_a_jwt_are_not_joined_again_and_again() {
         let line = format!("eyJhbGciOiJSUzI1NiJ9{}", "A".repeat(40));
         let text = vec![line.as_str(); 20_000].join("\n");
-        assert!(find_candidates(&text).is_empty());
+        assert!(candidates(&text).is_empty());
         // A real token after them is still found.
         let token = jwt("b");
-        let found = find_candidates(&format!("{text}\nВот токен:\n{token}\n"));
+        let found = candidates(&format!("{text}\nВот токен:\n{token}\n"));
         assert_eq!(found.len(), 1);
         assert!(found[0].value == token, "the token after the junk lines");
     }
@@ -1148,7 +1216,7 @@ mod tests {
     #[test]
     fn tokens_one_per_line_are_each_found() {
         let tokens: Vec<String> = (0..50).map(|i| jwt(&format!("user-{i}"))).collect();
-        let found = find_candidates(&tokens.join("\n"));
+        let found = candidates(&tokens.join("\n"));
         let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
         assert_eq!(values, tokens);
     }
@@ -1162,7 +1230,7 @@ mod tests {
             .map(|line| std::str::from_utf8(line).expect("ASCII"))
             .collect();
         let text = format!("Токен из письма:\n{}\nСпасибо, Анна 😀", wrapped.join("\n"));
-        let found = find_candidates(&text);
+        let found = candidates(&text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].value, token);
         assert_eq!(found[0].mends.lines_joined, wrapped.len());
@@ -1173,10 +1241,10 @@ mod tests {
         let junk: String = (0..20_000u32)
             .map(|i| char::from_u32(i * 7 % 0x2FFF).unwrap_or('x'))
             .collect();
-        let _ = find_candidates(&junk);
-        let _ = find_candidates(&"{\"a".repeat(10_000));
-        let _ = find_candidates(&"eyJ.".repeat(10_000));
-        let _ = find_candidates("Bearer");
-        let _ = find_candidates("?code=&access_token=");
+        let _ = candidates(&junk);
+        let _ = candidates(&"{\"a".repeat(10_000));
+        let _ = candidates(&"eyJ.".repeat(10_000));
+        let _ = candidates("Bearer");
+        let _ = candidates("?code=&access_token=");
     }
 }

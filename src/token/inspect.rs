@@ -196,7 +196,8 @@ impl FoundToken {
 pub struct Inspection {
     /// Distinct tokens in order of first appearance.
     pub tokens: Vec<FoundToken>,
-    /// Distinct tokens beyond [`MAX_TOKENS`] that were not kept.
+    /// Occurrences of tokens not kept: of distinct tokens beyond
+    /// [`MAX_TOKENS`], and any beyond [`super::extract::MAX_CANDIDATES`].
     pub dropped: usize,
     /// When the text was pasted: lifetimes (`expires_in`) count from here.
     pub pasted_at: Timestamp,
@@ -235,7 +236,8 @@ impl Inspection {
             notices.push(crate::tr!(
                 "paste-tokens-dropped",
                 count = self.dropped,
-                max = MAX_TOKENS
+                max = MAX_TOKENS,
+                occurrences = super::extract::MAX_CANDIDATES
             ));
         }
         if self.errors_dropped > 0 {
@@ -308,9 +310,10 @@ fn decode_lossy(bytes: &[u8]) -> (String, usize) {
 fn inspect_whole(text: &str, pasted_at: Timestamp) -> Inspection {
     let mut tokens: Vec<FoundToken> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut dropped = 0;
+    let candidates = find_candidates(text);
+    let mut dropped = candidates.left_out;
     let mut rows_left = MAX_ROWS_PER_PASTE;
-    for candidate in find_candidates(text) {
+    for candidate in candidates.found {
         if let Some(known) = index.get(&candidate.value).and_then(|&i| tokens.get_mut(i)) {
             absorb(known, candidate, pasted_at);
         } else if tokens.len() < MAX_TOKENS {

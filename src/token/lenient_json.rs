@@ -66,10 +66,12 @@ impl Value {
 pub struct Broken {
     /// The byte the reader stopped at: it read everything before it.
     pub reached: usize,
-    /// Where the objects still open at that point start (the first `{`
-    /// included). Read again from there, each would stop at the same byte the
+    /// Where the objects inside the first one, still open at that point,
+    /// start. Read again from there, each would stop at the same byte the
     /// same way, so a caller that tries every `{` skips them; that is what
-    /// keeps a paste of `{"a":{"a":…` linear instead of quadratic.
+    /// keeps a paste of `{"a":{"a":…` linear instead of quadratic. (The
+    /// first is left out: the caller is past it, and a paste of `{{{{`
+    /// then costs no allocation per brace.)
     pub open_objects: Vec<usize>,
 }
 
@@ -108,7 +110,7 @@ struct Reader<'a> {
     pos: usize,
     /// Values read so far, against [`MAX_VALUES`].
     values: usize,
-    /// Starts of the objects being read, outermost first.
+    /// Starts of the objects being read inside the first, outermost first.
     open_objects: Vec<usize>,
 }
 
@@ -151,10 +153,15 @@ impl Reader<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Option<Value> {
-        self.open_objects.push(self.pos);
+        let inner = depth > 0;
+        if inner {
+            self.open_objects.push(self.pos);
+        }
         self.pos += 1;
         let members = self.members(depth)?;
-        self.open_objects.pop();
+        if inner {
+            self.open_objects.pop();
+        }
         Some(Value::Object(members))
     }
 
@@ -371,11 +378,11 @@ mod tests {
         let text = r#"{"a":{"b":1},"c":{"d":[{"e":2}"#;
         let broken = parse_object_at(text, 0, text.len()).expect_err("never closed");
         assert_eq!(broken.reached, text.len());
-        // The outer object and "c"; not "a" or "e", which closed.
-        assert_eq!(broken.open_objects, [0, 17]);
+        // "c"; not "a" or "e", which closed, nor the first.
+        assert_eq!(broken.open_objects, [17]);
         let deep = "{\"a\":".repeat(100);
         let broken = parse_object_at(&deep, 0, deep.len()).expect_err("too deep");
-        assert_eq!(broken.open_objects.len(), MAX_DEPTH + 1);
+        assert_eq!(broken.open_objects.len(), MAX_DEPTH);
     }
 
     #[test]

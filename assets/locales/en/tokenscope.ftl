@@ -383,9 +383,9 @@ paste-invalid-utf8 = The paste is not valid UTF-8: { $count ->
    *[other] { $count } invalid byte sequences were
 } replaced with �.
 paste-tokens-dropped = { $count ->
-    [one] { $count } more token was
-   *[other] { $count } more tokens were
-} not kept: at most { $max } distinct tokens are shown.
+    [one] { $count } more token occurrence was
+   *[other] { $count } more token occurrences were
+} not kept: at most { $max } distinct tokens and { $occurrences } occurrences are read.
 paste-errors-dropped = { $count ->
     [one] { $count } more error answer was
    *[other] { $count } more error answers were
