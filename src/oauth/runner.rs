@@ -150,8 +150,12 @@ pub struct FlowSession {
     pub code_sent: bool,
     /// How many times this run's current code has been sent.
     pub code_sends: u32,
-    /// Tokens from the last token or refresh response.
+    /// Tokens of the run: the last token response's, with what a refresh
+    /// answer left out kept from before ([`merge_refresh`]).
     pub tokens: Option<TokenSet>,
+    /// The newest ID token any step returned, for logout's `id_token_hint`;
+    /// cleared by a completed logout.
+    pub id_token_hint: Option<String>,
     /// UserInfo's answer.
     pub userinfo: Option<UserInfo>,
     /// The last introspection answer (RFC 7662 §2.2).
@@ -240,6 +244,7 @@ impl FlowSession {
             code_sent: false,
             code_sends: 0,
             tokens: None,
+            id_token_hint: None,
             userinfo: None,
             introspection: None,
             records: Vec::new(),
@@ -371,7 +376,7 @@ impl FlowSession {
         self.code_sends += 1;
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
             let summary = summarize(&tokens);
-            self.tokens = Some(tokens);
+            self.keep_tokens(tokens);
             summary
         });
         self.push(Step::Token, Some(exchange), outcome, now)
@@ -481,7 +486,7 @@ impl FlowSession {
     pub fn granted(&mut self, step: Step, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
             let summary = summarize(&tokens);
-            self.tokens = Some(tokens);
+            self.keep_tokens(tokens);
             summary
         });
         self.push(step, Some(exchange), outcome, now)
@@ -533,7 +538,7 @@ impl FlowSession {
         }
         let record = match &outcome {
             PollOutcome::Tokens(tokens) => {
-                self.tokens = Some(tokens.clone());
+                self.keep_tokens(tokens.clone());
                 Ok(summarize(tokens))
             }
             PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
@@ -556,7 +561,10 @@ impl FlowSession {
     /// the redirect comes back to the profile's redirect URI.
     pub fn prepare_logout(&mut self) -> Result<String, StepFailure> {
         let state = RunSecrets::generate(super::PkceMode::Off, MIN_STATE, MIN_NONCE).state;
-        let id_token = self.tokens.as_ref().and_then(|t| t.id_token.as_deref());
+        // The latest ID token of the run, even when a later answer or a
+        // new device authorization cleared the token set (RP-Initiated
+        // Logout §2 recommends the hint; some providers require it).
+        let id_token = self.id_token_hint.as_deref();
         let url = super::logout::end_session_url(
             &self.profile,
             id_token,
@@ -577,22 +585,30 @@ impl FlowSession {
         };
         if outcome.is_ok() {
             self.tokens = None;
+            self.id_token_hint = None;
         }
         self.push(Step::Logout, None, outcome, now)
     }
 
-    /// Applies the refresh response; new tokens replace the old ones, which stay in the history.
+    /// Applies the refresh response: the answer's tokens replace the old
+    /// ones, and what it left out is kept ([`merge_refresh`]); the summary
+    /// says what was kept.
     pub fn refreshed(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|mut tokens| {
-            // A provider that does not rotate refresh tokens omits it (RFC 6749 §6).
-            if tokens.refresh_token.is_none() {
-                tokens.refresh_token = self.tokens.as_ref().and_then(|t| t.refresh_token.clone());
-            }
-            let summary = summarize(&tokens);
-            self.tokens = Some(tokens);
+        let outcome = flow::parse_token_response(&exchange).map(|fresh| {
+            let (tokens, kept) = merge_refresh(self.tokens.as_ref(), fresh);
+            let summary = summarize_kept(&tokens, &kept);
+            self.keep_tokens(tokens);
             summary
         });
         self.push(Step::Refresh, Some(exchange), outcome, now)
+    }
+
+    /// Stores a step's token set; its ID token becomes the logout hint.
+    fn keep_tokens(&mut self, tokens: TokenSet) {
+        if let Some(id_token) = &tokens.id_token {
+            self.id_token_hint = Some(id_token.clone());
+        }
+        self.tokens = Some(tokens);
     }
 
     /// The client credentials request (RFC 6749 §4.4.2).
@@ -608,7 +624,7 @@ impl FlowSession {
     ) -> &StepRecord {
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
             let summary = summarize(&tokens);
-            self.tokens = Some(tokens);
+            self.keep_tokens(tokens);
             summary
         });
         self.push(Step::ClientCredentials, Some(exchange), outcome, now)
@@ -991,7 +1007,40 @@ impl FlowSession {
     }
 }
 
-fn summarize(tokens: &TokenSet) -> String {
+/// What a refresh answer left out and the run kept from before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kept {
+    /// No `id_token` in the answer: OIDC Core 1.0 §12.2 lets a provider
+    /// leave it out, and the earlier one stays the run's ID token.
+    IdToken,
+    /// No `refresh_token`: the provider does not rotate it (RFC 6749 §6),
+    /// and the one sent stays valid.
+    RefreshToken,
+}
+
+/// The run's token set after a refresh answer `fresh`: the answer's tokens,
+/// with the `id_token` and `refresh_token` of `previous` where the answer
+/// has none; and which of them were kept.
+pub fn merge_refresh(previous: Option<&TokenSet>, mut fresh: TokenSet) -> (TokenSet, Vec<Kept>) {
+    let mut kept = Vec::new();
+    if fresh.id_token.is_none()
+        && let Some(id_token) = previous.and_then(|p| p.id_token.clone())
+    {
+        fresh.id_token = Some(id_token);
+        kept.push(Kept::IdToken);
+    }
+    if fresh.refresh_token.is_none()
+        && let Some(refresh_token) = previous.and_then(|p| p.refresh_token.clone())
+    {
+        fresh.refresh_token = Some(refresh_token);
+        kept.push(Kept::RefreshToken);
+    }
+    (fresh, kept)
+}
+
+/// The summary of a refresh: its tokens, with the kept ones said as kept.
+fn summarize_kept(tokens: &TokenSet, kept: &[Kept]) -> String {
     let mut parts = Vec::new();
     if tokens.access_token.is_some() {
         parts.push(match tokens.expires_in {
@@ -1000,13 +1049,25 @@ fn summarize(tokens: &TokenSet) -> String {
         });
     }
     if tokens.id_token.is_some() {
-        parts.push(crate::tr!("run-id-token"));
+        parts.push(if kept.contains(&Kept::IdToken) {
+            crate::tr!("run-id-token-kept")
+        } else {
+            crate::tr!("run-id-token")
+        });
     }
     if tokens.refresh_token.is_some() {
-        parts.push(crate::tr!("run-refresh-token"));
+        parts.push(if kept.contains(&Kept::RefreshToken) {
+            crate::tr!("run-refresh-token-kept")
+        } else {
+            crate::tr!("run-refresh-token")
+        });
     }
     parts.extend(tokens.unreal_lifetimes.iter().cloned());
     parts.join(", ")
+}
+
+fn summarize(tokens: &TokenSet) -> String {
+    summarize_kept(tokens, &[])
 }
 
 /// Options of a whole run.
@@ -1608,6 +1669,95 @@ mod tests {
             }),
             duration: std::time::Duration::ZERO,
         }
+    }
+
+    fn answered_with(session: &FlowSession, status: u16, body: &str) -> Exchange {
+        let mut exchange = answer(session, body);
+        if let Ok(response) = &mut exchange.response {
+            response.status = status;
+            "OK".clone_into(&mut response.reason);
+        }
+        exchange
+    }
+
+    #[test]
+    fn a_refresh_without_id_token_keeps_it_and_logout_still_has_the_hint() {
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.profile.endpoints.end_session = "https://sbi.example.test/logout".to_owned();
+        session.code = Some(Secret::new("c0de"));
+        let first = answered_with(
+            &session,
+            200,
+            r#"{"access_token":"at-1","id_token":"eyJ.id-1.sig","refresh_token":"rt-1","token_type":"Bearer","expires_in":300}"#,
+        );
+        session.token_exchanged(first, now);
+        // OIDC Core §12.2: a refresh answer may leave out id_token; RFC 6749 §6: and refresh_token.
+        let bare = answered_with(
+            &session,
+            200,
+            r#"{"access_token":"at-2","token_type":"bearer","expires_in":300}"#,
+        );
+        let record = session.refreshed(bare, now);
+        let summary = record.outcome.clone().expect("refreshed");
+        assert!(summary.contains("ID token kept"), "{summary}");
+        assert!(summary.contains("refresh token kept"), "{summary}");
+        let tokens = session.tokens.as_ref().expect("tokens");
+        assert_eq!(tokens.access_token.as_deref(), Some("at-2"));
+        assert_eq!(tokens.id_token.as_deref(), Some("eyJ.id-1.sig"));
+        assert_eq!(tokens.refresh_token.as_deref(), Some("rt-1"));
+        let url = session.prepare_logout().expect("logout URL");
+        assert!(url.contains("id_token_hint=eyJ.id-1.sig"), "{url}");
+
+        // A new ID token replaces the old one, as hint too, and is not "kept".
+        let rotated = answered_with(
+            &session,
+            200,
+            r#"{"access_token":"at-3","id_token":"eyJ.id-2.sig","refresh_token":"rt-2"}"#,
+        );
+        let summary = session
+            .refreshed(rotated, now)
+            .outcome
+            .clone()
+            .expect("refreshed");
+        assert!(!summary.contains("kept"), "{summary}");
+        assert!(
+            session
+                .prepare_logout()
+                .expect("URL")
+                .contains("id_token_hint=eyJ.id-2.sig")
+        );
+
+        // A new device authorization clears the set; logout keeps the hint.
+        session.tokens = None;
+        assert!(
+            session
+                .prepare_logout()
+                .expect("URL")
+                .contains("id_token_hint=eyJ.id-2.sig")
+        );
+    }
+
+    #[test]
+    fn merge_refresh_keeps_only_what_the_answer_left_out() {
+        let previous = TokenSet {
+            access_token: Some("at-1".to_owned()),
+            id_token: Some("id-1".to_owned()),
+            refresh_token: Some("rt-1".to_owned()),
+            ..TokenSet::default()
+        };
+        let fresh = TokenSet {
+            access_token: Some("at-2".to_owned()),
+            refresh_token: Some("rt-2".to_owned()),
+            ..TokenSet::default()
+        };
+        let (merged, kept) = merge_refresh(Some(&previous), fresh.clone());
+        assert_eq!(kept, [Kept::IdToken]);
+        assert_eq!(merged.id_token.as_deref(), Some("id-1"));
+        assert_eq!(merged.refresh_token.as_deref(), Some("rt-2"));
+        let (alone, kept) = merge_refresh(None, fresh.clone());
+        assert!(kept.is_empty());
+        assert_eq!(alone, fresh);
     }
 
     fn first_id(record: &StepRecord) -> String {
