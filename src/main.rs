@@ -159,6 +159,10 @@ struct RunCli {
     /// One JSON object per step.
     #[arg(long)]
     json: bool,
+    /// Report the returned tokens' signatures and checks without failing
+    /// the run when one does not verify.
+    #[arg(long)]
+    no_verify: bool,
 }
 
 #[derive(Debug, Args)]
@@ -709,6 +713,11 @@ fn run_session(
             .map_or(Browser::System, Browser::Command),
         callback_timeout: Duration::from_secs(args.callback_timeout),
         client: tokenscope::net::ClientOptions::for_profile(&chosen, tls_passphrase),
+        verify: if args.no_verify {
+            tokenscope::oauth::runner::VerifyMode::Report
+        } else {
+            tokenscope::oauth::runner::VerifyMode::Enforce
+        },
         ..RunOptions::default()
     };
     let extension_secrets =

@@ -325,27 +325,10 @@ impl Jobs {
                 let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
                 match crate::net::build_client(&profile, &options) {
                     Ok(client) => {
-                        let exchange = crate::net::send(
-                            &client,
-                            &crate::net::RequestDraft::get(&url),
-                            &options,
+                        crate::oauth::verification::fetch_jwks_body(
+                            &client, &profile, &url, &options, language,
                         )
-                        .await;
-                        crate::i18n::set_language(language);
-                        match exchange.response {
-                            // A cut key set would read as broken keys: say what happened instead.
-                            Ok(response) if response.truncated_at.is_some() => Err(format!(
-                                "{url}: {}",
-                                response.cut_note().unwrap_or_default()
-                            )),
-                            Ok(response) if response.status == 200 => Ok(response.text()),
-                            Ok(response) => Err(crate::tr!(
-                                "keys-jwks-http",
-                                url = url.as_str(),
-                                status = response.status
-                            )),
-                            Err(error) => Err(format!("{url}: {error}")),
-                        }
+                        .await
                     }
                     Err(error) => Err(error.to_string()),
                 }

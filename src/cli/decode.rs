@@ -220,14 +220,7 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
 
 /// The stable role name used in JSON.
 pub fn role_name(role: &TokenRole) -> String {
-    match role {
-        TokenRole::Access => "access".to_owned(),
-        TokenRole::Id => "id".to_owned(),
-        TokenRole::Refresh => "refresh".to_owned(),
-        TokenRole::AuthorizationCode => "authorization_code".to_owned(),
-        TokenRole::Logout => "logout".to_owned(),
-        TokenRole::Other(name) => name.clone(),
-    }
+    role.name()
 }
 
 #[cfg(test)]

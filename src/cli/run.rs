@@ -48,6 +48,27 @@ pub struct StepLine {
     /// The request's `client_assertion` (`private_key_jwt`, `client_secret_jwt`),
     /// its header and claims decoded; the signature is left out.
     pub client_assertion: Option<String>,
+    /// The verification of the tokens the step returned, when it returned an
+    /// ID token or a JWT access token; each verified token in `tokens` also
+    /// carries `signature`, `checked_as`, `checks` and `passed` as
+    /// `tokenscope verify` reports them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationLine>,
+}
+
+/// The verification of a step's tokens in a step line.
+#[derive(Debug, Serialize)]
+pub struct VerificationLine {
+    /// Every verified token's signature is valid and no check failed.
+    pub passed: bool,
+    /// The first failure, in one line ("ID token: nonce: …"), when not passed.
+    pub failed_check: Option<String>,
+    /// The keys used (the provider's JWKS; the client secret for HS*, never shown).
+    pub keys: Vec<crate::token::keys::KeyRow>,
+    /// Key material that could not be used or fetched, and why.
+    pub key_problems: Vec<crate::token::keys::KeyProblem>,
+    /// Whether the JWKS was fetched once more because a `kid` was unknown.
+    pub refetched_jwks: bool,
 }
 
 /// A response in a step line.
@@ -84,10 +105,35 @@ pub fn step_line(record: &StepRecord, now: Timestamp, marks: &SecretMarks) -> St
             .unwrap_or_default(),
         Ok(_) => Vec::new(),
     };
-    let (request, response, duration_ms, tokens) = match &record.exchange {
+    let (request, response, duration_ms, mut tokens) = match &record.exchange {
         Some(exchange) => exchange_parts(exchange, now, marks),
         None => (None, None, None, Vec::new()),
     };
+    let verification = record.verification.as_deref().map(|report| {
+        // The report's indices are those of `decode` on the same answer.
+        for verified in &report.tokens {
+            if let Some(serde_json::Value::Object(token)) = tokens.get_mut(verified.index) {
+                for (name, value) in [
+                    ("signature", serde_json::to_value(&verified.signature)),
+                    ("checked_as", serde_json::to_value(verified.checked_as)),
+                    ("checks", serde_json::to_value(&verified.checks)),
+                    ("verification_notes", serde_json::to_value(&verified.notes)),
+                    ("passed", serde_json::to_value(verified.passed)),
+                ] {
+                    if let Ok(value) = value {
+                        token.insert(name.to_owned(), value);
+                    }
+                }
+            }
+        }
+        VerificationLine {
+            passed: report.passed,
+            failed_check: crate::oauth::verification::first_failure(report),
+            keys: report.keys.clone(),
+            key_problems: report.key_problems.clone(),
+            refetched_jwks: report.refetched_jwks,
+        }
+    });
     let tls = match record.exchange.as_ref().map(|e| &e.response) {
         Some(Err(crate::net::NetError::Tls(failure))) => Some(failure.clone()),
         _ => None,
@@ -115,6 +161,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp, marks: &SecretMarks) -> St
         response,
         duration_ms,
         tokens,
+        verification,
     }
 }
 
@@ -188,6 +235,10 @@ pub fn step_text(line: &StepLine) -> String {
     let mut text = format!("{mark} {:<9}{status}{duration}", line.step.title());
     text.push_str("  ");
     text.push_str(&line.summary);
+    if let Some(verification) = &line.verification {
+        text.push_str("\n    ");
+        text.push_str(&verification_text(line, verification));
+    }
     if let Some(bytes) = line.response.as_ref().and_then(|r| r.truncated_at) {
         text.push_str("\n    ");
         text.push_str(&crate::net::exchange::cut_text(bytes));
@@ -228,4 +279,28 @@ fn mask_secret_members(text: &str) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// "verified: ID token (signature valid (RS256, key kc-rsa-1), 14 checks)",
+/// or what failed: "NOT verified: ID token: nonce: … (OIDC Core …)".
+fn verification_text(line: &StepLine, verification: &VerificationLine) -> String {
+    if let Some(failed) = &verification.failed_check {
+        let mut text = format!("NOT verified: {failed}");
+        for problem in &verification.key_problems {
+            text.push_str("\n    key problem: ");
+            text.push_str(&problem.to_string());
+        }
+        return text;
+    }
+    let tokens: Vec<String> = line
+        .tokens
+        .iter()
+        .filter_map(|token| {
+            let title = token.get("title")?.as_str()?;
+            let signature = token.get("signature")?.get("summary")?.as_str()?;
+            let checks = token.get("checks")?.as_array()?.len();
+            Some(format!("{title} (signature {signature}, {checks} checks)"))
+        })
+        .collect();
+    format!("verified: {}", tokens.join("; "))
 }

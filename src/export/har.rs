@@ -203,6 +203,7 @@ mod tests {
                 duration: Duration::from_millis(250),
             }),
             outcome: Err(StepFailure::new("No answer")),
+            verification: None,
         }
     }
 

@@ -360,6 +360,7 @@ mod tests {
                 duration: Duration::from_millis(12),
             }),
             outcome: Err(failure),
+            verification: None,
         };
         let text = report(&profile, &[record], &environment(), true);
         for expected in [
@@ -389,6 +390,7 @@ mod tests {
             at: Timestamp::from_unix(0),
             exchange: None,
             outcome: Err(StepFailure::new("state does not match")),
+            verification: None,
         };
         let text = report(&Profile::default(), &[record], &environment(), true);
         assert!(text.contains("### ✗ Callback\n"), "{text}");

@@ -12,6 +12,7 @@ pub mod pkce;
 pub mod presets;
 pub mod profile;
 pub mod runner;
+pub mod verification;
 
 pub use profile::{
     AssertionAudience, AssertionSettings, ClientAuth, Endpoints, ExtensionField, ExtensionGrant,

@@ -19,6 +19,7 @@ use super::discovery::{self, ProviderMetadata};
 use super::flow::{self, Credentials, Introspection, Step, StepFailure, TokenSet, UserInfo};
 use super::pkce::RunSecrets;
 use super::profile::{ClientAuth, Grant, Profile};
+use super::verification::{AnswerVerification, VerifyArgs, VerifyReport};
 
 /// How the authorization request reaches a browser.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,6 +109,11 @@ pub struct StepRecord {
     pub exchange: Option<Exchange>,
     /// A one-line summary of success, or the failure.
     pub outcome: Result<String, StepFailure>,
+    /// The verification of the tokens the answer returned (signatures and
+    /// the relying-party checks), once done; `None` for steps without a
+    /// token to verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Box<super::verification::VerifyReport>>,
 }
 
 /// The state of one run of a grant.
@@ -156,6 +162,9 @@ pub struct FlowSession {
     /// The newest ID token any step returned, for logout's `id_token_hint`;
     /// cleared by a completed logout.
     pub id_token_hint: Option<String>,
+    /// The ID token the newest one replaced: a refreshed ID token is checked
+    /// against it (OIDC Core 1.0 §12.2).
+    pub replaced_id_token: Option<String>,
     /// UserInfo's answer.
     pub userinfo: Option<UserInfo>,
     /// The last introspection answer (RFC 7662 §2.2).
@@ -245,6 +254,7 @@ impl FlowSession {
             code_sends: 0,
             tokens: None,
             id_token_hint: None,
+            replaced_id_token: None,
             userinfo: None,
             introspection: None,
             records: Vec::new(),
@@ -605,10 +615,83 @@ impl FlowSession {
 
     /// Stores a step's token set; its ID token becomes the logout hint.
     fn keep_tokens(&mut self, tokens: TokenSet) {
-        if let Some(id_token) = &tokens.id_token {
-            self.id_token_hint = Some(id_token.clone());
+        if let Some(id_token) = &tokens.id_token
+            && self.id_token_hint.as_ref() != Some(id_token)
+        {
+            self.replaced_id_token = self.id_token_hint.replace(id_token.clone());
         }
         self.tokens = Some(tokens);
+    }
+
+    /// What to verify in the last step's answer: the ID token and JWT
+    /// access tokens of a successful token, refresh, password, extension,
+    /// client credentials or device answer; `None` for any other step.
+    pub fn answer_verification(&self, now: Timestamp) -> Option<AnswerVerification> {
+        let record = self.records.last()?;
+        let returns_tokens = matches!(
+            record.step,
+            Step::Token
+                | Step::Refresh
+                | Step::Password
+                | Step::ExtensionGrant
+                | Step::ClientCredentials
+                | Step::DeviceToken
+        );
+        if !returns_tokens || record.outcome.is_err() {
+            return None;
+        }
+        let response = record.exchange.as_ref()?.response.as_ref().ok()?;
+        let mut args = VerifyArgs::new(now);
+        args.profile = Some(self.profile.clone());
+        if record.step == Step::Token {
+            // The authorization request carried this run's nonce (OIDC Core
+            // §3.1.2.1) and the code is the one exchanged (c_hash, §3.3.2.11).
+            args.nonce = Some(self.run.nonce.clone());
+            args.code = self.code.as_ref().map(|code| code.expose().to_owned());
+        }
+        Some(AnswerVerification {
+            args,
+            text: response.text(),
+            jwks_url: self.key_source(),
+            client_secret: self.secret.clone(),
+            original_id_token: (record.step == Step::Refresh)
+                .then(|| self.replaced_id_token.clone())
+                .flatten(),
+        })
+    }
+
+    /// Where the provider's keys are: the JWKS URI, else the certificate
+    /// endpoint a provider without JWKS publishes (SberBusiness ID's
+    /// `certificate`, a PEM certificate).
+    pub fn key_source(&self) -> Option<String> {
+        let jwks = self.profile.endpoints.jwks.trim();
+        if !jwks.is_empty() {
+            return Some(jwks.to_owned());
+        }
+        self.profile
+            .endpoints
+            .extra
+            .iter()
+            .find(|endpoint| endpoint.name == "certificate" && !endpoint.value.trim().is_empty())
+            .map(|endpoint| endpoint.value.trim().to_owned())
+    }
+
+    /// Attaches `report` to the last step. With `enforce`, a report that did
+    /// not pass fails the step, naming what failed.
+    pub fn verified(&mut self, report: VerifyReport, enforce: bool) -> Option<&StepRecord> {
+        let record = self.records.last_mut()?;
+        if enforce
+            && !report.passed
+            && record.outcome.is_ok()
+            && let Some(failed) = super::verification::first_failure(&report)
+        {
+            record.outcome = Err(StepFailure::new(crate::tr!(
+                "run-verification-failed",
+                what = failed
+            )));
+        }
+        record.verification = Some(Box::new(report));
+        Some(record)
     }
 
     /// The client credentials request (RFC 6749 §4.4.2).
@@ -824,6 +907,7 @@ impl FlowSession {
             at,
             exchange,
             outcome,
+            verification: None,
         });
         self.dropped_records = self.dropped_records.saturating_add(keep_newest(
             &mut self.records,
@@ -1081,6 +1165,19 @@ pub struct RunOptions {
     pub client: ClientOptions,
     /// Do discovery first when the profile has an issuer.
     pub discover: bool,
+    /// What a token that does not verify does to its step.
+    pub verify: VerifyMode,
+}
+
+/// What a returned token that does not verify does to its step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VerifyMode {
+    /// The step fails, naming the signature or check (`run`'s default: a
+    /// smoke test of an SSO integration must fail on a bad token).
+    #[default]
+    Enforce,
+    /// The verification is reported and the step stands (`run --no-verify`).
+    Report,
 }
 
 impl Default for RunOptions {
@@ -1090,6 +1187,7 @@ impl Default for RunOptions {
             callback_timeout: Duration::from_mins(5),
             client: ClientOptions::default(),
             discover: true,
+            verify: VerifyMode::Enforce,
         }
     }
 }
@@ -1128,6 +1226,48 @@ async fn discover(
     Ok(())
 }
 
+/// Verifies the tokens the last step returned (signatures with the
+/// provider's keys, the relying-party checks with this run's nonce and
+/// code) and attaches the report to its record; with
+/// [`VerifyMode::Enforce`], a token that does not verify fails the step.
+/// The JWKS is fetched with the run's client and the profile's headers,
+/// once more for an unknown `kid`.
+async fn verify_answer(
+    session: &mut FlowSession,
+    client: &reqwest::Client,
+    options: &RunOptions,
+    now: Timestamp,
+) -> Result<(), StepFailure> {
+    let Some(pending) = session.answer_verification(now) else {
+        return Ok(());
+    };
+    let client = client.clone();
+    let profile = session.profile.clone();
+    let net = options.client.clone();
+    let language = crate::i18n::language();
+    // Verification is synchronous (GOST takes a millisecond per signature)
+    // and fetches through a callback: run it on a blocking thread that
+    // waits for each fetch on the runtime.
+    let report = tokio::task::spawn_blocking(move || {
+        crate::i18n::set_language(language);
+        let handle = tokio::runtime::Handle::current();
+        pending.run(&mut |url| {
+            handle.block_on(super::verification::fetch_jwks_body(
+                &client, &profile, url, &net, language,
+            ))
+        })
+    })
+    .await
+    .map_err(|e| StepFailure::new(format!("the verification stopped: {e}")))?;
+    let Some(report) = report else {
+        return Ok(());
+    };
+    match session.verified(report, options.verify == VerifyMode::Enforce) {
+        Some(record) => record.outcome.clone().map(drop),
+        None => Ok(()),
+    }
+}
+
 /// Sends one step's request and applies the answer; a request that cannot be
 /// built is recorded as the step's failure.
 async fn send_step(
@@ -1150,6 +1290,8 @@ async fn send_step(
     };
     let exchange = send(client, &draft, &options.client).await;
     session.answered(step, exchange, now());
+    // A verification failure is the step's; the record says it either way.
+    let _ = verify_answer(session, client, options, now()).await;
     match session.records.last() {
         Some(record) => {
             observe(record);
@@ -1260,18 +1402,18 @@ pub async fn run_code_flow(
     observe(record);
     check(record)?;
 
-    let draft = session.token_draft(now())?;
-    let exchange = send(&client, &draft, &options.client).await;
-    let record = session.token_exchanged(exchange, now());
-    observe(record);
-    check(record)?;
+    send_step(session, &client, Step::Token, options, &now, &mut observe).await?;
 
     if !session.profile.endpoints.userinfo.trim().is_empty() {
-        let draft = session.userinfo_draft()?;
-        let exchange = send(&client, &draft, &options.client).await;
-        let record = session.userinfo_answered(exchange, now());
-        observe(record);
-        check(record)?;
+        send_step(
+            session,
+            &client,
+            Step::UserInfo,
+            options,
+            &now,
+            &mut observe,
+        )
+        .await?;
     }
 
     if session
@@ -1279,11 +1421,7 @@ pub async fn run_code_flow(
         .as_ref()
         .is_some_and(|t| t.refresh_token.is_some())
     {
-        let draft = session.refresh_draft(now())?;
-        let exchange = send(&client, &draft, &options.client).await;
-        let record = session.refreshed(exchange, now());
-        observe(record);
-        check(record)?;
+        send_step(session, &client, Step::Refresh, options, &now, &mut observe).await?;
     }
     Ok(())
 }
@@ -1396,11 +1534,15 @@ where
         let draft = session.device_token_draft(now())?;
         let exchange = send(&client, &draft, &options.client).await;
         let outcome = session.device_polled(exchange, now());
+        let verified = match outcome {
+            PollOutcome::Tokens(_) => verify_answer(session, &client, options, now()).await,
+            _ => Ok(()),
+        };
         if let Some(record) = session.records.last() {
             observe(record);
         }
         match outcome {
-            PollOutcome::Tokens(_) => return Ok(()),
+            PollOutcome::Tokens(_) => return verified,
             PollOutcome::Pending(_) | PollOutcome::SlowDown(_) => {}
             PollOutcome::Failed(failure) => return Err(failure),
         }

@@ -28,6 +28,13 @@ pub struct Faults {
     pub delay_ms: Option<u64>,
     /// Answer errors with an HTML page instead of JSON (a proxy or an error page in front).
     pub html_errors: bool,
+    /// Answer a refresh with an access token only: no `id_token` (OIDC Core
+    /// §12.2 allows it) and no new `refresh_token` (the old one stays valid,
+    /// RFC 6749 §6).
+    pub bare_refresh: bool,
+    /// Refuse a logout without a valid `id_token_hint` (400, no redirect
+    /// back), as some providers do.
+    pub logout_needs_hint: bool,
 }
 
 /// The longest token lifetime the expire fault takes: a year. Longer is no
@@ -41,7 +48,7 @@ pub const MAX_DELAY_MS: u64 = 10 * 60 * 1000;
 /// A `--fault` value that is not understood.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unknown fault {0:?}: use expire=SECONDS, wrong-key, wrong-nonce, wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS or html-errors"
+    "unknown fault {0:?}: use expire=SECONDS, wrong-key, wrong-nonce, wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors, bare-refresh or logout-needs-hint"
 )]
 pub struct UnknownFault(pub String);
 
@@ -102,6 +109,8 @@ impl Faults {
             ("rotate-keys", None) => self.rotate_keys = true,
             ("unavailable" | "503", None) => self.unavailable = true,
             ("html-errors", None) => self.html_errors = true,
+            ("bare-refresh", None) => self.bare_refresh = true,
+            ("logout-needs-hint", None) => self.logout_needs_hint = true,
             _ => return Err(unknown().into()),
         }
         Ok(self.check()?)
@@ -120,6 +129,8 @@ impl Faults {
             (self.rotate_keys, "rotate-keys"),
             (self.unavailable, "unavailable"),
             (self.html_errors, "html-errors"),
+            (self.bare_refresh, "bare-refresh"),
+            (self.logout_needs_hint, "logout-needs-hint"),
         ] {
             if flag {
                 on.push(name.to_owned());
@@ -148,10 +159,12 @@ mod tests {
             "unavailable",
             "html-errors",
             "slow=250",
+            "bare-refresh",
+            "logout-needs-hint",
         ] {
             faults.apply(spec).unwrap();
         }
-        assert_eq!(faults.active().len(), 8);
+        assert_eq!(faults.active().len(), 10);
         assert!(faults.apply("expire=soon").is_err());
         assert!(faults.apply("explode").is_err());
     }

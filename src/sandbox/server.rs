@@ -823,6 +823,7 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
                 auth_time: None,
                 session: None,
                 refresh: false,
+                from_refresh: false,
             }
         }
         "password" => {
@@ -846,6 +847,7 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
                 auth_time: Some(now),
                 session: Some(session),
                 refresh: true,
+                from_refresh: false,
             }
         }
         "passport" => {
@@ -865,6 +867,7 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
                 auth_time: Some(now),
                 session: None,
                 refresh: true,
+                from_refresh: false,
             }
         }
         _ => device_grant(shared, incoming, &client_id, now)?,
@@ -886,6 +889,8 @@ struct Issue {
     auth_time: Option<Timestamp>,
     session: Option<String>,
     refresh: bool,
+    /// A refresh grant's answer: the `bare-refresh` fault leaves out the ID token.
+    from_refresh: bool,
 }
 
 fn code_grant(
@@ -933,6 +938,7 @@ fn code_grant(
         auth_time: Some(grant.auth_time),
         session: Some(grant.session),
         refresh: true,
+        from_refresh: false,
     })
 }
 
@@ -945,13 +951,21 @@ fn refresh_grant(
     let token = incoming
         .form_param("refresh_token")
         .ok_or(Failure::MissingParameter("refresh_token"))?;
-    let grant = shared
-        .store()
-        .take_refresh(&token, now)
-        .map_err(|problem| match problem {
-            TokenProblem::Unknown => Failure::BadRefreshToken,
-            TokenProblem::Expired => Failure::RefreshExpired,
-        })?;
+    let bare = shared.faults().bare_refresh;
+    let problem = |problem| match problem {
+        TokenProblem::Unknown => Failure::BadRefreshToken,
+        TokenProblem::Expired => Failure::RefreshExpired,
+    };
+    // A provider that does not rotate refresh tokens keeps the one sent.
+    let grant = if bare {
+        shared
+            .store()
+            .refresh(&token, now)
+            .cloned()
+            .map_err(problem)?
+    } else {
+        shared.store().take_refresh(&token, now).map_err(problem)?
+    };
     if grant.client_id != client_id {
         return Err(Failure::BadRefreshToken);
     }
@@ -962,7 +976,8 @@ fn refresh_grant(
         nonce: None,
         auth_time: grant.auth_time,
         session: grant.session,
-        refresh: true,
+        refresh: !bare,
+        from_refresh: true,
     })
 }
 
@@ -1002,6 +1017,7 @@ fn device_grant(
                 auth_time: Some(now),
                 session: Some(session),
                 refresh: true,
+                from_refresh: false,
             })
         }
     }
@@ -1128,6 +1144,7 @@ fn issue(
     };
     shared.store().add_access(access_token.clone(), grant);
     let id_token = match (spec.id_token_alg, what.user) {
+        _ if what.from_refresh && faults.bare_refresh => None,
         (Some(alg), Some(u)) if what.scope.split_whitespace().any(|s| s == "openid") => {
             let mut claims = u.claims(personality, &what.client_id);
             claims.remove("HashOrgId");
@@ -1429,6 +1446,15 @@ fn end_session(shared: &Shared, incoming: &Incoming) -> Response {
         let claims: Value = serde_json::from_slice(&bytes).ok()?;
         claims.get("sid").and_then(Value::as_str).map(str::to_owned)
     });
+    if sid.is_none() && shared.faults().logout_needs_hint {
+        return html(
+            StatusCode::BAD_REQUEST,
+            &pages::message(
+                "Sign-out failed",
+                "id_token_hint is required: this provider ends a session only for the ID token it issued.",
+            ),
+        );
+    }
     let ended = sid.is_some_and(|sid| shared.store().end_session(&sid));
     match incoming
         .param("post_logout_redirect_uri")

@@ -88,6 +88,75 @@ impl CheckResult {
     }
 }
 
+/// Where the refreshed ID token's rules come from.
+const SPEC_REFRESH: &str = "OIDC Core 1.0 §12.2";
+
+/// The rules of OIDC Core 1.0 §12.2 for an ID token a refresh returned,
+/// compared with the run's `original` one: `iss`, `sub` and `aud` the same;
+/// `azp` and `auth_time` the same when the original had them; `nonce`
+/// absent, or the original's. One row each, named after the claim with a
+/// `refresh_` prefix so they stand apart from the §3.1.3.7 rows.
+pub fn refreshed_id_token_checks(fresh: &JsonObject, original: &JsonObject) -> Vec<CheckResult> {
+    let same = |name: &'static str, row: &'static str, code: &'static str, required: bool| {
+        let (new, old) = (fresh.get(name), original.get(name));
+        match (new, old) {
+            (_, None) if !required => CheckResult::not_applicable(
+                row,
+                format!("the original ID token has no {name}"),
+                SPEC_REFRESH,
+            ),
+            (Some(new), Some(old)) if new == old => CheckResult::pass(
+                row,
+                format!("{name} is the original's: {new}"),
+                SPEC_REFRESH,
+            ),
+            _ => CheckResult::fail(
+                row,
+                code,
+                format!(
+                    "{name} is {} but the original ID token's is {}: a refreshed ID token must keep it",
+                    new.map_or_else(|| "absent".to_owned(), ToString::to_string),
+                    old.map_or_else(|| "absent".to_owned(), ToString::to_string)
+                ),
+                SPEC_REFRESH,
+            ),
+        }
+    };
+    let nonce = match (fresh.get("nonce"), original.get("nonce")) {
+        (None, _) => CheckResult::pass(
+            "refresh_nonce",
+            "no nonce, as a refreshed ID token should be".to_owned(),
+            SPEC_REFRESH,
+        ),
+        (Some(new), Some(old)) if new == old => CheckResult::pass(
+            "refresh_nonce",
+            format!("nonce is the original's: {new}"),
+            SPEC_REFRESH,
+        ),
+        (Some(new), _) => CheckResult::fail(
+            "refresh_nonce",
+            "IDT_REFRESH_NONCE_CHANGED",
+            format!(
+                "nonce is {new}, not the original ID token's: a refreshed ID token has no nonce or the original one"
+            ),
+            SPEC_REFRESH,
+        ),
+    };
+    vec![
+        same("iss", "refresh_iss", "IDT_REFRESH_ISS_CHANGED", true),
+        same("sub", "refresh_sub", "IDT_REFRESH_SUB_CHANGED", true),
+        same("aud", "refresh_aud", "IDT_REFRESH_AUD_CHANGED", true),
+        same("azp", "refresh_azp", "IDT_REFRESH_AZP_CHANGED", false),
+        same(
+            "auth_time",
+            "refresh_auth_time",
+            "IDT_REFRESH_AUTH_TIME_CHANGED",
+            false,
+        ),
+        nonce,
+    ]
+}
+
 /// Whether no row failed.
 pub fn all_passed(checks: &[CheckResult]) -> bool {
     !checks.iter().any(CheckResult::is_fail)
@@ -1902,5 +1971,28 @@ mod tests {
             row(&at_hash, "at_hash").reason,
             "at_hash совпадает с хешем токена доступа (левая половина SHA-256)"
         );
+    }
+
+    #[test]
+    fn a_refreshed_id_token_keeps_iss_sub_aud_and_has_no_other_nonce() {
+        let object = |json: &str| match serde_json::from_str::<Value>(json) {
+            Ok(Value::Object(map)) => map,
+            _ => panic!("not an object: {json}"),
+        };
+        let original = object(
+            r#"{"iss":"https://op","sub":"Анна","aud":"c1","azp":"c1","auth_time":1,"nonce":"n-1"}"#,
+        );
+        let same =
+            object(r#"{"iss":"https://op","sub":"Анна","aud":"c1","azp":"c1","auth_time":1}"#);
+        assert!(all_passed(&refreshed_id_token_checks(&same, &original)));
+        let moved = object(
+            r#"{"iss":"https://op","sub":"Иван","aud":"c1","azp":"c1","auth_time":1,"nonce":"n-2"}"#,
+        );
+        let failed: Vec<&str> = refreshed_id_token_checks(&moved, &original)
+            .iter()
+            .filter(|row| row.is_fail())
+            .map(|row| row.name)
+            .collect();
+        assert_eq!(failed, ["refresh_sub", "refresh_nonce"]);
     }
 }

@@ -76,6 +76,19 @@ pub enum TokenRole {
 }
 
 impl TokenRole {
+    /// The role's name in JSON reports: `access`, `id`, `refresh`,
+    /// `authorization_code`, `logout` or the field's own name.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Access => "access".to_owned(),
+            Self::Id => "id".to_owned(),
+            Self::Refresh => "refresh".to_owned(),
+            Self::AuthorizationCode => "authorization_code".to_owned(),
+            Self::Logout => "logout".to_owned(),
+            Self::Other(name) => name.clone(),
+        }
+    }
+
     /// "Access token", "ID token", …
     pub fn label(&self) -> String {
         match self {

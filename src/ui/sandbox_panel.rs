@@ -150,6 +150,11 @@ fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
         2000,
     );
     ui.checkbox(&mut faults.html_errors, tr!("sandbox-fault-html"));
+    ui.checkbox(&mut faults.bare_refresh, tr!("sandbox-fault-bare-refresh"));
+    ui.checkbox(
+        &mut faults.logout_needs_hint,
+        tr!("sandbox-fault-logout-needs-hint"),
+    );
     if faults != *current {
         commands.push(Command::Sandbox(SandboxCommand::SetFaults(faults)));
     }

@@ -124,6 +124,7 @@ fn record(
         at: Timestamp::from_unix(GENERATED_AT + offset),
         exchange,
         outcome: outcome.map(str::to_owned).map_err(StepFailure::new),
+        verification: None,
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::process::Command;
 
-use crate::support::browser_command;
+use tokenscope::sandbox::{Faults, Personality};
+
+use crate::support::{Rig, browser_command};
 
 #[test]
 fn run_on_a_fresh_config_dir_walks_the_sandbox_profile() {
@@ -53,6 +55,25 @@ fn run_on_a_fresh_config_dir_walks_the_sandbox_profile() {
         ]
     );
     assert!(steps.iter().all(|(_, ok)| *ok), "{steps:?}");
+    // The ID token was verified with the sandbox's published keys and the
+    // run's nonce, as `tokenscope verify` would.
+    let token_line: serde_json::Value = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["step"] == "token")
+        .expect("the token step");
+    assert_eq!(token_line["verification"]["passed"], true, "{token_line}");
+    let id_token = token_line["tokens"]
+        .as_array()
+        .and_then(|tokens| tokens.iter().find(|t| t["role"] == "id"))
+        .expect("an ID token");
+    assert_eq!(id_token["signature"]["status"], "valid", "{id_token}");
+    assert_eq!(id_token["checked_as"], "id");
+    let nonce = id_token["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["name"] == "nonce"))
+        .expect("a nonce check");
+    assert_eq!(nonce["status"], "pass", "{nonce}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -146,4 +167,121 @@ fn run_json_masks_the_values_a_profile_marks_secret() {
     );
     assert!(!body.contains("abcdef"), "{body}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A profile export for the in-process sandbox `rig` (not a sandbox profile,
+/// so `run` talks to this sandbox, faults and all, rather than starting its own).
+fn rig_profile_file(rig: &Rig, dir: &std::path::Path) -> std::path::PathBuf {
+    let mut profile = rig.profile.clone();
+    profile.preset = None;
+    "Rig".clone_into(&mut profile.name);
+    let document = serde_json::json!({
+        "schema": 1,
+        "profiles": [profile],
+        "secrets": { profile.id.0.clone(): { "client_secret": rig.secret.expose() } },
+    });
+    let file = dir.join("rig.json");
+    std::fs::write(&file, document.to_string()).expect("write the profile");
+    file
+}
+
+fn run_against(rig: &Rig, name: &str, extra: &[&str]) -> (i32, String, String) {
+    let dir = std::env::temp_dir().join(format!("tokenscope-rig-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = rig_profile_file(rig, &dir);
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .arg("--config-dir")
+        .arg(&dir)
+        .args(["--secret-store", "file", "run", "--profile-file"])
+        .arg(&file)
+        .args(extra)
+        .arg("--browser")
+        .arg(browser_command())
+        .output()
+        .expect("runs");
+    std::fs::remove_dir_all(&dir).ok();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// With a token that does not verify, `run` fails the token step and says
+/// which check failed; `--no-verify` reports the same and goes on.
+#[test]
+fn run_fails_the_step_naming_the_check_a_bad_token_fails() {
+    for (fault, check) in [
+        ("wrong-key", "ID token: signature:"),
+        ("wrong-nonce", "ID token: nonce:"),
+        ("wrong-at-hash", "ID token: at_hash:"),
+    ] {
+        let mut faults = Faults::default();
+        faults.apply(fault).expect("a fault");
+        let rig = Rig::start(Personality::Generic, faults);
+        let (code, stdout, stderr) = run_against(&rig, fault, &[]);
+        assert_eq!(code, 1, "{fault}: {stdout}\n{stderr}");
+        let token_line = stdout
+            .lines()
+            .find(|line| line.starts_with("✗ Token"))
+            .unwrap_or_else(|| panic!("{fault}: no failed token line in {stdout}"));
+        assert!(token_line.contains(check), "{fault}: {token_line}");
+        assert!(
+            stdout.contains(&format!("NOT verified: {check}")),
+            "{fault}: {stdout}"
+        );
+        assert!(
+            !stdout.contains("UserInfo"),
+            "{fault}: the run stopped: {stdout}"
+        );
+
+        let (code, stdout, stderr) = run_against(&rig, fault, &["--no-verify", "--json"]);
+        assert_eq!(code, 0, "{fault} --no-verify: {stdout}\n{stderr}");
+        let token_line: serde_json::Value = stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|line| line["step"] == "token")
+            .expect("the token step");
+        assert_eq!(token_line["ok"], true);
+        assert_eq!(token_line["verification"]["passed"], false);
+        let failed = token_line["verification"]["failed_check"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(failed.starts_with(check), "{fault}: {failed}");
+    }
+}
+
+/// A provider that answers a refresh without `id_token` or `refresh_token`
+/// (OIDC Core §12.2, RFC 6749 §6) and requires `id_token_hint` at logout:
+/// the run keeps its ID token, says so, and signs out with it.
+#[test]
+fn a_bare_refresh_keeps_the_id_token_for_logout() {
+    let mut faults = Faults::default();
+    faults.apply("bare-refresh").expect("fault");
+    faults.apply("logout-needs-hint").expect("fault");
+    let rig = Rig::start(Personality::Generic, faults);
+    let (code, stdout, stderr) = run_against(&rig, "bare", &["--logout", "--json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let refresh = lines
+        .iter()
+        .find(|line| line["step"] == "refresh")
+        .expect("a refresh step");
+    let summary = refresh["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("ID token kept"), "{summary}");
+    assert!(summary.contains("refresh token kept"), "{summary}");
+    let response = refresh["response"]["body"].as_str().unwrap_or_default();
+    assert!(
+        !response.contains("id_token"),
+        "the answer had none: {response}"
+    );
+    let logout = lines
+        .iter()
+        .find(|line| line["step"] == "logout")
+        .expect("a logout step");
+    assert_eq!(logout["ok"], true, "{logout}");
 }

@@ -20,7 +20,7 @@ fn flow_with(faults: Faults) -> (Rig, tokenscope::oauth::runner::FlowSession) {
     rig.runtime
         .block_on(run_code_flow(
             &mut session,
-            &Rig::options(),
+            &Rig::report_only(),
             system_now,
             |_| {},
         ))
@@ -113,7 +113,7 @@ fn expiry_is_real_on_the_sandbox_clock() {
     let mut session = rig.session();
     let at = || Timestamp::from_unix(now.load(Ordering::SeqCst));
     rig.runtime
-        .block_on(run_code_flow(&mut session, &Rig::options(), at, |_| {}))
+        .block_on(run_code_flow(&mut session, &Rig::report_only(), at, |_| {}))
         .expect("flow");
     let tokens = session.tokens.clone().expect("tokens");
     assert_eq!(tokens.expires_in, Some(30));

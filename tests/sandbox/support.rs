@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokenscope::app::system_now;
 use tokenscope::net::{ClientOptions, Exchange, NetRuntime, RequestDraft, build_client, send};
 use tokenscope::oauth::Profile;
-use tokenscope::oauth::runner::{Browser, FlowSession, RunOptions};
+use tokenscope::oauth::runner::{Browser, FlowSession, RunOptions, VerifyMode};
 use tokenscope::sandbox::{Faults, Personality, Sandbox, SandboxConfig};
 use tokenscope::secret::Secret;
 use tokenscope::token::keys::KeySet;
@@ -85,6 +85,15 @@ impl Rig {
             browser: Browser::Command(browser_command()),
             callback_timeout: std::time::Duration::from_secs(30),
             ..RunOptions::default()
+        }
+    }
+
+    /// [`Rig::options`] for tests that look at bad tokens themselves: the
+    /// engine reports its verification and lets the steps stand.
+    pub fn report_only() -> RunOptions {
+        RunOptions {
+            verify: VerifyMode::Report,
+            ..Self::options()
         }
     }
 

@@ -233,6 +233,7 @@ run-unreal-lifetime = { $name } is { $value } s: not a real lifetime
 run-access-token = access token
 run-id-token = ID token
 run-refresh-token = refresh token
+run-verification-failed = the tokens did not verify: { $what }
 run-id-token-kept = ID token kept from before (the answer had none, OIDC Core §12.2)
 run-refresh-token-kept = refresh token kept (the answer had none, RFC 6749 §6)
 run-cancelled = Cancelled.

@@ -166,6 +166,8 @@ sandbox-fault-unavailable = Answer 503 Service Unavailable
 sandbox-fault-slow = Answer slowly
 sandbox-unit-ms = ms
 sandbox-fault-html = Answer errors with an HTML page
+sandbox-fault-bare-refresh = Refresh without a new ID token or refresh token
+sandbox-fault-logout-needs-hint = Refuse logout without id_token_hint
 sandbox-profile-notes = The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.
 sandbox-could-not-start = The sandbox provider could not start: { $message }
 
@@ -250,7 +252,7 @@ net-thread-failed = could not start the network thread: { $error }
 keys-jwks-of = the JWKS of { $name }
 keys-no-jwks-uri = { $name } has no JWKS URI: run discovery or type it in.
 keys-hmac-source = HMAC secret typed in
-keys-jwks-http = { $url } answered HTTP { $status }
+keys-jwks-http = { $url } answered HTTP { $status }: { $body }
 store-could-not-start = Could not start the profile store ({ $error }).
 store-read-backup = The profile file was missing; the backup was read instead.
 store-migrated = Profiles were upgraded from schema { $version }; they are saved in the new format on the next change.

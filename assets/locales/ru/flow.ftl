@@ -258,6 +258,7 @@ run-unreal-lifetime = { $name } равен { $value } с: это не насто
 run-access-token = токен доступа
 run-id-token = ID-токен
 run-refresh-token = токен обновления
+run-verification-failed = токены не прошли проверку: { $what }
 run-id-token-kept = ID-токен сохранён прежний (в ответе его нет, OIDC Core §12.2)
 run-refresh-token-kept = токен обновления сохранён прежний (в ответе его нет, RFC 6749 §6)
 run-cancelled = Отменено.

@@ -166,6 +166,8 @@ sandbox-fault-unavailable = Отвечать 503 Service Unavailable
 sandbox-fault-slow = Отвечать медленно
 sandbox-unit-ms = мс
 sandbox-fault-html = Отвечать на ошибки HTML-страницей
+sandbox-fault-bare-refresh = Обновлять без нового ID-токена и токена обновления
+sandbox-fault-logout-needs-hint = Отказывать в выходе без id_token_hint
 sandbox-profile-notes = Встроенный провайдер-песочница (tokenscope sandbox): работает на этой машине, сеть не нужна.
 sandbox-could-not-start = Провайдер-песочница не запустилась: { $message }
 
@@ -253,7 +255,7 @@ net-thread-failed = не удалось запустить сетевой пот
 keys-jwks-of = JWKS профиля { $name }
 keys-no-jwks-uri = У профиля { $name } нет URI JWKS: выполните обнаружение или введите его вручную.
 keys-hmac-source = введённый секрет HMAC
-keys-jwks-http = { $url } ответил HTTP { $status }
+keys-jwks-http = { $url } ответил HTTP { $status }: { $body }
 store-could-not-start = Не удалось запустить хранилище профилей ({ $error }).
 store-read-backup = Файла профилей не было; прочитана резервная копия.
 store-migrated = Профили обновлены со схемы { $version }; при следующем изменении они сохранятся в новом формате.
