@@ -615,9 +615,9 @@ impl FlowSession {
 
     /// Stores a step's token set; its ID token becomes the logout hint.
     fn keep_tokens(&mut self, tokens: TokenSet) {
-        if let Some(id_token) = &tokens.id_token
-            && self.id_token_hint.as_ref() != Some(id_token)
-        {
+        // A provider may answer a refresh with the very same ID token (same
+        // claims within a second sign the same): it is still the one replaced.
+        if let Some(id_token) = &tokens.id_token {
             self.replaced_id_token = self.id_token_hint.replace(id_token.clone());
         }
         self.tokens = Some(tokens);
