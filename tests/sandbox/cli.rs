@@ -285,3 +285,42 @@ fn a_bare_refresh_keeps_the_id_token_for_logout() {
         .expect("a logout step");
     assert_eq!(logout["ok"], true, "{logout}");
 }
+
+/// `run --json` with `Cookie` and `DPoP` headers on the profile (not
+/// marked secret): they are credentials by name, so every line masks them.
+#[test]
+fn run_json_masks_cookie_and_dpop_headers() {
+    use tokenscope::oauth::Param;
+    let rig = Rig::start(Personality::Generic, Faults::default());
+    let mut rig_profile = rig.profile.clone();
+    let cookie = "sid=сессия-0123456789abcdef";
+    let dpop = "eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJlLXNlY3JldA";
+    rig_profile.headers = vec![Param::new("Cookie", cookie), Param::new("DPoP", dpop)];
+    let rig = Rig {
+        profile: rig_profile,
+        ..rig
+    };
+    let (code, stdout, stderr) =
+        run_against(&rig, "cookie", &["--grant", "client_credentials", "--json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(!stdout.contains("0123456789abcdef"), "{stdout}");
+    assert!(!stdout.contains("c2lnbmF0dXJlLXNlY3JldA"), "{stdout}");
+    let line: serde_json::Value = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["step"] == "client_credentials")
+        .expect("the token step");
+    let headers = line["request"]["headers"].as_array().expect("headers");
+    for name in ["cookie", "dpop"] {
+        let value = headers
+            .iter()
+            .find(|h| h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .unwrap_or_else(|| panic!("{name} was sent: {line}"));
+        assert!(
+            value[1]
+                .as_str()
+                .is_some_and(|v| v.contains('…') || v.contains('•')),
+            "{value}"
+        );
+    }
+}
