@@ -103,6 +103,10 @@ pub struct FlowState {
     /// Requests the loopback listener turned away in this run for a wrong or
     /// missing `state`: something else on the machine is calling the port.
     pub ignored_redirects: u32,
+    /// The step (and when it finished) whose tokens are being verified.
+    pub verifying: Option<(Step, Timestamp)>,
+    /// Why the last verification could not run, when it could not.
+    pub verification_error: Option<String>,
 }
 
 /// How automatic refresh backs off after a failure: 5 s, 10 s, 20 s, … at
@@ -186,6 +190,8 @@ impl FlowState {
             polling_since: None,
             refresh_backoff: RefreshBackoff::default(),
             ignored_redirects: 0,
+            verifying: None,
+            verification_error: None,
         }
     }
 
@@ -244,6 +250,8 @@ impl FlowState {
                 polling_since: None,
                 refresh_backoff: RefreshBackoff::default(),
                 ignored_redirects: 0,
+                verifying: None,
+                verification_error: None,
             });
             return effects;
         }

@@ -99,6 +99,13 @@ pub enum JobResult {
         /// What happened.
         exchange: crate::net::Exchange,
     },
+    /// The tokens a step returned were verified (or could not be).
+    AnswerVerified {
+        /// The step and when it finished.
+        record: (crate::oauth::flow::Step, crate::token::Timestamp),
+        /// The report (`None`: nothing to verify), or why there is none.
+        report: Result<Option<crate::oauth::verification::VerifyReport>, String>,
+    },
     /// The device code expired while polling, before the user approved.
     DeviceCodeExpired,
     /// The client's private key file was read (or not).
@@ -213,6 +220,43 @@ impl Jobs {
             ctx.request_repaint();
         });
         self.flow_task = Some(task);
+    }
+
+    /// Verifies the tokens of the step `record` returned, with the engine
+    /// `run` uses ([`crate::oauth::runner::verify_pending`]): the provider's
+    /// keys fetched with the profile's network settings.
+    pub fn verify_answer(
+        &mut self,
+        profile: Profile,
+        pending: crate::oauth::verification::AnswerVerification,
+        tls_passphrase: Option<Secret>,
+        record: (crate::oauth::flow::Step, crate::token::Timestamp),
+    ) {
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let runtime = match self.net() {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                let _ = sender.send(JobResult::AnswerVerified {
+                    record,
+                    report: Err(message),
+                });
+                return;
+            }
+        };
+        let language = crate::i18n::language();
+        runtime.spawn(async move {
+            crate::i18n::set_language(language);
+            let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
+            let report = match crate::net::build_client(&profile, &options) {
+                Ok(client) => {
+                    crate::oauth::runner::verify_pending(pending, client, profile, options).await
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            let _ = sender.send(JobResult::AnswerVerified { record, report });
+            ctx.request_repaint();
+        });
     }
 
     /// Asks for a key file (JWKS, PEM, certificate) and reads it, off the UI thread.

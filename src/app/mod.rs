@@ -439,43 +439,6 @@ impl TokenscopeApp {
     /// Puts the run's tokens into the inspector and checks them with the
     /// run's own values: its profile (issuer, client id), its nonce, the
     /// provider's JWKS.
-    fn inspect_run(&mut self, ctx: &egui::Context) {
-        let Some(flow) = self.workspace.flow.as_ref() else {
-            return;
-        };
-        let text = flow.session.tokens_text();
-        let profile_id = flow.session.profile.id.clone();
-        let has_jwks = !flow.session.profile.endpoints.jwks.trim().is_empty();
-        self.verify_inputs.nonce.clone_from(&flow.session.run.nonce);
-        // The run's profile may carry endpoints discovery filled in: check with those.
-        let run_profile = flow.session.profile.clone();
-        let run_passphrase = flow.tls_passphrase.clone();
-        if let Some(slot) = self
-            .workspace
-            .profiles
-            .list
-            .iter_mut()
-            .find(|p| p.id == profile_id)
-            && slot.endpoints.jwks.trim().is_empty()
-        {
-            slot.endpoints.jwks.clone_from(&run_profile.endpoints.jwks);
-        }
-        self.paste.clone_from(&text);
-        let mut effects = self
-            .workspace
-            .apply(Command::Inspect(text), self.clock.now());
-        effects.extend(self.workspace.apply(
-            Command::SetCheckProfile(Some(profile_id.clone())),
-            self.clock.now(),
-        ));
-        if has_jwks && self.workspace.verification.keys.is_empty() {
-            self.workspace.verification.fetching = true;
-            self.workspace.verification.jwks_from = Some((profile_id, false));
-            self.jobs.fetch_jwks(run_profile, run_passphrase);
-        }
-        self.run_effects(ctx, effects);
-    }
-
     fn poll_listener(&mut self) {
         let Some(listener) = &self.listener else {
             return;
@@ -521,23 +484,24 @@ impl TokenscopeApp {
         exchange: crate::net::Exchange,
     ) {
         let now = self.clock.now();
-        let mut succeeded = false;
-        if let Some(flow) = self.workspace.flow.as_mut() {
-            flow.answered(step, exchange, now);
-            succeeded = flow
-                .session
-                .records
-                .last()
-                .is_some_and(|r| r.step == step && r.outcome.is_ok());
-        }
-        if succeeded
-            && matches!(
-                step,
-                crate::oauth::flow::Step::Token | crate::oauth::flow::Step::Refresh
-            )
+        let Some(flow) = self.workspace.flow.as_mut() else {
+            return;
+        };
+        flow.answered(step, exchange, now);
+        // The step's tokens are verified by the engine `run` uses; the
+        // inspector's paste is the user's and stays as it is.
+        if let Some(pending) = flow.session.answer_verification(now)
+            && let Some(record) = flow.session.records.last().map(|r| (r.step, r.at))
+            && record.0 == step
         {
-            self.inspect_run(ctx);
+            flow.verifying = Some(record);
+            flow.verification_error = None;
+            let profile = flow.session.profile.clone();
+            let passphrase = flow.tls_passphrase.clone();
+            self.jobs
+                .verify_answer(profile, pending, passphrase, record);
         }
+        ctx.request_repaint();
     }
 
     #[expect(
@@ -639,6 +603,20 @@ impl TokenscopeApp {
                 JobResult::SandboxRotated(result) => self.sandbox_rotated(result),
                 JobResult::StepAnswered { step, exchange } => {
                     self.step_answered(ctx, step, exchange);
+                }
+                JobResult::AnswerVerified { record, report } => {
+                    if let Some(flow) = self.workspace.flow.as_mut() {
+                        if flow.verifying == Some(record) {
+                            flow.verifying = None;
+                        }
+                        match report {
+                            Ok(Some(report)) => {
+                                flow.session.verified_at(record, report, false);
+                            }
+                            Ok(None) => {}
+                            Err(message) => flow.verification_error = Some(message),
+                        }
+                    }
                 }
                 JobResult::DeviceCodeExpired => {
                     let now = self.clock.now();

@@ -679,7 +679,23 @@ impl FlowSession {
     /// Attaches `report` to the last step. With `enforce`, a report that did
     /// not pass fails the step, naming what failed.
     pub fn verified(&mut self, report: VerifyReport, enforce: bool) -> Option<&StepRecord> {
-        let record = self.records.last_mut()?;
+        let last = self.records.last().map(|record| (record.step, record.at))?;
+        self.verified_at(last, report, enforce)
+    }
+
+    /// Attaches `report` to the step `step` that finished `at` (the window
+    /// verifies in the background; more steps may have landed since).
+    pub fn verified_at(
+        &mut self,
+        (step, at): (Step, Timestamp),
+        report: VerifyReport,
+        enforce: bool,
+    ) -> Option<&StepRecord> {
+        let record = self
+            .records
+            .iter_mut()
+            .rev()
+            .find(|record| record.step == step && record.at == at)?;
         if enforce
             && !report.passed
             && record.outcome.is_ok()
@@ -1226,6 +1242,33 @@ async fn discover(
     Ok(())
 }
 
+/// Runs `pending` (see [`FlowSession::answer_verification`]): fetches the
+/// provider's keys with `client` and the profile's headers, verifies and
+/// checks. The one verification of a step's answer, for the window's jobs
+/// and `run`. `Err` only when the verification could not run at all.
+pub async fn verify_pending(
+    pending: AnswerVerification,
+    client: reqwest::Client,
+    profile: Profile,
+    options: ClientOptions,
+) -> Result<Option<VerifyReport>, String> {
+    let language = crate::i18n::language();
+    // Verification is synchronous (GOST takes a millisecond per signature)
+    // and fetches through a callback: run it on a blocking thread that
+    // waits for each fetch on the runtime.
+    tokio::task::spawn_blocking(move || {
+        crate::i18n::set_language(language);
+        let handle = tokio::runtime::Handle::current();
+        pending.run(&mut |url| {
+            handle.block_on(super::verification::fetch_jwks_body(
+                &client, &profile, url, &options, language,
+            ))
+        })
+    })
+    .await
+    .map_err(|e| format!("the verification stopped: {e}"))
+}
+
 /// Verifies the tokens the last step returned (signatures with the
 /// provider's keys, the relying-party checks with this run's nonce and
 /// code) and attaches the report to its record; with
@@ -1241,24 +1284,14 @@ async fn verify_answer(
     let Some(pending) = session.answer_verification(now) else {
         return Ok(());
     };
-    let client = client.clone();
-    let profile = session.profile.clone();
-    let net = options.client.clone();
-    let language = crate::i18n::language();
-    // Verification is synchronous (GOST takes a millisecond per signature)
-    // and fetches through a callback: run it on a blocking thread that
-    // waits for each fetch on the runtime.
-    let report = tokio::task::spawn_blocking(move || {
-        crate::i18n::set_language(language);
-        let handle = tokio::runtime::Handle::current();
-        pending.run(&mut |url| {
-            handle.block_on(super::verification::fetch_jwks_body(
-                &client, &profile, url, &net, language,
-            ))
-        })
-    })
+    let report = verify_pending(
+        pending,
+        client.clone(),
+        session.profile.clone(),
+        options.client.clone(),
+    )
     .await
-    .map_err(|e| StepFailure::new(format!("the verification stopped: {e}")))?;
+    .map_err(StepFailure::new)?;
     let Some(report) = report else {
         return Ok(());
     };

@@ -119,7 +119,6 @@ pub fn show(
             count = session.dropped_records
         ));
     }
-    let checks_line = id_token_checks_line(workspace, session);
     let steps = shown_steps(session);
     egui::ScrollArea::vertical()
         .id_salt("flow_cards")
@@ -138,7 +137,6 @@ pub fn show(
                     flow,
                     place,
                     masked: workspace.presenter.on,
-                    checks_line: checks_line.as_deref(),
                     now,
                 };
                 card(ui, (index + 1, step), &context, editor, commands);
@@ -214,7 +212,6 @@ struct CardContext<'a> {
     flow: &'a crate::app::FlowState,
     place: Place,
     masked: bool,
-    checks_line: Option<&'a str>,
     now: Timestamp,
 }
 
@@ -379,58 +376,49 @@ fn keyboard(
     }
 }
 
-/// "ID token checks: all 14 pass" for the run's ID token, once the inspector has it.
-fn id_token_checks_line(workspace: &Workspace, session: &FlowSession) -> Option<String> {
-    use crate::token::TokenRole;
-    use crate::token::checks::{CheckStatus, Expectations};
-    let id_token = session.tokens.as_ref()?.id_token.as_deref()?;
-    let inspection = workspace.inspection.as_ref()?;
-    let index = inspection
-        .tokens
-        .iter()
-        .position(|t| t.value == id_token && t.role == Some(TokenRole::Id))?;
-    if workspace.verification.keys.is_empty() {
-        return Some(if workspace.verification.fetching {
-            crate::tr!("flow-checks-fetching")
-        } else {
-            crate::tr!("flow-checks-no-keys")
-        });
-    }
-    let signature = workspace.verification.signatures.get(index)?.as_ref()?;
-    let expect = Expectations {
-        issuer: Some(session.profile.issuer.trim().to_owned()).filter(|s| !s.is_empty()),
-        client_id: Some(session.profile.client_id.trim().to_owned()),
-        nonce: Some(session.run.nonce.clone()),
-        code: session.code.as_ref().map(|c| c.expose().to_owned()),
-        leeway: workspace.verification.leeway,
-        ..Expectations::default()
+/// What the engine's verification of a step's tokens concluded: a line
+/// per verified token, or what failed; "verifying…" while it runs.
+fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::app::FlowState) {
+    let Some(report) = record.verification.as_deref() else {
+        if flow.verifying == Some((record.step, record.at)) {
+            ui.weak(crate::tr!("flow-verifying"));
+        } else if let Some(error) = &flow.verification_error
+            && flow
+                .session
+                .records
+                .last()
+                .is_some_and(|last| last.at == record.at)
+        {
+            ui.colored_label(
+                theme::error(ui.visuals()),
+                crate::tr!("flow-verification-error", error = error.as_str()),
+            );
+        }
+        return;
     };
-    let now = session
-        .records
-        .last()
-        .map_or_else(crate::app::system_now, |r| r.at);
-    let rows = crate::token::assess::checks_for(inspection, index, signature, &expect, now);
-    let failed: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.status == CheckStatus::Fail)
-        .map(|r| r.name)
-        .collect();
-    Some(if failed.is_empty() {
-        crate::tr!(
-            "flow-checks-pass",
-            count = rows
-                .iter()
-                .filter(|r| r.status == CheckStatus::Pass)
-                .count(),
-            signature = signature.summary()
-        )
-    } else {
-        crate::tr!(
-            "flow-checks-fail",
-            count = failed.len(),
-            names = failed.join(", ")
-        )
-    })
+    if let Some(failed) = crate::oauth::verification::first_failure(report) {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            crate::tr!("flow-not-verified", what = failed),
+        );
+        for problem in &report.key_problems {
+            ui.weak(problem.to_string());
+        }
+        return;
+    }
+    for token in &report.tokens {
+        let passing = token
+            .checks
+            .iter()
+            .filter(|row| row.status == crate::token::checks::CheckStatus::Pass)
+            .count();
+        ui.label(crate::tr!(
+            "flow-verified-token",
+            title = token.title.as_str(),
+            signature = token.signature.summary.as_str(),
+            count = passing
+        ));
+    }
 }
 
 fn run_values(ui: &mut egui::Ui, session: &FlowSession) {
@@ -507,12 +495,7 @@ fn card(
         }
         if let Some(record) = last {
             record_view(ui, record, (&session.profile, context.masked), commands);
-            if step == Step::Token
-                && record.outcome.is_ok()
-                && let Some(line) = context.checks_line
-            {
-                ui.label(line);
-            }
+            verification_view(ui, record, context.flow);
         }
         if is_next {
             if context.masked {

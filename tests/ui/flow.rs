@@ -30,6 +30,19 @@ fn last_ok(app: &tokenscope::app::TokenscopeApp, step: Step) -> Option<bool> {
         .map(|r| r.outcome.is_ok())
 }
 
+/// Whether the newest `step` record's tokens verified, once verified.
+pub fn verified(app: &tokenscope::app::TokenscopeApp, step: Step) -> Option<bool> {
+    let flow = app.workspace().flow.as_ref()?;
+    flow.session
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.step == step)?
+        .verification
+        .as_ref()
+        .map(|report| report.passed)
+}
+
 fn open_flow(
     secret: &str,
 ) -> (
@@ -72,11 +85,15 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(true));
     harness.get_by_label_contains("ID token, refresh token");
-    // The run's ID token is checked at once with the run's nonce and the provider's keys.
-    wait_for(&mut harness, |app| {
-        !app.workspace().verification.keys.is_empty()
-    });
-    harness.get_by_label_contains("ID token checks: all");
+    // The run's ID token is verified at once by the engine `run` uses, with
+    // the run's nonce and the provider's keys; the inspector is left alone.
+    wait_for(&mut harness, |app| verified(app, Step::Token).is_some());
+    assert_eq!(verified(harness.state(), Step::Token), Some(true));
+    harness.get_by_label_contains("Verified: ID token, signature valid (RS256");
+    assert!(
+        harness.state().workspace().inspection.is_none(),
+        "the run does not paste over the inspector"
+    );
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| {
         last_ok(app, Step::UserInfo) == Some(true)

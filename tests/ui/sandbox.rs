@@ -6,6 +6,7 @@ use egui_kittest::kittest::Queryable as _;
 use tokenscope::app::{Clock, SandboxStatus};
 use tokenscope::oauth::flow::Step;
 
+use crate::flow::verified;
 use crate::support::{harness_on, harness_on_with_browser, temp_dir, wait_for};
 
 fn sandbox_browser() -> String {
@@ -58,19 +59,40 @@ fn first_launch_offers_the_sandbox_profile_and_its_flow_runs_end_to_end() {
     harness.get_by_label("code received; state and iss match");
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(true));
-    wait_for(&mut harness, |app| {
-        !app.workspace().verification.keys.is_empty()
-    });
-    harness.get_by_label_contains("ID token checks: all");
+    wait_for(&mut harness, |app| verified(app, Step::Token).is_some());
+    assert_eq!(verified(harness.state(), Step::Token), Some(true));
+    harness.get_by_label_contains("Verified: ID token, signature valid");
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| {
         last_ok(app, Step::UserInfo) == Some(true)
     });
+    // The provider now answers refreshes without id_token or refresh_token
+    // (OIDC Core §12.2) and signs out only with id_token_hint.
+    harness.get_by_label("Sandbox panel").click();
+    harness.run();
+    harness
+        .get_by_label("Refresh without a new ID token or refresh token")
+        .click();
+    harness
+        .get_by_label("Refuse logout without id_token_hint")
+        .click();
+    harness.run();
+    harness.get_by_label("Flow").click();
+    harness.run();
     // The refresh card is below the fold: Enter does the next step.
     harness.key_press(egui::Key::Enter);
     wait_for(&mut harness, |app| {
         last_ok(app, Step::Refresh) == Some(true)
     });
+    harness.get_by_label_contains("ID token kept from before");
+    // Logout carries the ID token the run kept: the provider lets it back.
+    harness
+        .get_by_label("Sign out at the provider")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Sign out at the provider").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Logout).is_some());
+    assert_eq!(last_ok(harness.state(), Step::Logout), Some(true));
     // The profile file says where the sandbox is, and holds no secret.
     let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
     assert!(on_disk.contains("sandbox:generic") && !on_disk.contains("sandbox-secret"));

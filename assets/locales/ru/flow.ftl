@@ -80,14 +80,14 @@ flow-export-report-hover = Отчёт в Markdown для обращения в �
 flow-export-saved = Сохранено: { $path } (секреты и токены скрыты).
 flow-auto-refresh = Обновлять автоматически
 flow-auto-refresh-hover = Отправляет запрос обновления за 30 с до истечения токена доступа
-flow-checks-fetching = Проверки ID-токена: загружаются ключи провайдера…
-flow-checks-no-keys = Проверки ID-токена: нет ключей для проверки подписи (см. вкладку «Ключи» инспектора).
-flow-checks-pass = Проверки ID-токена: { $count ->
     [one] пройдена { $count } проверка
     [few] пройдены все { $count } проверки
    *[many] пройдены все { $count } проверок
 } ({ $signature }).
-flow-checks-fail = Проверки ID-токена: { $count ->
+flow-verifying = Проверка токенов: загружаем ключи провайдера…
+flow-verified-token = Проверен: { $title }, подпись { $signature }; проверок пройдено: { $count }
+flow-not-verified = Не прошёл проверку: { $what }
+flow-verification-error = Токены не удалось проверить: { $error }
     [one] не пройдена { $count }
     [few] не пройдены { $count }
    *[many] не пройдено { $count }
