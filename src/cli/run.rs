@@ -54,6 +54,11 @@ pub struct StepLine {
     /// `tokenscope verify` reports them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<VerificationLine>,
+    /// How far the provider's clock was ahead of ours (negative: behind), in
+    /// seconds, by the answer's `Date` header (RFC 9110 §6.6.1); absent
+    /// without a `Date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_clock_skew_s: Option<i64>,
 }
 
 /// The verification of a step's tokens in a step line.
@@ -162,6 +167,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp, marks: &SecretMarks) -> St
         duration_ms,
         tokens,
         verification,
+        provider_clock_skew_s: record.provider_clock_skew,
     }
 }
 
@@ -235,6 +241,13 @@ pub fn step_text(line: &StepLine) -> String {
     let mut text = format!("{mark} {:<9}{status}{duration}", line.step.title());
     text.push_str("  ");
     text.push_str(&line.summary);
+    if let Some(skew) = line
+        .provider_clock_skew_s
+        .and_then(crate::oauth::provider_clock::describe)
+    {
+        text.push_str("\n    ");
+        text.push_str(&skew);
+    }
     if let Some(verification) = &line.verification {
         text.push_str("\n    ");
         text.push_str(&verification_text(line, verification));

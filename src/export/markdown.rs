@@ -361,6 +361,7 @@ mod tests {
             }),
             outcome: Err(failure),
             verification: None,
+            provider_clock_skew: None,
         };
         let text = report(&profile, &[record], &environment(), true);
         for expected in [
@@ -391,6 +392,7 @@ mod tests {
             exchange: None,
             outcome: Err(StepFailure::new("state does not match")),
             verification: None,
+            provider_clock_skew: None,
         };
         let text = report(&Profile::default(), &[record], &environment(), true);
         assert!(text.contains("### ✗ Callback\n"), "{text}");

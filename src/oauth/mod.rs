@@ -11,6 +11,7 @@ pub mod logout;
 pub mod pkce;
 pub mod presets;
 pub mod profile;
+pub mod provider_clock;
 pub mod runner;
 pub mod verification;
 

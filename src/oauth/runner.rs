@@ -114,6 +114,10 @@ pub struct StepRecord {
     /// token to verify.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Box<super::verification::VerifyReport>>,
+    /// How far the provider's clock was ahead of ours (negative: behind), in
+    /// seconds, by the answer's `Date` header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_clock_skew: Option<i64>,
 }
 
 /// The state of one run of a grant.
@@ -657,6 +661,7 @@ impl FlowSession {
             original_id_token: (record.step == Step::Refresh)
                 .then(|| self.replaced_id_token.clone())
                 .flatten(),
+            provider_clock_skew: record.provider_clock_skew,
         })
     }
 
@@ -918,12 +923,17 @@ impl FlowSession {
         if outcome.is_ok() && !self.succeeded_steps.contains(&step) {
             self.succeeded_steps.push(step);
         }
+        let provider_clock_skew = exchange
+            .as_ref()
+            .and_then(|exchange| exchange.response.as_ref().ok())
+            .and_then(|response| super::provider_clock::skew_seconds(response, at));
         self.records.push(StepRecord {
             step,
             at,
             exchange,
             outcome,
             verification: None,
+            provider_clock_skew,
         });
         self.dropped_records = self.dropped_records.saturating_add(keep_newest(
             &mut self.records,

@@ -569,6 +569,9 @@ pub struct AnswerVerification {
     pub client_secret: Option<Secret>,
     /// The ID token a refresh replaces, for the rules of OIDC Core §12.2.
     pub original_id_token: Option<String>,
+    /// The provider's clock against ours, in seconds, by the answer's `Date`:
+    /// said beside a failed `iat`, `nbf` or `exp` check it explains.
+    pub provider_clock_skew: Option<i64>,
 }
 
 impl AnswerVerification {
@@ -619,6 +622,16 @@ impl AnswerVerification {
                     "the profile has no JWKS URI (and discovery gave none): there is no key to verify with"
                         .to_owned(),
                 );
+            }
+        }
+        if let Some(skew) = self
+            .provider_clock_skew
+            .and_then(super::provider_clock::describe)
+        {
+            for row in report.tokens.iter_mut().flat_map(|t| t.checks.iter_mut()) {
+                if row.is_fail() && matches!(row.name, "iat" | "nbf" | "exp") {
+                    row.reason = format!("{}; {skew}", row.reason);
+                }
             }
         }
         if let Some(original) = self.original_id_token.as_deref()
@@ -696,4 +709,77 @@ pub async fn fetch_jwks_body(
         ));
     }
     Ok(response.text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYCLOAK_RESPONSE: &str =
+        include_str!("../../tests/fixtures/keycloak-token-response.json");
+    const KEYCLOAK_JWKS: &str = include_str!("../../tests/fixtures/keycloak-jwks.json");
+    /// The fixtures' `iat`.
+    const ISSUED: i64 = 1_795_387_806;
+
+    fn answer(now: i64, skew: Option<i64>) -> AnswerVerification {
+        AnswerVerification {
+            args: VerifyArgs::new(Timestamp::from_unix(now)),
+            text: KEYCLOAK_RESPONSE.to_owned(),
+            jwks_url: Some("https://sso.example.test/jwks".to_owned()),
+            client_secret: None,
+            original_id_token: None,
+            provider_clock_skew: skew,
+        }
+    }
+
+    #[test]
+    fn a_token_answer_is_verified_with_the_fetched_keys() {
+        let mut fetched = 0;
+        let report = answer(ISSUED, None)
+            .run(&mut |_| {
+                fetched += 1;
+                Ok(KEYCLOAK_JWKS.to_owned())
+            })
+            .expect("an ID token to verify");
+        assert_eq!(fetched, 1);
+        assert!(report.passed, "{:?}", first_failure(&report));
+        let id_token = report
+            .tokens
+            .iter()
+            .find(|t| t.checked_as == Some(CheckKind::Id))
+            .expect("the ID token");
+        assert_eq!(id_token.signature.status, "valid");
+        // The refresh token (HS512, Keycloak's realm secret) is no relying
+        // party's to verify: it is not among the verified tokens.
+        assert!(
+            report
+                .tokens
+                .iter()
+                .all(|t| t.role.as_deref() != Some("refresh"))
+        );
+    }
+
+    #[test]
+    fn a_provider_clock_ahead_is_said_beside_the_iat_it_breaks() {
+        // Our clock is 5 minutes behind the provider's, which said so in `Date`.
+        let report = answer(ISSUED - 300, Some(300))
+            .run(&mut |_| Ok(KEYCLOAK_JWKS.to_owned()))
+            .expect("an ID token to verify");
+        assert!(!report.passed);
+        let failure = first_failure(&report).expect("a failure");
+        assert!(failure.starts_with("ID token: iat:"), "{failure}");
+        assert!(
+            failure.contains("the provider's clock is 5 minutes ahead of yours"),
+            "{failure}"
+        );
+    }
+
+    #[test]
+    fn an_answer_without_a_jwt_has_nothing_to_verify() {
+        let mut opaque = answer(ISSUED, None);
+        opaque.text =
+            r#"{"access_token":"gho_16C7e42F292c6912E7710c838347Ae178B4a","token_type":"bearer"}"#
+                .to_owned();
+        assert!(opaque.run(&mut |_| panic!("nothing to fetch")).is_none());
+    }
 }

@@ -379,6 +379,12 @@ fn keyboard(
 /// What the engine's verification of a step's tokens concluded: a line
 /// per verified token, or what failed; "verifying…" while it runs.
 fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::app::FlowState) {
+    if let Some(skew) = record
+        .provider_clock_skew
+        .and_then(crate::oauth::provider_clock::describe)
+    {
+        ui.colored_label(theme::warning(ui.visuals()), skew);
+    }
     let Some(report) = record.verification.as_deref() else {
         if flow.verifying == Some((record.step, record.at)) {
             ui.weak(crate::tr!("flow-verifying"));

@@ -125,6 +125,7 @@ fn record(
         exchange,
         outcome: outcome.map(str::to_owned).map_err(StepFailure::new),
         verification: None,
+        provider_clock_skew: None,
     }
 }
 

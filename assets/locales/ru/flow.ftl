@@ -80,18 +80,10 @@ flow-export-report-hover = Отчёт в Markdown для обращения в �
 flow-export-saved = Сохранено: { $path } (секреты и токены скрыты).
 flow-auto-refresh = Обновлять автоматически
 flow-auto-refresh-hover = Отправляет запрос обновления за 30 с до истечения токена доступа
-    [one] пройдена { $count } проверка
-    [few] пройдены все { $count } проверки
-   *[many] пройдены все { $count } проверок
-} ({ $signature }).
 flow-verifying = Проверка токенов: загружаем ключи провайдера…
 flow-verified-token = Проверен: { $title }, подпись { $signature }; проверок пройдено: { $count }
 flow-not-verified = Не прошёл проверку: { $what }
 flow-verification-error = Токены не удалось проверить: { $error }
-    [one] не пройдена { $count }
-    [few] не пройдены { $count }
-   *[many] не пройдено { $count }
-} — { $names }.
 flow-run-values = Этот запуск:
 flow-run-state = state { $value }
 flow-run-nonce = nonce { $value }
@@ -258,6 +250,8 @@ run-unreal-lifetime = { $name } равен { $value } с: это не насто
 run-access-token = токен доступа
 run-id-token = ID-токен
 run-refresh-token = токен обновления
+provider-clock-ahead = часы провайдера спешат на { $span } относительно ваших (по его заголовку Date)
+provider-clock-behind = часы провайдера отстают на { $span } от ваших (по его заголовку Date)
 run-verification-failed = токены не прошли проверку: { $what }
 run-id-token-kept = ID-токен сохранён прежний (в ответе его нет, OIDC Core §12.2)
 run-refresh-token-kept = токен обновления сохранён прежний (в ответе его нет, RFC 6749 §6)
