@@ -94,7 +94,7 @@ pub fn warm_up(name: &str) {
 /// mending, decoding, claims, instants, and the pasted error answers,
 /// diagnosed) and reported as `decode` prints it.
 pub fn paste(data: &[u8]) {
-    let (text, _notice) = crate::app::text_from_bytes(data.to_vec());
+    let (text, _replaced) = crate::token::extract::lossy_text(data.to_vec());
     let inspection = inspect(&text, NOW);
     for token in &inspection.tokens {
         let _ = (token.title(), token.summary(), token.mends.describe());
@@ -231,7 +231,7 @@ pub fn keys(data: &[u8]) {
 /// profile file itself.
 pub fn profile_import(data: &[u8]) {
     use crate::store::{profiles, transfer};
-    let (text, _notice) = crate::app::text_from_bytes(data.to_vec());
+    let (text, _replaced) = crate::token::extract::lossy_text(data.to_vec());
     let _ = profiles::from_json(&text);
     let mut existing: Vec<Profile> = Vec::new();
     let Ok(report) = transfer::import(&text, &mut existing, None) else {

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod diagnose;
 pub mod export;
 #[doc(hidden)]

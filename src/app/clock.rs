@@ -21,14 +21,5 @@ impl Clock {
     }
 }
 
-/// Unix seconds from the system clock (0 if the clock is before 1970).
-#[expect(
-    clippy::disallowed_methods,
-    reason = "the one sanctioned read of the system clock"
-)]
-pub fn system_now() -> Timestamp {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    Timestamp::from_unix(seconds)
-}
+/// Unix seconds from the system clock: [`crate::clock::system_now`].
+pub use crate::clock::system_now;

@@ -1091,24 +1091,15 @@ pub fn read_text_file(path: &Path) -> JobResult {
     }
 }
 
-/// Bytes as text: UTF-8 as is, anything else with replacement characters and a notice.
+/// Bytes as text ([`crate::token::extract::lossy_text`]), with a notice
+/// when some were not UTF-8.
 pub fn text_from_bytes(bytes: Vec<u8>) -> (String, Option<Notice>) {
-    match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
-        Err(error) => {
-            let bytes = error.into_bytes();
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let replaced = text
-                .chars()
-                .filter(|c| *c == char::REPLACEMENT_CHARACTER)
-                .count();
-            let notice = Notice {
-                text: crate::tr!("file-not-utf8", count = replaced),
-                is_error: false,
-            };
-            (text, Some(notice))
-        }
-    }
+    let (text, replaced) = crate::token::extract::lossy_text(bytes);
+    let notice = (replaced > 0).then(|| Notice {
+        text: crate::tr!("file-not-utf8", count = replaced),
+        is_error: false,
+    });
+    (text, notice)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::app::text_from_bytes;
+use crate::token::extract::lossy_text;
 use crate::net::{ClientOptions, NetRuntime, build_client};
 use crate::oauth::Profile;
 use crate::token::inspect;
@@ -48,7 +48,7 @@ pub fn read_token_input(arg: &str, stdin: &mut dyn Read) -> Result<String, Usage
     } else {
         return Ok(arg.to_owned());
     };
-    Ok(text_from_bytes(bytes).0)
+    Ok(lossy_text(bytes).0)
 }
 
 /// Verifies the tokens in `input` and runs their checks. `fetch` returns
@@ -168,7 +168,7 @@ fn load_keys(
                 let bytes = read_file(path, "JWKS file")?;
                 KeyPart {
                     url: None,
-                    set: KeySet::from_jwks_json(&text_from_bytes(bytes).0, &label(path)),
+                    set: KeySet::from_jwks_json(&lossy_text(bytes).0, &label(path)),
                 }
             }
             KeyOption::JwksUrl(url) => KeyPart {

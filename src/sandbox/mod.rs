@@ -543,7 +543,7 @@ mod tests {
             ensure_for(
                 &mut Profile::default(),
                 &runtime.handle(),
-                Arc::new(crate::app::system_now)
+                Arc::new(crate::clock::system_now)
             )
             .is_none()
         );

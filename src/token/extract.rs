@@ -175,6 +175,23 @@ impl<'a> IntoIterator for &'a Candidates {
     }
 }
 
+/// Bytes as text, the way a paste or a file is read: UTF-8 as it is, and
+/// each invalid sequence replaced by U+FFFD; with how many were replaced
+/// (a U+FFFD already in valid text is not counted).
+pub fn lossy_text(bytes: Vec<u8>) -> (String, usize) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, 0),
+        Err(error) => {
+            let bytes = error.into_bytes();
+            let replaced = bytes
+                .utf8_chunks()
+                .filter(|chunk| !chunk.invalid().is_empty())
+                .count();
+            (String::from_utf8_lossy(&bytes).into_owned(), replaced)
+        }
+    }
+}
+
 /// Finds every token occurrence in `text`, in order of appearance.
 pub fn find_candidates(text: &str) -> Candidates {
     let normalised = Normalised::new(text);
@@ -1247,4 +1264,15 @@ mod tests {
         let _ = candidates("Bearer");
         let _ = candidates("?code=&access_token=");
     }
+
+    #[test]
+    fn lossy_text_counts_the_bytes_it_replaced_not_the_text_s_own_replacement_characters() {
+        let mut bytes = "Токен \u{FFFD} истёк ".as_bytes().to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xD0, b' ', 0xE2, 0x82]);
+        let (text, replaced) = lossy_text(bytes);
+        assert_eq!(replaced, 3, "{text}");
+        assert!(text.starts_with("Токен \u{FFFD} истёк "));
+        assert_eq!(lossy_text("🙂".as_bytes().to_vec()), ("🙂".to_owned(), 0));
+    }
+
 }
