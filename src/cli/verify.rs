@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::token::extract::lossy_text;
 use crate::net::{ClientOptions, NetRuntime, build_client};
 use crate::oauth::Profile;
+use crate::token::extract::lossy_text;
 use crate::token::inspect;
 use crate::token::inspect::TokenKind;
 use crate::token::keys::KeySet;

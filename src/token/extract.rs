@@ -1274,5 +1274,4 @@ mod tests {
         assert!(text.starts_with("Токен \u{FFFD} истёк "));
         assert_eq!(lossy_text("🙂".as_bytes().to_vec()), ("🙂".to_owned(), 0));
     }
-
 }

@@ -14,6 +14,7 @@ mod forms;
 mod fuzz_replay;
 mod headless;
 mod hostile;
+mod layering;
 mod mending;
 mod network;
 mod pasted_errors;
