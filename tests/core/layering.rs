@@ -127,13 +127,9 @@ fn every_module_uses_only_what_its_row_allows() {
         let Some(module) = module_of(&src, file) else {
             continue;
         };
-        let allowed = RULES
-            .iter()
-            .find(|(name, _)| *name == module)
-            .map(|(_, allowed)| *allowed)
-            .unwrap_or_else(|| {
-                panic!("{module} has no row in RULES (and none in ARCHITECTURE.md?)")
-            });
+        let Some(&(_, allowed)) = RULES.iter().find(|(name, _)| *name == module) else {
+            panic!("{module} has no row in RULES (and none in ARCHITECTURE.md?)");
+        };
         let text = std::fs::read_to_string(file).expect("a source file");
         for (number, line) in text.lines().enumerate() {
             if line.trim_start().starts_with("//") {
