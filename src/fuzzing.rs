@@ -106,7 +106,7 @@ pub fn paste(data: &[u8]) {
     for error in &inspection.errors {
         let _ = error.diagnosis.summary(Language::En);
     }
-    let report = crate::cli::decode::report(&inspection, NOW);
+    let report = crate::export::decoded::report(&inspection, NOW);
     let _ = serde_json::to_string(&report);
 }
 

@@ -184,7 +184,7 @@ fn exchange_parts(exchange: &Exchange, now: Timestamp, marks: &SecretMarks) -> P
         Ok(response) => {
             let text = response.text();
             let inspection = inspect(&text, now);
-            let report = crate::cli::decode::report(&inspection, now);
+            let report = crate::export::decoded::report(&inspection, now);
             let tokens = report
                 .tokens
                 .iter()

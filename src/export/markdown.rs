@@ -234,7 +234,7 @@ fn tokens_section(out: &mut String, records: &[StepRecord], redact: bool) {
             continue;
         };
         let inspection = inspect(&response.text(), record.at);
-        let decoded = crate::cli::decode::report(&inspection, record.at);
+        let decoded = super::decoded::report(&inspection, record.at);
         for (token, found) in decoded.tokens.iter().zip(&inspection.tokens) {
             if seen.contains(&token.value) {
                 continue;

@@ -3,6 +3,7 @@
 //! redacted by default, in one place ([`redact`]). Never imports egui.
 
 pub mod curl;
+pub mod decoded;
 pub mod har;
 pub mod markdown;
 pub mod redact;

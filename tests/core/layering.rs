@@ -65,8 +65,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("token", "diagnose"),
     // The failure context knows the flow's steps and body fields.
     ("diagnose", "oauth"),
-    // The Markdown report embeds `decode`'s report of each answer.
-    ("export", "cli"),
     // Panels read `Workspace` and emit `Command`s: a `model` module for them.
     ("ui", "app"),
 ];

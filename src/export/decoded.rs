@@ -1,0 +1,214 @@
+//! Everything the inspector finds, as JSON: the report of `tokenscope
+//! decode`, of each answer in `run --json`, and of each answer in the
+//! Markdown export.
+//!
+//! The shape is part of the public interface (documented in the README);
+//! change it only by adding fields.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::token::extract::{Mends, Origin};
+use crate::token::inspect::{FoundToken, Inspection, TokenRole};
+use crate::token::jose::Decoded;
+use crate::token::time::{TimeMeaning, TimeState, Timestamp};
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct DecodeReport {
+    /// Version of tokenscope that wrote the report.
+    pub tokenscope: &'static str,
+    /// The "now" time statuses are relative to.
+    pub now: i64,
+    /// `now` as RFC 3339 UTC.
+    pub now_utc: Option<String>,
+    /// Bytes of input read.
+    pub input_bytes: usize,
+    /// Where the input was cut when it was longer than the paste limit
+    /// (64 MiB): the bytes before it were inspected, the rest was not read.
+    /// Null when the whole input was read.
+    pub input_truncated_at: Option<usize>,
+    /// Invalid UTF-8 sequences in the input, each read as U+FFFD.
+    pub invalid_utf8_replaced: usize,
+    /// Distinct tokens found.
+    pub token_count: usize,
+    /// Distinct tokens beyond the limit that were not reported.
+    pub dropped: usize,
+    /// The tokens, in order of first appearance.
+    pub tokens: Vec<TokenReport>,
+    /// Error answers found in the input, each with the error catalogue's
+    /// findings (`id`, `title`, `causes`, `fix` in `en` and `ru`, `source`).
+    pub diagnoses: Vec<crate::diagnose::PastedError>,
+    /// Occurrences of error answers beyond the distinct ones diagnosed.
+    pub diagnoses_dropped: usize,
+}
+
+/// One token.
+#[derive(Debug, Serialize)]
+pub struct TokenReport {
+    /// Position in `tokens`, from 0.
+    pub index: usize,
+    /// What the inspector's tab says: "ID token".
+    pub title: String,
+    /// `jws`, `jwe`, `opaque` or `unknown`.
+    pub kind: crate::token::TokenKind,
+    /// `access`, `id`, `refresh`, `authorization_code`, `logout`, another field name, or null.
+    pub role: Option<String>,
+    /// How the role was told.
+    pub role_reason: Option<String>,
+    /// How many times the token appears in the input.
+    pub occurrences: usize,
+    /// Where it was found.
+    pub origins: Vec<Origin>,
+    /// What was mended, with a one-line summary.
+    pub mends: MendsReport,
+    /// The JOSE header, when readable.
+    pub header: Option<Value>,
+    /// The claims, when readable (of the innermost token for nested JWTs).
+    pub claims: Option<Value>,
+    /// Whether the payload is itself a JWT (`cty: JWT`).
+    pub nested: bool,
+    /// For opaque tokens: `uuid`, `uuid_with_suffix`, `git_hub`, `hex`, `random`.
+    pub opaque_shape: Option<crate::token::inspect::OpaqueShape>,
+    /// Signature facts. Never `valid`: this command does not verify.
+    pub signature: SignatureReport,
+    /// Every instant, with its status relative to `now`.
+    pub times: Vec<TimeReport>,
+    /// The other fields of the response the token came in.
+    pub response: Option<serde_json::Map<String, Value>>,
+    /// Why it could not be decoded.
+    pub error: Option<String>,
+    /// The token itself, mended.
+    pub value: String,
+}
+
+/// What was mended.
+#[derive(Debug, Serialize)]
+pub struct MendsReport {
+    /// The counts.
+    #[serde(flatten)]
+    pub counts: Mends,
+    /// "joined 14 lines, removed 5 spaces", or null.
+    pub summary: Option<String>,
+}
+
+/// Signature facts.
+#[derive(Debug, Serialize)]
+pub struct SignatureReport {
+    /// The `alg` header.
+    pub algorithm: Option<String>,
+    /// The `kid` header.
+    pub kid: Option<String>,
+    /// `not_verified`, `unsigned` (alg none), `encrypted`, or `absent` (opaque, undecodable).
+    pub status: &'static str,
+}
+
+/// One instant.
+#[derive(Debug, Serialize)]
+pub struct TimeReport {
+    /// Claim name or response field.
+    pub name: String,
+    /// Unix seconds.
+    pub at: i64,
+    /// RFC 3339 UTC.
+    pub at_utc: Option<String>,
+    /// `expiry`, `not_before`, `issued_at`, `auth_time`, `other`.
+    pub meaning: TimeMeaning,
+    /// `valid`, `expires_soon`, `expired`, `not_yet_valid`, `past`.
+    pub state: TimeState,
+    /// "expired 3 days ago".
+    pub phrase: String,
+    /// `at - now`.
+    pub seconds_from_now: i64,
+    /// Set when computed from a lifetime in the response.
+    pub computed_from: Option<String>,
+    /// The value as written when it is not a real instant or lifetime
+    /// (`exp` before 1970 or after 9999, `expires_in` negative or `1.8e23`);
+    /// `at` is then saturated and `phrase` says so.
+    pub not_real: Option<String>,
+}
+
+/// Builds the report for an inspection at `now`.
+pub fn report(inspection: &Inspection, now: Timestamp) -> DecodeReport {
+    DecodeReport {
+        tokenscope: env!("CARGO_PKG_VERSION"),
+        now: now.unix(),
+        now_utc: now.to_rfc3339_utc(),
+        input_bytes: inspection.input_bytes,
+        input_truncated_at: inspection.truncated_at,
+        invalid_utf8_replaced: inspection.invalid_utf8,
+        token_count: inspection.tokens.len(),
+        dropped: inspection.dropped,
+        tokens: inspection
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(index, token)| token_report(index, token, now))
+            .collect(),
+        diagnoses: inspection.errors.clone(),
+        diagnoses_dropped: inspection.errors_dropped,
+    }
+}
+
+fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport {
+    let alg = token.header_str("alg").map(str::to_owned);
+    let status = match (&token.decoded, alg.as_deref()) {
+        (Some(Decoded::Jwe(_)), _) => "encrypted",
+        (Some(Decoded::Jws(_)), Some(a)) if a.eq_ignore_ascii_case("none") => "unsigned",
+        (Some(Decoded::Jws(_)), _) => "not_verified",
+        (None, _) => "absent",
+    };
+    TokenReport {
+        index,
+        title: token.title(),
+        kind: token.kind,
+        role: token.role.as_ref().map(role_name),
+        role_reason: token.role_reason.clone(),
+        occurrences: token.occurrences,
+        origins: token.origins.clone(),
+        mends: MendsReport {
+            counts: token.mends.clone(),
+            summary: token.mends.describe(),
+        },
+        header: token.header.clone().map(Value::Object),
+        claims: token.claims().cloned().map(Value::Object),
+        nested: matches!(&token.decoded, Some(Decoded::Jws(jws)) if matches!(jws.payload, crate::token::jose::JwsPayload::Nested(_))),
+        opaque_shape: token.opaque.clone(),
+        signature: SignatureReport {
+            algorithm: alg,
+            kid: token.header_str("kid").map(str::to_owned),
+            status,
+        },
+        times: token
+            .times
+            .iter()
+            .map(|time| {
+                let status = time.status(now);
+                TimeReport {
+                    name: time.name.clone(),
+                    at: time.at.unix(),
+                    at_utc: time.at.to_rfc3339_utc(),
+                    meaning: time.meaning.clone(),
+                    state: status.state,
+                    phrase: status.phrase,
+                    seconds_from_now: status.seconds_from_now,
+                    computed_from: time.computed_from.clone(),
+                    not_real: time.not_real.clone(),
+                }
+            })
+            .collect(),
+        response: token.response.as_ref().map(|r| {
+            r.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+                .collect()
+        }),
+        error: token.error.as_ref().map(ToString::to_string),
+        value: token.value.clone(),
+    }
+}
+
+/// The stable role name used in JSON.
+pub fn role_name(role: &TokenRole) -> String {
+    role.name()
+}
