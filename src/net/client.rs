@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use zeroize::Zeroizing;
 
-use crate::oauth::Profile;
+use super::settings::{DefaultSettings, HttpSettings};
 use crate::secret::Secret;
 
 use super::exchange::NetError;
@@ -29,18 +29,18 @@ pub struct ClientOptions {
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        Self::for_profile(&Profile::default(), None)
+        Self::for_profile(&DefaultSettings::default(), None)
     }
 }
 
 impl ClientOptions {
     /// The profile's timeouts and its PKCS#12 passphrase (if it has one).
-    pub fn for_profile(profile: &Profile, pkcs12_passphrase: Option<Secret>) -> Self {
+    pub fn for_profile(profile: &impl HttpSettings, pkcs12_passphrase: Option<Secret>) -> Self {
         Self {
-            connect_timeout: Duration::from_secs(profile.network.connect_timeout_secs.max(1)),
-            timeout: Duration::from_secs(profile.network.timeout_secs.max(1)),
+            connect_timeout: Duration::from_secs(profile.network().connect_timeout_secs.max(1)),
+            timeout: Duration::from_secs(profile.network().timeout_secs.max(1)),
             pkcs12_passphrase,
-            max_body_bytes: profile.network.response_cap_bytes(),
+            max_body_bytes: profile.network().response_cap_bytes(),
         }
     }
 }
@@ -53,7 +53,7 @@ pub const USER_AGENT: &str = concat!("tokenscope/", env!("CARGO_PKG_VERSION"));
 /// `HTTPS_PROXY`/`NO_PROXY` from the environment), and no automatic
 /// redirects (a 302 to a login page is an answer to show, not to follow).
 pub fn build_client(
-    profile: &Profile,
+    profile: &impl HttpSettings,
     options: &ClientOptions,
 ) -> Result<reqwest::Client, NetError> {
     let mut builder = reqwest::Client::builder()
@@ -62,13 +62,13 @@ pub fn build_client(
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT)
         .use_rustls_tls();
-    for path in &profile.tls.extra_ca_files {
+    for path in &profile.tls().extra_ca_files {
         for certificate in read_ca_file(path)? {
             builder = builder.add_root_certificate(certificate);
         }
     }
-    if profile.tls.only_given_cas {
-        if profile.tls.extra_ca_files.is_empty() {
+    if profile.tls().only_given_cas {
+        if profile.tls().extra_ca_files.is_empty() {
             return Err(NetError::Setup(crate::tr!("client-no-ca-given")));
         }
         builder = builder.tls_built_in_root_certs(false);
@@ -76,10 +76,10 @@ pub fn build_client(
     if let Some(identity) = client_identity(profile, options.pkcs12_passphrase.as_ref())? {
         builder = builder.identity(identity);
     }
-    if profile.tls.accept_invalid_certs {
+    if profile.tls().accept_invalid_certs {
         builder = builder.danger_accept_invalid_certs(true);
     }
-    let proxy = profile.proxy.trim();
+    let proxy = profile.proxy().trim();
     if !proxy.is_empty() {
         // An explicit proxy turns off reqwest's environment proxies, NO_PROXY
         // included: keep honouring NO_PROXY for hosts that must go direct.
@@ -125,14 +125,14 @@ fn read_ca_file(path: &str) -> Result<Vec<reqwest::Certificate>, NetError> {
 /// The client certificate for mutual TLS (RFC 8705 §2), from PEM files or
 /// a PKCS#12 file; `None` when the profile has none.
 fn client_identity(
-    profile: &Profile,
+    profile: &impl HttpSettings,
     passphrase: Option<&Secret>,
 ) -> Result<Option<reqwest::Identity>, NetError> {
-    let pkcs12 = profile.tls.pkcs12_file.trim();
+    let pkcs12 = profile.tls().pkcs12_file.trim();
     // The decrypted key lives only in this buffer, zeroed when dropped.
     let pem: Zeroizing<Vec<u8>> = if pkcs12.is_empty() {
-        let cert = profile.tls.client_cert_file.trim();
-        let key = profile.tls.client_key_file.trim();
+        let cert = profile.tls().client_cert_file.trim();
+        let key = profile.tls().client_key_file.trim();
         if cert.is_empty() {
             return Ok(None);
         }

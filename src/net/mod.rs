@@ -11,6 +11,7 @@
 pub mod client;
 pub mod exchange;
 pub mod runtime;
+pub mod settings;
 pub mod tls;
 
 pub use client::{ClientOptions, build_client};

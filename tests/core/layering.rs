@@ -59,8 +59,6 @@ const RULES: &[(&str, &[&str])] = &[
 
 /// Crossings that exist today, each to be taken out (issue 14).
 const KNOWN: &[(&str, &str)] = &[
-    // `net::client` builds its client from a `Profile`: a settings type instead.
-    ("net", "oauth"),
     // Pasted error answers are read by `diagnose` during inspection.
     ("token", "diagnose"),
     // The failure context knows the flow's steps and body fields.
