@@ -1240,12 +1240,41 @@ async fn discover(
     observe: &mut impl FnMut(&StepRecord),
 ) -> Result<(), StepFailure> {
     if options.discover && !session.profile.issuer.trim().is_empty() {
-        let url = discovery::discovery_urls(&session.profile)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        let exchange = send(client, &discovery::request(&url), &options.client).await;
-        let record = session.discovered(exchange, now);
+        let urls = discovery::discovery_urls(&session.profile);
+        let mut tried = Vec::new();
+        let mut answered = None;
+        for (index, url) in urls.iter().enumerate() {
+            let exchange = send(client, &discovery::request(url), &options.client).await;
+            // An OAuth-only server has no OpenID location: the RFC 8414 one
+            // comes next (§3.1), as the profile editor's discovery does.
+            let absent = exchange
+                .response
+                .as_ref()
+                .is_ok_and(|response| response.status == 404);
+            if absent && index + 1 < urls.len() {
+                tried.push(url.clone());
+                continue;
+            }
+            answered = Some(exchange);
+            break;
+        }
+        let Some(exchange) = answered else {
+            return Ok(());
+        };
+        session.discovered(exchange, now);
+        if !tried.is_empty()
+            && let Some(record) = session.records.last_mut()
+            && let Ok(summary) = &mut record.outcome
+        {
+            summary.push_str("; ");
+            summary.push_str(&crate::tr!(
+                "run-discovery-fallback",
+                urls = tried.join(", ")
+            ));
+        }
+        let Some(record) = session.records.last() else {
+            return Ok(());
+        };
         observe(record);
         record.outcome.clone().map(drop)?;
     }

@@ -235,6 +235,7 @@ run-id-token = ID token
 run-refresh-token = refresh token
 provider-clock-ahead = the provider's clock is { $span } ahead of yours (by its Date header)
 provider-clock-behind = the provider's clock is { $span } behind yours (by its Date header)
+run-discovery-fallback = { $urls } answered 404 first (no OpenID metadata there; RFC 8414 §3.1)
 run-verification-failed = the tokens did not verify: { $what }
 run-id-token-kept = ID token kept from before (the answer had none, OIDC Core §12.2)
 run-refresh-token-kept = refresh token kept (the answer had none, RFC 6749 §6)

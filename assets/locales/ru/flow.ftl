@@ -252,6 +252,7 @@ run-id-token = ID-токен
 run-refresh-token = токен обновления
 provider-clock-ahead = часы провайдера спешат на { $span } относительно ваших (по его заголовку Date)
 provider-clock-behind = часы провайдера отстают на { $span } от ваших (по его заголовку Date)
+run-discovery-fallback = сначала { $urls } ответил 404 (там нет метаданных OpenID; RFC 8414 §3.1)
 run-verification-failed = токены не прошли проверку: { $what }
 run-id-token-kept = ID-токен сохранён прежний (в ответе его нет, OIDC Core §12.2)
 run-refresh-token-kept = токен обновления сохранён прежний (в ответе его нет, RFC 6749 §6)
