@@ -249,14 +249,7 @@ fn the_window_walks_the_device_flow_polling_off_the_ui_thread() {
     );
 
     // RP-initiated logout: the browser goes to end_session and comes back with our state.
-    // The Logout card is the last one, below the fold: scroll to it, as a user would.
-    harness
-        .get_by_label("Sign out at the provider")
-        .scroll_to_me();
-    harness.run();
-    harness.get_by_label("Sign out at the provider").click();
-    wait_for(&mut harness, |app| last_ok(app, Step::Logout).is_some());
-    assert_eq!(last_ok(harness.state(), Step::Logout), Some(true));
+    assert!(crate::support::sign_out_at_the_provider(&mut harness));
     harness.get_by_label("signed out at the provider; state matches");
 }
 

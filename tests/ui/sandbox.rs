@@ -86,13 +86,7 @@ fn first_launch_offers_the_sandbox_profile_and_its_flow_runs_end_to_end() {
     });
     harness.get_by_label_contains("ID token kept from before");
     // Logout carries the ID token the run kept: the provider lets it back.
-    harness
-        .get_by_label("Sign out at the provider")
-        .scroll_to_me();
-    harness.run();
-    harness.get_by_label("Sign out at the provider").click();
-    wait_for(&mut harness, |app| last_ok(app, Step::Logout).is_some());
-    assert_eq!(last_ok(harness.state(), Step::Logout), Some(true));
+    assert!(crate::support::sign_out_at_the_provider(&mut harness));
     // The profile file says where the sandbox is, and holds no secret.
     let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
     assert!(on_disk.contains("sandbox:generic") && !on_disk.contains("sandbox-secret"));

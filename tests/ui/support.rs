@@ -174,3 +174,27 @@ pub fn shows(harness: &Harness<'static, TokenscopeApp>, text: &str) -> bool {
         .next()
         .is_some()
 }
+
+/// RP-initiated logout as a user does it: the Logout card is the last one,
+/// below the fold, so scroll to *Sign out at the provider*, click it, and
+/// wait for the browser to come back. Whether the Logout step succeeded.
+pub fn sign_out_at_the_provider(harness: &mut Harness<'static, TokenscopeApp>) -> bool {
+    use tokenscope::oauth::flow::Step;
+    let logout_ok = |app: &TokenscopeApp| {
+        app.workspace().flow.as_ref().and_then(|flow| {
+            flow.session
+                .records
+                .iter()
+                .rev()
+                .find(|r| r.step == Step::Logout)
+                .map(|r| r.outcome.is_ok())
+        })
+    };
+    harness
+        .get_by_label("Sign out at the provider")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Sign out at the provider").click();
+    wait_for(harness, |app| logout_ok(app).is_some());
+    logout_ok(harness.state()) == Some(true)
+}
