@@ -222,18 +222,23 @@ impl Normalised {
     fn new(raw: &str) -> Self {
         let mut text = String::with_capacity(raw.len());
         let mut removed_at = Vec::new();
-        let mut chars = raw.chars().peekable();
-        while let Some(c) = chars.next() {
-            if ZERO_WIDTH.contains(&c) {
+        // Runs of characters that stay are copied whole: most of a paste is.
+        let mut kept_from = 0;
+        let mut chars = raw.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let zero_width = !c.is_ascii() && ZERO_WIDTH.contains(&c);
+            if !zero_width && c != '\r' {
+                continue;
+            }
+            text.push_str(raw.get(kept_from..at).unwrap_or_default());
+            kept_from = at + c.len_utf8();
+            if zero_width {
                 removed_at.push(text.len());
-            } else if c == '\r' {
-                if chars.peek() != Some(&'\n') {
-                    text.push('\n');
-                }
-            } else {
-                text.push(c);
+            } else if chars.peek().map(|&(_, next)| next) != Some('\n') {
+                text.push('\n');
             }
         }
+        text.push_str(raw.get(kept_from..).unwrap_or_default());
         Self { text, removed_at }
     }
 
@@ -1273,5 +1278,18 @@ mod tests {
         assert_eq!(replaced, 3, "{text}");
         assert!(text.starts_with("Токен \u{FFFD} истёк "));
         assert_eq!(lossy_text("🙂".as_bytes().to_vec()), ("🙂".to_owned(), 0));
+    }
+
+    #[test]
+    fn normalising_drops_zero_width_characters_and_turns_every_line_end_into_lf() {
+        let raw = "Токен\u{200B}истёк\r\nстрока\rещё\u{FEFF}🙂\r";
+        let normalised = Normalised::new(raw);
+        assert_eq!(normalised.text, "Токенистёк\nстрока\nещё🙂\n");
+        assert_eq!(
+            normalised.removed_at,
+            ["Токен".len(), "Токенистёк\nстрока\nещё".len()]
+        );
+        assert_eq!(Normalised::new("plain ascii").text, "plain ascii");
+        assert_eq!(Normalised::new("").text, "");
     }
 }
