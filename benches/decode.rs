@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Instant;
 
+use tokenscope::paste::inspect;
+use tokenscope::token::Timestamp;
 use tokenscope::token::jose::encode_segment;
-use tokenscope::token::{Timestamp, inspect};
 
 const MB: usize = 1024 * 1024;
 

@@ -96,7 +96,7 @@ fn main() {
             .expect("draft");
         let exchange = runtime.block_on(send(&client, &draft, &ClientOptions::default()));
         session.token_exchanged(exchange, system_now());
-        let _ = tokenscope::token::inspect(&session.tokens_text(), system_now());
+        let _ = tokenscope::paste::inspect(&session.tokens_text(), system_now());
         ours_token.push(start.elapsed().as_secs_f64() * 1000.0);
 
         let start = Instant::now();

@@ -4,6 +4,25 @@
 
 use crate::token::Timestamp;
 
+/// Where "now" comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// A fixed instant: tests, screenshots and `--now`.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(self) -> Timestamp {
+        match self {
+            Self::Fixed(at) => at,
+            Self::System => system_now(),
+        }
+    }
+}
+
 /// Unix seconds from the system clock (0 if the clock is before 1970).
 #[expect(
     clippy::disallowed_methods,

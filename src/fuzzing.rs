@@ -19,11 +19,12 @@ use crate::net::{Exchange, RecordedRequest, RecordedResponse};
 use crate::oauth::Profile;
 use crate::oauth::callback::{self, RedirectTarget};
 use crate::oauth::flow::StepFailure;
+use crate::paste::inspect;
 use crate::sandbox::{OfflineSandbox, Personality};
+use crate::token::Timestamp;
 use crate::token::checks::{self, Expectations};
 use crate::token::jose::Decoded;
 use crate::token::keys::KeySet;
-use crate::token::{Timestamp, inspect};
 
 /// "Now" for every target: the fixtures' issue time, so their tokens are valid.
 const NOW: Timestamp = Timestamp::from_unix(1_795_387_806);

@@ -9,130 +9,12 @@ use crate::oauth::{Profile, ProfileId};
 use crate::secret::Secret;
 use crate::store::secrets::names;
 use crate::store::{ProfileStore, SecretPreference, SecretStore};
-use crate::token::{Inspection, Timestamp};
+use crate::token::Timestamp;
 
-use super::profiles::StoreStatus;
-use super::workspace::Notice;
+use crate::model::{JobResult, Notice, StoreStatus};
 
 /// Files larger than this are refused: nobody pastes 64 MB of tokens.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// What a finished job reports.
-#[derive(Debug)]
-pub enum JobResult {
-    /// An inspection finished.
-    Inspected {
-        /// Which paste it belongs to.
-        generation: u64,
-        /// What was found, or the bug that stopped the inspection.
-        inspection: Result<Inspection, super::InternalError>,
-    },
-    /// A file was read.
-    FileRead {
-        /// Its name, to show.
-        source: String,
-        /// Its text.
-        text: String,
-        /// A remark, e.g. that it was not UTF-8.
-        notice: Option<Notice>,
-    },
-    /// A file could not be read.
-    FileFailed(String),
-    /// The profile file and the secret store were opened.
-    StoreOpened {
-        /// The file's status.
-        status: StoreStatus,
-        /// The profiles read.
-        profiles: Vec<Profile>,
-        /// Where secrets go, in words.
-        secrets: crate::i18n::Text,
-    },
-    /// A save finished.
-    ProfilesSaved(Result<(), String>),
-    /// An unreadable file was set aside (or could not be).
-    SetAside(Result<std::path::PathBuf, String>),
-    /// A secret was read.
-    SecretLoaded {
-        /// Whose.
-        id: ProfileId,
-        /// The secret, or why it could not be read.
-        secret: Result<Option<Secret>, String>,
-    },
-    /// A TLS file was picked for the profile editor.
-    TlsFilePicked {
-        /// Which field.
-        file: super::profiles::TlsFile,
-        /// The file.
-        path: PathBuf,
-    },
-    /// A PKCS#12 passphrase was read.
-    PassphraseLoaded {
-        /// Whose.
-        id: ProfileId,
-        /// The passphrase, or why it could not be read.
-        passphrase: Result<Option<Secret>, String>,
-    },
-    /// A secret could not be stored or deleted.
-    SecretFailed(String),
-    /// Profiles were imported from a file.
-    Imported {
-        /// The whole list after the import.
-        profiles: Vec<Profile>,
-        /// What happened, line by line.
-        report: String,
-    },
-    /// Profiles were exported (to the path), or not.
-    Exported(Result<PathBuf, String>),
-    /// A file was saved (or not) for the flow's export buttons.
-    Saved(Result<PathBuf, String>),
-    /// Key material was read (file or JWKS), or could not be.
-    KeysLoaded {
-        /// Where it came from.
-        label: String,
-        /// The text, or what went wrong.
-        result: Result<String, String>,
-    },
-    /// A flow step's request was answered (or failed to get an answer).
-    StepAnswered {
-        /// Which step.
-        step: crate::oauth::flow::Step,
-        /// What happened.
-        exchange: crate::net::Exchange,
-    },
-    /// The tokens a step returned were verified (or could not be).
-    AnswerVerified {
-        /// The step and when it finished.
-        record: (crate::oauth::flow::Step, crate::token::Timestamp),
-        /// The report (`None`: nothing to verify), or why there is none.
-        report: Result<Option<crate::oauth::verification::VerifyReport>, String>,
-    },
-    /// The device code expired while polling, before the user approved.
-    DeviceCodeExpired,
-    /// The client's private key file was read (or not).
-    ClientKeyLoaded(Result<Secret, String>),
-    /// An extension grant's secret values were read from the secret store.
-    ExtensionSecretsLoaded {
-        /// Whose.
-        id: ProfileId,
-        /// Field name and value, for those found.
-        values: Vec<(String, Secret)>,
-    },
-    /// The sandbox provider started (or not).
-    SandboxStarted(Result<crate::sandbox::Sandbox, String>),
-    /// The sandbox's keys were rotated: the new generation, or why not.
-    SandboxRotated(Result<u32, String>),
-    /// Discovery finished for a profile.
-    Discovered {
-        /// Whose.
-        id: ProfileId,
-        /// The metadata, or what went wrong.
-        result: Result<crate::oauth::discovery::ProviderMetadata, String>,
-    },
-}
-
-fn wait_seconds(schedule: &crate::oauth::device::PollSchedule) -> i64 {
-    i64::try_from(schedule.interval).unwrap_or(i64::MAX)
-}
 
 /// Work for the store thread. One thread, in order: two saves can never
 /// land in the wrong order.
@@ -213,7 +95,12 @@ impl Jobs {
             crate::i18n::set_language(language);
             let options = crate::net::ClientOptions::for_profile(&profile, tls_passphrase);
             let exchange = match crate::net::build_client(&profile, &options) {
-                Ok(client) => crate::net::send(&client, &draft, &options).await,
+                Ok(client) => {
+                    crate::oauth::runner::send_step_request(
+                        &client, &profile, step, &draft, &options,
+                    )
+                    .await
+                }
                 Err(error) => failed_exchange(&draft, error),
             };
             let _ = sender.send(JobResult::StepAnswered { step, exchange });
@@ -288,8 +175,8 @@ impl Jobs {
     }
 
     /// Asks for a certificate, key or PKCS#12 file, off the UI thread.
-    pub fn pick_tls_file(&self, file: super::profiles::TlsFile) {
-        use super::profiles::TlsFile;
+    pub fn pick_tls_file(&self, file: crate::model::TlsFile) {
+        use crate::model::TlsFile;
         self.spawn("open-tls-file", move || {
             let (title, filter, extensions): (_, _, &[&str]) = match file {
                 TlsFile::CaCertificate => (
@@ -405,9 +292,13 @@ impl Jobs {
     /// network runtime: waits the interval (grown by `slow_down`, §3.5),
     /// polls, reports each answer as a [`JobResult::StepAnswered`] and wakes
     /// the UI; stops on tokens, a failure, expiry, or [`Self::cancel_flow`].
-    pub fn poll_device(&mut self, polling: super::flow::DevicePolling, clock: super::Clock) {
-        use crate::oauth::device::{self, PollOutcome};
-        use crate::oauth::flow::{Credentials, Step};
+    pub fn poll_device(
+        &mut self,
+        polling: crate::model::DevicePolling,
+        clock: crate::model::Clock,
+    ) {
+        use crate::oauth::flow::Step;
+        use crate::oauth::runner::PollEnd;
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
         let runtime = match self.net() {
@@ -440,43 +331,44 @@ impl Jobs {
                     return;
                 }
             };
-            let mut schedule = polling.schedule;
-            loop {
-                tokio::time::sleep(schedule.wait()).await;
-                let now = clock.now();
-                let credentials = Credentials {
-                    secret: polling.secret.as_ref(),
-                    private_key: polling.private_key.as_ref(),
-                    now,
-                };
-                let exchange = match device::token_request(
-                    &polling.profile,
-                    credentials,
-                    &polling.device_code,
-                ) {
-                    Ok(draft) => crate::net::send(&client, &draft, &options).await,
-                    Err(failure) => {
-                        let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
-                        failed_exchange(&draft, crate::net::NetError::Setup(failure.message))
-                    }
-                };
-                let outcome = device::poll_outcome(&exchange);
-                let go_on = schedule.after(&outcome);
-                let _ = sender.send(JobResult::StepAnswered {
-                    step: Step::DeviceToken,
-                    exchange,
-                });
-                if go_on && schedule.expired(clock.now().plus_seconds(wait_seconds(&schedule))) {
-                    // The code will have expired by the next poll (RFC 8628 §3.2 expires_in).
+            let schedule = polling.schedule;
+            let mut target = WindowPolls {
+                polling,
+                sender: sender.clone(),
+                ctx: ctx.clone(),
+            };
+            // Cancel aborts this task: the wait never says stop.
+            let wait = |interval| async move {
+                tokio::time::sleep(interval).await;
+                true
+            };
+            let end = crate::oauth::runner::poll_device_token(
+                &mut target,
+                &client,
+                &options,
+                schedule,
+                || clock.now(),
+                wait,
+            )
+            .await;
+            match end {
+                PollEnd::Expired => {
                     let _ = sender.send(JobResult::DeviceCodeExpired);
-                    ctx.request_repaint();
-                    return;
                 }
-                ctx.request_repaint();
-                if !go_on || matches!(outcome, PollOutcome::Tokens(_) | PollOutcome::Failed(_)) {
-                    return;
+                PollEnd::Unsendable(failure) => {
+                    let draft =
+                        crate::net::RequestDraft::get(&target.polling.profile.endpoints.token);
+                    let _ = sender.send(JobResult::StepAnswered {
+                        step: Step::DeviceToken,
+                        exchange: failed_exchange(
+                            &draft,
+                            crate::net::NetError::Setup(failure.message),
+                        ),
+                    });
                 }
+                PollEnd::Tokens | PollEnd::Refused(_) | PollEnd::Cancelled => {}
             }
+            ctx.request_repaint();
         });
         self.flow_task = Some(task);
     }
@@ -591,6 +483,7 @@ impl Jobs {
                     },
                     profiles: Vec::new(),
                     secrets: crate::i18n::Text::default(),
+                    keychain_problem: None,
                 });
             }
         }
@@ -697,8 +590,8 @@ impl Jobs {
         self.spawn("inspect", move || {
             Some(JobResult::Inspected {
                 generation,
-                inspection: super::guard::catching(
-                    super::GuardedWork::Inspection,
+                inspection: crate::model::catching(
+                    crate::model::GuardedWork::Inspection,
                     Some(&text),
                     || inspector(&text, pasted_at),
                 ),
@@ -821,13 +714,17 @@ impl Stores {
                 Vec::new(),
             ),
         };
-        let description = match SecretStore::open(dir, preference) {
+        let (description, keychain_problem) = match SecretStore::open(dir, preference) {
             Ok(opened) => {
                 let text = opened.describe();
+                let problem = opened.keychain_problem().map(str::to_owned);
                 *secrets = Some(opened);
-                text
+                (text, problem)
             }
-            Err(error) => crate::text!("secrets-unavailable", error = error.to_string()),
+            Err(error) => (
+                crate::text!("secrets-unavailable", error = error.to_string()),
+                None,
+            ),
         };
         let mut list = if first_launch && list.is_empty() {
             seed_sandbox_profile(&store, secrets.as_ref()).unwrap_or(list)
@@ -849,6 +746,7 @@ impl Stores {
             status,
             profiles: list,
             secrets: description,
+            keychain_problem,
         }
     }
 
@@ -1038,6 +936,47 @@ fn der_to_pem(der: &[u8]) -> String {
         "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
         lines.join("\n")
     )
+}
+
+/// The window's side of device polling: each poll's answer goes to the UI
+/// thread, where the run's session records it (the same
+/// `FlowSession::device_polled` as `run`).
+struct WindowPolls {
+    polling: crate::model::DevicePolling,
+    sender: mpsc::Sender<JobResult>,
+    ctx: egui::Context,
+}
+
+impl crate::oauth::runner::DevicePollTarget for WindowPolls {
+    fn poll_request(
+        &self,
+        now: Timestamp,
+    ) -> Result<crate::net::RequestDraft, crate::oauth::flow::StepFailure> {
+        let credentials = crate::oauth::flow::Credentials {
+            secret: self.polling.secret.as_ref(),
+            private_key: self.polling.private_key.as_ref(),
+            now,
+        };
+        crate::oauth::device::token_request(
+            &self.polling.profile,
+            credentials,
+            &self.polling.device_code,
+        )
+    }
+
+    fn polled(
+        &mut self,
+        exchange: crate::net::Exchange,
+        _now: Timestamp,
+    ) -> crate::oauth::device::PollOutcome {
+        let outcome = crate::oauth::device::poll_outcome(&exchange);
+        let _ = self.sender.send(JobResult::StepAnswered {
+            step: crate::oauth::flow::Step::DeviceToken,
+            exchange,
+        });
+        self.ctx.request_repaint();
+        outcome
+    }
 }
 
 fn failed_exchange(

@@ -1,29 +1,19 @@
 //! The `eframe::App`: owns the workspace, runs background work, lays out panels.
 
-mod clock;
-mod flow;
-mod guard;
 mod jobs;
-mod profiles;
 mod sandbox;
-mod workspace;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use clock::{Clock, system_now};
-pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
-pub use guard::{GuardedWork, InternalError};
-pub use jobs::{JobResult, text_from_bytes};
-pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
-pub use sandbox::{RunningSandbox, SandboxCommand, SandboxState, SandboxStatus};
-pub use workspace::{
-    Command, DetailView, Effect, Notice, Presenter, ThemeChoice, Verification, Workspace,
-};
+pub use jobs::text_from_bytes;
+// The model, re-exported: the app is where a caller starts the window.
+pub use crate::model::*;
 
-use crate::token::{Inspection, Timestamp, inspect};
+use crate::paste::{Inspection, inspect};
+use crate::token::Timestamp;
 
 /// The function that inspects a paste: `token::inspect`, or a stand-in a
 /// test gives (to prove a bug in it cannot take the window down).
@@ -88,7 +78,7 @@ pub struct TokenscopeApp {
     applied_theme: Option<ThemeChoice>,
     frame_counter: Option<Arc<AtomicU64>>,
     /// The profile editor's draft, while a profile is open.
-    editor: Option<crate::ui::ProfileEditor>,
+    editor: Option<crate::model::ProfileEditor>,
     /// The profile search box.
     profile_filter: String,
     /// How the authorization request reaches a browser.
@@ -101,6 +91,8 @@ pub struct TokenscopeApp {
     verify_inputs: crate::ui::VerifyInputs,
     /// The zoom factor last applied.
     applied_zoom: Option<f32>,
+    /// The window size (points at zoom 1) presenter mode last fitted its zoom to.
+    fitted_to: Option<(u16, u16)>,
     /// The run and step count already copied into the timeline.
     timeline_synced: Option<(String, usize)>,
     /// The built-in sandbox provider, while it runs.
@@ -133,6 +125,7 @@ impl TokenscopeApp {
             flow_editor: crate::ui::FlowEditor::default(),
             verify_inputs: crate::ui::VerifyInputs::default(),
             applied_zoom: None,
+            fitted_to: None,
             timeline_synced: None,
             sandbox: None,
             awaiting_sandbox: Vec::new(),
@@ -176,7 +169,7 @@ impl TokenscopeApp {
 
     /// Applies a command as if the UI had sent it.
     pub fn handle(&mut self, ctx: &egui::Context, command: Command) {
-        let command = sandbox::with_sandbox_secret(command);
+        let command = crate::model::with_sandbox_secret(command);
         let effects = self.workspace.apply(command, self.clock.now());
         self.run_effects(ctx, effects);
     }
@@ -187,7 +180,7 @@ impl TokenscopeApp {
         let now = self.clock.now();
         if text.len() <= INLINE_INSPECT_BYTES {
             let inspector = self.inspector;
-            let inspection = guard::catching(GuardedWork::Inspection, Some(&text), || {
+            let inspection = crate::model::catching(GuardedWork::Inspection, Some(&text), || {
                 inspector(&text, now)
             });
             self.workspace.land(generation, inspection);
@@ -258,7 +251,8 @@ impl TokenscopeApp {
                     self.jobs.store_named_secret(id, name, secret);
                 }
                 Effect::PollDevice(polling) => self.jobs.poll_device(*polling, self.clock),
-                Effect::ShowTokens(text) => {
+                Effect::ShowTokens(tokens) => {
+                    let text = crate::model::paste_with_run_tokens(&self.paste, &tokens);
                     self.paste.clone_from(&text);
                     self.workspace.profiles.selected = None;
                     let effects = self
@@ -269,6 +263,14 @@ impl TokenscopeApp {
                 Effect::PickKeysFile => self.jobs.pick_keys_file(),
                 Effect::PickTlsFile(file) => self.jobs.pick_tls_file(file),
                 Effect::SaveFile { name, contents } => self.jobs.save_file(name, contents),
+                Effect::VerifyAnswer {
+                    profile,
+                    pending,
+                    tls_passphrase,
+                    record,
+                } => self
+                    .jobs
+                    .verify_answer(*profile, *pending, tls_passphrase, record),
                 Effect::FetchJwks(profile) => {
                     let passphrase = self.tls_passphrase_for(&profile.id);
                     self.jobs.fetch_jwks(*profile, passphrase);
@@ -280,32 +282,12 @@ impl TokenscopeApp {
                 } => self.jobs.export_profiles(profiles, with_secrets),
                 Effect::Discover(profile) => {
                     if let Some(editor) = self.editor.as_mut() {
-                        editor.discovery = crate::ui::DiscoveryView::Running;
+                        editor.discovery = crate::model::DiscoveryView::Running;
                     }
                     let passphrase = self.tls_passphrase_for(&profile.id);
                     self.jobs.discover(*profile, passphrase);
                 }
             }
-        }
-    }
-
-    /// A picked TLS file or a loaded PKCS#12 passphrase.
-    fn land_tls_job(&mut self, result: JobResult) {
-        match result {
-            JobResult::TlsFilePicked { file, path } => {
-                if let Some(editor) = self.editor.as_mut() {
-                    editor.file_picked(file, path.display().to_string());
-                }
-            }
-            JobResult::PassphraseLoaded { id, passphrase } => match passphrase {
-                Ok(passphrase) => {
-                    if self.workspace.profiles.selected.as_ref() == Some(&id) {
-                        self.workspace.profiles.loaded_passphrase = Some((id, passphrase));
-                    }
-                }
-                Err(message) => self.workspace.profiles.save_error = Some(message),
-            },
-            _ => {}
         }
     }
 
@@ -338,7 +320,7 @@ impl TokenscopeApp {
             .as_ref()
             .is_none_or(|e| e.draft.id != selected.id)
         {
-            self.editor = Some(crate::ui::ProfileEditor::new(selected));
+            self.editor = Some(crate::model::ProfileEditor::new(selected));
         }
         if let (Some(editor), Some((id, secret))) = (self.editor.as_mut(), &state.loaded_secret)
             && *id == editor.draft.id
@@ -413,8 +395,11 @@ impl TokenscopeApp {
             Ok(_) => {}
             Err(error) => return fail(self, error.to_string()),
         }
-        if let Err(message) = self.browser.open(url) {
-            fail(self, message);
+        // No browser here (a server, a container): the listener keeps
+        // waiting and the card offers the address to open by hand.
+        let problem = self.browser.open(url).err();
+        if let Some(flow) = self.workspace.flow.as_mut() {
+            flow.browser_problem = problem;
         }
     }
 
@@ -453,68 +438,12 @@ impl TokenscopeApp {
         }
     }
 
-    fn keys_loaded(&mut self, label: &str, result: Result<String, String>) {
-        self.workspace.verification.fetching = false;
-        match result {
-            Ok(text) => {
-                let keys = crate::token::keys::KeySet::from_text(&text, label);
-                let message = crate::tr!("key-loaded", count = keys.rows().len(), label = label);
-                self.workspace.add_keys(keys, message);
-                if let Some(id) = self.workspace.wants_jwks_refetch() {
-                    // Once: a kid the set lacks may be a rotated key (OIDC Core §10.1.1).
-                    if let Some((_, refetched)) = self.workspace.verification.jwks_from.as_mut() {
-                        *refetched = true;
-                    }
-                    if let Some(profile) = self.workspace.profiles.list.iter().find(|p| p.id == id)
-                    {
-                        self.workspace.verification.fetching = true;
-                        let passphrase = self.tls_passphrase_for(&id);
-                        self.jobs.fetch_jwks(profile.clone(), passphrase);
-                    }
-                }
-            }
-            Err(message) => self.workspace.verification.message = Some(message),
-        }
-    }
-
-    fn step_answered(
-        &mut self,
-        ctx: &egui::Context,
-        step: crate::oauth::flow::Step,
-        exchange: crate::net::Exchange,
-    ) {
-        let now = self.clock.now();
-        let Some(flow) = self.workspace.flow.as_mut() else {
-            return;
-        };
-        flow.answered(step, exchange, now);
-        // The step's tokens are verified by the engine `run` uses; the
-        // inspector's paste is the user's and stays as it is.
-        if let Some(pending) = flow.session.answer_verification(now)
-            && let Some(record) = flow.session.records.last().map(|r| (r.step, r.at))
-            && record.0 == step
-        {
-            flow.verifying = Some(record);
-            flow.verification_error = None;
-            let profile = flow.session.profile.clone();
-            let passphrase = flow.tls_passphrase.clone();
-            self.jobs
-                .verify_answer(profile, pending, passphrase, record);
-        }
-        ctx.request_repaint();
-    }
-
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one short arm per job result, in the order of JobResult"
-    )]
+    /// Background results land in the model ([`Workspace::land_job`]);
+    /// only those about what the app owns (the paste box, the profile
+    /// editor, the running sandbox) are handled here.
     fn land_jobs(&mut self, ctx: &egui::Context) {
         for result in self.jobs.drain() {
             match result {
-                JobResult::Inspected {
-                    generation,
-                    inspection,
-                } => self.workspace.land(generation, inspection),
                 JobResult::FileRead {
                     source,
                     text,
@@ -524,139 +453,55 @@ impl TokenscopeApp {
                     let effect = self.workspace.file_loaded(source, text, notice);
                     self.run_effects(ctx, vec![effect]);
                 }
-                JobResult::FileFailed(message) => self.workspace.file_failed(message),
-                JobResult::StoreOpened {
-                    status,
-                    profiles,
-                    secrets,
-                } => {
-                    let state = &mut self.workspace.profiles;
-                    state.status = status;
-                    state.list = profiles;
-                    state.secrets_description = secrets;
-                }
-                JobResult::ProfilesSaved(result) => {
-                    self.workspace.profiles.save_error = result.err();
-                }
-                JobResult::SetAside(result) => match result {
-                    Ok(path) => {
-                        let state = &mut self.workspace.profiles;
-                        state.status = StoreStatus::Ready {
-                            path: path.with_file_name(crate::store::profiles::FILE_NAME),
-                            remark: Some(crate::tr!(
-                                "store-set-aside",
-                                path = path.display().to_string()
-                            )),
-                        };
-                    }
-                    Err(message) => self.workspace.profiles.save_error = Some(message),
-                },
-                JobResult::SecretLoaded { id, secret } => match secret {
-                    Ok(secret) => {
-                        if self.workspace.profiles.selected.as_ref() == Some(&id) {
-                            self.workspace.profiles.loaded_secret = Some((id, secret));
-                        }
-                    }
-                    Err(message) => self.workspace.profiles.save_error = Some(message),
-                },
-                JobResult::TlsFilePicked { .. } | JobResult::PassphraseLoaded { .. } => {
-                    self.land_tls_job(result);
-                }
-                JobResult::SecretFailed(message) => {
-                    self.workspace.profiles.save_error = Some(message);
-                }
-                JobResult::Imported { profiles, report } => {
-                    self.workspace.profiles.list = profiles;
-                    self.workspace.profiles.transfer_report = Some(report);
-                    self.jobs
-                        .save_profiles(self.workspace.profiles.list.clone());
-                }
-                JobResult::Exported(result) => {
-                    self.workspace.profiles.transfer_report = Some(match result {
-                        Ok(path) => {
-                            crate::tr!("export-done", path = path.display().to_string())
-                        }
-                        Err(message) => message,
-                    });
-                }
-                JobResult::KeysLoaded { label, result } => self.keys_loaded(&label, result),
-                JobResult::Saved(result) => {
-                    let is_error = result.is_err();
-                    let message = match result {
-                        Ok(path) => {
-                            crate::tr!("flow-export-saved", path = path.display().to_string())
-                        }
-                        Err(message) => message,
-                    };
-                    match self.workspace.flow.as_mut() {
-                        Some(flow) => flow.export_message = Some(message),
-                        // A body saved from the timeline after the run closed.
-                        None => {
-                            self.workspace.notice = Some(Notice {
-                                text: message,
-                                is_error,
-                            });
-                        }
+                JobResult::TlsFilePicked { file, path } => {
+                    if let Some(editor) = self.editor.as_mut() {
+                        editor.file_picked(file, path.display().to_string());
                     }
                 }
                 JobResult::SandboxStarted(result) => self.sandbox_started(ctx, result),
-                JobResult::SandboxRotated(result) => self.sandbox_rotated(result),
-                JobResult::StepAnswered { step, exchange } => {
-                    self.step_answered(ctx, step, exchange);
-                }
-                JobResult::AnswerVerified { record, report } => {
-                    if let Some(flow) = self.workspace.flow.as_mut() {
-                        if flow.verifying == Some(record) {
-                            flow.verifying = None;
-                        }
-                        match report {
-                            Ok(Some(report)) => {
-                                flow.session.verified_at(record, report, false);
-                            }
-                            Ok(None) => {}
-                            Err(message) => flow.verification_error = Some(message),
-                        }
-                    }
-                }
-                JobResult::DeviceCodeExpired => {
-                    let now = self.clock.now();
-                    if let Some(flow) = self.workspace.flow.as_mut() {
-                        flow.device_code_expired(now);
-                    }
-                }
-                JobResult::ClientKeyLoaded(result) => {
-                    if let Some(flow) = self.workspace.flow.as_mut() {
-                        flow.key_loaded(result.map_err(|e| e.clone()));
-                    }
-                }
-                JobResult::ExtensionSecretsLoaded { id, values } => {
-                    if let Some(flow) = self
-                        .workspace
-                        .flow
-                        .as_mut()
-                        .filter(|f| f.session.profile.id == id)
-                    {
-                        flow.extension_secrets_loaded(values);
-                    }
-                }
                 JobResult::Discovered { id, result } => {
                     if let Some(editor) = self.editor.as_mut().filter(|e| e.draft.id == id) {
                         editor.discovery = match result {
                             Ok(metadata) => {
                                 let outcome =
                                     crate::oauth::discovery::apply(&mut editor.draft, &metadata);
-                                crate::ui::DiscoveryView::Done(Box::new((metadata, outcome)))
+                                crate::model::DiscoveryView::Done(Box::new((metadata, outcome)))
                             }
-                            Err(message) => crate::ui::DiscoveryView::Failed(message),
+                            Err(message) => crate::model::DiscoveryView::Failed(message),
                         };
                     }
                 }
+                other => {
+                    let effects = self.workspace.land_job(other, self.clock.now());
+                    self.run_effects(ctx, effects);
+                }
             }
+            ctx.request_repaint();
         }
     }
 
     /// Presenter mode zooms the whole UI; applied only when it changes.
     fn apply_zoom(&mut self, ctx: &egui::Context) {
+        if self.workspace.presenter.on && self.workspace.presenter.fit {
+            // The window in points at zoom 1: the fitting zoom follows it.
+            let size = ctx.content_rect().size() * ctx.zoom_factor();
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "a window size in points, saturating"
+            )]
+            let size = (size.x.round() as u16, size.y.round() as u16);
+            if self.fitted_to != Some(size) {
+                self.fitted_to = Some(size);
+                let now = self.clock.now();
+                let effects = self
+                    .workspace
+                    .apply(Command::WindowSize(size.0, size.1), now);
+                self.run_effects(ctx, effects);
+            }
+        } else {
+            self.fitted_to = None;
+        }
         let presenter = self.workspace.presenter;
         let zoom = if presenter.on { presenter.scale } else { 1.0 };
         if self.applied_zoom != Some(zoom) {
@@ -742,6 +587,12 @@ fn close_after(ctx: egui::Context, after: Duration) {
         });
     // Without the thread the window simply stays open, as it would anyway.
     drop(spawned);
+}
+
+/// The window's icon (`assets/icons/tokenscope.png`, 256×256; the same
+/// file the desktop entry names), or none if it could not be read.
+pub fn window_icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/tokenscope.png")).ok()
 }
 
 /// Writes an egui image as PNG.

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use crate::token::inspect::MAX_PASTE_BYTES;
+use crate::paste::MAX_PASTE_BYTES;
 
 pub use crate::export::decoded::*;
 

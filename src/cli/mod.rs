@@ -1,5 +1,7 @@
 //! Headless commands: the same core as the window, for scripts and CI.
 
+pub mod args;
+pub mod commands;
 pub mod decode;
 pub mod run;
 pub mod verify;

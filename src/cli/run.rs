@@ -10,7 +10,8 @@ use crate::export::redact::{SecretMarks, mask_request};
 use crate::net::{Exchange, RecordedRequest};
 use crate::oauth::flow::{self, Step, mask_middle};
 use crate::oauth::runner::StepRecord;
-use crate::token::{Timestamp, inspect};
+use crate::paste::inspect;
+use crate::token::Timestamp;
 
 /// One line of `run --json`.
 #[derive(Debug, Serialize)]

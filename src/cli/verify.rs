@@ -16,8 +16,8 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::net::{ClientOptions, NetRuntime, build_client};
 use crate::oauth::Profile;
+use crate::paste::inspect;
 use crate::token::extract::lossy_text;
-use crate::token::inspect;
 use crate::token::inspect::TokenKind;
 use crate::token::keys::KeySet;
 

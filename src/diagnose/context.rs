@@ -27,30 +27,6 @@ pub enum Endpoint {
     Revocation,
 }
 
-impl Endpoint {
-    /// The endpoint a flow step talks to.
-    pub fn of_step(step: crate::oauth::flow::Step) -> Self {
-        use crate::oauth::flow::Step;
-        match step {
-            Step::Discovery => Self::Discovery,
-            // The end-session request is a browser redirect like authorize.
-            Step::Authorize | Step::Callback | Step::Logout => Self::Authorization,
-            // The device authorization endpoint answers errors as the token
-            // endpoint does (RFC 8628 §3.2, RFC 6749 §5.2).
-            Step::Token
-            | Step::Refresh
-            | Step::ClientCredentials
-            | Step::Password
-            | Step::DeviceAuthorization
-            | Step::DeviceToken
-            | Step::ExtensionGrant => Self::Token,
-            Step::UserInfo => Self::Resource,
-            Step::Introspection => Self::Introspection,
-            Step::Revocation => Self::Revocation,
-        }
-    }
-}
-
 /// Why a request got no HTTP answer, sorted into what the user can act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -234,7 +210,7 @@ impl FailureContext {
         let text = response.text();
         self.body_text = keep(&text);
         self.body = shape_of(&response.media_type(), &text);
-        if let Some(fields) = crate::oauth::flow::body_fields(response) {
+        if let Some(fields) = crate::net::body_fields(response) {
             self.read_fields(&fields);
         }
         if let Some(challenge) = response.header("www-authenticate") {
@@ -338,58 +314,9 @@ pub fn shape_of(media_type: &str, text: &str) -> BodyShape {
     }
 }
 
-/// How many parameters of a challenge or a log line are read: challenges
-/// carry a handful, and a hostile line of a million must not cost a million
-/// pairs.
-pub const MAX_PARAMS: usize = 256;
-
-/// The `name=value` and `name="value"` parameters of a challenge
-/// (RFC 7235 §2.1 auth-params), in order; at most [`MAX_PARAMS`].
-pub fn challenge_params(challenge: &str) -> Vec<(String, String)> {
-    let is_name_char = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
-    let mut params = Vec::new();
-    let mut rest = challenge;
-    while params.len() < MAX_PARAMS && !rest.is_empty() {
-        // A name: a run of token characters followed by '='.
-        let name_len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
-        let Some((name, after_name)) = rest.split_at_checked(name_len) else {
-            break;
-        };
-        let after_eq = after_name.strip_prefix('=').filter(|_| !name.is_empty());
-        let Some(after_eq) = after_eq else {
-            // Not a parameter: go on after the name, or after one character.
-            let mut chars = after_name.chars();
-            if name.is_empty() {
-                chars.next();
-            }
-            rest = chars.as_str();
-            continue;
-        };
-        let value = if let Some(quoted) = after_eq.strip_prefix('"') {
-            let mut value = String::new();
-            let mut chars = quoted.chars();
-            loop {
-                match chars.next() {
-                    None | Some('"') => break,
-                    // A quoted-pair (RFC 7230 §3.2.6); a lone backslash at the end stays.
-                    Some('\\') => value.push(chars.next().unwrap_or('\\')),
-                    Some(c) => value.push(c),
-                }
-            }
-            rest = chars.as_str();
-            value
-        } else {
-            let len = after_eq
-                .find(|c: char| c == ',' || c.is_ascii_whitespace())
-                .unwrap_or(after_eq.len());
-            let (value, after) = after_eq.split_at_checked(len).unwrap_or((after_eq, ""));
-            rest = after;
-            value.to_owned()
-        };
-        params.push((name.to_owned(), value));
-    }
-    params
-}
+/// The parameters of a challenge: read by [`crate::token::extract`], which
+/// finds challenges in pastes too.
+pub use crate::token::extract::{MAX_PARAMS, challenge_params};
 
 #[cfg(test)]
 mod tests {

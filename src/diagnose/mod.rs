@@ -2,8 +2,8 @@
 //! `assets/catalogue/`) and the engine that picks its entries for one
 //! failure: the response status, the `error` code, the `error_description`
 //! text, the `WWW-Authenticate` challenge, the provider of the profile, the
-//! transport failure and what this run sent. And, before a request goes
-//! out, the mistakes we can see coming ([`lint`]).
+//! transport failure and what this run sent. (The mistakes we can see
+//! coming before a request goes out are `crate::oauth::lint`.)
 //!
 //! Never imports egui; every text exists in English and Russian.
 
@@ -14,7 +14,6 @@
 
 pub mod catalogue;
 pub mod context;
-pub mod lint;
 pub mod paste;
 
 use std::fmt::Write as _;
@@ -25,7 +24,6 @@ use crate::i18n::{Language, Text};
 
 pub use catalogue::{Catalogue, catalogue};
 pub use context::{BodyShape, Endpoint, FailureContext, SentFact, TransportKind};
-pub use lint::{Lint, LintContext, LintKind, lint};
 pub use paste::{PastedError, PastedErrors, PastedOrigin, find_pasted_errors, read_pasted_errors};
 
 /// One catalogue entry that fits a failure.

@@ -8,8 +8,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::paste::Inspection;
 use crate::token::extract::{Mends, Origin};
-use crate::token::inspect::{FoundToken, Inspection, TokenRole};
+use crate::token::inspect::{FoundToken, TokenRole};
 use crate::token::jose::Decoded;
 use crate::token::time::{TimeMeaning, TimeState, Timestamp};
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::net::{RecordedRequest, RecordedResponse};
 use crate::oauth::profile::Profile;
 use crate::oauth::runner::StepRecord;
-use crate::token::inspect;
+use crate::paste::inspect;
 
 use super::redact::{SecretMarks, redact_request, redact_response};
 

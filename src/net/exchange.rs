@@ -111,6 +111,26 @@ pub struct RecordedResponse {
     pub truncated_at: Option<u64>,
 }
 
+/// The fields of a response body: a JSON object, or form-encoded (GitHub's
+/// default, RFC 6749 §5.1 says JSON but providers differ).
+pub fn body_fields(
+    response: &RecordedResponse,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    if let Ok(serde_json::Value::Object(object)) =
+        serde_json::from_slice::<serde_json::Value>(&response.body)
+    {
+        return Some(object);
+    }
+    let text = response.text();
+    let looks_form = response.media_type() == "application/x-www-form-urlencoded"
+        || (text.contains('=') && !text.contains('<') && !text.trim_start().starts_with('{'));
+    looks_form.then(|| {
+        form_urlencoded::parse(text.trim().as_bytes())
+            .map(|(k, v)| (k.into_owned(), serde_json::Value::from(v.into_owned())))
+            .collect()
+    })
+}
+
 impl RecordedResponse {
     /// "the answer was cut at 10 MiB", in the thread's language, when it was.
     pub fn cut_note(&self) -> Option<String> {

@@ -15,6 +15,8 @@ pub mod settings;
 pub mod tls;
 
 pub use client::{ClientOptions, build_client};
-pub use exchange::{Exchange, NetError, RecordedRequest, RecordedResponse, RequestDraft, send};
+pub use exchange::{
+    Exchange, NetError, RecordedRequest, RecordedResponse, RequestDraft, body_fields, send,
+};
 pub use runtime::NetRuntime;
 pub use tls::TlsFailure;

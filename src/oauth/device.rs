@@ -65,7 +65,8 @@ pub fn authorization_request(
     profile: &Profile,
     credentials: Credentials<'_>,
 ) -> Result<RequestDraft, StepFailure> {
-    let endpoint = profile.endpoints.device_authorization.trim();
+    // With `tls_client_auth`, the provider's mTLS alias (RFC 8705 §5), as for the token endpoint.
+    let endpoint = profile.endpoint_for("device_authorization_endpoint");
     if endpoint.is_empty() {
         return Err(StepFailure::new(crate::tr!("run-no-device-endpoint")));
     }

@@ -736,19 +736,29 @@ pub fn userinfo_request(
     Ok(draft)
 }
 
-/// The fields of a response body: JSON object or form-encoded (GitHub's default).
-pub fn body_fields(response: &RecordedResponse) -> Option<serde_json::Map<String, Value>> {
-    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&response.body) {
-        return Some(object);
+pub use crate::net::body_fields;
+
+impl Step {
+    /// The endpoint this step talks to, for the diagnosis of its failures.
+    pub fn endpoint(self) -> Endpoint {
+        match self {
+            Self::Discovery => Endpoint::Discovery,
+            // The end-session request is a browser redirect like authorize.
+            Self::Authorize | Self::Callback | Self::Logout => Endpoint::Authorization,
+            // The device authorization endpoint answers errors as the token
+            // endpoint does (RFC 8628 §3.2, RFC 6749 §5.2).
+            Self::Token
+            | Self::Refresh
+            | Self::ClientCredentials
+            | Self::Password
+            | Self::DeviceAuthorization
+            | Self::DeviceToken
+            | Self::ExtensionGrant => Endpoint::Token,
+            Self::UserInfo => Endpoint::Resource,
+            Self::Introspection => Endpoint::Introspection,
+            Self::Revocation => Endpoint::Revocation,
+        }
     }
-    let text = response.text();
-    let looks_form = response.media_type() == "application/x-www-form-urlencoded"
-        || (text.contains('=') && !text.contains('<') && !text.trim_start().starts_with('{'));
-    looks_form.then(|| {
-        form_urlencoded::parse(text.trim().as_bytes())
-            .map(|(k, v)| (k.into_owned(), Value::from(v.into_owned())))
-            .collect()
-    })
 }
 
 /// Reads a token response (RFC 6749 §5.1 / §5.2); a failure is diagnosed.

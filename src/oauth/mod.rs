@@ -7,6 +7,7 @@ pub mod callback;
 pub mod device;
 pub mod discovery;
 pub mod flow;
+pub mod lint;
 pub mod logout;
 pub mod pkce;
 pub mod presets;

@@ -15,15 +15,17 @@ use serde::Serialize;
 
 use crate::net::{ClientOptions, RequestDraft, send};
 use crate::oauth::Profile;
+use crate::paste::Inspection;
+use crate::paste::inspect;
 use crate::secret::Secret;
+use crate::token::Timestamp;
 use crate::token::checks::{
     self, CheckResult, DEFAULT_LEEWAY, Expectations, access_token_checks, id_token_checks,
     userinfo_checks,
 };
-use crate::token::inspect::{FoundToken, Inspection, TokenKind, TokenRole};
+use crate::token::inspect::{FoundToken, TokenKind, TokenRole};
 use crate::token::keys::{KeyProblem, KeyRow, KeySet};
 use crate::token::verify::{SignatureOutcome, verify_decoded};
-use crate::token::{Timestamp, inspect};
 
 /// Exit code when every reported signature verified and every applicable check passed.
 pub const EXIT_PASSED: u8 = 0;
@@ -45,7 +47,7 @@ pub enum CheckKind {
 }
 
 /// Everything the command was told, as plain data (no clap here).
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct VerifyArgs {
     /// JWKS files or `http(s)://` URLs.
     pub jwks: Vec<String>,
@@ -557,7 +559,7 @@ fn verified_token(
 /// What to verify in one step's answer (a token response, RFC 6749 §5.1):
 /// its ID token and its JWT access tokens, with what the run expects of
 /// them and where their keys are.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnswerVerification {
     /// What the run expects: its profile (issuer, client id), nonce, code and "now".
     pub args: VerifyArgs,

@@ -35,6 +35,10 @@ pub struct Faults {
     /// Refuse a logout without a valid `id_token_hint` (400, no redirect
     /// back), as some providers do.
     pub logout_needs_hint: bool,
+    /// Run the provider's clock this many seconds ahead (negative: behind)
+    /// of the machine's: tokens are stamped with it and every answer's
+    /// `Date` header says it, as a provider with a drifting clock does.
+    pub clock_skew_s: Option<i64>,
 }
 
 /// The longest token lifetime the expire fault takes: a year. Longer is no
@@ -44,11 +48,13 @@ pub const MAX_EXPIRE_IN: i64 = 365 * 24 * 60 * 60;
 /// a profile can set (1 hour is the form's limit for the whole request, but
 /// a sandbox that hangs longer than this only looks broken).
 pub const MAX_DELAY_MS: u64 = 10 * 60 * 1000;
+/// The largest clock skew the skew fault takes, either way: a day.
+pub const MAX_CLOCK_SKEW: i64 = 24 * 60 * 60;
 
 /// A `--fault` value that is not understood.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unknown fault {0:?}: use expire=SECONDS, wrong-key, wrong-nonce, wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors, bare-refresh or logout-needs-hint"
+    "unknown fault {0:?}: use expire=SECONDS, wrong-key, wrong-nonce, wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors, bare-refresh, logout-needs-hint or skew=SECONDS"
 )]
 pub struct UnknownFault(pub String);
 
@@ -61,6 +67,11 @@ pub enum FaultOutOfRange {
     /// `delay_ms` must be at most [`MAX_DELAY_MS`].
     #[error("delay_ms is {0} ms: the delay must be 0 to {MAX_DELAY_MS} milliseconds")]
     DelayMs(u64),
+    /// `clock_skew_s` must be within ±[`MAX_CLOCK_SKEW`].
+    #[error(
+        "clock_skew_s is {0} s: the skew must be -{MAX_CLOCK_SKEW} to {MAX_CLOCK_SKEW} seconds"
+    )]
+    ClockSkew(i64),
 }
 
 /// Why a `--fault` value was refused.
@@ -88,6 +99,11 @@ impl Faults {
         {
             return Err(FaultOutOfRange::DelayMs(ms));
         }
+        if let Some(seconds) = self.clock_skew_s
+            && !(-MAX_CLOCK_SKEW..=MAX_CLOCK_SKEW).contains(&seconds)
+        {
+            return Err(FaultOutOfRange::ClockSkew(seconds));
+        }
         Ok(())
     }
 
@@ -103,6 +119,9 @@ impl Faults {
                 self.expire_in = Some(v.trim().parse().map_err(|_| unknown())?);
             }
             ("slow", Some(v)) => self.delay_ms = Some(v.trim().parse().map_err(|_| unknown())?),
+            ("skew", Some(v)) => {
+                self.clock_skew_s = Some(v.trim().parse().map_err(|_| unknown())?);
+            }
             ("wrong-key", None) => self.wrong_key = true,
             ("wrong-nonce", None) => self.wrong_nonce = true,
             ("wrong-at-hash", None) => self.wrong_at_hash = true,
@@ -139,6 +158,9 @@ impl Faults {
         if let Some(ms) = self.delay_ms {
             on.push(format!("slow={ms}"));
         }
+        if let Some(seconds) = self.clock_skew_s {
+            on.push(format!("skew={seconds}"));
+        }
         on
     }
 }
@@ -161,10 +183,13 @@ mod tests {
             "slow=250",
             "bare-refresh",
             "logout-needs-hint",
+            "skew=-300",
         ] {
             faults.apply(spec).unwrap();
         }
-        assert_eq!(faults.active().len(), 10);
+        assert_eq!(faults.active().len(), 11);
+        assert!(faults.active().contains(&"skew=-300".to_owned()));
+        assert!(faults.apply("skew=86401").is_err(), "more than a day");
         assert!(faults.apply("expire=soon").is_err());
         assert!(faults.apply("explode").is_err());
     }

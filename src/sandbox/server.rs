@@ -58,6 +58,15 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The provider's "now": its clock, moved by the skew fault.
+    pub fn now(&self) -> Timestamp {
+        let now = (self.clock)();
+        match self.faults().clock_skew_s {
+            Some(skew) => now.plus_seconds(skew),
+            None => now,
+        }
+    }
+
     /// The issuer identifier (OIDC Discovery §3).
     pub fn issuer(&self) -> String {
         format!("{}{}", self.base, self.personality.spec().issuer_path)
@@ -206,6 +215,21 @@ async fn read(request: Request) -> Incoming {
 /// Every request: the admin paths first (faults never block them), then the
 /// delay and 503 faults, then the endpoint, then the HTML-error fault.
 pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let mut response = answer(&shared, request).await;
+    // The provider's own clock (RFC 9110 §6.6.1), skewed when the fault says so.
+    if let Some(date) = chrono::DateTime::from_timestamp(shared.now().unix(), 0)
+        .map(|at| at.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .and_then(|text| axum::http::HeaderValue::from_str(&text).ok())
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::DATE, date);
+    }
+    response
+}
+
+async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
+    let shared = Arc::clone(shared);
     let incoming = read(request).await;
     if let Some(response) = admin(&shared, &incoming) {
         return response;
@@ -368,7 +392,7 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         return ok(json_response(StatusCode::OK, &shared.keys().jwks()));
     }
     if Some(path) == paths.certificate {
-        return ok(match shared.keys().gost_certificate_pem((shared.clock)()) {
+        return ok(match shared.keys().gost_certificate_pem(shared.now()) {
             Ok(pem) => plain(StatusCode::OK, "application/x-pem-file", &pem),
             Err(e) => plain(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -678,7 +702,7 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
         }
         None => None,
     };
-    let now = (shared.clock)();
+    let now = shared.now();
     let id = uuid::Uuid::new_v4().simple().to_string();
     shared.store().add_pending(
         id.clone(),
@@ -709,7 +733,7 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
 
 /// The login form's answer: a code (or `access_denied`) back to the client.
 fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>) {
-    let now = (shared.clock)();
+    let now = shared.now();
     let Some(request) = incoming
         .form_param("request")
         .and_then(|id| shared.store().take_pending(&id, now))
@@ -782,7 +806,7 @@ fn authenticate(shared: &Shared, incoming: &Incoming, public_ok: bool) -> Result
 /// The token endpoint (RFC 6749 §3.2, §4.1.3, §4.4, §4.3, §6; RFC 8628 §3.4).
 fn token(shared: &Shared, incoming: &Incoming) -> Answer {
     let spec = shared.personality.spec();
-    let now = (shared.clock)();
+    let now = shared.now();
     let form = incoming
         .form
         .as_ref()
@@ -1259,7 +1283,7 @@ fn issue(
 
 /// UserInfo (OIDC Core §5.3): JSON, or a signed JWT for the bank.
 fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
-    let now = (shared.clock)();
+    let now = shared.now();
     let token = incoming.bearer().ok_or(Failure::InvalidToken)?;
     let grant = shared
         .store()
@@ -1295,7 +1319,7 @@ fn introspect(shared: &Shared, incoming: &Incoming) -> Answer {
     let token = incoming
         .form_param("token")
         .ok_or(Failure::MissingParameter("token"))?;
-    let now = (shared.clock)();
+    let now = shared.now();
     let store = shared.store();
     let (grant, kind) = match (store.access(&token, now), store.refresh(&token, now)) {
         (Ok(grant), _) => (grant.clone(), "access_token"),
@@ -1335,7 +1359,7 @@ fn device_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
         return Err(Failure::NotForm);
     }
     let client_id = authenticate(shared, incoming, true)?;
-    let now = (shared.clock)();
+    let now = shared.now();
     let device_code = format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -1407,7 +1431,7 @@ fn device_page(shared: &Shared, incoming: &Incoming) -> Response {
     if incoming.method != Method::POST {
         return html(StatusCode::OK, &pages::device(&action, &code, None));
     }
-    let now = (shared.clock)();
+    let now = shared.now();
     let mut store = shared.store();
     let Some(device) = store.device_by_user_code(&code, now) else {
         return html(

@@ -124,18 +124,30 @@ impl SecretStore {
     pub fn describe(&self) -> crate::i18n::Text {
         match &self.backend {
             Backend::Keychain => crate::text!("secrets-in-keychain"),
+            // Plain words first; the system's own error is the detail.
             Backend::File {
                 path,
-                reason: Some(reason),
+                reason: Some(_),
                 ..
             } => crate::text!(
                 "secrets-in-file-no-keychain",
-                reason = reason.as_str(),
                 path = path.display().to_string()
             ),
             Backend::File {
                 path, reason: None, ..
             } => crate::text!("secrets-in-file", path = path.display().to_string()),
+        }
+    }
+
+    /// Why the keychain is not used, in the system's words, when it was
+    /// tried and failed (a D-Bus error, a locked or missing service).
+    pub fn keychain_problem(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::File {
+                reason: Some(reason),
+                ..
+            } => Some(reason.as_str()),
+            _ => None,
         }
     }
 
@@ -308,6 +320,36 @@ fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<(), SecretE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without a keychain the panel says so in plain words; the system's
+    /// error (a D-Bus failure, say) is the detail, not the first words.
+    #[test]
+    fn a_missing_keychain_is_said_plainly_with_the_error_as_detail() {
+        let store = SecretStore {
+            backend: Backend::File {
+                path: PathBuf::from("/home/u/.config/tokenscope/secrets.json"),
+                reason: Some("Platform failure: zbus error: Failed to connect".to_owned()),
+                lock: Mutex::new(()),
+            },
+        };
+        let text = store.describe();
+        assert!(
+            text.en
+                .starts_with("No system keychain: secrets are kept in a file only you can read"),
+            "{}",
+            text.en
+        );
+        assert!(
+            text.ru.starts_with("Системной связки ключей нет"),
+            "{}",
+            text.ru
+        );
+        assert!(!text.en.contains("zbus") && !text.ru.contains("zbus"));
+        assert_eq!(
+            store.keychain_problem(),
+            Some("Platform failure: zbus error: Failed to connect")
+        );
+    }
 
     #[test]
     fn file_store_round_trip_with_owner_only_permissions() {

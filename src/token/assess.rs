@@ -1,18 +1,17 @@
-//! Verification and checks for every token of an inspection: which key
+//! Verification and checks for every token of a paste: which key
 //! verifies each signature, and the relying-party checks each token's role
 //! calls for. Plain data for the inspector and the flow panel.
 
 use super::checks::{self, CheckResult, Expectations};
-use super::inspect::{FoundToken, Inspection, TokenRole};
+use super::inspect::{FoundToken, TokenRole};
 use super::keys::KeySet;
 use super::time::Timestamp;
 use super::verify::{SignatureOutcome, verify_decoded};
 
 /// Verifies every decoded token's signature with `keys` (`None` for opaque
 /// and undecodable tokens). Expensive for GOST: compute once per change.
-pub fn signatures(inspection: &Inspection, keys: &KeySet) -> Vec<Option<SignatureOutcome>> {
-    inspection
-        .tokens
+pub fn signatures(tokens: &[FoundToken], keys: &KeySet) -> Vec<Option<SignatureOutcome>> {
+    tokens
         .iter()
         .map(|token| {
             token
@@ -59,13 +58,13 @@ pub fn check_set(token: &FoundToken) -> Option<CheckSet> {
 /// `at_hash` is checked against the access token of the same response when
 /// the expectations name none.
 pub fn checks_for(
-    inspection: &Inspection,
+    tokens: &[FoundToken],
     index: usize,
     signature: &SignatureOutcome,
     expect: &Expectations,
     now: Timestamp,
 ) -> Vec<CheckResult> {
-    let Some(token) = inspection.tokens.get(index) else {
+    let Some(token) = tokens.get(index) else {
         return Vec::new();
     };
     let (Some(claims), Some(header)) = (token.claims(), token.header.as_ref()) else {
@@ -75,7 +74,7 @@ pub fn checks_for(
         Some(TokenRole::Id) => {
             let mut expect = expect.clone();
             if expect.access_token.is_none() {
-                expect.access_token = sibling_access_token(inspection, token);
+                expect.access_token = sibling_access_token(tokens, token);
             }
             checks::id_token_checks(claims, header, signature, &expect, now)
         }
@@ -87,10 +86,9 @@ pub fn checks_for(
 }
 
 /// The access token that came in the same response as `token`.
-fn sibling_access_token(inspection: &Inspection, token: &FoundToken) -> Option<String> {
+fn sibling_access_token(tokens: &[FoundToken], token: &FoundToken) -> Option<String> {
     let response = token.response.as_ref()?;
-    inspection
-        .tokens
+    tokens
         .iter()
         .find(|t| {
             t.role == Some(TokenRole::Access)
@@ -105,18 +103,18 @@ fn sibling_access_token(inspection: &Inspection, token: &FoundToken) -> Option<S
 mod tests {
     use super::*;
     use crate::token::checks::CheckStatus;
-    use crate::token::inspect;
+    use crate::token::find_tokens;
 
     #[test]
     fn keycloak_id_token_verifies_and_passes_with_at_hash_from_the_same_response() {
         let text = include_str!("../../tests/fixtures/keycloak-token-response.json");
         let now = Timestamp::from_unix(1_795_387_806);
-        let inspection = inspect(text, now);
+        let inspection = find_tokens(text, now);
         let keys = KeySet::from_jwks_json(
             include_str!("../../tests/fixtures/keycloak-jwks.json"),
             "keycloak-jwks.json",
         );
-        let signatures = signatures(&inspection, &keys);
+        let signatures = signatures(&inspection.tokens, &keys);
         let id = inspection
             .tokens
             .iter()
@@ -130,7 +128,7 @@ mod tests {
             nonce: Some("n-0S6_WzA2Mj".to_owned()),
             ..Expectations::default()
         };
-        let rows = checks_for(&inspection, id, &signature, &expect, now);
+        let rows = checks_for(&inspection.tokens, id, &signature, &expect, now);
         let failed: Vec<_> = rows
             .iter()
             .filter(|r| r.status == CheckStatus::Fail)

@@ -886,7 +886,7 @@ impl Scan<'_> {
                 let query = query.replace('#', "&");
                 let fields: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
                     .filter(|(k, _)| k.starts_with("error"))
-                    .take(crate::diagnose::context::MAX_PARAMS)
+                    .take(MAX_PARAMS)
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect();
                 if fields.iter().any(|(k, _)| k == "error") {
@@ -983,14 +983,14 @@ fn error_object(value: &Value, span: &Range<usize>, found: &mut ErrorCollector) 
             let mut fields: Vec<(String, String)> = members
                 .iter()
                 .filter_map(|(k, v)| Some((k.clone(), v.as_text()?)))
-                .take(crate::diagnose::context::MAX_PARAMS)
+                .take(MAX_PARAMS)
                 .collect();
             if let Some((_, Value::Array(codes))) = members.iter().find(|(k, _)| k == "error_codes")
             {
                 let codes: Vec<String> = codes
                     .iter()
                     .filter_map(Value::as_text)
-                    .take(crate::diagnose::context::MAX_PARAMS)
+                    .take(MAX_PARAMS)
                     .collect();
                 fields.push(("error_codes".to_owned(), codes.join(",")));
             }
@@ -1021,10 +1021,63 @@ fn error_object(value: &Value, span: &Range<usize>, found: &mut ErrorCollector) 
     }
 }
 
+/// How many parameters of a challenge or a log line are read: challenges
+/// carry a handful, and a hostile line of a million must not cost a million
+/// pairs.
+pub const MAX_PARAMS: usize = 256;
+
+/// The `name=value` and `name="value"` parameters of a challenge
+/// (RFC 7235 §2.1 auth-params), in order; at most [`MAX_PARAMS`].
+pub fn challenge_params(challenge: &str) -> Vec<(String, String)> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+    let mut params = Vec::new();
+    let mut rest = challenge;
+    while params.len() < MAX_PARAMS && !rest.is_empty() {
+        // A name: a run of token characters followed by '='.
+        let name_len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+        let Some((name, after_name)) = rest.split_at_checked(name_len) else {
+            break;
+        };
+        let after_eq = after_name.strip_prefix('=').filter(|_| !name.is_empty());
+        let Some(after_eq) = after_eq else {
+            // Not a parameter: go on after the name, or after one character.
+            let mut chars = after_name.chars();
+            if name.is_empty() {
+                chars.next();
+            }
+            rest = chars.as_str();
+            continue;
+        };
+        let value = if let Some(quoted) = after_eq.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.chars();
+            loop {
+                match chars.next() {
+                    None | Some('"') => break,
+                    // A quoted-pair (RFC 7230 §3.2.6); a lone backslash at the end stays.
+                    Some('\\') => value.push(chars.next().unwrap_or('\\')),
+                    Some(c) => value.push(c),
+                }
+            }
+            rest = chars.as_str();
+            value
+        } else {
+            let len = after_eq
+                .find(|c: char| c == ',' || c.is_ascii_whitespace())
+                .unwrap_or(after_eq.len());
+            let (value, after) = after_eq.split_at_checked(len).unwrap_or((after_eq, ""));
+            rest = after;
+            value.to_owned()
+        };
+        params.push((name.to_owned(), value));
+    }
+    params
+}
+
 /// `name=value` and `name="value"` pairs of a challenge or a log line,
 /// values trimmed of trailing punctuation.
 fn challenge_fields(text: &str) -> Vec<(String, String)> {
-    crate::diagnose::context::challenge_params(text)
+    challenge_params(text)
         .into_iter()
         .map(|(k, v)| (k, v.trim_end_matches([',', ';']).to_owned()))
         .collect()
@@ -1162,10 +1215,7 @@ mod tests {
     fn a_line_of_error_words_is_one_answer_read_once() {
         let found = find_error_fields(&"error=x ".repeat(16_000));
         assert_eq!(found.answers.len(), 1);
-        assert_eq!(
-            found.answers[0].fields.len(),
-            crate::diagnose::context::MAX_PARAMS
-        );
+        assert_eq!(found.answers[0].fields.len(), MAX_PARAMS);
         assert_eq!(found.answers[0].origin, ErrorOrigin::LogLine);
     }
 

@@ -23,5 +23,5 @@ pub mod mend;
 pub mod time;
 pub mod verify;
 
-pub use inspect::{FoundToken, Inspection, TokenKind, TokenRole, inspect};
+pub use inspect::{FoundToken, FoundTokens, TokenKind, TokenRole, find_tokens};
 pub use time::Timestamp;

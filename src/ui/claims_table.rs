@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::Command;
+use crate::model::Command;
 use crate::token::Timestamp;
 use crate::token::claims::ClaimRow;
 use crate::token::time::Zone;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use egui::{Rect, RichText, Sense, vec2};
 
-use crate::app::{Command, FlowCommand, FlowState};
+use crate::model::{Command, FlowCommand, FlowState};
 use crate::oauth::flow::Step;
 use crate::token::Timestamp;
 

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use egui::RichText;
 
-use crate::diagnose::{Diagnosis, Finding, Lint, PastedError};
+use crate::diagnose::{Diagnosis, Finding, PastedError};
+use crate::oauth::lint::Lint;
 use crate::tr;
 
 use super::theme;

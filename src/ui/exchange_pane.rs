@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use egui::RichText;
 
-use crate::app::Command;
+use crate::model::Command;
 use crate::net::exchange::size_text;
 use crate::net::{Exchange, RecordedRequest, RecordedResponse};
 use crate::oauth::flow::Step;

@@ -5,13 +5,16 @@ use std::fmt::Write as _;
 
 use egui::RichText;
 
-use crate::app::{Command, FlowCommand, Workspace};
+use crate::model::{Command, FlowCommand, Workspace};
 use crate::net::{Exchange, RequestDraft};
-use crate::oauth::flow::Step;
+use crate::oauth::flow::{Step, StepFailure};
 use crate::oauth::runner::{FlowSession, StepRecord};
 use crate::token::Timestamp;
 
 use super::theme;
+
+/// The authorization URL and its lints, or why there is none.
+type PreparedAuthorize = Result<(String, Vec<crate::oauth::lint::Lint>), StepFailure>;
 
 /// The editable request of the next step.
 #[derive(Debug, Default)]
@@ -32,12 +35,23 @@ pub struct FlowEditor {
     pub(super) opened: Option<Step>,
     /// What the user types into the grant's own fields (password, pasted token, extension values).
     pub(super) inputs: super::grant_form::GrantInputs,
+    /// Why the next step's request could not be drafted, for the same
+    /// step, record count and input revision as the texts.
+    draft_failure: Option<StepFailure>,
+    /// The request as presenter mode shows it (masked), for the texts as loaded.
+    masked: Option<String>,
+    /// The lints of the request as last edited, and that request.
+    lints: Option<(RequestDraft, Vec<crate::oauth::lint::Lint>)>,
+    /// The authorization URL and its lints, for a record count and input revision.
+    authorize: Option<((usize, u64), PreparedAuthorize)>,
 }
 
 impl FlowEditor {
     fn load(&mut self, step: Step, records: usize, draft: &RequestDraft) {
         self.step = Some(step);
         self.generated_at = records;
+        self.draft_failure = None;
+        self.masked = None;
         self.method.clone_from(&draft.method);
         self.url.clone_from(&draft.url);
         self.headers = draft
@@ -83,6 +97,7 @@ pub fn show(
     run_controls(ui, workspace, profile, flow, commands);
     let Some(flow) = flow else {
         ui.weak(crate::tr!("flow-intro"));
+        plan(ui, profile);
         return;
     };
     let session = &flow.session;
@@ -96,10 +111,11 @@ pub fn show(
         .focus_step
         .or(flow.waiting)
         .or_else(|| session.next_step());
-    if workspace.presenter.on {
-        stage(ui, session, focus, commands);
-    }
     keyboard(ui, session, flow.waiting.is_some(), focus, editor, commands);
+    if workspace.presenter.on {
+        presenter_stage(ui, flow, focus, now, editor, commands);
+        return;
+    }
     if let Some(error) = &session.private_key_error {
         ui.colored_label(
             theme::error(ui.visuals()),
@@ -148,7 +164,7 @@ pub fn show(
 /// failures, or that it stopped.
 fn auto_refresh_line(
     ui: &mut egui::Ui,
-    flow: &crate::app::FlowState,
+    flow: &crate::model::FlowState,
     zone: crate::token::time::Zone,
 ) {
     if !flow.auto_refresh {
@@ -209,7 +225,7 @@ fn shown_steps(session: &FlowSession) -> Vec<Step> {
 
 /// What a card needs besides its step.
 struct CardContext<'a> {
-    flow: &'a crate::app::FlowState,
+    flow: &'a crate::model::FlowState,
     place: Place,
     masked: bool,
     now: Timestamp,
@@ -220,10 +236,11 @@ fn run_controls(
     ui: &mut egui::Ui,
     workspace: &Workspace,
     profile: &crate::oauth::Profile,
-    flow: Option<&crate::app::FlowState>,
+    flow: Option<&crate::model::FlowState>,
     commands: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
+    // Wraps rather than pushing the panel past the window (Russian labels are long).
+    ui.horizontal_wrapped(|ui| {
         let label = if flow.is_some() {
             crate::tr!("flow-start-over")
         } else {
@@ -289,7 +306,88 @@ fn run_controls(
     });
 }
 
-/// Presenter mode's stage: the sequence diagram and the narration of the focused step.
+/// Presenter mode's one screen for the room: the diagram and the narration
+/// on the left, the focused step's card (its request and answer) beside it.
+fn presenter_stage(
+    ui: &mut egui::Ui,
+    flow: &crate::model::FlowState,
+    focus: Option<Step>,
+    now: Timestamp,
+    editor: &mut FlowEditor,
+    commands: &mut Vec<Command>,
+) {
+    let session = &flow.session;
+    let context = |place| CardContext {
+        flow,
+        place,
+        masked: true,
+        now,
+    };
+    let next = session.next_step().filter(|_| flow.waiting.is_none());
+    let place = match focus {
+        Some(step) if flow.waiting == Some(step) => Place::Waiting,
+        Some(step) if next == Some(step) => Place::Next,
+        _ => Place::Other,
+    };
+    // One screen for the room: the diagram on the left; the focused
+    // step's narration and card (its request and answer) beside it.
+    let width = ui.available_width();
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui(egui::vec2(width * 0.56, ui.available_height()), |ui| {
+            ui.vertical(|ui| stage(ui, session, focus, commands));
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("stage_card")
+                .show(ui, |ui| {
+                    if let Some(step) = focus {
+                        egui::Frame::group(ui.style()).show(ui, |ui| {
+                            ui.set_width(ui.available_width());
+                            // The narration follows the window's language.
+                            ui.strong(step.title());
+                            ui.add(egui::Label::new(step.narration()).wrap());
+                        });
+                        let number = shown_steps(session)
+                            .iter()
+                            .position(|s| *s == step)
+                            .map_or(0, |i| i + 1);
+                        card(ui, (number, step), &context(place), editor, commands);
+                    }
+                });
+        });
+    });
+}
+
+/// Before the first step, the plan: the path of the profile's grant as a
+/// sequence diagram and its steps, each with what it is for, so a newcomer
+/// sees the whole way before taking it.
+fn plan(ui: &mut egui::Ui, profile: &crate::oauth::Profile) {
+    use super::sequence_diagram::{self, StepState};
+    let steps: Vec<(Step, StepState)> = Step::for_grant(&profile.default_grant)
+        .iter()
+        .copied()
+        .filter(|s| *s != Step::Discovery || !profile.issuer.trim().is_empty())
+        .map(|step| (step, StepState::Pending))
+        .collect();
+    egui::ScrollArea::vertical()
+        .id_salt("flow_plan")
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.strong(crate::tr!("flow-plan"));
+            // Nothing to focus yet: a click on an arrow does nothing.
+            let _ = sequence_diagram::show(ui, &steps, None);
+            for (number, (step, _)) in steps.iter().enumerate() {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.strong(format!("{} {}", number + 1, step.title()));
+                    ui.weak(step.purpose());
+                });
+            }
+        });
+}
+
+/// Presenter mode's stage: the sequence diagram, the focused step highlighted.
 fn stage(
     ui: &mut egui::Ui,
     session: &FlowSession,
@@ -310,13 +408,6 @@ fn stage(
         .collect();
     if let Some(step) = sequence_diagram::show(ui, &steps, focus) {
         commands.push(Command::FocusStep(Some(step)));
-    }
-    if let Some(step) = focus {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            // The narration follows the window's language (the language menu).
-            ui.strong(step.title());
-            ui.add(egui::Label::new(step.narration()).wrap());
-        });
     }
 }
 
@@ -378,7 +469,7 @@ fn keyboard(
 
 /// What the engine's verification of a step's tokens concluded: a line
 /// per verified token, or what failed; "verifying…" while it runs.
-fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::app::FlowState) {
+fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::model::FlowState) {
     if let Some(skew) = record
         .provider_clock_skew
         .and_then(crate::oauth::provider_clock::describe)
@@ -496,6 +587,12 @@ fn card(
         if step == Step::DeviceToken {
             super::device_card::show(ui, context.flow, context.now, commands);
         }
+        if step == Step::Authorize
+            && !is_next
+            && let Some(url) = &session.authorize_url
+        {
+            authorize_sent(ui, url, context, commands);
+        }
         if step == Step::Logout && context.flow.waiting.is_none() && !context.masked {
             super::grant_form::logout_controls(ui, session, commands);
         }
@@ -505,13 +602,48 @@ fn card(
         }
         if is_next {
             if context.masked {
-                masked_next_request(ui, step, session, context.now);
+                masked_next_request(ui, step, context, editor);
             } else {
                 next_step_controls(ui, step, context, editor, commands);
             }
         }
     });
     ui.add_space(4.0);
+}
+
+/// The authorization URL the run sent the browser to, always there to copy
+/// (masked in presenter mode: it carries `state`, `nonce` and the PKCE
+/// challenge); when no browser could be opened, why, and that the run
+/// still listens for the redirect.
+fn authorize_sent(
+    ui: &mut egui::Ui,
+    url: &str,
+    context: &CardContext<'_>,
+    commands: &mut Vec<Command>,
+) {
+    if let Some(problem) = &context.flow.browser_problem {
+        ui.colored_label(
+            theme::warning(ui.visuals()),
+            crate::tr!("flow-no-browser", reason = problem.as_str()),
+        );
+    }
+    if context.masked {
+        return;
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .small_button(crate::tr!("flow-copy-url"))
+            .on_hover_text(crate::tr!("flow-copy-url-hover"))
+            .clicked()
+        {
+            commands.push(Command::Copy(url.to_owned()));
+        }
+        ui.add(
+            egui::Label::new(RichText::new(url).monospace().small())
+                .wrap()
+                .selectable(true),
+        );
+    });
 }
 
 fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
@@ -585,35 +717,87 @@ fn tls_fix_offer(ui: &mut egui::Ui, exchange: &Exchange, commands: &mut Vec<Comm
     {
         commands.push(Command::ShowFlow(false));
         if pick_ca {
-            commands.push(Command::Profile(crate::app::ProfileCommand::PickTlsFile(
-                crate::app::TlsFile::CaCertificate,
+            commands.push(Command::Profile(crate::model::ProfileCommand::PickTlsFile(
+                crate::model::TlsFile::CaCertificate,
             )));
         }
     }
 }
 
-/// The next request in presenter mode: read-only and masked (Enter sends it).
-fn masked_next_request(ui: &mut egui::Ui, step: Step, session: &FlowSession, now: Timestamp) {
-    let Ok(draft) = session.draft_for(step, now) else {
+/// Drafts the next step's request into the editor once per change of the
+/// run (a step recorded, a run input changed), not per frame: drafting
+/// signs a client assertion for `private_key_jwt` and `client_secret_jwt`.
+fn prepare_draft<'e>(
+    step: Step,
+    context: &CardContext<'_>,
+    editor: &'e mut FlowEditor,
+) -> Result<(), &'e StepFailure> {
+    let session = &context.flow.session;
+    let stale = editor.step != Some(step)
+        || editor.generated_at != session.steps_recorded()
+        || editor.generated_revision != context.flow.inputs_revision;
+    if stale {
+        match session.draft_for(step, context.now) {
+            Ok(draft) => editor.load(step, session.steps_recorded(), &draft),
+            Err(failure) => {
+                editor.step = Some(step);
+                editor.generated_at = session.steps_recorded();
+                editor.draft_failure = Some(failure);
+            }
+        }
+        editor.generated_revision = context.flow.inputs_revision;
+    }
+    match &editor.draft_failure {
+        Some(failure) => Err(failure),
+        None => Ok(()),
+    }
+}
+
+/// The next request in presenter mode: read-only and masked; it is the
+/// editor's draft, so Enter sends exactly what is shown.
+fn masked_next_request(
+    ui: &mut egui::Ui,
+    step: Step,
+    context: &CardContext<'_>,
+    editor: &mut FlowEditor,
+) {
+    if !matches!(
+        step,
+        Step::Discovery
+            | Step::Token
+            | Step::UserInfo
+            | Step::Refresh
+            | Step::ClientCredentials
+            | Step::Password
+            | Step::ExtensionGrant
+            | Step::DeviceAuthorization
+    ) || prepare_draft(step, context, editor).is_err()
+    {
         return;
-    };
-    let request = crate::net::RecordedRequest {
-        method: draft.method,
-        url: draft.url,
-        headers: draft.headers,
-        body: draft.body,
-    };
-    let marks = crate::export::redact::SecretMarks::of(&session.profile);
-    let masked = crate::export::redact::redact_request(&request, &marks);
-    let mut text = format!("{} {}\n", masked.method, masked.url);
-    for (name, value) in &masked.headers {
-        let _ = writeln!(text, "{name}: {value}");
     }
-    if !masked.body.is_empty() {
-        text.push('\n');
-        text.push_str(&String::from_utf8_lossy(&masked.body));
+    if editor.masked.is_none() {
+        let draft = editor.draft();
+        let request = crate::net::RecordedRequest {
+            method: draft.method,
+            url: draft.url,
+            headers: draft.headers,
+            body: draft.body,
+        };
+        let marks = crate::export::redact::SecretMarks::of(&context.flow.session.profile);
+        let masked = crate::export::redact::redact_request(&request, &marks);
+        let mut text = format!("{} {}\n", masked.method, masked.url);
+        for (name, value) in &masked.headers {
+            let _ = writeln!(text, "{name}: {value}");
+        }
+        if !masked.body.is_empty() {
+            text.push('\n');
+            text.push_str(&String::from_utf8_lossy(&masked.body));
+        }
+        editor.masked = Some(text);
     }
-    ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+    if let Some(text) = &editor.masked {
+        ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+    }
     ui.weak(crate::tr!("flow-press-enter"));
 }
 
@@ -627,17 +811,26 @@ fn next_step_controls(
     let session = &context.flow.session;
     match step {
         Step::Authorize => {
-            match crate::oauth::flow::authorize_url(&session.profile, &session.run) {
-                Ok(url) => {
+            let key = (session.steps_recorded(), context.flow.inputs_revision);
+            if editor.authorize.as_ref().is_none_or(|(at, _)| *at != key) {
+                let prepared = crate::oauth::flow::authorize_url(&session.profile, &session.run)
+                    .map(|url| {
+                        let lints = session.lint(step, &RequestDraft::get(url.clone()));
+                        (url, lints)
+                    });
+                editor.authorize = Some((key, prepared));
+            }
+            let Some((_, prepared)) = &editor.authorize else {
+                return;
+            };
+            match prepared {
+                Ok((url, lints)) => {
                     ui.add(
-                        egui::Label::new(RichText::new(&url).monospace().small())
+                        egui::Label::new(RichText::new(url).monospace().small())
                             .wrap()
                             .selectable(true),
                     );
-                    super::diagnosis_view::lints(
-                        ui,
-                        &session.lint(step, &RequestDraft::get(url.clone())),
-                    );
+                    super::diagnosis_view::lints(ui, lints);
                     if ui
                         .button(crate::tr!("flow-open-browser"))
                         .on_hover_text(crate::tr!("flow-open-browser-hover"))
@@ -647,7 +840,7 @@ fn next_step_controls(
                     }
                 }
                 Err(failure) => {
-                    ui.colored_label(theme::error(ui.visuals()), failure.message);
+                    ui.colored_label(theme::error(ui.visuals()), &failure.message);
                 }
             }
         }
@@ -680,27 +873,28 @@ fn next_step_controls(
         | Step::ExtensionGrant
         | Step::DeviceAuthorization => {
             super::grant_form::run_inputs(ui, step, session, &mut editor.inputs, commands);
-            if editor.step != Some(step)
-                || editor.generated_at != session.steps_recorded()
-                || editor.generated_revision != context.flow.inputs_revision
-            {
-                match session.draft_for(step, context.now) {
-                    Ok(draft) => {
-                        editor.load(step, session.steps_recorded(), &draft);
-                        editor.generated_revision = context.flow.inputs_revision;
-                    }
-                    Err(failure) => {
-                        ui.colored_label(theme::error(ui.visuals()), failure.message);
-                        if let Some(diagnosis) = &failure.diagnosis {
-                            super::diagnosis_view::show(ui, diagnosis);
-                        }
-                        return;
-                    }
+            if let Err(failure) = prepare_draft(step, context, editor) {
+                ui.colored_label(theme::error(ui.visuals()), &failure.message);
+                if let Some(diagnosis) = &failure.diagnosis {
+                    super::diagnosis_view::show(ui, diagnosis);
                 }
+                return;
             }
             request_editor(ui, step, editor);
-            // Warnings about the request as edited, above Send; never blocking.
-            super::diagnosis_view::lints(ui, &session.lint(step, &editor.draft()));
+            // Warnings about the request as edited, above Send; never
+            // blocking; linted again only when the request changed.
+            let draft = editor.draft();
+            if editor
+                .lints
+                .as_ref()
+                .is_none_or(|(linted, _)| *linted != draft)
+            {
+                let lints = session.lint(step, &draft);
+                editor.lints = Some((draft, lints));
+            }
+            if let Some((_, lints)) = &editor.lints {
+                super::diagnosis_view::lints(ui, lints);
+            }
             ui.horizontal(|ui| {
                 if ui.button(crate::tr!("flow-send")).clicked() {
                     commands.push(Command::Flow(FlowCommand::Send {

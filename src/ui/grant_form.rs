@@ -3,7 +3,7 @@
 //! logout button) and the profile form's sections for client assertions and
 //! extension grant fields.
 
-use crate::app::{Command, FlowCommand, FlowState, RunInput};
+use crate::model::{Command, FlowCommand, FlowState, RunInput};
 use crate::oauth::flow::Step;
 use crate::oauth::presets::GRANT_PRESETS;
 use crate::oauth::runner::FlowSession;

@@ -19,13 +19,11 @@ mod top_bar;
 mod verify_views;
 mod widgets;
 
-use crate::app::{Command, Workspace};
+use crate::model::{Command, Workspace};
 use crate::token::Timestamp;
 use crate::tr;
 
 pub use flow_panel::FlowEditor;
-
-pub use profile_form::{DiscoveryView, ProfileEditor};
 
 /// Editing state the panels change directly (text being typed), as opposed
 /// to the workspace, which changes only through commands.
@@ -35,7 +33,7 @@ pub struct Edits<'a> {
     /// The profile search box.
     pub profile_filter: &'a mut String,
     /// The profile being edited, if any.
-    pub editor: Option<&'a mut ProfileEditor>,
+    pub editor: Option<&'a mut crate::model::ProfileEditor>,
     /// The flow panel's editable request.
     pub flow: &'a mut FlowEditor,
     /// What the checks expect that the user types: the nonce sent, an HMAC secret.
@@ -49,6 +47,8 @@ pub struct VerifyInputs {
     pub nonce: String,
     /// An HMAC secret being typed.
     pub hmac: String,
+    /// The checks last drawn, for what they were computed from.
+    pub(crate) checks: verify_views::ChecksCache,
 }
 
 /// What the frame drew that the app needs to know.
@@ -136,7 +136,7 @@ pub fn show(
 
 /// `text` with every token value found in it masked in the middle, for
 /// presenter mode (JWT-looking strings too, in case mending changed them).
-pub fn mask_tokens(text: &str, inspection: Option<&crate::token::Inspection>) -> String {
+pub fn mask_tokens(text: &str, inspection: Option<&crate::paste::Inspection>) -> String {
     let mut masked = text.to_owned();
     if let Some(inspection) = inspection {
         for token in &inspection.tokens {

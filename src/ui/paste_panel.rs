@@ -1,6 +1,6 @@
 //! The paste box: where everything starts.
 
-use crate::app::{Command, Workspace};
+use crate::model::{Command, Workspace};
 use crate::tr;
 
 use super::{theme, widgets::human_bytes};

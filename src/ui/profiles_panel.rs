@@ -1,7 +1,7 @@
 //! The profiles panel: search, the list, new from a preset, undo of a delete,
 //! and where the profile file and the secrets are.
 
-use crate::app::{Command, ProfileCommand, StoreStatus, Workspace};
+use crate::model::{Command, ProfileCommand, StoreStatus, Workspace};
 use crate::oauth::presets::PRESETS;
 use crate::tr;
 
@@ -91,7 +91,7 @@ pub fn show(
         });
     if state.secrets_description.is_complete() {
         ui.separator();
-        ui.add(
+        let label = ui.add(
             egui::Label::new(
                 egui::RichText::new(state.secrets_description.current())
                     .small()
@@ -99,13 +99,16 @@ pub fn show(
             )
             .wrap(),
         );
+        if let Some(problem) = &state.keychain_problem {
+            label.on_hover_text(tr!("secrets-keychain-detail", reason = problem.as_str()));
+        }
     }
     if let Some(error) = &state.save_error {
         ui.colored_label(theme::error(ui.visuals()), error);
     }
 }
 
-fn transfer(ui: &mut egui::Ui, state: &crate::app::ProfilesState, commands: &mut Vec<Command>) {
+fn transfer(ui: &mut egui::Ui, state: &crate::model::ProfilesState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         if ui
             .button(tr!("profiles-import"))

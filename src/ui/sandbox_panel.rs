@@ -1,7 +1,7 @@
 //! The sandbox panel: start and stop the built-in provider, pick who it
 //! imitates, and flip its fault switches while it runs.
 
-use crate::app::{Command, SandboxCommand, SandboxState, SandboxStatus};
+use crate::model::{Command, SandboxCommand, SandboxState, SandboxStatus};
 use crate::sandbox::{Faults, Personality};
 
 use super::theme;

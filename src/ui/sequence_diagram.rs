@@ -1,7 +1,7 @@
 //! The sequence diagram of the code flow, drawn with the painter: who talks
 //! to whom at each step, the step in focus highlighted, each arrow clickable.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, vec2};
+use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, vec2};
 
 use crate::oauth::flow::Step;
 
@@ -105,7 +105,7 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
     let row = ui.text_style_height(&egui::TextStyle::Body) * 1.6;
     let arrow_count: usize = steps.iter().map(|(s, _)| arrows(*s).len()).sum();
     #[expect(clippy::cast_precision_loss, reason = "a handful of arrows")]
-    let height = row * (arrow_count as f32 + 1.5);
+    let height = row * (arrow_count as f32 + 2.1);
     let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -116,25 +116,37 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
         x
     };
     let lanes = lanes();
+    // A lane's title wraps within its lane (two lines at most fit the
+    // header): titles never run into each other on a narrow stage.
+    let lane_width = rect.width() / 4.0 - 8.0;
+    let header = row * 1.4;
     for (lane, name) in lanes.iter().enumerate() {
         let x = lane_x(lane);
-        painter.text(
-            Pos2::new(x, rect.top() + row * 0.4),
-            Align2::CENTER_CENTER,
-            name,
+        let galley = painter.layout(
+            name.clone(),
             font.clone(),
+            visuals.strong_text_color(),
+            lane_width.max(24.0),
+        );
+        let size = galley.size();
+        painter.galley(
+            Pos2::new(
+                x - size.x / 2.0,
+                rect.top() + (header - size.y).max(0.0) / 2.0,
+            ),
+            galley,
             visuals.strong_text_color(),
         );
         painter.line_segment(
             [
-                Pos2::new(x, rect.top() + row * 0.8),
+                Pos2::new(x, rect.top() + header),
                 Pos2::new(x, rect.bottom()),
             ],
             Stroke::new(1.0, visuals.weak_text_color()),
         );
     }
     let mut clicked = None;
-    let mut y = rect.top() + row * 1.3;
+    let mut y = rect.top() + header + row * 0.7;
     for (step, state) in steps {
         let focused = focus == Some(*step);
         let color = match (focused, state) {
@@ -151,13 +163,23 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
             let (a, b) = (Pos2::new(lane_x(from), y), Pos2::new(lane_x(to), y));
             arrow(&painter, a, b, Stroke::new(width, color));
             let text = format!("{title} · {label}");
-            painter.text(
-                Pos2::new(f32::midpoint(a.x, b.x), y - row * 0.28),
-                Align2::CENTER_CENTER,
-                text,
-                font.clone(),
-                color_or_text(color, visuals),
+            // The label stays between the arrow's ends (cut short with "…",
+            // whole on hover) on a ground of its own, so no line crosses it.
+            let text_color = color_or_text(color, visuals);
+            let mut job =
+                egui::text::LayoutJob::simple_singleline(text.clone(), font.clone(), text_color);
+            job.wrap =
+                egui::text::TextWrapping::truncate_at_width(((a.x - b.x).abs() - 14.0).max(24.0));
+            let galley = painter.layout_job(job);
+            let size = galley.size();
+            // Above the arrow, clear of its line.
+            let at = Pos2::new(f32::midpoint(a.x, b.x) - size.x / 2.0, y - size.y - 2.0);
+            painter.rect_filled(
+                Rect::from_min_size(at, size).expand2(vec2(3.0, 0.0)),
+                2.0,
+                visuals.panel_fill,
             );
+            painter.galley(at, galley, text_color);
             let hit = Rect::from_two_pos(
                 Pos2::new(a.x.min(b.x), y - row * 0.5),
                 Pos2::new(a.x.max(b.x), y + row * 0.3),
@@ -170,7 +192,7 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
             response.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{title}: {label}"))
             });
-            if response.clicked() {
+            if response.on_hover_text(text).clicked() {
                 clicked = Some(*step);
             }
             y += row;

@@ -3,7 +3,7 @@
 use crate::tr;
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::{Command, Workspace};
+use crate::model::{Command, Workspace};
 
 use super::widgets;
 

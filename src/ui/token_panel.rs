@@ -4,10 +4,11 @@ use std::collections::HashMap;
 
 use egui::RichText;
 
-use crate::app::{Command, DetailView, Workspace};
+use crate::model::{Command, DetailView, Workspace};
+use crate::paste::Inspection;
 use crate::token::jose::Decoded;
 use crate::token::time::Zone;
-use crate::token::{FoundToken, Inspection, Timestamp, TokenKind};
+use crate::token::{FoundToken, Timestamp, TokenKind};
 
 use super::{Shown, claims_table, theme, widgets};
 use crate::tr;
@@ -102,12 +103,12 @@ pub fn show(
 /// plainly, reassure that the paste is kept, and offer a report to copy.
 fn internal_error(
     ui: &mut egui::Ui,
-    error: &crate::app::InternalError,
+    error: &crate::model::InternalError,
     commands: &mut Vec<Command>,
 ) {
     let title = match error.work {
-        crate::app::GuardedWork::Inspection => tr!("internal-error-inspection"),
-        crate::app::GuardedWork::Verification => tr!("internal-error-verification"),
+        crate::model::GuardedWork::Inspection => tr!("internal-error-inspection"),
+        crate::model::GuardedWork::Verification => tr!("internal-error-verification"),
     };
     ui.add_space(12.0);
     ui.colored_label(

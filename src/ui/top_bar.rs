@@ -1,7 +1,7 @@
 //! The top bar: file actions, theme, and what the paste held.
 
-use crate::app::{Command, ThemeChoice, Workspace};
 use crate::i18n::Language;
+use crate::model::{Command, ThemeChoice, Workspace};
 use crate::token::time::Zone;
 use crate::tr;
 
@@ -12,31 +12,23 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
     ui.horizontal(|ui| {
         ui.heading("tokenscope");
         ui.separator();
-        if ui
-            .button(tr!("top-open-file"))
-            .on_hover_text(tr!("top-open-file-hint"))
-            .clicked()
-        {
-            commands.push(Command::OpenFileDialog);
+        if workspace.presenter.on {
+            // A projector's bar holds only what a presenter needs: the rest
+            // is one menu away, so nothing runs off the edge.
+            ui.menu_button(tr!("top-menu"), |ui| {
+                file_actions(ui, commands);
+                ui.separator();
+                theme_and_zone(ui, workspace, commands);
+                ui.separator();
+                views(ui, workspace, commands);
+            });
+        } else {
+            file_actions(ui, commands);
+            ui.separator();
+            theme_and_zone(ui, workspace, commands);
+            ui.separator();
+            views(ui, workspace, commands);
         }
-        if ui
-            .button(tr!("top-clear"))
-            .on_hover_text(tr!("top-clear-hint"))
-            .clicked()
-        {
-            commands.push(Command::Clear);
-        }
-        ui.separator();
-        theme_and_zone(ui, workspace, commands);
-        ui.separator();
-        if ui
-            .selectable_label(workspace.show_timeline, tr!("top-timeline"))
-            .on_hover_text(tr!("top-timeline-hint"))
-            .clicked()
-        {
-            commands.push(Command::ToggleTimeline);
-        }
-        sandbox_toggle(ui, workspace, commands);
         let presenter = workspace.presenter;
         if ui
             .selectable_label(presenter.on, tr!("top-presenter"))
@@ -65,6 +57,14 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
                 .clicked()
             {
                 commands.push(Command::SetPresenterScale(percent + 25));
+            }
+            if !presenter.fit
+                && ui
+                    .small_button(tr!("top-fit"))
+                    .on_hover_text(tr!("top-fit-hint"))
+                    .clicked()
+            {
+                commands.push(Command::FitPresenter);
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -100,6 +100,36 @@ fn language_menu(ui: &mut egui::Ui, current: Language, commands: &mut Vec<Comman
 }
 
 /// The colour scheme and the wall clock instants are shown in.
+/// Open a file, clear the paste.
+fn file_actions(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    if ui
+        .button(tr!("top-open-file"))
+        .on_hover_text(tr!("top-open-file-hint"))
+        .clicked()
+    {
+        commands.push(Command::OpenFileDialog);
+    }
+    if ui
+        .button(tr!("top-clear"))
+        .on_hover_text(tr!("top-clear-hint"))
+        .clicked()
+    {
+        commands.push(Command::Clear);
+    }
+}
+
+/// The timeline and the sandbox panel.
+fn views(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
+    if ui
+        .selectable_label(workspace.show_timeline, tr!("top-timeline"))
+        .on_hover_text(tr!("top-timeline-hint"))
+        .clicked()
+    {
+        commands.push(Command::ToggleTimeline);
+    }
+    sandbox_toggle(ui, workspace, commands);
+}
+
 fn theme_and_zone(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command>) {
     for (choice, label) in [
         (ThemeChoice::Light, tr!("top-theme-light")),
@@ -138,6 +168,6 @@ fn sandbox_toggle(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<C
         .on_hover_text(tr!("top-sandbox-hint"))
         .clicked()
     {
-        commands.push(Command::Sandbox(crate::app::SandboxCommand::TogglePanel));
+        commands.push(Command::Sandbox(crate::model::SandboxCommand::TogglePanel));
     }
 }

@@ -5,13 +5,70 @@ use crate::tr;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::{Command, Workspace};
+use crate::model::{Command, Workspace};
+use crate::paste::Inspection;
 use crate::secret::Secret;
 use crate::token::Timestamp;
+use crate::token::assess;
 use crate::token::checks::{CheckStatus, Expectations};
-use crate::token::{Inspection, assess};
 
 use super::{VerifyInputs, theme, widgets};
+
+/// What a checks table was computed from.
+#[derive(Clone)]
+pub(crate) struct ChecksKey {
+    /// The token, by its text and place (a new paste may hold the same token).
+    token: String,
+    index: usize,
+    signature: crate::token::verify::SignatureOutcome,
+    expect: Expectations,
+    now: Timestamp,
+}
+
+/// The checks last drawn and what they were computed from.
+#[derive(Default)]
+pub(crate) struct ChecksCache(Option<(ChecksKey, Vec<crate::token::checks::CheckResult>)>);
+
+impl ChecksCache {
+    /// The checks of the token at `index`, computed once per change (token,
+    /// signature, expectations, second), not per frame: the table is drawn
+    /// again on every pointer move.
+    fn rows(
+        &mut self,
+        tokens: &[crate::token::FoundToken],
+        index: usize,
+        signature: &crate::token::verify::SignatureOutcome,
+        expect: Expectations,
+        now: Timestamp,
+    ) -> &[crate::token::checks::CheckResult] {
+        let token = tokens.get(index).map_or("", |t| t.value.as_str());
+        let fresh = self.0.as_ref().is_some_and(|(at, _)| {
+            at.token == token
+                && at.index == index
+                && at.signature == *signature
+                && at.expect == expect
+                && at.now == now
+        });
+        if !fresh {
+            let rows = assess::checks_for(tokens, index, signature, &expect, now);
+            let key = ChecksKey {
+                token: token.to_owned(),
+                index,
+                signature: signature.clone(),
+                expect,
+                now,
+            };
+            self.0 = Some((key, rows));
+        }
+        self.0.as_ref().map_or(&[], |(_, rows)| rows.as_slice())
+    }
+}
+
+impl std::fmt::Debug for ChecksCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChecksCache")
+    }
+}
 
 /// The checks of the token at `index`; returns whether a time-dependent row was drawn.
 pub fn checks(
@@ -50,8 +107,10 @@ pub fn checks(
         leeway: verification.leeway,
         ..Expectations::default()
     };
-    let rows = assess::checks_for(inspection, index, signature, &expect, now);
-    ui.strong(checks_summary(&set.label(), &rows));
+    let rows = inputs
+        .checks
+        .rows(&inspection.tokens, index, signature, expect, now);
+    ui.strong(checks_summary(&set.label(), rows));
     TableBuilder::new(ui)
         .id_salt("checks_table")
         .striped(true)

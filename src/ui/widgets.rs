@@ -3,7 +3,7 @@
 use crate::tr;
 use egui::RichText;
 
-use crate::app::Command;
+use crate::model::Command;
 use crate::token::time::{TimeClaim, Timestamp, Zone};
 
 use super::theme;
@@ -32,17 +32,10 @@ pub fn time_status(ui: &mut egui::Ui, claim: &TimeClaim, now: Timestamp, zone: Z
     ui.label(RichText::new(status.phrase).color(color).strong());
 }
 
-/// Bytes as "7.0 KB".
+/// Bytes in the window's language ("7 KiB", "7 КиБ"): the one size text
+/// of [`crate::net::exchange::size_text`].
 pub fn human_bytes(bytes: usize) -> String {
-    #[expect(clippy::cast_precision_loss, reason = "a display approximation")]
-    let b = bytes as f64;
-    if bytes < 1024 {
-        format!("{bytes} B")
-    } else if b < 1024.0 * 1024.0 {
-        format!("{:.1} KB", b / 1024.0)
-    } else {
-        format!("{:.1} MB", b / (1024.0 * 1024.0))
-    }
+    crate::net::exchange::size_text(u64::try_from(bytes).unwrap_or(u64::MAX))
 }
 
 /// A drawn ✓ or ✗ in a coloured disc (drawn, not a glyph: the default fonts have neither).

@@ -4,12 +4,11 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use tokenscope::diagnose::{
-    Endpoint, FailureContext, LintContext, LintKind, SentFact, catalogue, diagnose, lint,
-};
+use tokenscope::diagnose::{Endpoint, FailureContext, SentFact, catalogue, diagnose};
 use tokenscope::net::tls::TlsFailure;
 use tokenscope::net::{Exchange, NetError, RecordedRequest, RecordedResponse, RequestDraft};
 use tokenscope::oauth::discovery::ProviderMetadata;
+use tokenscope::oauth::lint::{LintContext, LintKind, lint};
 
 use crate::fixture;
 
@@ -391,7 +390,7 @@ fn token_draft(fields: &[(&str, &str)]) -> RequestDraft {
     RequestDraft::form_post("https://op.example.test/token", &fields)
 }
 
-fn kinds(lints: &[tokenscope::diagnose::Lint]) -> Vec<LintKind> {
+fn kinds(lints: &[tokenscope::oauth::lint::Lint]) -> Vec<LintKind> {
     lints.iter().map(|l| l.kind).collect()
 }
 

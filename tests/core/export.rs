@@ -216,7 +216,7 @@ fn session() -> Vec<StepRecord> {
             Step::Discovery,
             0,
             Some(discovery),
-            Ok("2 endpoint(s) from the metadata"),
+            Ok("2 endpoints from the metadata"),
         ),
         record(
             Step::Authorize,

@@ -22,7 +22,8 @@ mod profiles;
 mod properties;
 mod verify;
 
-use tokenscope::token::{Inspection, Timestamp, inspect};
+use tokenscope::paste::{Inspection, inspect};
+use tokenscope::token::Timestamp;
 
 /// When the fixture tokens were issued (`generated_at` in `tests/fixtures/expected.json`).
 pub const GENERATED_AT: i64 = 1_795_387_806;
@@ -41,4 +42,27 @@ pub fn expected() -> serde_json::Value {
 /// Inspects text pasted at the fixtures' issue time.
 pub fn inspect_at_issue(text: &str) -> Inspection {
     inspect(text, Timestamp::from_unix(GENERATED_AT))
+}
+
+/// The desktop entry starts `tokenscope` with its icon, and the icon the
+/// window and the entry use is a square PNG big enough for any taskbar.
+#[test]
+fn the_desktop_entry_and_the_window_icon_belong_together() {
+    let entry = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/tokenscope.desktop"
+    ))
+    .expect("assets/tokenscope.desktop");
+    for line in [
+        "[Desktop Entry]",
+        "Type=Application",
+        "Exec=tokenscope",
+        "Icon=tokenscope",
+        "StartupWMClass=tokenscope",
+    ] {
+        assert!(entry.lines().any(|l| l == line), "missing {line}");
+    }
+    let icon = tokenscope::app::window_icon().expect("the icon decodes");
+    assert_eq!((icon.width, icon.height), (256, 256));
+    assert_eq!(icon.rgba.len(), 256 * 256 * 4);
 }

@@ -6,9 +6,9 @@
 //! Cyrillic words, NBSP and RTL marks, broken percent escapes.
 
 use proptest::prelude::*;
+use tokenscope::paste::{Inspection, inspect_bytes};
 use tokenscope::token::Timestamp;
 use tokenscope::token::claims::Meaning;
-use tokenscope::token::inspect::{Inspection, inspect_bytes};
 use tokenscope::token::jose::encode_segment;
 
 use crate::{GENERATED_AT, inspect_at_issue};

@@ -83,7 +83,7 @@ fn the_whole_flow_with_basic_authentication_and_a_secret_that_needs_encoding() {
         Ok("code received; state and iss match")
     );
     // The tokens flow into the inspector: the ID token carries this run's nonce.
-    let inspection = tokenscope::token::inspect(&session.tokens_text(), system_now());
+    let inspection = tokenscope::paste::inspect(&session.tokens_text(), system_now());
     let id = inspection
         .tokens
         .iter()

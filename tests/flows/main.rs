@@ -2,6 +2,10 @@
 //! loopback, see `tests/provider/`): discovery, and the flows.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+#[path = "../support/oauth_only.rs"]
+mod oauth_only;
+#[path = "../support/pki.rs"]
+mod pki;
 #[path = "../support/provider.rs"]
 mod provider;
 

@@ -324,3 +324,37 @@ fn run_json_masks_cookie_and_dpop_headers() {
         );
     }
 }
+
+/// A provider whose clock runs 10 minutes ahead (the `skew` fault stamps
+/// tokens and `Date` headers with it): `run` fails the ID token's `iat`
+/// check and says why, the provider's clock by its `Date` header; the JSON
+/// line carries the skew.
+#[test]
+fn a_provider_clock_ahead_fails_iat_and_the_run_says_the_skew() {
+    let mut faults = Faults::default();
+    faults.apply("skew=600").expect("the skew fault");
+    let rig = Rig::start(Personality::Generic, faults);
+    let (code, stdout, stderr) = run_against(&rig, "skew", &[]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let token_line = stdout
+        .lines()
+        .find(|line| line.starts_with("✗ Token"))
+        .unwrap_or_else(|| panic!("no failed token line in {stdout}"));
+    assert!(token_line.contains("ID token: iat:"), "{token_line}");
+    assert!(
+        stdout.contains("the provider's clock is 10 minutes ahead of yours"),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) = run_against(&rig, "skew-json", &["--no-verify", "--json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let token_line: serde_json::Value = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["step"] == "token")
+        .expect("the token step");
+    let skew = token_line["provider_clock_skew_s"]
+        .as_i64()
+        .unwrap_or_default();
+    assert!((590..=610).contains(&skew), "{token_line}");
+}

@@ -111,7 +111,7 @@ fn a_cut_answer_is_said_and_a_long_body_shows_its_first_part() {
 #[test]
 fn saving_a_body_asks_for_a_file_off_the_ui_thread() {
     // The UI only emits the command; the workspace turns it into the save job's effect.
-    let mut workspace = tokenscope::app::Workspace::new();
+    let mut workspace = tokenscope::model::Workspace::new();
     let effects = workspace.apply(
         Command::SaveBody {
             name: "tokenscope-token-response.json".to_owned(),

@@ -49,30 +49,37 @@ fn open_flow(
     TestProvider,
     egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
 ) {
+    open_flow_after_paste(secret, None)
+}
+
+/// [`open_flow`], the user having pasted `paste` into the inspector first.
+fn open_flow_after_paste(
+    secret: &str,
+    paste: Option<&str>,
+) -> (
+    TestProvider,
+    egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
+) {
     let dir = temp_dir(&format!("flow-{secret}"));
     let redirect = format!("http://127.0.0.1:{}/callback", free_port());
     let provider = TestProvider::start(&[&redirect]);
     write_profile(&dir, &provider.issuer, &redirect, secret);
     let mut harness = harness_on_with_browser(&dir, Some(TestProvider::browser_command()));
     // The provider stamps tokens with the real time: check them against it.
-    harness
-        .state_mut()
-        .set_clock(tokenscope::app::Clock::System);
-    harness.get_by_label("Test provider").click();
-    harness.run();
-    wait_for(&mut harness, |app| {
+    if let Some(text) = paste {
+        crate::support::paste(&mut harness, text);
+    }
+    crate::support::start_flow_of(&mut harness, "Test provider", |app| {
         app.workspace().profiles.loaded_secret.is_some()
     });
-    harness.get_by_label("Flow").click();
-    harness.run();
-    harness.get_by_label("Start the flow").click();
-    harness.run();
     (provider, harness)
 }
 
 #[test]
 fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
-    let (_provider, mut harness) = open_flow("post-secret");
+    // What the user had pasted stays: the run's tokens go beside it.
+    let users_paste = r#"{"error":"invalid_grant","error_description":"Токен истёк"}"#;
+    let (_provider, mut harness) = open_flow_after_paste("post-secret", Some(users_paste));
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| {
         last_ok(app, Step::Discovery) == Some(true)
@@ -90,8 +97,14 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     wait_for(&mut harness, |app| verified(app, Step::Token).is_some());
     assert_eq!(verified(harness.state(), Step::Token), Some(true));
     harness.get_by_label_contains("Verified: ID token, signature valid (RS256");
-    assert!(
-        harness.state().workspace().inspection.is_none(),
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .inspection
+            .as_ref()
+            .map(|i| (i.tokens.len(), i.errors.len())),
+        Some((0, 1)),
         "the run does not paste over the inspector"
     );
     harness.get_by_label("Send").click();
@@ -123,6 +136,13 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     assert!(
         inspection.tokens.iter().any(|t| t.title() == "ID token"),
         "the run's ID token is in the inspector"
+    );
+    assert!(
+        inspection
+            .errors
+            .iter()
+            .any(|e| e.description.as_deref() == Some("Токен истёк")),
+        "beside the user's own paste"
     );
     harness.get_by_label("ID token");
 }
@@ -238,5 +258,101 @@ fn the_authorize_card_warns_about_scope_and_redirect_before_the_browser_opens() 
     harness.get_by_label_contains("Warning: scope has no openid");
     harness.get_by_label_contains(
         "Warning: The redirect URI http://partner.example.test/cb is plain http://",
+    );
+}
+
+/// An OAuth-only server (404 at the OpenID location): the window's
+/// Discovery step follows RFC 8414 §3.1 as `run` does, says so on the card,
+/// and the client credentials grant then reaches the discovered endpoint.
+#[test]
+fn the_discovery_step_falls_back_to_the_rfc_8414_location() {
+    let base = crate::oauth_only::start();
+    let dir = temp_dir("ui-oauth-only");
+    let profiles = serde_json::json!({"schema": 1, "profiles": [{
+        "id": "oauth-only", "name": "OAuth-only server", "issuer": base,
+        "client_id": "oauth-only", "client_auth": "client_secret_post",
+        "default_grant": "client_credentials"
+    }]});
+    std::fs::write(dir.join("profiles.json"), profiles.to_string()).expect("profiles");
+    std::fs::write(
+        dir.join("secrets.json"),
+        r#"{"oauth-only/client_secret":"секрет"}"#,
+    )
+    .expect("secrets");
+    let mut harness = crate::support::harness_on(&dir);
+    crate::support::start_flow_of(&mut harness, "OAuth-only server", |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Discovery).is_some());
+    assert_eq!(last_ok(harness.state(), Step::Discovery), Some(true));
+    harness.get_by_label_contains(&format!(
+        "{base}/.well-known/openid-configuration answered 404 first"
+    ));
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::ClientCredentials).is_some()
+    });
+    assert_eq!(
+        last_ok(harness.state(), Step::ClientCredentials),
+        Some(true)
+    );
+}
+
+/// No browser can be opened (a server, a container): the Authorize card
+/// says why and keeps the URL with "Copy URL"; the run still listens, so
+/// the user opens the copied URL by hand and the redirect is received.
+#[test]
+fn without_a_browser_the_url_is_offered_and_the_redirect_still_arrives() {
+    let dir = temp_dir("flow-no-browser");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    write_profile(&dir, &provider.issuer, &redirect, "post-secret");
+    let mut harness = harness_on_with_browser(&dir, Some("/nonexistent/браузер".to_owned()));
+    crate::support::start_flow_of(&mut harness, "Test provider", |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    harness.get_by_label("Open the browser").click();
+    // The card spins while the run waits for the redirect: step, not run.
+    harness.run_steps(3);
+    harness.get_by_label_contains("No browser could be opened");
+    let copied = crate::support::click_and_copy(&mut harness, "Copy URL");
+    let url = copied.first().expect("the URL was copied").clone();
+    assert!(url.starts_with(&provider.issuer), "{url}");
+    // The user opens it by hand: the listener takes the redirect.
+    let _ = provider.play_browser(&url);
+    wait_for(&mut harness, |app| last_ok(app, Step::Callback).is_some());
+    assert_eq!(last_ok(harness.state(), Step::Callback), Some(true));
+}
+
+/// Before the first step the flow tab shows the plan: the grant's steps as
+/// a sequence diagram and as cards, each saying what it is for.
+#[test]
+fn before_the_first_step_the_flow_shows_the_plan() {
+    let dir = temp_dir("flow-plan");
+    write_profile(
+        &dir,
+        "https://sso.example.test/realms/partner",
+        "http://127.0.0.1:53682/callback",
+        "s",
+    );
+    let mut harness = crate::support::harness_on(&dir);
+    harness.get_by_label("Test provider").click();
+    harness.run();
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("The way ahead: the steps of this grant, before the first one");
+    // The diagram's arrows, and the cards in order with their purposes.
+    harness.get_by_label("Token: code + PKCE verifier");
+    harness.get_by_label("1 Discovery");
+    harness.get_by_label("3 Callback");
+    harness.get_by_label_contains("The app trades the code");
+    assert!(
+        harness.state().workspace().flow.is_none(),
+        "nothing started"
     );
 }

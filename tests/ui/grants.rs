@@ -178,18 +178,9 @@ fn open_provider_flow(
     provider_profile(&dir, &provider.issuer, &redirect, grant);
     let mut harness =
         harness_on_with_browser(&dir, Some(crate::provider::TestProvider::browser_command()));
-    harness
-        .state_mut()
-        .set_clock(tokenscope::app::Clock::System);
-    harness.get_by_label("Grants provider").click();
-    harness.run();
-    wait_for(&mut harness, |app| {
+    crate::support::start_flow_of(&mut harness, "Grants provider", |app| {
         app.workspace().profiles.loaded_secret.is_some()
     });
-    harness.get_by_label("Flow").click();
-    harness.run();
-    harness.get_by_label("Start the flow").click();
-    harness.run();
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| {
         last_ok(app, tokenscope::oauth::flow::Step::Discovery) == Some(true)

@@ -269,12 +269,12 @@ fn the_whole_github_error_fixture_lists_three_diagnosed_errors() {
 }
 
 /// An inspector with a bug: it panics on Cyrillic, as the first release did.
-fn inspector_with_a_bug(text: &str, now: Timestamp) -> tokenscope::token::Inspection {
+fn inspector_with_a_bug(text: &str, now: Timestamp) -> tokenscope::paste::Inspection {
     assert!(
         text.is_ascii(),
         "byte index 7 is not a char boundary; it is inside 'к'"
     );
-    tokenscope::token::inspect(text, now)
+    tokenscope::paste::inspect(text, now)
 }
 
 #[test]

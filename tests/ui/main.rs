@@ -4,6 +4,10 @@
 
 mod support;
 
+#[path = "../support/oauth_only.rs"]
+mod oauth_only;
+#[path = "../support/pki.rs"]
+mod pki;
 #[path = "../support/provider.rs"]
 mod provider;
 

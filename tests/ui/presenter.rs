@@ -30,9 +30,11 @@ fn presenter_mode_scales_the_text_and_masks_tokens_in_the_paste() {
     assert!(body_px(&harness) < 16.0);
     harness.get_by_label("Presenter mode").click();
     harness.run();
+    // The zoom fits the stage (853×480 points) to the window: 1280×800 is
+    // 150 %, so 13 px body text is 19.5 px (a 1920×1080 projector: 225 %).
     assert!(
-        body_px(&harness) >= 24.0,
-        "body text is at least 24 px: {}",
+        body_px(&harness) >= 19.0,
+        "body text is at least 19 px: {}",
         body_px(&harness)
     );
     assert!(
@@ -64,12 +66,19 @@ fn presenter_mode_mid_flow_hides_secrets_highlights_the_step_and_follows_the_key
         !shows(&harness, "SplxlOBeZQQYbYS6WxSbIA"),
         "no code on screen"
     );
-    // The diagram: the next step (Refresh) is in focus; clicking an arrow moves the focus.
-    harness.get_by_label_contains("The app trades the code");
+    // The diagram: the next step (Refresh) is in focus, its card beside the
+    // diagram; clicking an arrow moves the focus and the card follows.
+    harness.get_by_label_contains("The app uses the refresh token");
+    assert!(
+        harness
+            .query_by_label_contains("The app trades the code")
+            .is_none()
+    );
     harness.get_by_label("Token: code + PKCE verifier").click();
     harness.run();
     assert_eq!(harness.state().workspace().focus_step, Some(Step::Token));
     harness.get_by_label_contains("Now our app talks to the authorization server directly");
+    harness.get_by_label_contains("The app trades the code");
     // The narration follows the window's language: no separate switch.
     assert!(
         harness.query_by_label("RU").is_none(),
@@ -89,4 +98,45 @@ fn presenter_mode_mid_flow_hides_secrets_highlights_the_step_and_follows_the_key
     harness.key_press(egui::Key::ArrowLeft);
     harness.run();
     assert_eq!(harness.state().workspace().focus_step, Some(Step::Callback));
+}
+
+/// In presenter mode the next request is drafted once per change of the run
+/// (not per frame, which signed a fresh client assertion each time) into
+/// the same editor the normal view uses: in a run started under presenter
+/// mode, Enter sends the request on screen.
+#[test]
+fn presenter_mode_enter_sends_the_request_of_a_run_started_in_it() {
+    let mut harness = flow_scene_harness(&fixture("keycloak-token-response.json"), 200);
+    harness.get_by_label("Presenter mode").click();
+    harness.run();
+    // A new run starts while presenter mode is on: its first request
+    // (Discovery) was never drawn by the normal view.
+    {
+        let workspace = harness.state_mut().workspace_mut();
+        let flow = workspace.flow.as_mut().expect("flow");
+        let mut profile = flow.session.profile.clone();
+        "https://sso.example.test/realms/partner-realm".clone_into(&mut profile.issuer);
+        let secret = Some(tokenscope::secret::Secret::new("S3cr3t-presenter-42"));
+        workspace.flow = Some(tokenscope::app::FlowState::new(
+            tokenscope::oauth::runner::FlowSession::new(profile, secret),
+        ));
+    }
+    harness.run();
+    let next = harness
+        .state()
+        .workspace()
+        .flow
+        .as_ref()
+        .and_then(|f| f.session.next_step())
+        .expect("a next step");
+    assert_eq!(next, Step::Discovery);
+    harness.get_by_label_contains(
+        "GET https://sso.example.test/realms/partner-realm/.well-known/openid-configuration",
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let flow = harness.state().workspace().flow.as_ref().expect("flow");
+    let sent =
+        flow.waiting == Some(next) || flow.session.records.last().is_some_and(|r| r.step == next);
+    assert!(sent, "Enter sent {next:?}");
 }

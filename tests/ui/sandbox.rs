@@ -3,7 +3,7 @@
 //! starts the provider and flips its faults.
 
 use egui_kittest::kittest::Queryable as _;
-use tokenscope::app::{Clock, SandboxStatus};
+use tokenscope::app::SandboxStatus;
 use tokenscope::oauth::flow::Step;
 
 use crate::flow::verified;
@@ -33,16 +33,9 @@ fn first_launch_offers_the_sandbox_profile_and_its_flow_runs_end_to_end() {
     let dir = temp_dir("first-launch");
     let mut harness = harness_on_with_browser(&dir, Some(sandbox_browser()));
     // The sandbox stamps tokens with the app's clock; check them against the same.
-    harness.state_mut().set_clock(Clock::System);
-    harness.get_by_label("Sandbox").click();
-    harness.run();
-    wait_for(&mut harness, |app| {
+    crate::support::start_flow_of(&mut harness, "Sandbox", |app| {
         app.workspace().profiles.loaded_secret.is_some()
     });
-    harness.get_by_label("Flow").click();
-    harness.run();
-    harness.get_by_label("Start the flow").click();
-    harness.run();
     // Discovery starts the sandbox first (on its loopback port, or another if taken).
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| {

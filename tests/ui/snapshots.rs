@@ -144,6 +144,60 @@ fn presenter_mode_mid_flow() {
     presenter_scene("presenter_flow");
 }
 
+/// Presenter mode mid-flow on a 1280×720 projector, in English and in
+/// Russian: the zoom fits the window (150 %) and the top bar keeps only what
+/// a presenter needs, the rest in its menu.
+#[test]
+fn presenter_mode_mid_flow_on_a_projector() {
+    projector_scene(None, "presenter_flow_720p");
+}
+
+#[test]
+fn presenter_mode_mid_flow_on_a_projector_in_russian() {
+    projector_scene(Some("Русский"), "presenter_flow_720p_ru");
+}
+
+fn projector_scene(language: Option<&str>, name: &str) {
+    let mut harness =
+        flow_scene_harness_in(language, &fixture("keycloak-token-response.json"), 200);
+    harness.set_size(egui::Vec2::new(1280.0, 720.0));
+    harness.key_press(egui::Key::F5);
+    harness.run();
+    assert!(
+        (harness.ctx.zoom_factor() - 1.5).abs() < 1e-3,
+        "{name}: zoom {}",
+        harness.ctx.zoom_factor()
+    );
+    // The language switch and the presenter toggle stay on screen.
+    let screen = harness.ctx.content_rect();
+    for label in ["English", "Русский"] {
+        let node = harness.get_by_label(label);
+        let right = node.rect().right() / harness.ctx.zoom_factor();
+        assert!(
+            right <= screen.right() + 1.0,
+            "{name}: {label} is cut off at {right}"
+        );
+    }
+    // The focused step's narration and its request are on the same screen
+    // as the diagram, without scrolling.
+    let narration = if language.is_some() {
+        "Когда токен доступа истекает"
+    } else {
+        "When the access token runs out"
+    };
+    for text in [narration, "grant_type=refresh_token"] {
+        let node = harness.get_by_label_contains(text);
+        let rect = node.rect();
+        let zoom = harness.ctx.zoom_factor();
+        assert!(
+            rect.bottom() / zoom <= screen.bottom() + 1.0
+                && rect.right() / zoom <= screen.right() + 1.0,
+            "{name}: {text:?} is off screen at {rect:?}"
+        );
+    }
+    harness.snapshot(name);
+}
+
 /// The token-step scene with a client secret, in presenter mode.
 fn presenter_scene(name: &str) {
     let mut harness = flow_scene_harness(&fixture("keycloak-token-response.json"), 200);

@@ -198,3 +198,23 @@ pub fn sign_out_at_the_provider(harness: &mut Harness<'static, TokenscopeApp>) -
     wait_for(harness, |app| logout_ok(app).is_some());
     logout_ok(harness.state()) == Some(true)
 }
+
+/// Opens the flow of the saved profile `name` on the real clock (providers
+/// stamp tokens with it): selects it, waits until `loaded` says its secrets
+/// are in, shows the flow and starts it.
+pub fn start_flow_of(
+    harness: &mut Harness<'static, TokenscopeApp>,
+    name: &str,
+    loaded: impl Fn(&TokenscopeApp) -> bool,
+) {
+    harness
+        .state_mut()
+        .set_clock(tokenscope::app::Clock::System);
+    harness.get_by_label(name).click();
+    harness.run();
+    wait_for(harness, loaded);
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label("Start the flow").click();
+    harness.run();
+}

@@ -52,6 +52,7 @@ step-narration-logout = The app sends the browser to the provider to end the use
 ## The flow panel
 
 flow-intro = Walks the profile's grant (see Grant in the profile) one step at a time.
+flow-plan = The way ahead: the steps of this grant, before the first one
 flow-private-key-error = The client's private key: { $error }
 flow-auto-refresh-next = Automatic refresh is on: next at { $time }.
 flow-auto-refresh-retry = The refresh failed { $count ->
@@ -102,6 +103,9 @@ flow-body-show-less = Show the first part only
 flow-body-save = Save to file…
 flow-body-save-hover = Write the whole body, as it was sent or received, to a file
 flow-press-enter = Press Enter to send.
+flow-copy-url = Copy URL
+flow-copy-url-hover = The authorization URL, to open in any browser by hand
+flow-no-browser = No browser could be opened ({ $reason }): copy the URL into a browser; the run still listens for the redirect.
 flow-open-browser = Open the browser
 flow-open-browser-hover = Opens the system browser on this address
 flow-paste-redirect = Paste the address the browser ended on:
@@ -205,7 +209,11 @@ seq-state = state
 
 ## Step summaries and failures shown on the cards (and by `tokenscope run`)
 
-run-discovery-endpoints = { $count } endpoint(s) from the metadata
+run-discovery-endpoints = { $count ->
+    [0] endpoints already set; the metadata agrees
+    [one] { $count } endpoint from the metadata
+   *[other] { $count } endpoints from the metadata
+}
 run-browser-sent = the browser was sent to the provider
 run-code-state-iss = code received; state and iss match
 run-code-state = code received; state matches

@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(error.work, GuardedWork::Inspection);
         assert_eq!(error.message, "cut inside a character");
         let location = error.location.clone().expect("the hook saw where");
-        assert!(location.starts_with("src/app/guard.rs:"), "{location}");
+        assert!(location.starts_with("src/model/guard.rs:"), "{location}");
         let report = error.report();
         assert!(report.contains("during inspection"), "{report}");
         assert!(

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
+use super::discovery::ProviderMetadata;
 use crate::i18n::Text;
 use crate::net::RequestDraft;
-use crate::oauth::discovery::ProviderMetadata;
 use crate::text;
 
 /// Which mistake.

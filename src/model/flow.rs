@@ -107,6 +107,9 @@ pub struct FlowState {
     pub verifying: Option<(Step, Timestamp)>,
     /// Why the last verification could not run, when it could not.
     pub verification_error: Option<String>,
+    /// Why no browser could be opened on the authorization URL: the run
+    /// still listens, and the card offers the URL to copy by hand.
+    pub browser_problem: Option<String>,
 }
 
 /// How automatic refresh backs off after a failure: 5 s, 10 s, 20 s, … at
@@ -192,6 +195,7 @@ impl FlowState {
             ignored_redirects: 0,
             verifying: None,
             verification_error: None,
+            browser_problem: None,
         }
     }
 
@@ -252,6 +256,7 @@ impl FlowState {
                 ignored_redirects: 0,
                 verifying: None,
                 verification_error: None,
+                browser_problem: None,
             });
             return effects;
         }

@@ -98,6 +98,8 @@ pub struct ProfilesState {
     pub status: StoreStatus,
     /// Where secrets go, in words.
     pub secrets_description: crate::i18n::Text,
+    /// Why the keychain is not used, in the system's words, when it failed.
+    pub keychain_problem: Option<String>,
     /// The last deleted profile and where it stood, for undo.
     pub deleted: Option<(Profile, usize)>,
     /// A secret loaded for the selected profile: (profile, secret).

@@ -11,7 +11,8 @@ use crate::token::time::Zone;
 
 use super::flow::{FlowCommand, FlowState};
 use super::profiles::{ProfileCommand, ProfilesState};
-use crate::token::{Inspection, Timestamp};
+use crate::paste::Inspection;
+use crate::token::Timestamp;
 
 /// The colour scheme the user picked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -99,8 +100,12 @@ pub enum Command {
     OpenTimelineEntry(usize),
     /// Turn presenter mode on or off.
     TogglePresenter,
-    /// Presenter mode's zoom, in percent.
+    /// Presenter mode's zoom, in percent (the zoom stops following the window).
     SetPresenterScale(u16),
+    /// Presenter mode's zoom follows the window again.
+    FitPresenter,
+    /// The window's size in points at zoom 1, for presenter mode's fitting zoom.
+    WindowSize(u16, u16),
     /// The flow step the narration and the diagram are on (`None`: the next one).
     FocusStep(Option<crate::oauth::flow::Step>),
     /// Drive the built-in sandbox provider.
@@ -121,6 +126,9 @@ pub struct Presenter {
     pub on: bool,
     /// Zoom factor while on: 2 makes egui's 13 px body text 26 px.
     pub scale: f32,
+    /// Whether the zoom follows the window's size ([`Presenter::fitting`])
+    /// rather than the presenter's A-/A+.
+    pub fit: bool,
 }
 
 impl Default for Presenter {
@@ -128,7 +136,25 @@ impl Default for Presenter {
         Self {
             on: false,
             scale: 2.0,
+            fit: true,
         }
+    }
+}
+
+/// The window presenter mode is laid out for, in points at zoom 1: the
+/// zoom that fits it into the window shows the same screen in any room.
+pub const PRESENTER_STAGE: (f32, f32) = (853.0, 480.0);
+
+impl Presenter {
+    /// The zoom that fits [`PRESENTER_STAGE`] into a window of `width` ×
+    /// `height` points at zoom 1, in steps of 5 % from 100 % to 300 %:
+    /// 1280×720 (a projector) 150 %, 1366×768 160 %, 1920×1080 225 %.
+    pub fn fitting(width: f32, height: f32) -> f32 {
+        if !(width > 0.0 && height > 0.0) {
+            return 1.0;
+        }
+        let fit = (width / PRESENTER_STAGE.0).min(height / PRESENTER_STAGE.1);
+        ((fit * 20.0).floor() / 20.0).clamp(1.0, 3.0)
     }
 }
 
@@ -266,7 +292,8 @@ pub enum Effect {
     },
     /// Poll the token endpoint for the device's tokens, off the UI thread.
     PollDevice(Box<super::flow::DevicePolling>),
-    /// Paste this text into the inspector.
+    /// Add this text (a run's answers) beside the inspector's paste
+    /// ([`paste_with_run_tokens`]) and inspect both.
     ShowTokens(String),
     /// Ask for a key file and read it.
     PickKeysFile,
@@ -279,6 +306,18 @@ pub enum Effect {
     },
     /// Fetch a profile's JWKS.
     FetchJwks(Box<Profile>),
+    /// Verify the tokens a flow step returned, off the UI thread; the
+    /// report lands as [`super::JobResult::AnswerVerified`].
+    VerifyAnswer {
+        /// The run's profile (network settings for the JWKS).
+        profile: Box<Profile>,
+        /// What to verify.
+        pending: Box<crate::oauth::verification::AnswerVerification>,
+        /// The passphrase of the profile's PKCS#12 client certificate.
+        tls_passphrase: Option<Secret>,
+        /// The step and when it was answered.
+        record: (crate::oauth::flow::Step, Timestamp),
+    },
     /// Export profiles to a file the user picks.
     ExportProfiles {
         /// The profiles.
@@ -286,6 +325,20 @@ pub enum Effect {
         /// Include client secrets.
         with_secrets: bool,
     },
+}
+
+/// The paste box after "Show tokens in the inspector": the run's answers
+/// added after what the user pasted, never over it (their text is theirs);
+/// nothing is added twice.
+pub fn paste_with_run_tokens(paste: &str, tokens: &str) -> String {
+    let tokens = tokens.trim_end();
+    if paste.trim().is_empty() {
+        return tokens.to_owned();
+    }
+    if tokens.is_empty() || paste.contains(tokens) {
+        return paste.to_owned();
+    }
+    format!("{}\n\n{tokens}", paste.trim_end())
 }
 
 /// A message to the user about something that did not go as asked.
@@ -452,6 +505,17 @@ impl Workspace {
             }
             Command::SetPresenterScale(percent) => {
                 self.presenter.scale = f32::from(percent.clamp(100, 300)) / 100.0;
+                self.presenter.fit = false;
+                Vec::new()
+            }
+            Command::FitPresenter => {
+                self.presenter.fit = true;
+                Vec::new()
+            }
+            Command::WindowSize(width, height) => {
+                if self.presenter.fit {
+                    self.presenter.scale = Presenter::fitting(f32::from(width), f32::from(height));
+                }
                 Vec::new()
             }
             Command::Sandbox(command) => self.sandbox.apply(command),
@@ -641,7 +705,7 @@ impl Workspace {
         };
         let keys = &self.verification.keys;
         match super::guard::catching(super::GuardedWork::Verification, None, || {
-            crate::token::assess::signatures(inspection, keys)
+            crate::token::assess::signatures(&inspection.tokens, keys)
         }) {
             Ok(signatures) => self.verification.signatures = signatures,
             Err(error) => {
@@ -673,7 +737,49 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::inspect;
+    use crate::paste::inspect;
+
+    #[test]
+    fn run_tokens_go_beside_the_paste_and_only_once() {
+        let tokens = "{\"access_token\":\"eyJ…\"}\n";
+        assert_eq!(
+            paste_with_run_tokens("", tokens),
+            "{\"access_token\":\"eyJ…\"}"
+        );
+        let mine = "мой лог 🙂\nerror=invalid_grant\n";
+        let both = paste_with_run_tokens(mine, tokens);
+        assert_eq!(
+            both,
+            "мой лог 🙂\nerror=invalid_grant\n\n{\"access_token\":\"eyJ…\"}"
+        );
+        assert_eq!(paste_with_run_tokens(&both, tokens), both, "not twice");
+        assert_eq!(paste_with_run_tokens(mine, ""), mine);
+    }
+
+    #[test]
+    fn presenter_mode_fits_the_stage_to_the_window_until_the_presenter_zooms() {
+        assert!((Presenter::fitting(1280.0, 720.0) - 1.5).abs() < 1e-6);
+        assert!((Presenter::fitting(1366.0, 768.0) - 1.6).abs() < 1e-6);
+        assert!((Presenter::fitting(1920.0, 1080.0) - 2.25).abs() < 1e-6);
+        assert!(
+            (Presenter::fitting(800.0, 600.0) - 1.0).abs() < 1e-6,
+            "never below 100 %"
+        );
+        assert!((Presenter::fitting(f32::NAN, 720.0) - 1.0).abs() < 1e-6);
+        let mut workspace = Workspace::new();
+        let now = Timestamp::from_unix(0);
+        workspace.apply(Command::WindowSize(1920, 1080), now);
+        assert!((workspace.presenter.scale - 2.25).abs() < 1e-6);
+        workspace.apply(Command::SetPresenterScale(150), now);
+        workspace.apply(Command::WindowSize(1280, 720), now);
+        assert!(
+            (workspace.presenter.scale - 1.5).abs() < 1e-6,
+            "the presenter's choice stays"
+        );
+        workspace.apply(Command::FitPresenter, now);
+        workspace.apply(Command::WindowSize(1280, 720), now);
+        assert!((workspace.presenter.scale - 1.5).abs() < 1e-6);
+    }
 
     #[test]
     fn a_stale_inspection_is_dropped() {

@@ -2,18 +2,18 @@
 //! a profile, then optionally introspects and revokes the access token, step
 //! by step, with the same request builders the UI uses, recording every
 //! exchange.
-//! Used by `tokenscope run` and by the window's flow panel.
-
-use std::time::Duration;
+//! Used by `tokenscope run` and by the window's flow panel. This module is
+//! the run's state ([`FlowSession`], pure: no I/O); [`engine`] drives it.
 
 use serde::Serialize;
 
-use crate::diagnose::{Endpoint, FailureContext, LintContext, SentFact};
-use crate::net::{ClientOptions, Exchange, RequestDraft, build_client, send};
+use crate::diagnose::{FailureContext, SentFact};
+use crate::net::{Exchange, RequestDraft};
+use crate::oauth::lint::LintContext;
 use crate::secret::Secret;
 use crate::token::Timestamp;
 
-use super::callback::{self, CallbackListener, CallbackParams, RedirectTarget};
+use super::callback::{self, CallbackParams};
 use super::device::{self, DeviceAuthorization, PollOutcome, PollSchedule};
 use super::discovery::{self, ProviderMetadata};
 use super::flow::{self, Credentials, Introspection, Step, StepFailure, TokenSet, UserInfo};
@@ -21,82 +21,13 @@ use super::pkce::RunSecrets;
 use super::profile::{ClientAuth, Grant, Profile};
 use super::verification::{AnswerVerification, VerifyArgs, VerifyReport};
 
-/// How the authorization request reaches a browser.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Browser {
-    /// The system browser (`webbrowser`), never an embedded one (RFC 8252 §8.12).
-    System,
-    /// A command run with the URL as its last argument (a chosen browser, or a test's scripted user).
-    Command(String),
-}
+mod engine;
 
-impl Browser {
-    /// Opens `url`, if [`check_browser_url`] lets it: the one place
-    /// tokenscope hands a URL to a browser (the authorization URL, the
-    /// end-session URL, the device's verification URIs).
-    pub fn open(&self, url: &str) -> Result<(), String> {
-        check_browser_url(url)?;
-        match self {
-            Self::System => webbrowser::open(url)
-                .map_err(|e| crate::tr!("run-browser-failed", error = e.to_string())),
-            Self::Command(command) => {
-                let mut parts = command.split_whitespace();
-                let program = parts
-                    .next()
-                    .ok_or_else(|| crate::tr!("run-browser-command-empty"))?;
-                std::process::Command::new(program)
-                    .args(parts)
-                    .arg(url)
-                    .stdin(std::process::Stdio::null())
-                    .stdout(std::process::Stdio::null())
-                    .spawn()
-                    .map(drop)
-                    .map_err(|e| {
-                        crate::tr!(
-                            "run-browser-command-failed",
-                            program = program,
-                            error = e.to_string()
-                        )
-                    })
-            }
-        }
-    }
-}
-
-/// Whether `url` may be handed to a browser: only an absolute `http` or
-/// `https` URL. Servers hand us URLs (discovery's endpoints,
-/// `verification_uri`, `Location`, `end_session_endpoint`); a `javascript:`,
-/// `file:`, `data:` or custom-scheme URL would run code or open something on
-/// this machine (RFC 8252 §8.12 wants the system browser, for web pages), so
-/// it is shown, not opened. The reason, in the thread's language, when not.
-pub fn check_browser_url(url: &str) -> Result<(), String> {
-    let refused = |why: String| Err(crate::tr!("browser-url-refused", why = why));
-    if url.chars().any(char::is_control) || url.trim() != url {
-        return refused(crate::tr!("browser-url-control"));
-    }
-    // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
-    let scheme = url
-        .split_once(':')
-        .map(|(scheme, _)| scheme)
-        .filter(|scheme| {
-            scheme
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        });
-    match scheme {
-        Some(scheme)
-            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
-        {
-            super::profile::check_absolute_url(url).or_else(refused)
-        }
-        Some(scheme) => refused(crate::tr!("browser-url-scheme", scheme = scheme)),
-        None => refused(crate::tr!("url-not-absolute")),
-    }
-}
+pub use engine::{
+    Browser, DevicePollTarget, PollEnd, RunOptions, VerifyMode, check_browser_url, introspect,
+    logout, poll_device_token, revoke, run_client_credentials, run_code_flow, run_device_flow,
+    run_grant, run_single_grant, send_step_request, verify_pending,
+};
 
 /// One step as it happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -282,6 +213,25 @@ impl FlowSession {
                 Ok(summary)
             }
             Err(error) => Err(StepFailure::new(error.to_string())),
+        };
+        // Answered at a later location (see `send_step_request`): say which
+        // came first and were absent.
+        let urls = discovery::discovery_urls(&self.profile);
+        let tried = urls
+            .iter()
+            .position(|url| *url == exchange.request.url)
+            .and_then(|index| urls.get(..index))
+            .unwrap_or_default();
+        let outcome = match outcome {
+            Ok(mut summary) if !tried.is_empty() => {
+                summary.push_str("; ");
+                summary.push_str(&crate::tr!(
+                    "run-discovery-fallback",
+                    urls = tried.join(", ")
+                ));
+                Ok(summary)
+            }
+            other => other,
         };
         self.push(Step::Discovery, Some(exchange), outcome, now)
     }
@@ -954,7 +904,7 @@ impl FlowSession {
         exchange: Option<&Exchange>,
         failure: &StepFailure,
     ) -> FailureContext {
-        let endpoint = Some(Endpoint::of_step(step));
+        let endpoint = Some(step.endpoint());
         let mut context = match exchange {
             Some(exchange) => FailureContext::from_exchange(exchange, endpoint),
             None => FailureContext {
@@ -1048,9 +998,9 @@ impl FlowSession {
     }
 
     /// Warnings about `draft`, the request `step` is about to send
-    /// ([`crate::diagnose::lint`]); for the Authorize step, the
+    /// ([`crate::oauth::lint`]); for the Authorize step, the
     /// authorization URL as a `GET`.
-    pub fn lint(&self, step: Step, draft: &RequestDraft) -> Vec<crate::diagnose::Lint> {
+    pub fn lint(&self, step: Step, draft: &RequestDraft) -> Vec<crate::oauth::lint::Lint> {
         let authorize_redirect = self
             .authorize_url
             .as_deref()
@@ -1083,7 +1033,7 @@ impl FlowSession {
             expects_id_token,
             metadata: self.metadata.as_ref(),
         };
-        crate::diagnose::lint(draft, &context)
+        crate::oauth::lint::lint(draft, &context)
     }
 
     /// The authorization request as a `GET` draft, for [`Self::lint`].
@@ -1180,578 +1130,36 @@ fn summarize(tokens: &TokenSet) -> String {
     summarize_kept(tokens, &[])
 }
 
-/// Options of a whole run.
-#[derive(Clone, Debug)]
-pub struct RunOptions {
-    /// Where the authorization request goes.
-    pub browser: Browser,
-    /// How long to wait for the redirect.
-    pub callback_timeout: Duration,
-    /// Network timeouts.
-    pub client: ClientOptions,
-    /// Do discovery first when the profile has an issuer.
-    pub discover: bool,
-    /// What a token that does not verify does to its step.
-    pub verify: VerifyMode,
-}
-
-/// What a returned token that does not verify does to its step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum VerifyMode {
-    /// The step fails, naming the signature or check (`run`'s default: a
-    /// smoke test of an SSO integration must fail on a bad token).
-    #[default]
-    Enforce,
-    /// The verification is reported and the step stands (`run --no-verify`).
-    Report,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        Self {
-            browser: Browser::System,
-            callback_timeout: Duration::from_mins(5),
-            client: ClientOptions::default(),
-            discover: true,
-            verify: VerifyMode::Enforce,
-        }
-    }
-}
-
-/// The HTTP client of the profile; reads the private key file first when
-/// the profile authenticates with `private_key_jwt` (RFC 7523 §2.2).
-fn prepare(
-    session: &mut FlowSession,
-    options: &RunOptions,
-) -> Result<reqwest::Client, StepFailure> {
-    if session.needs_private_key() {
-        session.load_private_key();
-    }
-    build_client(&session.profile, &options.client).map_err(|e| StepFailure::new(e.to_string()))
-}
-
-/// Discovery, when asked for and the profile has an issuer; records and
-/// observes the step.
-async fn discover(
-    session: &mut FlowSession,
-    client: &reqwest::Client,
-    options: &RunOptions,
-    now: Timestamp,
-    observe: &mut impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    if options.discover && !session.profile.issuer.trim().is_empty() {
-        let urls = discovery::discovery_urls(&session.profile);
-        let mut tried = Vec::new();
-        let mut answered = None;
-        for (index, url) in urls.iter().enumerate() {
-            let exchange = send(client, &discovery::request(url), &options.client).await;
-            // An OAuth-only server has no OpenID location: the RFC 8414 one
-            // comes next (§3.1), as the profile editor's discovery does.
-            let absent = exchange
-                .response
-                .as_ref()
-                .is_ok_and(|response| response.status == 404);
-            if absent && index + 1 < urls.len() {
-                tried.push(url.clone());
-                continue;
-            }
-            answered = Some(exchange);
-            break;
-        }
-        let Some(exchange) = answered else {
-            return Ok(());
-        };
-        session.discovered(exchange, now);
-        if !tried.is_empty()
-            && let Some(record) = session.records.last_mut()
-            && let Ok(summary) = &mut record.outcome
-        {
-            summary.push_str("; ");
-            summary.push_str(&crate::tr!(
-                "run-discovery-fallback",
-                urls = tried.join(", ")
-            ));
-        }
-        let Some(record) = session.records.last() else {
-            return Ok(());
-        };
-        observe(record);
-        record.outcome.clone().map(drop)?;
-    }
-    Ok(())
-}
-
-/// Runs `pending` (see [`FlowSession::answer_verification`]): fetches the
-/// provider's keys with `client` and the profile's headers, verifies and
-/// checks. The one verification of a step's answer, for the window's jobs
-/// and `run`. `Err` only when the verification could not run at all.
-pub async fn verify_pending(
-    pending: AnswerVerification,
-    client: reqwest::Client,
-    profile: Profile,
-    options: ClientOptions,
-) -> Result<Option<VerifyReport>, String> {
-    let language = crate::i18n::language();
-    // Verification is synchronous (GOST takes a millisecond per signature)
-    // and fetches through a callback: run it on a blocking thread that
-    // waits for each fetch on the runtime.
-    tokio::task::spawn_blocking(move || {
-        crate::i18n::set_language(language);
-        let handle = tokio::runtime::Handle::current();
-        pending.run(&mut |url| {
-            handle.block_on(super::verification::fetch_jwks_body(
-                &client, &profile, url, &options, language,
-            ))
-        })
-    })
-    .await
-    .map_err(|e| format!("the verification stopped: {e}"))
-}
-
-/// Verifies the tokens the last step returned (signatures with the
-/// provider's keys, the relying-party checks with this run's nonce and
-/// code) and attaches the report to its record; with
-/// [`VerifyMode::Enforce`], a token that does not verify fails the step.
-/// The JWKS is fetched with the run's client and the profile's headers,
-/// once more for an unknown `kid`.
-async fn verify_answer(
-    session: &mut FlowSession,
-    client: &reqwest::Client,
-    options: &RunOptions,
-    now: Timestamp,
-) -> Result<(), StepFailure> {
-    let Some(pending) = session.answer_verification(now) else {
-        return Ok(());
-    };
-    let report = verify_pending(
-        pending,
-        client.clone(),
-        session.profile.clone(),
-        options.client.clone(),
-    )
-    .await
-    .map_err(StepFailure::new)?;
-    let Some(report) = report else {
-        return Ok(());
-    };
-    match session.verified(report, options.verify == VerifyMode::Enforce) {
-        Some(record) => record.outcome.clone().map(drop),
-        None => Ok(()),
-    }
-}
-
-/// Sends one step's request and applies the answer; a request that cannot be
-/// built is recorded as the step's failure.
-async fn send_step(
-    session: &mut FlowSession,
-    client: &reqwest::Client,
-    step: Step,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    mut observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    let draft = match session.draft_for(step, now()) {
-        Ok(draft) => draft,
-        Err(failure) => {
-            session.failed(step, failure.clone(), now());
-            if let Some(record) = session.records.last() {
-                observe(record);
-            }
-            return Err(failure);
-        }
-    };
-    let exchange = send(client, &draft, &options.client).await;
-    session.answered(step, exchange, now());
-    // A verification failure is the step's; the record says it either way.
-    let _ = verify_answer(session, client, options, now()).await;
-    match session.records.last() {
-        Some(record) => {
-            observe(record);
-            record.outcome.clone().map(drop)
-        }
-        None => Err(StepFailure::new("the step left no record")),
-    }
-}
-
-/// Walks the client credentials grant (RFC 6749 §4.4): discovery when the
-/// profile has an issuer, then the token request with the profile's client
-/// authentication. `observe` sees each step as it completes; stops at the
-/// first failed step and returns it.
-pub async fn run_client_credentials(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    mut observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    let client = prepare(session, options)?;
-    discover(session, &client, options, now(), &mut observe).await?;
-    send_step(
-        session,
-        &client,
-        Step::ClientCredentials,
-        options,
-        now,
-        observe,
-    )
-    .await
-}
-
-/// Introspects the session's access token (RFC 7662); the answer is in
-/// [`FlowSession::introspection`]. An inactive token is a successful step.
-pub async fn introspect(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    single_step(session, Step::Introspection, options, now, observe).await
-}
-
-/// Revokes the session's access token (RFC 7009).
-pub async fn revoke(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    single_step(session, Step::Revocation, options, now, observe).await
-}
-
-/// One step with its own client, for the token-management steps.
-async fn single_step(
-    session: &mut FlowSession,
-    step: Step,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    let client = prepare(session, options)?;
-    send_step(session, &client, step, options, now, observe).await
-}
-
-/// Walks the whole code flow; `observe` sees each step as it completes.
-/// Stops at the first failed step and returns it.
-pub async fn run_code_flow(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    mut observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    let client = prepare(session, options)?;
-    let check = |record: &StepRecord| record.outcome.clone().map(drop);
-
-    discover(session, &client, options, now(), &mut observe).await?;
-
-    let target = RedirectTarget::parse(&session.profile.redirect_uri)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
-    if !target.is_loopback() {
-        return Err(StepFailure::new(
-            "The redirect URI is not a loopback address: in a terminal, use a profile with an http://127.0.0.1:PORT redirect, or run the flow in the window and paste the final address.",
-        ));
-    }
-    let listener = CallbackListener::start(&target, options.callback_timeout)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
-    listener.expect_state(&session.run.state);
-    let url = match session.prepare_authorize(now()) {
-        Ok(url) => url,
-        Err(failure) => {
-            if let Some(record) = session.records.last() {
-                observe(record);
-            }
-            return Err(failure);
-        }
-    };
-    if let Some(record) = session.records.last() {
-        observe(record);
-    }
-    options.browser.open(&url).map_err(StepFailure::new)?;
-    let params = tokio::task::spawn_blocking(move || listener.wait())
-        .await
-        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .into_params()
-        .map_err(StepFailure::new)?;
-    let record = session.callback(&params, now());
-    observe(record);
-    check(record)?;
-
-    send_step(session, &client, Step::Token, options, &now, &mut observe).await?;
-
-    if !session.profile.endpoints.userinfo.trim().is_empty() {
-        send_step(
-            session,
-            &client,
-            Step::UserInfo,
-            options,
-            &now,
-            &mut observe,
-        )
-        .await?;
-    }
-
-    if session
-        .tokens
-        .as_ref()
-        .is_some_and(|t| t.refresh_token.is_some())
-    {
-        send_step(session, &client, Step::Refresh, options, &now, &mut observe).await?;
-    }
-    Ok(())
-}
-
-/// Walks the session's grant ([`FlowSession::grant`]) to its tokens; the
-/// device flow waits between polls with the tokio timer and shows the user
-/// code through `show`.
-pub async fn run_grant(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    show: impl FnMut(&DeviceAuthorization),
-    observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    match session.grant {
-        Grant::AuthorizationCode => run_code_flow(session, options, now, observe).await,
-        Grant::DeviceCode => {
-            let wait = |interval| async move {
-                tokio::time::sleep(interval).await;
-                true
-            };
-            run_device_flow(session, options, now, wait, show, observe).await
-        }
-        Grant::ClientCredentials | Grant::Password | Grant::RefreshToken | Grant::Extension(_) => {
-            run_single_grant(session, options, now, observe).await
-        }
-    }
-}
-
-/// Walks one of the grants that take a single token request after discovery:
-/// the password grant (RFC 6749 §4.3), a standalone refresh (RFC 6749 §6,
-/// with the pasted refresh token) or an extension grant (RFC 6749 §4.5).
-pub async fn run_single_grant(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    mut observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    let step = match session.grant {
-        Grant::Password => Step::Password,
-        Grant::RefreshToken => Step::Refresh,
-        Grant::Extension(_) => Step::ExtensionGrant,
-        Grant::ClientCredentials => Step::ClientCredentials,
-        Grant::AuthorizationCode | Grant::DeviceCode => {
-            return Err(StepFailure::new(
-                "run_single_grant walks the password, refresh, client credentials and extension grants only",
-            ));
-        }
-    };
-    let client = prepare(session, options)?;
-    discover(session, &client, options, now(), &mut observe).await?;
-    send_step(session, &client, step, options, now, observe).await
-}
-
-/// Walks the device authorization grant (RFC 8628): discovery, the device
-/// authorization request (`show` gets the user code and the verification
-/// URI to put in front of the user), then polls the token endpoint.
-///
-/// `wait` is awaited before every poll with the current interval (grown by
-/// `slow_down`, §3.5) and returns `false` to cancel: the run records a
-/// cancelled step and stops. Tests pass a wait that records the intervals
-/// and cancels or shortens as they need; the CLI passes the tokio timer.
-pub async fn run_device_flow<W>(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    mut wait: impl FnMut(std::time::Duration) -> W,
-    mut show: impl FnMut(&DeviceAuthorization),
-    mut observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure>
-where
-    W: std::future::Future<Output = bool>,
-{
-    let client = prepare(session, options)?;
-    discover(session, &client, options, now(), &mut observe).await?;
-    send_step(
-        session,
-        &client,
-        Step::DeviceAuthorization,
-        options,
-        &now,
-        &mut observe,
-    )
-    .await?;
-    if let Some(answer) = &session.device {
-        show(answer);
-    }
-    loop {
-        let Some(schedule) = session.device_schedule else {
-            return Err(StepFailure::new("no device authorization to poll for"));
-        };
-        if !wait(schedule.wait()).await {
-            let failure = StepFailure::new(crate::tr!("run-polling-cancelled"));
-            session.failed(Step::DeviceToken, failure.clone(), now());
-            if let Some(record) = session.records.last() {
-                observe(record);
-            }
-            return Err(failure);
-        }
-        if schedule.expired(now()) {
-            let failure = StepFailure::new(
-                "The device code expired before the user approved: start again with a new device authorization request (RFC 8628 §3.5).",
-            );
-            session.failed(Step::DeviceToken, failure.clone(), now());
-            if let Some(record) = session.records.last() {
-                observe(record);
-            }
-            return Err(failure);
-        }
-        let draft = session.device_token_draft(now())?;
-        let exchange = send(&client, &draft, &options.client).await;
-        let outcome = session.device_polled(exchange, now());
-        let verified = match outcome {
-            PollOutcome::Tokens(_) => verify_answer(session, &client, options, now()).await,
-            _ => Ok(()),
-        };
-        if let Some(record) = session.records.last() {
-            observe(record);
-        }
-        match outcome {
-            PollOutcome::Tokens(_) => return verified,
-            PollOutcome::Pending(_) | PollOutcome::SlowDown(_) => {}
-            PollOutcome::Failed(failure) => return Err(failure),
-        }
-    }
-}
-
-/// RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): opens the
-/// end-session URL with the ID token as hint, waits for the redirect on the
-/// loopback redirect URI, and checks its `state`.
-pub async fn logout(
-    session: &mut FlowSession,
-    options: &RunOptions,
-    now: impl Fn() -> Timestamp,
-    mut observe: impl FnMut(&StepRecord),
-) -> Result<(), StepFailure> {
-    let target = RedirectTarget::parse(&session.profile.redirect_uri)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
-    if !target.is_loopback() {
-        return Err(StepFailure::new(
-            "The redirect URI is not a loopback address: the logout's return cannot be received here.",
-        ));
-    }
-    let listener = CallbackListener::start(&target, options.callback_timeout)
-        .map_err(|e| StepFailure::new(e.to_string()))?;
-    let url = match session.prepare_logout() {
-        Ok(url) => url,
-        Err(failure) => {
-            session.failed(Step::Logout, failure.clone(), now());
-            if let Some(record) = session.records.last() {
-                observe(record);
-            }
-            return Err(failure);
-        }
-    };
-    if let Some((state, _)) = &session.logout {
-        listener.expect_state(state);
-    }
-    options.browser.open(&url).map_err(StepFailure::new)?;
-    let params = tokio::task::spawn_blocking(move || listener.wait())
-        .await
-        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .into_params()
-        .map_err(StepFailure::new)?;
-    let record = session.logout_returned(&params, now());
-    observe(record);
-    record.outcome.clone().map(drop)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::net::{RecordedRequest, RecordedResponse};
     use crate::oauth::callback::parse_pasted;
 
-    #[test]
-    fn only_http_and_https_addresses_go_to_a_browser() {
-        for good in [
-            "https://op.example/device",
-            "HTTP://127.0.0.1:8080/authorize?client_id=a&state=%D0%BA",
-            "https://пример.рф/устройство?code=🙂",
-        ] {
-            assert_eq!(check_browser_url(good), Ok(()), "{good}");
-        }
-        for (bad, why) in [
-            ("javascript:alert(1)", "javascript:"),
-            ("JavaScript://%0aalert(1)", "JavaScript:"),
-            ("file:///etc/passwd", "file:"),
-            ("data:text/html,<script>alert(1)</script>", "data:"),
-            ("vbscript:msgbox", "vbscript:"),
-            ("tokenscope-evil://x", "tokenscope-evil:"),
-            ("//op.example/device", "not an absolute URL"),
-            ("op.example/device", "not an absolute URL"),
-            ("https:///device", "no host"),
-            ("https://op.example/a b", "spaces"),
-            (" https://op.example/", "control characters"),
-            ("https://op.example/\u{0}", "control characters"),
-            ("https://op.example/\u{202e}\n", "control characters"),
-            ("", "not an absolute URL"),
-            ("\u{200f}:", "not an absolute URL"),
-        ] {
-            let reason = check_browser_url(bad).expect_err(bad);
-            assert!(reason.contains(why), "{bad:?}: {reason}");
-            assert!(reason.starts_with("not opened in the browser"), "{reason}");
-        }
-        crate::i18n::set_language(crate::i18n::Language::Ru);
-        let russian = check_browser_url("file:///etc/passwd").expect_err("file");
-        crate::i18n::set_language(crate::i18n::Language::En);
-        assert!(
-            russian.starts_with("адрес не открыт в браузере"),
-            "{russian}"
-        );
-    }
-
-    /// A device authorization answer carrying hostile addresses: read as
-    /// it came, and refused by the one function that opens browsers, before
-    /// any program is started.
-    #[test]
-    fn a_hostile_verification_uri_is_never_opened() {
-        let exchange = Exchange {
-            request: RecordedRequest {
-                method: "POST".to_owned(),
-                url: "https://op.example/device".to_owned(),
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            response: Ok(RecordedResponse {
-                status: 200,
-                reason: "OK".to_owned(),
-                version: "HTTP/1.1".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-                body: br#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"file:///etc/passwd","verification_uri_complete":"javascript:alert(1)","expires_in":600}"#.to_vec(),
-                truncated_at: None,
-            }),
-            duration: Duration::ZERO,
-        };
-        let answer = device::parse_authorization(&exchange).expect("read as it came");
-        assert_eq!(answer.verification_uri, "file:///etc/passwd");
-        let browser = Browser::Command("tokenscope-no-such-browser --would-run".to_owned());
-        for uri in [
-            answer.verification_uri.as_str(),
-            answer
-                .verification_uri_complete
-                .as_deref()
-                .unwrap_or_default(),
-        ] {
-            let refused = browser.open(uri).expect_err(uri);
-            assert!(refused.contains("only http:// and https://"), "{refused}");
-            assert!(
-                !refused.contains("could not run"),
-                "no program was started: {refused}"
-            );
-        }
-    }
-
     /// A step's line is written in the thread's language: Russian in a
     /// Russian window, and the same English as ever for `run --json` (the
     /// CLI's thread speaks English).
+    #[test]
+    fn discovery_summaries_say_when_nothing_changed_in_both_languages() {
+        use crate::i18n::{Args, Language, translate};
+        let say = |language, count: i64| {
+            let mut args = Args::new();
+            args.set("count", count);
+            translate(language, "run-discovery-endpoints", Some(&args))
+        };
+        assert_eq!(
+            say(Language::En, 0),
+            "endpoints already set; the metadata agrees"
+        );
+        assert_eq!(say(Language::En, 1), "1 endpoint from the metadata");
+        assert_eq!(say(Language::En, 7), "7 endpoints from the metadata");
+        assert_eq!(
+            say(Language::Ru, 0),
+            "эндпоинты уже заданы; метаданные с ними согласны"
+        );
+        assert_eq!(say(Language::Ru, 3), "3 эндпоинта из метаданных");
+    }
+
     #[test]
     fn token_summaries_in_both_languages() {
         use crate::i18n::{Language, set_language};
@@ -2024,12 +1432,12 @@ mod tests {
         assert!(
             lints
                 .iter()
-                .any(|l| l.kind == crate::diagnose::LintKind::CodeAlreadyUsed)
+                .any(|l| l.kind == crate::oauth::lint::LintKind::CodeAlreadyUsed)
         );
         assert!(
             lints
                 .iter()
-                .any(|l| l.kind == crate::diagnose::LintKind::SecretWhitespace)
+                .any(|l| l.kind == crate::oauth::lint::LintKind::SecretWhitespace)
         );
         // The retry: the bank no longer knows the code.
         let retry = answer(

@@ -1,0 +1,292 @@
+//! The command line: no arguments opens the window; subcommands run
+//! headless (`decode`, `verify`, `profiles`, `run`, `sandbox`). Parsed by
+//! `main.rs`, run by [`super::commands`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// An OAuth 2.0 / `OpenID` Connect token inspector.
+#[derive(Debug, Parser)]
+#[command(name = "tokenscope", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Headless>,
+    /// Where profiles and the secrets file live (default: the user's config directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Where secrets go: the OS keychain when it works (auto), only the keychain, or the file.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub secret_store: SecretStoreArg,
+    /// Open the window, render it, write this PNG and exit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+    /// Start with the text of this file pasted (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub paste: Option<PathBuf>,
+    /// Treat this Unix time as "now" instead of the clock.
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+    /// Colour scheme.
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
+    /// Show instants in UTC instead of local time.
+    #[arg(long)]
+    pub utc: bool,
+    /// The language of the window (default: the system's, else English).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+    /// Open authorization requests with this command instead of the system browser.
+    #[arg(long, value_name = "CMD")]
+    pub browser: Option<String>,
+    /// Close the window after this many seconds (demos and benchmarks).
+    #[arg(long, value_name = "SECONDS")]
+    pub quit_after: Option<f64>,
+    /// On exit, print to standard error how many frames were drawn (benchmarks).
+    #[arg(long)]
+    pub report_frames: bool,
+    /// Window size in logical pixels, e.g. 1280x800.
+    #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
+    pub size: (f32, f32),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Headless {
+    /// Print every token found in FILE (or standard input) as JSON.
+    Decode {
+        /// The file to read; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+        /// Treat this Unix time as "now" for expiry statuses.
+        #[arg(long, value_name = "UNIX")]
+        now: Option<i64>,
+    },
+    /// Walk a grant for a profile (the authorization code flow or client
+    /// credentials), printing each step.
+    Run(Box<RunCli>),
+    /// Run the built-in sandbox OpenID provider on 127.0.0.1 until Ctrl-C;
+    /// prints one JSON line with its issuer and client credentials.
+    Sandbox {
+        /// Who it imitates: generic, keycloak, bank, github, kontur or moex.
+        #[arg(long, default_value = "generic")]
+        personality: String,
+        /// The port on 127.0.0.1; 0 picks any free port.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// A fault to switch on: expire=SECONDS, wrong-key, wrong-nonce,
+        /// wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors.
+        #[arg(long = "fault", value_name = "FAULT")]
+        faults: Vec<String>,
+    },
+    /// Verify the signature and run the relying-party checks; print JSON.
+    ///
+    /// Exit code 0 when the signature verifies and every applicable check
+    /// passes, 1 when anything fails, 2 on a usage error.
+    Verify(Box<VerifyCli>),
+    /// Saved provider profiles.
+    Profiles {
+        #[command(subcommand)]
+        action: ProfilesAction,
+    },
+}
+
+/// The options of `tokenscope run`.
+#[derive(Debug, clap::Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches"
+)]
+pub struct RunCli {
+    /// The profile's name (from the config directory).
+    #[arg(long, required_unless_present = "profile_file")]
+    pub profile: Option<String>,
+    /// Or a profile export file (`tokenscope profiles export`); the first profile in it.
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+    pub profile_file: Option<PathBuf>,
+    /// The grant to run: `authorization_code`, `client_credentials`,
+    /// `password`, `refresh_token`, `device_code`, or `extension` (the
+    /// profile's extension grant). Default: the profile's grant.
+    #[arg(long)]
+    pub grant: Option<String>,
+    /// The password grant's user name.
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password grant's password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// Read the refresh token for `--grant refresh_token` from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub refresh_token_env: Option<String>,
+    /// Set an extension grant field, `NAME=VALUE` (repeatable).
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// Set an extension grant field from an environment variable, `NAME=VAR` (secrets).
+    #[arg(long = "field-env", value_name = "NAME=VAR")]
+    pub field_envs: Vec<String>,
+    /// At the end, end the session at the provider (RP-initiated logout).
+    #[arg(long)]
+    pub logout: bool,
+    /// After the token step, introspect the access token (RFC 7662).
+    #[arg(long)]
+    pub introspect: bool,
+    /// After the token step (and introspection), revoke the access token (RFC 7009).
+    #[arg(long)]
+    pub revoke: bool,
+    /// Run this command with the authorize URL instead of the system browser.
+    #[arg(long, value_name = "CMD")]
+    pub browser: Option<String>,
+    /// Read the client secret from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub client_secret_env: Option<String>,
+    /// Read the passphrase of the profile's PKCS#12 client certificate
+    /// from this environment variable (else from the secret store).
+    #[arg(long, value_name = "VAR")]
+    pub pkcs12_passphrase_env: Option<String>,
+    /// Seconds to wait for the browser to come back.
+    #[arg(long, default_value_t = 300)]
+    pub callback_timeout: u64,
+    /// One JSON object per step.
+    #[arg(long)]
+    pub json: bool,
+    /// Report the returned tokens' signatures and checks without failing
+    /// the run when one does not verify.
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyCli {
+    /// The token, `-` for standard input, or a file; a token response or a log line works too.
+    pub token: String,
+    /// A JWKS file or an http(s) URL (fetched once more on an unknown kid). Repeatable.
+    #[arg(long, value_name = "FILE|URL")]
+    pub jwks: Vec<String>,
+    /// An X.509 certificate, PEM or DER (GOST included). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Vec<PathBuf>,
+    /// PEM public keys (several blocks allowed). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub pem: Vec<PathBuf>,
+    /// An HMAC secret as text (visible in the process list). Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Vec<String>,
+    /// An HMAC secret as base64url bytes. Repeatable.
+    #[arg(long, value_name = "B64U")]
+    pub secret_b64u: Vec<String>,
+    /// Take issuer, client id and JWKS URI from this saved profile (flags override).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The expected issuer (`iss`).
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// ID token: the client id `aud` must contain. Access token: the resource.
+    #[arg(long, value_name = "ID")]
+    pub audience: Option<String>,
+    /// This client's id (`azp`; an access token's `client_id`).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The nonce sent in the authorization request.
+    #[arg(long)]
+    pub nonce: Option<String>,
+    /// The access token issued with the ID token, for `at_hash`.
+    #[arg(long, value_name = "TOKEN")]
+    pub access_token: Option<String>,
+    /// The authorization code, for `c_hash`.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// The state sent, for `s_hash`.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// The `max_age` sent, in seconds (`auth_time` must be that recent).
+    #[arg(long, value_name = "SECONDS")]
+    pub max_age: Option<i64>,
+    /// Clock-skew tolerance in seconds (default 60).
+    #[arg(long, value_name = "SECONDS")]
+    pub leeway: Option<i64>,
+    /// The ID token's `sub`, for `--kind userinfo`.
+    #[arg(long, value_name = "SUB")]
+    pub id_token_sub: Option<String>,
+    /// Run this check set instead of the one the token's role implies.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Verify every JWT found, not only the ID token (or the first).
+    #[arg(long)]
+    pub all: bool,
+    /// Treat this Unix time as "now" for the time checks.
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    Id,
+    Access,
+    Userinfo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// List the profiles.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one profile (secrets are never printed).
+    Show {
+        /// Name, id, or a unique start of the name.
+        name: String,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write profiles in the format `import` reads.
+    Export {
+        /// Profiles to export (default: all).
+        names: Vec<String>,
+        /// Write here instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Include client secrets in the export, in plain text.
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Add or replace profiles from an export; every problem is reported.
+    Import {
+        /// The export file (`-` for standard input).
+        file: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SecretStoreArg {
+    Auto,
+    Keychain,
+    File,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// A language of the window.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
+}
+
+/// `WIDTHxHEIGHT`, e.g. `1280x800`.
+pub fn parse_size(text: &str) -> Result<(f32, f32), String> {
+    let (w, h) = text
+        .split_once('x')
+        .ok_or("expected WIDTHxHEIGHT, e.g. 1280x800")?;
+    let parse = |s: &str| s.trim().parse::<f32>().map_err(|e| format!("{s}: {e}"));
+    Ok((parse(w)?, parse(h)?))
+}
