@@ -323,6 +323,16 @@ fn looks_like_form(body: &[u8]) -> bool {
         && body.iter().all(|b| !b.is_ascii_whitespace())
 }
 
+/// Whether `text` has a compact JWS's 2 or a JWE's 4 dots.
+fn has_jwt_dots(text: &str) -> bool {
+    matches!(text.matches('.').count(), 2 | 4)
+}
+
+/// Whether a whole string looks like a compact JWT: `eyJ…` with 2 or 4 dots.
+pub fn looks_like_jwt(text: &str) -> bool {
+    text.starts_with("eyJ") && has_jwt_dots(text)
+}
+
 /// Replaces every JWT-looking run (`eyJ…` base64url segments joined by 2 or 4 dots) with `replace(jwt)`.
 pub fn replace_jwts(text: &str, replace: impl Fn(&str) -> String) -> String {
     let bytes = text.as_bytes();
@@ -338,7 +348,7 @@ pub fn replace_jwts(text: &str, replace: impl Fn(&str) -> String) -> String {
                 end += 1;
             }
             // A trailing dot belongs to the sentence, not the token, unless it is `alg: none`'s empty signature.
-            let is_jwt_shape = |s: &str| matches!(s.matches('.').count(), 2 | 4);
+            let is_jwt_shape = has_jwt_dots;
             if !is_jwt_shape(&text[i..end]) && text[i..end].ends_with('.') {
                 end -= 1;
             }

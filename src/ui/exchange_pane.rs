@@ -4,7 +4,6 @@
 //! once and kept in egui's frame cache, so a 10 MiB answer is not copied,
 //! pretty-printed, masked or laid out again every frame.
 
-use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -20,22 +19,37 @@ use super::theme;
 /// How much of a body a pane lays out until the user asks for all of it.
 pub const BODY_PREVIEW_BYTES: usize = 64 * 1024;
 
+/// The height a body gets before it scrolls in its pane.
+const BODY_PANE_HEIGHT: f32 = 280.0;
+
 /// How much of each end of a long body goes into the cache key: enough to
 /// tell two answers apart without reading megabytes every frame.
 const KEY_SAMPLE_BYTES: usize = 4 * 1024;
 
+/// How a step's exchange is drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct PaneView {
+    /// Presenter mode: secrets and tokens masked in what is drawn.
+    pub masked: bool,
+    /// The step in focus: its panes open; every other step's fold.
+    pub open: bool,
+    /// Changes when the focus moves or a step is recorded: the panes then
+    /// open or fold afresh, and what the user opened by hand stays so until then.
+    pub generation: u64,
+}
+
 /// The exchange of a step: a note when the answer was cut at the profile's
-/// limit, then the request as sent and the response as received. `masked`
-/// (presenter mode) masks secrets and tokens in what is drawn; Save to file
-/// writes the body as it came.
+/// limit, then the request as sent and the response as received. Save to
+/// file writes the body as it came.
 pub fn show(
     ui: &mut egui::Ui,
     step: Step,
     exchange: &Exchange,
-    masked: bool,
+    view: PaneView,
     profile: &crate::oauth::Profile,
     commands: &mut Vec<Command>,
 ) {
+    let masked = view.masked;
     if let Ok(response) = &exchange.response
         && let Some(bytes) = response.truncated_at
     {
@@ -47,20 +61,23 @@ pub fn show(
     ui.columns(2, |columns| {
         if let [request_column, response_column] = columns {
             request_column.push_id((step, "request"), |ui| {
-                ui.collapsing(crate::tr!("flow-request-as-sent"), |ui| {
-                    request_pane(ui, step, &exchange.request, masked, profile, commands);
-                });
+                egui::CollapsingHeader::new(crate::tr!("flow-request-as-sent"))
+                    .id_salt(view.generation)
+                    .default_open(view.open)
+                    .show(ui, |ui| {
+                        request_pane(ui, step, &exchange.request, masked, profile, commands);
+                    });
             });
             response_column.push_id((step, "response"), |ui| {
-                ui.collapsing(
-                    crate::tr!("flow-response-as-received"),
-                    |ui| match &exchange.response {
+                egui::CollapsingHeader::new(crate::tr!("flow-response-as-received"))
+                    .id_salt(view.generation)
+                    .default_open(view.open)
+                    .show(ui, |ui| match &exchange.response {
                         Ok(response) => response_pane(ui, step, response, masked, commands),
                         Err(error) => {
                             ui.colored_label(theme::error(ui.visuals()), error.to_string());
                         }
-                    },
-                );
+                    });
             });
         }
     });
@@ -96,6 +113,7 @@ fn request_pane(
         marks: &marks,
         masked,
         show_all,
+        full_tokens: false,
     };
     let pane = ui.memory_mut(|memory| memory.caches.cache::<PaneCache>().get(key).clone());
     let file_name = format!("tokenscope-{}-request.txt", step_file_name(step));
@@ -107,7 +125,7 @@ fn request_pane(
         &request.body,
         commands,
     );
-    body_label(ui, &pane);
+    pane_label(ui, &pane);
     if pane.clipped.is_none() {
         super::flow_panel::decoded_assertion(ui, &request.body);
     }
@@ -130,12 +148,17 @@ fn response_pane(
     let show_all = ui
         .data(|data| data.get_temp::<bool>(toggle))
         .unwrap_or(false);
+    let full_toggle = ui.scope_id().with("full_tokens");
+    let full_tokens = ui
+        .data(|data| data.get_temp::<bool>(full_toggle))
+        .unwrap_or(false);
     let no_marks = crate::export::redact::SecretMarks::default();
     let key = PaneKey {
         side: Side::Response(response),
         marks: &no_marks,
         masked,
         show_all,
+        full_tokens,
     };
     let pane = ui.memory_mut(|memory| memory.caches.cache::<PaneCache>().get(key).clone());
     let file_name = format!(
@@ -151,15 +174,59 @@ fn response_pane(
         &response.body,
         commands,
     );
-    body_label(ui, &pane);
+    if pane.shortened > 0 || full_tokens {
+        let label = if full_tokens {
+            crate::tr!("flow-tokens-shorten")
+        } else {
+            crate::tr!("flow-tokens-in-full", count = pane.shortened)
+        };
+        if ui.small_button(label).clicked() {
+            ui.data_mut(|data| data.insert_temp(full_toggle, !full_tokens));
+        }
+    }
+    pane_label(ui, &pane);
 }
 
-fn body_label(ui: &mut egui::Ui, pane: &PaneText) {
+/// The start line, the headers as a table, then the body.
+fn pane_label(ui: &mut egui::Ui, pane: &PaneText) {
     ui.add(
-        egui::Label::new(RichText::new(pane.text.as_ref()).monospace())
+        egui::Label::new(RichText::new(pane.start_line.as_ref()).monospace().strong())
             .wrap()
             .selectable(true),
     );
+    if !pane.headers.is_empty() {
+        egui::Grid::new("headers")
+            .num_columns(2)
+            .striped(true)
+            .spacing([12.0, 2.0])
+            .show(ui, |ui| {
+                for (name, value) in pane.headers.iter() {
+                    ui.label(RichText::new(name).monospace().small().weak());
+                    ui.add(
+                        egui::Label::new(RichText::new(value).monospace().small())
+                            .wrap()
+                            .selectable(true),
+                    );
+                    ui.end_row();
+                }
+            });
+    }
+    if !pane.body.is_empty() {
+        ui.add_space(4.0);
+        // A long body scrolls in place, so an open pane never pushes the
+        // next step's card far down the panel.
+        egui::ScrollArea::vertical()
+            .id_salt("body")
+            .max_height(BODY_PANE_HEIGHT)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(pane.body.as_ref()).monospace())
+                        .wrap()
+                        .selectable(true),
+                );
+            });
+    }
 }
 
 /// Over a long body (under a 10 MiB one they would be out of reach): how
@@ -229,9 +296,14 @@ fn file_extension(response: &RecordedResponse) -> &'static str {
 /// What a pane draws: the start line, the headers and the body (or its first part).
 #[derive(Clone, Debug, Default)]
 struct PaneText {
-    text: Arc<str>,
-    /// The body's whole length, when only its first part is in `text`.
+    /// `POST https://…` or `HTTP/1.1 200 OK`.
+    start_line: Arc<str>,
+    headers: Arc<[(String, String)]>,
+    body: Arc<str>,
+    /// The body's whole length, when only its first part is in `body`.
     clipped: Option<usize>,
+    /// How many token values the body shows shortened.
+    shortened: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -249,12 +321,15 @@ struct PaneKey<'a> {
     marks: &'a crate::export::redact::SecretMarks,
     masked: bool,
     show_all: bool,
+    /// Token values in a response body shown whole rather than shortened.
+    full_tokens: bool,
 }
 
 impl Hash for PaneKey<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.masked.hash(state);
         self.show_all.hash(state);
+        self.full_tokens.hash(state);
         self.marks.hash(state);
         match self.side {
             Side::Request(request) => {
@@ -303,22 +378,15 @@ impl<'a> egui::cache::ComputerMut<PaneKey<'a>, PaneText> for PaneComputer {
                 } else {
                     request
                 };
-                let mut text = format!("{} {}\n", request.method, request.url);
-                for (name, value) in &request.headers {
-                    let _ = writeln!(text, "{name}: {value}");
-                }
-                let mut clipped = None;
-                if !request.body.is_empty() {
-                    text.push('\n');
-                    let (body, cut) = body_text(&request.body, key.show_all, |bytes| {
-                        String::from_utf8_lossy(bytes).into_owned()
-                    });
-                    text.push_str(&body);
-                    clipped = cut;
-                }
+                let (body, clipped) = body_text(&request.body, key.show_all, |bytes| {
+                    String::from_utf8_lossy(bytes).into_owned()
+                });
                 PaneText {
-                    text: text.into(),
+                    start_line: format!("{} {}", request.method, request.url).into(),
+                    headers: request.headers.clone().into(),
+                    body: body.into(),
                     clipped,
+                    shortened: 0,
                 }
             }
             Side::Response(response) => {
@@ -329,20 +397,22 @@ impl<'a> egui::cache::ComputerMut<PaneKey<'a>, PaneText> for PaneComputer {
                 } else {
                     response
                 };
-                let mut text = format!(
-                    "{} {} {}\n",
-                    response.version, response.status, response.reason
-                );
-                for (name, value) in &response.headers {
-                    let _ = writeln!(text, "{name}: {value}");
-                }
-                text.push('\n');
-                let (body, clipped) =
-                    body_text(&response.body, key.show_all, |_| pretty_body(response));
-                text.push_str(&body);
+                let mut shortened = 0;
+                let (body, clipped) = body_text(&response.body, key.show_all, |_| {
+                    let (text, count) = pretty_body(response, !key.full_tokens);
+                    shortened = count;
+                    text
+                });
                 PaneText {
-                    text: text.into(),
+                    start_line: format!(
+                        "{} {} {}",
+                        response.version, response.status, response.reason
+                    )
+                    .into(),
+                    headers: response.headers.clone().into(),
+                    body: body.into(),
                     clipped,
+                    shortened,
                 }
             }
         }
@@ -378,18 +448,74 @@ pub fn utf8_prefix(bytes: &[u8], limit: usize) -> &[u8] {
     bytes.get(..end).unwrap_or(bytes)
 }
 
-/// JSON pretty-printed, form bodies one field a line, anything else as text.
-fn pretty_body(response: &RecordedResponse) -> String {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
-        return serde_json::to_string_pretty(&value).unwrap_or_else(|_| response.text());
+/// JSON pretty-printed, form bodies one field a line, anything else as
+/// text; with `shorten`, token values in JSON shortened to their ends and
+/// length (the count says how many), so the answer's shape fits a screen.
+fn pretty_body(response: &RecordedResponse, shorten: bool) -> (String, usize) {
+    if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
+        let count = if shorten {
+            shorten_tokens(&mut value)
+        } else {
+            0
+        };
+        let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| response.text());
+        return (text, count);
     }
     if response.media_type() == "application/x-www-form-urlencoded" {
-        return form_urlencoded::parse(&response.body)
+        let text = form_urlencoded::parse(&response.body)
             .map(|(k, v)| format!("{k} = {v}"))
             .collect::<Vec<_>>()
             .join("\n");
+        return (text, 0);
     }
-    response.text()
+    (response.text(), 0)
+}
+
+/// Token values longer than this are shortened in a response pane.
+const SHORTENED_TOKEN_CHARS: usize = 40;
+
+/// Shortens, in place, every string in `value` that is a token: the value
+/// of a token field (`access_token`, `id_token`, …) or a JWT anywhere,
+/// longer than [`SHORTENED_TOKEN_CHARS`]. Returns how many it shortened.
+fn shorten_tokens(value: &mut serde_json::Value) -> usize {
+    use serde_json::Value;
+    let mut count = 0;
+    // Depth-first without recursion: a hostile answer may nest deeply.
+    let mut stack: Vec<(&mut Value, bool)> = vec![(value, false)];
+    while let Some((value, is_token_field)) = stack.pop() {
+        match value {
+            Value::String(text) => {
+                let long = text.chars().count() > SHORTENED_TOKEN_CHARS;
+                if long && (is_token_field || crate::export::redact::looks_like_jwt(text)) {
+                    *text = shortened(text);
+                    count += 1;
+                }
+            }
+            Value::Object(object) => {
+                for (name, item) in object.iter_mut() {
+                    let token_field =
+                        crate::export::redact::is_secret_field(name) || name.ends_with("_token");
+                    stack.push((item, token_field));
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter_mut().map(|item| (item, false))),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// `eyJhbGciOiJSUzI1…x8Qw (812 characters)`: enough to recognise a value.
+fn shortened(text: &str) -> String {
+    let count = text.chars().count();
+    let head: String = text.chars().take(16).collect();
+    let tail: String = text.chars().skip(count.saturating_sub(6)).collect();
+    crate::tr!(
+        "flow-token-shortened",
+        head = head,
+        tail = tail,
+        count = count
+    )
 }
 
 #[cfg(test)]
@@ -410,6 +536,40 @@ mod tests {
         // Invalid UTF-8 does not make it walk back further than a character.
         let invalid = [0x80_u8; 16];
         assert_eq!(utf8_prefix(&invalid, 8).len(), 5);
+    }
+
+    #[test]
+    fn token_values_are_shortened_to_their_ends_and_the_rest_kept() {
+        let jwt = format!(
+            "eyJhbGciOiJSUzI1NiJ9.{}.c2ln",
+            "eyJzdWIiOiLQkNC90L3QsCJ9".repeat(3)
+        );
+        let mut value = serde_json::json!({
+            "access_token": "Токен-🔑-".repeat(8),
+            "token_type": "Bearer",
+            "description": "Очень длинное описание ошибки, которое не является токеном вовсе",
+            "nested": [{"assertion": jwt.clone()}],
+            "short_token": "abc",
+        });
+        assert_eq!(shorten_tokens(&mut value), 2);
+        let access = value["access_token"].as_str().unwrap_or_default();
+        assert!(
+            access.starts_with("Токен-🔑-Токен-🔑-") && access.contains("(64 characters)"),
+            "{access}"
+        );
+        let nested = value["nested"][0]["assertion"].as_str().unwrap_or_default();
+        assert!(
+            nested.starts_with("eyJhbGciOiJSUzI1")
+                && nested.ends_with(&format!("({} characters)", jwt.len())),
+            "{nested}"
+        );
+        assert!(
+            value["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("Очень")),
+            "prose is kept"
+        );
+        assert_eq!(value["short_token"], "abc");
     }
 
     #[test]

@@ -136,6 +136,7 @@ pub fn show(
         ));
     }
     let steps = shown_steps(session);
+    let panes = open_panes(session, workspace.focus_step);
     egui::ScrollArea::vertical()
         .id_salt("flow_cards")
         .show(ui, |ui| {
@@ -154,6 +155,7 @@ pub fn show(
                     place,
                     masked: workspace.presenter.on,
                     now,
+                    open_panes: panes,
                 };
                 card(ui, (index + 1, step), &context, editor, commands);
             }
@@ -229,6 +231,19 @@ struct CardContext<'a> {
     place: Place,
     masked: bool,
     now: Timestamp,
+    /// The step whose request and response panes are open, and the
+    /// generation of that choice ([`super::exchange_pane::PaneView`]).
+    open_panes: (Option<Step>, u64),
+}
+
+/// The step whose panes open: the one in focus, else the latest answered;
+/// with a generation that changes when either changes.
+fn open_panes(session: &FlowSession, focus: Option<Step>) -> (Option<Step>, u64) {
+    use std::hash::{Hash, Hasher};
+    let step = focus.or_else(|| session.records.last().map(|r| r.step));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (step, session.records.len()).hash(&mut hasher);
+    (step, hasher.finish())
 }
 
 /// Start, cancel, tokens to the inspector, exports and automatic refresh.
@@ -322,6 +337,7 @@ fn presenter_stage(
         place,
         masked: true,
         now,
+        open_panes: open_panes(session, focus),
     };
     let next = session.next_step().filter(|_| flow.waiting.is_none());
     let place = match focus {
@@ -561,7 +577,7 @@ fn card(
     let waiting = context.place == Place::Waiting;
     let is_next = context.place == Place::Next;
     let last = session.records.iter().rev().find(|r| r.step == step);
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.strong(format!("{number} {}", step.title()));
@@ -597,7 +613,12 @@ fn card(
             super::grant_form::logout_controls(ui, session, commands);
         }
         if let Some(record) = last {
-            record_view(ui, record, (&session.profile, context.masked), commands);
+            let view = super::exchange_pane::PaneView {
+                masked: context.masked,
+                open: context.open_panes.0 == Some(step),
+                generation: context.open_panes.1,
+            };
+            record_view(ui, record, (&session.profile, view), commands);
             verification_view(ui, record, context.flow);
         }
         if is_next {
@@ -608,7 +629,25 @@ fn card(
             }
         }
     });
+    if is_next {
+        scroll_into_view_once(ui, &frame.response, context.open_panes.1);
+    }
     ui.add_space(4.0);
+}
+
+/// Brings the next step's card into view once per generation (a new
+/// answer, a moved focus) and again when the card changes size (its
+/// request loads a frame later): its controls are where the user acts
+/// next, and an answer opened above them must not push them out of sight.
+fn scroll_into_view_once(ui: &egui::Ui, card: &egui::Response, generation: u64) {
+    let seen = egui::Id::unique("flow_scrolled_to_next");
+    // Whole points: a sub-pixel change of layout is not a new card.
+    #[expect(clippy::cast_possible_truncation, reason = "a card's height in points")]
+    let shown = (generation, card.rect.height().round() as i32);
+    if ui.data(|data| data.get_temp::<(u64, i32)>(seen)) != Some(shown) {
+        ui.data_mut(|data| data.insert_temp(seen, shown));
+        ui.scroll_to_rect(card.rect, None);
+    }
 }
 
 /// The authorization URL the run sent the browser to, always there to copy
@@ -674,7 +713,7 @@ fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
 fn record_view(
     ui: &mut egui::Ui,
     record: &StepRecord,
-    (profile, masked): (&crate::oauth::Profile, bool),
+    (profile, view): (&crate::oauth::Profile, super::exchange_pane::PaneView),
     commands: &mut Vec<Command>,
 ) {
     match &record.outcome {
@@ -692,7 +731,7 @@ fn record_view(
         }
     }
     if let Some(exchange) = &record.exchange {
-        super::exchange_pane::show(ui, record.step, exchange, masked, profile, commands);
+        super::exchange_pane::show(ui, record.step, exchange, view, profile, commands);
     }
 }
 

@@ -88,10 +88,19 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
                 });
             });
         });
-    let Some(entry) = workspace
-        .timeline_open
-        .and_then(|i| workspace.timeline.get(i))
-    else {
+    if let Some(index) = workspace.timeline_open {
+        opened_entry(ui, workspace, index, commands);
+    }
+}
+
+/// The entry the user reopened: its outcome and its exchange, open.
+fn opened_entry(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    index: usize,
+    commands: &mut Vec<Command>,
+) {
+    let Some(entry) = workspace.timeline.get(index) else {
         return;
     };
     ui.separator();
@@ -100,11 +109,16 @@ pub fn show(ui: &mut egui::Ui, workspace: &Workspace, commands: &mut Vec<Command
         Err(failure) => ui.colored_label(super::theme::error(ui.visuals()), failure.to_string()),
     };
     if let Some(exchange) = &entry.record.exchange {
+        let view = super::exchange_pane::PaneView {
+            masked: workspace.presenter.on,
+            open: true,
+            generation: u64::try_from(index).unwrap_or(u64::MAX),
+        };
         super::exchange_pane::show(
             ui,
             entry.record.step,
             exchange,
-            workspace.presenter.on,
+            view,
             &entry.profile,
             commands,
         );

@@ -111,15 +111,43 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     wait_for(&mut harness, |app| {
         last_ok(app, Step::UserInfo) == Some(true)
     });
+    // The latest answer's panes are open, the earlier ones folded: only
+    // the UserInfo request offers curl until the token card's is opened.
+    assert_eq!(harness.query_all_by_label("Copy as curl").count(), 1);
     // Each request can be copied as curl, the secret replaced by a placeholder.
-    let token_card = harness
+    harness
         .get_all_by_label("Request as sent")
         .nth(1)
-        .expect("the token card's request");
-    token_card.click();
+        .expect("the token card's request")
+        .scroll_to_me();
     harness.run();
-    let copied = crate::support::click_and_copy(&mut harness, "Copy as curl");
-    let curl = copied.first().expect("a curl command");
+    harness
+        .get_all_by_label("Request as sent")
+        .nth(1)
+        .expect("the token card's request")
+        .click();
+    harness.run();
+    let buttons = harness.query_all_by_label("Copy as curl").count();
+    assert_eq!(
+        buttons, 2,
+        "the token card's curl beside the UserInfo card's"
+    );
+    let mut copied = Vec::new();
+    for index in 0..buttons {
+        harness
+            .get_all_by_label("Copy as curl")
+            .nth(index)
+            .expect("a curl button")
+            .click();
+        for _ in 0..3 {
+            harness.step();
+            copied.extend(crate::support::copied_last_frame(&harness));
+        }
+    }
+    let curl = copied
+        .iter()
+        .find(|curl| curl.contains("grant_type=authorization_code"))
+        .expect("the token request as curl");
     assert!(curl.starts_with("curl"), "{curl}");
     assert!(
         curl.contains("<client_secret>") && !curl.contains("post-secret"),
@@ -160,7 +188,15 @@ fn a_wrong_secret_shows_the_provider_error_and_what_to_check() {
     });
     harness.get_by_label("Send").click();
     wait_for(&mut harness, |app| last_ok(app, Step::Token) == Some(false));
-    harness.get_by_label_contains("invalid_client");
+    // The failure, and the answer itself: the failed step's panes are open.
+    assert!(
+        harness
+            .query_all_by_label_contains("invalid_client")
+            .count()
+            >= 2,
+        "the message and the open answer"
+    );
+    harness.get_by_label_contains("HTTP/1.1 401");
     // The card shows the catalogue's diagnosis: what it is, the causes, the fix, the source.
     harness.get_by_label("Probably: The provider did not accept the client's credentials");
     harness.get_by_label(

@@ -134,7 +134,8 @@ pub fn click_and_copy(harness: &mut Harness<'static, TokenscopeApp>, label: &str
     copied
 }
 
-fn copied_last_frame(harness: &Harness<'static, TokenscopeApp>) -> Vec<String> {
+/// What the app copied in the last frame.
+pub fn copied_last_frame(harness: &Harness<'static, TokenscopeApp>) -> Vec<String> {
     harness
         .output()
         .platform_output

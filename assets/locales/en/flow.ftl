@@ -349,3 +349,9 @@ run-browser-command-failed = could not run { $program }: { $error }
 browser-url-refused = not opened in the browser: the address { $why }
 browser-url-scheme = uses { $scheme }:, and only http:// and https:// addresses are opened (another scheme could run code or open a file on this machine)
 browser-url-control = contains control characters or surrounding spaces
+flow-tokens-in-full = Show { $count ->
+    [one] the token
+   *[other] the { $count } tokens
+} in full
+flow-tokens-shorten = Shorten tokens
+flow-token-shortened = { $head }…{ $tail } ({ $count } characters)

@@ -360,3 +360,14 @@ run-browser-command-failed = не удалось запустить { $program }
 browser-url-refused = адрес не открыт в браузере: { $why }
 browser-url-scheme = его схема { $scheme }:, а открываются только адреса http:// и https:// (другая схема может выполнить код или открыть файл на этом компьютере)
 browser-url-control = в нём есть управляющие символы или пробелы по краям
+flow-tokens-in-full = { $count ->
+    [one] Показать { $count } токен целиком
+    [few] Показать { $count } токена целиком
+   *[many] Показать { $count } токенов целиком
+}
+flow-tokens-shorten = Сократить токены
+flow-token-shortened = { $head }…{ $tail } ({ $count ->
+    [one] { $count } символ
+    [few] { $count } символа
+   *[many] { $count } символов
+})
