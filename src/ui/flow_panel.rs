@@ -629,7 +629,9 @@ fn card(
             }
         }
     });
-    if is_next {
+    // Presenter mode shows the focused card alone beside the diagram: its
+    // narration stays at the top rather than scrolled away.
+    if is_next && !context.masked {
         scroll_into_view_once(ui, &frame.response, context.open_panes.1);
     }
     ui.add_space(4.0);
