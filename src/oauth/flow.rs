@@ -84,6 +84,20 @@ pub enum Step {
 }
 
 impl Step {
+    /// Whether the step's answer is a token response (RFC 6749 §5.1): the
+    /// steps whose tokens the engine verifies.
+    pub fn returns_tokens(self) -> bool {
+        matches!(
+            self,
+            Self::Token
+                | Self::Refresh
+                | Self::Password
+                | Self::ExtensionGrant
+                | Self::ClientCredentials
+                | Self::DeviceToken
+        )
+    }
+
     /// The client credentials grant (RFC 6749 §4.4), in order.
     pub const CLIENT_CREDENTIALS: [Self; 2] = [Self::Discovery, Self::ClientCredentials];
 

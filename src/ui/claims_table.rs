@@ -23,13 +23,40 @@ pub fn show(
     id_salt: &str,
     rows: &[ClaimRow],
     collapsed: &HashSet<String>,
+    time: (Timestamp, Zone),
+    commands: &mut Vec<Command>,
+) -> bool {
+    table(ui, id_salt, rows, collapsed, time, commands, true)
+}
+
+/// The same table inside a flow step's card: all rows laid out, the card's
+/// own scroll area scrolling them (a table that scrolls inside a scrolling
+/// card would trap the wheel).
+pub fn show_in_card(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    rows: &[ClaimRow],
+    collapsed: &HashSet<String>,
+    time: (Timestamp, Zone),
+    commands: &mut Vec<Command>,
+) -> bool {
+    table(ui, id_salt, rows, collapsed, time, commands, false)
+}
+
+fn table(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    rows: &[ClaimRow],
+    collapsed: &HashSet<String>,
     (now, zone): (Timestamp, Zone),
     commands: &mut Vec<Command>,
+    scrolls: bool,
 ) -> bool {
     let visible = visible_rows(rows, collapsed);
     let mut time_drawn = false;
     TableBuilder::new(ui)
         .id_salt(id_salt)
+        .vscroll(scrolls)
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))

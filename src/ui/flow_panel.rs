@@ -113,7 +113,7 @@ pub fn show(
         .or_else(|| session.next_step());
     keyboard(ui, session, flow.waiting.is_some(), focus, editor, commands);
     if workspace.presenter.on {
-        presenter_stage(ui, flow, focus, now, editor, commands);
+        presenter_stage(ui, (workspace, flow), focus, now, editor, commands);
         return;
     }
     if let Some(error) = &session.private_key_error {
@@ -155,6 +155,8 @@ pub fn show(
                     place,
                     masked: workspace.presenter.on,
                     now,
+                    zone: workspace.zone,
+                    collapsed: &workspace.collapsed,
                     open_panes: panes,
                 };
                 card(ui, (index + 1, step), &context, editor, commands);
@@ -231,6 +233,9 @@ struct CardContext<'a> {
     place: Place,
     masked: bool,
     now: Timestamp,
+    zone: crate::token::time::Zone,
+    /// Claim paths folded in the claims tables.
+    collapsed: &'a std::collections::HashSet<String>,
     /// The step whose request and response panes are open, and the
     /// generation of that choice ([`super::exchange_pane::PaneView`]).
     open_panes: (Option<Step>, u64),
@@ -325,7 +330,7 @@ fn run_controls(
 /// on the left, the focused step's card (its request and answer) beside it.
 fn presenter_stage(
     ui: &mut egui::Ui,
-    flow: &crate::model::FlowState,
+    (workspace, flow): (&Workspace, &crate::model::FlowState),
     focus: Option<Step>,
     now: Timestamp,
     editor: &mut FlowEditor,
@@ -337,6 +342,8 @@ fn presenter_stage(
         place,
         masked: true,
         now,
+        zone: workspace.zone,
+        collapsed: &workspace.collapsed,
         open_panes: open_panes(session, focus),
     };
     let next = session.next_step().filter(|_| flow.waiting.is_none());
@@ -620,6 +627,18 @@ fn card(
             };
             record_view(ui, record, (&session.profile, view), commands);
             verification_view(ui, record, context.flow);
+            let tokens = super::step_tokens::TokenView {
+                now: context.now,
+                zone: context.zone,
+                collapsed: context.collapsed,
+                open: view.open,
+                generation: view.generation,
+            };
+            if super::step_tokens::show(ui, record, &tokens, commands) {
+                // A countdown is on screen: tick once a second, no faster.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs(1));
+            }
         }
         if is_next {
             if context.masked {

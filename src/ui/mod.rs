@@ -12,6 +12,7 @@ mod profile_form;
 mod profiles_panel;
 mod sandbox_panel;
 mod sequence_diagram;
+mod step_tokens;
 mod theme;
 mod timeline_panel;
 mod token_panel;

@@ -97,6 +97,15 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     wait_for(&mut harness, |app| verified(app, Step::Token).is_some());
     assert_eq!(verified(harness.state(), Step::Token), Some(true));
     harness.get_by_label_contains("Verified: ID token, signature valid (RS256");
+    // The tokens are decoded on the card: each with its role and the
+    // engine's verdict, the ID token's claims open with their meanings.
+    harness.get_by_label("Open in the inspector");
+    assert!(harness.query_all_by_label("verified").count() >= 1);
+    assert!(
+        harness.query_all_by_label("nonce").count() >= 1,
+        "the ID token's claims"
+    );
+    harness.get_by_label_contains("Value the client sent in the authorization request");
     assert_eq!(
         harness
             .state()

@@ -130,6 +130,16 @@ fn flow_token_step_succeeded() {
     );
 }
 
+/// The token step's card from its top: the answer's panes, then each
+/// token decoded with its verdict and countdown, the ID token's claims open.
+#[test]
+fn flow_token_card_decodes_the_tokens() {
+    let mut harness = flow_scene_harness(&fixture("keycloak-token-response.json"), 200);
+    harness.get_by_label("3 Token").scroll_to_me();
+    harness.run();
+    harness.snapshot("flow_token_card");
+}
+
 #[test]
 fn flow_token_step_failed() {
     flow_scene(

@@ -355,3 +355,11 @@ flow-tokens-in-full = Show { $count ->
 } in full
 flow-tokens-shorten = Shorten tokens
 flow-token-shortened = { $head }…{ $tail } ({ $count } characters)
+flow-token-claims = { $count ->
+    [one] { $count } claim
+   *[other] { $count } claims
+}
+flow-token-verified = verified
+flow-token-check-failed = check failed: { $check }
+flow-open-in-inspector = Open in the inspector
+flow-open-in-inspector-hover = The run's tokens in the inspector: header, payload, signature, every check, comparison

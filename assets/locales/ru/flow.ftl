@@ -371,3 +371,12 @@ flow-token-shortened = { $head }…{ $tail } ({ $count ->
     [few] { $count } символа
    *[many] { $count } символов
 })
+flow-token-claims = { $count ->
+    [one] { $count } утверждение
+    [few] { $count } утверждения
+   *[many] { $count } утверждений
+}
+flow-token-verified = проверен
+flow-token-check-failed = проверка не пройдена: { $check }
+flow-open-in-inspector = Открыть в инспекторе
+flow-open-in-inspector-hover = Токены запуска в инспекторе: заголовок, данные, подпись, все проверки, сравнение

@@ -582,16 +582,7 @@ impl FlowSession {
     /// client credentials or device answer; `None` for any other step.
     pub fn answer_verification(&self, now: Timestamp) -> Option<AnswerVerification> {
         let record = self.records.last()?;
-        let returns_tokens = matches!(
-            record.step,
-            Step::Token
-                | Step::Refresh
-                | Step::Password
-                | Step::ExtensionGrant
-                | Step::ClientCredentials
-                | Step::DeviceToken
-        );
-        if !returns_tokens || record.outcome.is_err() {
+        if !record.step.returns_tokens() || record.outcome.is_err() {
             return None;
         }
         let response = record.exchange.as_ref()?.response.as_ref().ok()?;
@@ -1046,17 +1037,8 @@ impl FlowSession {
     pub fn tokens_text(&self) -> String {
         let mut text = String::new();
         for record in &self.records {
-            if let (
-                Step::Token
-                | Step::Refresh
-                | Step::UserInfo
-                | Step::ClientCredentials
-                | Step::Password
-                | Step::ExtensionGrant
-                | Step::DeviceToken,
-                Some(exchange),
-                Ok(_),
-            ) = (record.step, &record.exchange, &record.outcome)
+            if (record.step.returns_tokens() || record.step == Step::UserInfo)
+                && let (Some(exchange), Ok(_)) = (&record.exchange, &record.outcome)
                 && let Ok(response) = &exchange.response
             {
                 text.push_str(&response.text());
