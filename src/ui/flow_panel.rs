@@ -105,7 +105,7 @@ pub fn show(
         ui.label(message);
     }
     if session.grant == crate::oauth::Grant::AuthorizationCode {
-        run_values(ui, session);
+        run_values(ui, session, workspace.presenter.on);
     }
     let focus = workspace
         .focus_step
@@ -541,22 +541,32 @@ fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::model
     }
 }
 
-fn run_values(ui: &mut egui::Ui, session: &FlowSession) {
+/// The run's `state`, `nonce` and PKCE challenge; in presenter mode masked
+/// by their ends, as everywhere else they appear, so the room can follow a
+/// value from the request to the redirect without being able to use it.
+fn run_values(ui: &mut egui::Ui, session: &FlowSession, masked: bool) {
+    let shown = |value: &str| {
+        if masked {
+            crate::oauth::flow::mask_middle(value)
+        } else {
+            value.to_owned()
+        }
+    };
     ui.horizontal_wrapped(|ui| {
         ui.weak(crate::tr!("flow-run-values"));
         ui.label(crate::tr!(
             "flow-run-state",
-            value = session.run.state.as_str()
+            value = shown(&session.run.state)
         ));
         ui.label(crate::tr!(
             "flow-run-nonce",
-            value = session.run.nonce.as_str()
+            value = shown(&session.run.nonce)
         ));
         if !session.run.code_challenge.is_empty() {
             ui.label(crate::tr!(
                 "flow-run-pkce",
                 method = session.run.method.as_str(),
-                value = session.run.code_challenge.as_str()
+                value = shown(&session.run.code_challenge)
             ));
         }
     });
@@ -642,7 +652,7 @@ fn card(
         }
         if is_next {
             if context.masked {
-                masked_next_request(ui, step, context, editor);
+                masked_next_request(ui, step, context, editor, commands);
             } else {
                 next_step_controls(ui, step, context, editor, commands);
             }
@@ -687,23 +697,7 @@ fn authorize_sent(
             crate::tr!("flow-no-browser", reason = problem.as_str()),
         );
     }
-    if context.masked {
-        return;
-    }
-    ui.horizontal(|ui| {
-        if ui
-            .small_button(crate::tr!("flow-copy-url"))
-            .on_hover_text(crate::tr!("flow-copy-url-hover"))
-            .clicked()
-        {
-            commands.push(Command::Copy(url.to_owned()));
-        }
-        ui.add(
-            egui::Label::new(RichText::new(url).monospace().small())
-                .wrap()
-                .selectable(true),
-        );
-    });
+    super::authorize_view::show(ui, url, context.masked, commands);
 }
 
 fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
@@ -813,6 +807,29 @@ fn prepare_draft<'e>(
     }
 }
 
+/// The authorization URL of the run as it stands, and its lints: worked
+/// out once per recorded step and input revision, kept in the editor.
+fn prepared_authorize<'e>(
+    context: &CardContext<'_>,
+    editor: &'e mut FlowEditor,
+) -> &'e PreparedAuthorize {
+    let session = &context.flow.session;
+    let key = (session.steps_recorded(), context.flow.inputs_revision);
+    let (_, prepared) = editor
+        .authorize
+        .take()
+        .filter(|(at, _)| *at == key)
+        .unwrap_or_else(|| {
+            let prepared =
+                crate::oauth::flow::authorize_url(&session.profile, &session.run).map(|url| {
+                    let lints = session.lint(Step::Authorize, &RequestDraft::get(url.clone()));
+                    (url, lints)
+                });
+            (key, prepared)
+        });
+    &editor.authorize.insert((key, prepared)).1
+}
+
 /// The next request in presenter mode: read-only and masked; it is the
 /// editor's draft, so Enter sends exactly what is shown.
 fn masked_next_request(
@@ -820,7 +837,17 @@ fn masked_next_request(
     step: Step,
     context: &CardContext<'_>,
     editor: &mut FlowEditor,
+    commands: &mut Vec<Command>,
 ) {
+    if step == Step::Authorize {
+        // The parameters the browser will carry, their secrets masked.
+        if let Ok((url, _)) = prepared_authorize(context, editor) {
+            let url = url.clone();
+            super::authorize_view::show(ui, &url, true, commands);
+            ui.weak(crate::tr!("flow-press-enter"));
+        }
+        return;
+    }
     if !matches!(
         step,
         Step::Discovery
@@ -870,40 +897,22 @@ fn next_step_controls(
 ) {
     let session = &context.flow.session;
     match step {
-        Step::Authorize => {
-            let key = (session.steps_recorded(), context.flow.inputs_revision);
-            if editor.authorize.as_ref().is_none_or(|(at, _)| *at != key) {
-                let prepared = crate::oauth::flow::authorize_url(&session.profile, &session.run)
-                    .map(|url| {
-                        let lints = session.lint(step, &RequestDraft::get(url.clone()));
-                        (url, lints)
-                    });
-                editor.authorize = Some((key, prepared));
-            }
-            let Some((_, prepared)) = &editor.authorize else {
-                return;
-            };
-            match prepared {
-                Ok((url, lints)) => {
-                    ui.add(
-                        egui::Label::new(RichText::new(url).monospace().small())
-                            .wrap()
-                            .selectable(true),
-                    );
-                    super::diagnosis_view::lints(ui, lints);
-                    if ui
-                        .button(crate::tr!("flow-open-browser"))
-                        .on_hover_text(crate::tr!("flow-open-browser-hover"))
-                        .clicked()
-                    {
-                        commands.push(Command::Flow(FlowCommand::OpenBrowser));
-                    }
-                }
-                Err(failure) => {
-                    ui.colored_label(theme::error(ui.visuals()), &failure.message);
+        Step::Authorize => match prepared_authorize(context, editor) {
+            Ok((url, lints)) => {
+                super::authorize_view::show(ui, url, false, commands);
+                super::diagnosis_view::lints(ui, lints);
+                if ui
+                    .button(crate::tr!("flow-open-browser"))
+                    .on_hover_text(crate::tr!("flow-open-browser-hover"))
+                    .clicked()
+                {
+                    commands.push(Command::Flow(FlowCommand::OpenBrowser));
                 }
             }
-        }
+            Err(failure) => {
+                ui.colored_label(theme::error(ui.visuals()), &failure.message);
+            }
+        },
         Step::Callback => {
             let label = ui.label(crate::tr!("flow-paste-redirect"));
             ui.horizontal(|ui| {

@@ -1,6 +1,7 @@
 //! Drawing. Reads a snapshot of the workspace, emits [`Command`]s; never does I/O.
 //! One module per panel.
 
+mod authorize_view;
 mod claims_table;
 mod device_card;
 mod diagnosis_view;

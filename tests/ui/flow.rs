@@ -84,6 +84,11 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     wait_for(&mut harness, |app| {
         last_ok(app, Step::Discovery) == Some(true)
     });
+    // The authorization request reads as a table, each parameter with what it is for.
+    harness.get_by_label("What it is for");
+    harness.get_by_label_contains("A random value the app checks on return");
+    harness.get_by_label_contains("The hash of the PKCE verifier the app keeps");
+    harness.get_by_label("Copy URL");
     harness.get_by_label("Open the browser").click();
     wait_for(&mut harness, |app| {
         last_ok(app, Step::Callback) == Some(true)

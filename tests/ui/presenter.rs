@@ -98,6 +98,25 @@ fn presenter_mode_mid_flow_hides_secrets_highlights_the_step_and_follows_the_key
     harness.key_press(egui::Key::ArrowLeft);
     harness.run();
     assert_eq!(harness.state().workspace().focus_step, Some(Step::Callback));
+    // The sent authorization request: its parameters explained, `state`
+    // masked by its ends (the same ends the run line shows), never whole.
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    assert_eq!(
+        harness.state().workspace().focus_step,
+        Some(Step::Authorize)
+    );
+    harness.get_by_label_contains("A random value the app checks on return");
+    let state = harness
+        .state()
+        .workspace()
+        .flow
+        .as_ref()
+        .map(|f| f.session.run.state.clone())
+        .unwrap_or_default();
+    assert!(!shows(&harness, &state), "the state is masked");
+    harness.get_by_label(&tokenscope::oauth::flow::mask_middle(&state));
+    harness.get_by_label("Copy URL");
 }
 
 /// In presenter mode the next request is drafted once per change of the run
