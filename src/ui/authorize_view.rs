@@ -21,7 +21,7 @@ const MASKED_PARAMETERS: &[&str] = &[
 ];
 
 /// Parameters with a meaning in the catalogue of this view (OAuth 2.0,
-/// OIDC Core §3.1.2.1, PKCE, RFC 8707, PAR/JAR, DPoP); anything else is
+/// OIDC Core §3.1.2.1, PKCE, RFC 8707, PAR and JAR, `DPoP`); anything else is
 /// shown without one.
 const KNOWN_PARAMETERS: &[&str] = &[
     "response_type",
