@@ -125,43 +125,7 @@ fn the_flow_panel_walks_the_code_flow_and_hands_the_tokens_to_the_inspector() {
     wait_for(&mut harness, |app| {
         last_ok(app, Step::UserInfo) == Some(true)
     });
-    // The latest answer's panes are open, the earlier ones folded: only
-    // the UserInfo request offers curl until the token card's is opened.
-    assert_eq!(harness.query_all_by_label("Copy as curl").count(), 1);
-    // Each request can be copied as curl, the secret replaced by a placeholder.
-    harness
-        .get_all_by_label("Request as sent")
-        .nth(1)
-        .expect("the token card's request")
-        .scroll_to_me();
-    harness.run();
-    harness
-        .get_all_by_label("Request as sent")
-        .nth(1)
-        .expect("the token card's request")
-        .click();
-    harness.run();
-    let buttons = harness.query_all_by_label("Copy as curl").count();
-    assert_eq!(
-        buttons, 2,
-        "the token card's curl beside the UserInfo card's"
-    );
-    let mut copied = Vec::new();
-    for index in 0..buttons {
-        harness
-            .get_all_by_label("Copy as curl")
-            .nth(index)
-            .expect("a curl button")
-            .click();
-        for _ in 0..3 {
-            harness.step();
-            copied.extend(crate::support::copied_last_frame(&harness));
-        }
-    }
-    let curl = copied
-        .iter()
-        .find(|curl| curl.contains("grant_type=authorization_code"))
-        .expect("the token request as curl");
+    let curl = token_request_as_curl(&mut harness);
     assert!(curl.starts_with("curl"), "{curl}");
     assert!(
         curl.contains("<client_secret>") && !curl.contains("post-secret"),
@@ -405,4 +369,50 @@ fn before_the_first_step_the_flow_shows_the_plan() {
         harness.state().workspace().flow.is_none(),
         "nothing started"
     );
+}
+
+/// The token card's request as "Copy as curl" gives it, after the UserInfo
+/// step: only the latest answer's panes are open, so the token card's is
+/// opened first.
+fn token_request_as_curl(
+    harness: &mut egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp>,
+) -> String {
+    // The latest answer's panes are open, the earlier ones folded: only
+    // the UserInfo request offers curl until the token card's is opened.
+    assert_eq!(harness.query_all_by_label("Copy as curl").count(), 1);
+    // Each request can be copied as curl, the secret replaced by a placeholder.
+    harness
+        .get_all_by_label("Request as sent")
+        .nth(1)
+        .expect("the token card's request")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_all_by_label("Request as sent")
+        .nth(1)
+        .expect("the token card's request")
+        .click();
+    harness.run();
+    let buttons = harness.query_all_by_label("Copy as curl").count();
+    assert_eq!(
+        buttons, 2,
+        "the token card's curl beside the UserInfo card's"
+    );
+    let mut copied = Vec::new();
+    for index in 0..buttons {
+        harness
+            .get_all_by_label("Copy as curl")
+            .nth(index)
+            .expect("a curl button")
+            .click();
+        for _ in 0..3 {
+            harness.step();
+            copied.extend(crate::support::copied_last_frame(harness));
+        }
+    }
+    let curl = copied
+        .iter()
+        .find(|curl| curl.contains("grant_type=authorization_code"))
+        .expect("the token request as curl");
+    curl.clone()
 }
