@@ -74,6 +74,8 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         secret_preference: secret_preference(cli),
         browser: cli.browser.clone(),
         inspector: None,
+        presenter: cli.presenter,
+        autoplay: cli.profile.clone().map(|profile| (profile, cli.play)),
     };
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("tokenscope")

@@ -50,6 +50,11 @@ pub struct StartOptions {
     pub browser: Option<String>,
     /// Inspect pastes with this instead of `token::inspect` (tests).
     pub inspector: Option<Inspector>,
+    /// Start in presenter mode.
+    pub presenter: bool,
+    /// Open this profile's flow (name or id) and, with a pause, walk it by
+    /// itself, pausing that many seconds on each step (`--play`).
+    pub autoplay: Option<(String, Option<u32>)>,
 }
 
 /// A request to capture the window to a PNG file and close.
@@ -143,6 +148,16 @@ impl TokenscopeApp {
             .language
             .unwrap_or_else(crate::i18n::Language::system);
         crate::i18n::set_language(app.workspace.language);
+        app.workspace.presenter.on = options.presenter;
+        if let Some((profile, pause_s)) = options.autoplay {
+            app.workspace.autoplay = Some(crate::model::Autoplay::new(profile, pause_s));
+            if pause_s.is_some() && options.browser.is_none() {
+                // No browser given: the in-window sandbox signs in at once
+                // and the run follows its redirect itself (a booth has no
+                // one to click "Sign in").
+                app.workspace.sandbox.faults.auto_sign_in = true;
+            }
+        }
         if let Some((text, source)) = options.paste {
             app.paste.clone_from(&text);
             let effects = app.workspace.apply(Command::Inspect(text), app.clock.now());
@@ -349,6 +364,52 @@ impl TokenscopeApp {
         }
     }
 
+    /// The browser of the run: autoplay against the sandbox with no
+    /// browser given follows the redirects itself (the sandbox signs in at
+    /// once, [`crate::model::Autoplay`]), so a booth needs no browser.
+    fn browser_for_this_run(&self) -> crate::oauth::runner::Browser {
+        use crate::oauth::runner::Browser;
+        let sandbox_run =
+            self.workspace.flow.as_ref().is_some_and(|flow| {
+                crate::sandbox::personality_of(&flow.session.profile).is_some()
+            });
+        match &self.browser {
+            Browser::System if sandbox_run && self.workspace.autoplay.is_some() => Browser::Follow,
+            other => other.clone(),
+        }
+    }
+
+    /// One frame of autoplay: its commands go where the user's go; no
+    /// repaint until the next step is due or a result lands.
+    fn autoplay(&mut self, ctx: &egui::Context) {
+        if self.workspace.autoplay.is_none() {
+            return;
+        }
+        // Any key or click takes back control.
+        let taken_over = ctx.input(|i| {
+            i.events.iter().any(|event| {
+                matches!(
+                    event,
+                    egui::Event::Key { pressed: true, .. }
+                        | egui::Event::PointerButton { pressed: true, .. }
+                )
+            })
+        });
+        if taken_over {
+            self.handle(ctx, Command::StopAutoplay);
+            return;
+        }
+        let now = self.clock.now();
+        let tick = self.workspace.autoplay_tick(now);
+        for command in tick.commands {
+            self.handle(ctx, command);
+        }
+        if let Some(due) = tick.wake_at {
+            let wait = u64::try_from(due.unix().saturating_sub(now.unix())).unwrap_or(1);
+            ctx.request_repaint_after(Duration::from_secs(wait.max(1)));
+        }
+    }
+
     /// Starts the loopback listener (for a loopback redirect URI), then opens the browser.
     fn open_browser(&mut self, ctx: &egui::Context, url: &str, redirect_uri: &str) {
         use crate::oauth::callback::{CallbackListener, RedirectTarget};
@@ -397,7 +458,7 @@ impl TokenscopeApp {
         }
         // No browser here (a server, a container): the listener keeps
         // waiting and the card offers the address to open by hand.
-        let problem = self.browser.open(url).err();
+        let problem = self.browser_for_this_run().open(url).err();
         if let Some(flow) = self.workspace.flow.as_mut() {
             flow.browser_problem = problem;
         }
@@ -618,6 +679,7 @@ impl eframe::App for TokenscopeApp {
         self.land_jobs(ctx);
         self.poll_listener();
         self.auto_refresh(ctx);
+        self.autoplay(ctx);
         self.dropped_files(ctx);
         self.apply_theme(ctx);
         self.apply_zoom(ctx);

@@ -45,6 +45,16 @@ pub struct Cli {
     /// On exit, print to standard error how many frames were drawn (benchmarks).
     #[arg(long)]
     pub report_frames: bool,
+    /// Start in presenter mode (F5 toggles it).
+    #[arg(long)]
+    pub presenter: bool,
+    /// The profile to open (its name or id); with --play, the one walked.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Walk the profile's flow by itself, pausing this many seconds on each
+    /// step, and start over at the end; any key takes back control.
+    #[arg(long, value_name = "SECONDS", requires = "profile", value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub play: Option<u32>,
     /// Window size in logical pixels, e.g. 1280x800.
     #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
     pub size: (f32, f32),

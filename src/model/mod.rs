@@ -4,6 +4,7 @@
 //! egui, no threads, no network. `ui` reads this and emits commands; `app`
 //! owns a `Workspace`, runs its effects and lands background results here.
 
+mod autoplay;
 mod flow;
 mod guard;
 mod landing;
@@ -13,6 +14,7 @@ mod sandbox;
 mod workspace;
 
 pub use crate::clock::{Clock, system_now};
+pub use autoplay::{Autoplay, AutoplayTick, MAX_PAUSE_S};
 pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
 pub use guard::{GuardedWork, InputShape, InternalError, catching};
 pub use landing::JobResult;

@@ -110,6 +110,8 @@ pub enum Command {
     FocusStep(Option<crate::oauth::flow::Step>),
     /// Drive the built-in sandbox provider.
     Sandbox(super::sandbox::SandboxCommand),
+    /// Stop autoplay: the presenter takes back control.
+    StopAutoplay,
     /// Save a request's or an answer's body, as it was sent or received, to a file the user picks.
     SaveBody {
         /// Suggested file name.
@@ -404,6 +406,10 @@ pub struct Workspace {
     pub timeline_open: Option<usize>,
     /// The built-in sandbox provider's panel.
     pub sandbox: super::sandbox::SandboxState,
+    /// Autoplay walking a profile's flow (`--play`), until a key is pressed.
+    pub autoplay: Option<super::autoplay::Autoplay>,
+    /// Why autoplay stopped by itself (its profile is not there).
+    pub autoplay_problem: Option<String>,
 }
 
 /// How many steps the session timeline keeps.
@@ -521,6 +527,10 @@ impl Workspace {
             Command::Sandbox(command) => self.sandbox.apply(command),
             Command::FocusStep(step) => {
                 self.focus_step = step;
+                Vec::new()
+            }
+            Command::StopAutoplay => {
+                self.autoplay = None;
                 Vec::new()
             }
             Command::SaveBody { name, body } => vec![Effect::SaveFile {

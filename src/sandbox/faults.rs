@@ -39,6 +39,10 @@ pub struct Faults {
     /// of the machine's: tokens are stamped with it and every answer's
     /// `Date` header says it, as a provider with a drifting clock does.
     pub clock_skew_s: Option<i64>,
+    /// Skip the login page: the first person it lists signs in at once, as
+    /// a provider with a live session does (demos, autoplay, scripted runs
+    /// whose browser only follows redirects).
+    pub auto_sign_in: bool,
 }
 
 /// The longest token lifetime the expire fault takes: a year. Longer is no
@@ -130,6 +134,7 @@ impl Faults {
             ("html-errors", None) => self.html_errors = true,
             ("bare-refresh", None) => self.bare_refresh = true,
             ("logout-needs-hint", None) => self.logout_needs_hint = true,
+            ("auto-sign-in", None) => self.auto_sign_in = true,
             _ => return Err(unknown().into()),
         }
         Ok(self.check()?)
@@ -150,6 +155,7 @@ impl Faults {
             (self.html_errors, "html-errors"),
             (self.bare_refresh, "bare-refresh"),
             (self.logout_needs_hint, "logout-needs-hint"),
+            (self.auto_sign_in, "auto-sign-in"),
         ] {
             if flag {
                 on.push(name.to_owned());
@@ -184,10 +190,11 @@ mod tests {
             "bare-refresh",
             "logout-needs-hint",
             "skew=-300",
+            "auto-sign-in",
         ] {
             faults.apply(spec).unwrap();
         }
-        assert_eq!(faults.active().len(), 11);
+        assert_eq!(faults.active().len(), 12);
         assert!(faults.active().contains(&"skew=-300".to_owned()));
         assert!(faults.apply("skew=86401").is_err(), "more than a day");
         assert!(faults.apply("expire=soon").is_err());

@@ -703,19 +703,21 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
         None => None,
     };
     let now = shared.now();
+    let pending = PendingRequest {
+        client_id: client_id.clone(),
+        redirect_uri,
+        scope: scope.clone(),
+        state,
+        nonce,
+        challenge,
+        expires: now.plus_seconds(600),
+    };
+    if shared.faults().auto_sign_in {
+        // As a provider with a live session: no page, straight back with a code.
+        return (signed_in(shared, &pending, USERS.first()), None);
+    }
     let id = uuid::Uuid::new_v4().simple().to_string();
-    shared.store().add_pending(
-        id.clone(),
-        PendingRequest {
-            client_id: client_id.clone(),
-            redirect_uri,
-            scope: scope.clone(),
-            state,
-            nonce,
-            challenge,
-            expires: now.plus_seconds(600),
-        },
-    );
+    shared.store().add_pending(id.clone(), pending);
     (
         html(
             StatusCode::OK,
@@ -747,32 +749,39 @@ fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
             None,
         );
     };
+    let chosen = incoming
+        .form_param("user")
+        .and_then(|login| user(&login))
+        .filter(|_| incoming.form_param("deny").is_none());
+    (signed_in(shared, &request, chosen), None)
+}
+
+/// The redirect back to the client once `chosen` signed in (a code), or
+/// declined when `None` (`access_denied`, RFC 6749 §4.1.2.1).
+fn signed_in(shared: &Shared, request: &PendingRequest, chosen: Option<&User>) -> Response {
+    let now = shared.now();
     let spec = shared.personality.spec();
     let mut pairs: Vec<(String, String)> = Vec::new();
-    let chosen = incoming.form_param("user").and_then(|login| user(&login));
-    match chosen {
-        Some(chosen) if incoming.form_param("deny").is_none() => {
-            let code = uuid::Uuid::new_v4().simple().to_string();
-            let session = uuid::Uuid::new_v4().to_string();
-            pairs.push(("code".to_owned(), code.clone()));
-            shared.store().add_code(
-                code,
-                CodeGrant {
-                    request: request.clone(),
-                    user: chosen.login.to_owned(),
-                    auth_time: now,
-                    session,
-                    expires: now.plus_seconds(spec.lifetimes.code),
-                },
-            );
-        }
-        _ => {
-            pairs.push(("error".to_owned(), "access_denied".to_owned()));
-            pairs.push((
-                "error_description".to_owned(),
-                "The user denied the request.".to_owned(),
-            ));
-        }
+    if let Some(chosen) = chosen {
+        let code = uuid::Uuid::new_v4().simple().to_string();
+        let session = uuid::Uuid::new_v4().to_string();
+        pairs.push(("code".to_owned(), code.clone()));
+        shared.store().add_code(
+            code,
+            CodeGrant {
+                request: request.clone(),
+                user: chosen.login.to_owned(),
+                auth_time: now,
+                session,
+                expires: now.plus_seconds(spec.lifetimes.code),
+            },
+        );
+    } else {
+        pairs.push(("error".to_owned(), "access_denied".to_owned()));
+        pairs.push((
+            "error_description".to_owned(),
+            "The user denied the request.".to_owned(),
+        ));
     }
     if let Some(state) = &request.state {
         pairs.push(("state".to_owned(), state.clone()));
@@ -784,7 +793,7 @@ fn login(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    (redirect(&with_query(&request.redirect_uri, &pairs)), None)
+    redirect(&with_query(&request.redirect_uri, &pairs))
 }
 
 /// Checks the client's credentials; `public_ok` for the device grant, where

@@ -94,6 +94,7 @@ pub fn show(
         .flow
         .as_ref()
         .filter(|f| f.session.profile.id == profile.id);
+    autoplay_line(ui, workspace);
     run_controls(ui, workspace, profile, flow, commands);
     let Some(flow) = flow else {
         ui.weak(crate::tr!("flow-intro"));
@@ -162,6 +163,19 @@ pub fn show(
                 card(ui, (index + 1, step), &context, editor, commands);
             }
         });
+}
+
+/// While autoplay walks the flow: that it does, and how to take over; why
+/// it stopped, when it stopped by itself.
+fn autoplay_line(ui: &mut egui::Ui, workspace: &Workspace) {
+    if let Some(pause_s) = workspace.autoplay.as_ref().and_then(|play| play.pause_s) {
+        ui.colored_label(
+            theme::warning(ui.visuals()),
+            crate::tr!("autoplay-running", seconds = pause_s),
+        );
+    } else if let Some(problem) = &workspace.autoplay_problem {
+        ui.colored_label(theme::error(ui.visuals()), problem);
+    }
 }
 
 /// Where automatic refresh stands: the next refresh, the retry after

@@ -155,6 +155,8 @@ fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
         &mut faults.logout_needs_hint,
         tr!("sandbox-fault-logout-needs-hint"),
     );
+    ui.checkbox(&mut faults.auto_sign_in, tr!("sandbox-fault-auto-sign-in"))
+        .on_hover_text(tr!("sandbox-fault-auto-sign-in-hover"));
     if faults != *current {
         commands.push(Command::Sandbox(SandboxCommand::SetFaults(faults)));
     }

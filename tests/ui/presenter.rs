@@ -159,3 +159,77 @@ fn presenter_mode_enter_sends_the_request_of_a_run_started_in_it() {
         flow.waiting == Some(next) || flow.session.records.last().is_some_and(|r| r.step == next);
     assert!(sent, "Enter sent {next:?}");
 }
+
+/// `tokenscope --presenter --profile Sandbox --play 1`: the window walks
+/// the sandbox's code flow by itself with no browser (the sandbox signs in
+/// at once and the run follows its redirect), pausing on each step, starts
+/// over at the end, and a key press takes back control.
+#[test]
+fn autoplay_walks_the_sandbox_flow_starts_over_and_stops_at_a_key() {
+    use tokenscope::app::{Clock, StartOptions, TokenscopeApp};
+    use tokenscope::store::SecretPreference;
+
+    let dir = crate::support::temp_dir("autoplay");
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 720.0])
+        .with_max_steps(24)
+        .build_eframe(move |cc| {
+            TokenscopeApp::new(
+                &cc.egui_ctx,
+                StartOptions {
+                    clock: Some(Clock::System),
+                    language: Some(tokenscope::i18n::Language::En),
+                    config_dir: Some(dir),
+                    secret_preference: SecretPreference::File,
+                    presenter: true,
+                    autoplay: Some(("Sandbox".to_owned(), Some(1))),
+                    ..StartOptions::default()
+                },
+            )
+        });
+    let run_started = |app: &TokenscopeApp| app.workspace().flow.is_some();
+    crate::support::wait_for(&mut harness, run_started);
+    assert!(harness.state().workspace().presenter.on);
+    harness.get_by_label_contains("Autoplay: ");
+    // The whole code flow, the browser's part included, with no one at the keys.
+    crate::support::wait_for(&mut harness, |app| {
+        app.workspace().flow.as_ref().is_some_and(|flow| {
+            flow.session
+                .records
+                .iter()
+                .any(|r| r.step == Step::Refresh && r.outcome.is_ok())
+        })
+    });
+    let steps: Vec<Step> = harness
+        .state()
+        .workspace()
+        .flow
+        .as_ref()
+        .map(|flow| flow.session.records.iter().map(|r| r.step).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        steps,
+        [
+            Step::Discovery,
+            Step::Authorize,
+            Step::Callback,
+            Step::Token,
+            Step::UserInfo,
+            Step::Refresh
+        ]
+    );
+    // Then it starts over with a fresh run.
+    crate::support::wait_for(&mut harness, |app| {
+        app.workspace()
+            .flow
+            .as_ref()
+            .is_some_and(|flow| flow.session.records.len() < 6)
+    });
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(2);
+    assert!(
+        harness.state().workspace().autoplay.is_none(),
+        "a key takes over"
+    );
+    assert!(harness.query_by_label_contains("Autoplay: ").is_none());
+}

@@ -168,6 +168,8 @@ sandbox-unit-ms = ms
 sandbox-fault-html = Answer errors with an HTML page
 sandbox-fault-bare-refresh = Refresh without a new ID token or refresh token
 sandbox-fault-logout-needs-hint = Refuse logout without id_token_hint
+sandbox-fault-auto-sign-in = Sign in at once, no login page
+sandbox-fault-auto-sign-in-hover = The first person signs in as soon as the browser arrives, as with a live session: for demos, autoplay and browsers that only follow redirects
 sandbox-profile-notes = The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.
 sandbox-could-not-start = The sandbox provider could not start: { $message }
 

@@ -428,3 +428,5 @@ internal-error-verification = Could not verify this paste's signatures (internal
 internal-error-kept = The paste is kept, exactly as you gave it. This is a bug in tokenscope, not in your text: the report below helps us fix it.
 internal-error-copy-report = Copy report
 internal-error-copy-report-hover = Copies what failed and where, with the paste's size only: none of its text.
+autoplay-no-profile = Autoplay stopped: there is no profile named “{ $name }”.
+autoplay-running = Autoplay: each step pauses { $seconds } s, then the next one runs; at the end it starts over. Press any key to take over.

@@ -168,6 +168,8 @@ sandbox-unit-ms = мс
 sandbox-fault-html = Отвечать на ошибки HTML-страницей
 sandbox-fault-bare-refresh = Обновлять без нового ID-токена и токена обновления
 sandbox-fault-logout-needs-hint = Отказывать в выходе без id_token_hint
+sandbox-fault-auto-sign-in = Входить сразу, без страницы входа
+sandbox-fault-auto-sign-in-hover = Первый пользователь входит, как только приходит браузер, как при живой сессии: для демонстраций, автопоказа и браузеров, которые только следуют редиректам
 sandbox-profile-notes = Встроенный провайдер-песочница (tokenscope sandbox): работает на этой машине, сеть не нужна.
 sandbox-could-not-start = Провайдер-песочница не запустилась: { $message }
 

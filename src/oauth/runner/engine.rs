@@ -24,6 +24,11 @@ pub enum Browser {
     System,
     /// A command run with the URL as its last argument (a chosen browser, or a test's scripted user).
     Command(String),
+    /// No browser: the URL and its redirects are followed in the
+    /// background, as a browser with a live session would, and nothing is
+    /// shown. For autoplay against the sandbox, whose `auto-sign-in`
+    /// answers the authorization request with the redirect back at once.
+    Follow,
 }
 
 impl Browser {
@@ -55,8 +60,36 @@ impl Browser {
                         )
                     })
             }
+            Self::Follow => {
+                follow_redirects(url.to_owned());
+                Ok(())
+            }
         }
     }
+}
+
+/// GETs `url` and follows up to 10 redirects on a thread of its own; what
+/// comes back does not matter (the redirect lands on the loopback listener).
+fn follow_redirects(url: String) {
+    let _ = std::thread::Builder::new()
+        .name("follow-redirects".to_owned())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                let client = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::limited(10))
+                    .timeout(std::time::Duration::from_secs(30))
+                    .build();
+                if let Ok(client) = client {
+                    let _ = client.get(url).send().await;
+                }
+            });
+        });
 }
 
 /// Whether `url` may be handed to a browser: only an absolute `http` or
