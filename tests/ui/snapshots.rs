@@ -167,14 +167,70 @@ fn presenter_mode_mid_flow_on_a_projector_in_russian() {
     projector_scene(Some("Русский"), "presenter_flow_720p_ru");
 }
 
-fn projector_scene(language: Option<&str>, name: &str) {
-    let mut harness =
-        flow_scene_harness_in(language, &fixture("keycloak-token-response.json"), 200);
+/// At 1920×1080 the fitted zoom is 225 %: the same one screen, larger.
+#[test]
+fn presenter_mode_mid_flow_at_1080p() {
+    projector_scene_sized(None, "presenter_flow_1080p", (1920.0, 1080.0), 2.25);
+}
+
+#[test]
+fn presenter_mode_mid_flow_at_1080p_in_russian() {
+    projector_scene_sized(
+        Some("Русский"),
+        "presenter_flow_1080p_ru",
+        (1920.0, 1080.0),
+        2.25,
+    );
+}
+
+/// An answered step in focus at 1280×720: its narration and its request
+/// and response panes, open, start on the one screen without scrolling.
+#[test]
+fn presenter_mode_shows_the_focused_answer_on_a_projector() {
+    let mut harness = flow_scene_harness_in(None, &fixture("keycloak-token-response.json"), 200);
     harness.set_size(egui::Vec2::new(1280.0, 720.0));
     harness.key_press(egui::Key::F5);
     harness.run();
+    harness
+        .get_by_label("Token: code + PKCE verifier")
+        .click_accesskit();
+    harness.run();
+    let screen = harness.ctx.content_rect();
+    let zoom = harness.ctx.zoom_factor();
+    for text in [
+        "Now our app talks to the authorization server directly",
+        "Request as sent",
+        "Response as received",
+        "HTTP/1.1 200",
+    ] {
+        let node = harness.get_by_label_contains(text);
+        let rect = node.rect();
+        assert!(
+            rect.bottom() / zoom <= screen.bottom() + 1.0
+                && rect.right() / zoom <= screen.right() + 1.0,
+            "{text:?} is off screen at {rect:?}"
+        );
+    }
+    harness.snapshot("presenter_answer_720p");
+}
+
+fn projector_scene(language: Option<&str>, name: &str) {
+    projector_scene_sized(language, name, (1280.0, 720.0), 1.5);
+}
+
+fn projector_scene_sized(
+    language: Option<&str>,
+    name: &str,
+    (width, height): (f32, f32),
+    zoom: f32,
+) {
+    let mut harness =
+        flow_scene_harness_in(language, &fixture("keycloak-token-response.json"), 200);
+    harness.set_size(egui::Vec2::new(width, height));
+    harness.key_press(egui::Key::F5);
+    harness.run();
     assert!(
-        (harness.ctx.zoom_factor() - 1.5).abs() < 1e-3,
+        (harness.ctx.zoom_factor() - zoom).abs() < 1e-3,
         "{name}: zoom {}",
         harness.ctx.zoom_factor()
     );
