@@ -300,7 +300,7 @@ fn fact(ui: &mut egui::Ui, key: &str, add_value: impl FnOnce(&mut egui::Ui)) -> 
 /// What can be said about the signature before verification exists: never "valid".
 fn signature_line(token: &FoundToken) -> String {
     match token.kind {
-        TokenKind::Jws => {
+        TokenKind::Jws | TokenKind::SdJwt => {
             let alg = token
                 .header_str("alg")
                 .map_or_else(|| tr!("signature-no-alg"), str::to_owned);
