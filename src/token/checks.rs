@@ -67,7 +67,12 @@ impl CheckResult {
         }
     }
 
-    pub(crate) fn fail(name: &'static str, code: &'static str, reason: String, spec: &'static str) -> Self {
+    pub(crate) fn fail(
+        name: &'static str,
+        code: &'static str,
+        reason: String,
+        spec: &'static str,
+    ) -> Self {
         Self {
             name,
             status: CheckStatus::Fail,
@@ -880,7 +885,11 @@ fn issued_at_row(
     }
 }
 
-pub(crate) fn not_before_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> CheckResult {
+pub(crate) fn not_before_row(
+    claims: &JsonObject,
+    expect: &Expectations,
+    now: Timestamp,
+) -> CheckResult {
     const NAME: &str = "nbf";
     match numeric_date(claims, NAME) {
         NumericDate::Missing => CheckResult::not_applicable(NAME, no_claim(NAME), SPEC_NBF),

@@ -174,9 +174,8 @@ pub fn claim_meaning(parent: Option<&str>, name: &str, value: &Value) -> Option<
         (Some("resource_access"), client) => return Some(Meaning::ClientRoles(client.to_owned())),
         (Some(_), "roles") => return Some(Meaning::Roles),
         // Undisclosed digests of an SD-JWT mean the same at any depth (RFC 9901 §4.2.4).
-        (Some(_), "_sd" | "...") => {}
-        (Some(_), _) => return None,
-        (None, _) => {}
+        (Some(_), name) if name != "_sd" && name != "..." => return None,
+        _ => {}
     }
     let id = lookup(CLAIMS, name)?;
     let note = match (name, value) {

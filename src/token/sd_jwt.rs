@@ -104,7 +104,9 @@ pub fn tail_len(rest: &str) -> usize {
             .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'))
             .unwrap_or(after.len());
         let candidate = after.get(..len).unwrap_or_default();
-        let dots = candidate.iter().filter(|&&b| b == b'.').count();
+        let dots = candidate
+            .iter()
+            .fold(0_usize, |dots, &b| dots + usize::from(b == b'.'));
         if dots == 2 && candidate.starts_with(b"eyJ") {
             len
         } else {
@@ -112,6 +114,46 @@ pub fn tail_len(rest: &str) -> usize {
         }
     });
     accepted + kb
+}
+
+/// The SD-JWT tail after an issuer-signed JWT in pasted text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tail {
+    /// `~`, the Disclosures, `~`, perhaps a KB-JWT; `%7E` decoded.
+    pub text: String,
+    /// How many bytes of the text it took.
+    pub consumed: usize,
+    /// How many `%7E` were decoded (a form body encodes `~`).
+    pub escapes: usize,
+}
+
+/// The SD-JWT tail at the start of `rest` ([`tail_len`]), also when a form
+/// body percent-encoded its `~` as `%7E` (the WHATWG form encoding does).
+pub fn tail_at(rest: &str) -> Option<Tail> {
+    if rest.starts_with(SEPARATOR) {
+        let len = tail_len(rest);
+        return Some(Tail {
+            text: rest.get(..len)?.to_owned(),
+            consumed: len,
+            escapes: 0,
+        });
+    }
+    if !(rest.starts_with("%7E") || rest.starts_with("%7e")) {
+        return None;
+    }
+    let run_len = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'%')))
+        .unwrap_or(rest.len());
+    let decoded = rest.get(..run_len)?.replace("%7E", "~").replace("%7e", "~");
+    let text = decoded.get(..tail_len(&decoded))?;
+    // Each `~` in the tail was three bytes; nothing else in it was escaped.
+    let escapes = text.matches(SEPARATOR).count();
+    Some(Tail {
+        text: text.to_owned(),
+        consumed: text.len() + 2 * escapes,
+        escapes,
+    })
 }
 
 /// A digest algorithm for Disclosures, named in `_sd_alg` with the names of
@@ -365,16 +407,12 @@ impl fmt::Display for SdProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&match self {
             Self::EmptyDisclosure { number } => crate::tr!("sd-empty", number = *number),
-            Self::DisclosureNotBase64 { number, detail } => crate::tr!(
-                "sd-not-base64",
-                number = *number,
-                detail = detail.as_str()
-            ),
-            Self::DisclosureNotJson { number, detail } => crate::tr!(
-                "sd-not-json",
-                number = *number,
-                detail = detail.as_str()
-            ),
+            Self::DisclosureNotBase64 { number, detail } => {
+                crate::tr!("sd-not-base64", number = *number, detail = detail.as_str())
+            }
+            Self::DisclosureNotJson { number, detail } => {
+                crate::tr!("sd-not-json", number = *number, detail = detail.as_str())
+            }
             Self::DisclosureShape { number } => crate::tr!("sd-shape", number = *number),
             Self::RepeatedDisclosure { number } => crate::tr!("sd-repeated", number = *number),
             Self::UnreferencedDisclosure { number } => {
@@ -383,21 +421,15 @@ impl fmt::Display for SdProblem {
             Self::DuplicateDigest { digest } => {
                 crate::tr!("sd-duplicate-digest", digest = digest.as_str())
             }
-            Self::WrongDisclosureKind { number, path } => crate::tr!(
-                "sd-wrong-kind",
-                number = *number,
-                path = shown_path(path)
-            ),
-            Self::ReservedName { number, name } => crate::tr!(
-                "sd-reserved-name",
-                number = *number,
-                name = name.as_str()
-            ),
-            Self::NameExists { number, path } => crate::tr!(
-                "sd-name-exists",
-                number = *number,
-                path = shown_path(path)
-            ),
+            Self::WrongDisclosureKind { number, path } => {
+                crate::tr!("sd-wrong-kind", number = *number, path = shown_path(path))
+            }
+            Self::ReservedName { number, name } => {
+                crate::tr!("sd-reserved-name", number = *number, name = name.as_str())
+            }
+            Self::NameExists { number, path } => {
+                crate::tr!("sd-name-exists", number = *number, path = shown_path(path))
+            }
             Self::NotDigests { path } => crate::tr!("sd-not-digests", path = shown_path(path)),
             Self::UnsupportedAlg { alg } => crate::tr!("sd-alg-unsupported", alg = alg.as_str()),
             Self::TooManyDisclosures { count } => {
@@ -752,7 +784,12 @@ impl<'a> Walk<'a> {
     }
 
     /// RFC 9901 §7.1 step 3.c: the `_sd` digests of an object and its other members.
-    fn object(&mut self, object: &JsonObject, place: &Place, depth: usize) -> (JsonObject, JsonObject) {
+    fn object(
+        &mut self,
+        object: &JsonObject,
+        place: &Place,
+        depth: usize,
+    ) -> (JsonObject, JsonObject) {
         let mut processed = JsonObject::new();
         let mut shown = JsonObject::new();
         if depth > MAX_DEPTH {
@@ -800,8 +837,7 @@ impl<'a> Walk<'a> {
                     continue;
                 };
                 if name == "_sd" || name == "..." {
-                    self.problems
-                        .push(SdProblem::ReservedName { number, name });
+                    self.problems.push(SdProblem::ReservedName { number, name });
                     continue;
                 }
                 if object.contains_key(&name) || processed.contains_key(&name) {
@@ -939,11 +975,9 @@ fn alg_row(sd: &SdJwt) -> CheckResult {
     const NAME: &str = "_sd_alg";
     match &sd.sd_alg {
         SdAlg::Default => CheckResult::pass(NAME, crate::tr!("check-sd-alg-default"), SPEC_ALG),
-        SdAlg::Named(alg) => CheckResult::pass(
-            NAME,
-            crate::tr!("check-sd-alg", alg = alg.name()),
-            SPEC_ALG,
-        ),
+        SdAlg::Named(alg) => {
+            CheckResult::pass(NAME, crate::tr!("check-sd-alg", alg = alg.name()), SPEC_ALG)
+        }
         SdAlg::Unsupported(alg) => CheckResult::fail(
             NAME,
             "SD_ALG_UNSUPPORTED",
@@ -973,7 +1007,10 @@ fn disclosures_row(sd: &SdJwt) -> CheckResult {
         None if sd.sd_alg.hash().is_none() => CheckResult::fail(
             "disclosures",
             "SD_ALG_UNSUPPORTED",
-            crate::tr!("check-sd-disclosures-unchecked", count = sd.disclosures.len()),
+            crate::tr!(
+                "check-sd-disclosures-unchecked",
+                count = sd.disclosures.len()
+            ),
             SPEC_DISCLOSURES,
         ),
         None => CheckResult::pass(
@@ -989,7 +1026,12 @@ fn disclosures_row(sd: &SdJwt) -> CheckResult {
     }
 }
 
-fn problem_row(sd: &SdJwt, name: &'static str, ok: &'static str, spec: &'static str) -> CheckResult {
+fn problem_row(
+    sd: &SdJwt,
+    name: &'static str,
+    ok: &'static str,
+    spec: &'static str,
+) -> CheckResult {
     let failing: Vec<&SdProblem> = sd.problems.iter().filter(|p| p.row() == name).collect();
     match failing.first() {
         Some(first) => CheckResult::fail(
@@ -1026,41 +1068,39 @@ fn holder_key(claims: &JsonObject) -> HolderKey {
             kind = jose::json_kind_text(cnf)
         ));
     };
-    match cnf.get("jwk") {
-        Some(Value::Object(jwk)) => {
-            let set = KeySet::from_jwks_json(&Value::Object(jwk.clone()).to_string(), "cnf.jwk");
-            match set.keys.first() {
-                Some(key) => {
-                    let row = key.row();
-                    let name = match row.fingerprint {
-                        Some(thumbprint) => format!("{} {}", row.size, thumbprint),
-                        None => row.size,
-                    };
-                    HolderKey::Jwk(set, name)
-                }
-                None => HolderKey::Unusable(
-                    set.problems
-                        .first()
-                        .map_or_else(|| crate::tr!("check-sd-cnf-no-jwk"), ToString::to_string),
-                ),
-            }
+    let Some(Value::Object(jwk)) = cnf.get("jwk") else {
+        let members: Vec<&str> = cnf.keys().map(String::as_str).collect();
+        return HolderKey::Unusable(crate::tr!(
+            "check-sd-cnf-other",
+            members = members.join(", ")
+        ));
+    };
+    let set = KeySet::from_jwks_json(&Value::Object(jwk.clone()).to_string(), "cnf.jwk");
+    match set.keys.first() {
+        Some(key) => {
+            let row = key.row();
+            let name = match row.fingerprint {
+                Some(thumbprint) => format!("{} {}", row.size, thumbprint),
+                None => row.size,
+            };
+            HolderKey::Jwk(set, name)
         }
-        _ => {
-            let members: Vec<&str> = cnf.keys().map(String::as_str).collect();
-            HolderKey::Unusable(crate::tr!(
-                "check-sd-cnf-other",
-                members = members.join(", ")
-            ))
-        }
+        None => HolderKey::Unusable(
+            set.problems
+                .first()
+                .map_or_else(|| crate::tr!("check-sd-cnf-no-jwk"), ToString::to_string),
+        ),
     }
 }
 
 fn cnf_row(sd: &SdJwt, holder: &HolderKey) -> CheckResult {
     const NAME: &str = "cnf";
     match (holder, &sd.key_binding) {
-        (HolderKey::Jwk(_, key), _) => {
-            CheckResult::pass(NAME, crate::tr!("check-sd-cnf-jwk", key = key.as_str()), SPEC_CNF)
-        }
+        (HolderKey::Jwk(_, key), _) => CheckResult::pass(
+            NAME,
+            crate::tr!("check-sd-cnf-jwk", key = key.as_str()),
+            SPEC_CNF,
+        ),
         (HolderKey::Absent, None) => {
             CheckResult::not_applicable(NAME, crate::tr!("check-sd-cnf-absent"), SPEC_CNF)
         }
@@ -1070,12 +1110,9 @@ fn cnf_row(sd: &SdJwt, holder: &HolderKey) -> CheckResult {
             crate::tr!("check-sd-cnf-missing-kb"),
             SPEC_CNF,
         ),
-        (HolderKey::Unusable(why), Some(_)) => CheckResult::fail(
-            NAME,
-            "SD_CNF_UNUSABLE",
-            why.clone(),
-            SPEC_CNF,
-        ),
+        (HolderKey::Unusable(why), Some(_)) => {
+            CheckResult::fail(NAME, "SD_CNF_UNUSABLE", why.clone(), SPEC_CNF)
+        }
         (HolderKey::Unusable(why), None) => {
             CheckResult::not_applicable(NAME, why.clone(), SPEC_CNF)
         }
@@ -1156,11 +1193,9 @@ fn kb_typ_row(header: &JsonObject) -> CheckResult {
 fn kb_signature_row(decoded: &Decoded, holder: &HolderKey) -> CheckResult {
     const NAME: &str = "kb_signature";
     match holder {
-        HolderKey::Jwk(keys, _) => checks::signature_row(
-            NAME,
-            &verify_decoded(decoded, keys),
-            SPEC_KB_SIGNATURE,
-        ),
+        HolderKey::Jwk(keys, _) => {
+            checks::signature_row(NAME, &verify_decoded(decoded, keys), SPEC_KB_SIGNATURE)
+        }
         HolderKey::Absent => CheckResult::fail(
             NAME,
             "SD_CNF_MISSING",
@@ -1237,12 +1272,20 @@ fn kb_string_row(
         ),
         (Some(Value::String(value)), None) => CheckResult::not_applicable(
             row,
-            crate::tr!("check-sd-kb-not-expected", name = name, value = value.as_str()),
+            crate::tr!(
+                "check-sd-kb-not-expected",
+                name = name,
+                value = value.as_str()
+            ),
             spec,
         ),
         (Some(Value::String(value)), Some(sent)) if value == sent => CheckResult::pass(
             row,
-            crate::tr!("check-sd-kb-as-expected", name = name, value = value.as_str()),
+            crate::tr!(
+                "check-sd-kb-as-expected",
+                name = name,
+                value = value.as_str()
+            ),
             spec,
         ),
         (Some(Value::String(value)), Some(sent)) => CheckResult::fail(
@@ -1378,7 +1421,9 @@ mod tests {
     const NOW: Timestamp = Timestamp::from_unix(1_748_537_243 + 60);
 
     fn read_ok(compact: &str) -> (Decoded, SdJwt) {
-        read(compact.trim()).expect("has ~").expect("issuer JWT decodes")
+        read(compact.trim())
+            .expect("has ~")
+            .expect("issuer JWT decodes")
     }
 
     fn verifier() -> Expectations {
@@ -1450,10 +1495,18 @@ mod tests {
         assert_eq!(given.salt, "2GLC42sKQveCfGfryNRN9w");
         assert_eq!(given.digest, "jsu9yVulwQQlhFlM_3JlzMaSFzglhQG0DpfayQwLUK4");
         assert_eq!(given.pointer, "/given_name");
-        let de = sd.disclosed_at("nationalities/1").expect("array element marked");
-        assert_eq!((de.name.as_deref(), de.salt.as_str()), (None, "nPuoQnkRFq3BIeAm7AnXFA"));
+        let de = sd
+            .disclosed_at("nationalities/1")
+            .expect("array element marked");
+        assert_eq!(
+            (de.name.as_deref(), de.salt.as_str()),
+            (None, "nPuoQnkRFq3BIeAm7AnXFA")
+        );
         // Disclosed claims stand where `_sd` stood: before `iss`.
-        assert_eq!(sd.shown.keys().next().map(String::as_str), Some("updated_at"));
+        assert_eq!(
+            sd.shown.keys().next().map(String::as_str),
+            Some("updated_at")
+        );
         assert_eq!(sd.shown.get("_sd_alg"), Some(&json!("sha-256")));
     }
 
@@ -1512,7 +1565,10 @@ mod tests {
         let processed = Value::Object(sd.processed.clone());
         let evidence = &processed["verified_claims"]["verification"]["evidence"];
         assert_eq!(evidence[0]["method"], "pipp", "{processed:#}");
-        assert_eq!(processed["verified_claims"]["claims"]["family_name"], "Müller");
+        assert_eq!(
+            processed["verified_claims"]["claims"]["family_name"],
+            "Müller"
+        );
         assert!(failures(&rows(COMPLEX, &Expectations::default())).is_empty());
         let (_, vc) = read_ok(VC_ISSUANCE);
         assert!(vc.problems.is_empty(), "{:?}", vc.problems);
@@ -1532,7 +1588,10 @@ mod tests {
         let tampered = PRESENTATION.trim().replace(family, &changed);
         assert_ne!(tampered, PRESENTATION.trim());
         let (_, sd) = read_ok(&tampered);
-        assert_eq!(sd.problems, [SdProblem::UnreferencedDisclosure { number: 1 }]);
+        assert_eq!(
+            sd.problems,
+            [SdProblem::UnreferencedDisclosure { number: 1 }]
+        );
         assert!(!sd.processed.contains_key("family_name"));
         let failed = failures(&rows(&tampered, &verifier()));
         assert_eq!(
@@ -1558,18 +1617,27 @@ mod tests {
             &json!({"alg": "ES256", "typ": "example+sd-jwt"}),
             &payload,
         );
-        let tail = ISSUANCE.trim().split_once('~').map(|(_, tail)| tail).expect("~");
+        let tail = ISSUANCE
+            .trim()
+            .split_once('~')
+            .map(|(_, tail)| tail)
+            .expect("~");
         let compact = format!("{issuer}~{tail}");
         let (_, sd) = read_ok(&compact);
         assert!(
-            sd.problems
-                .contains(&SdProblem::DuplicateDigest { digest: digest.as_str().unwrap_or_default().to_owned() }),
+            sd.problems.contains(&SdProblem::DuplicateDigest {
+                digest: digest.as_str().unwrap_or_default().to_owned()
+            }),
             "{:?}",
             sd.problems
         );
         let rows = rows(&compact, &Expectations::default());
         assert_eq!(failures(&rows), [("digests", Some("SD_DIGEST_DUPLICATE"))]);
-        assert_eq!(rows[0].status, CheckStatus::Pass, "the issuer signature holds");
+        assert_eq!(
+            rows[0].status,
+            CheckStatus::Pass,
+            "the issuer signature holds"
+        );
     }
 
     #[test]
@@ -1610,7 +1678,11 @@ mod tests {
                 .and_then(|kb| jose::decode_unverified(kb).ok())
                 .and_then(|d| d.claims().cloned())
                 .expect("claims");
-            let kb = es256(HOLDER_KEY, &json!({"alg": "ES256", "typ": "JWT"}), &Value::Object(claims));
+            let kb = es256(
+                HOLDER_KEY,
+                &json!({"alg": "ES256", "typ": "JWT"}),
+                &Value::Object(claims),
+            );
             format!("{}{kb}", parts.presentation)
         };
         assert_eq!(
@@ -1678,7 +1750,14 @@ mod tests {
                 "_sd": [digest(reserved), digest(exists), digest(element_in_sd)],
                 "arr": [{"...": digest(property_in_array)}]
             }),
-            &[reserved, exists, element_in_sd, property_in_array, b"not json", b"[1,2]"],
+            &[
+                reserved,
+                exists,
+                element_in_sd,
+                property_in_array,
+                b"not json",
+                b"[1,2]",
+            ],
         );
         let codes: Vec<&str> = sd.problems.iter().map(SdProblem::code).collect();
         assert_eq!(
@@ -1701,7 +1780,10 @@ mod tests {
     fn a_disclosure_that_refers_to_itself_or_repeats_ends() {
         // A Disclosure cannot hold its own digest, but one repeated twice must not loop.
         let claim = br#"["s", "a", 1]"#;
-        let sd = unsigned(&json!({"_sd": [digest(claim), digest(claim)]}), &[claim, claim]);
+        let sd = unsigned(
+            &json!({"_sd": [digest(claim), digest(claim)]}),
+            &[claim, claim],
+        );
         let codes: Vec<&str> = sd.problems.iter().map(SdProblem::code).collect();
         assert_eq!(codes, ["SD_DISCLOSURE_REPEATED", "SD_DIGEST_DUPLICATE"]);
     }
@@ -1709,7 +1791,10 @@ mod tests {
     #[test]
     fn an_unsupported_sd_alg_is_reported_not_guessed() {
         let claim = br#"["s", "a", 1]"#;
-        let sd = unsigned(&json!({"_sd_alg": "sha3-256", "_sd": [digest(claim)]}), &[claim]);
+        let sd = unsigned(
+            &json!({"_sd_alg": "sha3-256", "_sd": [digest(claim)]}),
+            &[claim],
+        );
         assert_eq!(
             sd.problems.first(),
             Some(&SdProblem::UnsupportedAlg {
@@ -1739,6 +1824,10 @@ mod tests {
         assert_eq!(tail_len("~ "), 1);
         assert_eq!(tail_len("no"), 0);
         assert_eq!(tail_len("~Ключ~"), 1);
+        let tail = tail_at("%7EWyJh%7eWyJi%7EeyJh.eyJi.c2ln&state=1").expect("form body");
+        assert_eq!(tail.text, "~WyJh~WyJi~eyJh.eyJi.c2ln");
+        assert_eq!((tail.consumed, tail.escapes), (31, 3));
+        assert!(tail_at("%20").is_none());
     }
 
     proptest::proptest! {
