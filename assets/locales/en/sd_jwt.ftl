@@ -81,5 +81,5 @@ fact-key-binding = Key binding
 sd-key-binding-none = none: the SD-JWT has no key binding JWT
 sd-key-binding-heading = Key binding JWT
 sd-problems = Not acceptable: { $problems }
-checks-audience = Audience (aud):
+checks-audience = Audience (aud)
 checks-audience-hint = the verifier's id

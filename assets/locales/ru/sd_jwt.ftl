@@ -84,5 +84,5 @@ fact-key-binding = Привязка
 sd-key-binding-none = нет: у SD-JWT нет JWT привязки к ключу
 sd-key-binding-heading = JWT привязки к ключу
 sd-problems = Неприемлемо: { $problems }
-checks-audience = Аудитория (aud):
+checks-audience = Аудитория (aud)
 checks-audience-hint = id проверяющего
