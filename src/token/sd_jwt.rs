@@ -75,33 +75,64 @@ pub fn split(compact: &str) -> Option<Parts<'_>> {
 /// Only the shape is looked at (base64url characters, dots only in the last
 /// part), one pass over the bytes.
 pub fn tail_len(rest: &str) -> usize {
-    let bytes = rest.as_bytes();
-    if bytes.first() != Some(&b'~') {
+    tail_end(rest.as_bytes(), false)
+}
+
+/// Whether `byte` is a base64url character (RFC 4648 §5).
+fn is_base64url(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// The length of a separator at the start of `bytes`: `~`, or with
+/// `escaped` `%7E` as a form body writes it; 0 when there is none.
+fn separator_at(bytes: &[u8], escaped: bool) -> usize {
+    match bytes {
+        [b'~', ..] if !escaped => 1,
+        [b'%', b'7', b'E' | b'e', ..] if escaped => 3,
+        _ => 0,
+    }
+}
+
+/// [`tail_len`] over bytes, `~` written `%7E` when `escaped`. One pass: it
+/// stops at the first byte no SD-JWT tail can hold, so a long run of
+/// token characters after a JWT is not read again for every JWT before it.
+fn tail_end(bytes: &[u8], escaped: bool) -> usize {
+    let first = separator_at(bytes, escaped);
+    if first == 0 {
         return 0;
     }
-    // The end of the last complete `~`, and of a KB-JWT after it.
-    let mut accepted = 1;
-    let mut part_start = 1;
+    // The end of the last complete separator, and of a KB-JWT after it.
+    let mut accepted = first;
+    let mut at = first;
+    let mut part_len = 0;
     let mut dots = 0;
-    for (at, &byte) in bytes.iter().enumerate().skip(1) {
-        match byte {
-            b'~' if dots == 0 && at > part_start => {
-                accepted = at + 1;
-                part_start = at + 1;
+    while let Some(&byte) = bytes.get(at) {
+        let separator = separator_at(bytes.get(at..).unwrap_or_default(), escaped);
+        if separator > 0 {
+            if dots > 0 || part_len == 0 {
+                break;
             }
-            b'.' => dots += 1,
-            b if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' => {}
-            _ => break,
+            at += separator;
+            accepted = at;
+            part_len = 0;
+            continue;
+        }
+        if byte == b'.' {
+            dots += 1;
+        } else if !is_base64url(byte) {
+            break;
         }
         if dots > 2 {
             break;
         }
+        part_len += 1;
+        at += 1;
     }
-    // A KB-JWT after the last `~`: `header.payload.signature`.
+    // A KB-JWT after the last separator: `header.payload.signature`.
     let kb = bytes.get(accepted..).map_or(0, |after| {
         let len = after
             .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'))
+            .position(|&b| !(is_base64url(b) || b == b'.'))
             .unwrap_or(after.len());
         let candidate = after.get(..len).unwrap_or_default();
         let dots = candidate
@@ -130,29 +161,26 @@ pub struct Tail {
 /// The SD-JWT tail at the start of `rest` ([`tail_len`]), also when a form
 /// body percent-encoded its `~` as `%7E` (the WHATWG form encoding does).
 pub fn tail_at(rest: &str) -> Option<Tail> {
-    if rest.starts_with(SEPARATOR) {
-        let len = tail_len(rest);
+    let (escaped, end) = match tail_end(rest.as_bytes(), false) {
+        0 => (true, tail_end(rest.as_bytes(), true)),
+        end => (false, end),
+    };
+    if end == 0 {
+        return None;
+    }
+    let written = rest.get(..end)?;
+    if !escaped {
         return Some(Tail {
-            text: rest.get(..len)?.to_owned(),
-            consumed: len,
+            text: written.to_owned(),
+            consumed: end,
             escapes: 0,
         });
     }
-    if !(rest.starts_with("%7E") || rest.starts_with("%7e")) {
-        return None;
-    }
-    let run_len = rest
-        .bytes()
-        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'%')))
-        .unwrap_or(rest.len());
-    let decoded = rest.get(..run_len)?.replace("%7E", "~").replace("%7e", "~");
-    let text = decoded.get(..tail_len(&decoded))?;
-    // Each `~` in the tail was three bytes; nothing else in it was escaped.
-    let escapes = text.matches(SEPARATOR).count();
+    let text = written.replace("%7E", "~").replace("%7e", "~");
     Some(Tail {
-        text: text.to_owned(),
-        consumed: text.len() + 2 * escapes,
-        escapes,
+        escapes: text.matches(SEPARATOR).count(),
+        text,
+        consumed: end,
     })
 }
 

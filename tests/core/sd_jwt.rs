@@ -175,3 +175,26 @@ fn verify_checks_the_issuer_the_disclosures_and_the_key_binding() {
     let (code, report) = run("verify", &args);
     assert_eq!(code, 1, "{report:#}");
 }
+
+#[test]
+fn hostile_tails_are_read_once() {
+    let jwt = "eyJhbGciOiJub25lIn0.eyJfc2QiOlsiYSJdfQ.";
+    let pastes = [
+        format!("{jwt}~{}", "A".repeat(1_000_000)),
+        format!("{jwt}%7E{}", "A.".repeat(500_000)),
+        format!("{jwt}~WyJh~ ").repeat(20_000),
+        format!("{jwt}{}", "~".repeat(1_000_000)),
+        format!("{jwt}~{}", format!("{jwt}~").repeat(20_000)),
+    ];
+    for paste in pastes {
+        let started = std::time::Instant::now();
+        let inspection = inspect(&paste, Timestamp::from_unix(NOW));
+        assert!(!inspection.tokens.is_empty());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{} bytes took {:?}",
+            paste.len(),
+            started.elapsed()
+        );
+    }
+}
