@@ -114,9 +114,28 @@ pub fn paste(data: &[u8]) {
 /// A compact JWS or JWE (RFC 7515 §7.1, RFC 7516 §7.1): decoded without
 /// verifying, then verified against a fixed key set (RSA, EC P-256,
 /// Ed25519, GOST R 34.10-2012, HMAC) and put through the ID token (OIDC Core
-/// §3.1.3.7) and JWT access token (RFC 9068 §4) checks.
+/// §3.1.3.7) and JWT access token (RFC 9068 §4) checks. With a `~`, an
+/// SD-JWT (RFC 9901 §4): processed, then its issuer signature verified and
+/// the SD-JWT and Key Binding JWT checks (RFC 9901 §7) run.
 pub fn jose(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
+    if let Some(read) = crate::token::sd_jwt::read(&text) {
+        if let Ok((decoded, sd)) = read {
+            let outcome = crate::token::verify::verify_decoded(&decoded, key_set());
+            let expect = Expectations {
+                audience: Some("https://verifier.example.org".to_owned()),
+                nonce: Some("1234567890".to_owned()),
+                ..Expectations::default()
+            };
+            for check in crate::token::sd_jwt::checks(&sd, &outcome, &expect, NOW) {
+                let _ = check.is_fail();
+            }
+            for problem in &sd.problems {
+                let _ = (problem.to_string(), problem.code());
+            }
+        }
+        return;
+    }
     let decoded = match crate::token::jose::decode_unverified(&text) {
         Ok(decoded) => decoded,
         Err(failure) => {

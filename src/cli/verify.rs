@@ -72,7 +72,7 @@ pub fn verify(
     let sources = key_sources(args);
     if sources.is_empty()
         && let Some(token) = chosen.iter().map(|&i| &inspection.tokens[i]).find(|t| {
-            t.kind == TokenKind::Jws
+            matches!(t.kind, TokenKind::Jws | TokenKind::SdJwt)
                 && !t
                     .header_str("alg")
                     .is_some_and(|alg| alg.eq_ignore_ascii_case("none"))

@@ -51,7 +51,7 @@ pub struct TokenReport {
     pub index: usize,
     /// What the inspector's tab says: "ID token".
     pub title: String,
-    /// `jws`, `jwe`, `opaque` or `unknown`.
+    /// `jws`, `jwe`, `sd_jwt`, `opaque` or `unknown`.
     pub kind: crate::token::TokenKind,
     /// `access`, `id`, `refresh`, `authorization_code`, `logout`, another field name, or null.
     pub role: Option<String>,
@@ -81,6 +81,100 @@ pub struct TokenReport {
     pub error: Option<String>,
     /// The token itself, mended.
     pub value: String,
+    /// For an SD-JWT (`kind` `sd_jwt`, RFC 9901): its Disclosures, each
+    /// with where it put its claim in `claims`, what was withheld, and its
+    /// Key Binding JWT. Absent for other tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sd_jwt: Option<SdJwtReport>,
+}
+
+/// An SD-JWT: `claims` is its processed payload (RFC 9901 §7.1), the
+/// disclosed claims in place; this says which they are.
+#[derive(Debug, Serialize)]
+pub struct SdJwtReport {
+    /// The digest algorithm (`_sd_alg`, `sha-256` when absent).
+    pub sd_alg: String,
+    /// The issuer-signed JWT's payload as signed, digests and all.
+    pub issuer_signed_claims: Option<Value>,
+    /// The Disclosures, in the order presented.
+    pub disclosures: Vec<DisclosureReport>,
+    /// Digests no Disclosure matched: claims withheld, or decoys (they cannot be told apart).
+    pub withheld: usize,
+    /// The Key Binding JWT, when presented.
+    pub key_binding: Option<KeyBindingReport>,
+    /// What makes the SD-JWT unacceptable (`code`, `message`); empty when nothing does.
+    pub problems: Vec<crate::token::sd_jwt::SdProblem>,
+}
+
+/// One Disclosure.
+#[derive(Debug, Serialize)]
+pub struct DisclosureReport {
+    /// The Disclosure as presented (base64url).
+    pub disclosure: String,
+    /// Its digest with `sd_alg`; null when the algorithm is not supported.
+    pub digest: Option<String>,
+    /// Its salt; null when it does not decode.
+    pub salt: Option<String>,
+    /// The claim name; null for an array element or when it does not decode.
+    pub name: Option<String>,
+    /// The claim value; null when it does not decode.
+    pub value: Option<Value>,
+    /// Where its claim is in `claims` (a JSON Pointer, RFC 6901); null when
+    /// no digest referred to it, so it was not used.
+    pub pointer: Option<String>,
+}
+
+/// The Key Binding JWT (RFC 9901 §4.3), decoded, not verified.
+#[derive(Debug, Serialize)]
+pub struct KeyBindingReport {
+    /// Its header, when readable.
+    pub header: Option<Value>,
+    /// Its claims (`aud`, `nonce`, `iat`, `sd_hash`), when readable.
+    pub claims: Option<Value>,
+    /// Why it could not be decoded.
+    pub error: Option<String>,
+    /// The KB-JWT itself.
+    pub value: String,
+}
+
+fn sd_jwt_report(token: &FoundToken) -> Option<SdJwtReport> {
+    let sd = token.sd_jwt.as_deref()?;
+    Some(SdJwtReport {
+        sd_alg: sd.sd_alg.name().to_owned(),
+        issuer_signed_claims: token
+            .decoded
+            .as_ref()
+            .and_then(Decoded::claims)
+            .cloned()
+            .map(Value::Object),
+        disclosures: sd
+            .disclosures
+            .iter()
+            .map(|disclosure| {
+                let content = disclosure.content.as_ref();
+                DisclosureReport {
+                    disclosure: disclosure.encoded.clone(),
+                    digest: disclosure.digest.clone(),
+                    salt: content.map(|c| c.salt.clone()),
+                    name: content.and_then(|c| c.name.clone()),
+                    value: content.map(|c| c.value.clone()),
+                    pointer: sd
+                        .disclosed
+                        .iter()
+                        .find(|d| d.disclosure == disclosure.encoded)
+                        .map(|d| d.pointer.clone()),
+                }
+            })
+            .collect(),
+        withheld: sd.withheld,
+        key_binding: sd.key_binding.as_ref().map(|kb| KeyBindingReport {
+            header: kb.header().cloned().map(Value::Object),
+            claims: kb.claims().cloned().map(Value::Object),
+            error: kb.decoded.as_ref().err().map(|f| f.error.to_string()),
+            value: kb.compact.clone(),
+        }),
+        problems: sd.problems.clone(),
+    })
 }
 
 /// What was mended.
@@ -206,6 +300,7 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
         }),
         error: token.error.as_ref().map(ToString::to_string),
         value: token.value.clone(),
+        sd_jwt: sd_jwt_report(token),
     }
 }
 

@@ -44,6 +44,8 @@ pub enum CheckKind {
     Access,
     /// The `UserInfo` response checks of OIDC Core 1.0 §5.3.2.
     Userinfo,
+    /// The SD-JWT and Key Binding JWT verification of RFC 9901 §7.1, §7.3.
+    SdJwt,
 }
 
 /// Everything the command was told, as plain data (no clap here).
@@ -188,7 +190,7 @@ pub struct VerifiedToken {
     pub index: usize,
     /// What the inspector's tab says: "ID token".
     pub title: String,
-    /// `jws`, `jwe` or `unknown` (looks like a JWT, could not be decoded).
+    /// `jws`, `jwe`, `sd_jwt` or `unknown` (looks like a JWT, could not be decoded).
     pub kind: TokenKind,
     /// `access`, `id`, `refresh`, … as in `decode`, or null.
     pub role: Option<String>,
@@ -198,7 +200,7 @@ pub struct VerifiedToken {
     pub kid: Option<String>,
     /// What signature verification concluded.
     pub signature: SignatureReport,
-    /// The check set that ran: `id`, `access`, `userinfo`, or null when none applies.
+    /// The check set that ran: `id`, `access`, `userinfo`, `sd_jwt`, or null when none applies.
     pub checked_as: Option<CheckKind>,
     /// The checks, one row per rule (they include a `signature` row).
     pub checks: Vec<CheckResult>,
@@ -307,9 +309,9 @@ pub fn verify_chosen(
     }
 }
 
-/// Indices of the tokens to verify: with `all`, every JWS, JWE and
+/// Indices of the tokens to verify: with `all`, every JWS, SD-JWT, JWE and
 /// undecodable JWT; otherwise the first JWS that is an ID token, else the
-/// first JWS, else the first JWE or undecodable JWT. `None` when there is none.
+/// first JWS or SD-JWT, else the first JWE or undecodable JWT. `None` when there is none.
 pub fn choose_tokens(tokens: &[FoundToken], all: bool) -> Option<Vec<usize>> {
     let jwt: Vec<usize> = tokens
         .iter()
@@ -323,7 +325,7 @@ pub fn choose_tokens(tokens: &[FoundToken], all: bool) -> Option<Vec<usize>> {
     if all {
         return Some(jwt);
     }
-    let is_jws = |i: &&usize| tokens[**i].kind == TokenKind::Jws;
+    let is_jws = |i: &&usize| matches!(tokens[**i].kind, TokenKind::Jws | TokenKind::SdJwt);
     let first = jwt
         .iter()
         .filter(is_jws)
@@ -403,6 +405,9 @@ pub fn check_kind(args: &VerifyArgs, token: &FoundToken) -> Option<CheckKind> {
     if args.kind.is_some() {
         return args.kind;
     }
+    if token.sd_jwt.is_some() {
+        return Some(CheckKind::SdJwt);
+    }
     if token.role == Some(TokenRole::Id) {
         return Some(CheckKind::Id);
     }
@@ -457,7 +462,7 @@ fn expectations(
                 .or(profile_client),
             None,
         ),
-        CheckKind::Access | CheckKind::Userinfo => (
+        CheckKind::Access | CheckKind::Userinfo | CheckKind::SdJwt => (
             args.client_id.clone().or(profile_client),
             args.audience.clone(),
         ),
@@ -522,6 +527,9 @@ fn verified_token(
                 CheckKind::Userinfo => {
                     userinfo_checks(claims, args.id_token_sub.as_deref(), Some(outcome))
                 }
+                CheckKind::SdJwt => token.sd_jwt.as_ref().map_or_else(Vec::new, |sd| {
+                    crate::token::sd_jwt::checks(sd, outcome, &expect, now)
+                }),
             }
         }
         _ => Vec::new(),

@@ -29,6 +29,8 @@ pub enum CheckSet {
     IdToken,
     /// JWT access token validation (RFC 9068 §4).
     AccessToken,
+    /// SD-JWT and Key Binding JWT verification (RFC 9901 §7.1, §7.3).
+    SdJwt,
 }
 
 impl CheckSet {
@@ -37,6 +39,7 @@ impl CheckSet {
         match self {
             Self::IdToken => crate::tr!("check-set-id-token"),
             Self::AccessToken => crate::tr!("check-set-access-token"),
+            Self::SdJwt => crate::tr!("check-set-sd-jwt"),
         }
     }
 }
@@ -47,6 +50,9 @@ pub fn check_set(token: &FoundToken) -> Option<CheckSet> {
         .header_str("typ")
         .unwrap_or_default()
         .to_ascii_lowercase();
+    if token.sd_jwt.is_some() {
+        return Some(CheckSet::SdJwt);
+    }
     match token.role {
         Some(TokenRole::Id) => Some(CheckSet::IdToken),
         _ if typ.trim_start_matches("application/") == "at+jwt" => Some(CheckSet::AccessToken),
@@ -67,6 +73,9 @@ pub fn checks_for(
     let Some(token) = tokens.get(index) else {
         return Vec::new();
     };
+    if let Some(sd) = &token.sd_jwt {
+        return super::sd_jwt::checks(sd, signature, expect, now);
+    }
     let (Some(claims), Some(header)) = (token.claims(), token.header.as_ref()) else {
         return Vec::new();
     };

@@ -57,7 +57,7 @@ impl CheckResult {
         self.status == CheckStatus::Fail
     }
 
-    fn pass(name: &'static str, reason: String, spec: &'static str) -> Self {
+    pub(crate) fn pass(name: &'static str, reason: String, spec: &'static str) -> Self {
         Self {
             name,
             status: CheckStatus::Pass,
@@ -67,7 +67,12 @@ impl CheckResult {
         }
     }
 
-    fn fail(name: &'static str, code: &'static str, reason: String, spec: &'static str) -> Self {
+    pub(crate) fn fail(
+        name: &'static str,
+        code: &'static str,
+        reason: String,
+        spec: &'static str,
+    ) -> Self {
         Self {
             name,
             status: CheckStatus::Fail,
@@ -77,7 +82,7 @@ impl CheckResult {
         }
     }
 
-    fn not_applicable(name: &'static str, reason: String, spec: &'static str) -> Self {
+    pub(crate) fn not_applicable(name: &'static str, reason: String, spec: &'static str) -> Self {
         Self {
             name,
             status: CheckStatus::NotApplicable,
@@ -416,7 +421,7 @@ fn claim_is(name: &str, value: &str) -> String {
     crate::tr!("check-claim-is", name = name, value = value)
 }
 
-fn signature_row(
+pub(crate) fn signature_row(
     name: &'static str,
     outcome: &SignatureOutcome,
     spec: &'static str,
@@ -490,7 +495,7 @@ fn access_token_typ_row(header: &JsonObject) -> CheckResult {
     }
 }
 
-fn issuer_row(
+pub(crate) fn issuer_row(
     claims: &JsonObject,
     expected: Option<&str>,
     (missing, mismatch): (&'static str, &'static str),
@@ -722,13 +727,13 @@ fn numeric_date(claims: &JsonObject, name: &str) -> NumericDate {
     NumericDate::At(TimeValue::from_number(number).at)
 }
 
-fn instant(at: Timestamp) -> String {
+pub(crate) fn instant(at: Timestamp) -> String {
     at.to_rfc3339_utc()
         .unwrap_or_else(|| crate::tr!("check-unix-seconds", seconds = at.unix().to_string()))
 }
 
 /// "45 s", "12 min", "3 h 5 min", "2 d 4 h".
-fn duration(seconds: i64) -> String {
+pub(crate) fn duration(seconds: i64) -> String {
     let s = seconds.unsigned_abs();
     match s {
         0..120 => crate::tr!("check-duration-seconds", seconds = s),
@@ -750,7 +755,7 @@ fn seconds_between(later: Timestamp, earlier: Timestamp) -> i64 {
     later.unix().saturating_sub(earlier.unix())
 }
 
-fn expiry_row(
+pub(crate) fn expiry_row(
     claims: &JsonObject,
     expect: &Expectations,
     now: Timestamp,
@@ -771,6 +776,8 @@ fn expiry_row(
             NAME,
             if missing.starts_with("AT_") {
                 "AT_EXPIRED"
+            } else if missing.starts_with("SD_") {
+                "SD_EXPIRED"
             } else {
                 "IDT_EXPIRED"
             },
@@ -878,7 +885,11 @@ fn issued_at_row(
     }
 }
 
-fn not_before_row(claims: &JsonObject, expect: &Expectations, now: Timestamp) -> CheckResult {
+pub(crate) fn not_before_row(
+    claims: &JsonObject,
+    expect: &Expectations,
+    now: Timestamp,
+) -> CheckResult {
     const NAME: &str = "nbf";
     match numeric_date(claims, NAME) {
         NumericDate::Missing => CheckResult::not_applicable(NAME, no_claim(NAME), SPEC_NBF),

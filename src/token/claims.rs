@@ -88,6 +88,13 @@ const CLAIMS: &[(&str, &str)] = &[
     ("terBank", "claim-terbank"),
     ("accounts", "claim-accounts"),
     ("esb", "claim-esb"),
+    // SD-JWT (RFC 9901 §4.1) and SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.2.2).
+    ("vct", "claim-vct"),
+    ("vct#integrity", "claim-vct-integrity"),
+    ("status", "claim-status"),
+    ("_sd", "claim-sd"),
+    ("_sd_alg", "claim-sd-alg"),
+    ("...", "claim-sd-element"),
 ];
 
 /// JOSE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7519 §5): name →
@@ -166,8 +173,9 @@ pub fn claim_meaning(parent: Option<&str>, name: &str, value: &Value) -> Option<
         (Some("realm_access"), "roles") => return Some(Meaning::RealmRoles),
         (Some("resource_access"), client) => return Some(Meaning::ClientRoles(client.to_owned())),
         (Some(_), "roles") => return Some(Meaning::Roles),
-        (Some(_), _) => return None,
-        (None, _) => {}
+        // Undisclosed digests of an SD-JWT mean the same at any depth (RFC 9901 §4.2.4).
+        (Some(_), name) if name != "_sd" && name != "..." => return None,
+        _ => {}
     }
     let id = lookup(CLAIMS, name)?;
     let note = match (name, value) {

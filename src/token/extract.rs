@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::lenient_json::{self, Value};
 use super::mend::{self, JoinBudget, QUOTES, ZERO_WIDTH, mend};
 pub use super::mend::{Mends, merge_mends};
+use super::sd_jwt;
 
 /// Response fields whose value is a token.
 const TOKEN_FIELDS: &[&str] = &[
@@ -589,7 +590,15 @@ impl<'a> Scan<'a> {
                 continue;
             }
             match mend::bare_jwt_at(self.text, start, &mut budget) {
-                Ok(found) => {
+                Ok(mut found) => {
+                    // An SD-JWT goes on after its issuer-signed JWT: `~`,
+                    // Disclosures, a KB-JWT (RFC 9901 §4). One token, not a
+                    // JWS and the rest.
+                    if let Some(tail) = self.text.get(found.end..).and_then(sd_jwt::tail_at) {
+                        found.value.push_str(&tail.text);
+                        found.end += tail.consumed;
+                        found.mends.percent_escapes_decoded += tail.escapes;
+                    }
                     let span = start..found.end;
                     from = found.end;
                     self.cover(span.clone());

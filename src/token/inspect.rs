@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::claims::{ClaimRow, MAX_CLAIM_ROWS, claim_rows_within, header_rows, time_claims};
 use super::extract::{Candidate, Mends, Origin, ResponseContext, find_candidates, merge_mends};
 use super::jose::{Decoded, JoseError, JsonObject, decode_unverified};
+use super::sd_jwt::{SEPARATOR, SdJwt, process, split};
 use super::time::{TimeClaim, TimeMeaning, TimeValue, Timestamp};
 
 /// At most this many distinct tokens are kept from one paste; the rest are
@@ -34,6 +35,9 @@ pub enum TokenKind {
     Jws,
     /// An encrypted JWT / JWE (5 segments).
     Jwe,
+    /// An SD-JWT (RFC 9901 §4): an issuer-signed JWT, `~`, Disclosures, and
+    /// perhaps a Key Binding JWT.
+    SdJwt,
     /// An opaque string: only the issuer can tell what it means (introspection, RFC 7662).
     Opaque,
     /// Looks like a JWT but could not be decoded.
@@ -46,6 +50,7 @@ impl TokenKind {
         match self {
             Self::Jws => "JWS",
             Self::Jwe => "JWE",
+            Self::SdJwt => "SD-JWT",
             Self::Opaque => "opaque",
             Self::Unknown => "unknown",
         }
@@ -160,11 +165,18 @@ pub struct FoundToken {
     pub claim_rows: Vec<ClaimRow>,
     /// The header as table rows.
     pub header_rows: Vec<ClaimRow>,
+    /// For an SD-JWT, its Disclosures, processed payload and Key Binding
+    /// JWT; `decoded` and `header` are then its issuer-signed JWT's.
+    pub sd_jwt: Option<Box<SdJwt>>,
 }
 
 impl FoundToken {
-    /// The claims, when decoded.
+    /// The claims, when decoded; for an SD-JWT the processed payload, the
+    /// disclosed claims in place (RFC 9901 §7.1).
     pub fn claims(&self) -> Option<&JsonObject> {
+        if let Some(sd) = &self.sd_jwt {
+            return Some(&sd.processed);
+        }
         self.decoded.as_ref().and_then(Decoded::claims)
     }
 
@@ -194,6 +206,15 @@ impl FoundToken {
         }
         if let Some(shape) = &self.opaque {
             parts.push(shape.describe());
+        }
+        if let Some(sd) = &self.sd_jwt {
+            parts.push(crate::tr!(
+                "sd-summary-disclosures",
+                count = sd.disclosures.len()
+            ));
+            if sd.key_binding.is_some() {
+                parts.push("KB-JWT".to_owned());
+            }
         }
         parts.join(" · ")
     }
@@ -254,9 +275,37 @@ fn build(candidate: Candidate, pasted_at: Timestamp, rows_left: &mut usize) -> F
         opaque: None,
         claim_rows: Vec::new(),
         header_rows: Vec::new(),
+        sd_jwt: None,
         value,
     };
-    if looks_like_jose(&token.value) {
+    let sd_jwt = if token.value.contains(SEPARATOR)
+        && let Some(parts) = split(&token.value)
+        && looks_like_jose(parts.issuer_jwt)
+    {
+        Some(parts)
+    } else {
+        None
+    };
+    if let Some(parts) = sd_jwt {
+        match decode_unverified(parts.issuer_jwt) {
+            Ok(decoded) => {
+                let sd = process(&parts, &decoded);
+                token.kind = TokenKind::SdJwt;
+                token.header = Some(decoded.header().clone());
+                token.times = time_claims(&sd.processed);
+                // Listed as shown: disclosed claims in place, withheld digests where they sit.
+                token.claim_rows = claim_rows_within(&sd.shown, MAX_CLAIM_ROWS.min(*rows_left));
+                *rows_left = rows_left.saturating_sub(token.claim_rows.len());
+                token.decoded = Some(decoded);
+                token.sd_jwt = Some(Box::new(sd));
+            }
+            Err(failure) => {
+                token.kind = TokenKind::Unknown;
+                token.header = failure.header;
+                token.error = Some(failure.error);
+            }
+        }
+    } else if looks_like_jose(&token.value) {
         match decode_unverified(&token.value) {
             Ok(decoded) => {
                 token.kind = match decoded {

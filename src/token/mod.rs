@@ -20,6 +20,7 @@ pub mod jose;
 pub mod keys;
 mod lenient_json;
 pub mod mend;
+pub mod sd_jwt;
 pub mod time;
 pub mod verify;
 

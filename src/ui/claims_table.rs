@@ -7,6 +7,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::model::Command;
 use crate::token::Timestamp;
 use crate::token::claims::ClaimRow;
+use crate::token::sd_jwt::SdJwt;
 use crate::token::time::Zone;
 use crate::tr;
 
@@ -52,6 +53,20 @@ fn table(
     commands: &mut Vec<Command>,
     scrolls: bool,
 ) -> bool {
+    show_marked(ui, id_salt, rows, collapsed, (now, zone), None, commands)
+}
+
+/// [`show`], with the claims an SD-JWT's Disclosures put in place marked
+/// "disclosed" (salt and Disclosure on hover, RFC 9901 §4.2).
+pub fn show_marked(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    rows: &[ClaimRow],
+    collapsed: &HashSet<String>,
+    (now, zone): (Timestamp, Zone),
+    sd_jwt: Option<&SdJwt>,
+    commands: &mut Vec<Command>,
+) -> bool {
     let visible = visible_rows(rows, collapsed);
     let mut time_drawn = false;
     TableBuilder::new(ui)
@@ -79,7 +94,12 @@ fn table(
         .body(|body| {
             body.rows(ROW_HEIGHT, visible.len(), |mut row| {
                 let claim = visible[row.index()];
-                row.col(|ui| name_cell(ui, claim, collapsed, commands));
+                row.col(|ui| {
+                    name_cell(ui, claim, collapsed, commands);
+                    if let Some(disclosed) = sd_jwt.and_then(|sd| sd.disclosed_at(&claim.path)) {
+                        disclosed_mark(ui, disclosed);
+                    }
+                });
                 row.col(|ui| time_drawn |= value_cell(ui, claim, now, zone));
                 row.col(|ui| {
                     let text = if claim.children.is_none() {
@@ -136,6 +156,22 @@ fn name_cell(
         }
     }
     ui.add(egui::Label::new(egui::RichText::new(&claim.name).monospace()).truncate());
+}
+
+/// "disclosed", with the salt, digest and Disclosure on hover.
+fn disclosed_mark(ui: &mut egui::Ui, disclosed: &crate::token::sd_jwt::DisclosedClaim) {
+    let color = theme::time_state(ui.visuals(), crate::token::time::TimeState::Valid);
+    ui.label(
+        egui::RichText::new(tr!("sd-disclosed"))
+            .small()
+            .color(color),
+    )
+    .on_hover_text(tr!(
+        "sd-disclosed-hover",
+        disclosure = disclosed.disclosure.as_str(),
+        salt = disclosed.salt.as_str(),
+        digest = disclosed.digest.as_str()
+    ));
 }
 
 fn value_cell(ui: &mut egui::Ui, claim: &ClaimRow, now: Timestamp, zone: Zone) -> bool {

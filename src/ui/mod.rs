@@ -47,6 +47,8 @@ pub struct Edits<'a> {
 pub struct VerifyInputs {
     /// The nonce the authorization request sent.
     pub nonce: String,
+    /// The audience a Key Binding JWT must name (the verifier's id), for an SD-JWT.
+    pub audience: String,
     /// An HMAC secret being typed.
     pub hmac: String,
     /// The checks last drawn, for what they were computed from.

@@ -240,6 +240,9 @@ fn facts(
             ui.label(signature_line(token));
         }
     });
+    if let Some(sd) = &token.sd_jwt {
+        sd_jwt_facts(ui, sd);
+    }
     if let Some(error) = &token.error {
         fact(ui, &tr!("fact-problem"), |ui| {
             ui.colored_label(
@@ -274,6 +277,61 @@ fn facts(
     time_drawn
 }
 
+/// An SD-JWT's Disclosures, what they left withheld, what is wrong with
+/// them, and its Key Binding JWT as a part of its own (RFC 9901 §4).
+fn sd_jwt_facts(ui: &mut egui::Ui, sd: &crate::token::sd_jwt::SdJwt) {
+    fact(ui, &tr!("fact-disclosures"), |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(tr!("sd-summary-disclosures", count = sd.disclosures.len()));
+            ui.label("·");
+            if sd.withheld == 0 {
+                ui.label(tr!("sd-none-withheld"));
+            } else {
+                ui.label(tr!("sd-withheld", count = sd.withheld));
+            }
+        });
+    });
+    if !sd.problems.is_empty() {
+        let problems: Vec<String> = sd.problems.iter().map(ToString::to_string).collect();
+        fact(ui, &tr!("fact-problem"), |ui| {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(tr!("sd-problems", problems = problems.join("; ")))
+                        .color(theme::error(ui.visuals())),
+                )
+                .wrap(),
+            );
+        });
+    }
+    fact(ui, &tr!("fact-key-binding"), |ui| {
+        let Some(kb) = &sd.key_binding else {
+            ui.label(tr!("sd-key-binding-none"));
+            return;
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for (name, value) in kb.header().into_iter().flatten() {
+            if name == "typ" || name == "alg" {
+                parts.push(
+                    value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned),
+                );
+            }
+        }
+        for (name, value) in kb.claims().into_iter().flatten() {
+            let value = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            parts.push(format!("{name} {value}"));
+        }
+        if let Err(failure) = &kb.decoded {
+            parts.push(tr!("fact-cannot-decode", error = failure.error.to_string()));
+        }
+        ui.add(egui::Label::new(parts.join(" · ")).wrap())
+            .on_hover_text(tr!("sd-key-binding-heading"));
+    });
+}
+
 /// Width of the key column of the facts. Fixed rather than a `Grid`, whose
 /// first frame is an invisible sizing pass that costs a start-up frame.
 const FACT_KEY_WIDTH: f32 = 72.0;
@@ -300,7 +358,7 @@ fn fact(ui: &mut egui::Ui, key: &str, add_value: impl FnOnce(&mut egui::Ui)) -> 
 /// What can be said about the signature before verification exists: never "valid".
 fn signature_line(token: &FoundToken) -> String {
     match token.kind {
-        TokenKind::Jws => {
+        TokenKind::Jws | TokenKind::SdJwt => {
             let alg = token
                 .header_str("alg")
                 .map_or_else(|| tr!("signature-no-alg"), str::to_owned);
@@ -364,12 +422,13 @@ fn claims_view(
     commands: &mut Vec<Command>,
 ) -> bool {
     if !token.claim_rows.is_empty() {
-        return claims_table::show(
+        return claims_table::show_marked(
             ui,
             "claims_table",
             &token.claim_rows,
             &workspace.collapsed,
             (now, workspace.zone),
+            token.sd_jwt.as_deref(),
             commands,
         );
     }
@@ -515,20 +574,25 @@ fn token_view(ui: &mut egui::Ui, token: &FoundToken, masked: bool, commands: &mu
     } else {
         token.value.clone()
     };
-    for (i, segment) in shown.split('.').enumerate() {
-        if i > 0 {
-            job.append(
-                ".",
-                0.0,
-                egui::TextFormat::simple(font.clone(), ui.visuals().text_color()),
-            );
+    // An SD-JWT: the issuer JWT, each Disclosure and the KB-JWT in turn,
+    // `~` between them (RFC 9901 §4); a JWS or JWE: its segments.
+    let separator = if token.sd_jwt.is_some() { '~' } else { '\u{0}' };
+    let plain = egui::TextFormat::simple(font.clone(), ui.visuals().text_color());
+    for (p, part) in shown.split(separator).enumerate() {
+        if p > 0 {
+            job.append("~", 0.0, plain.clone());
         }
-        let color = if is_jose {
-            theme::segment(ui.visuals(), i.min(2))
-        } else {
-            ui.visuals().text_color()
-        };
-        job.append(segment, 0.0, egui::TextFormat::simple(font.clone(), color));
+        for (i, segment) in part.split('.').enumerate() {
+            if i > 0 {
+                job.append(".", 0.0, plain.clone());
+            }
+            let color = if is_jose {
+                theme::segment(ui.visuals(), i.min(2))
+            } else {
+                ui.visuals().text_color()
+            };
+            job.append(segment, 0.0, egui::TextFormat::simple(font.clone(), color));
+        }
     }
     job.wrap.break_anywhere = true;
     egui::ScrollArea::vertical()

@@ -85,7 +85,11 @@ pub fn checks(
         .check_profile
         .as_ref()
         .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id));
-    expectations_form(ui, workspace, inputs, commands);
+    let sd_jwt = inspection
+        .tokens
+        .get(index)
+        .is_some_and(|t| t.sd_jwt.is_some());
+    expectations_form(ui, workspace, inputs, sd_jwt, commands);
     let Some(token) = inspection.tokens.get(index) else {
         return false;
     };
@@ -104,6 +108,8 @@ pub fn checks(
             .map(|p| p.client_id.trim().to_owned())
             .filter(|s| !s.is_empty()),
         nonce: Some(inputs.nonce.trim().to_owned()).filter(|s| !s.is_empty()),
+        // A Key Binding JWT's `aud` (RFC 9901 §4.3); other check sets take theirs from the profile.
+        audience: Some(inputs.audience.trim().to_owned()).filter(|s| sd_jwt && !s.is_empty()),
         leeway: verification.leeway,
         ..Expectations::default()
     };
@@ -169,6 +175,7 @@ fn expectations_form(
     ui: &mut egui::Ui,
     workspace: &Workspace,
     inputs: &mut VerifyInputs,
+    sd_jwt: bool,
     commands: &mut Vec<Command>,
 ) {
     let verification = &workspace.verification;
@@ -207,6 +214,15 @@ fn expectations_form(
                 .desired_width(200.0),
         )
         .labelled_by(label.id);
+        if sd_jwt {
+            let label = ui.label(tr!("checks-audience"));
+            ui.add(
+                egui::TextEdit::singleline(&mut inputs.audience)
+                    .hint_text(tr!("checks-audience-hint"))
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
+        }
         let label = ui.label(tr!("checks-leeway"));
         let mut leeway = verification.leeway;
         if ui

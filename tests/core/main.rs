@@ -20,6 +20,7 @@ mod network;
 mod pasted_errors;
 mod profiles;
 mod properties;
+mod sd_jwt;
 mod verify;
 
 use tokenscope::paste::{Inspection, inspect};

@@ -19,5 +19,6 @@ mod language;
 mod presenter;
 mod profiles;
 mod sandbox;
+mod sd_jwt;
 mod snapshots;
 mod tls;

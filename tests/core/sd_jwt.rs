@@ -1,0 +1,200 @@
+//! SD-JWT (RFC 9901) in a paste, in `tokenscope decode` and in
+//! `tokenscope verify`, with the RFC's own examples
+//! (`tests/fixtures/sd-jwt/`).
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+use tokenscope::paste::inspect;
+use tokenscope::token::{Timestamp, TokenKind};
+
+use crate::fixture;
+
+/// The KB-JWT's `iat` in RFC 9901 §5.2, plus a minute.
+const NOW: i64 = 1_748_537_243 + 60;
+
+fn presentation() -> String {
+    fixture("sd-jwt/rfc9901-5.2-presentation-kb.txt")
+        .trim()
+        .to_owned()
+}
+
+fn path(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/sd-jwt/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn an_sd_jwt_in_any_paste_is_one_token() {
+    let sd = presentation();
+    let encoded = sd.replace('~', "%7E");
+    let pastes = [
+        sd.clone(),
+        format!("Вот презентация 😀:\n{sd}\nСпасибо"),
+        format!(r#"{{"credential":"{sd}","c_nonce":"Ключ"}}"#),
+        format!(r#"{{"access_token":"{sd}","token_type":"DPoP"}}"#),
+        format!("vp_token={encoded}&state=xyz"),
+        format!("vp_token={sd}&state=xyz"),
+        format!("Authorization: Bearer {sd}"),
+    ];
+    for paste in pastes {
+        let inspection = inspect(&paste, Timestamp::from_unix(NOW));
+        let kinds: Vec<TokenKind> = inspection.tokens.iter().map(|t| t.kind).collect();
+        assert_eq!(kinds, [TokenKind::SdJwt], "{paste}");
+        let token = &inspection.tokens[0];
+        assert_eq!(token.value, sd, "{paste}");
+        let processed = token.claims().expect("processed claims");
+        assert_eq!(processed["given_name"], "John");
+        assert!(
+            token
+                .summary()
+                .starts_with("SD-JWT · ES256 · 4 disclosures · KB-JWT")
+        );
+        // Listed with the withheld digests where they sit, the disclosed claims in place.
+        let rows: Vec<&str> = token.claim_rows.iter().map(|r| r.path.as_str()).collect();
+        assert!(
+            rows.contains(&"given_name") && rows.contains(&"_sd"),
+            "{rows:?}"
+        );
+    }
+}
+
+#[test]
+fn the_issuer_jwt_alone_is_still_a_jws() {
+    let sd = presentation();
+    let issuer = sd.split('~').next().expect("issuer JWT");
+    let inspection = inspect(issuer, Timestamp::from_unix(NOW));
+    assert_eq!(inspection.tokens[0].kind, TokenKind::Jws);
+    assert!(inspection.tokens[0].sd_jwt.is_none());
+}
+
+fn run(command: &str, args: &[&str]) -> (i32, Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .arg(command)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("tokenscope runs");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+#[test]
+fn decode_puts_disclosed_claims_in_place_and_says_where() {
+    let now = NOW.to_string();
+    let (code, report) = run(
+        "decode",
+        &[&path("rfc9901-5.2-presentation-kb.txt"), "--now", &now],
+    );
+    assert_eq!(code, 0);
+    let token = &report["tokens"][0];
+    assert_eq!(token["kind"], "sd_jwt");
+    assert_eq!(token["claims"]["family_name"], "Doe");
+    assert_eq!(token["claims"]["nationalities"], serde_json::json!(["US"]));
+    assert!(token["claims"].get("_sd").is_none());
+    let sd = &token["sd_jwt"];
+    assert_eq!(sd["sd_alg"], "sha-256");
+    assert_eq!(sd["withheld"], 6);
+    assert_eq!(
+        sd["issuer_signed_claims"]["_sd"].as_array().map(Vec::len),
+        Some(8)
+    );
+    let disclosures = sd["disclosures"].as_array().expect("disclosures");
+    assert_eq!(disclosures.len(), 4);
+    assert_eq!(disclosures[0]["name"], "family_name");
+    assert_eq!(disclosures[0]["salt"], "eluV5Og3gSNII8EYnsxA_A");
+    assert_eq!(disclosures[0]["pointer"], "/family_name");
+    assert_eq!(disclosures[3]["name"], Value::Null);
+    assert_eq!(disclosures[3]["pointer"], "/nationalities/0");
+    assert_eq!(sd["key_binding"]["header"]["typ"], "kb+jwt");
+    assert_eq!(sd["key_binding"]["claims"]["nonce"], "1234567890");
+    assert_eq!(sd["problems"], serde_json::json!([]));
+    assert_eq!(token["signature"]["status"], "not_verified");
+}
+
+#[test]
+fn verify_checks_the_issuer_the_disclosures_and_the_key_binding() {
+    let now = NOW.to_string();
+    let jwks = path("issuer-jwks.json");
+    let token = path("rfc9901-5.2-presentation-kb.txt");
+    let args = [
+        token.as_str(),
+        "--jwks",
+        &jwks,
+        "--audience",
+        "https://verifier.example.org",
+        "--nonce",
+        "1234567890",
+        "--now",
+        &now,
+    ];
+    let (code, report) = run("verify", &args);
+    assert_eq!(code, 0, "{report:#}");
+    let verified = &report["tokens"][0];
+    assert_eq!(verified["kind"], "sd_jwt");
+    assert_eq!(verified["checked_as"], "sd_jwt");
+    assert_eq!(verified["signature"]["status"], "valid");
+    let row = |name: &str| {
+        verified["checks"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["name"] == name))
+            .unwrap_or_else(|| panic!("no {name} row"))
+            .clone()
+    };
+    for name in [
+        "disclosures",
+        "digests",
+        "kb_signature",
+        "sd_hash",
+        "kb_aud",
+        "kb_nonce",
+    ] {
+        assert_eq!(row(name)["status"], "pass", "{name}: {}", row(name));
+    }
+    let mut wrong = args;
+    wrong[6] = "n-other";
+    let (code, report) = run("verify", &wrong);
+    assert_eq!(code, 1);
+    let nonce = report["tokens"][0]["checks"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["name"] == "kb_nonce"))
+        .expect("kb_nonce row");
+    assert_eq!(nonce["code"], "SD_KB_NONCE_MISMATCH");
+    // A changed Disclosure: exit 1, whatever else holds.
+    let tampered = presentation().replacen("~WyJlbHVWNU9nM2", "~WyJlbHVWNU9nM3", 1);
+    let mut args = args;
+    args[0] = &tampered;
+    let (code, report) = run("verify", &args);
+    assert_eq!(code, 1, "{report:#}");
+}
+
+#[test]
+fn hostile_tails_are_read_once() {
+    let jwt = "eyJhbGciOiJub25lIn0.eyJfc2QiOlsiYSJdfQ.";
+    let pastes = [
+        format!("{jwt}~{}", "A".repeat(1_000_000)),
+        format!("{jwt}%7E{}", "A.".repeat(500_000)),
+        format!("{jwt}~WyJh~ ").repeat(20_000),
+        format!("{jwt}{}", "~".repeat(1_000_000)),
+        format!("{jwt}~{}", format!("{jwt}~").repeat(20_000)),
+    ];
+    for paste in pastes {
+        let started = std::time::Instant::now();
+        let inspection = inspect(&paste, Timestamp::from_unix(NOW));
+        assert!(!inspection.tokens.is_empty());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{} bytes took {:?}",
+            paste.len(),
+            started.elapsed()
+        );
+    }
+}
