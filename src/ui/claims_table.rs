@@ -27,7 +27,7 @@ pub fn show(
     time: (Timestamp, Zone),
     commands: &mut Vec<Command>,
 ) -> bool {
-    table(ui, id_salt, rows, collapsed, time, commands, true)
+    table(ui, id_salt, rows, collapsed, time, (None, true), commands)
 }
 
 /// The same table inside a flow step's card: all rows laid out, the card's
@@ -41,19 +41,7 @@ pub fn show_in_card(
     time: (Timestamp, Zone),
     commands: &mut Vec<Command>,
 ) -> bool {
-    table(ui, id_salt, rows, collapsed, time, commands, false)
-}
-
-fn table(
-    ui: &mut egui::Ui,
-    id_salt: &str,
-    rows: &[ClaimRow],
-    collapsed: &HashSet<String>,
-    (now, zone): (Timestamp, Zone),
-    commands: &mut Vec<Command>,
-    scrolls: bool,
-) -> bool {
-    show_marked(ui, id_salt, rows, collapsed, (now, zone), None, commands)
+    table(ui, id_salt, rows, collapsed, time, (None, false), commands)
 }
 
 /// [`show`], with the claims an SD-JWT's Disclosures put in place marked
@@ -63,8 +51,21 @@ pub fn show_marked(
     id_salt: &str,
     rows: &[ClaimRow],
     collapsed: &HashSet<String>,
-    (now, zone): (Timestamp, Zone),
+    time: (Timestamp, Zone),
     sd_jwt: Option<&SdJwt>,
+    commands: &mut Vec<Command>,
+) -> bool {
+    table(ui, id_salt, rows, collapsed, time, (sd_jwt, true), commands)
+}
+
+/// The table; `scrolls` false inside a card that scrolls itself.
+fn table(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    rows: &[ClaimRow],
+    collapsed: &HashSet<String>,
+    (now, zone): (Timestamp, Zone),
+    (sd_jwt, scrolls): (Option<&SdJwt>, bool),
     commands: &mut Vec<Command>,
 ) -> bool {
     let visible = visible_rows(rows, collapsed);
