@@ -75,7 +75,7 @@ impl Language {
 
     /// The message files, one per part of the app (the same names in every
     /// language).
-    fn sources(self) -> [&'static str; 5] {
+    fn sources(self) -> [&'static str; 6] {
         match self {
             Self::En => [
                 include_str!("../assets/locales/en/tokenscope.ftl"),
@@ -83,6 +83,7 @@ impl Language {
                 include_str!("../assets/locales/en/diagnosis.ftl"),
                 include_str!("../assets/locales/en/profiles.ftl"),
                 include_str!("../assets/locales/en/flow.ftl"),
+                include_str!("../assets/locales/en/jwe.ftl"),
             ],
             Self::Ru => [
                 include_str!("../assets/locales/ru/tokenscope.ftl"),
@@ -90,6 +91,7 @@ impl Language {
                 include_str!("../assets/locales/ru/diagnosis.ftl"),
                 include_str!("../assets/locales/ru/profiles.ftl"),
                 include_str!("../assets/locales/ru/flow.ftl"),
+                include_str!("../assets/locales/ru/jwe.ftl"),
             ],
         }
     }

@@ -345,6 +345,7 @@ pub fn fetch_jwks(url: &str, fetch: &mut dyn FnMut(&str) -> Result<String, Strin
                 entry: None,
                 message: format!("could not be fetched: {message}"),
             }],
+            ..KeySet::default()
         },
     }
 }
@@ -378,6 +379,8 @@ fn signature_report(token: &FoundToken, outcome: Option<&SignatureOutcome>) -> S
             SignatureOutcome::Unsupported { .. } => "unsupported",
             SignatureOutcome::Rejected { .. } => "rejected",
             SignatureOutcome::Encrypted { .. } => "encrypted",
+            SignatureOutcome::DecryptionFailed { .. } => "decryption_failed",
+            SignatureOutcome::DecryptedUnsigned { .. } => "decrypted_unsigned",
         },
         code: outcome.code(),
         summary: outcome.summary(),

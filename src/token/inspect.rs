@@ -180,6 +180,47 @@ impl FoundToken {
             .map_or_else(|| crate::tr!("role-unknown"), TokenRole::label)
     }
 
+    /// This token with its JWE decrypted by the decryption keys of `keys`
+    /// ([`super::jwe::open`]): its claims, times and claim rows are then the
+    /// plaintext's, and its role may be told from them. `None` when it is not
+    /// a closed JWE or there is no decryption key.
+    pub fn decrypted(
+        &self,
+        keys: &super::keys::KeySet,
+        options: super::jwe::DecryptOptions,
+    ) -> Option<Result<Self, super::jwe::JweError>> {
+        let Some(Decoded::Jwe(jwe)) = &self.decoded else {
+            return None;
+        };
+        if jwe.opened.is_some() || !keys.can_decrypt() {
+            return None;
+        }
+        Some(super::jwe::open(jwe, keys, options).map(|opened| {
+            let mut token = self.clone();
+            token.decoded = Some(Decoded::Jwe(opened));
+            if let Some(claims) = token.claims() {
+                let mut times = time_claims(claims);
+                let rows = claim_rows_within(claims, MAX_CLAIM_ROWS);
+                // Lifetimes counted from the paste (`expires_in`) stay.
+                times.extend(
+                    self.times
+                        .iter()
+                        .filter(|time| time.computed_from.is_some())
+                        .cloned(),
+                );
+                token.times = times;
+                token.claim_rows = rows;
+            }
+            if token.role.is_none()
+                && let Some((role, reason)) = tell_role(&token)
+            {
+                token.role = Some(role);
+                token.role_reason = Some(reason);
+            }
+            token
+        }))
+    }
+
     /// "JWS · RS256 · kid kc-rsa-1", "opaque · a UUID".
     pub fn summary(&self) -> String {
         let mut parts = vec![self.kind.label().to_owned()];

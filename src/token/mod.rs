@@ -17,9 +17,11 @@ pub mod extract;
 pub mod gost;
 pub mod inspect;
 pub mod jose;
+pub mod jwe;
 pub mod keys;
 mod lenient_json;
 pub mod mend;
+pub mod private_keys;
 pub mod time;
 pub mod verify;
 
