@@ -550,8 +550,10 @@ fn needs(header: &Header<'_>, epk: Option<&EphemeralKey>) -> String {
 
 /// Why a key's own metadata forbids this use, if it does.
 fn restriction(header: &Header<'_>, key: &DecryptionKey) -> Option<String> {
+    // A `dir` key may name the content encryption it is for (RFC 7520 §5.6).
     if let Some(key_alg) = &key.alg
         && key_alg != header.alg
+        && !(header.management == KeyManagement::Dir && key_alg == header.enc)
     {
         return Some(crate::tr!(
             "jwe-unfit-alg",

@@ -172,12 +172,19 @@ pub(super) fn jwk_is_private(jwk: &JsonObject) -> bool {
     jwk.contains_key("d")
 }
 
-/// The key management algorithms of RFC 7518 §4.1, for telling an `oct` JWK
-/// meant for encryption from an HMAC secret.
-pub(super) fn is_key_management_alg(alg: &str) -> bool {
+/// The JWE algorithms of RFC 7518 §4.1 and §5.1, for telling an `oct` JWK
+/// meant for encryption from an HMAC secret (a `dir` key may name its `enc`,
+/// as RFC 7520 §5.6 does).
+pub(super) fn is_encryption_alg(alg: &str) -> bool {
     matches!(
         alg,
         "dir"
+            | "A128GCM"
+            | "A192GCM"
+            | "A256GCM"
+            | "A128CBC-HS256"
+            | "A192CBC-HS384"
+            | "A256CBC-HS512"
             | "A128KW"
             | "A192KW"
             | "A256KW"
@@ -212,8 +219,8 @@ pub(super) fn decryption_key_from_jwk(
             // A shared secret is a decryption key only when it may be one: not
             // marked for signatures, not tied to an HMAC algorithm, and as long
             // as an AES key or a CBC-HMAC content key.
-            let for_encryption = key_use.as_deref() != Some("sig")
-                && alg.as_deref().is_none_or(is_key_management_alg);
+            let for_encryption =
+                key_use.as_deref() != Some("sig") && alg.as_deref().is_none_or(is_encryption_alg);
             let k = Zeroizing::new(member_bytes(jwk, "k", "oct")?);
             if !for_encryption || ![16, 24, 32, 48, 64].contains(&k.len()) {
                 return Ok(None);
