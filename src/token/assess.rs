@@ -67,7 +67,7 @@ pub fn checks_for(
     let Some(token) = tokens.get(index) else {
         return Vec::new();
     };
-    let (Some(claims), Some(header)) = (token.claims(), token.header.as_ref()) else {
+    let (Some(claims), Some(header)) = (token.claims(), token.checks_header()) else {
         return Vec::new();
     };
     match token.role {

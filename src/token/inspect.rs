@@ -173,6 +173,15 @@ impl FoundToken {
         self.header.as_ref()?.get(name)?.as_str()
     }
 
+    /// The header the relying-party checks read: a decrypted JWE's inner
+    /// token's ([`Decoded::claims_header`]), else the token's own.
+    pub fn checks_header(&self) -> Option<&JsonObject> {
+        self.decoded
+            .as_ref()
+            .map(Decoded::claims_header)
+            .or(self.header.as_ref())
+    }
+
     /// "ID token", or "Token" when the role is unknown.
     pub fn title(&self) -> String {
         self.role
@@ -248,6 +257,25 @@ pub struct FoundTokens {
     /// Occurrences of tokens not kept: of distinct tokens beyond
     /// [`MAX_TOKENS`], and any beyond [`super::extract::MAX_CANDIDATES`].
     pub dropped: usize,
+}
+
+/// Opens every closed JWE of `tokens` with the decryption keys of `keys`
+/// ([`FoundToken::decrypted`]), in place; the ones that stay closed, by
+/// index, with why. Nothing happens without a decryption key.
+pub fn decrypt_tokens(
+    tokens: &mut [FoundToken],
+    keys: &super::keys::KeySet,
+    options: super::jwe::DecryptOptions,
+) -> Vec<(usize, super::jwe::JweError)> {
+    let mut failures = Vec::new();
+    for (index, token) in tokens.iter_mut().enumerate() {
+        match token.decrypted(keys, options) {
+            Some(Ok(opened)) => *token = opened,
+            Some(Err(error)) => failures.push((index, error)),
+            None => {}
+        }
+    }
+    failures
 }
 
 /// Finds, de-duplicates, decodes and explains every token in `text`

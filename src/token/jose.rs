@@ -225,6 +225,19 @@ impl Decoded {
     pub fn header_str(&self, name: &str) -> Option<&str> {
         self.header().get(name).and_then(Value::as_str)
     }
+
+    /// The header of the token whose claims [`Self::claims`] gives: for a
+    /// decrypted JWE holding a JWS, the JWS's (its `alg` and `typ` are what
+    /// the relying-party checks read, RFC 7519 §5.2); else this token's own.
+    pub fn claims_header(&self) -> &JsonObject {
+        match self {
+            Self::Jwe(jwe) => match jwe.opened.as_deref().map(|opened| &opened.content) {
+                Some(super::jwe::Content::Nested(inner)) => inner.claims_header(),
+                _ => &jwe.header,
+            },
+            Self::Jws(jws) => &jws.header,
+        }
+    }
 }
 
 /// A JWS decoded without verification.

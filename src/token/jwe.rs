@@ -126,6 +126,83 @@ impl Content {
     }
 }
 
+/// How a JWE was (or was not) decrypted, as the JSON reports of
+/// `tokenscope decode --key` and `tokenscope verify --decryption-key` say it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DecryptionReport {
+    /// `decrypted` or `failed`.
+    pub status: &'static str,
+    /// Stable reason code when it failed (`JWE_TAG_INVALID`, `JWE_ALG_REFUSED`, …).
+    pub code: Option<&'static str>,
+    /// "Decrypted with KEY (RSA-OAEP-256, A256GCM)", or why it was not.
+    pub summary: String,
+    /// The key that decrypted it (no secret in the row).
+    pub key: Option<KeyRow>,
+    /// Key management algorithm (`alg`).
+    pub alg: Option<String>,
+    /// Content encryption algorithm (`enc`).
+    pub enc: Option<String>,
+    /// Whether the plaintext was compressed (`zip: DEF`).
+    pub compressed: bool,
+    /// What the plaintext is: `jws`, `jwe`, `claims`, `text` or `binary`.
+    pub content: Option<&'static str>,
+    /// The header of the token nested inside, when there is one.
+    pub nested_header: Option<Value>,
+    /// The plaintext, when it is neither a token nor claims.
+    pub plaintext: Option<String>,
+    /// Remarks: compression, a nested token that could not be read.
+    pub notes: Vec<String>,
+}
+
+impl DecryptionReport {
+    /// The report of an opened JWE.
+    pub fn decrypted(opened: &Opened) -> Self {
+        let decryption = &opened.decryption;
+        Self {
+            status: "decrypted",
+            code: None,
+            summary: decryption.summary(),
+            key: Some(decryption.key.clone()),
+            alg: Some(decryption.alg.clone()),
+            enc: Some(decryption.enc.clone()),
+            compressed: decryption.compressed,
+            content: Some(decryption.content),
+            nested_header: match &opened.content {
+                Content::Nested(inner) => Some(Value::Object(inner.header().clone())),
+                _ => None,
+            },
+            plaintext: matches!(opened.content, Content::Text).then(|| opened.text.clone()),
+            notes: decryption.notes.clone(),
+        }
+    }
+
+    /// The report of a JWE `error` kept closed.
+    pub fn failed(header: &JsonObject, error: &JweError) -> Self {
+        let member = |name: &str| header.get(name).and_then(Value::as_str).map(str::to_owned);
+        Self {
+            status: "failed",
+            code: Some(error.code()),
+            summary: error.to_string(),
+            key: None,
+            alg: member("alg"),
+            enc: member("enc"),
+            compressed: false,
+            content: None,
+            nested_header: None,
+            plaintext: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// The report of a decoded token, when it is an opened JWE.
+    pub fn of(decoded: &Decoded) -> Option<Self> {
+        match decoded {
+            Decoded::Jwe(jwe) => jwe.opened.as_deref().map(Self::decrypted),
+            Decoded::Jws(_) => None,
+        }
+    }
+}
+
 /// Why a JWE could not be decrypted. Displays in the thread's language.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JweError {

@@ -474,3 +474,229 @@ fn base64_standard(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// Runs `tokenscope COMMAND ARGS` with `stdin` and environment `env`: exit
+/// code, the JSON on standard output (null when there is none), standard error.
+fn tokenscope(
+    command: &str,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> (i32, Value, String) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .arg(command)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tokenscope runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("tokenscope finishes");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = if stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+    };
+    (
+        output.status.code().unwrap_or(-1),
+        report,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A token response holding the encrypted ID token and an encrypted access token.
+fn token_response() -> String {
+    serde_json::json!({
+        "access_token": str_of(&vector("ecdh-es-p256-apu-apv"), "compact"),
+        "id_token": str_of(&vector("nested-id-token"), "compact"),
+        "token_type": "Bearer",
+        "expires_in": 600,
+    })
+    .to_string()
+}
+
+const NOW: &str = "1795387900";
+
+#[test]
+fn decode_with_keys_decrypts_and_says_with_which_key() {
+    let jwks = jwe_path("recipient.private.jwks.json");
+    let pem = jwe_path("recipient-p256.sec1.pem");
+    let (code, report, stderr) = tokenscope(
+        "decode",
+        &["--now", NOW, "--key", &jwks, "--key", &pem],
+        &token_response(),
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let tokens = report["tokens"].as_array().expect("tokens");
+    let id = tokens
+        .iter()
+        .find(|t| t["role"] == "id")
+        .expect("the ID token");
+    assert_eq!(id["kind"], "jwe");
+    assert_eq!(id["nested"], true);
+    assert_eq!(id["claims"]["nonce"], "n-jwe-0S6_WzA2Mj");
+    assert_eq!(id["decryption"]["status"], "decrypted");
+    assert_eq!(
+        id["decryption"]["summary"],
+        "Decrypted with jose-rsa (RSA-OAEP-256, A256GCM)"
+    );
+    assert_eq!(id["decryption"]["key"]["kid"], "jose-rsa");
+    assert_eq!(id["decryption"]["content"], "jws");
+    assert_eq!(id["decryption"]["nested_header"]["alg"], "RS256");
+    assert!(
+        id["times"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["name"] == "exp")),
+        "{id}"
+    );
+    let access = tokens
+        .iter()
+        .find(|t| t["role"] == "access")
+        .expect("the access token");
+    assert_eq!(access["decryption"]["alg"], "ECDH-ES");
+    assert_eq!(access["decryption"]["content"], "claims");
+    assert_eq!(access["claims"]["scope"], "openid profile");
+    assert!(
+        access["decryption"]["key"]["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("recipient-p256.sec1.pem")),
+        "{access}"
+    );
+    // Without keys, the report is as before: no `decryption` member at all.
+    let (_, report, _) = tokenscope("decode", &["--now", NOW], &token_response(), &[]);
+    assert!(report["tokens"][0].get("decryption").is_none());
+    assert!(report["tokens"][0]["claims"].is_null());
+}
+
+#[test]
+fn decode_says_why_a_jwe_stays_closed_and_rsa1_5_needs_the_flag() {
+    let doc = json("rfc7520.json");
+    let vector = &doc["vectors"][0];
+    let key = std::env::temp_dir().join(format!("tokenscope-frodo-{}.json", std::process::id()));
+    std::fs::write(&key, vector["key"].to_string()).expect("write the key");
+    let key = key.display().to_string();
+    let compact = str_of(vector, "compact");
+    let (code, report, _) = tokenscope("decode", &["--key", &key], compact, &[]);
+    assert_eq!(code, 0);
+    let decryption = &report["tokens"][0]["decryption"];
+    assert_eq!(decryption["status"], "failed");
+    assert_eq!(decryption["code"], "JWE_ALG_REFUSED");
+    assert_eq!(decryption["alg"], "RSA1_5");
+    let (_, report, _) = tokenscope("decode", &["--key", &key, "--allow-rsa1-5"], compact, &[]);
+    let decryption = &report["tokens"][0]["decryption"];
+    assert_eq!(decryption["status"], "decrypted", "{decryption}");
+    assert_eq!(decryption["content"], "text");
+    assert_eq!(decryption["plaintext"], vector["plaintext"]);
+    let _ = std::fs::remove_file(&key);
+    // A key file with no private key in it is a usage error.
+    let public = format!(
+        "{}/tests/fixtures/keycloak-jwks.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (code, report, stderr) = tokenscope("decode", &["--key", &public], compact, &[]);
+    assert_eq!(code, 2);
+    assert!(report.is_null());
+    assert!(
+        stderr.contains("holds no private key to decrypt with"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn verify_with_a_decryption_key_checks_the_id_token_inside() {
+    let signing = format!(
+        "{}/tests/provider/keys/provider-signing.jwks.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let expectations = [
+        "--issuer",
+        "https://op.example.test",
+        "--audience",
+        "tokenscope",
+        "--nonce",
+        "n-jwe-0S6_WzA2Mj",
+        "--now",
+        NOW,
+        "--jwks",
+        &signing,
+    ];
+    let jwks = jwe_path("recipient.private.jwks.json");
+    let mut args = expectations.to_vec();
+    args.extend(["--decryption-key", jwks.as_str(), "-"]);
+    let (code, report, stderr) = tokenscope("verify", &args, &token_response(), &[]);
+    assert_eq!(code, 0, "{stderr} {report}");
+    let token = &report["tokens"][0];
+    assert_eq!(token["role"], "id");
+    assert_eq!(token["kind"], "jwe");
+    assert_eq!(token["signature"]["status"], "valid");
+    assert_eq!(
+        token["decryption"]["summary"],
+        "Decrypted with jose-rsa (RSA-OAEP-256, A256GCM)"
+    );
+    assert!(
+        token["checks"].as_array().is_some_and(|rows| rows
+            .iter()
+            .any(|r| r["name"] == "nonce" && r["status"] == "pass")),
+        "{token}"
+    );
+    // The PKCS#12 container's key, its passphrase from the environment.
+    let p12_vector = vector("nested-id-token-pkcs12");
+    let p12_token = str_of(&p12_vector, "compact");
+    let p12 = jwe_path("recipient-rsa.p12");
+    let mut args = expectations.to_vec();
+    args.extend([
+        "--decryption-key",
+        p12.as_str(),
+        "--decryption-key-passphrase-env",
+        "TOKENSCOPE_TEST_P12",
+        "-",
+    ]);
+    let (code, report, stderr) = tokenscope(
+        "verify",
+        &args,
+        &format!(r#"{{"id_token":"{p12_token}"}}"#),
+        &[("TOKENSCOPE_TEST_P12", "tokenscope-test")],
+    );
+    assert_eq!(code, 0, "{stderr} {report}");
+    assert_eq!(
+        report["tokens"][0]["decryption"]["key"]["source"],
+        "PKCS#12 recipient-rsa.p12"
+    );
+    // A flipped tag: not decrypted, not passed, and the reason says why.
+    let mut parts = segments(str_of(&vector("nested-id-token"), "compact"));
+    let mut tag =
+        tokenscope::token::jose::decode_segment(&parts[4], tokenscope::token::jose::Part::Tag)
+            .expect("tag");
+    tag[0] ^= 1;
+    parts[4] = encode_segment(&tag);
+    let mut args = expectations.to_vec();
+    args.extend(["--decryption-key", jwks.as_str(), "-"]);
+    let (code, report, _) = tokenscope(
+        "verify",
+        &args,
+        &format!(r#"{{"id_token":"{}"}}"#, parts.join(".")),
+        &[],
+    );
+    assert_eq!(code, 1, "{report}");
+    let signature = &report["tokens"][0]["signature"];
+    assert_eq!(signature["status"], "decryption_failed");
+    assert_eq!(signature["code"], "JWE_TAG_INVALID");
+    assert_eq!(report["tokens"][0]["decryption"]["status"], "failed");
+    assert!(
+        signature["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("wrong key or altered token")),
+        "{signature}"
+    );
+}
