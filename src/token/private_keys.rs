@@ -212,6 +212,10 @@ pub(super) fn decryption_key_from_jwk(
     let kty = optional_str(jwk, "kty")?.unwrap_or_default();
     let alg = optional_str(jwk, "alg")?;
     let key_use = optional_str(jwk, "use")?;
+    if key_use.as_deref() == Some("sig") {
+        // A signing key's private half is not a decryption key (RFC 7517 §4.2).
+        return Ok(None);
+    }
     let material = match kty.as_str() {
         "RSA" if jwk_is_private(jwk) => rsa_from_jwk(jwk)?,
         "EC" if jwk_is_private(jwk) => ec_from_jwk(jwk)?,

@@ -62,8 +62,7 @@ verify-decrypted-unsigned = { $decrypted }; it holds { $content }, signed by nob
 
 ## The inspector (ui/token_panel.rs, ui/verify_views.rs)
 
-fact-decrypted = Decrypted
-fact-not-decrypted = Not decrypted
+fact-encryption = Cipher
 decryption-keys-title = Decryption keys (private, for JWE)
 decryption-allow-rsa1-5 = Allow RSA1_5 (unsafe, RFC 8725 §3.2)
 decryption-allow-rsa1-5-hint = RSA1_5 key encryption is open to padding-oracle attacks; decrypt it only to inspect a token you trust

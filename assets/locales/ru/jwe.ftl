@@ -74,8 +74,7 @@ verify-decrypted-unsigned = { $decrypted }; внутри { $content }, без п
 
 ## Инспектор (ui/token_panel.rs, ui/verify_views.rs)
 
-fact-decrypted = Расшифрован
-fact-not-decrypted = Не расшифрован
+fact-encryption = Шифр
 decryption-keys-title = Ключи для расшифровки (закрытые, для JWE)
 decryption-allow-rsa1-5 = Разрешить RSA1_5 (небезопасно, RFC 8725 §3.2)
 decryption-allow-rsa1-5-hint = Шифрование ключа RSA1_5 уязвимо к атакам с оракулом дополнения; расшифровывайте так только токен, которому доверяете
