@@ -144,6 +144,19 @@ pub fn jose(data: &[u8]) {
         }
     };
     let _ = (decoded.raw_text(), decoded.pretty_json());
+    if let Decoded::Jwe(jwe) = &decoded {
+        // RFC 7516 §5.2 with the fixtures' EC and AES keys (RSA1_5 allowed).
+        let options = crate::token::jwe::DecryptOptions { allow_rsa1_5: true };
+        match crate::token::jwe::open(jwe, key_set(), options) {
+            Ok(opened) => {
+                let opened = Decoded::Jwe(opened);
+                let _ = (opened.raw_text(), opened.pretty_json(), opened.claims());
+            }
+            Err(error) => {
+                let _ = (error.to_string(), error.code());
+            }
+        }
+    }
     let outcome = crate::token::verify::verify_decoded(&decoded, key_set());
     let _ = (outcome.summary(), outcome.code(), outcome.key());
     let Decoded::Jws(jws) = &decoded else {
@@ -374,10 +387,26 @@ pub fn pasted_error(data: &[u8]) {
 // ---------------------------------------------------------------------------
 
 /// The keys [`jose`] verifies with: the fixtures' Keycloak and Kontur JWKS,
-/// the bank's GOST certificate and an HMAC secret.
+/// the bank's GOST certificate and an HMAC secret; and decrypts with: the
+/// EC and AES keys of the RFC 7520 cookbook (its RSA keys would only slow
+/// each run down).
 fn key_set() -> &'static KeySet {
     static KEYS: OnceLock<KeySet> = OnceLock::new();
     KEYS.get_or_init(|| {
+        let cookbook: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/jwe/rfc7520.json"))
+                .unwrap_or_default();
+        let decryption = cookbook["vectors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|vector| vector["key"]["kty"] != "RSA")
+            .fold(KeySet::default(), |set, vector| {
+                set.merge(KeySet::from_jwks_json(
+                    &vector["key"].to_string(),
+                    "rfc7520",
+                ))
+            });
         KeySet::from_jwks_json(
             include_str!("../tests/fixtures/keycloak-jwks.json"),
             "keycloak-jwks.json",
@@ -391,6 +420,7 @@ fn key_set() -> &'static KeySet {
             "sber-bank-certificate.pem",
         ))
         .merge(KeySet::hmac(b"fuzzing-hmac-secret", "hmac"))
+        .merge(decryption)
     })
 }
 

@@ -75,7 +75,7 @@ impl Language {
 
     /// The message files, one per part of the app (the same names in every
     /// language).
-    fn sources(self) -> [&'static str; 6] {
+    fn sources(self) -> [&'static str; 7] {
         match self {
             Self::En => [
                 include_str!("../assets/locales/en/tokenscope.ftl"),
@@ -84,6 +84,7 @@ impl Language {
                 include_str!("../assets/locales/en/profiles.ftl"),
                 include_str!("../assets/locales/en/flow.ftl"),
                 include_str!("../assets/locales/en/sd_jwt.ftl"),
+                include_str!("../assets/locales/en/jwe.ftl"),
             ],
             Self::Ru => [
                 include_str!("../assets/locales/ru/tokenscope.ftl"),
@@ -92,6 +93,7 @@ impl Language {
                 include_str!("../assets/locales/ru/profiles.ftl"),
                 include_str!("../assets/locales/ru/flow.ftl"),
                 include_str!("../assets/locales/ru/sd_jwt.ftl"),
+                include_str!("../assets/locales/ru/jwe.ftl"),
             ],
         }
     }

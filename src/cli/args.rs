@@ -69,6 +69,17 @@ pub enum Headless {
         /// Treat this Unix time as "now" for expiry statuses.
         #[arg(long, value_name = "UNIX")]
         now: Option<i64>,
+        /// Decrypt JWEs with this private key: a JWK or JWKS with private
+        /// members, a PEM private key (PKCS#8, PKCS#1, SEC1) or a PKCS#12
+        /// file. Repeatable.
+        #[arg(long = "key", value_name = "FILE")]
+        keys: Vec<PathBuf>,
+        /// Read the passphrase of a PKCS#12 --key from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        key_passphrase_env: Option<String>,
+        /// Decrypt `RSA1_5` key encryption too (unsafe: padding oracles, RFC 8725 §3.2).
+        #[arg(long = "allow-rsa1-5")]
+        allow_rsa1_5: bool,
     },
     /// Walk a grant for a profile (the authorization code flow or client
     /// credentials), printing each step.
@@ -182,6 +193,16 @@ pub struct VerifyCli {
     /// An HMAC secret as base64url bytes. Repeatable.
     #[arg(long, value_name = "B64U")]
     pub secret_b64u: Vec<String>,
+    /// Decrypt JWEs with this private key (JWK/JWKS, PEM or PKCS#12), then
+    /// verify the token inside. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub decryption_key: Vec<PathBuf>,
+    /// Read the passphrase of a PKCS#12 --decryption-key from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub decryption_key_passphrase_env: Option<String>,
+    /// Decrypt `RSA1_5` key encryption too (unsafe: padding oracles, RFC 8725 §3.2).
+    #[arg(long = "allow-rsa1-5")]
+    pub allow_rsa1_5: bool,
     /// Take issuer, client id and JWKS URI from this saved profile (flags override).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,

@@ -20,7 +20,21 @@ use crate::token::Timestamp;
 /// window opens).
 pub fn dispatch(cli: &Cli) -> Option<anyhow::Result<ExitCode>> {
     Some(match cli.command.as_ref()? {
-        Headless::Decode { file, now } => decode(file.as_ref(), *now),
+        Headless::Decode {
+            file,
+            now,
+            keys,
+            key_passphrase_env,
+            allow_rsa1_5,
+        } => decode(
+            file.as_ref(),
+            *now,
+            &DecryptionArgs {
+                keys,
+                passphrase_env: key_passphrase_env.as_deref(),
+                allow_rsa1_5: *allow_rsa1_5,
+            },
+        ),
         Headless::Verify(args) => verify(cli, args),
         Headless::Profiles { action } => profiles(cli, action),
         Headless::Run(_) => run(cli),
@@ -49,8 +63,31 @@ pub fn read_input(file: Option<&PathBuf>) -> anyhow::Result<String> {
     Ok(crate::token::extract::lossy_text(bytes).0)
 }
 
-pub fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCode> {
+/// `decode`'s decryption options: `--key`, `--key-passphrase-env`, `--allow-rsa1-5`.
+#[derive(Clone, Copy, Debug)]
+pub struct DecryptionArgs<'a> {
+    /// The key files.
+    pub keys: &'a [PathBuf],
+    /// The environment variable holding a PKCS#12 passphrase.
+    pub passphrase_env: Option<&'a str>,
+    /// Whether `RSA1_5` may be decrypted.
+    pub allow_rsa1_5: bool,
+}
+
+pub fn decode(
+    file: Option<&PathBuf>,
+    now: Option<i64>,
+    decryption: &DecryptionArgs<'_>,
+) -> anyhow::Result<ExitCode> {
     use crate::cli::decode::read_paste;
+    let passphrase = pkcs12_passphrase_from_env(decryption.passphrase_env)?;
+    let keys = crate::cli::verify::load_decryption_keys(decryption.keys, passphrase.as_ref())?;
+    for problem in &keys.problems {
+        let _ = writeln!(std::io::stderr(), "tokenscope: {problem}");
+    }
+    let options = crate::token::jwe::DecryptOptions {
+        allow_rsa1_5: decryption.allow_rsa1_5,
+    };
     // Bytes, not text: invalid UTF-8 is read lossily and counted, and the
     // reading stops past the paste limit.
     let bytes = match file {
@@ -60,12 +97,14 @@ pub fn decode(file: Option<&PathBuf>, now: Option<i64>) -> anyhow::Result<ExitCo
         _ => read_paste(std::io::stdin().lock()).context("could not read standard input")?,
     };
     let now = now.map_or_else(system_now, Timestamp::from_unix);
-    let inspection = inspect_bytes(&bytes, now);
+    let mut inspection = inspect_bytes(&bytes, now);
     drop(bytes);
     for notice in inspection.notices() {
         let _ = writeln!(std::io::stderr(), "tokenscope: {notice}");
     }
-    let report = crate::cli::decode::report(&inspection, now);
+    let failures = crate::token::inspect::decrypt_tokens(&mut inspection.tokens, &keys, options);
+    let mut report = crate::cli::decode::report(&inspection, now);
+    crate::cli::decode::add_decryption_failures(&mut report, &inspection, &failures);
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &report).context("could not write the report")?;
     writeln!(out).context("could not write the report")?;
@@ -102,6 +141,10 @@ pub fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
     options.pems.clone_from(&args.pem);
     options.secrets.clone_from(&args.secret);
     options.secrets_b64u.clone_from(&args.secret_b64u);
+    options.decryption_keys.clone_from(&args.decryption_key);
+    options.decryption_passphrase =
+        pkcs12_passphrase_from_env(args.decryption_key_passphrase_env.as_deref())?;
+    options.allow_rsa1_5 = args.allow_rsa1_5;
     options.issuer.clone_from(&args.issuer);
     options.audience.clone_from(&args.audience);
     options.client_id.clone_from(&args.client_id);

@@ -58,7 +58,17 @@ pub fn verify(
     input: &str,
     fetch: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<VerifyReport, UsageError> {
-    let inspection = inspect(input, args.now);
+    let mut inspection = inspect(input, args.now);
+    let decryption =
+        load_decryption_keys(&args.decryption_keys, args.decryption_passphrase.as_ref())?;
+    // Open the JWEs first: their claims are what the checks read (RFC 7519 §5.2).
+    crate::token::inspect::decrypt_tokens(
+        &mut inspection.tokens,
+        &decryption,
+        crate::token::jwe::DecryptOptions {
+            allow_rsa1_5: args.allow_rsa1_5,
+        },
+    );
     let chosen = choose_tokens(&inspection.tokens, args.all).ok_or_else(|| {
         UsageError(if inspection.tokens.is_empty() {
             "no token found in the input".to_owned()
@@ -84,8 +94,50 @@ pub fn verify(
             token.header_str("alg").unwrap_or("no alg")
         )));
     }
-    let parts = load_keys(&sources, fetch)?;
+    let mut parts = load_keys(&sources, fetch)?;
+    if decryption.can_decrypt() {
+        // A JWE that stayed closed is reported with why (verification tries it again).
+        parts.push(KeyPart {
+            url: None,
+            set: decryption,
+        });
+    }
     Ok(verify_chosen(args, &inspection, &chosen, parts, fetch))
+}
+
+/// Reads the private key files given to decrypt JWEs (`decode --key`,
+/// `verify --decryption-key`): a JWK or JWKS with private members, PEM
+/// private keys, a PKCS#12 container (opened with `passphrase`). A file
+/// that holds no decryption key at all is a usage error, with why.
+pub fn load_decryption_keys(
+    paths: &[PathBuf],
+    passphrase: Option<&crate::secret::Secret>,
+) -> Result<KeySet, UsageError> {
+    let mut keys = KeySet::default();
+    for path in paths {
+        let bytes = read_file(path, "decryption key")?;
+        let set = KeySet::from_file_bytes(
+            &bytes,
+            &label(path),
+            passphrase.map(crate::secret::Secret::expose),
+        );
+        if !set.can_decrypt() {
+            let why: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
+            return Err(UsageError(format!(
+                "{} holds no private key to decrypt with{}",
+                path.display(),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", why.join("; "))
+                }
+            )));
+        }
+        // Only the private keys: public keys given to verify come from --jwks, --pem, --cert.
+        keys.decryption.extend(set.decryption);
+        keys.problems.extend(set.problems);
+    }
+    Ok(keys)
 }
 
 /// A key option, in the order keys are merged.

@@ -81,6 +81,10 @@ pub struct TokenReport {
     pub error: Option<String>,
     /// The token itself, mended.
     pub value: String,
+    /// For a JWE when decryption keys were given (`decode --key`): how it
+    /// was decrypted, or why not. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decryption: Option<crate::token::jwe::DecryptionReport>,
     /// For an SD-JWT (`kind` `sd_jwt`, RFC 9901): its Disclosures, each
     /// with where it put its claim in `claims`, what was withheld, and its
     /// Key Binding JWT. Absent for other tokens.
@@ -267,7 +271,7 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
         },
         header: token.header.clone().map(Value::Object),
         claims: token.claims().cloned().map(Value::Object),
-        nested: matches!(&token.decoded, Some(Decoded::Jws(jws)) if matches!(jws.payload, crate::token::jose::JwsPayload::Nested(_))),
+        nested: token.decoded.as_ref().is_some_and(Decoded::is_nested),
         opaque_shape: token.opaque.clone(),
         signature: SignatureReport {
             algorithm: alg,
@@ -301,6 +305,27 @@ fn token_report(index: usize, token: &FoundToken, now: Timestamp) -> TokenReport
         error: token.error.as_ref().map(ToString::to_string),
         value: token.value.clone(),
         sd_jwt: sd_jwt_report(token),
+        decryption: token
+            .decoded
+            .as_ref()
+            .and_then(crate::token::jwe::DecryptionReport::of),
+    }
+}
+
+/// Says in `report` why the JWEs of `inspection` listed in `failures` (by
+/// index, as [`crate::token::inspect::decrypt_tokens`] gives them) stay closed.
+pub fn add_decryption_failures(
+    report: &mut DecodeReport,
+    inspection: &Inspection,
+    failures: &[(usize, crate::token::jwe::JweError)],
+) {
+    for (index, error) in failures {
+        if let (Some(row), Some(token)) =
+            (report.tokens.get_mut(*index), inspection.tokens.get(*index))
+        {
+            let header = token.header.clone().unwrap_or_default();
+            row.decryption = Some(crate::token::jwe::DecryptionReport::failed(&header, error));
+        }
     }
 }
 

@@ -179,31 +179,15 @@ fn client_identity(
 /// in memory only (rustls takes PEM identities). The error is a phrase that
 /// follows "the PKCS#12 file X".
 pub fn pkcs12_to_pem(data: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, String> {
-    let store = p12_keystore::KeyStore::from_pkcs12(
-        data,
-        passphrase,
-        p12_keystore::Pkcs12ImportPolicy::Relaxed,
-    )
-    .map_err(|error| match error {
-        p12_keystore::error::Error::MacError(_) => {
-            crate::tr!("pkcs12-wrong-passphrase")
-        }
-        other => crate::tr!("pkcs12-unreadable", error = other.to_string()),
-    })?;
-    let Some((_, chain)) = store.private_key_chain() else {
-        return Err(crate::tr!("pkcs12-no-key"));
-    };
-    if chain.certs().is_empty() {
+    let contents = crate::token::private_keys::open_pkcs12(data, passphrase)?;
+    if contents.certificates.is_empty() {
         return Err(crate::tr!("pkcs12-no-certificate"));
     }
     let mut pem = Zeroizing::new(String::new());
-    for certificate in chain.certs() {
-        pem.push_str(&pem_block("CERTIFICATE", certificate.as_der()));
+    for certificate in &contents.certificates {
+        pem.push_str(&pem_block("CERTIFICATE", certificate));
     }
-    pem.push_str(&Zeroizing::new(pem_block(
-        "PRIVATE KEY",
-        chain.key().as_der(),
-    )));
+    pem.push_str(&Zeroizing::new(pem_block("PRIVATE KEY", &contents.key_der)));
     Ok(Zeroizing::new(pem.as_bytes().to_vec()))
 }
 

@@ -24,8 +24,9 @@ use crate::token::checks::{
     userinfo_checks,
 };
 use crate::token::inspect::{FoundToken, TokenKind, TokenRole};
+use crate::token::jwe::DecryptionReport;
 use crate::token::keys::{KeyProblem, KeyRow, KeySet};
-use crate::token::verify::{SignatureOutcome, verify_decoded};
+use crate::token::verify::{SignatureOutcome, verify_decoded_with};
 
 /// Exit code when every reported signature verified and every applicable check passed.
 pub const EXIT_PASSED: u8 = 0;
@@ -61,6 +62,12 @@ pub struct VerifyArgs {
     pub secrets: Vec<String>,
     /// HMAC secrets as base64url.
     pub secrets_b64u: Vec<String>,
+    /// Private key files to decrypt JWEs with (JWK/JWKS, PEM, PKCS#12).
+    pub decryption_keys: Vec<PathBuf>,
+    /// The passphrase of a PKCS#12 decryption key.
+    pub decryption_passphrase: Option<Secret>,
+    /// Whether `RSA1_5` key encryption may be decrypted (RFC 8725 §3.2).
+    pub allow_rsa1_5: bool,
     /// Expected `iss`.
     pub issuer: Option<String>,
     /// For an ID token the client id its `aud` must contain; for an access token the resource.
@@ -100,6 +107,9 @@ impl VerifyArgs {
             pems: Vec::new(),
             secrets: Vec::new(),
             secrets_b64u: Vec::new(),
+            decryption_keys: Vec::new(),
+            decryption_passphrase: None,
+            allow_rsa1_5: false,
             issuer: None,
             audience: None,
             client_id: None,
@@ -128,6 +138,12 @@ impl fmt::Debug for VerifyArgs {
             .field("pems", &self.pems)
             .field("secrets", &self.secrets.len())
             .field("secrets_b64u", &self.secrets_b64u.len())
+            .field("decryption_keys", &self.decryption_keys)
+            .field(
+                "decryption_passphrase",
+                &self.decryption_passphrase.as_ref().map(|_| "[set]"),
+            )
+            .field("allow_rsa1_5", &self.allow_rsa1_5)
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("client_id", &self.client_id)
@@ -208,6 +224,10 @@ pub struct VerifiedToken {
     pub notes: Vec<String>,
     /// Signature valid and no check failed.
     pub passed: bool,
+    /// For a JWE when decryption keys were given: how it was decrypted (the
+    /// signature and checks are then the token's inside), or why not. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decryption: Option<crate::token::jwe::DecryptionReport>,
 }
 
 /// The signature verdict.
@@ -243,6 +263,9 @@ pub fn verify_chosen(
     mut parts: Vec<KeyPart>,
     fetch: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> VerifyReport {
+    let options = crate::token::jwe::DecryptOptions {
+        allow_rsa1_5: args.allow_rsa1_5,
+    };
     let mut keys = merged(&parts);
     let mut outcomes: Vec<Option<SignatureOutcome>> = chosen
         .iter()
@@ -250,7 +273,7 @@ pub fn verify_chosen(
             inspection.tokens[i]
                 .decoded
                 .as_ref()
-                .map(|d| verify_decoded(d, &keys))
+                .map(|d| verify_decoded_with(d, &keys, options))
         })
         .collect();
     let unknown_kids: Vec<bool> = outcomes
@@ -272,7 +295,7 @@ pub fn verify_chosen(
                 inspection.tokens[i]
                     .decoded
                     .as_ref()
-                    .map(|d| verify_decoded(d, &keys))
+                    .map(|d| verify_decoded_with(d, &keys, options))
             })
             .collect();
     }
@@ -325,7 +348,11 @@ pub fn choose_tokens(tokens: &[FoundToken], all: bool) -> Option<Vec<usize>> {
     if all {
         return Some(jwt);
     }
-    let is_jws = |i: &&usize| matches!(tokens[**i].kind, TokenKind::Jws | TokenKind::SdJwt);
+    // An SD-JWT's issuer JWT is a JWS; a JWE already decrypted reads like one.
+    let is_jws = |i: &&usize| {
+        matches!(tokens[**i].kind, TokenKind::Jws | TokenKind::SdJwt)
+            || (tokens[**i].kind == TokenKind::Jwe && tokens[**i].claims().is_some())
+    };
     let first = jwt
         .iter()
         .filter(is_jws)
@@ -347,6 +374,7 @@ pub fn fetch_jwks(url: &str, fetch: &mut dyn FnMut(&str) -> Result<String, Strin
                 entry: None,
                 message: format!("could not be fetched: {message}"),
             }],
+            ..KeySet::default()
         },
     }
 }
@@ -380,6 +408,8 @@ fn signature_report(token: &FoundToken, outcome: Option<&SignatureOutcome>) -> S
             SignatureOutcome::Unsupported { .. } => "unsupported",
             SignatureOutcome::Rejected { .. } => "rejected",
             SignatureOutcome::Encrypted { .. } => "encrypted",
+            SignatureOutcome::DecryptionFailed { .. } => "decryption_failed",
+            SignatureOutcome::DecryptedUnsigned { .. } => "decrypted_unsigned",
         },
         code: outcome.code(),
         summary: outcome.summary(),
@@ -515,7 +545,7 @@ fn verified_token(
     if let Some(mends) = token.mends.describe() {
         notes.push(format!("mended: {mends}"));
     }
-    let header = token.header.clone().unwrap_or_default();
+    let header = token.checks_header().cloned().unwrap_or_default();
     let claims = token.claims();
     let checked_as = check_kind(args, token).filter(|_| claims.is_some());
     let checks = match (checked_as, claims, outcome) {
@@ -561,7 +591,40 @@ fn verified_token(
         checks,
         notes,
         passed,
+        decryption: decryption_report(token, outcome),
     }
+}
+
+/// How a JWE was decrypted (it was opened before), or why not (the outcome says).
+fn decryption_report(
+    token: &FoundToken,
+    outcome: Option<&SignatureOutcome>,
+) -> Option<DecryptionReport> {
+    if let Some(report) = token.decoded.as_ref().and_then(DecryptionReport::of) {
+        return Some(report);
+    }
+    let SignatureOutcome::DecryptionFailed {
+        alg,
+        enc,
+        code,
+        reason,
+    } = outcome?
+    else {
+        return None;
+    };
+    Some(DecryptionReport {
+        status: "failed",
+        code: Some(code),
+        summary: reason.clone(),
+        key: None,
+        alg: alg.clone(),
+        enc: enc.clone(),
+        compressed: false,
+        content: None,
+        nested_header: None,
+        plaintext: None,
+        notes: Vec::new(),
+    })
 }
 
 /// What to verify in one step's answer (a token response, RFC 6749 §5.1):

@@ -70,13 +70,25 @@ pub fn checks_for(
     expect: &Expectations,
     now: Timestamp,
 ) -> Vec<CheckResult> {
-    let Some(token) = tokens.get(index) else {
-        return Vec::new();
-    };
+    match tokens.get(index) {
+        Some(token) => checks_for_token(tokens, token, signature, expect, now),
+        None => Vec::new(),
+    }
+}
+
+/// [`checks_for`] for `token`, one of `tokens` or a JWE of them decrypted
+/// ([`FoundToken::decrypted`]): its claims and its inner token's header are checked.
+pub fn checks_for_token(
+    tokens: &[FoundToken],
+    token: &FoundToken,
+    signature: &SignatureOutcome,
+    expect: &Expectations,
+    now: Timestamp,
+) -> Vec<CheckResult> {
     if let Some(sd) = &token.sd_jwt {
         return super::sd_jwt::checks(sd, signature, expect, now);
     }
-    let (Some(claims), Some(header)) = (token.claims(), token.header.as_ref()) else {
+    let (Some(claims), Some(header)) = (token.claims(), token.checks_header()) else {
         return Vec::new();
     };
     match token.role {

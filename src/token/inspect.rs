@@ -185,11 +185,61 @@ impl FoundToken {
         self.header.as_ref()?.get(name)?.as_str()
     }
 
+    /// The header the relying-party checks read: a decrypted JWE's inner
+    /// token's ([`Decoded::claims_header`]), else the token's own.
+    pub fn checks_header(&self) -> Option<&JsonObject> {
+        self.decoded
+            .as_ref()
+            .map(Decoded::claims_header)
+            .or(self.header.as_ref())
+    }
+
     /// "ID token", or "Token" when the role is unknown.
     pub fn title(&self) -> String {
         self.role
             .as_ref()
             .map_or_else(|| crate::tr!("role-unknown"), TokenRole::label)
+    }
+
+    /// This token with its JWE decrypted by the decryption keys of `keys`
+    /// ([`super::jwe::open`]): its claims, times and claim rows are then the
+    /// plaintext's, and its role may be told from them. `None` when it is not
+    /// a closed JWE or there is no decryption key.
+    pub fn decrypted(
+        &self,
+        keys: &super::keys::KeySet,
+        options: super::jwe::DecryptOptions,
+    ) -> Option<Result<Self, super::jwe::JweError>> {
+        let Some(Decoded::Jwe(jwe)) = &self.decoded else {
+            return None;
+        };
+        if jwe.opened.is_some() || !keys.can_decrypt() {
+            return None;
+        }
+        Some(super::jwe::open(jwe, keys, options).map(|opened| {
+            let mut token = self.clone();
+            token.decoded = Some(Decoded::Jwe(opened));
+            if let Some(claims) = token.claims() {
+                let mut times = time_claims(claims);
+                let rows = claim_rows_within(claims, MAX_CLAIM_ROWS);
+                // Lifetimes counted from the paste (`expires_in`) stay.
+                times.extend(
+                    self.times
+                        .iter()
+                        .filter(|time| time.computed_from.is_some())
+                        .cloned(),
+                );
+                token.times = times;
+                token.claim_rows = rows;
+            }
+            if token.role.is_none()
+                && let Some((role, reason)) = tell_role(&token)
+            {
+                token.role = Some(role);
+                token.role_reason = Some(reason);
+            }
+            token
+        }))
     }
 
     /// "JWS · RS256 · kid kc-rsa-1", "opaque · a UUID".
@@ -228,6 +278,25 @@ pub struct FoundTokens {
     /// Occurrences of tokens not kept: of distinct tokens beyond
     /// [`MAX_TOKENS`], and any beyond [`super::extract::MAX_CANDIDATES`].
     pub dropped: usize,
+}
+
+/// Opens every closed JWE of `tokens` with the decryption keys of `keys`
+/// ([`FoundToken::decrypted`]), in place; the ones that stay closed, by
+/// index, with why. Nothing happens without a decryption key.
+pub fn decrypt_tokens(
+    tokens: &mut [FoundToken],
+    keys: &super::keys::KeySet,
+    options: super::jwe::DecryptOptions,
+) -> Vec<(usize, super::jwe::JweError)> {
+    let mut failures = Vec::new();
+    for (index, token) in tokens.iter_mut().enumerate() {
+        match token.decrypted(keys, options) {
+            Some(Ok(opened)) => *token = opened,
+            Some(Err(error)) => failures.push((index, error)),
+            None => {}
+        }
+    }
+    failures
 }
 
 /// Finds, de-duplicates, decodes and explains every token in `text`

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 pub type JsonObject = Map<String, Value>;
 
 /// How many JWTs may nest inside one another (`cty: JWT`, RFC 7519 §5.2).
-const MAX_NESTING: usize = 4;
+pub(crate) const MAX_NESTING: usize = 4;
 
 /// base64url without padding, as JOSE requires (RFC 7515 §2) — but
 /// tolerating `=` padding, which some servers still emit.
@@ -127,14 +127,31 @@ impl Decoded {
         }
     }
 
-    /// The claims, following nested JWTs; `None` for an encrypted token.
+    /// The claims, following nested JWTs; `None` for an encrypted token
+    /// not yet opened ([`super::jwe::open`]).
     pub fn claims(&self) -> Option<&JsonObject> {
         match self {
             Self::Jws(jws) => match &jws.payload {
                 JwsPayload::Claims(claims) => Some(claims),
                 JwsPayload::Nested(inner) => inner.claims(),
             },
-            Self::Jwe(_) => None,
+            Self::Jwe(jwe) => match &jwe.opened.as_deref()?.content {
+                super::jwe::Content::Claims(claims) => Some(claims),
+                super::jwe::Content::Nested(inner) => inner.claims(),
+                super::jwe::Content::Text | super::jwe::Content::Binary(_) => None,
+            },
+        }
+    }
+
+    /// Whether a JWT is nested in this one (`cty: JWT`, RFC 7519 §5.2), in
+    /// a JWS payload or in a JWE's decrypted plaintext.
+    pub fn is_nested(&self) -> bool {
+        match self {
+            Self::Jws(jws) => matches!(jws.payload, JwsPayload::Nested(_)),
+            Self::Jwe(jwe) => jwe
+                .opened
+                .as_deref()
+                .is_some_and(|opened| matches!(opened.content, super::jwe::Content::Nested(_))),
         }
     }
 
@@ -145,7 +162,15 @@ impl Decoded {
                 JwsPayload::Claims(_) => format!("{}\n{}", jws.header_text, jws.payload_text),
                 JwsPayload::Nested(inner) => format!("{}\n{}", jws.header_text, inner.raw_text()),
             },
-            Self::Jwe(jwe) => format!("{}\n(encrypted payload)", jwe.header_text),
+            Self::Jwe(jwe) => match jwe.opened.as_deref() {
+                Some(opened) => match &opened.content {
+                    super::jwe::Content::Nested(inner) => {
+                        format!("{}\n{}", jwe.header_text, inner.raw_text())
+                    }
+                    _ => format!("{}\n{}", jwe.header_text, opened.text),
+                },
+                None => format!("{}\n(encrypted payload)", jwe.header_text),
+            },
         }
     }
 
@@ -164,9 +189,34 @@ impl Decoded {
                     doc.insert("nested".to_owned(), inner);
                 }
             },
-            Self::Jwe(_) => {
-                doc.insert("payload".to_owned(), Value::from("(encrypted)"));
-            }
+            Self::Jwe(jwe) => match jwe.opened.as_deref() {
+                Some(opened) => {
+                    doc.insert(
+                        "decrypted".to_owned(),
+                        serde_json::to_value(&opened.decryption).unwrap_or(Value::Null),
+                    );
+                    let (name, value) = match &opened.content {
+                        super::jwe::Content::Claims(claims) => {
+                            ("payload", Value::Object(claims.clone()))
+                        }
+                        super::jwe::Content::Nested(inner) => (
+                            "nested",
+                            serde_json::from_str(&inner.pretty_json()).unwrap_or(Value::Null),
+                        ),
+                        super::jwe::Content::Text => {
+                            ("plaintext", Value::from(opened.text.clone()))
+                        }
+                        super::jwe::Content::Binary(length) => (
+                            "plaintext",
+                            Value::from(format!("({length} bytes, not text)")),
+                        ),
+                    };
+                    doc.insert(name.to_owned(), value);
+                }
+                None => {
+                    doc.insert("payload".to_owned(), Value::from("(encrypted)"));
+                }
+            },
         }
         serde_json::to_string_pretty(&Value::Object(doc)).unwrap_or_default()
     }
@@ -174,6 +224,19 @@ impl Decoded {
     /// A header parameter as a string.
     pub fn header_str(&self, name: &str) -> Option<&str> {
         self.header().get(name).and_then(Value::as_str)
+    }
+
+    /// The header of the token whose claims [`Self::claims`] gives: for a
+    /// decrypted JWE holding a JWS, the JWS's (its `alg` and `typ` are what
+    /// the relying-party checks read, RFC 7519 §5.2); else this token's own.
+    pub fn claims_header(&self) -> &JsonObject {
+        match self {
+            Self::Jwe(jwe) => match jwe.opened.as_deref().map(|opened| &opened.content) {
+                Some(super::jwe::Content::Nested(inner)) => inner.claims_header(),
+                _ => &jwe.header,
+            },
+            Self::Jws(jws) => &jws.header,
+        }
     }
 }
 
@@ -214,6 +277,20 @@ pub struct EncryptedJwe {
     pub encrypted_key_len: usize,
     /// Length of the ciphertext, in bytes.
     pub ciphertext_len: usize,
+    /// The protected header segment as written: its ASCII bytes are the
+    /// additional authenticated data (RFC 7516 §5.1 step 14).
+    pub protected: String,
+    /// The encrypted key (empty for `dir` and `ECDH-ES`).
+    pub encrypted_key: Vec<u8>,
+    /// The initialisation vector.
+    pub iv: Vec<u8>,
+    /// The ciphertext.
+    pub ciphertext: Vec<u8>,
+    /// The authentication tag.
+    pub tag: Vec<u8>,
+    /// The plaintext and how it was decrypted, once opened with a key
+    /// ([`super::jwe::open`]); `None` until then.
+    pub opened: Option<Box<super::jwe::Opened>>,
 }
 
 /// A decoding failure, with the header when it could still be read.
@@ -239,7 +316,9 @@ pub fn decode_unverified(compact: &str) -> Result<Decoded, DecodeFailure> {
     decode_nested(compact, 0)
 }
 
-fn decode_nested(compact: &str, depth: usize) -> Result<Decoded, DecodeFailure> {
+/// [`decode_unverified`] for a token nested `depth` levels deep (a decrypted
+/// JWE's plaintext), so that nesting stays bounded by [`MAX_NESTING`].
+pub(crate) fn decode_nested(compact: &str, depth: usize) -> Result<Decoded, DecodeFailure> {
     if depth > MAX_NESTING {
         return Err(JoseError::NestedTooDeep.into());
     }
@@ -263,14 +342,20 @@ fn decode_nested(compact: &str, depth: usize) -> Result<Decoded, DecodeFailure> 
         [encrypted_key, iv, ciphertext, tag] => {
             let encrypted_key =
                 decode_segment(encrypted_key, Part::EncryptedKey).map_err(with_header)?;
-            decode_segment(iv, Part::Iv).map_err(with_header)?;
+            let iv = decode_segment(iv, Part::Iv).map_err(with_header)?;
             let ciphertext = decode_segment(ciphertext, Part::Ciphertext).map_err(with_header)?;
-            decode_segment(tag, Part::Tag).map_err(with_header)?;
+            let tag = decode_segment(tag, Part::Tag).map_err(with_header)?;
             return Ok(Decoded::Jwe(EncryptedJwe {
                 header,
                 header_text,
                 encrypted_key_len: encrypted_key.len(),
                 ciphertext_len: ciphertext.len(),
+                protected: header_segment.to_owned(),
+                encrypted_key,
+                iv,
+                ciphertext,
+                tag,
+                opened: None,
             }));
         }
         _ => return Err(JoseError::SegmentCount(segments.len()).into()),

@@ -22,13 +22,14 @@ use zeroize::Zeroizing;
 
 use super::gost::GostPublicKey;
 use super::jose::{JsonObject, Part, decode_segment, encode_segment, json_kind_text};
+use super::private_keys::{self, DecryptionKey};
 
 /// Smallest RSA modulus accepted for RS*/PS* (RFC 7518 §3.3, §3.5).
 pub const MIN_RSA_BITS: usize = 2048;
 
 /// Largest RSA modulus accepted: bigger keys only cost time (the `rsa` crate's
 /// own ceiling, a guard against denial of service).
-const MAX_RSA_BITS: usize = 8192;
+pub(super) const MAX_RSA_BITS: usize = 8192;
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -68,6 +69,8 @@ pub enum KeySource {
     Certificate(String),
     /// A shared secret typed by the user or kept in a profile.
     Secret(String),
+    /// A PKCS#12 container's private key, labelled with its file name.
+    Pkcs12(String),
 }
 
 impl KeySource {
@@ -77,7 +80,8 @@ impl KeySource {
             Self::Jwks(label)
             | Self::Pem(label)
             | Self::Certificate(label)
-            | Self::Secret(label) => label,
+            | Self::Secret(label)
+            | Self::Pkcs12(label) => label,
         }
     }
 }
@@ -94,6 +98,7 @@ impl fmt::Display for KeySource {
             Self::Secret(label) => {
                 f.write_str(&crate::tr!("key-source-secret", label = label.as_str()))
             }
+            Self::Pkcs12(label) => write!(f, "PKCS#12 {label}"),
         }
     }
 }
@@ -347,6 +352,9 @@ pub struct KeySet {
     pub keys: Vec<VerificationKey>,
     /// Entries that were skipped, with the reason.
     pub problems: Vec<KeyProblem>,
+    /// Private keys to decrypt a JWE with (RFC 7516): from JWKs with their
+    /// private members, PEM private keys and PKCS#12 containers.
+    pub decryption: Vec<DecryptionKey>,
 }
 
 impl KeySet {
@@ -438,6 +446,12 @@ impl KeySet {
             };
             let entry = format!("{entry} ({})", block.label);
             match block.label.as_str() {
+                "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+                    if private_keys::looks_like_pkcs12(&block.der) =>
+                {
+                    // A binary file handed over as PEM may be a PKCS#12 container.
+                    set = set.merge(Self::from_pkcs12(&block.der, "", label));
+                }
                 "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
                     match key_from_certificate(&block.der, label) {
                         Ok(key) => set.keys.push(key),
@@ -457,7 +471,13 @@ impl KeySet {
                     Err(message) => set.problem(&pem_source, Some(entry), message),
                 },
                 other if other.contains("PRIVATE KEY") => {
-                    set.problem(&pem_source, Some(entry), crate::tr!("key-private-key"));
+                    // A private key decrypts (RFC 7516); verification needs none.
+                    match private_keys::from_pem_block(other, &block.der) {
+                        Ok(material) => set
+                            .decryption
+                            .push(DecryptionKey::new(material, pem_source.clone())),
+                        Err(message) => set.problem(&pem_source, Some(entry), message),
+                    }
                 }
                 _ => set.problem(&pem_source, Some(entry), crate::tr!("key-unsupported-pem")),
             }
@@ -511,12 +531,53 @@ impl KeySet {
         }
     }
 
+    /// The private key of a PKCS#12 container (RFC 7292), opened with its
+    /// passphrase, as a decryption key.
+    pub fn from_pkcs12(data: &[u8], passphrase: &str, label: &str) -> Self {
+        let source = KeySource::Pkcs12(label.to_owned());
+        let mut set = Self::default();
+        let loaded = private_keys::open_pkcs12(data, passphrase)
+            .and_then(|contents| private_keys::from_pkcs8(&contents.key_der));
+        match loaded {
+            Ok(material) => set.decryption.push(DecryptionKey::new(material, source)),
+            Err(message) => set.problem(&source, None, message),
+        }
+        set
+    }
+
+    /// Reads a key file of any supported kind: a JWK Set or JWK, PEM (public
+    /// keys, certificates, private keys), a DER certificate or a PKCS#12
+    /// container (opened with `passphrase`, else an empty one).
+    pub fn from_file_bytes(bytes: &[u8], label: &str, passphrase: Option<&str>) -> Self {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && (text.trim_start().starts_with('{') || text.contains("-----BEGIN"))
+        {
+            return Self::from_text(text, label);
+        }
+        if private_keys::looks_like_pkcs12(bytes) {
+            Self::from_pkcs12(bytes, passphrase.unwrap_or_default(), label)
+        } else {
+            Self::from_der_certificate(bytes, label)
+        }
+    }
+
     /// This set followed by `other` (keys and problems both kept).
     #[must_use]
     pub fn merge(mut self, other: Self) -> Self {
         self.keys.extend(other.keys);
         self.problems.extend(other.problems);
+        self.decryption.extend(other.decryption);
         self
+    }
+
+    /// Rows for the decryption keys (no secret in them).
+    pub fn decryption_rows(&self) -> Vec<KeyRow> {
+        self.decryption.iter().map(DecryptionKey::row).collect()
+    }
+
+    /// Whether there is a key to decrypt a JWE with.
+    pub fn can_decrypt(&self) -> bool {
+        !self.decryption.is_empty()
     }
 
     /// Rows for the key list panel.
@@ -548,7 +609,17 @@ impl KeySet {
     fn add_jwk(&mut self, jwk: &JsonObject, source: &KeySource, entry: String) {
         match key_from_jwk(jwk, source) {
             Ok(key) => self.keys.push(key),
-            Err(message) => self.problem(source, Some(entry), message),
+            Err(message) => return self.problem(source, Some(entry), message),
+        }
+        // The same JWK's private half, or an AES key, decrypts (RFC 7518 §6).
+        match private_keys::decryption_key_from_jwk(jwk, source) {
+            Ok(Some(key)) => self.decryption.push(key),
+            Ok(None) => {}
+            Err(message) => self.problem(
+                source,
+                Some(entry),
+                crate::tr!("key-private-part", reason = message),
+            ),
         }
     }
 }
@@ -618,7 +689,7 @@ fn material_from_x5c(jwk: &JsonObject) -> Option<Result<KeyMaterial, String>> {
     )
 }
 
-fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String>, String> {
+pub(super) fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String>, String> {
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(value)) => Ok(Some(value.clone())),
@@ -630,7 +701,7 @@ fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String>, String> 
     }
 }
 
-fn member_bytes(jwk: &JsonObject, name: &str, kty: &str) -> Result<Vec<u8>, String> {
+pub(super) fn member_bytes(jwk: &JsonObject, name: &str, kty: &str) -> Result<Vec<u8>, String> {
     let text = optional_str(jwk, name)?
         .ok_or_else(|| crate::tr!("key-member-missing", kty = kty, name = name))?;
     decode_segment(&text, Part::Payload)
@@ -1073,7 +1144,11 @@ MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=
         let messages: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
         assert_eq!(messages.len(), 3, "{messages:#?}");
         assert!(messages[0].contains("PEM block #4 (CERTIFICATE): unsupported key type Ed448"));
-        assert!(messages[1].contains("PEM block #5 (PRIVATE KEY): a private key"));
+        assert!(
+            messages[1].contains("PEM block #5 (PRIVATE KEY): not a valid private key"),
+            "{}",
+            messages[1]
+        );
         assert!(messages[2].contains("PEM block #6: PUBLIC KEY block has no"));
         assert!(messages[2].contains("truncated"));
         // The same RSA key through the certificate and through PKCS#1.

@@ -17,10 +17,12 @@ pub mod extract;
 pub mod gost;
 pub mod inspect;
 pub mod jose;
+pub mod jwe;
 pub mod keys;
 mod lenient_json;
 pub mod mend;
 pub mod sd_jwt;
+pub mod private_keys;
 pub mod time;
 pub mod verify;
 

@@ -24,6 +24,7 @@ use sha2::{Sha256, Sha384, Sha512};
 
 use super::gost;
 use super::jose::{Decoded, JsonObject, JwsPayload, UnverifiedJws, json_kind_text};
+use super::jwe::DecryptOptions;
 use super::keys::{KeyMaterial, KeyRow, KeySet, VerificationKey};
 
 /// What signature verification concluded, in a form the UI and JSON can show.
@@ -97,6 +98,24 @@ pub enum SignatureOutcome {
         /// Content encryption algorithm.
         enc: Option<String>,
     },
+    /// A JWE that decryption keys were given for and that could not be
+    /// decrypted ([`super::jwe::JweError`]).
+    DecryptionFailed {
+        /// Key management algorithm.
+        alg: Option<String>,
+        /// Content encryption algorithm.
+        enc: Option<String>,
+        /// Stable reason code: `JWE_TAG_INVALID`, `JWE_ALG_REFUSED`, `JWE_EPK_INVALID`, …
+        code: &'static str,
+        /// Why, e.g. "the tag does not verify with key K (A256GCM): wrong key or altered token".
+        reason: String,
+    },
+    /// A JWE that decrypted to something no one signed (claims, text): the
+    /// encryption hides it, nothing proves who wrote it.
+    DecryptedUnsigned {
+        /// How it was decrypted.
+        decryption: super::jwe::Decryption,
+    },
 }
 
 impl SignatureOutcome {
@@ -130,8 +149,9 @@ impl SignatureOutcome {
             Self::NoKey { .. } => "JWS_NO_KEY",
             Self::Unsigned { .. } => "JWS_ALG_NONE",
             Self::Unsupported { .. } => "JWS_ALG_UNSUPPORTED",
-            Self::Rejected { code, .. } => code,
+            Self::Rejected { code, .. } | Self::DecryptionFailed { code, .. } => code,
             Self::Encrypted { .. } => "JWE_NO_KEY",
+            Self::DecryptedUnsigned { .. } => "JWE_NOT_SIGNED",
         })
     }
 
@@ -143,7 +163,8 @@ impl SignatureOutcome {
             | Self::NoKey { notes, .. }
             | Self::Unsupported { notes, .. }
             | Self::Rejected { notes, .. } => notes,
-            Self::Unsigned { .. } | Self::Encrypted { .. } => &[],
+            Self::DecryptedUnsigned { decryption } => &decryption.notes,
+            Self::Unsigned { .. } | Self::Encrypted { .. } | Self::DecryptionFailed { .. } => &[],
         }
     }
 
@@ -193,19 +214,65 @@ impl SignatureOutcome {
                 alg = alg.as_deref().unwrap_or("?"),
                 enc = enc.as_deref().unwrap_or("?")
             ),
+            Self::DecryptionFailed { reason, .. } => {
+                crate::tr!("verify-not-decrypted", reason = reason.as_str())
+            }
+            Self::DecryptedUnsigned { decryption } => crate::tr!(
+                "verify-decrypted-unsigned",
+                decrypted = decryption.summary(),
+                content = decryption.content
+            ),
         }
     }
 }
 
 /// Verifies a decoded token: a JWS directly; for a nested JWT (RFC 7519 §5.2)
-/// the outer and the inner signature both (RFC 8725 §3.3); a JWE is reported
-/// as encrypted.
+/// the outer and the inner signature both (RFC 8725 §3.3); a JWE is
+/// decrypted with the set's decryption keys and the JWS inside verified
+/// (without decryption keys it is reported as encrypted).
 pub fn verify_decoded(decoded: &Decoded, keys: &KeySet) -> SignatureOutcome {
+    verify_decoded_with(decoded, keys, DecryptOptions::default())
+}
+
+/// [`verify_decoded`], with `RSA1_5` decryption allowed when `options` say.
+pub fn verify_decoded_with(
+    decoded: &Decoded,
+    keys: &KeySet,
+    options: DecryptOptions,
+) -> SignatureOutcome {
     match decoded {
-        Decoded::Jwe(jwe) => SignatureOutcome::Encrypted {
-            alg: header_string(&jwe.header, "alg"),
-            enc: header_string(&jwe.header, "enc"),
-        },
+        Decoded::Jwe(jwe) => {
+            let alg = header_string(&jwe.header, "alg");
+            let enc = header_string(&jwe.header, "enc");
+            let opened = match (&jwe.opened, keys.can_decrypt()) {
+                (Some(_), _) => std::borrow::Cow::Borrowed(jwe),
+                (None, true) => match super::jwe::open(jwe, keys, options) {
+                    Ok(opened) => std::borrow::Cow::Owned(opened),
+                    Err(error) => {
+                        return SignatureOutcome::DecryptionFailed {
+                            alg,
+                            enc,
+                            code: error.code(),
+                            reason: error.to_string(),
+                        };
+                    }
+                },
+                (None, false) => return SignatureOutcome::Encrypted { alg, enc },
+            };
+            let Some(opened) = opened.opened.as_deref() else {
+                return SignatureOutcome::Encrypted { alg, enc };
+            };
+            match &opened.content {
+                // RFC 7519 §5.2, §11.2: the JWS inside is what is signed.
+                super::jwe::Content::Nested(inner) => add_note(
+                    verify_decoded_with(inner, keys, options),
+                    opened.decryption.summary(),
+                ),
+                _ => SignatureOutcome::DecryptedUnsigned {
+                    decryption: opened.decryption.clone(),
+                },
+            }
+        }
         Decoded::Jws(jws) => {
             let outer = verify_signature(jws, keys);
             let JwsPayload::Nested(inner) = &jws.payload else {
@@ -214,7 +281,7 @@ pub fn verify_decoded(decoded: &Decoded, keys: &KeySet) -> SignatureOutcome {
             if !outer.is_valid() {
                 return outer;
             }
-            match verify_decoded(inner, keys) {
+            match verify_decoded_with(inner, keys, options) {
                 SignatureOutcome::Valid { .. } => {
                     add_note(outer, crate::tr!("verify-nested-valid"))
                 }
@@ -234,7 +301,10 @@ fn add_note(mut outcome: SignatureOutcome, note: String) -> SignatureOutcome {
         | SignatureOutcome::NoKey { notes, .. }
         | SignatureOutcome::Unsupported { notes, .. }
         | SignatureOutcome::Rejected { notes, .. } => notes.push(note),
-        SignatureOutcome::Unsigned { .. } | SignatureOutcome::Encrypted { .. } => {}
+        SignatureOutcome::Unsigned { .. }
+        | SignatureOutcome::Encrypted { .. }
+        | SignatureOutcome::DecryptionFailed { .. }
+        | SignatureOutcome::DecryptedUnsigned { .. } => {}
     }
     outcome
 }
@@ -1006,7 +1076,7 @@ mod tests {
     fn set(keys: Vec<VerificationKey>) -> KeySet {
         KeySet {
             keys,
-            problems: Vec::new(),
+            ..KeySet::default()
         }
     }
 

@@ -10,7 +10,9 @@ use crate::token::jose::Decoded;
 use crate::token::time::Zone;
 use crate::token::{FoundToken, Timestamp, TokenKind};
 
+use super::decrypted::Opening;
 use super::{Shown, claims_table, theme, widgets};
+use crate::token::verify::SignatureOutcome;
 use crate::tr;
 
 /// Draws the token panel.
@@ -51,15 +53,32 @@ pub fn show(
     token_tabs(ui, inspection, workspace.selected, commands);
     ui.separator();
     let index = workspace.selected.min(inspection.tokens.len() - 1);
-    let token = &inspection.tokens[index];
-    let mut shown = Shown::default();
     let verification = &workspace.verification;
-    let verified = if verification.keys.is_empty() {
-        None
-    } else {
-        verification.signatures.get(index).and_then(Option::as_ref)
+    // A JWE is shown decrypted when a decryption key fits (RFC 7516).
+    let opening = inputs
+        .decrypted
+        .open(
+            &inspection.tokens[index],
+            index,
+            &verification.keys,
+            inputs.allow_rsa1_5,
+        )
+        .cloned();
+    let token = Opening::token(opening.as_ref(), &inspection.tokens[index]);
+    let mut shown = Shown::default();
+    let verified = match &opening {
+        Some(opening) => Some(&opening.signature),
+        None if verification.keys.is_empty() => None,
+        None => verification.signatures.get(index).and_then(Option::as_ref),
     };
-    shown.time_visible |= facts(ui, token, verified, (now, workspace.zone), commands);
+    shown.time_visible |= facts(
+        ui,
+        token,
+        verified,
+        opening.as_ref(),
+        (now, workspace.zone),
+        commands,
+    );
     ui.add_space(6.0);
     view_tabs(ui, token, workspace.view, commands);
     ui.separator();
@@ -85,7 +104,13 @@ pub fn show(
             false
         }
         DetailView::Checks => {
-            super::verify_views::checks(ui, workspace, inspection, index, inputs, now, commands)
+            let selected = super::verify_views::Selected {
+                tokens: &inspection.tokens,
+                token,
+                index,
+                signature: verified,
+            };
+            super::verify_views::checks(ui, workspace, &selected, inputs, now, commands)
         }
         DetailView::Keys => {
             super::verify_views::keys(ui, workspace, inputs, commands);
@@ -190,7 +215,8 @@ fn token_tabs(
 fn facts(
     ui: &mut egui::Ui,
     token: &FoundToken,
-    verified: Option<&crate::token::verify::SignatureOutcome>,
+    verified: Option<&SignatureOutcome>,
+    opening: Option<&Opening>,
     (now, zone): (Timestamp, Zone),
     commands: &mut Vec<Command>,
 ) -> bool {
@@ -242,6 +268,9 @@ fn facts(
     });
     if let Some(sd) = &token.sd_jwt {
         sd_jwt_facts(ui, sd);
+    }
+    if let Some(opening) = opening {
+        cipher_fact(ui, opening);
     }
     if let Some(error) = &token.error {
         fact(ui, &tr!("fact-problem"), |ui| {
@@ -329,6 +358,27 @@ fn sd_jwt_facts(ui: &mut egui::Ui, sd: &crate::token::sd_jwt::SdJwt) {
         }
         ui.add(egui::Label::new(parts.join(" · ")).wrap())
             .on_hover_text(tr!("sd-key-binding-heading"));
+    });
+}
+
+/// How a JWE was decrypted, or why it was not.
+fn cipher_fact(ui: &mut egui::Ui, opening: &Opening) {
+    fact(ui, &tr!("fact-encryption"), |ui| {
+        if let Some(error) = &opening.error {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(error.to_string()).color(theme::error(ui.visuals())),
+                )
+                .wrap(),
+            );
+        } else if let Some(decryption) = opening.decryption() {
+            ui.vertical(|ui| {
+                ui.label(decryption.summary());
+                for note in &decryption.notes {
+                    ui.colored_label(theme::warning(ui.visuals()), note);
+                }
+            });
+        }
     });
 }
 
@@ -432,9 +482,30 @@ fn claims_view(
             commands,
         );
     }
+    if let Some(Decoded::Jwe(jwe)) = &token.decoded
+        && let Some(opened) = jwe.opened.as_deref()
+    {
+        // A decrypted plaintext that is not a claims set: shown as it is.
+        if let crate::token::jwe::Content::Binary(length) = opened.content {
+            ui.label(tr!("claims-decrypted-binary", length = length));
+        } else {
+            ui.label(tr!("claims-decrypted-text"));
+            egui::ScrollArea::vertical()
+                .id_salt("plaintext_scroll")
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(&opened.text).monospace()).selectable(true),
+                    );
+                });
+        }
+        return false;
+    }
     let why = match (token.kind, &token.opaque, &token.error) {
         (TokenKind::Opaque, Some(shape), _) => {
             tr!("claims-opaque", shape = shape.describe())
+        }
+        (TokenKind::Jwe, _, _) if !workspace.verification.keys.can_decrypt() => {
+            tr!("claims-encrypted-load-key")
         }
         (TokenKind::Jwe, _, _) => tr!("claims-encrypted"),
         (_, _, Some(error)) => tr!("claims-none-error", error = error.to_string()),

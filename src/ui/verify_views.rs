@@ -6,7 +6,6 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::model::{Command, Workspace};
-use crate::paste::Inspection;
 use crate::secret::Secret;
 use crate::token::Timestamp;
 use crate::token::assess;
@@ -35,13 +34,12 @@ impl ChecksCache {
     /// again on every pointer move.
     fn rows(
         &mut self,
-        tokens: &[crate::token::FoundToken],
-        index: usize,
+        selected: &Selected<'_>,
         signature: &crate::token::verify::SignatureOutcome,
         expect: Expectations,
         now: Timestamp,
     ) -> &[crate::token::checks::CheckResult] {
-        let token = tokens.get(index).map_or("", |t| t.value.as_str());
+        let (token, index) = (selected.token.value.as_str(), selected.index);
         let fresh = self.0.as_ref().is_some_and(|(at, _)| {
             at.token == token
                 && at.index == index
@@ -50,7 +48,8 @@ impl ChecksCache {
                 && at.now == now
         });
         if !fresh {
-            let rows = assess::checks_for(tokens, index, signature, &expect, now);
+            let rows =
+                assess::checks_for_token(selected.tokens, selected.token, signature, &expect, now);
             let key = ChecksKey {
                 token: token.to_owned(),
                 index,
@@ -70,12 +69,24 @@ impl std::fmt::Debug for ChecksCache {
     }
 }
 
-/// The checks of the token at `index`; returns whether a time-dependent row was drawn.
+/// The token the checks are for: the selected one of `tokens` (at
+/// `index`), or that JWE decrypted; and its signature outcome.
+pub struct Selected<'a> {
+    /// Every token of the paste (an ID token's `at_hash` reads its sibling).
+    pub tokens: &'a [crate::token::FoundToken],
+    /// The token, decrypted when it is a JWE that could be.
+    pub token: &'a crate::token::FoundToken,
+    /// Its index in `tokens`.
+    pub index: usize,
+    /// Its signature outcome, when verification ran.
+    pub signature: Option<&'a crate::token::verify::SignatureOutcome>,
+}
+
+/// The checks of the selected token; returns whether a time-dependent row was drawn.
 pub fn checks(
     ui: &mut egui::Ui,
     workspace: &Workspace,
-    inspection: &Inspection,
-    index: usize,
+    selected: &Selected<'_>,
     inputs: &mut VerifyInputs,
     now: Timestamp,
     commands: &mut Vec<Command>,
@@ -85,19 +96,13 @@ pub fn checks(
         .check_profile
         .as_ref()
         .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id));
-    let sd_jwt = inspection
-        .tokens
-        .get(index)
-        .is_some_and(|t| t.sd_jwt.is_some());
+    let sd_jwt = selected.token.sd_jwt.is_some();
     expectations_form(ui, workspace, inputs, sd_jwt, commands);
-    let Some(token) = inspection.tokens.get(index) else {
-        return false;
-    };
-    let Some(set) = assess::check_set(token) else {
+    let Some(set) = assess::check_set(selected.token) else {
         ui.label(tr!("checks-not-applicable"));
         return false;
     };
-    let Some(Some(signature)) = verification.signatures.get(index) else {
+    let Some(signature) = selected.signature else {
         return false;
     };
     let expect = Expectations {
@@ -113,9 +118,7 @@ pub fn checks(
         leeway: verification.leeway,
         ..Expectations::default()
     };
-    let rows = inputs
-        .checks
-        .rows(&inspection.tokens, index, signature, expect, now);
+    let rows = inputs.checks.rows(selected, signature, expect, now);
     ui.strong(checks_summary(&set.label(), rows));
     TableBuilder::new(ui)
         .id_salt("checks_table")
@@ -266,7 +269,9 @@ pub fn keys(
         if verification.fetching {
             ui.spinner();
         }
-        if !verification.keys.is_empty() && ui.button(tr!("keys-clear")).clicked() {
+        if (!verification.keys.is_empty() || verification.keys.can_decrypt())
+            && ui.button(tr!("keys-clear")).clicked()
+        {
             commands.push(Command::ClearKeys);
         }
     });
@@ -277,9 +282,12 @@ pub fn keys(
     for problem in &verification.keys.problems {
         ui.colored_label(theme::warning(ui.visuals()), problem.to_string());
     }
+    decryption_keys(ui, &verification.keys, inputs);
     let rows = verification.keys.rows();
     if rows.is_empty() {
-        ui.weak(tr!("keys-none"));
+        if !verification.keys.can_decrypt() {
+            ui.weak(tr!("keys-none"));
+        }
         return;
     }
     TableBuilder::new(ui)
@@ -325,6 +333,31 @@ pub fn keys(
                 }
             });
         });
+}
+
+/// The private keys JWEs are decrypted with (RFC 7516), one line each, and
+/// the `RSA1_5` opt-in (RFC 8725 §3.2).
+fn decryption_keys(
+    ui: &mut egui::Ui,
+    keys: &crate::token::keys::KeySet,
+    inputs: &mut VerifyInputs,
+) {
+    if !keys.can_decrypt() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.strong(tr!("decryption-keys-title"));
+    for row in keys.decryption_rows() {
+        let mut parts = vec![row.kid.unwrap_or_else(|| "—".to_owned()), row.size];
+        parts.extend(row.alg);
+        parts.extend(row.key_use);
+        parts.extend(row.fingerprint);
+        parts.push(row.source);
+        ui.add(egui::Label::new(parts.join(" · ")).truncate());
+    }
+    ui.checkbox(&mut inputs.allow_rsa1_5, tr!("decryption-allow-rsa1-5"))
+        .on_hover_text(tr!("decryption-allow-rsa1-5-hint"));
+    ui.add_space(4.0);
 }
 
 /// "ID token: all 12 applicable checks pass", or how many fail.

@@ -14,6 +14,7 @@ mod forms;
 mod fuzz_replay;
 mod headless;
 mod hostile;
+mod jwe;
 mod layering;
 mod mending;
 mod network;

@@ -126,3 +126,174 @@ proptest! {
         read_all(&inspection);
     }
 }
+
+/// Every decryption key of the JWE fixtures: RSA (PEM), P-256 (SEC1), and
+/// the recipient JWKS (RSA, P-384, P-521, AES key wrap, AES-GCM key wrap,
+/// a 512-bit `dir` key).
+fn decryption_keys() -> &'static tokenscope::token::keys::KeySet {
+    use tokenscope::token::keys::KeySet;
+    static KEYS: std::sync::OnceLock<KeySet> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwe/");
+        [
+            "recipient.private.jwks.json",
+            "recipient-rsa.pkcs8.pem",
+            "recipient-p256.sec1.pem",
+        ]
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(format!("{dir}{name}")).expect("a JWE key fixture");
+            KeySet::from_file_bytes(&bytes, name, None)
+        })
+        .fold(KeySet::default(), KeySet::merge)
+    })
+}
+
+/// A JWE protected header: every `alg` and `enc` (and some unknown), kids
+/// of the fixture keys, `epk` objects with coordinates of any length,
+/// `zip`, `apu`/`apv`, `crit`.
+fn jwe_header() -> impl Strategy<Value = String> {
+    let algs = prop::sample::select(vec![
+        "RSA1_5",
+        "RSA-OAEP",
+        "RSA-OAEP-256",
+        "RSA-OAEP-512",
+        "ECDH-ES",
+        "ECDH-ES+A128KW",
+        "ECDH-ES+A256KW",
+        "A128KW",
+        "A256KW",
+        "A256GCMKW",
+        "dir",
+        "PBES2-HS256+A128KW",
+        "none",
+    ]);
+    let encs = prop::sample::select(vec![
+        "A128GCM",
+        "A192GCM",
+        "A256GCM",
+        "A128CBC-HS256",
+        "A256CBC-HS512",
+        "A128CBC",
+    ]);
+    let kids = prop::sample::select(vec![
+        "",
+        r#","kid":"jose-rsa""#,
+        r#","kid":"jose-p384""#,
+        r#","kid":"jose-a128kw""#,
+        r#","kid":"jose-a256gcmkw""#,
+        r#","kid":"jose-dir-512""#,
+        r#","kid":7"#,
+    ]);
+    let crvs = prop::sample::select(vec!["P-256", "P-384", "P-521", "X25519"]);
+    let coordinate = prop::collection::vec(any::<u8>(), 0..70).prop_map(|b| encode_segment(&b));
+    let epk = (crvs, coordinate.clone(), coordinate.clone()).prop_map(|(crv, x, y)| {
+        format!(r#","epk":{{"kty":"EC","crv":"{crv}","x":"{x}","y":"{y}"}}"#)
+    });
+    let extras = prop::sample::select(vec![
+        "",
+        r#","zip":"DEF""#,
+        r#","zip":"GZIP""#,
+        r#","cty":"JWT""#,
+        r#","apu":"QWxpY2U","apv":"!!""#,
+        r#","iv":"AAAAAAAAAAAAAAAA","tag":"AAAAAAAAAAAAAAAAAAAAAA""#,
+        r#","crit":["exp"]"#,
+    ]);
+    (algs, encs, kids, prop::option::of(epk), extras).prop_map(|(alg, enc, kid, epk, extra)| {
+        format!(
+            r#"{{"alg":"{alg}","enc":"{enc}"{kid}{}{extra}}}"#,
+            epk.unwrap_or_default()
+        )
+    })
+}
+
+fn segment(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<u8>(), 0..max).prop_map(|bytes| encode_segment(&bytes))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..config() })]
+
+    /// Any 5-segment token, decrypted with every kind of key (RSA1_5
+    /// allowed), never panics: it is refused with a reason.
+    #[test]
+    fn decrypting_any_five_segments_never_panics(
+        header in jwe_header(),
+        encrypted_key in segment(300),
+        iv in segment(20),
+        ciphertext in segment(200),
+        tag in segment(70),
+    ) {
+        use tokenscope::token::jwe::DecryptOptions;
+        let compact = format!(
+            "{}.{encrypted_key}.{iv}.{ciphertext}.{tag}",
+            encode_segment(header.as_bytes())
+        );
+        let decoded = tokenscope::token::jose::decode_unverified(&compact);
+        let Ok(tokenscope::token::jose::Decoded::Jwe(jwe)) = decoded else {
+            return Err(TestCaseError::fail(format!("not a JWE: {compact}")));
+        };
+        let options = DecryptOptions { allow_rsa1_5: true };
+        match tokenscope::token::jwe::open(&jwe, decryption_keys(), options) {
+            Ok(opened) => {
+                let _ = opened.opened.map(|o| o.decryption.summary());
+            }
+            Err(error) => {
+                prop_assert!(error.code().starts_with("JWE_"));
+                prop_assert!(!error.to_string().is_empty());
+            }
+        }
+        let outcome = tokenscope::token::verify::verify_decoded_with(
+            &tokenscope::token::jose::Decoded::Jwe(jwe),
+            decryption_keys(),
+            options,
+        );
+        prop_assert!(!outcome.is_valid());
+        let _ = (outcome.summary(), outcome.code());
+    }
+
+    /// Authenticated encryption: any byte changed in the encrypted key, the
+    /// IV, the ciphertext or the tag of a real token is detected.
+    #[test]
+    fn any_changed_byte_of_a_real_jwe_is_detected(
+        which in 0usize..10,
+        part in 1usize..5,
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
+        use tokenscope::token::jose::{Part, decode_segment};
+        let vectors: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/jwe/jose-vectors.json"
+            ))
+            .expect("the jose vectors"),
+        )
+        .expect("JSON");
+        let vector = &vectors["vectors"][which];
+        if vector["name"] == "nested-id-token-pkcs12" {
+            return Ok(());
+        }
+        let compact = vector["compact"].as_str().expect("compact");
+        let mut parts: Vec<String> = compact.split('.').map(str::to_owned).collect();
+        let mut bytes = decode_segment(&parts[part], Part::Ciphertext).expect("base64url");
+        if bytes.is_empty() {
+            // `dir` and `ECDH-ES` carry no encrypted key.
+            return Ok(());
+        }
+        let index = at.index(bytes.len());
+        bytes[index] ^= flip;
+        parts[part] = encode_segment(&bytes);
+        let Ok(tokenscope::token::jose::Decoded::Jwe(jwe)) =
+            tokenscope::token::jose::decode_unverified(&parts.join("."))
+        else {
+            return Err(TestCaseError::fail("not a JWE"));
+        };
+        let result = tokenscope::token::jwe::open(
+            &jwe,
+            decryption_keys(),
+            tokenscope::token::jwe::DecryptOptions::default(),
+        );
+        prop_assert!(result.is_err(), "{} part {part} byte {index}: decrypted", vector["name"]);
+    }
+}

@@ -12,6 +12,7 @@ mod pki;
 mod provider;
 
 mod bounds;
+mod decryption;
 mod flow;
 mod grants;
 mod inspector;

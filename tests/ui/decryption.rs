@@ -1,0 +1,124 @@
+//! The inspector decrypts a pasted JWE with a private key loaded in the Keys
+//! tab, says with which key and algorithms, shows the claims inside and
+//! verifies the signed token inside; and says why a JWE stays closed.
+
+use egui_kittest::kittest::Queryable as _;
+use tokenscope::token::keys::KeySet;
+
+use crate::support::{GENERATED_AT, fixture, harness, paste, shows};
+
+/// The compact token of one of the npm `jose` vectors.
+fn jose_vector(name: &str) -> String {
+    let doc: serde_json::Value =
+        serde_json::from_str(&fixture("jwe/jose-vectors.json")).expect("JSON");
+    doc["vectors"]
+        .as_array()
+        .expect("vectors")
+        .iter()
+        .find(|v| v["name"] == name)
+        .and_then(|v| v["compact"].as_str())
+        .expect("the vector")
+        .to_owned()
+}
+
+/// The recipient's private JWKS and the provider's signing JWKS, as the
+/// Keys tab loads files.
+fn recipient_and_signing_keys() -> KeySet {
+    let signing = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/provider-signing.jwks.json"
+    ))
+    .expect("the provider's JWKS");
+    KeySet::from_text(
+        &fixture("jwe/recipient.private.jwks.json"),
+        "recipient.private.jwks.json",
+    )
+    .merge(KeySet::from_text(&signing, "provider-signing.jwks.json"))
+}
+
+#[test]
+fn a_pasted_jwe_is_decrypted_and_the_id_token_inside_verified() {
+    let mut harness = harness(GENERATED_AT + 60);
+    paste(
+        &mut harness,
+        &format!(
+            r#"{{"id_token":"{}","token_type":"Bearer"}}"#,
+            jose_vector("nested-id-token")
+        ),
+    );
+    harness.get_by_label("ID token").click();
+    harness.run();
+    // Closed, and the claims view says what would open it.
+    harness.get_by_label_contains("load the recipient's private key");
+    harness
+        .state_mut()
+        .workspace_mut()
+        .add_keys(recipient_and_signing_keys(), "keys loaded".to_owned());
+    harness.run();
+    harness.get_by_label("Decrypted with jose-rsa (RSA-OAEP-256, A256GCM)");
+    harness.get_by_label("valid (RS256, key tokenscope-test-provider-rs256)");
+    harness.get_by_label("nonce");
+    harness.get_by_label("n-jwe-0S6_WzA2Mj");
+    harness.get_by_label("Checks").click();
+    harness.run();
+    harness.get_by_label_contains("applicable checks pass");
+    harness.get_by_label("Keys").click();
+    harness.run();
+    harness.get_by_label("Decryption keys (private, for JWE)");
+    assert!(shows(&harness, "jose-rsa · RSA 2048 · enc"));
+}
+
+#[test]
+fn a_tampered_jwe_and_an_rsa1_5_one_say_why_they_stay_closed() {
+    let mut harness = harness(GENERATED_AT + 60);
+    // The first character of the tag changed: the tag no longer verifies.
+    let token = jose_vector("nested-id-token");
+    let (body, tag) = token.rsplit_once('.').expect("five segments");
+    let first = if tag.starts_with('A') { "B" } else { "A" };
+    paste(&mut harness, &format!("{body}.{first}{}", &tag[1..]));
+    harness
+        .state_mut()
+        .workspace_mut()
+        .add_keys(recipient_and_signing_keys(), "keys loaded".to_owned());
+    harness.run();
+    assert!(
+        shows(
+            &harness,
+            "the tag does not verify with key jose-rsa (A256GCM): wrong key or altered token"
+        ),
+        "the reason is shown"
+    );
+
+    // RFC 7520 §5.1: RSA1_5, refused until the user allows it in the Keys tab.
+    let cookbook: serde_json::Value =
+        serde_json::from_str(&fixture("jwe/rfc7520.json")).expect("JSON");
+    let vector = &cookbook["vectors"][0];
+    let mut harness = harness_with_paste(vector["compact"].as_str().expect("compact"));
+    harness.state_mut().workspace_mut().add_keys(
+        KeySet::from_text(&vector["key"].to_string(), "frodo.json"),
+        "keys loaded".to_owned(),
+    );
+    harness.run();
+    assert!(shows(&harness, "RSA1_5 key encryption is refused"));
+    harness.get_by_label("Keys").click();
+    harness.run();
+    harness
+        .get_by_label("Allow RSA1_5 (unsafe, RFC 8725 §3.2)")
+        .click();
+    harness.run();
+    harness.get_by_label("Claims").click();
+    harness.run();
+    assert!(shows(
+        &harness,
+        "Decrypted with frodo.baggins@hobbiton.example (RSA1_5, A128CBC-HS256)"
+    ));
+    assert!(shows(&harness, "You can trust us to stick with you"));
+}
+
+fn harness_with_paste(
+    text: &str,
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    let mut harness = harness(GENERATED_AT + 60);
+    paste(&mut harness, text);
+    harness
+}
