@@ -21,8 +21,8 @@ pub mod jwe;
 pub mod keys;
 mod lenient_json;
 pub mod mend;
-pub mod sd_jwt;
 pub mod private_keys;
+pub mod sd_jwt;
 pub mod time;
 pub mod verify;
 
