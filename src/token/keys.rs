@@ -242,9 +242,23 @@ fn ec_canonical(crv: &str, point: &[u8]) -> String {
     )
 }
 
+/// What a key's material says of itself, for the key's name and its row:
+/// a verification key's ([`KeyMaterial`]) or a decryption key's
+/// ([`private_keys::PrivateMaterial`]).
+pub trait Material {
+    /// JWK key type: `RSA`, `EC`, `OKP`, `oct` or `GOST`.
+    fn kty(&self) -> &'static str;
+    /// Key size in bits.
+    fn bits(&self) -> usize;
+    /// "RSA 2048", "P-256", "HMAC 256 bits".
+    fn size_label(&self) -> String;
+    /// The RFC 7638 thumbprint (or GOST fingerprint); `None` for secrets.
+    fn fingerprint(&self) -> Option<String>;
+}
+
 /// One usable key with its JWK metadata.
 #[derive(Clone, Debug)]
-pub struct VerificationKey {
+pub struct Keyed<M> {
     /// Key ID (RFC 7517 §4.5); PEM keys, certificates and typed secrets have none.
     pub kid: Option<String>,
     /// The one algorithm this key is for, when the JWK says (RFC 7517 §4.4).
@@ -256,12 +270,15 @@ pub struct VerificationKey {
     /// Where it came from.
     pub source: KeySource,
     /// The key itself.
-    pub material: KeyMaterial,
+    pub material: M,
 }
 
-impl VerificationKey {
-    /// A key without JWK metadata (PEM, certificate, secret).
-    pub fn new(material: KeyMaterial, source: KeySource) -> Self {
+/// A key that verifies signatures.
+pub type VerificationKey = Keyed<KeyMaterial>;
+
+impl<M: Material> Keyed<M> {
+    /// A key without JWK metadata (PEM, certificate, PKCS#12, secret).
+    pub fn new(material: M, source: KeySource) -> Self {
         Self {
             kid: None,
             alg: None,
@@ -272,7 +289,19 @@ impl VerificationKey {
         }
     }
 
-    /// JWK key type, see [`KeyMaterial::kty`].
+    /// A key with the metadata of its JWK.
+    pub(super) fn from_jwk(material: M, metadata: JwkMetadata, source: &KeySource) -> Self {
+        Self {
+            kid: metadata.kid,
+            alg: metadata.alg,
+            key_use: metadata.key_use,
+            key_ops: metadata.key_ops,
+            source: source.clone(),
+            material,
+        }
+    }
+
+    /// JWK key type, see [`Material::kty`].
     pub fn kty(&self) -> &'static str {
         self.material.kty()
     }
@@ -288,7 +317,7 @@ impl VerificationKey {
         })
     }
 
-    /// The row the key list panel and JSON output show.
+    /// The row the key list panel and JSON output show. Holds no secret.
     pub fn row(&self) -> KeyRow {
         KeyRow {
             kid: self.kid.clone(),
@@ -300,6 +329,64 @@ impl VerificationKey {
             fingerprint: self.material.fingerprint(),
             source: self.source.to_string(),
         }
+    }
+}
+
+impl Material for KeyMaterial {
+    fn kty(&self) -> &'static str {
+        Self::kty(self)
+    }
+    fn bits(&self) -> usize {
+        Self::bits(self)
+    }
+    fn size_label(&self) -> String {
+        Self::size_label(self)
+    }
+    fn fingerprint(&self) -> Option<String> {
+        Self::fingerprint(self)
+    }
+}
+
+/// A JWK's metadata (RFC 7517 §4): `kid`, `alg`, `use`, `key_ops`.
+pub(super) struct JwkMetadata {
+    kid: Option<String>,
+    alg: Option<String>,
+    pub(super) key_use: Option<String>,
+    key_ops: Option<Vec<String>>,
+}
+
+impl JwkMetadata {
+    /// Reads it; a member of the wrong JSON type is an error, as the key is then not what it claims.
+    pub(super) fn of(jwk: &JsonObject) -> Result<Self, String> {
+        let key_ops = match jwk.get("key_ops") {
+            None => None,
+            Some(Value::Array(ops)) => Some(
+                ops.iter()
+                    .map(|op| {
+                        op.as_str()
+                            .map(str::to_owned)
+                            .ok_or_else(|| crate::tr!("key-ops-non-string"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            Some(other) => {
+                return Err(crate::tr!(
+                    "key-ops-not-array",
+                    kind = json_kind_text(other)
+                ));
+            }
+        };
+        Ok(Self {
+            kid: optional_str(jwk, "kid")?,
+            alg: optional_str(jwk, "alg")?,
+            key_use: optional_str(jwk, "use")?,
+            key_ops,
+        })
+    }
+
+    /// The algorithm the JWK is restricted to.
+    pub(super) fn alg(&self) -> Option<&str> {
+        self.alg.as_deref()
     }
 }
 
@@ -627,27 +714,7 @@ impl KeySet {
 /// One JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2) to a key.
 fn key_from_jwk(jwk: &JsonObject, source: &KeySource) -> Result<VerificationKey, String> {
     let kty = optional_str(jwk, "kty")?.ok_or_else(|| crate::tr!("key-no-kty"))?;
-    let kid = optional_str(jwk, "kid")?;
-    let alg = optional_str(jwk, "alg")?;
-    let key_use = optional_str(jwk, "use")?;
-    let key_ops = match jwk.get("key_ops") {
-        None => None,
-        Some(Value::Array(ops)) => Some(
-            ops.iter()
-                .map(|op| {
-                    op.as_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| crate::tr!("key-ops-non-string"))
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Some(other) => {
-            return Err(crate::tr!(
-                "key-ops-not-array",
-                kind = json_kind_text(other)
-            ));
-        }
-    };
+    let metadata = JwkMetadata::of(jwk)?;
     let material = match kty.as_str() {
         "RSA" => {
             let n = member_bytes(jwk, "n", "RSA")?;
@@ -666,14 +733,7 @@ fn key_from_jwk(jwk: &JsonObject, source: &KeySource) -> Result<VerificationKey,
         other => material_from_x5c(jwk)
             .ok_or_else(|| crate::tr!("key-unsupported-kty", kty = other))??,
     };
-    Ok(VerificationKey {
-        kid,
-        alg,
-        key_use,
-        key_ops,
-        source: source.clone(),
-        material,
-    })
+    Ok(VerificationKey::from_jwk(material, metadata, source))
 }
 
 /// For key types JOSE has no JWK form for (GOST), the key may still travel in

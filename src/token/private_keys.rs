@@ -14,15 +14,14 @@ use std::fmt;
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
 use rsa::pkcs8::DecodePrivateKey as _;
 use rsa::traits::PublicKeyParts as _;
-use serde_json::Value;
 use x509_cert::der::Decode as _;
 use x509_cert::spki::ObjectIdentifier;
 use zeroize::Zeroizing;
 
 use super::jose::JsonObject;
 use super::keys::{
-    HmacSecret, KeyMaterial, KeyRow, KeySource, MAX_RSA_BITS, MIN_RSA_BITS, member_bytes,
-    optional_str,
+    HmacSecret, JwkMetadata, KeyMaterial, KeySource, Keyed, MAX_RSA_BITS, MIN_RSA_BITS, Material,
+    member_bytes, optional_str,
 };
 
 const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -112,58 +111,20 @@ impl PrivateMaterial {
 }
 
 /// One key a JWE may be decrypted with, with its JWK metadata.
-#[derive(Clone, Debug)]
-pub struct DecryptionKey {
-    /// Key ID (RFC 7517 §4.5); PEM and PKCS#12 keys have none.
-    pub kid: Option<String>,
-    /// The one key management algorithm this key is for, when the JWK says (RFC 7517 §4.4).
-    pub alg: Option<String>,
-    /// Intended use, `sig` or `enc` (RFC 7517 §4.2).
-    pub key_use: Option<String>,
-    /// Permitted operations, e.g. `unwrapKey` (RFC 7517 §4.3).
-    pub key_ops: Option<Vec<String>>,
-    /// Where it came from.
-    pub source: KeySource,
-    /// The key itself.
-    pub material: PrivateMaterial,
-}
+pub type DecryptionKey = Keyed<PrivateMaterial>;
 
-impl DecryptionKey {
-    /// A key without JWK metadata (PEM, PKCS#12).
-    pub fn new(material: PrivateMaterial, source: KeySource) -> Self {
-        Self {
-            kid: None,
-            alg: None,
-            key_use: None,
-            key_ops: None,
-            source,
-            material,
-        }
+impl Material for PrivateMaterial {
+    fn kty(&self) -> &'static str {
+        Self::kty(self)
     }
-
-    /// How messages name this key: its kid, or its size and source.
-    pub fn name(&self) -> String {
-        self.kid.clone().unwrap_or_else(|| {
-            crate::tr!(
-                "key-name-from",
-                size = self.material.size_label(),
-                source = self.source.to_string()
-            )
-        })
+    fn bits(&self) -> usize {
+        Self::bits(self)
     }
-
-    /// The row the key list and JSON output show; holds no secret.
-    pub fn row(&self) -> KeyRow {
-        KeyRow {
-            kid: self.kid.clone(),
-            kty: self.material.kty().to_owned(),
-            alg: self.alg.clone(),
-            key_use: self.key_use.clone(),
-            size: self.material.size_label(),
-            bits: self.material.bits(),
-            fingerprint: self.material.fingerprint(),
-            source: self.source.to_string(),
-        }
+    fn size_label(&self) -> String {
+        Self::size_label(self)
+    }
+    fn fingerprint(&self) -> Option<String> {
+        Self::fingerprint(self)
     }
 }
 
@@ -210,9 +171,9 @@ pub(super) fn decryption_key_from_jwk(
     source: &KeySource,
 ) -> Result<Option<DecryptionKey>, String> {
     let kty = optional_str(jwk, "kty")?.unwrap_or_default();
-    let alg = optional_str(jwk, "alg")?;
-    let key_use = optional_str(jwk, "use")?;
-    if key_use.as_deref() == Some("sig") {
+    let metadata = JwkMetadata::of(jwk)?;
+    let key_use = metadata.key_use.as_deref();
+    if key_use == Some("sig") {
         // A signing key's private half is not a decryption key (RFC 7517 §4.2).
         return Ok(None);
     }
@@ -221,10 +182,9 @@ pub(super) fn decryption_key_from_jwk(
         "EC" if jwk_is_private(jwk) => ec_from_jwk(jwk)?,
         "oct" => {
             // A shared secret is a decryption key only when it may be one: not
-            // marked for signatures, not tied to an HMAC algorithm, and as long
-            // as an AES key or a CBC-HMAC content key.
-            let for_encryption =
-                key_use.as_deref() != Some("sig") && alg.as_deref().is_none_or(is_encryption_alg);
+            // tied to an HMAC algorithm, and as long as an AES key or a
+            // CBC-HMAC content key.
+            let for_encryption = metadata.alg().is_none_or(is_encryption_alg);
             let k = Zeroizing::new(member_bytes(jwk, "k", "oct")?);
             if !for_encryption || ![16, 24, 32, 48, 64].contains(&k.len()) {
                 return Ok(None);
@@ -233,23 +193,7 @@ pub(super) fn decryption_key_from_jwk(
         }
         _ => return Ok(None),
     };
-    let key_ops = match jwk.get("key_ops") {
-        Some(Value::Array(ops)) => Some(
-            ops.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-        ),
-        _ => None,
-    };
-    Ok(Some(DecryptionKey {
-        kid: optional_str(jwk, "kid")?,
-        alg,
-        key_use,
-        key_ops,
-        source: source.clone(),
-        material,
-    }))
+    Ok(Some(DecryptionKey::from_jwk(material, metadata, source)))
 }
 
 /// An RSA private JWK (RFC 7518 §6.3.2): `d`, and the primes `p`, `q` when given.
