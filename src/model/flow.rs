@@ -562,31 +562,21 @@ impl FlowState {
     /// The redirect arrived (or the wait failed).
     pub fn redirected(&mut self, outcome: callback::CallbackOutcome, now: Timestamp) {
         self.ignored_redirects = self.ignored_redirects.saturating_add(outcome.ignored);
-        let result = outcome.result;
-        if self.waiting == Some(Step::Logout) {
-            self.waiting = None;
-            match result {
-                Ok(params) => {
-                    self.session.logout_returned(&params, now);
-                }
-                Err(error) => {
-                    self.session
-                        .failed(Step::Logout, StepFailure::new(error.to_string()), now);
-                }
-            }
+        // The code flow's callback or the logout's return; nothing else waits for a redirect.
+        let Some(step @ (Step::Callback | Step::Logout)) = self.waiting else {
             return;
-        }
-        if self.waiting != Some(Step::Callback) {
-            return;
-        }
+        };
         self.waiting = None;
-        match result {
+        match outcome.result {
+            Ok(params) if step == Step::Logout => {
+                self.session.logout_returned(&params, now);
+            }
             Ok(params) => {
                 self.session.callback(&params, now);
             }
             Err(error) => {
                 self.session
-                    .failed(Step::Callback, StepFailure::new(error.to_string()), now);
+                    .failed(step, StepFailure::new(error.to_string()), now);
             }
         }
     }
@@ -654,7 +644,7 @@ impl FlowState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::{Exchange, RecordedRequest, RecordedResponse};
+    use crate::net::Exchange;
 
     #[test]
     fn a_new_run_keeps_the_last_refresh_token_for_a_standalone_refresh() {
@@ -750,29 +740,15 @@ mod tests {
     }
 
     fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
-        let mut all = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-        all.extend(
-            headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-        );
-        Exchange {
-            request: RecordedRequest {
-                method: "POST".to_owned(),
-                url: "https://op/token".to_owned(),
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            response: Ok(RecordedResponse {
-                status,
-                reason: String::new(),
-                version: "HTTP/1.1".to_owned(),
-                headers: all,
-                body: body.as_bytes().to_vec(),
-                truncated_at: None,
-            }),
-            duration: std::time::Duration::ZERO,
+        let mut exchange = Exchange::json_answer("https://op/token", status, body);
+        if let Ok(response) = &mut exchange.response {
+            response.headers.extend(
+                headers
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+            );
         }
+        exchange
     }
 
     const TOKENS: &str =

@@ -314,7 +314,7 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::model::{Command, FlowCommand};
-    use crate::net::{Exchange, RecordedRequest, RecordedResponse};
+    use crate::net::Exchange;
     use crate::oauth::flow::Step;
 
     const TOKEN_ANSWER: &str = include_str!("../../tests/fixtures/keycloak-token-response.json");
@@ -325,23 +325,7 @@ mod tests {
     }
 
     fn answer(body: &str) -> Exchange {
-        Exchange {
-            request: RecordedRequest {
-                method: "POST".to_owned(),
-                url: "https://sso.example.test/token".to_owned(),
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            response: Ok(RecordedResponse {
-                status: 200,
-                reason: "OK".to_owned(),
-                version: "HTTP/1.1".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-                body: body.as_bytes().to_vec(),
-                truncated_at: None,
-            }),
-            duration: std::time::Duration::ZERO,
-        }
+        Exchange::json_answer("https://sso.example.test/token", 200, body)
     }
 
     fn profile() -> Profile {

@@ -226,6 +226,30 @@ pub struct Exchange {
     pub duration: Duration,
 }
 
+#[cfg(test)]
+impl Exchange {
+    /// A JSON answer with `status` to a POST to `url`, for unit tests.
+    pub(crate) fn json_answer(url: &str, status: u16, body: &str) -> Self {
+        Self {
+            request: RecordedRequest {
+                method: "POST".to_owned(),
+                url: url.to_owned(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            response: Ok(RecordedResponse {
+                status,
+                reason: String::new(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: body.as_bytes().to_vec(),
+                truncated_at: None,
+            }),
+            duration: Duration::ZERO,
+        }
+    }
+}
+
 fn serialize_millis<S: serde::Serializer>(
     duration: &Duration,
     serializer: S,

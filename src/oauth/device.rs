@@ -263,26 +263,9 @@ impl PollSchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::{RecordedRequest, RecordedResponse};
 
     fn exchange(status: u16, body: &str) -> Exchange {
-        Exchange {
-            request: RecordedRequest {
-                method: "POST".to_owned(),
-                url: "https://op/token".to_owned(),
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            response: Ok(RecordedResponse {
-                status,
-                reason: String::new(),
-                version: "HTTP/1.1".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-                body: body.as_bytes().to_vec(),
-                truncated_at: None,
-            }),
-            duration: Duration::ZERO,
-        }
+        Exchange::json_answer("https://op/token", status, body)
     }
 
     #[test]

@@ -1251,23 +1251,7 @@ mod tests {
     }
 
     fn exchange(status: u16, body: &str) -> Exchange {
-        Exchange {
-            request: crate::net::RecordedRequest {
-                method: "POST".to_owned(),
-                url: "https://op/x".to_owned(),
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            response: Ok(RecordedResponse {
-                status,
-                reason: String::new(),
-                version: "HTTP/1.1".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-                body: body.as_bytes().to_vec(),
-                truncated_at: None,
-            }),
-            duration: std::time::Duration::ZERO,
-        }
+        Exchange::json_answer("https://op/x", status, body)
     }
 
     #[test]

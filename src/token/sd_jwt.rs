@@ -6,7 +6,7 @@
 //! digest with the `_sd_alg` the issuer named (RFC 9901 §4.1.1, §4.2.3) and
 //! puts each disclosed claim back where its digest sits (RFC 9901 §7.1):
 //! object properties from `_sd` arrays, array elements from `{"...": digest}`
-//! placeholders, recursively. What it refuses (a digest met twice, a
+//! entries, recursively. What it refuses (a digest met twice, a
 //! Disclosure nobody refers to, a claim name that exists already or is
 //! `_sd`/`...`) is kept as a [`SdProblem`]: the inspector shows the token all
 //! the same, and verification fails on it.
@@ -356,7 +356,7 @@ pub enum SdProblem {
         /// The digest.
         digest: String,
     },
-    /// A property Disclosure at an array placeholder, or an element Disclosure in `_sd`.
+    /// A property Disclosure at an array's digest element, or an element Disclosure in `_sd`.
     WrongDisclosureKind {
         /// Which Disclosure, from 1.
         number: usize,
@@ -769,7 +769,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The digest a placeholder names, once: a second meeting is a problem.
+    /// The digest an `_sd` entry or array element names, once: a second meeting is a problem.
     fn first_meeting(&mut self, digest: &str) -> bool {
         if self.seen.insert(digest.to_owned()) {
             true
@@ -888,7 +888,7 @@ impl<'a> Walk<'a> {
         (processed, shown)
     }
 
-    /// RFC 9901 §7.1 step 3.d: `{"...": digest}` placeholders among array elements.
+    /// RFC 9901 §7.1 step 3.d: `{"...": digest}` elements of an array.
     fn array(&mut self, items: &[Value], place: &Place, depth: usize) -> (Vec<Value>, Vec<Value>) {
         let mut processed = Vec::with_capacity(items.len());
         let mut shown = Vec::with_capacity(items.len());
@@ -897,11 +897,11 @@ impl<'a> Walk<'a> {
             return (items.to_vec(), items.to_vec());
         }
         for item in items {
-            let placeholder = match item {
+            let digest_element = match item {
                 Value::Object(object) if object.len() == 1 => object.get("..."),
                 _ => None,
             };
-            let Some(digest) = placeholder else {
+            let Some(digest) = digest_element else {
                 let (p, s) = self.value(item, &place.element(processed.len(), shown.len()), depth);
                 processed.push(p);
                 shown.push(s);

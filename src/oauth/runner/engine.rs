@@ -420,12 +420,7 @@ pub async fn run_code_flow(
     if let Some(record) = session.records.last() {
         observe(record);
     }
-    options.browser.open(&url).map_err(StepFailure::new)?;
-    let params = tokio::task::spawn_blocking(move || listener.wait())
-        .await
-        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .into_params()
-        .map_err(StepFailure::new)?;
+    let params = open_and_await_redirect(&options.browser, &url, listener).await?;
     let record = session.callback(&params, now());
     observe(record);
     check(record)?;
@@ -708,21 +703,31 @@ pub async fn logout(
     if let Some((state, _)) = &session.logout {
         listener.expect_state(state);
     }
-    options.browser.open(&url).map_err(StepFailure::new)?;
-    let params = tokio::task::spawn_blocking(move || listener.wait())
-        .await
-        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
-        .into_params()
-        .map_err(StepFailure::new)?;
+    let params = open_and_await_redirect(&options.browser, &url, listener).await?;
     let record = session.logout_returned(&params, now());
     observe(record);
     record.outcome.clone().map(drop)
 }
 
+/// Opens `url` in the browser and waits, off the runtime's threads, for
+/// the redirect back to `listener`: the authorization request's and the
+/// logout's way through the browser.
+async fn open_and_await_redirect(
+    browser: &Browser,
+    url: &str,
+    listener: CallbackListener,
+) -> Result<crate::oauth::callback::CallbackParams, StepFailure> {
+    browser.open(url).map_err(StepFailure::new)?;
+    tokio::task::spawn_blocking(move || listener.wait())
+        .await
+        .map_err(|e| StepFailure::new(format!("the callback listener stopped: {e}")))?
+        .into_params()
+        .map_err(StepFailure::new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::{RecordedRequest, RecordedResponse};
     use crate::oauth::device;
 
     #[test]
@@ -769,23 +774,11 @@ mod tests {
     /// any program is started.
     #[test]
     fn a_hostile_verification_uri_is_never_opened() {
-        let exchange = Exchange {
-            request: RecordedRequest {
-                method: "POST".to_owned(),
-                url: "https://op.example/device".to_owned(),
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            response: Ok(RecordedResponse {
-                status: 200,
-                reason: "OK".to_owned(),
-                version: "HTTP/1.1".to_owned(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-                body: br#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"file:///etc/passwd","verification_uri_complete":"javascript:alert(1)","expires_in":600}"#.to_vec(),
-                truncated_at: None,
-            }),
-            duration: Duration::ZERO,
-        };
+        let exchange = Exchange::json_answer(
+            "https://op.example/device",
+            200,
+            r#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"file:///etc/passwd","verification_uri_complete":"javascript:alert(1)","expires_in":600}"#,
+        );
         let answer = device::parse_authorization(&exchange).expect("read as it came");
         assert_eq!(answer.verification_uri, "file:///etc/passwd");
         let browser = Browser::Command("tokenscope-no-such-browser --would-run".to_owned());
