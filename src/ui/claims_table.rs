@@ -17,6 +17,18 @@ use super::widgets::{copy_button, small_named_button};
 const ROW_HEIGHT: f32 = 22.0;
 const INDENT: f32 = 16.0;
 
+/// Where a table sits, and what it marks.
+#[derive(Clone, Copy, Default)]
+pub struct Placement<'a> {
+    /// An SD-JWT whose Disclosures put these claims in place: they are
+    /// marked "disclosed" (salt and Disclosure on hover, RFC 9901 §4.2).
+    pub sd_jwt: Option<&'a SdJwt>,
+    /// Inside a flow step's card: all rows laid out and the card's own
+    /// scroll area scrolling them (a table that scrolls inside a scrolling
+    /// card would trap the wheel).
+    pub in_card: bool,
+}
+
 /// Draws a table of rows (claims or header parameters); returns whether a
 /// live time status was drawn.
 pub fn show(
@@ -24,50 +36,12 @@ pub fn show(
     id_salt: &str,
     rows: &[ClaimRow],
     collapsed: &HashSet<String>,
-    time: (Timestamp, Zone),
-    commands: &mut Vec<Command>,
-) -> bool {
-    table(ui, id_salt, rows, collapsed, time, (None, true), commands)
-}
-
-/// The same table inside a flow step's card: all rows laid out, the card's
-/// own scroll area scrolling them (a table that scrolls inside a scrolling
-/// card would trap the wheel).
-pub fn show_in_card(
-    ui: &mut egui::Ui,
-    id_salt: &str,
-    rows: &[ClaimRow],
-    collapsed: &HashSet<String>,
-    time: (Timestamp, Zone),
-    commands: &mut Vec<Command>,
-) -> bool {
-    table(ui, id_salt, rows, collapsed, time, (None, false), commands)
-}
-
-/// [`show`], with the claims an SD-JWT's Disclosures put in place marked
-/// "disclosed" (salt and Disclosure on hover, RFC 9901 §4.2).
-pub fn show_marked(
-    ui: &mut egui::Ui,
-    id_salt: &str,
-    rows: &[ClaimRow],
-    collapsed: &HashSet<String>,
-    time: (Timestamp, Zone),
-    sd_jwt: Option<&SdJwt>,
-    commands: &mut Vec<Command>,
-) -> bool {
-    table(ui, id_salt, rows, collapsed, time, (sd_jwt, true), commands)
-}
-
-/// The table; `scrolls` false inside a card that scrolls itself.
-fn table(
-    ui: &mut egui::Ui,
-    id_salt: &str,
-    rows: &[ClaimRow],
-    collapsed: &HashSet<String>,
     (now, zone): (Timestamp, Zone),
-    (sd_jwt, scrolls): (Option<&SdJwt>, bool),
+    placement: Placement<'_>,
     commands: &mut Vec<Command>,
 ) -> bool {
+    let Placement { sd_jwt, in_card } = placement;
+    let scrolls = !in_card;
     let visible = visible_rows(rows, collapsed);
     let mut time_drawn = false;
     TableBuilder::new(ui)

@@ -93,12 +93,17 @@ pub fn show(
                         .id_salt(view.generation)
                         .default_open(view.open && primary == Some(index))
                         .show(ui, |ui| {
-                            time_drawn |= super::claims_table::show_in_card(
+                            let placement = super::claims_table::Placement {
+                                sd_jwt: token.sd_jwt.as_deref(),
+                                in_card: true,
+                            };
+                            time_drawn |= super::claims_table::show(
                                 ui,
                                 &format!("step_claims_{index}"),
                                 &token.claim_rows,
                                 view.collapsed,
                                 (view.now, view.zone),
+                                placement,
                                 commands,
                             );
                         });

@@ -91,6 +91,7 @@ pub fn show(
                 &token.header_rows,
                 &workspace.collapsed,
                 (now, workspace.zone),
+                claims_table::Placement::default(),
                 commands,
             );
             false
@@ -472,13 +473,17 @@ fn claims_view(
     commands: &mut Vec<Command>,
 ) -> bool {
     if !token.claim_rows.is_empty() {
-        return claims_table::show_marked(
+        let placement = claims_table::Placement {
+            sd_jwt: token.sd_jwt.as_deref(),
+            in_card: false,
+        };
+        return claims_table::show(
             ui,
             "claims_table",
             &token.claim_rows,
             &workspace.collapsed,
             (now, workspace.zone),
-            token.sd_jwt.as_deref(),
+            placement,
             commands,
         );
     }
