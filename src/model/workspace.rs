@@ -92,6 +92,8 @@ pub enum Command {
     SetCheckProfile(Option<ProfileId>),
     /// Clock-skew tolerance for the checks, in seconds.
     SetLeeway(i64),
+    /// Decrypt JWEs whose key is `RSA1_5`-encrypted too (RFC 8725 §3.2).
+    AllowRsa15(bool),
     /// The token to compare the selected one with.
     CompareWith(usize),
     /// Show or hide the session timeline.
@@ -167,6 +169,11 @@ pub struct Verification {
     pub keys: crate::token::keys::KeySet,
     /// Each token's signature outcome (`None`: opaque or undecodable).
     pub signatures: Vec<Option<crate::token::verify::SignatureOutcome>>,
+    /// Each JWE opened with the decryption keys (`None`: not a JWE, or no
+    /// decryption key loaded), computed with the signatures.
+    pub openings: Vec<Option<crate::token::assess::Opening>>,
+    /// Decrypt `RSA1_5` key encryption too (RFC 8725 §3.2): off unless ticked.
+    pub allow_rsa1_5: bool,
     /// The profile whose issuer and client id the checks expect.
     pub check_profile: Option<ProfileId>,
     /// Clock-skew tolerance, seconds.
@@ -184,6 +191,8 @@ impl Default for Verification {
         Self {
             keys: crate::token::keys::KeySet::default(),
             signatures: Vec::new(),
+            openings: Vec::new(),
+            allow_rsa1_5: false,
             check_profile: None,
             leeway: crate::token::checks::DEFAULT_LEEWAY,
             fetching: false,
@@ -502,6 +511,7 @@ impl Workspace {
             | Command::ClearKeys
             | Command::SetCheckProfile(_)
             | Command::SetLeeway(_)
+            | Command::AllowRsa15(_)
             | Command::CompareWith(_)
             | Command::ToggleTimeline
             | Command::OpenTimelineEntry(_)) => self.apply_inspector(command),
@@ -545,6 +555,11 @@ impl Workspace {
         match command {
             Command::SetLeeway(seconds) => {
                 self.verification.leeway = seconds.clamp(0, 3_600);
+                Vec::new()
+            }
+            Command::AllowRsa15(allow) => {
+                self.verification.allow_rsa1_5 = allow;
+                self.reverify();
                 Vec::new()
             }
             Command::LoadKeysFile => vec![Effect::PickKeysFile],
@@ -636,6 +651,7 @@ impl Workspace {
                 // the paste box keeps the text.
                 self.inspection = None;
                 self.verification.signatures.clear();
+                self.verification.openings.clear();
                 self.internal_error = Some(error);
                 return;
             }
@@ -707,21 +723,29 @@ impl Workspace {
             .and_then(|open| open.checked_sub(dropped));
     }
 
-    /// Verifies every token's signature with the current keys.
+    /// Verifies every token's signature with the current keys, and opens
+    /// every JWE the decryption keys can.
     pub fn reverify(&mut self) {
+        self.verification.signatures = Vec::new();
+        self.verification.openings = Vec::new();
         let Some(inspection) = &self.inspection else {
-            self.verification.signatures = Vec::new();
             return;
         };
         let keys = &self.verification.keys;
+        let options = crate::token::jwe::DecryptOptions {
+            allow_rsa1_5: self.verification.allow_rsa1_5,
+        };
         match super::guard::catching(super::GuardedWork::Verification, None, || {
-            crate::token::assess::signatures(&inspection.tokens, keys)
+            (
+                crate::token::assess::signatures(&inspection.tokens, keys),
+                crate::token::assess::openings(&inspection.tokens, keys, options),
+            )
         }) {
-            Ok(signatures) => self.verification.signatures = signatures,
-            Err(error) => {
-                self.verification.signatures = Vec::new();
-                self.internal_error = Some(error);
+            Ok((signatures, openings)) => {
+                self.verification.signatures = signatures;
+                self.verification.openings = openings;
             }
+            Err(error) => self.internal_error = Some(error),
         }
     }
 

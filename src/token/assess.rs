@@ -22,6 +22,78 @@ pub fn signatures(tokens: &[FoundToken], keys: &KeySet) -> Vec<Option<SignatureO
         .collect()
 }
 
+/// A JWE opened with the decryption keys (RFC 7516), and the signature of
+/// the token inside.
+#[derive(Clone, Debug)]
+pub struct Opening {
+    /// The token decrypted (its claims, times and rows the plaintext's), when it could be.
+    pub opened: Option<Box<FoundToken>>,
+    /// Why it could not be, when it could not.
+    pub error: Option<super::jwe::JweError>,
+    /// The signature of the token inside, or why there is none to check.
+    pub signature: SignatureOutcome,
+}
+
+impl Opening {
+    /// How it was decrypted, when it was.
+    pub fn decryption(&self) -> Option<&super::jwe::Decryption> {
+        match &self.opened.as_deref()?.decoded {
+            Some(super::jose::Decoded::Jwe(jwe)) => {
+                jwe.opened.as_deref().map(|opened| &opened.decryption)
+            }
+            _ => None,
+        }
+    }
+
+    /// The token to show: decrypted when it could be, else `original`.
+    pub fn token<'a>(opening: Option<&'a Self>, original: &'a FoundToken) -> &'a FoundToken {
+        opening
+            .and_then(|opening| opening.opened.as_deref())
+            .unwrap_or(original)
+    }
+}
+
+/// Opens every JWE of `tokens` the decryption keys of `keys` can, and
+/// verifies the token inside with `keys`; `None` for other tokens and when
+/// no decryption key is loaded. Expensive (RSA): compute once per change.
+pub fn openings(
+    tokens: &[FoundToken],
+    keys: &KeySet,
+    options: super::jwe::DecryptOptions,
+) -> Vec<Option<Opening>> {
+    tokens
+        .iter()
+        .map(|token| {
+            token.decrypted(keys, options).map(|result| match result {
+                Ok(opened) => {
+                    let signature = opened.decoded.as_ref().map_or(
+                        SignatureOutcome::Encrypted {
+                            alg: None,
+                            enc: None,
+                        },
+                        |decoded| super::verify::verify_decoded_with(decoded, keys, options),
+                    );
+                    Opening {
+                        opened: Some(Box::new(opened)),
+                        error: None,
+                        signature,
+                    }
+                }
+                Err(error) => Opening {
+                    opened: None,
+                    signature: SignatureOutcome::DecryptionFailed {
+                        alg: token.header_str("alg").map(str::to_owned),
+                        enc: token.header_str("enc").map(str::to_owned),
+                        code: error.code(),
+                        reason: error.to_string(),
+                    },
+                    error: Some(error),
+                },
+            })
+        })
+        .collect()
+}
+
 /// The check sets of [`crate::token::checks`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckSet {

@@ -3,7 +3,6 @@
 
 mod authorize_view;
 mod claims_table;
-mod decrypted;
 mod device_card;
 mod diagnosis_view;
 mod exchange_pane;
@@ -52,10 +51,6 @@ pub struct VerifyInputs {
     pub audience: String,
     /// An HMAC secret being typed.
     pub hmac: String,
-    /// Decrypt `RSA1_5` key encryption too (RFC 8725 §3.2): off unless ticked.
-    pub allow_rsa1_5: bool,
-    /// The selected JWE decrypted, for what it was computed from.
-    pub(crate) decrypted: decrypted::DecryptCache,
     /// The checks last drawn, for what they were computed from.
     pub(crate) checks: verify_views::ChecksCache,
 }

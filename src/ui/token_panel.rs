@@ -10,8 +10,8 @@ use crate::token::jose::Decoded;
 use crate::token::time::Zone;
 use crate::token::{FoundToken, Timestamp, TokenKind};
 
-use super::decrypted::Opening;
 use super::{Shown, claims_table, theme, widgets};
+use crate::token::assess::Opening;
 use crate::token::verify::SignatureOutcome;
 use crate::tr;
 
@@ -55,18 +55,10 @@ pub fn show(
     let index = workspace.selected.min(inspection.tokens.len() - 1);
     let verification = &workspace.verification;
     // A JWE is shown decrypted when a decryption key fits (RFC 7516).
-    let opening = inputs
-        .decrypted
-        .open(
-            &inspection.tokens[index],
-            index,
-            &verification.keys,
-            inputs.allow_rsa1_5,
-        )
-        .cloned();
-    let token = Opening::token(opening.as_ref(), &inspection.tokens[index]);
+    let opening = verification.openings.get(index).and_then(Option::as_ref);
+    let token = Opening::token(opening, &inspection.tokens[index]);
     let mut shown = Shown::default();
-    let verified = match &opening {
+    let verified = match opening {
         Some(opening) => Some(&opening.signature),
         None if verification.keys.is_empty() => None,
         None => verification.signatures.get(index).and_then(Option::as_ref),
@@ -75,7 +67,7 @@ pub fn show(
         ui,
         token,
         verified,
-        opening.as_ref(),
+        opening,
         (now, workspace.zone),
         commands,
     );

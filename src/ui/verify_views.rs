@@ -282,7 +282,7 @@ pub fn keys(
     for problem in &verification.keys.problems {
         ui.colored_label(theme::warning(ui.visuals()), problem.to_string());
     }
-    decryption_keys(ui, &verification.keys, inputs);
+    decryption_keys(ui, verification, commands);
     let rows = verification.keys.rows();
     if rows.is_empty() {
         if !verification.keys.can_decrypt() {
@@ -339,9 +339,10 @@ pub fn keys(
 /// the `RSA1_5` opt-in (RFC 8725 §3.2).
 fn decryption_keys(
     ui: &mut egui::Ui,
-    keys: &crate::token::keys::KeySet,
-    inputs: &mut VerifyInputs,
+    verification: &crate::model::Verification,
+    commands: &mut Vec<Command>,
 ) {
+    let keys = &verification.keys;
     if !keys.can_decrypt() {
         return;
     }
@@ -355,8 +356,14 @@ fn decryption_keys(
         parts.push(row.source);
         ui.add(egui::Label::new(parts.join(" · ")).truncate());
     }
-    ui.checkbox(&mut inputs.allow_rsa1_5, tr!("decryption-allow-rsa1-5"))
-        .on_hover_text(tr!("decryption-allow-rsa1-5-hint"));
+    let mut allow = verification.allow_rsa1_5;
+    if ui
+        .checkbox(&mut allow, tr!("decryption-allow-rsa1-5"))
+        .on_hover_text(tr!("decryption-allow-rsa1-5-hint"))
+        .changed()
+    {
+        commands.push(Command::AllowRsa15(allow));
+    }
     ui.add_space(4.0);
 }
 
