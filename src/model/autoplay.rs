@@ -123,7 +123,10 @@ impl Workspace {
             .session
             .next_step()
             .filter(|step| !(failed || refreshed && *step == Step::Refresh));
-        let draft = next.and_then(|step| step_command(step, &flow.session, now));
+        // A password grant has no password to type: its draft fails and the run starts over.
+        let draft = next.and_then(|step| {
+            super::flow::next_step_command(step, || flow.session.draft_for(step, now).ok())
+        });
         let start_over = Command::Flow(FlowCommand::Start {
             profile: Box::new(flow.session.profile.clone()),
             secret: flow.session.secret.clone(),
@@ -175,33 +178,5 @@ impl Workspace {
             profile: Box::new(profile),
             tls_passphrase,
         }))
-    }
-}
-
-/// The command that does `step` of `session`, as Enter does it in
-/// presenter mode; `None` for a step autoplay cannot do by itself.
-fn step_command(
-    step: Step,
-    session: &crate::oauth::runner::FlowSession,
-    now: Timestamp,
-) -> Option<Command> {
-    match step {
-        Step::Authorize => Some(Command::Flow(FlowCommand::OpenBrowser)),
-        Step::DeviceToken => Some(Command::Flow(FlowCommand::StartPolling)),
-        Step::Discovery
-        | Step::Token
-        | Step::UserInfo
-        | Step::Refresh
-        | Step::ClientCredentials
-        | Step::ExtensionGrant
-        | Step::DeviceAuthorization => session
-            .draft_for(step, now)
-            .ok()
-            .map(|draft| Command::Flow(FlowCommand::Send { step, draft })),
-        // The password grant needs a password typed for the run; the rest
-        // come after the grant's steps, which autoplay ends with.
-        Step::Password | Step::Callback | Step::Introspection | Step::Revocation | Step::Logout => {
-            None
-        }
     }
 }

@@ -62,6 +62,26 @@ pub enum FlowCommand {
     Close,
 }
 
+/// The command that does `step`, the run's next step, with `draft` its
+/// request (as edited, or as generated): what Enter does in presenter mode
+/// and what autoplay does. `None` for a step that is waited for (the
+/// callback) or that has no request yet.
+pub fn next_step_command(
+    step: Step,
+    draft: impl FnOnce() -> Option<RequestDraft>,
+) -> Option<super::workspace::Command> {
+    let command = match step {
+        Step::Authorize => FlowCommand::OpenBrowser,
+        Step::DeviceToken => FlowCommand::StartPolling,
+        step if step.sends_drafted_request() => FlowCommand::Send {
+            step,
+            draft: draft()?,
+        },
+        _ => return None,
+    };
+    Some(super::workspace::Command::Flow(command))
+}
+
 /// A value typed for this run only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunInput {

@@ -15,7 +15,7 @@ mod workspace;
 
 pub use crate::clock::{Clock, system_now};
 pub use autoplay::{Autoplay, AutoplayTick, MAX_PAUSE_S};
-pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput};
+pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput, next_step_command};
 pub use guard::{GuardedWork, InputShape, InternalError, catching};
 pub use landing::JobResult;
 pub use profile_editor::{DiscoveryView, PassphraseField, ProfileEditor};

@@ -84,6 +84,23 @@ pub enum Step {
 }
 
 impl Step {
+    /// Whether the step sends a request drafted from the run (and editable
+    /// before it goes): discovery, the grant's token requests, UserInfo,
+    /// device authorization.
+    pub fn sends_drafted_request(self) -> bool {
+        matches!(
+            self,
+            Self::Discovery
+                | Self::Token
+                | Self::UserInfo
+                | Self::Refresh
+                | Self::ClientCredentials
+                | Self::Password
+                | Self::ExtensionGrant
+                | Self::DeviceAuthorization
+        )
+    }
+
     /// Whether the step's answer is a token response (RFC 6749 §5.1): the
     /// steps whose tokens the engine verifies.
     pub fn returns_tokens(self) -> bool {

@@ -481,25 +481,13 @@ fn keyboard(
         }
     }
     if enter && !waiting {
-        match session.next_step() {
-            Some(Step::Authorize) => commands.push(Command::Flow(FlowCommand::OpenBrowser)),
-            Some(
-                step @ (Step::Discovery
-                | Step::Token
-                | Step::UserInfo
-                | Step::Refresh
-                | Step::ClientCredentials
-                | Step::Password
-                | Step::ExtensionGrant
-                | Step::DeviceAuthorization),
-            ) if editor.step == Some(step) => {
-                commands.push(Command::Flow(FlowCommand::Send {
-                    step,
-                    draft: editor.draft(),
-                }));
-            }
-            _ => {}
-        }
+        // The request on screen is the editor's: it is sent as shown.
+        let command = session.next_step().and_then(|step| {
+            crate::model::next_step_command(step, || {
+                (editor.step == Some(step)).then(|| editor.draft())
+            })
+        });
+        commands.extend(command);
         commands.push(Command::FocusStep(None));
     }
 }
@@ -862,18 +850,7 @@ fn masked_next_request(
         }
         return;
     }
-    if !matches!(
-        step,
-        Step::Discovery
-            | Step::Token
-            | Step::UserInfo
-            | Step::Refresh
-            | Step::ClientCredentials
-            | Step::Password
-            | Step::ExtensionGrant
-            | Step::DeviceAuthorization
-    ) || prepare_draft(step, context, editor).is_err()
-    {
+    if !step.sends_drafted_request() || prepare_draft(step, context, editor).is_err() {
         return;
     }
     if editor.masked.is_none() {
