@@ -75,6 +75,47 @@ impl SecretMarks {
     }
 }
 
+/// Fields that are the client's or the user's own credentials: they never
+/// repeat across a run's steps, so presenter mode shows only their name.
+const CREDENTIAL_FIELDS: &[&str] = &[
+    "client_secret",
+    "client_secret_old",
+    "client_secret_new",
+    "password",
+    "client_assertion",
+    "assertion",
+    "passport",
+    "signature",
+];
+
+/// Values that bind one attempt or name the user: not secrets as such, but
+/// on a projector shown only by their ends, as tokens are.
+const ATTEMPT_FIELDS: &[&str] = &[
+    "state",
+    "nonce",
+    "code_challenge",
+    "login_hint",
+    "id_token_hint",
+    "request",
+    "request_uri",
+    "dpop_jkt",
+];
+
+/// How presenter mode shows a field's value: a credential (or a field the
+/// profile marks secret) as `<name>`; a token, code or value of this attempt
+/// by its ends ([`mask_middle`]), so the room sees the same value where it
+/// repeats (the code in the redirect and in the token request) without
+/// being able to use it; anything else as it is.
+pub fn presenter_value(name: &str, value: &str, marks: &SecretMarks) -> String {
+    if CREDENTIAL_FIELDS.contains(&name) || marks.fields.iter().any(|f| f == name) {
+        format!("<{name}>")
+    } else if is_response_secret(name) || ATTEMPT_FIELDS.contains(&name) {
+        mask_middle(value)
+    } else {
+        replace_jwts(value, mask_middle)
+    }
+}
+
 /// Whether a form or query field carries a secret.
 pub fn is_secret_field(name: &str) -> bool {
     SECRET_FIELDS.contains(&name)
@@ -316,7 +357,7 @@ fn collect_json_secrets(value: &Value, out: &mut Vec<String>) {
 }
 
 /// Whether a body is form-encoded: `name=value` pairs, no whitespace, not JSON.
-fn looks_like_form(body: &[u8]) -> bool {
+pub(crate) fn looks_like_form(body: &[u8]) -> bool {
     !body.is_empty()
         && body.contains(&b'=')
         && body.first() != Some(&b'{')

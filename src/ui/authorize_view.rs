@@ -4,21 +4,8 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
+use crate::export::redact::SecretMarks;
 use crate::model::Command;
-
-/// Parameters whose values bind this attempt or identify the user: masked in
-/// presenter mode by their ends ([`crate::oauth::flow::mask_middle`]), so the
-/// room sees the same value where it repeats without being able to use it.
-const MASKED_PARAMETERS: &[&str] = &[
-    "state",
-    "nonce",
-    "code_challenge",
-    "login_hint",
-    "id_token_hint",
-    "request",
-    "request_uri",
-    "dpop_jkt",
-];
 
 /// Parameters with a meaning in the catalogue of this view (OAuth 2.0,
 /// OIDC Core §3.1.2.1, PKCE, RFC 8707, PAR and JAR, `DPoP`); anything else is
@@ -68,8 +55,15 @@ pub fn meaning(name: &str) -> Option<String> {
         .then(|| crate::i18n::tr(&format!("authorize-param-{}", name.replace('_', "-"))))
 }
 
-/// Copy URL, the parameter table, then (unless `masked`) the raw URL.
-pub fn show(ui: &mut egui::Ui, url: &str, masked: bool, commands: &mut Vec<Command>) {
+/// Copy URL, the parameter table, then the raw URL; in presenter mode
+/// (`masked`: the profile's secret marks) values masked as everywhere on
+/// screen ([`crate::export::redact::presenter_value`]) and no raw URL.
+pub fn show(
+    ui: &mut egui::Ui,
+    url: &str,
+    masked: Option<&SecretMarks>,
+    commands: &mut Vec<Command>,
+) {
     if ui
         .small_button(crate::tr!("flow-copy-url"))
         .on_hover_text(crate::tr!("flow-copy-url-hover"))
@@ -83,7 +77,7 @@ pub fn show(ui: &mut egui::Ui, url: &str, masked: bool, commands: &mut Vec<Comma
             table(ui, &rows, masked);
         });
     }
-    if !masked {
+    if masked.is_none() {
         ui.add(
             egui::Label::new(RichText::new(url).monospace().small())
                 .wrap()
@@ -92,7 +86,7 @@ pub fn show(ui: &mut egui::Ui, url: &str, masked: bool, commands: &mut Vec<Comma
     }
 }
 
-fn table(ui: &mut egui::Ui, rows: &[(String, String)], masked: bool) {
+fn table(ui: &mut egui::Ui, rows: &[(String, String)], masked: Option<&SecretMarks>) {
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     TableBuilder::new(ui)
         .striped(true)
@@ -121,13 +115,14 @@ fn table(ui: &mut egui::Ui, rows: &[(String, String)], masked: bool) {
                     ui.label(RichText::new(name).monospace());
                 });
                 row.col(|ui| {
-                    let shown = if masked && MASKED_PARAMETERS.contains(&name.as_str()) {
-                        crate::oauth::flow::mask_middle(value)
-                    } else {
-                        value.clone()
+                    let shown = match masked {
+                        Some(marks) => crate::export::redact::presenter_value(name, value, marks),
+                        None => value.clone(),
                     };
-                    ui.label(RichText::new(shown).monospace())
-                        .on_hover_text(if masked { String::new() } else { value.clone() });
+                    let label = ui.label(RichText::new(shown).monospace());
+                    if masked.is_none() {
+                        label.on_hover_text(value);
+                    }
                 });
                 row.col(|ui| match meaning(name) {
                     Some(text) => {

@@ -58,27 +58,49 @@ pub fn show(
             crate::tr!("flow-answer-cut", size = size_text(bytes)),
         );
     }
+    let request_side = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
+        ui.push_id((step, "request"), |ui| {
+            egui::CollapsingHeader::new(crate::tr!("flow-request-as-sent"))
+                .id_salt(view.generation)
+                .default_open(view.open)
+                .show(ui, |ui| {
+                    request_pane(ui, step, &exchange.request, masked, profile, commands);
+                });
+        });
+    };
+    let response_side = |ui: &mut egui::Ui, commands: &mut Vec<Command>| {
+        ui.push_id((step, "response"), |ui| {
+            egui::CollapsingHeader::new(crate::tr!("flow-response-as-received"))
+                .id_salt(view.generation)
+                .default_open(view.open)
+                .show(ui, |ui| match &exchange.response {
+                    Ok(response) => response_pane(ui, step, response, masked, commands),
+                    Err(error) => {
+                        ui.colored_label(theme::error(ui.visuals()), error.to_string());
+                    }
+                });
+        });
+    };
+    if masked {
+        // Presenter mode: the key parts, one above the other and always
+        // open (on the stage's narrow column side by side would wrap every
+        // line); the start lines say which way each goes.
+        let marks = crate::export::redact::SecretMarks::of(profile);
+        ui.push_id((step, "sent"), |ui| {
+            key_parts_pane(ui, Side::Request(&exchange.request), &marks);
+            match &exchange.response {
+                Ok(response) => key_parts_pane(ui, Side::Response(response), &marks),
+                Err(error) => {
+                    ui.colored_label(theme::error(ui.visuals()), error.to_string());
+                }
+            }
+        });
+        return;
+    }
     ui.columns(2, |columns| {
         if let [request_column, response_column] = columns {
-            request_column.push_id((step, "request"), |ui| {
-                egui::CollapsingHeader::new(crate::tr!("flow-request-as-sent"))
-                    .id_salt(view.generation)
-                    .default_open(view.open)
-                    .show(ui, |ui| {
-                        request_pane(ui, step, &exchange.request, masked, profile, commands);
-                    });
-            });
-            response_column.push_id((step, "response"), |ui| {
-                egui::CollapsingHeader::new(crate::tr!("flow-response-as-received"))
-                    .id_salt(view.generation)
-                    .default_open(view.open)
-                    .show(ui, |ui| match &exchange.response {
-                        Ok(response) => response_pane(ui, step, response, masked, commands),
-                        Err(error) => {
-                            ui.colored_label(theme::error(ui.visuals()), error.to_string());
-                        }
-                    });
-            });
+            request_side(request_column, commands);
+            response_side(response_column, commands);
         }
     });
 }
@@ -185,6 +207,48 @@ fn response_pane(
         }
     }
     pane_label(ui, &pane);
+}
+
+/// The key parts of a request not sent yet (presenter mode's next step).
+pub fn request_key_parts(
+    ui: &mut egui::Ui,
+    request: &RecordedRequest,
+    marks: &crate::export::redact::SecretMarks,
+) {
+    ui.push_id("next_request", |ui| {
+        key_parts_pane(ui, Side::Request(request), marks);
+    });
+}
+
+/// One side's key parts (presenter mode), worked out once per exchange.
+fn key_parts_pane(ui: &mut egui::Ui, side: Side<'_>, marks: &crate::export::redact::SecretMarks) {
+    let key = PaneKey {
+        side,
+        marks,
+        masked: true,
+        show_all: false,
+        full_tokens: false,
+    };
+    let pane = ui.memory_mut(|memory| memory.caches.cache::<PaneCache>().get(key).clone());
+    let arrow = match side {
+        Side::Request(_) => "→",
+        Side::Response(_) => "←",
+    };
+    ui.add(egui::Label::new(RichText::new(format!("{arrow} {}", pane.start_line)).strong()).wrap());
+    // A row a field: on the stage's narrow column a long value is cut to
+    // the column (whole on hover) rather than wrapped onto the next rows.
+    let line = ui.text_style_height(&egui::TextStyle::Monospace);
+    egui::Grid::new(("key_parts", arrow))
+        .num_columns(2)
+        .spacing([12.0, 0.0])
+        .min_row_height(line)
+        .show(ui, |ui| {
+            for (name, value) in pane.headers.iter() {
+                ui.label(RichText::new(name).monospace().weak());
+                ui.add(egui::Label::new(RichText::new(value).monospace()).truncate());
+                ui.end_row();
+            }
+        });
 }
 
 /// The start line, the headers as a table, then the body.
@@ -325,6 +389,13 @@ struct PaneKey<'a> {
     full_tokens: bool,
 }
 
+impl PaneKey<'_> {
+    /// Presenter mode shows the key parts of an exchange, not its text.
+    fn key_parts(&self) -> bool {
+        self.masked
+    }
+}
+
 impl Hash for PaneKey<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.masked.hash(state);
@@ -369,6 +440,9 @@ type PaneCache = egui::cache::FrameCache<PaneText, PaneComputer>;
 
 impl<'a> egui::cache::ComputerMut<PaneKey<'a>, PaneText> for PaneComputer {
     fn compute(&mut self, key: PaneKey<'a>) -> PaneText {
+        if key.key_parts() {
+            return key_parts(key.side, key.marks);
+        }
         match key.side {
             Side::Request(request) => {
                 let redacted;
@@ -417,6 +491,130 @@ impl<'a> egui::cache::ComputerMut<PaneKey<'a>, PaneText> for PaneComputer {
             }
         }
     }
+}
+
+/// Longest value a key-parts row keeps before "…" (the row then truncates
+/// it to the column, the whole on hover).
+const KEY_PART_VALUE_CHARS: usize = 64;
+
+/// Presenter mode's view of one side of an exchange: what a room follows.
+/// The request's method and path, then its fields (query, form body,
+/// `Authorization`); the answer's status, then its fields (a JSON object's
+/// members, or a form's). Values as presenter mode shows them everywhere
+/// ([`crate::export::redact::presenter_value`]).
+fn key_parts(side: Side<'_>, marks: &crate::export::redact::SecretMarks) -> PaneText {
+    use crate::export::redact::{looks_like_form, presenter_value};
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let start_line = match side {
+        Side::Request(request) => {
+            let (without_query, query) = request
+                .url
+                .split_once('?')
+                .map_or((request.url.as_str(), ""), |(base, query)| (base, query));
+            // The path is what differs between steps; the host is the profile's.
+            let path = without_query
+                .split_once("://")
+                .and_then(|(_, rest)| rest.find('/').and_then(|at| rest.get(at..)))
+                .unwrap_or(without_query);
+            for (name, value) in &request.headers {
+                if name.eq_ignore_ascii_case("authorization") {
+                    let shown = match value.split_once(' ') {
+                        Some((scheme, _)) if scheme.eq_ignore_ascii_case("basic") => {
+                            format!("{scheme} {}", crate::export::redact::BASIC_PLACEHOLDER)
+                        }
+                        Some((scheme, token)) => {
+                            format!("{scheme} {}", crate::oauth::flow::mask_middle(token))
+                        }
+                        None => crate::oauth::flow::mask_middle(value),
+                    };
+                    fields.push((name.clone(), shown));
+                }
+            }
+            let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect();
+            if looks_like_form(&request.body) {
+                pairs.extend(
+                    form_urlencoded::parse(&request.body)
+                        .map(|(n, v)| (n.into_owned(), v.into_owned())),
+                );
+            }
+            fields.extend(pairs.into_iter().map(|(name, value)| {
+                let shown = presenter_value(&name, &value, marks);
+                (name, shown)
+            }));
+            format!("{} {}", request.method, last_segments(path))
+        }
+        Side::Response(response) => {
+            match serde_json::from_slice::<serde_json::Value>(&response.body) {
+                Ok(serde_json::Value::Object(object)) => {
+                    for (name, value) in &object {
+                        let shown = match value {
+                            serde_json::Value::String(text) => presenter_value(name, text, marks),
+                            other => crate::export::redact::replace_jwts(
+                                &other.to_string(),
+                                crate::oauth::flow::mask_middle,
+                            ),
+                        };
+                        fields.push((name.clone(), shown));
+                    }
+                }
+                _ if looks_like_form(response.body.trim_ascii()) => {
+                    fields.extend(form_urlencoded::parse(response.body.trim_ascii()).map(
+                        |(n, v)| {
+                            let shown = presenter_value(&n, &v, marks);
+                            (n.into_owned(), shown)
+                        },
+                    ));
+                }
+                _ => {
+                    let text = crate::export::redact::redact_body(&response.text());
+                    if !text.trim().is_empty() {
+                        fields.push((String::new(), text.trim().to_owned()));
+                    }
+                }
+            }
+            format!(
+                "{} {} {}",
+                response.version, response.status, response.reason
+            )
+        }
+    };
+    let fields: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(name, value)| (name, shortened_to(&value, KEY_PART_VALUE_CHARS)))
+        .collect();
+    PaneText {
+        start_line: start_line.into(),
+        headers: fields.into(),
+        body: Arc::from(""),
+        clipped: None,
+        shortened: 0,
+    }
+}
+
+/// The last two segments of a long path (`…/openid-connect/token`): the
+/// host and realm are the profile's, the end says which endpoint.
+fn last_segments(path: &str) -> String {
+    const SHORT_PATH_CHARS: usize = 32;
+    if path.chars().count() <= SHORT_PATH_CHARS {
+        return path.to_owned();
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    match segments.as_slice() {
+        [.., before, last] => format!("…/{before}/{last}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// `text` cut to `limit` characters with "…", never inside a character.
+fn shortened_to(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(limit.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// The body as a pane shows it: `whole` of all of it when it is short or the
@@ -570,6 +768,61 @@ mod tests {
             "prose is kept"
         );
         assert_eq!(value["short_token"], "abc");
+    }
+
+    #[test]
+    fn key_parts_mask_credentials_by_name_and_tokens_by_their_ends() {
+        use crate::export::redact::SecretMarks;
+        let request = RecordedRequest {
+            method: "POST".to_owned(),
+            url: "https://sso.example.test/realms/партнёр/protocol/openid-connect/token?x=1".to_owned(),
+            headers: vec![("Authorization".to_owned(), "Basic Zm9vOmJhcg==".to_owned())],
+            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&client_secret=S3cr3t-presenter-42&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_vec(),
+        };
+        let pane = key_parts(Side::Request(&request), &SecretMarks::default());
+        assert_eq!(pane.start_line.as_ref(), "POST …/openid-connect/token");
+        let fields: Vec<(&str, &str)> = pane
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Authorization", "Basic <client-credentials>"),
+                ("x", "1"),
+                ("grant_type", "authorization_code"),
+                ("code", "SplxlO…SbIA"),
+                ("client_secret", "<client_secret>"),
+                ("code_verifier", "dBjftJ…EjXk"),
+            ]
+        );
+        let response = RecordedResponse {
+            status: 400,
+            reason: "Bad Request".to_owned(),
+            version: "HTTP/1.1".to_owned(),
+            headers: Vec::new(),
+            body: "{\"error\":\"invalid_grant\",\"error_description\":\"Токен истёк 🔑\",\"n\":{\"a\":1}}".as_bytes().to_vec(),
+            truncated_at: None,
+        };
+        let pane = key_parts(Side::Response(&response), &SecretMarks::default());
+        assert_eq!(pane.start_line.as_ref(), "HTTP/1.1 400 Bad Request");
+        assert_eq!(
+            pane.headers[1],
+            ("error_description".to_owned(), "Токен истёк 🔑".to_owned())
+        );
+        assert_eq!(pane.headers[2].1, r#"{"a":1}"#);
+        // Not JSON, not a form, invalid UTF-8: shown as text, never a panic.
+        let odd = RecordedResponse {
+            body: vec![0xff, 0xfe, b'x'],
+            ..response
+        };
+        assert_eq!(
+            key_parts(Side::Response(&odd), &SecretMarks::default())
+                .headers
+                .len(),
+            1
+        );
     }
 
     #[test]

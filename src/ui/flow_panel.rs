@@ -1,8 +1,6 @@
 //! The flow panel: one card per step of the code flow, the next step's
 //! request editable before it is sent, each answer as it came back.
 
-use std::fmt::Write as _;
-
 use egui::RichText;
 
 use crate::model::{Command, FlowCommand, Workspace};
@@ -39,7 +37,7 @@ pub struct FlowEditor {
     /// step, record count and input revision as the texts.
     draft_failure: Option<StepFailure>,
     /// The request as presenter mode shows it (masked), for the texts as loaded.
-    masked: Option<String>,
+    masked: Option<crate::net::RecordedRequest>,
     /// The lints of the request as last edited, and that request.
     lints: Option<(RequestDraft, Vec<crate::oauth::lint::Lint>)>,
     /// The authorization URL and its lints, for a record count and input revision.
@@ -105,8 +103,9 @@ pub fn show(
     if let Some(message) = &flow.export_message {
         ui.label(message);
     }
-    if session.grant == crate::oauth::Grant::AuthorizationCode {
-        run_values(ui, session, workspace.presenter.on);
+    // In presenter mode the run's values sit in the controls' row.
+    if session.grant == crate::oauth::Grant::AuthorizationCode && !workspace.presenter.on {
+        ui.horizontal_wrapped(|ui| run_values(ui, session, false));
     }
     let focus = workspace
         .focus_step
@@ -307,6 +306,15 @@ fn run_controls(
             super::grant_form::grant_choice(ui, flow, commands);
             if flow.waiting.is_some() && ui.button(crate::tr!("flow-cancel")).clicked() {
                 commands.push(Command::Flow(FlowCommand::Cancel));
+            }
+            if workspace.presenter.on {
+                // The room's screen: the inspector (Open in the inspector is
+                // on each token card), exports and automatic refresh are for
+                // the desk, in the normal view; the run's values fit here.
+                if flow.session.grant == crate::oauth::Grant::AuthorizationCode {
+                    run_values(ui, &flow.session, true);
+                }
+                return;
             }
             if flow.session.tokens.is_some() && ui.button(crate::tr!("flow-show-tokens")).clicked()
             {
@@ -547,31 +555,26 @@ fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::model
 /// by their ends, as everywhere else they appear, so the room can follow a
 /// value from the request to the redirect without being able to use it.
 fn run_values(ui: &mut egui::Ui, session: &FlowSession, masked: bool) {
-    let shown = |value: &str| {
+    let marks = crate::export::redact::SecretMarks::default();
+    let shown = |name: &str, value: &str| {
         if masked {
-            crate::oauth::flow::mask_middle(value)
+            crate::export::redact::presenter_value(name, value, &marks)
         } else {
             value.to_owned()
         }
     };
-    ui.horizontal_wrapped(|ui| {
-        ui.weak(crate::tr!("flow-run-values"));
+    ui.weak(crate::tr!("flow-run-values"));
+    let state = shown("state", &session.run.state);
+    ui.label(crate::tr!("flow-run-state", value = state));
+    let nonce = shown("nonce", &session.run.nonce);
+    ui.label(crate::tr!("flow-run-nonce", value = nonce));
+    if !session.run.code_challenge.is_empty() {
         ui.label(crate::tr!(
-            "flow-run-state",
-            value = shown(&session.run.state)
+            "flow-run-pkce",
+            method = session.run.method.as_str(),
+            value = shown("code_challenge", &session.run.code_challenge)
         ));
-        ui.label(crate::tr!(
-            "flow-run-nonce",
-            value = shown(&session.run.nonce)
-        ));
-        if !session.run.code_challenge.is_empty() {
-            ui.label(crate::tr!(
-                "flow-run-pkce",
-                method = session.run.method.as_str(),
-                value = shown(&session.run.code_challenge)
-            ));
-        }
-    });
+    }
 }
 
 /// Where a step stands in the run.
@@ -613,7 +616,10 @@ fn card(
                 editor.opened = Some(step);
             }
         });
-        ui.weak(step.purpose());
+        // On the presenter's stage the narration above says it at length.
+        if !context.masked {
+            ui.weak(step.purpose());
+        }
         if step == Step::Callback
             && let Some(note) = crate::oauth::callback::ignored_note(context.flow.ignored_redirects)
         {
@@ -699,7 +705,8 @@ fn authorize_sent(
             crate::tr!("flow-no-browser", reason = problem.as_str()),
         );
     }
-    super::authorize_view::show(ui, url, context.masked, commands);
+    let marks = crate::export::redact::SecretMarks::of(&context.flow.session.profile);
+    super::authorize_view::show(ui, url, context.masked.then_some(&marks), commands);
 }
 
 fn status(ui: &mut egui::Ui, record: Option<&StepRecord>, waiting: bool) {
@@ -734,6 +741,8 @@ fn record_view(
     commands: &mut Vec<Command>,
 ) {
     match &record.outcome {
+        // On the presenter's stage the answer's key parts below say it.
+        Ok(_) if view.masked && record.exchange.is_some() => {}
         Ok(summary) => {
             ui.label(summary);
         }
@@ -845,7 +854,8 @@ fn masked_next_request(
         // The parameters the browser will carry, their secrets masked.
         if let Ok((url, _)) = prepared_authorize(context, editor) {
             let url = url.clone();
-            super::authorize_view::show(ui, &url, true, commands);
+            let marks = crate::export::redact::SecretMarks::of(&context.flow.session.profile);
+            super::authorize_view::show(ui, &url, Some(&marks), commands);
             ui.weak(crate::tr!("flow-press-enter"));
         }
         return;
@@ -853,29 +863,22 @@ fn masked_next_request(
     if !step.sends_drafted_request() || prepare_draft(step, context, editor).is_err() {
         return;
     }
+    // The draft as it will go, drawn as presenter mode draws every request:
+    // its key parts, masked.
     if editor.masked.is_none() {
         let draft = editor.draft();
-        let request = crate::net::RecordedRequest {
+        editor.masked = Some(crate::net::RecordedRequest {
             method: draft.method,
             url: draft.url,
             headers: draft.headers,
             body: draft.body,
-        };
-        let marks = crate::export::redact::SecretMarks::of(&context.flow.session.profile);
-        let masked = crate::export::redact::redact_request(&request, &marks);
-        let mut text = format!("{} {}\n", masked.method, masked.url);
-        for (name, value) in &masked.headers {
-            let _ = writeln!(text, "{name}: {value}");
-        }
-        if !masked.body.is_empty() {
-            text.push('\n');
-            text.push_str(&String::from_utf8_lossy(&masked.body));
-        }
-        editor.masked = Some(text);
+        });
     }
-    if let Some(text) = &editor.masked {
-        ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
-    }
+    let Some(request) = &editor.masked else {
+        return;
+    };
+    let marks = crate::export::redact::SecretMarks::of(&context.flow.session.profile);
+    super::exchange_pane::request_key_parts(ui, request, &marks);
     ui.weak(crate::tr!("flow-press-enter"));
 }
 
@@ -890,7 +893,7 @@ fn next_step_controls(
     match step {
         Step::Authorize => match prepared_authorize(context, editor) {
             Ok((url, lints)) => {
-                super::authorize_view::show(ui, url, false, commands);
+                super::authorize_view::show(ui, url, None, commands);
                 super::diagnosis_view::lints(ui, lints);
                 if ui
                     .button(crate::tr!("flow-open-browser"))

@@ -183,8 +183,8 @@ fn presenter_mode_mid_flow_at_1080p_in_russian() {
     );
 }
 
-/// An answered step in focus at 1280×720: its narration and its request
-/// and response panes, open, start on the one screen without scrolling.
+/// An answered step in focus at 1280×720: its narration, its request and
+/// its answer (their key parts, masked) are on the one screen without scrolling.
 #[test]
 fn presenter_mode_shows_the_focused_answer_on_a_projector() {
     let mut harness = flow_scene_harness_in(None, &fixture("keycloak-token-response.json"), 200);
@@ -199,9 +199,11 @@ fn presenter_mode_shows_the_focused_answer_on_a_projector() {
     let zoom = harness.ctx.zoom_factor();
     for text in [
         "Now our app talks to the authorization server directly",
-        "Request as sent",
-        "Response as received",
+        "POST …/openid-connect/token",
+        "grant_type",
         "HTTP/1.1 200",
+        "token_type",
+        "email openid profile",
     ] {
         let node = harness.get_by_label_contains(text);
         let rect = node.rect();
@@ -251,7 +253,7 @@ fn projector_scene_sized(
     } else {
         "When the access token runs out"
     };
-    for text in [narration, "grant_type=refresh_token"] {
+    for text in [narration, "→ POST …/openid-connect/token", "grant_type"] {
         let node = harness.get_by_label_contains(text);
         let rect = node.rect();
         let zoom = harness.ctx.zoom_factor();
