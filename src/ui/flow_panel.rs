@@ -378,7 +378,7 @@ fn presenter_stage(
     // step's narration and card (its request and answer) beside it.
     let width = ui.available_width();
     ui.horizontal_top(|ui| {
-        ui.allocate_ui(egui::vec2(width * 0.56, ui.available_height()), |ui| {
+        ui.allocate_ui(egui::vec2(width * 0.52, ui.available_height()), |ui| {
             ui.vertical(|ui| stage(ui, session, focus, commands));
         });
         ui.separator();
