@@ -628,6 +628,15 @@ fn install_fonts(ctx: &egui::Context) {
         .families
         .get(&egui::FontFamily::Monospace)
         .and_then(|f| f.first().cloned());
+    // A monospace glyph always starts on the same grid: sub-pixel binning
+    // (each glyph rasterized at up to four offsets) buys it nothing but a
+    // slower first frame, which lays out the whole paste in it.
+    if let Some(data) = monospace
+        .as_ref()
+        .and_then(|name| fonts.font_data.get_mut(name))
+    {
+        std::sync::Arc::make_mut(data).tweak.subpixel_binning = Some(false);
+    }
     if let (Some(monospace), Some(proportional)) = (
         monospace,
         fonts.families.get_mut(&egui::FontFamily::Proportional),
