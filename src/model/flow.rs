@@ -731,20 +731,11 @@ mod tests {
 
     #[test]
     fn automatic_refresh_is_due_thirty_seconds_before_expiry_and_only_when_on() {
-        let mut slot = None;
         let profile = Profile {
             redirect_uri: "http://127.0.0.1:1/cb".to_owned(),
             ..Profile::default()
         };
-        FlowState::apply(
-            &mut slot,
-            FlowCommand::Start {
-                profile: Box::new(profile),
-                secret: None,
-                tls_passphrase: None,
-            },
-            Timestamp::from_unix(0),
-        );
+        let mut slot = started(profile);
         let state = slot.as_mut().expect("started");
         state.session.token_exchanged(
             answer(
@@ -757,6 +748,21 @@ mod tests {
         assert_eq!(state.auto_refresh_due(), None, "off by default");
         state.auto_refresh = true;
         assert_eq!(state.auto_refresh_due(), Some(Timestamp::from_unix(1_270)));
+    }
+
+    /// A run of `profile`, started at 0.
+    fn started(profile: Profile) -> Option<FlowState> {
+        let mut slot = None;
+        FlowState::apply(
+            &mut slot,
+            FlowCommand::Start {
+                profile: Box::new(profile),
+                secret: None,
+                tls_passphrase: None,
+            },
+            Timestamp::from_unix(0),
+        );
+        slot
     }
 
     fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
@@ -777,18 +783,9 @@ mod tests {
 
     /// A run with tokens issued at 1000 (300 s) and automatic refresh on.
     fn refreshing_run() -> Option<FlowState> {
-        let mut slot = None;
         let mut profile = Profile::default();
         profile.endpoints.token = "https://op/token".to_owned();
-        FlowState::apply(
-            &mut slot,
-            FlowCommand::Start {
-                profile: Box::new(profile),
-                secret: None,
-                tls_passphrase: None,
-            },
-            Timestamp::from_unix(0),
-        );
+        let mut slot = started(profile);
         FlowState::apply(
             &mut slot,
             FlowCommand::SetAutoRefresh(true),
