@@ -702,16 +702,7 @@ mod tests {
 
     #[test]
     fn polling_ends_when_the_device_code_expires_and_cancel_ends_it_too() {
-        let mut slot = None;
-        FlowState::apply(
-            &mut slot,
-            FlowCommand::Start {
-                profile: Box::new(Profile::default()),
-                secret: None,
-                tls_passphrase: None,
-            },
-            Timestamp::from_unix(0),
-        );
+        let mut slot = started(Profile::default());
         let state = slot.as_mut().expect("started");
         state.waiting = Some(Step::DeviceToken);
         state.device_code_expired(Timestamp::from_unix(600));
