@@ -123,13 +123,13 @@ fn public_jwk(material: &KeyMaterial) -> Map<String, Value> {
             put("e", encode_segment(&key.e_bytes()));
         }
         KeyMaterial::P256(key) => {
-            ec_members(&mut put, "P-256", key.to_sec1_point(false).as_bytes())
+            ec_members(&mut put, "P-256", key.to_sec1_point(false).as_bytes());
         }
         KeyMaterial::P384(key) => {
-            ec_members(&mut put, "P-384", key.to_sec1_point(false).as_bytes())
+            ec_members(&mut put, "P-384", key.to_sec1_point(false).as_bytes());
         }
         KeyMaterial::P521(key) => {
-            ec_members(&mut put, "P-521", key.to_sec1_point(false).as_bytes())
+            ec_members(&mut put, "P-521", key.to_sec1_point(false).as_bytes());
         }
         KeyMaterial::Ed25519(key) => {
             put("kty", "OKP".to_owned());
