@@ -177,7 +177,25 @@ pub struct RunCli {
 #[derive(Debug, Args)]
 pub struct VerifyCli {
     /// The token, `-` for standard input, or a file; a token response or a log line works too.
-    pub token: String,
+    #[arg(required_unless_present = "dpop_proof", conflicts_with = "dpop_proof")]
+    pub token: Option<String>,
+    /// Check a DPoP proof (RFC 9449 §4.3) instead of a token: the proof,
+    /// `-` for standard input, or a file. Needs --htm and --htu;
+    /// --access-token checks `ath`.
+    #[arg(long, value_name = "PROOF", requires_all = ["htm", "htu"])]
+    pub dpop_proof: Option<String>,
+    /// The DPoP proof's request method, e.g. POST.
+    #[arg(long, value_name = "METHOD", requires = "dpop_proof")]
+    pub htm: Option<String>,
+    /// The DPoP proof's request URL (query and fragment are ignored).
+    #[arg(long, value_name = "URL", requires = "dpop_proof")]
+    pub htu: Option<String>,
+    /// The nonce the server gave (`DPoP-Nonce`), which the proof must carry.
+    #[arg(long, value_name = "NONCE", requires = "dpop_proof")]
+    pub dpop_nonce: Option<String>,
+    /// How far the proof's `iat` may be from now, either way, in seconds (default 300).
+    #[arg(long, value_name = "SECONDS", requires = "dpop_proof")]
+    pub dpop_max_age: Option<i64>,
     /// A JWKS file or an http(s) URL (fetched once more on an unknown kid). Repeatable.
     #[arg(long, value_name = "FILE|URL")]
     pub jwks: Vec<String>,

@@ -117,6 +117,23 @@ pub fn decode(
 
 pub fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
     use crate::cli::verify as cmd;
+    if let Some(proof) = &args.dpop_proof {
+        let input = cmd::read_token_input(proof, &mut std::io::stdin().lock())?;
+        let now = args.now.map_or_else(system_now, Timestamp::from_unix);
+        let expected = crate::oauth::dpop::ProofExpectations {
+            htm: args.htm.as_deref().unwrap_or_default(),
+            htu: args.htu.as_deref().unwrap_or_default(),
+            access_token: args.access_token.as_deref(),
+            nonce: args.dpop_nonce.as_deref(),
+            now,
+            max_age: args
+                .dpop_max_age
+                .unwrap_or(crate::oauth::dpop::DEFAULT_MAX_AGE),
+        };
+        let report = cmd::verify_dpop_proof(&input, &expected);
+        print(&to_json(&report)?)?;
+        return Ok(ExitCode::from(report.exit_code()));
+    }
     let mut profile = match &args.profile {
         Some(name) => {
             let store = ProfileStore::new(config_dir(cli)?);
@@ -170,7 +187,10 @@ pub fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
     };
     let mut fetcher = cmd::HttpFetcher::new(profile.as_ref()).with_pkcs12_passphrase(passphrase);
     options.profile = profile;
-    let input = cmd::read_token_input(&args.token, &mut std::io::stdin().lock())?;
+    let input = cmd::read_token_input(
+        args.token.as_deref().unwrap_or("-"),
+        &mut std::io::stdin().lock(),
+    )?;
     let report = cmd::verify(&options, &input, &mut |url| fetcher.fetch(url))?;
     print(&to_json(&report)?)?;
     Ok(ExitCode::from(report.exit_code()))

@@ -105,6 +105,80 @@ pub fn verify(
     Ok(verify_chosen(args, &inspection, &chosen, parts, fetch))
 }
 
+/// The report of `tokenscope verify --dpop-proof`: the proof's header and
+/// claims as decoded (nothing in them is trusted before the rows pass), the
+/// RFC 7638 thumbprint of its `jwk` (the `jkt` a bound access token's `cnf`
+/// carries, RFC 9449 §6.1), and the RFC 9449 §4.3 rows.
+#[derive(Debug, serde::Serialize)]
+pub struct DpopReport {
+    /// Version of tokenscope that wrote the report.
+    pub tokenscope: &'static str,
+    /// The "now" the `iat` check used.
+    pub now: i64,
+    /// `now` as RFC 3339 UTC.
+    pub now_utc: Option<String>,
+    /// The proof.
+    pub dpop_proof: DpopProofReport,
+    /// Whether every row passed: the exit code is 0 exactly when this is true.
+    pub passed: bool,
+}
+
+/// One DPoP proof, checked.
+#[derive(Debug, serde::Serialize)]
+pub struct DpopProofReport {
+    /// The protected header, when the proof decodes.
+    pub header: Option<serde_json::Value>,
+    /// The claims, when the proof decodes.
+    pub claims: Option<serde_json::Value>,
+    /// The RFC 7638 thumbprint of the header's `jwk`.
+    pub jkt: Option<String>,
+    /// The RFC 9449 §4.3 rows, in the shape of a token's checks.
+    pub checks: Vec<crate::token::checks::CheckResult>,
+}
+
+impl DpopReport {
+    /// [`EXIT_PASSED`] or [`EXIT_FAILED`].
+    pub fn exit_code(&self) -> u8 {
+        if self.passed {
+            EXIT_PASSED
+        } else {
+            EXIT_FAILED
+        }
+    }
+}
+
+/// Checks a DPoP proof against the request it came with (RFC 9449 §4.3).
+pub fn verify_dpop_proof(
+    input: &str,
+    expected: &crate::oauth::dpop::ProofExpectations<'_>,
+) -> DpopReport {
+    use crate::token::jose::{Decoded, JwsPayload, decode_unverified};
+    let proof = input.trim();
+    let checks = crate::oauth::dpop::verify_proof(proof, expected);
+    let (header, claims) = match decode_unverified(proof) {
+        Ok(Decoded::Jws(jws)) => (
+            Some(serde_json::Value::Object(jws.header.clone())),
+            match &jws.payload {
+                JwsPayload::Claims(claims) => Some(serde_json::Value::Object(claims.clone())),
+                JwsPayload::Nested(_) => None,
+            },
+        ),
+        _ => (None, None),
+    };
+    DpopReport {
+        tokenscope: env!("CARGO_PKG_VERSION"),
+        now: expected.now.unix(),
+        now_utc: expected.now.to_rfc3339_utc(),
+        passed: crate::token::checks::all_passed(&checks),
+        dpop_proof: DpopProofReport {
+            header,
+            claims,
+            jkt: crate::oauth::dpop::proof_jkt(proof),
+            checks,
+        },
+    }
+}
+
 /// Reads the private key files given to decrypt JWEs (`decode --key`,
 /// `verify --decryption-key`): a JWK or JWKS with private members, PEM
 /// private keys, a PKCS#12 container (opened with `passphrase`). A file

@@ -150,6 +150,18 @@ impl ClientKey {
         }
     }
 
+    /// The public half, as the verifier's key type (its RFC 7638
+    /// thumbprint is [`crate::token::keys::KeyMaterial::fingerprint`]).
+    pub fn public_material(&self) -> crate::token::keys::KeyMaterial {
+        use crate::token::keys::KeyMaterial;
+        match self {
+            Self::Rsa(key) => KeyMaterial::Rsa(key.to_public_key()),
+            Self::P256(key) => KeyMaterial::P256(*key.verifying_key()),
+            Self::P384(key) => KeyMaterial::P384(*key.verifying_key()),
+            Self::Ed25519(key) => KeyMaterial::Ed25519(key.verifying_key()),
+        }
+    }
+
     fn sign(&self, alg: &str, input: &[u8]) -> Result<Vec<u8>, AssertionError> {
         use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Signer as _};
         let mismatch = || AssertionError::AlgorithmMismatch {
@@ -282,7 +294,18 @@ pub fn with_key(
     if !kid.trim().is_empty() {
         header.insert("kid".to_owned(), kid.trim().into());
     }
-    let input = signing_input(&header, &claims(client_id, audience, now));
+    sign_jwt(&header, &claims(client_id, audience, now), key, alg)
+}
+
+/// A compact JWS of `header` and `claims` signed with `key` under `alg`
+/// (RFC 7515 §7.1): the one signer of client assertions and DPoP proofs.
+pub(crate) fn sign_jwt(
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+    key: &ClientKey,
+    alg: &str,
+) -> Result<String, AssertionError> {
+    let input = signing_input(header, claims);
     let signature = key.sign(alg, input.as_bytes())?;
     Ok(format!("{input}.{}", segment(&signature)))
 }

@@ -6,6 +6,7 @@ pub mod assertion;
 pub mod callback;
 pub mod device;
 pub mod discovery;
+pub mod dpop;
 pub mod flow;
 pub mod lint;
 pub mod logout;

@@ -8,6 +8,7 @@
 
 mod bad_input;
 mod diagnose;
+mod dpop;
 mod export;
 mod fixtures;
 mod forms;
