@@ -8,7 +8,6 @@
 
 #![deny(clippy::string_slice, clippy::indexing_slicing)]
 
-use rsa::traits::PublicKeyParts as _;
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
@@ -16,7 +15,7 @@ use super::assertion::{self, AssertionError, ClientKey};
 use crate::token::Timestamp;
 use crate::token::checks::CheckResult;
 use crate::token::jose::{Decoded, JwsPayload, decode_unverified, encode_segment, json_kind};
-use crate::token::keys::{KeyMaterial, KeySet};
+use crate::token::keys::KeySet;
 use crate::token::verify::{SignatureOutcome, verify_signature};
 
 /// The `typ` of a DPoP proof (RFC 9449 §4.2).
@@ -99,7 +98,7 @@ impl ProofKey {
 
     /// The public JWK (RFC 7517): public members only, never `d`.
     pub fn public_jwk(&self) -> Map<String, Value> {
-        public_jwk(&self.key.public_material())
+        self.key.public_material().public_jwk()
     }
 
     /// The RFC 7638 thumbprint of the public key: the `jkt` an access token
@@ -108,47 +107,6 @@ impl ProofKey {
     pub fn thumbprint(&self) -> String {
         self.key.public_material().fingerprint().unwrap_or_default()
     }
-}
-
-/// The public JWK of an asymmetric key; empty for a secret or GOST key.
-fn public_jwk(material: &KeyMaterial) -> Map<String, Value> {
-    let mut jwk = Map::new();
-    let mut put = |name: &str, value: String| {
-        jwk.insert(name.to_owned(), Value::String(value));
-    };
-    match material {
-        KeyMaterial::Rsa(key) => {
-            put("kty", "RSA".to_owned());
-            put("n", encode_segment(&key.n_bytes()));
-            put("e", encode_segment(&key.e_bytes()));
-        }
-        KeyMaterial::P256(key) => {
-            ec_members(&mut put, "P-256", key.to_sec1_point(false).as_bytes());
-        }
-        KeyMaterial::P384(key) => {
-            ec_members(&mut put, "P-384", key.to_sec1_point(false).as_bytes());
-        }
-        KeyMaterial::P521(key) => {
-            ec_members(&mut put, "P-521", key.to_sec1_point(false).as_bytes());
-        }
-        KeyMaterial::Ed25519(key) => {
-            put("kty", "OKP".to_owned());
-            put("crv", "Ed25519".to_owned());
-            put("x", encode_segment(key.as_bytes()));
-        }
-        KeyMaterial::Hmac(_) | KeyMaterial::Gost(_) => {}
-    }
-    jwk
-}
-
-/// `kty`, `crv`, `x`, `y` of an uncompressed SEC1 point `04 ‖ x ‖ y`.
-fn ec_members(put: &mut impl FnMut(&str, String), crv: &str, point: &[u8]) {
-    let coordinates = point.get(1..).unwrap_or_default();
-    let (x, y) = coordinates.split_at(coordinates.len() / 2);
-    put("kty", "EC".to_owned());
-    put("crv", crv.to_owned());
-    put("x", encode_segment(x));
-    put("y", encode_segment(y));
 }
 
 /// The `htu` of a request to `url`: the URL without its query and

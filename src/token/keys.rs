@@ -202,44 +202,61 @@ impl KeyMaterial {
         }
     }
 
+    /// The public JWK of an RSA, EC or OKP key (RFC 7517, RFC 7518 §6,
+    /// RFC 8037 §2): its required members only, in lexicographic order, so
+    /// that serialised it is the RFC 7638 §3.2 canonical form. Empty for a
+    /// secret or a GOST key, which JOSE has no public JWK for.
+    pub fn public_jwk(&self) -> serde_json::Map<String, Value> {
+        let mut jwk = serde_json::Map::new();
+        let mut put = |name: &str, value: String| {
+            jwk.insert(name.to_owned(), Value::String(value));
+        };
+        let mut ec = |crv: &str, point: &[u8]| {
+            // An uncompressed SEC1 point: `04 ‖ x ‖ y`.
+            let coordinates = point.get(1..).unwrap_or_default();
+            let (x, y) = coordinates.split_at(coordinates.len() / 2);
+            put("crv", crv.to_owned());
+            put("kty", "EC".to_owned());
+            put("x", encode_segment(x));
+            put("y", encode_segment(y));
+        };
+        match self {
+            Self::P256(key) => ec("P-256", key.to_sec1_point(false).as_bytes()),
+            Self::P384(key) => ec("P-384", key.to_sec1_point(false).as_bytes()),
+            Self::P521(key) => ec("P-521", key.to_sec1_point(false).as_bytes()),
+            Self::Rsa(key) => {
+                put("e", encode_segment(&key.e_bytes()));
+                put("kty", "RSA".to_owned());
+                put("n", encode_segment(&key.n_bytes()));
+            }
+            Self::Ed25519(key) => {
+                put("crv", "Ed25519".to_owned());
+                put("kty", "OKP".to_owned());
+                put("x", encode_segment(key.as_bytes()));
+            }
+            Self::Hmac(_) | Self::Gost(_) => {}
+        }
+        jwk
+    }
+
     /// RFC 7638 JWK thumbprint (SHA-256, base64url) for RSA, EC and OKP keys;
     /// the GOST module's fingerprint for GOST keys; `None` for secrets, so a
     /// secret is never shown in any form.
     pub fn fingerprint(&self) -> Option<String> {
-        // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
-        let canonical = match self {
-            Self::Rsa(key) => format!(
-                r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
-                encode_segment(&key.e_bytes()),
-                encode_segment(&key.n_bytes())
-            ),
-            Self::P256(key) => ec_canonical("P-256", key.to_sec1_point(false).as_bytes()),
-            Self::P384(key) => ec_canonical("P-384", key.to_sec1_point(false).as_bytes()),
-            Self::P521(key) => ec_canonical("P-521", key.to_sec1_point(false).as_bytes()),
-            Self::Ed25519(key) => format!(
-                r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#,
-                encode_segment(key.as_bytes())
-            ),
-            Self::Hmac(_) => return None,
-            Self::Gost(key) => return Some(key.fingerprint()),
-        };
-        Some(encode_segment(&Sha256::digest(canonical.as_bytes())))
+        match self {
+            Self::Hmac(_) => None,
+            Self::Gost(key) => Some(key.fingerprint()),
+            other => {
+                // RFC 7638 §3.2: required members only, lexicographic order, no whitespace.
+                let canonical = Value::Object(other.public_jwk()).to_string();
+                Some(encode_segment(&Sha256::digest(canonical.as_bytes())))
+            }
+        }
     }
 }
 
 fn rsa_bits(key: &rsa::PublicKey) -> usize {
     key.n().bit_width_vartime() as usize
-}
-
-/// RFC 7638 canonical JSON of an EC key from its uncompressed SEC1 point `04 ‖ x ‖ y`.
-fn ec_canonical(crv: &str, point: &[u8]) -> String {
-    let coordinates = point.get(1..).unwrap_or_default();
-    let (x, y) = coordinates.split_at(coordinates.len() / 2);
-    format!(
-        r#"{{"crv":"{crv}","kty":"EC","x":"{}","y":"{}"}}"#,
-        encode_segment(x),
-        encode_segment(y)
-    )
 }
 
 /// What a key's material says of itself, for the key's name and its row:
