@@ -172,6 +172,11 @@ pub struct RunCli {
     /// the run when one does not verify.
     #[arg(long)]
     pub no_verify: bool,
+    /// Sender-constrain the tokens with DPoP (RFC 9449), whatever the
+    /// profile says: a proof key for this run, a proof on every token and
+    /// UserInfo request, a nonce the server asks for sent on a second try.
+    #[arg(long)]
+    pub dpop: bool,
 }
 
 #[derive(Debug, Args)]

@@ -470,7 +470,8 @@ fn run_session(
             .with_context(|| format!("the environment variable {var} is not set"))?;
         secret = Some(crate::secret::Secret::new(value));
     }
-    let (runtime, chosen, secret, sandbox) = bring_sandbox(chosen, secret)?;
+    let (runtime, mut chosen, secret, sandbox) = bring_sandbox(chosen, secret)?;
+    chosen.dpop |= args.dpop;
     let options = RunOptions {
         browser: args
             .browser

@@ -290,6 +290,15 @@ impl Workspace {
             return Vec::new();
         };
         flow.answered(step, exchange, now);
+        if let Some(draft) = flow.session.dpop_nonce_retry(step, now) {
+            // The server asked for a DPoP nonce: the same request once more,
+            // its proof carrying it (RFC 9449 §8); both attempts stay on the card.
+            return super::flow::FlowState::apply(
+                &mut self.flow,
+                super::FlowCommand::Send { step, draft },
+                now,
+            );
+        }
         let Some(pending) = flow.session.answer_verification(now) else {
             return Vec::new();
         };

@@ -597,6 +597,7 @@ impl Preset {
             redirect_uri: fill(self.redirect_uri, &vars),
             scopes: self.scopes.to_owned(),
             pkce: self.pkce,
+            dpop: false,
             default_grant: match self.grant {
                 "authorization_code" => Grant::AuthorizationCode,
                 "client_credentials" => Grant::ClientCredentials,

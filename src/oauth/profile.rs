@@ -530,6 +530,10 @@ pub struct Profile {
     pub scopes: String,
     /// PKCE mode.
     pub pkce: PkceMode,
+    /// Sender-constrained tokens with DPoP (RFC 9449): a proof key per run
+    /// and a proof on every token and UserInfo request.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dpop: bool,
     /// The grant the flow runner starts with.
     pub default_grant: Grant,
     /// Extra parameters per request kind (`loginDCB=true`, `audience`, `acr_values`, …).
@@ -570,6 +574,7 @@ impl Default for Profile {
             redirect_uri: "http://127.0.0.1:53682/callback".to_owned(),
             scopes: "openid".to_owned(),
             pkce: PkceMode::default(),
+            dpop: false,
             default_grant: Grant::default(),
             extra_params: Vec::new(),
             headers: Vec::new(),

@@ -257,6 +257,11 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         &PkceMode::ALL,
         PkceMode::as_str,
     );
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(&mut draft.dpop, tr!("form-dpop"))
+            .on_hover_text(tr!("form-dpop-hover"));
+    });
     grant_row(ui, &mut draft.default_grant);
     super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
 }

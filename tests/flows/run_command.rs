@@ -335,3 +335,69 @@ fn run_walks_the_device_flow_then_logs_out() {
     );
     assert!(body["user_code"].as_str().is_some_and(|c| line.contains(c)));
 }
+
+/// `run --dpop` against oidc-provider's DPoP client (RFC 9449): the token
+/// request is first answered `use_dpop_nonce`, sent again with the nonce,
+/// the tokens come back DPoP-bound, UserInfo takes `Authorization: DPoP`
+/// with a proof carrying `ath`, and the refresh carries a proof too.
+#[test]
+fn run_with_dpop_retries_with_the_nonce_and_gets_bound_tokens() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-dpop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let path = dir.join("profile.json");
+    let text = format!(
+        r#"{{"schema":1,"profiles":[{{"id":"run-dpop","name":"DPoP provider","issuer":"{issuer}","client_id":"client-dpop",
+            "client_auth":"client_secret_post","redirect_uri":"{redirect}","scopes":"openid profile"}}],
+            "secrets":{{"run-dpop":{{"client_secret":"dpop-secret"}}}}}}"#,
+        issuer = provider.issuer
+    );
+    std::fs::write(&path, text).expect("write profile");
+    let browser = TestProvider::browser_command();
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        path.to_str().expect("utf-8"),
+        "--browser",
+        &browser,
+        "--dpop",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let steps: Vec<&str> = lines
+        .iter()
+        .map(|l| l["step"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "discovery",
+            "authorize",
+            "callback",
+            "token",
+            "token",
+            "userinfo",
+            "refresh"
+        ],
+        "the nonce demand, then the token request again: {steps:?}"
+    );
+    let demand = &lines[3];
+    assert_eq!(demand["ok"], false, "{demand}");
+    assert!(demand.to_string().contains("use_dpop_nonce"), "{demand}");
+    let token = &lines[4];
+    assert_eq!(token["ok"], true, "{token}");
+    assert!(
+        token.to_string().contains(r#""token_type":"DPoP""#),
+        "DPoP-bound tokens: {token}"
+    );
+    assert_eq!(
+        lines[5]["ok"], true,
+        "UserInfo with the bound token: {}",
+        lines[5]
+    );
+    assert_eq!(
+        lines[6]["ok"], true,
+        "a refresh with the proof: {}",
+        lines[6]
+    );
+}

@@ -167,6 +167,16 @@ const clients = [
     token_endpoint_auth_signing_alg: 'HS256',
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE, ...EXTRA_GRANTS],
   },
+  {
+    ...common,
+    // RFC 9449: tokens bound to the client's DPoP key, a nonce required
+    // (the first token request is answered use_dpop_nonce).
+    client_id: 'client-dpop',
+    client_secret: 'dpop-secret',
+    token_endpoint_auth_method: 'client_secret_post',
+    dpop_bound_access_tokens: true,
+    grant_types: ['authorization_code', 'refresh_token'],
+  },
 ];
 if (tls?.clientCa) {
   clients.push({
@@ -227,6 +237,11 @@ const configuration = {
     clientCredentials: { enabled: true },
     deviceFlow: { enabled: true },
     rpInitiatedLogout: { enabled: true },
+    dPoP: {
+      enabled: true,
+      nonceSecret: Buffer.alloc(32, 7),
+      requireNonce: (ctx) => ctx.oidc.client?.clientId === 'client-dpop',
+    },
     mTLS: {
       enabled: Boolean(tls?.clientCa),
       tlsClientAuth: true,

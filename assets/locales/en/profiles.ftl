@@ -343,3 +343,5 @@ transfer-level-error = error
 transfer-level-warning = warning
 transfer-secret-not-stored = { $label }: could not store its secret: { $error }
 transfer-field-not-stored = { $label }: could not store { $name }: { $error }
+form-dpop = Sender-constrained tokens (DPoP)
+form-dpop-hover = RFC 9449: each run makes a key; every token and UserInfo request carries a proof signed with it, and a nonce the server asks for is sent on a second try

@@ -406,3 +406,4 @@ authorize-param-request-uri = Ссылка на запрос, отправлен
 authorize-param-resource = API, для которого токен (RFC 8707)
 authorize-param-audience = API, для которого токен, в собственном параметре провайдера (Auth0, Okta)
 authorize-param-dpop-jkt = Отпечаток ключа, к которому будут привязаны токены (RFC 9449 §10)
+run-dpop-no-key = Для этого запуска нет ключа DPoP: системный генератор случайных чисел не смог его создать. Начните запуск заново.

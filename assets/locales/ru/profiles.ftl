@@ -351,3 +351,5 @@ transfer-level-error = ошибка
 transfer-level-warning = предупреждение
 transfer-secret-not-stored = { $label }: не удалось сохранить его секрет: { $error }
 transfer-field-not-stored = { $label }: не удалось сохранить { $name }: { $error }
+form-dpop = Токены с привязкой к ключу (DPoP)
+form-dpop-hover = RFC 9449: каждый запуск создаёт ключ; каждый запрос токена и UserInfo несёт подписанное им доказательство, а запрошенный сервером nonce отправляется со второй попытки

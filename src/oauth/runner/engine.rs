@@ -322,6 +322,14 @@ async fn send_step(
     };
     let exchange = send(client, &draft, &options.client).await;
     session.answered(step, exchange, now());
+    if let Some(retry) = session.dpop_nonce_retry(step, now()) {
+        // Both attempts are recorded: the nonce demand, then the answer.
+        if let Some(record) = session.records.last() {
+            observe(record);
+        }
+        let exchange = send(client, &retry, &options.client).await;
+        session.answered(step, exchange, now());
+    }
     // A verification failure is the step's; the record says it either way.
     let _ = verify_answer(session, client, options, now()).await;
     match session.records.last() {

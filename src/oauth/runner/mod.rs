@@ -51,6 +51,15 @@ pub struct StepRecord {
     pub provider_clock_skew: Option<i64>,
 }
 
+/// DPoP in one run (RFC 9449).
+#[derive(Debug)]
+pub struct DpopState {
+    /// The run's proof key.
+    pub key: super::dpop::ProofKey,
+    /// The latest `DPoP-Nonce` a server gave.
+    pub nonce: Option<String>,
+}
+
 /// The state of one run of a grant.
 #[derive(Debug)]
 pub struct FlowSession {
@@ -93,6 +102,9 @@ pub struct FlowSession {
     pub code_sends: u32,
     /// Tokens of the run: the last token response's, with what a refresh
     /// answer left out kept from before ([`merge_refresh`]).
+    /// DPoP for this run (RFC 9449), when the profile asks: the run's
+    /// proof key and the latest nonce a server gave.
+    pub dpop: Option<DpopState>,
     pub tokens: Option<TokenSet>,
     /// The newest ID token any step returned, for logout's `id_token_hint`;
     /// cleared by a completed logout.
@@ -168,6 +180,13 @@ impl FlowSession {
     /// A new run for `profile`: fresh state, nonce and PKCE values.
     pub fn new(profile: Profile, secret: Option<Secret>) -> Self {
         let run = RunSecrets::generate(profile.pkce, MIN_STATE, MIN_NONCE);
+        // A fresh key per run (RFC 9449 §2); should the system's randomness
+        // fail, the drafts say so.
+        let profile_dpop = profile
+            .dpop
+            .then(|| super::dpop::ProofKey::generate().ok())
+            .flatten()
+            .map(|key| DpopState { key, nonce: None });
         Self {
             grant: profile.default_grant.clone(),
             profile,
@@ -188,6 +207,7 @@ impl FlowSession {
             code_sent: false,
             code_sends: 0,
             tokens: None,
+            dpop: profile_dpop,
             id_token_hint: None,
             replaced_id_token: None,
             userinfo: None,
@@ -784,6 +804,78 @@ impl FlowSession {
 
     /// The request a step will send, as generated (the UI lets the user edit it).
     pub fn draft_for(&self, step: Step, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let draft = self.draft_without_proof(step, now)?;
+        self.with_dpop_proof(step, draft, now)
+    }
+
+    /// With DPoP, `draft` with its proof (RFC 9449 §4): on the token
+    /// endpoint's requests, and on UserInfo with `ath` and, for a DPoP-bound
+    /// token, `Authorization: DPoP` (§7.1).
+    fn with_dpop_proof(
+        &self,
+        step: Step,
+        mut draft: RequestDraft,
+        now: Timestamp,
+    ) -> Result<RequestDraft, StepFailure> {
+        if !self.profile.dpop || !(step.returns_tokens() || step == Step::UserInfo) {
+            return Ok(draft);
+        }
+        let state = self
+            .dpop
+            .as_ref()
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-dpop-no-key")))?;
+        let tokens = self.tokens.as_ref();
+        let access_token = tokens
+            .and_then(|t| t.access_token.as_deref())
+            .filter(|_| step == Step::UserInfo);
+        if let Some(token) = access_token
+            && tokens
+                .and_then(|t| t.token_type.as_deref())
+                .is_some_and(|kind| kind.eq_ignore_ascii_case("DPoP"))
+        {
+            draft.set_header("Authorization", format!("DPoP {token}"));
+        }
+        let proof = super::dpop::proof(
+            &state.key,
+            &draft.method,
+            &draft.url,
+            now,
+            access_token,
+            state.nonce.as_deref(),
+        )
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+        draft.set_header("DPoP", proof);
+        Ok(draft)
+    }
+
+    /// After a server asked `step`'s first attempt for a DPoP nonce (RFC
+    /// 9449 §8, §9): the request again, its proof carrying that nonce.
+    /// `None` without DPoP, for any other answer, or after one retry.
+    pub fn dpop_nonce_retry(&self, step: Step, now: Timestamp) -> Option<RequestDraft> {
+        self.dpop.as_ref()?.nonce.as_ref()?;
+        let asks_nonce = |record: &StepRecord| {
+            record.step == step
+                && record
+                    .exchange
+                    .as_ref()
+                    .and_then(|e| e.response.as_ref().ok())
+                    .is_some_and(|r| {
+                        super::dpop::is_use_dpop_nonce(
+                            r.status,
+                            r.header("WWW-Authenticate"),
+                            &r.body,
+                        )
+                    })
+        };
+        let mut latest = self.records.iter().rev();
+        if !latest.next().is_some_and(asks_nonce) || latest.next().is_some_and(asks_nonce) {
+            return None;
+        }
+        self.draft_for(step, now).ok()
+    }
+
+    /// The request of `step` as generated, before any DPoP proof.
+    fn draft_without_proof(&self, step: Step, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         match step {
             Step::Discovery => {
                 let url = discovery::discovery_urls(&self.profile)
@@ -864,10 +956,18 @@ impl FlowSession {
         if outcome.is_ok() && !self.succeeded_steps.contains(&step) {
             self.succeeded_steps.push(step);
         }
-        let provider_clock_skew = exchange
+        let response = exchange
             .as_ref()
-            .and_then(|exchange| exchange.response.as_ref().ok())
-            .and_then(|response| super::provider_clock::skew_seconds(response, at));
+            .and_then(|exchange| exchange.response.as_ref().ok());
+        let provider_clock_skew =
+            response.and_then(|response| super::provider_clock::skew_seconds(response, at));
+        // The next proof carries the latest nonce a server gave (RFC 9449 §8, §9).
+        if let (Some(state), Some(nonce)) = (
+            self.dpop.as_mut(),
+            response.and_then(|r| super::dpop::nonce_from_headers(r.headers.iter().cloned())),
+        ) {
+            state.nonce = Some(nonce);
+        }
         self.records.push(StepRecord {
             step,
             at,
@@ -1116,6 +1216,69 @@ fn summarize(tokens: &TokenSet) -> String {
 mod tests {
     use super::*;
     use crate::net::{RecordedRequest, RecordedResponse};
+
+    /// RFC 9449 §8: a nonce demand is answered once with a proof carrying
+    /// the nonce; a second demand is left to the user.
+    #[test]
+    fn a_dpop_nonce_demand_is_retried_once_with_the_nonce() {
+        let mut profile = Profile {
+            dpop: true,
+            default_grant: Grant::ClientCredentials,
+            client_auth: ClientAuth::ClientSecretPost,
+            client_id: "client-dpop".to_owned(),
+            ..Profile::default()
+        };
+        profile.endpoints.token = "https://op.example/token".to_owned();
+        let mut session = FlowSession::new(profile, Some(Secret::new("s")));
+        let now = Timestamp::from_unix(1_795_387_806);
+        let first = session
+            .draft_for(Step::ClientCredentials, now)
+            .expect("draft");
+        let proof = first.header("DPoP").expect("a proof on the token request");
+        let claims = crate::token::jose::decode_unverified(proof).expect("a JWT");
+        assert_eq!(
+            claims.claims().and_then(|c| c.get("htm")),
+            Some(&"POST".into())
+        );
+        let demand = |nonce: &str| {
+            let mut answer = Exchange::json_answer(
+                "https://op.example/token",
+                400,
+                r#"{"error":"use_dpop_nonce","error_description":"Нужен nonce"}"#,
+            );
+            if let Ok(response) = &mut answer.response {
+                response
+                    .headers
+                    .push(("DPoP-Nonce".to_owned(), nonce.to_owned()));
+            }
+            answer
+        };
+        session.answered(Step::ClientCredentials, demand("n-1"), now);
+        let retry = session
+            .dpop_nonce_retry(Step::ClientCredentials, now)
+            .expect("sent again");
+        let proof = retry.header("DPoP").expect("proof");
+        let claims = crate::token::jose::decode_unverified(proof).expect("a JWT");
+        assert_eq!(
+            claims.claims().and_then(|c| c.get("nonce")),
+            Some(&"n-1".into())
+        );
+        session.answered(Step::ClientCredentials, demand("n-2"), now);
+        assert!(
+            session
+                .dpop_nonce_retry(Step::ClientCredentials, now)
+                .is_none(),
+            "once only"
+        );
+        // Without DPoP nothing is retried.
+        let mut plain = FlowSession::new(Profile::default(), None);
+        plain.answered(Step::ClientCredentials, demand("n-3"), now);
+        assert!(
+            plain
+                .dpop_nonce_retry(Step::ClientCredentials, now)
+                .is_none()
+        );
+    }
     use crate::oauth::callback::parse_pasted;
 
     /// A step's line is written in the thread's language: Russian in a
