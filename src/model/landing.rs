@@ -344,6 +344,54 @@ mod tests {
         profile
     }
 
+    /// The window answers a DPoP nonce demand as `run` does: the request
+    /// again, its proof carrying the nonce (RFC 9449 §8); the demand stays
+    /// on the card as the step's first attempt.
+    #[test]
+    fn a_dpop_nonce_demand_sends_the_step_again() {
+        let mut workspace = Workspace::new();
+        let profile = Profile {
+            dpop: true,
+            default_grant: crate::oauth::Grant::ClientCredentials,
+            ..profile()
+        };
+        workspace.apply(
+            Command::Flow(FlowCommand::Start {
+                profile: Box::new(profile),
+                secret: None,
+                tls_passphrase: None,
+            }),
+            at(0),
+        );
+        workspace.flow.as_mut().expect("started").waiting = Some(Step::ClientCredentials);
+        let mut demand = Exchange::json_answer(
+            "https://sso.example.test/token",
+            400,
+            r#"{"error":"use_dpop_nonce"}"#,
+        );
+        if let Ok(response) = &mut demand.response {
+            response
+                .headers
+                .push(("DPoP-Nonce".to_owned(), "n-1".to_owned()));
+        }
+        let effects = workspace.land_job(
+            JobResult::StepAnswered {
+                step: Step::ClientCredentials,
+                exchange: demand,
+            },
+            at(1),
+        );
+        let Some(Effect::SendStep { step, draft, .. }) = effects.first() else {
+            panic!("sent again: {effects:?}");
+        };
+        assert_eq!(*step, Step::ClientCredentials);
+        let proof = draft.header("DPoP").unwrap_or_default();
+        assert!(proof.starts_with("eyJ"), "a proof: {proof}");
+        let flow = workspace.flow.as_ref().expect("run");
+        assert_eq!(flow.waiting, Some(Step::ClientCredentials));
+        assert_eq!(flow.session.records.len(), 1, "the demand is on the card");
+    }
+
     /// A workspace whose run waits for the answer of `step`.
     fn waiting_for(step: Step) -> Workspace {
         let mut workspace = Workspace::new();
