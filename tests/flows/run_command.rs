@@ -384,6 +384,13 @@ fn run_with_dpop_retries_with_the_nonce_and_gets_bound_tokens() {
     let demand = &lines[3];
     assert_eq!(demand["ok"], false, "{demand}");
     assert!(demand.to_string().contains("use_dpop_nonce"), "{demand}");
+    assert!(
+        demand["diagnosis"]
+            .to_string()
+            .contains("The server wants a nonce in the DPoP proof"),
+        "explained: {}",
+        demand["diagnosis"]
+    );
     let token = &lines[4];
     assert_eq!(token["ok"], true, "{token}");
     assert!(
