@@ -149,7 +149,7 @@ fn request_pane(
     );
     pane_label(ui, &pane);
     if pane.clipped.is_none() {
-        super::flow_panel::decoded_assertion(ui, &request.body);
+        super::flow_panel::decoded_request_jwts(ui, &request.body, request.header("DPoP"));
     }
 }
 

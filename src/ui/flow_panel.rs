@@ -978,14 +978,28 @@ fn next_step_controls(
 
 /// The `client_assertion` of a form body, decoded (RFC 7523 §2.2): what the
 /// provider will read from it. Not verified: it is our own signature.
-pub(super) fn decoded_assertion(ui: &mut egui::Ui, body: &[u8]) {
-    if let Some(decoded) = crate::oauth::assertion::decoded_from_form(body) {
-        ui.label(crate::tr!("flow-assertion-decoded"));
-        ui.add(
-            egui::Label::new(RichText::new(decoded).monospace())
-                .wrap()
-                .selectable(true),
-        );
+/// The JWTs a request carries, decoded: its client assertion (RFC 7523)
+/// and its DPoP proof (RFC 9449 §4.2), header and claims.
+pub(super) fn decoded_request_jwts(ui: &mut egui::Ui, body: &[u8], dpop: Option<&str>) {
+    let decoded = [
+        (
+            crate::oauth::assertion::decoded_from_form(body),
+            crate::tr!("flow-assertion-decoded"),
+        ),
+        (
+            dpop.map(crate::oauth::assertion::decode),
+            crate::tr!("flow-dpop-decoded"),
+        ),
+    ];
+    for (text, title) in decoded {
+        if let Some(text) = text {
+            ui.label(title);
+            ui.add(
+                egui::Label::new(RichText::new(text).monospace())
+                    .wrap()
+                    .selectable(true),
+            );
+        }
     }
 }
 
@@ -1021,6 +1035,8 @@ fn request_editor(ui: &mut egui::Ui, step: Step, editor: &mut FlowEditor) {
             )
             .labelled_by(label.id);
         }
-        decoded_assertion(ui, editor.body.as_bytes());
+        // The request as it would go, headers read as the editor sends them.
+        let draft = editor.draft();
+        decoded_request_jwts(ui, &draft.body, draft.header("DPoP"));
     });
 }

@@ -50,6 +50,24 @@ fn the_request_pane_shows_the_client_assertion_decoded() {
     harness.get_by_label_contains("\"iss\": \"client-secret-jwt\"");
 }
 
+/// With DPoP on, the next token request carries a proof, shown decoded:
+/// `typ` `dpop+jwt`, the public `jwk`, `htm` and `htu` (RFC 9449 §4.2).
+#[test]
+fn the_request_pane_shows_the_dpop_proof_decoded() {
+    let mut profile = profile(ClientAuth::ClientSecretPost, Grant::ClientCredentials);
+    profile.dpop = true;
+    let session = FlowSession::new(profile, Some(Secret::new("s")));
+    let harness = show(session);
+    harness.get_by_label("The DPoP proof (RFC 9449 §4.2), decoded:");
+    harness.get_by_label_contains("\"typ\": \"dpop+jwt\"");
+    harness.get_by_label_contains("\"htm\": \"POST\"");
+    harness.get_by_label_contains("\"htu\": \"https://op.example.test/token\"");
+    assert!(
+        harness.query_by_label_contains("\"d\":").is_none(),
+        "never the private key"
+    );
+}
+
 /// A device run right after the device authorization answer, at a fixed time.
 fn device_scene() -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     device_scene_with(br#"{"device_code":"dc-secret","user_code":"WDJB-MJHT","verification_uri":"https://op.example.test/device","verification_uri_complete":"https://op.example.test/device?user_code=WDJB-MJHT","expires_in":600,"interval":5}"#)

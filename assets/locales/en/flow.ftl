@@ -390,3 +390,4 @@ authorize-param-resource = The API the token is for (RFC 8707)
 authorize-param-audience = The API the token is for, in the provider's own parameter (Auth0, Okta)
 authorize-param-dpop-jkt = The thumbprint of the key the tokens will be bound to (RFC 9449 §10)
 run-dpop-no-key = No DPoP proof key for this run: the system's randomness could not make one. Start the run again.
+flow-dpop-decoded = The DPoP proof (RFC 9449 §4.2), decoded:
