@@ -397,6 +397,13 @@ fn run_with_dpop_retries_with_the_nonce_and_gets_bound_tokens() {
         token.to_string().contains(r#""token_type":"DPoP""#),
         "DPoP-bound tokens: {token}"
     );
+    assert!(
+        token["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("DPoP-bound")),
+        "the card says so: {}",
+        token["summary"]
+    );
     assert_eq!(
         lines[5]["ok"], true,
         "UserInfo with the bound token: {}",

@@ -391,3 +391,7 @@ authorize-param-audience = The API the token is for, in the provider's own param
 authorize-param-dpop-jkt = The thumbprint of the key the tokens will be bound to (RFC 9449 §10)
 run-dpop-no-key = No DPoP proof key for this run: the system's randomness could not make one. Start the run again.
 flow-dpop-decoded = The DPoP proof (RFC 9449 §4.2), decoded:
+run-dpop-bound = DPoP-bound (token_type DPoP)
+run-dpop-bound-jkt = DPoP-bound to this run's key (token_type DPoP, cnf.jkt matches)
+run-dpop-not-bound = not sender-constrained: token_type is { $kind }, not DPoP (RFC 9449 §5)
+run-dpop-other-key = bound to another key: cnf.jkt is { $jkt }, this run's key is { $ours } (RFC 9449 §6.1)

@@ -408,3 +408,7 @@ authorize-param-audience = API, для которого токен, в собс�
 authorize-param-dpop-jkt = Отпечаток ключа, к которому будут привязаны токены (RFC 9449 §10)
 run-dpop-no-key = Для этого запуска нет ключа DPoP: системный генератор случайных чисел не смог его создать. Начните запуск заново.
 flow-dpop-decoded = Доказательство DPoP (RFC 9449 §4.2), расшифровано:
+run-dpop-bound = привязаны через DPoP (token_type DPoP)
+run-dpop-bound-jkt = привязаны к ключу DPoP этого запуска (token_type DPoP, cnf.jkt совпадает)
+run-dpop-not-bound = без привязки к ключу: token_type — { $kind }, а не DPoP (RFC 9449 §5)
+run-dpop-other-key = привязаны к другому ключу: cnf.jkt — { $jkt }, ключ этого запуска — { $ours } (RFC 9449 §6.1)

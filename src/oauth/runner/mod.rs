@@ -359,7 +359,7 @@ impl FlowSession {
         self.code_sent = true;
         self.code_sends += 1;
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = summarize(&tokens);
+            let summary = self.summary_of(&tokens, &[]);
             self.keep_tokens(tokens);
             summary
         });
@@ -469,7 +469,7 @@ impl FlowSession {
     /// Applies a token response of the password or an extension grant.
     pub fn granted(&mut self, step: Step, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = summarize(&tokens);
+            let summary = self.summary_of(&tokens, &[]);
             self.keep_tokens(tokens);
             summary
         });
@@ -523,7 +523,7 @@ impl FlowSession {
         let record = match &outcome {
             PollOutcome::Tokens(tokens) => {
                 self.keep_tokens(tokens.clone());
-                Ok(summarize(tokens))
+                Ok(self.summary_of(tokens, &[]))
             }
             PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
@@ -580,7 +580,7 @@ impl FlowSession {
     pub fn refreshed(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_token_response(&exchange).map(|fresh| {
             let (tokens, kept) = merge_refresh(self.tokens.as_ref(), fresh);
-            let summary = summarize_kept(&tokens, &kept);
+            let summary = self.summary_of(&tokens, &kept);
             self.keep_tokens(tokens);
             summary
         });
@@ -688,7 +688,7 @@ impl FlowSession {
         now: Timestamp,
     ) -> &StepRecord {
         let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = summarize(&tokens);
+            let summary = self.summary_of(&tokens, &[]);
             self.keep_tokens(tokens);
             summary
         });
@@ -846,6 +846,49 @@ impl FlowSession {
         .map_err(|e| StepFailure::new(e.to_string()))?;
         draft.set_header("DPoP", proof);
         Ok(draft)
+    }
+
+    /// The summary of a token answer: what came, and with DPoP whether the
+    /// tokens are bound to this run's key (RFC 9449 §5: `token_type` DPoP;
+    /// §6.1: a JWT access token's `cnf.jkt` is the key's thumbprint).
+    fn summary_of(&self, tokens: &TokenSet, kept: &[Kept]) -> String {
+        let summary = summarize_kept(tokens, kept);
+        let Some(state) = self.dpop.as_ref() else {
+            return summary;
+        };
+        let bound = tokens
+            .token_type
+            .as_deref()
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("DPoP"));
+        let jkt = tokens
+            .access_token
+            .as_deref()
+            .and_then(|token| crate::token::jose::decode_unverified(token).ok())
+            .and_then(|decoded| {
+                decoded
+                    .claims()
+                    .and_then(|claims| claims.get("cnf"))
+                    .and_then(|cnf| cnf.get("jkt"))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            });
+        let ours = state.key.thumbprint();
+        let note = match (bound, jkt) {
+            (false, _) => crate::tr!(
+                "run-dpop-not-bound",
+                kind = tokens.token_type.as_deref().unwrap_or("—")
+            ),
+            (true, Some(jkt)) if jkt != ours => {
+                crate::tr!(
+                    "run-dpop-other-key",
+                    jkt = jkt.as_str(),
+                    ours = ours.as_str()
+                )
+            }
+            (true, Some(_)) => crate::tr!("run-dpop-bound-jkt"),
+            (true, None) => crate::tr!("run-dpop-bound"),
+        };
+        format!("{summary}; {note}")
     }
 
     /// After a server asked `step`'s first attempt for a DPoP nonce (RFC
@@ -1208,14 +1251,46 @@ fn summarize_kept(tokens: &TokenSet, kept: &[Kept]) -> String {
     parts.join(", ")
 }
 
-fn summarize(tokens: &TokenSet) -> String {
-    summarize_kept(tokens, &[])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::net::{RecordedRequest, RecordedResponse};
+
+    /// With DPoP the summary says whether the tokens are bound to this
+    /// run's key: `token_type` (RFC 9449 §5) and `cnf.jkt` (§6.1).
+    #[test]
+    fn a_dpop_run_says_whether_its_tokens_are_bound_to_its_key() {
+        use crate::token::jose::encode_segment;
+        let profile = Profile {
+            dpop: true,
+            ..Profile::default()
+        };
+        let session = FlowSession::new(profile, None);
+        let jkt = session.dpop.as_ref().expect("a key").key.thumbprint();
+        let jwt = |jkt: &str| {
+            format!(
+                "{}.{}.",
+                encode_segment(br#"{"alg":"none"}"#),
+                encode_segment(format!(r#"{{"sub":"анна","cnf":{{"jkt":"{jkt}"}}}}"#).as_bytes())
+            )
+        };
+        let tokens = |access: String, kind: &str| TokenSet {
+            access_token: Some(access),
+            token_type: Some(kind.to_owned()),
+            ..TokenSet::default()
+        };
+        let ours = session.summary_of(&tokens(jwt(&jkt), "DPoP"), &[]);
+        assert!(ours.contains("cnf.jkt matches"), "{ours}");
+        let other = session.summary_of(&tokens(jwt("other-key"), "DPoP"), &[]);
+        assert!(other.contains("cnf.jkt is other-key"), "{other}");
+        let opaque = session.summary_of(&tokens("opaque".to_owned(), "dpop"), &[]);
+        assert!(opaque.contains("DPoP-bound (token_type DPoP)"), "{opaque}");
+        let bearer = session.summary_of(&tokens("opaque".to_owned(), "Bearer"), &[]);
+        assert!(
+            bearer.contains("not sender-constrained: token_type is Bearer"),
+            "{bearer}"
+        );
+    }
 
     /// RFC 9449 §8: a nonce demand is answered once with a proof carrying
     /// the nonce; a second demand is left to the user.
@@ -1316,11 +1391,11 @@ mod tests {
             ..TokenSet::default()
         };
         assert_eq!(
-            summarize(&tokens),
+            summarize_kept(&tokens, &[]),
             "access token (300 s), ID token, refresh token"
         );
         set_language(Language::Ru);
-        let russian = summarize(&tokens);
+        let russian = summarize_kept(&tokens, &[]);
         set_language(Language::En);
         assert_eq!(russian, "токен доступа (300 с), ID-токен, токен обновления");
     }
