@@ -421,7 +421,13 @@ fn diagnosed<T>(
 }
 
 /// The authorization request URL (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3).
-pub fn authorize_url(profile: &Profile, run: &RunSecrets) -> Result<String, StepFailure> {
+/// `dpop_jkt`, the thumbprint of the run's DPoP key, binds the code to it
+/// (RFC 9449 §10).
+pub fn authorize_url(
+    profile: &Profile,
+    run: &RunSecrets,
+    dpop_jkt: Option<&str>,
+) -> Result<String, StepFailure> {
     let endpoint = profile.endpoints.authorization.trim();
     if endpoint.is_empty() {
         return Err(StepFailure::new(crate::tr!(
@@ -454,6 +460,9 @@ pub fn authorize_url(profile: &Profile, run: &RunSecrets) -> Result<String, Step
     }
     for (name, value) in run.pkce_params() {
         params.push((name.to_owned(), value.to_owned()));
+    }
+    if let Some(jkt) = dpop_jkt {
+        params.push(("dpop_jkt".to_owned(), jkt.to_owned()));
     }
     for param in profile.params_for(RequestKind::Authorize) {
         params.retain(|(n, _)| n != &param.name);
@@ -1256,7 +1265,7 @@ mod tests {
     #[test]
     fn authorize_url_carries_state_nonce_and_challenge() {
         let run = RunSecrets::generate(PkceMode::S256, 36, 10);
-        let url = authorize_url(&profile(ClientAuth::None), &run).expect("url");
+        let url = authorize_url(&profile(ClientAuth::None), &run, None).expect("url");
         for expected in [
             format!("state={}", run.state),
             format!("nonce={}", run.nonce),

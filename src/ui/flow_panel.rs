@@ -831,11 +831,10 @@ fn prepared_authorize<'e>(
         .take()
         .filter(|(at, _)| *at == key)
         .unwrap_or_else(|| {
-            let prepared =
-                crate::oauth::flow::authorize_url(&session.profile, &session.run).map(|url| {
-                    let lints = session.lint(Step::Authorize, &RequestDraft::get(url.clone()));
-                    (url, lints)
-                });
+            let prepared = session.authorize_url_of_run().map(|url| {
+                let lints = session.lint(Step::Authorize, &RequestDraft::get(url.clone()));
+                (url, lints)
+            });
             (key, prepared)
         });
     &editor.authorize.insert((key, prepared)).1

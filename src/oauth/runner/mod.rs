@@ -258,7 +258,7 @@ impl FlowSession {
 
     /// Builds the authorization URL.
     pub fn prepare_authorize(&mut self, now: Timestamp) -> Result<String, StepFailure> {
-        match flow::authorize_url(&self.profile, &self.run) {
+        match self.authorize_url_of_run() {
             Ok(url) => {
                 self.authorize_url = Some(url.clone());
                 self.push(
@@ -1172,7 +1172,14 @@ impl FlowSession {
 
     /// The authorization request as a `GET` draft, for [`Self::lint`].
     pub fn authorize_draft(&self) -> Result<RequestDraft, StepFailure> {
-        flow::authorize_url(&self.profile, &self.run).map(RequestDraft::get)
+        self.authorize_url_of_run().map(RequestDraft::get)
+    }
+
+    /// The authorization URL of this run: its `state`, `nonce` and PKCE
+    /// values, and with DPoP `dpop_jkt` (RFC 9449 §10).
+    pub fn authorize_url_of_run(&self) -> Result<String, StepFailure> {
+        let jkt = self.dpop.as_ref().map(|state| state.key.thumbprint());
+        flow::authorize_url(&self.profile, &self.run, jkt.as_deref())
     }
 
     /// Everything the inspector should show from this run: the token
@@ -1261,12 +1268,16 @@ mod tests {
     #[test]
     fn a_dpop_run_says_whether_its_tokens_are_bound_to_its_key() {
         use crate::token::jose::encode_segment;
-        let profile = Profile {
+        let mut profile = Profile {
             dpop: true,
             ..Profile::default()
         };
+        profile.endpoints.authorization = "https://op.example/auth".to_owned();
         let session = FlowSession::new(profile, None);
         let jkt = session.dpop.as_ref().expect("a key").key.thumbprint();
+        // The code is bound to the key too (RFC 9449 §10).
+        let url = session.authorize_url_of_run().expect("url");
+        assert!(url.contains(&format!("dpop_jkt={jkt}")), "{url}");
         let jwt = |jkt: &str| {
             format!(
                 "{}.{}.",
