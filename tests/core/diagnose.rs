@@ -170,6 +170,11 @@ fn cases() -> Vec<Case> {
         answer("rfc6750.insufficient_scope", Resource, 403, "")
             .header("WWW-Authenticate", r#"Bearer error="insufficient_scope", scope="openid""#),
         answer("rfc6750.challenge_without_error", Resource, 401, "").header("WWW-Authenticate", r#"Bearer realm="api""#),
+        // RFC 9449: oidc-provider's words, and a resource server's challenge.
+        token_error("rfc9449.use_dpop_nonce", 400, "use_dpop_nonce", "nonce is required in the DPoP proof"),
+        answer("rfc9449.use_dpop_nonce", Resource, 401, "")
+            .header("WWW-Authenticate", r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof""#),
+        token_error("rfc9449.invalid_dpop_proof", 400, "invalid_dpop_proof", "DPoP proof JWT Replay detected"),
         // RFC 8628
         token_error("rfc8628.authorization_pending", 400, "authorization_pending", "authorization request is still pending as the end-user hasn't yet completed the user interaction steps"),
         token_error("rfc8628.slow_down", 400, "slow_down", "Too many requests. Current interval: 10"),
