@@ -102,33 +102,7 @@ fn dpop_proof_made_by_jose_passes_every_check() {
 
 /// Runs `tokenscope verify ARGS` with `stdin`: exit code and the JSON report.
 fn verify(args: &[&str], stdin: &str) -> (i32, Value, String) {
-    use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-        .arg("verify")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tokenscope runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("tokenscope finishes");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let report = if stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
-    };
-    (
-        output.status.code().unwrap_or(-1),
-        report,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::tokenscope("verify", args, stdin, &[])
 }
 
 #[test]

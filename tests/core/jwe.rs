@@ -475,45 +475,6 @@ fn base64_standard(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Runs `tokenscope COMMAND ARGS` with `stdin` and environment `env`: exit
-/// code, the JSON on standard output (null when there is none), standard error.
-fn tokenscope(
-    command: &str,
-    args: &[&str],
-    stdin: &str,
-    env: &[(&str, &str)],
-) -> (i32, Value, String) {
-    use std::io::Write as _;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-        .arg(command)
-        .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tokenscope runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("tokenscope finishes");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let report = if stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
-    };
-    (
-        output.status.code().unwrap_or(-1),
-        report,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 /// A token response holding the encrypted ID token and an encrypted access token.
 fn token_response() -> String {
     serde_json::json!({
@@ -531,7 +492,7 @@ const NOW: &str = "1795387900";
 fn decode_with_keys_decrypts_and_says_with_which_key() {
     let jwks = jwe_path("recipient.private.jwks.json");
     let pem = jwe_path("recipient-p256.sec1.pem");
-    let (code, report, stderr) = tokenscope(
+    let (code, report, stderr) = crate::tokenscope(
         "decode",
         &["--now", NOW, "--key", &jwks, "--key", &pem],
         &token_response(),
@@ -574,7 +535,7 @@ fn decode_with_keys_decrypts_and_says_with_which_key() {
         "{access}"
     );
     // Without keys, the report is as before: no `decryption` member at all.
-    let (_, report, _) = tokenscope("decode", &["--now", NOW], &token_response(), &[]);
+    let (_, report, _) = crate::tokenscope("decode", &["--now", NOW], &token_response(), &[]);
     assert!(report["tokens"][0].get("decryption").is_none());
     assert!(report["tokens"][0]["claims"].is_null());
 }
@@ -587,13 +548,14 @@ fn decode_says_why_a_jwe_stays_closed_and_rsa1_5_needs_the_flag() {
     std::fs::write(&key, vector["key"].to_string()).expect("write the key");
     let key = key.display().to_string();
     let compact = str_of(vector, "compact");
-    let (code, report, _) = tokenscope("decode", &["--key", &key], compact, &[]);
+    let (code, report, _) = crate::tokenscope("decode", &["--key", &key], compact, &[]);
     assert_eq!(code, 0);
     let decryption = &report["tokens"][0]["decryption"];
     assert_eq!(decryption["status"], "failed");
     assert_eq!(decryption["code"], "JWE_ALG_REFUSED");
     assert_eq!(decryption["alg"], "RSA1_5");
-    let (_, report, _) = tokenscope("decode", &["--key", &key, "--allow-rsa1-5"], compact, &[]);
+    let (_, report, _) =
+        crate::tokenscope("decode", &["--key", &key, "--allow-rsa1-5"], compact, &[]);
     let decryption = &report["tokens"][0]["decryption"];
     assert_eq!(decryption["status"], "decrypted", "{decryption}");
     assert_eq!(decryption["content"], "text");
@@ -604,7 +566,7 @@ fn decode_says_why_a_jwe_stays_closed_and_rsa1_5_needs_the_flag() {
         "{}/tests/fixtures/keycloak-jwks.json",
         env!("CARGO_MANIFEST_DIR")
     );
-    let (code, report, stderr) = tokenscope("decode", &["--key", &public], compact, &[]);
+    let (code, report, stderr) = crate::tokenscope("decode", &["--key", &public], compact, &[]);
     assert_eq!(code, 2);
     assert!(report.is_null());
     assert!(
@@ -634,7 +596,7 @@ fn verify_with_a_decryption_key_checks_the_id_token_inside() {
     let jwks = jwe_path("recipient.private.jwks.json");
     let mut args = expectations.to_vec();
     args.extend(["--decryption-key", jwks.as_str(), "-"]);
-    let (code, report, stderr) = tokenscope("verify", &args, &token_response(), &[]);
+    let (code, report, stderr) = crate::tokenscope("verify", &args, &token_response(), &[]);
     assert_eq!(code, 0, "{stderr} {report}");
     let token = &report["tokens"][0];
     assert_eq!(token["role"], "id");
@@ -662,7 +624,7 @@ fn verify_with_a_decryption_key_checks_the_id_token_inside() {
         "TOKENSCOPE_TEST_P12",
         "-",
     ]);
-    let (code, report, stderr) = tokenscope(
+    let (code, report, stderr) = crate::tokenscope(
         "verify",
         &args,
         &format!(r#"{{"id_token":"{p12_token}"}}"#),
@@ -682,7 +644,7 @@ fn verify_with_a_decryption_key_checks_the_id_token_inside() {
     parts[4] = encode_segment(&tag);
     let mut args = expectations.to_vec();
     args.extend(["--decryption-key", jwks.as_str(), "-"]);
-    let (code, report, _) = tokenscope(
+    let (code, report, _) = crate::tokenscope(
         "verify",
         &args,
         &format!(r#"{{"id_token":"{}"}}"#, parts.join(".")),

@@ -2,8 +2,6 @@
 //! `tokenscope verify`, with the RFC's own examples
 //! (`tests/fixtures/sd-jwt/`).
 
-use std::process::{Command, Stdio};
-
 use serde_json::Value;
 use tokenscope::paste::inspect;
 use tokenscope::token::{Timestamp, TokenKind};
@@ -71,20 +69,9 @@ fn the_issuer_jwt_alone_is_still_a_jws() {
 }
 
 fn run(command: &str, args: &[&str]) -> (i32, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
-        .arg(command)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("tokenscope runs");
-    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output.status.code().unwrap_or(-1), report)
+    let (code, report, stderr) = crate::tokenscope(command, args, "", &[]);
+    assert!(!report.is_null(), "no JSON: {stderr}");
+    (code, report)
 }
 
 #[test]
