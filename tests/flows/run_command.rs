@@ -10,10 +10,26 @@ fn profile_file(
     redirect: &str,
     secret: &str,
 ) -> std::path::PathBuf {
+    client_profile_file(
+        dir,
+        (issuer, redirect),
+        ("client-basic", "client_secret_basic", secret),
+        "openid profile email offline_access",
+    )
+}
+
+/// A profile file for `client` (id, authentication, secret) of the provider
+/// at `issuer`, with its secret beside it.
+fn client_profile_file(
+    dir: &std::path::Path,
+    (issuer, redirect): (&str, &str),
+    (client_id, auth, secret): (&str, &str, &str),
+    scopes: &str,
+) -> std::path::PathBuf {
     let path = dir.join("profile.json");
     let text = format!(
-        r#"{{"schema":1,"profiles":[{{"id":"run-test","name":"Test provider","issuer":"{issuer}","client_id":"client-basic",
-            "client_auth":"client_secret_basic","redirect_uri":"{redirect}","scopes":"openid profile email offline_access"}}],
+        r#"{{"schema":1,"profiles":[{{"id":"run-test","name":"Test provider","issuer":"{issuer}","client_id":"{client_id}",
+            "client_auth":"{auth}","redirect_uri":"{redirect}","scopes":"{scopes}"}}],
             "secrets":{{"run-test":{{"client_secret":"{secret}"}}}}}}"#
     );
     std::fs::write(&path, text).expect("write profile");
@@ -346,14 +362,12 @@ fn run_with_dpop_retries_with_the_nonce_and_gets_bound_tokens() {
     std::fs::create_dir_all(&dir).expect("dir");
     let redirect = format!("http://127.0.0.1:{}/callback", free_port());
     let provider = TestProvider::start(&[&redirect]);
-    let path = dir.join("profile.json");
-    let text = format!(
-        r#"{{"schema":1,"profiles":[{{"id":"run-dpop","name":"DPoP provider","issuer":"{issuer}","client_id":"client-dpop",
-            "client_auth":"client_secret_post","redirect_uri":"{redirect}","scopes":"openid profile"}}],
-            "secrets":{{"run-dpop":{{"client_secret":"dpop-secret"}}}}}}"#,
-        issuer = provider.issuer
+    let path = client_profile_file(
+        &dir,
+        (&provider.issuer, &redirect),
+        ("client-dpop", "client_secret_post", "dpop-secret"),
+        "openid profile",
     );
-    std::fs::write(&path, text).expect("write profile");
     let browser = TestProvider::browser_command();
     let (code, lines, stderr) = run(&[
         "--profile-file",
