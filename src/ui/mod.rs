@@ -42,6 +42,10 @@ pub struct Edits<'a> {
     pub verify: &'a mut VerifyInputs,
 }
 
+/// What a DPoP proof's checks were computed from: the proof, method, URL,
+/// access token, nonce and second.
+pub(crate) type DpopRowsKey = (String, String, String, String, String, Timestamp);
+
 /// Text the user types for verification.
 #[derive(Debug, Default)]
 pub struct VerifyInputs {
@@ -53,6 +57,14 @@ pub struct VerifyInputs {
     pub hmac: String,
     /// The checks last drawn, for what they were computed from.
     pub(crate) checks: verify_views::ChecksCache,
+    /// The request a pasted DPoP proof should prove (RFC 9449 §4.3): its method,
+    pub dpop_htm: String,
+    /// its URL,
+    pub dpop_htu: String,
+    /// and the access token it presents, if any.
+    pub dpop_access_token: String,
+    /// A DPoP proof's checks, for the proof, inputs and second they were computed for.
+    pub(crate) dpop_rows: Option<(DpopRowsKey, Vec<crate::token::checks::CheckResult>)>,
 }
 
 /// What the frame drew that the app needs to know.

@@ -96,6 +96,9 @@ pub fn checks(
         .check_profile
         .as_ref()
         .and_then(|id| workspace.profiles.list.iter().find(|p| &p.id == id));
+    if selected.token.header_str("typ") == Some(crate::oauth::dpop::PROOF_TYP) {
+        return dpop_proof_checks(ui, selected.token, inputs, now);
+    }
     let sd_jwt = selected.token.sd_jwt.is_some();
     expectations_form(ui, workspace, inputs, sd_jwt, commands);
     let Some(set) = assess::check_set(selected.token) else {
@@ -120,6 +123,12 @@ pub fn checks(
     };
     let rows = inputs.checks.rows(selected, signature, expect, now);
     ui.strong(checks_summary(&set.label(), rows));
+    checks_table(ui, rows);
+    true
+}
+
+/// One row a check: the mark, the check, why, where the rule comes from.
+fn checks_table(ui: &mut egui::Ui, rows: &[crate::token::checks::CheckResult]) {
     TableBuilder::new(ui)
         .id_salt("checks_table")
         .striped(true)
@@ -171,6 +180,62 @@ pub fn checks(
                 });
             });
         });
+}
+
+/// A pasted DPoP proof (RFC 9449 §4.3): the request it should prove is
+/// typed here (method, URL, and the access token and nonce when there are
+/// some), and each rule of §4.3 is a row, its signature checked with the
+/// proof's own `jwk`. Computed once per change of proof, inputs or second.
+fn dpop_proof_checks(
+    ui: &mut egui::Ui,
+    token: &crate::token::FoundToken,
+    inputs: &mut VerifyInputs,
+    now: Timestamp,
+) -> bool {
+    ui.horizontal_wrapped(|ui| {
+        for (label, value, width) in [
+            (tr!("dpop-htm"), &mut inputs.dpop_htm, 70.0),
+            (tr!("dpop-htu"), &mut inputs.dpop_htu, 320.0),
+            (
+                tr!("dpop-access-token"),
+                &mut inputs.dpop_access_token,
+                200.0,
+            ),
+            (tr!("dpop-nonce"), &mut inputs.nonce, 160.0),
+        ] {
+            let label = ui.label(label);
+            ui.add(egui::TextEdit::singleline(value).desired_width(width))
+                .labelled_by(label.id);
+        }
+    });
+    let key = (
+        token.value.clone(),
+        inputs.dpop_htm.trim().to_owned(),
+        inputs.dpop_htu.trim().to_owned(),
+        inputs.dpop_access_token.trim().to_owned(),
+        inputs.nonce.trim().to_owned(),
+        now,
+    );
+    if inputs.dpop_rows.as_ref().is_none_or(|(at, _)| *at != key) {
+        let optional = |text: &str| Some(text).filter(|t| !t.is_empty()).map(str::to_owned);
+        let (access_token, nonce) = (optional(&key.3), optional(&key.4));
+        let expected = crate::oauth::dpop::ProofExpectations {
+            htm: &key.1,
+            htu: &key.2,
+            access_token: access_token.as_deref(),
+            nonce: nonce.as_deref(),
+            now,
+            max_age: crate::oauth::dpop::DEFAULT_MAX_AGE,
+        };
+        let rows = crate::oauth::dpop::verify_proof(&token.value, &expected);
+        inputs.dpop_rows = Some((key, rows));
+    }
+    let rows = inputs
+        .dpop_rows
+        .as_ref()
+        .map_or(&[][..], |(_, rows)| rows.as_slice());
+    ui.strong(checks_summary(&tr!("check-set-dpop"), rows));
+    checks_table(ui, rows);
     true
 }
 

@@ -322,3 +322,30 @@ fn a_bug_in_the_inspector_keeps_the_window_and_the_paste() {
     harness.get_by_label("3 tokens found");
     assert!(harness.state().workspace().internal_error.is_none());
 }
+
+/// A pasted DPoP proof (made by npm `jose`) is checked against the request
+/// the user types: RFC 9449 §4.3 one row each, the signature with the
+/// proof's own key; a wrong method fails its row.
+#[test]
+fn a_pasted_dpop_proof_is_checked_against_the_request_typed_for_it() {
+    use crate::support::{harness, paste, type_into};
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/dpop/jose-proof.json")).expect("fixture");
+    let field = |name: &str| fixture[name].as_str().unwrap_or_default().to_owned();
+    let iat = fixture["iat"].as_i64().unwrap_or_default();
+    let mut harness = harness(iat + 5);
+    paste(&mut harness, &field("proof"));
+    harness.get_by_label("Checks").click();
+    harness.run();
+    type_into(&mut harness, "Method", "POST");
+    type_into(&mut harness, "URL", &field("htu"));
+    type_into(&mut harness, "Access token", &field("access_token"));
+    type_into(&mut harness, "Server nonce", &field("nonce"));
+    harness.run();
+    harness.get_by_label_contains("DPoP proof (RFC 9449 §4.3): all");
+    assert!(harness.query_all_by_label("htu").count() >= 1);
+    // "POSTGET" is not the proof's method: its row fails, the rest stand.
+    type_into(&mut harness, "Method", "GET");
+    harness.run();
+    harness.get_by_label_contains("DPoP proof (RFC 9449 §4.3): 1 of");
+}

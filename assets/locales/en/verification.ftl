@@ -269,3 +269,8 @@ key-loaded = { $count ->
    *[other] { $count } keys
 } from { $label }.
 key-hmac-added = HMAC secret added.
+check-set-dpop = DPoP proof (RFC 9449 §4.3)
+dpop-htm = Method
+dpop-htu = URL
+dpop-access-token = Access token
+dpop-nonce = Server nonce

@@ -379,3 +379,8 @@ key-loaded = { $count ->
    *[many] { $count } ключей
 } из { $label }.
 key-hmac-added = Секрет HMAC добавлен.
+check-set-dpop = Доказательство DPoP (RFC 9449 §4.3)
+dpop-htm = Метод
+dpop-htu = URL
+dpop-access-token = Access token
+dpop-nonce = Nonce сервера
