@@ -102,10 +102,18 @@ pub enum StepState {
 
 /// Draws the diagram; returns the step whose arrow was clicked.
 pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>) -> Option<Step> {
-    let row = ui.text_style_height(&egui::TextStyle::Body) * 1.6;
+    let text = ui.text_style_height(&egui::TextStyle::Body);
     let arrow_count: usize = steps.iter().map(|(s, _)| arrows(*s).len()).sum();
     #[expect(clippy::cast_precision_loss, reason = "a handful of arrows")]
-    let height = row * (arrow_count as f32 + 2.1);
+    let arrows_tall = arrow_count as f32 + 0.7;
+    // The lane titles take two lines whatever the rows do.
+    let header = text * 2.3;
+    // Rows close up to fit the space there is (a run with introspection,
+    // revocation and logout has two dozen arrows), never below a label's height.
+    let row = (text * 1.6)
+        .min((ui.available_height() - header) / arrows_tall)
+        .max(text * 1.1);
+    let height = header + row * arrows_tall;
     let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -119,7 +127,6 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
     // A lane's title wraps within its lane (two lines at most fit the
     // header): titles never run into each other on a narrow stage.
     let lane_width = rect.width() / 4.0 - 8.0;
-    let header = row * 1.4;
     for (lane, name) in lanes.iter().enumerate() {
         let x = lane_x(lane);
         let galley = painter.layout(
