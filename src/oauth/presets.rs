@@ -188,6 +188,8 @@ pub struct Preset {
     pub redirect_uri: &'static str,
     /// The message id of the quirks, for the notes field (empty: none).
     pub notes_id: &'static str,
+    /// Sender-constrained tokens with DPoP (RFC 9449).
+    pub dpop: bool,
 }
 
 impl Environment {
@@ -199,6 +201,68 @@ impl Environment {
 
 const LOOPBACK_REDIRECT: &str = "http://127.0.0.1:53682/callback";
 
+/// Keycloak's server URL and realm.
+const KEYCLOAK_VARIABLES: &[Variable] = &[
+    Variable {
+        name: "base",
+        label: "Server URL",
+        default: "https://sso.example.test",
+    },
+    Variable {
+        name: "realm",
+        label: "Realm",
+        default: "master",
+    },
+];
+
+/// Keycloak's usual environments.
+const KEYCLOAK_ENVIRONMENTS: &[Environment] = &[
+    Environment {
+        label_id: "preset-env-test",
+        values: &[],
+    },
+    Environment {
+        label_id: "preset-env-prod",
+        values: &[],
+    },
+];
+
+/// A Keycloak realm's endpoints (Quarkus layout).
+const KEYCLOAK_ENDPOINTS: &[(&str, &str)] = &[
+    (
+        "authorization_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/auth",
+    ),
+    (
+        "token_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/token",
+    ),
+    (
+        "userinfo_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/userinfo",
+    ),
+    (
+        "jwks_uri",
+        "{base}/realms/{realm}/protocol/openid-connect/certs",
+    ),
+    (
+        "introspection_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/token/introspect",
+    ),
+    (
+        "revocation_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/revoke",
+    ),
+    (
+        "device_authorization_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/auth/device",
+    ),
+    (
+        "end_session_endpoint",
+        "{base}/realms/{realm}/protocol/openid-connect/logout",
+    ),
+];
+
 /// Every built-in preset.
 pub const PRESETS: &[Preset] = &[
     Preset {
@@ -207,63 +271,10 @@ pub const PRESETS: &[Preset] = &[
         summary_id: "preset-keycloak-summary",
         openid: true,
         discovery: true,
-        variables: &[
-            Variable {
-                name: "base",
-                label: "Server URL",
-                default: "https://sso.example.test",
-            },
-            Variable {
-                name: "realm",
-                label: "Realm",
-                default: "master",
-            },
-        ],
-        environments: &[
-            Environment {
-                label_id: "preset-env-test",
-                values: &[],
-            },
-            Environment {
-                label_id: "preset-env-prod",
-                values: &[],
-            },
-        ],
+        variables: KEYCLOAK_VARIABLES,
+        environments: KEYCLOAK_ENVIRONMENTS,
         issuer: "{base}/realms/{realm}",
-        endpoints: &[
-            (
-                "authorization_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/auth",
-            ),
-            (
-                "token_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/token",
-            ),
-            (
-                "userinfo_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/userinfo",
-            ),
-            (
-                "jwks_uri",
-                "{base}/realms/{realm}/protocol/openid-connect/certs",
-            ),
-            (
-                "introspection_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/token/introspect",
-            ),
-            (
-                "revocation_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/revoke",
-            ),
-            (
-                "device_authorization_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/auth/device",
-            ),
-            (
-                "end_session_endpoint",
-                "{base}/realms/{realm}/protocol/openid-connect/logout",
-            ),
-        ],
+        endpoints: KEYCLOAK_ENDPOINTS,
         scopes: "openid profile email",
         client_auth: ClientAuth::ClientSecretBasic,
         pkce: PkceMode::S256,
@@ -272,6 +283,27 @@ pub const PRESETS: &[Preset] = &[
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-keycloak-notes",
+        dpop: false,
+    },
+    Preset {
+        id: "keycloak-dpop",
+        name: "Keycloak 26 (DPoP)",
+        summary_id: "preset-keycloak-dpop-summary",
+        openid: true,
+        discovery: true,
+        variables: KEYCLOAK_VARIABLES,
+        environments: KEYCLOAK_ENVIRONMENTS,
+        issuer: "{base}/realms/{realm}",
+        endpoints: KEYCLOAK_ENDPOINTS,
+        scopes: "openid profile email",
+        client_auth: ClientAuth::ClientSecretBasic,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes_id: "preset-keycloak-notes",
+        dpop: true,
     },
     Preset {
         id: "sber-business-id",
@@ -337,6 +369,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[("Accept", "application/json")],
         redirect_uri: "https://partner.example/callback",
         notes_id: "preset-sber-business-id-notes",
+        dpop: false,
     },
     Preset {
         id: "kontur",
@@ -374,6 +407,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-kontur-notes",
+        dpop: false,
     },
     Preset {
         id: "moex-passport",
@@ -410,6 +444,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[],
         redirect_uri: "",
         notes_id: "preset-moex-passport-notes",
+        dpop: false,
     },
     Preset {
         id: "github",
@@ -446,6 +481,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[("Accept", "application/json")],
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-github-notes",
+        dpop: false,
     },
     Preset {
         id: "google",
@@ -471,6 +507,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-google-notes",
+        dpop: false,
     },
     Preset {
         id: "entra",
@@ -497,6 +534,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-entra-notes",
+        dpop: false,
     },
     Preset {
         id: "generic-oidc",
@@ -523,6 +561,7 @@ pub const PRESETS: &[Preset] = &[
         headers: &[],
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "",
+        dpop: false,
     },
 ];
 
@@ -597,7 +636,7 @@ impl Preset {
             redirect_uri: fill(self.redirect_uri, &vars),
             scopes: self.scopes.to_owned(),
             pkce: self.pkce,
-            dpop: false,
+            dpop: self.dpop,
             default_grant: match self.grant {
                 "authorization_code" => Grant::AuthorizationCode,
                 "client_credentials" => Grant::ClientCredentials,
@@ -662,6 +701,17 @@ mod tests {
             "https://sso.example.test/realms/partner-realm/protocol/openid-connect/token"
         );
         assert_eq!(profile.preset.as_deref(), Some("keycloak"));
+    }
+
+    /// Keycloak 26 with DPoP: the same realm, tokens sender-constrained.
+    #[test]
+    fn keycloak_dpop_is_the_keycloak_realm_with_dpop_on() {
+        let values = [("realm".to_owned(), "партнёры".to_owned())];
+        let plain = find("keycloak").expect("preset").instantiate(0, &values);
+        let bound = find("keycloak-dpop").expect("preset").instantiate(0, &values);
+        assert!(bound.dpop && !plain.dpop);
+        assert_eq!(bound.issuer, plain.issuer);
+        assert_eq!(bound.endpoints, plain.endpoints);
     }
 
     #[test]

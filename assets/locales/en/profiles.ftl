@@ -345,3 +345,4 @@ transfer-secret-not-stored = { $label }: could not store its secret: { $error }
 transfer-field-not-stored = { $label }: could not store { $name }: { $error }
 form-dpop = Sender-constrained tokens (DPoP)
 form-dpop-hover = RFC 9449: each run makes a key; every token and UserInfo request carries a proof signed with it, and a nonce the server asks for is sent on a second try
+preset-keycloak-dpop-summary = A Keycloak 26 realm whose client requires DPoP-bound tokens (RFC 9449; "Require DPoP bound tokens" in the client's advanced settings)

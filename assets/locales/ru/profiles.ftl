@@ -353,3 +353,4 @@ transfer-secret-not-stored = { $label }: не удалось сохранить 
 transfer-field-not-stored = { $label }: не удалось сохранить { $name }: { $error }
 form-dpop = Токены с привязкой к ключу (DPoP)
 form-dpop-hover = RFC 9449: каждый запуск создаёт ключ; каждый запрос токена и UserInfo несёт подписанное им доказательство, а запрошенный сервером nonce отправляется со второй попытки
+preset-keycloak-dpop-summary = Realm Keycloak 26, клиент которого требует токены с привязкой DPoP (RFC 9449; «Require DPoP bound tokens» в расширенных настройках клиента)
