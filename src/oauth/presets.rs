@@ -708,7 +708,9 @@ mod tests {
     fn keycloak_dpop_is_the_keycloak_realm_with_dpop_on() {
         let values = [("realm".to_owned(), "партнёры".to_owned())];
         let plain = find("keycloak").expect("preset").instantiate(0, &values);
-        let bound = find("keycloak-dpop").expect("preset").instantiate(0, &values);
+        let bound = find("keycloak-dpop")
+            .expect("preset")
+            .instantiate(0, &values);
         assert!(bound.dpop && !plain.dpop);
         assert_eq!(bound.issuer, plain.issuer);
         assert_eq!(bound.endpoints, plain.endpoints);
