@@ -637,6 +637,9 @@ impl Preset {
             scopes: self.scopes.to_owned(),
             pkce: self.pkce,
             dpop: self.dpop,
+            par: false,
+            request_object: false,
+            response_mode: String::new(),
             default_grant: match self.grant {
                 "authorization_code" => Grant::AuthorizationCode,
                 "client_credentials" => Grant::ClientCredentials,

@@ -337,6 +337,12 @@ pub struct Endpoints {
     pub device_authorization: String,
     /// `end_session_endpoint` (RP-Initiated Logout).
     pub end_session: String,
+    /// `pushed_authorization_request_endpoint` (RFC 9126 §5).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub pushed_authorization_request: String,
+    /// `backchannel_authentication_endpoint` (OpenID CIBA Core 1.0 §4).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub backchannel_authentication: String,
     /// Provider extras, e.g. the bank's certificate endpoint.
     pub extra: Vec<Param>,
     /// `mtls_endpoint_aliases` (RFC 8705 §5): where a client authenticating
@@ -346,7 +352,7 @@ pub struct Endpoints {
 }
 
 /// The endpoint fields by their metadata names, for discovery and validation.
-pub const ENDPOINT_FIELDS: [&str; 8] = [
+pub const ENDPOINT_FIELDS: [&str; 10] = [
     "authorization_endpoint",
     "token_endpoint",
     "userinfo_endpoint",
@@ -355,6 +361,8 @@ pub const ENDPOINT_FIELDS: [&str; 8] = [
     "revocation_endpoint",
     "device_authorization_endpoint",
     "end_session_endpoint",
+    "pushed_authorization_request_endpoint",
+    "backchannel_authentication_endpoint",
 ];
 
 impl Endpoints {
@@ -369,6 +377,8 @@ impl Endpoints {
             "revocation_endpoint" => &self.revocation,
             "device_authorization_endpoint" => &self.device_authorization,
             "end_session_endpoint" => &self.end_session,
+            "pushed_authorization_request_endpoint" => &self.pushed_authorization_request,
+            "backchannel_authentication_endpoint" => &self.backchannel_authentication,
             _ => return None,
         })
     }
@@ -384,6 +394,8 @@ impl Endpoints {
             "revocation_endpoint" => &mut self.revocation,
             "device_authorization_endpoint" => &mut self.device_authorization,
             "end_session_endpoint" => &mut self.end_session,
+            "pushed_authorization_request_endpoint" => &mut self.pushed_authorization_request,
+            "backchannel_authentication_endpoint" => &mut self.backchannel_authentication,
             _ => return None,
         })
     }
@@ -534,6 +546,20 @@ pub struct Profile {
     /// and a proof on every token and UserInfo request.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dpop: bool,
+    /// Pushed authorization requests (RFC 9126): the authorization
+    /// parameters go to the PAR endpoint first, the browser gets only
+    /// `client_id` and `request_uri`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub par: bool,
+    /// Signed request objects (RFC 9101): the authorization parameters sent
+    /// as a JWT signed with the client assertion's key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub request_object: bool,
+    /// `response_mode` on the authorization request; empty for the
+    /// provider's default. `jwt`, `query.jwt`, `fragment.jwt` and
+    /// `form_post.jwt` ask for a JWT-secured response (JARM).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub response_mode: String,
     /// The grant the flow runner starts with.
     pub default_grant: Grant,
     /// Extra parameters per request kind (`loginDCB=true`, `audience`, `acr_values`, …).
@@ -575,6 +601,9 @@ impl Default for Profile {
             scopes: "openid".to_owned(),
             pkce: PkceMode::default(),
             dpop: false,
+            par: false,
+            request_object: false,
+            response_mode: String::new(),
             default_grant: Grant::default(),
             extra_params: Vec::new(),
             headers: Vec::new(),

@@ -790,6 +790,8 @@ fn endpoint_label(field: &str) -> String {
         "revocation_endpoint" => tr!("form-endpoint-revocation"),
         "device_authorization_endpoint" => tr!("form-endpoint-device"),
         "end_session_endpoint" => tr!("form-endpoint-end-session"),
+        "pushed_authorization_request_endpoint" => tr!("form-endpoint-par"),
+        "backchannel_authentication_endpoint" => tr!("form-endpoint-ciba"),
         _ => tr!("form-endpoint"),
     }
 }
