@@ -565,9 +565,10 @@ fn compare_view(
     egui_extras::TableBuilder::new(ui)
         .id_salt("compare_table")
         .striped(true)
-        .column(egui_extras::Column::initial(140.0).clip(true))
-        .column(egui_extras::Column::remainder().clip(true))
-        .column(egui_extras::Column::remainder().clip(true))
+        // Cells truncate their text: no clip (and draw call) per cell.
+        .column(egui_extras::Column::initial(140.0).clip(false))
+        .column(egui_extras::Column::remainder().clip(false))
+        .column(egui_extras::Column::remainder().clip(false))
         .header(22.0, |mut header| {
             for title in [
                 tr!("claims-column-claim"),
