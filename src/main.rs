@@ -91,10 +91,11 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         viewport,
         ..Default::default()
     };
+    let prepared = TokenscopeApp::prepare_for_window(options);
     eframe::run_native(
         "tokenscope",
         native,
-        Box::new(move |cc| Ok(Box::new(TokenscopeApp::new(&cc.egui_ctx, options)))),
+        Box::new(move |cc| Ok(Box::new(prepared.open(&cc.egui_ctx)))),
     )
     .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
     if cli.report_frames {

@@ -2,7 +2,7 @@
 //! Each job runs on its own named thread, sends one result, and wakes the UI.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, OnceLock, mpsc};
 
 use crate::i18n::Language;
 use crate::oauth::{Profile, ProfileId};
@@ -45,19 +45,39 @@ enum StoreTask {
     },
 }
 
+/// Wakes the window when a job finishes. It exists before the window does:
+/// the profile store and the start-up paste get to work while the window
+/// opens, and a result that lands before the first frame needs no wake.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<OnceLock<egui::Context>>);
+
+impl Waker {
+    /// From now on, wake this window.
+    pub fn attach(&self, ctx: &egui::Context) {
+        let _ = self.0.set(ctx.clone());
+    }
+
+    /// Asks the window for a frame (nothing before it exists).
+    pub fn request_repaint(&self) {
+        if let Some(ctx) = self.0.get() {
+            ctx.request_repaint();
+        }
+    }
+}
+
 /// Spawns jobs and collects their results.
 pub struct Jobs {
     sender: mpsc::Sender<JobResult>,
     receiver: mpsc::Receiver<JobResult>,
-    ctx: egui::Context,
+    ctx: Waker,
     store: Option<mpsc::Sender<(Language, StoreTask)>>,
     net: Option<crate::net::NetRuntime>,
     flow_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Jobs {
-    /// Jobs that wake `ctx` when they finish.
-    pub fn new(ctx: egui::Context) -> Self {
+    /// Jobs that wake the window `ctx` will hold when they finish.
+    pub fn new(ctx: Waker) -> Self {
         let (sender, receiver) = mpsc::channel();
         Self {
             sender,
@@ -657,7 +677,7 @@ fn seed_sandbox_profile(
 fn store_thread(
     inbox: &mpsc::Receiver<(Language, StoreTask)>,
     results: &mpsc::Sender<JobResult>,
-    ctx: &egui::Context,
+    ctx: &Waker,
 ) {
     let mut stores = Stores::default();
     for (language, task) in inbox {
@@ -944,7 +964,7 @@ fn der_to_pem(der: &[u8]) -> String {
 struct WindowPolls {
     polling: crate::model::DevicePolling,
     sender: mpsc::Sender<JobResult>,
-    ctx: egui::Context,
+    ctx: Waker,
 }
 
 impl crate::oauth::runner::DevicePollTarget for WindowPolls {

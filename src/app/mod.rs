@@ -106,20 +106,70 @@ pub struct TokenscopeApp {
     awaiting_sandbox: Vec<Effect>,
 }
 
-impl TokenscopeApp {
-    /// Creates the app; `ctx` is the window's egui context.
-    pub fn new(ctx: &egui::Context, options: StartOptions) -> Self {
+/// Where the start-up paste is inspected.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PasteInspection {
+    /// Before the app is returned (tests see it at once).
+    Inline,
+    /// On a job thread, while the window opens.
+    Background,
+}
+
+/// The app started before its window: see [`TokenscopeApp::prepare_for_window`].
+pub struct PreparedApp {
+    app: TokenscopeApp,
+    waker: jobs::Waker,
+    /// What the start-up paste asked for that needs the window.
+    effects: Vec<Effect>,
+    quit_after: Option<Duration>,
+}
+
+impl PreparedApp {
+    /// The app in the window whose egui context is `ctx`.
+    pub fn open(self, ctx: &egui::Context) -> TokenscopeApp {
+        let Self {
+            mut app,
+            waker,
+            effects,
+            quit_after,
+        } = self;
         install_fonts(ctx);
+        waker.attach(ctx);
+        if let Some(after) = quit_after {
+            close_after(ctx.clone(), after);
+        }
+        app.run_effects(ctx, effects);
+        app
+    }
+}
+
+impl TokenscopeApp {
+    /// Creates the app; `ctx` is the window's egui context. A paste given
+    /// is inspected before this returns.
+    pub fn new(ctx: &egui::Context, options: StartOptions) -> Self {
+        Self::prepare(options, PasteInspection::Inline).open(ctx)
+    }
+
+    /// Starts the app before its window exists: the profile store opens
+    /// and a paste given is inspected on background threads while the
+    /// window is created (tens of milliseconds), so the first frame shows
+    /// them. [`PreparedApp::open`] finishes it once the window is there.
+    pub fn prepare_for_window(options: StartOptions) -> PreparedApp {
+        Self::prepare(options, PasteInspection::Background)
+    }
+
+    fn prepare(mut options: StartOptions, inspection: PasteInspection) -> PreparedApp {
+        let waker = jobs::Waker::default();
         let mut app = Self {
             workspace: Workspace::new(),
             paste: String::new(),
             clock: options.clock.unwrap_or(Clock::System),
             inspector: options.inspector.unwrap_or(inspect),
-            jobs: jobs::Jobs::new(ctx.clone()),
-            screenshot: options.screenshot,
+            jobs: jobs::Jobs::new(waker.clone()),
+            screenshot: options.screenshot.take(),
             settled_frames: 0,
             applied_theme: None,
-            frame_counter: options.frame_counter,
+            frame_counter: options.frame_counter.take(),
             editor: None,
             profile_filter: String::new(),
             browser: options.browser.clone().map_or(
@@ -135,21 +185,19 @@ impl TokenscopeApp {
             sandbox: None,
             awaiting_sandbox: Vec::new(),
         };
-        match options.config_dir {
-            Some(dir) => app.jobs.open_store(dir, options.secret_preference),
-            None => app.workspace.profiles.status = StoreStatus::Unavailable,
-        }
-        if let Some(after) = options.quit_after {
-            close_after(ctx.clone(), after);
-        }
         app.workspace.theme = options.theme;
         app.workspace.zone = options.zone;
         app.workspace.language = options
             .language
             .unwrap_or_else(crate::i18n::Language::system);
+        // Before the store opens: its thread speaks the window's language.
         crate::i18n::set_language(app.workspace.language);
+        match options.config_dir.take() {
+            Some(dir) => app.jobs.open_store(dir, options.secret_preference),
+            None => app.workspace.profiles.status = StoreStatus::Unavailable,
+        }
         app.workspace.presenter.on = options.presenter;
-        if let Some((profile, pause_s)) = options.autoplay {
+        if let Some((profile, pause_s)) = options.autoplay.take() {
             app.workspace.autoplay = Some(crate::model::Autoplay::new(profile, pause_s));
             if pause_s.is_some() && options.browser.is_none() {
                 // No browser given: the in-window sandbox signs in at once
@@ -158,15 +206,30 @@ impl TokenscopeApp {
                 app.workspace.sandbox.faults.auto_sign_in = true;
             }
         }
-        if let Some((text, source)) = options.paste {
+        let mut effects = Vec::new();
+        if let Some((text, source)) = options.paste.take() {
             app.paste.clone_from(&text);
-            let effects = app.workspace.apply(Command::Inspect(text), app.clock.now());
+            let applied = app.workspace.apply(Command::Inspect(text), app.clock.now());
             app.workspace.source = source;
-            app.run_effects(ctx, effects);
+            for effect in applied {
+                match effect {
+                    Effect::Decode { generation, text }
+                        if inspection == PasteInspection::Background =>
+                    {
+                        let now = app.clock.now();
+                        app.jobs.inspect(app.inspector, generation, text, now);
+                    }
+                    other => effects.push(other),
+                }
+            }
         }
-        app
+        PreparedApp {
+            app,
+            waker,
+            effects,
+            quit_after: options.quit_after,
+        }
     }
-
     /// The workspace, for tests and the headless commands.
     pub fn workspace(&self) -> &Workspace {
         &self.workspace
