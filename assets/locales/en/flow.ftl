@@ -340,6 +340,16 @@ assertion-signing = signing the assertion failed: { $reason }
 assertion-key-encrypted = the key file is encrypted: export it unencrypted (openssl pkcs8 -nocrypt) and keep the file private
 assertion-key-not-pem = the key file holds no PEM private key (-----BEGIN PRIVATE KEY-----)
 assertion-key-unknown = the PEM private key is not RSA, P-256, P-384 or Ed25519 in PKCS#8 (or RSA in PKCS#1)
+assertion-pkcs12 = the PKCS#12 file { $reason }
+assertion-key-file-kind = the key file is neither PEM, a JWK (JSON), PKCS#12 nor DER PKCS#8
+assertion-jwk-not-json = the JWK is not JSON: { $error }
+assertion-jwk-not-object = the JWK is not a JSON object
+assertion-jwks-no-private = the JWK Set holds no private key (no member "d")
+assertion-jwk-for-encryption = the JWK is an encryption key ("use": "enc"), not a signing key
+assertion-jwk-public = the { $kty } JWK is a public key: signing needs its private member "d"
+assertion-jwk-curve = the EC JWK's curve { $crv } cannot sign here (P-256 and P-384 can)
+assertion-jwk-kty = a JWK of type "{ $kty }" cannot sign here (RSA, EC and OKP Ed25519 can)
+assertion-jwk-mismatch = the JWK's "d" does not belong to its public key "x"
 
 ## Opening the browser
 

@@ -351,6 +351,16 @@ assertion-signing = не удалось подписать утверждени�
 assertion-key-encrypted = файл ключа зашифрован: экспортируйте его без шифрования (openssl pkcs8 -nocrypt) и храните файл в тайне
 assertion-key-not-pem = в файле ключа нет закрытого ключа PEM (-----BEGIN PRIVATE KEY-----)
 assertion-key-unknown = закрытый ключ PEM — не RSA, P-256, P-384 или Ed25519 в PKCS#8 (и не RSA в PKCS#1)
+assertion-pkcs12 = файл PKCS#12 { $reason }
+assertion-key-file-kind = файл ключа — не PEM, не JWK (JSON), не PKCS#12 и не PKCS#8 в DER
+assertion-jwk-not-json = JWK — не JSON: { $error }
+assertion-jwk-not-object = JWK — не объект JSON
+assertion-jwks-no-private = в наборе JWK нет закрытого ключа (нет члена "d")
+assertion-jwk-for-encryption = JWK — ключ шифрования ("use": "enc"), а не подписи
+assertion-jwk-public = JWK типа { $kty } — открытый ключ: для подписи нужен его закрытый член "d"
+assertion-jwk-curve = EC JWK на кривой { $crv } здесь не подписывает (подписывают P-256 и P-384)
+assertion-jwk-kty = JWK типа "{ $kty }" здесь не подписывает (подписывают RSA, EC и OKP Ed25519)
+assertion-jwk-mismatch = "d" этого JWK не соответствует его открытому ключу "x"
 
 ## Открытие браузера
 
