@@ -221,7 +221,7 @@ impl ClientKey {
     ) -> Result<(Self, Option<String>), AssertionError> {
         if let Ok(text) = std::str::from_utf8(bytes) {
             let trimmed = text.trim_start();
-            if trimmed.starts_with('{') {
+            if trimmed.starts_with(['{', '[']) {
                 return Self::from_jwk_json(trimmed);
             }
             if trimmed.contains("-----BEGIN") {
@@ -702,6 +702,123 @@ mod tests {
             ClientKey::from_pem(encrypted),
             Err(AssertionError::UnusableKey(m)) if m.contains("encrypted")
         ));
+    }
+
+    fn jar_fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/jar/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn jwk_keys_load_with_their_kid_and_match_the_pem() {
+        for (name, kind) in [
+            ("client-rsa", "RSA"),
+            ("client-p256", "P-256"),
+            ("client-p384", "P-384"),
+            ("client-ed25519", "Ed25519"),
+        ] {
+            let (from_jwk, kid) =
+                ClientKey::from_file_bytes(&jar_fixture(&format!("{name}.jwk.json")), None)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let (from_pem, no_kid) =
+                ClientKey::from_file_bytes(&jar_fixture(&format!("{name}.pkcs8.pem")), None)
+                    .expect("pem");
+            assert_eq!(from_jwk.kind(), kind);
+            assert_eq!(kid.as_deref(), Some(name.replace("client-", "jar-").as_str()));
+            assert!(no_kid.is_none());
+            assert_eq!(
+                from_jwk.public_material().fingerprint(),
+                from_pem.public_material().fingerprint(),
+                "{name}: the same key either way"
+            );
+        }
+        // A JWK Set: its first private key.
+        let jwk: Value =
+            serde_json::from_slice(&jar_fixture("client-p256.jwk.json")).expect("json");
+        let set = json!({"keys": [{"kty": "oct", "k": "AAAA"}, jwk]}).to_string();
+        let (key, kid) = ClientKey::from_file_bytes(set.as_bytes(), None).expect("set");
+        assert_eq!((key.kind(), kid.as_deref()), ("P-256", Some("jar-p256")));
+    }
+
+    #[test]
+    fn unusable_jwks_are_explained_in_both_languages() {
+        let jwk: Value =
+            serde_json::from_slice(&jar_fixture("client-ed25519.jwk.json")).expect("json");
+        let mut public = jwk.clone();
+        public.as_object_mut().expect("object").remove("d");
+        let mut encryption = jwk.clone();
+        encryption["use"] = "enc".into();
+        let mut mismatch = jwk.clone();
+        mismatch["d"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into();
+        let mut short = jwk;
+        short["d"] = "AAAA".into();
+        let cases = [
+            (public.to_string(), "is a public key"),
+            (encryption.to_string(), "encryption key"),
+            (mismatch.to_string(), "does not belong"),
+            (short.to_string(), "32 bytes"),
+            (r#"{"kty":"oct","k":"AAAA","d":"x"}"#.to_owned(), "\"oct\""),
+            (r#"{"keys":[]}"#.to_owned(), "no private key"),
+            ("[1]".to_owned(), "not a JSON object"),
+            ("{\"kty\": ".to_owned(), "not JSON"),
+        ];
+        for (text, expected) in cases {
+            let error = ClientKey::from_file_bytes(text.as_bytes(), None)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let error = ClientKey::from_file_bytes(public.to_string().as_bytes(), None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(error.contains("открытый ключ"), "{error}");
+    }
+
+    #[test]
+    fn pkcs12_keys_open_with_the_passphrase_only() {
+        for (name, kind) in [("client-p256.p12", "P-256"), ("client-rsa.p12", "RSA")] {
+            let bytes = jar_fixture(name);
+            let (key, kid) =
+                ClientKey::from_file_bytes(&bytes, Some("tokenscope-test")).expect(name);
+            assert_eq!((key.kind(), kid), (kind, None));
+            let wrong = ClientKey::from_file_bytes(&bytes, Some("wrong"))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(wrong.contains("passphrase is wrong"), "{wrong}");
+            assert!(ClientKey::from_file_bytes(&bytes, None).is_err());
+        }
+        let pem = jar_fixture("client-p256.pkcs8.pem");
+        let (p12_key, _) =
+            ClientKey::from_file_bytes(&jar_fixture("client-p256.p12"), Some("tokenscope-test"))
+                .expect("p12");
+        let (pem_key, _) = ClientKey::from_file_bytes(&pem, None).expect("pem");
+        assert_eq!(
+            p12_key.public_material().fingerprint(),
+            pem_key.public_material().fingerprint()
+        );
+    }
+
+    #[test]
+    fn any_bytes_as_a_key_file_are_an_error_not_a_panic() {
+        let huge = vec![0x30_u8; 1 << 20];
+        let inputs: [&[u8]; 8] = [
+            b"",
+            b"\xff\xfe\x00",
+            "ключ 🔑".as_bytes(),
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+            b"-----BEGIN PRIVATE KEY-----\n",
+            &[0x30, 0x82, 0xff, 0xff, 0x02, 0x01, 0x03],
+            &[0x30, 0x03, 0x02, 0x01, 0x03],
+            &huge,
+        ];
+        for input in inputs {
+            assert!(ClientKey::from_file_bytes(input, Some("x")).is_err());
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod pkce;
 pub mod presets;
 pub mod profile;
 pub mod provider_clock;
+pub mod request_object;
 pub mod runner;
 pub mod verification;
 
