@@ -8,6 +8,7 @@ pub mod device;
 pub mod discovery;
 pub mod dpop;
 pub mod flow;
+pub mod jarm;
 pub mod lint;
 pub mod logout;
 pub mod pkce;

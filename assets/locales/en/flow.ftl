@@ -405,3 +405,19 @@ run-dpop-bound = DPoP-bound (token_type DPoP)
 run-dpop-bound-jkt = DPoP-bound to this run's key (token_type DPoP, cnf.jkt matches)
 run-dpop-not-bound = not sender-constrained: token_type is { $kind }, not DPoP (RFC 9449 §5)
 run-dpop-other-key = bound to another key: cnf.jkt is { $jkt }, this run's key is { $ours } (RFC 9449 §6.1)
+
+## JWT-secured authorization responses (JARM)
+
+jarm-too-large = the response is { $size } bytes; an authorization response is at most { $max }: refused unread
+jarm-signed-jwt = a signed JWT (JWS)
+jarm-not-jwt = the response is not a JWT: { $error }
+jarm-nested = the response holds a nested token where JARM has the signed claims of the authorization response
+jarm-encrypted-no-key = encrypted (JWE, { $alg }, { $enc }); needs a decryption key: add the client's private key
+jarm-decrypted-signed = { $decrypted }; a signed JWT inside
+jarm-decrypted = { $decrypted }
+jarm-decrypted-not-jwt = { $decrypted }, but the plaintext is not a JWT
+jarm-state-for-caller = state is { $state }: the client compares it with the state it sent
+jarm-state-none = no state in the response (none is needed when none was sent)
+jarm-state-match = state is the one sent
+jarm-state-mismatch = state is { $state } but the request sent { $expected }: the response belongs to another request
+jarm-state-missing = no state in the response, but the request sent { $expected }

@@ -422,3 +422,19 @@ run-dpop-bound = привязаны через DPoP (token_type DPoP)
 run-dpop-bound-jkt = привязаны к ключу DPoP этого запуска (token_type DPoP, cnf.jkt совпадает)
 run-dpop-not-bound = без привязки к ключу: token_type — { $kind }, а не DPoP (RFC 9449 §5)
 run-dpop-other-key = привязаны к другому ключу: cnf.jkt — { $jkt }, ключ этого запуска — { $ours } (RFC 9449 §6.1)
+
+## Ответы авторизации в JWT (JARM)
+
+jarm-too-large = ответ занимает { $size } байт, а ответ авторизации — не больше { $max }: отклонён без чтения
+jarm-signed-jwt = подписанный JWT (JWS)
+jarm-not-jwt = ответ — не JWT: { $error }
+jarm-nested = в ответе вложенный токен, а по JARM там подписанные утверждения ответа авторизации
+jarm-encrypted-no-key = зашифрован (JWE, { $alg }, { $enc }); нужен ключ расшифровки: добавьте закрытый ключ клиента
+jarm-decrypted-signed = { $decrypted }; внутри подписанный JWT
+jarm-decrypted = { $decrypted }
+jarm-decrypted-not-jwt = { $decrypted }, но расшифрованный текст — не JWT
+jarm-state-for-caller = state равен { $state }: клиент сравнивает его с отправленным
+jarm-state-none = в ответе нет state (он и не нужен, если не был отправлен)
+jarm-state-match = state совпадает с отправленным
+jarm-state-mismatch = state равен { $state }, а в запросе был { $expected }: ответ относится к другому запросу
+jarm-state-missing = в ответе нет state, а в запросе был { $expected }
