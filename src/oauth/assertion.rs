@@ -160,9 +160,9 @@ impl ClientKey {
                 _ => {}
             }
         }
-        Err(AssertionError::UnusableKey(gost_problem.unwrap_or_else(
-            || crate::tr!("assertion-key-unknown"),
-        )))
+        Err(AssertionError::UnusableKey(
+            gost_problem.unwrap_or_else(|| crate::tr!("assertion-key-unknown")),
+        ))
     }
 
     /// A DER PKCS#8 `PrivateKeyInfo` (RFC 5208 §5) of RSA, P-256, P-384,
@@ -232,10 +232,7 @@ impl ClientKey {
             let contents =
                 crate::token::private_keys::open_pkcs12(bytes, passphrase.unwrap_or_default())
                     .map_err(|reason| {
-                        AssertionError::UnusableKey(crate::tr!(
-                            "assertion-pkcs12",
-                            reason = reason
-                        ))
+                        AssertionError::UnusableKey(crate::tr!("assertion-pkcs12", reason = reason))
                     })?;
             return Self::from_pkcs8_der(&contents.key_der).map(|key| (key, None));
         }
@@ -280,7 +277,10 @@ impl ClientKey {
             return Err(unusable(crate::tr!("assertion-jwk-for-encryption")));
         }
         if !jwk.contains_key("d") {
-            return Err(unusable(crate::tr!("assertion-jwk-public", kty = kty.as_str())));
+            return Err(unusable(crate::tr!(
+                "assertion-jwk-public",
+                kty = kty.as_str()
+            )));
         }
         let key = match kty.as_str() {
             "RSA" => match rsa_from_jwk(jwk).map_err(unusable)? {
@@ -388,10 +388,11 @@ impl ClientKey {
             }
             (Self::Gost { key, layout }, _) if self.fits(alg) => {
                 // k from twice the coordinate's octets: a negligible bias mod q.
-                let mut nonce = zeroize::Zeroizing::new(vec![
-                    0_u8;
-                    2 * key.public_key().curve.coordinate_len()
-                ]);
+                let mut nonce =
+                    zeroize::Zeroizing::new(vec![
+                        0_u8;
+                        2 * key.public_key().curve.coordinate_len()
+                    ]);
                 getrandom::fill(nonce.as_mut_slice())
                     .map_err(|e| AssertionError::Signing(e.to_string()))?;
                 key.sign_with_layout(input, &nonce, *layout)
@@ -724,7 +725,10 @@ mod tests {
                 ClientKey::from_file_bytes(&jar_fixture(&format!("{name}.pkcs8.pem")), None)
                     .expect("pem");
             assert_eq!(from_jwk.kind(), kind);
-            assert_eq!(kid.as_deref(), Some(name.replace("client-", "jar-").as_str()));
+            assert_eq!(
+                kid.as_deref(),
+                Some(name.replace("client-", "jar-").as_str())
+            );
             assert!(no_kid.is_none());
             assert_eq!(
                 from_jwk.public_material().fingerprint(),

@@ -153,11 +153,8 @@ pub fn check_response(response: &str, expected: &JarmExpectations<'_>) -> JarmRe
     }
     let (jws, response_row, decrypted_unsigned) = match decode_unverified(response) {
         Ok(Decoded::Jws(jws)) => {
-            let row = CheckResult::pass(
-                "response",
-                crate::tr!("jarm-signed-jwt"),
-                SPEC_WELL_FORMED,
-            );
+            let row =
+                CheckResult::pass("response", crate::tr!("jarm-signed-jwt"), SPEC_WELL_FORMED);
             (jws, row, None)
         }
         Ok(Decoded::Jwe(jwe)) => match open(&jwe, expected.decryption) {
@@ -417,7 +414,10 @@ mod tests {
             .checks
             .iter()
             .find(|row| row.name == name)
-            .map_or_else(|| panic!("no {name} row: {:#?}", result.checks), |row| row.status)
+            .map_or_else(
+                || panic!("no {name} row: {:#?}", result.checks),
+                |row| row.status,
+            )
     }
 
     fn code(result: &JarmResponse, name: &str) -> Option<&'static str> {
@@ -479,7 +479,11 @@ mod tests {
         let key = provider_key(1);
         let keys = jwks_of(&key, "op-1");
         let cases = [
-            ("iss", json!("https://evil.example.test"), "JARM_ISS_MISMATCH"),
+            (
+                "iss",
+                json!("https://evil.example.test"),
+                "JARM_ISS_MISMATCH",
+            ),
             ("aud", json!(["other", "another"]), "JARM_AUD_MISMATCH"),
             ("aud", json!(7), "JWT_CLAIM_TYPE"),
             ("exp", json!(NOW - 61), "JARM_EXPIRED"),
@@ -526,7 +530,11 @@ mod tests {
             "error_description".to_owned(),
             "пользователь отказал 🙅".to_owned()
         )));
-        assert!(!parameters.iter().any(|(name, _)| name == "aud" || name == "exp"));
+        assert!(
+            !parameters
+                .iter()
+                .any(|(name, _)| name == "aud" || name == "exp")
+        );
     }
 
     #[test]

@@ -195,7 +195,10 @@ mod tests {
             ("nonce", "n-1"),
             ("max_age", "600"),
             ("claims", r#"{"id_token":{"acr":{"essential":true}}}"#),
-            ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+            (
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ),
             ("code_challenge_method", "S256"),
             ("request_uri", "urn:never:inside"),
             ("state", "second value ignored"),
@@ -249,7 +252,10 @@ mod tests {
         let now = Timestamp::from_unix(NOW);
         let claims = claims(&parameters(), "app", "https://op.example.test", now, 600);
         assert_eq!(claims["iss"], "app");
-        assert_eq!(claims["client_id"], "app", "the argument, not the parameter");
+        assert_eq!(
+            claims["client_id"], "app",
+            "the argument, not the parameter"
+        );
         assert_eq!(claims["aud"], "https://op.example.test");
         assert_eq!(claims["iat"], NOW);
         assert_eq!(claims["nbf"], NOW);
@@ -324,7 +330,11 @@ mod tests {
             )
             .unwrap_or_else(|e| panic!("{alg}: {e}"));
             let (outcome, claims) = verified(&jwt, key);
-            assert!(outcome.is_valid(), "{alg} with {key:?}: {}", outcome.summary());
+            assert!(
+                outcome.is_valid(),
+                "{alg} with {key:?}: {}",
+                outcome.summary()
+            );
             assert_eq!(claims["aud"], "https://op.example.test");
             let view = decode_for_pane(&jwt);
             assert!(view.contains(&format!("\"alg\": \"{alg}\"")), "{view}");
@@ -338,8 +348,8 @@ mod tests {
         for bits in [GostCurve::CryptoProA, GostCurve::Tc26Gost512A] {
             for layout in crate::token::gost::SignatureLayout::ALL {
                 let key = ClientKey::gost(gost(bits, 5)).with_gost_layout(layout);
-                let jwt = sign(&parameters(), "app", "aud", &key, ("", ""), now, 60)
-                    .expect("signed");
+                let jwt =
+                    sign(&parameters(), "app", "aud", &key, ("", ""), now, 60).expect("signed");
                 let Ok(Decoded::Jws(jws)) = decode_unverified(&jwt) else {
                     panic!("a JWS")
                 };
@@ -372,7 +382,9 @@ mod tests {
             let key = ClientKey::from_pem(&pem("PRIVATE KEY", &der)).expect("GOST PEM loads");
             assert_eq!(
                 key.public_material().fingerprint(),
-                ClientKey::gost(private.clone()).public_material().fingerprint()
+                ClientKey::gost(private.clone())
+                    .public_material()
+                    .fingerprint()
             );
             let (from_der, kid) = ClientKey::from_file_bytes(&der, None).expect("DER loads");
             assert!(kid.is_none());
@@ -419,7 +431,10 @@ mod tests {
         );
         assert!(matches!(
             mismatch,
-            Err(AssertionError::AlgorithmMismatch { key: "GOST 256", .. })
+            Err(AssertionError::AlgorithmMismatch {
+                key: "GOST 256",
+                ..
+            })
         ));
     }
 

@@ -593,11 +593,9 @@ pub(crate) fn client_audience_row(
     };
     let shown = aud_display(&list);
     match client_id {
-        None => CheckResult::not_applicable(
-            NAME,
-            crate::tr!("check-aud-no-client", aud = shown),
-            spec,
-        ),
+        None => {
+            CheckResult::not_applicable(NAME, crate::tr!("check-aud-no-client", aud = shown), spec)
+        }
         Some(client_id) if list.contains(&client_id) => CheckResult::pass(
             NAME,
             crate::tr!("check-aud-has-client", aud = shown, client = client_id),

@@ -83,7 +83,10 @@ fn request_objects_made_here_verify_with_jose() {
         let verified: Value = serde_json::from_slice(&output.stdout).expect("JSON from node");
         assert_eq!(verified["header"]["typ"], TYP);
         assert_eq!(verified["header"]["alg"], alg);
-        assert_eq!(verified["header"].get("kid").and_then(Value::as_str), kid.as_deref());
+        assert_eq!(
+            verified["header"].get("kid").and_then(Value::as_str),
+            kid.as_deref()
+        );
         let payload = &verified["payload"];
         assert_eq!(payload["client_id"], "app");
         assert_eq!(payload["state"], "состояние 🦀");
@@ -119,9 +122,18 @@ fn a_request_object_past_its_exp_is_refused_by_jose() {
     let late = (crate::GENERATED_AT + 3_600).to_string();
     let output = Command::new("node")
         .arg(script)
-        .args([jwt.as_str(), jwk.as_str(), "app", "https://op.example.test", &late])
+        .args([
+            jwt.as_str(),
+            jwk.as_str(),
+            "app",
+            "https://op.example.test",
+            &late,
+        ])
         .stderr(Stdio::piped())
         .output()
         .expect("node runs");
-    assert!(!output.status.success(), "an expired object must not verify");
+    assert!(
+        !output.status.success(),
+        "an expired object must not verify"
+    );
 }
