@@ -634,6 +634,17 @@ mod tests {
         let failed = check_response(compact, &expected);
         assert_eq!(failed.checks.len(), 1);
         assert_eq!(status(&failed, "response"), CheckStatus::Fail);
+        // Encrypted claims that no one signed: decrypted, then refused.
+        let unsigned = vectors["vectors"]
+            .as_array()
+            .and_then(|all| all.iter().find(|v| v["name"] == "a128kw-a128gcm"))
+            .and_then(|v| v["compact"].as_str())
+            .expect("the A128KW vector");
+        expected.decryption = Some(&decryption);
+        let result = check_response(unsigned, &expected);
+        assert_eq!(status(&result, "response"), CheckStatus::Pass);
+        assert_eq!(code(&result, "signature"), Some("JWE_NOT_SIGNED"));
+        assert_eq!(result.parameters(), None);
     }
 
     #[test]
