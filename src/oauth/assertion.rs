@@ -112,7 +112,8 @@ impl std::fmt::Debug for ClientKey {
 
 impl ClientKey {
     /// Reads a PEM private key: PKCS#8 (`BEGIN PRIVATE KEY`) of RSA, P-256,
-    /// P-384 or Ed25519, or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
+    /// P-384, Ed25519 or GOST R 34.10-2012 ([`Self::from_pkcs8_der`]), PKCS#1
+    /// (`BEGIN RSA PRIVATE KEY`) or SEC1 (`BEGIN EC PRIVATE KEY`).
     pub fn from_pem(pem: &str) -> Result<Self, AssertionError> {
         use rsa::pkcs1::DecodeRsaPrivateKey as _;
         use rsa::pkcs8::DecodePrivateKey as _;
@@ -155,6 +156,15 @@ impl ClientKey {
                 "RSA PRIVATE KEY" => {
                     if let Ok(key) = rsa::PrivateKey::from_pkcs1_der(&block.der) {
                         return Ok(Self::Rsa(Box::new(key)));
+                    }
+                }
+                // SEC1 (RFC 5915 §3), as `openssl ecparam -genkey` writes it.
+                "EC PRIVATE KEY" => {
+                    if let Ok(secret) = p256::SecretKey::from_sec1_der(&block.der) {
+                        return Ok(Self::P256(secret.into()));
+                    }
+                    if let Ok(secret) = p384::SecretKey::from_sec1_der(&block.der) {
+                        return Ok(Self::P384(secret.into()));
                     }
                 }
                 _ => {}
@@ -256,9 +266,11 @@ impl ClientKey {
                 .get("keys")
                 .and_then(Value::as_array)
                 .and_then(|keys| {
-                    keys.iter()
-                        .filter_map(Value::as_object)
-                        .find(|jwk| jwk.contains_key("d"))
+                    // The first private key that may sign (RFC 7517 §4.2).
+                    keys.iter().filter_map(Value::as_object).find(|jwk| {
+                        jwk.contains_key("d")
+                            && jwk.get("use").and_then(Value::as_str) != Some("enc")
+                    })
                 })
                 .ok_or_else(|| unusable(crate::tr!("assertion-jwks-no-private")))?,
             _ => return Err(unusable(crate::tr!("assertion-jwk-not-object"))),
@@ -303,7 +315,8 @@ impl ClientKey {
         Ok((key, kid))
     }
 
-    /// The key type (`RSA`, `P-256`, `P-384`, `Ed25519`), for messages.
+    /// The key type (`RSA`, `P-256`, `P-384`, `Ed25519`, `GOST 256`,
+    /// `GOST 512`), for messages.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Rsa(_) => "RSA",
@@ -739,7 +752,10 @@ mod tests {
         // A JWK Set: its first private key.
         let jwk: Value =
             serde_json::from_slice(&jar_fixture("client-p256.jwk.json")).expect("json");
-        let set = json!({"keys": [{"kty": "oct", "k": "AAAA"}, jwk]}).to_string();
+        let mut encryption = jwk.clone();
+        encryption["use"] = "enc".into();
+        encryption["kid"] = "enc-1".into();
+        let set = json!({"keys": [{"kty": "oct", "k": "AAAA"}, encryption, jwk]}).to_string();
         let (key, kid) = ClientKey::from_file_bytes(set.as_bytes(), None).expect("set");
         assert_eq!((key.kind(), kid.as_deref()), ("P-256", Some("jar-p256")));
     }
@@ -780,6 +796,24 @@ mod tests {
             .unwrap_or_default();
         crate::i18n::set_language(crate::i18n::Language::En);
         assert!(error.contains("открытый ключ"), "{error}");
+    }
+
+    #[test]
+    fn sec1_and_bag_attribute_pems_load() {
+        let sec1 = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/jwe/recipient-p256.sec1.pem"
+        ))
+        .expect("sec1");
+        assert_eq!(ClientKey::from_pem(&sec1).expect("SEC1").kind(), "P-256");
+        let pem = String::from_utf8(jar_fixture("client-p384.pkcs8.pem")).expect("utf-8");
+        let with_attributes = format!("Bag Attributes\n    localKeyID: 01 02\n{pem}");
+        assert_eq!(
+            ClientKey::from_pem(&with_attributes)
+                .expect("with text around")
+                .kind(),
+            "P-384"
+        );
     }
 
     #[test]
