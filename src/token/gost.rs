@@ -823,7 +823,7 @@ impl GostPrivateKey {
     /// with GOST R 34.11-94, not Streebog.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, GostError> {
         use x509_cert::der::asn1::UintRef;
-        let bad = |detail: String| GostError::BadPrivateKey(detail);
+        let bad = GostError::BadPrivateKey;
         let info = rsa::pkcs8::PrivateKeyInfoRef::from_der(der)
             .map_err(|e| bad(crate::tr!("gost-private-not-pkcs8", error = e.to_string())))?;
         let algorithm = info.algorithm.oid.to_string();
@@ -856,14 +856,17 @@ impl GostPrivateKey {
         }
         let raw = info.private_key.as_bytes();
         let n = curve.coordinate_len();
-        let d_be: zeroize::Zeroizing<Vec<u8>> = if let Ok(octets) = <&OctetStringRef>::from_der(raw)
+        // Bare octets first when the length says so: an OCTET STRING or an
+        // INTEGER of `d` is longer than the coordinate (but for a `d` two
+        // bytes short, as likely as 2^-16).
+        let d_be: zeroize::Zeroizing<Vec<u8>> = if raw.len() == n {
+            zeroize::Zeroizing::new(raw.iter().rev().copied().collect())
+        } else if let Ok(octets) = <&OctetStringRef>::from_der(raw)
             && octets.as_bytes().len() == n
         {
             zeroize::Zeroizing::new(octets.as_bytes().iter().rev().copied().collect())
         } else if let Ok(integer) = UintRef::from_der(raw) {
             zeroize::Zeroizing::new(integer.as_bytes().to_vec())
-        } else if raw.len() == n {
-            zeroize::Zeroizing::new(raw.iter().rev().copied().collect())
         } else {
             return Err(bad(crate::tr!(
                 "gost-private-length",
@@ -1828,5 +1831,78 @@ mod tests {
             &GostPublicKey::from_spki_der(&spki).unwrap(),
             key.public_key()
         );
+    }
+
+    /// A PKCS#8 `PrivateKeyInfo` around `private_key` for `algorithm` on CryptoPro-A.
+    fn gost_pkcs8(algorithm: &str, private_key: &[u8]) -> Vec<u8> {
+        use x509_cert::der::asn1::{Any, OctetString};
+        let curve_oid = ObjectIdentifier::new(GostCurve::CryptoProA.oid()).expect("oid");
+        rsa::pkcs8::PrivateKeyInfoOwned::new(
+            x509_cert::spki::AlgorithmIdentifierOwned {
+                oid: ObjectIdentifier::new(algorithm).expect("oid"),
+                parameters: Some(
+                    Any::new(Tag::Sequence, curve_oid.to_der().expect("der")).expect("any"),
+                ),
+            },
+            OctetString::new(private_key).expect("octets"),
+        )
+        .to_der()
+        .expect("der")
+    }
+
+    #[test]
+    fn private_keys_read_back_in_the_forms_signers_write() {
+        let key = GostPrivateKey::from_random(GostCurve::CryptoProA, &[7; 64]).expect("key");
+        let der = key.to_pkcs8_der().expect("pkcs8");
+        let again = GostPrivateKey::from_pkcs8_der(&der).expect("read back");
+        assert_eq!(again.public_key(), key.public_key());
+        // Bare little-endian octets, no inner OCTET STRING.
+        let mut d_le = key.d.to_bytes_le();
+        d_le.resize(32, 0);
+        let bare = GostPrivateKey::from_pkcs8_der(&gost_pkcs8(OID_GOST3410_2012_256, &d_le))
+            .expect("bare octets");
+        assert_eq!(bare.public_key(), key.public_key());
+        // A signature made with the loaded key verifies with the original's public key.
+        let signature = bare.sign(b"message", &[9; 64]).expect("signed");
+        assert_eq!(
+            verify(key.public_key(), b"message", &signature),
+            Ok(SignatureLayout::STANDARD)
+        );
+        // Refused: 2001 keys, zero, a wrong length, a 512-bit algorithm on a 256-bit curve.
+        for (algorithm, private_key, expected) in [
+            (OID_GOST3410_2001, d_le.clone(), "34.11-94"),
+            (OID_GOST3410_2012_256, vec![0; 32], "not between 1"),
+            (
+                OID_GOST3410_2012_256,
+                vec![1; 7],
+                "is 32 bytes, this one is 7",
+            ),
+            (OID_GOST3410_2012_512, d_le.clone(), "512-bit keys"),
+        ] {
+            let error = GostPrivateKey::from_pkcs8_der(&gost_pkcs8(algorithm, &private_key))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains(expected), "{algorithm}: {error}");
+        }
+        assert!(GostPrivateKey::from_pkcs8_der(b"\x30\x00").is_err());
+        assert!(GostPrivateKey::from_pkcs8_der(&[]).is_err());
+    }
+
+    #[test]
+    fn every_layout_signs_what_that_layout_verifies() {
+        for curve in [GostCurve::CryptoProB, GostCurve::Tc26Gost512B] {
+            let key = GostPrivateKey::from_random(curve, &[3; 128]).expect("key");
+            for layout in SignatureLayout::ALL {
+                let signature = key
+                    .sign_with_layout(b"payload", &[5; 128], layout)
+                    .expect("signed");
+                assert_eq!(signature.len(), 2 * curve.coordinate_len());
+                assert_eq!(
+                    verify_with_layout(key.public_key(), b"payload", &signature, layout),
+                    Ok(())
+                );
+            }
+        }
     }
 }
