@@ -877,4 +877,16 @@ mod tests {
         assert!(view.contains("\"aud\": \"https://op/token\""), "{view}");
         assert!(decoded_from_form(b"grant_type=x").is_none());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_as_a_key_file_never_panic(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+        ) {
+            let _ = ClientKey::from_file_bytes(&bytes, Some("p"));
+            let mut der = vec![0x30, 0x82];
+            der.extend_from_slice(&bytes);
+            let _ = ClientKey::from_file_bytes(&der, None);
+        }
+    }
 }

@@ -477,4 +477,20 @@ mod tests {
             assert_eq!(decode_for_pane(garbage), "(not a readable JWT)");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_parameters_make_claims_and_front_channel_parameters(
+            parameters in proptest::collection::vec(("\\PC{0,12}", "\\PC{0,40}"), 0..12),
+            lifetime in proptest::num::i64::ANY,
+        ) {
+            let claims = claims(&parameters, "app", "aud", Timestamp::from_unix(NOW), lifetime);
+            let exp = claims["exp"].as_i64().unwrap_or_default();
+            proptest::prop_assert!((1..=MAX_LIFETIME_SECONDS).contains(&(exp - NOW)));
+            proptest::prop_assert_eq!(&claims["iss"], "app");
+            let outside = by_value_parameters("r", &parameters, "app");
+            proptest::prop_assert_eq!(outside.first().map(|(n, _)| n.as_str()), Some("client_id"));
+            proptest::prop_assert_eq!(outside.last().map(|(n, _)| n.as_str()), Some("request"));
+        }
+    }
 }
