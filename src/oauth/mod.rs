@@ -8,12 +8,14 @@ pub mod device;
 pub mod discovery;
 pub mod dpop;
 pub mod flow;
+pub mod jarm;
 pub mod lint;
 pub mod logout;
 pub mod pkce;
 pub mod presets;
 pub mod profile;
 pub mod provider_clock;
+pub mod request_object;
 pub mod runner;
 pub mod verification;
 

@@ -567,31 +567,45 @@ fn aud_display(audiences: &[&str]) -> String {
 }
 
 fn id_token_aud_row(claims: &JsonObject, expect: &Expectations) -> CheckResult {
+    client_audience_row(
+        claims,
+        expect.client_id.as_deref(),
+        ("IDT_AUD_MISSING", "IDT_AUD_MISMATCH"),
+        SPEC_AUD,
+    )
+}
+
+/// `aud` must be, or contain, this client's id (OIDC Core §3.1.3.7 step 3;
+/// JARM §2.4 step 4): a string or an array of strings (RFC 7519 §4.1.3).
+pub(crate) fn client_audience_row(
+    claims: &JsonObject,
+    client_id: Option<&str>,
+    (missing, mismatch): (&'static str, &'static str),
+    spec: &'static str,
+) -> CheckResult {
     const NAME: &str = "aud";
     let Some(value) = claims.get(NAME) else {
-        return CheckResult::fail(NAME, "IDT_AUD_MISSING", no_claim(NAME), SPEC_AUD);
+        return CheckResult::fail(NAME, missing, no_claim(NAME), spec);
     };
     let list = match audiences(value) {
         Ok(list) => list,
-        Err(reason) => return CheckResult::fail(NAME, "JWT_CLAIM_TYPE", reason, SPEC_AUD),
+        Err(reason) => return CheckResult::fail(NAME, "JWT_CLAIM_TYPE", reason, spec),
     };
     let shown = aud_display(&list);
-    match expect.client_id.as_deref() {
-        None => CheckResult::not_applicable(
-            NAME,
-            crate::tr!("check-aud-no-client", aud = shown),
-            SPEC_AUD,
-        ),
+    match client_id {
+        None => {
+            CheckResult::not_applicable(NAME, crate::tr!("check-aud-no-client", aud = shown), spec)
+        }
         Some(client_id) if list.contains(&client_id) => CheckResult::pass(
             NAME,
             crate::tr!("check-aud-has-client", aud = shown, client = client_id),
-            SPEC_AUD,
+            spec,
         ),
         Some(client_id) => CheckResult::fail(
             NAME,
-            "IDT_AUD_MISMATCH",
+            mismatch,
             crate::tr!("check-aud-mismatch", aud = shown, client = client_id),
-            SPEC_AUD,
+            spec,
         ),
     }
 }
@@ -778,6 +792,8 @@ pub(crate) fn expiry_row(
                 "AT_EXPIRED"
             } else if missing.starts_with("SD_") {
                 "SD_EXPIRED"
+            } else if missing.starts_with("JARM_") {
+                "JARM_EXPIRED"
             } else {
                 "IDT_EXPIRED"
             },

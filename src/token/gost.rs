@@ -586,6 +586,8 @@ pub enum GostError {
     },
     /// None of the four layouts verified: wrong key, or the signed bytes differ.
     NoLayoutVerified,
+    /// A private key (PKCS#8) that cannot be used to sign.
+    BadPrivateKey(String),
 }
 
 impl fmt::Display for GostError {
@@ -606,6 +608,9 @@ impl fmt::Display for GostError {
                 got = *got
             ),
             Self::NoLayoutVerified => crate::tr!("gost-no-layout-verified"),
+            Self::BadPrivateKey(detail) => {
+                crate::tr!("gost-bad-private-key", detail = detail.as_str())
+            }
         })
     }
 }
@@ -748,8 +753,11 @@ pub fn verify_digest(
 }
 
 /// A GOST R 34.10-2012 private key `d` with its public key `Q = d·P`, for
-/// the sandbox provider's bank personality (RFC 7091 §6.1). Variable-time
-/// arithmetic: only for throwaway keys made at start, never a real one.
+/// the sandbox provider's bank personality and for a client's request
+/// objects and assertions (RFC 7091 §6.1). Variable-time arithmetic, and
+/// `d` is a `BigUint` that is not wiped on drop: fit for test and
+/// development keys on the developer's own machine, not for a production
+/// signing key on a shared host.
 #[derive(Clone)]
 pub struct GostPrivateKey {
     d: BigUint,
@@ -785,19 +793,152 @@ impl GostPrivateKey {
         &self.public
     }
 
+    /// A key on `curve` from its secret scalar `d`, big-endian; `0 < d < q`
+    /// (RFC 7091 §5.2).
+    pub fn from_scalar(curve: GostCurve, d_be: &[u8]) -> Result<Self, GostError> {
+        let params = curve.params();
+        let d = BigUint::from_bytes_be(d_be);
+        if d.is_zero() || d >= params.q {
+            return Err(GostError::BadPrivateKey(crate::tr!(
+                "gost-private-out-of-range",
+                curve = curve.name()
+            )));
+        }
+        let (x, y) = params
+            .double_mul(&d, &BigUint::zero(), (&params.base.0, &params.base.1))
+            .ok_or_else(|| GostError::BadKey("d·P is the point at infinity".to_owned()))?;
+        Ok(Self {
+            d,
+            public: GostPublicKey { curve, x, y },
+        })
+    }
+
+    /// From a DER PKCS#8 `PrivateKeyInfo` (RFC 5208 §5) of a GOST
+    /// R 34.10-2012 key: algorithm `id-tc26-gost3410-12-256` / `-512`,
+    /// parameters `SEQUENCE { publicKeyParamSet OID, [digestParamSet OID] }`
+    /// as in a certificate (RFC 9215 §4), and the private key `d` as the
+    /// OpenSSL GOST engine and TC26 (R 1323565.1.023) write it: an `OCTET
+    /// STRING` of `d` little-endian, or an `INTEGER`, or the bare
+    /// little-endian octets. GOST R 34.10-2001 keys are refused: they sign
+    /// with GOST R 34.11-94, not Streebog.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, GostError> {
+        use x509_cert::der::asn1::UintRef;
+        let bad = GostError::BadPrivateKey;
+        let info = rsa::pkcs8::PrivateKeyInfoRef::from_der(der)
+            .map_err(|e| bad(crate::tr!("gost-private-not-pkcs8", error = e.to_string())))?;
+        let algorithm = info.algorithm.oid.to_string();
+        let algorithm_bits = match algorithm.as_str() {
+            OID_GOST3410_2012_256 => 256,
+            OID_GOST3410_2012_512 => 512,
+            OID_GOST3410_2001 => return Err(bad(crate::tr!("gost-private-2001"))),
+            _ => {
+                return Err(GostError::UnsupportedAlgorithm(describe_algorithm(
+                    &algorithm,
+                )));
+            }
+        };
+        let parameters = info
+            .algorithm
+            .parameters
+            .ok_or_else(|| GostError::BadKey(crate::tr!("gost-no-parameters")))?;
+        let param_set = first_oid_of_sequence(parameters)?;
+        let curve = GostCurve::from_oid(&param_set)
+            .ok_or_else(|| GostError::UnknownCurve(param_set.clone()))?;
+        if curve.bits() != algorithm_bits {
+            return Err(GostError::BadKey(crate::tr!(
+                "gost-parameter-bits",
+                curve = curve.name(),
+                oid = param_set.as_str(),
+                bits = curve.bits(),
+                algorithm = algorithm.as_str(),
+                algorithm_bits = algorithm_bits
+            )));
+        }
+        let raw = info.private_key.as_bytes();
+        let n = curve.coordinate_len();
+        // Bare octets first when the length says so: an OCTET STRING or an
+        // INTEGER of `d` is longer than the coordinate (but for a `d` two
+        // bytes short, as likely as 2^-16).
+        let d_be: zeroize::Zeroizing<Vec<u8>> = if raw.len() == n {
+            zeroize::Zeroizing::new(raw.iter().rev().copied().collect())
+        } else if let Ok(octets) = <&OctetStringRef>::from_der(raw)
+            && octets.as_bytes().len() == n
+        {
+            zeroize::Zeroizing::new(octets.as_bytes().iter().rev().copied().collect())
+        } else if let Ok(integer) = UintRef::from_der(raw) {
+            zeroize::Zeroizing::new(integer.as_bytes().to_vec())
+        } else {
+            return Err(bad(crate::tr!(
+                "gost-private-length",
+                bits = curve.bits(),
+                size = n,
+                got = raw.len()
+            )));
+        };
+        Self::from_scalar(curve, &d_be)
+    }
+
+    /// The key as a DER PKCS#8 `PrivateKeyInfo` that [`Self::from_pkcs8_der`]
+    /// reads back: parameters `SEQUENCE { curve OID }`, the private key an
+    /// `OCTET STRING` of `d` little-endian (the OpenSSL GOST engine's form).
+    pub fn to_pkcs8_der(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, GostError> {
+        use x509_cert::der::asn1::{Any, OctetString};
+        let bad = |e: x509_cert::der::Error| GostError::BadKey(e.to_string());
+        let curve = self.public.curve;
+        let algorithm = if curve.bits() == 512 {
+            OID_GOST3410_2012_512
+        } else {
+            OID_GOST3410_2012_256
+        };
+        let algorithm =
+            ObjectIdentifier::new(algorithm).map_err(|e| GostError::BadKey(e.to_string()))?;
+        let curve_oid =
+            ObjectIdentifier::new(curve.oid()).map_err(|e| GostError::BadKey(e.to_string()))?;
+        let parameters = Any::new(Tag::Sequence, curve_oid.to_der().map_err(bad)?).map_err(bad)?;
+        let n = curve.coordinate_len();
+        let mut d_le = zeroize::Zeroizing::new(self.d.to_bytes_le());
+        d_le.resize(n, 0);
+        let inner = zeroize::Zeroizing::new(
+            OctetString::new(d_le.as_slice())
+                .map_err(bad)?
+                .to_der()
+                .map_err(bad)?,
+        );
+        let info = rsa::pkcs8::PrivateKeyInfoOwned::new(
+            x509_cert::spki::AlgorithmIdentifierOwned {
+                oid: algorithm,
+                parameters: Some(parameters),
+            },
+            OctetString::new(inner.as_slice()).map_err(bad)?,
+        );
+        info.to_der().map(zeroize::Zeroizing::new).map_err(bad)
+    }
+
     /// Signs `message` (RFC 7091 §6.1): `e = α mod q` with `α` the Streebog
     /// digest read little-endian (0 becomes 1), `C = k·P`, `r = x_C mod q`,
     /// `s = (r·d + k·e) mod q`; the signature is `s ‖ r`, each big-endian —
     /// [`SignatureLayout::STANDARD`], the layout [`verify`] tries first.
     /// `nonce_random` gives the per-signature secret `k` (fresh random octets
     /// every time: a repeated `k` reveals the key).
-    #[expect(clippy::many_single_char_names, reason = "the names of RFC 7091 §6.1")]
     pub fn sign(&self, message: &[u8], nonce_random: &[u8]) -> Result<Vec<u8>, GostError> {
+        self.sign_with_layout(message, nonce_random, SignatureLayout::STANDARD)
+    }
+
+    /// [`Self::sign`] in another byte layout, for partners that expect one
+    /// ([`SignatureLayout`]): the digest read as an integer in `layout.digest`
+    /// order, the halves written in `layout.order`.
+    #[expect(clippy::many_single_char_names, reason = "the names of RFC 7091 §6.1")]
+    pub fn sign_with_layout(
+        &self,
+        message: &[u8],
+        nonce_random: &[u8],
+        layout: SignatureLayout,
+    ) -> Result<Vec<u8>, GostError> {
         let curve = self.public.curve;
         let params = curve.params();
         let q = &params.q;
         let digest = streebog_digest(curve, message);
-        let mut e = digest_to_integer(&digest, DigestEndianness::LittleEndian) % q;
+        let mut e = digest_to_integer(&digest, layout.digest) % q;
         if e.is_zero() {
             e = BigUint::one();
         }
@@ -813,8 +954,12 @@ impl GostPrivateKey {
             ));
         }
         let n = curve.coordinate_len();
+        let halves = match layout.order {
+            ComponentOrder::SThenR => [&s, &r],
+            ComponentOrder::RThenS => [&r, &s],
+        };
         let mut signature = Vec::with_capacity(2 * n);
-        for component in [&s, &r] {
+        for component in halves {
             let bytes = component.to_bytes_be();
             signature.extend(std::iter::repeat_n(0, n.saturating_sub(bytes.len())));
             signature.extend_from_slice(&bytes);
@@ -1686,5 +1831,78 @@ mod tests {
             &GostPublicKey::from_spki_der(&spki).unwrap(),
             key.public_key()
         );
+    }
+
+    /// A PKCS#8 `PrivateKeyInfo` around `private_key` for `algorithm` on CryptoPro-A.
+    fn gost_pkcs8(algorithm: &str, private_key: &[u8]) -> Vec<u8> {
+        use x509_cert::der::asn1::{Any, OctetString};
+        let curve_oid = ObjectIdentifier::new(GostCurve::CryptoProA.oid()).expect("oid");
+        rsa::pkcs8::PrivateKeyInfoOwned::new(
+            x509_cert::spki::AlgorithmIdentifierOwned {
+                oid: ObjectIdentifier::new(algorithm).expect("oid"),
+                parameters: Some(
+                    Any::new(Tag::Sequence, curve_oid.to_der().expect("der")).expect("any"),
+                ),
+            },
+            OctetString::new(private_key).expect("octets"),
+        )
+        .to_der()
+        .expect("der")
+    }
+
+    #[test]
+    fn private_keys_read_back_in_the_forms_signers_write() {
+        let key = GostPrivateKey::from_random(GostCurve::CryptoProA, &[7; 64]).expect("key");
+        let der = key.to_pkcs8_der().expect("pkcs8");
+        let again = GostPrivateKey::from_pkcs8_der(&der).expect("read back");
+        assert_eq!(again.public_key(), key.public_key());
+        // Bare little-endian octets, no inner OCTET STRING.
+        let mut d_le = key.d.to_bytes_le();
+        d_le.resize(32, 0);
+        let bare = GostPrivateKey::from_pkcs8_der(&gost_pkcs8(OID_GOST3410_2012_256, &d_le))
+            .expect("bare octets");
+        assert_eq!(bare.public_key(), key.public_key());
+        // A signature made with the loaded key verifies with the original's public key.
+        let signature = bare.sign(b"message", &[9; 64]).expect("signed");
+        assert_eq!(
+            verify(key.public_key(), b"message", &signature),
+            Ok(SignatureLayout::STANDARD)
+        );
+        // Refused: 2001 keys, zero, a wrong length, a 512-bit algorithm on a 256-bit curve.
+        for (algorithm, private_key, expected) in [
+            (OID_GOST3410_2001, d_le.clone(), "34.11-94"),
+            (OID_GOST3410_2012_256, vec![0; 32], "not between 1"),
+            (
+                OID_GOST3410_2012_256,
+                vec![1; 7],
+                "is 32 bytes, this one is 7",
+            ),
+            (OID_GOST3410_2012_512, d_le.clone(), "512-bit keys"),
+        ] {
+            let error = GostPrivateKey::from_pkcs8_der(&gost_pkcs8(algorithm, &private_key))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains(expected), "{algorithm}: {error}");
+        }
+        assert!(GostPrivateKey::from_pkcs8_der(b"\x30\x00").is_err());
+        assert!(GostPrivateKey::from_pkcs8_der(&[]).is_err());
+    }
+
+    #[test]
+    fn every_layout_signs_what_that_layout_verifies() {
+        for curve in [GostCurve::CryptoProB, GostCurve::Tc26Gost512B] {
+            let key = GostPrivateKey::from_random(curve, &[3; 128]).expect("key");
+            for layout in SignatureLayout::ALL {
+                let signature = key
+                    .sign_with_layout(b"payload", &[5; 128], layout)
+                    .expect("signed");
+                assert_eq!(signature.len(), 2 * curve.coordinate_len());
+                assert_eq!(
+                    verify_with_layout(key.public_key(), b"payload", &signature, layout),
+                    Ok(())
+                );
+            }
+        }
     }
 }

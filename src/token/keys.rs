@@ -766,7 +766,7 @@ fn material_from_x5c(jwk: &JsonObject) -> Option<Result<KeyMaterial, String>> {
     )
 }
 
-pub(super) fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String>, String> {
+pub(crate) fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String>, String> {
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(value)) => Ok(Some(value.clone())),
@@ -778,7 +778,7 @@ pub(super) fn optional_str(jwk: &JsonObject, name: &str) -> Result<Option<String
     }
 }
 
-pub(super) fn member_bytes(jwk: &JsonObject, name: &str, kty: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn member_bytes(jwk: &JsonObject, name: &str, kty: &str) -> Result<Vec<u8>, String> {
     let text = optional_str(jwk, name)?
         .ok_or_else(|| crate::tr!("key-member-missing", kty = kty, name = name))?;
     decode_segment(&text, Part::Payload)
@@ -831,7 +831,7 @@ fn ec_from_sec1(crv: &str, point: &[u8]) -> Result<KeyMaterial, String> {
     }
 }
 
-fn okp_from_jwk(jwk: &JsonObject) -> Result<KeyMaterial, String> {
+pub(crate) fn okp_from_jwk(jwk: &JsonObject) -> Result<KeyMaterial, String> {
     let crv = optional_str(jwk, "crv")?.ok_or_else(|| crate::tr!("key-okp-no-crv"))?;
     match crv.as_str() {
         "Ed25519" => ed25519_from_bytes(&member_bytes(jwk, "x", "OKP")?),
@@ -960,15 +960,17 @@ fn key_from_certificate(der: &[u8], label: &str) -> Result<VerificationKey, Stri
 }
 
 /// A decoded PEM block.
-struct PemBlock {
-    label: String,
-    der: Vec<u8>,
+pub(crate) struct PemBlock {
+    /// The label of the BEGIN line: `PRIVATE KEY`, `CERTIFICATE`, …
+    pub(crate) label: String,
+    /// The decoded body.
+    pub(crate) der: Vec<u8>,
 }
 
 /// Splits PEM text into blocks (RFC 7468 §2), tolerating text around them,
 /// CRLF line ends and indentation; a block without its END line is reported
 /// as truncated rather than dropped.
-fn pem_blocks(text: &str) -> Vec<Result<PemBlock, String>> {
+pub(crate) fn pem_blocks(text: &str) -> Vec<Result<PemBlock, String>> {
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let mut blocks = Vec::new();
     let mut index = 0;

@@ -197,7 +197,7 @@ pub(super) fn decryption_key_from_jwk(
 }
 
 /// An RSA private JWK (RFC 7518 §6.3.2): `d`, and the primes `p`, `q` when given.
-fn rsa_from_jwk(jwk: &JsonObject) -> Result<PrivateMaterial, String> {
+pub(crate) fn rsa_from_jwk(jwk: &JsonObject) -> Result<PrivateMaterial, String> {
     let n = member_bytes(jwk, "n", "RSA")?;
     let e = member_bytes(jwk, "e", "RSA")?;
     let d = Zeroizing::new(member_bytes(jwk, "d", "RSA")?);
@@ -245,7 +245,7 @@ fn rsa_material(key: rsa::PrivateKey) -> Result<PrivateMaterial, String> {
 }
 
 /// An EC private JWK (RFC 7518 §6.2.2): `d` must belong to the `x`, `y` given.
-fn ec_from_jwk(jwk: &JsonObject) -> Result<PrivateMaterial, String> {
+pub(crate) fn ec_from_jwk(jwk: &JsonObject) -> Result<PrivateMaterial, String> {
     let crv = optional_str(jwk, "crv")?.ok_or_else(|| crate::tr!("key-ec-no-crv"))?;
     let d = Zeroizing::new(member_bytes(jwk, "d", "EC")?);
     let x = member_bytes(jwk, "x", "EC")?;
@@ -389,7 +389,7 @@ pub fn open_pkcs12(data: &[u8], passphrase: &str) -> Result<Pkcs12Contents, Stri
 /// Whether DER bytes look like a PKCS#12 `PFX` (RFC 7292 §4: a SEQUENCE
 /// that starts with the version INTEGER 3) rather than a certificate (whose
 /// SEQUENCE starts with another SEQUENCE).
-pub(super) fn looks_like_pkcs12(der: &[u8]) -> bool {
+pub(crate) fn looks_like_pkcs12(der: &[u8]) -> bool {
     let header = match der {
         [0x30, short, ..] if *short < 0x80 => 2,
         [0x30, long, ..] => 2 + usize::from(long & 0x7f),

@@ -15,6 +15,7 @@ mod forms;
 mod fuzz_replay;
 mod headless;
 mod hostile;
+mod jar;
 mod jwe;
 mod layering;
 mod mending;

@@ -339,7 +339,17 @@ assertion-alg-mismatch = { $alg } cannot be used with { $key ->
 assertion-signing = signing the assertion failed: { $reason }
 assertion-key-encrypted = the key file is encrypted: export it unencrypted (openssl pkcs8 -nocrypt) and keep the file private
 assertion-key-not-pem = the key file holds no PEM private key (-----BEGIN PRIVATE KEY-----)
-assertion-key-unknown = the PEM private key is not RSA, P-256, P-384 or Ed25519 in PKCS#8 (or RSA in PKCS#1)
+assertion-key-unknown = the private key is not RSA, P-256, P-384, Ed25519 or GOST R 34.10-2012 in PKCS#8 (nor RSA in PKCS#1, nor P-256 or P-384 in SEC1)
+assertion-pkcs12 = the PKCS#12 file { $reason }
+assertion-key-file-kind = the key file is neither PEM, a JWK (JSON), PKCS#12 nor DER PKCS#8
+assertion-jwk-not-json = the JWK is not JSON: { $error }
+assertion-jwk-not-object = the JWK is not a JSON object
+assertion-jwks-no-private = the JWK Set holds no private key (no member "d")
+assertion-jwk-for-encryption = the JWK is an encryption key ("use": "enc"), not a signing key
+assertion-jwk-public = the { $kty } JWK is a public key: signing needs its private member "d"
+assertion-jwk-curve = the EC JWK's curve { $crv } cannot sign here (P-256 and P-384 can)
+assertion-jwk-kty = a JWK of type "{ $kty }" cannot sign here (RSA, EC and OKP Ed25519 can)
+assertion-jwk-mismatch = the JWK's "d" does not belong to its public key "x"
 
 ## Opening the browser
 
@@ -395,3 +405,19 @@ run-dpop-bound = DPoP-bound (token_type DPoP)
 run-dpop-bound-jkt = DPoP-bound to this run's key (token_type DPoP, cnf.jkt matches)
 run-dpop-not-bound = not sender-constrained: token_type is { $kind }, not DPoP (RFC 9449 §5)
 run-dpop-other-key = bound to another key: cnf.jkt is { $jkt }, this run's key is { $ours } (RFC 9449 §6.1)
+
+## JWT-secured authorization responses (JARM)
+
+jarm-too-large = the response is { $size } bytes; an authorization response is at most { $max }: refused unread
+jarm-signed-jwt = a signed JWT (JWS)
+jarm-not-jwt = the response is not a JWT: { $error }
+jarm-nested = the response holds a nested token where JARM has the signed claims of the authorization response
+jarm-encrypted-no-key = encrypted (JWE, { $alg }, { $enc }); needs a decryption key: add the client's private key
+jarm-decrypted-signed = { $decrypted }; a signed JWT inside
+jarm-decrypted = { $decrypted }
+jarm-decrypted-not-jwt = { $decrypted }, but the plaintext is not a JWT
+jarm-state-for-caller = state is { $state }: the client compares it with the state it sent
+jarm-state-none = no state in the response (none is needed when none was sent)
+jarm-state-match = state is the one sent
+jarm-state-mismatch = state is { $state } but the request sent { $expected }: the response belongs to another request
+jarm-state-missing = no state in the response, but the request sent { $expected }

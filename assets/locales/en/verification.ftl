@@ -256,6 +256,11 @@ gost-bad-pem = bad PEM certificate: { $error }
 gost-no-certificate-block = the PEM holds no CERTIFICATE block
 gost-not-pem-or-der = neither a PEM certificate nor DER (no SEQUENCE tag)
 gost-bad-der = bad DER certificate: { $error }
+gost-bad-private-key = unusable GOST private key: { $detail }
+gost-private-out-of-range = the private key is not between 1 and the order of { $curve }
+gost-private-not-pkcs8 = not a DER PKCS#8 PrivateKeyInfo: { $error }
+gost-private-2001 = a GOST R 34.10-2001 key signs with GOST R 34.11-94, which tokenscope does not implement; use a GOST R 34.10-2012 key
+gost-private-length = the private key of a { $bits }-bit key is { $size } bytes, this one is { $got }
 
 ## Check sets (token/assess.rs)
 

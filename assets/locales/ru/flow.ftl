@@ -350,7 +350,17 @@ assertion-alg-mismatch = { $alg } нельзя использовать с кл�
 assertion-signing = не удалось подписать утверждение: { $reason }
 assertion-key-encrypted = файл ключа зашифрован: экспортируйте его без шифрования (openssl pkcs8 -nocrypt) и храните файл в тайне
 assertion-key-not-pem = в файле ключа нет закрытого ключа PEM (-----BEGIN PRIVATE KEY-----)
-assertion-key-unknown = закрытый ключ PEM — не RSA, P-256, P-384 или Ed25519 в PKCS#8 (и не RSA в PKCS#1)
+assertion-key-unknown = закрытый ключ — не RSA, P-256, P-384, Ed25519 или ГОСТ Р 34.10-2012 в PKCS#8 (и не RSA в PKCS#1, не P-256 или P-384 в SEC1)
+assertion-pkcs12 = файл PKCS#12 { $reason }
+assertion-key-file-kind = файл ключа — не PEM, не JWK (JSON), не PKCS#12 и не PKCS#8 в DER
+assertion-jwk-not-json = JWK — не JSON: { $error }
+assertion-jwk-not-object = JWK — не объект JSON
+assertion-jwks-no-private = в наборе JWK нет закрытого ключа (нет члена "d")
+assertion-jwk-for-encryption = JWK — ключ шифрования ("use": "enc"), а не подписи
+assertion-jwk-public = JWK типа { $kty } — открытый ключ: для подписи нужен его закрытый член "d"
+assertion-jwk-curve = EC JWK на кривой { $crv } здесь не подписывает (подписывают P-256 и P-384)
+assertion-jwk-kty = JWK типа "{ $kty }" здесь не подписывает (подписывают RSA, EC и OKP Ed25519)
+assertion-jwk-mismatch = "d" этого JWK не соответствует его открытому ключу "x"
 
 ## Открытие браузера
 
@@ -412,3 +422,19 @@ run-dpop-bound = привязаны через DPoP (token_type DPoP)
 run-dpop-bound-jkt = привязаны к ключу DPoP этого запуска (token_type DPoP, cnf.jkt совпадает)
 run-dpop-not-bound = без привязки к ключу: token_type — { $kind }, а не DPoP (RFC 9449 §5)
 run-dpop-other-key = привязаны к другому ключу: cnf.jkt — { $jkt }, ключ этого запуска — { $ours } (RFC 9449 §6.1)
+
+## Ответы авторизации в JWT (JARM)
+
+jarm-too-large = ответ занимает { $size } байт, а ответ авторизации — не больше { $max }: отклонён без чтения
+jarm-signed-jwt = подписанный JWT (JWS)
+jarm-not-jwt = ответ — не JWT: { $error }
+jarm-nested = в ответе вложенный токен, а по JARM там подписанные утверждения ответа авторизации
+jarm-encrypted-no-key = зашифрован (JWE, { $alg }, { $enc }); нужен ключ расшифровки: добавьте закрытый ключ клиента
+jarm-decrypted-signed = { $decrypted }; внутри подписанный JWT
+jarm-decrypted = { $decrypted }
+jarm-decrypted-not-jwt = { $decrypted }, но расшифрованный текст — не JWT
+jarm-state-for-caller = state равен { $state }: клиент сравнивает его с отправленным
+jarm-state-none = в ответе нет state (он и не нужен, если не был отправлен)
+jarm-state-match = state совпадает с отправленным
+jarm-state-mismatch = state равен { $state }, а в запросе был { $expected }: ответ относится к другому запросу
+jarm-state-missing = в ответе нет state, а в запросе был { $expected }

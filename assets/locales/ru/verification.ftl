@@ -365,6 +365,11 @@ gost-bad-pem = некорректный сертификат PEM: { $error }
 gost-no-certificate-block = в PEM нет блока CERTIFICATE
 gost-not-pem-or-der = это не сертификат ни в PEM, ни в DER (нет тега SEQUENCE)
 gost-bad-der = некорректный сертификат DER: { $error }
+gost-bad-private-key = закрытый ключ ГОСТ непригоден: { $detail }
+gost-private-out-of-range = закрытый ключ не лежит между 1 и порядком группы { $curve }
+gost-private-not-pkcs8 = это не PrivateKeyInfo PKCS#8 в DER: { $error }
+gost-private-2001 = ключ ГОСТ Р 34.10-2001 подписывает с ГОСТ Р 34.11-94, который tokenscope не реализует; используйте ключ ГОСТ Р 34.10-2012
+gost-private-length = закрытый ключ { $bits }-битного ключа занимает { $size } байт, а этот — { $got }
 
 ## Наборы проверок (token/assess.rs)
 
