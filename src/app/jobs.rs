@@ -252,17 +252,41 @@ impl Jobs {
 
     /// Fetches the profile's JWKS off the UI thread.
     pub fn fetch_jwks(&mut self, profile: Profile, tls_passphrase: Option<Secret>) {
+        let label = crate::tr!("keys-jwks-of", name = profile.name.as_str());
+        self.fetch_jwks_then(profile, tls_passphrase, move |result| {
+            JobResult::KeysLoaded { label, result }
+        });
+    }
+
+    /// Fetches the provider's keys for a JWT-secured authorization response
+    /// (JARM) of the run.
+    pub fn jarm_keys(
+        &mut self,
+        profile: Profile,
+        params: Box<crate::oauth::callback::CallbackParams>,
+        tls_passphrase: Option<Secret>,
+    ) {
+        self.fetch_jwks_then(profile, tls_passphrase, move |jwks| JobResult::JarmKeys {
+            params,
+            jwks,
+        });
+    }
+
+    /// The one JWKS fetch of the window's jobs: the profile's `jwks_uri`
+    /// with its network settings; `land` makes the result.
+    fn fetch_jwks_then(
+        &mut self,
+        profile: Profile,
+        tls_passphrase: Option<Secret>,
+        land: impl FnOnce(Result<String, String>) -> JobResult + Send + 'static,
+    ) {
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
-        let label = crate::tr!("keys-jwks-of", name = profile.name.as_str());
         let language = crate::i18n::language();
         let runtime = match self.net() {
             Ok(runtime) => runtime,
             Err(message) => {
-                let _ = sender.send(JobResult::KeysLoaded {
-                    label,
-                    result: Err(message),
-                });
+                let _ = sender.send(land(Err(message)));
                 return;
             }
         };
@@ -284,7 +308,7 @@ impl Jobs {
                     Err(error) => Err(error.to_string()),
                 }
             };
-            let _ = sender.send(JobResult::KeysLoaded { label, result });
+            let _ = sender.send(land(result));
             ctx.request_repaint();
         });
     }

@@ -310,16 +310,10 @@ impl TokenscopeApp {
                         });
                     }
                 }
-                Effect::StopListening => {
-                    if let Some(listener) = self.listener.take() {
-                        listener.cancel();
-                    }
-                }
+                Effect::StopListening => self.stop_listening(),
                 Effect::CancelFlowWork => {
                     self.jobs.cancel_flow();
-                    if let Some(listener) = self.listener.take() {
-                        listener.cancel();
-                    }
+                    self.stop_listening();
                 }
                 Effect::LoadClientKey { path } => self.jobs.load_client_key(path),
                 Effect::LoadExtensionSecrets { id, names } => {
@@ -349,6 +343,11 @@ impl TokenscopeApp {
                 } => self
                     .jobs
                     .verify_answer(*profile, *pending, tls_passphrase, record),
+                Effect::CheckJarm {
+                    profile,
+                    params,
+                    tls_passphrase,
+                } => self.jobs.jarm_keys(*profile, params, tls_passphrase),
                 Effect::FetchJwks(profile) => {
                     let passphrase = self.tls_passphrase_for(&profile.id);
                     self.jobs.fetch_jwks(*profile, passphrase);
@@ -366,6 +365,12 @@ impl TokenscopeApp {
                     self.jobs.discover(*profile, passphrase);
                 }
             }
+        }
+    }
+
+    fn stop_listening(&mut self) {
+        if let Some(listener) = self.listener.take() {
+            listener.cancel();
         }
     }
 
@@ -548,7 +553,7 @@ impl TokenscopeApp {
     /// Puts the run's tokens into the inspector and checks them with the
     /// run's own values: its profile (issuer, client id), its nonce, the
     /// provider's JWKS.
-    fn poll_listener(&mut self) {
+    fn poll_listener(&mut self, ctx: &egui::Context) {
         let Some(listener) = &self.listener else {
             return;
         };
@@ -557,9 +562,11 @@ impl TokenscopeApp {
         };
         self.listener = None;
         let now = self.clock.now();
-        if let Some(flow) = self.workspace.flow.as_mut() {
-            flow.redirected(outcome, now);
-        }
+        let effects = match self.workspace.flow.as_mut() {
+            Some(flow) => flow.redirected(outcome, now),
+            None => Vec::new(),
+        };
+        self.run_effects(ctx, effects);
     }
 
     /// Background results land in the model ([`Workspace::land_job`]);
@@ -749,7 +756,7 @@ impl eframe::App for TokenscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         crate::i18n::set_language(self.workspace.language);
         self.land_jobs(ctx);
-        self.poll_listener();
+        self.poll_listener(ctx);
         self.auto_refresh(ctx);
         self.autoplay(ctx);
         self.dropped_files(ctx);

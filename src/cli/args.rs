@@ -177,6 +177,19 @@ pub struct RunCli {
     /// UserInfo request, a nonce the server asks for sent on a second try.
     #[arg(long)]
     pub dpop: bool,
+    /// Push the authorization parameters to the PAR endpoint first (RFC
+    /// 9126), whatever the profile says: the browser carries only the
+    /// `request_uri`.
+    #[arg(long)]
+    pub par: bool,
+    /// Send the authorization parameters as a request object (RFC 9101)
+    /// signed with the profile's client assertion key.
+    #[arg(long)]
+    pub request_object: bool,
+    /// The `response_mode` to ask for: `jwt`, `query.jwt`, `fragment.jwt` or
+    /// `form_post.jwt` ask for a signed authorization response (JARM).
+    #[arg(long, value_name = "MODE")]
+    pub response_mode: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -472,6 +472,11 @@ fn run_session(
     }
     let (runtime, mut chosen, secret, sandbox) = bring_sandbox(chosen, secret)?;
     chosen.dpop |= args.dpop;
+    chosen.par |= args.par;
+    chosen.request_object |= args.request_object;
+    if let Some(mode) = &args.response_mode {
+        chosen.response_mode.clone_from(mode);
+    }
     let options = RunOptions {
         browser: args
             .browser

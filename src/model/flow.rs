@@ -309,6 +309,10 @@ impl FlowState {
             },
             FlowCommand::PasteRedirect(address) => {
                 match callback::parse_pasted(&address) {
+                    Ok(params) if params.jarm_response().is_some() => {
+                        state.waiting = None;
+                        return vec![Effect::StopListening, state.check_jarm(params)];
+                    }
                     Ok(params) => {
                         state.session.callback(&params, now);
                     }
@@ -579,18 +583,24 @@ impl FlowState {
         })
     }
 
-    /// The redirect arrived (or the wait failed).
-    pub fn redirected(&mut self, outcome: callback::CallbackOutcome, now: Timestamp) {
+    /// The redirect arrived (or the wait failed); a JWT-secured response
+    /// first needs the provider's keys.
+    pub fn redirected(
+        &mut self,
+        outcome: callback::CallbackOutcome,
+        now: Timestamp,
+    ) -> Vec<Effect> {
         self.ignored_redirects = self.ignored_redirects.saturating_add(outcome.ignored);
         // The code flow's callback or the logout's return; nothing else waits for a redirect.
         let Some(step @ (Step::Callback | Step::Logout)) = self.waiting else {
-            return;
+            return Vec::new();
         };
         self.waiting = None;
         match outcome.result {
             Ok(params) if step == Step::Logout => {
                 self.session.logout_returned(&params, now);
             }
+            Ok(params) if params.jarm_response().is_some() => return vec![self.check_jarm(params)],
             Ok(params) => {
                 self.session.callback(&params, now);
             }
@@ -598,6 +608,16 @@ impl FlowState {
                 self.session
                     .failed(step, StepFailure::new(error.to_string()), now);
             }
+        }
+        Vec::new()
+    }
+
+    /// The fetch of the provider's keys a JARM response waits for.
+    fn check_jarm(&self, params: callback::CallbackParams) -> Effect {
+        Effect::CheckJarm {
+            profile: Box::new(self.session.profile.clone()),
+            params: Box::new(params),
+            tls_passphrase: self.tls_passphrase.clone(),
         }
     }
 

@@ -105,6 +105,14 @@ pub enum JobResult {
         /// The report (`None`: nothing to verify), or why there is none.
         report: Result<Option<crate::oauth::verification::VerifyReport>, String>,
     },
+    /// The provider's keys for a JWT-secured authorization response (JARM)
+    /// arrived (or could not be fetched).
+    JarmKeys {
+        /// The redirect's parameters, with its `response`.
+        params: Box<crate::oauth::callback::CallbackParams>,
+        /// The JWKS JSON, or why there is none.
+        jwks: Result<String, String>,
+    },
     /// The device code expired while polling, before the user approved.
     DeviceCodeExpired,
     /// The client's private key file was read (or not).
@@ -130,6 +138,19 @@ pub enum JobResult {
 }
 
 impl Workspace {
+    /// The provider's keys came for a JWT-secured authorization response:
+    /// the run checks it and, if it holds, uses its code.
+    fn jarm_keys_landed(
+        &mut self,
+        params: &crate::oauth::callback::CallbackParams,
+        jwks: Result<String, String>,
+        now: Timestamp,
+    ) {
+        if let Some(flow) = self.flow.as_mut() {
+            flow.session.jarm_callback(params, jwks, now);
+        }
+    }
+
     /// Lands a finished job's result and returns what must happen next.
     /// The results about what the app owns ([`JobResult::FileRead`],
     /// [`JobResult::TlsFilePicked`], [`JobResult::SandboxStarted`],
@@ -198,6 +219,7 @@ impl Workspace {
             JobResult::StepAnswered { step, exchange } => {
                 return self.step_answered(step, exchange, now);
             }
+            JobResult::JarmKeys { params, jwks } => self.jarm_keys_landed(&params, jwks, now),
             JobResult::AnswerVerified { record, report } => {
                 if let Some(flow) = self.flow.as_mut() {
                     if flow.verifying == Some(record) {

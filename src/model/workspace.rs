@@ -317,6 +317,16 @@ pub enum Effect {
     },
     /// Fetch a profile's JWKS.
     FetchJwks(Box<Profile>),
+    /// Fetch the provider's keys to check a JWT-secured authorization
+    /// response (JARM); they land as [`super::JobResult::JarmKeys`].
+    CheckJarm {
+        /// The run's profile (its JWKS and network settings).
+        profile: Box<Profile>,
+        /// The redirect's parameters.
+        params: Box<crate::oauth::callback::CallbackParams>,
+        /// The passphrase of the profile's PKCS#12 client certificate.
+        tls_passphrase: Option<Secret>,
+    },
     /// Verify the tokens a flow step returned, off the UI thread; the
     /// report lands as [`super::JobResult::AnswerVerified`].
     VerifyAnswer {

@@ -54,6 +54,8 @@ impl<'a> Credentials<'a> {
 pub enum Step {
     /// Fetch the provider's metadata.
     Discovery,
+    /// Push the authorization parameters to the provider first (RFC 9126).
+    PushedAuthorization,
     /// Send the user to the provider to sign in.
     Authorize,
     /// Receive the redirect with the code.
@@ -91,6 +93,7 @@ impl Step {
         matches!(
             self,
             Self::Discovery
+                | Self::PushedAuthorization
                 | Self::Token
                 | Self::UserInfo
                 | Self::Refresh
@@ -145,6 +148,19 @@ impl Step {
         }
     }
 
+    /// The steps a run of `grant` with `profile` walks, in order: the
+    /// grant's steps, with the pushed authorization request before the
+    /// browser when the profile asks for PAR (RFC 9126).
+    pub fn plan(profile: &super::profile::Profile, grant: &super::profile::Grant) -> Vec<Self> {
+        let mut steps = Self::for_grant(grant).to_vec();
+        if profile.par
+            && let Some(at) = steps.iter().position(|s| *s == Self::Authorize)
+        {
+            steps.insert(at, Self::PushedAuthorization);
+        }
+        steps
+    }
+
     /// Every step of the code flow, in order.
     pub const ALL: [Self; 6] = [
         Self::Discovery,
@@ -159,6 +175,7 @@ impl Step {
     pub fn title(self) -> String {
         match self {
             Self::Discovery => crate::tr!("step-title-discovery"),
+            Self::PushedAuthorization => crate::tr!("step-title-par"),
             Self::Authorize => crate::tr!("step-title-authorize"),
             Self::Callback => crate::tr!("step-title-callback"),
             Self::Token => crate::tr!("step-title-token"),
@@ -180,6 +197,7 @@ impl Step {
     pub fn narration(self) -> String {
         match self {
             Self::Discovery => crate::tr!("step-narration-discovery"),
+            Self::PushedAuthorization => crate::tr!("step-narration-par"),
             Self::Authorize => crate::tr!("step-narration-authorize"),
             Self::Callback => crate::tr!("step-narration-callback"),
             Self::Token => crate::tr!("step-narration-token"),
@@ -200,6 +218,7 @@ impl Step {
     pub fn purpose(self) -> String {
         match self {
             Self::Discovery => crate::tr!("step-purpose-discovery"),
+            Self::PushedAuthorization => crate::tr!("step-purpose-par"),
             Self::Authorize => crate::tr!("step-purpose-authorize"),
             Self::Callback => crate::tr!("step-purpose-callback"),
             Self::Token => crate::tr!("step-purpose-token"),
@@ -428,12 +447,36 @@ pub fn authorize_url(
     run: &RunSecrets,
     dpop_jkt: Option<&str>,
 ) -> Result<String, StepFailure> {
+    let params = authorize_parameters(profile, run, dpop_jkt);
+    authorization_endpoint_url(profile, &params)
+}
+
+/// The authorization endpoint with `params` as its query.
+pub fn authorization_endpoint_url(
+    profile: &Profile,
+    params: &[(String, String)],
+) -> Result<String, StepFailure> {
     let endpoint = profile.endpoints.authorization.trim();
     if endpoint.is_empty() {
         return Err(StepFailure::new(crate::tr!(
             "run-no-authorization-endpoint"
         )));
     }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    Ok(format!("{endpoint}{separator}{query}"))
+}
+
+/// The authorization request's parameters, in the order sent: what the
+/// browser carries, or what a pushed request (RFC 9126 §2.1) or a request
+/// object (RFC 9101 §4) holds.
+pub fn authorize_parameters(
+    profile: &Profile,
+    run: &RunSecrets,
+    dpop_jkt: Option<&str>,
+) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = vec![
         ("response_type".to_owned(), "code".to_owned()),
         ("client_id".to_owned(), profile.client_id.trim().to_owned()),
@@ -464,15 +507,91 @@ pub fn authorize_url(
     if let Some(jkt) = dpop_jkt {
         params.push(("dpop_jkt".to_owned(), jkt.to_owned()));
     }
+    if !profile.response_mode.trim().is_empty() {
+        params.push((
+            "response_mode".to_owned(),
+            profile.response_mode.trim().to_owned(),
+        ));
+    }
     for param in profile.params_for(RequestKind::Authorize) {
         params.retain(|(n, _)| n != &param.name);
         params.push((param.name.clone(), param.value.clone()));
     }
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&params)
-        .finish();
-    let separator = if endpoint.contains('?') { '&' } else { '?' };
-    Ok(format!("{endpoint}{separator}{query}"))
+    params
+}
+
+/// The pushed authorization request (RFC 9126 §2.1): the authorization
+/// parameters (or the request object carrying them) in a form body to the
+/// PAR endpoint, with the client authenticated as at the token endpoint.
+pub fn pushed_authorization_request(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+    mut params: Vec<(String, String)>,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoint_for("pushed_authorization_request_endpoint");
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(crate::tr!("run-no-par-endpoint")));
+    }
+    // Every method but HTTP Basic puts `client_id` in the body itself; a
+    // second one is refused (RFC 6749 §3.1: parameters sent at most once).
+    if profile.client_auth != ClientAuth::ClientSecretBasic {
+        params.retain(|(name, _)| name != "client_id");
+    }
+    authenticated_post(profile, endpoint, credentials, params, None)
+}
+
+/// A successful pushed authorization answer (RFC 9126 §2.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushedRequest {
+    /// The reference the browser carries instead of the parameters.
+    pub request_uri: String,
+    /// How long it may be used, in seconds.
+    pub expires_in: i64,
+}
+
+/// Reads the PAR endpoint's answer: 201 (some providers say 200) with
+/// `request_uri` and `expires_in` (RFC 9126 §2.2), else the error (§2.3:
+/// the authorization request's error codes, in a token-endpoint-style
+/// body). A failure is diagnosed as an authorization request's.
+pub fn parse_pushed_authorization_response(
+    exchange: &Exchange,
+) -> Result<PushedRequest, StepFailure> {
+    diagnosed(
+        read_pushed_authorization_response(exchange),
+        exchange,
+        Endpoint::Authorization,
+    )
+}
+
+fn read_pushed_authorization_response(exchange: &Exchange) -> Result<PushedRequest, StepFailure> {
+    let response = answer(exchange)?;
+    let Some(fields) = body_fields(response) else {
+        return Err(unreadable(response));
+    };
+    if let Some(error) = provider_error(response.status, &fields) {
+        return Err(failure_from(error));
+    }
+    if !(200..300).contains(&response.status) {
+        return Err(StepFailure::new(crate::tr!(
+            "run-http-no-oauth-error",
+            status = response.status
+        )));
+    }
+    let request_uri = fields
+        .get("request_uri")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|uri| !uri.is_empty())
+        .ok_or_else(|| StepFailure::new(crate::tr!("run-par-no-request-uri")))?;
+    let expires_in = match seconds_member(&fields, "expires_in", MAX_LIFETIME_SECONDS) {
+        Some(SentSeconds::Real(seconds)) => i64::try_from(seconds).ok().filter(|s| *s > 0),
+        _ => None,
+    }
+    .ok_or_else(|| StepFailure::new(crate::tr!("run-par-no-expires-in")))?;
+    Ok(PushedRequest {
+        request_uri: request_uri.to_owned(),
+        expires_in,
+    })
 }
 
 /// A token-endpoint request with the profile's client authentication
@@ -784,7 +903,11 @@ impl Step {
         match self {
             Self::Discovery => Endpoint::Discovery,
             // The end-session request is a browser redirect like authorize.
-            Self::Authorize | Self::Callback | Self::Logout => Endpoint::Authorization,
+            // PAR answers with the authorization request's error codes
+            // (RFC 9126 §2.3).
+            Self::Authorize | Self::Callback | Self::Logout | Self::PushedAuthorization => {
+                Endpoint::Authorization
+            }
             // The device authorization endpoint answers errors as the token
             // endpoint does (RFC 8628 §3.2, RFC 6749 §5.2).
             Self::Token

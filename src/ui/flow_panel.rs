@@ -214,9 +214,8 @@ fn auto_refresh_line(
 /// The cards of the run: the grant's steps, then introspection, revocation
 /// and logout once there are tokens to work with.
 fn shown_steps(session: &FlowSession) -> Vec<Step> {
-    let mut steps: Vec<Step> = Step::for_grant(&session.grant)
-        .iter()
-        .copied()
+    let mut steps: Vec<Step> = Step::plan(&session.profile, &session.grant)
+        .into_iter()
         .filter(|s| *s != Step::Discovery || !session.profile.issuer.trim().is_empty())
         .collect();
     let has_tokens = session.tokens.is_some()
@@ -409,9 +408,8 @@ fn presenter_stage(
 /// sees the whole way before taking it.
 fn plan(ui: &mut egui::Ui, profile: &crate::oauth::Profile) {
     use super::sequence_diagram::{self, StepState};
-    let steps: Vec<(Step, StepState)> = Step::for_grant(&profile.default_grant)
-        .iter()
-        .copied()
+    let steps: Vec<(Step, StepState)> = Step::plan(profile, &profile.default_grant)
+        .into_iter()
         .filter(|s| *s != Step::Discovery || !profile.issuer.trim().is_empty())
         .map(|step| (step, StepState::Pending))
         .collect();
@@ -925,6 +923,7 @@ fn next_step_controls(
         // Drawn by the card itself: they have no request to edit.
         Step::Logout | Step::DeviceToken => {}
         Step::Discovery
+        | Step::PushedAuthorization
         | Step::Token
         | Step::UserInfo
         | Step::Refresh

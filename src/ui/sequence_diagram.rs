@@ -29,6 +29,10 @@ fn arrows(step: Step) -> Vec<(usize, usize, String)> {
             (APP, AS, crate::tr!("seq-get-metadata")),
             (AS, APP, crate::tr!("seq-endpoints-keys")),
         ],
+        Step::PushedAuthorization => vec![
+            (APP, AS, crate::tr!("seq-push-parameters")),
+            (AS, APP, crate::tr!("seq-request-uri")),
+        ],
         Step::Authorize => vec![
             (APP, BROWSER, crate::tr!("seq-open-authorize")),
             (BROWSER, AS, crate::tr!("seq-sign-in")),

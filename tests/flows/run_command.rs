@@ -429,3 +429,144 @@ fn run_with_dpop_retries_with_the_nonce_and_gets_bound_tokens() {
         lines[6]
     );
 }
+
+/// A FAPI-style client (`client-fapi` requires PAR and signed request
+/// objects and answers with JARM): `run --par --request-object
+/// --response-mode jwt` pushes a PS256 request object, sends the browser
+/// with the `request_uri` only, checks the signed response before using its
+/// code, and gets verified tokens.
+#[test]
+fn run_with_par_a_request_object_and_jarm_reaches_verified_tokens() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-fapi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwt.private.pem"
+    );
+    let issuer = &provider.issuer;
+    let path = dir.join("fapi.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"schema":1,"profiles":[{{"id":"run-fapi","name":"FAPI","issuer":"{issuer}","client_id":"client-fapi",
+                "client_auth":"private_key_jwt","redirect_uri":"{redirect}","scopes":"openid profile",
+                "client_assertion":{{"key_file":"{key}","key_id":"client-jwt-rs256","algorithm":"PS256","audience":"issuer"}}}}]}}"#
+        ),
+    )
+    .expect("profile");
+    let browser = TestProvider::browser_command();
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        path.to_str().expect("utf-8"),
+        "--browser",
+        &browser,
+        "--par",
+        "--request-object",
+        "--response-mode",
+        "jwt",
+        "--json",
+    ]);
+    let summaries: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{} {} {}", l["step"], l["ok"], l["summary"]))
+        .collect();
+    assert_eq!(code, 0, "{stderr}\n{summaries:#?}");
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps[..5],
+        [
+            "discovery",
+            "pushed_authorization",
+            "authorize",
+            "callback",
+            "token"
+        ],
+        "{summaries:#?}"
+    );
+    let pushed = &lines[1];
+    assert_eq!(pushed["ok"], true, "{pushed}");
+    let body: Vec<u8> = pushed["request"]["body"]
+        .as_array()
+        .map(|bytes| {
+            bytes
+                .iter()
+                .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let sent = String::from_utf8_lossy(&body);
+    assert!(
+        sent.contains("&request=ey"),
+        "a request object in the PAR body: {sent}"
+    );
+    assert!(
+        !sent.contains("state="),
+        "the state is inside the object: {sent}"
+    );
+    assert!(
+        pushed["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("request_uri")),
+        "{pushed}"
+    );
+    let callback = &lines[3];
+    assert_eq!(callback["ok"], true, "{callback}");
+    assert!(
+        callback["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("JWT-secured response verified")),
+        "the JARM rows passed: {callback}"
+    );
+    assert_eq!(lines[4]["ok"], true, "{}", lines[4]);
+}
+
+/// A JARM response signed with a key the provider does not publish is
+/// refused before its code is used.
+#[test]
+fn a_jarm_response_signed_by_another_key_is_refused() {
+    use tokenscope::oauth::callback::CallbackParams;
+    use tokenscope::oauth::runner::FlowSession;
+    use tokenscope::token::Timestamp;
+    let mut profile = tokenscope::oauth::Profile::default();
+    "https://op.example".clone_into(&mut profile.issuer);
+    "client-fapi".clone_into(&mut profile.client_id);
+    profile.response_mode = "jwt".to_owned();
+    let mut session = FlowSession::new(profile, None);
+    let now = Timestamp::from_unix(1_800_000_000);
+    // A response made with the client's key, not the provider's.
+    let key = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwt.private.pem"
+    ))
+    .expect("key");
+    let key = tokenscope::oauth::assertion::ClientKey::from_pem(&key).expect("pem");
+    let state = session.run.state.clone();
+    let object = tokenscope::oauth::request_object::sign(
+        &[
+            ("code".to_owned(), "stolen-code".to_owned()),
+            ("state".to_owned(), state),
+        ],
+        "https://op.example",
+        "client-fapi",
+        &key,
+        ("PS256", "client-jwt-rs256"),
+        now,
+        60,
+    )
+    .expect("signed");
+    let params = CallbackParams::from_parameters(
+        "http://127.0.0.1/callback".to_owned(),
+        &[("response".to_owned(), object)],
+    );
+    let provider_jwks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/provider-signing.jwks.json"
+    ))
+    .expect("jwks");
+    let record = session.jarm_callback(&params, Ok(provider_jwks), now);
+    let failure = record.outcome.as_ref().expect_err("refused");
+    assert!(failure.message.contains("signature"), "{}", failure.message);
+    assert!(session.code.is_none(), "the code is not used");
+}

@@ -177,6 +177,22 @@ const clients = [
     dpop_bound_access_tokens: true,
     grant_types: ['authorization_code', 'refresh_token'],
   },
+  {
+    ...common,
+    // FAPI 2.0-style: private_key_jwt with PS256, pushed authorization
+    // requests and signed request objects required, JWT-secured
+    // authorization responses (JARM, RS256: the provider's key).
+    client_id: 'client-fapi',
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'PS256',
+    // client-jwt's key without its "alg": RS256, so PS256 is allowed too.
+    jwks: { keys: readJson('keys/client-jwt.public.jwks.json').keys.map(({ alg, ...key }) => key) },
+    require_pushed_authorization_requests: true,
+    require_signed_request_object: true,
+    request_object_signing_alg: 'PS256',
+    authorization_signed_response_alg: 'RS256',
+    grant_types: ['authorization_code', 'refresh_token'],
+  },
 ];
 if (tls?.clientCa) {
   clients.push({
@@ -237,6 +253,10 @@ const configuration = {
     clientCredentials: { enabled: true },
     deviceFlow: { enabled: true },
     rpInitiatedLogout: { enabled: true },
+    // RFC 9126 (on by default), RFC 9101 and JARM, for client-fapi.
+    pushedAuthorizationRequests: { enabled: true },
+    requestObjects: { enabled: true },
+    jwtResponseModes: { enabled: true },
     dPoP: {
       enabled: true,
       nonceSecret: Buffer.alloc(32, 7),

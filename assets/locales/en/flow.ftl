@@ -421,3 +421,21 @@ jarm-state-none = no state in the response (none is needed when none was sent)
 jarm-state-match = state is the one sent
 jarm-state-mismatch = state is { $state } but the request sent { $expected }: the response belongs to another request
 jarm-state-missing = no state in the response, but the request sent { $expected }
+
+# Pushed authorization requests (RFC 9126) and request objects (RFC 9101)
+step-title-par = Pushed authorization request
+step-purpose-par = The app sends the authorization parameters straight to the provider and gets a short-lived request_uri for the browser (RFC 9126).
+step-narration-par = Before the browser is involved, the app posts everything the sign-in needs — who it is, where to return, PKCE, state — directly to the authorization server, authenticated like a token request. Nothing can be changed in the browser's address bar, and the browser only carries a reference.
+seq-push-parameters = push parameters
+seq-request-uri = request_uri
+run-no-par-endpoint = The profile has no pushed authorization request endpoint: discover it (pushed_authorization_request_endpoint) or type it.
+run-par-no-request-uri = The PAR answer has no request_uri (RFC 9126 §2.2 requires one).
+run-par-no-expires-in = The PAR answer has no positive expires_in (RFC 9126 §2.2 requires one).
+run-par-pushed = request_uri { $uri }, valid for { $seconds } s
+run-par-not-pushed = The parameters have not been pushed yet: send the pushed authorization request first.
+run-par-expired = The request_uri has expired (it was valid for { $seconds } s): push the parameters again.
+run-request-object-failed = Could not sign the request object: { $error }
+run-jarm-verified = { $summary }; the JWT-secured response verified ({ $signature }; iss, aud, exp and state checked)
+run-jarm-refused = The JWT-secured authorization response was refused, so its code is not used: { $rows }
+run-jarm-needs-keys = The redirect is a JWT-secured response (JARM): it needs the provider's keys to be checked before its code is used.
+run-jarm-no-jwks = The profile has no jwks_uri to check the JWT-secured response with.

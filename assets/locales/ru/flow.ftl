@@ -438,3 +438,21 @@ jarm-state-none = в ответе нет state (он и не нужен, есл�
 jarm-state-match = state совпадает с отправленным
 jarm-state-mismatch = state равен { $state }, а в запросе был { $expected }: ответ относится к другому запросу
 jarm-state-missing = в ответе нет state, а в запросе был { $expected }
+
+# Pushed authorization requests (RFC 9126) and request objects (RFC 9101)
+step-title-par = Отправка параметров авторизации (PAR)
+step-purpose-par = Приложение отправляет параметры авторизации прямо провайдеру и получает короткоживущий request_uri для браузера (RFC 9126).
+step-narration-par = Ещё до браузера приложение отправляет серверу авторизации всё, что нужно для входа, — кто оно, куда вернуться, PKCE, state — напрямую, с аутентификацией, как запрос токена. В адресной строке браузера ничего нельзя подменить: браузер несёт только ссылку.
+seq-push-parameters = параметры (PAR)
+seq-request-uri = request_uri
+run-no-par-endpoint = В профиле нет адреса отправки параметров авторизации: получите его из метаданных (pushed_authorization_request_endpoint) или введите вручную.
+run-par-no-request-uri = В ответе PAR нет request_uri (RFC 9126 §2.2 требует его).
+run-par-no-expires-in = В ответе PAR нет положительного expires_in (RFC 9126 §2.2 требует его).
+run-par-pushed = request_uri { $uri }, действует { $seconds } с
+run-par-not-pushed = Параметры ещё не отправлены: сначала выполните запрос PAR.
+run-par-expired = Срок действия request_uri истёк (он действовал { $seconds } с): отправьте параметры заново.
+run-request-object-failed = Не удалось подписать объект запроса: { $error }
+run-jarm-verified = { $summary }; подписанный ответ авторизации проверен ({ $signature }; проверены iss, aud, exp и state)
+run-jarm-refused = Подписанный ответ авторизации (JARM) отклонён, его код не используется: { $rows }
+run-jarm-needs-keys = Ответ пришёл в виде JWT (JARM): прежде чем использовать код, его нужно проверить ключами провайдера.
+run-jarm-no-jwks = В профиле нет jwks_uri, чтобы проверить подписанный ответ авторизации.

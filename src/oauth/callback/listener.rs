@@ -619,7 +619,15 @@ fn answer(
         );
     }
     let params = CallbackParams::from_form(format!("{}{target}", route.origin), query);
-    let Some(state) = params.state.as_deref() else {
+    // A JWT-secured response (JARM) carries its state inside the JWT: read
+    // unverified here only to tell whether it is this run's; the run checks
+    // its signature before using anything in it.
+    let jarm_state = params.jarm_response().and_then(unverified_jarm_state);
+    if params.state.is_none() && params.jarm_response().is_some() && jarm_state.is_none() {
+        // Encrypted, or no state inside: the run decides.
+        return (Reply::page(&params, language), Verdict::Redirect(params));
+    }
+    let Some(state) = params.state.as_deref().or(jarm_state.as_deref()) else {
         // Not this run's redirect: every request tokenscope sends has a state.
         return (
             Reply::text(
@@ -646,6 +654,12 @@ fn answer(
         );
     }
     (Reply::page(&params, language), Verdict::Redirect(params))
+}
+
+/// The `state` claim of a JWS-secured authorization response, unverified.
+fn unverified_jarm_state(response: &str) -> Option<String> {
+    let decoded = crate::token::jose::decode_unverified(response).ok()?;
+    decoded.claims()?.get("state")?.as_str().map(str::to_owned)
 }
 
 /// Whether `Host` names the loopback listener: `127.0.0.1`, `[::1]` or

@@ -220,6 +220,21 @@ const SINGLE_PARAMS: [&str; 4] = ["state", "code", "iss", "error"];
 const SENSITIVE_PARAMS: [&str; 4] = ["code", "access_token", "id_token", "refresh_token"];
 
 impl CallbackParams {
+    /// The parameters a JWT-secured response carried (JARM §2.3), read as
+    /// if they had come in the redirect itself.
+    pub fn from_parameters(raw_url: String, parameters: &[(String, String)]) -> Self {
+        let form = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(parameters)
+            .finish();
+        Self::from_form(raw_url, &form)
+    }
+
+    /// The `response` parameter of a JWT-secured authorization response
+    /// (JARM §2.3.1), if the redirect carried one.
+    pub fn jarm_response(&self) -> Option<&str> {
+        crate::oauth::jarm::response_parameter(&self.other)
+    }
+
     /// Decodes an `application/x-www-form-urlencoded` query or fragment.
     fn from_form(raw_url: String, form: &str) -> Self {
         let mut params = Self {

@@ -409,6 +409,17 @@ pub async fn run_code_flow(
     let check = |record: &StepRecord| record.outcome.clone().map(drop);
 
     discover(session, &client, options, now(), &mut observe).await?;
+    if session.profile.par {
+        send_step(
+            session,
+            &client,
+            Step::PushedAuthorization,
+            options,
+            &now,
+            &mut observe,
+        )
+        .await?;
+    }
 
     let listener = listen_for_redirect(
         session,
@@ -429,7 +440,26 @@ pub async fn run_code_flow(
         observe(record);
     }
     let params = open_and_await_redirect(&options.browser, &url, listener).await?;
-    let record = session.callback(&params, now());
+    let record = if params.jarm_response().is_some() {
+        // A JWT-secured response is checked with the provider's keys
+        // before anything in it is used (JARM §2.4).
+        let jwks = match session.key_source() {
+            Some(url) => {
+                crate::oauth::verification::fetch_jwks_body(
+                    &client,
+                    &session.profile,
+                    &url,
+                    &options.client,
+                    crate::i18n::language(),
+                )
+                .await
+            }
+            None => Err(crate::tr!("run-jarm-no-jwks")),
+        };
+        session.jarm_callback(&params, jwks, now())
+    } else {
+        session.callback(&params, now())
+    };
     observe(record);
     check(record)?;
 

@@ -93,6 +93,9 @@ pub struct FlowSession {
     pub metadata: Option<ProviderMetadata>,
     /// The authorization request URL, once built.
     pub authorize_url: Option<String>,
+    /// The pushed authorization request's answer (RFC 9126 §2.2) and when
+    /// it came: the browser then carries only its `request_uri`.
+    pub pushed: Option<(flow::PushedRequest, Timestamp)>,
     /// The code from the callback.
     pub code: Option<Secret>,
     /// Whether the code was sent already (codes are single-use; a bank
@@ -203,6 +206,7 @@ impl FlowSession {
             run,
             metadata: None,
             authorize_url: None,
+            pushed: None,
             code: None,
             code_sent: false,
             code_sends: 0,
@@ -256,9 +260,11 @@ impl FlowSession {
         self.push(Step::Discovery, Some(exchange), outcome, now)
     }
 
-    /// Builds the authorization URL.
+    /// Builds the authorization URL: with PAR the pushed request's
+    /// `request_uri`, with a request object the parameters signed (RFC
+    /// 9101 §5.1), else the parameters themselves.
     pub fn prepare_authorize(&mut self, now: Timestamp) -> Result<String, StepFailure> {
-        match self.authorize_url_of_run() {
+        match self.front_channel_url(now) {
             Ok(url) => {
                 self.authorize_url = Some(url.clone());
                 self.push(
@@ -276,20 +282,210 @@ impl FlowSession {
         }
     }
 
+    /// The authorization parameters of this run (its `state`, `nonce`,
+    /// PKCE values and, with DPoP, `dpop_jkt`, RFC 9449 §10).
+    pub fn authorize_parameters(&self) -> Vec<(String, String)> {
+        let jkt = self.dpop.as_ref().map(|state| state.key.thumbprint());
+        flow::authorize_parameters(&self.profile, &self.run, jkt.as_deref())
+    }
+
+    /// The parameters signed into a request object (RFC 9101 §4) with the
+    /// client assertion's key, `aud` the issuer; the result is what goes
+    /// beside it (§5: `client_id`, `request`, and what OIDC wants outside).
+    fn with_request_object(
+        &self,
+        params: &[(String, String)],
+        now: Timestamp,
+    ) -> Result<Vec<(String, String)>, StepFailure> {
+        use super::assertion::AssertionError;
+        let settings = &self.profile.client_assertion;
+        let Some(text) = &self.private_key else {
+            let error = match &self.private_key_error {
+                Some(error) => error.clone(),
+                None if settings.key_file.trim().is_empty() => {
+                    AssertionError::NoKeyFile.to_string()
+                }
+                None => AssertionError::KeyNotLoaded.to_string(),
+            };
+            return Err(StepFailure::new(crate::tr!(
+                "run-request-object-failed",
+                error = error
+            )));
+        };
+        let key = super::assertion::ClientKey::from_file_bytes(text.expose().as_bytes(), None)
+            .map_err(|e| {
+                StepFailure::new(crate::tr!(
+                    "run-request-object-failed",
+                    error = e.to_string()
+                ))
+            })?;
+        let (key, file_kid) = key;
+        let kid = if settings.key_id.trim().is_empty() {
+            file_kid.unwrap_or_default()
+        } else {
+            settings.key_id.trim().to_owned()
+        };
+        let client_id = self.profile.client_id.trim();
+        let object = super::request_object::sign(
+            params,
+            client_id,
+            self.profile.issuer.trim(),
+            &key,
+            (settings.algorithm.trim(), &kid),
+            now,
+            super::request_object::DEFAULT_LIFETIME_SECONDS,
+        )
+        .map_err(|e| {
+            StepFailure::new(crate::tr!(
+                "run-request-object-failed",
+                error = e.to_string()
+            ))
+        })?;
+        Ok(super::request_object::by_value_parameters(
+            &object, params, client_id,
+        ))
+    }
+
+    /// The URL the browser opens at `now`.
+    fn front_channel_url(&self, now: Timestamp) -> Result<String, StepFailure> {
+        if self.profile.par {
+            let (pushed, at) = self
+                .pushed
+                .as_ref()
+                .ok_or_else(|| StepFailure::new(crate::tr!("run-par-not-pushed")))?;
+            if now.unix() >= at.unix().saturating_add(pushed.expires_in) {
+                return Err(StepFailure::new(crate::tr!(
+                    "run-par-expired",
+                    seconds = pushed.expires_in
+                )));
+            }
+            let params = super::request_object::by_reference_parameters(
+                &pushed.request_uri,
+                self.profile.client_id.trim(),
+            );
+            return flow::authorization_endpoint_url(&self.profile, &params);
+        }
+        let params = self.authorize_parameters();
+        let params = if self.profile.request_object {
+            self.with_request_object(&params, now)?
+        } else {
+            params
+        };
+        flow::authorization_endpoint_url(&self.profile, &params)
+    }
+
+    /// The pushed authorization request (RFC 9126 §2.1): the parameters,
+    /// signed into a request object when the profile asks (§3).
+    pub fn pushed_authorization_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let params = self.authorize_parameters();
+        let params = if self.profile.request_object {
+            self.with_request_object(&params, now)?
+        } else {
+            params
+        };
+        flow::pushed_authorization_request(&self.profile, self.credentials(now), params)
+    }
+
+    /// Applies the PAR endpoint's answer.
+    pub fn pushed_authorization_answered(
+        &mut self,
+        exchange: Exchange,
+        now: Timestamp,
+    ) -> &StepRecord {
+        let outcome = flow::parse_pushed_authorization_response(&exchange).map(|pushed| {
+            let text = crate::tr!(
+                "run-par-pushed",
+                uri = flow::mask_middle(&pushed.request_uri),
+                seconds = pushed.expires_in
+            );
+            self.pushed = Some((pushed, now));
+            // A new reference: the browser's URL is built again from it.
+            self.authorize_url = None;
+            text
+        });
+        self.push(Step::PushedAuthorization, Some(exchange), outcome, now)
+    }
+
+    /// A JWT-secured authorization response (JARM) in `params` checked with
+    /// the provider's keys (`jwks`: the key set's JSON, or why it could not
+    /// be fetched): signature, `iss`, `aud`, `exp` and `state` (JARM §2.4),
+    /// each a row; only a response that passes them all is applied as the
+    /// redirect, by [`Self::callback`]. Without a `response` parameter, the
+    /// same as [`Self::callback`].
+    pub fn jarm_callback(
+        &mut self,
+        params: &CallbackParams,
+        jwks: Result<String, String>,
+        now: Timestamp,
+    ) -> &StepRecord {
+        let Some(response) = params.jarm_response() else {
+            return self.callback(params, now);
+        };
+        let keys = match &jwks {
+            Ok(json) => crate::token::keys::KeySet::from_jwks_json(
+                json,
+                self.key_source().as_deref().unwrap_or("jwks_uri"),
+            ),
+            Err(_) => crate::token::keys::KeySet::default(),
+        };
+        let checked = super::jarm::check_response(
+            response,
+            &super::jarm::JarmExpectations {
+                issuer: self.profile.issuer.trim(),
+                client_id: self.profile.client_id.trim(),
+                keys: &keys,
+                decryption: None,
+                state: Some(&self.run.state),
+                now,
+                leeway: crate::token::checks::DEFAULT_LEEWAY,
+            },
+        );
+        let signature = checked
+            .checks
+            .iter()
+            .find(|row| row.name == "signature")
+            .map(|row| row.reason.clone())
+            .unwrap_or_default();
+        let refused = checked
+            .checks
+            .iter()
+            .filter(|row| row.is_fail())
+            .map(|row| format!("{}: {} ({})", row.name, row.reason, row.spec))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let outcome = if let Some(parameters) = checked.parameters() {
+            let inner = CallbackParams::from_parameters(params.raw_url.clone(), &parameters);
+            self.callback_outcome(&inner)
+                .map(|text| crate::tr!("run-jarm-verified", summary = text, signature = signature))
+        } else {
+            let mut message = crate::tr!("run-jarm-refused", rows = refused);
+            if let Err(error) = jwks {
+                message = format!("{message} {error}");
+            }
+            Err(StepFailure::new(message))
+        };
+        self.push(Step::Callback, None, outcome, now)
+    }
+
     /// Applies the redirect: checks state, then iss (RFC 9207), then an error.
     pub fn callback(&mut self, params: &CallbackParams, now: Timestamp) -> &StepRecord {
+        let outcome = if params.jarm_response().is_some() {
+            Err(StepFailure::new(crate::tr!("run-jarm-needs-keys")))
+        } else {
+            self.callback_outcome(params)
+        };
+        self.push(Step::Callback, None, outcome, now)
+    }
+
+    /// The redirect's verdict; keeps its code when it is good.
+    fn callback_outcome(&mut self, params: &CallbackParams) -> Result<String, StepFailure> {
         let iss_supported = self
             .metadata
             .as_ref()
             .is_some_and(ProviderMetadata::iss_parameter_supported);
         let issuer =
             (!self.profile.issuer.trim().is_empty()).then(|| self.profile.issuer.trim().to_owned());
-        let outcome = match callback::check_callback(
-            params,
-            &self.run.state,
-            issuer.as_deref(),
-            iss_supported,
-        ) {
+        match callback::check_callback(params, &self.run.state, issuer.as_deref(), iss_supported) {
             Ok(code) => {
                 self.code = Some(code);
                 self.code_sent = false;
@@ -313,8 +509,7 @@ impl FlowSession {
                 }
                 Err(failure)
             }
-        };
-        self.push(Step::Callback, None, outcome, now)
+        }
     }
 
     /// What the client authenticates with at `now` (RFC 6749 §2.3, RFC 7523 §2.2).
@@ -328,7 +523,7 @@ impl FlowSession {
 
     /// Whether the run needs the private key file read before it can send.
     pub fn needs_private_key(&self) -> bool {
-        self.profile.client_auth == ClientAuth::PrivateKeyJwt
+        (self.profile.client_auth == ClientAuth::PrivateKeyJwt || self.profile.request_object)
             && self.private_key.is_none()
             && !self.profile.client_assertion.key_file.trim().is_empty()
     }
@@ -750,6 +945,9 @@ impl FlowSession {
         }
         let first = match &self.grant {
             Grant::AuthorizationCode => {
+                if self.profile.par && self.pushed.is_none() && self.code.is_none() {
+                    return Some(Step::PushedAuthorization);
+                }
                 if self.authorize_url.is_none() {
                     return Some(Step::Authorize);
                 }
@@ -817,7 +1015,12 @@ impl FlowSession {
         mut draft: RequestDraft,
         now: Timestamp,
     ) -> Result<RequestDraft, StepFailure> {
-        if !self.profile.dpop || !(step.returns_tokens() || step == Step::UserInfo) {
+        // PAR too (RFC 9449 §10.1): the code is then bound to the key.
+        if !self.profile.dpop
+            || !(step.returns_tokens()
+                || step == Step::UserInfo
+                || step == Step::PushedAuthorization)
+        {
             return Ok(draft);
         }
         let state = self
@@ -927,6 +1130,7 @@ impl FlowSession {
                     .ok_or_else(|| StepFailure::new(crate::tr!("run-no-issuer")))?;
                 Ok(discovery::request(&url))
             }
+            Step::PushedAuthorization => self.pushed_authorization_draft(now),
             Step::Token => self.token_draft(now),
             Step::UserInfo => self.userinfo_draft(),
             Step::Refresh => self.refresh_draft(now),
@@ -948,6 +1152,9 @@ impl FlowSession {
         match step {
             Step::Discovery => {
                 self.discovered(exchange, now);
+            }
+            Step::PushedAuthorization => {
+                self.pushed_authorization_answered(exchange, now);
             }
             Step::Token => {
                 self.token_exchanged(exchange, now);
@@ -1175,11 +1382,22 @@ impl FlowSession {
         self.authorize_url_of_run().map(RequestDraft::get)
     }
 
-    /// The authorization URL of this run: its `state`, `nonce` and PKCE
-    /// values, and with DPoP `dpop_jkt` (RFC 9449 §10).
+    /// The authorization URL of this run as the browser will get it: the
+    /// one built, else with PAR the pushed reference, else the parameters
+    /// in the clear (a request object is signed when the browser opens).
     pub fn authorize_url_of_run(&self) -> Result<String, StepFailure> {
-        let jkt = self.dpop.as_ref().map(|state| state.key.thumbprint());
-        flow::authorize_url(&self.profile, &self.run, jkt.as_deref())
+        if let Some(url) = &self.authorize_url {
+            return Ok(url.clone());
+        }
+        if self.profile.par && self.pushed.is_some() {
+            let (pushed, _) = self.pushed.as_ref().ok_or_else(|| StepFailure::new(""))?;
+            let params = super::request_object::by_reference_parameters(
+                &pushed.request_uri,
+                self.profile.client_id.trim(),
+            );
+            return flow::authorization_endpoint_url(&self.profile, &params);
+        }
+        flow::authorization_endpoint_url(&self.profile, &self.authorize_parameters())
     }
 
     /// Everything the inspector should show from this run: the token
