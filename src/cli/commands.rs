@@ -494,6 +494,8 @@ fn run_session(
         &mut session,
         RunInputs {
             grant: args.grant.as_deref(),
+            login_hint: args.login_hint.as_deref(),
+            binding_message: args.binding_message.as_deref(),
             username: args.username.as_deref(),
             password_env: args.password_env.as_deref(),
             refresh_token_env: args.refresh_token_env.as_deref(),
@@ -621,6 +623,8 @@ fn stored_extension_secrets(
 #[derive(Clone, Copy)]
 struct RunInputs<'a> {
     grant: Option<&'a str>,
+    login_hint: Option<&'a str>,
+    binding_message: Option<&'a str>,
     username: Option<&'a str>,
     password_env: Option<&'a str>,
     refresh_token_env: Option<&'a str>,
@@ -646,12 +650,21 @@ fn run_inputs(
             "password" => Grant::Password,
             "refresh_token" => Grant::RefreshToken,
             "device_code" | crate::oauth::device::GRANT_TYPE => Grant::DeviceCode,
+            "ciba" | crate::oauth::ciba::GRANT_TYPE => Grant::Ciba,
             "extension" => match &session.profile.default_grant {
                 Grant::Extension(name) => Grant::Extension(name.clone()),
                 _ => anyhow::bail!("--grant extension: the profile has no extension grant"),
             },
             other => Grant::Extension(other.to_owned()),
         };
+    }
+    if let Some(hint) = inputs.login_hint {
+        let ciba = &mut session.profile.ciba;
+        ciba.hint_kind = crate::oauth::ciba::CibaHint::LoginHint;
+        hint.clone_into(&mut ciba.hint);
+    }
+    if let Some(message) = inputs.binding_message {
+        message.clone_into(&mut session.profile.ciba.binding_message);
     }
     if let Some(name) = inputs.username {
         name.clone_into(&mut session.username);

@@ -72,7 +72,7 @@ pub fn next_step_command(
 ) -> Option<super::workspace::Command> {
     let command = match step {
         Step::Authorize => FlowCommand::OpenBrowser,
-        Step::DeviceToken => FlowCommand::StartPolling,
+        Step::DeviceToken | Step::CibaToken => FlowCommand::StartPolling,
         step if step.sends_drafted_request() => FlowCommand::Send {
             step,
             draft: draft()?,
@@ -91,6 +91,9 @@ pub enum RunInput {
     Password(Secret),
     /// A refresh token to refresh with, pasted.
     RefreshToken(Secret),
+    /// The CIBA request's inputs (hint, binding message, …): this run's copy
+    /// of the profile takes them.
+    Ciba(Box<crate::oauth::ciba::CibaSettings>),
     /// A value of an extension grant field: plain ones change this run's
     /// copy of the profile, secret ones are kept apart.
     ExtensionValue {
@@ -189,8 +192,8 @@ pub struct DevicePolling {
     pub secret: Option<Secret>,
     /// The private key (PEM), for `private_key_jwt`.
     pub private_key: Option<Secret>,
-    /// The device code.
-    pub device_code: Secret,
+    /// The device code, or CIBA's `auth_req_id` (CIBA Core §10.1).
+    pub code: crate::oauth::device::PollCode,
     /// The interval and expiry.
     pub schedule: crate::oauth::device::PollSchedule,
     /// The passphrase of the profile's PKCS#12 client certificate.
@@ -331,6 +334,7 @@ impl FlowState {
                     state.session.tokens = None;
                     state.session.device = None;
                     state.session.device_schedule = None;
+                    state.session.ciba = None;
                     state.inputs_revision += 1;
                 }
                 Vec::new()
@@ -357,18 +361,18 @@ impl FlowState {
                 if state.waiting.is_some() {
                     return Vec::new();
                 }
-                let (Some(device), Some(schedule)) =
-                    (&state.session.device, state.session.device_schedule)
+                let (Some(code), Some(schedule)) =
+                    (state.session.poll_code(), state.session.device_schedule)
                 else {
                     return Vec::new();
                 };
-                state.waiting = Some(Step::DeviceToken);
+                state.waiting = Some(code.step());
                 state.polling_since = Some(now);
                 vec![Effect::PollDevice(Box::new(DevicePolling {
                     profile: state.session.profile.clone(),
                     secret: state.session.secret.clone(),
                     private_key: state.session.private_key.clone(),
-                    device_code: device.device_code.clone(),
+                    code,
                     schedule,
                     tls_passphrase: state.tls_passphrase.clone(),
                 }))]
@@ -443,6 +447,7 @@ impl FlowState {
             RunInput::Username(name) => session.username = name,
             RunInput::Password(password) => session.password = Some(password),
             RunInput::RefreshToken(token) => session.pasted_refresh_token = Some(token),
+            RunInput::Ciba(settings) => session.profile.ciba = *settings,
             RunInput::ExtensionValue { name, value } => {
                 let secret = session
                     .profile
@@ -467,12 +472,17 @@ impl FlowState {
 
     /// Polling stopped because the device code expired (RFC 8628 §3.5).
     pub fn device_code_expired(&mut self, now: Timestamp) {
-        if self.waiting != Some(Step::DeviceToken) {
+        let step = self.session.poll_step();
+        if self.waiting != Some(step) {
             return;
         }
         self.waiting = None;
-        let failure = StepFailure::new(crate::tr!("run-device-expired"));
-        self.session.failed(Step::DeviceToken, failure, now);
+        let failure = StepFailure::new(if step == Step::CibaToken {
+            crate::tr!("run-ciba-expired")
+        } else {
+            crate::tr!("run-device-expired")
+        });
+        self.session.failed(step, failure, now);
     }
 
     /// The `state` the redirect the run waits for must carry: the logout's
@@ -564,6 +574,7 @@ impl FlowState {
                         | Step::Password
                         | Step::ExtensionGrant
                         | Step::DeviceToken
+                        | Step::CibaToken
                 ) && r.outcome.is_ok()
             })?
             .at;
@@ -606,7 +617,7 @@ impl FlowState {
         if self.waiting != Some(step) {
             return;
         }
-        if step == Step::DeviceToken {
+        if matches!(step, Step::DeviceToken | Step::CibaToken) {
             // Polling goes on while the provider says pending (RFC 8628 §3.5).
             let outcome = self.session.device_polled(exchange, now);
             if !matches!(outcome, PollOutcome::Pending(_) | PollOutcome::SlowDown(_)) {
@@ -637,22 +648,26 @@ impl FlowState {
 
     /// When the next device poll goes out, while polling (for the countdown).
     pub fn next_poll_at(&self) -> Option<Timestamp> {
-        if self.waiting != Some(Step::DeviceToken) {
+        let step = self.session.poll_step();
+        if self.waiting != Some(step) {
             return None;
         }
         let schedule = self.session.device_schedule?;
-        let last = self
-            .session
-            .records
-            .iter()
-            .rev()
-            .find(|r| matches!(r.step, Step::DeviceToken | Step::DeviceAuthorization))?;
+        let last = self.session.records.iter().rev().find(|r| {
+            matches!(
+                r.step,
+                Step::DeviceToken
+                    | Step::DeviceAuthorization
+                    | Step::CibaToken
+                    | Step::BackchannelAuthentication
+            )
+        })?;
         let polled_at = self
             .session
             .records
             .iter()
             .rev()
-            .find(|r| r.step == Step::DeviceToken)
+            .find(|r| r.step == step)
             .map(|r| r.at);
         // Polling starts with a wait: before the first poll, count from the press of Start.
         let from = polled_at.unwrap_or(self.polling_since.unwrap_or(last.at));

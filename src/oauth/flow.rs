@@ -77,6 +77,10 @@ pub enum Step {
     DeviceAuthorization,
     /// Poll the token endpoint until the user approves (RFC 8628 §3.4).
     DeviceToken,
+    /// Ask the provider to reach the user on their phone (OpenID CIBA Core 1.0 §7.1).
+    BackchannelAuthentication,
+    /// Poll the token endpoint with `auth_req_id` until the user approves (CIBA Core §10.1).
+    CibaToken,
     /// An extension grant: any other `grant_type` (RFC 6749 §4.5, RFC 8693).
     ExtensionGrant,
     /// End the user's session at the provider (OpenID Connect RP-Initiated Logout 1.0).
@@ -98,6 +102,7 @@ impl Step {
                 | Self::Password
                 | Self::ExtensionGrant
                 | Self::DeviceAuthorization
+                | Self::BackchannelAuthentication
         )
     }
 
@@ -112,6 +117,7 @@ impl Step {
                 | Self::ExtensionGrant
                 | Self::ClientCredentials
                 | Self::DeviceToken
+                | Self::CibaToken
         )
     }
 
@@ -138,6 +144,13 @@ impl Step {
                 Self::Discovery,
                 Self::DeviceAuthorization,
                 Self::DeviceToken,
+                Self::UserInfo,
+                Self::Refresh,
+            ],
+            Grant::Ciba => &[
+                Self::Discovery,
+                Self::BackchannelAuthentication,
+                Self::CibaToken,
                 Self::UserInfo,
                 Self::Refresh,
             ],
@@ -170,6 +183,8 @@ impl Step {
             Self::Password => crate::tr!("step-title-password"),
             Self::DeviceAuthorization => crate::tr!("step-title-device-authorization"),
             Self::DeviceToken => crate::tr!("step-title-device-token"),
+            Self::BackchannelAuthentication => crate::tr!("step-title-backchannel-authentication"),
+            Self::CibaToken => crate::tr!("step-title-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-title-extension-grant"),
             Self::Logout => crate::tr!("step-title-logout"),
         }
@@ -191,6 +206,10 @@ impl Step {
             Self::Password => crate::tr!("step-narration-password"),
             Self::DeviceAuthorization => crate::tr!("step-narration-device-authorization"),
             Self::DeviceToken => crate::tr!("step-narration-device-token"),
+            Self::BackchannelAuthentication => {
+                crate::tr!("step-narration-backchannel-authentication")
+            }
+            Self::CibaToken => crate::tr!("step-narration-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-narration-extension-grant"),
             Self::Logout => crate::tr!("step-narration-logout"),
         }
@@ -211,6 +230,10 @@ impl Step {
             Self::Password => crate::tr!("step-purpose-password"),
             Self::DeviceAuthorization => crate::tr!("step-purpose-device-authorization"),
             Self::DeviceToken => crate::tr!("step-purpose-device-token"),
+            Self::BackchannelAuthentication => {
+                crate::tr!("step-purpose-backchannel-authentication")
+            }
+            Self::CibaToken => crate::tr!("step-purpose-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-purpose-extension-grant"),
             Self::Logout => crate::tr!("step-purpose-logout"),
         }
@@ -793,6 +816,8 @@ impl Step {
             | Self::Password
             | Self::DeviceAuthorization
             | Self::DeviceToken
+            | Self::BackchannelAuthentication
+            | Self::CibaToken
             | Self::ExtensionGrant => Endpoint::Token,
             Self::UserInfo => Endpoint::Resource,
             Self::Introspection => Endpoint::Introspection,
@@ -1133,7 +1158,7 @@ mod tests {
     use super::*;
 
     /// Every step a card can show, for the checks of its texts.
-    const EVERY_STEP: [Step; 14] = [
+    const EVERY_STEP: [Step; 16] = [
         Step::Discovery,
         Step::Authorize,
         Step::Callback,
@@ -1146,6 +1171,8 @@ mod tests {
         Step::Password,
         Step::DeviceAuthorization,
         Step::DeviceToken,
+        Step::BackchannelAuthentication,
+        Step::CibaToken,
         Step::ExtensionGrant,
         Step::Logout,
     ];

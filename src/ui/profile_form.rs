@@ -611,12 +611,13 @@ fn combo<T: Copy + PartialEq>(
 }
 
 fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
-    const CHOICES: [(&str, Grant); 5] = [
+    const CHOICES: [(&str, Grant); 6] = [
         ("authorization_code", Grant::AuthorizationCode),
         ("client_credentials", Grant::ClientCredentials),
         ("password", Grant::Password),
         ("refresh_token", Grant::RefreshToken),
         ("device_code", Grant::DeviceCode),
+        ("ciba", Grant::Ciba),
     ];
     ui.horizontal(|ui| {
         let label = ui.add_sized(
