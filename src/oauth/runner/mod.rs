@@ -1212,6 +1212,9 @@ impl FlowSession {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
+        if matches!(step, Step::BackchannelAuthentication | Step::CibaToken) {
+            facts.push(SentFact::Ciba);
+        }
         if step == Step::Token {
             if self.code_sends > 1 {
                 facts.push(SentFact::CodeAlreadyUsed);
