@@ -1139,6 +1139,9 @@ pub const SECRET_FIELDS: &[&str] = &[
     "signature",
     "client_secret_old",
     "client_secret_new",
+    // CIBA (OpenID CIBA Core 1.0 §7.1, §10.1).
+    "auth_req_id",
+    "login_hint_token",
 ];
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
