@@ -832,12 +832,11 @@ fn rfc_code(failure: &Failure) -> (u16, &'static str) {
         | Failure::InvalidPassport => (400, "invalid_request"),
         Failure::UnknownUserId => (400, "unknown_user_id"),
         Failure::InvalidBindingMessage => (400, "invalid_binding_message"),
-        Failure::ExpiredAuthRequest => (400, "expired_token"),
         Failure::BadClient => (401, "invalid_client"),
         Failure::UnsupportedGrant(_) => (400, "unsupported_grant_type"),
         Failure::AuthorizationPending => (400, "authorization_pending"),
         Failure::SlowDown => (400, "slow_down"),
-        Failure::ExpiredDeviceCode => (400, "expired_token"),
+        Failure::ExpiredDeviceCode | Failure::ExpiredAuthRequest => (400, "expired_token"),
         Failure::AccessDenied => (400, "access_denied"),
         Failure::InvalidToken => (401, "invalid_token"),
         Failure::ServerError(_) => (500, "server_error"),
@@ -881,9 +880,8 @@ fn generic_text(failure: &Failure) -> String {
             "the binding message is too long or has control characters".to_owned()
         }
         Failure::ExpiredAuthRequest => "the authentication request has expired".to_owned(),
-        Failure::InvalidRequest(why) => why.clone(),
         Failure::InvalidToken => "the access token is invalid or has expired".to_owned(),
         Failure::InvalidPassport => "the passport grant needs passport and signature".to_owned(),
-        Failure::ServerError(why) => why.clone(),
+        Failure::InvalidRequest(why) | Failure::ServerError(why) => why.clone(),
     }
 }

@@ -877,10 +877,9 @@ impl FlowSession {
             return Some(first);
         }
         let wants_userinfo = match self.grant {
-            Grant::AuthorizationCode => true,
-            Grant::Password | Grant::DeviceCode => self.profile.wants_id_token(),
             // CIBA is OpenID only: `openid` is always asked for (CIBA Core §7.1).
-            Grant::Ciba => true,
+            Grant::AuthorizationCode | Grant::Ciba => true,
+            Grant::Password | Grant::DeviceCode => self.profile.wants_id_token(),
             _ => false,
         };
         if wants_userinfo
