@@ -336,6 +336,14 @@ pub fn personality_of(profile: &Profile) -> Option<Personality> {
         .and_then(Personality::parse)
 }
 
+/// The sandbox's CIBA "phone" page for a sandbox profile (on the port the
+/// profile points at), when its personality has CIBA.
+pub fn phone_page_of(profile: &Profile) -> Option<String> {
+    let path = personality_of(profile)?.spec().paths.ciba_page?;
+    let port = profile_port(profile)?;
+    Some(format!("http://127.0.0.1:{port}{path}"))
+}
+
 /// A profile for the sandbox of `personality` at `base`: the issuer (or,
 /// without discovery, the endpoints), the client, loopback redirect, PKCE.
 pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {

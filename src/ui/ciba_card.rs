@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use egui::RichText;
 
-use crate::model::{Command, FlowState};
+use crate::model::{Command, FlowCommand, FlowState};
 use crate::token::Timestamp;
 
 use super::theme;
@@ -41,6 +41,15 @@ pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut 
                 let left = schedule.expires_at.unix().saturating_sub(now.unix());
                 ui.label(crate::tr!("ciba-expires-in", left = left));
                 ui.weak(crate::tr!("ciba-approve-on-phone"));
+                // The sandbox's phone is a page: a second browser tab stands in for it.
+                if let Some(page) = crate::sandbox::phone_page_of(&session.profile)
+                    && ui
+                        .button(crate::tr!("ciba-open-phone"))
+                        .on_hover_text(&page)
+                        .clicked()
+                {
+                    commands.push(Command::Flow(FlowCommand::OpenLink(page)));
+                }
                 // The countdown is on screen: tick once a second, no faster.
                 ui.ctx().request_repaint_after(Duration::from_secs(1));
             }

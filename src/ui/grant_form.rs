@@ -177,14 +177,45 @@ fn password_inputs(
 /// `acr_values` and `requested_expiry`. They are this run's copy of the
 /// profile's settings: plain text, edited in place.
 fn ciba_inputs(ui: &mut egui::Ui, session: &FlowSession, commands: &mut Vec<Command>) {
-    use crate::oauth::ciba::CibaHint;
     let mut settings = session.profile.ciba.clone();
+    let changed = ciba_fields(ui, &mut settings, "run");
+    ui.weak(crate::tr!("ciba-inputs-note"));
+    if changed {
+        commands.push(Command::Flow(FlowCommand::SetInput(RunInput::Ciba(
+            Box::new(settings),
+        ))));
+    }
+}
+
+/// The profile form's CIBA section (the profile's default grant is CIBA):
+/// the same fields, kept in the profile.
+pub fn ciba_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f32) {
+    if draft.default_grant != Grant::Ciba {
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.add_space(label_width + 8.0);
+        ui.vertical(|ui| {
+            ciba_fields(ui, &mut draft.ciba, "profile");
+            ui.weak(crate::tr!("ciba-inputs-note"));
+        });
+    });
+}
+
+/// The CIBA request's fields as a grid; `true` when one changed. `salt`
+/// keeps the run's and the profile form's widgets apart.
+fn ciba_fields(
+    ui: &mut egui::Ui,
+    settings: &mut crate::oauth::ciba::CibaSettings,
+    salt: &str,
+) -> bool {
+    use crate::oauth::ciba::CibaHint;
     let mut changed = false;
-    egui::Grid::new("ciba_inputs")
+    egui::Grid::new(("ciba_inputs", salt))
         .num_columns(2)
         .show(ui, |ui| {
             let label = ui.label(crate::tr!("ciba-hint-kind"));
-            egui::ComboBox::from_id_salt("ciba_hint_kind")
+            egui::ComboBox::from_id_salt(("ciba_hint_kind", salt))
                 .selected_text(settings.hint_kind.as_str())
                 .show_ui(ui, |ui| {
                     for kind in CibaHint::ALL {
@@ -237,12 +268,7 @@ fn ciba_inputs(ui: &mut egui::Ui, session: &FlowSession, commands: &mut Vec<Comm
                 ui.end_row();
             }
         });
-    ui.weak(crate::tr!("ciba-inputs-note"));
-    if changed {
-        commands.push(Command::Flow(FlowCommand::SetInput(RunInput::Ciba(
-            Box::new(settings),
-        ))));
-    }
+    changed
 }
 
 /// The extension grant's fields (RFC 6749 §4.5). Secret fields are masked;

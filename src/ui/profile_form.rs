@@ -264,6 +264,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
     });
     grant_row(ui, &mut draft.default_grant);
     super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
+    super::grant_form::ciba_section(ui, draft, LABEL_WIDTH);
 }
 
 fn network_section(

@@ -157,6 +157,7 @@ fn the_window_walks_ciba_against_the_sandbox() {
         last_ok(app, Step::BackchannelAuthentication) == Some(true)
     });
     harness.get_by_label("tokenscope sandbox");
+    harness.get_by_label("Open the sandbox's phone page");
     harness.get_by_label("Start polling").click();
     harness.run_steps(2);
     wait_for(&mut harness, |app| {

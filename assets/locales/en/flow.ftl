@@ -435,3 +435,4 @@ run-no-auth-req-id = There is no auth_req_id yet: send the backchannel authentic
 run-ciba-expired = The backchannel authentication request expired before the user approved: start over (CIBA Core §7.3 expires_in).
 run-ciba-not-json = HTTP { $status }: the backchannel authentication answer is not JSON.
 run-ciba-missing = The backchannel authentication answer has no { $name } (CIBA Core §7.3 requires it).
+ciba-open-phone = Open the sandbox's phone page
