@@ -735,6 +735,63 @@ mod tests {
         assert_eq!(slot.as_ref().and_then(|s| s.waiting), None);
     }
 
+    /// CIBA polls through the device grant's effect: the `auth_req_id` is
+    /// the poll code, the waited step is `CibaToken`, pending answers keep
+    /// it waiting, expiry is said in CIBA's words.
+    #[test]
+    fn ciba_polling_runs_through_the_device_grants_machinery() {
+        let mut profile = Profile {
+            default_grant: crate::oauth::Grant::Ciba,
+            ..Profile::default()
+        };
+        profile.endpoints.token = "https://op/token".to_owned();
+        let mut slot = started(profile);
+        let state = slot.as_mut().expect("started");
+        assert_eq!(
+            state.session.next_step(),
+            Some(Step::BackchannelAuthentication)
+        );
+        state.session.backchannel_authenticated(
+            answer(
+                200,
+                &[],
+                r#"{"auth_req_id":"req-1","expires_in":60,"interval":2}"#,
+            ),
+            Timestamp::from_unix(100),
+        );
+        assert_eq!(state.session.next_step(), Some(Step::CibaToken));
+        let effects = FlowState::apply(
+            &mut slot,
+            FlowCommand::StartPolling,
+            Timestamp::from_unix(100),
+        );
+        let [Effect::PollDevice(polling)] = effects.as_slice() else {
+            panic!("one poll effect: {effects:?}")
+        };
+        assert_eq!(
+            polling.code,
+            crate::oauth::device::PollCode::Ciba(Secret::new("req-1"))
+        );
+        assert_eq!(polling.schedule.interval, 2);
+        let state = slot.as_mut().expect("running");
+        assert_eq!(state.waiting, Some(Step::CibaToken));
+        assert_eq!(state.next_poll_at(), Some(Timestamp::from_unix(102)));
+        state.answered(
+            Step::CibaToken,
+            answer(400, &[], r#"{"error":"authorization_pending"}"#),
+            Timestamp::from_unix(102),
+        );
+        assert_eq!(state.waiting, Some(Step::CibaToken), "pending goes on");
+        state.device_code_expired(Timestamp::from_unix(161));
+        assert_eq!(state.waiting, None);
+        let last = state.session.records.last().expect("recorded");
+        assert_eq!(last.step, Step::CibaToken);
+        assert!(last.outcome.as_ref().is_err_and(|f| {
+            f.message
+                .contains("backchannel authentication request expired")
+        }));
+    }
+
     #[test]
     fn automatic_refresh_is_due_thirty_seconds_before_expiry_and_only_when_on() {
         let profile = Profile {
