@@ -400,7 +400,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     // What the profile marks secret is masked in every line, like the client secret.
     let marks = crate::export::redact::SecretMarks::of(&session.profile);
     let mut write_error = None;
+    let ciba = session.profile.ciba.clone();
     let mut observe = |record: &crate::oauth::runner::StepRecord| {
+        if record.step == crate::oauth::flow::Step::BackchannelAuthentication
+            && record.outcome.is_ok()
+        {
+            print_ciba_prompt(&ciba);
+        }
         let line = crate::cli::run::step_line(record, system_now(), &marks);
         let text = if json {
             serde_json::to_string(&line).unwrap_or_default()
@@ -519,6 +525,25 @@ fn print_user_code(answer: &crate::oauth::device::DeviceAuthorization) {
             .as_deref()
             .map(|c| format!(" (or open {c})"))
             .unwrap_or_default()
+    );
+}
+
+/// What the user's phone shows for a CIBA request, for the person at the
+/// terminal (stderr; the `--json` lines carry it too).
+fn print_ciba_prompt(ciba: &crate::oauth::ciba::CibaSettings) {
+    let message = crate::oauth::ciba::shown_binding_message(&ciba.binding_message);
+    let _ = writeln!(
+        std::io::stderr(),
+        "Waiting for {} to approve on their phone{}",
+        match ciba.hint_kind {
+            crate::oauth::ciba::CibaHint::LoginHint => ciba.hint.trim(),
+            _ => "the user",
+        },
+        if message.is_empty() {
+            String::new()
+        } else {
+            format!(", which shows “{message}”")
+        }
     );
 }
 

@@ -492,6 +492,10 @@ fn run_walks_ciba_poll_mode_to_verified_tokens() {
     let last = polls.last().expect("a poll");
     assert_eq!(last["ok"], true, "{last}");
     assert_verified(last, "aud");
+    assert!(
+        stderr.contains("Waiting for alice to approve on their phone, which shows “Order-4281”"),
+        "{stderr}"
+    );
 }
 
 /// The phone's "no": `access_denied` ends the run with the CIBA catalogue's
