@@ -426,6 +426,11 @@ fn the_ciba_card_shows_the_binding_message_and_the_countdown() {
     );
 }
 
+#[test]
+fn ciba_card_snapshot() {
+    ciba_scene("Order 4281").snapshot("ciba_card");
+}
+
 /// No binding message sent: the card says so rather than showing nothing.
 #[test]
 fn the_ciba_card_without_a_binding_message_says_so() {
