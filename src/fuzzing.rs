@@ -193,7 +193,7 @@ pub fn jose(data: &[u8]) {
 
 /// A token endpoint's answer, and the other answers of a flow read the same
 /// way (RFC 6749 §5.1/§5.2, OIDC Core §5.3.2, RFC 7662 §2.2, RFC 7009 §2.2,
-/// RFC 8628 §3.2/§3.5): the bytes are an HTTP response (status line,
+/// RFC 8628 §3.2/§3.5, CIBA Core §7.3): the bytes are an HTTP response (status line,
 /// headers, blank line, body) or, without a status line, a body with 200.
 /// A failure is diagnosed with the error catalogue.
 pub fn token_response(data: &[u8]) {
@@ -207,6 +207,10 @@ pub fn token_response(data: &[u8]) {
     let _ = flow::parse_revocation_response(&exchange).map_err(|failure| describe(&failure));
     let _ = device::parse_authorization(&exchange).map_err(|failure| describe(&failure));
     let _ = device::poll_outcome(&exchange);
+    // OpenID CIBA Core 1.0 §7.3 / §13, and the binding message as the card shows it.
+    let _ = crate::oauth::ciba::parse_authentication(&exchange, "Заказ 4281 🔐")
+        .map(|answer| crate::oauth::ciba::shown_binding_message(&answer.binding_message))
+        .map_err(|failure| describe(&failure));
 }
 
 /// A discovery document (OpenID Connect Discovery 1.0 §4, RFC 8414 §3), as

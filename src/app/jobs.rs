@@ -341,8 +341,8 @@ impl Jobs {
         polling: crate::model::DevicePolling,
         clock: crate::model::Clock,
     ) {
-        use crate::oauth::flow::Step;
         use crate::oauth::runner::PollEnd;
+        let step = polling.code.step();
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
         let runtime = match self.net() {
@@ -351,7 +351,7 @@ impl Jobs {
                 // Answer the poll with the failure, so the run stops waiting.
                 let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
                 let _ = sender.send(JobResult::StepAnswered {
-                    step: Step::DeviceToken,
+                    step,
                     exchange: failed_exchange(&draft, crate::net::NetError::Setup(message)),
                 });
                 return;
@@ -368,7 +368,7 @@ impl Jobs {
                 Err(error) => {
                     let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
                     let _ = sender.send(JobResult::StepAnswered {
-                        step: Step::DeviceToken,
+                        step,
                         exchange: failed_exchange(&draft, error),
                     });
                     ctx.request_repaint();
@@ -403,7 +403,7 @@ impl Jobs {
                     let draft =
                         crate::net::RequestDraft::get(&target.polling.profile.endpoints.token);
                     let _ = sender.send(JobResult::StepAnswered {
-                        step: Step::DeviceToken,
+                        step,
                         exchange: failed_exchange(
                             &draft,
                             crate::net::NetError::Setup(failure.message),
@@ -1001,11 +1001,9 @@ impl crate::oauth::runner::DevicePollTarget for WindowPolls {
             private_key: self.polling.private_key.as_ref(),
             now,
         };
-        crate::oauth::device::token_request(
-            &self.polling.profile,
-            credentials,
-            &self.polling.device_code,
-        )
+        self.polling
+            .code
+            .token_request(&self.polling.profile, credentials)
     }
 
     fn polled(
@@ -1015,7 +1013,7 @@ impl crate::oauth::runner::DevicePollTarget for WindowPolls {
     ) -> crate::oauth::device::PollOutcome {
         let outcome = crate::oauth::device::poll_outcome(&exchange);
         let _ = self.sender.send(JobResult::StepAnswered {
-            step: crate::oauth::flow::Step::DeviceToken,
+            step: self.polling.code.step(),
             exchange,
         });
         self.ctx.request_repaint();

@@ -124,10 +124,17 @@ pub struct RunCli {
     #[arg(long, value_name = "FILE", conflicts_with = "profile")]
     pub profile_file: Option<PathBuf>,
     /// The grant to run: `authorization_code`, `client_credentials`,
-    /// `password`, `refresh_token`, `device_code`, or `extension` (the
-    /// profile's extension grant). Default: the profile's grant.
+    /// `password`, `refresh_token`, `device_code`, `ciba` (OpenID CIBA,
+    /// poll mode), or `extension` (the profile's extension grant). Default:
+    /// the profile's grant.
     #[arg(long)]
     pub grant: Option<String>,
+    /// CIBA: who is to approve on their phone (`login_hint`, CIBA Core §7.1).
+    #[arg(long, value_name = "HINT")]
+    pub login_hint: Option<String>,
+    /// CIBA: the `binding_message` the phone shows beside the request.
+    #[arg(long, value_name = "TEXT")]
+    pub binding_message: Option<String>,
     /// The password grant's user name.
     #[arg(long, value_name = "NAME")]
     pub username: Option<String>,

@@ -400,7 +400,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     // What the profile marks secret is masked in every line, like the client secret.
     let marks = crate::export::redact::SecretMarks::of(&session.profile);
     let mut write_error = None;
+    let ciba = session.profile.ciba.clone();
     let mut observe = |record: &crate::oauth::runner::StepRecord| {
+        if record.step == crate::oauth::flow::Step::BackchannelAuthentication
+            && record.outcome.is_ok()
+        {
+            print_ciba_prompt(&ciba);
+        }
         let line = crate::cli::run::step_line(record, system_now(), &marks);
         let text = if json {
             serde_json::to_string(&line).unwrap_or_default()
@@ -499,6 +505,8 @@ fn run_session(
         &mut session,
         RunInputs {
             grant: args.grant.as_deref(),
+            login_hint: args.login_hint.as_deref(),
+            binding_message: args.binding_message.as_deref(),
             username: args.username.as_deref(),
             password_env: args.password_env.as_deref(),
             refresh_token_env: args.refresh_token_env.as_deref(),
@@ -522,6 +530,25 @@ fn print_user_code(answer: &crate::oauth::device::DeviceAuthorization) {
             .as_deref()
             .map(|c| format!(" (or open {c})"))
             .unwrap_or_default()
+    );
+}
+
+/// What the user's phone shows for a CIBA request, for the person at the
+/// terminal (stderr; the `--json` lines carry it too).
+fn print_ciba_prompt(ciba: &crate::oauth::ciba::CibaSettings) {
+    let message = crate::oauth::ciba::shown_binding_message(&ciba.binding_message);
+    let _ = writeln!(
+        std::io::stderr(),
+        "Waiting for {} to approve on their phone{}",
+        match ciba.hint_kind {
+            crate::oauth::ciba::CibaHint::LoginHint => ciba.hint.trim(),
+            _ => "the user",
+        },
+        if message.is_empty() {
+            String::new()
+        } else {
+            format!(", which shows “{message}”")
+        }
     );
 }
 
@@ -626,6 +653,8 @@ fn stored_extension_secrets(
 #[derive(Clone, Copy)]
 struct RunInputs<'a> {
     grant: Option<&'a str>,
+    login_hint: Option<&'a str>,
+    binding_message: Option<&'a str>,
     username: Option<&'a str>,
     password_env: Option<&'a str>,
     refresh_token_env: Option<&'a str>,
@@ -651,12 +680,21 @@ fn run_inputs(
             "password" => Grant::Password,
             "refresh_token" => Grant::RefreshToken,
             "device_code" | crate::oauth::device::GRANT_TYPE => Grant::DeviceCode,
+            "ciba" | crate::oauth::ciba::GRANT_TYPE => Grant::Ciba,
             "extension" => match &session.profile.default_grant {
                 Grant::Extension(name) => Grant::Extension(name.clone()),
                 _ => anyhow::bail!("--grant extension: the profile has no extension grant"),
             },
             other => Grant::Extension(other.to_owned()),
         };
+    }
+    if let Some(hint) = inputs.login_hint {
+        let ciba = &mut session.profile.ciba;
+        ciba.hint_kind = crate::oauth::ciba::CibaHint::LoginHint;
+        hint.clone_into(&mut ciba.hint);
+    }
+    if let Some(message) = inputs.binding_message {
+        message.clone_into(&mut session.profile.ciba.binding_message);
     }
     if let Some(name) = inputs.username {
         name.clone_into(&mut session.username);

@@ -30,6 +30,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../assets/catalogue/oidc.toml"),
     ),
     (
+        "ciba.toml",
+        include_str!("../../assets/catalogue/ciba.toml"),
+    ),
+    (
         "github.toml",
         include_str!("../../assets/catalogue/github.toml"),
     ),
@@ -86,6 +90,8 @@ struct RawEntry {
     #[serde(default)]
     sent: Vec<SentFact>,
     #[serde(default)]
+    unless_sent: Vec<SentFact>,
+    #[serde(default)]
     fallback: bool,
     title: Text,
     #[serde(default)]
@@ -127,6 +133,9 @@ pub struct Entry {
     pub shape: Vec<BodyShape>,
     /// Facts of what this run sent (all of them).
     pub sent: Vec<SentFact>,
+    /// Facts of what this run sent that rule the entry out (any of them):
+    /// the device grant's wording is not for a CIBA request.
+    pub unless_sent: Vec<SentFact>,
     /// Listed only when no other entry matched.
     pub fallback: bool,
 }
@@ -218,6 +227,7 @@ fn compile(file: &str, raw: RawEntry) -> Result<Entry, CatalogueError> {
         transport: raw.transport,
         shape: raw.shape,
         sent: raw.sent,
+        unless_sent: raw.unless_sent,
         fallback: raw.fallback,
     })
 }
@@ -312,6 +322,13 @@ impl Entry {
                 .all(|fact| context.sent.contains(fact))
                 .then_some(())?;
             on.push("sent");
+        }
+        if self
+            .unless_sent
+            .iter()
+            .any(|fact| context.sent.contains(fact))
+        {
+            return None;
         }
         Some(on)
     }

@@ -155,6 +155,9 @@ pub enum SentFact {
     VerifierMissing,
     /// The body was not form-encoded (RFC 6749 §3.2 requires `application/x-www-form-urlencoded`).
     BodyNotForm,
+    /// A CIBA request: the backchannel authentication request or a poll
+    /// with `auth_req_id` (OpenID CIBA Core 1.0).
+    Ciba,
 }
 
 /// Everything known about one failure.

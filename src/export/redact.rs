@@ -18,7 +18,7 @@ pub const BASIC_PLACEHOLDER: &str = "<client-credentials>";
 pub const BEARER_PLACEHOLDER: &str = "<access-token>";
 
 /// Response fields whose values are tokens or other credentials, besides [`SECRET_FIELDS`].
-const RESPONSE_SECRET_FIELDS: &[&str] = &["device_code", "issued_token"];
+const RESPONSE_SECRET_FIELDS: &[&str] = &["device_code", "issued_token", "auth_req_id"];
 
 /// Request headers whose whole value is a credential.
 const SECRET_HEADERS: &[&str] = &["cookie", "proxy-authorization", "dpop"];

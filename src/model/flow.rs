@@ -72,7 +72,7 @@ pub fn next_step_command(
 ) -> Option<super::workspace::Command> {
     let command = match step {
         Step::Authorize => FlowCommand::OpenBrowser,
-        Step::DeviceToken => FlowCommand::StartPolling,
+        Step::DeviceToken | Step::CibaToken => FlowCommand::StartPolling,
         step if step.sends_drafted_request() => FlowCommand::Send {
             step,
             draft: draft()?,
@@ -91,6 +91,9 @@ pub enum RunInput {
     Password(Secret),
     /// A refresh token to refresh with, pasted.
     RefreshToken(Secret),
+    /// The CIBA request's inputs (hint, binding message, …): this run's copy
+    /// of the profile takes them.
+    Ciba(Box<crate::oauth::ciba::CibaSettings>),
     /// A value of an extension grant field: plain ones change this run's
     /// copy of the profile, secret ones are kept apart.
     ExtensionValue {
@@ -189,8 +192,8 @@ pub struct DevicePolling {
     pub secret: Option<Secret>,
     /// The private key (PEM), for `private_key_jwt`.
     pub private_key: Option<Secret>,
-    /// The device code.
-    pub device_code: Secret,
+    /// The device code, or CIBA's `auth_req_id` (CIBA Core §10.1).
+    pub code: crate::oauth::device::PollCode,
     /// The interval and expiry.
     pub schedule: crate::oauth::device::PollSchedule,
     /// The passphrase of the profile's PKCS#12 client certificate.
@@ -335,6 +338,7 @@ impl FlowState {
                     state.session.tokens = None;
                     state.session.device = None;
                     state.session.device_schedule = None;
+                    state.session.ciba = None;
                     state.inputs_revision += 1;
                 }
                 Vec::new()
@@ -361,18 +365,18 @@ impl FlowState {
                 if state.waiting.is_some() {
                     return Vec::new();
                 }
-                let (Some(device), Some(schedule)) =
-                    (&state.session.device, state.session.device_schedule)
+                let (Some(code), Some(schedule)) =
+                    (state.session.poll_code(), state.session.device_schedule)
                 else {
                     return Vec::new();
                 };
-                state.waiting = Some(Step::DeviceToken);
+                state.waiting = Some(code.step());
                 state.polling_since = Some(now);
                 vec![Effect::PollDevice(Box::new(DevicePolling {
                     profile: state.session.profile.clone(),
                     secret: state.session.secret.clone(),
                     private_key: state.session.private_key.clone(),
-                    device_code: device.device_code.clone(),
+                    code,
                     schedule,
                     tls_passphrase: state.tls_passphrase.clone(),
                 }))]
@@ -447,6 +451,7 @@ impl FlowState {
             RunInput::Username(name) => session.username = name,
             RunInput::Password(password) => session.password = Some(password),
             RunInput::RefreshToken(token) => session.pasted_refresh_token = Some(token),
+            RunInput::Ciba(settings) => session.profile.ciba = *settings,
             RunInput::ExtensionValue { name, value } => {
                 let secret = session
                     .profile
@@ -471,12 +476,17 @@ impl FlowState {
 
     /// Polling stopped because the device code expired (RFC 8628 §3.5).
     pub fn device_code_expired(&mut self, now: Timestamp) {
-        if self.waiting != Some(Step::DeviceToken) {
+        let step = self.session.poll_step();
+        if self.waiting != Some(step) {
             return;
         }
         self.waiting = None;
-        let failure = StepFailure::new(crate::tr!("run-device-expired"));
-        self.session.failed(Step::DeviceToken, failure, now);
+        let failure = StepFailure::new(if step == Step::CibaToken {
+            crate::tr!("run-ciba-expired")
+        } else {
+            crate::tr!("run-device-expired")
+        });
+        self.session.failed(step, failure, now);
     }
 
     /// The `state` the redirect the run waits for must carry: the logout's
@@ -568,6 +578,7 @@ impl FlowState {
                         | Step::Password
                         | Step::ExtensionGrant
                         | Step::DeviceToken
+                        | Step::CibaToken
                 ) && r.outcome.is_ok()
             })?
             .at;
@@ -626,7 +637,7 @@ impl FlowState {
         if self.waiting != Some(step) {
             return;
         }
-        if step == Step::DeviceToken {
+        if matches!(step, Step::DeviceToken | Step::CibaToken) {
             // Polling goes on while the provider says pending (RFC 8628 §3.5).
             let outcome = self.session.device_polled(exchange, now);
             if !matches!(outcome, PollOutcome::Pending(_) | PollOutcome::SlowDown(_)) {
@@ -657,22 +668,26 @@ impl FlowState {
 
     /// When the next device poll goes out, while polling (for the countdown).
     pub fn next_poll_at(&self) -> Option<Timestamp> {
-        if self.waiting != Some(Step::DeviceToken) {
+        let step = self.session.poll_step();
+        if self.waiting != Some(step) {
             return None;
         }
         let schedule = self.session.device_schedule?;
-        let last = self
-            .session
-            .records
-            .iter()
-            .rev()
-            .find(|r| matches!(r.step, Step::DeviceToken | Step::DeviceAuthorization))?;
+        let last = self.session.records.iter().rev().find(|r| {
+            matches!(
+                r.step,
+                Step::DeviceToken
+                    | Step::DeviceAuthorization
+                    | Step::CibaToken
+                    | Step::BackchannelAuthentication
+            )
+        })?;
         let polled_at = self
             .session
             .records
             .iter()
             .rev()
-            .find(|r| r.step == Step::DeviceToken)
+            .find(|r| r.step == step)
             .map(|r| r.at);
         // Polling starts with a wait: before the first poll, count from the press of Start.
         let from = polled_at.unwrap_or(self.polling_since.unwrap_or(last.at));
@@ -738,6 +753,63 @@ mod tests {
         let effects = FlowState::apply(&mut slot, FlowCommand::Cancel, Timestamp::from_unix(601));
         assert!(matches!(effects.as_slice(), [Effect::CancelFlowWork]));
         assert_eq!(slot.as_ref().and_then(|s| s.waiting), None);
+    }
+
+    /// CIBA polls through the device grant's effect: the `auth_req_id` is
+    /// the poll code, the waited step is `CibaToken`, pending answers keep
+    /// it waiting, expiry is said in CIBA's words.
+    #[test]
+    fn ciba_polling_runs_through_the_device_grants_machinery() {
+        let mut profile = Profile {
+            default_grant: crate::oauth::Grant::Ciba,
+            ..Profile::default()
+        };
+        profile.endpoints.token = "https://op/token".to_owned();
+        let mut slot = started(profile);
+        let state = slot.as_mut().expect("started");
+        assert_eq!(
+            state.session.next_step(),
+            Some(Step::BackchannelAuthentication)
+        );
+        state.session.backchannel_authenticated(
+            answer(
+                200,
+                &[],
+                r#"{"auth_req_id":"req-1","expires_in":60,"interval":2}"#,
+            ),
+            Timestamp::from_unix(100),
+        );
+        assert_eq!(state.session.next_step(), Some(Step::CibaToken));
+        let effects = FlowState::apply(
+            &mut slot,
+            FlowCommand::StartPolling,
+            Timestamp::from_unix(100),
+        );
+        let [Effect::PollDevice(polling)] = effects.as_slice() else {
+            panic!("one poll effect: {effects:?}")
+        };
+        assert_eq!(
+            polling.code,
+            crate::oauth::device::PollCode::Ciba(Secret::new("req-1"))
+        );
+        assert_eq!(polling.schedule.interval, 2);
+        let state = slot.as_mut().expect("running");
+        assert_eq!(state.waiting, Some(Step::CibaToken));
+        assert_eq!(state.next_poll_at(), Some(Timestamp::from_unix(102)));
+        state.answered(
+            Step::CibaToken,
+            answer(400, &[], r#"{"error":"authorization_pending"}"#),
+            Timestamp::from_unix(102),
+        );
+        assert_eq!(state.waiting, Some(Step::CibaToken), "pending goes on");
+        state.device_code_expired(Timestamp::from_unix(161));
+        assert_eq!(state.waiting, None);
+        let last = state.session.records.last().expect("recorded");
+        assert_eq!(last.step, Step::CibaToken);
+        assert!(last.outcome.as_ref().is_err_and(|f| {
+            f.message
+                .contains("backchannel authentication request expired")
+        }));
     }
 
     #[test]

@@ -214,6 +214,38 @@ pub fn is_pending(failure: &StepFailure) -> bool {
         .is_some_and(|e| e.error == "authorization_pending" || e.error == "slow_down")
 }
 
+/// What a poll of the token endpoint carries: the device code (RFC 8628
+/// §3.4) or CIBA's `auth_req_id` (CIBA Core §10.1). The same loop polls both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PollCode {
+    /// `device_code`.
+    Device(Secret),
+    /// `auth_req_id`.
+    Ciba(Secret),
+}
+
+impl PollCode {
+    /// The step each poll is recorded as.
+    pub fn step(&self) -> flow::Step {
+        match self {
+            Self::Device(_) => flow::Step::DeviceToken,
+            Self::Ciba(_) => flow::Step::CibaToken,
+        }
+    }
+
+    /// The token request of one poll.
+    pub fn token_request(
+        &self,
+        profile: &Profile,
+        credentials: Credentials<'_>,
+    ) -> Result<RequestDraft, StepFailure> {
+        match self {
+            Self::Device(code) => token_request(profile, credentials, code),
+            Self::Ciba(id) => super::ciba::token_request(profile, credentials, id),
+        }
+    }
+}
+
 /// When to poll: the interval (grown by `slow_down`) and the code's expiry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PollSchedule {
@@ -226,9 +258,15 @@ pub struct PollSchedule {
 impl PollSchedule {
     /// The schedule of a device authorization answered at `now`.
     pub fn new(authorization: &DeviceAuthorization, now: Timestamp) -> Self {
+        Self::starting(authorization.interval, authorization.expires_in, now)
+    }
+
+    /// The schedule of any polled grant (the device grant, CIBA poll mode)
+    /// whose first answer came at `now`.
+    pub fn starting(interval: u64, expires_in: i64, now: Timestamp) -> Self {
         Self {
-            interval: authorization.interval,
-            expires_at: now.plus_seconds(authorization.expires_in),
+            interval,
+            expires_at: now.plus_seconds(expires_in),
         }
     }
 

@@ -79,6 +79,10 @@ pub enum Step {
     DeviceAuthorization,
     /// Poll the token endpoint until the user approves (RFC 8628 §3.4).
     DeviceToken,
+    /// Ask the provider to reach the user on their phone (OpenID CIBA Core 1.0 §7.1).
+    BackchannelAuthentication,
+    /// Poll the token endpoint with `auth_req_id` until the user approves (CIBA Core §10.1).
+    CibaToken,
     /// An extension grant: any other `grant_type` (RFC 6749 §4.5, RFC 8693).
     ExtensionGrant,
     /// End the user's session at the provider (OpenID Connect RP-Initiated Logout 1.0).
@@ -101,6 +105,7 @@ impl Step {
                 | Self::Password
                 | Self::ExtensionGrant
                 | Self::DeviceAuthorization
+                | Self::BackchannelAuthentication
         )
     }
 
@@ -115,6 +120,7 @@ impl Step {
                 | Self::ExtensionGrant
                 | Self::ClientCredentials
                 | Self::DeviceToken
+                | Self::CibaToken
         )
     }
 
@@ -141,6 +147,13 @@ impl Step {
                 Self::Discovery,
                 Self::DeviceAuthorization,
                 Self::DeviceToken,
+                Self::UserInfo,
+                Self::Refresh,
+            ],
+            Grant::Ciba => &[
+                Self::Discovery,
+                Self::BackchannelAuthentication,
+                Self::CibaToken,
                 Self::UserInfo,
                 Self::Refresh,
             ],
@@ -187,6 +200,8 @@ impl Step {
             Self::Password => crate::tr!("step-title-password"),
             Self::DeviceAuthorization => crate::tr!("step-title-device-authorization"),
             Self::DeviceToken => crate::tr!("step-title-device-token"),
+            Self::BackchannelAuthentication => crate::tr!("step-title-backchannel-authentication"),
+            Self::CibaToken => crate::tr!("step-title-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-title-extension-grant"),
             Self::Logout => crate::tr!("step-title-logout"),
         }
@@ -209,6 +224,10 @@ impl Step {
             Self::Password => crate::tr!("step-narration-password"),
             Self::DeviceAuthorization => crate::tr!("step-narration-device-authorization"),
             Self::DeviceToken => crate::tr!("step-narration-device-token"),
+            Self::BackchannelAuthentication => {
+                crate::tr!("step-narration-backchannel-authentication")
+            }
+            Self::CibaToken => crate::tr!("step-narration-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-narration-extension-grant"),
             Self::Logout => crate::tr!("step-narration-logout"),
         }
@@ -230,6 +249,10 @@ impl Step {
             Self::Password => crate::tr!("step-purpose-password"),
             Self::DeviceAuthorization => crate::tr!("step-purpose-device-authorization"),
             Self::DeviceToken => crate::tr!("step-purpose-device-token"),
+            Self::BackchannelAuthentication => {
+                crate::tr!("step-purpose-backchannel-authentication")
+            }
+            Self::CibaToken => crate::tr!("step-purpose-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-purpose-extension-grant"),
             Self::Logout => crate::tr!("step-purpose-logout"),
         }
@@ -916,6 +939,8 @@ impl Step {
             | Self::Password
             | Self::DeviceAuthorization
             | Self::DeviceToken
+            | Self::BackchannelAuthentication
+            | Self::CibaToken
             | Self::ExtensionGrant => Endpoint::Token,
             Self::UserInfo => Endpoint::Resource,
             Self::Introspection => Endpoint::Introspection,
@@ -1237,6 +1262,9 @@ pub const SECRET_FIELDS: &[&str] = &[
     "signature",
     "client_secret_old",
     "client_secret_new",
+    // CIBA (OpenID CIBA Core 1.0 §7.1, §10.1).
+    "auth_req_id",
+    "login_hint_token",
 ];
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.
@@ -1256,7 +1284,7 @@ mod tests {
     use super::*;
 
     /// Every step a card can show, for the checks of its texts.
-    const EVERY_STEP: [Step; 14] = [
+    const EVERY_STEP: [Step; 16] = [
         Step::Discovery,
         Step::Authorize,
         Step::Callback,
@@ -1269,6 +1297,8 @@ mod tests {
         Step::Password,
         Step::DeviceAuthorization,
         Step::DeviceToken,
+        Step::BackchannelAuthentication,
+        Step::CibaToken,
         Step::ExtensionGrant,
         Step::Logout,
     ];

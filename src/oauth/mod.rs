@@ -4,6 +4,7 @@
 
 pub mod assertion;
 pub mod callback;
+pub mod ciba;
 pub mod device;
 pub mod discovery;
 pub mod dpop;

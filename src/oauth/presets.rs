@@ -646,6 +646,7 @@ impl Preset {
                 "password" => Grant::Password,
                 "refresh_token" => Grant::RefreshToken,
                 "urn:ietf:params:oauth:grant-type:device_code" => Grant::DeviceCode,
+                crate::oauth::ciba::GRANT_TYPE => Grant::Ciba,
                 other => Grant::Extension(other.to_owned()),
             },
             extra_params: self
@@ -664,6 +665,7 @@ impl Preset {
                     .map(GrantPreset::fields)
                     .unwrap_or_default(),
             },
+            ciba: super::ciba::CibaSettings::default(),
             tls: super::profile::TlsSettings::default(),
             proxy: String::new(),
             network: super::profile::NetworkSettings::default(),

@@ -116,6 +116,8 @@ pub enum Grant {
     RefreshToken,
     /// Device authorization (RFC 8628).
     DeviceCode,
+    /// Client-Initiated Backchannel Authentication, poll mode (OpenID CIBA Core 1.0).
+    Ciba,
     /// Any other `grant_type`, e.g. MOEX `passport`.
     Extension(String),
 }
@@ -129,6 +131,7 @@ impl Grant {
             Self::Password => "password",
             Self::RefreshToken => "refresh_token",
             Self::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
+            Self::Ciba => super::ciba::GRANT_TYPE,
             Self::Extension(name) => name,
         }
     }
@@ -572,6 +575,10 @@ pub struct Profile {
     /// The extension grant's form fields.
     #[serde(default)]
     pub extension_grant: ExtensionGrant,
+    /// The CIBA request's hint, binding message, user code, `acr_values`
+    /// and `requested_expiry` (OpenID CIBA Core 1.0 §7.1).
+    #[serde(default, skip_serializing_if = "super::ciba::CibaSettings::is_unset")]
+    pub ciba: super::ciba::CibaSettings,
     /// TLS.
     pub tls: TlsSettings,
     /// Proxy URL; empty for none. Its password, if any, lives in the secret
@@ -609,6 +616,7 @@ impl Default for Profile {
             headers: Vec::new(),
             client_assertion: AssertionSettings::default(),
             extension_grant: ExtensionGrant::default(),
+            ciba: super::ciba::CibaSettings::default(),
             tls: TlsSettings::default(),
             proxy: String::new(),
             network: NetworkSettings::default(),

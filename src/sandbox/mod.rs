@@ -225,8 +225,19 @@ impl Sandbox {
             "client_secret": client.client_secret,
             "endpoints": self.endpoints(),
             "users": USERS.iter().map(|u| u.login).collect::<Vec<_>>(),
+            "phone_page": self.phone_page(),
             "faults": self.faults().active(),
         })
+    }
+
+    /// The "phone" page where CIBA requests are approved or denied, when
+    /// this personality has CIBA.
+    pub fn phone_page(&self) -> Option<String> {
+        self.personality()
+            .spec()
+            .paths
+            .ciba_page
+            .map(|path| format!("{}{path}", self.shared.base))
     }
 
     /// A handle to change this sandbox from another thread (key rotation is slow).
@@ -301,6 +312,7 @@ pub fn endpoints(personality: Personality, base: &str) -> Endpoints {
         revocation: url(paths.revocation),
         device_authorization: url(paths.device_authorization),
         end_session: url(paths.end_session),
+        backchannel_authentication: url(paths.backchannel_authentication),
         extra: paths
             .certificate
             .map(|p| vec![Param::new("certificate", format!("{base}{p}"))])
@@ -322,6 +334,14 @@ pub fn personality_of(profile: &Profile) -> Option<Personality> {
         .as_deref()
         .and_then(|p| p.strip_prefix("sandbox:"))
         .and_then(Personality::parse)
+}
+
+/// The sandbox's CIBA "phone" page for a sandbox profile (on the port the
+/// profile points at), when its personality has CIBA.
+pub fn phone_page_of(profile: &Profile) -> Option<String> {
+    let path = personality_of(profile)?.spec().paths.ciba_page?;
+    let port = profile_port(profile)?;
+    Some(format!("http://127.0.0.1:{port}{path}"))
 }
 
 /// A profile for the sandbox of `personality` at `base`: the issuer (or,
@@ -348,6 +368,12 @@ pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
         scopes: spec.scopes.to_owned(),
         pkce: PkceMode::S256,
         notes: crate::tr!("sandbox-profile-notes"),
+        // CIBA asks the sandbox's first user; its phone page shows the message.
+        ciba: crate::oauth::ciba::CibaSettings {
+            hint: USERS.first().map_or("anna", |u| u.login).to_owned(),
+            binding_message: "tokenscope sandbox".to_owned(),
+            ..crate::oauth::ciba::CibaSettings::default()
+        },
         ..Profile::default()
     }
 }

@@ -88,6 +88,57 @@ pub fn device(action: &str, user_code: &str, message: Option<&str>) -> String {
     )
 }
 
+/// One CIBA request as the phone page lists it.
+#[derive(Clone, Copy, Debug)]
+pub struct CibaRow<'a> {
+    /// The id its buttons post.
+    pub page_id: &'a str,
+    /// The client that asked.
+    pub client_id: &'a str,
+    /// Who is asked.
+    pub user: &'a str,
+    /// What the client's screen shows too.
+    pub binding_message: &'a str,
+    /// Scopes asked for.
+    pub scope: &'a str,
+    /// Seconds until it expires.
+    pub seconds_left: i64,
+}
+
+/// The "phone" of CIBA (OpenID CIBA Core 1.0): the requests waiting for a
+/// user, each with its binding message large, Approve and Deny.
+pub fn ciba(action: &str, rows: &[CibaRow<'_>]) -> String {
+    use std::fmt::Write as _;
+    let mut body = String::from("<h1>Your phone</h1>\n");
+    if rows.is_empty() {
+        body.push_str(
+            "<p>No sign-in requests are waiting. Reload when the application has sent one.</p>",
+        );
+    }
+    for row in rows {
+        let message = if row.binding_message.is_empty() {
+            "<p><i>(no binding message)</i></p>".to_owned()
+        } else {
+            format!(
+                "<p class=\"binding\" style=\"font-size:2em;font-weight:bold\">{}</p>",
+                escape(row.binding_message)
+            )
+        };
+        // Writing to a String cannot fail.
+        let _ = write!(
+            body,
+            "<form method=\"post\" action=\"{action}\" class=\"ciba\">\n<p><b>{client}</b> asks <b>{user}</b> to sign in, for <code>{scope}</code> (expires in {left} s).</p>\n{message}\n<input type=\"hidden\" name=\"request\" value=\"{id}\">\n<button type=\"submit\" name=\"approve\" value=\"1\">Approve</button>\n<button type=\"submit\" name=\"deny\" value=\"1\">Deny</button>\n</form>\n",
+            action = escape(action),
+            client = escape(row.client_id),
+            user = escape(row.user),
+            scope = escape(row.scope),
+            left = row.seconds_left,
+            id = escape(row.page_id),
+        );
+    }
+    page("Sandbox phone", &body)
+}
+
 /// A page with one message (device approved, signed out, …).
 pub fn message(title: &str, text: &str) -> String {
     page(

@@ -72,6 +72,10 @@ pub struct Paths {
     pub device_authorization: Option<&'static str>,
     /// The device verification page (RFC 8628 §3.3).
     pub device_page: Option<&'static str>,
+    /// Backchannel authentication (OpenID CIBA Core 1.0 §7.1).
+    pub backchannel_authentication: Option<&'static str>,
+    /// The "phone" page where CIBA requests are approved or denied.
+    pub ciba_page: Option<&'static str>,
     /// The bank's certificate endpoint.
     pub certificate: Option<&'static str>,
 }
@@ -130,6 +134,9 @@ pub struct Lifetimes {
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
+/// The CIBA grant (OpenID CIBA Core 1.0 §10.1).
+pub const CIBA_GRANT: &str = "urn:openid:params:grant-type:ciba";
+
 const GENERIC: Spec = Spec {
     issuer_path: "",
     discovery: true,
@@ -144,6 +151,8 @@ const GENERIC: Spec = Spec {
         device_authorization: Some("/device_authorization"),
         device_page: Some("/device"),
         certificate: None,
+        backchannel_authentication: Some("/bc-authorize"),
+        ciba_page: Some("/ciba"),
     },
     client_id: "sandbox-client",
     client_secret: "sandbox-secret",
@@ -157,6 +166,7 @@ const GENERIC: Spec = Spec {
         "client_credentials",
         "password",
         DEVICE_GRANT,
+        CIBA_GRANT,
     ],
     pkce_methods: &["S256", "plain"],
     lifetimes: Lifetimes {
@@ -183,6 +193,8 @@ const KEYCLOAK_PATHS: Paths = Paths {
     device_authorization: Some("/realms/sandbox/protocol/openid-connect/auth/device"),
     device_page: Some("/realms/sandbox/device"),
     certificate: None,
+    backchannel_authentication: Some("/realms/sandbox/protocol/openid-connect/ext/ciba/auth"),
+    ciba_page: Some("/realms/sandbox/ciba"),
 };
 
 const KEYCLOAK: Spec = Spec {
@@ -217,6 +229,8 @@ const MOEX: Spec = Spec {
         device_authorization: Some("/auth/realms/SSO/protocol/openid-connect/auth/device"),
         device_page: Some("/auth/realms/SSO/device"),
         certificate: None,
+        backchannel_authentication: None,
+        ciba_page: None,
     },
     client_id: "test_api",
     client_secret: "sandbox-moex-secret",
@@ -254,6 +268,8 @@ const BANK: Spec = Spec {
         device_authorization: None,
         device_page: None,
         certificate: Some("/fintech/api/v1/crypto"),
+        backchannel_authentication: None,
+        ciba_page: None,
     },
     client_id: "10013",
     client_secret: "sandbox-bank-secret",
@@ -290,6 +306,8 @@ const GITHUB: Spec = Spec {
         device_authorization: Some("/login/device/code"),
         device_page: Some("/login/device"),
         certificate: None,
+        backchannel_authentication: None,
+        ciba_page: None,
     },
     client_id: "Iv1.5a4db0c8sandbox",
     client_secret: "sandbox-github-secret",
@@ -324,6 +342,8 @@ const KONTUR: Spec = Spec {
         device_authorization: Some("/connect/deviceauthorization"),
         device_page: Some("/device"),
         certificate: None,
+        backchannel_authentication: None,
+        ciba_page: None,
     },
     client_id: "sandbox.service",
     client_secret: "8c5e2f4a-1b7d-4c3e-9a6f-0d2b8e7c5a13",
@@ -557,6 +577,14 @@ pub enum Failure {
     ExpiredDeviceCode,
     /// The user refused.
     AccessDenied,
+    /// CIBA: the hint names no user this provider knows (CIBA Core §13 `unknown_user_id`).
+    UnknownUserId,
+    /// CIBA: the binding message is too long or has control characters (`invalid_binding_message`).
+    InvalidBindingMessage,
+    /// CIBA: the request expired before the user approved (`expired_token`).
+    ExpiredAuthRequest,
+    /// A malformed request, said in the provider's words (`invalid_request`).
+    InvalidRequest(String),
     /// The bearer token is missing, unknown or expired.
     InvalidToken,
     /// The extension grant lacks its fields.
@@ -656,6 +684,22 @@ impl Personality {
                 Failure::AccessDenied => {
                     answer(400, "access_denied", "Access denied by the user".to_owned())
                 }
+                Failure::UnknownUserId => answer(
+                    400,
+                    "unknown_user_id",
+                    "Could not find user for the given login_hint".to_owned(),
+                ),
+                Failure::InvalidBindingMessage => answer(
+                    400,
+                    "invalid_binding_message",
+                    "Invalid binding_message".to_owned(),
+                ),
+                Failure::ExpiredAuthRequest => answer(
+                    400,
+                    "expired_token",
+                    "The authentication request has expired".to_owned(),
+                ),
+                Failure::InvalidRequest(why) => answer(400, "invalid_request", why.clone()),
                 Failure::InvalidToken => {
                     answer(401, "invalid_token", "Token verification failed".to_owned())
                 }
@@ -742,9 +786,17 @@ impl Personality {
                     Failure::ServerError(_) => {
                         ("server_error", "The sandbox could not sign the token.")
                     }
+                    Failure::UnknownUserId => ("unknown_user_id", "The user is unknown."),
+                    Failure::InvalidBindingMessage => {
+                        ("invalid_binding_message", "The binding message is invalid.")
+                    }
+                    Failure::ExpiredAuthRequest => {
+                        ("expired_token", "The authentication request has expired.")
+                    }
                     Failure::MissingParameter(_)
                     | Failure::DuplicatedParameter(_)
                     | Failure::BadCredentials
+                    | Failure::InvalidRequest(_)
                     | Failure::InvalidPassport => (
                         "invalid_request",
                         "A required parameter is missing, repeated or malformed.",
@@ -776,12 +828,15 @@ fn rfc_code(failure: &Failure) -> (u16, &'static str) {
         Failure::MissingParameter(_)
         | Failure::NotForm
         | Failure::DuplicatedParameter(_)
+        | Failure::InvalidRequest(_)
         | Failure::InvalidPassport => (400, "invalid_request"),
+        Failure::UnknownUserId => (400, "unknown_user_id"),
+        Failure::InvalidBindingMessage => (400, "invalid_binding_message"),
         Failure::BadClient => (401, "invalid_client"),
         Failure::UnsupportedGrant(_) => (400, "unsupported_grant_type"),
         Failure::AuthorizationPending => (400, "authorization_pending"),
         Failure::SlowDown => (400, "slow_down"),
-        Failure::ExpiredDeviceCode => (400, "expired_token"),
+        Failure::ExpiredDeviceCode | Failure::ExpiredAuthRequest => (400, "expired_token"),
         Failure::AccessDenied => (400, "access_denied"),
         Failure::InvalidToken => (401, "invalid_token"),
         Failure::ServerError(_) => (500, "server_error"),
@@ -820,8 +875,13 @@ fn generic_text(failure: &Failure) -> String {
         Failure::SlowDown => "polling too fast: wait longer between requests".to_owned(),
         Failure::ExpiredDeviceCode => "the device code has expired".to_owned(),
         Failure::AccessDenied => "the user denied the request".to_owned(),
+        Failure::UnknownUserId => "the hint names no user known here".to_owned(),
+        Failure::InvalidBindingMessage => {
+            "the binding message is too long or has control characters".to_owned()
+        }
+        Failure::ExpiredAuthRequest => "the authentication request has expired".to_owned(),
         Failure::InvalidToken => "the access token is invalid or has expired".to_owned(),
         Failure::InvalidPassport => "the passport grant needs passport and signature".to_owned(),
-        Failure::ServerError(why) => why.clone(),
+        Failure::InvalidRequest(why) | Failure::ServerError(why) => why.clone(),
     }
 }

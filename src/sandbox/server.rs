@@ -19,11 +19,11 @@ use super::faults::Faults;
 use super::keys::{KeyRing, SigningAlg};
 use super::pages;
 use super::personality::{
-    ErrorAnswer, Failure, Personality, TokenShape, USERS, User, UserinfoShape, user,
+    CIBA_GRANT, ErrorAnswer, Failure, Personality, TokenShape, USERS, User, UserinfoShape, user,
 };
 use super::store::{
-    CodeGrant, CodeProblem, DeviceDecision, DeviceGrant, DevicePoll, Grant, PendingRequest, Store,
-    TokenProblem,
+    CibaRequest, CodeGrant, CodeProblem, DeviceDecision, DeviceGrant, DevicePoll, Grant,
+    PendingRequest, Store, TokenProblem,
 };
 
 /// Where the sandbox takes "now" from: the app's clock, or a test's.
@@ -428,6 +428,16 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
     if Some(path) == paths.end_session {
         return ok(end_session(shared, incoming));
     }
+    if Some(path) == paths.backchannel_authentication {
+        return result(
+            shared,
+            incoming,
+            backchannel_authentication(shared, incoming),
+        );
+    }
+    if Some(path) == paths.ciba_page {
+        return ok(ciba_page(shared, incoming));
+    }
     ok(plain(
         StatusCode::NOT_FOUND,
         "text/plain; charset=utf-8",
@@ -554,6 +564,10 @@ fn metadata(shared: &Shared) -> Value {
     put("revocation_endpoint", paths.revocation);
     put("end_session_endpoint", paths.end_session);
     put("device_authorization_endpoint", paths.device_authorization);
+    put(
+        "backchannel_authentication_endpoint",
+        paths.backchannel_authentication,
+    );
     let algs: Vec<&str> = spec
         .id_token_alg
         .map(SigningAlg::as_str)
@@ -561,7 +575,24 @@ fn metadata(shared: &Shared) -> Value {
         .collect();
     meta.insert("response_types_supported".to_owned(), json!(["code"]));
     meta.insert("response_modes_supported".to_owned(), json!(["query"]));
-    meta.insert("grant_types_supported".to_owned(), json!(spec.grants));
+    // CIBA only where its endpoint is (OpenID CIBA Core 1.0 §4).
+    let grants: Vec<&str> = spec
+        .grants
+        .iter()
+        .copied()
+        .filter(|g| *g != CIBA_GRANT || paths.backchannel_authentication.is_some())
+        .collect();
+    meta.insert("grant_types_supported".to_owned(), json!(grants));
+    if paths.backchannel_authentication.is_some() {
+        meta.insert(
+            "backchannel_token_delivery_modes_supported".to_owned(),
+            json!(["poll"]),
+        );
+        meta.insert(
+            "backchannel_user_code_parameter_supported".to_owned(),
+            json!(false),
+        );
+    }
     meta.insert(
         "code_challenge_methods_supported".to_owned(),
         json!(spec.pkce_methods),
@@ -903,6 +934,7 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
                 from_refresh: false,
             }
         }
+        CIBA_GRANT => ciba_grant(shared, incoming, &client_id, now)?,
         _ => device_grant(shared, incoming, &client_id, now)?,
     };
     let response =
@@ -1054,6 +1086,204 @@ fn device_grant(
             })
         }
     }
+}
+
+/// CIBA's token request (OpenID CIBA Core 1.0 §10.1, answers §11).
+fn ciba_grant(
+    shared: &Shared,
+    incoming: &Incoming,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
+    let auth_req_id = incoming
+        .form_param("auth_req_id")
+        .ok_or(Failure::MissingParameter("auth_req_id"))?;
+    let poll = shared
+        .store()
+        .poll_ciba(&auth_req_id, now)
+        .ok_or_else(|| Failure::InvalidRequest("the auth_req_id is unknown".to_owned()))?;
+    match poll {
+        DevicePoll::Pending => Err(Failure::AuthorizationPending),
+        DevicePoll::SlowDown => Err(Failure::SlowDown),
+        DevicePoll::Expired => Err(Failure::ExpiredAuthRequest),
+        DevicePoll::Denied => Err(Failure::AccessDenied),
+        DevicePoll::Approved {
+            user: login,
+            client_id: owner,
+            scope,
+        } => {
+            if owner != client_id {
+                return Err(Failure::BadClient);
+            }
+            let session = uuid::Uuid::new_v4().to_string();
+            shared.store().open_session(session.clone(), &login);
+            Ok(Issue {
+                client_id: owner,
+                user: user(&login),
+                scope,
+                nonce: None,
+                auth_time: Some(now),
+                session: Some(session),
+                refresh: true,
+                from_refresh: false,
+            })
+        }
+    }
+}
+
+/// The longest binding message the sandbox's "phone" shows (CIBA Core §7.1
+/// asks for one short enough for the device's screen).
+const MAX_BINDING_MESSAGE_CHARS: usize = 64;
+
+/// The user a CIBA hint names (CIBA Core §7.1): `login_hint` by login or
+/// e-mail; `id_token_hint` and `login_hint_token` by their `sub` (the token
+/// read, not verified: the sandbox issued it).
+fn hinted_user(shared: &Shared, name: &str, value: &str) -> Option<&'static User> {
+    if name == "login_hint" {
+        let wanted = value.trim();
+        return USERS
+            .iter()
+            .find(|u| u.login == wanted || u.email.eq_ignore_ascii_case(wanted));
+    }
+    let payload = value.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let sub = claims.get("sub").and_then(Value::as_str)?;
+    USERS
+        .iter()
+        .find(|u| u.subject(shared.personality) == sub || u.login == sub)
+}
+
+/// The backchannel authentication endpoint (OpenID CIBA Core 1.0 §7, poll
+/// mode): checks the client, `scope` (with `openid`), exactly one hint, the
+/// binding message and `requested_expiry`; the request then waits on the
+/// phone page (or is approved at once under the `auto-sign-in` fault).
+fn backchannel_authentication(shared: &Shared, incoming: &Incoming) -> Answer {
+    if incoming.method != Method::POST || incoming.form.is_none() {
+        return Err(Failure::NotForm);
+    }
+    let client_id = authenticate(shared, incoming, false)?;
+    let scope = incoming
+        .form_param("scope")
+        .filter(|s| s.split_whitespace().any(|s| s == "openid"))
+        .ok_or_else(|| {
+            Failure::InvalidRequest("scope must include openid (CIBA Core §7.1)".to_owned())
+        })?;
+    let hints: Vec<(&str, String)> = ["login_hint", "login_hint_token", "id_token_hint"]
+        .into_iter()
+        .filter_map(|name| incoming.form_param(name).map(|value| (name, value)))
+        .collect();
+    let (hint_name, hint_value) = match hints.as_slice() {
+        [one] => one,
+        [] => return Err(Failure::MissingParameter("login_hint")),
+        _ => {
+            return Err(Failure::InvalidRequest(
+                "send exactly one of login_hint, login_hint_token and id_token_hint".to_owned(),
+            ));
+        }
+    };
+    let found = hinted_user(shared, hint_name, hint_value).ok_or(Failure::UnknownUserId)?;
+    let binding_message = incoming.form_param("binding_message").unwrap_or_default();
+    if binding_message.chars().count() > MAX_BINDING_MESSAGE_CHARS
+        || binding_message.chars().any(char::is_control)
+    {
+        return Err(Failure::InvalidBindingMessage);
+    }
+    let expires_in: i64 = match incoming.form_param("requested_expiry") {
+        None => 120,
+        Some(asked) => match asked.trim().parse::<i64>() {
+            Ok(seconds) if seconds > 0 => seconds.min(600),
+            _ => {
+                return Err(Failure::InvalidRequest(
+                    "requested_expiry must be a positive number of seconds".to_owned(),
+                ));
+            }
+        },
+    };
+    let now = shared.now();
+    let auth_req_id = uuid::Uuid::new_v4().to_string();
+    let interval: i64 = 5;
+    let decision = if shared.faults().auto_sign_in {
+        // As if the user approved on the phone at once: autoplay and tests walk it unattended.
+        DeviceDecision::Approved(found.login.to_owned())
+    } else {
+        DeviceDecision::Pending
+    };
+    shared.store().add_ciba(
+        auth_req_id.clone(),
+        CibaRequest {
+            client_id,
+            user: found.login.to_owned(),
+            binding_message,
+            scope,
+            page_id: uuid::Uuid::new_v4().simple().to_string(),
+            expires: now.plus_seconds(expires_in),
+            interval,
+            last_poll: None,
+            decision,
+        },
+    );
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "auth_req_id": auth_req_id,
+            "expires_in": expires_in,
+            "interval": interval,
+        }),
+    ))
+}
+
+/// The "phone" (a second browser tab stands in for it): GET lists the CIBA
+/// requests waiting for a user, with their binding messages; POST approves
+/// or denies one.
+fn ciba_page(shared: &Shared, incoming: &Incoming) -> Response {
+    let action = shared.url(
+        shared
+            .personality
+            .spec()
+            .paths
+            .ciba_page
+            .unwrap_or_default(),
+    );
+    let now = shared.now();
+    if incoming.method == Method::POST {
+        let request = incoming.form_param("request").unwrap_or_default();
+        let approve = incoming.form_param("deny").is_none();
+        let decided = shared.store().decide_ciba(&request, approve, now);
+        return match (decided, approve) {
+            (false, _) => html(
+                StatusCode::BAD_REQUEST,
+                &pages::message(
+                    "Request not found",
+                    "That request is unknown, already answered or expired.",
+                ),
+            ),
+            (true, true) => html(
+                StatusCode::OK,
+                &pages::message(
+                    "Approved",
+                    "The application will get its tokens at its next poll.",
+                ),
+            ),
+            (true, false) => html(
+                StatusCode::OK,
+                &pages::message("Denied", "The application will not get access."),
+            ),
+        };
+    }
+    let pending = shared.store().pending_ciba(now);
+    let rows: Vec<pages::CibaRow<'_>> = pending
+        .iter()
+        .map(|r| pages::CibaRow {
+            page_id: &r.page_id,
+            client_id: &r.client_id,
+            user: &r.user,
+            binding_message: &r.binding_message,
+            scope: &r.scope,
+            seconds_left: r.expires.unix().saturating_sub(now.unix()),
+        })
+        .collect();
+    html(StatusCode::OK, &pages::ciba(&action, &rows))
 }
 
 fn opaque(shape: TokenShape) -> String {

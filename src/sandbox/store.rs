@@ -79,6 +79,31 @@ pub struct DeviceGrant {
     pub decision: DeviceDecision,
 }
 
+/// A backchannel authentication request waiting for the user's phone
+/// (OpenID CIBA Core 1.0 §7.1), kept under its `auth_req_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CibaRequest {
+    /// The client that asked.
+    pub client_id: String,
+    /// The user the hint named.
+    pub user: String,
+    /// What the phone shows beside the request.
+    pub binding_message: String,
+    /// Scopes asked for.
+    pub scope: String,
+    /// The id the phone page names it by (never the `auth_req_id`, which
+    /// is the client's to poll with).
+    pub page_id: String,
+    /// When it expires.
+    pub expires: Timestamp,
+    /// Polling interval in seconds.
+    pub interval: i64,
+    /// The last poll, for `slow_down`.
+    pub last_poll: Option<Timestamp>,
+    /// Pending, approved, or denied.
+    pub decision: DeviceDecision,
+}
+
 /// The user's answer on the verification page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeviceDecision {
@@ -116,6 +141,7 @@ pub struct Store {
     access: HashMap<String, Grant>,
     refresh: HashMap<String, Grant>,
     devices: HashMap<String, DeviceGrant>,
+    ciba: HashMap<String, CibaRequest>,
     sessions: HashMap<String, String>,
 }
 
@@ -221,6 +247,64 @@ impl Store {
             .find(|d| normalize_user_code(&d.user_code) == wanted && d.expires > now)
     }
 
+    /// Stores a backchannel authentication request under its `auth_req_id`.
+    pub fn add_ciba(&mut self, auth_req_id: String, request: CibaRequest) {
+        self.ciba.insert(auth_req_id, request);
+    }
+
+    /// The CIBA requests still waiting for the phone, oldest expiry first.
+    pub fn pending_ciba(&self, now: Timestamp) -> Vec<CibaRequest> {
+        let mut pending: Vec<CibaRequest> = self
+            .ciba
+            .values()
+            .filter(|r| r.decision == DeviceDecision::Pending && r.expires > now)
+            .cloned()
+            .collect();
+        pending.sort_by_key(|r| (r.expires, r.page_id.clone()));
+        pending
+    }
+
+    /// The phone's answer to the request the page names; `false` when it is
+    /// unknown, decided already or expired.
+    pub fn decide_ciba(&mut self, page_id: &str, approve: bool, now: Timestamp) -> bool {
+        let Some(request) = self.ciba.values_mut().find(|r| {
+            r.page_id == page_id && r.decision == DeviceDecision::Pending && r.expires > now
+        }) else {
+            return false;
+        };
+        request.decision = if approve {
+            DeviceDecision::Approved(request.user.clone())
+        } else {
+            DeviceDecision::Denied
+        };
+        true
+    }
+
+    /// An `auth_req_id` polled at the token endpoint (CIBA Core §11):
+    /// removed once approved, denied or expired; `slow_down` when polled
+    /// faster than the interval.
+    pub fn poll_ciba(&mut self, auth_req_id: &str, now: Timestamp) -> Option<DevicePoll> {
+        let request = self.ciba.get_mut(auth_req_id)?;
+        let poll = poll_decision(
+            &mut request.interval,
+            &mut request.last_poll,
+            &request.decision,
+            request.expires,
+            now,
+        );
+        if poll != DevicePoll::Pending && poll != DevicePoll::SlowDown {
+            let request = self.ciba.remove(auth_req_id)?;
+            if let DevicePoll::Approved { user, .. } = poll {
+                return Some(DevicePoll::Approved {
+                    user,
+                    client_id: request.client_id,
+                    scope: request.scope,
+                });
+            }
+        }
+        Some(poll)
+    }
+
     /// A device code polled at the token endpoint; removed once approved,
     /// denied or expired (RFC 8628 §3.5).
     pub fn poll_device(&mut self, device_code: &str, now: Timestamp) -> Option<DevicePoll> {
@@ -253,6 +337,37 @@ impl Store {
                 })
             }
         }
+    }
+}
+
+/// What a poll says for a pending grant (device or CIBA): expiry first,
+/// then `slow_down` for a poll inside the interval (which grows by 5 s),
+/// else the user's decision. The approval's client and scope are the
+/// caller's to fill in.
+fn poll_decision(
+    interval: &mut i64,
+    last_poll: &mut Option<Timestamp>,
+    decision: &DeviceDecision,
+    expires: Timestamp,
+    now: Timestamp,
+) -> DevicePoll {
+    if expires <= now {
+        return DevicePoll::Expired;
+    }
+    let too_fast = last_poll.is_some_and(|last| now.unix().saturating_sub(last.unix()) < *interval);
+    *last_poll = Some(now);
+    match decision {
+        DeviceDecision::Pending if too_fast => {
+            *interval = interval.saturating_add(5);
+            DevicePoll::SlowDown
+        }
+        DeviceDecision::Pending => DevicePoll::Pending,
+        DeviceDecision::Denied => DevicePoll::Denied,
+        DeviceDecision::Approved(user) => DevicePoll::Approved {
+            user: user.clone(),
+            client_id: String::new(),
+            scope: String::new(),
+        },
     }
 }
 

@@ -12,7 +12,6 @@ use std::time::Duration;
 use egui::{Rect, RichText, Sense, vec2};
 
 use crate::model::{Command, FlowCommand, FlowState};
-use crate::oauth::flow::Step;
 use crate::token::Timestamp;
 
 use super::theme;
@@ -82,13 +81,17 @@ fn address(ui: &mut egui::Ui, uri: &str, commands: &mut Vec<Command>) {
     }
 }
 
-fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut Vec<Command>) {
+/// The polling state under the device card and the CIBA card: the
+/// countdown to the next poll while polling, else Start polling.
+pub(super) fn polling_line(
+    ui: &mut egui::Ui,
+    flow: &FlowState,
+    now: Timestamp,
+    commands: &mut Vec<Command>,
+) {
     let session = &flow.session;
-    let polls = session
-        .records
-        .iter()
-        .filter(|r| r.step == Step::DeviceToken)
-        .count();
+    let step = session.poll_step();
+    let polls = session.records.iter().filter(|r| r.step == step).count();
     if let Some(at) = flow.next_poll_at() {
         let left = (at.unix() - now.unix()).max(0);
         // No spinner: it would repaint every frame; the countdown ticks once a second.
@@ -112,7 +115,7 @@ fn polling_line(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &
             .records
             .iter()
             .rev()
-            .find(|r| r.step == Step::DeviceToken)
+            .find(|r| r.step == step)
             .is_some_and(|r| {
                 r.outcome
                     .as_ref()

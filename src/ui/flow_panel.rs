@@ -602,7 +602,11 @@ fn card(
         ui.horizontal(|ui| {
             ui.strong(format!("{number} {}", step.title()));
             // Device polling waits seconds between polls: its card counts down instead of spinning.
-            status(ui, last, waiting && step != Step::DeviceToken);
+            status(
+                ui,
+                last,
+                waiting && !matches!(step, Step::DeviceToken | Step::CibaToken),
+            );
             if session.profile.tls.accept_invalid_certs {
                 super::widgets::insecure_tls_badge(ui);
             }
@@ -625,6 +629,9 @@ fn card(
         }
         if step == Step::DeviceToken {
             super::device_card::show(ui, context.flow, context.now, commands);
+        }
+        if step == Step::CibaToken {
+            super::ciba_card::show(ui, context.flow, context.now, commands);
         }
         if step == Step::Authorize
             && !is_next
@@ -921,7 +928,7 @@ fn next_step_controls(
             });
         }
         // Drawn by the card itself: they have no request to edit.
-        Step::Logout | Step::DeviceToken => {}
+        Step::Logout | Step::DeviceToken | Step::CibaToken => {}
         Step::Discovery
         | Step::PushedAuthorization
         | Step::Token
@@ -932,7 +939,8 @@ fn next_step_controls(
         | Step::Revocation
         | Step::Password
         | Step::ExtensionGrant
-        | Step::DeviceAuthorization => {
+        | Step::DeviceAuthorization
+        | Step::BackchannelAuthentication => {
             super::grant_form::run_inputs(ui, step, session, &mut editor.inputs, commands);
             if let Err(failure) = prepare_draft(step, context, editor) {
                 ui.colored_label(theme::error(ui.visuals()), &failure.message);

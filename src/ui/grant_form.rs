@@ -48,6 +48,7 @@ pub fn grant_choice(ui: &mut egui::Ui, flow: &FlowState, commands: &mut Vec<Comm
         (crate::tr!("grant-password"), Grant::Password),
         (crate::tr!("grant-refresh"), Grant::RefreshToken),
         (crate::tr!("grant-device"), Grant::DeviceCode),
+        (crate::tr!("grant-ciba"), Grant::Ciba),
     ];
     if let Grant::Extension(name) = &session.profile.default_grant {
         choices.push((
@@ -124,6 +125,7 @@ pub fn run_inputs(
             });
         }
         Step::ExtensionGrant => extension_inputs(ui, session, inputs, commands),
+        Step::BackchannelAuthentication => ciba_inputs(ui, session, commands),
         _ => {}
     }
 }
@@ -168,6 +170,105 @@ fn password_inputs(
         ui.end_row();
     });
     ui.weak(crate::tr!("grant-password-note"));
+}
+
+/// The CIBA request's inputs (OpenID CIBA Core 1.0 §7.1): who approves
+/// (one of the three hints), the binding message, the optional user code,
+/// `acr_values` and `requested_expiry`. They are this run's copy of the
+/// profile's settings: plain text, edited in place.
+fn ciba_inputs(ui: &mut egui::Ui, session: &FlowSession, commands: &mut Vec<Command>) {
+    let mut settings = session.profile.ciba.clone();
+    let changed = ciba_fields(ui, &mut settings, "run");
+    ui.weak(crate::tr!("ciba-inputs-note"));
+    if changed {
+        commands.push(Command::Flow(FlowCommand::SetInput(RunInput::Ciba(
+            Box::new(settings),
+        ))));
+    }
+}
+
+/// The profile form's CIBA section (the profile's default grant is CIBA):
+/// the same fields, kept in the profile.
+pub fn ciba_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f32) {
+    if draft.default_grant != Grant::Ciba {
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.add_space(label_width + 8.0);
+        ui.vertical(|ui| {
+            ciba_fields(ui, &mut draft.ciba, "profile");
+            ui.weak(crate::tr!("ciba-inputs-note"));
+        });
+    });
+}
+
+/// The CIBA request's fields as a grid; `true` when one changed. `salt`
+/// keeps the run's and the profile form's widgets apart.
+fn ciba_fields(
+    ui: &mut egui::Ui,
+    settings: &mut crate::oauth::ciba::CibaSettings,
+    salt: &str,
+) -> bool {
+    use crate::oauth::ciba::CibaHint;
+    let mut changed = false;
+    egui::Grid::new(("ciba_inputs", salt))
+        .num_columns(2)
+        .show(ui, |ui| {
+            let label = ui.label(crate::tr!("ciba-hint-kind"));
+            egui::ComboBox::from_id_salt(("ciba_hint_kind", salt))
+                .selected_text(settings.hint_kind.as_str())
+                .show_ui(ui, |ui| {
+                    for kind in CibaHint::ALL {
+                        changed |= ui
+                            .selectable_value(&mut settings.hint_kind, kind, kind.as_str())
+                            .changed();
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            let hint_text = if settings.hint_kind == CibaHint::IdTokenHint {
+                crate::tr!("ciba-hint-id-token")
+            } else {
+                crate::tr!("ciba-hint-hint")
+            };
+            let fields: [(String, &mut String, String); 5] = [
+                (crate::tr!("ciba-hint"), &mut settings.hint, hint_text),
+                (
+                    crate::tr!("ciba-binding-message"),
+                    &mut settings.binding_message,
+                    crate::tr!("ciba-binding-message-hint"),
+                ),
+                (
+                    crate::tr!("ciba-user-code"),
+                    &mut settings.user_code,
+                    crate::tr!("ciba-optional"),
+                ),
+                (
+                    crate::tr!("ciba-acr-values"),
+                    &mut settings.acr_values,
+                    crate::tr!("ciba-optional"),
+                ),
+                (
+                    crate::tr!("ciba-requested-expiry"),
+                    &mut settings.requested_expiry,
+                    crate::tr!("ciba-optional"),
+                ),
+            ];
+            for (name, value, hint) in fields {
+                let label = ui.label(name);
+                changed |= ui
+                    .add(
+                        egui::TextEdit::singleline(value)
+                            .hint_text(hint)
+                            .desired_width(280.0),
+                    )
+                    .labelled_by(label.id)
+                    .changed();
+                ui.end_row();
+            }
+        });
+    changed
 }
 
 /// The extension grant's fields (RFC 6749 §4.5). Secret fields are masked;

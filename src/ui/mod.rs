@@ -2,6 +2,7 @@
 //! One module per panel.
 
 mod authorize_view;
+mod ciba_card;
 mod claims_table;
 mod device_card;
 mod diagnosis_view;

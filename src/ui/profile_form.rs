@@ -264,6 +264,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
     });
     grant_row(ui, &mut draft.default_grant);
     super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
+    super::grant_form::ciba_section(ui, draft, LABEL_WIDTH);
 }
 
 fn network_section(
@@ -611,12 +612,13 @@ fn combo<T: Copy + PartialEq>(
 }
 
 fn grant_row(ui: &mut egui::Ui, grant: &mut Grant) {
-    const CHOICES: [(&str, Grant); 5] = [
+    const CHOICES: [(&str, Grant); 6] = [
         ("authorization_code", Grant::AuthorizationCode),
         ("client_credentials", Grant::ClientCredentials),
         ("password", Grant::Password),
         ("refresh_token", Grant::RefreshToken),
         ("device_code", Grant::DeviceCode),
+        ("ciba", Grant::Ciba),
     ];
     ui.horizontal(|ui| {
         let label = ui.add_sized(

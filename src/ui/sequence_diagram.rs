@@ -80,6 +80,17 @@ fn arrows(step: Step) -> Vec<(usize, usize, String)> {
             (APP, AS, crate::tr!("seq-poll")),
             (AS, APP, crate::tr!("seq-pending-tokens")),
         ],
+        // CIBA: the user's phone is the browser lane; the app never sees it.
+        Step::BackchannelAuthentication => vec![
+            (APP, AS, crate::tr!("seq-backchannel-request")),
+            (AS, APP, crate::tr!("seq-auth-req-id")),
+            (AS, BROWSER, crate::tr!("seq-ask-on-phone")),
+        ],
+        Step::CibaToken => vec![
+            (BROWSER, AS, crate::tr!("seq-approve-on-phone")),
+            (APP, AS, crate::tr!("seq-poll-ciba")),
+            (AS, APP, crate::tr!("seq-pending-tokens")),
+        ],
         Step::ExtensionGrant => vec![
             (APP, AS, crate::tr!("seq-grant-fields")),
             (AS, APP, crate::tr!("seq-tokens")),

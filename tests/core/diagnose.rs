@@ -180,6 +180,18 @@ fn cases() -> Vec<Case> {
         token_error("rfc8628.slow_down", 400, "slow_down", "Too many requests. Current interval: 10"),
         token_error("rfc8628.access_denied", 400, "access_denied", "End-User aborted interaction"),
         token_error("rfc8628.expired_token", 400, "expired_token", "device code is expired"),
+        // OpenID CIBA Core 1.0 §11 (polls) and §13 (the backchannel endpoint)
+        token_error("ciba.authorization_pending", 400, "authorization_pending", "").sent(SentFact::Ciba),
+        token_error("ciba.slow_down", 400, "slow_down", "").sent(SentFact::Ciba),
+        token_error("ciba.expired_token", 400, "expired_token", "auth_req_id is expired").sent(SentFact::Ciba),
+        token_error("ciba.access_denied", 400, "access_denied", "End-User aborted interaction").sent(SentFact::Ciba),
+        token_error("ciba.transaction_failed", 400, "transaction_failed", ""),
+        token_error("ciba.unknown_user_id", 400, "unknown_user_id", "could not identify end-user"),
+        token_error("ciba.unauthorized_client", 400, "unauthorized_client", "client not allowed to use CIBA").sent(SentFact::Ciba),
+        token_error("ciba.missing_user_code", 400, "missing_user_code", ""),
+        token_error("ciba.invalid_user_code", 400, "invalid_user_code", ""),
+        token_error("ciba.invalid_binding_message", 400, "invalid_binding_message", "binding_message is too long"),
+        token_error("ciba.expired_login_hint_token", 400, "expired_login_hint_token", ""),
         // RFC 7009 / 7662
         answer("rfc7009.unsupported_token_type", Revocation, 400, r#"{"error":"unsupported_token_type","error_description":"revocation of the presented token type is not supported"}"#),
         answer("rfc7009.unavailable", Revocation, 503, ""),
@@ -368,6 +380,15 @@ fn the_specific_entry_comes_before_the_generic_one() {
     );
     let ids: Vec<&str> = forbidden.entries.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, ["sber.http403"]);
+    // A CIBA poll's denial is said in CIBA's terms, not the device grant's.
+    let denied = diagnose(
+        &token_error("x", 400, "access_denied", "")
+            .sent(SentFact::Ciba)
+            .context(),
+    );
+    let ids: Vec<&str> = denied.entries.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"ciba.access_denied"), "{ids:?}");
+    assert!(!ids.contains(&"rfc8628.access_denied"), "{ids:?}");
     // Every finding speaks both languages.
     let first = &diagnosis.entries[0];
     assert!(first.fix.ru.contains("код"), "{}", first.fix.ru);

@@ -570,3 +570,103 @@ fn a_jarm_response_signed_by_another_key_is_refused() {
     assert!(failure.message.contains("signature"), "{}", failure.message);
     assert!(session.code.is_none(), "the code is not used");
 }
+
+/// `run --grant ciba --login-hint` against oidc-provider's CIBA client
+/// (OpenID CIBA Core 1.0, poll mode): discovery, the backchannel
+/// authentication request with the binding message, a pending poll, then
+/// verified tokens; the `auth_req_id` is masked in the lines.
+#[test]
+fn run_walks_ciba_poll_mode_to_verified_tokens() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-ciba-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let issuer = &provider.issuer;
+    let file = custom_profile_file(
+        &dir,
+        "ciba.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"c","issuer":"{issuer}","client_id":"client-ciba",
+                "client_auth":"client_secret_basic","redirect_uri":"{redirect}",
+                "scopes":"openid profile email"}}"#
+        ),
+        r#"{"client_secret":"ciba-secret"}"#,
+    );
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        &file,
+        "--grant",
+        "ciba",
+        "--login-hint",
+        "alice",
+        "--binding-message",
+        "Order-4281",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{lines:?}\n{stderr}");
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps[..2],
+        ["discovery", "backchannel_authentication"],
+        "{steps:?}"
+    );
+    let bytes: Vec<u8> =
+        serde_json::from_value(lines[1]["request"]["body"].clone()).expect("body bytes");
+    let request = String::from_utf8(bytes).expect("utf-8");
+    assert!(request.contains("login_hint=alice"), "{request}");
+    assert!(request.contains("binding_message=Order-4281"), "{request}");
+    assert!(
+        lines[1]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("Order-4281")),
+        "{}",
+        lines[1]
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(lines[1]["response"]["body"].as_str().expect("body")).expect("json");
+    let id = body["auth_req_id"].as_str().expect("auth_req_id");
+    assert!(id.contains('…'), "the auth_req_id is masked: {id}");
+    let polls: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["step"] == "ciba_token").collect();
+    assert!(polls.len() >= 2, "a pending poll first: {polls:?}");
+    assert_eq!(polls[0]["pending"], true, "{}", polls[0]);
+    let last = polls.last().expect("a poll");
+    assert_eq!(last["ok"], true, "{last}");
+    assert_verified(last, "aud");
+    assert!(
+        stderr.contains("Waiting for alice to approve on their phone, which shows “Order-4281”"),
+        "{stderr}"
+    );
+}
+
+/// The phone's "no": `access_denied` ends the run with the CIBA catalogue's
+/// explanation; an unknown user is `unknown_user_id` at the backchannel endpoint.
+#[test]
+fn run_ciba_denied_and_unknown_user_are_explained() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-ciba-no-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let issuer = &provider.issuer;
+    let file = custom_profile_file(
+        &dir,
+        "ciba.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"c","issuer":"{issuer}","client_id":"client-ciba",
+                "client_auth":"client_secret_basic","redirect_uri":"{redirect}",
+                "scopes":"openid","default_grant":"ciba"}}"#
+        ),
+        r#"{"client_secret":"ciba-secret"}"#,
+    );
+    let (code, lines, stderr) = run(&["--profile-file", &file, "--login-hint", "deny", "--json"]);
+    assert_ne!(code, 0, "{lines:?}\n{stderr}");
+    let last = lines.last().expect("lines");
+    assert_eq!(last["step"], "ciba_token", "{last}");
+    assert_eq!(last["error"], "access_denied", "{last}");
+    assert_eq!(last["diagnoses"][0]["id"], "ciba.access_denied", "{last}");
+    let (code, lines, stderr) = run(&["--profile-file", &file, "--login-hint", "nobody", "--json"]);
+    assert_ne!(code, 0, "{lines:?}\n{stderr}");
+    let last = lines.last().expect("lines");
+    assert_eq!(last["step"], "backchannel_authentication", "{last}");
+    assert_eq!(last["diagnoses"][0]["id"], "ciba.unknown_user_id", "{last}");
+}

@@ -104,6 +104,7 @@ const mtlsSubjectDn = (process.env.TLS_CLIENT_SUBJECT_DN ?? '').trim() || 'CN=cl
 
 const SCOPE = 'openid profile email offline_access';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+const CIBA = 'urn:openid:params:grant-type:ciba';
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 // Grants oidc-provider 9 lacks, registered below with small real handlers.
@@ -194,6 +195,19 @@ const clients = [
     grant_types: ['authorization_code', 'refresh_token'],
   },
 ];
+// OpenID CIBA Core 1.0, poll mode: the user named by login_hint approves on
+// "their phone" at the client's first poll (that poll still answers
+// authorization_pending); the user "deny" denies instead, and "nobody" is unknown.
+clients.push({
+  ...common,
+  client_id: 'client-ciba',
+  client_secret: 'ciba-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: [CIBA, 'refresh_token'],
+  response_types: [],
+  redirect_uris: [],
+  backchannel_token_delivery_mode: 'poll',
+});
 if (tls?.clientCa) {
   clients.push({
     ...common,
@@ -252,6 +266,28 @@ const configuration = {
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
     deviceFlow: { enabled: true },
+    ciba: {
+      enabled: true,
+      deliveryModes: ['poll'],
+      processLoginHint: async (_ctx, loginHint) => (loginHint === 'nobody' ? undefined : loginHint),
+      processLoginHintToken: async () => {
+        throw new errors.InvalidRequest('login_hint_token is not supported by this test provider');
+      },
+      verifyUserCode: async () => {},
+      validateRequestContext: async () => {},
+      // oidc-provider's default rule, said here: 1-20 characters of [a-zA-Z0-9-._+/!?#].
+      validateBindingMessage: async (_ctx, bindingMessage) => {
+        if (bindingMessage !== undefined && !/^[a-zA-Z0-9-._+/!?#]{1,20}$/.test(bindingMessage)) {
+          throw new errors.InvalidBindingMessage('the binding_message must be 1-20 characters of [a-zA-Z0-9-._+/!?#]');
+        }
+      },
+      triggerAuthenticationDevice: async (ctx, request, account) => {
+        // oidc-provider 9 sends no interval (CIBA Core §7.3 lets the client assume 5 s).
+        ctx.body.interval = deviceInterval;
+        cibaDecisions.set(request.jti, account.accountId !== 'deny');
+        lastPoll.set(request.jti, Date.now());
+      },
+    },
     rpInitiatedLogout: { enabled: true },
     // RFC 9126 (on by default), RFC 9101 and JARM, for client-fapi.
     pushedAuthorizationRequests: { enabled: true },
@@ -296,6 +332,7 @@ const configuration = {
     RefreshToken: 24 * 60 * 60,
     AuthorizationCode: 60,
     DeviceCode: 600,
+    BackchannelAuthenticationRequest: 600,
     Interaction: 60 * 60,
     Session: 24 * 60 * 60,
     Grant: 24 * 60 * 60,
@@ -353,6 +390,11 @@ if (mtlsServer) {
 // Grants oidc-provider 9 does not have, with small honest handlers, and the
 // device flow's polling interval (RFC 8628 §3.2, §3.5).
 // ---------------------------------------------------------------------------
+
+// CIBA requests waiting for "the phone": auth_req_id -> approve?
+const cibaDecisions = new Map();
+// The last poll of each device code and auth_req_id, for slow_down.
+const lastPoll = new Map();
 
 // Test users of the password grant (RFC 6749 §4.3) and their passwords.
 const PASSWORDS = new Map([
@@ -427,7 +469,6 @@ function registerExtraGrants(provider) {
 
   // Device flow: answer with `interval` and enforce it with `slow_down`
   // (RFC 8628 §3.2, §3.5), which oidc-provider 9 leaves to the deployment.
-  const lastPoll = new Map();
   provider.on('device_authorization.success', (_ctx, body) => {
     body.interval = deviceInterval;
     lastPoll.set(body.device_code, Date.now());
@@ -442,6 +483,38 @@ function registerExtraGrants(provider) {
     if (last !== undefined && now - last < deviceInterval * 1000) throw new errors.SlowDown();
     await pollDevice(ctx);
   }, [...grantTypeParams.get(DEVICE_CODE)]);
+
+  // CIBA poll mode (OpenID CIBA Core 1.0 §10.1, §11): slow_down as for the
+  // device flow; the phone answers right after the first poll.
+  const pollCiba = grantTypeHandlers.get(CIBA);
+  const decide = async (id, approve) => {
+    const request = await provider.BackchannelAuthenticationRequest.find(id, { ignoreExpiration: true });
+    if (!request) return;
+    if (approve) {
+      const grant = new provider.Grant({ accountId: request.accountId, clientId: request.clientId });
+      grant.addOIDCScope(request.scope);
+      await grant.save();
+      await provider.backchannelResult(request, grant, { authTime: Math.floor(Date.now() / 1000) });
+    } else {
+      await provider.backchannelResult(request, new errors.AccessDenied('the user denied the request on the phone'));
+    }
+  };
+  provider.registerGrantType(CIBA, async (ctx) => {
+    const id = ctx.oidc.params.auth_req_id;
+    const now = Date.now();
+    const last = lastPoll.get(id);
+    lastPoll.set(id, now);
+    if (last !== undefined && now - last < deviceInterval * 1000) throw new errors.SlowDown();
+    try {
+      await pollCiba(ctx);
+    } finally {
+      const approve = cibaDecisions.get(id);
+      if (approve !== undefined) {
+        cibaDecisions.delete(id);
+        await decide(id, approve);
+      }
+    }
+  }, [...grantTypeParams.get(CIBA)]);
 }
 
 let stopping = false;

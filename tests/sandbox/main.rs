@@ -3,6 +3,7 @@
 //! independent client (npm `openid-client`) completing a flow against it.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+mod ciba;
 mod cli;
 mod endpoints;
 mod faults;

@@ -373,3 +373,80 @@ fn the_callback_card_says_how_many_requests_were_turned_away() {
         "3 requests to the port were ignored (wrong or missing state): something else on this machine is calling it.",
     );
 }
+
+/// A CIBA run right after the backchannel authentication answer (OpenID
+/// CIBA Core 1.0 §7.3), at a fixed time.
+fn ciba_scene(
+    binding_message: &str,
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
+    let mut profile = profile(ClientAuth::ClientSecretBasic, Grant::Ciba);
+    "https://op.example.test/bc-authorize"
+        .clone_into(&mut profile.endpoints.backchannel_authentication);
+    "anna".clone_into(&mut profile.ciba.hint);
+    binding_message.clone_into(&mut profile.ciba.binding_message);
+    let mut session = FlowSession::new(profile, Some(Secret::new("s")));
+    session.backchannel_authenticated(
+        Exchange {
+            request: RecordedRequest {
+                method: "POST".to_owned(),
+                url: "https://op.example.test/bc-authorize".to_owned(),
+                headers: Vec::new(),
+                body: b"scope=openid&login_hint=anna".to_vec(),
+            },
+            response: Ok(RecordedResponse {
+                status: 200,
+                reason: "OK".to_owned(),
+                version: "HTTP/1.1".to_owned(),
+                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                body: br#"{"auth_req_id":"1c266114-a1be-4252-8ad1-04986c5b9ac1","expires_in":120,"interval":2}"#.to_vec(),
+                truncated_at: None,
+            }),
+            duration: std::time::Duration::from_millis(9),
+        },
+        tokenscope::token::Timestamp::from_unix(A_DAY_LATER),
+    );
+    show(session)
+}
+
+/// The CIBA card shows the binding message as the user's phone does, the
+/// request's countdown, and Start polling.
+#[test]
+fn the_ciba_card_shows_the_binding_message_and_the_countdown() {
+    let harness = ciba_scene("Заказ 4281 — оплата");
+    harness.get_by_label("The user's phone shows:");
+    harness.get_by_label("Заказ 4281 — оплата");
+    harness.get_by_label("The request expires in 120 s.");
+    harness.get_by_label("Start polling");
+    assert!(
+        harness
+            .query_all_by_label_contains("Poll for tokens")
+            .count()
+            > 0
+    );
+}
+
+#[test]
+fn ciba_card_snapshot() {
+    ciba_scene("Order 4281").snapshot("ciba_card");
+}
+
+/// No binding message sent: the card says so rather than showing nothing.
+#[test]
+fn the_ciba_card_without_a_binding_message_says_so() {
+    let harness = ciba_scene("");
+    harness.get_by_label("(no binding message was sent)");
+}
+
+/// Before the request: the grant form asks who approves and what the phone shows.
+#[test]
+fn the_ciba_inputs_are_in_the_grant_form() {
+    let mut profile = profile(ClientAuth::ClientSecretBasic, Grant::Ciba);
+    "https://op.example.test/bc-authorize"
+        .clone_into(&mut profile.endpoints.backchannel_authentication);
+    "anna".clone_into(&mut profile.ciba.hint);
+    let harness = show(FlowSession::new(profile, Some(Secret::new("s"))));
+    assert!(harness.query_all_by_label("Binding message").count() > 0);
+    assert!(harness.query_all_by_label("Hint").count() > 0);
+    harness.get_by_label_contains("binding message ties the phone's prompt");
+}

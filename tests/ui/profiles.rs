@@ -148,3 +148,41 @@ fn the_proxy_password_and_secret_headers_live_in_the_secret_store() {
     );
     assert!(on_disk.contains("http://ivan@proxy.corp:3128"), "{on_disk}");
 }
+
+/// A profile whose default grant is CIBA keeps its hint and binding message
+/// (OpenID CIBA Core 1.0 §7.1) in the profile file.
+#[test]
+fn a_ciba_profile_keeps_its_hint_and_binding_message() {
+    let dir = temp_dir("ciba-profile");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("Keycloak · test").click();
+    harness.run();
+    type_into(&mut harness, "Client id", "ciba-client");
+    // Below the fold of the editor: focus the combo box and open it with the keyboard.
+    harness.get_by_label("Default grant").focus();
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("ciba").click();
+    harness.run();
+    type_into(&mut harness, "Hint", "anna@example.test");
+    type_into(&mut harness, "Binding message", "Order 4281");
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        ProfileStore::new(&dir)
+            .load()
+            .is_ok_and(|l| l.profiles.iter().any(|p| p.client_id == "ciba-client"))
+    });
+    let saved = ProfileStore::new(&dir).load().expect("profiles");
+    let profile = saved
+        .profiles
+        .iter()
+        .find(|p| p.client_id == "ciba-client")
+        .expect("the profile");
+    assert_eq!(profile.default_grant, tokenscope::oauth::Grant::Ciba);
+    assert_eq!(profile.ciba.hint, "anna@example.test");
+    assert_eq!(profile.ciba.binding_message, "Order 4281");
+}

@@ -117,3 +117,52 @@ fn the_panel_starts_the_sandbox_and_flips_faults_while_it_runs() {
     harness.run();
     harness.get_by_label("Stopped.");
 }
+
+/// CIBA in the window against the sandbox (`auto-sign-in`: the phone
+/// approves at once): the grant chosen in the form, the backchannel request
+/// sent, the card shows the profile's binding message, and polling off the
+/// UI thread ends in verified tokens.
+#[test]
+fn the_window_walks_ciba_against_the_sandbox() {
+    let dir = temp_dir("ciba");
+    let mut harness = harness_on_with_browser(&dir, Some(sandbox_browser()));
+    harness
+        .state_mut()
+        .workspace_mut()
+        .sandbox
+        .faults
+        .auto_sign_in = true;
+    crate::support::start_flow_of(&mut harness, "Sandbox", |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    harness.get_by_label("Grant").click();
+    harness.run();
+    harness.get_by_label("CIBA (backchannel)").click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .flow
+            .as_ref()
+            .map(|f| f.session.grant.clone()),
+        Some(tokenscope::oauth::Grant::Ciba)
+    );
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::BackchannelAuthentication) == Some(true)
+    });
+    harness.get_by_label("tokenscope sandbox");
+    harness.get_by_label("Open the sandbox's phone page");
+    harness.get_by_label("Start polling").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::CibaToken) == Some(true)
+    });
+    wait_for(&mut harness, |app| verified(app, Step::CibaToken).is_some());
+    assert_eq!(verified(harness.state(), Step::CibaToken), Some(true));
+}

@@ -171,7 +171,7 @@ sandbox-fault-html = Answer errors with an HTML page
 sandbox-fault-bare-refresh = Refresh without a new ID token or refresh token
 sandbox-fault-logout-needs-hint = Refuse logout without id_token_hint
 sandbox-fault-auto-sign-in = Sign in at once, no login page
-sandbox-fault-auto-sign-in-hover = The first person signs in as soon as the browser arrives, as with a live session: for demos, autoplay and browsers that only follow redirects
+sandbox-fault-auto-sign-in-hover = The first person signs in as soon as the browser arrives, as with a live session: for demos, autoplay and browsers that only follow redirects. A CIBA request is approved at once too, with no phone page.
 sandbox-profile-notes = The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.
 sandbox-could-not-start = The sandbox provider could not start: { $message }
 

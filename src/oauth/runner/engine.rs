@@ -506,6 +506,13 @@ pub async fn run_grant(
             };
             run_device_flow(session, options, now, wait, show, observe).await
         }
+        Grant::Ciba => {
+            let wait = |interval| async move {
+                tokio::time::sleep(interval).await;
+                true
+            };
+            run_ciba_flow(session, options, now, wait, observe).await
+        }
         Grant::ClientCredentials | Grant::Password | Grant::RefreshToken | Grant::Extension(_) => {
             run_single_grant(session, options, now, observe).await
         }
@@ -526,7 +533,7 @@ pub async fn run_single_grant(
         Grant::RefreshToken => Step::Refresh,
         Grant::Extension(_) => Step::ExtensionGrant,
         Grant::ClientCredentials => Step::ClientCredentials,
-        Grant::AuthorizationCode | Grant::DeviceCode => {
+        Grant::AuthorizationCode | Grant::DeviceCode | Grant::Ciba => {
             return Err(StepFailure::new(
                 "run_single_grant walks the password, refresh, client credentials and extension grants only",
             ));
@@ -570,6 +577,54 @@ where
     if let Some(answer) = &session.device {
         show(answer);
     }
+    poll_to_tokens(session, &client, options, now, wait, observe).await
+}
+
+/// Walks CIBA's poll mode (OpenID CIBA Core 1.0): discovery, the
+/// backchannel authentication request (its record carries the binding
+/// message the phone shows), then polls the token endpoint with
+/// `auth_req_id` in the device grant's loop ([`poll_device_token`]); `wait`
+/// as for [`run_device_flow`].
+pub async fn run_ciba_flow<W>(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    wait: impl FnMut(std::time::Duration) -> W,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure>
+where
+    W: std::future::Future<Output = bool>,
+{
+    let client = prepare(session, options)?;
+    discover(session, &client, options, now(), &mut observe).await?;
+    send_step(
+        session,
+        &client,
+        Step::BackchannelAuthentication,
+        options,
+        &now,
+        &mut observe,
+    )
+    .await?;
+    poll_to_tokens(session, &client, options, now, wait, observe).await
+}
+
+/// The polling half of the device grant and of CIBA's poll mode: polls
+/// with the session's [`FlowSession::poll_code`] until tokens (then
+/// verified), a refusal, expiry or cancel; what stopped it is recorded as
+/// the poll step.
+async fn poll_to_tokens<W>(
+    session: &mut FlowSession,
+    client: &reqwest::Client,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    wait: impl FnMut(std::time::Duration) -> W,
+    mut observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure>
+where
+    W: std::future::Future<Output = bool>,
+{
+    let ciba = session.grant == Grant::Ciba;
     let Some(schedule) = session.device_schedule else {
         return Err(StepFailure::new("no device authorization to poll for"));
     };
@@ -578,11 +633,11 @@ where
             session: &mut *session,
             observe: &mut observe,
         };
-        poll_device_token(&mut target, &client, &options.client, schedule, &now, wait).await
+        poll_device_token(&mut target, client, &options.client, schedule, &now, wait).await
     };
     let failure = match end {
         PollEnd::Tokens => {
-            let verified = verify_answer(session, &client, options, now()).await;
+            let verified = verify_answer(session, client, options, now()).await;
             if let Some(record) = session.records.last() {
                 observe(record);
             }
@@ -592,9 +647,10 @@ where
         PollEnd::Refused(failure) => return Err(failure),
         PollEnd::Unsendable(failure) => failure,
         PollEnd::Cancelled => StepFailure::new(crate::tr!("run-polling-cancelled")),
+        PollEnd::Expired if ciba => StepFailure::new(crate::tr!("run-ciba-expired")),
         PollEnd::Expired => StepFailure::new(crate::tr!("run-device-expired")),
     };
-    session.failed(Step::DeviceToken, failure.clone(), now());
+    session.failed(session.poll_step(), failure.clone(), now());
     if let Some(record) = session.records.last() {
         observe(record);
     }
@@ -683,7 +739,7 @@ struct SessionPolls<'a, O> {
 
 impl<O: FnMut(&StepRecord)> DevicePollTarget for SessionPolls<'_, O> {
     fn poll_request(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
-        self.session.device_token_draft(now)
+        self.session.poll_draft(now)
     }
 
     fn polled(&mut self, exchange: Exchange, now: Timestamp) -> PollOutcome {

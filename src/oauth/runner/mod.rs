@@ -14,7 +14,8 @@ use crate::secret::Secret;
 use crate::token::Timestamp;
 
 use super::callback::{self, CallbackParams};
-use super::device::{self, DeviceAuthorization, PollOutcome, PollSchedule};
+use super::ciba::{self, BackchannelAuthentication};
+use super::device::{self, DeviceAuthorization, PollCode, PollOutcome, PollSchedule};
 use super::discovery::{self, ProviderMetadata};
 use super::flow::{self, Credentials, Introspection, Step, StepFailure, TokenSet, UserInfo};
 use super::pkce::RunSecrets;
@@ -25,8 +26,8 @@ mod engine;
 
 pub use engine::{
     Browser, DevicePollTarget, PollEnd, RunOptions, VerifyMode, check_browser_url, introspect,
-    logout, poll_device_token, revoke, run_client_credentials, run_code_flow, run_device_flow,
-    run_grant, run_single_grant, send_step_request, verify_pending,
+    logout, poll_device_token, revoke, run_ciba_flow, run_client_credentials, run_code_flow,
+    run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
 };
 
 /// One step as it happened.
@@ -83,8 +84,11 @@ pub struct FlowSession {
     pub extension_secrets: Vec<(String, Secret)>,
     /// The device authorization answer (RFC 8628 §3.2).
     pub device: Option<DeviceAuthorization>,
-    /// When to poll the token endpoint next (RFC 8628 §3.5).
+    /// When to poll the token endpoint next (RFC 8628 §3.5), for the
+    /// device grant and CIBA's poll mode alike.
     pub device_schedule: Option<PollSchedule>,
+    /// The backchannel authentication answer (OpenID CIBA Core 1.0 §7.3).
+    pub ciba: Option<BackchannelAuthentication>,
     /// The `state` of the RP-initiated logout in progress, with the URL.
     pub logout: Option<(String, String)>,
     /// state, nonce and PKCE values of this run.
@@ -202,6 +206,7 @@ impl FlowSession {
             extension_secrets: Vec::new(),
             device: None,
             device_schedule: None,
+            ciba: None,
             logout: None,
             run,
             metadata: None,
@@ -707,6 +712,99 @@ impl FlowSession {
         device::token_request(&self.profile, self.credentials(now), &answer.device_code)
     }
 
+    /// The backchannel authentication request (OpenID CIBA Core 1.0 §7.1);
+    /// an empty `id_token_hint` is the run's last ID token.
+    pub fn backchannel_authentication_draft(
+        &self,
+        now: Timestamp,
+    ) -> Result<RequestDraft, StepFailure> {
+        ciba::authentication_request(
+            &self.profile,
+            self.credentials(now),
+            self.id_token_hint.as_deref(),
+        )
+    }
+
+    /// Applies the backchannel authentication answer (CIBA Core §7.3): the
+    /// poll schedule starts now.
+    pub fn backchannel_authenticated(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
+        let outcome = ciba::parse_authentication(&exchange, &self.profile.ciba.binding_message)
+            .map(|answer| {
+                let mut summary = crate::tr!(
+                    "run-ciba-authorized",
+                    expires = answer.expires_in,
+                    interval = answer.interval
+                );
+                if !answer.binding_message.is_empty() {
+                    summary.push_str("; ");
+                    summary.push_str(&crate::tr!(
+                        "run-ciba-binding",
+                        message = ciba::shown_binding_message(&answer.binding_message)
+                    ));
+                }
+                for note in &answer.adjusted {
+                    summary.push_str("; ");
+                    summary.push_str(note);
+                }
+                self.device_schedule = Some(PollSchedule::starting(
+                    answer.interval,
+                    answer.expires_in,
+                    now,
+                ));
+                self.ciba = Some(answer);
+                self.tokens = None;
+                summary
+            });
+        self.push(
+            Step::BackchannelAuthentication,
+            Some(exchange),
+            outcome,
+            now,
+        )
+    }
+
+    /// The CIBA token request with `auth_req_id` (CIBA Core §10.1).
+    pub fn ciba_token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        let answer = self
+            .ciba
+            .as_ref()
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-no-auth-req-id")))?;
+        ciba::token_request(&self.profile, self.credentials(now), &answer.auth_req_id)
+    }
+
+    /// What this run's polls carry: CIBA's `auth_req_id` for the CIBA grant,
+    /// else the device code; `None` before the first answer.
+    pub fn poll_code(&self) -> Option<PollCode> {
+        if self.grant == Grant::Ciba {
+            self.ciba
+                .as_ref()
+                .map(|answer| PollCode::Ciba(answer.auth_req_id.clone()))
+        } else {
+            self.device
+                .as_ref()
+                .map(|answer| PollCode::Device(answer.device_code.clone()))
+        }
+    }
+
+    /// The step this run's polls are recorded as: [`Step::CibaToken`] for
+    /// the CIBA grant, else [`Step::DeviceToken`].
+    pub fn poll_step(&self) -> Step {
+        if self.grant == Grant::Ciba {
+            Step::CibaToken
+        } else {
+            Step::DeviceToken
+        }
+    }
+
+    /// The token request of one poll of this run's grant.
+    pub fn poll_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
+        if self.grant == Grant::Ciba {
+            self.ciba_token_draft(now)
+        } else {
+            self.device_token_draft(now)
+        }
+    }
+
     /// Applies one poll's answer (RFC 8628 §3.5): records it (a pending poll
     /// as the provider's `authorization_pending` or `slow_down`), adjusts the
     /// schedule, keeps the tokens. Returns what the poll said.
@@ -732,7 +830,7 @@ impl FlowSession {
             }
             PollOutcome::Failed(failure) => Err(failure.clone()),
         };
-        self.push(Step::DeviceToken, Some(exchange), record, now);
+        self.push(self.poll_step(), Some(exchange), record, now);
         outcome
     }
 
@@ -966,12 +1064,19 @@ impl FlowSession {
                 }
                 Step::DeviceToken
             }
+            Grant::Ciba => {
+                if self.ciba.is_none() {
+                    return Some(Step::BackchannelAuthentication);
+                }
+                Step::CibaToken
+            }
         };
         if self.tokens.is_none() {
             return Some(first);
         }
         let wants_userinfo = match self.grant {
-            Grant::AuthorizationCode => true,
+            // CIBA is OpenID only: `openid` is always asked for (CIBA Core §7.1).
+            Grant::AuthorizationCode | Grant::Ciba => true,
             Grant::Password | Grant::DeviceCode => self.profile.wants_id_token(),
             _ => false,
         };
@@ -1141,6 +1246,8 @@ impl FlowSession {
             Step::ExtensionGrant => self.extension_draft(now),
             Step::DeviceAuthorization => self.device_authorization_draft(now),
             Step::DeviceToken => self.device_token_draft(now),
+            Step::BackchannelAuthentication => self.backchannel_authentication_draft(now),
+            Step::CibaToken => self.ciba_token_draft(now),
             Step::Authorize | Step::Callback | Step::Logout => {
                 Err(StepFailure::new(crate::tr!("run-in-browser")))
             }
@@ -1180,8 +1287,11 @@ impl FlowSession {
             Step::DeviceAuthorization => {
                 self.device_authorized(exchange, now);
             }
-            Step::DeviceToken => {
+            Step::DeviceToken | Step::CibaToken => {
                 self.device_polled(exchange, now);
+            }
+            Step::BackchannelAuthentication => {
+                self.backchannel_authenticated(exchange, now);
             }
             Step::Authorize | Step::Callback | Step::Logout => {}
         }
@@ -1308,6 +1418,9 @@ impl FlowSession {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
+        if matches!(step, Step::BackchannelAuthentication | Step::CibaToken) {
+            facts.push(SentFact::Ciba);
+        }
         if step == Step::Token {
             if self.code_sends > 1 {
                 facts.push(SentFact::CodeAlreadyUsed);
