@@ -376,10 +376,12 @@ pub fn logout_controls(ui: &mut egui::Ui, session: &FlowSession, commands: &mut 
 /// The profile form's client assertion settings (RFC 7523 §2.2), shown for
 /// the JWT methods. Only the key file's path is kept.
 pub fn assertion_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f32) {
-    if !matches!(
+    let assertion = matches!(
         draft.client_auth,
         ClientAuth::PrivateKeyJwt | ClientAuth::ClientSecretJwt
-    ) {
+    );
+    // A signed request object (RFC 9101) is signed with the same key.
+    if !assertion && !draft.request_object {
         return;
     }
     let settings = &mut draft.client_assertion;
@@ -394,7 +396,7 @@ pub fn assertion_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
             .labelled_by(label.id);
         });
     };
-    if draft.client_auth == ClientAuth::PrivateKeyJwt {
+    if draft.client_auth == ClientAuth::PrivateKeyJwt || draft.request_object {
         row(
             ui,
             &crate::tr!("grant-key-file"),
@@ -413,6 +415,9 @@ pub fn assertion_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f3
             &mut settings.algorithm,
             &crate::tr!("grant-algorithm-hint"),
         );
+    }
+    if !assertion {
+        return;
     }
     ui.horizontal(|ui| {
         let label = ui.add_sized(

@@ -262,6 +262,14 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         ui.checkbox(&mut draft.dpop, tr!("form-dpop"))
             .on_hover_text(tr!("form-dpop-hover"));
     });
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(&mut draft.par, tr!("form-par"))
+            .on_hover_text(tr!("form-par-hover"));
+        ui.checkbox(&mut draft.request_object, tr!("form-request-object"))
+            .on_hover_text(tr!("form-request-object-hover"));
+    });
+    response_mode_row(ui, &mut draft.response_mode);
     grant_row(ui, &mut draft.default_grant);
     super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
     super::grant_form::ciba_section(ui, draft, LABEL_WIDTH);
@@ -608,6 +616,43 @@ fn combo<T: Copy + PartialEq>(
             })
             .response
             .labelled_by(label_response.id);
+    });
+}
+
+/// `response_mode` (OAuth 2.0 Multiple Response Type Encoding Practices,
+/// Form Post Response Mode, JARM §2.3): empty is the provider's default.
+fn response_mode_row(ui: &mut egui::Ui, mode: &mut String) {
+    const MODES: [&str; 7] = [
+        "query",
+        "fragment",
+        "form_post",
+        "jwt",
+        "query.jwt",
+        "fragment.jwt",
+        "form_post.jwt",
+    ];
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("form-response-mode")),
+        );
+        let default = tr!("form-response-mode-default");
+        let shown = if mode.trim().is_empty() {
+            default.clone()
+        } else {
+            mode.clone()
+        };
+        egui::ComboBox::from_id_salt("response_mode")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(mode, String::new(), default);
+                for option in MODES {
+                    ui.selectable_value(mode, option.to_owned(), option);
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(tr!("form-response-mode-hover"));
     });
 }
 

@@ -186,3 +186,55 @@ fn a_ciba_profile_keeps_its_hint_and_binding_message() {
     assert_eq!(profile.ciba.hint, "anna@example.test");
     assert_eq!(profile.ciba.binding_message, "Order 4281");
 }
+
+/// PAR, a signed request object and JARM are chosen in the profile form;
+/// a request object shows the key rows even for a client secret.
+#[test]
+fn a_profile_asks_for_par_a_request_object_and_jarm() {
+    let dir = temp_dir("fapi-profile");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("Keycloak · test").click();
+    harness.run();
+    type_into(&mut harness, "Client id", "fapi-client");
+    assert!(
+        harness.query_by_label("Private key file").is_none(),
+        "no key rows for a client secret"
+    );
+    harness
+        .get_by_label("Pushed authorization requests (PAR)")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label("Pushed authorization requests (PAR)")
+        .click();
+    harness.get_by_label("Signed request object (JAR)").click();
+    harness.run();
+    assert!(
+        harness.query_by_label("Private key file").is_some(),
+        "the request object's key"
+    );
+    harness.get_by_label("Response mode").focus();
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("query.jwt").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        ProfileStore::new(&dir)
+            .load()
+            .is_ok_and(|l| l.profiles.iter().any(|p| p.client_id == "fapi-client"))
+    });
+    let saved = ProfileStore::new(&dir).load().expect("profiles");
+    let profile = saved
+        .profiles
+        .iter()
+        .find(|p| p.client_id == "fapi-client")
+        .expect("the profile");
+    assert!(profile.par, "PAR");
+    assert!(profile.request_object, "JAR");
+    assert_eq!(profile.response_mode, "query.jwt");
+}
