@@ -175,6 +175,9 @@ fn cases() -> Vec<Case> {
         answer("rfc9449.use_dpop_nonce", Resource, 401, "")
             .header("WWW-Authenticate", r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof""#),
         token_error("rfc9449.invalid_dpop_proof", 400, "invalid_dpop_proof", "DPoP proof JWT Replay detected"),
+        // RFC 9126, RFC 9101: oidc-provider's words
+        redirect_error("rfc9126.par_required", "invalid_request", "Pushed Authorization Request must be used"),
+        redirect_error("rfc9101.request_object_required", "invalid_request", "Request Object must be used by this client"),
         // RFC 8628
         token_error("rfc8628.authorization_pending", 400, "authorization_pending", "authorization request is still pending as the end-user hasn't yet completed the user interaction steps"),
         token_error("rfc8628.slow_down", 400, "slow_down", "Too many requests. Current interval: 10"),

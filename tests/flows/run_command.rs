@@ -670,3 +670,40 @@ fn run_ciba_denied_and_unknown_user_are_explained() {
     assert_eq!(last["step"], "backchannel_authentication", "{last}");
     assert_eq!(last["diagnoses"][0]["id"], "ciba.unknown_user_id", "{last}");
 }
+
+/// The same FAPI client run without `--par`: the provider's refusal comes
+/// back through the redirect and is explained with what to turn on.
+#[test]
+fn run_without_par_against_a_client_that_requires_it_is_explained() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-nopar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwt.private.pem"
+    );
+    let issuer = &provider.issuer;
+    let path = dir.join("nopar.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"schema":1,"profiles":[{{"id":"run-nopar","name":"FAPI","issuer":"{issuer}","client_id":"client-fapi",
+                "client_auth":"private_key_jwt","redirect_uri":"{redirect}","scopes":"openid",
+                "client_assertion":{{"key_file":"{key}","key_id":"client-jwt-rs256","algorithm":"PS256","audience":"issuer"}}}}]}}"#
+        ),
+    )
+    .expect("profile");
+    let browser = TestProvider::browser_command();
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        path.to_str().expect("utf-8"),
+        "--browser",
+        &browser,
+        "--json",
+    ]);
+    assert_ne!(code, 0, "{stderr}");
+    let last = lines.last().expect("lines");
+    assert_eq!(last["step"], "callback", "{last}");
+    assert_eq!(last["diagnoses"][0]["id"], "rfc9126.par_required", "{last}");
+}
