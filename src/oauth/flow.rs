@@ -233,6 +233,33 @@ impl Step {
         }
     }
 
+    /// The narration for a run of `profile`: what its protections add to
+    /// the step — a DPoP proof (RFC 9449), a signed request object (RFC
+    /// 9101), a JWT-secured response (JARM) — said where they happen.
+    pub fn narration_in(self, profile: &super::profile::Profile) -> String {
+        let mut text = self.narration();
+        let mut add = |more: String| {
+            text.push(' ');
+            text.push_str(&more);
+        };
+        let token_request = self.returns_tokens() || self == Self::PushedAuthorization;
+        if profile.dpop && (token_request || self == Self::UserInfo) {
+            add(crate::tr!("step-narration-dpop"));
+        }
+        let signed_here = if profile.par {
+            self == Self::PushedAuthorization
+        } else {
+            self == Self::Authorize
+        };
+        if profile.request_object && signed_here {
+            add(crate::tr!("step-narration-jar"));
+        }
+        if profile.asks_for_jarm() && self == Self::Callback {
+            add(crate::tr!("step-narration-jarm"));
+        }
+        text
+    }
+
     /// One sentence on what the step does and why, for trainers.
     pub fn purpose(self) -> String {
         match self {
@@ -1282,6 +1309,29 @@ pub fn mask_middle(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_narration_says_what_dpop_jar_and_jarm_add_where_they_happen() {
+        crate::i18n::set_language(Language::En);
+        let mut profile = Profile::default();
+        assert_eq!(Step::Token.narration_in(&profile), Step::Token.narration());
+        profile.dpop = true;
+        profile.par = true;
+        profile.request_object = true;
+        "query.jwt".clone_into(&mut profile.response_mode);
+        assert!(Step::Token.narration_in(&profile).contains("With DPoP"));
+        assert!(Step::UserInfo.narration_in(&profile).contains("With DPoP"));
+        let pushed = Step::PushedAuthorization.narration_in(&profile);
+        assert!(pushed.contains("request object"), "{pushed}");
+        assert!(
+            !Step::Authorize
+                .narration_in(&profile)
+                .contains("request object"),
+            "with PAR the object travels in the push, not the browser"
+        );
+        assert!(Step::Callback.narration_in(&profile).contains("JARM"));
+        assert!(!Step::Callback.narration_in(&profile).contains("With DPoP"));
+    }
 
     /// Every step a card can show, for the checks of its texts.
     const EVERY_STEP: [Step; 16] = [

@@ -647,6 +647,13 @@ pub struct Finding {
 }
 
 impl Profile {
+    /// Whether the authorization response is asked for as a JWT (JARM
+    /// §2.3: `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`).
+    pub fn asks_for_jarm(&self) -> bool {
+        let mode = self.response_mode.trim();
+        mode == "jwt" || mode.ends_with(".jwt")
+    }
+
     /// The discovery document's address.
     pub fn discovery_address(&self) -> String {
         if self.discovery_url.trim().is_empty() {

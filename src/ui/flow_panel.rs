@@ -390,7 +390,7 @@ fn presenter_stage(
                             ui.set_width(ui.available_width());
                             // The narration follows the window's language.
                             ui.strong(step.title());
-                            ui.add(egui::Label::new(step.narration()).wrap());
+                            ui.add(egui::Label::new(step.narration_in(&session.profile)).wrap());
                         });
                         let number = shown_steps(session)
                             .iter()
@@ -419,7 +419,7 @@ fn plan(ui: &mut egui::Ui, profile: &crate::oauth::Profile) {
             ui.add_space(4.0);
             ui.strong(crate::tr!("flow-plan"));
             // Nothing to focus yet: a click on an arrow does nothing.
-            let _ = sequence_diagram::show(ui, &steps, None);
+            let _ = sequence_diagram::show(ui, &steps, None, profile);
             for (number, (step, _)) in steps.iter().enumerate() {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
@@ -449,7 +449,7 @@ fn stage(
             (step, state)
         })
         .collect();
-    if let Some(step) = sequence_diagram::show(ui, &steps, focus) {
+    if let Some(step) = sequence_diagram::show(ui, &steps, focus, &session.profile) {
         commands.push(Command::FocusStep(Some(step)));
     }
 }

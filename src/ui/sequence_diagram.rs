@@ -23,6 +23,34 @@ const AS: usize = 2;
 const RS: usize = 3;
 
 /// The arrows of a step: from lane, to lane, label (in this thread's language).
+/// The arrows of a step in a run of `profile`: a DPoP proof, a signed
+/// request object and a JWT-secured response named on the arrows that
+/// carry them.
+fn arrows_in(step: Step, profile: &crate::oauth::Profile) -> Vec<(usize, usize, String)> {
+    let mut arrows = arrows(step);
+    let first_request = arrows.iter_mut().find(|(from, _, _)| *from == APP);
+    if let Some((_, _, label)) = first_request {
+        let token_request = step.returns_tokens() || step == Step::PushedAuthorization;
+        if profile.dpop && (token_request || step == Step::UserInfo) {
+            *label = crate::tr!("seq-with-dpop", label = label.as_str());
+        }
+        let signed_here = if profile.par {
+            step == Step::PushedAuthorization
+        } else {
+            step == Step::Authorize
+        };
+        if profile.request_object && signed_here {
+            *label = crate::tr!("seq-signed", label = label.as_str());
+        }
+    }
+    if profile.asks_for_jarm() && step == Step::Callback {
+        for (_, _, label) in &mut arrows {
+            *label = crate::tr!("seq-response-jwt");
+        }
+    }
+    arrows
+}
+
 fn arrows(step: Step) -> Vec<(usize, usize, String)> {
     match step {
         Step::Discovery => vec![
@@ -116,7 +144,12 @@ pub enum StepState {
 }
 
 /// Draws the diagram; returns the step whose arrow was clicked.
-pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>) -> Option<Step> {
+pub fn show(
+    ui: &mut egui::Ui,
+    steps: &[(Step, StepState)],
+    focus: Option<Step>,
+    profile: &crate::oauth::Profile,
+) -> Option<Step> {
     let text = ui.text_style_height(&egui::TextStyle::Body);
     let arrow_count: usize = steps.iter().map(|(s, _)| arrows(*s).len()).sum();
     #[expect(clippy::cast_precision_loss, reason = "a handful of arrows")]
@@ -181,7 +214,7 @@ pub fn show(ui: &mut egui::Ui, steps: &[(Step, StepState)], focus: Option<Step>)
         };
         let width = if focused { 3.0 } else { 1.5 };
         let title = step.title();
-        for (from, to, label) in arrows(*step) {
+        for (from, to, label) in arrows_in(*step, profile) {
             let (a, b) = (Pos2::new(lane_x(from), y), Pos2::new(lane_x(to), y));
             arrow(&painter, a, b, Stroke::new(width, color));
             let text = format!("{title} · {label}");
