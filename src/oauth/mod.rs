@@ -7,6 +7,7 @@ pub mod callback;
 pub mod device;
 pub mod discovery;
 pub mod dpop;
+pub mod fapi;
 pub mod flow;
 pub mod jarm;
 pub mod lint;

@@ -560,6 +560,11 @@ pub struct Profile {
     /// `form_post.jwt` ask for a JWT-secured response (JARM).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub response_mode: String,
+    /// The named check set the profile is held against, by id (`fapi2`,
+    /// `fapi2-message-signing`, `fapi-sek`; see [`crate::oauth::fapi`]);
+    /// none for no badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conformance: Option<String>,
     /// The grant the flow runner starts with.
     pub default_grant: Grant,
     /// Extra parameters per request kind (`loginDCB=true`, `audience`, `acr_values`, …).
@@ -604,6 +609,7 @@ impl Default for Profile {
             par: false,
             request_object: false,
             response_mode: String::new(),
+            conformance: None,
             default_grant: Grant::default(),
             extra_params: Vec::new(),
             headers: Vec::new(),
