@@ -265,6 +265,18 @@ pub fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> 
                         .into_iter()
                         .map(|f| format!("{}: {}", f.field, f.message)),
                 );
+                if let Some(summary) = crate::oauth::fapi::Summary::of_profile(profile) {
+                    lines.push(format!(
+                        "conformance {}: {}/{} pass",
+                        summary.set, summary.passed, summary.total
+                    ));
+                    lines.extend(summary.failed.iter().map(|rule| {
+                        format!("  fail {}: {} ({})", rule.id, rule.reason, rule.source)
+                    }));
+                    lines.extend(summary.unknown.iter().map(|rule| {
+                        format!("  unknown {}: {} ({})", rule.id, rule.reason, rule.source)
+                    }));
+                }
                 print(&lines.join("\n"))?;
             }
         }
