@@ -1,0 +1,74 @@
+//! The conformance badge: a profile checked against FAPI 2.0 shows how many
+//! rules pass, the failing ones with their sources, and follows the
+//! "Check against" choice.
+
+use egui_kittest::kittest::Queryable as _;
+
+use crate::support::{harness_on, shows, temp_dir, wait_for};
+
+/// A Keycloak-like profile checked against FAPI 2.0: client secret, no PAR,
+/// no DPoP.
+const KEYCLOAK_FAPI: &str = r#"{"schema":1,"profiles":[{"id":"kc-fapi","name":"Realm under FAPI",
+    "client_id":"app","issuer":"https://127.0.0.1:9/realms/r",
+    "redirect_uri":"http://127.0.0.1:53682/callback","scopes":"openid",
+    "conformance":"fapi2"}]}"#;
+
+#[test]
+fn fapi_badge_counts_the_rules_and_lists_the_failing_ones_with_sources() {
+    let dir = temp_dir("fapi-badge");
+    std::fs::write(dir.join("profiles.json"), KEYCLOAK_FAPI).expect("profiles");
+    let mut harness = harness_on(&dir);
+    wait_for(&mut harness, |app| {
+        !app.workspace().profiles.list.is_empty()
+    });
+    harness.get_by_label("Realm under FAPI").click();
+    harness.run();
+    // In the list row of the open profile and in the form's header.
+    let badges = harness
+        .get_all_by_label_contains("FAPI 2.0 3/8 · 3 failing")
+        .count();
+    assert_eq!(badges, 2);
+    assert!(!shows(
+        &harness,
+        "Source: FAPI 2.0 Security Profile §5.3.3.2"
+    ));
+    harness.get_by_label("FAPI 2.0: the rules").click();
+    harness.run();
+    assert!(shows(
+        &harness,
+        "Source: FAPI 2.0 Security Profile §5.3.3.2 item 2, §5.3.2.2 item 3; RFC 9126 §5"
+    ));
+    assert!(shows(&harness, "PAR is off"));
+    assert!(shows(&harness, "client_secret_basic is not allowed"));
+    assert!(shows(&harness, "known after discovery"));
+}
+
+#[test]
+fn fapi_preset_and_the_check_against_choice() {
+    let dir = temp_dir("fapi-preset");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("FAPI 2.0 · test").click();
+    harness.run();
+    // Everything but the provider's iss support, which needs discovery.
+    assert!(shows(&harness, "FAPI 2.0 8/9 · 1 unknown"));
+    assert_eq!(
+        harness.get_by_label("Check against").value().as_deref(),
+        Some("FAPI 2.0")
+    );
+    harness.get_by_label("Check against").click();
+    harness.run();
+    harness.get_by_label("FAPI 2.0 Message Signing").click();
+    harness.run();
+    // Signed request objects and JARM are off in the preset.
+    assert!(
+        shows(&harness, "FAPI 2.0 Message Signing 8/11 · 2 failing"),
+        "the badge follows the choice"
+    );
+    harness.get_by_label("Check against").click();
+    harness.run();
+    harness.get_by_label("Nothing").click();
+    harness.run();
+    assert!(!shows(&harness, "FAPI 2.0 Message Signing 8/11"));
+}
