@@ -922,8 +922,8 @@ mod tests {
     /// with one thing changed.
     #[test]
     fn every_rule_fails_on_its_own_fault() {
-        let good = fapi_metadata();
         type Fault = fn(&mut Profile, &mut ProviderMetadata);
+        let good = fapi_metadata();
         let faults: [(&str, &str, Fault); 14] = [
             ("fapi2", "par", |p, m| {
                 p.par = false;

@@ -153,6 +153,10 @@ pub struct Environment {
 
 /// A provider preset.
 #[derive(Debug)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of a data table (OpenID, discovery, DPoP, PAR, JAR), one per profile field"
+)]
 pub struct Preset {
     /// Stable id, stored in profiles.
     pub id: &'static str,
