@@ -72,3 +72,30 @@ fn fapi_preset_and_the_check_against_choice() {
     harness.run();
     assert!(!shows(&harness, "FAPI 2.0 Message Signing 8/11"));
 }
+
+#[test]
+fn fapi_badge_and_rules_read_in_russian() {
+    let dir = temp_dir("fapi-badge-ru");
+    std::fs::write(dir.join("profiles.json"), KEYCLOAK_FAPI).expect("profiles");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("Русский").click();
+    harness.run();
+    wait_for(&mut harness, |app| {
+        !app.workspace().profiles.list.is_empty()
+    });
+    harness.get_by_label("Realm under FAPI").click();
+    harness.run();
+    assert!(shows(&harness, "FAPI 2.0 3/8 · не выполнено: 3"));
+    assert_eq!(
+        harness.get_by_label("Проверять по").value().as_deref(),
+        Some("FAPI 2.0")
+    );
+    harness.get_by_label("FAPI 2.0: правила").click();
+    harness.run();
+    assert!(shows(&harness, "Запросы авторизации через PAR"));
+    assert!(shows(&harness, "PAR выключен"));
+    assert!(shows(
+        &harness,
+        "Источник: FAPI 2.0 Security Profile §5.3.3.2"
+    ));
+}
