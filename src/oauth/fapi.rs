@@ -469,8 +469,9 @@ fn iss_response(metadata: Option<&ProviderMetadata>) -> (Outcome, String) {
     }
 }
 
-/// Worst first: a failing part fails the rule, an unknown one makes it unknown.
-fn combine(parts: Vec<(Outcome, String)>) -> (Outcome, String) {
+/// Worst first: a failing part fails the rule, an unknown one makes it
+/// unknown. No parts: unknown before discovery, else nothing to check.
+fn combine(parts: Vec<(Outcome, String)>, discovered: bool) -> (Outcome, String) {
     let worst = [Outcome::Fail, Outcome::Unknown, Outcome::Pass]
         .into_iter()
         .find(|o| parts.iter().any(|(p, _)| p == o));
@@ -484,6 +485,7 @@ fn combine(parts: Vec<(Outcome, String)>) -> (Outcome, String) {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
+        None if discovered => (Outcome::NotApplicable, crate::tr!("fapi-alg-nothing")),
         None => (Outcome::Unknown, crate::tr!("fapi-needs-discovery")),
     }
 }
@@ -541,7 +543,7 @@ fn signing_algorithms(
             )),
         }
     }
-    combine(parts)
+    combine(parts, metadata.is_some())
 }
 
 fn client_authentication(
@@ -1007,6 +1009,14 @@ mod tests {
         assert_eq!(
             outcome("fapi2", &p, Some(&good), "assertion-audience").0,
             Outcome::NotApplicable
+        );
+        let mut bare = good.clone();
+        bare.document
+            .remove("id_token_signing_alg_values_supported");
+        assert_eq!(
+            outcome("fapi2", &p, Some(&bare), "signing-algorithms").0,
+            Outcome::NotApplicable,
+            "mTLS, no assertion, no ID token algorithms listed: nothing to check"
         );
         // aud written out as the issuer.
         let mut p = fapi_profile();

@@ -894,6 +894,23 @@ impl Profile {
                 crate::tr!("finding-client-cert-needed"),
             );
         }
+        if let Some(set) = self.conformance.as_deref()
+            && crate::oauth::fapi::find(set).is_none()
+        {
+            let known: Vec<&str> = crate::oauth::fapi::sets()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
+            add(
+                "conformance",
+                Severity::Warning,
+                crate::tr!(
+                    "finding-conformance-unknown",
+                    set = set,
+                    known = known.join(", ")
+                ),
+            );
+        }
         if self.network.connect_timeout_secs == 0 || self.network.timeout_secs == 0 {
             add(
                 "network.timeout",
@@ -1104,6 +1121,27 @@ mod tests {
             old.extra_params,
             [(RequestKind::Token, Param::new("b", "2"))]
         );
+    }
+
+    #[test]
+    fn an_unknown_conformance_set_is_a_warning() {
+        let mut p = profile();
+        p.conformance = Some("fapi2".to_owned());
+        assert_eq!(p.validate(None), []);
+        p.conformance = Some("фапи-3".to_owned());
+        let findings = p.validate(None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].field, "conformance");
+        assert!(
+            findings[0]
+                .message
+                .contains("fapi2, fapi2-message-signing, fapi-sek")
+        );
+        // Written only when set; old files load without it.
+        assert!(serde_json::to_string(&profile()).is_ok_and(|t| !t.contains("conformance")));
+        let text = serde_json::to_string(&p).expect("json");
+        let back: Profile = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(back.conformance.as_deref(), Some("фапи-3"));
     }
 
     #[test]

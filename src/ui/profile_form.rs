@@ -96,6 +96,7 @@ fn profile_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding])
         "notes",
     );
     conformance_row(ui, &mut draft.conformance);
+    field_findings(ui, findings, "conformance");
 }
 
 /// "Check against": the named check set the profile is held against

@@ -44,6 +44,8 @@ fapi-request-object-no-par = signed request objects are on, but PAR is off: they
 fapi-request-object-on = the authorization request is a signed request object, pushed to the PAR endpoint
 fapi-jarm-off = response mode is { $mode }; JARM needs jwt (or query.jwt, fragment.jwt, form_post.jwt)
 fapi-jarm-on = JWT-secured authorization response ({ $mode })
+fapi-alg-nothing = nothing to check: no client assertion, and the provider lists no ID token algorithms
+finding-conformance-unknown = No check set is named { $set }; known sets: { $known }
 
 # The badge and the form.
 conformance-check-against = Check against

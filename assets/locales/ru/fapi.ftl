@@ -44,6 +44,8 @@ fapi-request-object-no-par = подписанные объекты запрос�
 fapi-request-object-on = запрос авторизации — подписанный объект запроса, отправленный на конечную точку PAR
 fapi-jarm-off = режим ответа — { $mode }; для JARM нужен jwt (или query.jwt, fragment.jwt, form_post.jwt)
 fapi-jarm-on = ответ на запрос авторизации в виде JWT ({ $mode })
+fapi-alg-nothing = проверять нечего: утверждения клиента нет, а провайдер не указывает алгоритмы ID-токенов
+finding-conformance-unknown = Набора проверок { $set } нет; известные наборы: { $known }
 
 # Значок и форма.
 conformance-check-against = Проверять по
