@@ -58,7 +58,6 @@ pub fn badge(ui: &mut egui::Ui, set: &CheckSet, results: &[RuleResult]) -> egui:
     let all_pass = summary.failed.is_empty() && summary.unknown.is_empty();
     let (color, fill) = theme::conformance_badge(ui.visuals(), all_pass);
     let text = egui::RichText::new(badge_text(set, &summary))
-        .small()
         .strong()
         .color(color)
         .background_color(fill);

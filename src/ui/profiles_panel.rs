@@ -71,9 +71,6 @@ pub fn show(
                         if profile.tls.accept_invalid_certs {
                             super::widgets::insecure_tls_badge(ui);
                         }
-                        if selected {
-                            open_profile_badge(ui, profile, editor);
-                        }
                         item
                     })
                     .inner
@@ -82,6 +79,13 @@ pub fn show(
                     } else {
                         profile.issuer.clone()
                     });
+                if selected {
+                    // On a line of its own: the list is narrow.
+                    ui.horizontal(|ui| {
+                        ui.add_space(12.0);
+                        open_profile_badge(ui, profile, editor);
+                    });
+                }
                 if item.clicked() {
                     commands.push(Command::Profile(ProfileCommand::Select(profile.id.clone())));
                 }

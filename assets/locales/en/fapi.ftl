@@ -7,7 +7,7 @@ fapi-par-off = PAR is off: the authorization parameters travel through the brows
 fapi-par-no-endpoint = PAR is on, but neither the profile nor the metadata has a PAR endpoint
 fapi-pkce-not-s256 = PKCE is { $mode }; S256 is required
 fapi-pkce-unlisted = the provider lists code_challenge_methods_supported { $listed }, without S256
-fapi-pkce-s256 = PKCE with S256
+fapi-pkce-s256 = code_challenge_method=S256 on every authorization request
 fapi-dpop-on = DPoP is on: tokens are bound to the run's key
 fapi-dpop-not-offered = DPoP is on, but the provider does not advertise it (no dpop_signing_alg_values_supported)
 fapi-mtls-bound-unknown = whether the provider binds tokens to the client certificate is known after discovery

@@ -7,7 +7,7 @@ fapi-par-off = PAR выключен: параметры авторизации �
 fapi-par-no-endpoint = PAR включён, но ни в профиле, ни в метаданных нет конечной точки PAR
 fapi-pkce-not-s256 = PKCE — { $mode }; нужен S256
 fapi-pkce-unlisted = провайдер указывает code_challenge_methods_supported { $listed }, без S256
-fapi-pkce-s256 = PKCE с S256
+fapi-pkce-s256 = code_challenge_method=S256 в каждом запросе авторизации
 fapi-dpop-on = DPoP включён: токены привязаны к ключу запуска
 fapi-dpop-not-offered = DPoP включён, но провайдер его не объявляет (нет dpop_signing_alg_values_supported)
 fapi-mtls-bound-unknown = привязывает ли провайдер токены к сертификату клиента, станет известно после обнаружения
