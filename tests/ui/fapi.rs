@@ -99,3 +99,81 @@ fn fapi_badge_and_rules_read_in_russian() {
         "Источник: FAPI 2.0 Security Profile §5.3.3.2"
     ));
 }
+
+/// Serves JSON to every request on a loopback port, in a thread, for as
+/// long as the test runs; `body` makes it from the base address. The base.
+fn serve_json(body: impl FnOnce(&str) -> String) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let body = body(&base);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut chunk = [0_u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    base
+}
+
+/// Discovery brings the provider's side in: the rule that needed the
+/// metadata (`iss` in the authorization response) is counted after it.
+#[test]
+fn fapi_badge_counts_the_provider_side_after_discovery() {
+    let dir = temp_dir("fapi-discovery");
+    let issuer = serve_json(|issuer| {
+        serde_json::json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "pushed_authorization_request_endpoint": format!("{issuer}/par"),
+            "require_pushed_authorization_requests": true,
+            "code_challenge_methods_supported": ["S256"],
+            "dpop_signing_alg_values_supported": ["ES256", "PS256"],
+            "authorization_response_iss_parameter_supported": true,
+            "id_token_signing_alg_values_supported": ["PS256"],
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "response_modes_supported": ["query", "jwt"]
+        })
+        .to_string()
+    });
+    let profiles = serde_json::json!({"schema": 1, "profiles": [{
+        "id": "fapi-client", "name": "FAPI client", "client_id": "app", "issuer": issuer,
+        "redirect_uri": "http://127.0.0.1:53682/callback", "scopes": "openid",
+        "client_auth": "private_key_jwt", "dpop": true, "par": true,
+        "client_assertion": {"algorithm": "PS256", "audience": "issuer"},
+        "conformance": "fapi2"}]});
+    std::fs::write(dir.join("profiles.json"), profiles.to_string()).expect("profiles");
+    let mut harness = harness_on(&dir);
+    wait_for(&mut harness, |app| {
+        !app.workspace().profiles.list.is_empty()
+    });
+    harness.get_by_label("FAPI client").click();
+    harness.run();
+    assert!(shows(&harness, "FAPI 2.0 8/9 · 1 unknown"));
+    harness.get_by_label("Discover").click();
+    harness.run();
+    for _ in 0..3_000 {
+        if shows(&harness, "FAPI 2.0 9/9") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    assert!(
+        shows(&harness, "FAPI 2.0 9/9"),
+        "every rule passes once the metadata is in"
+    );
+}
