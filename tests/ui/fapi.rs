@@ -107,7 +107,9 @@ fn serve_json(body: impl FnOnce(&str) -> String) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let body = body(&base);
-    std::thread::spawn(move || {
+    std::thread::Builder::new()
+        .name("fapi-metadata".to_owned())
+        .spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut request = Vec::new();
@@ -124,7 +126,8 @@ fn serve_json(body: impl FnOnce(&str) -> String) -> String {
             );
             let _ = stream.write_all(answer.as_bytes());
         }
-    });
+    })
+    .expect("thread");
     base
 }
 
