@@ -75,7 +75,7 @@ impl Language {
 
     /// The message files, one per part of the app (the same names in every
     /// language).
-    fn sources(self) -> [&'static str; 7] {
+    fn sources(self) -> [&'static str; 8] {
         match self {
             Self::En => [
                 include_str!("../assets/locales/en/tokenscope.ftl"),
@@ -85,6 +85,7 @@ impl Language {
                 include_str!("../assets/locales/en/flow.ftl"),
                 include_str!("../assets/locales/en/sd_jwt.ftl"),
                 include_str!("../assets/locales/en/jwe.ftl"),
+                include_str!("../assets/locales/en/fapi.ftl"),
             ],
             Self::Ru => [
                 include_str!("../assets/locales/ru/tokenscope.ftl"),
@@ -94,6 +95,7 @@ impl Language {
                 include_str!("../assets/locales/ru/flow.ftl"),
                 include_str!("../assets/locales/ru/sd_jwt.ftl"),
                 include_str!("../assets/locales/ru/jwe.ftl"),
+                include_str!("../assets/locales/ru/fapi.ftl"),
             ],
         }
     }

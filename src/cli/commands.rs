@@ -225,6 +225,26 @@ fn to_json(value: &impl serde::Serialize) -> anyhow::Result<String> {
     serde_json::to_string_pretty(value).context("could not encode JSON")
 }
 
+/// How a profile stands against its conformance set, for `profiles show`:
+/// a count, then the failing and unknown rules with reasons and sources.
+fn conformance_lines(profile: &crate::oauth::Profile) -> Vec<String> {
+    let Some(summary) = crate::oauth::fapi::Summary::of_profile(profile) else {
+        return Vec::new();
+    };
+    let mut lines = vec![format!(
+        "conformance {}: {}/{} pass",
+        summary.set, summary.passed, summary.total
+    )];
+    for (word, rules) in [("fail", &summary.failed), ("unknown", &summary.unknown)] {
+        lines.extend(
+            rules
+                .iter()
+                .map(|rule| format!("  {word} {}: {} ({})", rule.id, rule.reason, rule.source)),
+        );
+    }
+    lines
+}
+
 pub fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> {
     use crate::store::transfer as cmd;
     let dir = config_dir(cli)?;
@@ -265,6 +285,7 @@ pub fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> 
                         .into_iter()
                         .map(|f| format!("{}: {}", f.field, f.message)),
                 );
+                lines.extend(conformance_lines(profile));
                 print(&lines.join("\n"))?;
             }
         }

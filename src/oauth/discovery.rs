@@ -35,6 +35,13 @@ impl ProviderMetadata {
             .map(|items| items.iter().filter_map(Value::as_str).collect())
     }
 
+    /// A boolean member (`require_pushed_authorization_requests`,
+    /// `tls_client_certificate_bound_access_tokens`, …); `None` when it is
+    /// missing or not a JSON boolean.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        self.document.get(name).and_then(Value::as_bool)
+    }
+
     /// Whether the provider sends `iss` in authorization responses (RFC 9207 §3).
     pub fn iss_parameter_supported(&self) -> bool {
         self.document

@@ -8,6 +8,7 @@ pub mod ciba;
 pub mod device;
 pub mod discovery;
 pub mod dpop;
+pub mod fapi;
 pub mod flow;
 pub mod jarm;
 pub mod lint;

@@ -4,8 +4,8 @@
 //! [`PRESETS`], nothing else.
 
 use super::profile::{
-    ClientAuth, Endpoints, ExtensionField, ExtensionGrant, Grant, Param, PkceMode, Profile,
-    ProfileId, RequestKind,
+    AssertionAudience, ClientAuth, Endpoints, ExtensionField, ExtensionGrant, Grant, Param,
+    PkceMode, Profile, ProfileId, RequestKind,
 };
 
 /// A field of an extension grant preset: name, default value, whether it
@@ -153,6 +153,10 @@ pub struct Environment {
 
 /// A provider preset.
 #[derive(Debug)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of a data table (OpenID, discovery, DPoP, PAR, JAR), one per profile field"
+)]
 pub struct Preset {
     /// Stable id, stored in profiles.
     pub id: &'static str,
@@ -190,6 +194,19 @@ pub struct Preset {
     pub notes_id: &'static str,
     /// Sender-constrained tokens with DPoP (RFC 9449).
     pub dpop: bool,
+    /// Pushed authorization requests (RFC 9126).
+    pub par: bool,
+    /// Signed request objects (RFC 9101).
+    pub request_object: bool,
+    /// `response_mode`; empty for the provider's default.
+    pub response_mode: &'static str,
+    /// The client assertion's `alg`; empty: from the key.
+    pub assertion_algorithm: &'static str,
+    /// The client assertion's `aud`.
+    pub assertion_audience: AssertionAudience,
+    /// The conformance check set the profile is held against
+    /// ([`super::fapi`]); empty for none.
+    pub conformance: &'static str,
 }
 
 impl Environment {
@@ -284,6 +301,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-keycloak-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "keycloak-dpop",
@@ -304,6 +327,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-keycloak-notes",
         dpop: true,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "sber-business-id",
@@ -370,6 +399,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: "https://partner.example/callback",
         notes_id: "preset-sber-business-id-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "kontur",
@@ -408,6 +443,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-kontur-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "moex-passport",
@@ -445,6 +486,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: "",
         notes_id: "preset-moex-passport-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "github",
@@ -482,6 +529,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-github-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "google",
@@ -508,6 +561,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-google-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "entra",
@@ -535,6 +594,12 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "preset-entra-notes",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
     },
     Preset {
         id: "generic-oidc",
@@ -562,6 +627,78 @@ pub const PRESETS: &[Preset] = &[
         redirect_uri: LOOPBACK_REDIRECT,
         notes_id: "",
         dpop: false,
+        par: false,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "",
+        assertion_audience: AssertionAudience::TokenEndpoint,
+        conformance: "",
+    },
+    Preset {
+        id: "fapi2",
+        name: "FAPI 2.0",
+        summary_id: "preset-fapi2-summary",
+        openid: true,
+        discovery: true,
+        variables: &[Variable {
+            name: "issuer",
+            label: "Issuer",
+            default: "https://",
+        }],
+        environments: &[Environment {
+            label_id: "preset-env-test",
+            values: &[],
+        }],
+        issuer: "{issuer}",
+        endpoints: &[],
+        scopes: "openid",
+        client_auth: ClientAuth::PrivateKeyJwt,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes_id: "",
+        dpop: true,
+        par: true,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "PS256",
+        assertion_audience: AssertionAudience::Issuer,
+        conformance: "fapi2",
+    },
+    Preset {
+        id: "fapi-sek",
+        name: "ФАПИ.СЕК (банк)",
+        summary_id: "preset-fapi-sek-summary",
+        openid: true,
+        discovery: true,
+        variables: &[Variable {
+            name: "issuer",
+            label: "Issuer",
+            default: "https://",
+        }],
+        environments: &[Environment {
+            label_id: "preset-env-test",
+            values: &[],
+        }],
+        issuer: "{issuer}",
+        endpoints: &[],
+        scopes: "openid",
+        client_auth: ClientAuth::TlsClientAuth,
+        pkce: PkceMode::S256,
+        grant: "authorization_code",
+        extra_params: &[],
+        headers: &[],
+        redirect_uri: LOOPBACK_REDIRECT,
+        notes_id: "",
+        dpop: false,
+        par: true,
+        request_object: false,
+        response_mode: "",
+        assertion_algorithm: "GOST3410_2012_256",
+        assertion_audience: AssertionAudience::Issuer,
+        conformance: "fapi-sek",
     },
 ];
 
@@ -637,9 +774,10 @@ impl Preset {
             scopes: self.scopes.to_owned(),
             pkce: self.pkce,
             dpop: self.dpop,
-            par: false,
-            request_object: false,
-            response_mode: String::new(),
+            par: self.par,
+            request_object: self.request_object,
+            response_mode: self.response_mode.to_owned(),
+            conformance: (!self.conformance.is_empty()).then(|| self.conformance.to_owned()),
             default_grant: match self.grant {
                 "authorization_code" => Grant::AuthorizationCode,
                 "client_credentials" => Grant::ClientCredentials,
@@ -659,7 +797,11 @@ impl Preset {
                 .iter()
                 .map(|(n, v)| Param::new(*n, *v))
                 .collect(),
-            client_assertion: super::profile::AssertionSettings::default(),
+            client_assertion: super::profile::AssertionSettings {
+                algorithm: self.assertion_algorithm.to_owned(),
+                audience: self.assertion_audience.clone(),
+                ..super::profile::AssertionSettings::default()
+            },
             extension_grant: ExtensionGrant {
                 fields: grant_preset(self.grant)
                     .map(GrantPreset::fields)

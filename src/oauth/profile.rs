@@ -563,6 +563,11 @@ pub struct Profile {
     /// `form_post.jwt` ask for a JWT-secured response (JARM).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub response_mode: String,
+    /// The named check set the profile is held against, by id (`fapi2`,
+    /// `fapi2-message-signing`, `fapi-sek`; see [`crate::oauth::fapi`]);
+    /// none for no badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conformance: Option<String>,
     /// The grant the flow runner starts with.
     pub default_grant: Grant,
     /// Extra parameters per request kind (`loginDCB=true`, `audience`, `acr_values`, …).
@@ -611,6 +616,7 @@ impl Default for Profile {
             par: false,
             request_object: false,
             response_mode: String::new(),
+            conformance: None,
             default_grant: Grant::default(),
             extra_params: Vec::new(),
             headers: Vec::new(),
@@ -651,7 +657,7 @@ impl Profile {
     /// §2.3: `jwt`, `query.jwt`, `fragment.jwt`, `form_post.jwt`).
     pub fn asks_for_jarm(&self) -> bool {
         let mode = self.response_mode.trim();
-        mode == "jwt" || mode.ends_with(".jwt")
+        mode == "jwt" || mode.split('.').nth(1) == Some("jwt")
     }
 
     /// The discovery document's address.
@@ -903,6 +909,23 @@ impl Profile {
                 crate::tr!("finding-client-cert-needed"),
             );
         }
+        if let Some(set) = self.conformance.as_deref()
+            && crate::oauth::fapi::find(set).is_none()
+        {
+            let known: Vec<&str> = crate::oauth::fapi::sets()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
+            add(
+                "conformance",
+                Severity::Warning,
+                crate::tr!(
+                    "finding-conformance-unknown",
+                    set = set,
+                    known = known.join(", ")
+                ),
+            );
+        }
         if self.network.connect_timeout_secs == 0 || self.network.timeout_secs == 0 {
             add(
                 "network.timeout",
@@ -1113,6 +1136,27 @@ mod tests {
             old.extra_params,
             [(RequestKind::Token, Param::new("b", "2"))]
         );
+    }
+
+    #[test]
+    fn an_unknown_conformance_set_is_a_warning() {
+        let mut p = profile();
+        p.conformance = Some("fapi2".to_owned());
+        assert_eq!(p.validate(None), []);
+        p.conformance = Some("фапи-3".to_owned());
+        let findings = p.validate(None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].field, "conformance");
+        assert!(
+            findings[0]
+                .message
+                .contains("fapi2, fapi2-message-signing, fapi-sek")
+        );
+        // Written only when set; old files load without it.
+        assert!(serde_json::to_string(&profile()).is_ok_and(|t| !t.contains("conformance")));
+        let text = serde_json::to_string(&p).expect("json");
+        let back: Profile = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(back.conformance.as_deref(), Some("фапи-3"));
     }
 
     #[test]

@@ -33,6 +33,11 @@ pub struct ProfileSummary {
     pub issuer: String,
     /// Client id.
     pub client_id: String,
+    /// How the profile stands against its conformance check set (`fapi2`,
+    /// …), checked without the provider's metadata (rules that need it are
+    /// `unknown`); absent when the profile names no set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conformance: Option<crate::oauth::fapi::Summary>,
 }
 
 impl From<&Profile> for ProfileSummary {
@@ -44,6 +49,7 @@ impl From<&Profile> for ProfileSummary {
             preset: p.preset.clone(),
             issuer: p.issuer.clone(),
             client_id: p.client_id.clone(),
+            conformance: crate::oauth::fapi::Summary::of_profile(p),
         }
     }
 }

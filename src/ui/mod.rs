@@ -4,6 +4,7 @@
 mod authorize_view;
 mod ciba_card;
 mod claims_table;
+mod conformance_view;
 mod device_card;
 mod diagnosis_view;
 mod exchange_pane;
@@ -109,7 +110,13 @@ pub fn show(
             .default_size(210.0)
             .min_size(160.0)
             .show(ui, |ui| {
-                profiles_panel::show(ui, workspace, edits.profile_filter, commands);
+                profiles_panel::show(
+                    ui,
+                    workspace,
+                    edits.profile_filter,
+                    edits.editor.as_deref(),
+                    commands,
+                );
             });
     }
     if let Some(editor) = edits.editor {

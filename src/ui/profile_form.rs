@@ -36,11 +36,23 @@ pub fn show(
             summary = preset.summary()
         ));
     }
+    let conformance = super::conformance_view::evaluate(
+        &editor.draft,
+        super::conformance_view::editor_metadata(editor),
+    );
+    if let Some((set, results)) = &conformance {
+        ui.horizontal_wrapped(|ui| {
+            super::conformance_view::badge(ui, set, results);
+        });
+    }
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("profile_form")
         .show(ui, |ui| {
             ui.set_width(ui.available_width().min(900.0));
+            if let Some((set, results)) = &conformance {
+                super::conformance_view::details(ui, set, results);
+            }
             profile_section(ui, &mut editor.draft, &findings);
             provider_section(ui, &mut editor.draft, &findings);
             discovery_section(ui, editor, commands);
@@ -83,6 +95,45 @@ fn profile_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding])
         findings,
         "notes",
     );
+    conformance_row(ui, &mut draft.conformance);
+    field_findings(ui, findings, "conformance");
+}
+
+/// "Check against": the named check set the profile is held against
+/// ([`crate::oauth::fapi`]), or nothing.
+fn conformance_row(ui: &mut egui::Ui, conformance: &mut Option<String>) {
+    use crate::oauth::fapi;
+    ui.horizontal(|ui| {
+        let label = ui.add_sized(
+            [LABEL_WIDTH, 20.0],
+            egui::Label::new(tr!("conformance-check-against")),
+        );
+        let shown = match conformance.as_deref() {
+            None => tr!("conformance-none"),
+            Some(id) => fapi::find(id).map_or_else(|| id.to_owned(), |s| s.name().to_owned()),
+        };
+        egui::ComboBox::from_id_salt("conformance")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(conformance.is_none(), tr!("conformance-none"))
+                    .clicked()
+                {
+                    *conformance = None;
+                }
+                for set in fapi::sets() {
+                    if ui
+                        .selectable_label(conformance.as_deref() == Some(&set.id), set.name())
+                        .clicked()
+                    {
+                        *conformance = Some(set.id.clone());
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(tr!("conformance-check-against-hover"));
+    });
 }
 
 fn provider_section(ui: &mut egui::Ui, draft: &mut Profile, findings: &[Finding]) {

@@ -1,17 +1,20 @@
 //! The profiles panel: search, the list, new from a preset, undo of a delete,
 //! and where the profile file and the secrets are.
 
-use crate::model::{Command, ProfileCommand, StoreStatus, Workspace};
+use crate::model::{Command, ProfileCommand, ProfileEditor, StoreStatus, Workspace};
 use crate::oauth::presets::PRESETS;
 use crate::tr;
 
 use super::theme;
 
-/// Draws the profile list. `filter` is the search box's text.
+/// Draws the profile list. `filter` is the search box's text; `editor` the
+/// open profile's editor, whose draft and discovered metadata the open
+/// profile's conformance badge is counted on.
 pub fn show(
     ui: &mut egui::Ui,
     workspace: &Workspace,
     filter: &mut String,
+    editor: Option<&ProfileEditor>,
     commands: &mut Vec<Command>,
 ) {
     let state = &workspace.profiles;
@@ -76,6 +79,13 @@ pub fn show(
                     } else {
                         profile.issuer.clone()
                     });
+                if selected {
+                    // On a line of its own: the list is narrow.
+                    ui.horizontal(|ui| {
+                        ui.add_space(12.0);
+                        open_profile_badge(ui, profile, editor);
+                    });
+                }
                 if item.clicked() {
                     commands.push(Command::Profile(ProfileCommand::Select(profile.id.clone())));
                 }
@@ -105,6 +115,25 @@ pub fn show(
     }
     if let Some(error) = &state.save_error {
         ui.colored_label(theme::error(ui.visuals()), error);
+    }
+}
+
+/// The open profile's conformance badge, counted on the editor's draft
+/// and the metadata discovery fetched for it when the editor is on it.
+fn open_profile_badge(
+    ui: &mut egui::Ui,
+    profile: &crate::oauth::Profile,
+    editor: Option<&ProfileEditor>,
+) {
+    let evaluated = match editor {
+        Some(editor) if editor.draft.id == profile.id => super::conformance_view::evaluate(
+            &editor.draft,
+            super::conformance_view::editor_metadata(editor),
+        ),
+        _ => super::conformance_view::evaluate(profile, None),
+    };
+    if let Some((set, results)) = evaluated {
+        super::conformance_view::badge(ui, set, &results);
     }
 }
 

@@ -72,3 +72,24 @@ pub fn danger_badge(visuals: &egui::Visuals) -> (Color32, Color32) {
 pub fn qr_colors() -> (Color32, Color32) {
     (Color32::BLACK, Color32::WHITE)
 }
+
+/// Colour for a check that passes: the "valid" green.
+pub fn pass(visuals: &egui::Visuals) -> Color32 {
+    time_state(visuals, TimeState::Valid)
+}
+
+/// Text and fill of a conformance badge: white on green when every rule
+/// passes, white on a deep amber when some fail or are not known yet.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the theme module owns the palette"
+)]
+pub fn conformance_badge(visuals: &egui::Visuals, all_pass: bool) -> (Color32, Color32) {
+    let fill = match (all_pass, visuals.dark_mode) {
+        (true, true) => Color32::from_rgb(0x1f, 0x88, 0x3d),
+        (true, false) => Color32::from_rgb(0x1a, 0x7f, 0x37),
+        (false, true) => Color32::from_rgb(0xa8, 0x6f, 0x00),
+        (false, false) => Color32::from_rgb(0x9a, 0x67, 0x00),
+    };
+    (Color32::WHITE, fill)
+}

@@ -441,3 +441,56 @@ fn marked_values_stay_out_of_the_profile_file_and_plain_exports() {
     );
     assert!(!all_text_under(&to).contains("пароль-прокси"));
 }
+
+/// `profiles list --json` counts each profile against its conformance set
+/// (no network: rules that need the metadata are `unknown`); a profile
+/// without a set has no `conformance` member; `show` lists the failing rules.
+#[test]
+fn fapi_profiles_list_json_has_the_conformance_object() {
+    let dir = temp_dir("conformance-json");
+    let fapi = presets::find("fapi2").expect("preset").instantiate(
+        0,
+        &[("issuer".to_owned(), "https://fapi.example.test".to_owned())],
+    );
+    let mut keycloak = presets::find("keycloak")
+        .expect("preset")
+        .instantiate(0, &[]);
+    keycloak.conformance = Some("fapi2".to_owned());
+    let plain = presets::find("google").expect("preset").instantiate(0, &[]);
+    ProfileStore::new(&dir)
+        .save(&[fapi.clone(), keycloak.clone(), plain])
+        .expect("save");
+    let (code, stdout, stderr) = tokenscope(&dir, &["profiles", "list", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let list: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let fapi_json = &list[0]["conformance"];
+    assert_eq!(fapi_json["set"], "fapi2");
+    assert_eq!(fapi_json["passed"], 8);
+    assert_eq!(fapi_json["total"], 9);
+    assert_eq!(fapi_json["failed"], serde_json::json!([]));
+    assert_eq!(fapi_json["unknown"][0]["id"], "iss-response");
+    let failed: Vec<&str> = list[1]["conformance"]["failed"]
+        .as_array()
+        .expect("failed")
+        .iter()
+        .map(|rule| rule["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        failed,
+        ["par", "sender-constrained", "client-authentication"]
+    );
+    let first = &list[1]["conformance"]["failed"][0];
+    assert!(
+        first["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("FAPI 2.0 Security Profile §")),
+        "{first}"
+    );
+    assert!(first["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    assert!(list[2].get("conformance").is_none(), "{}", list[2]);
+
+    let (code, stdout, _) = tokenscope(&dir, &["profiles", "show", &keycloak.name]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("conformance fapi2: 3/8 pass"), "{stdout}");
+    assert!(stdout.contains("fail par:"), "{stdout}");
+}

@@ -297,3 +297,97 @@ proptest! {
         prop_assert!(result.is_err(), "{} part {part} byte {index}: decrypted", vector["name"]);
     }
 }
+
+/// A metadata value of any shape: strings that matter (`PS256`, `jwt`,
+/// GOST names), Cyrillic, control characters, wrong types, nested lists.
+fn metadata_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let word = prop_oneof![
+        Just("PS256".to_owned()),
+        Just("GOST3410_2012_256".to_owned()),
+        Just("private_key_jwt".to_owned()),
+        Just("jwt".to_owned()),
+        Just("S256".to_owned()),
+        Just("Алгоритм\u{202e}\u{0}".to_owned()),
+        any::<String>(),
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        word.prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 64, 16, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..16).prop_map(Value::Array),
+            prop::collection::vec(inner, 0..4).prop_map(|items| {
+                Value::Object(
+                    items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("k{i}"), v))
+                        .collect(),
+                )
+            }),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any metadata and any profile switches: every set evaluates, no
+    /// panic, every reason one line of bounded length.
+    #[test]
+    fn fapi_checks_of_any_metadata_never_panic(
+        values in prop::collection::vec(metadata_value(), 12),
+        auth in 0..6_usize,
+        pkce in 0..3_usize,
+        switches in any::<(bool, bool, bool)>(),
+        response_mode in any::<String>(),
+        algorithm in any::<String>(),
+    ) {
+        use tokenscope::oauth::discovery::ProviderMetadata;
+        use tokenscope::oauth::{ClientAuth, PkceMode, Profile, fapi};
+        const MEMBERS: [&str; 12] = [
+            "require_pushed_authorization_requests",
+            "pushed_authorization_request_endpoint",
+            "code_challenge_methods_supported",
+            "dpop_signing_alg_values_supported",
+            "tls_client_certificate_bound_access_tokens",
+            "authorization_response_iss_parameter_supported",
+            "id_token_signing_alg_values_supported",
+            "token_endpoint_auth_methods_supported",
+            "response_modes_supported",
+            "request_object_signing_alg_values_supported",
+            "authorization_signing_alg_values_supported",
+            "grant_types_supported",
+        ];
+        let document = MEMBERS
+            .iter()
+            .zip(values)
+            .map(|(name, value)| ((*name).to_owned(), value))
+            .collect();
+        let metadata = ProviderMetadata { document, url: String::new() };
+        let mut profile = Profile {
+            client_auth: ClientAuth::ALL[auth],
+            pkce: PkceMode::ALL[pkce],
+            dpop: switches.0,
+            par: switches.1,
+            request_object: switches.2,
+            response_mode,
+            ..Profile::default()
+        };
+        profile.client_assertion.algorithm = algorithm;
+        for set in fapi::sets() {
+            for metadata in [None, Some(&metadata)] {
+                let results = fapi::evaluate(set, &profile, metadata);
+                prop_assert_eq!(results.len(), set.rules.len());
+                for result in results {
+                    prop_assert!(result.reason.chars().count() < 600, "{}", result.id);
+                    prop_assert!(!result.reason.contains('\n'), "{}", result.id);
+                }
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod provider;
 
 mod bounds;
 mod decryption;
+mod fapi;
 mod flow;
 mod grants;
 mod inspector;
