@@ -123,6 +123,12 @@ pub fn show(
         );
     }
     auto_refresh_line(ui, flow, workspace.zone);
+    // The profile's conformance set, judged with what this run discovered.
+    if let Some((set, results)) =
+        super::conformance_view::evaluate(&session.profile, session.metadata.as_ref())
+    {
+        super::conformance_view::badge(ui, set, &results);
+    }
     ui.separator();
     let next = if flow.waiting.is_some() {
         None

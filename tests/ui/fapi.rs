@@ -180,3 +180,50 @@ fn fapi_badge_counts_the_provider_side_after_discovery() {
         "every rule passes once the metadata is in"
     );
 }
+
+/// A run shows its profile's badge, judged with the metadata the run's own
+/// discovery fetched.
+#[test]
+fn fapi_badge_on_the_run_uses_the_runs_discovery() {
+    let dir = temp_dir("fapi-run");
+    let issuer = serve_json(|issuer| {
+        serde_json::json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "pushed_authorization_request_endpoint": format!("{issuer}/par"),
+            "require_pushed_authorization_requests": true,
+            "code_challenge_methods_supported": ["S256"],
+            "dpop_signing_alg_values_supported": ["ES256"],
+            "authorization_response_iss_parameter_supported": true,
+            "id_token_signing_alg_values_supported": ["PS256"],
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "response_modes_supported": ["query", "jwt"]
+        })
+        .to_string()
+    });
+    let profiles = serde_json::json!({"schema": 1, "profiles": [{
+        "id": "fapi-run", "name": "FAPI run", "client_id": "app", "issuer": issuer,
+        "redirect_uri": "http://127.0.0.1:53682/callback", "scopes": "openid",
+        "client_auth": "private_key_jwt", "dpop": true, "par": true,
+        "client_assertion": {"algorithm": "PS256", "audience": "issuer"},
+        "conformance": "fapi2"}]});
+    std::fs::write(dir.join("profiles.json"), profiles.to_string()).expect("profiles");
+    let mut harness = harness_on(&dir);
+    wait_for(&mut harness, |app| {
+        !app.workspace().profiles.list.is_empty()
+    });
+    crate::support::start_flow_of(&mut harness, "FAPI run", |_| true);
+    // Discovery is the run's first step: send it.
+    harness.key_press(egui::Key::Enter);
+    wait_for(&mut harness, |app| {
+        app.workspace()
+            .flow
+            .as_ref()
+            .is_some_and(|flow| flow.session.metadata.is_some())
+    });
+    assert!(
+        harness.query_all_by_label_contains("FAPI 2.0 9/9").count() >= 1,
+        "the run's badge counts the discovered metadata"
+    );
+}
