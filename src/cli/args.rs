@@ -153,6 +153,10 @@ pub struct RunCli {
     /// At the end, end the session at the provider (RP-initiated logout).
     #[arg(long)]
     pub logout: bool,
+    /// After the token step, call this API with the access token (`GET`;
+    /// with DPoP, a proof with `ath` and a nonce retry).
+    #[arg(long, value_name = "URL")]
+    pub call_api: Option<String>,
     /// After the token step, introspect the access token (RFC 7662).
     #[arg(long)]
     pub introspect: bool,

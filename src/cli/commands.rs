@@ -404,7 +404,8 @@ fn bring_sandbox(
 
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     use crate::oauth::runner::{
-        introspect as introspect_token, logout as logout_session, revoke as revoke_token, run_grant,
+        call_api, introspect as introspect_token, logout as logout_session, revoke as revoke_token,
+        run_grant,
     };
     let Some(Headless::Run(args)) = &cli.command else {
         anyhow::bail!("not the run command");
@@ -447,6 +448,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             &mut observe,
         )
         .await?;
+        if let Some(url) = &args.call_api {
+            url.clone_into(&mut session.api_url);
+            call_api(&mut session, &options, system_now, &mut observe).await?;
+        }
         if introspect {
             introspect_token(&mut session, &options, system_now, &mut observe).await?;
         }

@@ -94,6 +94,8 @@ pub enum RunInput {
     /// The CIBA request's inputs (hint, binding message, …): this run's copy
     /// of the profile takes them.
     Ciba(Box<crate::oauth::ciba::CibaSettings>),
+    /// The address the "call an API" step calls.
+    ApiUrl(String),
     /// A value of an extension grant field: plain ones change this run's
     /// copy of the profile, secret ones are kept apart.
     ExtensionValue {
@@ -452,6 +454,7 @@ impl FlowState {
             RunInput::Password(password) => session.password = Some(password),
             RunInput::RefreshToken(token) => session.pasted_refresh_token = Some(token),
             RunInput::Ciba(settings) => session.profile.ciba = *settings,
+            RunInput::ApiUrl(url) => session.api_url = url,
             RunInput::ExtensionValue { name, value } => {
                 let secret = session
                     .profile

@@ -87,6 +87,9 @@ pub enum Step {
     ExtensionGrant,
     /// End the user's session at the provider (OpenID Connect RP-Initiated Logout 1.0).
     Logout,
+    /// Call an API of the user's choosing with the access token (RFC 6750
+    /// §2.1; with DPoP, RFC 9449 §7).
+    ApiCall,
 }
 
 impl Step {
@@ -100,6 +103,7 @@ impl Step {
                 | Self::PushedAuthorization
                 | Self::Token
                 | Self::UserInfo
+                | Self::ApiCall
                 | Self::Refresh
                 | Self::ClientCredentials
                 | Self::Password
@@ -204,6 +208,7 @@ impl Step {
             Self::CibaToken => crate::tr!("step-title-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-title-extension-grant"),
             Self::Logout => crate::tr!("step-title-logout"),
+            Self::ApiCall => crate::tr!("step-title-api-call"),
         }
     }
 
@@ -230,6 +235,7 @@ impl Step {
             Self::CibaToken => crate::tr!("step-narration-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-narration-extension-grant"),
             Self::Logout => crate::tr!("step-narration-logout"),
+            Self::ApiCall => crate::tr!("step-narration-api-call"),
         }
     }
 
@@ -243,7 +249,7 @@ impl Step {
             text.push_str(&more);
         };
         let token_request = self.returns_tokens() || self == Self::PushedAuthorization;
-        if profile.dpop && (token_request || self == Self::UserInfo) {
+        if profile.dpop && (token_request || self == Self::UserInfo || self == Self::ApiCall) {
             add(crate::tr!("step-narration-dpop"));
         }
         let signed_here = if profile.par {
@@ -282,6 +288,7 @@ impl Step {
             Self::CibaToken => crate::tr!("step-purpose-ciba-token"),
             Self::ExtensionGrant => crate::tr!("step-purpose-extension-grant"),
             Self::Logout => crate::tr!("step-purpose-logout"),
+            Self::ApiCall => crate::tr!("step-purpose-api-call"),
         }
     }
 }
@@ -969,7 +976,7 @@ impl Step {
             | Self::BackchannelAuthentication
             | Self::CibaToken
             | Self::ExtensionGrant => Endpoint::Token,
-            Self::UserInfo => Endpoint::Resource,
+            Self::UserInfo | Self::ApiCall => Endpoint::Resource,
             Self::Introspection => Endpoint::Introspection,
             Self::Revocation => Endpoint::Revocation,
         }
@@ -1071,6 +1078,57 @@ fn read_userinfo_response(exchange: &Exchange) -> Result<UserInfo, StepFailure> 
         Ok(Value::Object(claims)) => Ok(UserInfo::Claims(claims)),
         _ => Err(unreadable(response)),
     }
+}
+
+/// A call to an API with the access token: `GET url` with `Authorization:
+/// Bearer` (RFC 6750 §2.1) and the profile's headers.
+pub fn api_request(
+    profile: &Profile,
+    url: &str,
+    access_token: &str,
+) -> Result<RequestDraft, StepFailure> {
+    let url = url.trim();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(StepFailure::new(crate::tr!("run-api-no-url")));
+    }
+    let mut draft = RequestDraft::get(url);
+    draft.set_header("Authorization", format!("Bearer {access_token}"));
+    for header in &profile.headers {
+        draft.set_header(&header.name, header.value.clone());
+    }
+    Ok(draft)
+}
+
+/// Reads an API's answer: any 2xx is the API's business (its size and
+/// type are said); 401 and 403 carry the resource server's challenge
+/// (RFC 6750 §3, RFC 9449 §7.1), diagnosed.
+pub fn parse_api_response(exchange: &Exchange) -> Result<String, StepFailure> {
+    diagnosed(read_api_response(exchange), exchange, Endpoint::Resource)
+}
+
+fn read_api_response(exchange: &Exchange) -> Result<String, StepFailure> {
+    let response = answer(exchange)?;
+    if (200..300).contains(&response.status) {
+        return Ok(crate::tr!(
+            "run-api-answered",
+            status = response.status,
+            bytes = response.body.len(),
+            media = match response.media_type().as_str() {
+                "" => "none".to_owned(),
+                media => media.to_owned(),
+            }
+        ));
+    }
+    let challenge = response
+        .header("www-authenticate")
+        .unwrap_or_default()
+        .to_owned();
+    let mut message = crate::tr!("run-api-refused", status = response.status);
+    if !challenge.is_empty() {
+        message.push_str(" WWW-Authenticate: ");
+        message.push_str(&challenge);
+    }
+    Err(StepFailure::new(message))
 }
 
 /// An introspection answer (RFC 7662 §2.2).

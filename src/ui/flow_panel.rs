@@ -228,10 +228,11 @@ fn shown_steps(session: &FlowSession) -> Vec<Step> {
         || session.records.iter().any(|r| {
             matches!(
                 r.step,
-                Step::Introspection | Step::Revocation | Step::Logout
+                Step::Introspection | Step::Revocation | Step::Logout | Step::ApiCall
             )
         });
     if has_tokens {
+        steps.push(Step::ApiCall);
         if !session.profile.endpoints.introspection.trim().is_empty() {
             steps.push(Step::Introspection);
         }
@@ -616,7 +617,7 @@ fn card(
             if session.profile.tls.accept_invalid_certs {
                 super::widgets::insecure_tls_badge(ui);
             }
-            if matches!(step, Step::Introspection | Step::Revocation)
+            if matches!(step, Step::Introspection | Step::Revocation | Step::ApiCall)
                 && !is_next
                 && context.flow.waiting.is_none()
                 && ui.small_button(crate::tr!("flow-prepare")).clicked()
@@ -946,7 +947,8 @@ fn next_step_controls(
         | Step::Password
         | Step::ExtensionGrant
         | Step::DeviceAuthorization
-        | Step::BackchannelAuthentication => {
+        | Step::BackchannelAuthentication
+        | Step::ApiCall => {
             super::grant_form::run_inputs(ui, step, session, &mut editor.inputs, commands);
             if let Err(failure) = prepare_draft(step, context, editor) {
                 ui.colored_label(theme::error(ui.visuals()), &failure.message);

@@ -23,6 +23,7 @@ pub struct GrantInputs {
     password: String,
     refresh_token: String,
     extension: Vec<(String, String)>,
+    api_url: String,
 }
 
 impl std::fmt::Debug for GrantInputs {
@@ -92,6 +93,7 @@ pub fn run_inputs(
     }
     match step {
         Step::Password => password_inputs(ui, session, inputs, commands),
+        Step::ApiCall => api_inputs(ui, session, inputs, commands),
         Step::Refresh
             if session
                 .tokens
@@ -132,6 +134,34 @@ pub fn run_inputs(
 
 /// RFC 6749 §4.3: the user name belongs to the run; the password is typed
 /// here for this run only and is never stored.
+/// The address of the API to call with the access token.
+fn api_inputs(
+    ui: &mut egui::Ui,
+    session: &FlowSession,
+    inputs: &mut GrantInputs,
+    commands: &mut Vec<Command>,
+) {
+    if inputs.api_url.is_empty() && !session.api_url.is_empty() {
+        inputs.api_url.clone_from(&session.api_url);
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label(crate::tr!("grant-api-url"));
+        if ui
+            .add(
+                egui::TextEdit::singleline(&mut inputs.api_url)
+                    .hint_text("https://api.example/v1/accounts")
+                    .desired_width(ui.available_width()),
+            )
+            .labelled_by(label.id)
+            .changed()
+        {
+            commands.push(Command::Flow(FlowCommand::SetInput(RunInput::ApiUrl(
+                inputs.api_url.clone(),
+            ))));
+        }
+    });
+}
+
 fn password_inputs(
     ui: &mut egui::Ui,
     session: &FlowSession,

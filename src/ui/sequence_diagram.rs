@@ -31,7 +31,7 @@ fn arrows_in(step: Step, profile: &crate::oauth::Profile) -> Vec<(usize, usize, 
     let first_request = arrows.iter_mut().find(|(from, _, _)| *from == APP);
     if let Some((_, _, label)) = first_request {
         let token_request = step.returns_tokens() || step == Step::PushedAuthorization;
-        if profile.dpop && (token_request || step == Step::UserInfo) {
+        if profile.dpop && (token_request || step == Step::UserInfo || step == Step::ApiCall) {
             *label = crate::tr!("seq-with-dpop", label = label.as_str());
         }
         let signed_here = if profile.par {
@@ -76,6 +76,10 @@ fn arrows(step: Step) -> Vec<(usize, usize, String)> {
         Step::UserInfo => vec![
             (APP, RS, crate::tr!("seq-access-token")),
             (RS, APP, crate::tr!("seq-who")),
+        ],
+        Step::ApiCall => vec![
+            (APP, RS, crate::tr!("seq-access-token")),
+            (RS, APP, crate::tr!("seq-api-answer")),
         ],
         Step::Refresh => vec![
             (APP, AS, crate::tr!("seq-refresh-token")),

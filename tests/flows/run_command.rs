@@ -707,3 +707,52 @@ fn run_without_par_against_a_client_that_requires_it_is_explained() {
     assert_eq!(last["step"], "callback", "{last}");
     assert_eq!(last["diagnoses"][0]["id"], "rfc9126.par_required", "{last}");
 }
+
+/// `run --dpop --call-api URL`: after the tokens, the API (here the
+/// provider's UserInfo, a DPoP-protected resource) is called with the
+/// bound token and a proof with `ath`; the resource's nonce demand (401,
+/// `WWW-Authenticate: DPoP error="use_dpop_nonce"`) is answered once.
+#[test]
+fn run_calls_an_api_with_the_dpop_bound_token() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let path = client_profile_file(
+        &dir,
+        (&provider.issuer, &redirect),
+        ("client-dpop", "client_secret_post", "dpop-secret"),
+        "openid profile",
+    );
+    let browser = TestProvider::browser_command();
+    let api = format!("{}/me", provider.issuer);
+    let (code, lines, stderr) = run(&[
+        "--profile-file",
+        path.to_str().expect("utf-8"),
+        "--browser",
+        &browser,
+        "--dpop",
+        "--call-api",
+        &api,
+        "--json",
+    ]);
+    let summaries: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{} {} {}", l["step"], l["ok"], l["summary"]))
+        .collect();
+    assert_eq!(code, 0, "{stderr}\n{summaries:#?}");
+    let calls: Vec<&serde_json::Value> = lines.iter().filter(|l| l["step"] == "api_call").collect();
+    let last = calls.last().expect("an api_call line");
+    assert_eq!(last["ok"], true, "{summaries:#?}");
+    assert!(
+        last["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("HTTP 200")),
+        "{last}"
+    );
+    let headers = last["request"]["headers"].to_string();
+    assert!(
+        headers.to_lowercase().contains("[\"dpop\",\"ey"),
+        "a proof on the call: {headers}"
+    );
+}

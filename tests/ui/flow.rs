@@ -416,3 +416,49 @@ fn token_request_as_curl(
         .expect("the token request as curl");
     curl.clone()
 }
+
+/// After the tokens, "Call an API" is a card like introspection: prepared
+/// on demand, its address typed into the run, its request the access
+/// token as a Bearer header.
+#[test]
+fn the_call_an_api_card_takes_an_address_and_drafts_the_call() {
+    use egui_kittest::kittest::Queryable as _;
+    let mut harness = crate::snapshots::flow_scene_harness(
+        &crate::support::fixture("keycloak-token-response.json"),
+        200,
+    );
+    harness.run();
+    assert!(crate::support::shows(&harness, "Call an API"));
+    let count = harness.query_all_by_label("Prepare").count();
+    assert!(count >= 1, "Prepare buttons: {count}");
+    harness
+        .query_all_by_label("Prepare")
+        .next()
+        .expect("a Prepare button")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .query_all_by_label("Prepare")
+        .next()
+        .expect("a Prepare button")
+        .click();
+    harness.run();
+    harness.run();
+    crate::support::type_into(
+        &mut harness,
+        "API address",
+        "https://api.example/v1/accounts",
+    );
+    harness.run();
+    let flow = harness.state().workspace().flow.as_ref().expect("flow");
+    assert_eq!(flow.session.api_url, "https://api.example/v1/accounts");
+    let draft = flow.session.api_draft().expect("a draft");
+    assert!(
+        draft
+            .headers
+            .iter()
+            .any(|(name, value)| name == "Authorization" && value.starts_with("Bearer ")),
+        "{:?}",
+        draft.headers
+    );
+}

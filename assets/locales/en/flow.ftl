@@ -486,3 +486,15 @@ step-narration-jarm = The answer comes as a JWT signed by the authorization serv
 seq-with-dpop = { $label } + DPoP proof
 seq-signed = { $label } (signed JWT)
 seq-response-jwt = response JWT (JARM)
+step-title-api-call = Call an API
+step-purpose-api-call = The app calls an API of your choosing with the access token, as your service will (RFC 6750 §2.1; with DPoP, RFC 9449 §7).
+step-narration-api-call = Now the token does what it is for: the app calls an API with it in the Authorization header. The API checks the token — its signature, issuer, audience, expiry and scopes — and answers, or says in a WWW-Authenticate challenge why not.
+seq-api-answer = API answer
+grant-api-url = API address
+run-api-no-url = Give the address of an API to call (https://…).
+run-api-no-token = There is no access token to call the API with yet.
+run-api-answered = HTTP { $status }, { $bytes } bytes{ $media ->
+    [none] {""}
+   *[other] , { $media }
+}
+run-api-refused = The API refused the token (HTTP { $status }).

@@ -503,3 +503,15 @@ step-narration-jarm = Ответ приходит в виде JWT, подпис�
 seq-with-dpop = { $label } + доказательство DPoP
 seq-signed = { $label } (подписанный JWT)
 seq-response-jwt = ответ-JWT (JARM)
+step-title-api-call = Вызов API
+step-purpose-api-call = Приложение вызывает выбранный вами API с access token, как это будет делать ваш сервис (RFC 6750 §2.1; с DPoP — RFC 9449 §7).
+step-narration-api-call = Теперь токен делает то, для чего он нужен: приложение вызывает API, передавая его в заголовке Authorization. API проверяет токен — подпись, издателя, аудиторию, срок и scope — и отвечает или объясняет отказ в заголовке WWW-Authenticate.
+seq-api-answer = ответ API
+grant-api-url = Адрес API
+run-api-no-url = Укажите адрес API для вызова (https://…).
+run-api-no-token = Пока нет access token, чтобы вызвать API.
+run-api-answered = HTTP { $status }, { $bytes } байт{ $media ->
+    [none] {""}
+   *[other] , { $media }
+}
+run-api-refused = API отклонил токен (HTTP { $status }).

@@ -375,6 +375,18 @@ pub async fn introspect(
     single_step(session, Step::Introspection, options, now, observe).await
 }
 
+/// Calls [`FlowSession::api_url`] with the session's access token (RFC
+/// 6750 §2.1; with DPoP a proof with `ath`, and once more with the nonce a
+/// `use_dpop_nonce` challenge gives, RFC 9449 §9).
+pub async fn call_api(
+    session: &mut FlowSession,
+    options: &RunOptions,
+    now: impl Fn() -> Timestamp,
+    observe: impl FnMut(&StepRecord),
+) -> Result<(), StepFailure> {
+    single_step(session, Step::ApiCall, options, now, observe).await
+}
+
 /// Revokes the session's access token (RFC 7009).
 pub async fn revoke(
     session: &mut FlowSession,

@@ -25,9 +25,9 @@ use super::verification::{AnswerVerification, VerifyArgs, VerifyReport};
 mod engine;
 
 pub use engine::{
-    Browser, DevicePollTarget, PollEnd, RunOptions, VerifyMode, check_browser_url, introspect,
-    logout, poll_device_token, revoke, run_ciba_flow, run_client_credentials, run_code_flow,
-    run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
+    Browser, DevicePollTarget, PollEnd, RunOptions, VerifyMode, call_api, check_browser_url,
+    introspect, logout, poll_device_token, revoke, run_ciba_flow, run_client_credentials,
+    run_code_flow, run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
 };
 
 /// One step as it happened.
@@ -97,6 +97,8 @@ pub struct FlowSession {
     pub metadata: Option<ProviderMetadata>,
     /// The authorization request URL, once built.
     pub authorize_url: Option<String>,
+    /// The API the "call an API" step calls with the access token.
+    pub api_url: String,
     /// The pushed authorization request's answer (RFC 9126 §2.2) and when
     /// it came: the browser then carries only its `request_uri`.
     pub pushed: Option<(flow::PushedRequest, Timestamp)>,
@@ -211,6 +213,7 @@ impl FlowSession {
             run,
             metadata: None,
             authorize_url: None,
+            api_url: String::new(),
             pushed: None,
             code: None,
             code_sent: false,
@@ -574,6 +577,16 @@ impl FlowSession {
             .and_then(|t| t.access_token.as_deref())
             .ok_or_else(|| StepFailure::new("There is no access token yet."))?;
         flow::userinfo_request(&self.profile, token)
+    }
+
+    /// The call to [`Self::api_url`] with the run's access token.
+    pub fn api_draft(&self) -> Result<RequestDraft, StepFailure> {
+        let token = self
+            .tokens
+            .as_ref()
+            .and_then(|t| t.access_token.as_deref())
+            .ok_or_else(|| StepFailure::new(crate::tr!("run-api-no-token")))?;
+        flow::api_request(&self.profile, &self.api_url, token)
     }
 
     /// Applies the UserInfo response.
@@ -1121,10 +1134,9 @@ impl FlowSession {
         now: Timestamp,
     ) -> Result<RequestDraft, StepFailure> {
         // PAR too (RFC 9449 §10.1): the code is then bound to the key.
+        let resource = step == Step::UserInfo || step == Step::ApiCall;
         if !self.profile.dpop
-            || !(step.returns_tokens()
-                || step == Step::UserInfo
-                || step == Step::PushedAuthorization)
+            || !(step.returns_tokens() || resource || step == Step::PushedAuthorization)
         {
             return Ok(draft);
         }
@@ -1135,7 +1147,7 @@ impl FlowSession {
         let tokens = self.tokens.as_ref();
         let access_token = tokens
             .and_then(|t| t.access_token.as_deref())
-            .filter(|_| step == Step::UserInfo);
+            .filter(|_| resource);
         if let Some(token) = access_token
             && tokens
                 .and_then(|t| t.token_type.as_deref())
@@ -1236,6 +1248,7 @@ impl FlowSession {
                 Ok(discovery::request(&url))
             }
             Step::PushedAuthorization => self.pushed_authorization_draft(now),
+            Step::ApiCall => self.api_draft(),
             Step::Token => self.token_draft(now),
             Step::UserInfo => self.userinfo_draft(),
             Step::Refresh => self.refresh_draft(now),
@@ -1262,6 +1275,10 @@ impl FlowSession {
             }
             Step::PushedAuthorization => {
                 self.pushed_authorization_answered(exchange, now);
+            }
+            Step::ApiCall => {
+                let outcome = flow::parse_api_response(&exchange);
+                self.push(Step::ApiCall, Some(exchange), outcome, now);
             }
             Step::Token => {
                 self.token_exchanged(exchange, now);
