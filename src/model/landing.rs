@@ -117,6 +117,9 @@ pub enum JobResult {
     DeviceCodeExpired,
     /// The client's private key file was read (or not).
     ClientKeyLoaded(Result<Secret, String>),
+    /// The profile's decryption key file was read (or not): its private
+    /// keys, in memory only.
+    DecryptionKeyLoaded(Result<crate::token::keys::KeySet, String>),
     /// An extension grant's secret values were read from the secret store.
     ExtensionSecretsLoaded {
         /// Whose.
@@ -242,6 +245,11 @@ impl Workspace {
             JobResult::ClientKeyLoaded(result) => {
                 if let Some(flow) = self.flow.as_mut() {
                     flow.key_loaded(result);
+                }
+            }
+            JobResult::DecryptionKeyLoaded(result) => {
+                if let Some(flow) = self.flow.as_mut() {
+                    flow.decryption_key_loaded(result);
                 }
             }
             JobResult::ExtensionSecretsLoaded { id, values } => {

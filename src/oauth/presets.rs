@@ -660,6 +660,7 @@ impl Preset {
                 .map(|(n, v)| Param::new(*n, *v))
                 .collect(),
             client_assertion: super::profile::AssertionSettings::default(),
+            decryption_key_file: String::new(),
             extension_grant: ExtensionGrant {
                 fields: grant_preset(self.grant)
                     .map(GrantPreset::fields)

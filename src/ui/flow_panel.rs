@@ -122,6 +122,12 @@ pub fn show(
             crate::tr!("flow-private-key-error", error = error.as_str()),
         );
     }
+    if let Some(error) = &session.decryption_key_error {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            crate::tr!("flow-decryption-key-error", error = error.as_str()),
+        );
+    }
     auto_refresh_line(ui, flow, workspace.zone);
     ui.separator();
     let next = if flow.waiting.is_some() {

@@ -74,6 +74,17 @@ pub struct FlowSession {
     pub private_key: Option<Secret>,
     /// Why the private key could not be read, when it could not.
     pub private_key_error: Option<String>,
+    /// The keys of the profile's decryption key file (read off the UI
+    /// thread), for encrypted ID tokens, UserInfo answers and JARM
+    /// responses (OIDC Core 1.0 §10.2). In memory only: the private parts
+    /// wipe themselves on drop, and `Debug` never shows them.
+    pub decryption_keys: Option<crate::token::keys::KeySet>,
+    /// Why the decryption key file could not be read, when it could not.
+    pub decryption_key_error: Option<String>,
+    /// The encrypted tokens this run opened, as they came and as they were
+    /// inside (the nested JWS, or the claims), newest last: what
+    /// [`Self::tokens_text`] hands the inspector is the decrypted token.
+    opened: Vec<(String, String)>,
     /// The user name for the password grant (RFC 6749 §4.3.2).
     pub username: String,
     /// The password for the password grant: typed for this run, never stored.
@@ -200,6 +211,9 @@ impl FlowSession {
             secret,
             private_key: None,
             private_key_error: None,
+            decryption_keys: None,
+            decryption_key_error: None,
+            opened: Vec::new(),
             username: String::new(),
             password: None,
             pasted_refresh_token: None,
@@ -439,7 +453,7 @@ impl FlowSession {
                 issuer: self.profile.issuer.trim(),
                 client_id: self.profile.client_id.trim(),
                 keys: &keys,
-                decryption: None,
+                decryption: self.decryption_keys.as_ref(),
                 state: Some(&self.run.state),
                 now,
                 leeway: crate::token::checks::DEFAULT_LEEWAY,
@@ -545,6 +559,153 @@ impl FlowSession {
         }
     }
 
+    /// Whether the run needs the decryption key file read: the profile
+    /// names one and it is not loaded yet.
+    pub fn needs_decryption_key(&self) -> bool {
+        self.decryption_keys.is_none() && !self.profile.decryption_key_file.trim().is_empty()
+    }
+
+    /// Reads the profile's decryption key file (CLI and background jobs
+    /// only: it is disk work), with the one loader of `decode --key` and
+    /// `verify --decryption-key`. A failure is kept for the UI and the steps.
+    pub fn load_decryption_key(&mut self) {
+        let result = read_decryption_key(&self.profile.decryption_key_file);
+        self.decryption_key_loaded(result);
+    }
+
+    /// The decryption key file was read (or not).
+    pub fn decryption_key_loaded(&mut self, result: Result<crate::token::keys::KeySet, String>) {
+        match result {
+            Ok(keys) => {
+                self.decryption_keys = Some(keys);
+                self.decryption_key_error = None;
+            }
+            Err(error) => {
+                self.decryption_keys = None;
+                self.decryption_key_error = Some(error);
+            }
+        }
+    }
+
+    /// Opens `compact` when it is a JWE (RFC 7516 compact: five parts) with
+    /// the run's decryption keys. `None` when it is not one; else what was
+    /// inside (the nested JWT, or the plaintext) with the line that says
+    /// how, or why it stays closed: no key file, a file that could not be
+    /// read, a key that does not fit (`what` names it: "ID token").
+    fn open_jwe(&self, compact: &str, what: &str) -> Option<Result<OpenedJwe, String>> {
+        use crate::token::jose::Decoded;
+        let Ok(Decoded::Jwe(jwe)) = crate::token::jose::decode_unverified(compact.trim()) else {
+            return None;
+        };
+        let header = |name: &str| {
+            jwe.header
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let (alg, enc) = (header("alg"), header("enc"));
+        let Some(keys) = self.decryption_keys.as_ref().filter(|k| k.can_decrypt()) else {
+            return Some(Err(match &self.decryption_key_error {
+                Some(error) => crate::tr!(
+                    "run-jwe-key-unreadable",
+                    what = what,
+                    alg = alg,
+                    enc = enc,
+                    error = error.as_str()
+                ),
+                None => crate::tr!("run-jwe-no-key", what = what, alg = alg, enc = enc),
+            }));
+        };
+        let opened = match crate::token::jwe::open(&jwe, keys, crate::token::jwe::DecryptOptions::default()) {
+            Ok(opened) => opened,
+            Err(error) => {
+                return Some(Err(crate::tr!(
+                    "run-jwe-failed",
+                    what = what,
+                    alg = alg,
+                    enc = enc,
+                    error = error.to_string()
+                )));
+            }
+        };
+        let inside = opened.opened?;
+        let key = inside
+            .decryption
+            .key
+            .kid
+            .clone()
+            .or_else(|| inside.decryption.key.fingerprint.clone())
+            .unwrap_or_else(|| inside.decryption.key_name.clone());
+        let note = crate::tr!(
+            "run-jwe-decrypted",
+            what = what,
+            alg = inside.decryption.alg.as_str(),
+            enc = inside.decryption.enc.as_str(),
+            key = key
+        );
+        Some(Ok(OpenedJwe {
+            claims: match &inside.content {
+                crate::token::jwe::Content::Claims(claims) => Some(claims.clone()),
+                _ => None,
+            },
+            nested: matches!(inside.content, crate::token::jwe::Content::Nested(_)),
+            text: inside.text.trim().to_owned(),
+            note,
+        }))
+    }
+
+    /// A token answer's encrypted ID token opened (OIDC Core 1.0 §10.2:
+    /// signed, then encrypted): the nested JWS replaces it in `tokens`, to
+    /// be shown, verified and sent as `id_token_hint` (§3.1.2.1). The line
+    /// to add to the step's summary, or why the step fails.
+    fn open_id_token(&mut self, tokens: &mut TokenSet) -> Result<Option<String>, StepFailure> {
+        let Some(id_token) = tokens.id_token.clone() else {
+            return Ok(None);
+        };
+        let what = crate::tr!("run-jwe-id-token");
+        match self.open_jwe(&id_token, &what) {
+            None => Ok(None),
+            Some(Err(message)) => Err(StepFailure::new(message)),
+            Some(Ok(opened)) => {
+                if opened.nested {
+                    tokens.id_token = Some(opened.text.clone());
+                }
+                self.remember_opened(id_token, opened.text);
+                Ok(Some(opened.note))
+            }
+        }
+    }
+
+    /// Keeps `(encrypted, inside)` for [`Self::tokens_text`], the newest 16.
+    fn remember_opened(&mut self, encrypted: String, inside: String) {
+        self.opened.push((encrypted, inside));
+        let _ = keep_newest(&mut self.opened, 16, usize::MAX, |_| 1);
+    }
+
+    /// Applies a token answer's tokens (a code exchange, a grant, a poll):
+    /// an encrypted ID token opened, then the tokens kept; the step's line.
+    /// Tokens whose ID token stays closed are kept as they came (the access
+    /// token still works) and the step fails, saying why.
+    fn tokens_answered(&mut self, mut tokens: TokenSet, kept: &[Kept]) -> Result<String, StepFailure> {
+        let opened = self.open_id_token(&mut tokens);
+        let mut summary = self.summary_of(&tokens, kept);
+        match opened {
+            Ok(note) => {
+                if let Some(note) = note {
+                    summary.push_str("; ");
+                    summary.push_str(&note);
+                }
+                self.keep_tokens(tokens);
+                Ok(summary)
+            }
+            Err(failure) => {
+                self.keep_tokens(tokens);
+                Err(failure)
+            }
+        }
+    }
+
     /// The code exchange request, or why it cannot be built.
     pub fn token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         let code = self
@@ -558,11 +719,8 @@ impl FlowSession {
     pub fn token_exchanged(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         self.code_sent = true;
         self.code_sends += 1;
-        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = self.summary_of(&tokens, &[]);
-            self.keep_tokens(tokens);
-            summary
-        });
+        let outcome = flow::parse_token_response(&exchange)
+            .and_then(|tokens| self.tokens_answered(tokens, &[]));
         self.push(Step::Token, Some(exchange), outcome, now)
     }
 
@@ -578,18 +736,49 @@ impl FlowSession {
 
     /// Applies the UserInfo response.
     pub fn userinfo_answered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_userinfo_response(&exchange).map(|info| {
-            let summary = match &info {
+        let outcome = flow::parse_userinfo_response(&exchange).and_then(|info| {
+            let (info, note) = self.open_userinfo(info)?;
+            let mut summary = match &info {
                 UserInfo::Claims(claims) => claims.get("sub").and_then(|s| s.as_str()).map_or_else(
                     || crate::tr!("run-userinfo-claims", count = claims.len()),
                     |sub| crate::tr!("run-userinfo-sub", count = claims.len(), sub = sub),
                 ),
                 UserInfo::Jwt(_) => crate::tr!("run-userinfo-jwt"),
             };
+            if let Some(note) = note {
+                summary.push_str("; ");
+                summary.push_str(&note);
+            }
             self.userinfo = Some(info);
-            summary
+            Ok(summary)
         });
         self.push(Step::UserInfo, Some(exchange), outcome, now)
+    }
+
+    /// An encrypted UserInfo answer (`application/jwt`, OIDC Core 1.0
+    /// §5.3.2) opened: a nested JWS is then the answer's JWT, claims
+    /// encrypted without a signature its claims; with the line that says how.
+    fn open_userinfo(
+        &mut self,
+        info: UserInfo,
+    ) -> Result<(UserInfo, Option<String>), StepFailure> {
+        let UserInfo::Jwt(jwt) = &info else {
+            return Ok((info, None));
+        };
+        let what = crate::tr!("run-jwe-userinfo");
+        match self.open_jwe(jwt, &what) {
+            None => Ok((info, None)),
+            Some(Err(message)) => Err(StepFailure::new(message)),
+            Some(Ok(opened)) => {
+                let encrypted = jwt.clone();
+                self.remember_opened(encrypted, opened.text.clone());
+                let inside = match opened.claims {
+                    Some(claims) => UserInfo::Claims(claims),
+                    None => UserInfo::Jwt(opened.text),
+                };
+                Ok((inside, Some(opened.note)))
+            }
+        }
     }
 
     /// The refresh token a refresh would send: the run's own, else the pasted one.
@@ -668,11 +857,8 @@ impl FlowSession {
 
     /// Applies a token response of the password or an extension grant.
     pub fn granted(&mut self, step: Step, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = self.summary_of(&tokens, &[]);
-            self.keep_tokens(tokens);
-            summary
-        });
+        let outcome = flow::parse_token_response(&exchange)
+            .and_then(|tokens| self.tokens_answered(tokens, &[]));
         self.push(step, Some(exchange), outcome, now)
     }
 
@@ -814,10 +1000,7 @@ impl FlowSession {
             schedule.after(&outcome);
         }
         let record = match &outcome {
-            PollOutcome::Tokens(tokens) => {
-                self.keep_tokens(tokens.clone());
-                Ok(self.summary_of(tokens, &[]))
-            }
+            PollOutcome::Tokens(tokens) => self.tokens_answered(tokens.clone(), &[]),
             PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
                 let mut failure = failure.clone();
@@ -871,11 +1054,9 @@ impl FlowSession {
     /// ones, and what it left out is kept ([`merge_refresh`]); the summary
     /// says what was kept.
     pub fn refreshed(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|fresh| {
+        let outcome = flow::parse_token_response(&exchange).and_then(|fresh| {
             let (tokens, kept) = merge_refresh(self.tokens.as_ref(), fresh);
-            let summary = self.summary_of(&tokens, &kept);
-            self.keep_tokens(tokens);
-            summary
+            self.tokens_answered(tokens, &kept)
         });
         self.push(Step::Refresh, Some(exchange), outcome, now)
     }
@@ -916,6 +1097,11 @@ impl FlowSession {
                 .then(|| self.replaced_id_token.clone())
                 .flatten(),
             provider_clock_skew: record.provider_clock_skew,
+            decryption: self
+                .decryption_keys
+                .clone()
+                .filter(crate::token::keys::KeySet::can_decrypt)
+                .map(super::verification::DecryptionKeys),
         })
     }
 
@@ -980,11 +1166,8 @@ impl FlowSession {
         exchange: Exchange,
         now: Timestamp,
     ) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = self.summary_of(&tokens, &[]);
-            self.keep_tokens(tokens);
-            summary
-        });
+        let outcome = flow::parse_token_response(&exchange)
+            .and_then(|tokens| self.tokens_answered(tokens, &[]));
         self.push(Step::ClientCredentials, Some(exchange), outcome, now)
     }
 
@@ -1522,12 +1705,39 @@ impl FlowSession {
                 && let (Some(exchange), Ok(_)) = (&record.exchange, &record.outcome)
                 && let Ok(response) = &exchange.response
             {
-                text.push_str(&response.text());
+                let mut answer = response.text();
+                for (encrypted, inside) in &self.opened {
+                    if answer.contains(encrypted.as_str()) {
+                        answer = answer.replace(encrypted.as_str(), inside);
+                    }
+                }
+                text.push_str(&answer);
                 text.push('\n');
             }
         }
         text
     }
+}
+
+/// An encrypted token opened by [`FlowSession::open_jwe`].
+struct OpenedJwe {
+    /// The plaintext: the nested JWT's compact form, or the claims' JSON.
+    text: String,
+    /// Whether the plaintext is a nested JWT (RFC 7519 §5.2).
+    nested: bool,
+    /// The claims, when the plaintext is a claims set signed by nobody.
+    claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// "ID token encrypted with RSA-OAEP-256 / A256GCM, decrypted with key K".
+    note: String,
+}
+
+/// Reads a profile's decryption key file (a path; `~` is not expanded)
+/// with the one loader of `decode --key` and `verify --decryption-key`.
+pub fn read_decryption_key(path: &str) -> Result<crate::token::keys::KeySet, String> {
+    crate::token::keys::KeySet::load_decryption_files(
+        &[std::path::PathBuf::from(path.trim())],
+        None,
+    )
 }
 
 /// What a refresh answer left out and the run kept from before.
