@@ -108,9 +108,9 @@ fn run_with_the_decryption_key_verifies_the_encrypted_id_token_and_userinfo() {
     assert!(
         id_token["verification_notes"]
             .as_array()
-            .is_some_and(|notes| notes.iter().any(|n| n
-                .as_str()
-                .is_some_and(|n| n.starts_with("encrypted with RSA-OAEP-256 / A256GCM, decrypted with key ")))),
+            .is_some_and(|notes| notes.iter().any(|n| n.as_str().is_some_and(
+                |n| n.starts_with("encrypted with RSA-OAEP-256 / A256GCM, decrypted with key ")
+            ))),
         "{id_token}"
     );
     let userinfo = step(&lines, "userinfo");
@@ -118,7 +118,8 @@ fn run_with_the_decryption_key_verifies_the_encrypted_id_token_and_userinfo() {
     let summary = userinfo["summary"].as_str().unwrap_or_default();
     assert!(summary.contains("a signed JWT"), "{summary}");
     assert!(
-        summary.contains("UserInfo answer encrypted with RSA-OAEP-256 / A256GCM, decrypted with key "),
+        summary
+            .contains("UserInfo answer encrypted with RSA-OAEP-256 / A256GCM, decrypted with key "),
         "{summary}"
     );
     // The key has no kid: it is named by its RFC 7638 thumbprint, never by
@@ -221,6 +222,12 @@ fn run_decrypts_an_encrypted_jarm_response() {
             .as_str()
             .is_some_and(|s| s.contains("JWT-secured response verified")),
         "{callback}"
+    );
+    assert!(
+        callback["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("RSA-OAEP-256, A256GCM")),
+        "it came encrypted and was decrypted: {callback}"
     );
     assert_eq!(step(&lines, "token")["verification"]["passed"], true);
 }

@@ -472,10 +472,27 @@ impl FlowSession {
             .map(|row| format!("{}: {} ({})", row.name, row.reason, row.spec))
             .collect::<Vec<_>>()
             .join("; ");
+        // An encrypted response (JARM §2.3): the step says how it was opened.
+        let encrypted = matches!(
+            crate::token::jose::decode_unverified(response.trim()),
+            Ok(crate::token::jose::Decoded::Jwe(_))
+        );
+        let decrypted = checked
+            .checks
+            .iter()
+            .find(|row| encrypted && row.name == "response" && !row.is_fail())
+            .map(|row| row.reason.clone());
         let outcome = if let Some(parameters) = checked.parameters() {
             let inner = CallbackParams::from_parameters(params.raw_url.clone(), &parameters);
-            self.callback_outcome(&inner)
-                .map(|text| crate::tr!("run-jarm-verified", summary = text, signature = signature))
+            self.callback_outcome(&inner).map(|text| {
+                let mut text =
+                    crate::tr!("run-jarm-verified", summary = text, signature = signature);
+                if let Some(decrypted) = &decrypted {
+                    text.push_str("; ");
+                    text.push_str(decrypted);
+                }
+                text
+            })
         } else {
             let mut message = crate::tr!("run-jarm-refused", rows = refused);
             if let Err(error) = jwks {
@@ -617,18 +634,20 @@ impl FlowSession {
                 None => crate::tr!("run-jwe-no-key", what = what, alg = alg, enc = enc),
             }));
         };
-        let opened = match crate::token::jwe::open(&jwe, keys, crate::token::jwe::DecryptOptions::default()) {
-            Ok(opened) => opened,
-            Err(error) => {
-                return Some(Err(crate::tr!(
-                    "run-jwe-failed",
-                    what = what,
-                    alg = alg,
-                    enc = enc,
-                    error = error.to_string()
-                )));
-            }
-        };
+        let opened =
+            match crate::token::jwe::open(&jwe, keys, crate::token::jwe::DecryptOptions::default())
+            {
+                Ok(opened) => opened,
+                Err(error) => {
+                    return Some(Err(crate::tr!(
+                        "run-jwe-failed",
+                        what = what,
+                        alg = alg,
+                        enc = enc,
+                        error = error.to_string()
+                    )));
+                }
+            };
         let inside = opened.opened?;
         let key = inside
             .decryption
@@ -687,7 +706,11 @@ impl FlowSession {
     /// an encrypted ID token opened, then the tokens kept; the step's line.
     /// Tokens whose ID token stays closed are kept as they came (the access
     /// token still works) and the step fails, saying why.
-    fn tokens_answered(&mut self, mut tokens: TokenSet, kept: &[Kept]) -> Result<String, StepFailure> {
+    fn tokens_answered(
+        &mut self,
+        mut tokens: TokenSet,
+        kept: &[Kept],
+    ) -> Result<String, StepFailure> {
         let opened = self.open_id_token(&mut tokens);
         let mut summary = self.summary_of(&tokens, kept);
         match opened {
@@ -758,10 +781,7 @@ impl FlowSession {
     /// An encrypted UserInfo answer (`application/jwt`, OIDC Core 1.0
     /// §5.3.2) opened: a nested JWS is then the answer's JWT, claims
     /// encrypted without a signature its claims; with the line that says how.
-    fn open_userinfo(
-        &mut self,
-        info: UserInfo,
-    ) -> Result<(UserInfo, Option<String>), StepFailure> {
+    fn open_userinfo(&mut self, info: UserInfo) -> Result<(UserInfo, Option<String>), StepFailure> {
         let UserInfo::Jwt(jwt) = &info else {
             return Ok((info, None));
         };
@@ -2130,6 +2150,144 @@ mod tests {
                 .expect("URL")
                 .contains("id_token_hint=eyJ.id-2.sig")
         );
+    }
+
+    /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
+    /// Without a key, or with a key that does not fit, the token step fails
+    /// and says why; with the right key the nested JWS is the run's ID token
+    /// (shown, verified, sent as the logout hint) and the step says how it
+    /// was encrypted and which key opened it.
+    #[test]
+    fn an_encrypted_id_token_needs_the_right_decryption_key() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwe/");
+        let vectors: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{fixtures}jose-vectors.json")).expect("vectors"),
+        )
+        .expect("json");
+        let vector = vectors["vectors"]
+            .as_array()
+            .and_then(|all| all.iter().find(|v| v["name"] == "nested-id-token"))
+            .expect("the nested ID token vector");
+        let jwe = vector["compact"].as_str().expect("compact");
+        let body = format!(
+            r#"{{"access_token":"at-1","id_token":"{jwe}","token_type":"Bearer","expires_in":300}}"#
+        );
+        let now = Timestamp::from_unix(1_795_387_806);
+        let failure = |session: &mut FlowSession| {
+            session.code = Some(Secret::new("c0de"));
+            let exchange = answered_with(session, 200, &body);
+            match &session.token_exchanged(exchange, now).outcome {
+                Err(failure) => failure.message.clone(),
+                Ok(summary) => panic!("not opened, yet: {summary}"),
+            }
+        };
+
+        let mut session = bank_session();
+        let said = failure(&mut session);
+        assert!(
+            said.contains("The ID token is encrypted (RSA-OAEP-256 / A256GCM, OIDC Core §10.2) and the profile has no decryption key"),
+            "{said}"
+        );
+        assert!(
+            session.answer_verification(now).is_none(),
+            "nothing to verify"
+        );
+        // The access token is kept: it works whatever the ID token.
+        assert_eq!(
+            session
+                .tokens
+                .as_ref()
+                .and_then(|t| t.access_token.as_deref()),
+            Some("at-1")
+        );
+
+        session.profile.decryption_key_file = format!("{fixtures}no-such-key.pem");
+        assert!(session.needs_decryption_key());
+        session.load_decryption_key();
+        let said = failure(&mut session);
+        assert!(
+            said.contains(
+                "the profile's decryption key could not be read: could not read the decryption key"
+            ),
+            "{said}"
+        );
+
+        // Another RSA key: it cannot recover the content key.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{fixtures}recipient-rsa.pkcs8.pem"
+        )));
+        assert!(session.decryption_key_error.is_none());
+        let said = failure(&mut session);
+        assert!(
+            said.contains("the profile's decryption key does not open it"),
+            "{said}"
+        );
+        assert!(said.contains("wrong key or altered token"), "{said}");
+        // A key of another type does not fit at all.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{fixtures}recipient-p256.sec1.pem"
+        )));
+        let said = failure(&mut session);
+        assert!(
+            said.contains("the profile's decryption key does not open it"),
+            "{said}"
+        );
+
+        // The right key.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{fixtures}recipient.private.jwks.json"
+        )));
+        session.code = Some(Secret::new("c0de"));
+        let exchange = answered_with(&session, 200, &body);
+        let summary = session
+            .token_exchanged(exchange, now)
+            .outcome
+            .clone()
+            .expect("opened");
+        assert!(
+            summary.ends_with(
+                "ID token encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa"
+            ),
+            "{summary}"
+        );
+        let id_token = session
+            .tokens
+            .as_ref()
+            .and_then(|t| t.id_token.clone())
+            .expect("an ID token");
+        assert_eq!(id_token.split('.').count(), 3, "the nested JWS: {id_token}");
+        assert_eq!(session.id_token_hint.as_deref(), Some(id_token.as_str()));
+        let text = session.tokens_text();
+        assert!(text.contains(&id_token) && !text.contains(jwe), "{text}");
+        // The verification decrypts it too, and says how.
+        session.profile.endpoints.jwks = "https://op.example.test/jwks".to_owned();
+        let pending = session.answer_verification(now).expect("to verify");
+        assert!(pending.decryption.is_some());
+        let signing = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/provider/keys/provider-signing.jwks.json"
+        ))
+        .expect("the signing keys");
+        let report = pending.run(&mut |_| Ok(signing.clone())).expect("a report");
+        let token = report.tokens.first().expect("the ID token");
+        assert_eq!(
+            token.decryption.as_ref().map(|d| d.status),
+            Some("decrypted")
+        );
+        assert_eq!(token.signature.status, "valid", "{token:?}");
+        assert!(
+            token.notes.first().is_some_and(|note| note
+                .starts_with("encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa")),
+            "{:?}",
+            token.notes
+        );
+        // Russian too.
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        session.decryption_keys = None;
+        session.decryption_key_error = None;
+        let said = failure(&mut session);
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(said.starts_with("ID-токен зашифрован"), "{said}");
     }
 
     #[test]
