@@ -769,7 +769,7 @@ impl AnswerVerification {
 
 /// "encrypted with RSA-OAEP-256 / A256GCM, decrypted with key K" for a
 /// token that was decrypted (K its kid, else its thumbprint).
-fn encryption_note(decryption: &DecryptionReport) -> Option<String> {
+pub fn encryption_note(decryption: &DecryptionReport) -> Option<String> {
     if decryption.status != "decrypted" {
         return None;
     }

@@ -657,6 +657,7 @@ fn card(
             record_view(ui, record, (&session.profile, view), commands);
             verification_view(ui, record, context.flow);
             let tokens = super::step_tokens::TokenView {
+                session,
                 now: context.now,
                 zone: context.zone,
                 collapsed: context.collapsed,

@@ -696,6 +696,18 @@ impl FlowSession {
         }
     }
 
+    /// `text` (an answer of this run) with each encrypted token the run
+    /// opened replaced by what was inside: what the step's card and the
+    /// inspector show.
+    pub fn with_opened(&self, mut text: String) -> String {
+        for (encrypted, inside) in &self.opened {
+            if text.contains(encrypted.as_str()) {
+                text = text.replace(encrypted.as_str(), inside);
+            }
+        }
+        text
+    }
+
     /// Keeps `(encrypted, inside)` for [`Self::tokens_text`], the newest 16.
     fn remember_opened(&mut self, encrypted: String, inside: String) {
         self.opened.push((encrypted, inside));
@@ -1725,13 +1737,7 @@ impl FlowSession {
                 && let (Some(exchange), Ok(_)) = (&record.exchange, &record.outcome)
                 && let Ok(response) = &exchange.response
             {
-                let mut answer = response.text();
-                for (encrypted, inside) in &self.opened {
-                    if answer.contains(encrypted.as_str()) {
-                        answer = answer.replace(encrypted.as_str(), inside);
-                    }
-                }
-                text.push_str(&answer);
+                text.push_str(&self.with_opened(response.text()));
                 text.push('\n');
             }
         }
