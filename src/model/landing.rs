@@ -154,6 +154,13 @@ impl Workspace {
         }
     }
 
+    /// The profile's decryption key file was read (or not), for the run in the window.
+    fn decryption_key_landed(&mut self, result: Result<crate::token::keys::KeySet, String>) {
+        if let Some(flow) = self.flow.as_mut() {
+            flow.decryption_key_loaded(result);
+        }
+    }
+
     /// Lands a finished job's result and returns what must happen next.
     /// The results about what the app owns ([`JobResult::FileRead`],
     /// [`JobResult::TlsFilePicked`], [`JobResult::SandboxStarted`],
@@ -247,11 +254,7 @@ impl Workspace {
                     flow.key_loaded(result);
                 }
             }
-            JobResult::DecryptionKeyLoaded(result) => {
-                if let Some(flow) = self.flow.as_mut() {
-                    flow.decryption_key_loaded(result);
-                }
-            }
+            JobResult::DecryptionKeyLoaded(result) => self.decryption_key_landed(result),
             JobResult::ExtensionSecretsLoaded { id, values } => {
                 if let Some(flow) = self.flow.as_mut().filter(|f| f.session.profile.id == id) {
                     flow.extension_secrets_loaded(values);

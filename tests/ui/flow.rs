@@ -426,9 +426,7 @@ fn token_request_as_curl(
 /// of the signed token inside.
 #[test]
 fn the_token_card_says_the_id_token_was_encrypted_and_shows_it_decrypted() {
-    use std::time::Duration;
     use tokenscope::app::FlowState;
-    use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
     use tokenscope::oauth::callback::parse_pasted;
     use tokenscope::oauth::runner::{FlowSession, read_decryption_key};
     use tokenscope::oauth::{ClientAuth, Profile, ProfileId};
@@ -478,26 +476,7 @@ fn the_token_card_says_the_id_token_was_encrypted_and_shows_it_decrypted() {
     let body = format!(
         r#"{{"access_token":"2YotnFZFEjr1zCsicMWpAA","token_type":"Bearer","expires_in":300,"id_token":"{jwe}"}}"#
     );
-    let exchange = Exchange {
-        request: RecordedRequest {
-            method: "POST".to_owned(),
-            url: profile.endpoints.token.clone(),
-            headers: vec![(
-                "Content-Type".to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
-            )],
-            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA".to_vec(),
-        },
-        response: Ok(RecordedResponse {
-            status: 200,
-            reason: "OK".to_owned(),
-            version: "HTTP/1.1".to_owned(),
-            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-            body: body.into_bytes(),
-            truncated_at: None,
-        }),
-        duration: Duration::from_millis(12),
-    };
+    let exchange = token_answer(&profile.endpoints.token, body);
     session.token_exchanged(exchange, at);
     let signing = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -540,4 +519,29 @@ fn the_token_card_says_the_id_token_was_encrypted_and_shows_it_decrypted() {
         .map(|flow| flow.session.tokens_text())
         .unwrap_or_default();
     assert!(!text.contains(&jwe), "{text}");
+}
+
+/// A token endpoint's 200 answer at `url` with `body`, as the window records one.
+fn token_answer(url: &str, body: String) -> tokenscope::net::Exchange {
+    use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
+    Exchange {
+        request: RecordedRequest {
+            method: "POST".to_owned(),
+            url: url.to_owned(),
+            headers: vec![(
+                "Content-Type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            )],
+            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA".to_vec(),
+        },
+        response: Ok(RecordedResponse {
+            status: 200,
+            reason: "OK".to_owned(),
+            version: "HTTP/1.1".to_owned(),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: body.into_bytes(),
+            truncated_at: None,
+        }),
+        duration: std::time::Duration::from_millis(12),
+    }
 }

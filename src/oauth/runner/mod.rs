@@ -623,15 +623,16 @@ impl FlowSession {
         };
         let (alg, enc) = (header("alg"), header("enc"));
         let Some(keys) = self.decryption_keys.as_ref().filter(|k| k.can_decrypt()) else {
-            return Some(Err(match &self.decryption_key_error {
-                Some(error) => crate::tr!(
+            return Some(Err(if let Some(error) = &self.decryption_key_error {
+                crate::tr!(
                     "run-jwe-key-unreadable",
                     what = what,
                     alg = alg,
                     enc = enc,
                     error = error.as_str()
-                ),
-                None => crate::tr!("run-jwe-no-key", what = what, alg = alg, enc = enc),
+                )
+            } else {
+                crate::tr!("run-jwe-no-key", what = what, alg = alg, enc = enc)
             }));
         };
         let opened =
@@ -2158,26 +2159,35 @@ mod tests {
         );
     }
 
-    /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
-    /// Without a key, or with a key that does not fit, the token step fails
-    /// and says why; with the right key the nested JWS is the run's ID token
-    /// (shown, verified, sent as the logout hint) and the step says how it
-    /// was encrypted and which key opened it.
-    #[test]
-    fn an_encrypted_id_token_needs_the_right_decryption_key() {
-        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwe/");
+    const JWE_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwe/");
+
+    /// A signed ID token encrypted to `recipient.private.jwks.json`'s
+    /// `jose-rsa` (RSA-OAEP-256, A256GCM), and a token answer carrying it.
+    fn encrypted_id_token_answer() -> (String, String) {
         let vectors: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(format!("{fixtures}jose-vectors.json")).expect("vectors"),
+            &std::fs::read_to_string(format!("{JWE_FIXTURES}jose-vectors.json")).expect("vectors"),
         )
         .expect("json");
-        let vector = vectors["vectors"]
+        let jwe = vectors["vectors"]
             .as_array()
             .and_then(|all| all.iter().find(|v| v["name"] == "nested-id-token"))
-            .expect("the nested ID token vector");
-        let jwe = vector["compact"].as_str().expect("compact");
+            .and_then(|v| v["compact"].as_str())
+            .expect("the nested ID token vector")
+            .to_owned();
         let body = format!(
             r#"{{"access_token":"at-1","id_token":"{jwe}","token_type":"Bearer","expires_in":300}}"#
         );
+        (jwe, body)
+    }
+
+    /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
+    /// Without a key, with a file that cannot be read, or with a key that
+    /// does not fit (a wrong key), the token step fails and says why, in
+    /// English and Russian; the access token is kept.
+    #[test]
+    fn an_encrypted_id_token_without_a_fitting_key_fails_its_step() {
+        let fixtures = JWE_FIXTURES;
+        let (_, body) = encrypted_id_token_answer();
         let now = Timestamp::from_unix(1_795_387_806);
         let failure = |session: &mut FlowSession| {
             session.code = Some(Secret::new("c0de"));
@@ -2239,9 +2249,26 @@ mod tests {
             "{said}"
         );
 
-        // The right key.
+        // Russian too.
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        session.decryption_keys = None;
+        session.decryption_key_error = None;
+        let said = failure(&mut session);
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(said.starts_with("ID-токен зашифрован"), "{said}");
+    }
+
+    /// With the right key the nested JWS is the run's ID token (shown,
+    /// verified, sent as the logout hint), the step says how it was
+    /// encrypted and which key opened it, and so does the verification.
+    #[test]
+    fn an_encrypted_id_token_is_opened_with_the_right_key_and_verified() {
+        let (jwe, body) = encrypted_id_token_answer();
+        let jwe = jwe.as_str();
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
         session.decryption_key_loaded(read_decryption_key(&format!(
-            "{fixtures}recipient.private.jwks.json"
+            "{JWE_FIXTURES}recipient.private.jwks.json"
         )));
         session.code = Some(Secret::new("c0de"));
         let exchange = answered_with(&session, 200, &body);
@@ -2287,13 +2314,6 @@ mod tests {
             "{:?}",
             token.notes
         );
-        // Russian too.
-        crate::i18n::set_language(crate::i18n::Language::Ru);
-        session.decryption_keys = None;
-        session.decryption_key_error = None;
-        let said = failure(&mut session);
-        crate::i18n::set_language(crate::i18n::Language::En);
-        assert!(said.starts_with("ID-токен зашифрован"), "{said}");
     }
 
     #[test]
