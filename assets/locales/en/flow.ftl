@@ -227,6 +227,7 @@ run-jwe-id-token = ID token
 run-jwe-userinfo = UserInfo answer
 run-jwe-decrypted = { $what } encrypted with { $alg } / { $enc }, decrypted with key { $key }
 run-jwe-no-key = The { $what } is encrypted ({ $alg } / { $enc }, OIDC Core §10.2) and the profile has no decryption key: set its decryption key file (JWK/JWKS with private parts, or a PEM/PKCS#8 private key), or pass run --decryption-key FILE.
+run-jwe-key-pending = The { $what } is encrypted ({ $alg } / { $enc }, OIDC Core §10.2), and the profile's decryption key file was still being read: start the run again.
 run-jwe-key-unreadable = The { $what } is encrypted ({ $alg } / { $enc }, OIDC Core §10.2), but the profile's decryption key could not be read: { $error }
 run-jwe-failed = The { $what } is encrypted ({ $alg } / { $enc }, OIDC Core §10.2) and the profile's decryption key does not open it: { $error }. Is it the private half of the key registered with the provider for encryption (its jwks or jwks_uri, use "enc")?
 run-paste-refresh = Paste a refresh token first.

@@ -241,6 +241,7 @@ run-jwe-id-token = ID-токен
 run-jwe-userinfo = ответ UserInfo
 run-jwe-decrypted = { $what }: зашифрован { $alg } / { $enc }, расшифрован ключом { $key }
 run-jwe-no-key = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), а у профиля нет ключа для расшифровки: укажите файл ключа для расшифровки (JWK/JWKS с закрытыми частями или закрытый ключ PEM/PKCS#8) или передайте run --decryption-key FILE.
+run-jwe-key-pending = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), а файл ключа профиля для расшифровки ещё читался: начните прогон заново.
 run-jwe-key-unreadable = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), но ключ профиля для расшифровки не прочитан: { $error }
 run-jwe-failed = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), и ключ профиля для расшифровки его не открывает: { $error }. Это закрытая половина ключа, зарегистрированного у провайдера для шифрования (его jwks или jwks_uri, use "enc")?
 run-paste-refresh = Сначала вставьте токен обновления.

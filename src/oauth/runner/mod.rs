@@ -631,6 +631,9 @@ impl FlowSession {
                     enc = enc,
                     error = error.as_str()
                 )
+            } else if self.needs_decryption_key() {
+                // The window reads the file in the background: not yet.
+                crate::tr!("run-jwe-key-pending", what = what, alg = alg, enc = enc)
             } else {
                 crate::tr!("run-jwe-no-key", what = what, alg = alg, enc = enc)
             }));
@@ -2219,6 +2222,9 @@ mod tests {
 
         session.profile.decryption_key_file = format!("{fixtures}no-such-key.pem");
         assert!(session.needs_decryption_key());
+        // The window's job has not read it yet.
+        let said = failure(&mut session);
+        assert!(said.contains("was still being read"), "{said}");
         session.load_decryption_key();
         let said = failure(&mut session);
         assert!(
@@ -2253,6 +2259,7 @@ mod tests {
         crate::i18n::set_language(crate::i18n::Language::Ru);
         session.decryption_keys = None;
         session.decryption_key_error = None;
+        session.profile.decryption_key_file.clear();
         let said = failure(&mut session);
         crate::i18n::set_language(crate::i18n::Language::En);
         assert!(said.starts_with("ID-токен зашифрован"), "{said}");
