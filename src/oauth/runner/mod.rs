@@ -2183,6 +2183,87 @@ mod tests {
         (jwe, body)
     }
 
+    /// An encrypted UserInfo answer (`application/jwt`, OIDC Core §5.3.2):
+    /// signed then encrypted, it is opened to the signed JWT; encrypted
+    /// only, to its claims; without the key, the step says why.
+    #[test]
+    fn an_encrypted_userinfo_answer_is_opened_to_its_jwt_or_claims() {
+        let vectors: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{JWE_FIXTURES}jose-vectors.json")).expect("vectors"),
+        )
+        .expect("json");
+        let compact = |name: &str| {
+            vectors["vectors"]
+                .as_array()
+                .and_then(|all| all.iter().find(|v| v["name"] == name))
+                .and_then(|v| v["compact"].as_str())
+                .expect("vector")
+                .to_owned()
+        };
+        let answer = |body: &str| {
+            let mut exchange = Exchange::json_answer("https://op.example.test/userinfo", 200, body);
+            if let Ok(response) = &mut exchange.response {
+                response.headers = vec![("Content-Type".to_owned(), "application/jwt".to_owned())];
+            }
+            exchange
+        };
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        let signed = compact("nested-id-token");
+        let record = session.userinfo_answered(answer(&signed), now);
+        let Err(failure) = &record.outcome else {
+            panic!("not opened, yet: {record:?}")
+        };
+        assert!(
+            failure
+                .message
+                .starts_with("The UserInfo answer is encrypted (RSA-OAEP-256 / A256GCM"),
+            "{}",
+            failure.message
+        );
+
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{JWE_FIXTURES}recipient.private.jwks.json"
+        )));
+        let summary = session
+            .userinfo_answered(answer(&signed), now)
+            .outcome
+            .clone()
+            .expect("opened");
+        assert!(
+            summary.starts_with("a signed JWT (application/jwt); UserInfo answer encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa"),
+            "{summary}"
+        );
+        let Some(UserInfo::Jwt(jwt)) = &session.userinfo else {
+            panic!("a JWT: {:?}", session.userinfo)
+        };
+        assert_eq!(jwt.split('.').count(), 3, "the signed JWT inside");
+        let text = session.tokens_text();
+        assert!(
+            text.contains(jwt.as_str()) && !text.contains(&signed),
+            "the inspector gets the JWT inside: {text}"
+        );
+
+        // Encrypted without a signature (§5.3.2 allows it): its claims.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{JWE_FIXTURES}recipient-rsa.pkcs8.pem"
+        )));
+        let summary = session
+            .userinfo_answered(answer(&compact("rsa-oaep-pkcs8")), now)
+            .outcome
+            .clone()
+            .expect("opened");
+        assert!(summary.contains("sub alice"), "{summary}");
+        assert!(
+            summary
+                .contains("UserInfo answer encrypted with RSA-OAEP / A128GCM, decrypted with key "),
+            "{summary}"
+        );
+        assert!(
+            matches!(&session.userinfo, Some(UserInfo::Claims(claims)) if claims["sub"] == "alice")
+        );
+    }
+
     /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
     /// Without a key, with a file that cannot be read, or with a key that
     /// does not fit (a wrong key), the token step fails and says why, in
