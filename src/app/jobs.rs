@@ -322,6 +322,16 @@ impl Jobs {
         });
     }
 
+    /// Reads the profile's decryption key file off the UI thread, with the
+    /// one loader of `decode --key` and `run --decryption-key`.
+    pub fn load_decryption_key(&self, path: String) {
+        self.spawn("read-decryption-key", move || {
+            Some(JobResult::DecryptionKeyLoaded(
+                crate::oauth::runner::read_decryption_key(&path),
+            ))
+        });
+    }
+
     /// Reads an extension grant's secret values from the secret store.
     pub fn load_extension_secrets(&self, id: ProfileId, fields: Vec<String>) {
         self.store_task(StoreTask::LoadNamed(id, fields));

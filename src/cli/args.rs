@@ -201,6 +201,12 @@ pub struct RunCli {
     /// `form_post.jwt` ask for a signed authorization response (JARM).
     #[arg(long, value_name = "MODE")]
     pub response_mode: Option<String>,
+    /// Decrypt encrypted ID tokens, UserInfo answers and JARM responses
+    /// (OIDC Core §10.2) with the private key in FILE (a JWK/JWKS with
+    /// private parts, or a PEM/PKCS#8 private key), whatever the profile's
+    /// decryption key file says.
+    #[arg(long, value_name = "FILE")]
+    pub decryption_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

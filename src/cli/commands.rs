@@ -509,6 +509,9 @@ fn run_session(
     if let Some(mode) = &args.response_mode {
         chosen.response_mode.clone_from(mode);
     }
+    if let Some(path) = &args.decryption_key {
+        chosen.decryption_key_file = path.display().to_string();
+    }
     let options = RunOptions {
         browser: args
             .browser
@@ -527,6 +530,14 @@ fn run_session(
         stored_extension_secrets(cli, &dir, args.profile_file.as_ref(), &chosen)?;
     let mut session = FlowSession::new(chosen, secret);
     session.extension_secrets = extension_secrets;
+    if args.decryption_key.is_some() {
+        // A key file named on the command line that cannot be read is a
+        // usage error now, not a surprise at the first encrypted token.
+        session.load_decryption_key();
+        if let Some(error) = &session.decryption_key_error {
+            anyhow::bail!("--decryption-key: {error}");
+        }
+    }
     run_inputs(
         &mut session,
         RunInputs {

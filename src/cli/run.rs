@@ -130,6 +130,11 @@ pub fn step_line(record: &StepRecord, now: Timestamp, marks: &SecretMarks) -> St
                         token.insert(name.to_owned(), value);
                     }
                 }
+                // An encrypted token: how it was decrypted (the signature and
+                // checks above are then the nested token's).
+                if let Some(Ok(value)) = verified.decryption.as_ref().map(serde_json::to_value) {
+                    token.insert("decryption".to_owned(), value);
+                }
             }
         }
         VerificationLine {

@@ -187,31 +187,7 @@ pub fn load_decryption_keys(
     paths: &[PathBuf],
     passphrase: Option<&crate::secret::Secret>,
 ) -> Result<KeySet, UsageError> {
-    let mut keys = KeySet::default();
-    for path in paths {
-        let bytes = read_file(path, "decryption key")?;
-        let set = KeySet::from_file_bytes(
-            &bytes,
-            &label(path),
-            passphrase.map(crate::secret::Secret::expose),
-        );
-        if !set.can_decrypt() {
-            let why: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
-            return Err(UsageError(format!(
-                "{} holds no private key to decrypt with{}",
-                path.display(),
-                if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", why.join("; "))
-                }
-            )));
-        }
-        // Only the private keys: public keys given to verify come from --jwks, --pem, --cert.
-        keys.decryption.extend(set.decryption);
-        keys.problems.extend(set.problems);
-    }
-    Ok(keys)
+    KeySet::load_decryption_files(paths, passphrase).map_err(UsageError)
 }
 
 /// A key option, in the order keys are merged.

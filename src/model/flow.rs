@@ -255,6 +255,11 @@ impl FlowState {
                     path: session.profile.client_assertion.key_file.clone(),
                 });
             }
+            if session.needs_decryption_key() {
+                effects.push(Effect::LoadDecryptionKey {
+                    path: session.profile.decryption_key_file.clone(),
+                });
+            }
             let secret_fields: Vec<String> = session
                 .profile
                 .extension_grant
@@ -515,6 +520,12 @@ impl FlowState {
             }
             Err(message) => self.session.private_key_error = Some(message),
         }
+        self.inputs_revision += 1;
+    }
+
+    /// The decryption key file was read (or not).
+    pub fn decryption_key_loaded(&mut self, result: Result<crate::token::keys::KeySet, String>) {
+        self.session.decryption_key_loaded(result);
         self.inputs_revision += 1;
     }
 

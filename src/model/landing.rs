@@ -117,6 +117,9 @@ pub enum JobResult {
     DeviceCodeExpired,
     /// The client's private key file was read (or not).
     ClientKeyLoaded(Result<Secret, String>),
+    /// The profile's decryption key file was read (or not): its private
+    /// keys, in memory only.
+    DecryptionKeyLoaded(Result<crate::token::keys::KeySet, String>),
     /// An extension grant's secret values were read from the secret store.
     ExtensionSecretsLoaded {
         /// Whose.
@@ -148,6 +151,13 @@ impl Workspace {
     ) {
         if let Some(flow) = self.flow.as_mut() {
             flow.session.jarm_callback(params, jwks, now);
+        }
+    }
+
+    /// The profile's decryption key file was read (or not), for the run in the window.
+    fn decryption_key_landed(&mut self, result: Result<crate::token::keys::KeySet, String>) {
+        if let Some(flow) = self.flow.as_mut() {
+            flow.decryption_key_loaded(result);
         }
     }
 
@@ -244,6 +254,7 @@ impl Workspace {
                     flow.key_loaded(result);
                 }
             }
+            JobResult::DecryptionKeyLoaded(result) => self.decryption_key_landed(result),
             JobResult::ExtensionSecretsLoaded { id, values } => {
                 if let Some(flow) = self.flow.as_mut().filter(|f| f.session.profile.id == id) {
                     flow.extension_secrets_loaded(values);

@@ -285,6 +285,12 @@ pub enum Effect {
         /// The path from the profile.
         path: String,
     },
+    /// Read the profile's decryption key file (encrypted ID tokens,
+    /// UserInfo answers and JARM responses).
+    LoadDecryptionKey {
+        /// The path from the profile.
+        path: String,
+    },
     /// Read the extension grant's secret values from the secret store.
     LoadExtensionSecrets {
         /// The profile.

@@ -802,6 +802,7 @@ impl Preset {
                 audience: self.assertion_audience.clone(),
                 ..super::profile::AssertionSettings::default()
             },
+            decryption_key_file: String::new(),
             extension_grant: ExtensionGrant {
                 fields: grant_preset(self.grant)
                     .map(GrantPreset::fields)

@@ -577,6 +577,13 @@ pub struct Profile {
     /// JWT client assertions (`private_key_jwt`, `client_secret_jwt`).
     #[serde(default)]
     pub client_assertion: AssertionSettings,
+    /// The file with the client's private key that encrypted ID tokens,
+    /// UserInfo answers and JARM responses are decrypted with (OIDC Core
+    /// 1.0 §10.2, RFC 7516): a JWK or JWKS with private members, or a PEM
+    /// (PKCS#8, PKCS#1, SEC1) private key. Only the path is kept; the file
+    /// is read when a run starts, and its keys stay in memory.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub decryption_key_file: String,
     /// The extension grant's form fields.
     #[serde(default)]
     pub extension_grant: ExtensionGrant,
@@ -621,6 +628,7 @@ impl Default for Profile {
             extra_params: Vec::new(),
             headers: Vec::new(),
             client_assertion: AssertionSettings::default(),
+            decryption_key_file: String::new(),
             extension_grant: ExtensionGrant::default(),
             ciba: super::ciba::CibaSettings::default(),
             tls: TlsSettings::default(),

@@ -645,7 +645,23 @@ pub struct AnswerVerification {
     /// The provider's clock against ours, in seconds, by the answer's `Date`:
     /// said beside a failed `iat`, `nbf` or `exp` check it explains.
     pub provider_clock_skew: Option<i64>,
+    /// The client's decryption keys, for an encrypted ID token (OIDC Core
+    /// §10.2); `None` when the run has none.
+    pub decryption: Option<DecryptionKeys>,
 }
+
+/// The client's private keys a verification decrypts with. Equal when the
+/// same keys (by their public rows): no private part is compared or shown.
+#[derive(Clone, Debug)]
+pub struct DecryptionKeys(pub KeySet);
+
+impl PartialEq for DecryptionKeys {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.decryption_rows() == other.0.decryption_rows()
+    }
+}
+
+impl Eq for DecryptionKeys {}
 
 impl AnswerVerification {
     /// Verifies the answer's ID token and JWT access tokens, fetching the
@@ -655,7 +671,16 @@ impl AnswerVerification {
         &self,
         fetch: &mut dyn FnMut(&str) -> Result<String, String>,
     ) -> Option<VerifyReport> {
-        let inspection = inspect(&self.text, self.args.now);
+        let mut inspection = inspect(&self.text, self.args.now);
+        if let Some(DecryptionKeys(keys)) = &self.decryption {
+            // Open the JWEs first: their claims are what the checks read
+            // (RFC 7519 §5.2); one that stays closed says why below.
+            crate::token::inspect::decrypt_tokens(
+                &mut inspection.tokens,
+                keys,
+                crate::token::jwe::DecryptOptions::default(),
+            );
+        }
         let chosen: Vec<usize> = inspection
             .tokens
             .iter()
@@ -688,7 +713,18 @@ impl AnswerVerification {
                 set: fetch_jwks(url, fetch),
             });
         }
+        if let Some(DecryptionKeys(keys)) = &self.decryption {
+            parts.push(KeyPart {
+                url: None,
+                set: keys.clone(),
+            });
+        }
         let mut report = verify_chosen(&self.args, &inspection, &chosen, parts, fetch);
+        for token in &mut report.tokens {
+            if let Some(note) = token.decryption.as_ref().and_then(encryption_note) {
+                token.notes.insert(0, note);
+            }
+        }
         if self.jwks_url.is_none() && !hmac_signed {
             for token in &mut report.tokens {
                 token.notes.push(
@@ -729,6 +765,25 @@ impl AnswerVerification {
         }
         Some(report)
     }
+}
+
+/// "encrypted with RSA-OAEP-256 / A256GCM, decrypted with key K" for a
+/// token that was decrypted (K its kid, else its thumbprint).
+pub fn encryption_note(decryption: &DecryptionReport) -> Option<String> {
+    if decryption.status != "decrypted" {
+        return None;
+    }
+    let key = decryption.key.as_ref()?;
+    Some(crate::tr!(
+        "verify-encrypted-decrypted",
+        alg = decryption.alg.as_deref().unwrap_or("?"),
+        enc = decryption.enc.as_deref().unwrap_or("?"),
+        key = key
+            .kid
+            .clone()
+            .or_else(|| key.fingerprint.clone())
+            .unwrap_or_else(|| key.size.clone())
+    ))
 }
 
 /// The first thing that failed in a report, said in one line:
@@ -802,6 +857,7 @@ mod tests {
             client_secret: None,
             original_id_token: None,
             provider_clock_skew: skew,
+            decryption: None,
         }
     }
 

@@ -665,6 +665,55 @@ impl KeySet {
         }
     }
 
+    /// Reads the private key files a JWE is decrypted with: a JWK or JWKS
+    /// with private members, PEM private keys, a PKCS#12 container (opened
+    /// with `passphrase`). Only their decryption keys are kept (public keys
+    /// to verify with come from elsewhere). A file that cannot be read, or
+    /// holds no decryption key at all, is an error that says why. The one
+    /// loader of `decode --key`, `verify --decryption-key`, `run
+    /// --decryption-key` and the window's flow (off the UI thread: it is
+    /// disk work).
+    pub fn load_decryption_files(
+        paths: &[std::path::PathBuf],
+        passphrase: Option<&crate::secret::Secret>,
+    ) -> Result<Self, String> {
+        let mut keys = Self::default();
+        for path in paths {
+            let bytes = std::fs::read(path).map_err(|e| {
+                crate::tr!(
+                    "key-file-unreadable",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                )
+            })?;
+            let label = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            );
+            let set = Self::from_file_bytes(
+                &bytes,
+                &label,
+                passphrase.map(crate::secret::Secret::expose),
+            );
+            if !set.can_decrypt() {
+                let why: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
+                let path = path.display().to_string();
+                return Err(if why.is_empty() {
+                    crate::tr!("key-file-no-decryption-key", path = path)
+                } else {
+                    crate::tr!(
+                        "key-file-no-decryption-key-why",
+                        path = path,
+                        why = why.join("; ")
+                    )
+                });
+            }
+            keys.decryption.extend(set.decryption);
+            keys.problems.extend(set.problems);
+        }
+        Ok(keys)
+    }
+
     /// This set followed by `other` (keys and problems both kept).
     #[must_use]
     pub fn merge(mut self, other: Self) -> Self {

@@ -122,6 +122,12 @@ pub fn show(
             crate::tr!("flow-private-key-error", error = error.as_str()),
         );
     }
+    if let Some(error) = &session.decryption_key_error {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            crate::tr!("flow-decryption-key-error", error = error.as_str()),
+        );
+    }
     auto_refresh_line(ui, flow, workspace.zone);
     // The profile's conformance set, judged with what this run discovered.
     if let Some((set, results)) =
@@ -658,6 +664,7 @@ fn card(
             record_view(ui, record, (&session.profile, view), commands);
             verification_view(ui, record, context.flow);
             let tokens = super::step_tokens::TokenView {
+                session,
                 now: context.now,
                 zone: context.zone,
                 collapsed: context.collapsed,

@@ -321,6 +321,14 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
             .on_hover_text(tr!("form-request-object-hover"));
     });
     response_mode_row(ui, &mut draft.response_mode);
+    text(
+        ui,
+        &tr!("form-decryption-key-file"),
+        &mut draft.decryption_key_file,
+        &tr!("form-decryption-key-file-hint"),
+        findings,
+        "decryption_key_file",
+    );
     grant_row(ui, &mut draft.default_grant);
     super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
     super::grant_form::ciba_section(ui, draft, LABEL_WIDTH);

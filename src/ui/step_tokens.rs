@@ -9,7 +9,6 @@ use std::sync::Arc;
 use egui::RichText;
 
 use crate::model::{Command, FlowCommand};
-use crate::net::RecordedResponse;
 use crate::oauth::flow::Step;
 use crate::oauth::runner::StepRecord;
 use crate::oauth::verification::VerifiedToken;
@@ -22,6 +21,8 @@ use super::theme;
 
 /// What the decoded tokens need from the window.
 pub struct TokenView<'a> {
+    /// The run: the encrypted tokens it opened are shown decrypted.
+    pub session: &'a crate::oauth::runner::FlowSession,
     pub now: Timestamp,
     pub zone: Zone,
     /// Claim paths folded in the claims tables (shared with the inspector).
@@ -40,7 +41,7 @@ pub fn show(
     view: &TokenView<'_>,
     commands: &mut Vec<Command>,
 ) -> bool {
-    let Some(inspection) = decoded_answer(ui, record) else {
+    let Some(inspection) = decoded_answer(ui, record, view.session) else {
         return false;
     };
     if inspection.tokens.is_empty() {
@@ -75,6 +76,12 @@ pub fn show(
                             verdict_label(ui, verdict);
                         }
                     });
+                    if let Some(note) = verdict
+                        .and_then(|v| v.decryption.as_ref())
+                        .and_then(crate::oauth::verification::encryption_note)
+                    {
+                        ui.weak(note);
+                    }
                     if let Some(reason) = &token.role_reason {
                         ui.weak(reason);
                     }
@@ -148,14 +155,21 @@ fn verdict_label(ui: &mut egui::Ui, verdict: &VerifiedToken) {
 /// The answer of `record` read as the engine's verification read it (the
 /// same text, so the report's token indexes match), once per answer: egui's
 /// frame cache keeps it while the card is on screen.
-fn decoded_answer(ui: &egui::Ui, record: &StepRecord) -> Option<Arc<Inspection>> {
+fn decoded_answer(
+    ui: &egui::Ui,
+    record: &StepRecord,
+    session: &crate::oauth::runner::FlowSession,
+) -> Option<Arc<Inspection>> {
     let step = record.step;
     if record.outcome.is_err() || !(step.returns_tokens() || step == Step::UserInfo) {
         return None;
     }
     let response = record.exchange.as_ref()?.response.as_ref().ok()?;
+    // An encrypted token the run opened is shown as what was inside (the
+    // verification's indexes stay: it is the same token, opened).
+    let text = session.with_opened(response.text());
     let key = AnswerKey {
-        response,
+        text: &text,
         at: record.at,
     };
     Some(ui.memory_mut(|memory| {
@@ -169,7 +183,7 @@ fn decoded_answer(ui: &egui::Ui, record: &StepRecord) -> Option<Arc<Inspection>>
 
 #[derive(Clone, Copy)]
 struct AnswerKey<'a> {
-    response: &'a RecordedResponse,
+    text: &'a str,
     at: Timestamp,
 }
 
@@ -177,7 +191,7 @@ impl Hash for AnswerKey<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // A token answer is small (the profile bounds it): hashing it whole is cheap.
         self.at.hash(state);
-        self.response.body.hash(state);
+        self.text.hash(state);
     }
 }
 
@@ -187,6 +201,6 @@ struct Decoder;
 impl egui::cache::ComputerMut<AnswerKey<'_>, Arc<Inspection>> for Decoder {
     fn compute(&mut self, key: AnswerKey<'_>) -> Arc<Inspection> {
         // Lifetimes given as `expires_in` count from when the answer came.
-        Arc::new(crate::paste::inspect(&key.response.text(), key.at))
+        Arc::new(crate::paste::inspect(key.text, key.at))
     }
 }

@@ -11,6 +11,7 @@ mod provider;
 
 mod code_flow;
 mod discovery;
+mod encrypted;
 mod grants;
 mod hostile;
 mod more_grants;

@@ -208,6 +208,26 @@ clients.push({
   redirect_uris: [],
   backchannel_token_delivery_mode: 'poll',
 });
+// OIDC Core 1.0 §10.2: ID tokens, UserInfo answers and JWT-secured
+// authorization responses signed by the provider, then encrypted to the
+// client's RSA key (its public half registered here, use "enc"; the private
+// half is keys/client-jwe.private.pem, for tokenscope run --decryption-key).
+clients.push({
+  ...common,
+  client_id: 'client-jwe',
+  client_secret: 'jwe-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: ['authorization_code', 'refresh_token'],
+  jwks: readJson('keys/client-jwe.public.jwks.json'),
+  id_token_encrypted_response_alg: 'RSA-OAEP-256',
+  id_token_encrypted_response_enc: 'A256GCM',
+  userinfo_signed_response_alg: 'RS256',
+  userinfo_encrypted_response_alg: 'RSA-OAEP-256',
+  userinfo_encrypted_response_enc: 'A256GCM',
+  authorization_signed_response_alg: 'RS256',
+  authorization_encrypted_response_alg: 'RSA-OAEP-256',
+  authorization_encrypted_response_enc: 'A256GCM',
+});
 if (tls?.clientCa) {
   clients.push({
     ...common,
@@ -293,6 +313,11 @@ const configuration = {
     pushedAuthorizationRequests: { enabled: true },
     requestObjects: { enabled: true },
     jwtResponseModes: { enabled: true },
+    // OIDC Core §10.2 encryption (ID token, UserInfo, JARM) and UserInfo
+    // answered as a JWT (§5.3.2) to clients that register a userinfo_*
+    // algorithm, for client-jwe.
+    encryption: { enabled: true },
+    jwtUserinfo: { enabled: true },
     dPoP: {
       enabled: true,
       nonceSecret: Buffer.alloc(32, 7),

@@ -462,3 +462,132 @@ fn the_call_an_api_card_takes_an_address_and_drafts_the_call() {
         draft.headers
     );
 }
+
+/// The window's path for an encrypted ID token (OIDC Core §10.2), staged
+/// without a provider: the run's session holds the profile's decryption
+/// keys (as the window's key job leaves them), the token step's answer is a
+/// nested ID token encrypted to them, and the engine's verification is
+/// attached as the window's verification job attaches it. The token card
+/// says how it was encrypted and which key opened it, and shows the claims
+/// of the signed token inside.
+#[test]
+fn the_token_card_says_the_id_token_was_encrypted_and_shows_it_decrypted() {
+    use tokenscope::app::FlowState;
+    use tokenscope::oauth::callback::parse_pasted;
+    use tokenscope::oauth::runner::{FlowSession, read_decryption_key};
+    use tokenscope::oauth::{ClientAuth, Profile, ProfileId};
+    use tokenscope::token::Timestamp;
+
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwe/");
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{fixtures}jose-vectors.json")).expect("vectors"),
+    )
+    .expect("json");
+    let jwe = vectors["vectors"]
+        .as_array()
+        .and_then(|all| all.iter().find(|v| v["name"] == "nested-id-token"))
+        .and_then(|v| v["compact"].as_str())
+        .expect("the nested ID token vector")
+        .to_owned();
+    let issued = 1_795_387_806;
+    let mut harness = crate::support::harness(issued + 60);
+    let mut profile = Profile {
+        id: ProfileId("jwe-scene".to_owned()),
+        name: "Encrypting provider".to_owned(),
+        issuer: "https://op.example.test".to_owned(),
+        client_id: "tokenscope".to_owned(),
+        client_auth: ClientAuth::ClientSecretPost,
+        redirect_uri: "http://127.0.0.1:53682/callback".to_owned(),
+        scopes: "openid".to_owned(),
+        decryption_key_file: format!("{fixtures}recipient.private.jwks.json"),
+        ..Profile::default()
+    };
+    "https://op.example.test/auth".clone_into(&mut profile.endpoints.authorization);
+    "https://op.example.test/token".clone_into(&mut profile.endpoints.token);
+    "https://op.example.test/jwks".clone_into(&mut profile.endpoints.jwks);
+    let mut session = FlowSession::new(
+        profile.clone(),
+        Some(tokenscope::secret::Secret::new("s3cret")),
+    );
+    assert!(session.needs_decryption_key());
+    session.decryption_key_loaded(read_decryption_key(&profile.decryption_key_file));
+    "n-jwe-0S6_WzA2Mj".clone_into(&mut session.run.nonce);
+    let at = Timestamp::from_unix(issued + 30);
+    session.prepare_authorize(at).expect("authorize url");
+    let redirect = format!(
+        "http://127.0.0.1:53682/callback?code=SplxlOBeZQQYbYS6WxSbIA&state={}",
+        session.run.state
+    );
+    session.callback(&parse_pasted(&redirect).expect("redirect"), at);
+    let body = format!(
+        r#"{{"access_token":"2YotnFZFEjr1zCsicMWpAA","token_type":"Bearer","expires_in":300,"id_token":"{jwe}"}}"#
+    );
+    let exchange = token_answer(&profile.endpoints.token, body);
+    session.token_exchanged(exchange, at);
+    let signing = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/provider-signing.jwks.json"
+    ))
+    .expect("the provider's keys");
+    let report = session
+        .answer_verification(at)
+        .expect("the ID token to verify")
+        .run(&mut |_| Ok(signing.clone()))
+        .expect("a report");
+    assert!(report.passed, "{report:?}");
+    session.verified(report, false);
+    {
+        let workspace = harness.state_mut().workspace_mut();
+        workspace.profiles.list.push(profile.clone());
+        workspace.profiles.selected = Some(profile.id.clone());
+        workspace.show_flow = true;
+        workspace.flow = Some(FlowState::new(session));
+    }
+    harness.run();
+    harness.get_by_label("4 Token").scroll_to_me();
+    harness.run();
+    harness.get_by_label_contains(
+        "ID token encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa",
+    );
+    harness.get_by_label_contains(
+        "encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa (OIDC Core §10.2",
+    );
+    assert!(harness.query_all_by_label("verified").count() >= 1);
+    // The claims of the signed token inside (iss, sub, aud, nonce, iat,
+    // exp), where a closed JWE would have none.
+    harness.get_by_label("6 claims");
+    // The inspector gets the decrypted token.
+    let text = harness
+        .state()
+        .workspace()
+        .flow
+        .as_ref()
+        .map(|flow| flow.session.tokens_text())
+        .unwrap_or_default();
+    assert!(!text.contains(&jwe), "{text}");
+}
+
+/// A token endpoint's 200 answer at `url` with `body`, as the window records one.
+fn token_answer(url: &str, body: String) -> tokenscope::net::Exchange {
+    use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
+    Exchange {
+        request: RecordedRequest {
+            method: "POST".to_owned(),
+            url: url.to_owned(),
+            headers: vec![(
+                "Content-Type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            )],
+            body: b"grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA".to_vec(),
+        },
+        response: Ok(RecordedResponse {
+            status: 200,
+            reason: "OK".to_owned(),
+            version: "HTTP/1.1".to_owned(),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: body.into_bytes(),
+            truncated_at: None,
+        }),
+        duration: std::time::Duration::from_millis(12),
+    }
+}

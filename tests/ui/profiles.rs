@@ -238,3 +238,46 @@ fn a_profile_asks_for_par_a_request_object_and_jarm() {
     assert!(profile.request_object, "JAR");
     assert_eq!(profile.response_mode, "query.jwt");
 }
+
+/// The profile form's "Decryption key file" row keeps a path, and only the
+/// path: the key file's contents never reach the profile file.
+#[test]
+fn the_decryption_key_file_is_saved_as_a_path_only() {
+    let dir = temp_dir("jwe-profile");
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwe.private.pem"
+    );
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("Keycloak · test").click();
+    harness.run();
+    type_into(&mut harness, "Client id", "jwe-client");
+    harness.get_by_label("Decryption key file").scroll_to_me();
+    harness.run();
+    type_into(&mut harness, "Decryption key file", key);
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        ProfileStore::new(&dir)
+            .load()
+            .is_ok_and(|l| l.profiles.iter().any(|p| p.client_id == "jwe-client"))
+    });
+    let saved = ProfileStore::new(&dir).load().expect("profiles");
+    let profile = saved
+        .profiles
+        .iter()
+        .find(|p| p.client_id == "jwe-client")
+        .expect("the profile");
+    assert_eq!(profile.decryption_key_file, key);
+    let files: String = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .collect();
+    assert!(files.contains("\"decryption_key_file\""), "{files}");
+    let pem = std::fs::read_to_string(key).expect("key");
+    let body = pem.lines().nth(1).expect("a base64 line");
+    assert!(!files.contains(body), "the key's contents stay in its file");
+}

@@ -13,6 +13,9 @@ key-private-invalid = not a valid private key ({ $error })
 key-private-encrypted = an encrypted private key: export it without a passphrase, or as PKCS#12 (the passphrase is then asked for)
 key-private-signing-only = an { $name } private key signs, it does not decrypt; verification needs only the public key
 key-private-unsupported = { $name } private keys are not supported for decryption
+key-file-unreadable = could not read the decryption key { $path }: { $error }
+key-file-no-decryption-key = { $path } holds no private key to decrypt with
+key-file-no-decryption-key-why = { $path } holds no private key to decrypt with: { $why }
 
 ## Decryption (token/jwe.rs)
 
@@ -58,6 +61,7 @@ jwe-nested-undecodable = cty says JWT, but the plaintext does not decode: { $err
 ## Signature line of a decrypted token (token/verify.rs)
 
 verify-not-decrypted = not decrypted: { $reason }
+verify-encrypted-decrypted = encrypted with { $alg } / { $enc }, decrypted with key { $key } (OIDC Core §10.2: signed, then encrypted)
 verify-decrypted-unsigned = { $decrypted }; it holds { $content }, signed by nobody: nothing proves who wrote it
 
 ## The inspector (ui/token_panel.rs, ui/verify_views.rs)

@@ -54,6 +54,7 @@ step-narration-logout = Приложение отправляет браузер
 flow-intro = Проходит грант профиля (см. «Грант» в профиле) шаг за шагом.
 flow-plan = Что впереди: шаги этого гранта до первого из них
 flow-private-key-error = Закрытый ключ клиента: { $error }
+flow-decryption-key-error = Ключ для расшифровки: { $error }
 flow-auto-refresh-next = Автоматическое обновление включено: следующее в { $time }.
 flow-auto-refresh-retry = Обновление не удалось { $count ->
     [one] { $count } раз подряд
@@ -236,6 +237,13 @@ run-userinfo-sub = { $count ->
    *[many] { $count } утверждений
 }, sub { $sub }
 run-userinfo-jwt = подписанный JWT (application/jwt)
+run-jwe-id-token = ID-токен
+run-jwe-userinfo = ответ UserInfo
+run-jwe-decrypted = { $what }: зашифрован { $alg } / { $enc }, расшифрован ключом { $key }
+run-jwe-no-key = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), а у профиля нет ключа для расшифровки: укажите файл ключа для расшифровки (JWK/JWKS с закрытыми частями или закрытый ключ PEM/PKCS#8) или передайте run --decryption-key FILE.
+run-jwe-key-pending = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), а файл ключа профиля для расшифровки ещё читался: начните прогон заново.
+run-jwe-key-unreadable = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), но ключ профиля для расшифровки не прочитан: { $error }
+run-jwe-failed = { $what } зашифрован ({ $alg } / { $enc }, OIDC Core §10.2), и ключ профиля для расшифровки его не открывает: { $error }. Это закрытая половина ключа, зарегистрированного у провайдера для шифрования (его jwks или jwks_uri, use "enc")?
 run-paste-refresh = Сначала вставьте токен обновления.
 run-no-refresh = В ответе с токенами не было токена обновления.
 run-type-password = Сначала введите пароль для этого запуска.

@@ -21,6 +21,9 @@ key-private-invalid = некорректный закрытый ключ ({ $err
 key-private-encrypted = зашифрованный закрытый ключ: выгрузите его без пароля или как PKCS#12 (тогда пароль будет запрошен)
 key-private-signing-only = закрытый ключ { $name } подписывает, а не расшифровывает; для проверки нужен только открытый ключ
 key-private-unsupported = закрытые ключи { $name } для расшифровки не поддерживаются
+key-file-unreadable = не удалось прочитать ключ для расшифровки { $path }: { $error }
+key-file-no-decryption-key = в { $path } нет закрытого ключа для расшифровки
+key-file-no-decryption-key-why = в { $path } нет закрытого ключа для расшифровки: { $why }
 
 ## Расшифровка (token/jwe.rs)
 
@@ -70,6 +73,7 @@ jwe-nested-undecodable = cty говорит JWT, но открытый текс�
 ## Строка подписи расшифрованного токена (token/verify.rs)
 
 verify-not-decrypted = не расшифрован: { $reason }
+verify-encrypted-decrypted = зашифрован { $alg } / { $enc }, расшифрован ключом { $key } (OIDC Core §10.2: подписан, затем зашифрован)
 verify-decrypted-unsigned = { $decrypted }; внутри { $content }, без подписи: ничто не доказывает, кто это написал
 
 ## Инспектор (ui/token_panel.rs, ui/verify_views.rs)

@@ -166,13 +166,17 @@ impl Default for RunOptions {
 }
 
 /// The HTTP client of the profile; reads the private key file first when
-/// the profile authenticates with `private_key_jwt` (RFC 7523 §2.2).
+/// the profile authenticates with `private_key_jwt` (RFC 7523 §2.2), and
+/// the decryption key file when the profile names one (OIDC Core §10.2).
 fn prepare(
     session: &mut FlowSession,
     options: &RunOptions,
 ) -> Result<reqwest::Client, StepFailure> {
     if session.needs_private_key() {
         session.load_private_key();
+    }
+    if session.needs_decryption_key() {
+        session.load_decryption_key();
     }
     build_client(&session.profile, &options.client).map_err(|e| StepFailure::new(e.to_string()))
 }
@@ -650,10 +654,12 @@ where
     let failure = match end {
         PollEnd::Tokens => {
             let verified = verify_answer(session, client, options, now()).await;
-            if let Some(record) = session.records.last() {
-                observe(record);
-            }
-            return verified;
+            let Some(record) = session.records.last() else {
+                return verified;
+            };
+            observe(record);
+            // An answer whose ID token stayed encrypted failed its step.
+            return verified.and(record.outcome.clone().map(drop));
         }
         // Already recorded as the poll's answer.
         PollEnd::Refused(failure) => return Err(failure),

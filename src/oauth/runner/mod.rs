@@ -74,6 +74,17 @@ pub struct FlowSession {
     pub private_key: Option<Secret>,
     /// Why the private key could not be read, when it could not.
     pub private_key_error: Option<String>,
+    /// The keys of the profile's decryption key file (read off the UI
+    /// thread), for encrypted ID tokens, UserInfo answers and JARM
+    /// responses (OIDC Core 1.0 §10.2). In memory only: the private parts
+    /// wipe themselves on drop, and `Debug` never shows them.
+    pub decryption_keys: Option<crate::token::keys::KeySet>,
+    /// Why the decryption key file could not be read, when it could not.
+    pub decryption_key_error: Option<String>,
+    /// The encrypted tokens this run opened, as they came and as they were
+    /// inside (the nested JWS, or the claims), newest last: what
+    /// [`Self::tokens_text`] hands the inspector is the decrypted token.
+    opened: Vec<(String, String)>,
     /// The user name for the password grant (RFC 6749 §4.3.2).
     pub username: String,
     /// The password for the password grant: typed for this run, never stored.
@@ -202,6 +213,9 @@ impl FlowSession {
             secret,
             private_key: None,
             private_key_error: None,
+            decryption_keys: None,
+            decryption_key_error: None,
+            opened: Vec::new(),
             username: String::new(),
             password: None,
             pasted_refresh_token: None,
@@ -442,7 +456,7 @@ impl FlowSession {
                 issuer: self.profile.issuer.trim(),
                 client_id: self.profile.client_id.trim(),
                 keys: &keys,
-                decryption: None,
+                decryption: self.decryption_keys.as_ref(),
                 state: Some(&self.run.state),
                 now,
                 leeway: crate::token::checks::DEFAULT_LEEWAY,
@@ -461,10 +475,27 @@ impl FlowSession {
             .map(|row| format!("{}: {} ({})", row.name, row.reason, row.spec))
             .collect::<Vec<_>>()
             .join("; ");
+        // An encrypted response (JARM §2.3): the step says how it was opened.
+        let encrypted = matches!(
+            crate::token::jose::decode_unverified(response.trim()),
+            Ok(crate::token::jose::Decoded::Jwe(_))
+        );
+        let decrypted = checked
+            .checks
+            .iter()
+            .find(|row| encrypted && row.name == "response" && !row.is_fail())
+            .map(|row| row.reason.clone());
         let outcome = if let Some(parameters) = checked.parameters() {
             let inner = CallbackParams::from_parameters(params.raw_url.clone(), &parameters);
-            self.callback_outcome(&inner)
-                .map(|text| crate::tr!("run-jarm-verified", summary = text, signature = signature))
+            self.callback_outcome(&inner).map(|text| {
+                let mut text =
+                    crate::tr!("run-jarm-verified", summary = text, signature = signature);
+                if let Some(decrypted) = &decrypted {
+                    text.push_str("; ");
+                    text.push_str(decrypted);
+                }
+                text
+            })
         } else {
             let mut message = crate::tr!("run-jarm-refused", rows = refused);
             if let Err(error) = jwks {
@@ -548,6 +579,175 @@ impl FlowSession {
         }
     }
 
+    /// Whether the run needs the decryption key file read: the profile
+    /// names one and it is not loaded yet.
+    pub fn needs_decryption_key(&self) -> bool {
+        self.decryption_keys.is_none() && !self.profile.decryption_key_file.trim().is_empty()
+    }
+
+    /// Reads the profile's decryption key file (CLI and background jobs
+    /// only: it is disk work), with the one loader of `decode --key` and
+    /// `verify --decryption-key`. A failure is kept for the UI and the steps.
+    pub fn load_decryption_key(&mut self) {
+        let result = read_decryption_key(&self.profile.decryption_key_file);
+        self.decryption_key_loaded(result);
+    }
+
+    /// The decryption key file was read (or not).
+    pub fn decryption_key_loaded(&mut self, result: Result<crate::token::keys::KeySet, String>) {
+        match result {
+            Ok(keys) => {
+                self.decryption_keys = Some(keys);
+                self.decryption_key_error = None;
+            }
+            Err(error) => {
+                self.decryption_keys = None;
+                self.decryption_key_error = Some(error);
+            }
+        }
+    }
+
+    /// Opens `compact` when it is a JWE (RFC 7516 compact: five parts) with
+    /// the run's decryption keys. `None` when it is not one; else what was
+    /// inside (the nested JWT, or the plaintext) with the line that says
+    /// how, or why it stays closed: no key file, a file that could not be
+    /// read, a key that does not fit (`what` names it: "ID token").
+    fn open_jwe(&self, compact: &str, what: &str) -> Option<Result<OpenedJwe, String>> {
+        use crate::token::jose::Decoded;
+        let Ok(Decoded::Jwe(jwe)) = crate::token::jose::decode_unverified(compact.trim()) else {
+            return None;
+        };
+        let header = |name: &str| {
+            jwe.header
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let (alg, enc) = (header("alg"), header("enc"));
+        let Some(keys) = self.decryption_keys.as_ref().filter(|k| k.can_decrypt()) else {
+            return Some(Err(if let Some(error) = &self.decryption_key_error {
+                crate::tr!(
+                    "run-jwe-key-unreadable",
+                    what = what,
+                    alg = alg,
+                    enc = enc,
+                    error = error.as_str()
+                )
+            } else if self.needs_decryption_key() {
+                // The window reads the file in the background: not yet.
+                crate::tr!("run-jwe-key-pending", what = what, alg = alg, enc = enc)
+            } else {
+                crate::tr!("run-jwe-no-key", what = what, alg = alg, enc = enc)
+            }));
+        };
+        let opened =
+            match crate::token::jwe::open(&jwe, keys, crate::token::jwe::DecryptOptions::default())
+            {
+                Ok(opened) => opened,
+                Err(error) => {
+                    return Some(Err(crate::tr!(
+                        "run-jwe-failed",
+                        what = what,
+                        alg = alg,
+                        enc = enc,
+                        error = error.to_string()
+                    )));
+                }
+            };
+        let inside = opened.opened?;
+        let key = inside
+            .decryption
+            .key
+            .kid
+            .clone()
+            .or_else(|| inside.decryption.key.fingerprint.clone())
+            .unwrap_or_else(|| inside.decryption.key_name.clone());
+        let note = crate::tr!(
+            "run-jwe-decrypted",
+            what = what,
+            alg = inside.decryption.alg.as_str(),
+            enc = inside.decryption.enc.as_str(),
+            key = key
+        );
+        Some(Ok(OpenedJwe {
+            claims: match &inside.content {
+                crate::token::jwe::Content::Claims(claims) => Some(claims.clone()),
+                _ => None,
+            },
+            nested: matches!(inside.content, crate::token::jwe::Content::Nested(_)),
+            text: inside.text.trim().to_owned(),
+            note,
+        }))
+    }
+
+    /// A token answer's encrypted ID token opened (OIDC Core 1.0 §10.2:
+    /// signed, then encrypted): the nested JWS replaces it in `tokens`, to
+    /// be shown, verified and sent as `id_token_hint` (§3.1.2.1). The line
+    /// to add to the step's summary, or why the step fails.
+    fn open_id_token(&mut self, tokens: &mut TokenSet) -> Result<Option<String>, StepFailure> {
+        let Some(id_token) = tokens.id_token.clone() else {
+            return Ok(None);
+        };
+        let what = crate::tr!("run-jwe-id-token");
+        match self.open_jwe(&id_token, &what) {
+            None => Ok(None),
+            Some(Err(message)) => Err(StepFailure::new(message)),
+            Some(Ok(opened)) => {
+                if opened.nested {
+                    tokens.id_token = Some(opened.text.clone());
+                }
+                self.remember_opened(id_token, opened.text);
+                Ok(Some(opened.note))
+            }
+        }
+    }
+
+    /// `text` (an answer of this run) with each encrypted token the run
+    /// opened replaced by what was inside: what the step's card and the
+    /// inspector show.
+    pub fn with_opened(&self, mut text: String) -> String {
+        for (encrypted, inside) in &self.opened {
+            if text.contains(encrypted.as_str()) {
+                text = text.replace(encrypted.as_str(), inside);
+            }
+        }
+        text
+    }
+
+    /// Keeps `(encrypted, inside)` for [`Self::tokens_text`], the newest 16.
+    fn remember_opened(&mut self, encrypted: String, inside: String) {
+        self.opened.push((encrypted, inside));
+        let _ = keep_newest(&mut self.opened, 16, usize::MAX, |_| 1);
+    }
+
+    /// Applies a token answer's tokens (a code exchange, a grant, a poll):
+    /// an encrypted ID token opened, then the tokens kept; the step's line.
+    /// Tokens whose ID token stays closed are kept as they came (the access
+    /// token still works) and the step fails, saying why.
+    fn tokens_answered(
+        &mut self,
+        mut tokens: TokenSet,
+        kept: &[Kept],
+    ) -> Result<String, StepFailure> {
+        let opened = self.open_id_token(&mut tokens);
+        let mut summary = self.summary_of(&tokens, kept);
+        match opened {
+            Ok(note) => {
+                if let Some(note) = note {
+                    summary.push_str("; ");
+                    summary.push_str(&note);
+                }
+                self.keep_tokens(tokens);
+                Ok(summary)
+            }
+            Err(failure) => {
+                self.keep_tokens(tokens);
+                Err(failure)
+            }
+        }
+    }
+
     /// The code exchange request, or why it cannot be built.
     pub fn token_draft(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         let code = self
@@ -561,11 +761,8 @@ impl FlowSession {
     pub fn token_exchanged(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         self.code_sent = true;
         self.code_sends += 1;
-        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = self.summary_of(&tokens, &[]);
-            self.keep_tokens(tokens);
-            summary
-        });
+        let outcome = flow::parse_token_response(&exchange)
+            .and_then(|tokens| self.tokens_answered(tokens, &[]));
         self.push(Step::Token, Some(exchange), outcome, now)
     }
 
@@ -591,18 +788,46 @@ impl FlowSession {
 
     /// Applies the UserInfo response.
     pub fn userinfo_answered(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_userinfo_response(&exchange).map(|info| {
-            let summary = match &info {
+        let outcome = flow::parse_userinfo_response(&exchange).and_then(|info| {
+            let (info, note) = self.open_userinfo(info)?;
+            let mut summary = match &info {
                 UserInfo::Claims(claims) => claims.get("sub").and_then(|s| s.as_str()).map_or_else(
                     || crate::tr!("run-userinfo-claims", count = claims.len()),
                     |sub| crate::tr!("run-userinfo-sub", count = claims.len(), sub = sub),
                 ),
                 UserInfo::Jwt(_) => crate::tr!("run-userinfo-jwt"),
             };
+            if let Some(note) = note {
+                summary.push_str("; ");
+                summary.push_str(&note);
+            }
             self.userinfo = Some(info);
-            summary
+            Ok(summary)
         });
         self.push(Step::UserInfo, Some(exchange), outcome, now)
+    }
+
+    /// An encrypted UserInfo answer (`application/jwt`, OIDC Core 1.0
+    /// §5.3.2) opened: a nested JWS is then the answer's JWT, claims
+    /// encrypted without a signature its claims; with the line that says how.
+    fn open_userinfo(&mut self, info: UserInfo) -> Result<(UserInfo, Option<String>), StepFailure> {
+        let UserInfo::Jwt(jwt) = &info else {
+            return Ok((info, None));
+        };
+        let what = crate::tr!("run-jwe-userinfo");
+        match self.open_jwe(jwt, &what) {
+            None => Ok((info, None)),
+            Some(Err(message)) => Err(StepFailure::new(message)),
+            Some(Ok(opened)) => {
+                let encrypted = jwt.clone();
+                self.remember_opened(encrypted, opened.text.clone());
+                let inside = match opened.claims {
+                    Some(claims) => UserInfo::Claims(claims),
+                    None => UserInfo::Jwt(opened.text),
+                };
+                Ok((inside, Some(opened.note)))
+            }
+        }
     }
 
     /// The refresh token a refresh would send: the run's own, else the pasted one.
@@ -681,11 +906,8 @@ impl FlowSession {
 
     /// Applies a token response of the password or an extension grant.
     pub fn granted(&mut self, step: Step, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = self.summary_of(&tokens, &[]);
-            self.keep_tokens(tokens);
-            summary
-        });
+        let outcome = flow::parse_token_response(&exchange)
+            .and_then(|tokens| self.tokens_answered(tokens, &[]));
         self.push(step, Some(exchange), outcome, now)
     }
 
@@ -827,10 +1049,7 @@ impl FlowSession {
             schedule.after(&outcome);
         }
         let record = match &outcome {
-            PollOutcome::Tokens(tokens) => {
-                self.keep_tokens(tokens.clone());
-                Ok(self.summary_of(tokens, &[]))
-            }
+            PollOutcome::Tokens(tokens) => self.tokens_answered(tokens.clone(), &[]),
             PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
                 let mut failure = failure.clone();
@@ -884,11 +1103,9 @@ impl FlowSession {
     /// ones, and what it left out is kept ([`merge_refresh`]); the summary
     /// says what was kept.
     pub fn refreshed(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|fresh| {
+        let outcome = flow::parse_token_response(&exchange).and_then(|fresh| {
             let (tokens, kept) = merge_refresh(self.tokens.as_ref(), fresh);
-            let summary = self.summary_of(&tokens, &kept);
-            self.keep_tokens(tokens);
-            summary
+            self.tokens_answered(tokens, &kept)
         });
         self.push(Step::Refresh, Some(exchange), outcome, now)
     }
@@ -929,6 +1146,11 @@ impl FlowSession {
                 .then(|| self.replaced_id_token.clone())
                 .flatten(),
             provider_clock_skew: record.provider_clock_skew,
+            decryption: self
+                .decryption_keys
+                .clone()
+                .filter(crate::token::keys::KeySet::can_decrypt)
+                .map(super::verification::DecryptionKeys),
         })
     }
 
@@ -993,11 +1215,8 @@ impl FlowSession {
         exchange: Exchange,
         now: Timestamp,
     ) -> &StepRecord {
-        let outcome = flow::parse_token_response(&exchange).map(|tokens| {
-            let summary = self.summary_of(&tokens, &[]);
-            self.keep_tokens(tokens);
-            summary
-        });
+        let outcome = flow::parse_token_response(&exchange)
+            .and_then(|tokens| self.tokens_answered(tokens, &[]));
         self.push(Step::ClientCredentials, Some(exchange), outcome, now)
     }
 
@@ -1539,12 +1758,33 @@ impl FlowSession {
                 && let (Some(exchange), Ok(_)) = (&record.exchange, &record.outcome)
                 && let Ok(response) = &exchange.response
             {
-                text.push_str(&response.text());
+                text.push_str(&self.with_opened(response.text()));
                 text.push('\n');
             }
         }
         text
     }
+}
+
+/// An encrypted token opened by [`FlowSession::open_jwe`].
+struct OpenedJwe {
+    /// The plaintext: the nested JWT's compact form, or the claims' JSON.
+    text: String,
+    /// Whether the plaintext is a nested JWT (RFC 7519 §5.2).
+    nested: bool,
+    /// The claims, when the plaintext is a claims set signed by nobody.
+    claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// "ID token encrypted with RSA-OAEP-256 / A256GCM, decrypted with key K".
+    note: String,
+}
+
+/// Reads a profile's decryption key file (a path; `~` is not expanded)
+/// with the one loader of `decode --key` and `verify --decryption-key`.
+pub fn read_decryption_key(path: &str) -> Result<crate::token::keys::KeySet, String> {
+    crate::token::keys::KeySet::load_decryption_files(
+        &[std::path::PathBuf::from(path.trim())],
+        None,
+    )
 }
 
 /// What a refresh answer left out and the run kept from before.
@@ -1936,6 +2176,248 @@ mod tests {
                 .prepare_logout()
                 .expect("URL")
                 .contains("id_token_hint=eyJ.id-2.sig")
+        );
+    }
+
+    const JWE_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/jwe/");
+
+    /// A signed ID token encrypted to `recipient.private.jwks.json`'s
+    /// `jose-rsa` (RSA-OAEP-256, A256GCM), and a token answer carrying it.
+    fn encrypted_id_token_answer() -> (String, String) {
+        let vectors: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{JWE_FIXTURES}jose-vectors.json")).expect("vectors"),
+        )
+        .expect("json");
+        let jwe = vectors["vectors"]
+            .as_array()
+            .and_then(|all| all.iter().find(|v| v["name"] == "nested-id-token"))
+            .and_then(|v| v["compact"].as_str())
+            .expect("the nested ID token vector")
+            .to_owned();
+        let body = format!(
+            r#"{{"access_token":"at-1","id_token":"{jwe}","token_type":"Bearer","expires_in":300}}"#
+        );
+        (jwe, body)
+    }
+
+    /// An encrypted UserInfo answer (`application/jwt`, OIDC Core §5.3.2):
+    /// signed then encrypted, it is opened to the signed JWT; encrypted
+    /// only, to its claims; without the key, the step says why.
+    #[test]
+    fn an_encrypted_userinfo_answer_is_opened_to_its_jwt_or_claims() {
+        let vectors: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{JWE_FIXTURES}jose-vectors.json")).expect("vectors"),
+        )
+        .expect("json");
+        let compact = |name: &str| {
+            vectors["vectors"]
+                .as_array()
+                .and_then(|all| all.iter().find(|v| v["name"] == name))
+                .and_then(|v| v["compact"].as_str())
+                .expect("vector")
+                .to_owned()
+        };
+        let answer = |body: &str| {
+            let mut exchange = Exchange::json_answer("https://op.example.test/userinfo", 200, body);
+            if let Ok(response) = &mut exchange.response {
+                response.headers = vec![("Content-Type".to_owned(), "application/jwt".to_owned())];
+            }
+            exchange
+        };
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        let signed = compact("nested-id-token");
+        let record = session.userinfo_answered(answer(&signed), now);
+        let Err(failure) = &record.outcome else {
+            panic!("not opened, yet: {record:?}")
+        };
+        assert!(
+            failure
+                .message
+                .starts_with("The UserInfo answer is encrypted (RSA-OAEP-256 / A256GCM"),
+            "{}",
+            failure.message
+        );
+
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{JWE_FIXTURES}recipient.private.jwks.json"
+        )));
+        let summary = session
+            .userinfo_answered(answer(&signed), now)
+            .outcome
+            .clone()
+            .expect("opened");
+        assert!(
+            summary.starts_with("a signed JWT (application/jwt); UserInfo answer encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa"),
+            "{summary}"
+        );
+        let Some(UserInfo::Jwt(jwt)) = &session.userinfo else {
+            panic!("a JWT: {:?}", session.userinfo)
+        };
+        assert_eq!(jwt.split('.').count(), 3, "the signed JWT inside");
+        let text = session.tokens_text();
+        assert!(
+            text.contains(jwt.as_str()) && !text.contains(&signed),
+            "the inspector gets the JWT inside: {text}"
+        );
+
+        // Encrypted without a signature (§5.3.2 allows it): its claims.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{JWE_FIXTURES}recipient-rsa.pkcs8.pem"
+        )));
+        let summary = session
+            .userinfo_answered(answer(&compact("rsa-oaep-pkcs8")), now)
+            .outcome
+            .clone()
+            .expect("opened");
+        assert!(summary.contains("sub alice"), "{summary}");
+        assert!(
+            summary
+                .contains("UserInfo answer encrypted with RSA-OAEP / A128GCM, decrypted with key "),
+            "{summary}"
+        );
+        assert!(
+            matches!(&session.userinfo, Some(UserInfo::Claims(claims)) if claims["sub"] == "alice")
+        );
+    }
+
+    /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
+    /// Without a key, with a file that cannot be read, or with a key that
+    /// does not fit (a wrong key), the token step fails and says why, in
+    /// English and Russian; the access token is kept.
+    #[test]
+    fn an_encrypted_id_token_without_a_fitting_key_fails_its_step() {
+        let fixtures = JWE_FIXTURES;
+        let (_, body) = encrypted_id_token_answer();
+        let now = Timestamp::from_unix(1_795_387_806);
+        let failure = |session: &mut FlowSession| {
+            session.code = Some(Secret::new("c0de"));
+            let exchange = answered_with(session, 200, &body);
+            match &session.token_exchanged(exchange, now).outcome {
+                Err(failure) => failure.message.clone(),
+                Ok(summary) => panic!("not opened, yet: {summary}"),
+            }
+        };
+
+        let mut session = bank_session();
+        let said = failure(&mut session);
+        assert!(
+            said.contains("The ID token is encrypted (RSA-OAEP-256 / A256GCM, OIDC Core §10.2) and the profile has no decryption key"),
+            "{said}"
+        );
+        assert!(
+            session.answer_verification(now).is_none(),
+            "nothing to verify"
+        );
+        // The access token is kept: it works whatever the ID token.
+        assert_eq!(
+            session
+                .tokens
+                .as_ref()
+                .and_then(|t| t.access_token.as_deref()),
+            Some("at-1")
+        );
+
+        session.profile.decryption_key_file = format!("{fixtures}no-such-key.pem");
+        assert!(session.needs_decryption_key());
+        // The window's job has not read it yet.
+        let said = failure(&mut session);
+        assert!(said.contains("was still being read"), "{said}");
+        session.load_decryption_key();
+        let said = failure(&mut session);
+        assert!(
+            said.contains(
+                "the profile's decryption key could not be read: could not read the decryption key"
+            ),
+            "{said}"
+        );
+
+        // Another RSA key: it cannot recover the content key.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{fixtures}recipient-rsa.pkcs8.pem"
+        )));
+        assert!(session.decryption_key_error.is_none());
+        let said = failure(&mut session);
+        assert!(
+            said.contains("the profile's decryption key does not open it"),
+            "{said}"
+        );
+        assert!(said.contains("wrong key or altered token"), "{said}");
+        // A key of another type does not fit at all.
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{fixtures}recipient-p256.sec1.pem"
+        )));
+        let said = failure(&mut session);
+        assert!(
+            said.contains("the profile's decryption key does not open it"),
+            "{said}"
+        );
+
+        // Russian too.
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        session.decryption_keys = None;
+        session.decryption_key_error = None;
+        session.profile.decryption_key_file.clear();
+        let said = failure(&mut session);
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(said.starts_with("ID-токен зашифрован"), "{said}");
+    }
+
+    /// With the right key the nested JWS is the run's ID token (shown,
+    /// verified, sent as the logout hint), the step says how it was
+    /// encrypted and which key opened it, and so does the verification.
+    #[test]
+    fn an_encrypted_id_token_is_opened_with_the_right_key_and_verified() {
+        let (jwe, body) = encrypted_id_token_answer();
+        let jwe = jwe.as_str();
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.decryption_key_loaded(read_decryption_key(&format!(
+            "{JWE_FIXTURES}recipient.private.jwks.json"
+        )));
+        session.code = Some(Secret::new("c0de"));
+        let exchange = answered_with(&session, 200, &body);
+        let summary = session
+            .token_exchanged(exchange, now)
+            .outcome
+            .clone()
+            .expect("opened");
+        assert!(
+            summary.ends_with(
+                "ID token encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa"
+            ),
+            "{summary}"
+        );
+        let id_token = session
+            .tokens
+            .as_ref()
+            .and_then(|t| t.id_token.clone())
+            .expect("an ID token");
+        assert_eq!(id_token.split('.').count(), 3, "the nested JWS: {id_token}");
+        assert_eq!(session.id_token_hint.as_deref(), Some(id_token.as_str()));
+        let text = session.tokens_text();
+        assert!(text.contains(&id_token) && !text.contains(jwe), "{text}");
+        // The verification decrypts it too, and says how.
+        session.profile.endpoints.jwks = "https://op.example.test/jwks".to_owned();
+        let pending = session.answer_verification(now).expect("to verify");
+        assert!(pending.decryption.is_some());
+        let signing = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/provider/keys/provider-signing.jwks.json"
+        ))
+        .expect("the signing keys");
+        let report = pending.run(&mut |_| Ok(signing.clone())).expect("a report");
+        let token = report.tokens.first().expect("the ID token");
+        assert_eq!(
+            token.decryption.as_ref().map(|d| d.status),
+            Some("decrypted")
+        );
+        assert_eq!(token.signature.status, "valid", "{token:?}");
+        assert!(
+            token.notes.first().is_some_and(|note| note
+                .starts_with("encrypted with RSA-OAEP-256 / A256GCM, decrypted with key jose-rsa")),
+            "{:?}",
+            token.notes
         );
     }
 
