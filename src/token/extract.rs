@@ -594,7 +594,15 @@ impl<'a> Scan<'a> {
                     // An SD-JWT goes on after its issuer-signed JWT: `~`,
                     // Disclosures, a KB-JWT (RFC 9901 §4). One token, not a
                     // JWS and the rest.
-                    if let Some(tail) = self.text.get(found.end..).and_then(sd_jwt::tail_at) {
+                    if let Some((tail, breaks)) =
+                        sd_jwt::wrapped_tail_at(self.text, start, found.end)
+                    {
+                        found.value.push_str(&tail.text);
+                        found.end += tail.consumed;
+                        found.mends.percent_escapes_decoded += tail.escapes;
+                        found.mends.lines_joined = found.mends.lines_joined.max(1) + breaks;
+                    } else if let Some(tail) = self.text.get(found.end..).and_then(sd_jwt::tail_at)
+                    {
                         found.value.push_str(&tail.text);
                         found.end += tail.consumed;
                         found.mends.percent_escapes_decoded += tail.escapes;

@@ -184,6 +184,90 @@ pub fn tail_at(rest: &str) -> Option<Tail> {
     })
 }
 
+/// The SD-JWT tail after an issuer-signed JWT that ends at `end` of `text`,
+/// when a mail client or a log hard-wrapped it: the line breaks inside the
+/// tail are left out where the line before is as wide as the line the
+/// token started on (a hard wrap) and the next line goes on with SD-JWT
+/// characters. `None` when nothing was wrapped; else the tail, with
+/// `consumed` counted in `text` and how many line breaks were left out.
+pub fn wrapped_tail_at(text: &str, token_start: usize, end: usize) -> Option<(Tail, usize)> {
+    // Hard-wrapped lines are short; every look is bounded by this, so a
+    // paste of one huge line with many tokens stays linear.
+    const MAX_WIDTH: usize = 1_000;
+    let bytes = text.as_bytes();
+    // A wrapped tail starts right here: `~`, or a line break before one.
+    if !matches!(bytes.get(end), Some(b'~' | b'\n' | b'\r')) {
+        return None;
+    }
+    let line_start_before = |at: usize| -> Option<usize> {
+        let from = at.saturating_sub(MAX_WIDTH + 1);
+        let window = bytes.get(from..at)?;
+        match window.iter().rposition(|&b| b == b'\n') {
+            Some(i) => Some(from + i + 1),
+            None if from == 0 => Some(0),
+            None => None,
+        }
+    };
+    let line_start = line_start_before(token_start)?;
+    let first_line = bytes.get(line_start..)?;
+    let first_len = first_line
+        .iter()
+        .take(4 * MAX_WIDTH)
+        .position(|&b| b == b'\n' || b == b'\r')?;
+    let width = text
+        .get(line_start..line_start + first_len)?
+        .chars()
+        .count();
+    // Shorter lines are not taken as hard-wrapped (a wrap is 40+ columns).
+    if !(40..=MAX_WIDTH).contains(&width) {
+        return None;
+    }
+    let sd_char = |b: u8| is_base64url(b) || b == b'.' || b == b'~' || b == b'%';
+    let mut joined = String::new();
+    // (position in `joined`, bytes left out there)
+    let mut breaks: Vec<(usize, usize)> = Vec::new();
+    let mut pos = end;
+    let mut current_line_start = line_start_before(end)?;
+    loop {
+        let rest = bytes.get(pos..)?;
+        let line_end = rest
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(rest.len());
+        let segment = text.get(pos..pos + line_end)?;
+        joined.push_str(segment);
+        if line_end == rest.len() || line_end > 4 * MAX_WIDTH || !segment.bytes().all(sd_char) {
+            break;
+        }
+        let line_width = text
+            .get(current_line_start..pos + line_end)
+            .map_or(0, |line| line.chars().count());
+        let after = rest.get(line_end..)?;
+        let break_len = if after.starts_with(b"\r\n") { 2 } else { 1 };
+        let next_goes_on = after.get(break_len).is_some_and(|&b| sd_char(b));
+        if line_width != width || !next_goes_on {
+            break;
+        }
+        breaks.push((joined.len(), break_len));
+        pos += line_end + break_len;
+        current_line_start = pos;
+    }
+    if breaks.is_empty() {
+        return None;
+    }
+    let mut tail = tail_at(&joined)?;
+    let removed: Vec<usize> = breaks
+        .iter()
+        .filter(|(at, _)| *at < tail.consumed)
+        .map(|(_, len)| *len)
+        .collect();
+    if removed.is_empty() {
+        return None;
+    }
+    tail.consumed += removed.iter().sum::<usize>();
+    Some((tail, removed.len()))
+}
+
 /// A digest algorithm for Disclosures, named in `_sd_alg` with the names of
 /// the IANA "Named Information Hash Algorithm" registry (RFC 9901 §4.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

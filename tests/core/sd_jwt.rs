@@ -36,6 +36,15 @@ fn an_sd_jwt_in_any_paste_is_one_token() {
         format!("vp_token={encoded}&state=xyz"),
         format!("vp_token={sd}&state=xyz"),
         format!("Authorization: Bearer {sd}"),
+        // Wrapped at 76 columns by a mail client or a log, under Cyrillic text.
+        format!(
+            "Креденшл из письма:\n{}\n",
+            sd.as_bytes()
+                .chunks(76)
+                .map(|line| String::from_utf8_lossy(line).into_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     ];
     for paste in pastes {
         let inspection = inspect(&paste, Timestamp::from_unix(NOW));
