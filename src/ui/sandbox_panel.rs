@@ -157,6 +157,14 @@ fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
     );
     ui.checkbox(&mut faults.auto_sign_in, tr!("sandbox-fault-auto-sign-in"))
         .on_hover_text(tr!("sandbox-fault-auto-sign-in-hover"));
+    ui.checkbox(&mut faults.dpop_replay, tr!("sandbox-fault-dpop-replay"));
+    ui.checkbox(
+        &mut faults.dpop_nonce_missing,
+        tr!("sandbox-fault-dpop-nonce-missing"),
+    );
+    ui.checkbox(&mut faults.wrong_cnf_jkt, tr!("sandbox-fault-wrong-cnf-jkt"));
+    ui.checkbox(&mut faults.jarm_wrong_key, tr!("sandbox-fault-jarm-wrong-key"));
+    ui.checkbox(&mut faults.par_expired, tr!("sandbox-fault-par-expired"));
     if faults != *current {
         commands.push(Command::Sandbox(SandboxCommand::SetFaults(faults)));
     }
@@ -193,5 +201,7 @@ fn personality_label(personality: Personality) -> String {
         Personality::Github => tr!("sandbox-personality-github"),
         Personality::Kontur => tr!("sandbox-personality-kontur"),
         Personality::Moex => tr!("sandbox-personality-moex"),
+        Personality::Fapi => tr!("sandbox-personality-fapi"),
+        Personality::FapiGost => tr!("sandbox-personality-fapi-gost"),
     }
 }
