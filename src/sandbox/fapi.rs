@@ -335,11 +335,6 @@ pub(super) fn check_proof(
     nonce_required: bool,
 ) -> Result<String, Failure> {
     let now = shared.now();
-    if shared.faults().dpop_replay {
-        return Err(Failure::InvalidDpopProof(
-            "jti replayed: a proof with this jti was seen before (RFC 9449 §11.1)".to_owned(),
-        ));
-    }
     let nonce = nonce_required.then(|| current_nonce(shared, now));
     let url = shared.url(&incoming.path);
     let rows = verify_proof(
@@ -364,25 +359,35 @@ pub(super) fn check_proof(
     if rows.iter().any(|row| row.is_fail()) {
         return Err(Failure::UseDpopNonce);
     }
-    let jti = decode_unverified(proof)
+    let jti = proof_jti(proof);
+    let keep_until = now.plus_seconds(DEFAULT_MAX_AGE.saturating_mul(2));
+    if !shared.store().first_dpop_jti(&jti, now, keep_until) {
+        return Err(replayed(&jti));
+    }
+    proof_jkt(proof).ok_or_else(|| {
+        Failure::InvalidDpopProof("the proof's jwk has no usable thumbprint".to_owned())
+    })
+}
+
+/// A proof's `jti` (empty when it has none: the checker refused it already).
+pub(super) fn proof_jti(proof: &str) -> String {
+    decode_unverified(proof)
         .ok()
         .and_then(|decoded| {
             decoded
                 .claims()
                 .and_then(|claims| claims.get("jti"))
                 .and_then(Value::as_str)
-                .map(str::to_owned)
+                .map(|jti| jti.chars().take(64).collect())
         })
-        .unwrap_or_default();
-    let keep_until = now.plus_seconds(DEFAULT_MAX_AGE.saturating_mul(2));
-    if !shared.store().first_dpop_jti(&jti, now, keep_until) {
-        return Err(Failure::InvalidDpopProof(
-            "jti replayed: a proof with this jti was seen before (RFC 9449 §11.1)".to_owned(),
-        ));
-    }
-    proof_jkt(proof).ok_or_else(|| {
-        Failure::InvalidDpopProof("the proof's jwk has no usable thumbprint".to_owned())
-    })
+        .unwrap_or_default()
+}
+
+/// The refusal of a replayed proof (RFC 9449 §11.1).
+pub(super) fn replayed(jti: &str) -> Failure {
+    Failure::InvalidDpopProof(format!(
+        "jti replayed: a proof with jti {jti:?} was seen before (RFC 9449 §11.1)"
+    ))
 }
 
 /// The server's DPoP nonce now (RFC 9449 §8), made when there is none.

@@ -43,9 +43,9 @@ pub struct Faults {
     /// a provider with a live session does (demos, autoplay, scripted runs
     /// whose browser only follows redirects).
     pub auto_sign_in: bool,
-    /// DPoP personalities: answer the next proofs `invalid_dpop_proof`
-    /// "jti replayed", as a server whose replay cache saw their `jti`
-    /// (RFC 9449 §11.1).
+    /// DPoP personalities: answer every proof at the token endpoint
+    /// `invalid_dpop_proof` "jti replayed", as a server whose replay cache
+    /// wrongly claims to have seen its `jti` (RFC 9449 §11.1).
     pub dpop_replay: bool,
     /// DPoP personalities: demand a nonce (`use_dpop_nonce`, RFC 9449 §8)
     /// but forget the `DPoP-Nonce` header that carries it.

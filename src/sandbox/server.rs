@@ -962,6 +962,10 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
                     .to_owned(),
             )
         })?;
+        // The dpop-replay fault: the server's replay cache claims to know this jti.
+        if shared.faults().dpop_replay {
+            return Err(fapi::replayed(&fapi::proof_jti(&proof)));
+        }
         Some(fapi::check_proof(shared, incoming, &proof, None, true)?)
     } else {
         None

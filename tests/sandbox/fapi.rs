@@ -1,0 +1,409 @@
+//! The FAPI personalities: the app's engine pushes a signed request object
+//! (RFC 9126, RFC 9101), follows a JWT-secured response (JARM) and gets
+//! DPoP-bound tokens (RFC 9449) — with ES256 and with GOST R 34.10-2012 —
+//! and each FAPI fault as the engine explains it. Hostile PAR bodies never
+//! panic the sandbox.
+
+use tokenscope::app::system_now;
+use tokenscope::net::RequestDraft;
+use tokenscope::oauth::flow::{Step, parse_token_response};
+use tokenscope::oauth::runner::{FlowSession, StepRecord, run_code_flow};
+use tokenscope::sandbox::{Faults, Personality, REQUEST_URI_PREFIX};
+
+use crate::support::Rig;
+
+fn walk(rig: &Rig) -> (FlowSession, Result<(), String>) {
+    let mut session = rig.session();
+    let result = rig
+        .runtime
+        .block_on(run_code_flow(
+            &mut session,
+            &Rig::options(),
+            system_now,
+            |_| {},
+        ))
+        .map_err(|failure| failure.to_string());
+    (session, result)
+}
+
+fn steps(session: &FlowSession) -> Vec<(Step, bool)> {
+    session
+        .records
+        .iter()
+        .map(|r| (r.step, r.outcome.is_ok()))
+        .collect()
+}
+
+fn describe(session: &FlowSession) -> String {
+    session
+        .records
+        .iter()
+        .map(|r| match &r.outcome {
+            Ok(summary) => format!("{:?} ok: {summary}", r.step),
+            Err(failure) => format!("{:?} FAILED: {failure}", r.step),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn last(session: &FlowSession, step: Step) -> &StepRecord {
+    session
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.step == step)
+        .unwrap_or_else(|| panic!("no {step:?} step:\n{}", describe(session)))
+}
+
+fn rig(personality: Personality, faults: Faults) -> Rig {
+    Rig::start(personality, faults)
+}
+
+#[test]
+fn fapi_and_fapi_gost_walk_par_a_signed_request_jarm_and_dpop_to_bound_tokens() {
+    for personality in [Personality::Fapi, Personality::FapiGost] {
+        let rig = rig(personality, Faults::default());
+        let profile = &rig.profile;
+        assert!(
+            profile.par && profile.request_object && profile.dpop,
+            "{personality:?}: {profile:?}"
+        );
+        assert_eq!(profile.response_mode, "jwt");
+        assert!(
+            std::path::Path::new(&profile.client_assertion.key_file).is_file(),
+            "the client's key file is written: {:?}",
+            profile.client_assertion.key_file
+        );
+        assert_eq!(
+            rig.sandbox.client().key_file.as_deref(),
+            Some(profile.client_assertion.key_file.as_str())
+        );
+        let (session, result) = walk(&rig);
+        let log = describe(&session);
+        assert!(result.is_ok(), "{personality:?}: {result:?}\n{log}");
+        assert_eq!(
+            steps(&session),
+            [
+                (Step::Discovery, true),
+                (Step::PushedAuthorization, true),
+                (Step::Authorize, true),
+                (Step::Callback, true),
+                // The first token request learns the DPoP nonce (RFC 9449 §8).
+                (Step::Token, false),
+                (Step::Token, true),
+                (Step::UserInfo, true),
+                (Step::Refresh, true),
+            ],
+            "{personality:?}\n{log}"
+        );
+        let pushed = last(&session, Step::PushedAuthorization);
+        let uri = &session.pushed.as_ref().expect("pushed").0.request_uri;
+        assert!(uri.starts_with(REQUEST_URI_PREFIX), "{uri}");
+        let body = String::from_utf8_lossy(
+            &pushed.exchange.as_ref().expect("exchange").request.body,
+        )
+        .into_owned();
+        assert!(body.contains("request=ey"), "{body}");
+        assert!(
+            session
+                .authorize_url
+                .as_deref()
+                .is_some_and(|url| url.contains("request_uri=") && !url.contains("state=")),
+            "{:?}",
+            session.authorize_url
+        );
+        let callback = last(&session, Step::Callback);
+        let summary = callback.outcome.as_ref().expect("callback ok");
+        assert!(
+            summary.contains("JWT-secured response verified"),
+            "{personality:?}: {summary}"
+        );
+        if personality == Personality::FapiGost {
+            assert!(summary.contains("GOST"), "a GOST signature: {summary}");
+        }
+        let token = last(&session, Step::Token);
+        let summary = token.outcome.as_ref().expect("token ok");
+        assert!(
+            summary.contains("DPoP-bound to this run's key"),
+            "{personality:?}: {summary}"
+        );
+        let tokens = parse_token_response(token.exchange.as_ref().expect("exchange"))
+            .expect("tokens");
+        assert_eq!(tokens.token_type.as_deref(), Some("DPoP"));
+        let first = &session.records[4];
+        let answer = first
+            .exchange
+            .as_ref()
+            .and_then(|e| e.response.as_ref().ok())
+            .expect("an answer");
+        assert_eq!(answer.status, 400);
+        assert!(answer.header("DPoP-Nonce").is_some(), "the nonce is given");
+    }
+}
+
+#[test]
+fn the_fapi_discovery_document_says_what_it_requires() {
+    for (personality, alg) in [
+        (Personality::Fapi, "ES256"),
+        (Personality::FapiGost, "gost34.10-2012"),
+    ] {
+        let rig = rig(personality, Faults::default());
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            rig.sandbox.issuer()
+        );
+        let exchange = rig.send(&RequestDraft::get(&url));
+        let meta: serde_json::Value =
+            serde_json::from_str(&exchange.response.expect("answer").text()).expect("json");
+        assert_eq!(
+            meta["pushed_authorization_request_endpoint"],
+            format!("{}/par", rig.sandbox.base_url())
+        );
+        assert_eq!(meta["require_pushed_authorization_requests"], true);
+        assert_eq!(meta["authorization_response_iss_parameter_supported"], true);
+        assert_eq!(meta["request_object_signing_alg_values_supported"][0], alg);
+        assert_eq!(meta["authorization_signing_alg_values_supported"][0], alg);
+        let modes = meta["response_modes_supported"].to_string();
+        assert!(
+            modes.contains("\"jwt\"") && modes.contains("query.jwt"),
+            "{modes}"
+        );
+        assert!(
+            meta["dpop_signing_alg_values_supported"]
+                .to_string()
+                .contains("ES256")
+        );
+    }
+}
+
+#[test]
+fn fapi_authorize_without_par_is_refused_through_the_redirect() {
+    let rig = rig(Personality::Fapi, Faults::default());
+    let url = format!(
+        "{}/authorize?client_id={}&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s-1",
+        rig.sandbox.base_url(),
+        rig.profile.client_id
+    );
+    let exchange = rig.send(&RequestDraft::get(&url));
+    let response = exchange.response.expect("answer");
+    assert_eq!(response.status, 302);
+    let location = response.header("location").expect("a redirect").to_owned();
+    assert!(
+        location.starts_with("http://127.0.0.1:9/cb?error=invalid_request"),
+        "{location}"
+    );
+    assert!(location.contains("PAR+required"), "{location}");
+    assert!(location.contains("state=s-1"), "{location}");
+}
+
+/// Each fault as the engine sees it: the step it fails (or the summary it
+/// writes) and the words it uses.
+#[test]
+fn dpop_replay_is_reported_as_a_refused_proof() {
+    let rig = rig(
+        Personality::Fapi,
+        Faults {
+            dpop_replay: true,
+            ..Faults::default()
+        },
+    );
+    let (session, result) = walk(&rig);
+    let failure = result.expect_err("refused");
+    let token = last(&session, Step::Token);
+    let error = token.outcome.as_ref().expect_err("token refused");
+    assert_eq!(
+        error.provider_error.as_ref().map(|e| e.error.as_str()),
+        Some("invalid_dpop_proof"),
+        "{failure}"
+    );
+    assert!(error.message.contains("jti replayed"), "{}", error.message);
+    let diagnosis = error.diagnosis.as_ref().expect("a diagnosis");
+    assert!(
+        diagnosis
+            .entries
+            .iter()
+            .any(|f| f.id == "rfc9449.invalid_dpop_proof"),
+        "{diagnosis:?}"
+    );
+}
+
+#[test]
+fn a_nonce_demand_without_the_header_stops_the_token_request() {
+    let rig = rig(
+        Personality::Fapi,
+        Faults {
+            dpop_nonce_missing: true,
+            ..Faults::default()
+        },
+    );
+    let (session, result) = walk(&rig);
+    assert!(result.is_err(), "{}", describe(&session));
+    let tokens: Vec<&StepRecord> = session
+        .records
+        .iter()
+        .filter(|r| r.step == Step::Token)
+        .collect();
+    assert_eq!(tokens.len(), 1, "no retry without a nonce to send");
+    let error = tokens[0].outcome.as_ref().expect_err("refused");
+    assert_eq!(
+        error.provider_error.as_ref().map(|e| e.error.as_str()),
+        Some("use_dpop_nonce")
+    );
+    let diagnosis = error.diagnosis.as_ref().expect("a diagnosis");
+    assert!(
+        diagnosis
+            .entries
+            .iter()
+            .any(|f| f.id == "rfc9449.use_dpop_nonce"),
+        "{diagnosis:?}"
+    );
+}
+
+#[test]
+fn tokens_bound_to_another_key_are_named_so() {
+    let rig = rig(
+        Personality::Fapi,
+        Faults {
+            wrong_cnf_jkt: true,
+            ..Faults::default()
+        },
+    );
+    let (session, _) = walk(&rig);
+    let token = session
+        .records
+        .iter()
+        .find(|r| r.step == Step::Token && r.outcome.is_ok())
+        .unwrap_or_else(|| panic!("tokens came:\n{}", describe(&session)));
+    let summary = token.outcome.as_ref().expect("ok");
+    assert!(summary.contains("bound to another key"), "{summary}");
+    // The token is bound to that other key: UserInfo refuses this run's proof.
+    let userinfo = last(&session, Step::UserInfo);
+    assert!(userinfo.outcome.is_err(), "{}", describe(&session));
+}
+
+#[test]
+fn a_jarm_response_signed_by_an_unpublished_key_is_refused() {
+    for personality in [Personality::Fapi, Personality::FapiGost] {
+        let rig = rig(
+            personality,
+            Faults {
+                jarm_wrong_key: true,
+                ..Faults::default()
+            },
+        );
+        let (session, result) = walk(&rig);
+        assert!(result.is_err(), "{}", describe(&session));
+        let callback = last(&session, Step::Callback);
+        let error = callback.outcome.as_ref().expect_err("refused");
+        assert!(
+            error.message.contains("signature"),
+            "{personality:?}: {}",
+            error.message
+        );
+        assert!(session.code.is_none(), "the code is not used");
+        assert!(!session.records.iter().any(|r| r.step == Step::Token));
+    }
+}
+
+#[test]
+fn an_expired_request_uri_comes_back_as_invalid_request_uri() {
+    let rig = rig(
+        Personality::Fapi,
+        Faults {
+            par_expired: true,
+            ..Faults::default()
+        },
+    );
+    let (session, result) = walk(&rig);
+    assert!(result.is_err(), "{}", describe(&session));
+    let callback = last(&session, Step::Callback);
+    let error = callback.outcome.as_ref().expect_err("refused");
+    assert!(
+        error.message.contains("invalid_request_uri"),
+        "{}",
+        error.message
+    );
+}
+
+/// Hostile PAR bodies: huge, Cyrillic, not UTF-8, a forged request object,
+/// an unsigned one, many DPoP headers. Each gets an OAuth error, never a
+/// panic (the sandbox answers the next request too).
+#[test]
+fn hostile_pushed_requests_get_errors_not_panics() {
+    let rig = rig(Personality::Fapi, Faults::default());
+    let par = format!("{}/par", rig.sandbox.base_url());
+    let client = rig.sandbox.client();
+    let with_client = |body: Vec<u8>| {
+        let mut draft = RequestDraft::get(&par);
+        "POST".clone_into(&mut draft.method);
+        draft.set_header("Content-Type", "application/x-www-form-urlencoded");
+        draft.body = body;
+        draft.set_header(
+            "Authorization",
+            format!(
+                "Basic {}",
+                base64_basic(&client.client_id, &client.client_secret)
+            ),
+        );
+        draft
+    };
+    let huge = format!("request={}", "A".repeat(3 << 20)).into_bytes();
+    let cyrillic = "request=пример.запрос.подпись&redirect_uri=http://127.0.0.1/обратно&response_type=код"
+        .as_bytes()
+        .to_vec();
+    let mut not_utf8 = b"request=".to_vec();
+    not_utf8.extend_from_slice(&[0xff, 0xfe, 0x80, b'.', 0xc3, 0x28, b'.', 0xed, 0xa0, 0x80]);
+    let unsigned = format!(
+        "request={}.{}.",
+        b64(r#"{"alg":"none","typ":"oauth-authz-req+jwt"}"#),
+        b64(r#"{"iss":"sandbox-fapi-client","aud":"x","response_type":"code"}"#)
+    )
+    .into_bytes();
+    let forged = format!(
+        "request={}.{}.{}",
+        b64(r#"{"alg":"ES256","typ":"oauth-authz-req+jwt"}"#),
+        b64(r#"{"iss":"sandbox-fapi-client"}"#),
+        b64("not a signature")
+    )
+    .into_bytes();
+    let json_bomb = format!("request={}.{}.", b64(&"[".repeat(100_000)), b64("{}")).into_bytes();
+    for (name, body) in [
+        ("huge", huge),
+        ("cyrillic", cyrillic),
+        ("not utf-8", not_utf8),
+        ("unsigned", unsigned),
+        ("forged", forged),
+        ("nested", json_bomb),
+        ("empty", Vec::new()),
+    ] {
+        let exchange = rig.send(&with_client(body));
+        let response = exchange.response.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(response.status, 400, "{name}: {}", response.text());
+        let answer: serde_json::Value =
+            serde_json::from_str(&response.text()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            answer["error"].as_str().is_some_and(|e| e.starts_with("invalid_request")),
+            "{name}: {answer}"
+        );
+    }
+    // Three DPoP headers, and one of bytes that are not text.
+    let mut draft = with_client(b"request=a.b.c".to_vec());
+    draft.headers.push(("DPoP".to_owned(), "x".to_owned()));
+    draft.headers.push(("DPoP".to_owned(), "y".to_owned()));
+    draft.headers.push(("DPoP".to_owned(), "z".to_owned()));
+    let response = rig.send(&draft).response.expect("an answer");
+    assert_eq!(response.status, 400, "{}", response.text());
+    // Still serving.
+    let jwks = rig.send(&RequestDraft::get(&format!("{}/jwks", rig.sandbox.base_url())));
+    assert_eq!(jwks.response.expect("answer").status, 200);
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+fn base64_basic(id: &str, secret: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
+}
