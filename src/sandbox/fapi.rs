@@ -128,32 +128,12 @@ pub(super) fn pushed_authorization(shared: &Shared, incoming: &Incoming) -> Answ
             response_mode.as_deref().unwrap_or("the default query")
         )));
     }
-    let challenge = param("code_challenge").ok_or_else(|| {
-        Failure::InvalidRequest(
-            "code_challenge is required: PKCE with S256 (FAPI 2.0 Security Profile §5.3.2.2)"
-                .to_owned(),
-        )
-    })?;
-    let method = param("code_challenge_method").unwrap_or_else(|| "plain".to_owned());
-    if !spec.pkce_methods.contains(&method.as_str()) {
-        return Err(Failure::InvalidRequest(format!(
-            "code_challenge_method {method} is not supported: use S256"
-        )));
-    }
-    let header_jkt = match dpop_header(incoming)? {
-        Some(proof) => Some(check_proof(shared, incoming, &proof, None, false)?),
-        None => None,
-    };
-    let dpop_jkt = match (header_jkt, param("dpop_jkt")) {
-        (Some(ours), Some(sent)) if ours != sent => {
-            return Err(Failure::InvalidDpopProof(
-                "dpop_jkt is not the thumbprint of the DPoP proof's key (RFC 9449 §10.1)"
-                    .to_owned(),
-            ));
-        }
-        (Some(jkt), _) | (None, Some(jkt)) => Some(jkt),
-        (None, None) => None,
-    };
+    let challenge = pkce(
+        spec.pkce_methods,
+        param("code_challenge"),
+        param("code_challenge_method"),
+    )?;
+    let dpop_jkt = code_binding(shared, incoming, param("dpop_jkt"))?;
     let expires = if shared.faults().par_expired {
         now
     } else {
@@ -168,7 +148,7 @@ pub(super) fn pushed_authorization(shared: &Shared, incoming: &Incoming) -> Answ
             scope: param("scope").unwrap_or_default(),
             state: param("state"),
             nonce: param("nonce"),
-            challenge: Some((challenge, method)),
+            challenge: Some(challenge),
             response_mode,
             dpop_jkt,
             expires,
@@ -179,6 +159,48 @@ pub(super) fn pushed_authorization(shared: &Shared, incoming: &Incoming) -> Answ
         StatusCode::CREATED,
         &json!({"request_uri": request_uri, "expires_in": PAR_LIFETIME}),
     ))
+}
+
+/// PKCE's challenge and method, required (FAPI 2.0 Security Profile
+/// §5.3.2.2: S256).
+fn pkce(
+    methods: &[&str],
+    challenge: Option<String>,
+    method: Option<String>,
+) -> Result<(String, String), Failure> {
+    let challenge = challenge.ok_or_else(|| {
+        Failure::InvalidRequest(
+            "code_challenge is required: PKCE with S256 (FAPI 2.0 Security Profile §5.3.2.2)"
+                .to_owned(),
+        )
+    })?;
+    let method = method.unwrap_or_else(|| "plain".to_owned());
+    if !methods.contains(&method.as_str()) {
+        return Err(Failure::InvalidRequest(format!(
+            "code_challenge_method {method} is not supported: use S256"
+        )));
+    }
+    Ok((challenge, method))
+}
+
+/// The key a pushed request binds its code to (RFC 9449 §10.1): the DPoP
+/// proof's, or `dpop_jkt`; both must agree when both came.
+fn code_binding(
+    shared: &Shared,
+    incoming: &Incoming,
+    sent: Option<String>,
+) -> Result<Option<String>, Failure> {
+    let header_jkt = match dpop_header(incoming)? {
+        Some(proof) => Some(check_proof(shared, incoming, &proof, None, false)?),
+        None => None,
+    };
+    match (header_jkt, sent) {
+        (Some(ours), Some(sent)) if ours != sent => Err(Failure::InvalidDpopProof(
+            "dpop_jkt is not the thumbprint of the DPoP proof's key (RFC 9449 §10.1)".to_owned(),
+        )),
+        (Some(jkt), _) | (None, Some(jkt)) => Ok(Some(jkt)),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The authorization parameters of a signed request object, once it
@@ -237,6 +259,29 @@ fn request_object_parameters(
             )));
         }
     }
+    check_request_claims(claims, client_id, &shared.issuer(), now)?;
+    Ok(claims
+        .iter()
+        .filter(|(name, _)| !REGISTERED.contains(&name.as_str()))
+        .map(|(name, value)| {
+            let value = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), value)
+        })
+        .collect())
+}
+
+/// The request object's own claims (RFC 9101 §4, §5; FAPI 2.0 Message
+/// Signing §5.3.1): `iss`, `aud`, `client_id`, `exp`, `nbf`.
+fn check_request_claims(
+    claims: &Map<String, Value>,
+    client_id: &str,
+    issuer: &str,
+    now: Timestamp,
+) -> Result<(), Failure> {
+    let invalid = |why: String| Failure::InvalidRequestObject(why);
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("iss") != Some(client_id) {
         return Err(invalid(format!(
@@ -244,10 +289,9 @@ fn request_object_parameters(
             text("iss").unwrap_or("absent")
         )));
     }
-    let issuer = shared.issuer();
     let audience_ok = match claims.get("aud") {
-        Some(Value::String(aud)) => *aud == issuer,
-        Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(issuer.as_str())),
+        Some(Value::String(aud)) => aud == issuer,
+        Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(issuer)),
         _ => false,
     };
     if !audience_ok {
@@ -287,17 +331,7 @@ fn request_object_parameters(
             exp.saturating_sub(nbf)
         )));
     }
-    Ok(claims
-        .iter()
-        .filter(|(name, _)| !REGISTERED.contains(&name.as_str()))
-        .map(|(name, value)| {
-            let value = match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            (name.clone(), value)
-        })
-        .collect())
+    Ok(())
 }
 
 /// The one `DPoP` header of a request (RFC 9449 §4.3 step 1: not more
@@ -356,7 +390,7 @@ pub(super) fn check_proof(
     if !refused.is_empty() {
         return Err(Failure::InvalidDpopProof(refused.join("; ")));
     }
-    if rows.iter().any(|row| row.is_fail()) {
+    if rows.iter().any(crate::token::checks::CheckResult::is_fail) {
         return Err(Failure::UseDpopNonce);
     }
     let jti = proof_jti(proof);
@@ -367,6 +401,50 @@ pub(super) fn check_proof(
     proof_jkt(proof).ok_or_else(|| {
         Failure::InvalidDpopProof("the proof's jwk has no usable thumbprint".to_owned())
     })
+}
+
+/// The DPoP proof of a token request (RFC 9449 §5): required, and
+/// checked with the server's nonce; the key's thumbprint the tokens are
+/// bound to. Under the `dpop-replay` fault the server's replay cache claims
+/// to know every `jti`.
+pub(super) fn token_proof(shared: &Shared, incoming: &Incoming) -> Result<String, Failure> {
+    let proof = dpop_header(incoming)?.ok_or_else(|| {
+        Failure::InvalidDpopProof(
+            "a DPoP proof is required: this provider issues DPoP-bound tokens only (RFC 9449 §5)"
+                .to_owned(),
+        )
+    })?;
+    if shared.faults().dpop_replay {
+        return Err(replayed(&proof_jti(&proof)));
+    }
+    check_proof(shared, incoming, &proof, None, true)
+}
+
+/// What a FAPI personality's metadata adds (RFC 9126 §5; RFC 9101 §10.5
+/// and OIDC Discovery §3; JARM §3; RFC 9449 §5.1; OAuth 2.0 Multiple
+/// Response Type Encoding §2.1; RFC 7636 §6.2).
+pub(super) fn metadata(shared: &Shared, meta: &mut Map<String, Value>) {
+    let spec = shared.personality.spec();
+    let alg = spec.id_token_alg.map_or("ES256", SigningAlg::as_str);
+    let client_alg = shared
+        .client_key
+        .as_ref()
+        .map_or("ES256", super::super::keys::ClientKeyPair::alg);
+    let mut put = |name: &str, value: Value| {
+        meta.insert(name.to_owned(), value);
+    };
+    put("require_pushed_authorization_requests", json!(true));
+    put("request_parameter_supported", json!(true));
+    put("request_uri_parameter_supported", json!(false));
+    put("require_signed_request_object", json!(true));
+    put(
+        "request_object_signing_alg_values_supported",
+        json!([client_alg]),
+    );
+    put("authorization_signing_alg_values_supported", json!([alg]));
+    put("response_modes_supported", json!(JARM_MODES));
+    put("dpop_signing_alg_values_supported", json!(DPOP_ALGS));
+    put("code_challenge_methods_supported", json!(["S256"]));
 }
 
 /// A proof's `jti` (empty when it has none: the checker refused it already).
@@ -435,7 +513,8 @@ pub(super) fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Opti
                     pairs.push(("state", state));
                 }
                 pairs.push(("iss", shared.issuer()));
-                let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let pairs: Vec<(&str, &str)> =
+                    pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 (redirect(&with_query(&redirect_uri, &pairs)), None)
             }
             None => page_error("invalid_request", par_required),
@@ -471,7 +550,10 @@ pub(super) fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Opti
         }
     };
     if request.client_id != client_id {
-        return page_error("invalid_request", "The request_uri belongs to another client.");
+        return page_error(
+            "invalid_request",
+            "The request_uri belongs to another client.",
+        );
     }
     if !extra.is_empty() {
         let description = format!("{par_required}; also sent: {}", extra.join(", "));
@@ -530,7 +612,10 @@ pub(super) fn jarm_redirect(
     }
     claims.insert("iss".to_owned(), json!(shared.issuer()));
     claims.insert("aud".to_owned(), json!(request.client_id));
-    claims.insert("exp".to_owned(), json!(now.plus_seconds(JARM_LIFETIME).unix()));
+    claims.insert(
+        "exp".to_owned(),
+        json!(now.plus_seconds(JARM_LIFETIME).unix()),
+    );
     claims.insert("iat".to_owned(), json!(now.unix()));
     let faults = shared.faults();
     let keys = shared.keys();
@@ -596,7 +681,10 @@ pub(super) fn userinfo(shared: &Shared, incoming: &Incoming) -> Response {
     }
     let now = shared.now();
     let Ok(grant) = shared.store().access(&token, now).cloned() else {
-        return challenge("invalid_token", "the access token is invalid or has expired");
+        return challenge(
+            "invalid_token",
+            "the access token is invalid or has expired",
+        );
     };
     let proof = match dpop_header(incoming) {
         Ok(Some(proof)) => proof,

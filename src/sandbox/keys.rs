@@ -14,8 +14,8 @@ use sha2::{Sha256, Sha512};
 
 use crate::secret::Secret;
 use crate::token::Timestamp;
-use crate::token::keys::{KeySet, KeySource, Keyed};
 use crate::token::gost::{GostCurve, GostPrivateKey};
+use crate::token::keys::{KeySet, KeySource, Keyed};
 
 /// A JWS algorithm the sandbox signs with (RFC 7518 §3.1, RFC 8037 §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -256,8 +256,10 @@ impl KeyRing {
     /// (RFC 7517 §4.7), as the app's key sets read it.
     pub fn gost_jwk(&self, now: Timestamp) -> Result<Value, KeyError> {
         let der = self.gost_certificate_der(now)?;
-        Ok(json!({"kty": "GOST", "kid": self.kid(SigningAlg::Gost), "use": "sig",
-                  "alg": SigningAlg::Gost.as_str(), "x5c": [STANDARD.encode(der)]}))
+        Ok(
+            json!({"kty": "GOST", "kid": self.kid(SigningAlg::Gost), "use": "sig",
+                  "alg": SigningAlg::Gost.as_str(), "x5c": [STANDARD.encode(der)]}),
+        )
     }
 
     /// [`Self::gost_certificate_pem`] as DER.
@@ -346,8 +348,9 @@ impl ClientKeyPair {
                              "x": b64(x), "y": b64(y), "d": b64(&key.to_bytes())});
             (jwk.to_string(), "ES256")
         };
-        let (client, kid) = crate::oauth::assertion::ClientKey::from_file_bytes(file.as_bytes(), None)
-            .map_err(|e| KeyError::Signing(e.to_string()))?;
+        let (client, kid) =
+            crate::oauth::assertion::ClientKey::from_file_bytes(file.as_bytes(), None)
+                .map_err(|e| KeyError::Signing(e.to_string()))?;
         let mut public = Keyed::new(
             client.public_material(),
             KeySource::Jwks("the sandbox client's key".to_owned()),

@@ -376,10 +376,14 @@ pub fn client_key_path(personality: Personality, port: u16) -> Option<std::path:
     } else {
         "jwk.json"
     };
-    Some(std::env::temp_dir().join("tokenscope-sandbox").join(format!(
-        "{}-{port}-client.{extension}",
-        personality.as_str()
-    )))
+    Some(
+        std::env::temp_dir()
+            .join("tokenscope-sandbox")
+            .join(format!(
+                "{}-{port}-client.{extension}",
+                personality.as_str()
+            )),
+    )
 }
 
 /// Writes `text` to `path`, readable by this user only (on Unix).

@@ -877,9 +877,10 @@ impl Personality {
                         ("invalid_dpop_proof", "The DPoP proof is invalid.")
                     }
                     Failure::UseDpopNonce => ("use_dpop_nonce", "A DPoP nonce is required."),
-                    Failure::InvalidRequestUri(_) => {
-                        ("invalid_request_uri", "The request_uri is invalid or expired.")
-                    }
+                    Failure::InvalidRequestUri(_) => (
+                        "invalid_request_uri",
+                        "The request_uri is invalid or expired.",
+                    ),
                     Failure::InvalidRequestObject(_) => {
                         ("invalid_request_object", "The request object is invalid.")
                     }
@@ -984,7 +985,8 @@ fn generic_text(failure: &Failure) -> String {
         Failure::InvalidToken => "the access token is invalid or has expired".to_owned(),
         Failure::InvalidPassport => "the passport grant needs passport and signature".to_owned(),
         Failure::UseDpopNonce => {
-            "Authorization server requires nonce in DPoP proof (use the DPoP-Nonce header)".to_owned()
+            "Authorization server requires nonce in DPoP proof (use the DPoP-Nonce header)"
+                .to_owned()
         }
         Failure::InvalidRequest(why)
         | Failure::ServerError(why)

@@ -416,7 +416,11 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         return authorize(shared, incoming);
     }
     if Some(path) == paths.par {
-        return result(shared, incoming, fapi::pushed_authorization(shared, incoming));
+        return result(
+            shared,
+            incoming,
+            fapi::pushed_authorization(shared, incoming),
+        );
     }
     if path == LOGIN_PATH && incoming.method == Method::POST {
         return login(shared, incoming);
@@ -672,25 +676,7 @@ fn metadata(shared: &Shared) -> Value {
         json!(spec.iss_parameter),
     );
     if spec.fapi {
-        let alg = spec.id_token_alg.map_or("ES256", SigningAlg::as_str);
-        let client_alg = shared
-            .client_key
-            .as_ref()
-            .map_or("ES256", super::keys::ClientKeyPair::alg);
-        let mut put = |name: &str, value: Value| {
-            meta.insert(name.to_owned(), value);
-        };
-        // RFC 9126 §5; RFC 9101 §10.5 and OIDC Discovery §3; JARM §3;
-        // RFC 9449 §5.1; OAuth 2.0 Multiple Response Type Encoding §2.1.
-        put("require_pushed_authorization_requests", json!(true));
-        put("request_parameter_supported", json!(true));
-        put("request_uri_parameter_supported", json!(false));
-        put("require_signed_request_object", json!(true));
-        put("request_object_signing_alg_values_supported", json!([client_alg]));
-        put("authorization_signing_alg_values_supported", json!([alg]));
-        put("response_modes_supported", json!(fapi::JARM_MODES));
-        put("dpop_signing_alg_values_supported", json!(fapi::DPOP_ALGS));
-        put("code_challenge_methods_supported", json!(["S256"]));
+        fapi::metadata(shared, &mut meta);
     }
     Value::Object(meta)
 }
@@ -881,7 +867,12 @@ fn signed_in(shared: &Shared, request: &PendingRequest, chosen: Option<&User>) -
 
 /// An error back to the client of a checked request (RFC 6749 §4.1.2.1),
 /// in the response mode it asked for.
-fn answer_back(shared: &Shared, request: &PendingRequest, error: &str, description: &str) -> Response {
+fn answer_back(
+    shared: &Shared,
+    request: &PendingRequest,
+    error: &str,
+    description: &str,
+) -> Response {
     let pairs = vec![
         ("error".to_owned(), error.to_owned()),
         ("error_description".to_owned(), description.to_owned()),
@@ -955,26 +946,13 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
         }
     };
     // RFC 9449 §5: a FAPI personality issues DPoP-bound tokens only.
-    let dpop_jkt = if spec.fapi {
-        let proof = fapi::dpop_header(incoming)?.ok_or_else(|| {
-            Failure::InvalidDpopProof(
-                "a DPoP proof is required: this provider issues DPoP-bound tokens only (RFC 9449 §5)"
-                    .to_owned(),
-            )
-        })?;
-        // The dpop-replay fault: the server's replay cache claims to know this jti.
-        if shared.faults().dpop_replay {
-            return Err(fapi::replayed(&fapi::proof_jti(&proof)));
-        }
-        Some(fapi::check_proof(shared, incoming, &proof, None, true)?)
-    } else {
-        None
-    };
+    let dpop_jkt = spec
+        .fapi
+        .then(|| fapi::token_proof(shared, incoming))
+        .transpose()?;
     let scope_param = incoming.form_param("scope");
     let issued = match grant_type.as_str() {
-        "authorization_code" => {
-            code_grant(shared, incoming, &client_id, now, dpop_jkt.as_deref())?
-        }
+        "authorization_code" => code_grant(shared, incoming, &client_id, now, dpop_jkt.as_deref())?,
         "refresh_token" => refresh_grant(shared, incoming, &client_id, now)?,
         "client_credentials" => {
             let scope = scope_param.unwrap_or_else(|| spec.client_scopes.to_owned());
@@ -1442,9 +1420,9 @@ fn issue(
     // RFC 9449 §6.1: the thumbprint the tokens are bound to (another one
     // under the wrong-cnf-jkt fault).
     let bound = match dpop_jkt {
-        Some(_) if faults.wrong_cnf_jkt => Some(
-            URL_SAFE_NO_PAD.encode(super::keys::random_octets::<32>()?),
-        ),
+        Some(_) if faults.wrong_cnf_jkt => {
+            Some(URL_SAFE_NO_PAD.encode(super::keys::random_octets::<32>()?))
+        }
         other => other.map(str::to_owned),
     };
     let keys = shared.keys();

@@ -182,12 +182,12 @@ impl Store {
         &mut self,
         request_uri: &str,
         now: Timestamp,
-    ) -> Result<PendingRequest, Option<PendingRequest>> {
+    ) -> Result<PendingRequest, Option<Box<PendingRequest>>> {
         let request = self.pushed.remove(request_uri).ok_or(None)?;
         if request.expires > now {
             Ok(request)
         } else {
-            Err(Some(request))
+            Err(Some(Box::new(request)))
         }
     }
 

@@ -162,8 +162,14 @@ fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
         &mut faults.dpop_nonce_missing,
         tr!("sandbox-fault-dpop-nonce-missing"),
     );
-    ui.checkbox(&mut faults.wrong_cnf_jkt, tr!("sandbox-fault-wrong-cnf-jkt"));
-    ui.checkbox(&mut faults.jarm_wrong_key, tr!("sandbox-fault-jarm-wrong-key"));
+    ui.checkbox(
+        &mut faults.wrong_cnf_jkt,
+        tr!("sandbox-fault-wrong-cnf-jkt"),
+    );
+    ui.checkbox(
+        &mut faults.jarm_wrong_key,
+        tr!("sandbox-fault-jarm-wrong-key"),
+    );
     ui.checkbox(&mut faults.par_expired, tr!("sandbox-fault-par-expired"));
     if faults != *current {
         commands.push(Command::Sandbox(SandboxCommand::SetFaults(faults)));

@@ -99,10 +99,9 @@ fn fapi_and_fapi_gost_walk_par_a_signed_request_jarm_and_dpop_to_bound_tokens() 
         let pushed = last(&session, Step::PushedAuthorization);
         let uri = &session.pushed.as_ref().expect("pushed").0.request_uri;
         assert!(uri.starts_with(REQUEST_URI_PREFIX), "{uri}");
-        let body = String::from_utf8_lossy(
-            &pushed.exchange.as_ref().expect("exchange").request.body,
-        )
-        .into_owned();
+        let body =
+            String::from_utf8_lossy(&pushed.exchange.as_ref().expect("exchange").request.body)
+                .into_owned();
         assert!(body.contains("request=ey"), "{body}");
         assert!(
             session
@@ -127,8 +126,8 @@ fn fapi_and_fapi_gost_walk_par_a_signed_request_jarm_and_dpop_to_bound_tokens() 
             summary.contains("DPoP-bound to this run's key"),
             "{personality:?}: {summary}"
         );
-        let tokens = parse_token_response(token.exchange.as_ref().expect("exchange"))
-            .expect("tokens");
+        let tokens =
+            parse_token_response(token.exchange.as_ref().expect("exchange")).expect("tokens");
         assert_eq!(tokens.token_type.as_deref(), Some("DPoP"));
         let first = &session.records[4];
         let answer = first
@@ -148,10 +147,7 @@ fn the_fapi_discovery_document_says_what_it_requires() {
         (Personality::FapiGost, "gost34.10-2012"),
     ] {
         let rig = rig(personality, Faults::default());
-        let url = format!(
-            "{}/.well-known/openid-configuration",
-            rig.sandbox.issuer()
-        );
+        let url = format!("{}/.well-known/openid-configuration", rig.sandbox.issuer());
         let exchange = rig.send(&RequestDraft::get(&url));
         let meta: serde_json::Value =
             serde_json::from_str(&exchange.response.expect("answer").text()).expect("json");
@@ -348,9 +344,10 @@ fn hostile_pushed_requests_get_errors_not_panics() {
         draft
     };
     let huge = format!("request={}", "A".repeat(3 << 20)).into_bytes();
-    let cyrillic = "request=пример.запрос.подпись&redirect_uri=http://127.0.0.1/обратно&response_type=код"
-        .as_bytes()
-        .to_vec();
+    let cyrillic =
+        "request=пример.запрос.подпись&redirect_uri=http://127.0.0.1/обратно&response_type=код"
+            .as_bytes()
+            .to_vec();
     let mut not_utf8 = b"request=".to_vec();
     not_utf8.extend_from_slice(&[0xff, 0xfe, 0x80, b'.', 0xc3, 0x28, b'.', 0xed, 0xa0, 0x80]);
     let unsigned = format!(
@@ -377,12 +374,16 @@ fn hostile_pushed_requests_get_errors_not_panics() {
         ("empty", Vec::new()),
     ] {
         let exchange = rig.send(&with_client(body));
-        let response = exchange.response.unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let response = exchange
+            .response
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert_eq!(response.status, 400, "{name}: {}", response.text());
         let answer: serde_json::Value =
             serde_json::from_str(&response.text()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(
-            answer["error"].as_str().is_some_and(|e| e.starts_with("invalid_request")),
+            answer["error"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("invalid_request")),
             "{name}: {answer}"
         );
     }
@@ -394,7 +395,10 @@ fn hostile_pushed_requests_get_errors_not_panics() {
     let response = rig.send(&draft).response.expect("an answer");
     assert_eq!(response.status, 400, "{}", response.text());
     // Still serving.
-    let jwks = rig.send(&RequestDraft::get(&format!("{}/jwks", rig.sandbox.base_url())));
+    let jwks = rig.send(&RequestDraft::get(format!(
+        "{}/jwks",
+        rig.sandbox.base_url()
+    )));
     assert_eq!(jwks.response.expect("answer").status, 200);
 }
 
