@@ -722,3 +722,100 @@ fn refusal_text(failure: &Failure) -> String {
         other => format!("{other:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_795_387_806;
+
+    fn claims(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect()
+    }
+
+    fn good() -> Vec<(&'static str, Value)> {
+        vec![
+            ("iss", json!("client")),
+            ("aud", json!("https://op.example")),
+            ("client_id", json!("client")),
+            ("nbf", json!(NOW - 5)),
+            ("exp", json!(NOW + 300)),
+        ]
+    }
+
+    fn refused(change: (&'static str, Option<Value>)) -> String {
+        let mut pairs = good();
+        pairs.retain(|(name, _)| *name != change.0);
+        if let Some(value) = change.1.clone() {
+            pairs.push((change.0, value));
+        }
+        match check_request_claims(
+            &claims(&pairs),
+            "client",
+            "https://op.example",
+            Timestamp::from_unix(NOW),
+        ) {
+            Err(Failure::InvalidRequestObject(why)) => why,
+            other => panic!("{change:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_request_object_breaking_a_rule_is_refused_with_the_rule() {
+        assert!(
+            check_request_claims(
+                &claims(&good()),
+                "client",
+                "https://op.example",
+                Timestamp::from_unix(NOW)
+            )
+            .is_ok()
+        );
+        assert!(
+            check_request_claims(
+                &claims(
+                    &[
+                        good(),
+                        vec![("aud", json!(["other", "https://op.example"]))]
+                    ]
+                    .concat()
+                ),
+                "client",
+                "https://op.example",
+                Timestamp::from_unix(NOW)
+            )
+            .is_ok(),
+            "an audience array naming the issuer"
+        );
+        assert!(refused(("iss", Some(json!("мошенник")))).starts_with("iss"));
+        assert!(refused(("iss", None)).contains("absent"));
+        assert!(refused(("aud", Some(json!("https://evil.example")))).starts_with("aud"));
+        assert!(refused(("aud", Some(json!(42)))).starts_with("aud"));
+        assert!(refused(("client_id", Some(json!("other")))).contains("client_id"));
+        assert!(refused(("exp", None)).contains("required"));
+        assert!(refused(("nbf", Some(json!("soon")))).contains("required"));
+        assert!(refused(("exp", Some(json!(NOW)))).contains("expired"));
+        assert!(refused(("nbf", Some(json!(NOW + 60)))).contains("future"));
+        assert!(refused(("nbf", Some(json!(NOW - 3601)))).contains("3600"));
+        assert!(refused(("exp", Some(json!(i64::MAX)))).contains("3600"));
+        assert!(
+            refused(("nbf", Some(json!(i64::MIN)))).contains("3600"),
+            "no overflow"
+        );
+    }
+
+    #[test]
+    fn pkce_is_required_with_s256() {
+        let methods = ["S256"];
+        assert!(pkce(&methods, None, None).is_err());
+        assert!(pkce(&methods, Some("c".to_owned()), None).is_err(), "plain");
+        assert!(pkce(&methods, Some("c".to_owned()), Some("plain".to_owned())).is_err());
+        assert_eq!(
+            pkce(&methods, Some("c".to_owned()), Some("S256".to_owned())).ok(),
+            Some(("c".to_owned(), "S256".to_owned()))
+        );
+    }
+}
