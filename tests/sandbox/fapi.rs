@@ -411,3 +411,177 @@ fn base64_basic(id: &str, secret: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
 }
+
+/// The PAR endpoint itself, with request objects the test signs: a good
+/// one is taken once; another key's signature, a wrong `aud`, a plain
+/// response mode, a `request_uri` in the body and a `dpop_jkt` that is not
+/// the proof's key are each refused with their error code (RFC 9126 §2.3).
+#[test]
+fn the_par_endpoint_refuses_what_breaks_a_rule() {
+    use tokenscope::oauth::assertion::ClientKey;
+    use tokenscope::oauth::dpop::{ProofKey, proof};
+    use tokenscope::oauth::request_object::sign;
+    use tokenscope::token::Timestamp;
+
+    let rig = rig(Personality::Fapi, Faults::default());
+    let base = rig.sandbox.base_url();
+    let issuer = rig.sandbox.issuer();
+    let client = rig.sandbox.client();
+    let key_file = std::fs::read(client.key_file.as_deref().expect("a key file")).expect("read");
+    let (key, kid) = ClientKey::from_file_bytes(&key_file, None).expect("the client's key");
+    let kid = kid.unwrap_or_default();
+    let other = ClientKey::from_jwk_json(
+        &serde_json::json!({"kty": "EC", "crv": "P-256",
+            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+            "d": "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"})
+        .to_string(),
+    )
+    .expect("RFC 7515 A.3's key")
+    .0;
+    let now = Timestamp::from_unix(system_now().unix());
+    let params = |mode: &str| -> Vec<(String, String)> {
+        [
+            ("response_type", "code"),
+            ("client_id", client.client_id.as_str()),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("scope", "openid"),
+            ("state", "состояние"),
+            (
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ),
+            ("code_challenge_method", "S256"),
+            ("response_mode", mode),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+    };
+    let object = |key: &ClientKey, audience: &str, mode: &str| {
+        sign(
+            &params(mode),
+            &client.client_id,
+            audience,
+            key,
+            ("ES256", &kid),
+            now,
+            60,
+        )
+        .expect("signed")
+    };
+    let push = |fields: &[(&str, &str)], dpop: Option<String>| {
+        let fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let mut draft = RequestDraft::form_post(format!("{base}/par"), &fields);
+        draft.set_header(
+            "Authorization",
+            format!(
+                "Basic {}",
+                base64_basic(&client.client_id, &client.client_secret)
+            ),
+        );
+        if let Some(proof) = dpop {
+            draft.set_header("DPoP", proof);
+        }
+        let response = rig.send(&draft).response.expect("an answer");
+        let body: serde_json::Value = serde_json::from_str(&response.text()).expect("json");
+        (response.status, body)
+    };
+
+    let good = object(&key, &issuer, "query.jwt");
+    let (status, body) = push(&[("request", &good)], None);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["expires_in"], 60);
+    let uri = body["request_uri"]
+        .as_str()
+        .expect("request_uri")
+        .to_owned();
+    assert!(uri.starts_with(REQUEST_URI_PREFIX));
+    let authorize = format!(
+        "{base}/authorize?client_id={}&request_uri={}",
+        client.client_id,
+        form_urlencoded::byte_serialize(uri.as_bytes()).collect::<String>()
+    );
+    let first = rig
+        .send(&RequestDraft::get(&authorize))
+        .response
+        .expect("page");
+    assert_eq!(first.status, 200, "the sign-in page");
+    let again = rig
+        .send(&RequestDraft::get(&authorize))
+        .response
+        .expect("page");
+    assert_eq!(again.status, 400, "one-time use");
+    assert!(again.text().contains("invalid_request_uri"));
+
+    for (name, fields, code, words) in [
+        (
+            "another key",
+            vec![("request", object(&other, &issuer, "jwt"))],
+            "invalid_request_object",
+            "signature",
+        ),
+        (
+            "wrong aud",
+            vec![("request", object(&key, "https://elsewhere.example", "jwt"))],
+            "invalid_request_object",
+            "aud",
+        ),
+        (
+            "plain query",
+            vec![("request", object(&key, &issuer, "query"))],
+            "invalid_request",
+            "response_mode",
+        ),
+        (
+            "request_uri in the body",
+            vec![("request", good.clone()), ("request_uri", uri.clone())],
+            "invalid_request",
+            "request_uri",
+        ),
+        (
+            "no request object",
+            vec![
+                ("response_type", "code".to_owned()),
+                ("redirect_uri", "http://127.0.0.1:9/cb".to_owned()),
+                ("response_mode", "jwt".to_owned()),
+            ],
+            "invalid_request",
+            "request object",
+        ),
+    ] {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, body) = push(&fields, None);
+        assert_eq!(status, 400, "{name}: {body}");
+        assert_eq!(body["error"], code, "{name}: {body}");
+        assert!(
+            body["error_description"]
+                .as_str()
+                .is_some_and(|d| d.contains(words)),
+            "{name}: {body}"
+        );
+    }
+
+    let proof_key = ProofKey::generate().expect("a proof key");
+    let stranger = ProofKey::generate().expect("another");
+    let dpop = proof(&proof_key, "POST", &format!("{base}/par"), now, None, None).expect("proof");
+    // dpop_jkt inside the object (RFC 9101 §5: the server reads only the object).
+    let mut with_jkt = params("jwt");
+    with_jkt.push(("dpop_jkt".to_owned(), stranger.thumbprint()));
+    let fresh = sign(
+        &with_jkt,
+        &client.client_id,
+        &issuer,
+        &key,
+        ("ES256", &kid),
+        now,
+        60,
+    )
+    .expect("signed");
+    let (status, body) = push(&[("request", &fresh)], Some(dpop));
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "invalid_dpop_proof", "{body}");
+}
