@@ -274,7 +274,12 @@ fn tokens_bound_to_another_key_are_named_so() {
     assert!(summary.contains("bound to another key"), "{summary}");
     // The token is bound to that other key: UserInfo refuses this run's proof.
     let userinfo = last(&session, Step::UserInfo);
-    assert!(userinfo.outcome.is_err(), "{}", describe(&session));
+    let refused = userinfo.outcome.as_ref().expect_err("refused");
+    assert!(
+        refused.message.contains("the key the token is bound to"),
+        "{}",
+        refused.message
+    );
 }
 
 #[test]
@@ -318,6 +323,14 @@ fn an_expired_request_uri_comes_back_as_invalid_request_uri() {
         error.message.contains("invalid_request_uri"),
         "{}",
         error.message
+    );
+    let diagnosis = error.diagnosis.as_ref().expect("a diagnosis");
+    assert!(
+        diagnosis
+            .entries
+            .iter()
+            .any(|f| f.id == "oidc.invalid_request_uri"),
+        "{diagnosis:?}"
     );
 }
 
