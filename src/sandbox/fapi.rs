@@ -746,11 +746,11 @@ mod tests {
         ]
     }
 
-    fn refused(change: (&'static str, Option<Value>)) -> String {
+    fn refused(changed: &'static str, value: Option<Value>) -> String {
         let mut pairs = good();
-        pairs.retain(|(name, _)| *name != change.0);
-        if let Some(value) = change.1.clone() {
-            pairs.push((change.0, value));
+        pairs.retain(|(name, _)| *name != changed);
+        if let Some(value) = value {
+            pairs.push((changed, value));
         }
         match check_request_claims(
             &claims(&pairs),
@@ -759,7 +759,7 @@ mod tests {
             Timestamp::from_unix(NOW),
         ) {
             Err(Failure::InvalidRequestObject(why)) => why,
-            other => panic!("{change:?}: {other:?}"),
+            other => panic!("{changed}: {other:?}"),
         }
     }
 
@@ -790,19 +790,19 @@ mod tests {
             .is_ok(),
             "an audience array naming the issuer"
         );
-        assert!(refused(("iss", Some(json!("мошенник")))).starts_with("iss"));
-        assert!(refused(("iss", None)).contains("absent"));
-        assert!(refused(("aud", Some(json!("https://evil.example")))).starts_with("aud"));
-        assert!(refused(("aud", Some(json!(42)))).starts_with("aud"));
-        assert!(refused(("client_id", Some(json!("other")))).contains("client_id"));
-        assert!(refused(("exp", None)).contains("required"));
-        assert!(refused(("nbf", Some(json!("soon")))).contains("required"));
-        assert!(refused(("exp", Some(json!(NOW)))).contains("expired"));
-        assert!(refused(("nbf", Some(json!(NOW + 60)))).contains("future"));
-        assert!(refused(("nbf", Some(json!(NOW - 3601)))).contains("3600"));
-        assert!(refused(("exp", Some(json!(i64::MAX)))).contains("3600"));
+        assert!(refused("iss", Some(json!("мошенник"))).starts_with("iss"));
+        assert!(refused("iss", None).contains("absent"));
+        assert!(refused("aud", Some(json!("https://evil.example"))).starts_with("aud"));
+        assert!(refused("aud", Some(json!(42))).starts_with("aud"));
+        assert!(refused("client_id", Some(json!("other"))).contains("client_id"));
+        assert!(refused("exp", None).contains("required"));
+        assert!(refused("nbf", Some(json!("soon"))).contains("required"));
+        assert!(refused("exp", Some(json!(NOW))).contains("expired"));
+        assert!(refused("nbf", Some(json!(NOW + 60))).contains("future"));
+        assert!(refused("nbf", Some(json!(NOW - 3601))).contains("3600"));
+        assert!(refused("exp", Some(json!(i64::MAX))).contains("3600"));
         assert!(
-            refused(("nbf", Some(json!(i64::MIN)))).contains("3600"),
+            refused("nbf", Some(json!(i64::MIN))).contains("3600"),
             "no overflow"
         );
     }

@@ -103,6 +103,12 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &m
                         copy_button(ui, &copy_what, value, commands);
                         ui.end_row();
                     }
+                    if let Some(path) = &running.client_key_file {
+                        ui.label(tr!("sandbox-client-key-file"));
+                        ui.monospace(path);
+                        copy_button(ui, &tr!("sandbox-copy-client-key-file"), path, commands);
+                        ui.end_row();
+                    }
                 });
             ui.label(tr!(
                 "sandbox-key-generation",

@@ -430,6 +430,10 @@ fn base64_basic(id: &str, secret: &str) -> String {
 /// response mode, a `request_uri` in the body and a `dpop_jkt` that is not
 /// the proof's key are each refused with their error code (RFC 9126 §2.3).
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one endpoint, rule by rule, with the request objects it needs"
+)]
 fn the_par_endpoint_refuses_what_breaks_a_rule() {
     use tokenscope::oauth::assertion::ClientKey;
     use tokenscope::oauth::dpop::{ProofKey, proof};
