@@ -669,8 +669,6 @@ pub enum Failure {
     InvalidDpopProof(String),
     /// The proof lacks the server's current nonce (RFC 9449 §8: `use_dpop_nonce`).
     UseDpopNonce,
-    /// The `request_uri` is unknown, used or expired (RFC 9126 §4: `invalid_request_uri`).
-    InvalidRequestUri(String),
     /// The request object is not signed right or its claims are wrong
     /// (RFC 9101 §6.3, RFC 9126 §2.3: `invalid_request_object`).
     InvalidRequestObject(String),
@@ -877,10 +875,6 @@ impl Personality {
                         ("invalid_dpop_proof", "The DPoP proof is invalid.")
                     }
                     Failure::UseDpopNonce => ("use_dpop_nonce", "A DPoP nonce is required."),
-                    Failure::InvalidRequestUri(_) => (
-                        "invalid_request_uri",
-                        "The request_uri is invalid or expired.",
-                    ),
                     Failure::InvalidRequestObject(_) => {
                         ("invalid_request_object", "The request object is invalid.")
                     }
@@ -940,7 +934,6 @@ fn rfc_code(failure: &Failure) -> (u16, &'static str) {
         Failure::ServerError(_) => (500, "server_error"),
         Failure::InvalidDpopProof(_) => (400, "invalid_dpop_proof"),
         Failure::UseDpopNonce => (400, "use_dpop_nonce"),
-        Failure::InvalidRequestUri(_) => (400, "invalid_request_uri"),
         Failure::InvalidRequestObject(_) => (400, "invalid_request_object"),
         _ => (400, "invalid_grant"),
     }
@@ -991,7 +984,6 @@ fn generic_text(failure: &Failure) -> String {
         Failure::InvalidRequest(why)
         | Failure::ServerError(why)
         | Failure::InvalidDpopProof(why)
-        | Failure::InvalidRequestUri(why)
         | Failure::InvalidRequestObject(why) => why.clone(),
     }
 }
