@@ -121,6 +121,8 @@ struct Incoming {
     headers: HeaderMap,
     form: Option<Vec<(String, String)>>,
     body: Vec<u8>,
+    /// The body was over [`MAX_BODY`] (and is read as empty).
+    oversized: bool,
 }
 
 impl Incoming {
@@ -192,10 +194,10 @@ impl Incoming {
 
 async fn read(request: Request) -> Incoming {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map(|b| b.to_vec())
-        .unwrap_or_default();
+    let (body, oversized) = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => (bytes.to_vec(), false),
+        Err(_) => (Vec::new(), true),
+    };
     let query = parts
         .uri
         .query()
@@ -217,6 +219,7 @@ async fn read(request: Request) -> Incoming {
         headers: parts.headers,
         form,
         body,
+        oversized,
     }
 }
 
