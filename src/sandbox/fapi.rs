@@ -66,22 +66,8 @@ const REGISTERED: [&str; 6] = ["iss", "aud", "exp", "nbf", "iat", "jti"];
 /// Answers 201 with `request_uri` and `expires_in` (§2.2), errors as §2.3.
 pub(super) fn pushed_authorization(shared: &Shared, incoming: &Incoming) -> Answer {
     let spec = shared.personality.spec();
-    // RFC 9126 §2.3: 405 for another method, 413 for a body too large.
-    if incoming.method != Method::POST {
-        let mut response = json_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &json!({"error": "invalid_request", "error_description": "the pushed authorization request endpoint takes POST only (RFC 9126 §2.1)"}),
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return Ok(response);
-    }
-    if incoming.oversized {
-        return Ok(json_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &json!({"error": "invalid_request", "error_description": "the request is too large (RFC 9126 §2.3)"}),
-        ));
+    if let Some(refused) = refused_as_http(incoming) {
+        return Ok(refused);
     }
     let form = incoming
         .form
@@ -176,6 +162,27 @@ pub(super) fn pushed_authorization(shared: &Shared, incoming: &Incoming) -> Answ
         StatusCode::CREATED,
         &json!({"request_uri": request_uri, "expires_in": PAR_LIFETIME}),
     ))
+}
+
+/// RFC 9126 §2.3: 405 (with `Allow`) for another method than POST, 413
+/// for a body over the limit.
+fn refused_as_http(incoming: &Incoming) -> Option<Response> {
+    if incoming.method != Method::POST {
+        let mut response = json_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &json!({"error": "invalid_request", "error_description": "the pushed authorization request endpoint takes POST only (RFC 9126 §2.1)"}),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return Some(response);
+    }
+    incoming.oversized.then(|| {
+        json_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &json!({"error": "invalid_request", "error_description": "the request is too large (RFC 9126 §2.3)"}),
+        )
+    })
 }
 
 /// PKCE's challenge and method, required (FAPI 2.0 Security Profile
