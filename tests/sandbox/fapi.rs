@@ -610,3 +610,38 @@ fn the_par_endpoint_refuses_what_breaks_a_rule() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "invalid_dpop_proof", "{body}");
 }
+
+/// `tokenscope run` against the FAPI sandbox: the profile's switches (PAR,
+/// request object, DPoP, `response_mode` `jwt`) and key file carry the
+/// whole flow; every step line says what the engine checked.
+#[test]
+fn run_walks_the_fapi_sandbox_headless() {
+    let rig = rig(Personality::FapiGost, Faults::default());
+    let (code, stdout, stderr) = crate::cli::run_against(&rig, "fapi-gost", &["--json"]);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let summary = |step: &str| {
+        lines
+            .iter()
+            .rev()
+            .find(|l| l["step"] == step)
+            .and_then(|l| l["summary"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(code, 0, "{stderr}\n{stdout}");
+    assert!(summary("pushed_authorization").contains("request_uri"));
+    assert!(
+        summary("callback").contains("JWT-secured response verified"),
+        "{}",
+        summary("callback")
+    );
+    assert!(
+        summary("token").contains("DPoP-bound to this run's key"),
+        "{}",
+        summary("token")
+    );
+    assert!(!summary("userinfo").is_empty(), "{stdout}");
+}
