@@ -282,6 +282,11 @@ impl Sandbox {
         if let Some(shutdown) = self.shutdown.take() {
             // Already stopped is fine.
             shutdown.send(()).ok();
+            // The client's key file goes with the sandbox that made it
+            // (already gone is fine).
+            if let Some(path) = client_key_path(self.shared.personality, self.shared.port) {
+                std::fs::remove_file(path).ok();
+            }
         }
     }
 }

@@ -81,6 +81,7 @@ fn fapi_and_fapi_gost_walk_par_a_signed_request_jarm_and_dpop_to_bound_tokens() 
         let (session, result) = walk(&rig);
         let log = describe(&session);
         assert!(result.is_ok(), "{personality:?}: {result:?}\n{log}");
+        let key_file = profile.client_assertion.key_file.clone();
         assert_eq!(
             steps(&session),
             [
@@ -137,6 +138,11 @@ fn fapi_and_fapi_gost_walk_par_a_signed_request_jarm_and_dpop_to_bound_tokens() 
             .expect("an answer");
         assert_eq!(answer.status, 400);
         assert!(answer.header("DPoP-Nonce").is_some(), "the nonce is given");
+        drop(rig);
+        assert!(
+            !std::path::Path::new(&key_file).exists(),
+            "the key file goes with the sandbox"
+        );
     }
 }
 
