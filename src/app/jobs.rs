@@ -476,6 +476,11 @@ impl Jobs {
                     port = port,
                     error = source.to_string()
                 ),
+                SandboxError::KeyFile { path, source } => crate::tr!(
+                    "sandbox-cannot-write-key",
+                    path = path,
+                    error = source.to_string()
+                ),
                 other @ SandboxError::Keys(_) => other.to_string(),
             })))
         });

@@ -116,6 +116,7 @@ impl super::TokenscopeApp {
             issuer: sandbox.issuer(),
             client_id: client.client_id,
             client_secret: client.client_secret,
+            client_key_file: client.key_file,
             key_generation: sandbox.key_generation(),
         });
         self.sandbox = Some(sandbox);

@@ -57,6 +57,8 @@ pub struct RunningSandbox {
     pub client_id: String,
     /// Its secret (a public sandbox credential).
     pub client_secret: String,
+    /// The FAPI personalities' client key file (a public sandbox credential too).
+    pub client_key_file: Option<String>,
     /// Key generation (1 at start, +1 per rotation).
     pub key_generation: u32,
 }
@@ -193,6 +195,7 @@ mod tests {
             issuer: "http://127.0.0.1:53690".to_owned(),
             client_id: "sandbox-client".to_owned(),
             client_secret: "sandbox-secret".to_owned(),
+            client_key_file: None,
             key_generation: 1,
         });
         let profile =

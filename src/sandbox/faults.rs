@@ -43,6 +43,22 @@ pub struct Faults {
     /// a provider with a live session does (demos, autoplay, scripted runs
     /// whose browser only follows redirects).
     pub auto_sign_in: bool,
+    /// DPoP personalities: answer every proof at the token endpoint
+    /// `invalid_dpop_proof` "jti replayed", as a server whose replay cache
+    /// wrongly claims to have seen its `jti` (RFC 9449 §11.1).
+    pub dpop_replay: bool,
+    /// DPoP personalities: demand a nonce (`use_dpop_nonce`, RFC 9449 §8)
+    /// but forget the `DPoP-Nonce` header that carries it.
+    pub dpop_nonce_missing: bool,
+    /// DPoP personalities: bind the tokens to another key's thumbprint
+    /// (`cnf.jkt`, RFC 9449 §6.1) than the proof's.
+    pub wrong_cnf_jkt: bool,
+    /// JARM personalities: sign the authorization response with a key that
+    /// is not in the JWKS (JARM §2.4 makes the client refuse it).
+    pub jarm_wrong_key: bool,
+    /// PAR personalities: a `request_uri` expires at once, so the
+    /// authorization endpoint answers `invalid_request_uri` (RFC 9126 §2.2, §4).
+    pub par_expired: bool,
 }
 
 /// The longest token lifetime the expire fault takes: a year. Longer is no
@@ -58,7 +74,7 @@ pub const MAX_CLOCK_SKEW: i64 = 24 * 60 * 60;
 /// A `--fault` value that is not understood.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unknown fault {0:?}: use expire=SECONDS, wrong-key, wrong-nonce, wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors, bare-refresh, logout-needs-hint or skew=SECONDS"
+    "unknown fault {0:?}: use expire=SECONDS, wrong-key, wrong-nonce, wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors, bare-refresh, logout-needs-hint, skew=SECONDS, auto-sign-in, dpop-replay, dpop-nonce-missing, wrong-cnf-jkt, jarm-wrong-key or par-expired"
 )]
 pub struct UnknownFault(pub String);
 
@@ -135,6 +151,11 @@ impl Faults {
             ("bare-refresh", None) => self.bare_refresh = true,
             ("logout-needs-hint", None) => self.logout_needs_hint = true,
             ("auto-sign-in", None) => self.auto_sign_in = true,
+            ("dpop-replay", None) => self.dpop_replay = true,
+            ("dpop-nonce-missing", None) => self.dpop_nonce_missing = true,
+            ("wrong-cnf-jkt", None) => self.wrong_cnf_jkt = true,
+            ("jarm-wrong-key", None) => self.jarm_wrong_key = true,
+            ("par-expired", None) => self.par_expired = true,
             _ => return Err(unknown().into()),
         }
         Ok(self.check()?)
@@ -156,6 +177,11 @@ impl Faults {
             (self.bare_refresh, "bare-refresh"),
             (self.logout_needs_hint, "logout-needs-hint"),
             (self.auto_sign_in, "auto-sign-in"),
+            (self.dpop_replay, "dpop-replay"),
+            (self.dpop_nonce_missing, "dpop-nonce-missing"),
+            (self.wrong_cnf_jkt, "wrong-cnf-jkt"),
+            (self.jarm_wrong_key, "jarm-wrong-key"),
+            (self.par_expired, "par-expired"),
         ] {
             if flag {
                 on.push(name.to_owned());
@@ -191,10 +217,15 @@ mod tests {
             "logout-needs-hint",
             "skew=-300",
             "auto-sign-in",
+            "dpop-replay",
+            "dpop-nonce-missing",
+            "wrong-cnf-jkt",
+            "jarm-wrong-key",
+            "par-expired",
         ] {
             faults.apply(spec).unwrap();
         }
-        assert_eq!(faults.active().len(), 12);
+        assert_eq!(faults.active().len(), 17);
         assert!(faults.active().contains(&"skew=-300".to_owned()));
         assert!(faults.apply("skew=86401").is_err(), "more than a day");
         assert!(faults.apply("expire=soon").is_err());

@@ -15,6 +15,7 @@ use sha2::{Sha256, Sha512};
 use crate::secret::Secret;
 use crate::token::Timestamp;
 use crate::token::gost::{GostCurve, GostPrivateKey};
+use crate::token::keys::{KeySet, KeySource, Keyed};
 
 /// A JWS algorithm the sandbox signs with (RFC 7518 §3.1, RFC 8037 §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -247,6 +248,22 @@ impl KeyRing {
     /// RFC 9215 §3), valid from a day before `now` for a year — what the bank
     /// personality's certificate endpoint hands out, as PEM (RFC 7468 §5).
     pub fn gost_certificate_pem(&self, now: Timestamp) -> Result<String, KeyError> {
+        Ok(pem("CERTIFICATE", &self.gost_certificate_der(now)?))
+    }
+
+    /// The GOST key as a JWK for a JWKS: JOSE registers no key type for
+    /// GOST R 34.10-2012, so the key travels in the JWK's `x5c` certificate
+    /// (RFC 7517 §4.7), as the app's key sets read it.
+    pub fn gost_jwk(&self, now: Timestamp) -> Result<Value, KeyError> {
+        let der = self.gost_certificate_der(now)?;
+        Ok(
+            json!({"kty": "GOST", "kid": self.kid(SigningAlg::Gost), "use": "sig",
+                  "alg": SigningAlg::Gost.as_str(), "x5c": [STANDARD.encode(der)]}),
+        )
+    }
+
+    /// [`Self::gost_certificate_pem`] as DER.
+    fn gost_certificate_der(&self, now: Timestamp) -> Result<Vec<u8>, KeyError> {
         let key = &self.current.gost;
         let spki = key
             .public_key()
@@ -277,8 +294,91 @@ impl KeyRing {
             .map_err(|e| KeyError::Signing(e.to_string()))?;
         let mut bits = vec![0u8];
         bits.extend_from_slice(&signature);
-        let certificate = der::sequence(&[&tbs, &algorithm, &der::tlv(0x03, &bits)]);
-        Ok(pem("CERTIFICATE", &certificate))
+        Ok(der::sequence(&[&tbs, &algorithm, &der::tlv(0x03, &bits)]))
+    }
+}
+
+/// The sandbox client's own key pair, for the FAPI personalities' signed
+/// request objects (RFC 9101 §4): made at start like the provider's keys;
+/// the private half is handed out as a key file, as the client secret is
+/// (sandbox credentials are meant to be shown), the public half checks the
+/// request objects.
+pub struct ClientKeyPair {
+    file: Secret,
+    alg: &'static str,
+    public: KeySet,
+}
+
+impl std::fmt::Debug for ClientKeyPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientKeyPair")
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `kid` of the sandbox client's key.
+pub const CLIENT_KEY_ID: &str = "sandbox-client-1";
+
+impl ClientKeyPair {
+    /// A fresh P-256 key (ES256; a private JWK file), or with `gost` a GOST
+    /// R 34.10-2012 256 key (CryptoPro-A; a PKCS#8 PEM file).
+    pub fn generate(gost: bool) -> Result<Self, KeyError> {
+        let (file, alg) = if gost {
+            let key = GostPrivateKey::from_random(GostCurve::CryptoProA, &random_octets::<64>()?)
+                .map_err(|e| KeyError::Signing(e.to_string()))?;
+            let der = key
+                .to_pkcs8_der()
+                .map_err(|e| KeyError::Signing(e.to_string()))?;
+            (pem("PRIVATE KEY", &der), SigningAlg::Gost.as_str())
+        } else {
+            let key = loop {
+                if let Ok(key) = p256::ecdsa::SigningKey::from_slice(&random_octets::<32>()?) {
+                    break key;
+                }
+            };
+            let point = key.verifying_key().to_sec1_point(false);
+            let point = point.as_bytes();
+            let (x, y) = point
+                .get(1..)
+                .unwrap_or_default()
+                .split_at(point.len().saturating_sub(1) / 2);
+            let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+            let jwk = json!({"kty": "EC", "crv": "P-256", "kid": CLIENT_KEY_ID, "alg": "ES256", "use": "sig",
+                             "x": b64(x), "y": b64(y), "d": b64(&key.to_bytes())});
+            (jwk.to_string(), "ES256")
+        };
+        let (client, kid) =
+            crate::oauth::assertion::ClientKey::from_file_bytes(file.as_bytes(), None)
+                .map_err(|e| KeyError::Signing(e.to_string()))?;
+        let mut public = Keyed::new(
+            client.public_material(),
+            KeySource::Jwks("the sandbox client's key".to_owned()),
+        );
+        public.kid = kid;
+        Ok(Self {
+            file: Secret::new(file),
+            alg,
+            public: KeySet {
+                keys: vec![public],
+                ..KeySet::default()
+            },
+        })
+    }
+
+    /// The key file's content (private: the sandbox hands it to its client).
+    pub fn file_text(&self) -> &str {
+        self.file.expose()
+    }
+
+    /// The JWS `alg` the client signs with.
+    pub fn alg(&self) -> &'static str {
+        self.alg
+    }
+
+    /// The public key, to verify the client's request objects with.
+    pub fn public(&self) -> &KeySet {
+        &self.public
     }
 }
 

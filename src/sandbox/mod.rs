@@ -26,11 +26,11 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use serde::Serialize;
 
 pub use faults::{FaultError, FaultOutOfRange, Faults, MAX_DELAY_MS, MAX_EXPIRE_IN, UnknownFault};
-pub use keys::{KeyError, SigningAlg};
+pub use keys::{CLIENT_KEY_ID, KeyError, SigningAlg};
 pub use personality::{Personality, USERS, User};
-pub use server::{FAULTS_PATH, LOGIN_PATH, ROTATE_PATH, SandboxClock};
+pub use server::{FAULTS_PATH, LOGIN_PATH, REQUEST_URI_PREFIX, ROTATE_PATH, SandboxClock};
 
-use crate::oauth::{ClientAuth, Endpoints, Param, PkceMode, Profile};
+use crate::oauth::{AssertionSettings, ClientAuth, Endpoints, Param, PkceMode, Profile};
 
 /// The loopback port the app's Sandbox profile uses first.
 pub const DEFAULT_PORT: u16 = 53_690;
@@ -60,6 +60,14 @@ pub enum SandboxError {
     /// Keys could not be made.
     #[error(transparent)]
     Keys(#[from] KeyError),
+    /// The client's key file could not be written.
+    #[error("cannot write the sandbox client's key file {path}: {source}")]
+    KeyFile {
+        /// Where.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// The client a profile uses against the sandbox (printed by `tokenscope sandbox`).
@@ -69,6 +77,10 @@ pub struct ClientCredentials {
     pub client_id: String,
     /// `client_secret` — a sandbox credential, meant to be shown.
     pub client_secret: String,
+    /// The FAPI personalities' client key file (private key for signed
+    /// request objects), a sandbox credential like the secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<String>,
 }
 
 /// A running sandbox; stopped by [`Sandbox::stop`] or on drop.
@@ -111,6 +123,18 @@ impl Sandbox {
             port: config.port,
             source,
         })?;
+        let client_key = client_key_pair(config.personality)?;
+        if let (Some(pair), Some(path)) = (
+            &client_key,
+            client_key_path(config.personality, address.port()),
+        ) {
+            write_private_file(&path, pair.file_text()).map_err(|source| {
+                SandboxError::KeyFile {
+                    path: path.display().to_string(),
+                    source,
+                }
+            })?;
+        }
         let shared = Arc::new(server::Shared {
             personality: config.personality,
             base: format!("http://127.0.0.1:{}", address.port()),
@@ -119,6 +143,7 @@ impl Sandbox {
             store: Mutex::new(store::Store::default()),
             faults: RwLock::new(config.faults),
             clock,
+            client_key,
         });
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(Arc::clone(&shared));
@@ -168,6 +193,8 @@ impl Sandbox {
         ClientCredentials {
             client_id: spec.client_id.to_owned(),
             client_secret: spec.client_secret.to_owned(),
+            key_file: client_key_path(self.shared.personality, self.shared.port)
+                .map(|path| path.display().to_string()),
         }
     }
 
@@ -223,6 +250,7 @@ impl Sandbox {
             "discovery": self.personality().spec().discovery.then(|| format!("{}/.well-known/openid-configuration", self.issuer())),
             "client_id": client.client_id,
             "client_secret": client.client_secret,
+            "client_key_file": client.key_file,
             "endpoints": self.endpoints(),
             "users": USERS.iter().map(|u| u.login).collect::<Vec<_>>(),
             "phone_page": self.phone_page(),
@@ -254,6 +282,11 @@ impl Sandbox {
         if let Some(shutdown) = self.shutdown.take() {
             // Already stopped is fine.
             shutdown.send(()).ok();
+            // The client's key file goes with the sandbox that made it
+            // (already gone is fine).
+            if let Some(path) = client_key_path(self.shared.personality, self.shared.port) {
+                std::fs::remove_file(path).ok();
+            }
         }
     }
 }
@@ -313,12 +346,66 @@ pub fn endpoints(personality: Personality, base: &str) -> Endpoints {
         device_authorization: url(paths.device_authorization),
         end_session: url(paths.end_session),
         backchannel_authentication: url(paths.backchannel_authentication),
+        pushed_authorization_request: url(paths.par),
         extra: paths
             .certificate
             .map(|p| vec![Param::new("certificate", format!("{base}{p}"))])
             .unwrap_or_default(),
         ..Endpoints::default()
     }
+}
+
+/// The client key pair of a FAPI personality (P-256, or GOST for
+/// `fapi-gost`); `None` for the others.
+fn client_key_pair(personality: Personality) -> Result<Option<keys::ClientKeyPair>, KeyError> {
+    if !personality.spec().fapi {
+        return Ok(None);
+    }
+    keys::ClientKeyPair::generate(gost_client(personality)).map(Some)
+}
+
+fn gost_client(personality: Personality) -> bool {
+    personality.spec().id_token_alg == Some(SigningAlg::Gost)
+}
+
+/// Where the sandbox of a FAPI personality on `port` writes its client's
+/// private key (the system's temporary directory), for the profile's
+/// request objects: handed out as the client secret is. `None` for the
+/// other personalities.
+pub fn client_key_path(personality: Personality, port: u16) -> Option<std::path::PathBuf> {
+    if !personality.spec().fapi {
+        return None;
+    }
+    let extension = if gost_client(personality) {
+        "pem"
+    } else {
+        "jwk.json"
+    };
+    Some(
+        std::env::temp_dir()
+            .join("tokenscope-sandbox")
+            .join(format!(
+                "{}-{port}-client.{extension}",
+                personality.as_str()
+            )),
+    )
+}
+
+/// Writes `text` to `path`, readable by this user only (on Unix).
+fn write_private_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())
 }
 
 /// The marker a profile carries when it points at the built-in sandbox
@@ -374,8 +461,38 @@ pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
             binding_message: "tokenscope sandbox".to_owned(),
             ..crate::oauth::ciba::CibaSettings::default()
         },
+        // FAPI: PAR, a request object signed with the client's key (the
+        // file the sandbox writes at start), JARM and DPoP.
+        par: spec.fapi,
+        request_object: spec.fapi,
+        dpop: spec.fapi,
+        response_mode: if spec.fapi {
+            "jwt".to_owned()
+        } else {
+            String::new()
+        },
+        client_assertion: match client_key_path(personality, port_of(base)) {
+            Some(path) => AssertionSettings {
+                key_file: path.display().to_string(),
+                key_id: CLIENT_KEY_ID.to_owned(),
+                algorithm: if gost_client(personality) {
+                    SigningAlg::Gost.as_str().to_owned()
+                } else {
+                    "ES256".to_owned()
+                },
+                ..AssertionSettings::default()
+            },
+            None => AssertionSettings::default(),
+        },
         ..Profile::default()
     }
+}
+
+/// The port of a base URL `http://127.0.0.1:PORT` (0 when there is none).
+fn port_of(base: &str) -> u16 {
+    base.rsplit_once(':')
+        .and_then(|(_, port)| port.trim_end_matches('/').parse().ok())
+        .unwrap_or(0)
 }
 
 /// Moves a sandbox profile to another base URL (when its port was taken).
@@ -383,6 +500,9 @@ pub fn repoint(profile: &mut Profile, personality: Personality, base: &str) {
     let fresh = sandbox_profile(personality, base);
     profile.issuer = fresh.issuer;
     profile.endpoints = fresh.endpoints;
+    if personality.spec().fapi {
+        profile.client_assertion.key_file = fresh.client_assertion.key_file;
+    }
 }
 
 /// The port a sandbox profile points at (from its authorization endpoint).
@@ -470,6 +590,7 @@ impl OfflineSandbox {
             store: Mutex::new(store::Store::default()),
             faults: RwLock::new(Faults::default()),
             clock: Arc::clone(&self.clock),
+            client_key: client_key_pair(personality)?,
         });
         let result = requests(&OfflineSession {
             shared: &shared,

@@ -24,6 +24,14 @@ pub enum Personality {
     Kontur,
     /// MOEX SSO: Keycloak realm `SSO` under `/auth`, plus the `passport` grant.
     Moex,
+    /// A FAPI 2.0-style provider: pushed authorization requests (RFC 9126)
+    /// and signed request objects (RFC 9101) required, JWT-secured
+    /// authorization responses (JARM), DPoP-bound tokens (RFC 9449); ES256.
+    Fapi,
+    /// The same, signing with GOST R 34.10-2012 (as the bank does) and
+    /// taking GOST-signed request objects.
+    #[serde(rename = "fapi-gost")]
+    FapiGost,
 }
 
 /// How an access or refresh token looks.
@@ -76,6 +84,8 @@ pub struct Paths {
     pub backchannel_authentication: Option<&'static str>,
     /// The "phone" page where CIBA requests are approved or denied.
     pub ciba_page: Option<&'static str>,
+    /// Pushed authorization requests (RFC 9126 §2).
+    pub par: Option<&'static str>,
     /// The bank's certificate endpoint.
     pub certificate: Option<&'static str>,
 }
@@ -117,6 +127,10 @@ pub struct Spec {
     pub scopes: &'static str,
     /// Scope for the client credentials grant.
     pub client_scopes: &'static str,
+    /// FAPI 2.0-style rules: PAR required (RFC 9126 §5), a signed request
+    /// object required (RFC 9101 §10.5), answers by JARM only, DPoP at the
+    /// token and UserInfo endpoints (RFC 9449 §5, §7).
+    pub fapi: bool,
 }
 
 /// Token lifetimes in seconds.
@@ -153,6 +167,7 @@ const GENERIC: Spec = Spec {
         certificate: None,
         backchannel_authentication: Some("/bc-authorize"),
         ciba_page: Some("/ciba"),
+        par: None,
     },
     client_id: "sandbox-client",
     client_secret: "sandbox-secret",
@@ -180,6 +195,7 @@ const GENERIC: Spec = Spec {
     iss_parameter: true,
     scopes: "openid profile email offline_access",
     client_scopes: "api",
+    fapi: false,
 };
 
 const KEYCLOAK_PATHS: Paths = Paths {
@@ -195,6 +211,7 @@ const KEYCLOAK_PATHS: Paths = Paths {
     certificate: None,
     backchannel_authentication: Some("/realms/sandbox/protocol/openid-connect/ext/ciba/auth"),
     ciba_page: Some("/realms/sandbox/ciba"),
+    par: None,
 };
 
 const KEYCLOAK: Spec = Spec {
@@ -231,6 +248,7 @@ const MOEX: Spec = Spec {
         certificate: None,
         backchannel_authentication: None,
         ciba_page: None,
+        par: None,
     },
     client_id: "test_api",
     client_secret: "sandbox-moex-secret",
@@ -270,6 +288,7 @@ const BANK: Spec = Spec {
         certificate: Some("/fintech/api/v1/crypto"),
         backchannel_authentication: None,
         ciba_page: None,
+        par: None,
     },
     client_id: "10013",
     client_secret: "sandbox-bank-secret",
@@ -290,6 +309,7 @@ const BANK: Spec = Spec {
     iss_parameter: false,
     scopes: "openid inn email OrgName",
     client_scopes: "",
+    fapi: false,
 };
 
 const GITHUB: Spec = Spec {
@@ -308,6 +328,7 @@ const GITHUB: Spec = Spec {
         certificate: None,
         backchannel_authentication: None,
         ciba_page: None,
+        par: None,
     },
     client_id: "Iv1.5a4db0c8sandbox",
     client_secret: "sandbox-github-secret",
@@ -328,6 +349,7 @@ const GITHUB: Spec = Spec {
     iss_parameter: false,
     scopes: "read:user user:email",
     client_scopes: "",
+    fapi: false,
 };
 
 const KONTUR: Spec = Spec {
@@ -344,6 +366,7 @@ const KONTUR: Spec = Spec {
         certificate: None,
         backchannel_authentication: None,
         ciba_page: None,
+        par: None,
     },
     client_id: "sandbox.service",
     client_secret: "8c5e2f4a-1b7d-4c3e-9a6f-0d2b8e7c5a13",
@@ -362,15 +385,60 @@ const KONTUR: Spec = Spec {
     ..GENERIC
 };
 
+const FAPI: Spec = Spec {
+    paths: Paths {
+        authorize: "/authorize",
+        token: "/token",
+        userinfo: "/userinfo",
+        jwks: Some("/jwks"),
+        introspection: Some("/introspect"),
+        revocation: Some("/revoke"),
+        end_session: Some("/end_session"),
+        device_authorization: None,
+        device_page: None,
+        certificate: None,
+        backchannel_authentication: None,
+        ciba_page: None,
+        par: Some("/par"),
+    },
+    client_id: "sandbox-fapi-client",
+    client_secret: "sandbox-fapi-secret",
+    id_token_alg: Some(SigningAlg::ES256),
+    access_token: TokenShape::Jwt(SigningAlg::ES256),
+    refresh_token: TokenShape::Uuid,
+    grants: &["authorization_code", "refresh_token"],
+    pkce_methods: &["S256"],
+    lifetimes: Lifetimes {
+        access: 300,
+        refresh: 3600,
+        code: 60,
+        id: 300,
+    },
+    scopes: "openid profile email offline_access",
+    client_scopes: "",
+    fapi: true,
+    ..GENERIC
+};
+
+const FAPI_GOST: Spec = Spec {
+    client_id: "sandbox-fapi-gost-client",
+    client_secret: "sandbox-fapi-gost-secret",
+    id_token_alg: Some(SigningAlg::Gost),
+    access_token: TokenShape::Jwt(SigningAlg::Gost),
+    ..FAPI
+};
+
 impl Personality {
     /// Every personality, in menu order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::Generic,
         Self::Keycloak,
         Self::Bank,
         Self::Github,
         Self::Kontur,
         Self::Moex,
+        Self::Fapi,
+        Self::FapiGost,
     ];
 
     /// The name on the command line and in JSON.
@@ -382,6 +450,8 @@ impl Personality {
             Self::Github => "github",
             Self::Kontur => "kontur",
             Self::Moex => "moex",
+            Self::Fapi => "fapi",
+            Self::FapiGost => "fapi-gost",
         }
     }
 
@@ -394,6 +464,8 @@ impl Personality {
             Self::Github => "GitHub-like",
             Self::Kontur => "Kontur-like",
             Self::Moex => "MOEX-like (passport grant)",
+            Self::Fapi => "FAPI 2.0-like (PAR, signed requests, JARM, DPoP)",
+            Self::FapiGost => "FAPI 2.0-like, GOST-signed",
         }
     }
 
@@ -411,6 +483,8 @@ impl Personality {
             Self::Github => &GITHUB,
             Self::Kontur => &KONTUR,
             Self::Moex => &MOEX,
+            Self::Fapi => &FAPI,
+            Self::FapiGost => &FAPI_GOST,
         }
     }
 
@@ -591,6 +665,13 @@ pub enum Failure {
     InvalidPassport,
     /// The sandbox itself failed (a token could not be signed).
     ServerError(String),
+    /// The DPoP proof is missing or wrong (RFC 9449 §4.3, §5: `invalid_dpop_proof`).
+    InvalidDpopProof(String),
+    /// The proof lacks the server's current nonce (RFC 9449 §8: `use_dpop_nonce`).
+    UseDpopNonce,
+    /// The request object is not signed right or its claims are wrong
+    /// (RFC 9101 §6.3, RFC 9126 §2.3: `invalid_request_object`).
+    InvalidRequestObject(String),
 }
 
 /// An error answer: HTTP status, `error`, `error_description`.
@@ -709,6 +790,10 @@ impl Personality {
                     "Missing parameter: passport".to_owned(),
                 ),
                 Failure::ServerError(why) => answer(500, "server_error", why.clone()),
+                other => {
+                    let (status, error) = rfc_code(other);
+                    answer(status, error, generic_text(other))
+                }
             },
             Self::Bank => match failure {
                 Failure::UnknownCode(code) | Failure::CodeExpired(code) => {
@@ -786,6 +871,13 @@ impl Personality {
                     Failure::ServerError(_) => {
                         ("server_error", "The sandbox could not sign the token.")
                     }
+                    Failure::InvalidDpopProof(_) => {
+                        ("invalid_dpop_proof", "The DPoP proof is invalid.")
+                    }
+                    Failure::UseDpopNonce => ("use_dpop_nonce", "A DPoP nonce is required."),
+                    Failure::InvalidRequestObject(_) => {
+                        ("invalid_request_object", "The request object is invalid.")
+                    }
                     Failure::UnknownUserId => ("unknown_user_id", "The user is unknown."),
                     Failure::InvalidBindingMessage => {
                         ("invalid_binding_message", "The binding message is invalid.")
@@ -815,7 +907,7 @@ impl Personality {
                     uri: Some(format!("{GITHUB_DOCS}#{anchor}")),
                 }
             }
-            Self::Kontur | Self::Generic => {
+            Self::Kontur | Self::Generic | Self::Fapi | Self::FapiGost => {
                 let (status, error) = rfc_code(failure);
                 answer(status, error, generic_text(failure))
             }
@@ -840,6 +932,9 @@ fn rfc_code(failure: &Failure) -> (u16, &'static str) {
         Failure::AccessDenied => (400, "access_denied"),
         Failure::InvalidToken => (401, "invalid_token"),
         Failure::ServerError(_) => (500, "server_error"),
+        Failure::InvalidDpopProof(_) => (400, "invalid_dpop_proof"),
+        Failure::UseDpopNonce => (400, "use_dpop_nonce"),
+        Failure::InvalidRequestObject(_) => (400, "invalid_request_object"),
         _ => (400, "invalid_grant"),
     }
 }
@@ -882,6 +977,13 @@ fn generic_text(failure: &Failure) -> String {
         Failure::ExpiredAuthRequest => "the authentication request has expired".to_owned(),
         Failure::InvalidToken => "the access token is invalid or has expired".to_owned(),
         Failure::InvalidPassport => "the passport grant needs passport and signature".to_owned(),
-        Failure::InvalidRequest(why) | Failure::ServerError(why) => why.clone(),
+        Failure::UseDpopNonce => {
+            "Authorization server requires nonce in DPoP proof (use the DPoP-Nonce header)"
+                .to_owned()
+        }
+        Failure::InvalidRequest(why)
+        | Failure::ServerError(why)
+        | Failure::InvalidDpopProof(why)
+        | Failure::InvalidRequestObject(why) => why.clone(),
     }
 }

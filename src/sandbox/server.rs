@@ -26,6 +26,11 @@ use super::store::{
     PendingRequest, Store, TokenProblem,
 };
 
+#[path = "fapi.rs"]
+mod fapi;
+
+pub use fapi::REQUEST_URI_PREFIX;
+
 /// Where the sandbox takes "now" from: the app's clock, or a test's.
 pub type SandboxClock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
@@ -55,6 +60,9 @@ pub struct Shared {
     pub faults: RwLock<Faults>,
     /// The clock.
     pub clock: SandboxClock,
+    /// The client's key pair (FAPI personalities: request objects are
+    /// checked with its public half).
+    pub client_key: Option<super::keys::ClientKeyPair>,
 }
 
 impl Shared {
@@ -113,6 +121,8 @@ struct Incoming {
     headers: HeaderMap,
     form: Option<Vec<(String, String)>>,
     body: Vec<u8>,
+    /// The body was over [`MAX_BODY`] (and is read as empty).
+    oversized: bool,
 }
 
 impl Incoming {
@@ -184,10 +194,10 @@ impl Incoming {
 
 async fn read(request: Request) -> Incoming {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map(|b| b.to_vec())
-        .unwrap_or_default();
+    let (body, oversized) = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => (bytes.to_vec(), false),
+        Err(_) => (Vec::new(), true),
+    };
     let query = parts
         .uri
         .query()
@@ -209,6 +219,7 @@ async fn read(request: Request) -> Incoming {
         headers: parts.headers,
         form,
         body,
+        oversized,
     }
 }
 
@@ -389,7 +400,7 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         return ok(json_response(StatusCode::OK, &metadata(shared)));
     }
     if Some(path) == paths.jwks {
-        return ok(json_response(StatusCode::OK, &shared.keys().jwks()));
+        return ok(json_response(StatusCode::OK, &jwks(shared)));
     }
     if Some(path) == paths.certificate {
         return ok(match shared.keys().gost_certificate_pem(shared.now()) {
@@ -402,7 +413,17 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         });
     }
     if path == paths.authorize {
+        if spec.fapi {
+            return fapi::authorize(shared, incoming);
+        }
         return authorize(shared, incoming);
+    }
+    if Some(path) == paths.par {
+        return result(
+            shared,
+            incoming,
+            fapi::pushed_authorization(shared, incoming),
+        );
     }
     if path == LOGIN_PATH && incoming.method == Method::POST {
         return login(shared, incoming);
@@ -411,6 +432,9 @@ fn route(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAnswer>
         return result(shared, incoming, token(shared, incoming));
     }
     if path == paths.userinfo {
+        if spec.fapi {
+            return ok(fapi::userinfo(shared, incoming));
+        }
         return result(shared, incoming, userinfo(shared, incoming));
     }
     if Some(path) == paths.introspection {
@@ -452,10 +476,16 @@ fn result(shared: &Shared, incoming: &Incoming, answer: Answer) -> (Response, Op
         Ok(response) => (response, None),
         Err(failure) => {
             let answer = shared.personality.error(&failure);
-            (
-                error_response(shared.personality, &answer, incoming.wants_json()),
-                Some(answer),
-            )
+            let mut response = error_response(shared.personality, &answer, incoming.wants_json());
+            // RFC 9449 §8: the nonce to use comes in the DPoP-Nonce header
+            // (unless the fault makes the server forget it).
+            if failure == Failure::UseDpopNonce
+                && !shared.faults().dpop_nonce_missing
+                && let Ok(value) = fapi::current_nonce(shared, shared.now()).parse()
+            {
+                response.headers_mut().insert("dpop-nonce", value);
+            }
+            (response, Some(answer))
         }
     }
 }
@@ -545,6 +575,20 @@ fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     format!("{uri}{separator}{}", serializer.finish())
 }
 
+/// The JWKS (RFC 7517 §5); a GOST-signing personality with a JWKS adds its
+/// GOST key in an `x5c` certificate ([`KeyRing::gost_jwk`]).
+fn jwks(shared: &Shared) -> Value {
+    let keys = shared.keys();
+    let mut set = keys.jwks();
+    if shared.personality.spec().id_token_alg == Some(SigningAlg::Gost)
+        && let Ok(gost) = keys.gost_jwk(shared.now())
+        && let Some(list) = set.get_mut("keys").and_then(Value::as_array_mut)
+    {
+        list.push(gost);
+    }
+    set
+}
+
 /// OpenID Provider Metadata (OIDC Discovery §3, RFC 8414 §2).
 fn metadata(shared: &Shared) -> Value {
     let spec = shared.personality.spec();
@@ -568,6 +612,8 @@ fn metadata(shared: &Shared) -> Value {
         "backchannel_authentication_endpoint",
         paths.backchannel_authentication,
     );
+    // RFC 9126 §5.
+    put("pushed_authorization_request_endpoint", paths.par);
     let algs: Vec<&str> = spec
         .id_token_alg
         .map(SigningAlg::as_str)
@@ -632,6 +678,9 @@ fn metadata(shared: &Shared) -> Value {
         "authorization_response_iss_parameter_supported".to_owned(),
         json!(spec.iss_parameter),
     );
+    if spec.fapi {
+        fapi::metadata(shared, &mut meta);
+    }
     Value::Object(meta)
 }
 
@@ -741,6 +790,8 @@ fn authorize(shared: &Shared, incoming: &Incoming) -> (Response, Option<ErrorAns
         state,
         nonce,
         challenge,
+        response_mode: None,
+        dpop_jkt: incoming.param("dpop_jkt"),
         expires: now.plus_seconds(600),
     };
     if shared.faults().auto_sign_in {
@@ -814,11 +865,35 @@ fn signed_in(shared: &Shared, request: &PendingRequest, chosen: Option<&User>) -
             "The user denied the request.".to_owned(),
         ));
     }
+    finish(shared, request, pairs)
+}
+
+/// An error back to the client of a checked request (RFC 6749 §4.1.2.1),
+/// in the response mode it asked for.
+fn answer_back(
+    shared: &Shared,
+    request: &PendingRequest,
+    error: &str,
+    description: &str,
+) -> Response {
+    let pairs = vec![
+        ("error".to_owned(), error.to_owned()),
+        ("error_description".to_owned(), description.to_owned()),
+    ];
+    finish(shared, request, pairs)
+}
+
+/// The redirect with `pairs`, `state` and (RFC 9207) `iss`: in the query,
+/// or as a JWT-secured response when the request asked (JARM §2.3).
+fn finish(shared: &Shared, request: &PendingRequest, mut pairs: Vec<(String, String)>) -> Response {
     if let Some(state) = &request.state {
         pairs.push(("state".to_owned(), state.clone()));
     }
-    if spec.iss_parameter {
+    if shared.personality.spec().iss_parameter {
         pairs.push(("iss".to_owned(), shared.issuer()));
+    }
+    if fapi::wants_jarm(request) {
+        return fapi::jarm_redirect(shared, request, &pairs);
     }
     let pairs: Vec<(&str, &str)> = pairs
         .iter()
@@ -873,9 +948,14 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
             return Err(failure);
         }
     };
+    // RFC 9449 §5: a FAPI personality issues DPoP-bound tokens only.
+    let dpop_jkt = spec
+        .fapi
+        .then(|| fapi::token_proof(shared, incoming))
+        .transpose()?;
     let scope_param = incoming.form_param("scope");
     let issued = match grant_type.as_str() {
-        "authorization_code" => code_grant(shared, incoming, &client_id, now)?,
+        "authorization_code" => code_grant(shared, incoming, &client_id, now, dpop_jkt.as_deref())?,
         "refresh_token" => refresh_grant(shared, incoming, &client_id, now)?,
         "client_credentials" => {
             let scope = scope_param.unwrap_or_else(|| spec.client_scopes.to_owned());
@@ -937,8 +1017,8 @@ fn token(shared: &Shared, incoming: &Incoming) -> Answer {
         CIBA_GRANT => ciba_grant(shared, incoming, &client_id, now)?,
         _ => device_grant(shared, incoming, &client_id, now)?,
     };
-    let response =
-        issue(shared, incoming, &issued, now).map_err(|e| Failure::ServerError(e.to_string()))?;
+    let response = issue(shared, incoming, &issued, now, dpop_jkt.as_deref())
+        .map_err(|e| Failure::ServerError(e.to_string()))?;
     if shared.faults().rotate_keys {
         let _ = shared.rotate();
     }
@@ -963,6 +1043,7 @@ fn code_grant(
     incoming: &Incoming,
     client_id: &str,
     now: Timestamp,
+    dpop_jkt: Option<&str>,
 ) -> Result<Issue, Failure> {
     let code = incoming
         .form_param("code")
@@ -976,6 +1057,15 @@ fn code_grant(
         })?;
     if grant.request.client_id != client_id {
         return Err(Failure::UnknownCode(code));
+    }
+    // RFC 9449 §10: a code bound to a key is redeemed with a proof of that key.
+    if let Some(bound) = &grant.request.dpop_jkt
+        && dpop_jkt.is_some_and(|jkt| jkt != bound)
+    {
+        return Err(Failure::InvalidDpopProof(
+            "the proof's key is not the key the code is bound to (dpop_jkt, RFC 9449 §10)"
+                .to_owned(),
+        ));
     }
     let redirect_uri = incoming.form_param("redirect_uri").unwrap_or_default();
     if redirect_uri != grant.request.redirect_uri {
@@ -1312,6 +1402,7 @@ fn issue(
     incoming: &Incoming,
     what: &Issue,
     now: Timestamp,
+    dpop_jkt: Option<&str>,
 ) -> Result<Response, super::keys::KeyError> {
     let personality = shared.personality;
     let spec = personality.spec();
@@ -1329,9 +1420,17 @@ fn issue(
         || format!("service-account-{}", what.client_id),
         |u| u.subject(personality),
     );
+    // RFC 9449 §6.1: the thumbprint the tokens are bound to (another one
+    // under the wrong-cnf-jkt fault).
+    let bound = match dpop_jkt {
+        Some(_) if faults.wrong_cnf_jkt => {
+            Some(URL_SAFE_NO_PAD.encode(super::keys::random_octets::<32>()?))
+        }
+        other => other.map(str::to_owned),
+    };
     let keys = shared.keys();
     let header = |alg: SigningAlg, typ: &str| {
-        if alg == SigningAlg::Gost {
+        if alg == SigningAlg::Gost && !spec.fapi {
             json!({"typ": typ, "alg": alg.as_str()})
         } else {
             json!({"alg": alg.as_str(), "typ": typ, "kid": keys.kid(alg)})
@@ -1344,6 +1443,11 @@ fn issue(
                 "exp": now.plus_seconds(access_life).unix(), "iat": now.unix(), "jti": uuid::Uuid::new_v4().to_string(),
                 "client_id": what.client_id, "azp": what.client_id, "scope": what.scope,
             });
+            if let Some(jkt) = &bound
+                && let Some(object) = claims.as_object_mut()
+            {
+                object.insert("cnf".to_owned(), json!({"jkt": jkt}));
+            }
             if keycloak && let Some(object) = claims.as_object_mut() {
                 let mut put = |name: &str, value: Value| {
                     object.insert(name.to_owned(), value);
@@ -1380,6 +1484,7 @@ fn issue(
         auth_time: what.auth_time,
         issued: now,
         expires: now.plus_seconds(access_life),
+        dpop_jkt: bound.clone(),
     };
     let refresh_token = if what.refresh {
         let token = match spec.refresh_token {
@@ -1499,7 +1604,10 @@ fn issue(
     }
     let mut body = Map::new();
     body.insert("access_token".to_owned(), json!(access_token));
-    body.insert("token_type".to_owned(), json!("Bearer"));
+    body.insert(
+        "token_type".to_owned(),
+        json!(if bound.is_some() { "DPoP" } else { "Bearer" }),
+    );
     body.insert("expires_in".to_owned(), json!(access_life));
     if keycloak && refresh_token.is_some() {
         body.insert("refresh_expires_in".to_owned(), json!(refresh_life));

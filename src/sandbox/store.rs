@@ -22,6 +22,12 @@ pub struct PendingRequest {
     pub nonce: Option<String>,
     /// PKCE `code_challenge` and its method (RFC 7636 §4.3).
     pub challenge: Option<(String, String)>,
+    /// `response_mode` (OAuth 2.0 Multiple Response Type Encoding §2.1;
+    /// JARM §2.3): `jwt` and `query.jwt` answer with a signed JWT.
+    pub response_mode: Option<String>,
+    /// The thumbprint of the DPoP key the code is bound to (RFC 9449 §10:
+    /// `dpop_jkt`, or the PAR request's proof, §10.1).
+    pub dpop_jkt: Option<String>,
     /// When it stops being usable.
     pub expires: Timestamp,
 }
@@ -58,6 +64,8 @@ pub struct Grant {
     pub issued: Timestamp,
     /// When it expires.
     pub expires: Timestamp,
+    /// The thumbprint of the DPoP key a DPoP-bound token is bound to (RFC 9449 §6).
+    pub dpop_jkt: Option<String>,
 }
 
 /// A device authorization (RFC 8628 §3.2).
@@ -143,9 +151,73 @@ pub struct Store {
     devices: HashMap<String, DeviceGrant>,
     ciba: HashMap<String, CibaRequest>,
     sessions: HashMap<String, String>,
+    pushed: HashMap<String, PendingRequest>,
+    dpop_nonce: Option<(String, Timestamp)>,
+    dpop_jtis: HashMap<String, Timestamp>,
 }
 
+/// How many pushed requests and DPoP `jti`s the store keeps at most: a
+/// hostile loopback client cannot grow it without end (the oldest go).
+const MAX_KEPT: usize = 10_000;
+
+/// How long a DPoP nonce the sandbox gave stays good, in seconds.
+pub const DPOP_NONCE_LIFETIME: i64 = 300;
+
 impl Store {
+    /// Remembers a pushed authorization request under its `request_uri`
+    /// (RFC 9126 §2.2); expired ones are dropped first.
+    pub fn add_pushed(&mut self, request_uri: String, request: PendingRequest, now: Timestamp) {
+        self.pushed.retain(|_, r| r.expires > now);
+        if self.pushed.len() >= MAX_KEPT {
+            self.pushed.clear();
+        }
+        self.pushed.insert(request_uri, request);
+    }
+
+    /// Takes a pushed request (once: RFC 9126 §4, one-time use). `Err`
+    /// with the request when it has expired (its `redirect_uri` was checked
+    /// when it was pushed, so the error may go back there), `Err(None)` when
+    /// it is unknown or used.
+    pub fn take_pushed(
+        &mut self,
+        request_uri: &str,
+        now: Timestamp,
+    ) -> Result<PendingRequest, Option<Box<PendingRequest>>> {
+        let request = self.pushed.remove(request_uri).ok_or(None)?;
+        if request.expires > now {
+            Ok(request)
+        } else {
+            Err(Some(Box::new(request)))
+        }
+    }
+
+    /// The DPoP nonce the server gives now (RFC 9449 §8): the current
+    /// one, or a fresh one when there is none or it expired.
+    pub fn dpop_nonce(&mut self, now: Timestamp, fresh: impl FnOnce() -> String) -> String {
+        match &self.dpop_nonce {
+            Some((nonce, expires)) if *expires > now => nonce.clone(),
+            _ => {
+                let nonce = fresh();
+                self.dpop_nonce = Some((nonce.clone(), now.plus_seconds(DPOP_NONCE_LIFETIME)));
+                nonce
+            }
+        }
+    }
+
+    /// Records a proof's `jti` until `until`; `false` when it was seen
+    /// before (a replay, RFC 9449 §11.1).
+    pub fn first_dpop_jti(&mut self, jti: &str, now: Timestamp, until: Timestamp) -> bool {
+        self.dpop_jtis.retain(|_, expires| *expires > now);
+        if self.dpop_jtis.contains_key(jti) {
+            return false;
+        }
+        if self.dpop_jtis.len() >= MAX_KEPT {
+            self.dpop_jtis.clear();
+        }
+        self.dpop_jtis.insert(jti.to_owned(), until);
+        true
+    }
+
     /// Remembers a request shown on the login page under `id`.
     pub fn add_pending(&mut self, id: String, request: PendingRequest) {
         self.pending.insert(id, request);
@@ -413,6 +485,8 @@ mod tests {
             state: None,
             nonce: None,
             challenge: None,
+            response_mode: None,
+            dpop_jkt: None,
             expires: Timestamp::from_unix(now + 600),
         }
     }
@@ -452,6 +526,7 @@ mod tests {
             auth_time: None,
             issued: Timestamp::from_unix(0),
             expires: Timestamp::from_unix(300),
+            dpop_jkt: None,
         };
         store.add_access("at".to_owned(), grant.clone());
         store.add_refresh("rt".to_owned(), grant);

@@ -103,6 +103,12 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &m
                         copy_button(ui, &copy_what, value, commands);
                         ui.end_row();
                     }
+                    if let Some(path) = &running.client_key_file {
+                        ui.label(tr!("sandbox-client-key-file"));
+                        ui.monospace(path);
+                        copy_button(ui, &tr!("sandbox-copy-client-key-file"), path, commands);
+                        ui.end_row();
+                    }
                 });
             ui.label(tr!(
                 "sandbox-key-generation",
@@ -157,6 +163,20 @@ fn faults(ui: &mut egui::Ui, current: &Faults, commands: &mut Vec<Command>) {
     );
     ui.checkbox(&mut faults.auto_sign_in, tr!("sandbox-fault-auto-sign-in"))
         .on_hover_text(tr!("sandbox-fault-auto-sign-in-hover"));
+    ui.checkbox(&mut faults.dpop_replay, tr!("sandbox-fault-dpop-replay"));
+    ui.checkbox(
+        &mut faults.dpop_nonce_missing,
+        tr!("sandbox-fault-dpop-nonce-missing"),
+    );
+    ui.checkbox(
+        &mut faults.wrong_cnf_jkt,
+        tr!("sandbox-fault-wrong-cnf-jkt"),
+    );
+    ui.checkbox(
+        &mut faults.jarm_wrong_key,
+        tr!("sandbox-fault-jarm-wrong-key"),
+    );
+    ui.checkbox(&mut faults.par_expired, tr!("sandbox-fault-par-expired"));
     if faults != *current {
         commands.push(Command::Sandbox(SandboxCommand::SetFaults(faults)));
     }
@@ -193,5 +213,7 @@ fn personality_label(personality: Personality) -> String {
         Personality::Github => tr!("sandbox-personality-github"),
         Personality::Kontur => tr!("sandbox-personality-kontur"),
         Personality::Moex => tr!("sandbox-personality-moex"),
+        Personality::Fapi => tr!("sandbox-personality-fapi"),
+        Personality::FapiGost => tr!("sandbox-personality-fapi-gost"),
     }
 }

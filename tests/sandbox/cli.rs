@@ -185,7 +185,7 @@ fn rig_profile_file(rig: &Rig, dir: &std::path::Path) -> std::path::PathBuf {
     file
 }
 
-fn run_against(rig: &Rig, name: &str, extra: &[&str]) -> (i32, String, String) {
+pub fn run_against(rig: &Rig, name: &str, extra: &[&str]) -> (i32, String, String) {
     let dir = std::env::temp_dir().join(format!("tokenscope-rig-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");

@@ -6,6 +6,7 @@
 mod ciba;
 mod cli;
 mod endpoints;
+mod fapi;
 mod faults;
 mod flows;
 mod openid_client;

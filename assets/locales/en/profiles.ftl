@@ -144,6 +144,8 @@ sandbox-personality-bank = Bank-like (SberBusiness ID)
 sandbox-personality-github = GitHub-like
 sandbox-personality-kontur = Kontur-like
 sandbox-personality-moex = MOEX-like (passport grant)
+sandbox-personality-fapi = FAPI 2.0-like (PAR, signed requests, JARM, DPoP)
+sandbox-personality-fapi-gost = FAPI 2.0-like, GOST-signed
 sandbox-stopped = Stopped.
 sandbox-start = Start sandbox
 sandbox-starting = Starting: making keys…
@@ -155,6 +157,8 @@ sandbox-client-secret = Client secret
 sandbox-copy-issuer = the sandbox issuer
 sandbox-copy-client-id = the sandbox client id
 sandbox-copy-client-secret = the sandbox client secret
+sandbox-client-key-file = Client key file
+sandbox-copy-client-key-file = the sandbox client's key file
 sandbox-key-generation = Signing keys: generation { $generation }
 sandbox-rotate = Rotate keys now
 sandbox-stop = Stop sandbox
@@ -174,8 +178,14 @@ sandbox-fault-bare-refresh = Refresh without a new ID token or refresh token
 sandbox-fault-logout-needs-hint = Refuse logout without id_token_hint
 sandbox-fault-auto-sign-in = Sign in at once, no login page
 sandbox-fault-auto-sign-in-hover = The first person signs in as soon as the browser arrives, as with a live session: for demos, autoplay and browsers that only follow redirects. A CIBA request is approved at once too, with no phone page.
+sandbox-fault-dpop-replay = Refuse DPoP proofs as replayed (jti seen before)
+sandbox-fault-dpop-nonce-missing = Demand a DPoP nonce without the DPoP-Nonce header
+sandbox-fault-wrong-cnf-jkt = Bind tokens to another key (wrong cnf.jkt)
+sandbox-fault-jarm-wrong-key = Sign JARM responses with a key not in the JWKS
+sandbox-fault-par-expired = Expire pushed requests at once (invalid_request_uri)
 sandbox-profile-notes = The built-in sandbox provider (tokenscope sandbox): runs on this machine, no network needed.
 sandbox-could-not-start = The sandbox provider could not start: { $message }
+sandbox-cannot-write-key = Cannot write the sandbox client's key file { $path }: { $error }
 
 ## Provider presets (oauth/presets.rs): the provider names stay as they are
 

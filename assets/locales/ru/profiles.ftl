@@ -144,6 +144,8 @@ sandbox-personality-bank = Как банк (SberBusiness ID)
 sandbox-personality-github = Как GitHub
 sandbox-personality-kontur = Как Контур
 sandbox-personality-moex = Как MOEX (грант passport)
+sandbox-personality-fapi = Как FAPI 2.0 (PAR, подписанные запросы, JARM, DPoP)
+sandbox-personality-fapi-gost = Как FAPI 2.0, подпись ГОСТ
 sandbox-stopped = Остановлена.
 sandbox-start = Запустить песочницу
 sandbox-starting = Запуск: создаются ключи…
@@ -155,6 +157,8 @@ sandbox-client-secret = Секрет клиента
 sandbox-copy-issuer = издателя песочницы
 sandbox-copy-client-id = идентификатор клиента песочницы
 sandbox-copy-client-secret = секрет клиента песочницы
+sandbox-client-key-file = Файл ключа клиента
+sandbox-copy-client-key-file = путь к файлу ключа клиента песочницы
 sandbox-key-generation = Ключи подписи: поколение { $generation }
 sandbox-rotate = Сменить ключи сейчас
 sandbox-stop = Остановить песочницу
@@ -174,8 +178,14 @@ sandbox-fault-bare-refresh = Обновлять без нового ID-токе�
 sandbox-fault-logout-needs-hint = Отказывать в выходе без id_token_hint
 sandbox-fault-auto-sign-in = Входить сразу, без страницы входа
 sandbox-fault-auto-sign-in-hover = Первый пользователь входит, как только приходит браузер, как при живой сессии: для демонстраций, автопоказа и браузеров, которые только следуют редиректам. Запрос CIBA тоже подтверждается сразу, без страницы телефона.
+sandbox-fault-dpop-replay = Отклонять доказательства DPoP как повторные (jti уже был)
+sandbox-fault-dpop-nonce-missing = Требовать nonce DPoP без заголовка DPoP-Nonce
+sandbox-fault-wrong-cnf-jkt = Привязывать токены к чужому ключу (неверный cnf.jkt)
+sandbox-fault-jarm-wrong-key = Подписывать ответы JARM ключом не из JWKS
+sandbox-fault-par-expired = Сразу истекать отправленные запросы (invalid_request_uri)
 sandbox-profile-notes = Встроенный провайдер-песочница (tokenscope sandbox): работает на этой машине, сеть не нужна.
 sandbox-could-not-start = Провайдер-песочница не запустилась: { $message }
+sandbox-cannot-write-key = Не удалось записать файл ключа клиента песочницы { $path }: { $error }
 
 ## Шаблоны провайдеров (oauth/presets.rs): названия провайдеров не переводятся
 
