@@ -157,7 +157,9 @@ fn presenter_mode_enter_sends_the_request_of_a_run_started_in_it() {
     assert_eq!(next, Step::Discovery);
     harness.get_by_label("→ GET …/.well-known/openid-configuration");
     harness.key_press(egui::Key::Enter);
-    harness.run();
+    // The request is in flight (a spinner turns until the unreachable host
+    // fails, however long the resolver takes): a few frames, not until idle.
+    harness.run_steps(3);
     let flow = harness.state().workspace().flow.as_ref().expect("flow");
     let sent =
         flow.waiting == Some(next) || flow.session.records.last().is_some_and(|r| r.step == next);
