@@ -259,6 +259,11 @@ fn a_nonce_demand_without_the_header_stops_the_token_request() {
             .any(|f| f.id == "rfc9449.use_dpop_nonce"),
         "{diagnosis:?}"
     );
+    assert!(
+        error.message.contains("no DPoP-Nonce header"),
+        "the missing header is named: {}",
+        error.message
+    );
 }
 
 #[test]

@@ -506,3 +506,4 @@ run-api-answered = HTTP { $status }, { $bytes } bytes{ $media ->
    *[other] , { $media }
 }
 run-api-refused = The API refused the token (HTTP { $status }).
+run-dpop-nonce-not-given = The server asks for a DPoP nonce but its answer carries no DPoP-Nonce header, so there is no nonce to send: the server is at fault (RFC 9449 §8, §9 require the header).

@@ -523,3 +523,4 @@ run-api-answered = HTTP { $status }, { $bytes } байт{ $media ->
    *[other] , { $media }
 }
 run-api-refused = API отклонил токен (HTTP { $status }).
+run-dpop-nonce-not-given = Сервер требует nonce для DPoP, но в ответе нет заголовка DPoP-Nonce, поэтому отправить нечего: ошибка на стороне сервера (RFC 9449 §8, §9 требуют этот заголовок).

@@ -1558,10 +1558,19 @@ impl FlowSession {
         let provider_clock_skew =
             response.and_then(|response| super::provider_clock::skew_seconds(response, at));
         // The next proof carries the latest nonce a server gave (RFC 9449 §8, §9).
-        if let (Some(state), Some(nonce)) = (
-            self.dpop.as_mut(),
-            response.and_then(|r| super::dpop::nonce_from_headers(r.headers.iter().cloned())),
-        ) {
+        let nonce =
+            response.and_then(|r| super::dpop::nonce_from_headers(r.headers.iter().cloned()));
+        // A nonce demanded but not given: nothing to retry with, and the
+        // server's fault (§8 and §9 say the answer carries DPoP-Nonce).
+        if let (Err(failure), Some(r), None) = (&mut outcome, response, &nonce)
+            && super::dpop::is_use_dpop_nonce(r.status, r.header("WWW-Authenticate"), &r.body)
+        {
+            failure.message.push(' ');
+            failure
+                .message
+                .push_str(&crate::tr!("run-dpop-nonce-not-given"));
+        }
+        if let (Some(state), Some(nonce)) = (self.dpop.as_mut(), nonce) {
             state.nonce = Some(nonce);
         }
         self.records.push(StepRecord {
