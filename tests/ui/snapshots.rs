@@ -304,3 +304,43 @@ fn inspector_pasted_bank_error() {
     harness.get_by_label("Probably: The bank does not know this code");
     harness.snapshot("inspector_bank_error");
 }
+
+/// Before a FAPI-style run: the plan shows the pushed authorization request
+/// before the browser, and the arrows name the DPoP proof, the signed
+/// request object and the JWT-secured response.
+#[test]
+fn flow_plan_of_a_fapi_profile() {
+    use tokenscope::oauth::{ClientAuth, Profile, ProfileId};
+    let mut harness = harness_themed(A_DAY_LATER, egui::Theme::Light);
+    let mut profile = Profile {
+        id: ProfileId("fapi-plan".to_owned()),
+        name: "Bank (FAPI 2.0)".to_owned(),
+        client_id: "partner-app".to_owned(),
+        client_auth: ClientAuth::PrivateKeyJwt,
+        redirect_uri: "http://127.0.0.1:53682/callback".to_owned(),
+        scopes: "openid accounts".to_owned(),
+        dpop: true,
+        par: true,
+        request_object: true,
+        response_mode: "query.jwt".to_owned(),
+        ..Profile::default()
+    };
+    "https://bank.example/authorize".clone_into(&mut profile.endpoints.authorization);
+    "https://bank.example/token".clone_into(&mut profile.endpoints.token);
+    "https://bank.example/par".clone_into(&mut profile.endpoints.pushed_authorization_request);
+    "https://bank.example/userinfo".clone_into(&mut profile.endpoints.userinfo);
+    {
+        let workspace = harness.state_mut().workspace_mut();
+        workspace.profiles.list.push(profile.clone());
+        workspace.profiles.selected = Some(profile.id.clone());
+        workspace.show_flow = true;
+    }
+    harness.run();
+    assert!(crate::support::shows(
+        &harness,
+        "Pushed authorization request"
+    ));
+    assert!(crate::support::shows(&harness, "+ DPoP proof"));
+    assert!(crate::support::shows(&harness, "response JWT (JARM)"));
+    harness.snapshot("flow_plan_fapi");
+}
