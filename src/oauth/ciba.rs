@@ -15,10 +15,8 @@ use serde_json::Value;
 use crate::net::{Exchange, RequestDraft};
 use crate::secret::Secret;
 
-use super::device::{
-    DEFAULT_INTERVAL_SECONDS, MAX_DEVICE_CODE_SECONDS, MAX_INTERVAL_SECONDS, PollOutcome,
-};
-use super::flow::{self, Credentials, SentSeconds, StepFailure};
+use super::device::PollOutcome;
+use super::flow::{self, Credentials, StepFailure};
 use super::profile::{Profile, RequestKind};
 
 /// `grant_type` of the CIBA token request (CIBA Core §10.1).
@@ -177,34 +175,10 @@ pub fn parse_authentication(
         .and_then(Value::as_str)
         .filter(|id| !id.is_empty())
         .ok_or_else(|| missing("auth_req_id"))?;
+    // §7.3: the same timing rules as the device grant's, 5 s when no interval is given.
     let mut adjusted = Vec::new();
-    let expires_in = match flow::seconds_member(&fields, "expires_in", MAX_DEVICE_CODE_SECONDS) {
-        None => return Err(missing("expires_in")),
-        Some(SentSeconds::Real(seconds)) => seconds,
-        Some(SentSeconds::TooLong(value) | SentSeconds::Meaningless(value)) => {
-            adjusted.push(crate::tr!(
-                "run-device-lifetime-adjusted",
-                value = value,
-                used = MAX_DEVICE_CODE_SECONDS
-            ));
-            MAX_DEVICE_CODE_SECONDS
-        }
-    };
-    // §7.3: the client waits 5 seconds between polls when no interval is given.
-    let (interval, note) = match flow::seconds_member(&fields, "interval", MAX_INTERVAL_SECONDS) {
-        None => (DEFAULT_INTERVAL_SECONDS, None),
-        Some(SentSeconds::Real(seconds)) if seconds > 0 => (seconds, None),
-        Some(SentSeconds::Real(_)) => (DEFAULT_INTERVAL_SECONDS, Some("0".to_owned())),
-        Some(SentSeconds::TooLong(value)) => (MAX_INTERVAL_SECONDS, Some(value)),
-        Some(SentSeconds::Meaningless(value)) => (DEFAULT_INTERVAL_SECONDS, Some(value)),
-    };
-    if let Some(value) = note {
-        adjusted.push(crate::tr!(
-            "run-interval-adjusted",
-            value = value,
-            used = interval
-        ));
-    }
+    let (expires_in, interval) =
+        super::device::poll_timing(&fields, &mut adjusted).ok_or_else(|| missing("expires_in"))?;
     Ok(BackchannelAuthentication {
         auth_req_id: Secret::new(auth_req_id),
         expires_in: i64::try_from(expires_in).unwrap_or(i64::MAX),
@@ -250,6 +224,7 @@ pub fn shown_binding_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::oauth::device::{DEFAULT_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS};
     use crate::token::Timestamp;
 
     fn exchange(status: u16, body: &str) -> Exchange {

@@ -88,6 +88,45 @@ pub fn authorization_request(
     )
 }
 
+/// The `expires_in` and `interval` of an answer that starts polling (RFC
+/// 8628 §3.2, CIBA Core §7.3, which take the same rules): `expires_in` at
+/// most a day, `interval` 5 s when absent, 0 or meaningless and at most
+/// [`MAX_INTERVAL_SECONDS`]; each value changed is said in `adjusted`.
+/// `None` without `expires_in`.
+pub(crate) fn poll_timing(
+    fields: &serde_json::Map<String, Value>,
+    adjusted: &mut Vec<String>,
+) -> Option<(u64, u64)> {
+    let expires_in = match flow::seconds_member(fields, "expires_in", MAX_DEVICE_CODE_SECONDS)? {
+        SentSeconds::Real(seconds) => seconds,
+        // Polling ends at the latest after a day; the provider's own
+        // expired_token answer ends it sooner (RFC 8628 §3.5).
+        SentSeconds::TooLong(value) | SentSeconds::Meaningless(value) => {
+            adjusted.push(crate::tr!(
+                "run-device-lifetime-adjusted",
+                value = value,
+                used = MAX_DEVICE_CODE_SECONDS
+            ));
+            MAX_DEVICE_CODE_SECONDS
+        }
+    };
+    let (interval, note) = match flow::seconds_member(fields, "interval", MAX_INTERVAL_SECONDS) {
+        None => (DEFAULT_INTERVAL_SECONDS, None),
+        Some(SentSeconds::Real(seconds)) if seconds > 0 => (seconds, None),
+        Some(SentSeconds::Real(_)) => (DEFAULT_INTERVAL_SECONDS, Some("0".to_owned())),
+        Some(SentSeconds::TooLong(value)) => (MAX_INTERVAL_SECONDS, Some(value)),
+        Some(SentSeconds::Meaningless(value)) => (DEFAULT_INTERVAL_SECONDS, Some(value)),
+    };
+    if let Some(value) = note {
+        adjusted.push(crate::tr!(
+            "run-interval-adjusted",
+            value = value,
+            used = interval
+        ));
+    }
+    Some((expires_in, interval))
+}
+
 /// Reads the device authorization response (RFC 8628 §3.2, errors §3.2 / RFC 6749 §5.2).
 pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, StepFailure> {
     let response = exchange
@@ -111,48 +150,8 @@ pub fn parse_authorization(exchange: &Exchange) -> Result<DeviceAuthorization, S
         .or_else(|| text("verification_url"))
         .ok_or_else(|| missing("verification_uri"))?;
     let mut adjusted = Vec::new();
-    let expires_in = match flow::seconds_member(&fields, "expires_in", MAX_DEVICE_CODE_SECONDS) {
-        None => return Err(missing("expires_in")),
-        Some(SentSeconds::Real(seconds)) => seconds,
-        // Polling ends at the latest after a day; the provider's own
-        // expired_token answer ends it sooner (RFC 8628 §3.5).
-        Some(SentSeconds::TooLong(value) | SentSeconds::Meaningless(value)) => {
-            adjusted.push(crate::tr!(
-                "run-device-lifetime-adjusted",
-                value = value,
-                used = MAX_DEVICE_CODE_SECONDS
-            ));
-            MAX_DEVICE_CODE_SECONDS
-        }
-    };
-    let interval = match flow::seconds_member(&fields, "interval", MAX_INTERVAL_SECONDS) {
-        None => DEFAULT_INTERVAL_SECONDS,
-        Some(SentSeconds::Real(seconds)) if seconds > 0 => seconds,
-        Some(SentSeconds::Real(_)) => {
-            adjusted.push(crate::tr!(
-                "run-interval-adjusted",
-                value = "0",
-                used = DEFAULT_INTERVAL_SECONDS
-            ));
-            DEFAULT_INTERVAL_SECONDS
-        }
-        Some(SentSeconds::TooLong(value)) => {
-            adjusted.push(crate::tr!(
-                "run-interval-adjusted",
-                value = value,
-                used = MAX_INTERVAL_SECONDS
-            ));
-            MAX_INTERVAL_SECONDS
-        }
-        Some(SentSeconds::Meaningless(value)) => {
-            adjusted.push(crate::tr!(
-                "run-interval-adjusted",
-                value = value,
-                used = DEFAULT_INTERVAL_SECONDS
-            ));
-            DEFAULT_INTERVAL_SECONDS
-        }
-    };
+    let (expires_in, interval) =
+        poll_timing(&fields, &mut adjusted).ok_or_else(|| missing("expires_in"))?;
     Ok(DeviceAuthorization {
         device_code,
         user_code,
