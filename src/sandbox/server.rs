@@ -1149,33 +1149,7 @@ fn device_grant(
         .store()
         .poll_device(&device_code, now)
         .ok_or(Failure::ExpiredDeviceCode)?;
-    match poll {
-        DevicePoll::Pending => Err(Failure::AuthorizationPending),
-        DevicePoll::SlowDown => Err(Failure::SlowDown),
-        DevicePoll::Expired => Err(Failure::ExpiredDeviceCode),
-        DevicePoll::Denied => Err(Failure::AccessDenied),
-        DevicePoll::Approved {
-            user: login,
-            client_id: owner,
-            scope,
-        } => {
-            if owner != client_id {
-                return Err(Failure::BadClient);
-            }
-            let session = uuid::Uuid::new_v4().to_string();
-            shared.store().open_session(session.clone(), &login);
-            Ok(Issue {
-                client_id: owner,
-                user: user(&login),
-                scope,
-                nonce: None,
-                auth_time: Some(now),
-                session: Some(session),
-                refresh: true,
-                from_refresh: false,
-            })
-        }
-    }
+    polled(shared, poll, Failure::ExpiredDeviceCode, client_id, now)
 }
 
 /// CIBA's token request (OpenID CIBA Core 1.0 §10.1, answers §11).
@@ -1192,10 +1166,23 @@ fn ciba_grant(
         .store()
         .poll_ciba(&auth_req_id, now)
         .ok_or_else(|| Failure::InvalidRequest("the auth_req_id is unknown".to_owned()))?;
+    polled(shared, poll, Failure::ExpiredAuthRequest, client_id, now)
+}
+
+/// A device or CIBA poll's answer (RFC 8628 §3.5, CIBA Core §11): the
+/// waiting errors, `expired`'s own error, or tokens for the approving user
+/// when the request is this client's.
+fn polled(
+    shared: &Shared,
+    poll: DevicePoll,
+    expired: Failure,
+    client_id: &str,
+    now: Timestamp,
+) -> Result<Issue, Failure> {
     match poll {
         DevicePoll::Pending => Err(Failure::AuthorizationPending),
         DevicePoll::SlowDown => Err(Failure::SlowDown),
-        DevicePoll::Expired => Err(Failure::ExpiredAuthRequest),
+        DevicePoll::Expired => Err(expired),
         DevicePoll::Denied => Err(Failure::AccessDenied),
         DevicePoll::Approved {
             user: login,
