@@ -368,6 +368,16 @@ impl FlowSession {
         ))
     }
 
+    /// The authorization URL that carries a pushed request's reference
+    /// (RFC 9126 §4): `client_id` and `request_uri` only.
+    fn pushed_reference_url(&self, pushed: &flow::PushedRequest) -> Result<String, StepFailure> {
+        let params = super::request_object::by_reference_parameters(
+            &pushed.request_uri,
+            self.profile.client_id.trim(),
+        );
+        flow::authorization_endpoint_url(&self.profile, &params)
+    }
+
     /// The URL the browser opens at `now`.
     fn front_channel_url(&self, now: Timestamp) -> Result<String, StepFailure> {
         if self.profile.par {
@@ -381,11 +391,7 @@ impl FlowSession {
                     seconds = pushed.expires_in
                 )));
             }
-            let params = super::request_object::by_reference_parameters(
-                &pushed.request_uri,
-                self.profile.client_id.trim(),
-            );
-            return flow::authorization_endpoint_url(&self.profile, &params);
+            return self.pushed_reference_url(pushed);
         }
         let params = self.authorize_parameters();
         let params = if self.profile.request_object {
@@ -1747,13 +1753,8 @@ impl FlowSession {
         if let Some(url) = &self.authorize_url {
             return Ok(url.clone());
         }
-        if self.profile.par && self.pushed.is_some() {
-            let (pushed, _) = self.pushed.as_ref().ok_or_else(|| StepFailure::new(""))?;
-            let params = super::request_object::by_reference_parameters(
-                &pushed.request_uri,
-                self.profile.client_id.trim(),
-            );
-            return flow::authorization_endpoint_url(&self.profile, &params);
+        if let (true, Some((pushed, _))) = (self.profile.par, &self.pushed) {
+            return self.pushed_reference_url(pushed);
         }
         flow::authorization_endpoint_url(&self.profile, &self.authorize_parameters())
     }
