@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser as _;
+use winit::event_loop::EventLoop;
 
 use tokenscope::app::{Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp};
 use tokenscope::cli::args::{Cli, Lang, Theme};
@@ -75,6 +76,7 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         browser: cli.browser.clone(),
         inspector: None,
         presenter: cli.presenter,
+        background: tokenscope::ui::Background::Cleared,
         autoplay: cli.profile.clone().map(|profile| (profile, cli.play)),
     };
     let mut viewport = egui::ViewportBuilder::default()
@@ -91,13 +93,24 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         viewport,
         ..Default::default()
     };
+    // The event loop before any thread: on X11 it opens the input method,
+    // whose libX11 reads the locale's Compose file a character at a time,
+    // and glibc locks the stream for each character once a process has a
+    // second thread (~8 ms with the store and inspection threads running,
+    // under 1 ms without). The threads then start while the window is made.
+    let event_loop = EventLoop::<eframe::UserEvent>::with_user_event()
+        .build()
+        .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
     let prepared = TokenscopeApp::prepare_for_window(options);
-    eframe::run_native(
+    let mut window = eframe::create_native(
         "tokenscope",
         native,
         Box::new(move |cc| Ok(Box::new(prepared.open(&cc.egui_ctx)))),
-    )
-    .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
+        &event_loop,
+    );
+    event_loop
+        .run_app(&mut window)
+        .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
     if cli.report_frames {
         let _ = writeln!(
             std::io::stderr(),

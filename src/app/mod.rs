@@ -52,6 +52,8 @@ pub struct StartOptions {
     pub inspector: Option<Inspector>,
     /// Start in presenter mode.
     pub presenter: bool,
+    /// Who paints the window's background: the real window clears it.
+    pub background: crate::ui::Background,
     /// Open this profile's flow (name or id) and, with a pause, walk it by
     /// itself, pausing that many seconds on each step (`--play`).
     pub autoplay: Option<(String, Option<u32>)>,
@@ -104,6 +106,7 @@ pub struct TokenscopeApp {
     sandbox: Option<crate::sandbox::Sandbox>,
     /// Network effects for a Sandbox profile, held until its sandbox runs.
     awaiting_sandbox: Vec<Effect>,
+    background: crate::ui::Background,
 }
 
 /// Where the start-up paste is inspected.
@@ -134,6 +137,9 @@ impl PreparedApp {
             quit_after,
         } = self;
         install_fonts(ctx);
+        // Before the first frame: the window is cleared to the theme's
+        // colour before the app's first pass runs.
+        app.apply_theme(ctx);
         waker.attach(ctx);
         if let Some(after) = quit_after {
             close_after(ctx.clone(), after);
@@ -184,6 +190,7 @@ impl TokenscopeApp {
             timeline_synced: None,
             sandbox: None,
             awaiting_sandbox: Vec::new(),
+            background: options.background,
         };
         app.workspace.theme = options.theme;
         app.workspace.zone = options.zone;
@@ -754,6 +761,10 @@ pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), 
 }
 
 impl eframe::App for TokenscopeApp {
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        crate::ui::clear_color(visuals)
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         crate::i18n::set_language(self.workspace.language);
         self.land_jobs(ctx);
@@ -780,11 +791,20 @@ impl eframe::App for TokenscopeApp {
             flow: &mut self.flow_editor,
             verify: &mut self.verify_inputs,
         };
-        let shown = crate::ui::show(ui, &self.workspace, edits, now, &mut commands);
+        let shown = crate::ui::show(
+            ui,
+            &self.workspace,
+            edits,
+            now,
+            self.background,
+            &mut commands,
+        );
         let ctx = ui.ctx().clone();
         for command in commands {
             self.handle(&ctx, command);
         }
+        // A theme picked now is in place before the next frame's clear.
+        self.apply_theme(&ctx);
         if shown.time_visible {
             // A countdown is on screen: tick once a second, and only then.
             ctx.request_repaint_after(Duration::from_secs(1));

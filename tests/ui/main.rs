@@ -18,6 +18,7 @@ mod flow;
 mod grants;
 mod inspector;
 mod language;
+mod painting;
 mod presenter;
 mod profiles;
 mod sandbox;
