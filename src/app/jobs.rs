@@ -327,7 +327,7 @@ impl Jobs {
     pub fn load_decryption_key(&self, path: String) {
         self.spawn("read-decryption-key", move || {
             Some(JobResult::DecryptionKeyLoaded(
-                crate::oauth::runner::read_decryption_key(&path),
+                crate::oauth::runner::read_decryption_key(&path, None),
             ))
         });
     }

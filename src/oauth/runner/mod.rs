@@ -81,6 +81,9 @@ pub struct FlowSession {
     pub decryption_keys: Option<crate::token::keys::KeySet>,
     /// Why the decryption key file could not be read, when it could not.
     pub decryption_key_error: Option<String>,
+    /// The passphrase of a PKCS#12 decryption key file (from the secret
+    /// store, or `run --decryption-key-passphrase-env`).
+    pub decryption_key_passphrase: Option<Secret>,
     /// The encrypted tokens this run opened, as they came and as they were
     /// inside (the nested JWS, or the claims), newest last: what
     /// [`Self::tokens_text`] hands the inspector is the decrypted token.
@@ -215,6 +218,7 @@ impl FlowSession {
             private_key_error: None,
             decryption_keys: None,
             decryption_key_error: None,
+            decryption_key_passphrase: None,
             opened: Vec::new(),
             username: String::new(),
             password: None,
@@ -595,7 +599,10 @@ impl FlowSession {
     /// only: it is disk work), with the one loader of `decode --key` and
     /// `verify --decryption-key`. A failure is kept for the UI and the steps.
     pub fn load_decryption_key(&mut self) {
-        let result = read_decryption_key(&self.profile.decryption_key_file);
+        let result = read_decryption_key(
+            &self.profile.decryption_key_file,
+            self.decryption_key_passphrase.as_ref(),
+        );
         self.decryption_key_loaded(result);
     }
 
@@ -1789,11 +1796,15 @@ struct OpenedJwe {
 }
 
 /// Reads a profile's decryption key file (a path; `~` is not expanded)
-/// with the one loader of `decode --key` and `verify --decryption-key`.
-pub fn read_decryption_key(path: &str) -> Result<crate::token::keys::KeySet, String> {
+/// with the one loader of `decode --key` and `verify --decryption-key`; a
+/// PKCS#12 container is opened with `passphrase` (none: the empty one).
+pub fn read_decryption_key(
+    path: &str,
+    passphrase: Option<&Secret>,
+) -> Result<crate::token::keys::KeySet, String> {
     crate::token::keys::KeySet::load_decryption_files(
         &[std::path::PathBuf::from(path.trim())],
-        None,
+        passphrase,
     )
 }
 
@@ -2249,9 +2260,10 @@ mod tests {
             failure.message
         );
 
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{JWE_FIXTURES}recipient.private.jwks.json"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{JWE_FIXTURES}recipient.private.jwks.json"),
+            None,
+        ));
         let summary = session
             .userinfo_answered(answer(&signed), now)
             .outcome
@@ -2272,9 +2284,10 @@ mod tests {
         );
 
         // Encrypted without a signature (§5.3.2 allows it): its claims.
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{JWE_FIXTURES}recipient-rsa.pkcs8.pem"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{JWE_FIXTURES}recipient-rsa.pkcs8.pem"),
+            None,
+        ));
         let summary = session
             .userinfo_answered(answer(&compact("rsa-oaep-pkcs8")), now)
             .outcome
@@ -2343,9 +2356,10 @@ mod tests {
         );
 
         // Another RSA key: it cannot recover the content key.
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{fixtures}recipient-rsa.pkcs8.pem"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{fixtures}recipient-rsa.pkcs8.pem"),
+            None,
+        ));
         assert!(session.decryption_key_error.is_none());
         let said = failure(&mut session);
         assert!(
@@ -2354,9 +2368,10 @@ mod tests {
         );
         assert!(said.contains("wrong key or altered token"), "{said}");
         // A key of another type does not fit at all.
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{fixtures}recipient-p256.sec1.pem"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{fixtures}recipient-p256.sec1.pem"),
+            None,
+        ));
         let said = failure(&mut session);
         assert!(
             said.contains("the profile's decryption key does not open it"),
@@ -2382,9 +2397,10 @@ mod tests {
         let jwe = jwe.as_str();
         let now = Timestamp::from_unix(1_795_387_806);
         let mut session = bank_session();
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{JWE_FIXTURES}recipient.private.jwks.json"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{JWE_FIXTURES}recipient.private.jwks.json"),
+            None,
+        ));
         session.code = Some(Secret::new("c0de"));
         let exchange = answered_with(&session, 200, &body);
         let summary = session
