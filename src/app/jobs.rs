@@ -27,7 +27,7 @@ enum StoreTask {
     SetAside(i64),
     SavePreferences(crate::store::preferences::Preferences),
     LoadSecret(ProfileId),
-    LoadPassphrase(ProfileId),
+    LoadPassphrase(ProfileId, crate::model::Passphrase),
     /// One of a profile's secrets by its store name ([`names`], or an
     /// extension field's `extension:<name>`).
     StoreSecret(ProfileId, String, Secret),
@@ -570,10 +570,12 @@ impl Jobs {
         self.store_task(StoreTask::SetAside(now.unix()));
     }
 
-    /// Reads a profile's client secret and PKCS#12 passphrase.
+    /// Reads a profile's client secret and PKCS#12 passphrases.
     pub fn load_secret(&self, id: ProfileId) {
         self.store_task(StoreTask::LoadSecret(id.clone()));
-        self.store_task(StoreTask::LoadPassphrase(id));
+        for which in crate::model::Passphrase::ALL {
+            self.store_task(StoreTask::LoadPassphrase(id.clone(), which));
+        }
     }
 
     /// Stores one of a profile's secrets (`name` from [`names`]).
@@ -840,14 +842,18 @@ impl Stores {
                 };
                 JobResult::SecretLoaded { id, secret }
             }
-            StoreTask::LoadPassphrase(id) => {
+            StoreTask::LoadPassphrase(id, which) => {
                 let passphrase = match &secrets {
                     Some(store) => store
-                        .get(&id, names::PKCS12_PASSPHRASE)
+                        .get(&id, which.store_name())
                         .map_err(|e| e.to_string()),
                     None => Ok(None),
                 };
-                JobResult::PassphraseLoaded { id, passphrase }
+                JobResult::PassphraseLoaded {
+                    id,
+                    which,
+                    passphrase,
+                }
             }
             StoreTask::LoadNamed(id, fields) => {
                 let values = secrets.as_ref().map_or_else(Vec::new, |store| {
@@ -974,6 +980,7 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
 fn secret_title(name: &str) -> String {
     match name {
         names::PKCS12_PASSPHRASE => crate::tr!("secret-title-passphrase"),
+        names::DECRYPTION_KEY_PASSPHRASE => crate::tr!("secret-title-decryption-passphrase"),
         names::CLIENT_SECRET => crate::tr!("secret-title-client-secret"),
         other => crate::tr!(
             "secret-title-field",

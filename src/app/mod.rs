@@ -418,17 +418,21 @@ impl TokenscopeApp {
                     .unwrap_or_default();
             }
         }
-        if let (Some(editor), Some((id, passphrase))) =
-            (self.editor.as_mut(), &state.loaded_passphrase)
-            && *id == editor.draft.id
-            && !editor.passphrase.loaded
-        {
-            editor.passphrase.loaded = true;
-            if !editor.passphrase.edited {
-                editor.passphrase.text = passphrase
-                    .as_ref()
-                    .map(|s| s.expose().to_owned())
-                    .unwrap_or_default();
+        let Some(editor) = self.editor.as_mut() else {
+            return;
+        };
+        for which in crate::model::Passphrase::ALL {
+            let Some(passphrase) = state.loaded(which, &editor.draft.id) else {
+                continue;
+            };
+            let field = editor.passphrase_field(which);
+            if !field.loaded {
+                field.loaded = true;
+                if !field.edited {
+                    field.text = passphrase
+                        .map(|s| s.expose().to_owned())
+                        .unwrap_or_default();
+                }
             }
         }
     }

@@ -68,6 +68,8 @@ pub enum JobResult {
     PassphraseLoaded {
         /// Whose.
         id: ProfileId,
+        /// Which one.
+        which: super::Passphrase,
         /// The passphrase, or why it could not be read.
         passphrase: Result<Option<Secret>, String>,
     },
@@ -201,10 +203,14 @@ impl Workspace {
                 }
                 Err(message) => self.profiles.save_error = Some(message),
             },
-            JobResult::PassphraseLoaded { id, passphrase } => match passphrase {
+            JobResult::PassphraseLoaded {
+                id,
+                which,
+                passphrase,
+            } => match passphrase {
                 Ok(passphrase) => {
                     if self.profiles.selected.as_ref() == Some(&id) {
-                        self.profiles.loaded_passphrase = Some((id, passphrase));
+                        self.profiles.passphrase_loaded(which, id, passphrase);
                     }
                 }
                 Err(message) => self.profiles.save_error = Some(message),

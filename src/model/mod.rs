@@ -19,7 +19,7 @@ pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput, next_step_comman
 pub use guard::{GuardedWork, InputShape, InternalError, catching};
 pub use landing::JobResult;
 pub use profile_editor::{DiscoveryView, PassphraseField, ProfileEditor};
-pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
+pub use profiles::{Passphrase, ProfileCommand, ProfilesState, StoreStatus, TlsFile};
 pub use sandbox::{
     RunningSandbox, SandboxCommand, SandboxEffect, SandboxState, SandboxStatus, with_sandbox_secret,
 };
