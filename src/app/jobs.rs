@@ -28,6 +28,11 @@ enum StoreTask {
     SavePreferences(crate::store::preferences::Preferences),
     LoadSecret(ProfileId),
     LoadPassphrase(ProfileId, crate::model::Passphrase),
+    /// A run's decryption key file, opened with the profile's passphrase.
+    LoadDecryptionKey {
+        id: ProfileId,
+        path: String,
+    },
     /// One of a profile's secrets by its store name ([`names`], or an
     /// extension field's `extension:<name>`).
     StoreSecret(ProfileId, String, Secret),
@@ -323,13 +328,18 @@ impl Jobs {
     }
 
     /// Reads the profile's decryption key file off the UI thread, with the
-    /// one loader of `decode --key` and `run --decryption-key`.
-    pub fn load_decryption_key(&self, path: String) {
-        self.spawn("read-decryption-key", move || {
-            Some(JobResult::DecryptionKeyLoaded(
-                crate::oauth::runner::read_decryption_key(&path, None),
-            ))
-        });
+    /// one loader of `decode --key` and `run --decryption-key`. On the store
+    /// thread, where the secret store is: a PKCS#12 file opens with the
+    /// passphrase stored for the profile, read after any save queued
+    /// before; without a config directory, with none.
+    pub fn load_decryption_key(&self, id: ProfileId, path: String) {
+        if self.store.is_some() {
+            self.store_task(StoreTask::LoadDecryptionKey { id, path });
+        } else {
+            self.spawn("read-decryption-key", move || {
+                Some(read_decryption_key(None, &id, &path))
+            });
+        }
     }
 
     /// Reads an extension grant's secret values from the secret store.
@@ -855,6 +865,9 @@ impl Stores {
                     passphrase,
                 }
             }
+            StoreTask::LoadDecryptionKey { id, path } => {
+                read_decryption_key(secrets.as_ref(), &id, &path)
+            }
             StoreTask::LoadNamed(id, fields) => {
                 let values = secrets.as_ref().map_or_else(Vec::new, |store| {
                     fields
@@ -975,6 +988,20 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
             })
             .map(|()| path),
     )
+}
+
+/// Reads a run's decryption key file with the one loader of `run`, a
+/// PKCS#12 file opened with the passphrase `secrets` keep for profile `id`.
+fn read_decryption_key(secrets: Option<&SecretStore>, id: &ProfileId, path: &str) -> JobResult {
+    let passphrase = match secrets.map(|store| store.get(id, names::DECRYPTION_KEY_PASSPHRASE)) {
+        Some(Ok(passphrase)) => passphrase,
+        None => None,
+        Some(Err(error)) => return JobResult::DecryptionKeyLoaded(Err(error.to_string())),
+    };
+    JobResult::DecryptionKeyLoaded(crate::oauth::runner::read_decryption_key(
+        path,
+        passphrase.as_ref(),
+    ))
 }
 
 fn secret_title(name: &str) -> String {

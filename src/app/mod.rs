@@ -316,7 +316,7 @@ impl TokenscopeApp {
                     self.stop_listening();
                 }
                 Effect::LoadClientKey { path } => self.jobs.load_client_key(path),
-                Effect::LoadDecryptionKey { path } => self.jobs.load_decryption_key(path),
+                Effect::LoadDecryptionKey { id, path } => self.jobs.load_decryption_key(id, path),
                 Effect::LoadExtensionSecrets { id, names } => {
                     self.jobs.load_extension_secrets(id, names);
                 }

@@ -286,8 +286,11 @@ pub enum Effect {
         path: String,
     },
     /// Read the profile's decryption key file (encrypted ID tokens,
-    /// UserInfo answers and JARM responses).
+    /// UserInfo answers and JARM responses), a PKCS#12 one with the
+    /// passphrase the secret store keeps for the profile.
     LoadDecryptionKey {
+        /// The profile, whose passphrase opens a PKCS#12 file.
+        id: ProfileId,
         /// The path from the profile.
         path: String,
     },

@@ -2388,6 +2388,52 @@ mod tests {
         assert!(said.starts_with("ID-токен зашифрован"), "{said}");
     }
 
+    /// A PKCS#12 decryption key file opens with the run's passphrase; a
+    /// wrong one, or none, fails the token step and says which, in English
+    /// and Russian.
+    #[test]
+    fn a_pkcs12_decryption_key_needs_its_passphrase() {
+        let (_, body) = encrypted_id_token_answer();
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.profile.decryption_key_file = format!("{JWE_FIXTURES}recipient-rsa.p12");
+        let mut failure = |passphrase: Option<&str>| {
+            session.decryption_keys = None;
+            session.decryption_key_passphrase = passphrase.map(Secret::new);
+            session.load_decryption_key();
+            session.code = Some(Secret::new("c0de"));
+            let exchange = answered_with(&session, 200, &body);
+            match &session.token_exchanged(exchange, now).outcome {
+                Err(failure) => failure.message.clone(),
+                Ok(summary) => summary.clone(),
+            }
+        };
+        let said = failure(None);
+        assert!(
+            said.ends_with("the profile's decryption key could not be read: the passphrase of recipient-rsa.p12 is not set: it is a PKCS#12 file that needs one"),
+            "{said}"
+        );
+        let said = failure(Some("wrong"));
+        assert!(
+            said.ends_with("could not be read: the passphrase of recipient-rsa.p12 is wrong"),
+            "{said}"
+        );
+        // The right one opens the container; its key is another than the
+        // token's, so the step now fails on the key, not the passphrase.
+        let said = failure(Some("tokenscope-test"));
+        assert!(
+            said.contains("the profile's decryption key does not open it"),
+            "{said}"
+        );
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let said = failure(Some("wrong"));
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(
+            said.ends_with("пароль к recipient-rsa.p12 неверный"),
+            "{said}"
+        );
+    }
+
     /// With the right key the nested JWS is the run's ID token (shown,
     /// verified, sent as the logout hint), the step says how it was
     /// encrypted and which key opened it, and so does the verification.
