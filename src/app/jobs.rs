@@ -171,7 +171,9 @@ impl Jobs {
         });
     }
 
-    /// Asks for a key file (JWKS, PEM, certificate) and reads it, off the UI thread.
+    /// Asks for a key file (JWKS, PEM, certificate, PKCS#12) and reads it,
+    /// off the UI thread; the model reads the keys in it (and asks for a
+    /// PKCS#12 container's passphrase).
     pub fn pick_keys_file(&self) {
         self.spawn("open-keys", || {
             let path = rfd::FileDialog::new()
@@ -181,19 +183,14 @@ impl Jobs {
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            Some(JobResult::KeysLoaded {
-                result: std::fs::read(&path)
-                    .map(|bytes| {
-                        // A DER certificate is binary: hand it over as PEM.
-                        String::from_utf8(bytes.clone()).unwrap_or_else(|_| der_to_pem(&bytes))
-                    })
-                    .map_err(|e| {
-                        crate::tr!(
-                            "file-could-not-read",
-                            path = path.display().to_string(),
-                            error = e.to_string()
-                        )
-                    }),
+            Some(JobResult::KeyFileRead {
+                bytes: std::fs::read(&path).map_err(|e| {
+                    crate::tr!(
+                        "file-could-not-read",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    )
+                }),
                 label,
             })
         });
@@ -1014,21 +1011,6 @@ fn secret_title(name: &str) -> String {
             name = other.strip_prefix("extension:").unwrap_or(other)
         ),
     }
-}
-
-/// A DER certificate as PEM text, so one key parser reads both.
-fn der_to_pem(der: &[u8]) -> String {
-    use base64::Engine as _;
-    let body = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(64)
-        .filter_map(|c| std::str::from_utf8(c).ok())
-        .collect();
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        lines.join("\n")
-    )
 }
 
 /// The window's side of device polling: each poll's answer goes to the UI
