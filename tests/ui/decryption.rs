@@ -3,9 +3,12 @@
 //! verifies the signed token inside; and says why a JWE stays closed.
 
 use egui_kittest::kittest::Queryable as _;
+use tokenscope::app::TokenscopeApp;
+use tokenscope::model::JobResult;
+use tokenscope::token::Timestamp;
 use tokenscope::token::keys::KeySet;
 
-use crate::support::{GENERATED_AT, fixture, harness, paste, shows};
+use crate::support::{GENERATED_AT, fixture, harness, paste, shows, type_into};
 
 /// The compact token of one of the npm `jose` vectors.
 fn jose_vector(name: &str) -> String {
@@ -121,4 +124,100 @@ fn harness_with_paste(
     let mut harness = harness(GENERATED_AT + 60);
     paste(&mut harness, text);
     harness
+}
+
+/// The Keys tab's file dialog came back with `name` from the JWE fixtures.
+fn key_file_picked(harness: &mut egui_kittest::Harness<'static, TokenscopeApp>, name: &str) {
+    let bytes = std::fs::read(format!(
+        "{}/tests/fixtures/jwe/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let effects = harness.state_mut().workspace_mut().land_job(
+        JobResult::KeyFileRead {
+            label: name.to_owned(),
+            bytes: Ok(bytes),
+        },
+        Timestamp::from_unix(GENERATED_AT + 60),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    harness.run();
+}
+
+/// A PKCS#12 decryption key that needs a passphrase: the Keys tab asks for
+/// it (masked), says when it is wrong, and with the right one the pasted
+/// JWE decrypts. The passphrase is nowhere on screen.
+#[test]
+fn a_pkcs12_key_asks_for_its_passphrase_and_then_decrypts_the_paste() {
+    let mut harness = harness(GENERATED_AT + 60);
+    paste(
+        &mut harness,
+        &format!(
+            r#"{{"id_token":"{}"}}"#,
+            jose_vector("nested-id-token-pkcs12")
+        ),
+    );
+    harness.get_by_label("Keys").click();
+    harness.run();
+    key_file_picked(&mut harness, "recipient-rsa.p12");
+    harness.get_by_label("Passphrase for recipient-rsa.p12");
+    assert!(!shows(&harness, "Wrong passphrase"), "nothing tried yet");
+
+    type_into(
+        &mut harness,
+        "Passphrase for recipient-rsa.p12",
+        "not-the-passphrase",
+    );
+    assert!(
+        !shows(&harness, "not-the-passphrase"),
+        "the field is masked"
+    );
+    harness.get_by_label("Open").click();
+    harness.run();
+    harness.get_by_label("Wrong passphrase: recipient-rsa.p12 did not open with it.");
+    assert!(!harness.state().workspace().verification.keys.can_decrypt());
+
+    type_into(
+        &mut harness,
+        "Passphrase for recipient-rsa.p12",
+        "tokenscope-test",
+    );
+    harness.get_by_label("Open").click();
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("Passphrase for").is_none(),
+        "the question is gone"
+    );
+    assert!(!shows(&harness, "Wrong passphrase"));
+    harness.get_by_label("Decryption keys (private, for JWE)");
+    assert!(shows(&harness, "PKCS#12 recipient-rsa.p12"));
+    harness.get_by_label("Claims").click();
+    harness.run();
+    harness.get_by_label_contains("Decrypted with");
+    harness.get_by_label_contains("(RSA-OAEP-256, A128CBC-HS256)");
+    assert!(
+        !shows(&harness, "tokenscope-test"),
+        "the passphrase is not shown"
+    );
+}
+
+/// The question, as the Keys tab draws it after a wrong passphrase.
+#[test]
+fn pkcs12_passphrase_prompt_snapshot() {
+    let mut harness = harness(GENERATED_AT + 60);
+    paste(
+        &mut harness,
+        &format!(
+            r#"{{"id_token":"{}"}}"#,
+            jose_vector("nested-id-token-pkcs12")
+        ),
+    );
+    harness.get_by_label("Keys").click();
+    harness.run();
+    key_file_picked(&mut harness, "recipient-rsa.p12");
+    type_into(&mut harness, "Passphrase for recipient-rsa.p12", "wrong");
+    harness.get_by_label("Open").click();
+    harness.run();
+    type_into(&mut harness, "Passphrase for recipient-rsa.p12", "typed");
+    harness.snapshot("pkcs12_passphrase_prompt");
 }
