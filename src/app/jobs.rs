@@ -578,7 +578,7 @@ impl Jobs {
     }
 
     /// Reads a profile's client secret and PKCS#12 passphrases.
-    pub fn load_secret(&self, id: ProfileId) {
+    pub fn load_secret(&self, id: &ProfileId) {
         self.store_task(StoreTask::LoadSecret(id.clone()));
         for which in crate::model::Passphrase::ALL {
             self.store_task(StoreTask::LoadPassphrase(id.clone(), which));

@@ -288,7 +288,7 @@ impl TokenscopeApp {
                 Effect::ClearPaste => self.paste.clear(),
                 Effect::SaveProfiles(list) => self.jobs.save_profiles(list),
                 Effect::SetAsideProfiles => self.jobs.set_aside_profiles(self.clock.now()),
-                Effect::LoadSecret(id) => self.jobs.load_secret(id),
+                Effect::LoadSecret(id) => self.jobs.load_secret(&id),
                 Effect::StoreSecret { id, name, secret } => {
                     self.jobs.store_secret(id, name, secret);
                 }

@@ -215,14 +215,7 @@ impl Workspace {
                 id,
                 which,
                 passphrase,
-            } => match passphrase {
-                Ok(passphrase) => {
-                    if self.profiles.selected.as_ref() == Some(&id) {
-                        self.profiles.passphrase_loaded(which, id, passphrase);
-                    }
-                }
-                Err(message) => self.profiles.save_error = Some(message),
-            },
+            } => self.passphrase_landed(id, which, passphrase),
             JobResult::SetAside(Err(message)) | JobResult::SecretFailed(message) => {
                 self.profiles.save_error = Some(message);
             }
@@ -238,7 +231,7 @@ impl Workspace {
                 });
             }
             JobResult::KeysLoaded { label, result } => return self.keys_loaded(&label, result),
-            JobResult::KeyFileRead { label, bytes } => return self.key_file_read(label, bytes),
+            JobResult::KeyFileRead { label, bytes } => return self.key_file_read(&label, bytes),
             JobResult::Saved(result) => self.saved(result),
             JobResult::SandboxRotated(result) => self.sandbox.rotated(result),
             JobResult::StepAnswered { step, exchange } => {
@@ -299,9 +292,26 @@ impl Workspace {
         }
     }
 
+    /// A passphrase of the selected profile was read from the secret store.
+    fn passphrase_landed(
+        &mut self,
+        id: ProfileId,
+        which: super::Passphrase,
+        passphrase: Result<Option<Secret>, String>,
+    ) {
+        match passphrase {
+            Ok(passphrase) => {
+                if self.profiles.selected.as_ref() == Some(&id) {
+                    self.profiles.passphrase_loaded(which, id, passphrase);
+                }
+            }
+            Err(message) => self.profiles.save_error = Some(message),
+        }
+    }
+
     /// A key file's bytes: its keys join the set, or — a PKCS#12 container
     /// that needs a passphrase — the Keys tab asks for it.
-    fn key_file_read(&mut self, label: String, bytes: Result<Vec<u8>, String>) -> Vec<Effect> {
+    fn key_file_read(&mut self, label: &str, bytes: Result<Vec<u8>, String>) -> Vec<Effect> {
         let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(message) => {
@@ -309,8 +319,8 @@ impl Workspace {
                 return Vec::new();
             }
         };
-        match super::key_passphrase::KeyPassphrasePrompt::read(label.clone(), bytes) {
-            Ok(keys) => self.keys_landed(&label, keys),
+        match super::key_passphrase::KeyPassphrasePrompt::read(label.to_owned(), bytes) {
+            Ok(keys) => self.keys_landed(label, keys),
             Err(prompt) => {
                 self.verification.message = None;
                 self.verification.key_passphrase = Some(prompt);

@@ -190,14 +190,7 @@ impl ProfilesState {
                 secret,
                 tls_passphrase,
                 decryption_passphrase,
-            } => self.save(
-                *profile,
-                secret,
-                [
-                    (Passphrase::TlsClient, tls_passphrase),
-                    (Passphrase::DecryptionKey, decryption_passphrase),
-                ],
-            ),
+            } => self.save(*profile, secret, tls_passphrase, decryption_passphrase),
             ProfileCommand::Duplicate(id) => {
                 let Some(original) = self.list.iter().find(|p| p.id == id) else {
                     return Vec::new();
@@ -273,7 +266,8 @@ impl ProfilesState {
         &mut self,
         profile: Profile,
         secret: Option<Secret>,
-        passphrases: [(Passphrase, Option<Secret>); 2],
+        tls_passphrase: Option<Secret>,
+        decryption_passphrase: Option<Secret>,
     ) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let Some(secret) = secret {
@@ -284,6 +278,10 @@ impl ProfilesState {
                 secret,
             });
         }
+        let passphrases = [
+            (Passphrase::TlsClient, tls_passphrase),
+            (Passphrase::DecryptionKey, decryption_passphrase),
+        ];
         for (which, passphrase) in passphrases {
             let Some(passphrase) = passphrase else {
                 continue;

@@ -472,6 +472,10 @@ impl Workspace {
     }
 
     /// Applies one command; returns the work it needs done outside.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per command, or one line naming a group's handler"
+    )]
     pub fn apply(&mut self, command: Command, now: Timestamp) -> Vec<Effect> {
         match command {
             Command::Inspect(text) => {
