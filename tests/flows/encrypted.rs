@@ -323,6 +323,27 @@ fn a_pkcs12_decryption_key_opens_with_the_passphrase_from_the_environment() {
         said.contains("the passphrase of client-jwe.p12 is not set"),
         "{said}"
     );
+    // Named with --decryption-key, it is opened before anything is sent.
+    let (code, lines, stderr) = run_with_env(
+        &[
+            "--profile-file",
+            &profile,
+            "--browser",
+            &browser,
+            "--decryption-key",
+            P12,
+            "--decryption-key-passphrase-env",
+            "TOKENSCOPE_TEST_KEY_PASSPHRASE",
+        ],
+        &[("TOKENSCOPE_TEST_KEY_PASSPHRASE", wrong)],
+    );
+    assert_ne!(code, 0);
+    assert!(lines.is_empty(), "{lines:#?}");
+    assert!(
+        stderr.contains("--decryption-key: the passphrase of client-jwe.p12 is wrong"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(wrong), "{stderr}");
 
     // A saved profile: the passphrase comes from the secret store, like the
     // client certificate's, and never sits in the profile file.
