@@ -344,9 +344,18 @@ fn a_pkcs12_decryption_key_opens_with_the_passphrase_from_the_environment() {
         "{stderr}"
     );
     assert!(!stderr.contains(wrong), "{stderr}");
+}
 
-    // A saved profile: the passphrase comes from the secret store, like the
-    // client certificate's, and never sits in the profile file.
+/// A saved profile's PKCS#12 decryption key opens with the passphrase from
+/// the secret store, like the client certificate's; the passphrase sits
+/// neither in the profile file nor in the output.
+#[test]
+fn a_saved_profiles_pkcs12_decryption_key_opens_with_the_stored_passphrase() {
+    let dir = temp_dir("run-jwe-p12-stored");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let profile = jwe_profile_with_key(&dir, &provider, &redirect, P12);
+    let browser = TestProvider::browser_command();
     let config = dir.join("config");
     let imported = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
         .arg("--config-dir")
