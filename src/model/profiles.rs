@@ -174,7 +174,7 @@ impl ProfilesState {
                 let mut profile = preset.instantiate(environment, &[]);
                 profile.name = self.unique_name(&profile.name);
                 self.selected = Some(profile.id.clone());
-                self.loaded_secret = Some((profile.id.clone(), None));
+                self.nothing_stored_for(&profile.id);
                 self.list.push(profile);
                 self.persist()
             }
@@ -203,7 +203,7 @@ impl ProfilesState {
                     name = original.name.as_str()
                 ));
                 self.selected = Some(copy.id.clone());
-                self.loaded_secret = Some((copy.id.clone(), None));
+                self.nothing_stored_for(&copy.id);
                 self.list.push(copy);
                 self.persist()
             }
@@ -303,6 +303,15 @@ impl ProfilesState {
         effects
     }
 
+    /// A new profile, or a copy (secrets are not copied): the store holds
+    /// nothing for it, and the editor need not wait for a read.
+    fn nothing_stored_for(&mut self, id: &ProfileId) {
+        self.loaded_secret = Some((id.clone(), None));
+        for which in Passphrase::ALL {
+            self.passphrase_loaded(which, id.clone(), None);
+        }
+    }
+
     /// `which` passphrase of profile `id` as the store holds it (or as it
     /// was just saved).
     pub fn passphrase_loaded(&mut self, which: Passphrase, id: ProfileId, value: Option<Secret>) {
@@ -384,8 +393,21 @@ mod tests {
         });
         assert!(matches!(effects.as_slice(), [Effect::SaveProfiles(list)] if list.len() == 1));
         let id = state.list[0].id.clone();
+        assert_eq!(
+            state.loaded(Passphrase::DecryptionKey, &id),
+            Some(None),
+            "a new profile has no passphrase to wait for"
+        );
         state.apply(ProfileCommand::Duplicate(id.clone()));
         assert_eq!(state.list[1].name, "Keycloak (test) copy");
+        let copy = state.list[1].id.clone();
+        for which in Passphrase::ALL {
+            assert_eq!(
+                state.loaded(which, &copy),
+                Some(None),
+                "secrets are not copied"
+            );
+        }
         state.apply(ProfileCommand::Delete(id.clone()));
         assert_eq!(state.list.len(), 1);
         state.apply(ProfileCommand::UndoDelete);
@@ -558,7 +580,7 @@ mod tests {
         );
         assert_eq!(
             state.loaded(Passphrase::TlsClient, &id),
-            None,
+            Some(None),
             "the client certificate's passphrase is another secret"
         );
         assert!(stored(&save(&mut state, None)).is_empty(), "not edited");
