@@ -27,7 +27,12 @@ enum StoreTask {
     SetAside(i64),
     SavePreferences(crate::store::preferences::Preferences),
     LoadSecret(ProfileId),
-    LoadPassphrase(ProfileId),
+    LoadPassphrase(ProfileId, crate::model::Passphrase),
+    /// A run's decryption key file, opened with the profile's passphrase.
+    LoadDecryptionKey {
+        id: ProfileId,
+        path: String,
+    },
     /// One of a profile's secrets by its store name ([`names`], or an
     /// extension field's `extension:<name>`).
     StoreSecret(ProfileId, String, Secret),
@@ -166,7 +171,9 @@ impl Jobs {
         });
     }
 
-    /// Asks for a key file (JWKS, PEM, certificate) and reads it, off the UI thread.
+    /// Asks for a key file (JWKS, PEM, certificate, PKCS#12) and reads it,
+    /// off the UI thread; the model reads the keys in it (and asks for a
+    /// PKCS#12 container's passphrase).
     pub fn pick_keys_file(&self) {
         self.spawn("open-keys", || {
             let path = rfd::FileDialog::new()
@@ -176,19 +183,14 @@ impl Jobs {
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            Some(JobResult::KeysLoaded {
-                result: std::fs::read(&path)
-                    .map(|bytes| {
-                        // A DER certificate is binary: hand it over as PEM.
-                        String::from_utf8(bytes.clone()).unwrap_or_else(|_| der_to_pem(&bytes))
-                    })
-                    .map_err(|e| {
-                        crate::tr!(
-                            "file-could-not-read",
-                            path = path.display().to_string(),
-                            error = e.to_string()
-                        )
-                    }),
+            Some(JobResult::KeyFileRead {
+                bytes: std::fs::read(&path).map_err(|e| {
+                    crate::tr!(
+                        "file-could-not-read",
+                        path = path.display().to_string(),
+                        error = e.to_string()
+                    )
+                }),
                 label,
             })
         });
@@ -323,13 +325,18 @@ impl Jobs {
     }
 
     /// Reads the profile's decryption key file off the UI thread, with the
-    /// one loader of `decode --key` and `run --decryption-key`.
-    pub fn load_decryption_key(&self, path: String) {
-        self.spawn("read-decryption-key", move || {
-            Some(JobResult::DecryptionKeyLoaded(
-                crate::oauth::runner::read_decryption_key(&path),
-            ))
-        });
+    /// one loader of `decode --key` and `run --decryption-key`. On the store
+    /// thread, where the secret store is: a PKCS#12 file opens with the
+    /// passphrase stored for the profile, read after any save queued
+    /// before; without a config directory, with none.
+    pub fn load_decryption_key(&self, id: ProfileId, path: String) {
+        if self.store.is_some() {
+            self.store_task(StoreTask::LoadDecryptionKey { id, path });
+        } else {
+            self.spawn("read-decryption-key", move || {
+                Some(read_decryption_key(None, &id, &path))
+            });
+        }
     }
 
     /// Reads an extension grant's secret values from the secret store.
@@ -570,10 +577,12 @@ impl Jobs {
         self.store_task(StoreTask::SetAside(now.unix()));
     }
 
-    /// Reads a profile's client secret and PKCS#12 passphrase.
-    pub fn load_secret(&self, id: ProfileId) {
+    /// Reads a profile's client secret and PKCS#12 passphrases.
+    pub fn load_secret(&self, id: &ProfileId) {
         self.store_task(StoreTask::LoadSecret(id.clone()));
-        self.store_task(StoreTask::LoadPassphrase(id));
+        for which in crate::model::Passphrase::ALL {
+            self.store_task(StoreTask::LoadPassphrase(id.clone(), which));
+        }
     }
 
     /// Stores one of a profile's secrets (`name` from [`names`]).
@@ -840,14 +849,21 @@ impl Stores {
                 };
                 JobResult::SecretLoaded { id, secret }
             }
-            StoreTask::LoadPassphrase(id) => {
+            StoreTask::LoadPassphrase(id, which) => {
                 let passphrase = match &secrets {
                     Some(store) => store
-                        .get(&id, names::PKCS12_PASSPHRASE)
+                        .get(&id, which.store_name())
                         .map_err(|e| e.to_string()),
                     None => Ok(None),
                 };
-                JobResult::PassphraseLoaded { id, passphrase }
+                JobResult::PassphraseLoaded {
+                    id,
+                    which,
+                    passphrase,
+                }
+            }
+            StoreTask::LoadDecryptionKey { id, path } => {
+                read_decryption_key(secrets.as_ref(), &id, &path)
             }
             StoreTask::LoadNamed(id, fields) => {
                 let values = secrets.as_ref().map_or_else(Vec::new, |store| {
@@ -971,30 +987,30 @@ fn export(path: PathBuf, profiles: &[Profile], secrets: Option<&SecretStore>) ->
     )
 }
 
+/// Reads a run's decryption key file with the one loader of `run`, a
+/// PKCS#12 file opened with the passphrase `secrets` keep for profile `id`.
+fn read_decryption_key(secrets: Option<&SecretStore>, id: &ProfileId, path: &str) -> JobResult {
+    let passphrase = match secrets.map(|store| store.get(id, names::DECRYPTION_KEY_PASSPHRASE)) {
+        Some(Ok(passphrase)) => passphrase,
+        None => None,
+        Some(Err(error)) => return JobResult::DecryptionKeyLoaded(Err(error.to_string())),
+    };
+    JobResult::DecryptionKeyLoaded(crate::oauth::runner::read_decryption_key(
+        path,
+        passphrase.as_ref(),
+    ))
+}
+
 fn secret_title(name: &str) -> String {
     match name {
         names::PKCS12_PASSPHRASE => crate::tr!("secret-title-passphrase"),
+        names::DECRYPTION_KEY_PASSPHRASE => crate::tr!("secret-title-decryption-passphrase"),
         names::CLIENT_SECRET => crate::tr!("secret-title-client-secret"),
         other => crate::tr!(
             "secret-title-field",
             name = other.strip_prefix("extension:").unwrap_or(other)
         ),
     }
-}
-
-/// A DER certificate as PEM text, so one key parser reads both.
-fn der_to_pem(der: &[u8]) -> String {
-    use base64::Engine as _;
-    let body = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(64)
-        .filter_map(|c| std::str::from_utf8(c).ok())
-        .collect();
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        lines.join("\n")
-    )
 }
 
 /// The window's side of device polling: each poll's answer goes to the UI

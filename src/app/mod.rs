@@ -295,7 +295,7 @@ impl TokenscopeApp {
                 Effect::ClearPaste => self.paste.clear(),
                 Effect::SaveProfiles(list) => self.jobs.save_profiles(list),
                 Effect::SetAsideProfiles => self.jobs.set_aside_profiles(self.clock.now()),
-                Effect::LoadSecret(id) => self.jobs.load_secret(id),
+                Effect::LoadSecret(id) => self.jobs.load_secret(&id),
                 Effect::StoreSecret { id, name, secret } => {
                     self.jobs.store_secret(id, name, secret);
                 }
@@ -323,7 +323,7 @@ impl TokenscopeApp {
                     self.stop_listening();
                 }
                 Effect::LoadClientKey { path } => self.jobs.load_client_key(path),
-                Effect::LoadDecryptionKey { path } => self.jobs.load_decryption_key(path),
+                Effect::LoadDecryptionKey { id, path } => self.jobs.load_decryption_key(id, path),
                 Effect::LoadExtensionSecrets { id, names } => {
                     self.jobs.load_extension_secrets(id, names);
                 }
@@ -425,17 +425,21 @@ impl TokenscopeApp {
                     .unwrap_or_default();
             }
         }
-        if let (Some(editor), Some((id, passphrase))) =
-            (self.editor.as_mut(), &state.loaded_passphrase)
-            && *id == editor.draft.id
-            && !editor.passphrase.loaded
-        {
-            editor.passphrase.loaded = true;
-            if !editor.passphrase.edited {
-                editor.passphrase.text = passphrase
-                    .as_ref()
-                    .map(|s| s.expose().to_owned())
-                    .unwrap_or_default();
+        let Some(editor) = self.editor.as_mut() else {
+            return;
+        };
+        for which in crate::model::Passphrase::ALL {
+            let Some(passphrase) = state.loaded(which, &editor.draft.id) else {
+                continue;
+            };
+            let field = editor.passphrase_field(which);
+            if !field.loaded {
+                field.loaded = true;
+                if !field.edited {
+                    field.text = passphrase
+                        .map(|s| s.expose().to_owned())
+                        .unwrap_or_default();
+                }
             }
         }
     }

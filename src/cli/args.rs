@@ -203,10 +203,15 @@ pub struct RunCli {
     pub response_mode: Option<String>,
     /// Decrypt encrypted ID tokens, UserInfo answers and JARM responses
     /// (OIDC Core §10.2) with the private key in FILE (a JWK/JWKS with
-    /// private parts, or a PEM/PKCS#8 private key), whatever the profile's
-    /// decryption key file says.
+    /// private parts, a PEM/PKCS#8 private key, or PKCS#12), whatever the
+    /// profile's decryption key file says.
     #[arg(long, value_name = "FILE")]
     pub decryption_key: Option<PathBuf>,
+    /// Read the passphrase of a PKCS#12 decryption key (the profile's, or
+    /// --decryption-key) from this environment variable (else from the
+    /// secret store).
+    #[arg(long, value_name = "VAR")]
+    pub decryption_key_passphrase_env: Option<String>,
 }
 
 #[derive(Debug, Args)]

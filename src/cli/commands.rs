@@ -490,12 +490,20 @@ fn run_session(
 )> {
     use crate::oauth::runner::{Browser, FlowSession, RunOptions};
     let dir = config_dir(cli)?;
-    let (chosen, mut secret, tls_passphrase) = run_profile(
+    let RunProfile {
+        profile: chosen,
+        mut secret,
+        tls_passphrase,
+        decryption_passphrase,
+    } = run_profile(
         cli,
         &dir,
         args.profile.as_deref(),
         args.profile_file.as_ref(),
-        args.pkcs12_passphrase_env.as_deref(),
+        PassphraseEnvs {
+            pkcs12: args.pkcs12_passphrase_env.as_deref(),
+            decryption_key: args.decryption_key_passphrase_env.as_deref(),
+        },
     )?;
     if let Some(var) = &args.client_secret_env {
         let value = std::env::var(var)
@@ -530,6 +538,7 @@ fn run_session(
         stored_extension_secrets(cli, &dir, args.profile_file.as_ref(), &chosen)?;
     let mut session = FlowSession::new(chosen, secret);
     session.extension_secrets = extension_secrets;
+    session.decryption_key_passphrase = decryption_passphrase;
     if args.decryption_key.is_some() {
         // A key file named on the command line that cannot be read is a
         // usage error now, not a surprise at the first encrypted token.
@@ -589,19 +598,40 @@ fn print_ciba_prompt(ciba: &crate::oauth::ciba::CibaSettings) {
     );
 }
 
+/// The profile `run` walks, with the secrets kept apart from it.
+struct RunProfile {
+    profile: crate::oauth::Profile,
+    /// The client secret.
+    secret: Option<crate::secret::Secret>,
+    /// The passphrase of the PKCS#12 client certificate.
+    tls_passphrase: Option<crate::secret::Secret>,
+    /// The passphrase of a PKCS#12 decryption key file.
+    decryption_passphrase: Option<crate::secret::Secret>,
+}
+
+/// The environment variables `run` reads passphrases from, when given.
+#[derive(Clone, Copy)]
+struct PassphraseEnvs<'a> {
+    /// `--pkcs12-passphrase-env`.
+    pkcs12: Option<&'a str>,
+    /// `--decryption-key-passphrase-env`.
+    decryption_key: Option<&'a str>,
+}
+
 /// The profile `run` walks, from the store (by name) or an export file,
-/// with its client secret and its PKCS#12 passphrase.
+/// with its client secret and its PKCS#12 passphrases: each from its
+/// environment variable when given, else from the secret store (an export
+/// file has only the environment).
 fn run_profile(
     cli: &Cli,
     dir: &std::path::Path,
     profile: Option<&str>,
     profile_file: Option<&PathBuf>,
-    pkcs12_passphrase_env: Option<&str>,
-) -> anyhow::Result<(
-    crate::oauth::Profile,
-    Option<crate::secret::Secret>,
-    Option<crate::secret::Secret>,
-)> {
+    envs: PassphraseEnvs<'_>,
+) -> anyhow::Result<RunProfile> {
+    use crate::store::secrets::names;
+    let tls_passphrase = pkcs12_passphrase_from_env(envs.pkcs12)?;
+    let decryption_passphrase = pkcs12_passphrase_from_env(envs.decryption_key)?;
     Ok(if let Some(path) = profile_file {
         let text = read_input(Some(path))?;
         let mut list = Vec::new();
@@ -614,8 +644,12 @@ fn run_profile(
         let secret = value["secrets"][&first.id.0]["client_secret"]
             .as_str()
             .map(crate::secret::Secret::new);
-        let passphrase = pkcs12_passphrase_from_env(pkcs12_passphrase_env)?;
-        (first, secret, passphrase)
+        RunProfile {
+            profile: first,
+            secret,
+            tls_passphrase,
+            decryption_passphrase,
+        }
     } else {
         let wanted = profile.unwrap_or_default();
         let loaded = saved_or_first_launch_profiles(dir)?;
@@ -625,17 +659,23 @@ fn run_profile(
         let secrets = SecretStore::open(dir, secret_preference(cli))?;
         // The proxy password, secret headers and parameters, filled back in.
         secrets.fill_stored_values(&mut found)?;
-        let secret = secrets.get(&found.id, crate::store::secrets::names::CLIENT_SECRET)?;
-        let passphrase = match pkcs12_passphrase_from_env(pkcs12_passphrase_env)? {
-            Some(passphrase) => Some(passphrase),
-            None => secrets.get(&found.id, crate::store::secrets::names::PKCS12_PASSPHRASE)?,
+        let secret = secrets.get(&found.id, names::CLIENT_SECRET)?;
+        let stored = |given: Option<crate::secret::Secret>, name: &str| match given {
+            Some(passphrase) => Ok(Some(passphrase)),
+            None => secrets.get(&found.id, name),
         };
-        (found, secret, passphrase)
+        RunProfile {
+            tls_passphrase: stored(tls_passphrase, names::PKCS12_PASSPHRASE)?,
+            decryption_passphrase: stored(decryption_passphrase, names::DECRYPTION_KEY_PASSPHRASE)?,
+            profile: found,
+            secret,
+        }
     })
 }
 
-/// The PKCS#12 passphrase from the environment variable named by
-/// `--pkcs12-passphrase-env`, if given.
+/// A PKCS#12 passphrase from the environment variable named by
+/// `--pkcs12-passphrase-env`, `--decryption-key-passphrase-env` or
+/// `--key-passphrase-env`, if given.
 fn pkcs12_passphrase_from_env(var: Option<&str>) -> anyhow::Result<Option<crate::secret::Secret>> {
     var.map(|var| {
         std::env::var(var)

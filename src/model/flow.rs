@@ -257,6 +257,7 @@ impl FlowState {
             }
             if session.needs_decryption_key() {
                 effects.push(Effect::LoadDecryptionKey {
+                    id: session.profile.id.clone(),
                     path: session.profile.decryption_key_file.clone(),
                 });
             }

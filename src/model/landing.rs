@@ -68,6 +68,8 @@ pub enum JobResult {
     PassphraseLoaded {
         /// Whose.
         id: ProfileId,
+        /// Which one.
+        which: super::Passphrase,
         /// The passphrase, or why it could not be read.
         passphrase: Result<Option<Secret>, String>,
     },
@@ -84,7 +86,15 @@ pub enum JobResult {
     Exported(Result<PathBuf, String>),
     /// A file was saved (or not) for the flow's export buttons.
     Saved(Result<PathBuf, String>),
-    /// Key material was read (file or JWKS), or could not be.
+    /// A key file the user picked was read (any kind: JWKS, PEM, DER
+    /// certificate, PKCS#12), or could not be.
+    KeyFileRead {
+        /// The file's name.
+        label: String,
+        /// Its bytes, or what went wrong.
+        bytes: Result<Vec<u8>, String>,
+    },
+    /// Key material was read as text (a fetched JWKS), or could not be.
     KeysLoaded {
         /// Where it came from.
         label: String,
@@ -201,14 +211,11 @@ impl Workspace {
                 }
                 Err(message) => self.profiles.save_error = Some(message),
             },
-            JobResult::PassphraseLoaded { id, passphrase } => match passphrase {
-                Ok(passphrase) => {
-                    if self.profiles.selected.as_ref() == Some(&id) {
-                        self.profiles.loaded_passphrase = Some((id, passphrase));
-                    }
-                }
-                Err(message) => self.profiles.save_error = Some(message),
-            },
+            JobResult::PassphraseLoaded {
+                id,
+                which,
+                passphrase,
+            } => self.passphrase_landed(id, which, passphrase),
             JobResult::SetAside(Err(message)) | JobResult::SecretFailed(message) => {
                 self.profiles.save_error = Some(message);
             }
@@ -224,6 +231,7 @@ impl Workspace {
                 });
             }
             JobResult::KeysLoaded { label, result } => return self.keys_loaded(&label, result),
+            JobResult::KeyFileRead { label, bytes } => return self.key_file_read(&label, bytes),
             JobResult::Saved(result) => self.saved(result),
             JobResult::SandboxRotated(result) => self.sandbox.rotated(result),
             JobResult::StepAnswered { step, exchange } => {
@@ -273,14 +281,61 @@ impl Workspace {
     /// Core §10.1.1).
     fn keys_loaded(&mut self, label: &str, result: Result<String, String>) -> Vec<Effect> {
         self.verification.fetching = false;
-        let text = match result {
-            Ok(text) => text,
+        match result {
+            Ok(text) => {
+                self.keys_landed(label, crate::token::keys::KeySet::from_text(&text, label))
+            }
+            Err(message) => {
+                self.verification.message = Some(message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A passphrase of the selected profile was read from the secret store.
+    fn passphrase_landed(
+        &mut self,
+        id: ProfileId,
+        which: super::Passphrase,
+        passphrase: Result<Option<Secret>, String>,
+    ) {
+        match passphrase {
+            Ok(passphrase) => {
+                if self.profiles.selected.as_ref() == Some(&id) {
+                    self.profiles.passphrase_loaded(which, id, passphrase);
+                }
+            }
+            Err(message) => self.profiles.save_error = Some(message),
+        }
+    }
+
+    /// A key file's bytes: its keys join the set, or — a PKCS#12 container
+    /// that needs a passphrase — the Keys tab asks for it.
+    fn key_file_read(&mut self, label: &str, bytes: Result<Vec<u8>, String>) -> Vec<Effect> {
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
             Err(message) => {
                 self.verification.message = Some(message);
                 return Vec::new();
             }
         };
-        let keys = crate::token::keys::KeySet::from_text(&text, label);
+        match super::key_passphrase::KeyPassphrasePrompt::read(label.to_owned(), bytes) {
+            Ok(keys) => self.keys_landed(label, keys),
+            Err(prompt) => {
+                self.verification.message = None;
+                self.verification.key_passphrase = Some(prompt);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Keys read from `label` join the verification's key set (see
+    /// [`Self::keys_loaded`] for the JWKS fetched once more).
+    pub(super) fn keys_landed(
+        &mut self,
+        label: &str,
+        keys: crate::token::keys::KeySet,
+    ) -> Vec<Effect> {
         let message = crate::tr!("key-loaded", count = keys.rows().len(), label = label);
         self.add_keys(keys, message);
         let Some(id) = self.wants_jwks_refetch() else {
@@ -591,5 +646,82 @@ mod tests {
         );
         assert!(again.is_empty(), "refetched once only");
         assert!(!workspace.verification.fetching);
+    }
+
+    /// A PKCS#12 key file picked in the Keys tab that needs a passphrase
+    /// waits for it: a wrong one says so and keeps waiting, the right one
+    /// adds the key; Cancel and Clear keys drop the question.
+    #[test]
+    fn a_pkcs12_key_file_waits_for_its_passphrase() {
+        use crate::secret::Secret;
+        let p12 = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/jwe/recipient-rsa.p12"
+        ))
+        .expect("fixture");
+        let mut workspace = Workspace::new();
+        let picked = |workspace: &mut Workspace| {
+            workspace.land_job(
+                JobResult::KeyFileRead {
+                    label: "bank-key.p12".to_owned(),
+                    bytes: Ok(p12.clone()),
+                },
+                at(0),
+            )
+        };
+        assert!(picked(&mut workspace).is_empty());
+        let asked = |w: &Workspace| {
+            w.verification
+                .key_passphrase
+                .as_ref()
+                .map(|p| (p.file.clone(), p.wrong))
+        };
+        assert_eq!(asked(&workspace), Some(("bank-key.p12".to_owned(), false)));
+        assert!(!workspace.verification.keys.can_decrypt());
+        assert!(
+            workspace.verification.keys.problems.is_empty(),
+            "a question, not a problem"
+        );
+
+        workspace.apply(Command::UnlockKeyFile(Secret::new("wrong")), at(1));
+        assert_eq!(asked(&workspace), Some(("bank-key.p12".to_owned(), true)));
+        assert!(!workspace.verification.keys.can_decrypt());
+        workspace.apply(
+            Command::UnlockKeyFile(Secret::new("tokenscope-test")),
+            at(2),
+        );
+        assert_eq!(asked(&workspace), None);
+        assert!(workspace.verification.keys.can_decrypt());
+        assert_eq!(
+            workspace.verification.keys.decryption_rows()[0].source,
+            "PKCS#12 bank-key.p12"
+        );
+        assert!(!format!("{:?}", workspace.verification).contains("tokenscope-test"));
+
+        picked(&mut workspace);
+        workspace.apply(Command::CancelKeyPassphrase, at(3));
+        assert_eq!(asked(&workspace), None);
+        assert!(
+            workspace.verification.keys.can_decrypt(),
+            "the opened key stays"
+        );
+        picked(&mut workspace);
+        workspace.apply(Command::ClearKeys, at(4));
+        assert_eq!(asked(&workspace), None);
+        assert!(!workspace.verification.keys.can_decrypt());
+
+        // A file that could not be read says why, and asks nothing.
+        workspace.land_job(
+            JobResult::KeyFileRead {
+                label: "gone.p12".to_owned(),
+                bytes: Err("could not read gone.p12".to_owned()),
+            },
+            at(5),
+        );
+        assert_eq!(asked(&workspace), None);
+        assert_eq!(
+            workspace.verification.message.as_deref(),
+            Some("could not read gone.p12")
+        );
     }
 }

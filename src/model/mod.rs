@@ -7,6 +7,7 @@
 mod autoplay;
 mod flow;
 mod guard;
+mod key_passphrase;
 mod landing;
 mod profile_editor;
 mod profiles;
@@ -17,9 +18,10 @@ pub use crate::clock::{Clock, system_now};
 pub use autoplay::{Autoplay, AutoplayTick, MAX_PAUSE_S};
 pub use flow::{DevicePolling, FlowCommand, FlowState, RunInput, next_step_command};
 pub use guard::{GuardedWork, InputShape, InternalError, catching};
+pub use key_passphrase::KeyPassphrasePrompt;
 pub use landing::JobResult;
 pub use profile_editor::{DiscoveryView, PassphraseField, ProfileEditor};
-pub use profiles::{ProfileCommand, ProfilesState, StoreStatus, TlsFile};
+pub use profiles::{Passphrase, ProfileCommand, ProfilesState, StoreStatus, TlsFile};
 pub use sandbox::{
     RunningSandbox, SandboxCommand, SandboxEffect, SandboxState, SandboxStatus, with_sandbox_secret,
 };

@@ -47,6 +47,8 @@ pub struct ProfileEditor {
     pub show_secret: bool,
     /// The PKCS#12 passphrase (always masked).
     pub passphrase: PassphraseField,
+    /// The decryption key file's PKCS#12 passphrase (always masked).
+    pub decryption_passphrase: PassphraseField,
     /// Discovery for this draft.
     pub discovery: DiscoveryView,
 }
@@ -61,7 +63,16 @@ impl ProfileEditor {
             secret_loaded: false,
             show_secret: false,
             passphrase: PassphraseField::default(),
+            decryption_passphrase: PassphraseField::default(),
             discovery: DiscoveryView::Idle,
+        }
+    }
+
+    /// The field of `which` passphrase.
+    pub fn passphrase_field(&mut self, which: super::Passphrase) -> &mut PassphraseField {
+        match which {
+            super::Passphrase::TlsClient => &mut self.passphrase,
+            super::Passphrase::DecryptionKey => &mut self.decryption_passphrase,
         }
     }
 

@@ -44,6 +44,29 @@ pub enum TlsFile {
     Pkcs12,
 }
 
+/// Which of a profile's passphrases: each is a secret of the profile, kept
+/// in the secret store, never in the profile file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Passphrase {
+    /// Of the PKCS#12 client certificate (mutual TLS).
+    TlsClient,
+    /// Of the PKCS#12 decryption key file (encrypted tokens, OIDC Core §10.2).
+    DecryptionKey,
+}
+
+impl Passphrase {
+    /// Both, in the order the editor shows them.
+    pub const ALL: [Self; 2] = [Self::TlsClient, Self::DecryptionKey];
+
+    /// Its name in the secret store.
+    pub const fn store_name(self) -> &'static str {
+        match self {
+            Self::TlsClient => crate::store::secrets::names::PKCS12_PASSPHRASE,
+            Self::DecryptionKey => crate::store::secrets::names::DECRYPTION_KEY_PASSPHRASE,
+        }
+    }
+}
+
 /// A change to the profiles.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProfileCommand {
@@ -64,6 +87,9 @@ pub enum ProfileCommand {
         secret: Option<Secret>,
         /// The PKCS#12 passphrase, when the user changed it (empty deletes it).
         tls_passphrase: Option<Secret>,
+        /// The decryption key's PKCS#12 passphrase, when the user changed
+        /// it (empty deletes it).
+        decryption_passphrase: Option<Secret>,
     },
     /// A copy under a new name and id (secrets are not copied).
     Duplicate(ProfileId),
@@ -106,6 +132,8 @@ pub struct ProfilesState {
     pub loaded_secret: Option<(ProfileId, Option<Secret>)>,
     /// The PKCS#12 passphrase loaded for the selected profile.
     pub loaded_passphrase: Option<(ProfileId, Option<Secret>)>,
+    /// The decryption key's PKCS#12 passphrase loaded for the selected profile.
+    pub loaded_decryption_passphrase: Option<(ProfileId, Option<Secret>)>,
     /// The last save's error, if it failed.
     pub save_error: Option<String>,
     /// Whether exports include client secrets.
@@ -146,7 +174,7 @@ impl ProfilesState {
                 let mut profile = preset.instantiate(environment, &[]);
                 profile.name = self.unique_name(&profile.name);
                 self.selected = Some(profile.id.clone());
-                self.loaded_secret = Some((profile.id.clone(), None));
+                self.nothing_stored_for(&profile.id);
                 self.list.push(profile);
                 self.persist()
             }
@@ -154,13 +182,15 @@ impl ProfilesState {
                 self.selected = Some(id.clone());
                 self.loaded_secret = None;
                 self.loaded_passphrase = None;
+                self.loaded_decryption_passphrase = None;
                 vec![Effect::LoadSecret(id)]
             }
             ProfileCommand::Save {
                 profile,
                 secret,
                 tls_passphrase,
-            } => self.save(*profile, secret, tls_passphrase),
+                decryption_passphrase,
+            } => self.save(*profile, secret, tls_passphrase, decryption_passphrase),
             ProfileCommand::Duplicate(id) => {
                 let Some(original) = self.list.iter().find(|p| p.id == id) else {
                     return Vec::new();
@@ -173,7 +203,7 @@ impl ProfilesState {
                     name = original.name.as_str()
                 ));
                 self.selected = Some(copy.id.clone());
-                self.loaded_secret = Some((copy.id.clone(), None));
+                self.nothing_stored_for(&copy.id);
                 self.list.push(copy);
                 self.persist()
             }
@@ -237,6 +267,7 @@ impl ProfilesState {
         profile: Profile,
         secret: Option<Secret>,
         tls_passphrase: Option<Secret>,
+        decryption_passphrase: Option<Secret>,
     ) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let Some(secret) = secret {
@@ -247,11 +278,18 @@ impl ProfilesState {
                 secret,
             });
         }
-        if let Some(passphrase) = tls_passphrase {
-            self.loaded_passphrase = Some((profile.id.clone(), Some(passphrase.clone())));
+        let passphrases = [
+            (Passphrase::TlsClient, tls_passphrase),
+            (Passphrase::DecryptionKey, decryption_passphrase),
+        ];
+        for (which, passphrase) in passphrases {
+            let Some(passphrase) = passphrase else {
+                continue;
+            };
+            self.passphrase_loaded(which, profile.id.clone(), Some(passphrase.clone()));
             effects.push(Effect::StoreSecret {
                 id: profile.id.clone(),
-                name: crate::store::secrets::names::PKCS12_PASSPHRASE,
+                name: which.store_name(),
                 secret: passphrase,
             });
         }
@@ -263,6 +301,37 @@ impl ProfilesState {
         }
         effects.extend(self.persist());
         effects
+    }
+
+    /// A new profile, or a copy (secrets are not copied): the store holds
+    /// nothing for it, and the editor need not wait for a read.
+    fn nothing_stored_for(&mut self, id: &ProfileId) {
+        self.loaded_secret = Some((id.clone(), None));
+        for which in Passphrase::ALL {
+            self.passphrase_loaded(which, id.clone(), None);
+        }
+    }
+
+    /// `which` passphrase of profile `id` as the store holds it (or as it
+    /// was just saved).
+    pub fn passphrase_loaded(&mut self, which: Passphrase, id: ProfileId, value: Option<Secret>) {
+        let slot = match which {
+            Passphrase::TlsClient => &mut self.loaded_passphrase,
+            Passphrase::DecryptionKey => &mut self.loaded_decryption_passphrase,
+        };
+        *slot = Some((id, value));
+    }
+
+    /// `which` passphrase loaded for profile `id`, once read: `None` while
+    /// it is being read, `Some(None)` when the store holds none.
+    pub fn loaded(&self, which: Passphrase, id: &ProfileId) -> Option<Option<&Secret>> {
+        let slot = match which {
+            Passphrase::TlsClient => &self.loaded_passphrase,
+            Passphrase::DecryptionKey => &self.loaded_decryption_passphrase,
+        };
+        slot.as_ref()
+            .filter(|(loaded, _)| loaded == id)
+            .map(|(_, value)| value.as_ref())
     }
 
     fn unique_name(&self, wanted: &str) -> String {
@@ -324,8 +393,21 @@ mod tests {
         });
         assert!(matches!(effects.as_slice(), [Effect::SaveProfiles(list)] if list.len() == 1));
         let id = state.list[0].id.clone();
+        assert_eq!(
+            state.loaded(Passphrase::DecryptionKey, &id),
+            Some(None),
+            "a new profile has no passphrase to wait for"
+        );
         state.apply(ProfileCommand::Duplicate(id.clone()));
         assert_eq!(state.list[1].name, "Keycloak (test) copy");
+        let copy = state.list[1].id.clone();
+        for which in Passphrase::ALL {
+            assert_eq!(
+                state.loaded(which, &copy),
+                Some(None),
+                "secrets are not copied"
+            );
+        }
         state.apply(ProfileCommand::Delete(id.clone()));
         assert_eq!(state.list.len(), 1);
         state.apply(ProfileCommand::UndoDelete);
@@ -371,6 +453,7 @@ mod tests {
                 profile: Box::new(profile.clone()),
                 secret: None,
                 tls_passphrase: None,
+                decryption_passphrase: None,
             })
         };
         let stored = |effects: &[Effect]| -> Vec<(String, String)> {
@@ -437,10 +520,98 @@ mod tests {
         for name in [
             "client_secret",
             "pkcs12_passphrase",
+            "decryption_key_passphrase",
             "proxy_password",
             "header:X-Api-Key",
         ] {
             assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
         }
+    }
+
+    /// The decryption key's passphrase is a secret of the profile like the
+    /// client certificate's: saved to the store under its own name (an
+    /// empty one deletes it there), never in the profile list, loaded for
+    /// the selected profile into its own slot, forgotten on another select.
+    #[test]
+    fn the_decryption_key_passphrase_is_stored_loaded_and_deleted_apart() {
+        use crate::model::JobResult;
+        let mut state = ready();
+        state.apply(ProfileCommand::New {
+            preset: "keycloak".to_owned(),
+            environment: 0,
+        });
+        let mut profile = state.list[0].clone();
+        "/keys/bank-key.p12".clone_into(&mut profile.decryption_key_file);
+        let id = profile.id.clone();
+        let save = |state: &mut ProfilesState, passphrase: Option<&str>| {
+            state.apply(ProfileCommand::Save {
+                profile: Box::new(profile.clone()),
+                secret: None,
+                tls_passphrase: None,
+                decryption_passphrase: passphrase.map(Secret::new),
+            })
+        };
+        let stored = |effects: &[Effect]| -> Vec<(&'static str, String)> {
+            effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::StoreSecret { name, secret, .. } => {
+                        Some((*name, secret.expose().to_owned()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let effects = save(&mut state, Some("пароль-🙂"));
+        assert_eq!(
+            stored(&effects),
+            [("decryption_key_passphrase", "пароль-🙂".to_owned())]
+        );
+        let Some(Effect::SaveProfiles(list)) = effects.last() else {
+            panic!("the store first, then the file: {effects:?}");
+        };
+        assert!(!format!("{list:?}").contains("пароль"));
+        assert_eq!(
+            state
+                .loaded(Passphrase::DecryptionKey, &id)
+                .flatten()
+                .map(Secret::expose),
+            Some("пароль-🙂")
+        );
+        assert_eq!(
+            state.loaded(Passphrase::TlsClient, &id),
+            Some(None),
+            "the client certificate's passphrase is another secret"
+        );
+        assert!(stored(&save(&mut state, None)).is_empty(), "not edited");
+        assert_eq!(
+            stored(&save(&mut state, Some(""))),
+            [("decryption_key_passphrase", String::new())],
+            "an empty one deletes it"
+        );
+
+        // Selecting a profile forgets both and reads them again.
+        assert_eq!(
+            state.apply(ProfileCommand::Select(id.clone())),
+            [Effect::LoadSecret(id.clone())]
+        );
+        assert_eq!(state.loaded(Passphrase::DecryptionKey, &id), None);
+        let mut workspace = crate::model::Workspace::default();
+        workspace.profiles = state;
+        workspace.land_job(
+            JobResult::PassphraseLoaded {
+                id: id.clone(),
+                which: Passphrase::DecryptionKey,
+                passphrase: Ok(Some(Secret::new("s"))),
+            },
+            crate::token::Timestamp::from_unix(0),
+        );
+        let state = &workspace.profiles;
+        assert!(
+            state
+                .loaded(Passphrase::DecryptionKey, &id)
+                .is_some_and(|p| p.is_some())
+        );
+        assert_eq!(state.loaded(Passphrase::TlsClient, &id), None);
     }
 }

@@ -86,6 +86,10 @@ pub enum Command {
     FetchJwks(ProfileId),
     /// Use this text as an HMAC key.
     AddHmacKey(Secret),
+    /// Open the PKCS#12 key file that waits for its passphrase with this one.
+    UnlockKeyFile(Secret),
+    /// Leave the PKCS#12 key file that waits for its passphrase unopened.
+    CancelKeyPassphrase,
     /// Forget all verification keys.
     ClearKeys,
     /// Check tokens against this profile's issuer and client id.
@@ -184,6 +188,8 @@ pub struct Verification {
     pub jwks_from: Option<(ProfileId, bool)>,
     /// What the last key load said.
     pub message: Option<String>,
+    /// A PKCS#12 key file waiting for its passphrase.
+    pub key_passphrase: Option<super::key_passphrase::KeyPassphrasePrompt>,
 }
 
 impl Default for Verification {
@@ -198,6 +204,7 @@ impl Default for Verification {
             fetching: false,
             jwks_from: None,
             message: None,
+            key_passphrase: None,
         }
     }
 }
@@ -286,8 +293,11 @@ pub enum Effect {
         path: String,
     },
     /// Read the profile's decryption key file (encrypted ID tokens,
-    /// UserInfo answers and JARM responses).
+    /// UserInfo answers and JARM responses), a PKCS#12 one with the
+    /// passphrase the secret store keeps for the profile.
     LoadDecryptionKey {
+        /// The profile, whose passphrase opens a PKCS#12 file.
+        id: ProfileId,
         /// The path from the profile.
         path: String,
     },
@@ -462,6 +472,10 @@ impl Workspace {
     }
 
     /// Applies one command; returns the work it needs done outside.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per command, or one line naming a group's handler"
+    )]
     pub fn apply(&mut self, command: Command, now: Timestamp) -> Vec<Effect> {
         match command {
             Command::Inspect(text) => {
@@ -524,6 +538,8 @@ impl Workspace {
             command @ (Command::LoadKeysFile
             | Command::FetchJwks(_)
             | Command::AddHmacKey(_)
+            | Command::UnlockKeyFile(_)
+            | Command::CancelKeyPassphrase
             | Command::ClearKeys
             | Command::SetCheckProfile(_)
             | Command::SetLeeway(_)
@@ -595,7 +611,23 @@ impl Workspace {
                 self.add_keys(keys, crate::tr!("key-hmac-added"));
                 Vec::new()
             }
+            Command::UnlockKeyFile(passphrase) => {
+                let Some(prompt) = self.verification.key_passphrase.as_mut() else {
+                    return Vec::new();
+                };
+                let Some(keys) = prompt.unlock(&passphrase) else {
+                    return Vec::new();
+                };
+                let file = prompt.file.clone();
+                self.verification.key_passphrase = None;
+                self.keys_landed(&file, keys)
+            }
+            Command::CancelKeyPassphrase => {
+                self.verification.key_passphrase = None;
+                Vec::new()
+            }
             Command::ClearKeys => {
+                self.verification.key_passphrase = None;
                 self.verification.keys = crate::token::keys::KeySet::default();
                 self.verification.jwks_from = None;
                 self.verification.message = None;

@@ -242,7 +242,10 @@ impl ClientKey {
             let contents =
                 crate::token::private_keys::open_pkcs12(bytes, passphrase.unwrap_or_default())
                     .map_err(|reason| {
-                        AssertionError::UnusableKey(crate::tr!("assertion-pkcs12", reason = reason))
+                        AssertionError::UnusableKey(crate::tr!(
+                            "assertion-pkcs12",
+                            reason = reason.to_string()
+                        ))
                     })?;
             return Self::from_pkcs8_der(&contents.key_der).map(|key| (key, None));
         }

@@ -239,15 +239,22 @@ pub mod names {
     pub const CLIENT_SECRET: &str = "client_secret";
     /// The passphrase of the profile's PKCS#12 client certificate.
     pub const PKCS12_PASSPHRASE: &str = "pkcs12_passphrase";
+    /// The passphrase of the profile's PKCS#12 decryption key file.
+    pub const DECRYPTION_KEY_PASSPHRASE: &str = "decryption_key_passphrase";
     /// The password of the profile's proxy URL.
     pub const PROXY_PASSWORD: &str = crate::oauth::profile::PROXY_PASSWORD_SECRET;
 
     /// Every name under which `profile` may keep a secret: the client
-    /// secret, the PKCS#12 passphrase, the extension grant's secret fields
+    /// secret, the PKCS#12 passphrases (client certificate and decryption
+    /// key), the extension grant's secret fields
     /// and the values it keeps out of its file ([`Profile::stored_values`]:
     /// the proxy password, secret headers and extra parameters).
     pub fn all_for(profile: &Profile) -> Vec<String> {
-        let mut all = vec![CLIENT_SECRET.to_owned(), PKCS12_PASSPHRASE.to_owned()];
+        let mut all = vec![
+            CLIENT_SECRET.to_owned(),
+            PKCS12_PASSPHRASE.to_owned(),
+            DECRYPTION_KEY_PASSPHRASE.to_owned(),
+        ];
         all.extend(
             profile
                 .extension_grant
@@ -398,6 +405,23 @@ mod tests {
         }
         store.delete(&id, names::CLIENT_SECRET).expect("delete");
         assert_eq!(store.get(&id, names::CLIENT_SECRET).expect("get"), None);
+        // The decryption key's passphrase has its own name; an empty value deletes it.
+        let passphrase = names::DECRYPTION_KEY_PASSPHRASE;
+        store
+            .set(&id, passphrase, &Secret::new("ключ 🔑"))
+            .expect("set");
+        assert_eq!(
+            store
+                .get(&id, passphrase)
+                .expect("get")
+                .as_ref()
+                .map(Secret::expose),
+            Some("ключ 🔑")
+        );
+        store
+            .set(&id, passphrase, &Secret::new(""))
+            .expect("delete");
+        assert_eq!(store.get(&id, passphrase).expect("get"), None);
         // A profile's marked values come back from the store.
         let mut profile = Profile {
             id: id.clone(),

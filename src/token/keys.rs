@@ -459,6 +459,10 @@ pub struct KeySet {
     /// Private keys to decrypt a JWE with (RFC 7516): from JWKs with their
     /// private members, PEM private keys and PKCS#12 containers.
     pub decryption: Vec<DecryptionKey>,
+    /// The PKCS#12 containers (by label) that the passphrase given — or
+    /// none — did not open: what the window asks a passphrase for, and
+    /// what a run names in its failure.
+    pub locked: Vec<String>,
 }
 
 impl KeySet {
@@ -640,8 +644,14 @@ impl KeySet {
     pub fn from_pkcs12(data: &[u8], passphrase: &str, label: &str) -> Self {
         let source = KeySource::Pkcs12(label.to_owned());
         let mut set = Self::default();
-        let loaded = private_keys::open_pkcs12(data, passphrase)
-            .and_then(|contents| private_keys::from_pkcs8(&contents.key_der));
+        let loaded = match private_keys::open_pkcs12(data, passphrase) {
+            Ok(contents) => private_keys::from_pkcs8(&contents.key_der),
+            Err(private_keys::Pkcs12Error::WrongPassphrase) => {
+                set.locked.push(label.to_owned());
+                Err(private_keys::Pkcs12Error::WrongPassphrase.to_string())
+            }
+            Err(other) => Err(other.to_string()),
+        };
         match loaded {
             Ok(material) => set.decryption.push(DecryptionKey::new(material, source)),
             Err(message) => set.problem(&source, None, message),
@@ -696,6 +706,15 @@ impl KeySet {
                 passphrase.map(crate::secret::Secret::expose),
             );
             if !set.can_decrypt() {
+                if !set.locked.is_empty() {
+                    // The one failure the user fixes by typing: say it plainly.
+                    let given = passphrase.is_some_and(|p| !p.is_empty());
+                    return Err(if given {
+                        crate::tr!("key-file-passphrase-wrong", file = label)
+                    } else {
+                        crate::tr!("key-file-passphrase-missing", file = label)
+                    });
+                }
                 let why: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
                 let path = path.display().to_string();
                 return Err(if why.is_empty() {
@@ -720,6 +739,7 @@ impl KeySet {
         self.keys.extend(other.keys);
         self.problems.extend(other.problems);
         self.decryption.extend(other.decryption);
+        self.locked.extend(other.locked);
         self
     }
 
@@ -1397,5 +1417,52 @@ MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=
         );
         assert_eq!(set.rows()[0].size, "HMAC 256 bits");
         assert_eq!(set.rows()[0].kid.as_deref(), Some("hs"));
+    }
+
+    /// A PKCS#12 decryption key that its passphrase does not open is
+    /// `locked` (the window asks for it), and the loader of `run`, `decode`
+    /// and `verify` says whether the passphrase is wrong or not set.
+    #[test]
+    fn a_pkcs12_key_without_its_passphrase_is_locked_and_says_which() {
+        use crate::secret::Secret;
+        let path = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/jwe/recipient-rsa.p12"
+        ));
+        let bytes = std::fs::read(&path).expect("the fixture");
+        let locked = KeySet::from_file_bytes(&bytes, "recipient-rsa.p12", None);
+        assert_eq!(locked.locked, ["recipient-rsa.p12"]);
+        assert!(!locked.can_decrypt());
+        let open = KeySet::from_file_bytes(&bytes, "recipient-rsa.p12", Some("tokenscope-test"));
+        assert!(open.locked.is_empty() && open.can_decrypt());
+        assert_eq!(
+            locked.merge(open).locked,
+            ["recipient-rsa.p12"],
+            "merging keeps what stayed locked"
+        );
+
+        let load = |passphrase: Option<&str>| {
+            KeySet::load_decryption_files(
+                std::slice::from_ref(&path),
+                passphrase.map(Secret::new).as_ref(),
+            )
+        };
+        assert!(load(Some("tokenscope-test")).is_ok_and(|keys| keys.can_decrypt()));
+        assert_eq!(
+            load(Some("wrong")).err().as_deref(),
+            Some("the passphrase of recipient-rsa.p12 is wrong")
+        );
+        for missing in [None, Some("")] {
+            assert_eq!(
+                load(missing).err().as_deref(),
+                Some(
+                    "the passphrase of recipient-rsa.p12 is not set: it is a PKCS#12 file that needs one"
+                )
+            );
+        }
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let said = load(Some("wrong")).err();
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert_eq!(said.as_deref(), Some("пароль к recipient-rsa.p12 неверный"));
     }
 }

@@ -360,21 +360,49 @@ pub struct Pkcs12Contents {
     pub certificates: Vec<Vec<u8>>,
 }
 
+/// Why a PKCS#12 container could not be opened. Its text is a phrase that
+/// follows "the PKCS#12 file X", in the thread's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pkcs12Error {
+    /// The integrity check (RFC 7292 §5, the MAC over the contents) fails
+    /// with the passphrase given: it is wrong, or missing.
+    WrongPassphrase,
+    /// The container could not be read, in the parser's words.
+    Unreadable(String),
+    /// It holds no private key with its certificate.
+    NoKey,
+}
+
+impl std::fmt::Display for Pkcs12Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::WrongPassphrase => crate::tr!("pkcs12-wrong-passphrase"),
+            Self::Unreadable(error) => crate::tr!("pkcs12-unreadable", error = error.as_str()),
+            Self::NoKey => crate::tr!("pkcs12-no-key"),
+        })
+    }
+}
+
+impl From<Pkcs12Error> for String {
+    fn from(error: Pkcs12Error) -> Self {
+        error.to_string()
+    }
+}
+
 /// Opens a PKCS#12 container with its passphrase. The one reading of
-/// PKCS#12 for client certificates (`net`) and decryption keys. The error is
-/// a phrase that follows "the PKCS#12 file X".
-pub fn open_pkcs12(data: &[u8], passphrase: &str) -> Result<Pkcs12Contents, String> {
+/// PKCS#12 for client certificates (`net`) and decryption keys.
+pub fn open_pkcs12(data: &[u8], passphrase: &str) -> Result<Pkcs12Contents, Pkcs12Error> {
     let store = p12_keystore::KeyStore::from_pkcs12(
         data,
         passphrase,
         p12_keystore::Pkcs12ImportPolicy::Relaxed,
     )
     .map_err(|error| match error {
-        p12_keystore::error::Error::MacError(_) => crate::tr!("pkcs12-wrong-passphrase"),
-        other => crate::tr!("pkcs12-unreadable", error = other.to_string()),
+        p12_keystore::error::Error::MacError(_) => Pkcs12Error::WrongPassphrase,
+        other => Pkcs12Error::Unreadable(other.to_string()),
     })?;
     let Some((_, chain)) = store.private_key_chain() else {
-        return Err(crate::tr!("pkcs12-no-key"));
+        return Err(Pkcs12Error::NoKey);
     };
     Ok(Pkcs12Contents {
         key_der: Zeroizing::new(chain.key().as_der().to_vec()),

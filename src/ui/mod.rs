@@ -57,6 +57,9 @@ pub struct VerifyInputs {
     pub audience: String,
     /// An HMAC secret being typed.
     pub hmac: String,
+    /// The passphrase of a PKCS#12 key file being typed (handed over, as
+    /// a `Secret`, when the user opens the file).
+    pub key_passphrase: String,
     /// The checks last drawn, for what they were computed from.
     pub(crate) checks: verify_views::ChecksCache,
     /// The request a pasted DPoP proof should prove (RFC 9449 §4.3): its method,

@@ -1,7 +1,9 @@
 //! The profile editor: every field of a profile, validated as you type.
 //! Edits a draft; Save sends it back as a command.
 
-use crate::model::{Command, DiscoveryView, ProfileCommand, ProfileEditor, TlsFile};
+use crate::model::{
+    Command, DiscoveryView, PassphraseField, ProfileCommand, ProfileEditor, TlsFile,
+};
 use crate::oauth::profile::{ENDPOINT_FIELDS, Finding, Severity};
 use crate::oauth::{ClientAuth, Grant, Param, PkceMode, Profile, RequestKind, presets};
 use crate::secret::Secret;
@@ -24,7 +26,10 @@ pub fn show(
         // Presenter mode never shows the secret in clear.
         editor.show_secret = false;
     }
-    let dirty = stored != Some(&editor.draft) || editor.secret_edited || editor.passphrase.edited;
+    let dirty = stored != Some(&editor.draft)
+        || editor.secret_edited
+        || editor.passphrase.edited
+        || editor.decryption_passphrase.edited;
     let findings = editor
         .draft
         .validate(editor.secret_loaded.then_some(editor.secret.as_str()));
@@ -329,6 +334,19 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         findings,
         "decryption_key_file",
     );
+    // Shown for any key file, not only a `.p12`/`.pfx` name: the form reads
+    // no file, and a container may carry any extension. Kept on screen
+    // while a stored passphrase remains, so that it can be cleared.
+    if !draft.decryption_key_file.trim().is_empty() || !editor.decryption_passphrase.text.is_empty()
+    {
+        passphrase_row(
+            ui,
+            &tr!("form-decryption-key-passphrase"),
+            &tr!("form-decryption-key-passphrase-hint"),
+            &mut editor.decryption_passphrase,
+        );
+    }
+    let draft = &mut editor.draft;
     grant_row(ui, &mut draft.default_grant);
     super::grant_form::extension_section(ui, draft, LABEL_WIDTH);
     super::grant_form::ciba_section(ui, draft, LABEL_WIDTH);
@@ -377,24 +395,12 @@ fn network_section(
         commands,
     );
     field_findings(ui, findings, "tls.pkcs12_file");
-    ui.horizontal(|ui| {
-        let label = ui.add_sized(
-            [LABEL_WIDTH, 20.0],
-            egui::Label::new(tr!("form-pkcs12-passphrase")),
-        );
-        let hint = if editor.passphrase.loaded {
-            tr!("form-secret-hint")
-        } else {
-            tr!("form-secret-reading")
-        };
-        let field = egui::TextEdit::singleline(&mut editor.passphrase.text)
-            .password(true)
-            .hint_text(hint)
-            .desired_width(f32::INFINITY);
-        if ui.add(field).labelled_by(label.id).changed() {
-            editor.passphrase.edited = true;
-        }
-    });
+    passphrase_row(
+        ui,
+        &tr!("form-pkcs12-passphrase"),
+        &tr!("form-secret-hint"),
+        &mut editor.passphrase,
+    );
     let draft = &mut editor.draft;
     ui.horizontal(|ui| {
         ui.add_space(LABEL_WIDTH + 8.0);
@@ -590,10 +596,16 @@ fn actions(
                 .edited
                 .then(|| Secret::new(editor.passphrase.text.clone()));
             editor.passphrase.edited = false;
+            let decryption_passphrase = editor
+                .decryption_passphrase
+                .edited
+                .then(|| Secret::new(editor.decryption_passphrase.text.clone()));
+            editor.decryption_passphrase.edited = false;
             commands.push(Command::Profile(ProfileCommand::Save {
                 profile: Box::new(editor.draft.clone()),
                 secret,
                 tls_passphrase,
+                decryption_passphrase,
             }));
         }
         if ui.button(tr!("form-duplicate")).clicked() {
@@ -640,6 +652,26 @@ fn text(
         .labelled_by(label.id);
     });
     field_findings(ui, findings, field);
+}
+
+/// A passphrase kept in the secret store: always masked (presenter mode
+/// or not), "reading…" until the stored value is in.
+fn passphrase_row(ui: &mut egui::Ui, label: &str, hint: &str, field: &mut PassphraseField) {
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([LABEL_WIDTH, 20.0], egui::Label::new(label));
+        let hint = if field.loaded {
+            hint.to_owned()
+        } else {
+            tr!("form-secret-reading")
+        };
+        let edit = egui::TextEdit::singleline(&mut field.text)
+            .password(true)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY);
+        if ui.add(edit).labelled_by(label.id).changed() {
+            field.edited = true;
+        }
+    });
 }
 
 fn field_findings(ui: &mut egui::Ui, findings: &[Finding], field: &str) {

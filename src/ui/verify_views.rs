@@ -340,6 +340,9 @@ pub fn keys(
             commands.push(Command::ClearKeys);
         }
     });
+    if let Some(prompt) = &verification.key_passphrase {
+        key_passphrase(ui, prompt, inputs, commands);
+    }
     hmac_secret(ui, inputs, commands);
     if let Some(message) = &verification.message {
         ui.label(message);
@@ -447,6 +450,49 @@ fn checks_summary(set: &str, rows: &[crate::token::checks::CheckResult]) -> Stri
             failed = failed,
             count = rows.len()
         ),
+    }
+}
+
+/// The passphrase of a PKCS#12 key file that needs one: always masked, in
+/// presenter mode too; "Open" (or Enter) hands it over and clears the field.
+fn key_passphrase(
+    ui: &mut egui::Ui,
+    prompt: &crate::model::KeyPassphrasePrompt,
+    inputs: &mut VerifyInputs,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(tr!("keys-passphrase-for", file = prompt.file.as_str()));
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut inputs.key_passphrase)
+                    .password(true)
+                    .hint_text(tr!("keys-passphrase-hint"))
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let open = ui.add_enabled(
+            !inputs.key_passphrase.is_empty(),
+            egui::Button::new(tr!("keys-passphrase-open")),
+        );
+        if (open.clicked() || entered) && !inputs.key_passphrase.is_empty() {
+            let typed = std::mem::take(&mut inputs.key_passphrase);
+            commands.push(Command::UnlockKeyFile(crate::secret::Secret::new(typed)));
+        }
+        if ui.button(tr!("keys-passphrase-cancel")).clicked() {
+            // Dropped as a Secret: zeroed.
+            drop(crate::secret::Secret::new(std::mem::take(
+                &mut inputs.key_passphrase,
+            )));
+            commands.push(Command::CancelKeyPassphrase);
+        }
+    });
+    if prompt.wrong {
+        ui.colored_label(
+            theme::error(ui.visuals()),
+            tr!("keys-passphrase-wrong", file = prompt.file.as_str()),
+        );
     }
 }
 

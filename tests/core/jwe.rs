@@ -456,8 +456,8 @@ fn private_keys_load_from_every_kind_of_file() {
             }
         }
     }
-    // A PKCS#12 container handed over as PEM (the window's file dialog does
-    // that with binary files) without its passphrase says what it needs.
+    // A PKCS#12 container handed over as PEM (a binary file wrapped as a
+    // CERTIFICATE block) without its passphrase says what it needs.
     let as_pem = format!(
         "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
         base64_standard(&bytes)

@@ -53,10 +53,22 @@ fn a_secret_never_reaches_the_profile_file_or_a_plain_export() {
         .expect("preset")
         .instantiate(0, &[]);
     profile.client_id = "fe-client".to_owned();
+    "/keys/bank-key.p12".clone_into(&mut profile.decryption_key_file);
+    "/keys/client.p12".clone_into(&mut profile.tls.pkcs12_file);
+    // The PKCS#12 passphrases are secrets of the profile too.
+    let passphrases = [
+        (names::PKCS12_PASSPHRASE, "tls-p12-pass-4d1e"),
+        (names::DECRYPTION_KEY_PASSPHRASE, "key-p12-pass-8b2a"),
+    ];
     let secrets = SecretStore::open(&dir, SecretPreference::File).expect("file store");
     secrets
         .set(&profile.id, names::CLIENT_SECRET, &Secret::new(secret))
         .expect("set");
+    for (name, value) in passphrases {
+        secrets
+            .set(&profile.id, name, &Secret::new(value))
+            .expect("set");
+    }
     ProfileStore::new(&dir)
         .save(&[profile.clone()])
         .expect("save");
@@ -71,12 +83,25 @@ fn a_secret_never_reaches_the_profile_file_or_a_plain_export() {
             "the secret must not be in the profile files"
         );
     }
+    assert!(on_disk.contains("bank-key.p12"), "{on_disk}");
+    for (_, value) in passphrases {
+        assert!(!on_disk.contains(value), "{value} in the profile files");
+    }
     let (code, export, _) = tokenscope(&dir, &["profiles", "export"]);
     assert_eq!(code, 0);
     assert!(!export.contains(secret), "a plain export has no secret");
+    for (_, value) in passphrases {
+        assert!(!export.contains(value), "a plain export has no passphrase");
+    }
     let (code, export, _) = tokenscope(&dir, &["profiles", "export", "--with-secrets"]);
     assert_eq!(code, 0);
     assert!(export.contains(secret), "asked for, the secret is exported");
+    for (name, value) in passphrases {
+        assert!(
+            export.contains(&format!("\"{name}\": \"{value}\"")),
+            "asked for, the passphrases are exported: {export}"
+        );
+    }
 }
 
 #[test]

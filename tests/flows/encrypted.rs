@@ -12,15 +12,34 @@ const KEY: &str = concat!(
     "/tests/provider/keys/client-jwe.private.pem"
 );
 
+/// The same key in a PKCS#12 container, and its passphrase (a string
+/// nothing else in a run carries, so a leak would show).
+const P12: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/jwe/client-jwe.p12"
+);
+const P12_PASSPHRASE: &str = "jwe-p12-passphrase-7qZ";
+
 /// A profile file for `client-jwe` of `provider`, its secret beside it.
 fn jwe_profile(dir: &std::path::Path, provider: &TestProvider, redirect: &str) -> String {
+    jwe_profile_with_key(dir, provider, redirect, "")
+}
+
+/// [`jwe_profile`] whose decryption key file is `key` (none when empty).
+fn jwe_profile_with_key(
+    dir: &std::path::Path,
+    provider: &TestProvider,
+    redirect: &str,
+    key: &str,
+) -> String {
     let issuer = &provider.issuer;
     let path = dir.join("jwe.json");
     std::fs::write(
         &path,
         format!(
             r#"{{"schema":1,"profiles":[{{"id":"run-jwe","name":"JWE","issuer":"{issuer}","client_id":"client-jwe",
-                "client_auth":"client_secret_basic","redirect_uri":"{redirect}","scopes":"openid profile email"}}],
+                "client_auth":"client_secret_basic","redirect_uri":"{redirect}","scopes":"openid profile email",
+                "decryption_key_file":"{key}"}}],
                 "secrets":{{"run-jwe":{{"client_secret":"jwe-secret"}}}}}}"#
         ),
     )
@@ -30,10 +49,16 @@ fn jwe_profile(dir: &std::path::Path, provider: &TestProvider, redirect: &str) -
 
 /// `tokenscope run --json` with `args`: exit code, lines, stderr.
 fn run(args: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
+    run_with_env(args, &[])
+}
+
+/// [`run`] with these environment variables set.
+fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, Vec<serde_json::Value>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
         .arg("run")
         .args(args)
         .arg("--json")
+        .envs(env.iter().copied())
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -230,4 +255,140 @@ fn run_decrypts_an_encrypted_jarm_response() {
         "it came encrypted and was decrypted: {callback}"
     );
     assert_eq!(step(&lines, "token")["verification"]["passed"], true);
+}
+
+/// A profile whose decryption key file is PKCS#12: `run
+/// --decryption-key-passphrase-env` opens it and the encrypted ID token is
+/// decrypted and verified; a wrong passphrase, or none, fails the token
+/// step and says which. The passphrase is on no line of the output.
+#[test]
+fn a_pkcs12_decryption_key_opens_with_the_passphrase_from_the_environment() {
+    let dir = temp_dir("run-jwe-p12");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let profile = jwe_profile_with_key(&dir, &provider, &redirect, P12);
+    let browser = TestProvider::browser_command();
+    let args = [
+        "--profile-file",
+        profile.as_str(),
+        "--browser",
+        browser.as_str(),
+        "--decryption-key-passphrase-env",
+        "TOKENSCOPE_TEST_KEY_PASSPHRASE",
+    ];
+    let (code, lines, stderr) =
+        run_with_env(&args, &[("TOKENSCOPE_TEST_KEY_PASSPHRASE", P12_PASSPHRASE)]);
+    assert_eq!(code, 0, "{stderr}\n{lines:#?}");
+    let token = step(&lines, "token");
+    assert_eq!(token["ok"], true, "{token}");
+    assert_eq!(token["verification"]["passed"], true, "{token}");
+    let id_token = token["tokens"]
+        .as_array()
+        .and_then(|tokens| tokens.iter().find(|t| t["role"] == "id"))
+        .unwrap_or_else(|| panic!("an ID token in {token}"));
+    assert_eq!(id_token["decryption"]["status"], "decrypted", "{id_token}");
+    assert_eq!(
+        id_token["decryption"]["key"]["source"], "PKCS#12 client-jwe.p12",
+        "{id_token}"
+    );
+    assert_eq!(id_token["signature"]["status"], "valid", "{id_token}");
+    assert_eq!(step(&lines, "userinfo")["ok"], true);
+    for line in &lines {
+        assert!(!line.to_string().contains(P12_PASSPHRASE), "{line}");
+    }
+    assert!(!stderr.contains(P12_PASSPHRASE), "{stderr}");
+
+    let wrong = "wrong-p12-passphrase-Qx9";
+    let (code, lines, stderr) = run_with_env(&args, &[("TOKENSCOPE_TEST_KEY_PASSPHRASE", wrong)]);
+    assert_eq!(code, 1, "{stderr}\n{lines:#?}");
+    let token = step(&lines, "token");
+    assert_eq!(token["ok"], false, "{token}");
+    let said = token.to_string();
+    assert!(
+        said.contains(
+            "the profile's decryption key could not be read: the passphrase of client-jwe.p12 is wrong"
+        ),
+        "{said}"
+    );
+    for line in &lines {
+        assert!(!line.to_string().contains(wrong), "{line}");
+    }
+    assert!(!stderr.contains(wrong), "{stderr}");
+
+    // No passphrase at all: the export file keeps none, and none is given.
+    let (code, lines, stderr) = run(&args[..4]);
+    assert_eq!(code, 1, "{stderr}\n{lines:#?}");
+    let said = step(&lines, "token").to_string();
+    assert!(
+        said.contains("the passphrase of client-jwe.p12 is not set"),
+        "{said}"
+    );
+    // Named with --decryption-key, it is opened before anything is sent.
+    let (code, lines, stderr) = run_with_env(
+        &[
+            "--profile-file",
+            &profile,
+            "--browser",
+            &browser,
+            "--decryption-key",
+            P12,
+            "--decryption-key-passphrase-env",
+            "TOKENSCOPE_TEST_KEY_PASSPHRASE",
+        ],
+        &[("TOKENSCOPE_TEST_KEY_PASSPHRASE", wrong)],
+    );
+    assert_ne!(code, 0);
+    assert!(lines.is_empty(), "{lines:#?}");
+    assert!(
+        stderr.contains("--decryption-key: the passphrase of client-jwe.p12 is wrong"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(wrong), "{stderr}");
+}
+
+/// A saved profile's PKCS#12 decryption key opens with the passphrase from
+/// the secret store, like the client certificate's; the passphrase sits
+/// neither in the profile file nor in the output.
+#[test]
+fn a_saved_profiles_pkcs12_decryption_key_opens_with_the_stored_passphrase() {
+    let dir = temp_dir("run-jwe-p12-stored");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let profile = jwe_profile_with_key(&dir, &provider, &redirect, P12);
+    let browser = TestProvider::browser_command();
+    let config = dir.join("config");
+    let imported = Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .arg("--config-dir")
+        .arg(&config)
+        .args(["--secret-store", "file", "profiles", "import", &profile])
+        .output()
+        .expect("imports");
+    assert!(imported.status.success(), "{imported:?}");
+    tokenscope::store::SecretStore::open(&config, tokenscope::store::SecretPreference::File)
+        .expect("the secrets file")
+        .set(
+            &tokenscope::oauth::ProfileId("run-jwe".to_owned()),
+            tokenscope::store::secrets::names::DECRYPTION_KEY_PASSPHRASE,
+            &tokenscope::secret::Secret::new(P12_PASSPHRASE),
+        )
+        .expect("stored");
+    let config_arg = config.to_str().expect("utf-8");
+    let (code, lines, stderr) = run(&[
+        "--config-dir",
+        config_arg,
+        "--secret-store",
+        "file",
+        "--profile",
+        "JWE",
+        "--browser",
+        &browser,
+    ]);
+    assert_eq!(code, 0, "{stderr}\n{lines:#?}");
+    assert_eq!(step(&lines, "token")["verification"]["passed"], true);
+    for line in &lines {
+        assert!(!line.to_string().contains(P12_PASSPHRASE), "{line}");
+    }
+    let profile_file = std::fs::read_to_string(config.join("profiles.json")).expect("profiles");
+    assert!(profile_file.contains("client-jwe.p12"), "{profile_file}");
+    assert!(!profile_file.contains(P12_PASSPHRASE), "{profile_file}");
 }

@@ -510,7 +510,7 @@ fn the_token_card_says_the_id_token_was_encrypted_and_shows_it_decrypted() {
         Some(tokenscope::secret::Secret::new("s3cret")),
     );
     assert!(session.needs_decryption_key());
-    session.decryption_key_loaded(read_decryption_key(&profile.decryption_key_file));
+    session.decryption_key_loaded(read_decryption_key(&profile.decryption_key_file, None));
     "n-jwe-0S6_WzA2Mj".clone_into(&mut session.run.nonce);
     let at = Timestamp::from_unix(issued + 30);
     session.prepare_authorize(at).expect("authorize url");

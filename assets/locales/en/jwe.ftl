@@ -16,6 +16,8 @@ key-private-unsupported = { $name } private keys are not supported for decryptio
 key-file-unreadable = could not read the decryption key { $path }: { $error }
 key-file-no-decryption-key = { $path } holds no private key to decrypt with
 key-file-no-decryption-key-why = { $path } holds no private key to decrypt with: { $why }
+key-file-passphrase-wrong = the passphrase of { $file } is wrong
+key-file-passphrase-missing = the passphrase of { $file } is not set: it is a PKCS#12 file that needs one
 
 ## Decryption (token/jwe.rs)
 

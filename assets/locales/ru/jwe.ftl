@@ -24,6 +24,8 @@ key-private-unsupported = закрытые ключи { $name } для расш�
 key-file-unreadable = не удалось прочитать ключ для расшифровки { $path }: { $error }
 key-file-no-decryption-key = в { $path } нет закрытого ключа для расшифровки
 key-file-no-decryption-key-why = в { $path } нет закрытого ключа для расшифровки: { $why }
+key-file-passphrase-wrong = пароль к { $file } неверный
+key-file-passphrase-missing = пароль к { $file } не задан, а этот файл PKCS#12 без него не открыть
 
 ## Расшифровка (token/jwe.rs)
 

@@ -81,6 +81,9 @@ pub struct FlowSession {
     pub decryption_keys: Option<crate::token::keys::KeySet>,
     /// Why the decryption key file could not be read, when it could not.
     pub decryption_key_error: Option<String>,
+    /// The passphrase of a PKCS#12 decryption key file (from the secret
+    /// store, or `run --decryption-key-passphrase-env`).
+    pub decryption_key_passphrase: Option<Secret>,
     /// The encrypted tokens this run opened, as they came and as they were
     /// inside (the nested JWS, or the claims), newest last: what
     /// [`Self::tokens_text`] hands the inspector is the decrypted token.
@@ -215,6 +218,7 @@ impl FlowSession {
             private_key_error: None,
             decryption_keys: None,
             decryption_key_error: None,
+            decryption_key_passphrase: None,
             opened: Vec::new(),
             username: String::new(),
             password: None,
@@ -595,7 +599,10 @@ impl FlowSession {
     /// only: it is disk work), with the one loader of `decode --key` and
     /// `verify --decryption-key`. A failure is kept for the UI and the steps.
     pub fn load_decryption_key(&mut self) {
-        let result = read_decryption_key(&self.profile.decryption_key_file);
+        let result = read_decryption_key(
+            &self.profile.decryption_key_file,
+            self.decryption_key_passphrase.as_ref(),
+        );
         self.decryption_key_loaded(result);
     }
 
@@ -1789,11 +1796,15 @@ struct OpenedJwe {
 }
 
 /// Reads a profile's decryption key file (a path; `~` is not expanded)
-/// with the one loader of `decode --key` and `verify --decryption-key`.
-pub fn read_decryption_key(path: &str) -> Result<crate::token::keys::KeySet, String> {
+/// with the one loader of `decode --key` and `verify --decryption-key`; a
+/// PKCS#12 container is opened with `passphrase` (none: the empty one).
+pub fn read_decryption_key(
+    path: &str,
+    passphrase: Option<&Secret>,
+) -> Result<crate::token::keys::KeySet, String> {
     crate::token::keys::KeySet::load_decryption_files(
         &[std::path::PathBuf::from(path.trim())],
-        None,
+        passphrase,
     )
 }
 
@@ -2249,9 +2260,10 @@ mod tests {
             failure.message
         );
 
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{JWE_FIXTURES}recipient.private.jwks.json"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{JWE_FIXTURES}recipient.private.jwks.json"),
+            None,
+        ));
         let summary = session
             .userinfo_answered(answer(&signed), now)
             .outcome
@@ -2272,9 +2284,10 @@ mod tests {
         );
 
         // Encrypted without a signature (§5.3.2 allows it): its claims.
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{JWE_FIXTURES}recipient-rsa.pkcs8.pem"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{JWE_FIXTURES}recipient-rsa.pkcs8.pem"),
+            None,
+        ));
         let summary = session
             .userinfo_answered(answer(&compact("rsa-oaep-pkcs8")), now)
             .outcome
@@ -2343,9 +2356,10 @@ mod tests {
         );
 
         // Another RSA key: it cannot recover the content key.
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{fixtures}recipient-rsa.pkcs8.pem"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{fixtures}recipient-rsa.pkcs8.pem"),
+            None,
+        ));
         assert!(session.decryption_key_error.is_none());
         let said = failure(&mut session);
         assert!(
@@ -2354,9 +2368,10 @@ mod tests {
         );
         assert!(said.contains("wrong key or altered token"), "{said}");
         // A key of another type does not fit at all.
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{fixtures}recipient-p256.sec1.pem"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{fixtures}recipient-p256.sec1.pem"),
+            None,
+        ));
         let said = failure(&mut session);
         assert!(
             said.contains("the profile's decryption key does not open it"),
@@ -2373,6 +2388,52 @@ mod tests {
         assert!(said.starts_with("ID-токен зашифрован"), "{said}");
     }
 
+    /// A PKCS#12 decryption key file opens with the run's passphrase; a
+    /// wrong one, or none, fails the token step and says which, in English
+    /// and Russian.
+    #[test]
+    fn a_pkcs12_decryption_key_needs_its_passphrase() {
+        let (_, body) = encrypted_id_token_answer();
+        let now = Timestamp::from_unix(1_795_387_806);
+        let mut session = bank_session();
+        session.profile.decryption_key_file = format!("{JWE_FIXTURES}recipient-rsa.p12");
+        let mut failure = |passphrase: Option<&str>| {
+            session.decryption_keys = None;
+            session.decryption_key_passphrase = passphrase.map(Secret::new);
+            session.load_decryption_key();
+            session.code = Some(Secret::new("c0de"));
+            let exchange = answered_with(&session, 200, &body);
+            match &session.token_exchanged(exchange, now).outcome {
+                Err(failure) => failure.message.clone(),
+                Ok(summary) => summary.clone(),
+            }
+        };
+        let said = failure(None);
+        assert!(
+            said.ends_with("the profile's decryption key could not be read: the passphrase of recipient-rsa.p12 is not set: it is a PKCS#12 file that needs one"),
+            "{said}"
+        );
+        let said = failure(Some("wrong"));
+        assert!(
+            said.ends_with("could not be read: the passphrase of recipient-rsa.p12 is wrong"),
+            "{said}"
+        );
+        // The right one opens the container; its key is another than the
+        // token's, so the step now fails on the key, not the passphrase.
+        let said = failure(Some("tokenscope-test"));
+        assert!(
+            said.contains("the profile's decryption key does not open it"),
+            "{said}"
+        );
+        crate::i18n::set_language(crate::i18n::Language::Ru);
+        let said = failure(Some("wrong"));
+        crate::i18n::set_language(crate::i18n::Language::En);
+        assert!(
+            said.ends_with("пароль к recipient-rsa.p12 неверный"),
+            "{said}"
+        );
+    }
+
     /// With the right key the nested JWS is the run's ID token (shown,
     /// verified, sent as the logout hint), the step says how it was
     /// encrypted and which key opened it, and so does the verification.
@@ -2382,9 +2443,10 @@ mod tests {
         let jwe = jwe.as_str();
         let now = Timestamp::from_unix(1_795_387_806);
         let mut session = bank_session();
-        session.decryption_key_loaded(read_decryption_key(&format!(
-            "{JWE_FIXTURES}recipient.private.jwks.json"
-        )));
+        session.decryption_key_loaded(read_decryption_key(
+            &format!("{JWE_FIXTURES}recipient.private.jwks.json"),
+            None,
+        ));
         session.code = Some(Secret::new("c0de"));
         let exchange = answered_with(&session, 200, &body);
         let summary = session
