@@ -80,9 +80,13 @@ pub fn verify(
         })
     })?;
     let sources = key_sources(args);
+    // With --fetch-issuer-keys an SD-JWT's keys come from its issuer's metadata.
+    let keys_fetched =
+        |t: &crate::token::FoundToken| args.fetch_issuer_keys && t.kind == TokenKind::SdJwt;
     if sources.is_empty()
         && let Some(token) = chosen.iter().map(|&i| &inspection.tokens[i]).find(|t| {
             matches!(t.kind, TokenKind::Jws | TokenKind::SdJwt)
+                && !keys_fetched(t)
                 && !t
                     .header_str("alg")
                     .is_some_and(|alg| alg.eq_ignore_ascii_case("none"))
