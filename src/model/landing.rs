@@ -131,6 +131,9 @@ pub enum JobResult {
     SandboxStarted(Result<crate::sandbox::Sandbox, String>),
     /// The sandbox's keys were rotated: the new generation, or why not.
     SandboxRotated(Result<u32, String>),
+    /// An SD-JWT VC issuer's keys were fetched from its JWT VC Issuer
+    /// Metadata, or why they could not be.
+    IssuerKeys(Box<crate::token::sd_jwt_vc::IssuerKeys>),
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -224,6 +227,7 @@ impl Workspace {
                 });
             }
             JobResult::KeysLoaded { label, result } => return self.keys_loaded(&label, result),
+            JobResult::IssuerKeys(keys) => self.issuer_keys_landed(*keys),
             JobResult::Saved(result) => self.saved(result),
             JobResult::SandboxRotated(result) => self.sandbox.rotated(result),
             JobResult::StepAnswered { step, exchange } => {
@@ -294,6 +298,26 @@ impl Workspace {
         };
         self.verification.fetching = true;
         vec![Effect::FetchJwks(Box::new(profile.clone()))]
+    }
+
+    /// An SD-JWT VC issuer's keys arrived: the ones its metadata vouches
+    /// for join the key set (verification runs again), and the checks get
+    /// their `issuer_key` row; a refusal is said there and beside the keys.
+    fn issuer_keys_landed(&mut self, keys: crate::token::sd_jwt_vc::IssuerKeys) {
+        self.verification.fetching_issuer_keys = false;
+        let keys = std::sync::Arc::new(keys);
+        self.verification.issuer_keys = Some(std::sync::Arc::clone(&keys));
+        match keys.key_set() {
+            Some(set) => {
+                let message = crate::tr!(
+                    "sd-vc-keys-loaded",
+                    count = set.rows().len(),
+                    url = keys.source()
+                );
+                self.add_keys(set, message);
+            }
+            None => self.verification.message = keys.jwks.as_ref().err().cloned(),
+        }
     }
 
     /// A file saved for the flow's export buttons, said on the flow card (or

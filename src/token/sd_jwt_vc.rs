@@ -611,16 +611,6 @@ pub fn issuer_key_row(sd: &SdJwt, fetched: &IssuerKeys) -> CheckResult {
     )
 }
 
-impl MetadataLocation {
-    /// The location for a credential issued by `issuer_jwt`, or why there is none.
-    pub fn of_credential(issuer_jwt: &Decoded) -> Result<(String, Self), String> {
-        let iss = credential_issuer(issuer_jwt)?;
-        metadata_url(iss)
-            .map(|location| (iss.to_owned(), location))
-            .map_err(|error| crate::tr!("sd-vc-no-url", reason = error.to_string()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use p256::ecdsa::signature::Signer as _;

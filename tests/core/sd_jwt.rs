@@ -244,7 +244,7 @@ fn verify_fetches_an_sd_jwt_vc_issuers_keys_from_its_metadata_when_asked() {
     assert_eq!(report["keys"][0]["source"], format!("JWKS {metadata_url}"));
 
     // The payload changed after signing: exit 1, the signature and the row fail.
-    let (code, report) = verify_fetching(&crate::vc_issuer::tampered(&vc));
+    let (code, report) = verify_fetching(&tampered(&vc));
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(report["tokens"][0]["signature"]["status"], "invalid");
     assert_eq!(issuer_key_row(&report)["code"], "JWS_SIG_INVALID");
@@ -295,4 +295,23 @@ fn verify_refuses_metadata_of_another_issuer_and_says_why() {
             .is_some_and(|r| r.starts_with("not an SD-JWT VC: typ is example+sd-jwt")),
         "{row}"
     );
+}
+
+/// `credential` with its issuer-signed payload changed after signing (`exp` later).
+pub fn tampered(credential: &str) -> String {
+    let mut parts = credential.splitn(3, '.');
+    let (header, payload, rest) = (
+        parts.next().expect("header"),
+        parts.next().expect("payload"),
+        parts.next().expect("signature"),
+    );
+    let claims =
+        tokenscope::token::jose::decode_segment(payload, tokenscope::token::jose::Part::Payload)
+            .expect("payload");
+    let mut claims: Value = serde_json::from_slice(&claims).expect("claims");
+    claims["exp"] = serde_json::json!(2_000_000_000);
+    format!(
+        "{header}.{}.{rest}",
+        tokenscope::token::jose::encode_segment(claims.to_string().as_bytes())
+    )
 }

@@ -57,9 +57,19 @@ impl Issuer {
 
 /// Serves, for as long as the test runs, the metadata `metadata(base)`
 /// makes at `/.well-known/jwt-vc-issuer/tenant/1234` and [`jwks`] at
-/// `/jwks`; 404 elsewhere.
+/// `/jwks`; 404 elsewhere. On any free port.
 pub fn serve(metadata: impl FnOnce(&str) -> Value) -> Issuer {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    serve_from(TcpListener::bind("127.0.0.1:0").expect("bind"), metadata)
+}
+
+/// [`serve`] on `port` (a screen that shows the address must not change
+/// from run to run), or `None` when the port is taken.
+pub fn serve_on(port: u16, metadata: impl FnOnce(&str) -> Value) -> Option<Issuer> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).ok()?;
+    Some(serve_from(listener, metadata))
+}
+
+fn serve_from(listener: TcpListener, metadata: impl FnOnce(&str) -> Value) -> Issuer {
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let metadata = metadata(&base).to_string();
     let keys = jwks().to_string();
@@ -125,22 +135,5 @@ pub fn credential(iss: &str) -> String {
     format!(
         "{input}.{}~{disclosure}~",
         encode_segment(&signature.to_bytes())
-    )
-}
-
-/// `credential` with its issuer-signed payload changed after signing (`exp` later).
-pub fn tampered(credential: &str) -> String {
-    let mut parts = credential.splitn(3, '.');
-    let (header, payload, rest) = (
-        parts.next().expect("header"),
-        parts.next().expect("payload"),
-        parts.next().expect("signature"),
-    );
-    let claims = decode_segment(payload, Part::Payload).expect("payload");
-    let mut claims: Value = serde_json::from_slice(&claims).expect("claims");
-    claims["exp"] = json!(2_000_000_000);
-    format!(
-        "{header}.{}.{rest}",
-        encode_segment(claims.to_string().as_bytes())
     )
 }
