@@ -234,20 +234,7 @@ impl Workspace {
                 return self.step_answered(step, exchange, now);
             }
             JobResult::JarmKeys { params, jwks } => self.jarm_keys_landed(&params, jwks, now),
-            JobResult::AnswerVerified { record, report } => {
-                if let Some(flow) = self.flow.as_mut() {
-                    if flow.verifying == Some(record) {
-                        flow.verifying = None;
-                    }
-                    match report {
-                        Ok(Some(report)) => {
-                            flow.session.verified_at(record, report, false);
-                        }
-                        Ok(None) => {}
-                        Err(message) => flow.verification_error = Some(message),
-                    }
-                }
-            }
+            JobResult::AnswerVerified { record, report } => self.answer_verified(record, report),
             JobResult::DeviceCodeExpired => {
                 if let Some(flow) = self.flow.as_mut() {
                     flow.device_code_expired(now);
@@ -298,6 +285,27 @@ impl Workspace {
         };
         self.verification.fetching = true;
         vec![Effect::FetchJwks(Box::new(profile.clone()))]
+    }
+
+    /// The tokens a step returned were verified (or could not be): the
+    /// report joins the run's record of that step.
+    fn answer_verified(
+        &mut self,
+        record: (crate::oauth::flow::Step, Timestamp),
+        report: Result<Option<crate::oauth::verification::VerifyReport>, String>,
+    ) {
+        if let Some(flow) = self.flow.as_mut() {
+            if flow.verifying == Some(record) {
+                flow.verifying = None;
+            }
+            match report {
+                Ok(Some(report)) => {
+                    flow.session.verified_at(record, report, false);
+                }
+                Ok(None) => {}
+                Err(message) => flow.verification_error = Some(message),
+            }
+        }
     }
 
     /// An SD-JWT VC issuer's keys arrived: the ones its metadata vouches

@@ -88,7 +88,7 @@ const SNAPSHOT_ISSUER_PORT: u16 = 47_913;
 
 /// An SD-JWT VC whose key nobody loaded: the Checks view offers to fetch
 /// the issuer's keys from the issuer's host (only then is anything
-/// fetched); once they land, the issuer_key row names the key and where it
+/// fetched); once they land, the `issuer_key` row names the key and where it
 /// came from, and the verdict turns to verified.
 #[test]
 fn fetching_the_issuers_keys_verifies_an_sd_jwt_vc() {
