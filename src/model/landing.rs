@@ -624,4 +624,67 @@ mod tests {
         assert!(again.is_empty(), "refetched once only");
         assert!(!workspace.verification.fetching);
     }
+
+    /// The fetch of an SD-JWT VC issuer's keys is asked for (never made
+    /// unasked), and lands like a command: vouched keys join the key set
+    /// and every token is verified again; a refusal adds no key and is said.
+    #[test]
+    fn issuer_keys_are_fetched_on_request_and_land_as_keys() {
+        use crate::token::sd_jwt_vc::IssuerKeys;
+        let iss = "https://issuer.example.com/tenant/1234";
+        let mut workspace = Workspace::new();
+        let text = include_str!("../../tests/fixtures/sd-jwt/rfc9901-5.1-issuance.txt");
+        let Some(Effect::Decode { generation, .. }) = workspace
+            .apply(Command::Inspect(text.to_owned()), at(0))
+            .pop()
+        else {
+            panic!("an inspection")
+        };
+        workspace.land(
+            generation,
+            Ok(crate::paste::inspect(text, at(1_748_537_303))),
+        );
+        let effects = workspace.apply(Command::FetchIssuerKeys(iss.to_owned()), at(0));
+        assert_eq!(effects, vec![Effect::FetchIssuerKeys(iss.to_owned())]);
+        assert!(workspace.verification.fetching_issuer_keys);
+        let fetched = IssuerKeys {
+            iss: iss.to_owned(),
+            metadata_url: Some(
+                "https://issuer.example.com/.well-known/jwt-vc-issuer/tenant/1234".to_owned(),
+            ),
+            jwks_uri: None,
+            jwks: Ok(include_str!("../../tests/fixtures/sd-jwt/issuer-jwks.json").to_owned()),
+        };
+        let effects = workspace.land_job(JobResult::IssuerKeys(Box::new(fetched.clone())), at(0));
+        assert!(effects.is_empty());
+        let verification = &workspace.verification;
+        assert!(!verification.fetching_issuer_keys);
+        assert_eq!(verification.issuer_keys.as_deref(), Some(&fetched));
+        assert_eq!(verification.keys.rows().len(), 1);
+        assert!(
+            verification
+                .signatures
+                .iter()
+                .flatten()
+                .any(|s| s.is_valid()),
+            "verified again with the issuer's key"
+        );
+        // A refusal: no key, the reason kept; clearing the keys forgets both.
+        let mut workspace = Workspace::new();
+        let refused = IssuerKeys {
+            jwks: Err("refused: the metadata's issuer is https://issuer.example.com".to_owned()),
+            ..fetched
+        };
+        workspace.land_job(JobResult::IssuerKeys(Box::new(refused)), at(0));
+        assert!(workspace.verification.keys.is_empty());
+        assert!(
+            workspace
+                .verification
+                .message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("refused"))
+        );
+        workspace.apply(Command::ClearKeys, at(0));
+        assert!(workspace.verification.issuer_keys.is_none());
+    }
 }
