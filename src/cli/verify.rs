@@ -92,8 +92,14 @@ pub fn verify(
                     .is_some_and(|alg| alg.eq_ignore_ascii_case("none"))
         })
     {
+        // An SD-JWT VC's keys can come from its issuer's metadata, when asked.
+        let vc_hint = if token.kind == TokenKind::SdJwt {
+            ", or --fetch-issuer-keys for an SD-JWT VC"
+        } else {
+            ""
+        };
         return Err(UsageError(format!(
-            "the {} is signed ({}) but no keys were given: pass --jwks, --cert, --pem, --secret or --secret-b64u (or --profile with a JWKS URI)",
+            "the {} is signed ({}) but no keys were given: pass --jwks, --cert, --pem, --secret or --secret-b64u (or --profile with a JWKS URI{vc_hint})",
             lower_title(token),
             token.header_str("alg").unwrap_or("no alg")
         )));

@@ -225,6 +225,10 @@ fn verify_fetches_an_sd_jwt_vc_issuers_keys_from_its_metadata_when_asked() {
     // Without the flag nothing is fetched: there is no key, a usage error.
     let (code, _, stderr) = crate::tokenscope("verify", &[&vc], "", &[]);
     assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--fetch-issuer-keys for an SD-JWT VC"),
+        "{stderr}"
+    );
     assert!(issuer.asked().is_empty());
     let (code, report) = verify_fetching(&vc);
     assert_eq!(code, 0, "{report:#}");
