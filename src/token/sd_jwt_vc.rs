@@ -11,7 +11,6 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::checks::{self, CheckResult};
@@ -411,7 +410,7 @@ pub fn read_metadata(iss: &str, body: &[u8]) -> Result<IssuerMetadata, MetadataE
 
 /// The issuer's keys as fetched from its metadata, or why there are none:
 /// plain data, compared and cached with the expectations.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IssuerKeys {
     /// The `iss` they were fetched for.
     pub iss: String,
