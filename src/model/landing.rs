@@ -666,7 +666,7 @@ mod tests {
                 .signatures
                 .iter()
                 .flatten()
-                .any(|s| s.is_valid()),
+                .any(crate::token::verify::SignatureOutcome::is_valid),
             "verified again with the issuer's key"
         );
         // A refusal: no key, the reason kept; clearing the keys forgets both.
