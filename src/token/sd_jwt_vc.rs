@@ -108,7 +108,7 @@ struct UrlParts<'a> {
     authority: &'a str,
     /// The host alone.
     host: &'a str,
-    /// From the first `/` after the authority (empty when there is none).
+    /// From the first `/`, `?` or `#` after the authority (empty when there is none).
     rest: &'a str,
 }
 
