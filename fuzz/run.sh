@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-targets=(paste jose token_response discovery keys profile_import loopback_request sandbox_request pasted_error)
+targets=(paste jose token_response discovery keys profile_import loopback_request sandbox_request pasted_error vc_issuer_metadata)
 usage() {
   echo "usage: fuzz/run.sh TARGET [EXECS | --seconds N]; TARGET is one of: ${targets[*]}" >&2
   exit 2

@@ -46,7 +46,7 @@ const MAX_SANDBOX_REQUESTS: usize = 16;
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target, by name.
-pub const TARGETS: [Target; 9] = [
+pub const TARGETS: [Target; 10] = [
     ("paste", paste),
     ("jose", jose),
     ("token_response", token_response),
@@ -56,6 +56,7 @@ pub const TARGETS: [Target; 9] = [
     ("loopback_request", loopback_request),
     ("sandbox_request", sandbox_request),
     ("pasted_error", pasted_error),
+    ("vc_issuer_metadata", vc_issuer_metadata),
 ];
 
 /// The entry point of the target called `name`.
@@ -236,6 +237,48 @@ pub fn discovery(data: &[u8]) {
         Err(error) => {
             let _ = error.to_string();
         }
+    }
+}
+
+/// An SD-JWT VC issuer's JWT VC Issuer Metadata (draft-ietf-oauth-sd-jwt-vc-14
+/// §5): the input's first line is a credential's `iss`, the rest what the
+/// metadata URL answered. The URL made from `iss`, the metadata read against
+/// it, the walk to the keys (a `jwks_uri` answered with the same bytes), and
+/// the `issuer_key` row of a credential that `iss` issued.
+pub fn vc_issuer_metadata(data: &[u8]) {
+    use crate::token::jose::encode_segment;
+    use crate::token::sd_jwt_vc;
+    let (first, body) = match data.iter().position(|&byte| byte == b'\n') {
+        Some(at) => (
+            data.get(..at).unwrap_or_default(),
+            data.get(at + 1..).unwrap_or_default(),
+        ),
+        None => (data, &[][..]),
+    };
+    let iss = String::from_utf8_lossy(first);
+    match sd_jwt_vc::metadata_url(&iss) {
+        Ok(location) => {
+            let _ = (location.url, location.host);
+        }
+        Err(error) => {
+            let _ = error.to_string();
+        }
+    }
+    if let Err(error) = sd_jwt_vc::read_metadata(&iss, body) {
+        let _ = error.to_string();
+    }
+    let answer = String::from_utf8_lossy(body).into_owned();
+    let keys = sd_jwt_vc::resolve_issuer_keys(&iss, &mut |_| Ok(answer.clone()));
+    let _ = keys.key_set().map(|set| set.rows());
+    let header = serde_json::json!({"alg": "ES256", "typ": "dc+sd-jwt", "kid": "fuzz-key"});
+    let payload = serde_json::json!({"iss": iss, "vct": "urn:fuzz"});
+    let compact = format!(
+        "{}.{}.c2ln~",
+        encode_segment(header.to_string().as_bytes()),
+        encode_segment(payload.to_string().as_bytes())
+    );
+    if let Some(Ok((_, sd))) = crate::token::sd_jwt::read(&compact) {
+        let _ = sd_jwt_vc::issuer_key_row(&sd, &keys);
     }
 }
 

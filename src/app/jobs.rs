@@ -274,6 +274,41 @@ impl Jobs {
         });
     }
 
+    /// Fetches an SD-JWT VC issuer's keys off the UI thread: its JWT VC
+    /// Issuer Metadata, then the `jwks_uri` it names, each GET by the one
+    /// JWKS fetch with the default network settings (the issuer is no
+    /// profile's) and its answer limit and timeouts.
+    pub fn fetch_issuer_keys(&mut self, iss: String) {
+        let handle = match self.net() {
+            Ok(runtime) => runtime.handle(),
+            Err(message) => {
+                let _ = self.sender.send(JobResult::IssuerKeys(Box::new(
+                    crate::token::sd_jwt_vc::IssuerKeys {
+                        iss,
+                        metadata_url: None,
+                        jwks_uri: None,
+                        jwks: Err(message),
+                    },
+                )));
+                return;
+            }
+        };
+        self.spawn("issuer-keys", move || {
+            let language = crate::i18n::language();
+            let profile = Profile::default();
+            let options = crate::net::ClientOptions::for_profile(&profile, None);
+            let client = crate::net::build_client(&profile, &options);
+            let mut get = |url: &str| match &client {
+                Ok(client) => handle.block_on(crate::oauth::verification::fetch_jwks_body(
+                    client, &profile, url, &options, language,
+                )),
+                Err(error) => Err(error.to_string()),
+            };
+            let keys = crate::token::sd_jwt_vc::resolve_issuer_keys(&iss, &mut get);
+            Some(JobResult::IssuerKeys(Box::new(keys)))
+        });
+    }
+
     /// The one JWKS fetch of the window's jobs: the profile's `jwks_uri`
     /// with its network settings; `land` makes the result.
     fn fetch_jwks_then(

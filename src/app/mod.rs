@@ -360,6 +360,7 @@ impl TokenscopeApp {
                     let passphrase = self.tls_passphrase_for(&profile.id);
                     self.jobs.fetch_jwks(*profile, passphrase);
                 }
+                Effect::FetchIssuerKeys(iss) => self.jobs.fetch_issuer_keys(iss),
                 Effect::ImportProfiles(current) => self.jobs.import_profiles(current),
                 Effect::ExportProfiles {
                     profiles,

@@ -300,6 +300,11 @@ pub struct VerifyCli {
     /// Verify every JWT found, not only the ID token (or the first).
     #[arg(long)]
     pub all: bool,
+    /// For an SD-JWT VC: fetch its issuer's keys from the issuer's JWT VC
+    /// Issuer Metadata (`iss` with /.well-known/jwt-vc-issuer inserted,
+    /// https only) and verify with them. Nothing is fetched without it.
+    #[arg(long)]
+    pub fetch_issuer_keys: bool,
     /// Treat this Unix time as "now" for the time checks.
     #[arg(long, value_name = "UNIX")]
     pub now: Option<i64>,

@@ -178,6 +178,7 @@ pub fn verify(cli: &Cli, args: &VerifyCli) -> anyhow::Result<ExitCode> {
         KindArg::Userinfo => cmd::CheckKind::Userinfo,
     });
     options.all = args.all;
+    options.fetch_issuer_keys = args.fetch_issuer_keys;
     let passphrase = match &profile {
         Some(found) if !found.tls.pkcs12_file.trim().is_empty() => {
             SecretStore::open(&config_dir(cli)?, secret_preference(cli))?

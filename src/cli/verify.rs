@@ -80,16 +80,26 @@ pub fn verify(
         })
     })?;
     let sources = key_sources(args);
+    // With --fetch-issuer-keys an SD-JWT's keys come from its issuer's metadata.
+    let keys_fetched =
+        |t: &crate::token::FoundToken| args.fetch_issuer_keys && t.kind == TokenKind::SdJwt;
     if sources.is_empty()
         && let Some(token) = chosen.iter().map(|&i| &inspection.tokens[i]).find(|t| {
             matches!(t.kind, TokenKind::Jws | TokenKind::SdJwt)
+                && !keys_fetched(t)
                 && !t
                     .header_str("alg")
                     .is_some_and(|alg| alg.eq_ignore_ascii_case("none"))
         })
     {
+        // An SD-JWT VC's keys can come from its issuer's metadata, when asked.
+        let vc_hint = if token.kind == TokenKind::SdJwt {
+            ", or --fetch-issuer-keys for an SD-JWT VC"
+        } else {
+            ""
+        };
         return Err(UsageError(format!(
-            "the {} is signed ({}) but no keys were given: pass --jwks, --cert, --pem, --secret or --secret-b64u (or --profile with a JWKS URI)",
+            "the {} is signed ({}) but no keys were given: pass --jwks, --cert, --pem, --secret or --secret-b64u (or --profile with a JWKS URI{vc_hint})",
             lower_title(token),
             token.header_str("alg").unwrap_or("no alg")
         )));

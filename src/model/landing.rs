@@ -141,6 +141,9 @@ pub enum JobResult {
     SandboxStarted(Result<crate::sandbox::Sandbox, String>),
     /// The sandbox's keys were rotated: the new generation, or why not.
     SandboxRotated(Result<u32, String>),
+    /// An SD-JWT VC issuer's keys were fetched from its JWT VC Issuer
+    /// Metadata, or why they could not be.
+    IssuerKeys(Box<crate::token::sd_jwt_vc::IssuerKeys>),
     /// Discovery finished for a profile.
     Discovered {
         /// Whose.
@@ -232,26 +235,14 @@ impl Workspace {
             }
             JobResult::KeysLoaded { label, result } => return self.keys_loaded(&label, result),
             JobResult::KeyFileRead { label, bytes } => return self.key_file_read(&label, bytes),
+            JobResult::IssuerKeys(keys) => self.issuer_keys_landed(*keys),
             JobResult::Saved(result) => self.saved(result),
             JobResult::SandboxRotated(result) => self.sandbox.rotated(result),
             JobResult::StepAnswered { step, exchange } => {
                 return self.step_answered(step, exchange, now);
             }
             JobResult::JarmKeys { params, jwks } => self.jarm_keys_landed(&params, jwks, now),
-            JobResult::AnswerVerified { record, report } => {
-                if let Some(flow) = self.flow.as_mut() {
-                    if flow.verifying == Some(record) {
-                        flow.verifying = None;
-                    }
-                    match report {
-                        Ok(Some(report)) => {
-                            flow.session.verified_at(record, report, false);
-                        }
-                        Ok(None) => {}
-                        Err(message) => flow.verification_error = Some(message),
-                    }
-                }
-            }
+            JobResult::AnswerVerified { record, report } => self.answer_verified(record, report),
             JobResult::DeviceCodeExpired => {
                 if let Some(flow) = self.flow.as_mut() {
                     flow.device_code_expired(now);
@@ -349,6 +340,47 @@ impl Workspace {
         };
         self.verification.fetching = true;
         vec![Effect::FetchJwks(Box::new(profile.clone()))]
+    }
+
+    /// The tokens a step returned were verified (or could not be): the
+    /// report joins the run's record of that step.
+    fn answer_verified(
+        &mut self,
+        record: (crate::oauth::flow::Step, Timestamp),
+        report: Result<Option<crate::oauth::verification::VerifyReport>, String>,
+    ) {
+        if let Some(flow) = self.flow.as_mut() {
+            if flow.verifying == Some(record) {
+                flow.verifying = None;
+            }
+            match report {
+                Ok(Some(report)) => {
+                    flow.session.verified_at(record, report, false);
+                }
+                Ok(None) => {}
+                Err(message) => flow.verification_error = Some(message),
+            }
+        }
+    }
+
+    /// An SD-JWT VC issuer's keys arrived: the ones its metadata vouches
+    /// for join the key set (verification runs again), and the checks get
+    /// their `issuer_key` row; a refusal is said there and beside the keys.
+    fn issuer_keys_landed(&mut self, keys: crate::token::sd_jwt_vc::IssuerKeys) {
+        self.verification.fetching_issuer_keys = false;
+        let keys = std::sync::Arc::new(keys);
+        self.verification.issuer_keys = Some(std::sync::Arc::clone(&keys));
+        match keys.key_set() {
+            Some(set) => {
+                let message = crate::tr!(
+                    "sd-vc-keys-loaded",
+                    count = set.rows().len(),
+                    url = keys.source()
+                );
+                self.add_keys(set, message);
+            }
+            None => self.verification.message = keys.jwks.as_ref().err().cloned(),
+        }
     }
 
     /// A file saved for the flow's export buttons, said on the flow card (or
@@ -723,5 +755,68 @@ mod tests {
             workspace.verification.message.as_deref(),
             Some("could not read gone.p12")
         );
+    }
+
+    /// The fetch of an SD-JWT VC issuer's keys is asked for (never made
+    /// unasked), and lands like a command: vouched keys join the key set
+    /// and every token is verified again; a refusal adds no key and is said.
+    #[test]
+    fn issuer_keys_are_fetched_on_request_and_land_as_keys() {
+        use crate::token::sd_jwt_vc::IssuerKeys;
+        let iss = "https://issuer.example.com/tenant/1234";
+        let mut workspace = Workspace::new();
+        let text = include_str!("../../tests/fixtures/sd-jwt/rfc9901-5.1-issuance.txt");
+        let Some(Effect::Decode { generation, .. }) = workspace
+            .apply(Command::Inspect(text.to_owned()), at(0))
+            .pop()
+        else {
+            panic!("an inspection")
+        };
+        workspace.land(
+            generation,
+            Ok(crate::paste::inspect(text, at(1_748_537_303))),
+        );
+        let effects = workspace.apply(Command::FetchIssuerKeys(iss.to_owned()), at(0));
+        assert_eq!(effects, vec![Effect::FetchIssuerKeys(iss.to_owned())]);
+        assert!(workspace.verification.fetching_issuer_keys);
+        let fetched = IssuerKeys {
+            iss: iss.to_owned(),
+            metadata_url: Some(
+                "https://issuer.example.com/.well-known/jwt-vc-issuer/tenant/1234".to_owned(),
+            ),
+            jwks_uri: None,
+            jwks: Ok(include_str!("../../tests/fixtures/sd-jwt/issuer-jwks.json").to_owned()),
+        };
+        let effects = workspace.land_job(JobResult::IssuerKeys(Box::new(fetched.clone())), at(0));
+        assert!(effects.is_empty());
+        let verification = &workspace.verification;
+        assert!(!verification.fetching_issuer_keys);
+        assert_eq!(verification.issuer_keys.as_deref(), Some(&fetched));
+        assert_eq!(verification.keys.rows().len(), 1);
+        assert!(
+            verification
+                .signatures
+                .iter()
+                .flatten()
+                .any(crate::token::verify::SignatureOutcome::is_valid),
+            "verified again with the issuer's key"
+        );
+        // A refusal: no key, the reason kept; clearing the keys forgets both.
+        let mut workspace = Workspace::new();
+        let refused = IssuerKeys {
+            jwks: Err("refused: the metadata's issuer is https://issuer.example.com".to_owned()),
+            ..fetched
+        };
+        workspace.land_job(JobResult::IssuerKeys(Box::new(refused)), at(0));
+        assert!(workspace.verification.keys.is_empty());
+        assert!(
+            workspace
+                .verification
+                .message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("refused"))
+        );
+        workspace.apply(Command::ClearKeys, at(0));
+        assert!(workspace.verification.issuer_keys.is_none());
     }
 }

@@ -84,6 +84,9 @@ pub enum Command {
     LoadKeysFile,
     /// Fetch this profile's JWKS.
     FetchJwks(ProfileId),
+    /// Fetch the keys of the SD-JWT VC issuer `iss` from its JWT VC Issuer
+    /// Metadata (draft-ietf-oauth-sd-jwt-vc-14 §5): only when the user asks.
+    FetchIssuerKeys(String),
     /// Use this text as an HMAC key.
     AddHmacKey(Secret),
     /// Open the PKCS#12 key file that waits for its passphrase with this one.
@@ -190,6 +193,11 @@ pub struct Verification {
     pub message: Option<String>,
     /// A PKCS#12 key file waiting for its passphrase.
     pub key_passphrase: Option<super::key_passphrase::KeyPassphrasePrompt>,
+    /// An SD-JWT VC issuer's keys from its metadata (or why there are
+    /// none), when the user had them fetched: the `issuer_key` check row.
+    pub issuer_keys: Option<Arc<crate::token::sd_jwt_vc::IssuerKeys>>,
+    /// An issuer-keys fetch is under way.
+    pub fetching_issuer_keys: bool,
 }
 
 impl Default for Verification {
@@ -205,6 +213,8 @@ impl Default for Verification {
             jwks_from: None,
             message: None,
             key_passphrase: None,
+            issuer_keys: None,
+            fetching_issuer_keys: false,
         }
     }
 }
@@ -333,6 +343,9 @@ pub enum Effect {
     },
     /// Fetch a profile's JWKS.
     FetchJwks(Box<Profile>),
+    /// Fetch an SD-JWT VC issuer's keys (its JWT VC Issuer Metadata, then
+    /// the `jwks_uri` it names); they land as [`super::JobResult::IssuerKeys`].
+    FetchIssuerKeys(String),
     /// Fetch the provider's keys to check a JWT-secured authorization
     /// response (JARM); they land as [`super::JobResult::JarmKeys`].
     CheckJarm {
@@ -537,6 +550,7 @@ impl Workspace {
             }
             command @ (Command::LoadKeysFile
             | Command::FetchJwks(_)
+            | Command::FetchIssuerKeys(_)
             | Command::AddHmacKey(_)
             | Command::UnlockKeyFile(_)
             | Command::CancelKeyPassphrase
@@ -603,6 +617,10 @@ impl Workspace {
                 }
                 None => Vec::new(),
             },
+            Command::FetchIssuerKeys(iss) => {
+                self.verification.fetching_issuer_keys = true;
+                vec![Effect::FetchIssuerKeys(iss)]
+            }
             Command::AddHmacKey(secret) => {
                 let keys = crate::token::keys::KeySet::hmac(
                     secret.expose().as_bytes(),
@@ -631,6 +649,7 @@ impl Workspace {
                 self.verification.keys = crate::token::keys::KeySet::default();
                 self.verification.jwks_from = None;
                 self.verification.message = None;
+                self.verification.issuer_keys = None;
                 self.reverify();
                 Vec::new()
             }

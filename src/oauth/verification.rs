@@ -26,6 +26,7 @@ use crate::token::checks::{
 use crate::token::inspect::{FoundToken, TokenKind, TokenRole};
 use crate::token::jwe::DecryptionReport;
 use crate::token::keys::{KeyProblem, KeyRow, KeySet};
+use crate::token::sd_jwt_vc::{self, IssuerKeys};
 use crate::token::verify::{SignatureOutcome, verify_decoded_with};
 
 /// Exit code when every reported signature verified and every applicable check passed.
@@ -92,6 +93,9 @@ pub struct VerifyArgs {
     pub kind: Option<CheckKind>,
     /// Verify every JWS/JWE found, not only the first (or the ID token).
     pub all: bool,
+    /// Fetch an SD-JWT VC issuer's keys from its JWT VC Issuer Metadata
+    /// (draft-ietf-oauth-sd-jwt-vc-14 §5): the network is only used for them when asked.
+    pub fetch_issuer_keys: bool,
     /// "Now" for the time checks.
     pub now: Timestamp,
     /// A saved profile: issuer, client id and JWKS URI, overridden by explicit flags.
@@ -122,6 +126,7 @@ impl VerifyArgs {
             id_token_sub: None,
             kind: None,
             all: false,
+            fetch_issuer_keys: false,
             now,
             profile: None,
         }
@@ -156,6 +161,7 @@ impl fmt::Debug for VerifyArgs {
             .field("id_token_sub", &self.id_token_sub)
             .field("kind", &self.kind)
             .field("all", &self.all)
+            .field("fetch_issuer_keys", &self.fetch_issuer_keys)
             .field("now", &self.now)
             .field("profile", &self.profile.as_ref().map(|p| &p.name))
             .finish()
@@ -256,6 +262,8 @@ pub struct KeyPart {
 /// Verifies the `chosen` tokens of `inspection` with the keys of `parts`,
 /// and runs their checks. A JWKS URL part whose keys lack a token's `kid`
 /// is fetched once more with `fetch` (keys rotate, OIDC Core §10.1.1).
+/// With `args.fetch_issuer_keys`, an SD-JWT VC's issuer keys are fetched
+/// with `fetch` too and join the keys ([`issuer_keys_of`]).
 pub fn verify_chosen(
     args: &VerifyArgs,
     inspection: &Inspection,
@@ -266,6 +274,18 @@ pub fn verify_chosen(
     let options = crate::token::jwe::DecryptOptions {
         allow_rsa1_5: args.allow_rsa1_5,
     };
+    let issuer_keys = if args.fetch_issuer_keys {
+        issuer_keys_of(&inspection.tokens, chosen, fetch)
+    } else {
+        Vec::new()
+    };
+    // Keys from metadata whose `issuer` is not the `iss` never get here (§5.3).
+    parts.extend(
+        issuer_keys
+            .iter()
+            .filter_map(|keys| keys.key_set())
+            .map(|set| KeyPart { url: None, set }),
+    );
     let mut keys = merged(&parts);
     let mut outcomes: Vec<Option<SignatureOutcome>> = chosen
         .iter()
@@ -309,7 +329,7 @@ pub fn verify_chosen(
                 &inspection.tokens,
                 index,
                 outcome.as_ref(),
-                args.now,
+                &issuer_keys,
             );
             if refetched && unknown_kid {
                 token.signature.notes.push(
@@ -360,6 +380,53 @@ pub fn choose_tokens(tokens: &[FoundToken], all: bool) -> Option<Vec<usize>> {
         .or_else(|| jwt.iter().find(is_jws))
         .or_else(|| jwt.first())?;
     Some(vec![*first])
+}
+
+/// The issuer keys of the SD-JWT VCs among the `chosen` tokens, each
+/// issuer's fetched once with `fetch` (its JWT VC Issuer Metadata, then the
+/// `jwks_uri` it names: draft-ietf-oauth-sd-jwt-vc-14 §5).
+pub fn issuer_keys_of(
+    tokens: &[FoundToken],
+    chosen: &[usize],
+    fetch: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Vec<Arc<IssuerKeys>> {
+    let mut fetched: Vec<Arc<IssuerKeys>> = Vec::new();
+    for token in chosen.iter().filter_map(|&index| tokens.get(index)) {
+        let (Some(_), Some(decoded)) = (&token.sd_jwt, &token.decoded) else {
+            continue;
+        };
+        if let Ok(iss) = sd_jwt_vc::credential_issuer(decoded)
+            && !fetched.iter().any(|keys| keys.iss == iss)
+        {
+            fetched.push(Arc::new(sd_jwt_vc::resolve_issuer_keys(iss, fetch)));
+        }
+    }
+    fetched
+}
+
+/// What the `issuer_key` row of `token` is computed from when issuer keys
+/// were asked for: its issuer's, or for an SD-JWT that is no VC nothing
+/// fetched (the row then says why it does not apply).
+fn issuer_keys_for(token: &FoundToken, fetched: &[Arc<IssuerKeys>]) -> Arc<IssuerKeys> {
+    let decoded = token.decoded.as_ref();
+    match decoded.map(sd_jwt_vc::credential_issuer) {
+        Some(Ok(iss)) => fetched
+            .iter()
+            .find(|keys| keys.iss == iss)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(not_fetched(iss, String::new()))),
+        Some(Err(why)) => Arc::new(not_fetched("", why)),
+        None => Arc::new(not_fetched("", String::new())),
+    }
+}
+
+fn not_fetched(iss: &str, why: String) -> IssuerKeys {
+    IssuerKeys {
+        iss: iss.to_owned(),
+        metadata_url: None,
+        jwks_uri: None,
+        jwks: Err(why),
+    }
 }
 
 /// A JWKS from a URL; a failed fetch becomes a key problem, not a usage error.
@@ -537,8 +604,9 @@ fn verified_token(
     tokens: &[FoundToken],
     index: usize,
     outcome: Option<&SignatureOutcome>,
-    now: Timestamp,
+    issuer_keys: &[Arc<IssuerKeys>],
 ) -> VerifiedToken {
+    let now = args.now;
     let token = &tokens[index];
     let signature = signature_report(token, outcome);
     let mut notes = Vec::new();
@@ -550,7 +618,10 @@ fn verified_token(
     let checked_as = check_kind(args, token).filter(|_| claims.is_some());
     let checks = match (checked_as, claims, outcome) {
         (Some(kind), Some(claims), Some(outcome)) => {
-            let expect = expectations(args, kind, tokens, index, &mut notes);
+            let mut expect = expectations(args, kind, tokens, index, &mut notes);
+            if args.fetch_issuer_keys && token.sd_jwt.is_some() {
+                expect.issuer_keys = Some(issuer_keys_for(token, issuer_keys));
+            }
             match kind {
                 CheckKind::Id => id_token_checks(claims, &header, outcome, &expect, now),
                 CheckKind::Access => access_token_checks(claims, &header, outcome, &expect, now),
@@ -809,8 +880,10 @@ pub fn first_failure(report: &VerifyReport) -> Option<String> {
 /// GETs the JWKS at `url` (OIDC Core §10.1.1, RFC 7517 §5) with the
 /// profile's extra headers; the body of any 2xx answer, or why there is none
 /// (in `language`: a task may resume on another runtime thread). The one JWKS fetch of the window, `verify`
-/// and `run`. A cut key set would read as broken keys, so a cut answer is
-/// an error that says so.
+/// and `run`, and of an SD-JWT VC issuer's JWT VC Issuer Metadata that
+/// names its keys (`token::sd_jwt_vc`). A cut key set would read as broken
+/// keys, so a cut answer is an error that says so; so is one that is not
+/// UTF-8 (JSON between systems is, RFC 8259 §8.1; a PEM is ASCII).
 pub async fn fetch_jwks_body(
     client: &reqwest::Client,
     profile: &Profile,
@@ -836,7 +909,13 @@ pub async fn fetch_jwks_body(
             body = response.text().chars().take(200).collect::<String>()
         ));
     }
-    Ok(response.text())
+    String::from_utf8(response.body).map_err(|error| {
+        crate::tr!(
+            "keys-not-utf8",
+            url = url,
+            at = error.utf8_error().valid_up_to()
+        )
+    })
 }
 
 #[cfg(test)]

@@ -192,6 +192,9 @@ pub struct Expectations {
     pub leeway: i64,
     /// Oldest acceptable `iat`, in seconds before now.
     pub max_iat_age: i64,
+    /// An SD-JWT VC issuer's keys from its JWT VC Issuer Metadata, when the
+    /// user let them be fetched: the `issuer_key` row of the SD-JWT checks.
+    pub issuer_keys: Option<std::sync::Arc<super::sd_jwt_vc::IssuerKeys>>,
 }
 
 impl Default for Expectations {
@@ -208,6 +211,7 @@ impl Default for Expectations {
             acr_values: Vec::new(),
             leeway: DEFAULT_LEEWAY,
             max_iat_age: DEFAULT_MAX_IAT_AGE,
+            issuer_keys: None,
         }
     }
 }
@@ -228,6 +232,10 @@ impl fmt::Debug for Expectations {
             .field("acr_values", &self.acr_values)
             .field("leeway", &self.leeway)
             .field("max_iat_age", &self.max_iat_age)
+            .field(
+                "issuer_keys",
+                &self.issuer_keys.as_ref().map(|keys| keys.source()),
+            )
             .finish()
     }
 }

@@ -23,6 +23,7 @@ mod lenient_json;
 pub mod mend;
 pub mod private_keys;
 pub mod sd_jwt;
+pub mod sd_jwt_vc;
 pub mod time;
 pub mod verify;
 

@@ -1044,7 +1044,8 @@ const SPEC_KB_IAT: &str = "RFC 9901 §4.3, §7.3 step 5.c";
 
 /// The verification of an SD-JWT and its Key Binding JWT (RFC 9901 §7.1,
 /// §7.3), one row per rule: the issuer's signature (`signature`, verified by
-/// the caller with the keys given), `_sd_alg`, the Disclosures and their
+/// the caller with the keys given), the issuer key from the JWT VC Issuer
+/// Metadata when `expect.issuer_keys` holds it (`issuer_key`), `_sd_alg`, the Disclosures and their
 /// digests, claim names, validity claims, `cnf`, and the KB-JWT's `typ`,
 /// signature (with the `cnf` key), `sd_hash`, `aud`, `nonce` and `iat`.
 /// `expect.audience` and `expect.nonce` are what the verifier sent; with
@@ -1056,13 +1057,20 @@ pub fn checks(
     now: Timestamp,
 ) -> Vec<CheckResult> {
     let claims = &sd.processed;
-    let mut rows = vec![
-        checks::signature_row("signature", signature, SPEC_SIGNATURE),
+    let mut rows = vec![checks::signature_row(
+        "signature",
+        signature,
+        SPEC_SIGNATURE,
+    )];
+    if let Some(keys) = &expect.issuer_keys {
+        rows.push(super::sd_jwt_vc::issuer_key_row(sd, keys));
+    }
+    rows.extend([
         alg_row(sd),
         disclosures_row(sd),
         problem_row(sd, "digests", "check-sd-digests-ok", SPEC_DIGESTS),
         problem_row(sd, "claim_names", "check-sd-names-ok", SPEC_NAMES),
-    ];
+    ]);
     if expect.issuer.is_some() {
         rows.push(checks::issuer_row(
             claims,

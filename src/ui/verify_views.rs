@@ -101,6 +101,9 @@ pub fn checks(
     }
     let sd_jwt = selected.token.sd_jwt.is_some();
     expectations_form(ui, workspace, inputs, sd_jwt, commands);
+    if let Some(issuer_jwt) = selected.token.decoded.as_ref().filter(|_| sd_jwt) {
+        issuer_keys_fetch(ui, verification, issuer_jwt, commands);
+    }
     let Some(set) = assess::check_set(selected.token) else {
         ui.label(tr!("checks-not-applicable"));
         return false;
@@ -119,6 +122,7 @@ pub fn checks(
         // A Key Binding JWT's `aud` (RFC 9901 §4.3); other check sets take theirs from the profile.
         audience: Some(inputs.audience.trim().to_owned()).filter(|s| sd_jwt && !s.is_empty()),
         leeway: verification.leeway,
+        issuer_keys: verification.issuer_keys.clone().filter(|_| sd_jwt),
         ..Expectations::default()
     };
     let rows = inputs.checks.rows(selected, signature, expect, now);
@@ -237,6 +241,47 @@ fn dpop_proof_checks(
     ui.strong(checks_summary(&tr!("check-set-dpop"), rows));
     checks_table(ui, rows);
     true
+}
+
+/// For an SD-JWT VC: the button that fetches its issuer's keys from the
+/// issuer's JWT VC Issuer Metadata (nothing is fetched unasked), or why its
+/// `iss` gives no metadata URL. Nothing for an SD-JWT that is no VC.
+fn issuer_keys_fetch(
+    ui: &mut egui::Ui,
+    verification: &crate::model::Verification,
+    issuer_jwt: &crate::token::jose::Decoded,
+    commands: &mut Vec<Command>,
+) {
+    use crate::token::sd_jwt_vc::{credential_issuer, metadata_url};
+    let Ok(iss) = credential_issuer(issuer_jwt) else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| match metadata_url(iss) {
+        Ok(location) => {
+            if ui
+                .button(tr!("sd-vc-fetch", host = location.host.as_str()))
+                .on_hover_text(tr!("sd-vc-fetch-hint", url = location.url.as_str()))
+                .clicked()
+            {
+                commands.push(Command::FetchIssuerKeys(iss.to_owned()));
+            }
+            if verification.fetching_issuer_keys {
+                ui.spinner();
+            }
+            // A refusal leaves no key to verify with, so no checks table: say it here.
+            if let Some(keys) = verification.issuer_keys.as_ref().filter(|k| k.iss == iss)
+                && let Err(why) = &keys.jwks
+            {
+                ui.colored_label(theme::warning(ui.visuals()), why);
+            }
+        }
+        Err(error) => {
+            ui.weak(tr!(
+                "sd-vc-fetch-unavailable",
+                reason = crate::tr!("sd-vc-no-url", reason = error.to_string())
+            ));
+        }
+    });
 }
 
 fn expectations_form(

@@ -24,6 +24,8 @@ mod pasted_errors;
 mod profiles;
 mod properties;
 mod sd_jwt;
+#[path = "../support/vc_issuer.rs"]
+mod vc_issuer;
 mod verify;
 
 use tokenscope::paste::{Inspection, inspect};

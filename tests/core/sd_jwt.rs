@@ -194,3 +194,128 @@ fn hostile_tails_are_read_once() {
         );
     }
 }
+
+/// `tokenscope verify CREDENTIAL --fetch-issuer-keys --now …`: exit code and report.
+fn verify_fetching(credential: &str) -> (i32, Value) {
+    let (code, report, stderr) = crate::tokenscope(
+        "verify",
+        &[credential, "--fetch-issuer-keys", "--now", "1800000000"],
+        "",
+        &[("NO_PROXY", "127.0.0.1")],
+    );
+    assert!(!report.is_null(), "no JSON: {stderr}");
+    (code, report)
+}
+
+fn issuer_key_row(report: &Value) -> Value {
+    report["tokens"][0]["checks"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["name"] == "issuer_key"))
+        .unwrap_or_else(|| panic!("no issuer_key row: {report:#}"))
+        .clone()
+}
+
+#[test]
+fn verify_fetches_an_sd_jwt_vc_issuers_keys_from_its_metadata_when_asked() {
+    use crate::vc_issuer::{credential, jwks, serve};
+    // `jwks` inline.
+    let issuer =
+        serve(|base| serde_json::json!({"issuer": format!("{base}/tenant/1234"), "jwks": jwks()}));
+    let vc = credential(&issuer.iss());
+    // Without the flag nothing is fetched: there is no key, a usage error.
+    let (code, _, stderr) = crate::tokenscope("verify", &[&vc], "", &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--fetch-issuer-keys for an SD-JWT VC"),
+        "{stderr}"
+    );
+    assert!(issuer.asked().is_empty());
+    let (code, report) = verify_fetching(&vc);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(issuer.asked(), ["/.well-known/jwt-vc-issuer/tenant/1234"]);
+    let verified = &report["tokens"][0];
+    assert_eq!(verified["signature"]["status"], "valid");
+    let row = issuer_key_row(&report);
+    assert_eq!(row["status"], "pass", "{row}");
+    let metadata_url = format!("{}/.well-known/jwt-vc-issuer/tenant/1234", issuer.base);
+    assert_eq!(
+        row["reason"],
+        format!(
+            "signed with issuer key {} from {metadata_url}",
+            crate::vc_issuer::KID
+        )
+    );
+    assert_eq!(report["keys"][0]["source"], format!("JWKS {metadata_url}"));
+
+    // The payload changed after signing: exit 1, the signature and the row fail.
+    let (code, report) = verify_fetching(&tampered(&vc));
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["tokens"][0]["signature"]["status"], "invalid");
+    assert_eq!(issuer_key_row(&report)["code"], "JWS_SIG_INVALID");
+
+    // `jwks_uri`: the metadata, then the key set, each once.
+    let issuer = serve(
+        |base| serde_json::json!({"issuer": format!("{base}/tenant/1234"), "jwks_uri": format!("{base}/jwks")}),
+    );
+    let (code, report) = verify_fetching(&credential(&issuer.iss()));
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        issuer.asked(),
+        ["/.well-known/jwt-vc-issuer/tenant/1234", "/jwks"]
+    );
+    assert_eq!(issuer_key_row(&report)["status"], "pass");
+}
+
+#[test]
+fn verify_refuses_metadata_of_another_issuer_and_says_why() {
+    use crate::vc_issuer::{credential, jwks, serve};
+    // The metadata names the host, not the tenant the credential's `iss` is.
+    let issuer = serve(|base| serde_json::json!({"issuer": base, "jwks": jwks()}));
+    let (code, report) = verify_fetching(&credential(&issuer.iss()));
+    assert_eq!(code, 1, "{report:#}");
+    let row = issuer_key_row(&report);
+    assert_eq!(row["status"], "fail");
+    assert_eq!(row["code"], "SD_VC_ISSUER_METADATA");
+    let reason = row["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("refused: the metadata's issuer is")
+            && reason.contains(&issuer.iss())
+            && reason.contains("must not be used"),
+        "{reason}"
+    );
+    // Its keys were not used.
+    assert_eq!(report["keys"], serde_json::json!([]));
+    assert_eq!(report["tokens"][0]["signature"]["status"], "no_key");
+
+    // An SD-JWT that is no VC (RFC 9901's example): nothing fetched, the row says why.
+    let plain = path("rfc9901-5.1-issuance.txt");
+    let (code, report) = verify_fetching(&plain);
+    assert_eq!(code, 1, "{report:#}");
+    let row = issuer_key_row(&report);
+    assert_eq!(row["status"], "not_applicable");
+    assert!(
+        row["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("not an SD-JWT VC: typ is example+sd-jwt")),
+        "{row}"
+    );
+}
+
+/// `credential` with its issuer-signed payload changed after signing (`exp` later).
+pub fn tampered(credential: &str) -> String {
+    let mut parts = credential.splitn(3, '.');
+    let (header, payload, rest) = (
+        parts.next().expect("header"),
+        parts.next().expect("payload"),
+        parts.next().expect("signature"),
+    );
+    let claims =
+        tokenscope::token::jose::decode_segment(payload, tokenscope::token::jose::Part::Payload)
+            .expect("payload");
+    let mut claims: Value = serde_json::from_slice(&claims).expect("claims");
+    claims["exp"] = serde_json::json!(2_000_000_000);
+    format!(
+        "{header}.{}.{rest}",
+        tokenscope::token::jose::encode_segment(claims.to_string().as_bytes())
+    )
+}

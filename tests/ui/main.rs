@@ -10,6 +10,8 @@ mod oauth_only;
 mod pki;
 #[path = "../support/provider.rs"]
 mod provider;
+#[path = "../support/vc_issuer.rs"]
+mod vc_issuer;
 
 mod bounds;
 mod decryption;

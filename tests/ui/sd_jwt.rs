@@ -82,3 +82,77 @@ fn the_marks_read_in_russian() {
     harness.get_by_label("6 утверждений скрыто (или ложные: их не отличить)");
     harness.get_by_label("SD-JWT · ES256 · 4 раскрытия · KB-JWT");
 }
+
+/// The port of the issuer whose address the snapshot shows.
+const SNAPSHOT_ISSUER_PORT: u16 = 47_913;
+
+/// An SD-JWT VC whose key nobody loaded: the Checks view offers to fetch
+/// the issuer's keys from the issuer's host (only then is anything
+/// fetched); once they land, the `issuer_key` row names the key and where it
+/// came from, and the verdict turns to verified.
+#[test]
+fn fetching_the_issuers_keys_verifies_an_sd_jwt_vc() {
+    use crate::vc_issuer::{KID, credential, jwks, serve, serve_on};
+    let metadata =
+        |base: &str| serde_json::json!({"issuer": format!("{base}/tenant/1234"), "jwks": jwks()});
+    // A fixed port keeps the snapshot's address the same; a taken one only skips the image.
+    let (issuer, snapshot) = match serve_on(SNAPSHOT_ISSUER_PORT, metadata) {
+        Some(issuer) => (issuer, true),
+        None => (serve(metadata), false),
+    };
+    let mut harness = harness(1_800_000_000);
+    paste(&mut harness, &credential(&issuer.iss()));
+    harness.get_by_label("Checks").click();
+    harness.run();
+    assert!(
+        !shows(&harness, "SD-JWT (RFC 9901 §7)"),
+        "no key yet: no verdict"
+    );
+    assert!(issuer.asked().is_empty(), "nothing fetched unasked");
+    harness
+        .get_by_label("Fetch the issuer's keys from 127.0.0.1")
+        .click();
+    harness.run();
+    crate::support::wait_for(&mut harness, |app| {
+        let verification = &app.workspace().verification;
+        verification.issuer_keys.is_some() && !verification.fetching_issuer_keys
+    });
+    assert_eq!(issuer.asked(), ["/.well-known/jwt-vc-issuer/tenant/1234"]);
+    assert!(shows(&harness, "SD-JWT (RFC 9901 §7): all"), "the verdict");
+    harness.get_by_label("issuer_key");
+    harness.get_by_label(&format!(
+        "signed with issuer key {KID} from {}/.well-known/jwt-vc-issuer/tenant/1234",
+        issuer.base
+    ));
+    if snapshot {
+        harness.snapshot("inspector_sd_jwt_vc_issuer_key");
+    }
+}
+
+/// The button and the refusal speak Russian too.
+#[test]
+fn a_refused_issuer_is_said_in_russian() {
+    use crate::vc_issuer::{credential, jwks, serve};
+    let issuer = serve(|base| serde_json::json!({"issuer": base, "jwks": jwks()}));
+    let mut harness = harness(1_800_000_000);
+    harness.get_by_label("Русский").click();
+    harness.run();
+    harness.get_by_label("Вставьте что угодно").focus();
+    harness.run();
+    harness.event(egui::Event::Paste(credential(&issuer.iss())));
+    harness.run();
+    harness.get_by_label("Проверки").click();
+    harness.run();
+    harness
+        .get_by_label("Загрузить ключи издателя с 127.0.0.1")
+        .click();
+    harness.run();
+    crate::support::wait_for(&mut harness, |app| {
+        let verification = &app.workspace().verification;
+        verification.issuer_keys.is_some() && !verification.fetching_issuer_keys
+    });
+    assert!(
+        shows(&harness, "отклонено: issuer в метаданных"),
+        "the refusal, in Russian"
+    );
+}

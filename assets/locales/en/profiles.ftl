@@ -271,6 +271,7 @@ keys-jwks-of = the JWKS of { $name }
 keys-no-jwks-uri = { $name } has no JWKS URI: run discovery or type it in.
 keys-hmac-source = HMAC secret typed in
 keys-jwks-http = { $url } answered HTTP { $status }: { $body }
+keys-not-utf8 = { $url } answered with bytes that are not UTF-8 (at offset { $at })
 store-could-not-start = Could not start the profile store ({ $error }).
 store-read-backup = The profile file was missing; the backup was read instead.
 store-migrated = Profiles were upgraded from schema { $version }; they are saved in the new format on the next change.

@@ -83,3 +83,44 @@ sd-key-binding-heading = Key binding JWT
 sd-problems = Not acceptable: { $problems }
 checks-audience = Audience (aud)
 checks-audience-hint = the verifier's id
+
+## SD-JWT VC issuer keys from the JWT VC Issuer Metadata (token/sd_jwt_vc.rs)
+
+sd-vc-url-empty = iss is empty
+sd-vc-url-not-ascii = iss holds “{ $character }” ({ $code }): a URL is ASCII, and an internationalised host is not turned into its xn-- form here
+sd-vc-url-control = iss holds a space or control character ({ $code })
+sd-vc-url-no-scheme = iss is not an absolute URL (no scheme://)
+sd-vc-url-not-https = iss uses { $scheme }: the metadata is only fetched over https (http only on a loopback host)
+sd-vc-url-query = iss has a query or a fragment, which an issuer identifier must not have
+sd-vc-url-userinfo = iss names a user (user@host)
+sd-vc-url-host = iss has no usable host ({ $host })
+sd-vc-url-port = iss has a port that is not a number from 0 to 65535 ({ $port })
+sd-vc-no-url = no JWT VC Issuer Metadata URL can be made: { $reason }
+sd-vc-meta-too-large = the metadata is { $bytes } bytes, more than the { $max } read
+sd-vc-meta-not-utf8 = the metadata is not UTF-8 (invalid byte at offset { $at })
+sd-vc-meta-not-json = the metadata is not JSON: { $detail }
+sd-vc-meta-not-object = the metadata is { $kind }, not a JSON object
+sd-vc-meta-no-issuer = the metadata has no issuer string
+sd-vc-meta-issuer-mismatch = refused: the metadata's issuer is { $issuer }, not the credential's iss { $iss }; its keys must not be used
+sd-vc-meta-both = the metadata has both jwks and jwks_uri; it must have one of them
+sd-vc-meta-neither = the metadata has neither jwks nor jwks_uri
+sd-vc-meta-jwks-not-object = the metadata's jwks is { $kind }, not a JWK Set object
+sd-vc-meta-jwks-uri-not-string = the metadata's jwks_uri is { $kind }, not a URL string
+sd-vc-meta-jwks-uri-refused = the metadata's jwks_uri { $uri } is not fetched: { $reason }
+sd-vc-not-vc = not an SD-JWT VC: typ is { $typ } (not dc+sd-jwt or vc+sd-jwt) and there is no vct claim
+sd-vc-not-vc-no-typ = not an SD-JWT VC: no typ and no vct claim
+sd-vc-no-iss = the issuer-signed JWT has no iss: there is no issuer to ask for keys
+sd-vc-iss-not-string = iss is { $kind }, not a URL string
+sd-vc-other-issuer = the issuer keys were fetched for { $fetched }; this credential's iss is { $iss }
+sd-vc-key-no-kid = the JWT has no kid and the issuer publishes { $count } keys: which one signed is not said
+sd-vc-key-kid-unknown = no key with kid { $kid } (the issuer's kids: { $kids })
+sd-vc-key-none = the issuer's key set holds no usable key
+sd-vc-key-from = { $reason } in { $url }
+sd-vc-issuer-key-ok = signed with issuer key { $key } from { $url }
+sd-vc-fetch = Fetch the issuer's keys from { $host }
+sd-vc-fetch-hint = GETs { $url } (JWT VC Issuer Metadata) and the keys it names, then verifies again
+sd-vc-fetch-unavailable = The issuer's keys cannot be fetched: { $reason }
+sd-vc-keys-loaded = { $count ->
+    [one] { $count } issuer key
+   *[other] { $count } issuer keys
+} from { $url }

@@ -274,6 +274,7 @@ keys-jwks-of = JWKS профиля { $name }
 keys-no-jwks-uri = У профиля { $name } нет URI JWKS: выполните обнаружение или введите его вручную.
 keys-hmac-source = введённый секрет HMAC
 keys-jwks-http = { $url } ответил HTTP { $status }: { $body }
+keys-not-utf8 = { $url } ответил байтами не в UTF-8 (по смещению { $at })
 store-could-not-start = Не удалось запустить хранилище профилей ({ $error }).
 store-read-backup = Файла профилей не было; прочитана резервная копия.
 store-migrated = Профили обновлены со схемы { $version }; при следующем изменении они сохранятся в новом формате.

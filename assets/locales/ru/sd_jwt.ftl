@@ -86,3 +86,45 @@ sd-key-binding-heading = JWT привязки к ключу
 sd-problems = Неприемлемо: { $problems }
 checks-audience = Аудитория (aud)
 checks-audience-hint = id проверяющего
+
+## Ключи издателя SD-JWT VC из JWT VC Issuer Metadata (token/sd_jwt_vc.rs)
+
+sd-vc-url-empty = iss пуст
+sd-vc-url-not-ascii = в iss есть «{ $character }» ({ $code }): URL пишется в ASCII, а интернационализированное имя хоста здесь не переводится в форму xn--
+sd-vc-url-control = в iss есть пробел или управляющий символ ({ $code })
+sd-vc-url-no-scheme = iss — не абсолютный URL (нет scheme://)
+sd-vc-url-not-https = iss использует { $scheme }: метаданные загружаются только по https (http — только на локальном хосте)
+sd-vc-url-query = в iss есть query или fragment, которых у идентификатора издателя быть не должно
+sd-vc-url-userinfo = в iss указан пользователь (user@host)
+sd-vc-url-host = в iss нет пригодного хоста ({ $host })
+sd-vc-url-port = порт в iss — не число от 0 до 65535 ({ $port })
+sd-vc-no-url = адрес JWT VC Issuer Metadata составить нельзя: { $reason }
+sd-vc-meta-too-large = метаданные занимают { $bytes } байт, больше допустимых { $max }
+sd-vc-meta-not-utf8 = метаданные не в UTF-8 (неверный байт по смещению { $at })
+sd-vc-meta-not-json = метаданные — не JSON: { $detail }
+sd-vc-meta-not-object = метаданные — { $kind }, а не объект JSON
+sd-vc-meta-no-issuer = в метаданных нет строки issuer
+sd-vc-meta-issuer-mismatch = отклонено: issuer в метаданных — { $issuer }, а не iss удостоверения { $iss }; их ключи использовать нельзя
+sd-vc-meta-both = в метаданных есть и jwks, и jwks_uri; должно быть что-то одно
+sd-vc-meta-neither = в метаданных нет ни jwks, ни jwks_uri
+sd-vc-meta-jwks-not-object = jwks в метаданных — { $kind }, а не объект JWK Set
+sd-vc-meta-jwks-uri-not-string = jwks_uri в метаданных — { $kind }, а не строка URL
+sd-vc-meta-jwks-uri-refused = jwks_uri { $uri } из метаданных не загружается: { $reason }
+sd-vc-not-vc = это не SD-JWT VC: typ — { $typ } (не dc+sd-jwt и не vc+sd-jwt), и утверждения vct нет
+sd-vc-not-vc-no-typ = это не SD-JWT VC: нет ни typ, ни утверждения vct
+sd-vc-no-iss = в JWT издателя нет iss: не у кого спросить ключи
+sd-vc-iss-not-string = iss — { $kind }, а не строка URL
+sd-vc-other-issuer = ключи загружены для издателя { $fetched }, а iss этого удостоверения — { $iss }
+sd-vc-key-no-kid = в JWT нет kid, а издатель публикует ключей: { $count }; каким подписано, не сказано
+sd-vc-key-kid-unknown = нет ключа с kid { $kid } (kid издателя: { $kids })
+sd-vc-key-none = в наборе ключей издателя нет пригодного ключа
+sd-vc-key-from = { $reason } в { $url }
+sd-vc-issuer-key-ok = подписано ключом издателя { $key } из { $url }
+sd-vc-fetch = Загрузить ключи издателя с { $host }
+sd-vc-fetch-hint = Запросит { $url } (JWT VC Issuer Metadata) и указанные там ключи, затем проверит снова
+sd-vc-fetch-unavailable = Ключи издателя загрузить нельзя: { $reason }
+sd-vc-keys-loaded = { $count ->
+    [one] { $count } ключ издателя
+    [few] { $count } ключа издателя
+   *[other] { $count } ключей издателя
+} из { $url }
