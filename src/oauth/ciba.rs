@@ -99,20 +99,14 @@ pub struct BackchannelAuthentication {
     pub adjusted: Vec<String>,
 }
 
-/// The backchannel authentication request (CIBA Core §7.1): `scope` (with
-/// `openid`, which CIBA requires), the hint, `binding_message`, `user_code`,
-/// `acr_values`, `requested_expiry`, and the client authentication the token
-/// endpoint uses (§7.1: the same methods). `last_id_token` stands in for an
-/// empty `id_token_hint`.
-pub fn authentication_request(
+/// The parameters of a backchannel authentication request (CIBA Core
+/// §7.1): `scope` (with `openid`, which CIBA requires), the hint,
+/// `binding_message`, `user_code`, `acr_values` and `requested_expiry`.
+/// `last_id_token` stands in for an empty `id_token_hint`.
+pub fn authentication_parameters(
     profile: &Profile,
-    credentials: Credentials<'_>,
     last_id_token: Option<&str>,
-) -> Result<RequestDraft, StepFailure> {
-    let endpoint = profile.endpoint_for("backchannel_authentication_endpoint");
-    if endpoint.is_empty() {
-        return Err(StepFailure::new(crate::tr!("run-no-ciba-endpoint")));
-    }
+) -> Result<Vec<(String, String)>, StepFailure> {
     let settings = &profile.ciba;
     let mut scopes: Vec<&str> = profile.scopes.split_whitespace().collect();
     if !scopes.contains(&"openid") {
@@ -142,6 +136,23 @@ pub fn authentication_request(
             fields.push((name.to_owned(), value.to_owned()));
         }
     }
+    Ok(fields)
+}
+
+/// The backchannel authentication request (CIBA Core §7.1) carrying
+/// `fields`: the [`authentication_parameters`], or only `request` when they
+/// were signed (§7.1.1: "authentication request parameters MUST NOT be
+/// present outside of the JWT"), with the client authentication the token
+/// endpoint uses (§7.1: the same methods).
+pub fn authentication_request(
+    profile: &Profile,
+    credentials: Credentials<'_>,
+    fields: Vec<(String, String)>,
+) -> Result<RequestDraft, StepFailure> {
+    let endpoint = profile.endpoint_for("backchannel_authentication_endpoint");
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(crate::tr!("run-no-ciba-endpoint")));
+    }
     flow::authenticated_post(
         profile,
         endpoint,
@@ -149,6 +160,12 @@ pub fn authentication_request(
         fields,
         Some(RequestKind::Token),
     )
+}
+
+/// The body of a signed authentication request (CIBA Core §7.1.1): the
+/// signed JWT as `request`, nothing else beside the client authentication.
+pub fn signed_request_fields(request_object: &str) -> Vec<(String, String)> {
+    vec![("request".to_owned(), request_object.to_owned())]
 }
 
 /// Reads the backchannel authentication answer (CIBA Core §7.3, errors §13);
@@ -255,7 +272,8 @@ mod tests {
 
     #[test]
     fn the_request_carries_openid_the_hint_and_the_binding_message() {
-        let draft = authentication_request(&profile(), credentials(), None).expect("draft");
+        let fields = authentication_parameters(&profile(), None).expect("parameters");
+        let draft = authentication_request(&profile(), credentials(), fields).expect("draft");
         assert_eq!(draft.url, "https://op/bc-authorize");
         let fields = form(&draft);
         let get = |name: &str| {
@@ -275,18 +293,17 @@ mod tests {
     fn a_request_without_a_hint_is_not_sent_and_an_id_token_hint_falls_back() {
         let mut profile = profile();
         profile.ciba.hint = "  ".to_owned();
-        let failure = authentication_request(&profile, credentials(), None).expect_err("no hint");
+        let failure = authentication_parameters(&profile, None).expect_err("no hint");
         assert!(
             failure.message.contains("login_hint"),
             "{}",
             failure.message
         );
         profile.ciba.hint_kind = CibaHint::IdTokenHint;
-        let draft =
-            authentication_request(&profile, credentials(), Some("eyJ.last.token")).expect("hint");
-        assert!(form(&draft).contains(&("id_token_hint".to_owned(), "eyJ.last.token".to_owned())));
+        let fields = authentication_parameters(&profile, Some("eyJ.last.token")).expect("hint");
+        assert!(fields.contains(&("id_token_hint".to_owned(), "eyJ.last.token".to_owned())));
         profile.endpoints.backchannel_authentication.clear();
-        assert!(authentication_request(&profile, credentials(), Some("x")).is_err());
+        assert!(authentication_request(&profile, credentials(), fields).is_err());
     }
 
     #[test]

@@ -639,6 +639,66 @@ fn run_walks_ciba_poll_mode_to_verified_tokens() {
     );
 }
 
+/// A signed backchannel authentication request (CIBA Core §7.1.1): with
+/// `--request-object` the parameters travel only inside a PS256 `request`
+/// JWT, which oidc-provider (`client-ciba-signed` requires one) verifies
+/// with the client's registered key; the run still ends in verified tokens.
+/// Without it the same client is refused.
+#[test]
+fn run_signs_the_ciba_request_when_asked() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-ciba-jar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let provider = TestProvider::start(&[&redirect]);
+    let issuer = &provider.issuer;
+    let key = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/provider/keys/client-jwt.private.pem"
+    );
+    let file = custom_profile_file(
+        &dir,
+        "ciba-signed.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"c","issuer":"{issuer}","client_id":"client-ciba-signed",
+                "client_auth":"client_secret_basic","redirect_uri":"{redirect}",
+                "scopes":"openid profile",
+                "client_assertion":{{"key_file":"{key}","key_id":"client-jwt-rs256","algorithm":"PS256","audience":"issuer"}}}}"#
+        ),
+        r#"{"client_secret":"ciba-signed-secret"}"#,
+    );
+    let ciba = |extra: &[&str]| {
+        let mut args = vec![
+            "--profile-file",
+            &file,
+            "--grant",
+            "ciba",
+            "--login-hint",
+            "Алиса",
+            "--binding-message",
+            "Order-77",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (code, lines, stderr) = ciba(&["--request-object"]);
+    assert_eq!(code, 0, "{lines:?}\n{stderr}");
+    let bytes: Vec<u8> =
+        serde_json::from_value(lines[1]["request"]["body"].clone()).expect("body bytes");
+    let body = String::from_utf8(bytes).expect("utf-8");
+    assert!(body.starts_with("request=eyJ"), "{body}");
+    assert!(!body.contains("login_hint"), "only inside the JWT: {body}");
+    let last = lines
+        .iter()
+        .rfind(|l| l["step"] == "ciba_token")
+        .expect("a poll");
+    assert_eq!(last["ok"], true, "{last}");
+    assert_verified(last, "aud");
+
+    let (code, lines, stderr) = ciba(&[]);
+    assert_ne!(code, 0, "{lines:?}\n{stderr}");
+}
+
 /// The phone's "no": `access_denied` ends the run with the CIBA catalogue's
 /// explanation; an unknown user is `unknown_user_id` at the backchannel endpoint.
 #[test]

@@ -208,6 +208,20 @@ clients.push({
   redirect_uris: [],
   backchannel_token_delivery_mode: 'poll',
 });
+// CIBA Core §7.1.1: a client whose backchannel authentication requests must
+// be signed (PS256, client-jwt's key); poll mode as client-ciba.
+clients.push({
+  ...common,
+  client_id: 'client-ciba-signed',
+  client_secret: 'ciba-signed-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: [CIBA],
+  response_types: [],
+  redirect_uris: [],
+  backchannel_token_delivery_mode: 'poll',
+  backchannel_authentication_request_signing_alg: 'PS256',
+  jwks: { keys: readJson('keys/client-jwt.public.jwks.json').keys.map(({ alg, ...key }) => key) },
+});
 // OIDC Core 1.0 §10.2: ID tokens, UserInfo answers and JWT-secured
 // authorization responses signed by the provider, then encrypted to the
 // client's RSA key (its public half registered here, use "enc"; the private

@@ -323,53 +323,54 @@ impl FlowSession {
         params: &[(String, String)],
         now: Timestamp,
     ) -> Result<Vec<(String, String)>, StepFailure> {
+        let object = self.signed_request_object(params, now)?;
+        Ok(super::request_object::by_value_parameters(
+            &object,
+            params,
+            self.profile.client_id.trim(),
+        ))
+    }
+
+    /// `params` signed into a request object (RFC 9101 §4; CIBA Core
+    /// §7.1.1 for a backchannel authentication request) with the client
+    /// assertion's key: `iss` the client id, `aud` the issuer.
+    fn signed_request_object(
+        &self,
+        params: &[(String, String)],
+        now: Timestamp,
+    ) -> Result<String, StepFailure> {
         use super::assertion::AssertionError;
         let settings = &self.profile.client_assertion;
+        let failed = |error: String| {
+            StepFailure::new(crate::tr!("run-request-object-failed", error = error))
+        };
         let Some(text) = &self.private_key else {
-            let error = match &self.private_key_error {
+            return Err(failed(match &self.private_key_error {
                 Some(error) => error.clone(),
                 None if settings.key_file.trim().is_empty() => {
                     AssertionError::NoKeyFile.to_string()
                 }
                 None => AssertionError::KeyNotLoaded.to_string(),
-            };
-            return Err(StepFailure::new(crate::tr!(
-                "run-request-object-failed",
-                error = error
-            )));
+            }));
         };
-        let key = super::assertion::ClientKey::from_file_bytes(text.expose().as_bytes(), None)
-            .map_err(|e| {
-                StepFailure::new(crate::tr!(
-                    "run-request-object-failed",
-                    error = e.to_string()
-                ))
-            })?;
-        let (key, file_kid) = key;
+        let (key, file_kid) =
+            super::assertion::ClientKey::from_file_bytes(text.expose().as_bytes(), None)
+                .map_err(|e| failed(e.to_string()))?;
         let kid = if settings.key_id.trim().is_empty() {
             file_kid.unwrap_or_default()
         } else {
             settings.key_id.trim().to_owned()
         };
-        let client_id = self.profile.client_id.trim();
-        let object = super::request_object::sign(
+        super::request_object::sign(
             params,
-            client_id,
+            self.profile.client_id.trim(),
             self.profile.issuer.trim(),
             &key,
             (settings.algorithm.trim(), &kid),
             now,
             super::request_object::DEFAULT_LIFETIME_SECONDS,
         )
-        .map_err(|e| {
-            StepFailure::new(crate::tr!(
-                "run-request-object-failed",
-                error = e.to_string()
-            ))
-        })?;
-        Ok(super::request_object::by_value_parameters(
-            &object, params, client_id,
-        ))
+        .map_err(|e| failed(e.to_string()))
     }
 
     /// The authorization URL that carries a pushed request's reference
@@ -961,16 +962,20 @@ impl FlowSession {
     }
 
     /// The backchannel authentication request (OpenID CIBA Core 1.0 §7.1);
-    /// an empty `id_token_hint` is the run's last ID token.
+    /// an empty `id_token_hint` is the run's last ID token. Its parameters
+    /// are signed into a `request` JWT when the profile asks for request
+    /// objects (§7.1.1).
     pub fn backchannel_authentication_draft(
         &self,
         now: Timestamp,
     ) -> Result<RequestDraft, StepFailure> {
-        ciba::authentication_request(
-            &self.profile,
-            self.credentials(now),
-            self.id_token_hint.as_deref(),
-        )
+        let params = ciba::authentication_parameters(&self.profile, self.id_token_hint.as_deref())?;
+        let fields = if self.profile.request_object {
+            ciba::signed_request_fields(&self.signed_request_object(&params, now)?)
+        } else {
+            params
+        };
+        ciba::authentication_request(&self.profile, self.credentials(now), fields)
     }
 
     /// Applies the backchannel authentication answer (CIBA Core §7.3): the
