@@ -16,6 +16,8 @@ mod fuzz_replay;
 mod headless;
 mod hostile;
 mod jar;
+#[path = "../support/json_server.rs"]
+mod json_server;
 mod jwe;
 mod layering;
 mod mending;

@@ -1,12 +1,9 @@
 //! `tokenscope verify`: signatures and relying-party checks over the
 //! fixtures, with the real binary, its JSON and its exit codes.
 
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::net::TcpListener;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use serde_json::Value;
@@ -380,37 +377,13 @@ fn hs256_tokens_never_verify_with_an_rsa_jwks() {
     assert_eq!(token["signature"]["code"], "JWS_KEY_ALG_MISMATCH");
 }
 
-/// A std-only HTTP server answering each request with the next body of
-/// `bodies` (the last one repeats); counts the requests.
-fn jwks_server(bodies: Vec<String>) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!(
-        "http://127.0.0.1:{}/jwks",
-        listener.local_addr().expect("addr").port()
-    );
-    let count = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&count);
-    std::thread::Builder::new()
-        .name("jwks-server".to_owned())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
-                    line.clear();
-                }
-                let n = counter.fetch_add(1, Ordering::SeqCst);
-                let body = &bodies[n.min(bodies.len() - 1)];
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        })
-        .expect("server thread");
-    (url, count)
+/// A server answering each request with the next body of `bodies` (the
+/// last one repeats); the JWKS URL, and the server (it counts the requests).
+fn jwks_server(bodies: Vec<String>) -> (String, crate::json_server::JsonServer) {
+    let server = crate::json_server::serve("jwks-server", move |_, n| {
+        (200, bodies[n.min(bodies.len() - 1)].clone())
+    });
+    (format!("{}/jwks", server.base), server)
 }
 
 /// The Keycloak JWKS without the key the ID token names (before rotation).
@@ -437,7 +410,7 @@ fn an_unknown_kid_refetches_the_jwks_url_once() {
             .contains("fetched once more"),
         "{token}"
     );
-    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    assert_eq!(requests.requests(), 2);
     assert_eq!(run.report["keys"][0]["source"], format!("JWKS {url}"));
 }
 
@@ -450,7 +423,7 @@ fn a_kid_that_never_appears_fails_after_exactly_two_requests() {
     let token = only_token(&run);
     assert_eq!(token["signature"]["status"], "no_key");
     assert_eq!(token["signature"]["code"], "JWK_KID_UNKNOWN");
-    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    assert_eq!(requests.requests(), 2);
 }
 
 #[test]
@@ -501,7 +474,7 @@ fn a_profile_supplies_issuer_client_id_and_jwks_uri() {
     let token_report = only_token(&run);
     assert_eq!(check(token_report, "iss")["status"], "pass");
     assert_eq!(check(token_report, "aud")["status"], "pass");
-    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    assert_eq!(requests.requests(), 1);
     // An explicit flag overrides the profile.
     let run = run_with(&["--audience", "another-client"]);
     assert_eq!(run.code, 1);

@@ -2,6 +2,8 @@
 //! loopback, see `tests/provider/`): discovery, and the flows.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+#[path = "../support/json_server.rs"]
+mod json_server;
 #[path = "../support/oauth_only.rs"]
 mod oauth_only;
 #[path = "../support/pki.rs"]

@@ -5,9 +5,7 @@
 //! serves. Shared by the test binaries with
 //! `#[path = "../support/vc_issuer.rs"] mod vc_issuer;`.
 
-use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
 use p256::ecdsa::signature::Signer as _;
 use serde_json::{Value, json};
@@ -44,8 +42,7 @@ pub fn jwks() -> Value {
 pub struct Issuer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    /// Every request's path, in order.
-    pub asked: Arc<Mutex<Vec<String>>>,
+    server: crate::json_server::JsonServer,
 }
 
 impl Issuer {
@@ -56,10 +53,7 @@ impl Issuer {
 
     /// The paths asked so far.
     pub fn asked(&self) -> Vec<String> {
-        self.asked
-            .lock()
-            .map(|asked| asked.clone())
-            .unwrap_or_default()
+        self.server.paths()
     }
 }
 
@@ -81,40 +75,12 @@ fn serve_from(listener: TcpListener, metadata: impl FnOnce(&str) -> Value) -> Is
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let metadata = metadata(&base).to_string();
     let keys = jwks().to_string();
-    let asked = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&asked);
-    std::thread::Builder::new()
-        .name("vc-issuer".to_owned())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut request = Vec::new();
-                let mut chunk = [0_u8; 1024];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut chunk) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => request.extend_from_slice(chunk.get(..n).unwrap_or_default()),
-                    }
-                }
-                let text = String::from_utf8_lossy(&request);
-                let path = text.split(' ').nth(1).unwrap_or_default().to_owned();
-                let (status, body) = match path.as_str() {
-                    "/.well-known/jwt-vc-issuer/tenant/1234" => ("200 OK", metadata.as_str()),
-                    "/jwks" => ("200 OK", keys.as_str()),
-                    _ => ("404 Not Found", "{}"),
-                };
-                if let Ok(mut asked) = seen.lock() {
-                    asked.push(path);
-                }
-                let answer = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(answer.as_bytes());
-            }
-        })
-        .expect("thread");
-    Issuer { base, asked }
+    let server = crate::json_server::serve_on(listener, "vc-issuer", move |path, _| match path {
+        "/.well-known/jwt-vc-issuer/tenant/1234" => (200, metadata.clone()),
+        "/jwks" => (200, keys.clone()),
+        _ => (404, "{}".to_owned()),
+    });
+    Issuer { base, server }
 }
 
 /// An SD-JWT VC (`typ` `dc+sd-jwt`, a `vct`) issued by `iss`, `kid`

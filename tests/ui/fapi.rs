@@ -103,32 +103,10 @@ fn fapi_badge_and_rules_read_in_russian() {
 /// Serves JSON to every request on a loopback port, in a thread, for as
 /// long as the test runs; `body` makes it from the base address. The base.
 fn serve_json(body: impl FnOnce(&str) -> String) -> String {
-    use std::io::{Read as _, Write as _};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let body = body(&base);
-    std::thread::Builder::new()
-        .name("fapi-metadata".to_owned())
-        .spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = Vec::new();
-            let mut chunk = [0_u8; 1024];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut chunk) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let answer = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes());
-        }
-    })
-    .expect("thread");
-    base
+    crate::json_server::serve_on(listener, "fapi-metadata", move |_, _| (200, body.clone())).base
 }
 
 /// Discovery brings the provider's side in: the rule that needed the

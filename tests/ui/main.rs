@@ -4,6 +4,8 @@
 
 mod support;
 
+#[path = "../support/json_server.rs"]
+mod json_server;
 #[path = "../support/oauth_only.rs"]
 mod oauth_only;
 #[path = "../support/pki.rs"]
