@@ -963,6 +963,7 @@ impl FlowSession {
             &self.profile,
             self.credentials(now),
             self.id_token_hint.as_deref(),
+            &self.run.client_notification_token,
         )
     }
 
