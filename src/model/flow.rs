@@ -680,10 +680,25 @@ impl FlowState {
         }
     }
 
+    /// CIBA ping mode: the provider's ping came (CIBA Core §10.2), while
+    /// the run waited for it; the token request follows.
+    pub fn ciba_pinged(&mut self, now: Timestamp) {
+        if self.waits_for_ping() {
+            self.session.pinged = Some(now);
+        }
+    }
+
+    /// Whether the run waits for CIBA's ping rather than polling (ping
+    /// mode, CIBA Core §10.2): there is no next poll to count down to.
+    pub fn waits_for_ping(&self) -> bool {
+        self.waiting == Some(Step::CibaToken)
+            && self.session.profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping
+    }
+
     /// When the next device poll goes out, while polling (for the countdown).
     pub fn next_poll_at(&self) -> Option<Timestamp> {
         let step = self.session.poll_step();
-        if self.waiting != Some(step) {
+        if self.waiting != Some(step) || self.waits_for_ping() {
             return None;
         }
         let schedule = self.session.device_schedule?;

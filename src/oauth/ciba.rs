@@ -121,6 +121,10 @@ pub struct CibaSettings {
     pub notification_endpoint: String,
 }
 
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn is_poll(mode: &DeliveryMode) -> bool {
     *mode == DeliveryMode::Poll
 }

@@ -27,7 +27,19 @@ const RS: usize = 3;
 /// request object and a JWT-secured response named on the arrows that
 /// carry them.
 fn arrows_in(step: Step, profile: &crate::oauth::Profile) -> Vec<(usize, usize, String)> {
-    let mut arrows = arrows(step);
+    let ping = profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping;
+    let mut arrows = if step == Step::CibaToken && ping {
+        // CIBA ping mode (CIBA Core §10.2): the provider calls the app
+        // back once the user decided; then one token request, no polling.
+        vec![
+            (BROWSER, AS, crate::tr!("seq-approve-on-phone")),
+            (AS, APP, crate::tr!("seq-ping")),
+            (APP, AS, crate::tr!("seq-token-request-ciba")),
+            (AS, APP, crate::tr!("seq-tokens")),
+        ]
+    } else {
+        arrows(step)
+    };
     let first_request = arrows.iter_mut().find(|(from, _, _)| *from == APP);
     if let Some((_, _, label)) = first_request {
         let token_request = step.returns_tokens() || step == Step::PushedAuthorization;

@@ -1897,9 +1897,7 @@ mod tests {
         assert_eq!(status("nt-wrong"), 401);
         // A plain-text request to the TLS port is no ping.
         assert_ne!(
-            post(port, "/ciba/notify", Some("nt-0123456789"), b"{}")
-                .map(|r| r.0)
-                .unwrap_or(0),
+            post(port, "/ciba/notify", Some("nt-0123456789"), b"{}").map_or(0, |r| r.0),
             204
         );
         assert_eq!(status("nt-0123456789"), 204);

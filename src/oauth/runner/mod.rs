@@ -25,9 +25,10 @@ use super::verification::{AnswerVerification, VerifyArgs, VerifyReport};
 mod engine;
 
 pub use engine::{
-    Browser, DevicePollTarget, PollEnd, RunOptions, VerifyMode, call_api, check_browser_url,
-    introspect, logout, poll_device_token, revoke, run_ciba_flow, run_client_credentials,
-    run_code_flow, run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
+    Browser, DevicePollTarget, PING_CHECK_INTERVAL, PollEnd, RunOptions, VerifyMode,
+    await_ping_then_fetch, call_api, check_browser_url, introspect, listen_for_ping, logout,
+    poll_device_token, revoke, run_ciba_flow, run_client_credentials, run_code_flow,
+    run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
 };
 
 /// One step as it happened.
@@ -100,6 +101,8 @@ pub struct FlowSession {
     pub device_schedule: Option<PollSchedule>,
     /// The backchannel authentication answer (OpenID CIBA Core 1.0 §7.3).
     pub ciba: Option<BackchannelAuthentication>,
+    /// CIBA ping mode: when the provider's ping came (CIBA Core §10.2).
+    pub pinged: Option<Timestamp>,
     /// The `state` of the RP-initiated logout in progress, with the URL.
     pub logout: Option<(String, String)>,
     /// state, nonce and PKCE values of this run.
@@ -223,6 +226,7 @@ impl FlowSession {
             device: None,
             device_schedule: None,
             ciba: None,
+            pinged: None,
             logout: None,
             run,
             metadata: None,
@@ -994,6 +998,7 @@ impl FlowSession {
                     now,
                 ));
                 self.ciba = Some(answer);
+                self.pinged = None;
                 self.tokens = None;
                 summary
             });
@@ -1056,6 +1061,11 @@ impl FlowSession {
             schedule.after(&outcome);
         }
         let record = match &outcome {
+            PollOutcome::Tokens(tokens) if self.grant == Grant::Ciba && self.pinged.is_some() => {
+                // Ping mode: the answer to the one request after the ping (CIBA Core §10.2).
+                self.tokens_answered(tokens.clone(), &[])
+                    .map(|summary| format!("{}; {summary}", crate::tr!("run-ciba-pinged")))
+            }
             PollOutcome::Tokens(tokens) => self.tokens_answered(tokens.clone(), &[]),
             PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
