@@ -544,7 +544,9 @@ impl Jobs {
                     path = path,
                     error = source.to_string()
                 ),
-                other @ SandboxError::Keys(_) => other.to_string(),
+                other @ (SandboxError::Keys(_) | SandboxError::PingEndpoint(_)) => {
+                    other.to_string()
+                }
             })))
         });
     }
