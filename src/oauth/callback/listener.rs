@@ -871,6 +871,9 @@ struct RequestHead<'a> {
     host: Option<&'a str>,
     /// The `Authorization` header (a ping's bearer, CIBA Core §10.2).
     authorization: Option<&'a str>,
+    /// Whether a `Transfer-Encoding` header came (a body in chunks, which
+    /// the listener does not read).
+    chunked: bool,
 }
 
 /// Reads the request line and the `Host` header (RFC 9112 §3, §3.2) of a
@@ -892,6 +895,7 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
     }
     let mut host = None;
     let mut authorization = None;
+    let mut chunked = false;
     for line in lines.take_while(|line| !line.is_empty()) {
         let (name, value) = line.split_once(':').ok_or("Malformed header.")?;
         if name.trim().eq_ignore_ascii_case("host") {
@@ -906,12 +910,14 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
             }
             authorization = Some(value.trim());
         }
+        chunked |= name.trim().eq_ignore_ascii_case("transfer-encoding");
     }
     Ok(RequestHead {
         method,
         target,
         host,
         authorization,
+        chunked,
     })
 }
 
@@ -1039,6 +1045,16 @@ fn answer_ping(
     if request.method != "POST" {
         return (
             Reply::text("405 Method Not Allowed", "Only POST.\n").with_header("Allow: POST"),
+            Verdict::NotThisRun,
+        );
+    }
+    if request.chunked {
+        // RFC 9110 §15.5.12: a ping is a small JSON document; ask for its length.
+        return (
+            Reply::text(
+                "411 Length Required",
+                "Send the body with a Content-Length.\n",
+            ),
             Verdict::NotThisRun,
         );
     }
@@ -1850,6 +1866,10 @@ mod tests {
             "POST /notify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: +2\r\n\r\n{{}}"
         );
         assert_eq!(send(port, &signed).unwrap().0, 413);
+        let chunked = format!(
+            "POST /notify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer nt-0123456789\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"
+        );
+        assert_eq!(send(port, &chunked).unwrap().0, 411);
         let body = br#"{"auth_req_id":"before-the-answer"}"#;
         assert_eq!(
             post(port, "/notify", Some("nt-0123456789"), body)
