@@ -525,3 +525,4 @@ ciba-notification-endpoint-hint = as registered, e.g. https://127.0.0.1:8766/cib
 ciba-ping-not-listening = The notification endpoint is not listening: send the backchannel authentication request again.
 ciba-start-waiting = Wait for the ping
 ciba-stop-waiting = Stop waiting
+run-ciba-authorized-ping = auth_req_id received; expires in { $expires } s; the provider pings the notification endpoint once the user decided

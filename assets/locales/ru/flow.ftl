@@ -542,3 +542,4 @@ ciba-notification-endpoint-hint = как зарегистрирован, нап�
 ciba-ping-not-listening = Эндпоинт уведомлений не слушает: отправьте запрос аутентификации по обратному каналу ещё раз.
 ciba-start-waiting = Ждать ping
 ciba-stop-waiting = Перестать ждать
+run-ciba-authorized-ping = auth_req_id получен; истекает через { $expires } с; провайдер пришлёт ping на эндпоинт уведомлений, когда пользователь решит

@@ -976,11 +976,15 @@ impl FlowSession {
     pub fn backchannel_authenticated(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = ciba::parse_authentication(&exchange, &self.profile.ciba.binding_message)
             .map(|answer| {
-                let mut summary = crate::tr!(
-                    "run-ciba-authorized",
-                    expires = answer.expires_in,
-                    interval = answer.interval
-                );
+                let mut summary = if self.profile.ciba.delivery_mode == ciba::DeliveryMode::Ping {
+                    crate::tr!("run-ciba-authorized-ping", expires = answer.expires_in)
+                } else {
+                    crate::tr!(
+                        "run-ciba-authorized",
+                        expires = answer.expires_in,
+                        interval = answer.interval
+                    )
+                };
                 if !answer.binding_message.is_empty() {
                     summary.push_str("; ");
                     summary.push_str(&crate::tr!(
