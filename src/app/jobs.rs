@@ -490,11 +490,13 @@ impl Jobs {
         self.flow_task = Some(task);
     }
 
-    /// Aborts the flow request in flight, if any.
+    /// Aborts the flow request in flight, if any, and closes a CIBA
+    /// notification endpoint still waiting to be handed to the ping's wait.
     pub fn cancel_flow(&mut self) {
         if let Some(task) = self.flow_task.take() {
             task.abort();
         }
+        self.ping_listener = None;
     }
 
     /// The network runtime, started on first use.
