@@ -584,6 +584,43 @@ pub fn answer_bytes(
     }
 }
 
+/// What a CIBA notification endpoint answers when a connection has sent
+/// `bytes` (CIBA Core §10.2), without a socket (the fuzz harness): the
+/// reply's status line and, when it was the ping, its `auth_req_id`. The
+/// body is what the head's `Content-Length` declares, as the listener reads
+/// it. `None` while the request is incomplete, and for a target that is not
+/// loopback.
+#[doc(hidden)]
+pub fn ping_answer_bytes(
+    bytes: &[u8],
+    target: &RedirectTarget,
+    token: &Secret,
+    expected_id: Option<&Secret>,
+) -> Option<(&'static str, Option<Secret>)> {
+    let loopback = target.loopback.as_ref()?;
+    let mut route = Route::new(loopback, loopback.port);
+    route.notification_token = Some(token.clone());
+    let Some(end) = head_end(bytes, 0) else {
+        return (bytes.len() > MAX_REQUEST_HEAD).then_some((TOO_LARGE, None));
+    };
+    let head = bytes.get(..end)?;
+    let declared = content_length(head);
+    if declared > route.max_body() {
+        return Some((BODY_TOO_LARGE, None));
+    }
+    let body = bytes.get(end..end.checked_add(declared)?)?;
+    let expected = Expected {
+        state: None,
+        auth_req_id: expected_id,
+    };
+    let (reply, verdict) = answer(head, body, &route, expected, crate::i18n::language());
+    let id = match verdict {
+        Verdict::Ping(id) => Some(id),
+        Verdict::Redirect(_) | Verdict::NotThisRun | Verdict::Refused => None,
+    };
+    Some((reply.status, id))
+}
+
 /// Serves until a redirect arrives, the deadline passes or `cancelled` is set.
 ///
 /// Sockets are non-blocking and polled: a client that connects and sends
@@ -1929,5 +1966,49 @@ mod tests {
                 .unwrap()
                 .is_loopback()
         );
+    }
+
+    /// The ping's parsing is total too: heads and bodies of any bytes, any
+    /// declared length, get a status, never a panic; only the run's exact
+    /// ping is taken.
+    #[test]
+    fn ciba_ping_any_bytes_get_an_answer() {
+        let target = RedirectTarget::parse_notification_endpoint("http://127.0.0.1:9/n").unwrap();
+        let token = Secret::new("tok");
+        let id = Secret::new("req");
+        let good = b"POST /n HTTP/1.1\r\nHost: 127.0.0.1:9\r\nAuthorization: Bearer tok\r\nContent-Length: 21\r\n\r\n{\"auth_req_id\":\"req\"}";
+        let (status, pinged) = ping_answer_bytes(good, &target, &token, Some(&id)).unwrap();
+        assert_eq!(status, "204 No Content");
+        assert_eq!(
+            pinged.map(|id| id.expose().to_owned()).as_deref(),
+            Some("req")
+        );
+        let pieces: &[&[u8]] = &[
+            b"POST /n HTTP/1.1\r\n",
+            b"Host: 127.0.0.1:9\r\n",
+            b"Authorization: Bearer tok\r\n",
+            b"Authorization: Bearer \xd0\r\n",
+            b"Content-Length: 5\r\n",
+            b"Content-Length: 99999999999999999999999\r\n",
+            b"Content-Length: -1\r\n",
+            b"Transfer-Encoding: chunked\r\n",
+            b"\r\n",
+            b"{\"auth_req_id\":\"req\"}",
+            "{\"auth_req_id\":\"заявка\"}".as_bytes(),
+            b"\xff\xfe\x00",
+            b"\n\n",
+        ];
+        let mut random = Bytes(0x2545_f491_4f6c_dd1d);
+        for _ in 0..20_000 {
+            let mut request = Vec::new();
+            for _ in 0..random.below(12) {
+                request.extend_from_slice(pieces[random.below(pieces.len())]);
+            }
+            if let Some((status, pinged)) = ping_answer_bytes(&request, &target, &token, Some(&id))
+            {
+                assert!(!status.is_empty());
+                assert!(pinged.is_none() || status.starts_with("204"));
+            }
+        }
     }
 }

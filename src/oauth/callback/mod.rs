@@ -696,7 +696,7 @@ mod listener;
 
 pub use listener::{
     CallbackListener, CallbackOutcome, NotificationListener, NotificationOutcome, answer_bytes,
-    ignored_note,
+    ignored_note, ping_answer_bytes,
 };
 
 #[cfg(test)]
