@@ -841,6 +841,56 @@ mod tests {
         }));
     }
 
+    /// CIBA ping mode (CIBA Core §10.2) takes the same effect; the job
+    /// waits for the ping instead of polling: no next poll to count down
+    /// to, the ping noted while waiting, the one answer ends the wait.
+    #[test]
+    fn ciba_ping_mode_waits_for_the_ping_not_a_poll() {
+        let mut profile = Profile {
+            default_grant: crate::oauth::Grant::Ciba,
+            ..Profile::default()
+        };
+        profile.endpoints.token = "https://op/token".to_owned();
+        profile.ciba.delivery_mode = crate::oauth::ciba::DeliveryMode::Ping;
+        let mut slot = started(profile);
+        let state = slot.as_mut().expect("started");
+        state.session.backchannel_authenticated(
+            answer(200, &[], r#"{"auth_req_id":"req-1","expires_in":60}"#),
+            Timestamp::from_unix(100),
+        );
+        state.ciba_pinged(Timestamp::from_unix(101));
+        assert_eq!(state.session.pinged, None, "not waiting yet");
+        let effects = FlowState::apply(
+            &mut slot,
+            FlowCommand::StartPolling,
+            Timestamp::from_unix(100),
+        );
+        assert!(matches!(effects.as_slice(), [Effect::PollDevice(_)]));
+        let state = slot.as_mut().expect("running");
+        assert!(state.waits_for_ping());
+        assert_eq!(state.next_poll_at(), None, "no polls in ping mode");
+        state.ciba_pinged(Timestamp::from_unix(110));
+        assert_eq!(state.session.pinged, Some(Timestamp::from_unix(110)));
+        state.answered(
+            Step::CibaToken,
+            answer(
+                200,
+                &[],
+                r#"{"access_token":"a","token_type":"Bearer","expires_in":60}"#,
+            ),
+            Timestamp::from_unix(111),
+        );
+        assert_eq!(state.waiting, None);
+        let last = state.session.records.last().expect("recorded");
+        assert!(
+            last.outcome
+                .as_ref()
+                .is_ok_and(|summary| summary.starts_with("the provider pinged")),
+            "{:?}",
+            last.outcome
+        );
+    }
+
     #[test]
     fn automatic_refresh_is_due_thirty_seconds_before_expiry_and_only_when_on() {
         let profile = Profile {
