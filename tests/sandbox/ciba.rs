@@ -488,3 +488,48 @@ fn ciba_ping_needs_a_loopback_notification_endpoint() {
         assert!(last.exchange.is_none(), "nothing was sent");
     }
 }
+
+/// `run --grant ciba --ciba-mode ping` against the sandbox (`auto-sign-in`:
+/// the phone approves as the request arrives): the `run` lines are the poll
+/// mode's, with one `ciba_token` line whose summary says the provider
+/// pinged, and the `client_notification_token` masked.
+#[test]
+fn run_walks_ciba_ping_mode_against_the_sandbox() {
+    let faults = Faults {
+        auto_sign_in: true,
+        ..Faults::default()
+    };
+    let rig = Rig::start(Personality::Generic, faults);
+    let (code, stdout, stderr) = crate::cli::run_against(
+        &rig,
+        "ciba-ping",
+        &["--grant", "ciba", "--ciba-mode", "ping", "--json"],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps,
+        ["discovery", "backchannel_authentication", "ciba_token"],
+        "one token request, no polling: {stdout}"
+    );
+    let token = &lines[2];
+    assert_eq!(token["ok"], true, "{token}");
+    assert!(
+        token["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("the provider pinged")),
+        "{token}"
+    );
+    let body: Vec<u8> =
+        serde_json::from_value(lines[1]["request"]["body"].clone()).expect("body bytes");
+    let body = String::from_utf8(body).expect("utf-8");
+    let sent = body
+        .split('&')
+        .find_map(|field| field.strip_prefix("client_notification_token="))
+        .expect("the token was sent");
+    assert!(sent.contains("%E2%80%A6"), "masked: {sent}");
+}
