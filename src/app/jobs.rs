@@ -443,11 +443,12 @@ impl Jobs {
                 tokio::time::sleep(interval).await;
                 true
             };
-            let end = match &listener {
-                Some(listener) => {
+            let end = match (&listener, &target.polling.code) {
+                (Some(listener), crate::oauth::device::PollCode::Ciba(auth_req_id)) => {
+                    let auth_req_id = auth_req_id.clone();
                     crate::oauth::runner::await_ping_then_fetch(
                         &mut target,
-                        listener,
+                        (listener, &auth_req_id),
                         &client,
                         &options,
                         schedule,
@@ -456,7 +457,7 @@ impl Jobs {
                     )
                     .await
                 }
-                None => {
+                _ => {
                     crate::oauth::runner::poll_device_token(
                         &mut target,
                         &client,

@@ -378,10 +378,10 @@ impl fmt::Debug for CallbackListener {
 /// authentication request goes out (a provider may ping at once), it waits
 /// for one `POST` carrying `Authorization: Bearer <client_notification_token>`
 /// and `{"auth_req_id":"…"}`, answers it 204 No Content and closes. Other
-/// requests are answered 401, 400, 404, 405 or 413 and counted, and it
-/// keeps waiting. An `https` endpoint is served with a self-signed
-/// certificate made at start ([`self_signed_tls`]); `http` only on loopback
-/// (the sandbox). Dropping it closes the port.
+/// requests are answered 401, 400, 404, 405, 411 or 413 and counted, and
+/// it keeps waiting. An `https` endpoint is served with a self-signed
+/// certificate made at start; `http` only on loopback (the sandbox).
+/// Dropping it closes the port.
 #[derive(Debug)]
 pub struct NotificationListener {
     listener: CallbackListener,

@@ -707,19 +707,20 @@ where
     let Some(schedule) = session.device_schedule else {
         return Err(StepFailure::new("no device authorization to poll for"));
     };
-    if let (Some(listener), Some(answer)) = (listener, &session.ciba) {
-        listener.expect_auth_req_id(&answer.auth_req_id);
-    }
+    let auth_req_id = session
+        .ciba
+        .as_ref()
+        .map(|answer| answer.auth_req_id.clone());
     let end = {
         let mut target = SessionPolls {
             session: &mut *session,
             observe: &mut observe,
         };
-        match listener {
-            Some(listener) => {
+        match (listener, &auth_req_id) {
+            (Some(listener), Some(auth_req_id)) => {
                 await_ping_then_fetch(
                     &mut target,
-                    listener,
+                    (listener, auth_req_id),
                     client,
                     &options.client,
                     schedule,
@@ -728,7 +729,7 @@ where
                 )
                 .await
             }
-            None => {
+            _ => {
                 poll_device_token(&mut target, client, &options.client, schedule, &now, wait).await
             }
         }
@@ -837,7 +838,9 @@ where
 }
 
 /// CIBA ping mode's wait (CIBA Core §10.2), once for the window and `run`:
-/// looks at `listener` every [`PING_CHECK_INTERVAL`] (through `wait`, which
+/// from now on the listener takes only a ping about `auth_req_id` (the
+/// backchannel answer's; one that came before it was checked by its bearer
+/// alone), and it is looked at every [`PING_CHECK_INTERVAL`] (through `wait`, which
 /// returns `false` to cancel) until the provider's ping, the request's
 /// expiry (`expires_in`, §7.3, the schedule's) or cancel; after the ping,
 /// ONE token request (§10.1, the poll's request) whose answer ends it: a
@@ -845,7 +848,7 @@ where
 /// provider's refusal too.
 pub async fn await_ping_then_fetch<W>(
     target: &mut impl DevicePollTarget,
-    listener: &NotificationListener,
+    (listener, auth_req_id): (&NotificationListener, &crate::secret::Secret),
     client: &reqwest::Client,
     options: &ClientOptions,
     schedule: PollSchedule,
@@ -855,6 +858,7 @@ pub async fn await_ping_then_fetch<W>(
 where
     W: std::future::Future<Output = bool>,
 {
+    listener.expect_auth_req_id(auth_req_id);
     loop {
         if let Some(outcome) = listener.try_take() {
             match outcome.result {
