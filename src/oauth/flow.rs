@@ -269,6 +269,10 @@ impl Step {
         if profile.asks_for_jarm() && self == Self::Callback {
             add(crate::tr!("step-narration-jarm"));
         }
+        if ping && self == Self::BackchannelAuthentication {
+            // CIBA Core §7.1: the bearer of the provider's call back.
+            add(crate::tr!("step-narration-ciba-ping-token"));
+        }
         text
     }
 

@@ -460,6 +460,8 @@ fn the_ciba_card_in_ping_mode_waits_for_the_ping() {
         .profile;
     let narration = tokenscope::oauth::flow::Step::CibaToken.narration_in(profile);
     assert!(narration.contains("calls the app back"), "{narration}");
+    let request = tokenscope::oauth::flow::Step::BackchannelAuthentication.narration_in(profile);
+    assert!(request.contains("client_notification_token"), "{request}");
     assert!(
         !tokenscope::oauth::flow::Step::CibaToken
             .narration_in(&Profile::default())

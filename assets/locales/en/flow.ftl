@@ -526,3 +526,4 @@ ciba-ping-not-listening = The notification endpoint is not listening: send the b
 ciba-start-waiting = Wait for the ping
 ciba-stop-waiting = Stop waiting
 run-ciba-authorized-ping = auth_req_id received; expires in { $expires } s; the provider pings the notification endpoint once the user decided
+step-narration-ciba-ping-token = In ping mode the request also carries a client_notification_token: a fresh random secret of this run that the provider must present when it calls the app back, and the app starts listening for that call before the request goes out.

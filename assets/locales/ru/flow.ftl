@@ -543,3 +543,4 @@ ciba-ping-not-listening = Эндпоинт уведомлений не слуш�
 ciba-start-waiting = Ждать ping
 ciba-stop-waiting = Перестать ждать
 run-ciba-authorized-ping = auth_req_id получен; истекает через { $expires } с; провайдер пришлёт ping на эндпоинт уведомлений, когда пользователь решит
+step-narration-ciba-ping-token = В режиме ping запрос несёт ещё и client_notification_token: свежий случайный секрет этого запуска, который провайдер должен предъявить, когда обратится к приложению; приложение начинает ждать это обращение ещё до отправки запроса.
