@@ -289,3 +289,32 @@ fn color_or_text(color: Color32, visuals: &egui::Visuals) -> Color32 {
         visuals.text_color()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CIBA ping mode (CIBA Core §10.2): the provider calls the app (an
+    /// arrow from the provider's lane to the app's) before the one token
+    /// request; poll mode has no such arrow.
+    #[test]
+    fn ciba_ping_mode_draws_the_providers_ping_arrow() {
+        let mut profile = crate::oauth::Profile::default();
+        let has_ping = |profile: &crate::oauth::Profile| {
+            arrows_in(Step::CibaToken, profile)
+                .iter()
+                .any(|(from, to, label)| *from == AS && *to == APP && label.starts_with("ping"))
+        };
+        assert!(!has_ping(&profile), "poll mode polls");
+        profile.ciba.delivery_mode = crate::oauth::ciba::DeliveryMode::Ping;
+        assert!(has_ping(&profile));
+        let arrows = arrows_in(Step::CibaToken, &profile);
+        let ping = arrows
+            .iter()
+            .position(|(from, to, _)| (*from, *to) == (AS, APP));
+        let request = arrows
+            .iter()
+            .position(|(from, to, _)| (*from, *to) == (APP, AS));
+        assert!(ping < request, "the ping comes before the token request");
+    }
+}
