@@ -32,6 +32,13 @@ const NOW: Timestamp = Timestamp::from_unix(1_795_387_806);
 /// The redirect URI the loopback listener serves in [`loopback_request`].
 const REDIRECT_URI: &str = "http://127.0.0.1:53682/callback";
 
+/// The client notification endpoint the listener serves in [`loopback_request`] (CIBA Core §10.2).
+const NOTIFICATION_ENDPOINT: &str = "http://127.0.0.1:53683/ciba/notify";
+
+/// The run's `client_notification_token` and the `auth_req_id` a ping must name.
+const NOTIFICATION_TOKEN: &str = "fuzz-notification-token-8c1e";
+const AUTH_REQ_ID: &str = "fuzz-auth-req-id-2b7d";
+
 /// The `state` the run sent, compared with the one a request carries.
 const STATE: &str = "fuzz-state-3f9a1c";
 
@@ -332,14 +339,23 @@ pub fn profile_import(data: &[u8]) {
 /// What arrives on the loopback redirect listener's port (RFC 8252 §7.3): a
 /// raw HTTP request head, answered as the listener answers it, and the
 /// redirect it carries checked against the run (RFC 6749 §4.1.2, §10.12;
-/// RFC 9207). The same bytes are also read as the address a user pastes
-/// when the redirect URI is not loopback, and as a redirect URI.
+/// RFC 9207). The same bytes are also a request to CIBA's client
+/// notification endpoint (a head and a body, CIBA Core §10.2), the address
+/// a user pastes when the redirect URI is not loopback, a redirect URI and
+/// a notification endpoint.
 pub fn loopback_request(data: &[u8]) {
     let target = redirect_target();
     if let Some(target) = target
         && let Some((_status, Some(params))) = callback::answer_bytes(data, target)
     {
         check_callback(&params, target);
+    }
+    if let Ok(endpoint) = RedirectTarget::parse_notification_endpoint(NOTIFICATION_ENDPOINT) {
+        let token = crate::secret::Secret::new(NOTIFICATION_TOKEN);
+        let id = crate::secret::Secret::new(AUTH_REQ_ID);
+        for expected in [None, Some(&id)] {
+            let _ = callback::ping_answer_bytes(data, &endpoint, &token, expected);
+        }
     }
     let text = String::from_utf8_lossy(data);
     match callback::parse_pasted(&text) {
@@ -352,12 +368,22 @@ pub fn loopback_request(data: &[u8]) {
             let _ = error.to_string();
         }
     }
-    match RedirectTarget::parse(&text) {
-        Ok(parsed) => {
-            let _ = (parsed.path(), parsed.port(), parsed.loopback_host());
-        }
-        Err(error) => {
-            let _ = error.to_string();
+    for parsed in [
+        RedirectTarget::parse(&text),
+        RedirectTarget::parse_notification_endpoint(&text),
+    ] {
+        match parsed {
+            Ok(parsed) => {
+                let _ = (
+                    parsed.path(),
+                    parsed.port(),
+                    parsed.loopback_host(),
+                    parsed.is_tls(),
+                );
+            }
+            Err(error) => {
+                let _ = error.to_string();
+            }
         }
     }
 }

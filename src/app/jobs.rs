@@ -78,6 +78,10 @@ pub struct Jobs {
     store: Option<mpsc::Sender<(Language, StoreTask)>>,
     net: Option<crate::net::NetRuntime>,
     flow_task: Option<tokio::task::JoinHandle<()>>,
+    /// CIBA ping mode: the client notification endpoint, listening since
+    /// the backchannel authentication request went out (CIBA Core §10.2),
+    /// until the wait for the ping takes it.
+    ping_listener: Option<crate::oauth::callback::NotificationListener>,
 }
 
 impl Jobs {
@@ -91,7 +95,35 @@ impl Jobs {
             store: None,
             net: None,
             flow_task: None,
+            ping_listener: None,
         }
+    }
+
+    /// Starts listening for CIBA's ping before the backchannel
+    /// authentication request goes out (a provider may ping at once); a
+    /// listener of an earlier request closes. `Err`: why it cannot listen.
+    pub fn listen_for_ping(
+        &mut self,
+        session: &crate::oauth::runner::FlowSession,
+    ) -> Result<(), crate::oauth::flow::StepFailure> {
+        self.ping_listener = None;
+        self.ping_listener = Some(crate::oauth::runner::listen_for_ping(session)?);
+        Ok(())
+    }
+
+    /// Answers `step` with a failure that happened before anything was
+    /// sent, so the run records it and stops waiting.
+    pub fn refuse_step(
+        &self,
+        step: crate::oauth::flow::Step,
+        draft: &crate::net::RequestDraft,
+        message: String,
+    ) {
+        let _ = self.sender.send(JobResult::StepAnswered {
+            step,
+            exchange: failed_exchange(draft, crate::net::NetError::Setup(message)),
+        });
+        self.ctx.request_repaint();
     }
 
     /// Sends a flow step's request off the UI thread.
@@ -388,6 +420,9 @@ impl Jobs {
     /// network runtime: waits the interval (grown by `slow_down`, §3.5),
     /// polls, reports each answer as a [`JobResult::StepAnswered`] and wakes
     /// the UI; stops on tokens, a failure, expiry, or [`Self::cancel_flow`].
+    /// In CIBA ping mode it waits for the ping on the listener started with
+    /// the backchannel request, then asks once (the engine's
+    /// [`crate::oauth::runner::await_ping_then_fetch`]).
     pub fn poll_device(
         &mut self,
         polling: crate::model::DevicePolling,
@@ -395,6 +430,18 @@ impl Jobs {
     ) {
         use crate::oauth::runner::PollEnd;
         let step = polling.code.step();
+        let ping = matches!(polling.code, crate::oauth::device::PollCode::Ciba(_))
+            && polling.profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping;
+        let listener = if ping {
+            let Some(listener) = self.ping_listener.take() else {
+                let draft = crate::net::RequestDraft::get(&polling.profile.endpoints.token);
+                self.refuse_step(step, &draft, crate::tr!("ciba-ping-not-listening"));
+                return;
+            };
+            Some(listener)
+        } else {
+            None
+        };
         let sender = self.sender.clone();
         let ctx = self.ctx.clone();
         let runtime = match self.net() {
@@ -438,15 +485,32 @@ impl Jobs {
                 tokio::time::sleep(interval).await;
                 true
             };
-            let end = crate::oauth::runner::poll_device_token(
-                &mut target,
-                &client,
-                &options,
-                schedule,
-                || clock.now(),
-                wait,
-            )
-            .await;
+            let end = match (&listener, &target.polling.code) {
+                (Some(listener), crate::oauth::device::PollCode::Ciba(auth_req_id)) => {
+                    let auth_req_id = auth_req_id.clone();
+                    crate::oauth::runner::await_ping_then_fetch(
+                        &mut target,
+                        (listener, &auth_req_id),
+                        &client,
+                        &options,
+                        schedule,
+                        || clock.now(),
+                        wait,
+                    )
+                    .await
+                }
+                _ => {
+                    crate::oauth::runner::poll_device_token(
+                        &mut target,
+                        &client,
+                        &options,
+                        schedule,
+                        || clock.now(),
+                        wait,
+                    )
+                    .await
+                }
+            };
             match end {
                 PollEnd::Expired => {
                     let _ = sender.send(JobResult::DeviceCodeExpired);
@@ -469,11 +533,13 @@ impl Jobs {
         self.flow_task = Some(task);
     }
 
-    /// Aborts the flow request in flight, if any.
+    /// Aborts the flow request in flight, if any, and closes a CIBA
+    /// notification endpoint still waiting to be handed to the ping's wait.
     pub fn cancel_flow(&mut self) {
         if let Some(task) = self.flow_task.take() {
             task.abort();
         }
+        self.ping_listener = None;
     }
 
     /// The network runtime, started on first use.
@@ -523,7 +589,9 @@ impl Jobs {
                     path = path,
                     error = source.to_string()
                 ),
-                other @ SandboxError::Keys(_) => other.to_string(),
+                other @ (SandboxError::Keys(_) | SandboxError::PingEndpoint(_)) => {
+                    other.to_string()
+                }
             })))
         });
     }
@@ -1070,6 +1138,11 @@ impl crate::oauth::runner::DevicePollTarget for WindowPolls {
         self.polling
             .code
             .token_request(&self.polling.profile, credentials)
+    }
+
+    fn pinged(&mut self, _now: Timestamp) {
+        let _ = self.sender.send(JobResult::CibaPinged);
+        self.ctx.request_repaint();
     }
 
     fn polled(

@@ -274,6 +274,28 @@ impl TokenscopeApp {
         }
     }
 
+    /// Sends a flow step's request; in CIBA ping mode the notification
+    /// endpoint starts listening before the backchannel authentication
+    /// request goes out (a provider may ping at once, CIBA Core §10.2).
+    fn send_step(
+        &mut self,
+        profile: crate::oauth::Profile,
+        step: crate::oauth::flow::Step,
+        draft: crate::net::RequestDraft,
+        tls_passphrase: Option<crate::secret::Secret>,
+    ) {
+        let ping = step == crate::oauth::flow::Step::BackchannelAuthentication
+            && profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping;
+        let listening = match self.workspace.flow.as_ref() {
+            Some(flow) if ping => self.jobs.listen_for_ping(&flow.session),
+            _ => Ok(()),
+        };
+        match listening {
+            Ok(()) => self.jobs.send_step(profile, step, draft, tls_passphrase),
+            Err(failure) => self.jobs.refuse_step(step, &draft, failure.message),
+        }
+    }
+
     fn run_effects(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {
         for effect in effects {
             // A Sandbox profile's provider is started first; the effect waits for it.
@@ -305,7 +327,7 @@ impl TokenscopeApp {
                     step,
                     draft,
                     tls_passphrase,
-                } => self.jobs.send_step(*profile, step, draft, tls_passphrase),
+                } => self.send_step(*profile, step, draft, tls_passphrase),
                 Effect::OpenBrowser { url, redirect_uri } => {
                     self.open_browser(ctx, &url, &redirect_uri);
                 }

@@ -59,6 +59,7 @@ impl super::TokenscopeApp {
                         personality,
                         port,
                         faults,
+                        ciba_ping_endpoint: None,
                     },
                     std::sync::Arc::new(move || clock.now()),
                 );

@@ -97,6 +97,11 @@ pub enum Headless {
         /// wrong-at-hash, rotate-keys, unavailable, slow=MILLISECONDS, html-errors.
         #[arg(long = "fault", value_name = "FAULT")]
         faults: Vec<String>,
+        /// The client notification endpoint the sandbox's client is
+        /// registered with for CIBA ping mode (a loopback http(s) URL;
+        /// default `http://127.0.0.1:53691/ciba/notify`).
+        #[arg(long, value_name = "URL")]
+        ciba_ping_endpoint: Option<String>,
     },
     /// Verify the signature and run the relying-party checks; print JSON.
     ///
@@ -125,7 +130,7 @@ pub struct RunCli {
     pub profile_file: Option<PathBuf>,
     /// The grant to run: `authorization_code`, `client_credentials`,
     /// `password`, `refresh_token`, `device_code`, `ciba` (OpenID CIBA,
-    /// poll mode), or `extension` (the profile's extension grant). Default:
+    /// poll or ping mode, `--ciba-mode`), or `extension` (the profile's extension grant). Default:
     /// the profile's grant.
     #[arg(long)]
     pub grant: Option<String>,
@@ -135,6 +140,17 @@ pub struct RunCli {
     /// CIBA: the `binding_message` the phone shows beside the request.
     #[arg(long, value_name = "TEXT")]
     pub binding_message: Option<String>,
+    /// CIBA: how the tokens come (CIBA Core §5): `poll` (the default: the
+    /// client polls the token endpoint) or `ping` (the provider calls the
+    /// client notification endpoint, then one token request).
+    #[arg(long, value_name = "MODE", value_parser = ["poll", "ping"])]
+    pub ciba_mode: Option<String>,
+    /// CIBA ping mode: the client notification endpoint the client is
+    /// registered with, a loopback URL tokenscope listens on:
+    /// `https://127.0.0.1:PORT/PATH` (a certificate made for the run) or
+    /// `http://127.0.0.1:PORT/PATH` (the sandbox). Default: the profile's.
+    #[arg(long, value_name = "URL")]
+    pub ciba_notification_endpoint: Option<String>,
     /// The password grant's user name.
     #[arg(long, value_name = "NAME")]
     pub username: Option<String>,

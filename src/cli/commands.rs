@@ -42,7 +42,8 @@ pub fn dispatch(cli: &Cli) -> Option<anyhow::Result<ExitCode>> {
             personality,
             port,
             faults,
-        } => sandbox(personality, *port, faults),
+            ciba_ping_endpoint,
+        } => sandbox(personality, *port, faults, ciba_ping_endpoint.as_deref()),
     })
 }
 
@@ -343,7 +344,12 @@ pub fn profiles(cli: &Cli, action: &ProfilesAction) -> anyhow::Result<ExitCode> 
 }
 
 /// `tokenscope sandbox`: serves until the process is interrupted.
-pub fn sandbox(personality: &str, port: u16, faults: &[String]) -> anyhow::Result<ExitCode> {
+pub fn sandbox(
+    personality: &str,
+    port: u16,
+    faults: &[String],
+    ciba_ping_endpoint: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     use crate::sandbox::{Faults, Personality, Sandbox, SandboxConfig};
     let personality = Personality::parse(personality).with_context(|| {
         format!(
@@ -359,6 +365,7 @@ pub fn sandbox(personality: &str, port: u16, faults: &[String]) -> anyhow::Resul
         personality,
         port,
         faults: switches,
+        ciba_ping_endpoint: ciba_ping_endpoint.map(str::to_owned),
     };
     let sandbox = Sandbox::start(&runtime.handle(), config, Arc::new(system_now))?;
     print(&serde_json::to_string(&sandbox.info()).context("could not encode JSON")?)?;
@@ -510,6 +517,18 @@ fn run_session(
         let value = std::env::var(var)
             .with_context(|| format!("the environment variable {var} is not set"))?;
         secret = Some(crate::secret::Secret::new(value));
+    }
+    // CIBA's delivery mode is the client's registration (CIBA Core §4): set
+    // on the profile, before a Sandbox profile's provider registers it.
+    let mut chosen = chosen;
+    if let Some(mode) = &args.ciba_mode {
+        chosen.ciba.delivery_mode = crate::oauth::ciba::DeliveryMode::parse(mode)
+            .with_context(|| format!("--ciba-mode {mode}: poll or ping"))?;
+    }
+    if let Some(endpoint) = &args.ciba_notification_endpoint {
+        endpoint
+            .trim()
+            .clone_into(&mut chosen.ciba.notification_endpoint);
     }
     let (runtime, mut chosen, secret, sandbox) = bring_sandbox(chosen, secret)?;
     chosen.dpop |= args.dpop;
@@ -774,6 +793,7 @@ fn run_inputs(
     if let Some(message) = inputs.binding_message {
         message.clone_into(&mut session.profile.ciba.binding_message);
     }
+
     if let Some(name) = inputs.username {
         name.clone_into(&mut session.username);
     }

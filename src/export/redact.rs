@@ -86,6 +86,7 @@ const CREDENTIAL_FIELDS: &[&str] = &[
     "assertion",
     "passport",
     "signature",
+    "client_notification_token",
 ];
 
 /// Values that bind one attempt or name the user: not secrets as such, but

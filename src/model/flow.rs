@@ -681,10 +681,25 @@ impl FlowState {
         }
     }
 
+    /// CIBA ping mode: the provider's ping came (CIBA Core §10.2), while
+    /// the run waited for it; the token request follows.
+    pub fn ciba_pinged(&mut self, now: Timestamp) {
+        if self.waits_for_ping() {
+            self.session.pinged = Some(now);
+        }
+    }
+
+    /// Whether the run waits for CIBA's ping rather than polling (ping
+    /// mode, CIBA Core §10.2): there is no next poll to count down to.
+    pub fn waits_for_ping(&self) -> bool {
+        self.waiting == Some(Step::CibaToken)
+            && self.session.profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping
+    }
+
     /// When the next device poll goes out, while polling (for the countdown).
     pub fn next_poll_at(&self) -> Option<Timestamp> {
         let step = self.session.poll_step();
-        if self.waiting != Some(step) {
+        if self.waiting != Some(step) || self.waits_for_ping() {
             return None;
         }
         let schedule = self.session.device_schedule?;
@@ -825,6 +840,56 @@ mod tests {
             f.message
                 .contains("backchannel authentication request expired")
         }));
+    }
+
+    /// CIBA ping mode (CIBA Core §10.2) takes the same effect; the job
+    /// waits for the ping instead of polling: no next poll to count down
+    /// to, the ping noted while waiting, the one answer ends the wait.
+    #[test]
+    fn ciba_ping_mode_waits_for_the_ping_not_a_poll() {
+        let mut profile = Profile {
+            default_grant: crate::oauth::Grant::Ciba,
+            ..Profile::default()
+        };
+        profile.endpoints.token = "https://op/token".to_owned();
+        profile.ciba.delivery_mode = crate::oauth::ciba::DeliveryMode::Ping;
+        let mut slot = started(profile);
+        let state = slot.as_mut().expect("started");
+        state.session.backchannel_authenticated(
+            answer(200, &[], r#"{"auth_req_id":"req-1","expires_in":60}"#),
+            Timestamp::from_unix(100),
+        );
+        state.ciba_pinged(Timestamp::from_unix(101));
+        assert_eq!(state.session.pinged, None, "not waiting yet");
+        let effects = FlowState::apply(
+            &mut slot,
+            FlowCommand::StartPolling,
+            Timestamp::from_unix(100),
+        );
+        assert!(matches!(effects.as_slice(), [Effect::PollDevice(_)]));
+        let state = slot.as_mut().expect("running");
+        assert!(state.waits_for_ping());
+        assert_eq!(state.next_poll_at(), None, "no polls in ping mode");
+        state.ciba_pinged(Timestamp::from_unix(110));
+        assert_eq!(state.session.pinged, Some(Timestamp::from_unix(110)));
+        state.answered(
+            Step::CibaToken,
+            answer(
+                200,
+                &[],
+                r#"{"access_token":"a","token_type":"Bearer","expires_in":60}"#,
+            ),
+            Timestamp::from_unix(111),
+        );
+        assert_eq!(state.waiting, None);
+        let last = state.session.records.last().expect("recorded");
+        assert!(
+            last.outcome
+                .as_ref()
+                .is_ok_and(|summary| summary.starts_with("the provider pinged")),
+            "{:?}",
+            last.outcome
+        );
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub enum JobResult {
     },
     /// The device code expired while polling, before the user approved.
     DeviceCodeExpired,
+    /// CIBA ping mode: the provider's ping came (CIBA Core §10.2); the
+    /// token request follows.
+    CibaPinged,
     /// The client's private key file was read (or not).
     ClientKeyLoaded(Result<Secret, String>),
     /// The profile's decryption key file was read (or not): its private
@@ -248,6 +251,7 @@ impl Workspace {
                     flow.device_code_expired(now);
                 }
             }
+            JobResult::CibaPinged => self.flow.iter_mut().for_each(|f| f.ciba_pinged(now)),
             JobResult::ClientKeyLoaded(result) => {
                 if let Some(flow) = self.flow.as_mut() {
                     flow.key_loaded(result);

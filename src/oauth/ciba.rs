@@ -1,9 +1,12 @@
 //! Client-Initiated Backchannel Authentication (OpenID CIBA Core 1.0), poll
-//! mode: the backchannel authentication request (§7.1) and its answer
-//! (§7.3, errors §13), the token request with `auth_req_id` (§10.1), and
-//! what a poll said (§11). The polling itself is the device grant's: the
-//! same schedule (`slow_down` adds 5 seconds, §7.3) and the same loop
-//! ([`super::runner::poll_device_token`]). Pure: the waiting is the caller's.
+//! and ping modes (§5): the backchannel authentication request (§7.1) and
+//! its answer (§7.3, errors §13), the token request with `auth_req_id`
+//! (§10.1), what a poll said (§11), and the provider's ping to the client
+//! notification endpoint (§10.2) with its checks. The polling itself is the
+//! device grant's: the same schedule (`slow_down` adds 5 seconds, §7.3) and
+//! the same loop ([`super::runner::poll_device_token`]); the ping arrives at
+//! the loopback listener ([`super::callback::NotificationListener`]). Pure:
+//! the waiting is the caller's.
 
 // What a server sends is hostile input: no byte index that can cut a
 // character, no index that can panic.
@@ -54,6 +57,40 @@ impl CibaHint {
     }
 }
 
+/// How the tokens reach the client (CIBA Core §5): the client is registered
+/// with one mode (`backchannel_token_delivery_mode`, §4). Push mode is not
+/// offered: FAPI-CIBA forbids it and few providers have it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMode {
+    /// The client polls the token endpoint until the user decided (§5, §7.3).
+    #[default]
+    Poll,
+    /// The provider calls the client's notification endpoint once the user
+    /// decided; the client then asks the token endpoint once (§5, §10.2).
+    Ping,
+}
+
+impl DeliveryMode {
+    /// Both modes, in menu order.
+    pub const ALL: [Self; 2] = [Self::Poll, Self::Ping];
+
+    /// The mode as registered (`backchannel_token_delivery_mode`, CIBA Core §4).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Poll => "poll",
+            Self::Ping => "ping",
+        }
+    }
+
+    /// Reads `poll` or `ping` (any case, trimmed).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
 /// The backchannel authentication request's own inputs (CIBA Core §7.1);
 /// `scope` and the client authentication come from the profile.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +109,24 @@ pub struct CibaSettings {
     pub acr_values: String,
     /// `requested_expiry`, seconds; empty for the provider's default.
     pub requested_expiry: String,
+    /// How the tokens are delivered: the mode the client is registered with (§5).
+    #[serde(skip_serializing_if = "is_poll")]
+    pub delivery_mode: DeliveryMode,
+    /// Ping mode: the client notification endpoint as registered with the
+    /// provider (`backchannel_client_notification_endpoint`, CIBA Core §4), a
+    /// loopback address tokenscope listens on: `https://127.0.0.1:PORT/path`
+    /// (with a certificate made for the run; §10.2 requires TLS) or
+    /// `http://127.0.0.1:PORT/path` (the sandbox, plain loopback).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub notification_endpoint: String,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_poll(mode: &DeliveryMode) -> bool {
+    *mode == DeliveryMode::Poll
 }
 
 impl CibaSettings {
@@ -102,10 +157,13 @@ pub struct BackchannelAuthentication {
 /// The parameters of a backchannel authentication request (CIBA Core
 /// §7.1): `scope` (with `openid`, which CIBA requires), the hint,
 /// `binding_message`, `user_code`, `acr_values` and `requested_expiry`.
-/// `last_id_token` stands in for an empty `id_token_hint`.
+/// `last_id_token` stands in for an empty `id_token_hint`. In ping mode
+/// `notification_token` is the run's `client_notification_token` (§7.1:
+/// REQUIRED for ping).
 pub fn authentication_parameters(
     profile: &Profile,
     last_id_token: Option<&str>,
+    notification_token: &Secret,
 ) -> Result<Vec<(String, String)>, StepFailure> {
     let settings = &profile.ciba;
     let mut scopes: Vec<&str> = profile.scopes.split_whitespace().collect();
@@ -135,6 +193,12 @@ pub fn authentication_parameters(
         if !value.is_empty() {
             fields.push((name.to_owned(), value.to_owned()));
         }
+    }
+    if settings.delivery_mode == DeliveryMode::Ping {
+        fields.push((
+            "client_notification_token".to_owned(),
+            notification_token.expose().to_owned(),
+        ));
     }
     Ok(fields)
 }
@@ -226,6 +290,97 @@ pub fn poll_outcome(exchange: &Exchange) -> PollOutcome {
     super::device::poll_outcome(exchange)
 }
 
+/// The longest ping body read (CIBA Core §10.2: the body is
+/// `{"auth_req_id":"…"}`; 4 KiB leaves room for any real id and stops a
+/// caller from making the listener hold more).
+pub const MAX_NOTIFICATION_BODY: usize = 4 * 1024;
+
+/// Why a request to the client notification endpoint is not this run's
+/// ping (CIBA Core §10.2); the listener answers it and keeps waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationRefusal {
+    /// No `Authorization: Bearer …` header.
+    NoBearer,
+    /// A bearer that is not this run's `client_notification_token`.
+    WrongToken,
+    /// The body is not JSON text (invalid UTF-8 included).
+    NotJson,
+    /// The body has no `auth_req_id` string.
+    NoAuthReqId,
+    /// An `auth_req_id` that is not this run's request.
+    WrongAuthReqId,
+    /// The body is over [`MAX_NOTIFICATION_BODY`].
+    TooLarge,
+}
+
+impl NotificationRefusal {
+    /// The HTTP status of the answer: 401 for the bearer (RFC 6750 §3.1),
+    /// 413 for a body too large, else 400.
+    pub fn status(self) -> &'static str {
+        match self {
+            Self::NoBearer | Self::WrongToken => "401 Unauthorized",
+            Self::TooLarge => "413 Content Too Large",
+            Self::NotJson | Self::NoAuthReqId | Self::WrongAuthReqId => "400 Bad Request",
+        }
+    }
+
+    /// What the answer's body says (to the caller, in English: it is a
+    /// server, not a person).
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::NoBearer => "A ping carries Authorization: Bearer <client_notification_token>.\n",
+            Self::WrongToken => {
+                "This is not the client_notification_token of the waiting request.\n"
+            }
+            Self::NotJson => "The body is not JSON.\n",
+            Self::NoAuthReqId => "The body has no auth_req_id.\n",
+            Self::WrongAuthReqId => "This auth_req_id is not the waiting request's.\n",
+            Self::TooLarge => "The body is too large.\n",
+        }
+    }
+}
+
+/// Checks a request to the client notification endpoint (CIBA Core §10.2):
+/// its `Authorization` header must carry `token` as a bearer (compared in
+/// constant time: a caller must not learn how much of a guess was right),
+/// its body must be JSON with an `auth_req_id`, and that id must be
+/// `expected_id` when the backchannel answer is known already (a ping may
+/// overtake it). Returns the `auth_req_id`. Any bytes; never panics.
+pub fn check_notification(
+    authorization: Option<&str>,
+    body: &[u8],
+    token: &Secret,
+    expected_id: Option<&Secret>,
+) -> Result<Secret, NotificationRefusal> {
+    // RFC 6750 §2.1: `Bearer` (the scheme is case-insensitive, RFC 9110 §11.1), one space, the token.
+    let bearer = authorization
+        .map(str::trim)
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, value)| value.trim())
+        .ok_or(NotificationRefusal::NoBearer)?;
+    if !super::callback::constant_time_eq(bearer.as_bytes(), token.expose().as_bytes()) {
+        return Err(NotificationRefusal::WrongToken);
+    }
+    if body.len() > MAX_NOTIFICATION_BODY {
+        return Err(NotificationRefusal::TooLarge);
+    }
+    let text = std::str::from_utf8(body).map_err(|_| NotificationRefusal::NotJson)?;
+    let fields: serde_json::Map<String, Value> =
+        serde_json::from_str(text).map_err(|_| NotificationRefusal::NotJson)?;
+    let id = fields
+        .get("auth_req_id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
+        .ok_or(NotificationRefusal::NoAuthReqId)?;
+    if let Some(expected) = expected_id
+        && !super::callback::constant_time_eq(id.as_bytes(), expected.expose().as_bytes())
+    {
+        return Err(NotificationRefusal::WrongAuthReqId);
+    }
+    Ok(Secret::new(id))
+}
+
 /// A binding message as shown: at most [`MAX_BINDING_MESSAGE_CHARS`]
 /// characters, an ellipsis when cut; control characters dropped.
 pub fn shown_binding_message(message: &str) -> String {
@@ -266,13 +421,17 @@ mod tests {
         draft.form_fields()
     }
 
+    fn token() -> Secret {
+        Secret::new("nt-4f1b")
+    }
+
     fn credentials() -> Credentials<'static> {
         Credentials::secret(None, Timestamp::from_unix(1_700_000_000))
     }
 
     #[test]
     fn the_request_carries_openid_the_hint_and_the_binding_message() {
-        let fields = authentication_parameters(&profile(), None).expect("parameters");
+        let fields = authentication_parameters(&profile(), None, &token()).expect("parameters");
         let draft = authentication_request(&profile(), credentials(), fields).expect("draft");
         assert_eq!(draft.url, "https://op/bc-authorize");
         let fields = form(&draft);
@@ -293,14 +452,15 @@ mod tests {
     fn a_request_without_a_hint_is_not_sent_and_an_id_token_hint_falls_back() {
         let mut profile = profile();
         profile.ciba.hint = "  ".to_owned();
-        let failure = authentication_parameters(&profile, None).expect_err("no hint");
+        let failure = authentication_parameters(&profile, None, &token()).expect_err("no hint");
         assert!(
             failure.message.contains("login_hint"),
             "{}",
             failure.message
         );
         profile.ciba.hint_kind = CibaHint::IdTokenHint;
-        let fields = authentication_parameters(&profile, Some("eyJ.last.token")).expect("hint");
+        let fields =
+            authentication_parameters(&profile, Some("eyJ.last.token"), &token()).expect("hint");
         assert!(fields.contains(&("id_token_hint".to_owned(), "eyJ.last.token".to_owned())));
         profile.endpoints.backchannel_authentication.clear();
         assert!(authentication_request(&profile, credentials(), fields).is_err());
@@ -431,5 +591,132 @@ mod tests {
         assert_eq!(shown.chars().count(), MAX_BINDING_MESSAGE_CHARS + 1);
         assert!(shown.ends_with('…'));
         assert_eq!(shown_binding_message("a\u{7}b\nc"), "abc");
+    }
+
+    #[test]
+    fn ping_mode_sends_the_client_notification_token_and_poll_mode_does_not() {
+        let mut profile = profile();
+        let sent = |profile: &Profile| {
+            authentication_parameters(profile, None, &token())
+                .expect("parameters")
+                .into_iter()
+                .find(|(name, _)| name == "client_notification_token")
+                .map(|(_, value)| value)
+        };
+        assert_eq!(sent(&profile), None, "poll mode has no token");
+        profile.ciba.delivery_mode = DeliveryMode::Ping;
+        assert_eq!(sent(&profile).as_deref(), Some("nt-4f1b"));
+        assert_eq!(DeliveryMode::parse(" PING "), Some(DeliveryMode::Ping));
+        assert_eq!(DeliveryMode::parse("push"), None);
+    }
+
+    #[test]
+    fn a_ping_with_the_runs_token_and_request_id_is_accepted() {
+        let id = Secret::new("req-1");
+        let body = br#"{"auth_req_id":"req-1"}"#;
+        let checked = check_notification(Some("Bearer nt-4f1b"), body, &token(), Some(&id));
+        assert_eq!(
+            checked.map(|id| id.expose().to_owned()),
+            Ok("req-1".to_owned())
+        );
+        // The scheme in any case; the id not known yet (the ping overtook the answer).
+        let early = check_notification(Some("bearer  nt-4f1b "), body, &token(), None);
+        assert!(early.is_ok(), "{early:?}");
+    }
+
+    #[test]
+    fn a_ping_with_another_token_or_request_is_refused() {
+        let id = Secret::new("req-1");
+        let body = br#"{"auth_req_id":"req-1"}"#;
+        let check = |auth: Option<&str>, body: &[u8]| {
+            check_notification(auth, body, &token(), Some(&id)).map(|id| id.expose().to_owned())
+        };
+        assert_eq!(check(None, body), Err(NotificationRefusal::NoBearer));
+        assert_eq!(
+            check(Some("Basic nt-4f1b"), body),
+            Err(NotificationRefusal::NoBearer)
+        );
+        assert_eq!(
+            check(Some("Bearer"), body),
+            Err(NotificationRefusal::NoBearer)
+        );
+        assert_eq!(
+            check(Some("Bearer nt-4f1c"), body),
+            Err(NotificationRefusal::WrongToken)
+        );
+        assert_eq!(
+            check(Some("Bearer nt-4f1"), body),
+            Err(NotificationRefusal::WrongToken)
+        );
+        assert_eq!(
+            check(Some("Bearer nt-4f1b"), br#"{"auth_req_id":"req-2"}"#),
+            Err(NotificationRefusal::WrongAuthReqId)
+        );
+        assert_eq!(
+            check(Some("Bearer nt-4f1b"), br#"{"auth_req_id":7}"#),
+            Err(NotificationRefusal::NoAuthReqId)
+        );
+        assert_eq!(
+            check(Some("Bearer nt-4f1b"), b"auth_req_id=req-1"),
+            Err(NotificationRefusal::NotJson)
+        );
+        // The token is checked before the body is read: a stranger learns nothing about it.
+        assert_eq!(
+            check(Some("Bearer wrong"), b"\xff"),
+            Err(NotificationRefusal::WrongToken)
+        );
+        assert_eq!(NotificationRefusal::WrongToken.status(), "401 Unauthorized");
+    }
+
+    #[test]
+    fn hostile_ping_bodies_are_refused_without_panics() {
+        let id = Secret::new("заявка-1");
+        let auth = Some("Bearer nt-4f1b");
+        let huge = format!(
+            r#"{{"auth_req_id":"{}"}}"#,
+            "Ж".repeat(MAX_NOTIFICATION_BODY)
+        );
+        assert_eq!(
+            check_notification(auth, huge.as_bytes(), &token(), Some(&id)).map(drop),
+            Err(NotificationRefusal::TooLarge)
+        );
+        assert_eq!(
+            NotificationRefusal::TooLarge.status(),
+            "413 Content Too Large"
+        );
+        for body in [
+            &b"\xff\xfe{\"auth_req_id\":\"x\"}"[..],
+            b"{\"auth_req_id\":\"\xd0\"}",
+            b"",
+            b"null",
+            b"[]",
+            b"{\"auth_req_id\":\"\"}",
+            "{\"auth_req_id\":\"\u{200f}🦀\"}".as_bytes(),
+        ] {
+            assert!(check_notification(auth, body, &token(), Some(&id)).is_err());
+        }
+        // Cyrillic ids compare as bytes, whole characters only.
+        let cyrillic = check_notification(
+            auth,
+            r#"{"auth_req_id":"заявка-1"}"#.as_bytes(),
+            &token(),
+            Some(&id),
+        );
+        assert_eq!(
+            cyrillic.map(|id| id.expose().to_owned()),
+            Ok("заявка-1".to_owned())
+        );
+        let cut = check_notification(
+            auth,
+            r#"{"auth_req_id":"заявка-2"}"#.as_bytes(),
+            &token(),
+            Some(&id),
+        );
+        assert_eq!(cut.map(drop), Err(NotificationRefusal::WrongAuthReqId));
+        let cyrillic_token = check_notification(Some("Bearer токен"), b"{}", &token(), None);
+        assert_eq!(
+            cyrillic_token.map(drop),
+            Err(NotificationRefusal::WrongToken)
+        );
     }
 }

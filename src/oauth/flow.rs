@@ -243,7 +243,13 @@ impl Step {
     /// the step — a DPoP proof (RFC 9449), a signed request object (RFC
     /// 9101), a JWT-secured response (JARM) — said where they happen.
     pub fn narration_in(self, profile: &super::profile::Profile) -> String {
-        let mut text = self.narration();
+        let ping = profile.ciba.delivery_mode == super::ciba::DeliveryMode::Ping;
+        let mut text = if self == Self::CibaToken && ping {
+            // CIBA Core §10.2: the provider's call back replaces the polling.
+            crate::tr!("step-narration-ciba-ping")
+        } else {
+            self.narration()
+        };
         let mut add = |more: String| {
             text.push(' ');
             text.push_str(&more);
@@ -262,6 +268,10 @@ impl Step {
         }
         if profile.asks_for_jarm() && self == Self::Callback {
             add(crate::tr!("step-narration-jarm"));
+        }
+        if ping && self == Self::BackchannelAuthentication {
+            // CIBA Core §7.1: the bearer of the provider's call back.
+            add(crate::tr!("step-narration-ciba-ping-token"));
         }
         text
     }
@@ -1350,6 +1360,8 @@ pub const SECRET_FIELDS: &[&str] = &[
     // CIBA (OpenID CIBA Core 1.0 §7.1, §10.1).
     "auth_req_id",
     "login_hint_token",
+    // CIBA ping mode's bearer for the provider's call back (§7.1, §10.2).
+    "client_notification_token",
 ];
 
 /// Keeps the first and last few characters: enough to tell tokens apart, not to use them.

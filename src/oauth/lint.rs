@@ -32,6 +32,9 @@ pub enum LintKind {
     AuthMethodNotListed,
     /// A PKCE method the provider's metadata does not list (RFC 8414 §2, RFC 7636 §4.3).
     PkceMethodNotListed,
+    /// A CIBA request in ping mode to a provider whose metadata does not
+    /// list ping (`backchannel_token_delivery_modes_supported`, CIBA Core §4).
+    PingNotListed,
 }
 
 /// One warning about a request about to be sent.
@@ -110,11 +113,33 @@ pub fn lint(draft: &RequestDraft, context: &LintContext<'_>) -> Vec<Lint> {
         secret_whitespace(draft, get("client_secret"), context, &mut lints);
         github_accept(draft, context, &mut lints);
         auth_method(draft, &params, context, &mut lints);
+        if get("client_notification_token").is_some() {
+            ping_mode(context, &mut lints);
+        }
     }
     if is_authorize {
         authorize_request(&get, context, &mut lints);
     }
     lints
+}
+
+/// A backchannel authentication request carrying a
+/// `client_notification_token` asks for ping mode (CIBA Core §7.1): the
+/// provider's metadata should list it, or no ping will come.
+fn ping_mode(context: &LintContext<'_>, lints: &mut Vec<Lint>) {
+    let Some(listed) = context
+        .metadata
+        .and_then(|metadata| metadata.list("backchannel_token_delivery_modes_supported"))
+    else {
+        return;
+    };
+    if !listed.contains(&"ping") {
+        lints.push(Lint {
+            kind: LintKind::PingNotListed,
+            message: text!("lint-ping-not-listed", list = listed.join(", ")),
+            source: "OpenID CIBA Core 1.0 §4",
+        });
+    }
 }
 
 fn code_exchange(redirect: Option<&str>, context: &LintContext<'_>, lints: &mut Vec<Lint>) {

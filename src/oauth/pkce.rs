@@ -1,5 +1,6 @@
 //! The fresh values of one authorization run: `state` (RFC 6749 §10.12),
-//! `nonce` (OIDC Core §3.1.2.1) and the PKCE pair (RFC 7636).
+//! `nonce` (OIDC Core §3.1.2.1), the PKCE pair (RFC 7636) and CIBA's
+//! `client_notification_token` (OpenID CIBA Core 1.0 §7.1).
 //!
 //! Every run draws new values from the operating system's random number
 //! generator. They are never reused: a state or verifier that outlives its
@@ -52,6 +53,11 @@ pub struct RunSecrets {
     pub code_challenge: String,
     /// How the challenge was derived from the verifier.
     pub method: PkceMode,
+    /// CIBA ping mode's `client_notification_token` (CIBA Core §7.1): the
+    /// bearer the provider's ping must carry (§10.2). 32 random octets in
+    /// base64url, a valid RFC 6750 §2.1 b64token well under §7.1's 1024
+    /// characters; sent only in the backchannel authentication request.
+    pub client_notification_token: Secret,
 }
 
 impl RunSecrets {
@@ -74,6 +80,9 @@ impl RunSecrets {
             code_verifier: Secret::new(code_verifier),
             code_challenge,
             method,
+            client_notification_token: Secret::new(
+                URL_SAFE_NO_PAD.encode(random_octets().take(VERIFIER_OCTETS).collect::<Vec<u8>>()),
+            ),
         }
     }
 

@@ -35,6 +35,12 @@ use crate::oauth::{AssertionSettings, ClientAuth, Endpoints, Param, PkceMode, Pr
 /// The loopback port the app's Sandbox profile uses first.
 pub const DEFAULT_PORT: u16 = 53_690;
 
+/// The client notification endpoint the sandbox's client is registered with
+/// unless [`SandboxConfig::ciba_ping_endpoint`] says otherwise (CIBA Core
+/// §4 `backchannel_client_notification_endpoint`), and the one the Sandbox
+/// profile listens on in ping mode: plain loopback, next to [`DEFAULT_PORT`].
+pub const DEFAULT_PING_ENDPOINT: &str = "http://127.0.0.1:53691/ciba/notify";
+
 /// How to start a sandbox.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SandboxConfig {
@@ -44,6 +50,12 @@ pub struct SandboxConfig {
     pub port: u16,
     /// Faults on at start.
     pub faults: Faults,
+    /// The client notification endpoint the sandbox's client is registered
+    /// with for CIBA ping mode (CIBA Core §4, §10.2); `None`:
+    /// [`DEFAULT_PING_ENDPOINT`]. Loopback only (the sandbox calls nothing
+    /// else); a backchannel request with a `client_notification_token` is
+    /// answered in ping mode, one without in poll mode.
+    pub ciba_ping_endpoint: Option<String>,
 }
 
 /// Why the sandbox could not start.
@@ -60,6 +72,11 @@ pub enum SandboxError {
     /// Keys could not be made.
     #[error(transparent)]
     Keys(#[from] KeyError),
+    /// The CIBA ping endpoint is not a loopback http(s) URL.
+    #[error(
+        "the CIBA notification endpoint {0} is not a loopback http(s) URL with a port: the sandbox calls nothing else"
+    )]
+    PingEndpoint(String),
     /// The client's key file could not be written.
     #[error("cannot write the sandbox client's key file {path}: {source}")]
     KeyFile {
@@ -123,6 +140,18 @@ impl Sandbox {
             port: config.port,
             source,
         })?;
+        let ping_endpoint = config
+            .ciba_ping_endpoint
+            .as_deref()
+            .unwrap_or(DEFAULT_PING_ENDPOINT)
+            .trim()
+            .to_owned();
+        let loopback =
+            crate::oauth::callback::RedirectTarget::parse_notification_endpoint(&ping_endpoint)
+                .is_ok_and(|target| target.is_loopback());
+        if !loopback {
+            return Err(SandboxError::PingEndpoint(ping_endpoint));
+        }
         let client_key = client_key_pair(config.personality)?;
         if let (Some(pair), Some(path)) = (
             &client_key,
@@ -144,6 +173,7 @@ impl Sandbox {
             faults: RwLock::new(config.faults),
             clock,
             client_key,
+            ciba_ping_endpoint: ping_endpoint,
         });
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(Arc::clone(&shared));
@@ -237,7 +267,12 @@ impl Sandbox {
 
     /// A profile that runs the code flow against this sandbox.
     pub fn profile(&self) -> Profile {
-        sandbox_profile(self.shared.personality, &self.shared.base)
+        let mut profile = sandbox_profile(self.shared.personality, &self.shared.base);
+        // Where this sandbox's client is registered to be pinged (CIBA Core §4).
+        self.shared
+            .ciba_ping_endpoint
+            .clone_into(&mut profile.ciba.notification_endpoint);
+        profile
     }
 
     /// The JSON line `tokenscope sandbox` prints.
@@ -456,9 +491,11 @@ pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
         pkce: PkceMode::S256,
         notes: crate::tr!("sandbox-profile-notes"),
         // CIBA asks the sandbox's first user; its phone page shows the message.
+        // In ping mode it listens where the sandbox's client is registered to be pinged.
         ciba: crate::oauth::ciba::CibaSettings {
             hint: USERS.first().map_or("anna", |u| u.login).to_owned(),
             binding_message: "tokenscope sandbox".to_owned(),
+            notification_endpoint: DEFAULT_PING_ENDPOINT.to_owned(),
             ..crate::oauth::ciba::CibaSettings::default()
         },
         // FAPI: PAR, a request object signed with the client's key (the
@@ -525,10 +562,14 @@ pub fn ensure_for(
 ) -> Option<Result<Sandbox, SandboxError>> {
     let personality = personality_of(profile)?;
     let port = profile_port(profile).unwrap_or(DEFAULT_PORT);
+    // The profile's notification endpoint is the sandbox client's registration (CIBA Core §4).
+    let ping_endpoint = Some(profile.ciba.notification_endpoint.trim().to_owned())
+        .filter(|endpoint| !endpoint.is_empty());
     let config = |port| SandboxConfig {
         personality,
         port,
         faults: Faults::default(),
+        ciba_ping_endpoint: ping_endpoint.clone(),
     };
     let started = match Sandbox::start(runtime, config(port), Arc::clone(&clock)) {
         Err(SandboxError::Bind { .. }) => Sandbox::start(runtime, config(0), clock),
@@ -591,6 +632,7 @@ impl OfflineSandbox {
             faults: RwLock::new(Faults::default()),
             clock: Arc::clone(&self.clock),
             client_key: client_key_pair(personality)?,
+            ciba_ping_endpoint: DEFAULT_PING_ENDPOINT.to_owned(),
         });
         let result = requests(&OfflineSession {
             shared: &shared,

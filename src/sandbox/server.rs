@@ -63,6 +63,9 @@ pub struct Shared {
     /// The client's key pair (FAPI personalities: request objects are
     /// checked with its public half).
     pub client_key: Option<super::keys::ClientKeyPair>,
+    /// The client notification endpoint the client is registered with for
+    /// CIBA ping mode (CIBA Core §4): a loopback URL.
+    pub ciba_ping_endpoint: String,
 }
 
 impl Shared {
@@ -632,7 +635,7 @@ fn metadata(shared: &Shared) -> Value {
     if paths.backchannel_authentication.is_some() {
         meta.insert(
             "backchannel_token_delivery_modes_supported".to_owned(),
-            json!(["poll"]),
+            json!(["poll", "ping"]),
         );
         meta.insert(
             "backchannel_user_code_parameter_supported".to_owned(),
@@ -1260,6 +1263,18 @@ fn backchannel_authentication(shared: &Shared, incoming: &Incoming) -> Answer {
         }
     };
     let found = hinted_user(shared, hint_name, hint_value).ok_or(Failure::UnknownUserId)?;
+    // CIBA Core §7.1: a bearer token (RFC 6750 §2.1 b64token) of at most 1024 characters.
+    let notification_token = incoming.form_param("client_notification_token");
+    if let Some(token) = &notification_token {
+        let b64token = |c: char| c.is_ascii_alphanumeric() || "-._~+/".contains(c);
+        let body = token.trim_end_matches('=');
+        if token.is_empty() || token.len() > 1024 || !body.chars().all(b64token) {
+            return Err(Failure::InvalidRequest(
+                "client_notification_token must be a bearer token of at most 1024 characters (CIBA Core §7.1)"
+                    .to_owned(),
+            ));
+        }
+    }
     let binding_message = incoming.form_param("binding_message").unwrap_or_default();
     if binding_message.chars().count() > MAX_BINDING_MESSAGE_CHARS
         || binding_message.chars().any(char::is_control)
@@ -1286,6 +1301,8 @@ fn backchannel_authentication(shared: &Shared, incoming: &Incoming) -> Answer {
     } else {
         DeviceDecision::Pending
     };
+    let approved_at_once = matches!(decision, DeviceDecision::Approved(_));
+    let ping_now = notification_token.clone().filter(|_| approved_at_once);
     shared.store().add_ciba(
         auth_req_id.clone(),
         CibaRequest {
@@ -1298,8 +1315,12 @@ fn backchannel_authentication(shared: &Shared, incoming: &Incoming) -> Answer {
             interval,
             last_poll: None,
             decision,
+            notification_token,
         },
     );
+    if let Some(token) = ping_now {
+        ping_client(shared, &auth_req_id, &token);
+    }
     Ok(json_response(
         StatusCode::OK,
         &json!({
@@ -1308,6 +1329,37 @@ fn backchannel_authentication(shared: &Shared, incoming: &Incoming) -> Answer {
             "interval": interval,
         }),
     ))
+}
+
+/// CIBA ping mode (CIBA Core §10.2): POSTs `{"auth_req_id": …}` with the
+/// request's `client_notification_token` as bearer to the client's
+/// registered notification endpoint (loopback only, checked at start), in
+/// the background; a self-signed certificate is accepted there, since it is
+/// this machine's own listener. Nothing is retried: the client still can
+/// ask the token endpoint.
+fn ping_client(shared: &Shared, auth_req_id: &str, token: &str) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let endpoint = shared.ciba_ping_endpoint.clone();
+    let token = token.to_owned();
+    let body = json!({ "auth_req_id": auth_req_id });
+    runtime.spawn(async move {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .danger_accept_invalid_certs(true)
+            .timeout(std::time::Duration::from_secs(10))
+            .build();
+        if let Ok(client) = client {
+            // The client's answer (204) matters to nobody here.
+            let _ = client
+                .post(endpoint)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await;
+        }
+    });
 }
 
 /// The "phone" (a second browser tab stands in for it): GET lists the CIBA
@@ -1327,7 +1379,18 @@ fn ciba_page(shared: &Shared, incoming: &Incoming) -> Response {
         let request = incoming.form_param("request").unwrap_or_default();
         let approve = incoming.form_param("deny").is_none();
         let decided = shared.store().decide_ciba(&request, approve, now);
-        return match (decided, approve) {
+        if let Some((auth_req_id, Some(token))) = &decided {
+            ping_client(shared, auth_req_id, token);
+        }
+        let ping = decided.as_ref().is_some_and(|(_, token)| token.is_some());
+        return match (decided.is_some(), approve) {
+            (true, true) if ping => html(
+                StatusCode::OK,
+                &pages::message(
+                    "Approved",
+                    "The application is pinged now and gets its tokens at its token request.",
+                ),
+            ),
             (false, _) => html(
                 StatusCode::BAD_REQUEST,
                 &pages::message(

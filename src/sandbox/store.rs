@@ -110,6 +110,9 @@ pub struct CibaRequest {
     pub last_poll: Option<Timestamp>,
     /// Pending, approved, or denied.
     pub decision: DeviceDecision,
+    /// Ping mode: the `client_notification_token` the request carried, the
+    /// bearer of the ping once the user decided (CIBA Core §7.1, §10.2).
+    pub notification_token: Option<String>,
 }
 
 /// The user's answer on the verification page.
@@ -336,20 +339,25 @@ impl Store {
         pending
     }
 
-    /// The phone's answer to the request the page names; `false` when it is
-    /// unknown, decided already or expired.
-    pub fn decide_ciba(&mut self, page_id: &str, approve: bool, now: Timestamp) -> bool {
-        let Some(request) = self.ciba.values_mut().find(|r| {
+    /// The phone's answer to the request the page names: its `auth_req_id`
+    /// and, in ping mode, its `client_notification_token` (the ping is due
+    /// now, CIBA Core §10.2); `None` when it is unknown, decided already or
+    /// expired.
+    pub fn decide_ciba(
+        &mut self,
+        page_id: &str,
+        approve: bool,
+        now: Timestamp,
+    ) -> Option<(String, Option<String>)> {
+        let (auth_req_id, request) = self.ciba.iter_mut().find(|(_, r)| {
             r.page_id == page_id && r.decision == DeviceDecision::Pending && r.expires > now
-        }) else {
-            return false;
-        };
+        })?;
         request.decision = if approve {
             DeviceDecision::Approved(request.user.clone())
         } else {
             DeviceDecision::Denied
         };
-        true
+        Some((auth_req_id.clone(), request.notification_token.clone()))
     }
 
     /// An `auth_req_id` polled at the token endpoint (CIBA Core §11):

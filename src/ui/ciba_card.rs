@@ -1,7 +1,8 @@
-//! CIBA's poll mode on screen (OpenID CIBA Core 1.0): the binding message
-//! large, as the user's phone shows it, a countdown to the request's
-//! expiry, and the polling state (the device card's). The countdown ticks
-//! once a second only while it is on screen.
+//! CIBA on screen (OpenID CIBA Core 1.0): the binding message large, as the
+//! user's phone shows it, a countdown to the request's expiry, and the
+//! polling state (the device card's) or, in ping mode, the wait for the
+//! provider's ping (§10.2). The countdown ticks once a second only while it
+//! is on screen.
 
 use std::time::Duration;
 
@@ -59,5 +60,38 @@ pub fn show(ui: &mut egui::Ui, flow: &FlowState, now: Timestamp, commands: &mut 
             None => {}
         }
     }
-    super::device_card::polling_line(ui, flow, now, commands);
+    if session.profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping {
+        ping_line(ui, flow, commands);
+    } else {
+        super::device_card::polling_line(ui, flow, now, commands);
+    }
+}
+
+/// Ping mode's state (CIBA Core §10.2): waiting for the provider's call to
+/// the notification endpoint (no polls to count), the ping come, or the
+/// button that starts the wait.
+fn ping_line(ui: &mut egui::Ui, flow: &FlowState, commands: &mut Vec<Command>) {
+    let session = &flow.session;
+    if flow.waits_for_ping() {
+        ui.horizontal(|ui| {
+            if session.pinged.is_some() {
+                ui.label(crate::tr!("ciba-pinged"));
+            } else {
+                ui.label(crate::tr!(
+                    "ciba-waiting-for-ping",
+                    endpoint = session.profile.ciba.notification_endpoint.trim()
+                ));
+            }
+            if ui.button(crate::tr!("ciba-stop-waiting")).clicked() {
+                commands.push(Command::Flow(FlowCommand::Cancel));
+            }
+        });
+        return;
+    }
+    if session.tokens.is_none()
+        && flow.waiting.is_none()
+        && ui.button(crate::tr!("ciba-start-waiting")).clicked()
+    {
+        commands.push(Command::Flow(FlowCommand::StartPolling));
+    }
 }

@@ -232,6 +232,48 @@ pub fn ciba_section(ui: &mut egui::Ui, draft: &mut Profile, label_width: f32) {
     });
 }
 
+/// How the tokens come (CIBA Core §5): poll or ping, and in ping mode the
+/// client notification endpoint the client is registered with (§10.2),
+/// as grid rows; `true` when one changed.
+fn delivery_fields(
+    ui: &mut egui::Ui,
+    settings: &mut crate::oauth::ciba::CibaSettings,
+    salt: &str,
+) -> bool {
+    use crate::oauth::ciba::DeliveryMode;
+    let mode_text = |mode: DeliveryMode| match mode {
+        DeliveryMode::Poll => crate::tr!("ciba-mode-poll"),
+        DeliveryMode::Ping => crate::tr!("ciba-mode-ping"),
+    };
+    let mut changed = false;
+    let label = ui.label(crate::tr!("ciba-delivery-mode"));
+    egui::ComboBox::from_id_salt(("ciba_delivery_mode", salt))
+        .selected_text(mode_text(settings.delivery_mode))
+        .show_ui(ui, |ui| {
+            for mode in DeliveryMode::ALL {
+                changed |= ui
+                    .selectable_value(&mut settings.delivery_mode, mode, mode_text(mode))
+                    .changed();
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.end_row();
+    if settings.delivery_mode == DeliveryMode::Ping {
+        let label = ui.label(crate::tr!("ciba-notification-endpoint"));
+        changed |= ui
+            .add(
+                egui::TextEdit::singleline(&mut settings.notification_endpoint)
+                    .hint_text(crate::tr!("ciba-notification-endpoint-hint"))
+                    .desired_width(280.0),
+            )
+            .labelled_by(label.id)
+            .changed();
+        ui.end_row();
+    }
+    changed
+}
+
 /// The CIBA request's fields as a grid; `true` when one changed. `salt`
 /// keeps the run's and the profile form's widgets apart.
 fn ciba_fields(
@@ -297,6 +339,7 @@ fn ciba_fields(
                     .changed();
                 ui.end_row();
             }
+            changed |= delivery_fields(ui, settings, salt);
         });
     changed
 }

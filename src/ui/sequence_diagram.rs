@@ -27,7 +27,19 @@ const RS: usize = 3;
 /// request object and a JWT-secured response named on the arrows that
 /// carry them.
 fn arrows_in(step: Step, profile: &crate::oauth::Profile) -> Vec<(usize, usize, String)> {
-    let mut arrows = arrows(step);
+    let ping = profile.ciba.delivery_mode == crate::oauth::ciba::DeliveryMode::Ping;
+    let mut arrows = if step == Step::CibaToken && ping {
+        // CIBA ping mode (CIBA Core §10.2): the provider calls the app
+        // back once the user decided; then one token request, no polling.
+        vec![
+            (BROWSER, AS, crate::tr!("seq-approve-on-phone")),
+            (AS, APP, crate::tr!("seq-ping")),
+            (APP, AS, crate::tr!("seq-token-request-ciba")),
+            (AS, APP, crate::tr!("seq-tokens")),
+        ]
+    } else {
+        arrows(step)
+    };
     let first_request = arrows.iter_mut().find(|(from, _, _)| *from == APP);
     if let Some((_, _, label)) = first_request {
         let token_request = step.returns_tokens() || step == Step::PushedAuthorization;
@@ -275,5 +287,34 @@ fn color_or_text(color: Color32, visuals: &egui::Visuals) -> Color32 {
         visuals.weak_text_color()
     } else {
         visuals.text_color()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CIBA ping mode (CIBA Core §10.2): the provider calls the app (an
+    /// arrow from the provider's lane to the app's) before the one token
+    /// request; poll mode has no such arrow.
+    #[test]
+    fn ciba_ping_mode_draws_the_providers_ping_arrow() {
+        let mut profile = crate::oauth::Profile::default();
+        let has_ping = |profile: &crate::oauth::Profile| {
+            arrows_in(Step::CibaToken, profile)
+                .iter()
+                .any(|(from, to, label)| *from == AS && *to == APP && label.starts_with("ping"))
+        };
+        assert!(!has_ping(&profile), "poll mode polls");
+        profile.ciba.delivery_mode = crate::oauth::ciba::DeliveryMode::Ping;
+        assert!(has_ping(&profile));
+        let arrows = arrows_in(Step::CibaToken, &profile);
+        let ping = arrows
+            .iter()
+            .position(|(from, to, _)| (*from, *to) == (AS, APP));
+        let request = arrows
+            .iter()
+            .position(|(from, to, _)| (*from, *to) == (APP, AS));
+        assert!(ping < request, "the ping comes before the token request");
     }
 }

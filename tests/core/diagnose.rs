@@ -595,3 +595,37 @@ fn lint_auth_and_pkce_methods_the_metadata_does_not_list() {
         [LintKind::PkceMethodNotListed]
     );
 }
+
+/// CIBA Core §4: ping asked for (a `client_notification_token` in the
+/// backchannel request) while the metadata lists only poll: no ping will come.
+#[test]
+fn lint_ciba_ping_mode_the_metadata_does_not_list() {
+    let poll_only = metadata(
+        r#"{"issuer":"https://op.example.test","backchannel_token_delivery_modes_supported":["poll"]}"#,
+    );
+    let both = metadata(
+        r#"{"issuer":"https://op.example.test","backchannel_token_delivery_modes_supported":["poll","ping"]}"#,
+    );
+    let mut ping = token_draft(&[
+        ("scope", "openid"),
+        ("login_hint", "anna"),
+        ("client_notification_token", "nt-1"),
+    ]);
+    ping.set_header("Authorization", "Basic YXBwOnMzY3JldA==");
+    let context = |metadata| LintContext {
+        metadata: Some(metadata),
+        ..LintContext::default()
+    };
+    let lints = lint(&ping, &context(&poll_only));
+    assert_eq!(kinds(&lints), [LintKind::PingNotListed]);
+    assert!(
+        lints[0].message.en.contains("only poll"),
+        "{}",
+        lints[0].message.en
+    );
+    assert!(lints[0].message.ru.contains("ping не придёт"));
+    assert!(lint(&ping, &context(&both)).is_empty());
+    let mut poll = token_draft(&[("scope", "openid"), ("login_hint", "anna")]);
+    poll.set_header("Authorization", "Basic YXBwOnMzY3JldA==");
+    assert!(lint(&poll, &context(&poll_only)).is_empty());
+}

@@ -731,6 +731,85 @@ fn run_ciba_denied_and_unknown_user_are_explained() {
     assert_eq!(last["diagnoses"][0]["id"], "ciba.unknown_user_id", "{last}");
 }
 
+/// `run --grant ciba --ciba-mode ping` against oidc-provider's ping client
+/// (OpenID CIBA Core 1.0 §10.2): the notification endpoint listens over
+/// https with a certificate made for the run (oidc-provider requires https;
+/// the test provider trusts a self-signed one on loopback), the request
+/// carries the masked `client_notification_token`, the provider pings once
+/// "the phone" decided, and ONE token request follows: tokens for alice,
+/// `access_denied` for the user who says no.
+#[test]
+fn run_walks_ciba_ping_mode_approve_and_deny() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-run-ciba-ping-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let redirect = format!("http://127.0.0.1:{}/callback", free_port());
+    let endpoint = format!("https://127.0.0.1:{}/ciba/notify", free_port());
+    let provider = TestProvider::start_with_env(&[&redirect], &[("CIBA_PING_ENDPOINT", &endpoint)]);
+    let issuer = &provider.issuer;
+    let file = custom_profile_file(
+        &dir,
+        "ciba-ping.json",
+        &format!(
+            r#"{{"id":"run-grant","name":"c","issuer":"{issuer}","client_id":"client-ciba-ping",
+                "client_auth":"client_secret_basic","redirect_uri":"{redirect}",
+                "scopes":"openid profile email"}}"#
+        ),
+        r#"{"client_secret":"ciba-ping-secret"}"#,
+    );
+    let run_as = |user: &str| {
+        run(&[
+            "--profile-file",
+            &file,
+            "--grant",
+            "ciba",
+            "--login-hint",
+            user,
+            "--ciba-mode",
+            "ping",
+            "--ciba-notification-endpoint",
+            &endpoint,
+            "--json",
+        ])
+    };
+    let (code, lines, stderr) = run_as("alice");
+    assert_eq!(code, 0, "{lines:?}\n{stderr}");
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps,
+        ["discovery", "backchannel_authentication", "ciba_token"],
+        "one token request, no polling"
+    );
+    let bytes: Vec<u8> =
+        serde_json::from_value(lines[1]["request"]["body"].clone()).expect("body bytes");
+    let request = String::from_utf8(bytes).expect("utf-8");
+    let sent_token = request
+        .split('&')
+        .find_map(|field| field.strip_prefix("client_notification_token="))
+        .expect("the ping mode request carries client_notification_token");
+    assert!(
+        sent_token.contains("%E2%80%A6") && sent_token.len() < 43,
+        "the token is masked: {sent_token}"
+    );
+    let last = lines.last().expect("lines");
+    assert_eq!(last["ok"], true, "{last}");
+    assert!(
+        last["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("pinged")),
+        "{last}"
+    );
+    assert_verified(last, "aud");
+
+    let (code, lines, stderr) = run_as("deny");
+    assert_ne!(code, 0, "{lines:?}\n{stderr}");
+    let last = lines.last().expect("lines");
+    assert_eq!(last["step"], "ciba_token", "{last}");
+    assert_eq!(last["error"], "access_denied", "{last}");
+    assert_eq!(last["diagnoses"][0]["id"], "ciba.access_denied", "{last}");
+    let polls = lines.iter().filter(|l| l["step"] == "ciba_token").count();
+    assert_eq!(polls, 1, "{lines:?}");
+}
+
 /// The same FAPI client run without `--par`: the provider's refusal comes
 /// back through the redirect and is explained with what to turn on.
 #[test]

@@ -27,6 +27,12 @@
 //   TLS_CLIENT_SUBJECT_DN
 //                   tls_client_auth_subject_dn of "client-mtls".
 //                   Default: CN=client-mtls.
+//   CIBA_PING_ENDPOINT
+//                   An https loopback URL, e.g. https://127.0.0.1:53700/notify:
+//                   registers "client-ciba-ping" (OpenID CIBA Core 1.0 ping
+//                   mode) with it as backchannel_client_notification_endpoint.
+//                   The ping to a loopback https URL accepts a self-signed
+//                   certificate (tokenscope makes one per run).
 //
 // Protocol with the parent process:
 //   - When listening, exactly one line goes to stdout:
@@ -43,7 +49,7 @@
 
 import { readFileSync, fstatSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 
 // oidc-provider prints its notices with console.info (stdout). stdout is the
@@ -222,6 +228,25 @@ clients.push({
   backchannel_authentication_request_signing_alg: 'PS256',
   jwks: { keys: readJson('keys/client-jwt.public.jwks.json').keys.map(({ alg, ...key }) => key) },
 });
+// OpenID CIBA Core 1.0, ping mode (§10.2), only when the test names the
+// client's notification endpoint: the phone decides by itself shortly after
+// the request (login_hint "deny" denies), then oidc-provider pings the client.
+const cibaPingEndpoint = (process.env.CIBA_PING_ENDPOINT ?? '').trim();
+// The phone's answer to a CIBA request (set once the provider exists).
+let decideOnPhone = async () => {};
+if (cibaPingEndpoint !== '') {
+  clients.push({
+    ...common,
+    client_id: 'client-ciba-ping',
+    client_secret: 'ciba-ping-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: [CIBA, 'refresh_token'],
+    response_types: [],
+    redirect_uris: [],
+    backchannel_token_delivery_mode: 'ping',
+    backchannel_client_notification_endpoint: cibaPingEndpoint,
+  });
+}
 // OIDC Core 1.0 §10.2: ID tokens, UserInfo answers and JWT-secured
 // authorization responses signed by the provider, then encrypted to the
 // client's RSA key (its public half registered here, use "enc"; the private
@@ -280,8 +305,43 @@ function account(sub) {
   };
 }
 
+// The ping to the client notification endpoint (CIBA Core §10.2) goes to
+// the test's loopback https listener, whose certificate tokenscope made at
+// run time: trusted for loopback https URLs only; everything else is fetched
+// as oidc-provider would.
+const isLoopbackHttps = (url) => {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' && ['127.0.0.1', '[::1]', 'localhost'].includes(hostname);
+};
+const loopbackHttpsFetch = (url, options) => new Promise((resolve, reject) => {
+  const headers = Object.fromEntries(new Headers(options.headers));
+  // As fetch does for a string body: a length, not chunks.
+  if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+  const req = httpsRequest(url, {
+    method: options.method ?? 'GET',
+    headers,
+    rejectUnauthorized: false,
+    signal: options.signal,
+  }, (res) => {
+    const chunks = [];
+    res.on('data', (chunk) => chunks.push(chunk));
+    res.on('error', reject);
+    res.on('end', () => {
+      const status = res.statusCode ?? 500;
+      const body = [204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
+      resolve(new Response(body, { status }));
+    });
+  });
+  req.on('error', reject);
+  if (options.body !== undefined) req.write(options.body);
+  req.end();
+});
+
 const configuration = {
   clients,
+  fetch: (url, options) => (isLoopbackHttps(url)
+    ? loopbackHttpsFetch(url, options)
+    : globalThis.fetch(url, options)),
   jwks: readJson('keys/provider-signing.jwks.json'),
   cookies: { keys: ['tokenscope-test-provider-cookie-key'] },
   claims: {
@@ -302,7 +362,7 @@ const configuration = {
     deviceFlow: { enabled: true },
     ciba: {
       enabled: true,
-      deliveryModes: ['poll'],
+      deliveryModes: ['poll', 'ping'],
       processLoginHint: async (_ctx, loginHint) => (loginHint === 'nobody' ? undefined : loginHint),
       processLoginHintToken: async () => {
         throw new errors.InvalidRequest('login_hint_token is not supported by this test provider');
@@ -318,7 +378,18 @@ const configuration = {
       triggerAuthenticationDevice: async (ctx, request, account) => {
         // oidc-provider 9 sends no interval (CIBA Core §7.3 lets the client assume 5 s).
         ctx.body.interval = deviceInterval;
-        cibaDecisions.set(request.jti, account.accountId !== 'deny');
+        const approve = account.accountId !== 'deny';
+        if (ctx.oidc.client.backchannelTokenDeliveryMode === 'ping') {
+          // Ping mode: nobody polls, so the phone answers by itself, after
+          // the backchannel answer has gone out.
+          setTimeout(() => {
+            decideOnPhone(request.jti, approve).catch((err) => {
+              process.stderr.write(`server.mjs: CIBA ping failed: ${err.stack ?? err}\n`);
+            });
+          }, 300);
+          return;
+        }
+        cibaDecisions.set(request.jti, approve);
         lastPoll.set(request.jti, Date.now());
       },
     },
@@ -538,6 +609,7 @@ function registerExtraGrants(provider) {
       await provider.backchannelResult(request, new errors.AccessDenied('the user denied the request on the phone'));
     }
   };
+  decideOnPhone = decide;
   provider.registerGrantType(CIBA, async (ctx) => {
     const id = ctx.oidc.params.auth_req_id;
     const now = Date.now();

@@ -1,14 +1,16 @@
-//! CIBA poll mode against the sandbox (OpenID CIBA Core 1.0): the phone
-//! page approves or denies, expiry is honoured, `auto-sign-in` approves at
-//! once, and the backchannel endpoint's errors (§13).
+//! CIBA poll and ping modes against the sandbox (OpenID CIBA Core 1.0):
+//! the phone page approves or denies, expiry is honoured, `auto-sign-in`
+//! approves at once, the backchannel endpoint's errors (§13), and in ping
+//! mode the sandbox's call to the client notification endpoint (§10.2).
 
 use std::time::Duration;
 
 use tokenscope::app::system_now;
 use tokenscope::net::RequestDraft;
 use tokenscope::oauth::Grant;
+use tokenscope::oauth::ciba::DeliveryMode;
 use tokenscope::oauth::flow::Step;
-use tokenscope::oauth::runner::run_ciba_flow;
+use tokenscope::oauth::runner::{PING_CHECK_INTERVAL, run_ciba_flow};
 use tokenscope::sandbox::{Faults, Personality};
 
 use crate::support::Rig;
@@ -88,7 +90,7 @@ fn discovery_advertises_the_backchannel_endpoint_and_poll_mode() {
     );
     assert_eq!(
         meta["backchannel_token_delivery_modes_supported"],
-        serde_json::json!(["poll"])
+        serde_json::json!(["poll", "ping"])
     );
     assert!(
         meta["grant_types_supported"]
@@ -294,4 +296,240 @@ fn backchannel_errors_are_cibas() {
         ],
     );
     assert!(by_mail["auth_req_id"].is_string(), "{by_mail}");
+}
+
+/// Ping mode (CIBA Core §10.2): no polls; the phone's approval makes the
+/// sandbox POST the ping to the run's notification endpoint with the run's
+/// `client_notification_token`, and ONE token request follows.
+#[test]
+fn ciba_ping_approved_on_the_phone_pings_then_one_token_request() {
+    let rig = Rig::start(Personality::Generic, Faults::default());
+    let mut session = rig.session();
+    session.grant = Grant::Ciba;
+    session.profile.ciba.delivery_mode = DeliveryMode::Ping;
+    session.profile.ciba.binding_message = "Заказ 4281".to_owned();
+    let mut waits = Vec::new();
+    let result = rig.runtime.block_on(run_ciba_flow(
+        &mut session,
+        &Rig::options(),
+        system_now,
+        |interval| {
+            if waits.is_empty() {
+                tokio::task::block_in_place(|| answer_on_phone(&rig, true));
+            }
+            waits.push(interval);
+            async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                true
+            }
+        },
+        |_| {},
+    ));
+    result.unwrap_or_else(|f| panic!("{f:?}"));
+    assert!(!waits.is_empty(), "the run waited for the ping");
+    assert!(waits.iter().all(|w| *w == PING_CHECK_INTERVAL), "{waits:?}");
+    let backchannel = session
+        .records
+        .iter()
+        .find(|r| r.step == Step::BackchannelAuthentication)
+        .and_then(|r| r.exchange.as_ref())
+        .expect("the backchannel request");
+    let sent = String::from_utf8_lossy(&backchannel.request.body).into_owned();
+    assert!(
+        sent.contains(&format!(
+            "client_notification_token={}",
+            session.run.client_notification_token.expose()
+        )),
+        "{sent}"
+    );
+    let token_requests: Vec<_> = session
+        .records
+        .iter()
+        .filter(|r| r.step == Step::CibaToken)
+        .collect();
+    assert_eq!(token_requests.len(), 1, "one token request, no polling");
+    let last = token_requests[0];
+    let summary = last.outcome.as_ref().expect("tokens");
+    assert!(summary.contains("pinged"), "{summary}");
+    assert!(session.pinged.is_some());
+    assert!(last.verification.as_ref().is_some_and(|v| v.passed));
+    assert!(
+        session
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.id_token.is_some())
+    );
+}
+
+/// The phone's "no" in ping mode: the sandbox still pings (CIBA Core §10.2
+/// pings for any outcome), and the one token request says `access_denied`.
+#[test]
+fn ciba_ping_denied_on_the_phone_is_access_denied_after_the_ping() {
+    let rig = Rig::start(Personality::Keycloak, Faults::default());
+    let mut session = rig.session();
+    session.grant = Grant::Ciba;
+    session.profile.ciba.delivery_mode = DeliveryMode::Ping;
+    let mut first = true;
+    let result = rig.runtime.block_on(run_ciba_flow(
+        &mut session,
+        &Rig::options(),
+        system_now,
+        |_| {
+            if first {
+                tokio::task::block_in_place(|| answer_on_phone(&rig, false));
+                first = false;
+            }
+            async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                true
+            }
+        },
+        |_| {},
+    ));
+    let failure = result.expect_err("denied");
+    assert_eq!(
+        failure.provider_error.as_ref().map(|e| e.error.as_str()),
+        Some("access_denied")
+    );
+    assert!(session.pinged.is_some(), "pinged before the token request");
+    let polls = session
+        .records
+        .iter()
+        .filter(|r| r.step == Step::CibaToken)
+        .count();
+    assert_eq!(polls, 1);
+    assert!(session.tokens.is_none());
+}
+
+/// `auto-sign-in` approves as the request arrives: the ping may come
+/// before the backchannel answer, and the listener, bound before the
+/// request went out, still takes it.
+#[test]
+fn ciba_ping_before_the_answer_is_taken() {
+    let faults = Faults {
+        auto_sign_in: true,
+        ..Faults::default()
+    };
+    let rig = Rig::start(Personality::Generic, faults);
+    let mut session = rig.session();
+    session.grant = Grant::Ciba;
+    session.profile.ciba.delivery_mode = DeliveryMode::Ping;
+    rig.runtime
+        .block_on(run_ciba_flow(
+            &mut session,
+            &Rig::options(),
+            system_now,
+            |_| async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                true
+            },
+            |_| {},
+        ))
+        .unwrap_or_else(|f| panic!("{f:?}"));
+    assert!(session.tokens.is_some());
+}
+
+/// Nobody approves: the wait ends at the request's expiry with poll mode's
+/// explanation; no token request is sent.
+#[test]
+fn ciba_ping_expiry_ends_the_wait_like_poll_mode() {
+    let rig = Rig::start(Personality::Generic, Faults::default());
+    let mut session = rig.session();
+    session.grant = Grant::Ciba;
+    session.profile.ciba.delivery_mode = DeliveryMode::Ping;
+    session.profile.ciba.requested_expiry = "1".to_owned();
+    let result = rig.runtime.block_on(run_ciba_flow(
+        &mut session,
+        &Rig::options(),
+        system_now,
+        |interval| async move {
+            tokio::time::sleep(interval).await;
+            true
+        },
+        |_| {},
+    ));
+    let failure = result.expect_err("expired");
+    assert!(
+        failure.message.contains("expired before the user approved"),
+        "{}",
+        failure.message
+    );
+    let last = session.records.last().expect("records");
+    assert_eq!(last.step, Step::CibaToken);
+    assert!(last.exchange.is_none(), "no token request was sent");
+}
+
+/// Ping mode without a notification endpoint, or with one that is not
+/// loopback, is refused before anything is sent.
+#[test]
+fn ciba_ping_needs_a_loopback_notification_endpoint() {
+    let rig = Rig::start(Personality::Generic, Faults::default());
+    for (endpoint, says) in [
+        ("", "backchannel_client_notification_endpoint"),
+        ("https://client.example/ciba", "not a loopback address"),
+    ] {
+        let mut session = rig.session();
+        session.grant = Grant::Ciba;
+        session.profile.ciba.delivery_mode = DeliveryMode::Ping;
+        endpoint.clone_into(&mut session.profile.ciba.notification_endpoint);
+        let failure = rig
+            .runtime
+            .block_on(run_ciba_flow(
+                &mut session,
+                &Rig::options(),
+                system_now,
+                |_| async { true },
+                |_| {},
+            ))
+            .expect_err("refused");
+        assert!(failure.message.contains(says), "{}", failure.message);
+        let last = session.records.last().expect("records");
+        assert_eq!(last.step, Step::BackchannelAuthentication);
+        assert!(last.exchange.is_none(), "nothing was sent");
+    }
+}
+
+/// `run --grant ciba --ciba-mode ping` against the sandbox (`auto-sign-in`:
+/// the phone approves as the request arrives): the `run` lines are the poll
+/// mode's, with one `ciba_token` line whose summary says the provider
+/// pinged, and the `client_notification_token` masked.
+#[test]
+fn run_walks_ciba_ping_mode_against_the_sandbox() {
+    let faults = Faults {
+        auto_sign_in: true,
+        ..Faults::default()
+    };
+    let rig = Rig::start(Personality::Generic, faults);
+    let (code, stdout, stderr) = crate::cli::run_against(
+        &rig,
+        "ciba-ping",
+        &["--grant", "ciba", "--ciba-mode", "ping", "--json"],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let steps: Vec<&str> = lines.iter().filter_map(|l| l["step"].as_str()).collect();
+    assert_eq!(
+        steps,
+        ["discovery", "backchannel_authentication", "ciba_token"],
+        "one token request, no polling: {stdout}"
+    );
+    let token = &lines[2];
+    assert_eq!(token["ok"], true, "{token}");
+    assert!(
+        token["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("the provider pinged")),
+        "{token}"
+    );
+    let body: Vec<u8> =
+        serde_json::from_value(lines[1]["request"]["body"].clone()).expect("body bytes");
+    let body = String::from_utf8(body).expect("utf-8");
+    let sent = body
+        .split('&')
+        .find_map(|field| field.strip_prefix("client_notification_token="))
+        .expect("the token was sent");
+    assert!(sent.contains("%E2%80%A6"), "masked: {sent}");
 }

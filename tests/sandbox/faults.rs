@@ -104,6 +104,7 @@ fn expiry_is_real_on_the_sandbox_clock() {
             expire_in: Some(30),
             ..Faults::default()
         },
+        ciba_ping_endpoint: None,
     };
     let sandbox = Sandbox::start(&runtime.handle(), config, clock).expect("sandbox");
     let mut rig = Rig::start(Personality::Generic, Faults::default());

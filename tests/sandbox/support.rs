@@ -62,6 +62,8 @@ impl Rig {
             personality,
             port: 0,
             faults,
+            // Each rig its own port: tests run in parallel.
+            ciba_ping_endpoint: Some(format!("http://127.0.0.1:{}/ciba/notify", free_port())),
         };
         let sandbox = Sandbox::start(&runtime.handle(), config, Arc::new(system_now))
             .expect("sandbox starts");

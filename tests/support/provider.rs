@@ -24,6 +24,7 @@ use std::time::Duration;
 const _: () = {
     let _ = TestProvider::start;
     let _ = TestProvider::start_tls;
+    let _ = TestProvider::start_with_env;
     let _ = TestProvider::play_browser;
     let _ = TestProvider::play_browser_with;
     let _ = TestProvider::browser_command;
@@ -85,6 +86,20 @@ impl TestProvider {
         if let Some(ca) = &tls.client_ca {
             env.push(("TLS_CLIENT_CA", ca.clone()));
         }
+        Self::spawn(redirect_uris, &env)
+    }
+
+    /// [`Self::start`] with more of `server.mjs`'s variables, e.g.
+    /// `CIBA_PING_ENDPOINT` (registers `client-ciba-ping`).
+    ///
+    /// # Panics
+    /// As [`Self::start`].
+    #[must_use]
+    pub fn start_with_env(redirect_uris: &[&str], env: &[(&str, &str)]) -> Self {
+        let env: Vec<(&str, PathBuf)> = env
+            .iter()
+            .map(|(name, value)| (*name, PathBuf::from(value)))
+            .collect();
         Self::spawn(redirect_uris, &env)
     }
 

@@ -379,8 +379,18 @@ fn the_callback_card_says_how_many_requests_were_turned_away() {
 fn ciba_scene(
     binding_message: &str,
 ) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
+    ciba_scene_in(binding_message, tokenscope::oauth::ciba::DeliveryMode::Poll)
+}
+
+/// [`ciba_scene`] with the client registered for `mode` (CIBA Core §5).
+fn ciba_scene_in(
+    binding_message: &str,
+    mode: tokenscope::oauth::ciba::DeliveryMode,
+) -> egui_kittest::Harness<'static, tokenscope::app::TokenscopeApp> {
     use tokenscope::net::{Exchange, RecordedRequest, RecordedResponse};
     let mut profile = profile(ClientAuth::ClientSecretBasic, Grant::Ciba);
+    profile.ciba.delivery_mode = mode;
+    "https://127.0.0.1:8766/ciba/notify".clone_into(&mut profile.ciba.notification_endpoint);
     "https://op.example.test/bc-authorize"
         .clone_into(&mut profile.endpoints.backchannel_authentication);
     "anna".clone_into(&mut profile.ciba.hint);
@@ -431,6 +441,34 @@ fn ciba_card_snapshot() {
     ciba_scene("Order 4281").snapshot("ciba_card");
 }
 
+/// Ping mode (CIBA Core §10.2): the card offers to wait for the provider's
+/// ping instead of polling, with the same expiry countdown; the sequence
+/// diagram and the narration show the provider's call back.
+#[test]
+fn the_ciba_card_in_ping_mode_waits_for_the_ping() {
+    let harness = ciba_scene_in("Order 4281", tokenscope::oauth::ciba::DeliveryMode::Ping);
+    harness.get_by_label("The request expires in 120 s.");
+    harness.get_by_label("Wait for the ping");
+    assert_eq!(harness.query_all_by_label("Start polling").count(), 0);
+    let profile = &harness
+        .state()
+        .workspace()
+        .flow
+        .as_ref()
+        .expect("a run")
+        .session
+        .profile;
+    let narration = tokenscope::oauth::flow::Step::CibaToken.narration_in(profile);
+    assert!(narration.contains("calls the app back"), "{narration}");
+    let request = tokenscope::oauth::flow::Step::BackchannelAuthentication.narration_in(profile);
+    assert!(request.contains("client_notification_token"), "{request}");
+    assert!(
+        !tokenscope::oauth::flow::Step::CibaToken
+            .narration_in(&Profile::default())
+            .contains("calls the app back")
+    );
+}
+
 /// No binding message sent: the card says so rather than showing nothing.
 #[test]
 fn the_ciba_card_without_a_binding_message_says_so() {
@@ -449,4 +487,10 @@ fn the_ciba_inputs_are_in_the_grant_form() {
     assert!(harness.query_all_by_label("Binding message").count() > 0);
     assert!(harness.query_all_by_label("Hint").count() > 0);
     harness.get_by_label_contains("binding message ties the phone's prompt");
+    harness.get_by_label("Token delivery");
+    assert_eq!(
+        harness.query_all_by_label("Notification endpoint").count(),
+        0,
+        "poll mode has no notification endpoint"
+    );
 }

@@ -118,6 +118,76 @@ fn the_panel_starts_the_sandbox_and_flips_faults_while_it_runs() {
     harness.get_by_label("Stopped.");
 }
 
+/// CIBA ping mode in the window against the sandbox (`auto-sign-in`: the
+/// phone approves as the request arrives, so the ping comes at once): the
+/// mode chosen in the grant form, the notification endpoint listening from
+/// the Send of the backchannel request (the Sandbox profile's, where the
+/// sandbox's client is registered), Wait for the ping, one token request,
+/// verified tokens.
+#[test]
+fn the_window_walks_ciba_ping_mode_against_the_sandbox() {
+    let dir = temp_dir("ciba-ping");
+    let mut harness = harness_on_with_browser(&dir, Some(sandbox_browser()));
+    harness
+        .state_mut()
+        .workspace_mut()
+        .sandbox
+        .faults
+        .auto_sign_in = true;
+    crate::support::start_flow_of(&mut harness, "Sandbox", |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    harness.get_by_label("Grant").click();
+    harness.run();
+    harness.get_by_label("CIBA (backchannel)").click();
+    harness.run();
+    harness.get_by_label("Token delivery").click();
+    harness.run();
+    harness
+        .get_by_label("ping: the provider calls back")
+        .click();
+    harness.run();
+    let profile = |app: &tokenscope::app::TokenscopeApp| {
+        app.workspace()
+            .flow
+            .as_ref()
+            .map(|f| f.session.profile.ciba.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        profile(harness.state()).delivery_mode,
+        tokenscope::oauth::ciba::DeliveryMode::Ping
+    );
+    assert_eq!(
+        profile(harness.state()).notification_endpoint,
+        tokenscope::sandbox::DEFAULT_PING_ENDPOINT
+    );
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::BackchannelAuthentication) == Some(true)
+    });
+    harness.get_by_label("Wait for the ping").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::CibaToken) == Some(true)
+    });
+    wait_for(&mut harness, |app| verified(app, Step::CibaToken).is_some());
+    assert_eq!(verified(harness.state(), Step::CibaToken), Some(true));
+    let flow = harness.state().workspace().flow.as_ref().expect("a run");
+    assert!(flow.session.pinged.is_some(), "the ping was seen");
+    let token_requests = flow
+        .session
+        .records
+        .iter()
+        .filter(|r| r.step == Step::CibaToken)
+        .count();
+    assert_eq!(token_requests, 1, "no polling in ping mode");
+}
+
 /// CIBA in the window against the sandbox (`auto-sign-in`: the phone
 /// approves at once): the grant chosen in the form, the backchannel request
 /// sent, the card shows the profile's binding message, and polling off the

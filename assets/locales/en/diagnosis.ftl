@@ -35,3 +35,4 @@ diagnosis-times = { $count ->
     [2] twice
    *[other] { $count } times
 }
+lint-ping-not-listed = The request asks for CIBA ping mode (it carries a client_notification_token), but the provider's metadata lists only { $list } in backchannel_token_delivery_modes_supported: no ping will come. Register the client for a listed mode and choose it in the CIBA settings.

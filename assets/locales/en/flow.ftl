@@ -507,3 +507,23 @@ run-api-answered = HTTP { $status }, { $bytes } bytes{ $media ->
 }
 run-api-refused = The API refused the token (HTTP { $status }).
 run-dpop-nonce-not-given = The server asks for a DPoP nonce but its answer carries no DPoP-Nonce header, so there is no nonce to send: the server is at fault (RFC 9449 §8, §9 require the header).
+# CIBA ping mode (OpenID CIBA Core 1.0 §5, §10.2).
+run-ciba-pinged = the provider pinged the notification endpoint (CIBA Core §10.2)
+run-ping-cancelled = Cancelled: the wait for the provider's ping stopped.
+run-ciba-no-notification-endpoint = Ping mode needs the client notification endpoint the client is registered with (backchannel_client_notification_endpoint), e.g. https://127.0.0.1:8766/ciba/notify: type it in the CIBA settings (or pass --ciba-notification-endpoint) (CIBA Core §10.2).
+run-ciba-notification-not-loopback = The notification endpoint { $endpoint } is not a loopback address: tokenscope receives the ping only on 127.0.0.1, [::1] or localhost (CIBA Core §10.2).
+step-narration-ciba-ping = In ping mode the app does not poll. Once the user has decided, the provider calls the app back: a POST to the app's notification endpoint carrying the request's id, with the client_notification_token the app sent as its bearer, so nobody else can fake the call. Only then does the app ask the token endpoint, once.
+seq-ping = ping: auth_req_id (Bearer)
+seq-token-request-ciba = token request with auth_req_id
+ciba-waiting-for-ping = Waiting for the provider's ping at { $endpoint }: in ping mode the app does not poll.
+ciba-pinged = The provider pinged: the tokens are being fetched.
+ciba-delivery-mode = Token delivery
+ciba-mode-poll = poll: the app polls
+ciba-mode-ping = ping: the provider calls back
+ciba-notification-endpoint = Notification endpoint
+ciba-notification-endpoint-hint = as registered, e.g. https://127.0.0.1:8766/ciba/notify
+ciba-ping-not-listening = The notification endpoint is not listening: send the backchannel authentication request again.
+ciba-start-waiting = Wait for the ping
+ciba-stop-waiting = Stop waiting
+run-ciba-authorized-ping = auth_req_id received; expires in { $expires } s; the provider pings the notification endpoint once the user decided
+step-narration-ciba-ping-token = In ping mode the request also carries a client_notification_token: a fresh random secret of this run that the provider must present when it calls the app back, and the app starts listening for that call before the request goes out.

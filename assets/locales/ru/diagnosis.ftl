@@ -37,3 +37,4 @@ diagnosis-times = { $count ->
     [few] { $count } раза
    *[many] { $count } раз
 }
+lint-ping-not-listed = Запрос просит режим CIBA ping (в нём есть client_notification_token), но в метаданных провайдера в backchannel_token_delivery_modes_supported есть только { $list }: ping не придёт. Зарегистрируйте клиента в режиме из списка и выберите его в настройках CIBA.

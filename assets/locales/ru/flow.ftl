@@ -524,3 +524,23 @@ run-api-answered = HTTP { $status }, { $bytes } байт{ $media ->
 }
 run-api-refused = API отклонил токен (HTTP { $status }).
 run-dpop-nonce-not-given = Сервер требует nonce для DPoP, но в ответе нет заголовка DPoP-Nonce, поэтому отправить нечего: ошибка на стороне сервера (RFC 9449 §8, §9 требуют этот заголовок).
+# CIBA, режим ping (OpenID CIBA Core 1.0 §5, §10.2).
+run-ciba-pinged = провайдер прислал ping на эндпоинт уведомлений (CIBA Core §10.2)
+run-ping-cancelled = Отменено: ожидание ping от провайдера остановлено.
+run-ciba-no-notification-endpoint = Режиму ping нужен эндпоинт уведомлений, с которым зарегистрирован клиент (backchannel_client_notification_endpoint), например https://127.0.0.1:8766/ciba/notify: введите его в настройках CIBA (или передайте --ciba-notification-endpoint) (CIBA Core §10.2).
+run-ciba-notification-not-loopback = Эндпоинт уведомлений { $endpoint } — не loopback-адрес: tokenscope принимает ping только на 127.0.0.1, [::1] или localhost (CIBA Core §10.2).
+step-narration-ciba-ping = В режиме ping приложение не опрашивает провайдера. Когда пользователь решил, провайдер сам обращается к приложению: POST на его эндпоинт уведомлений с идентификатором запроса и с client_notification_token, который прислало приложение, в качестве bearer-токена, чтобы никто другой не мог подделать вызов. Только после этого приложение один раз обращается к эндпоинту токенов.
+seq-ping = ping: auth_req_id (Bearer)
+seq-token-request-ciba = запрос токенов с auth_req_id
+ciba-waiting-for-ping = Ожидание ping от провайдера на { $endpoint }: в режиме ping приложение не опрашивает.
+ciba-pinged = Провайдер прислал ping: токены запрашиваются.
+ciba-delivery-mode = Доставка токенов
+ciba-mode-poll = poll: приложение опрашивает
+ciba-mode-ping = ping: провайдер сообщает сам
+ciba-notification-endpoint = Эндпоинт уведомлений
+ciba-notification-endpoint-hint = как зарегистрирован, например https://127.0.0.1:8766/ciba/notify
+ciba-ping-not-listening = Эндпоинт уведомлений не слушает: отправьте запрос аутентификации по обратному каналу ещё раз.
+ciba-start-waiting = Ждать ping
+ciba-stop-waiting = Перестать ждать
+run-ciba-authorized-ping = auth_req_id получен; истекает через { $expires } с; провайдер пришлёт ping на эндпоинт уведомлений, когда пользователь решит
+step-narration-ciba-ping-token = В режиме ping запрос несёт ещё и client_notification_token: свежий случайный секрет этого запуска, который провайдер должен предъявить, когда обратится к приложению; приложение начинает ждать это обращение ещё до отправки запроса.

@@ -1,13 +1,16 @@
 //! The loopback listener (RFC 8252 §8.3): bound to the loopback interface
 //! only, open for one redirect, then closed; every request head is read
-//! within limits and answered, whatever its bytes.
+//! within limits and answered, whatever its bytes. The same listener is
+//! CIBA ping mode's client notification endpoint (OpenID CIBA Core 1.0
+//! §10.2, [`NotificationListener`]): open for one ping, a bounded JSON body,
+//! over TLS with a certificate made for the run when the endpoint is https.
 
 // The listener parses raw bytes from anyone on this machine: no slice that
 // can cut a character, no index that can miss (tests may index what they built).
 #![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
 
 use std::fmt;
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -20,6 +23,8 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest as _, Sha256};
 
 use crate::i18n::Language;
+use crate::oauth::ciba::{self, NotificationRefusal};
+use crate::secret::Secret;
 
 use super::{
     CallbackError, CallbackParams, Loopback, LoopbackHost, RedirectTarget, constant_time_eq,
@@ -38,6 +43,8 @@ const POLL_INTERVAL: Duration = Duration::from_millis(25);
 const TOO_LARGE: &str = "431 Request Header Fields Too Large";
 /// Bound on writing one (small) response.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+/// The status of the reply to a body over [`ciba::MAX_NOTIFICATION_BODY`] (RFC 9110 §15.5.14).
+const BODY_TOO_LARGE: &str = "413 Content Too Large";
 
 /// The loopback redirect listener (RFC 8252 §7.3, §8.3).
 ///
@@ -60,6 +67,24 @@ pub struct CallbackListener {
 }
 
 type CallbackResult = Result<CallbackParams, CallbackError>;
+
+/// What ended the listening: the redirect, or a CIBA ping with its `auth_req_id`.
+enum Received {
+    Redirect(CallbackParams),
+    Ping(Secret),
+}
+
+/// What the listener is for.
+enum Purpose {
+    /// The authorization response's redirect (RFC 8252 §7.3).
+    Redirect,
+    /// CIBA's ping (CIBA Core §10.2): the bearer it must carry, and the TLS
+    /// setup of an https endpoint.
+    Notification {
+        token: Secret,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    },
+}
 
 /// What the listener hands over: the redirect (or why none came) and how
 /// many requests to the redirect path it turned away because their `state`
@@ -104,6 +129,9 @@ struct Shared {
     cancelled: AtomicBool,
     /// The run's `state`, once known: other states are turned away.
     expected_state: Mutex<Option<String>>,
+    /// The CIBA request's `auth_req_id`, once known: pings about another
+    /// request are turned away.
+    expected_auth_req_id: Mutex<Option<Secret>>,
     ignored: AtomicU32,
 }
 
@@ -111,7 +139,7 @@ struct Shared {
 enum Slot {
     #[default]
     Waiting,
-    Ready(CallbackResult),
+    Ready(Result<Received, CallbackError>),
     Taken,
 }
 
@@ -127,10 +155,65 @@ impl Shared {
             .clone()
     }
 
-    fn outcome(&self, result: CallbackResult) -> CallbackOutcome {
+    fn expected_auth_req_id(&self) -> Option<Secret> {
+        self.expected_auth_req_id
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn outcome(&self, result: Result<Received, CallbackError>) -> CallbackOutcome {
         CallbackOutcome {
-            result,
+            result: result.and_then(|received| match received {
+                Received::Redirect(params) => Ok(params),
+                // A redirect listener never takes a ping (its route has no token).
+                Received::Ping(_) => Err(CallbackError::Malformed(
+                    "a ping is not a redirect".to_owned(),
+                )),
+            }),
             ignored: self.ignored.load(Ordering::Acquire),
+        }
+    }
+
+    fn ping_outcome(&self, result: Result<Received, CallbackError>) -> NotificationOutcome {
+        NotificationOutcome {
+            result: result.and_then(|received| match received {
+                Received::Ping(id) => Ok(id),
+                // A notification listener never takes a redirect (its route is the ping's).
+                Received::Redirect(_) => Err(CallbackError::NoCodeOrError),
+            }),
+            refused: self.ignored.load(Ordering::Acquire),
+        }
+    }
+
+    /// Blocks until the slot holds a result (or was taken), and takes it.
+    fn wait_taken(&self) -> Result<Received, CallbackError> {
+        let mut slot = self.slot();
+        loop {
+            match std::mem::replace(&mut *slot, Slot::Taken) {
+                Slot::Ready(result) => return result,
+                Slot::Taken => return Err(CallbackError::AlreadyTaken),
+                Slot::Waiting => {
+                    *slot = Slot::Waiting;
+                    slot = self
+                        .ready
+                        .wait(slot)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+            }
+        }
+    }
+
+    /// The result, once, as soon as it is there.
+    fn try_taken(&self) -> Option<Result<Received, CallbackError>> {
+        let mut slot = self.slot();
+        match std::mem::replace(&mut *slot, Slot::Taken) {
+            Slot::Ready(result) => Some(result),
+            Slot::Waiting => {
+                *slot = Slot::Waiting;
+                None
+            }
+            Slot::Taken => None,
         }
     }
 }
@@ -139,7 +222,7 @@ impl CallbackListener {
     /// Binds the loopback port of `target` and waits at most `timeout` for
     /// the redirect.
     pub fn start(target: &RedirectTarget, timeout: Duration) -> Result<Self, CallbackError> {
-        Self::launch(target, timeout, None)
+        Self::launch(target, timeout, Purpose::Redirect, None)
     }
 
     /// Like [`start`](Self::start); `notify` is called once, on the listener
@@ -149,12 +232,13 @@ impl CallbackListener {
         timeout: Duration,
         notify: impl FnOnce() + Send + 'static,
     ) -> Result<Self, CallbackError> {
-        Self::launch(target, timeout, Some(Box::new(notify)))
+        Self::launch(target, timeout, Purpose::Redirect, Some(Box::new(notify)))
     }
 
     fn launch(
         target: &RedirectTarget,
         timeout: Duration,
+        purpose: Purpose,
         notify: Option<Box<dyn FnOnce() + Send>>,
     ) -> Result<Self, CallbackError> {
         let Some(loopback) = &target.loopback else {
@@ -167,7 +251,8 @@ impl CallbackListener {
         socket.set_nonblocking(true)?;
         let redirect_uri = if loopback.port == 0 {
             format!(
-                "http://{}:{}{}",
+                "{}://{}:{}{}",
+                scheme(loopback),
                 loopback.host.as_str(),
                 local_addr.port(),
                 loopback.path_and_query
@@ -175,7 +260,14 @@ impl CallbackListener {
         } else {
             target.uri.clone()
         };
-        let route = Route::new(loopback, local_addr.port());
+        let mut route = Route::new(loopback, local_addr.port());
+        let tls = match purpose {
+            Purpose::Redirect => None,
+            Purpose::Notification { token, tls } => {
+                route.notification_token = Some(token);
+                tls
+            }
+        };
         let deadline = Instant::now().checked_add(timeout);
         let shared = Arc::new(Shared::default());
         // The page the browser shows speaks the language of the thread that
@@ -189,7 +281,13 @@ impl CallbackListener {
                     // A result is always delivered, even if serving panics:
                     // a waiter must never wait forever.
                     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-                        let result = serve(&socket, &route, (&shared, deadline, timeout), language);
+                        let result = serve(
+                            &socket,
+                            &route,
+                            tls.as_ref(),
+                            (&shared, deadline, timeout),
+                            language,
+                        );
                         // The port closes before anyone hears the result (RFC 8252 §8.3).
                         drop(socket);
                         result
@@ -238,34 +336,14 @@ impl CallbackListener {
     /// Blocks until the redirect arrives, the timeout passes or the listener
     /// is cancelled. Once the result was taken, returns `AlreadyTaken`.
     pub fn wait(&self) -> CallbackOutcome {
-        let mut slot = self.shared.slot();
-        loop {
-            match std::mem::replace(&mut *slot, Slot::Taken) {
-                Slot::Ready(result) => return self.shared.outcome(result),
-                Slot::Taken => return self.shared.outcome(Err(CallbackError::AlreadyTaken)),
-                Slot::Waiting => {
-                    *slot = Slot::Waiting;
-                    slot = self
-                        .shared
-                        .ready
-                        .wait(slot)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-            }
-        }
+        self.shared.outcome(self.shared.wait_taken())
     }
 
     /// The result, once, as soon as it is there; `None` before and after.
     pub fn try_take(&self) -> Option<CallbackOutcome> {
-        let mut slot = self.shared.slot();
-        match std::mem::replace(&mut *slot, Slot::Taken) {
-            Slot::Ready(result) => Some(self.shared.outcome(result)),
-            Slot::Waiting => {
-                *slot = Slot::Waiting;
-                None
-            }
-            Slot::Taken => None,
-        }
+        self.shared
+            .try_taken()
+            .map(|result| self.shared.outcome(result))
     }
 
     /// Stops listening: the port closes and the result becomes
@@ -293,6 +371,127 @@ impl fmt::Debug for CallbackListener {
             .field("redirect_uri", &self.redirect_uri)
             .finish_non_exhaustive()
     }
+}
+
+/// CIBA ping mode's client notification endpoint (OpenID CIBA Core 1.0
+/// §10.2) on the loopback listener: bound before the backchannel
+/// authentication request goes out (a provider may ping at once), it waits
+/// for one `POST` carrying `Authorization: Bearer <client_notification_token>`
+/// and `{"auth_req_id":"…"}`, answers it 204 No Content and closes. Other
+/// requests are answered 401, 400, 404, 405, 411 or 413 and counted, and
+/// it keeps waiting. An `https` endpoint is served with a self-signed
+/// certificate made at start; `http` only on loopback (the sandbox).
+/// Dropping it closes the port.
+#[derive(Debug)]
+pub struct NotificationListener {
+    listener: CallbackListener,
+}
+
+/// What a [`NotificationListener`] hands over.
+#[derive(Debug)]
+pub struct NotificationOutcome {
+    /// The pinged `auth_req_id`, or why no ping came.
+    pub result: Result<Secret, CallbackError>,
+    /// Requests answered with a refusal (wrong bearer, wrong `auth_req_id`,
+    /// bad body, other path or method).
+    pub refused: u32,
+}
+
+impl NotificationListener {
+    /// Binds `endpoint`'s loopback port (see
+    /// [`RedirectTarget::parse_notification_endpoint`]) and waits at most
+    /// `timeout` for the ping carrying `token`.
+    pub fn start(
+        endpoint: &RedirectTarget,
+        token: Secret,
+        timeout: Duration,
+    ) -> Result<Self, CallbackError> {
+        let tls = if endpoint.is_tls() {
+            Some(self_signed_tls()?)
+        } else {
+            None
+        };
+        let listener = CallbackListener::launch(
+            endpoint,
+            timeout,
+            Purpose::Notification { token, tls },
+            None,
+        )?;
+        Ok(Self { listener })
+    }
+
+    /// The address the listener is bound to: a loopback address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr()
+    }
+
+    /// The endpoint's URL, with the real port when port 0 was asked for.
+    pub fn endpoint(&self) -> &str {
+        self.listener.redirect_uri()
+    }
+
+    /// From now on a ping about another request is answered 400 and
+    /// counted (CIBA Core §10.2: the body names the request it is about).
+    pub fn expect_auth_req_id(&self, auth_req_id: &Secret) {
+        *self
+            .listener
+            .shared
+            .expected_auth_req_id
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(auth_req_id.clone());
+    }
+
+    /// The ping, once, as soon as it is there; `None` before and after.
+    pub fn try_take(&self) -> Option<NotificationOutcome> {
+        let shared = &self.listener.shared;
+        shared.try_taken().map(|result| shared.ping_outcome(result))
+    }
+
+    /// Blocks until the ping, the timeout or cancel.
+    pub fn wait(&self) -> NotificationOutcome {
+        let shared = &self.listener.shared;
+        shared.ping_outcome(shared.wait_taken())
+    }
+
+    /// Stops listening; the port closes within a few milliseconds.
+    pub fn cancel(&self) {
+        self.listener.cancel();
+    }
+}
+
+/// A TLS server setup for an https notification endpoint: a self-signed
+/// certificate for `127.0.0.1`, `::1` and `localhost`, made now with a fresh
+/// P-256 key (rcgen), living as long as the listener. Providers reaching a
+/// loopback endpoint have to be told to trust it (as the tests tell
+/// oidc-provider); no CA is involved and nothing is written to disk.
+fn self_signed_tls() -> Result<Arc<rustls::ServerConfig>, CallbackError> {
+    let failed = |what: &str, error: String| {
+        CallbackError::Io(io::Error::other(format!(
+            "cannot set up TLS for the notification endpoint ({what}): {error}"
+        )))
+    };
+    let certified = rcgen::generate_simple_self_signed(vec![
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+        "localhost".to_owned(),
+    ])
+    .map_err(|e| failed("certificate", e.to_string()))?;
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| failed("protocol versions", e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .map_err(|e| failed("certificate", e.to_string()))?;
+    Ok(Arc::new(config))
+}
+
+/// `https` for a TLS endpoint, else `http`.
+fn scheme(loopback: &Loopback) -> &'static str {
+    if loopback.tls { "https" } else { "http" }
 }
 
 /// Binds the loopback address for `loopback` (never `0.0.0.0` or `::`).
@@ -328,6 +527,9 @@ struct Route {
     origin: String,
     /// The bound port, for the `Host` check.
     port: u16,
+    /// CIBA ping mode: the `client_notification_token` a ping must carry;
+    /// the route then takes `POST` with a body instead of the redirect.
+    notification_token: Option<Secret>,
 }
 
 impl Route {
@@ -335,8 +537,18 @@ impl Route {
     fn new(loopback: &Loopback, port: u16) -> Self {
         Self {
             path: loopback.path.clone(),
-            origin: format!("http://{}:{port}", loopback.host.as_str()),
+            origin: format!("{}://{}:{port}", scheme(loopback), loopback.host.as_str()),
             port,
+            notification_token: None,
+        }
+    }
+
+    /// The longest body read: a ping's, or none for the redirect.
+    fn max_body(&self) -> usize {
+        if self.notification_token.is_some() {
+            ciba::MAX_NOTIFICATION_BODY
+        } else {
+            0
         }
     }
 }
@@ -354,16 +566,59 @@ pub fn answer_bytes(
     let route = Route::new(loopback, loopback.port);
     match head_end(bytes, 0) {
         Some(end) => {
-            let (reply, verdict) = answer(bytes.get(..end)?, &route, None, crate::i18n::language());
+            let (reply, verdict) = answer(
+                bytes.get(..end)?,
+                &[],
+                &route,
+                Expected::default(),
+                crate::i18n::language(),
+            );
             let params = match verdict {
                 Verdict::Redirect(params) => Some(params),
-                Verdict::NotThisRun | Verdict::Refused => None,
+                Verdict::Ping(_) | Verdict::NotThisRun | Verdict::Refused => None,
             };
             Some((reply.status, params))
         }
         None if bytes.len() > MAX_REQUEST_HEAD => Some((TOO_LARGE, None)),
         None => None,
     }
+}
+
+/// What a CIBA notification endpoint answers when a connection has sent
+/// `bytes` (CIBA Core §10.2), without a socket (the fuzz harness): the
+/// reply's status line and, when it was the ping, its `auth_req_id`. The
+/// body is what the head's `Content-Length` declares, as the listener reads
+/// it. `None` while the request is incomplete, and for a target that is not
+/// loopback.
+#[doc(hidden)]
+pub fn ping_answer_bytes(
+    bytes: &[u8],
+    target: &RedirectTarget,
+    token: &Secret,
+    expected_id: Option<&Secret>,
+) -> Option<(&'static str, Option<Secret>)> {
+    let loopback = target.loopback.as_ref()?;
+    let mut route = Route::new(loopback, loopback.port);
+    route.notification_token = Some(token.clone());
+    let Some(end) = head_end(bytes, 0) else {
+        return (bytes.len() > MAX_REQUEST_HEAD).then_some((TOO_LARGE, None));
+    };
+    let head = bytes.get(..end)?;
+    let declared = content_length(head);
+    if declared > route.max_body() {
+        return Some((BODY_TOO_LARGE, None));
+    }
+    let body = bytes.get(end..end.checked_add(declared)?)?;
+    let expected = Expected {
+        state: None,
+        auth_req_id: expected_id,
+    };
+    let (reply, verdict) = answer(head, body, &route, expected, crate::i18n::language());
+    let id = match verdict {
+        Verdict::Ping(id) => Some(id),
+        Verdict::Redirect(_) | Verdict::NotThisRun | Verdict::Refused => None,
+    };
+    Some((reply.status, id))
 }
 
 /// Serves until a redirect arrives, the deadline passes or `cancelled` is set.
@@ -374,9 +629,10 @@ pub fn answer_bytes(
 fn serve(
     socket: &TcpListener,
     route: &Route,
+    tls: Option<&Arc<rustls::ServerConfig>>,
     (shared, deadline, timeout): (&Shared, Option<Instant>, Duration),
     language: Language,
-) -> CallbackResult {
+) -> Result<Received, CallbackError> {
     let mut connections: Vec<Connection> = Vec::new();
     loop {
         if shared.cancelled.load(Ordering::Acquire) {
@@ -385,10 +641,10 @@ fn serve(
         if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
             return Err(CallbackError::TimedOut(timeout));
         }
-        let mut progressed = accept_new(socket, &mut connections)?;
+        let mut progressed = accept_new(socket, tls, &mut connections)?;
         let mut index = 0;
         while let Some(connection) = connections.get_mut(index) {
-            match connection.read_available() {
+            match connection.read_available(route.max_body()) {
                 Progress::Waiting => index += 1,
                 Progress::Gone => drop(connections.swap_remove(index)),
                 Progress::TooLarge => {
@@ -396,15 +652,28 @@ fn serve(
                     let connection = connections.swap_remove(index);
                     Reply::text(TOO_LARGE, "Request too large.\n").send(connection.stream);
                 }
+                Progress::BodyTooLarge => {
+                    progressed = true;
+                    let connection = connections.swap_remove(index);
+                    shared.ignored.fetch_add(1, Ordering::AcqRel);
+                    Reply::text(BODY_TOO_LARGE, NotificationRefusal::TooLarge.reason())
+                        .send(connection.stream);
+                }
                 Progress::Complete => {
                     progressed = true;
                     let connection = connections.swap_remove(index);
                     let expected_state = shared.expected_state();
-                    let (reply, verdict) =
-                        answer(&connection.head, route, expected_state.as_deref(), language);
+                    let expected_id = shared.expected_auth_req_id();
+                    let (head, body) = connection.head_and_body();
+                    let expected = Expected {
+                        state: expected_state.as_deref(),
+                        auth_req_id: expected_id.as_ref(),
+                    };
+                    let (reply, verdict) = answer(head, body, route, expected, language);
                     reply.send(connection.stream);
                     match verdict {
-                        Verdict::Redirect(params) => return Ok(params),
+                        Verdict::Redirect(params) => return Ok(Received::Redirect(params)),
+                        Verdict::Ping(id) => return Ok(Received::Ping(id)),
                         Verdict::NotThisRun => {
                             shared.ignored.fetch_add(1, Ordering::AcqRel);
                         }
@@ -419,9 +688,11 @@ fn serve(
     }
 }
 
-/// Accepts every pending connection; returns whether there was one.
+/// Accepts every pending connection (each a TLS server connection when
+/// `tls` is given); returns whether there was one.
 fn accept_new(
     socket: &TcpListener,
+    tls: Option<&Arc<rustls::ServerConfig>>,
     connections: &mut Vec<Connection>,
 ) -> Result<bool, CallbackError> {
     let mut accepted = false;
@@ -430,9 +701,18 @@ fn accept_new(
             Ok((stream, _)) => {
                 accepted = true;
                 if connections.len() < MAX_CONNECTIONS && stream.set_nonblocking(true).is_ok() {
+                    let stream = match tls {
+                        None => Stream::Plain(stream),
+                        Some(config) => match rustls::ServerConnection::new(Arc::clone(config)) {
+                            Ok(tls) => Stream::Tls(Box::new(rustls::StreamOwned::new(tls, stream))),
+                            Err(_) => continue,
+                        },
+                    };
                     connections.push(Connection {
                         stream,
                         head: Vec::new(),
+                        head_len: None,
+                        wanted: 0,
                         opened: Instant::now(),
                     });
                 }
@@ -450,9 +730,55 @@ fn accept_new(
     }
 }
 
+/// A connection's socket: plain loopback, or TLS over it (an https
+/// notification endpoint).
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Self::Plain(stream) => stream,
+            Self::Tls(stream) => stream.get_ref(),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(stream) => stream.read(buf),
+            Self::Tls(stream) => stream.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(stream) => stream.write(buf),
+            Self::Tls(stream) => stream.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Self::Plain(stream) => stream.flush(),
+            Self::Tls(stream) => stream.flush(),
+        }
+    }
+}
+
 struct Connection {
-    stream: TcpStream,
+    stream: Stream,
+    /// The request as read: its head, then (for a ping) its body.
     head: Vec<u8>,
+    /// Where the head ends in `head`, once the blank line came.
+    head_len: Option<usize>,
+    /// How many bytes the whole request has (head and declared body).
+    wanted: usize,
     opened: Instant,
 }
 
@@ -460,12 +786,25 @@ enum Progress {
     Waiting,
     Gone,
     TooLarge,
+    BodyTooLarge,
     Complete,
 }
 
 impl Connection {
-    /// Reads what has arrived, up to the end of the request head.
-    fn read_available(&mut self) -> Progress {
+    /// The head and the body read.
+    fn head_and_body(&self) -> (&[u8], &[u8]) {
+        let at = self
+            .head_len
+            .unwrap_or(self.head.len())
+            .min(self.head.len());
+        self.head.split_at(at)
+    }
+
+    /// Reads what has arrived: up to the end of the request head, then the
+    /// body its `Content-Length` declares, when `max_body` allows one (a
+    /// ping's; a redirect has none). A longer declared body is refused
+    /// before it is read.
+    fn read_available(&mut self, max_body: usize) -> Progress {
         let mut chunk = [0_u8; 1024];
         loop {
             match self.stream.read(&mut chunk) {
@@ -476,11 +815,25 @@ impl Connection {
                     let scan_from = self.head.len().saturating_sub(3);
                     self.head
                         .extend_from_slice(chunk.get(..n).unwrap_or_default());
-                    if let Some(end) = head_end(&self.head, scan_from) {
-                        self.head.truncate(end);
+                    if self.head_len.is_none()
+                        && let Some(end) = head_end(&self.head, scan_from)
+                    {
+                        let declared = if max_body == 0 {
+                            0
+                        } else {
+                            content_length(self.head.get(..end).unwrap_or_default())
+                        };
+                        if declared > max_body {
+                            return Progress::BodyTooLarge;
+                        }
+                        self.head_len = Some(end);
+                        self.wanted = end.saturating_add(declared);
+                    }
+                    if self.head_len.is_some() && self.head.len() >= self.wanted {
+                        self.head.truncate(self.wanted);
                         return Progress::Complete;
                     }
-                    if self.head.len() > MAX_REQUEST_HEAD {
+                    if self.head_len.is_none() && self.head.len() > MAX_REQUEST_HEAD {
                         return Progress::TooLarge;
                     }
                 }
@@ -496,6 +849,35 @@ impl Connection {
             }
         }
     }
+}
+
+/// The body length a head declares (RFC 9112 §6.3): its one
+/// `Content-Length` of digits only; 0 when there is none, and
+/// `usize::MAX` (too large for any body) when it is not one number, so such
+/// a request is refused rather than read. A chunked body is not taken: a
+/// ping is a small JSON document, which every HTTP client sends with a length.
+fn content_length(head: &[u8]) -> usize {
+    let Ok(text) = std::str::from_utf8(head) else {
+        return 0;
+    };
+    let mut found = None;
+    for line in text.lines().skip(1) {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if name.trim().eq_ignore_ascii_case("content-length") {
+            let value = value.trim();
+            let length = (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| value.parse::<usize>().ok())
+                .flatten();
+            match (found, length) {
+                (None, Some(length)) => found = Some(length),
+                (Some(seen), Some(length)) if seen == length => {}
+                _ => return usize::MAX,
+            }
+        }
+    }
+    found.unwrap_or(0)
 }
 
 /// Where the blank line ending a request head is (RFC 9112 §2.1): just
@@ -524,6 +906,11 @@ struct RequestHead<'a> {
     /// Origin-form target, e.g. `/callback?code=…` (RFC 9112 §3.2.1).
     target: &'a str,
     host: Option<&'a str>,
+    /// The `Authorization` header (a ping's bearer, CIBA Core §10.2).
+    authorization: Option<&'a str>,
+    /// Whether a `Transfer-Encoding` header came (a body in chunks, which
+    /// the listener does not read).
+    chunked: bool,
 }
 
 /// Reads the request line and the `Host` header (RFC 9112 §3, §3.2) of a
@@ -544,6 +931,8 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
         return Err("Malformed request line.");
     }
     let mut host = None;
+    let mut authorization = None;
+    let mut chunked = false;
     for line in lines.take_while(|line| !line.is_empty()) {
         let (name, value) = line.split_once(':').ok_or("Malformed header.")?;
         if name.trim().eq_ignore_ascii_case("host") {
@@ -552,11 +941,20 @@ fn parse_head(head: &[u8]) -> Result<RequestHead<'_>, &'static str> {
             }
             host = Some(value.trim());
         }
+        if name.trim().eq_ignore_ascii_case("authorization") {
+            if authorization.is_some() {
+                return Err("More than one Authorization header.");
+            }
+            authorization = Some(value.trim());
+        }
+        chunked |= name.trim().eq_ignore_ascii_case("transfer-encoding");
     }
     Ok(RequestHead {
         method,
         target,
         host,
+        authorization,
+        chunked,
     })
 }
 
@@ -565,6 +963,8 @@ enum Verdict {
     /// The redirect this run waits for (its `state` still to be checked by
     /// [`check_callback`] when no state was expected).
     Redirect(CallbackParams),
+    /// The ping this run waits for (CIBA Core §10.2), with its `auth_req_id`.
+    Ping(Secret),
     /// A request to the redirect path that cannot be this run's redirect:
     /// no `state`, or not the expected one. Counted and reported.
     NotThisRun,
@@ -573,11 +973,21 @@ enum Verdict {
     Refused,
 }
 
+/// What this run's redirect or ping must carry, once known.
+#[derive(Clone, Copy, Default)]
+struct Expected<'a> {
+    /// The redirect's `state`.
+    state: Option<&'a str>,
+    /// The ping's `auth_req_id`.
+    auth_req_id: Option<&'a Secret>,
+}
+
 /// The reply to one request, and what it was.
 fn answer(
     head: &[u8],
+    body: &[u8],
     route: &Route,
-    expected_state: Option<&str>,
+    expected: Expected<'_>,
     language: Language,
 ) -> (Reply, Verdict) {
     let request = match parse_head(head) {
@@ -602,6 +1012,9 @@ fn answer(
             Reply::text("404 Not Found", "Not found.\n"),
             Verdict::Refused,
         );
+    }
+    if let Some(token) = &route.notification_token {
+        return answer_ping(&request, body, token, expected.auth_req_id);
     }
     if request.method != "GET" {
         return (
@@ -638,7 +1051,7 @@ fn answer(
             Verdict::NotThisRun,
         );
     };
-    if let Some(expected) = expected_state
+    if let Some(expected) = expected.state
         && !constant_time_eq(state.as_bytes(), expected.as_bytes())
     {
         // RFC 6749 §10.12: a response with another state is not the answer
@@ -654,6 +1067,47 @@ fn answer(
         );
     }
     (Reply::page(&params, language), Verdict::Redirect(params))
+}
+
+/// The reply to a request on the client notification endpoint's path (CIBA
+/// Core §10.2): a `POST` whose bearer and body [`ciba::check_notification`]
+/// accepts is the ping, answered 204 No Content; anything else is refused
+/// (and counted) and the wait goes on.
+fn answer_ping(
+    request: &RequestHead<'_>,
+    body: &[u8],
+    token: &Secret,
+    expected_id: Option<&Secret>,
+) -> (Reply, Verdict) {
+    if request.method != "POST" {
+        return (
+            Reply::text("405 Method Not Allowed", "Only POST.\n").with_header("Allow: POST"),
+            Verdict::NotThisRun,
+        );
+    }
+    if request.chunked {
+        // RFC 9110 §15.5.12: a ping is a small JSON document; ask for its length.
+        return (
+            Reply::text(
+                "411 Length Required",
+                "Send the body with a Content-Length.\n",
+            ),
+            Verdict::NotThisRun,
+        );
+    }
+    match ciba::check_notification(request.authorization, body, token, expected_id) {
+        Ok(id) => (Reply::no_content(), Verdict::Ping(id)),
+        Err(refusal) => {
+            let reply = Reply::text(refusal.status(), refusal.reason());
+            let reply = if refusal.status().starts_with("401") {
+                // RFC 6750 §3: the challenge names the scheme.
+                reply.with_header("WWW-Authenticate: Bearer")
+            } else {
+                reply
+            };
+            (reply, Verdict::NotThisRun)
+        }
+    }
 }
 
 /// The `state` claim of a JWS-secured authorization response, unverified.
@@ -691,6 +1145,16 @@ impl Reply {
             content_type: "text/plain; charset=utf-8",
             extra_headers: Vec::new(),
             body: body.to_owned(),
+        }
+    }
+
+    /// The answer to an accepted ping (CIBA Core §10.2: "204 No Content").
+    fn no_content() -> Self {
+        Self {
+            status: "204 No Content",
+            content_type: "text/plain; charset=utf-8",
+            extra_headers: Vec::new(),
+            body: String::new(),
         }
     }
 
@@ -755,13 +1219,21 @@ impl Reply {
     }
 
     /// Writes the reply and closes; a client that went away is no concern.
-    fn send(self, mut stream: TcpStream) {
+    fn send(self, mut stream: Stream) {
+        // RFC 9110 §8.6: a 204 has no Content-Length (nor a body).
+        let length = if self.status.starts_with("204") {
+            String::new()
+        } else {
+            format!(
+                "Content-Type: {}\r\nContent-Length: {}\r\n",
+                self.content_type,
+                self.body.len()
+            )
+        };
         let mut head = format!(
-            "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
+            "HTTP/1.1 {}\r\n{length}Cache-Control: no-store\r\n\
              Referrer-Policy: no-referrer\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
             self.status,
-            self.content_type,
-            self.body.len()
         );
         for header in &self.extra_headers {
             head.push_str(header);
@@ -769,13 +1241,20 @@ impl Reply {
         }
         head.push_str("\r\n");
         let written = stream
+            .tcp()
             .set_nonblocking(false)
-            .and_then(|()| stream.set_write_timeout(Some(WRITE_TIMEOUT)))
+            .and_then(|()| stream.tcp().set_write_timeout(Some(WRITE_TIMEOUT)))
+            .and_then(|()| stream.tcp().set_read_timeout(Some(WRITE_TIMEOUT)))
             .and_then(|()| stream.write_all(head.as_bytes()))
             .and_then(|()| stream.write_all(self.body.as_bytes()))
-            .and_then(|()| stream.flush());
+            .and_then(|()| {
+                if let Stream::Tls(tls) = &mut stream {
+                    tls.conn.send_close_notify();
+                }
+                stream.flush()
+            });
         if written.is_ok() {
-            let _ = stream.shutdown(Shutdown::Write);
+            let _ = stream.tcp().shutdown(Shutdown::Write);
         }
     }
 }
@@ -1061,6 +1540,7 @@ mod tests {
             path: "/callback".to_owned(),
             origin: "http://127.0.0.1:8080".to_owned(),
             port: 8080,
+            notification_token: None,
         };
         let mut random = Bytes(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
@@ -1072,7 +1552,11 @@ mod tests {
             if let Some(end) = head_end(&head, from) {
                 assert!(end <= head.len() && end <= MAX_REQUEST_HEAD);
             }
-            let (reply, _) = answer(&head, &route, Some("s"), Language::Ru);
+            let expected = Expected {
+                state: Some("s"),
+                auth_req_id: None,
+            };
+            let (reply, _) = answer(&head, &[], &route, expected, Language::Ru);
             assert!(!reply.status.is_empty());
         }
         // Larger than any head the listener keeps: refused, not read.
@@ -1326,5 +1810,205 @@ mod tests {
         assert!(reply.body.contains(&format!("<style>{PAGE_STYLE}</style>")));
         assert!(policy.contains(&format!("script-src '{}'", csp_hash(PAGE_SCRIPT))));
         assert!(policy.contains(&format!("style-src '{}'", csp_hash(PAGE_STYLE))));
+    }
+
+    // --- CIBA ping (client notification endpoint) ---------------------------
+
+    fn ping_listener(endpoint: &str) -> NotificationListener {
+        let target = RedirectTarget::parse_notification_endpoint(endpoint).unwrap();
+        NotificationListener::start(&target, Secret::new("nt-0123456789"), LONG).unwrap()
+    }
+
+    fn post(port: u16, path: &str, bearer: Option<&str>, body: &[u8]) -> io::Result<(u16, String)> {
+        let auth = bearer.map_or_else(String::new, |b| format!("Authorization: Bearer {b}\r\n"));
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+        // The listener may refuse before all is written; the reply is what counts.
+        let _ = stream.write_all(&request);
+        let mut reply = Vec::new();
+        let _ = stream.read_to_end(&mut reply);
+        let reply = String::from_utf8_lossy(&reply).into_owned();
+        let status = reply.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Ok((status, reply))
+    }
+
+    /// CIBA Core §10.2 on plain loopback (the sandbox): strangers, wrong
+    /// tokens, other requests, hostile bodies are refused and counted; the
+    /// run's ping is answered 204 and hands over its `auth_req_id`.
+    #[test]
+    fn ciba_ping_only_the_runs_token_and_request_end_the_wait() {
+        let listener = ping_listener("http://127.0.0.1:0/ciba/notify");
+        let port = listener.local_addr().port();
+        assert_eq!(
+            listener.endpoint(),
+            format!("http://127.0.0.1:{port}/ciba/notify")
+        );
+        listener.expect_auth_req_id(&Secret::new("req-1"));
+        let body = br#"{"auth_req_id":"req-1"}"#;
+        let path = "/ciba/notify";
+        assert_eq!(post(port, path, None, body).unwrap().0, 401);
+        let (status, reply) = post(port, path, Some("nt-guess"), body).unwrap();
+        assert_eq!(status, 401);
+        assert!(reply.contains("WWW-Authenticate: Bearer"), "{reply}");
+        let token = Some("nt-0123456789");
+        assert_eq!(
+            post(port, path, token, br#"{"auth_req_id":"req-2"}"#)
+                .unwrap()
+                .0,
+            400
+        );
+        assert_eq!(post(port, path, token, b"\xff\xfe\xd0").unwrap().0, 400);
+        assert_eq!(
+            post(port, path, token, "{\"auth_req_id\":\"заявка\"}".as_bytes())
+                .unwrap()
+                .0,
+            400
+        );
+        let huge = vec![b'{'; ciba::MAX_NOTIFICATION_BODY + 1];
+        assert_eq!(post(port, path, token, &huge).unwrap().0, 413);
+        assert_eq!(get(port, path).unwrap().0, 405);
+        assert_eq!(post(port, "/other", token, body).unwrap().0, 404);
+        assert!(listener.try_take().is_none(), "still waiting");
+        let (status, reply) = post(port, path, token, body).unwrap();
+        assert_eq!(status, 204, "{reply}");
+        assert!(!reply.contains("Content-Length"), "{reply}");
+        let outcome = listener.wait();
+        assert_eq!(outcome.result.unwrap().expose(), "req-1");
+        assert_eq!(outcome.refused, 7);
+        // One ping per run: the port is closed now.
+        assert!(TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err());
+    }
+
+    /// A request whose declared body never comes, or whose length is not
+    /// one number, holds nothing up: the real ping still gets through.
+    #[test]
+    fn ciba_ping_odd_lengths_are_refused_and_listening_goes_on() {
+        let listener = ping_listener("http://127.0.0.1:0/notify");
+        let port = listener.local_addr().port();
+        let mut stalled = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+        stalled
+            .write_all(b"POST /notify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{")
+            .unwrap();
+        let two = format!(
+            "POST /notify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{{}}"
+        );
+        assert_eq!(send(port, &two).unwrap().0, 413);
+        let signed = format!(
+            "POST /notify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: +2\r\n\r\n{{}}"
+        );
+        assert_eq!(send(port, &signed).unwrap().0, 413);
+        let chunked = format!(
+            "POST /notify HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer nt-0123456789\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"
+        );
+        assert_eq!(send(port, &chunked).unwrap().0, 411);
+        let body = br#"{"auth_req_id":"before-the-answer"}"#;
+        assert_eq!(
+            post(port, "/notify", Some("nt-0123456789"), body)
+                .unwrap()
+                .0,
+            204
+        );
+        assert_eq!(
+            listener.wait().result.unwrap().expose(),
+            "before-the-answer",
+            "a ping may overtake the backchannel answer"
+        );
+        drop(stalled);
+    }
+
+    /// CIBA Core §10.2 requires https: the endpoint is served with a
+    /// certificate made at start, and a client that accepts it gets through.
+    #[test]
+    fn ciba_ping_over_tls_with_a_self_signed_certificate() {
+        let listener = ping_listener("https://127.0.0.1:0/ciba/notify");
+        let port = listener.local_addr().port();
+        let endpoint = listener.endpoint().to_owned();
+        assert_eq!(endpoint, format!("https://127.0.0.1:{port}/ciba/notify"));
+        listener.expect_auth_req_id(&Secret::new("req-tls"));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let status = |token: &str| {
+            runtime.block_on(async {
+                reqwest::Client::builder()
+                    .danger_accept_invalid_certs(true)
+                    .build()
+                    .unwrap()
+                    .post(&endpoint)
+                    .bearer_auth(token)
+                    .json(&serde_json::json!({"auth_req_id": "req-tls"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        };
+        assert_eq!(status("nt-wrong"), 401);
+        // A plain-text request to the TLS port is no ping.
+        assert_ne!(
+            post(port, "/ciba/notify", Some("nt-0123456789"), b"{}").map_or(0, |r| r.0),
+            204
+        );
+        assert_eq!(status("nt-0123456789"), 204);
+        let outcome = listener.wait();
+        assert_eq!(outcome.result.unwrap().expose(), "req-tls");
+        // A plain URL of another scheme is not served.
+        assert!(
+            !RedirectTarget::parse("https://127.0.0.1:1/n")
+                .unwrap()
+                .is_loopback()
+        );
+    }
+
+    /// The ping's parsing is total too: heads and bodies of any bytes, any
+    /// declared length, get a status, never a panic; only the run's exact
+    /// ping is taken.
+    #[test]
+    fn ciba_ping_any_bytes_get_an_answer() {
+        let target = RedirectTarget::parse_notification_endpoint("http://127.0.0.1:9/n").unwrap();
+        let token = Secret::new("tok");
+        let id = Secret::new("req");
+        let good = b"POST /n HTTP/1.1\r\nHost: 127.0.0.1:9\r\nAuthorization: Bearer tok\r\nContent-Length: 21\r\n\r\n{\"auth_req_id\":\"req\"}";
+        let (status, pinged) = ping_answer_bytes(good, &target, &token, Some(&id)).unwrap();
+        assert_eq!(status, "204 No Content");
+        assert_eq!(
+            pinged.map(|id| id.expose().to_owned()).as_deref(),
+            Some("req")
+        );
+        let pieces: &[&[u8]] = &[
+            b"POST /n HTTP/1.1\r\n",
+            b"Host: 127.0.0.1:9\r\n",
+            b"Authorization: Bearer tok\r\n",
+            b"Authorization: Bearer \xd0\r\n",
+            b"Content-Length: 5\r\n",
+            b"Content-Length: 99999999999999999999999\r\n",
+            b"Content-Length: -1\r\n",
+            b"Transfer-Encoding: chunked\r\n",
+            b"\r\n",
+            b"{\"auth_req_id\":\"req\"}",
+            "{\"auth_req_id\":\"заявка\"}".as_bytes(),
+            b"\xff\xfe\x00",
+            b"\n\n",
+        ];
+        let mut random = Bytes(0x2545_f491_4f6c_dd1d);
+        for _ in 0..20_000 {
+            let mut request = Vec::new();
+            for _ in 0..random.below(12) {
+                request.extend_from_slice(pieces[random.below(pieces.len())]);
+            }
+            if let Some((status, pinged)) = ping_answer_bytes(&request, &target, &token, Some(&id))
+            {
+                assert!(!status.is_empty());
+                assert!(pinged.is_none() || status.starts_with("204"));
+            }
+        }
     }
 }

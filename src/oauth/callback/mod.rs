@@ -67,6 +67,9 @@ struct Loopback {
     path: String,
     /// Everything after the authority, kept to rebuild the URI for port 0.
     path_and_query: String,
+    /// Served over TLS: an `https` notification endpoint (CIBA Core §10.2);
+    /// redirects are always plain loopback `http` (RFC 8252 §7.3).
+    tls: bool,
 }
 
 impl RedirectTarget {
@@ -78,6 +81,24 @@ impl RedirectTarget {
     /// needs a port; port 0 asks the OS for a free one at bind time (RFC 8252
     /// §7.3), and [`CallbackListener::redirect_uri`] then gives the real URI.
     pub fn parse(redirect_uri: &str) -> Result<Self, CallbackError> {
+        Self::parse_with(redirect_uri, false)
+    }
+
+    /// Parses a CIBA client notification endpoint (OpenID CIBA Core 1.0
+    /// §10.2): as [`Self::parse`], and `https://127.0.0.1:PORT/path` (or
+    /// `[::1]`, `localhost`) is loopback too, served with a certificate made
+    /// for the run ([`NotificationListener`]). §10.2 requires https; plain
+    /// `http` stays for the sandbox, on loopback only.
+    pub fn parse_notification_endpoint(endpoint: &str) -> Result<Self, CallbackError> {
+        Self::parse_with(endpoint, true)
+    }
+
+    /// Whether the listener serves this URI over TLS.
+    pub fn is_tls(&self) -> bool {
+        self.loopback.as_ref().is_some_and(|l| l.tls)
+    }
+
+    fn parse_with(redirect_uri: &str, https_too: bool) -> Result<Self, CallbackError> {
         let uri = redirect_uri.trim();
         let invalid = |reason: String| CallbackError::InvalidRedirectUri {
             uri: uri.to_owned(),
@@ -93,7 +114,8 @@ impl RedirectTarget {
             uri: uri.to_owned(),
             loopback: None,
         };
-        if !scheme.eq_ignore_ascii_case("http") {
+        let tls = https_too && scheme.eq_ignore_ascii_case("https");
+        if !scheme.eq_ignore_ascii_case("http") && !tls {
             return Ok(external);
         }
         let (authority, path_and_query) =
@@ -127,6 +149,7 @@ impl RedirectTarget {
                     path.to_owned()
                 },
                 path_and_query: path_and_query.to_owned(),
+                tls,
             }),
         })
     }
@@ -671,7 +694,10 @@ impl fmt::Display for CallbackError {
 
 mod listener;
 
-pub use listener::{CallbackListener, CallbackOutcome, answer_bytes, ignored_note};
+pub use listener::{
+    CallbackListener, CallbackOutcome, NotificationListener, NotificationOutcome, answer_bytes,
+    ignored_note, ping_answer_bytes,
+};
 
 #[cfg(test)]
 mod tests {

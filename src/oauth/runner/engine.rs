@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use crate::net::{ClientOptions, Exchange, RequestDraft, build_client, send};
-use crate::oauth::callback::{CallbackListener, RedirectTarget};
+use crate::oauth::callback::{CallbackListener, NotificationListener, RedirectTarget};
+use crate::oauth::ciba::DeliveryMode;
 use crate::oauth::device::{DeviceAuthorization, PollOutcome, PollSchedule};
 use crate::oauth::discovery;
 use crate::oauth::flow::{Step, StepFailure};
@@ -593,14 +594,18 @@ where
     if let Some(answer) = &session.device {
         show(answer);
     }
-    poll_to_tokens(session, &client, options, now, wait, observe).await
+    poll_to_tokens(session, &client, options, now, wait, observe, None).await
 }
 
-/// Walks CIBA's poll mode (OpenID CIBA Core 1.0): discovery, the
-/// backchannel authentication request (its record carries the binding
-/// message the phone shows), then polls the token endpoint with
-/// `auth_req_id` in the device grant's loop ([`poll_device_token`]); `wait`
-/// as for [`run_device_flow`].
+/// Walks CIBA (OpenID CIBA Core 1.0): discovery, the backchannel
+/// authentication request (its record carries the binding message the
+/// phone shows), then the tokens in the profile's delivery mode (§5). Poll
+/// mode polls the token endpoint with `auth_req_id` in the device grant's
+/// loop ([`poll_device_token`]); ping mode listens on the client
+/// notification endpoint from before the request goes out (a provider may
+/// ping at once), waits for the provider's ping and then asks the token
+/// endpoint once ([`await_ping_then_fetch`]). `wait` as for
+/// [`run_device_flow`]; in ping mode it paces the look at the listener.
 pub async fn run_ciba_flow<W>(
     session: &mut FlowSession,
     options: &RunOptions,
@@ -613,6 +618,20 @@ where
 {
     let client = prepare(session, options)?;
     discover(session, &client, options, now(), &mut observe).await?;
+    let listener = if session.profile.ciba.delivery_mode == DeliveryMode::Ping {
+        match listen_for_ping(session) {
+            Ok(listener) => Some(listener),
+            Err(failure) => {
+                session.failed(Step::BackchannelAuthentication, failure.clone(), now());
+                if let Some(record) = session.records.last() {
+                    observe(record);
+                }
+                return Err(failure);
+            }
+        }
+    } else {
+        None
+    };
     send_step(
         session,
         &client,
@@ -622,11 +641,54 @@ where
         &mut observe,
     )
     .await?;
-    poll_to_tokens(session, &client, options, now, wait, observe).await
+    poll_to_tokens(
+        session,
+        &client,
+        options,
+        now,
+        wait,
+        observe,
+        listener.as_ref(),
+    )
+    .await
 }
 
-/// The polling half of the device grant and of CIBA's poll mode: polls
-/// with the session's [`FlowSession::poll_code`] until tokens (then
+/// How long a ping listener lives at most: the longest `expires_in` the
+/// run takes (a day, [`crate::oauth::device::poll_timing`]) and a minute.
+const PING_LISTEN_LIMIT: Duration = Duration::from_mins(24 * 60 + 1);
+
+/// How often the ping wait looks at the listener, the clock and cancel.
+pub const PING_CHECK_INTERVAL: Duration = Duration::from_millis(200);
+
+/// The client notification endpoint of the session's profile, listening
+/// (CIBA Core §10.2), for the run's `client_notification_token`: a loopback
+/// `https` URL gets a certificate made now, `http` is plain (the sandbox).
+pub fn listen_for_ping(session: &FlowSession) -> Result<NotificationListener, StepFailure> {
+    let endpoint = session.profile.ciba.notification_endpoint.trim();
+    if endpoint.is_empty() {
+        return Err(StepFailure::new(crate::tr!(
+            "run-ciba-no-notification-endpoint"
+        )));
+    }
+    let target = RedirectTarget::parse_notification_endpoint(endpoint)
+        .map_err(|e| StepFailure::new(e.to_string()))?;
+    if !target.is_loopback() {
+        return Err(StepFailure::new(crate::tr!(
+            "run-ciba-notification-not-loopback",
+            endpoint = endpoint
+        )));
+    }
+    NotificationListener::start(
+        &target,
+        session.run.client_notification_token.clone(),
+        PING_LISTEN_LIMIT,
+    )
+    .map_err(|e| StepFailure::new(e.to_string()))
+}
+
+/// The waiting half of the device grant and of CIBA: polls with the
+/// session's [`FlowSession::poll_code`] (or, in CIBA ping mode with
+/// `listener`, waits for the ping and asks once) until tokens (then
 /// verified), a refusal, expiry or cancel; what stopped it is recorded as
 /// the poll step.
 async fn poll_to_tokens<W>(
@@ -636,6 +698,7 @@ async fn poll_to_tokens<W>(
     now: impl Fn() -> Timestamp,
     wait: impl FnMut(std::time::Duration) -> W,
     mut observe: impl FnMut(&StepRecord),
+    listener: Option<&NotificationListener>,
 ) -> Result<(), StepFailure>
 where
     W: std::future::Future<Output = bool>,
@@ -644,12 +707,32 @@ where
     let Some(schedule) = session.device_schedule else {
         return Err(StepFailure::new("no device authorization to poll for"));
     };
+    let auth_req_id = session
+        .ciba
+        .as_ref()
+        .map(|answer| answer.auth_req_id.clone());
     let end = {
         let mut target = SessionPolls {
             session: &mut *session,
             observe: &mut observe,
         };
-        poll_device_token(&mut target, client, &options.client, schedule, &now, wait).await
+        match (listener, &auth_req_id) {
+            (Some(listener), Some(auth_req_id)) => {
+                await_ping_then_fetch(
+                    &mut target,
+                    (listener, auth_req_id),
+                    client,
+                    &options.client,
+                    schedule,
+                    &now,
+                    wait,
+                )
+                .await
+            }
+            _ => {
+                poll_device_token(&mut target, client, &options.client, schedule, &now, wait).await
+            }
+        }
     };
     let failure = match end {
         PollEnd::Tokens => {
@@ -664,6 +747,9 @@ where
         // Already recorded as the poll's answer.
         PollEnd::Refused(failure) => return Err(failure),
         PollEnd::Unsendable(failure) => failure,
+        PollEnd::Cancelled if listener.is_some() => {
+            StepFailure::new(crate::tr!("run-ping-cancelled"))
+        }
         PollEnd::Cancelled => StepFailure::new(crate::tr!("run-polling-cancelled")),
         PollEnd::Expired if ciba => StepFailure::new(crate::tr!("run-ciba-expired")),
         PollEnd::Expired => StepFailure::new(crate::tr!("run-device-expired")),
@@ -686,6 +772,9 @@ pub trait DevicePollTarget {
     /// One poll's answer, received at `now`; its outcome says whether
     /// polling goes on.
     fn polled(&mut self, exchange: Exchange, now: Timestamp) -> PollOutcome;
+    /// CIBA ping mode: the provider's ping came at `now` (CIBA Core §10.2);
+    /// the token request follows.
+    fn pinged(&mut self, now: Timestamp);
 }
 
 /// How device polling ended.
@@ -748,6 +837,56 @@ where
     }
 }
 
+/// CIBA ping mode's wait (CIBA Core §10.2), once for the window and `run`:
+/// from now on the listener takes only a ping about `auth_req_id` (the
+/// backchannel answer's; one that came before it was checked by its bearer
+/// alone), and it is looked at every [`PING_CHECK_INTERVAL`] (through `wait`, which
+/// returns `false` to cancel) until the provider's ping, the request's
+/// expiry (`expires_in`, §7.3, the schedule's) or cancel; after the ping,
+/// ONE token request (§10.1, the poll's request) whose answer ends it: a
+/// ping says the user decided, so `authorization_pending` then is the
+/// provider's refusal too.
+pub async fn await_ping_then_fetch<W>(
+    target: &mut impl DevicePollTarget,
+    (listener, auth_req_id): (&NotificationListener, &crate::secret::Secret),
+    client: &reqwest::Client,
+    options: &ClientOptions,
+    schedule: PollSchedule,
+    now: impl Fn() -> Timestamp,
+    mut wait: impl FnMut(Duration) -> W,
+) -> PollEnd
+where
+    W: std::future::Future<Output = bool>,
+{
+    listener.expect_auth_req_id(auth_req_id);
+    loop {
+        if let Some(outcome) = listener.try_take() {
+            match outcome.result {
+                Ok(_) => break,
+                Err(error) => return PollEnd::Unsendable(StepFailure::new(error.to_string())),
+            }
+        }
+        if schedule.expired(now()) {
+            return PollEnd::Expired;
+        }
+        if !wait(PING_CHECK_INTERVAL).await {
+            return PollEnd::Cancelled;
+        }
+    }
+    target.pinged(now());
+    let draft = match target.poll_request(now()) {
+        Ok(draft) => draft,
+        Err(failure) => return PollEnd::Unsendable(failure),
+    };
+    let exchange = send(client, &draft, options).await;
+    match target.polled(exchange, now()) {
+        PollOutcome::Tokens(_) => PollEnd::Tokens,
+        PollOutcome::Failed(failure)
+        | PollOutcome::Pending(failure)
+        | PollOutcome::SlowDown(failure) => PollEnd::Refused(failure),
+    }
+}
+
 /// The run's session as a [`DevicePollTarget`]: each answer is recorded
 /// (and observed, but for tokens, which are verified first).
 struct SessionPolls<'a, O> {
@@ -758,6 +897,10 @@ struct SessionPolls<'a, O> {
 impl<O: FnMut(&StepRecord)> DevicePollTarget for SessionPolls<'_, O> {
     fn poll_request(&self, now: Timestamp) -> Result<RequestDraft, StepFailure> {
         self.session.poll_draft(now)
+    }
+
+    fn pinged(&mut self, now: Timestamp) {
+        self.session.pinged = Some(now);
     }
 
     fn polled(&mut self, exchange: Exchange, now: Timestamp) -> PollOutcome {

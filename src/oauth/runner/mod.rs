@@ -25,9 +25,10 @@ use super::verification::{AnswerVerification, VerifyArgs, VerifyReport};
 mod engine;
 
 pub use engine::{
-    Browser, DevicePollTarget, PollEnd, RunOptions, VerifyMode, call_api, check_browser_url,
-    introspect, logout, poll_device_token, revoke, run_ciba_flow, run_client_credentials,
-    run_code_flow, run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
+    Browser, DevicePollTarget, PING_CHECK_INTERVAL, PollEnd, RunOptions, VerifyMode,
+    await_ping_then_fetch, call_api, check_browser_url, introspect, listen_for_ping, logout,
+    poll_device_token, revoke, run_ciba_flow, run_client_credentials, run_code_flow,
+    run_device_flow, run_grant, run_single_grant, send_step_request, verify_pending,
 };
 
 /// One step as it happened.
@@ -103,6 +104,8 @@ pub struct FlowSession {
     pub device_schedule: Option<PollSchedule>,
     /// The backchannel authentication answer (OpenID CIBA Core 1.0 §7.3).
     pub ciba: Option<BackchannelAuthentication>,
+    /// CIBA ping mode: when the provider's ping came (CIBA Core §10.2).
+    pub pinged: Option<Timestamp>,
     /// The `state` of the RP-initiated logout in progress, with the URL.
     pub logout: Option<(String, String)>,
     /// state, nonce and PKCE values of this run.
@@ -227,6 +230,7 @@ impl FlowSession {
             device: None,
             device_schedule: None,
             ciba: None,
+            pinged: None,
             logout: None,
             run,
             metadata: None,
@@ -969,7 +973,11 @@ impl FlowSession {
         &self,
         now: Timestamp,
     ) -> Result<RequestDraft, StepFailure> {
-        let params = ciba::authentication_parameters(&self.profile, self.id_token_hint.as_deref())?;
+        let params = ciba::authentication_parameters(
+            &self.profile,
+            self.id_token_hint.as_deref(),
+            &self.run.client_notification_token,
+        )?;
         let fields = if self.profile.request_object {
             ciba::signed_request_fields(&self.signed_request_object(&params, now)?)
         } else {
@@ -983,11 +991,15 @@ impl FlowSession {
     pub fn backchannel_authenticated(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = ciba::parse_authentication(&exchange, &self.profile.ciba.binding_message)
             .map(|answer| {
-                let mut summary = crate::tr!(
-                    "run-ciba-authorized",
-                    expires = answer.expires_in,
-                    interval = answer.interval
-                );
+                let mut summary = if self.profile.ciba.delivery_mode == ciba::DeliveryMode::Ping {
+                    crate::tr!("run-ciba-authorized-ping", expires = answer.expires_in)
+                } else {
+                    crate::tr!(
+                        "run-ciba-authorized",
+                        expires = answer.expires_in,
+                        interval = answer.interval
+                    )
+                };
                 if !answer.binding_message.is_empty() {
                     summary.push_str("; ");
                     summary.push_str(&crate::tr!(
@@ -1005,6 +1017,7 @@ impl FlowSession {
                     now,
                 ));
                 self.ciba = Some(answer);
+                self.pinged = None;
                 self.tokens = None;
                 summary
             });
@@ -1067,6 +1080,11 @@ impl FlowSession {
             schedule.after(&outcome);
         }
         let record = match &outcome {
+            PollOutcome::Tokens(tokens) if self.grant == Grant::Ciba && self.pinged.is_some() => {
+                // Ping mode: the answer to the one request after the ping (CIBA Core §10.2).
+                self.tokens_answered(tokens.clone(), &[])
+                    .map(|summary| format!("{}; {summary}", crate::tr!("run-ciba-pinged")))
+            }
             PollOutcome::Tokens(tokens) => self.tokens_answered(tokens.clone(), &[]),
             PollOutcome::Pending(failure) | PollOutcome::SlowDown(failure) => {
                 let interval = self.device_schedule.map_or(0, |s| s.interval);
