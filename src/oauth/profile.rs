@@ -563,6 +563,12 @@ pub struct Profile {
     /// `form_post.jwt` ask for a JWT-secured response (JARM).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub response_mode: String,
+    /// Ask the introspection endpoint for a JWT answer (RFC 9701 §4:
+    /// `Accept: application/token-introspection+jwt`), signed by the
+    /// provider and maybe encrypted to the client. A JWT answer is checked
+    /// whether asked for or not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub introspection_jwt: bool,
     /// The named check set the profile is held against, by id (`fapi2`,
     /// `fapi2-message-signing`, `fapi-sek`; see [`crate::oauth::fapi`]);
     /// none for no badge.
@@ -623,6 +629,7 @@ impl Default for Profile {
             par: false,
             request_object: false,
             response_mode: String::new(),
+            introspection_jwt: false,
             conformance: None,
             default_grant: Grant::default(),
             extra_params: Vec::new(),
