@@ -69,7 +69,10 @@ fn a_signed_jwt_answer_is_asked_for_verified_and_used() {
         response.headers
     );
     let facts = record.introspection_jwt.as_deref().expect("a JWT answer");
-    assert!(facts.signed && facts.passed && !facts.encrypted, "{facts:#?}");
+    assert!(
+        facts.signed && facts.passed && !facts.encrypted,
+        "{facts:#?}"
+    );
     let summary = record.outcome.as_ref().expect("ok");
     assert!(summary.contains("the JWT answer verified"), "{summary}");
     let answer = session.introspection.as_ref().expect("used");

@@ -2446,26 +2446,21 @@ mod tests {
         );
     }
 
-    /// RFC 9701: an introspection answer as a JWT, signed, then maybe
-    /// encrypted; used only when it opens and every check passes.
-    #[test]
-    fn a_jwt_introspection_answer_is_opened_checked_and_only_then_used() {
-        use crate::oauth::introspection_jwt::fixtures::{
-            ISSUER, NOW, client_keys, encrypted, good_claims, jwks_json, provider_key, signed,
-        };
-        let now = Timestamp::from_unix(NOW);
-        let answer = |body: &str, content_type: &str| {
-            let mut exchange =
-                Exchange::json_answer("https://op.example.test/introspect", 200, body);
-            if let Ok(response) = &mut exchange.response {
-                response.headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
-            }
-            exchange
-        };
-        const JWT: &str = "application/token-introspection+jwt; charset=utf-8";
-        let key = provider_key(1);
-        let jwks = || Ok(jwks_json(&key));
-        let mut session = FlowSession::new(
+    /// An introspection answer of `content_type` with `body`.
+    fn introspection_answer(body: &str, content_type: &str) -> Exchange {
+        let mut exchange = Exchange::json_answer("https://op.example.test/introspect", 200, body);
+        if let Ok(response) = &mut exchange.response {
+            response.headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+        }
+        exchange
+    }
+
+    const INTROSPECTION_JWT: &str = "application/token-introspection+jwt; charset=utf-8";
+
+    /// A run of the resource server `rs-1` of the fixtures' issuer.
+    fn introspecting_session() -> FlowSession {
+        use crate::oauth::introspection_jwt::fixtures::ISSUER;
+        FlowSession::new(
             Profile {
                 issuer: ISSUER.to_owned(),
                 client_id: "rs-1".to_owned(),
@@ -2473,18 +2468,35 @@ mod tests {
                 ..Profile::default()
             },
             None,
-        );
+        )
+    }
+
+    /// RFC 9701: a signed introspection answer is used only when every
+    /// check passes with the provider's keys.
+    #[test]
+    fn a_jwt_introspection_answer_is_checked_and_only_then_used() {
+        use crate::oauth::introspection_jwt::fixtures::{
+            NOW, good_claims, jwks_json, provider_key, signed,
+        };
+        let now = Timestamp::from_unix(NOW);
+        let key = provider_key(1);
+        let jwks = || Ok(jwks_json(&key));
+        let mut session = introspecting_session();
         let jwt = signed(&key, Some("token-introspection+jwt"), &good_claims());
 
         // Without the provider's keys the answer is not used.
-        let exchange = answer(&jwt, JWT);
+        let exchange = introspection_answer(&jwt, INTROSPECTION_JWT);
         assert!(flow::introspection_needs_keys(&exchange));
         let record = session.introspected(exchange, now);
         assert!(record.outcome.is_err());
         assert!(session.introspection.is_none());
 
         // Signed: verified, used; the rows are on the record.
-        let record = session.introspected_with_keys(answer(&jwt, JWT), jwks(), now);
+        let record = session.introspected_with_keys(
+            introspection_answer(&jwt, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
         let summary = record.outcome.clone().expect("verified");
         assert!(summary.starts_with("active, client_id app"), "{summary}");
         assert!(summary.contains("the JWT answer verified"), "{summary}");
@@ -2499,10 +2511,60 @@ mod tests {
             Some(serde_json::json!("Пётр"))
         );
 
-        // Encrypted to the client: closed without its key, then opened.
+        // A wrong issuer fails the step, naming the row; keys that could
+        // not be fetched: said too.
         session.introspection = None;
+        let mut claims = good_claims();
+        claims["iss"] = serde_json::json!("https://evil.example.test");
+        let forged = signed(&key, Some("token-introspection+jwt"), &claims);
+        let record = session.introspected_with_keys(
+            introspection_answer(&forged, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
+        let failure = record.outcome.clone().expect_err("wrong iss");
+        assert!(failure.message.contains("iss: "), "{}", failure.message);
+        let record = session.introspected_with_keys(
+            introspection_answer(&jwt, INTROSPECTION_JWT),
+            Err("the JWKS could not be fetched".to_owned()),
+            now,
+        );
+        let failure = record.outcome.clone().expect_err("no keys");
+        assert!(
+            failure.message.contains("could not be fetched"),
+            "{}",
+            failure.message
+        );
+        assert!(session.introspection.is_none());
+
+        // JSON answers read as ever, with or without keys.
+        let record = session.introspected_with_keys(
+            introspection_answer(r#"{"active":true,"scope":"a"}"#, "application/json"),
+            Err("unused".to_owned()),
+            now,
+        );
+        assert!(record.outcome.is_ok() && record.introspection_jwt.is_none());
+        assert!(session.introspection.as_ref().is_some_and(|a| a.active));
+    }
+
+    /// RFC 9701 §5: signed, then encrypted to the client: opened with the
+    /// run's decryption keys (the summary says how), then checked.
+    #[test]
+    fn an_encrypted_jwt_introspection_answer_is_opened_with_the_runs_keys() {
+        use crate::oauth::introspection_jwt::fixtures::{
+            NOW, client_keys, encrypted, good_claims, jwks_json, provider_key, signed,
+        };
+        let now = Timestamp::from_unix(NOW);
+        let key = provider_key(1);
+        let jwks = || Ok(jwks_json(&key));
+        let mut session = introspecting_session();
+        let jwt = signed(&key, Some("token-introspection+jwt"), &good_claims());
         let sealed = encrypted(&jwt, true);
-        let record = session.introspected_with_keys(answer(&sealed, JWT), jwks(), now);
+        let record = session.introspected_with_keys(
+            introspection_answer(&sealed, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
         let failure = record.outcome.clone().expect_err("no key");
         assert!(
             failure
@@ -2519,7 +2581,11 @@ mod tests {
         );
         assert!(session.introspection.is_none());
         session.decryption_key_loaded(Ok(client_keys()));
-        let record = session.introspected_with_keys(answer(&sealed, JWT), jwks(), now);
+        let record = session.introspected_with_keys(
+            introspection_answer(&sealed, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
         let summary = record.outcome.clone().expect("opened and verified");
         assert!(
             summary.ends_with(
@@ -2540,29 +2606,12 @@ mod tests {
         // Encrypted claims nobody signed are refused.
         session.introspection = None;
         let unsigned = encrypted(&good_claims().to_string(), false);
-        let record = session.introspected_with_keys(answer(&unsigned, JWT), jwks(), now);
-        assert!(record.outcome.is_err());
-        assert!(session.introspection.is_none());
-
-        // A wrong issuer fails the step, naming the row; the keys could
-        // not be fetched: said too.
-        let mut claims = good_claims();
-        claims["iss"] = serde_json::json!("https://evil.example.test");
-        let forged = signed(&key, Some("token-introspection+jwt"), &claims);
-        let record = session.introspected_with_keys(answer(&forged, JWT), jwks(), now);
-        let failure = record.outcome.clone().expect_err("wrong iss");
-        assert!(failure.message.contains("iss: "), "{}", failure.message);
         let record = session.introspected_with_keys(
-            answer(&jwt, JWT),
-            Err("the JWKS could not be fetched".to_owned()),
+            introspection_answer(&unsigned, INTROSPECTION_JWT),
+            jwks(),
             now,
         );
-        let failure = record.outcome.clone().expect_err("no keys");
-        assert!(
-            failure.message.contains("could not be fetched"),
-            "{}",
-            failure.message
-        );
+        assert!(record.outcome.is_err());
         assert!(session.introspection.is_none());
 
         // Bodies that are no JWT: garbage, Cyrillic, bytes that are not UTF-8.
@@ -2571,7 +2620,7 @@ mod tests {
             "кириллица".as_bytes().to_vec(),
             vec![0xff, 0xfe, 0x80, b'.'],
         ] {
-            let mut exchange = answer("", JWT);
+            let mut exchange = introspection_answer("", INTROSPECTION_JWT);
             if let Ok(response) = &mut exchange.response {
                 response.body = body;
             }
@@ -2579,15 +2628,6 @@ mod tests {
             assert!(record.outcome.is_err());
             assert!(session.introspection.is_none());
         }
-
-        // JSON answers read as ever, with or without keys.
-        let record = session.introspected_with_keys(
-            answer(r#"{"active":true,"scope":"a"}"#, "application/json"),
-            Err("unused".to_owned()),
-            now,
-        );
-        assert!(record.outcome.is_ok() && record.introspection_jwt.is_none());
-        assert!(session.introspection.as_ref().is_some_and(|a| a.active));
     }
 
     /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
