@@ -518,6 +518,10 @@ pub struct ExtensionGrant {
 /// A provider profile. Secrets are not here: see [`crate::store::secrets`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent protocol switches saved in profile files (DPoP, PAR, JAR, JWT introspection), one field each"
+)]
 pub struct Profile {
     /// Stable id; secrets are stored under it.
     pub id: ProfileId,
