@@ -1145,6 +1145,16 @@ mod tests {
         let old: Profile = serde_json::from_str(r#"{"name":"x","client_id":"a"}"#).expect("loads");
         assert_eq!(old.client_assertion, AssertionSettings::default());
         assert!(old.extension_grant.fields.is_empty());
+        // RFC 9701 answers are asked for only when the file says so, and
+        // the field is written only when set.
+        assert!(!old.introspection_jwt);
+        assert!(serde_json::to_string(&old).is_ok_and(|t| !t.contains("introspection_jwt")));
+        let asked: Profile =
+            serde_json::from_str(r#"{"name":"x","introspection_jwt":true}"#).expect("loads");
+        assert!(asked.introspection_jwt);
+        assert!(
+            serde_json::to_string(&asked).is_ok_and(|t| t.contains(r#""introspection_jwt":true"#))
+        );
         // Headers and parameters written before the secret mark existed.
         let old: Profile = serde_json::from_str(
             r#"{"name":"x","headers":[{"name":"X-A","value":"1"}],"extra_params":[["token",{"name":"b","value":"2"}]]}"#,
