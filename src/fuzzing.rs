@@ -212,6 +212,21 @@ pub fn token_response(data: &[u8]) {
     let _ = flow::parse_introspection_response(&exchange)
         .map(|introspection| introspection.summary())
         .map_err(|failure| describe(&failure));
+    // RFC 9701 §5: an answer typed application/token-introspection+jwt.
+    if let Ok(flow::IntrospectionAnswer::Jwt(jwt)) = flow::parse_introspection_answer(&exchange) {
+        let keys = crate::token::keys::KeySet::default();
+        let checked = crate::oauth::introspection_jwt::check_signed(
+            &jwt,
+            &crate::oauth::introspection_jwt::IntrospectionJwtExpectations {
+                issuer: ISSUER,
+                client_id: "tokenscope",
+                keys: &keys,
+                now: NOW,
+                leeway: 60,
+            },
+        );
+        let _ = (checked.introspection(), checked.failures());
+    }
     let _ = flow::parse_revocation_response(&exchange).map_err(|failure| describe(&failure));
     let _ = device::parse_authorization(&exchange).map_err(|failure| describe(&failure));
     let _ = device::poll_outcome(&exchange);
@@ -764,6 +779,21 @@ mod tests {
         assert_eq!(response.media_type(), "application/json");
         assert_eq!(response.text(), "{\"error\":\"ошибка\"}");
         assert_eq!(recorded_response(b"\xff\xfe{}").status, 200);
+    }
+
+    #[test]
+    fn a_jwt_introspection_answer_goes_through_its_checks_without_panicking() {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/token-introspection+jwt\r\n\r\n";
+        for body in [
+            "eyJhbGciOiJFUzI1NiJ9.e30.AA",
+            "кириллица",
+            "a.b.c.d.e",
+            "",
+            "....",
+        ] {
+            token_response(format!("{head}{body}").as_bytes());
+        }
+        token_response(&[head.as_bytes(), b"\xff\xfe.\x80"].concat());
     }
 
     #[test]

@@ -306,6 +306,19 @@ impl Jobs {
         });
     }
 
+    /// Fetches the provider's keys for a JWT introspection answer (RFC 9701)
+    /// of the run.
+    pub fn introspection_keys(
+        &mut self,
+        profile: Profile,
+        exchange: Box<crate::net::Exchange>,
+        tls_passphrase: Option<Secret>,
+    ) {
+        self.fetch_jwks_then(profile, tls_passphrase, move |jwks| {
+            JobResult::IntrospectionKeys { exchange, jwks }
+        });
+    }
+
     /// Fetches an SD-JWT VC issuer's keys off the UI thread: its JWT VC
     /// Issuer Metadata, then the `jwks_uri` it names, each GET by the one
     /// JWKS fetch with the default network settings (the issuer is no

@@ -296,6 +296,10 @@ impl TokenscopeApp {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one short arm per effect; splitting would scatter the dispatch"
+    )]
     fn run_effects(&mut self, ctx: &egui::Context, effects: Vec<Effect>) {
         for effect in effects {
             // A Sandbox profile's provider is started first; the effect waits for it.
@@ -373,6 +377,13 @@ impl TokenscopeApp {
                 } => self
                     .jobs
                     .verify_answer(*profile, *pending, tls_passphrase, record),
+                Effect::CheckIntrospectionJwt {
+                    profile,
+                    exchange,
+                    tls_passphrase,
+                } => self
+                    .jobs
+                    .introspection_keys(*profile, exchange, tls_passphrase),
                 Effect::CheckJarm {
                     profile,
                     params,

@@ -217,6 +217,12 @@ pub struct RunCli {
     /// `form_post.jwt` ask for a signed authorization response (JARM).
     #[arg(long, value_name = "MODE")]
     pub response_mode: Option<String>,
+    /// Ask the introspection endpoint for a JWT answer (RFC 9701: `Accept:
+    /// application/token-introspection+jwt`), whatever the profile says; a
+    /// JWT answer is decrypted when encrypted, then its signature, typ,
+    /// iss, aud and iat are checked before its members are used.
+    #[arg(long)]
+    pub introspection_jwt: bool,
     /// Decrypt encrypted ID tokens, UserInfo answers and JARM responses
     /// (OIDC Core §10.2) with the private key in FILE (a JWK/JWKS with
     /// private parts, a PEM/PKCS#8 private key, or PKCS#12), whatever the

@@ -534,6 +534,7 @@ fn run_session(
     chosen.dpop |= args.dpop;
     chosen.par |= args.par;
     chosen.request_object |= args.request_object;
+    chosen.introspection_jwt |= args.introspection_jwt;
     if let Some(mode) = &args.response_mode {
         chosen.response_mode.clone_from(mode);
     }

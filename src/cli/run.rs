@@ -60,6 +60,12 @@ pub struct StepLine {
     /// without a `Date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_clock_skew_s: Option<i64>,
+    /// A JWT introspection answer (RFC 9701): `encrypted`, `decryption`
+    /// (how it was opened), `signed`, `passed` and the `checks` rows
+    /// (`response`, `typ`, `signature`, `iss`, `aud`, `iat`,
+    /// `token_introspection`); absent for any other answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introspection_jwt: Option<crate::oauth::runner::IntrospectionJwtFacts>,
 }
 
 /// The verification of a step's tokens in a step line.
@@ -174,6 +180,7 @@ pub fn step_line(record: &StepRecord, now: Timestamp, marks: &SecretMarks) -> St
         tokens,
         verification,
         provider_clock_skew_s: record.provider_clock_skew,
+        introspection_jwt: record.introspection_jwt.as_deref().cloned(),
     }
 }
 

@@ -205,6 +205,7 @@ mod tests {
             outcome: Err(StepFailure::new("No answer")),
             verification: None,
             provider_clock_skew: None,
+            introspection_jwt: None,
         }
     }
 

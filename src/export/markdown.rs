@@ -362,6 +362,7 @@ mod tests {
             outcome: Err(failure),
             verification: None,
             provider_clock_skew: None,
+            introspection_jwt: None,
         };
         let text = report(&profile, &[record], &environment(), true);
         for expected in [
@@ -393,6 +394,7 @@ mod tests {
             outcome: Err(StepFailure::new("state does not match")),
             verification: None,
             provider_clock_skew: None,
+            introspection_jwt: None,
         };
         let text = report(&Profile::default(), &[record], &environment(), true);
         assert!(text.contains("### ✗ Callback\n"), "{text}");

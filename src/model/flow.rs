@@ -638,6 +638,21 @@ impl FlowState {
         Vec::new()
     }
 
+    /// A JWT introspection answer (RFC 9701 §5) arrived: it waits for the
+    /// provider's keys before anything in it is used. `None` when no
+    /// introspection was awaited.
+    pub fn introspection_jwt_answered(&mut self, exchange: crate::net::Exchange) -> Option<Effect> {
+        if self.waiting != Some(Step::Introspection) {
+            return None;
+        }
+        self.waiting = None;
+        Some(Effect::CheckIntrospectionJwt {
+            profile: Box::new(self.session.profile.clone()),
+            exchange: Box::new(exchange),
+            tls_passphrase: self.tls_passphrase.clone(),
+        })
+    }
+
     /// The fetch of the provider's keys a JARM response waits for.
     fn check_jarm(&self, params: callback::CallbackParams) -> Effect {
         Effect::CheckJarm {

@@ -123,6 +123,14 @@ pub enum JobResult {
         /// The JWKS JSON, or why there is none.
         jwks: Result<String, String>,
     },
+    /// The provider's keys for a JWT introspection answer (RFC 9701)
+    /// arrived (or could not be fetched).
+    IntrospectionKeys {
+        /// The introspection exchange, its answer a JWT.
+        exchange: Box<crate::net::Exchange>,
+        /// The JWKS JSON, or why there is none.
+        jwks: Result<String, String>,
+    },
     /// The device code expired while polling, before the user approved.
     DeviceCodeExpired,
     /// CIBA ping mode: the provider's ping came (CIBA Core §10.2); the
@@ -245,6 +253,11 @@ impl Workspace {
                 return self.step_answered(step, exchange, now);
             }
             JobResult::JarmKeys { params, jwks } => self.jarm_keys_landed(&params, jwks, now),
+            JobResult::IntrospectionKeys { exchange, jwks } => {
+                if let Some(flow) = self.flow.as_mut() {
+                    flow.session.introspected_with_keys(*exchange, jwks, now);
+                }
+            }
             JobResult::AnswerVerified { record, report } => self.answer_verified(record, report),
             JobResult::DeviceCodeExpired => {
                 if let Some(flow) = self.flow.as_mut() {
@@ -413,6 +426,15 @@ impl Workspace {
         let Some(flow) = self.flow.as_mut() else {
             return Vec::new();
         };
+        if step == crate::oauth::flow::Step::Introspection
+            && crate::oauth::flow::introspection_needs_keys(&exchange)
+        {
+            // RFC 9701: checked with the provider's keys before it is used.
+            return flow
+                .introspection_jwt_answered(exchange)
+                .into_iter()
+                .collect();
+        }
         flow.answered(step, exchange, now);
         if let Some(draft) = flow.session.dpop_nonce_retry(step, now) {
             // The server asked for a DPoP nonce: the same request once more,
@@ -529,6 +551,66 @@ mod tests {
         );
         workspace.flow.as_mut().expect("started").waiting = Some(step);
         workspace
+    }
+
+    /// RFC 9701 in the window: a JWT introspection answer waits for the
+    /// provider's keys (the one JWKS fetch of the jobs), then the run
+    /// checks it as `run` does.
+    #[test]
+    fn a_jwt_introspection_answer_fetches_the_keys_then_is_checked() {
+        use crate::oauth::introspection_jwt::fixtures::{
+            ISSUER, NOW, good_claims, jwks_json, provider_key, signed,
+        };
+        let mut workspace = waiting_for(Step::Introspection);
+        if let Some(flow) = workspace.flow.as_mut() {
+            flow.session.profile.issuer = ISSUER.to_owned();
+            flow.session.profile.client_id = "rs-1".to_owned();
+        }
+        let key = provider_key(1);
+        let jwt = signed(&key, Some("token-introspection+jwt"), &good_claims());
+        let mut exchange = Exchange::json_answer("https://sso.example.test/introspect", 200, &jwt);
+        if let Ok(response) = &mut exchange.response {
+            response.headers = vec![(
+                "content-type".to_owned(),
+                "application/token-introspection+jwt".to_owned(),
+            )];
+        }
+        let effects = workspace.land_job(
+            JobResult::StepAnswered {
+                step: Step::Introspection,
+                exchange,
+            },
+            at(NOW),
+        );
+        let Some(Effect::CheckIntrospectionJwt { exchange, .. }) = effects.into_iter().next()
+        else {
+            panic!("the keys are fetched first")
+        };
+        let flow = workspace.flow.as_ref().expect("run");
+        assert_eq!(flow.waiting, None);
+        assert!(flow.session.records.is_empty(), "nothing used yet");
+        workspace.land_job(
+            JobResult::IntrospectionKeys {
+                exchange,
+                jwks: Ok(jwks_json(&key)),
+            },
+            at(NOW),
+        );
+        let flow = workspace.flow.as_ref().expect("run");
+        let record = flow.session.records.last().expect("the step");
+        assert!(record.outcome.is_ok(), "{:?}", record.outcome);
+        assert!(
+            record
+                .introspection_jwt
+                .as_deref()
+                .is_some_and(|f| f.passed)
+        );
+        assert!(
+            flow.session
+                .introspection
+                .as_ref()
+                .is_some_and(|a| a.active)
+        );
     }
 
     #[test]

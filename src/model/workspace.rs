@@ -356,6 +356,16 @@ pub enum Effect {
         /// The passphrase of the profile's PKCS#12 client certificate.
         tls_passphrase: Option<Secret>,
     },
+    /// Fetch the provider's keys to check a JWT introspection answer (RFC
+    /// 9701); they land as [`super::JobResult::IntrospectionKeys`].
+    CheckIntrospectionJwt {
+        /// The run's profile (its JWKS and network settings).
+        profile: Box<Profile>,
+        /// The introspection exchange, its answer a JWT.
+        exchange: Box<crate::net::Exchange>,
+        /// The passphrase of the profile's PKCS#12 client certificate.
+        tls_passphrase: Option<Secret>,
+    },
     /// Verify the tokens a flow step returned, off the UI thread; the
     /// report lands as [`super::JobResult::AnswerVerified`].
     VerifyAnswer {

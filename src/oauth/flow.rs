@@ -895,13 +895,18 @@ pub fn introspection_request(
             "run-no-introspection-endpoint"
         )));
     }
-    authenticated_post(
+    let mut draft = authenticated_post(
         profile,
         endpoint,
         credentials,
         token_fields(token, hint),
         None,
-    )
+    )?;
+    if profile.introspection_jwt {
+        // RFC 9701 §4: the answer as a signed JWT instead of plain JSON.
+        draft.set_header("Accept", super::introspection_jwt::MEDIA_TYPE);
+    }
+    Ok(draft)
 }
 
 /// The revocation request (RFC 7009 §2.1): `token` and an optional
@@ -1151,6 +1156,17 @@ pub struct Introspection {
 }
 
 impl Introspection {
+    /// The answer from its members (RFC 7662 §2.2): `active` must be a
+    /// boolean; the others are kept as sent. The one reading of the
+    /// members, for a JSON answer and for a JWT's `token_introspection`
+    /// (RFC 9701 §5).
+    pub fn from_members(mut members: serde_json::Map<String, Value>) -> Result<Self, StepFailure> {
+        let Some(active) = members.remove("active").and_then(|v| v.as_bool()) else {
+            return Err(StepFailure::new(crate::tr!("run-introspection-no-active")));
+        };
+        Ok(Self { active, members })
+    }
+
     /// One line: `active, client_id client-basic, scope …, exp …` or `inactive: …`.
     pub fn summary(&self) -> String {
         if !self.active {
@@ -1172,10 +1188,44 @@ impl Introspection {
     }
 }
 
+/// A successful introspection answer, as it came.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IntrospectionAnswer {
+    /// Plain JSON (RFC 7662 §2.2), read.
+    Json(Introspection),
+    /// A JWT (RFC 9701 §5: `application/token-introspection+jwt`), signed
+    /// and maybe encrypted: the body's text, trimmed, to be opened and
+    /// checked with the provider's keys before anything in it is used.
+    Jwt(String),
+}
+
+/// Whether `exchange` got a JWT introspection answer (RFC 9701 §5), whose
+/// checks need the provider's keys: the caller fetches them first.
+pub fn introspection_needs_keys(exchange: &Exchange) -> bool {
+    exchange
+        .response
+        .as_ref()
+        .is_ok_and(super::introspection_jwt::is_jwt_answer)
+}
+
 /// Reads an introspection response (RFC 7662 §2.2): a JSON object with a
 /// boolean `active` and other members. A 401 means the client (the
-/// protected resource) was not authenticated (RFC 7662 §2.3).
+/// protected resource) was not authenticated (RFC 7662 §2.3). A JWT answer
+/// (RFC 9701) fails here: it needs the provider's keys
+/// ([`parse_introspection_answer`]).
 pub fn parse_introspection_response(exchange: &Exchange) -> Result<Introspection, StepFailure> {
+    match parse_introspection_answer(exchange)? {
+        IntrospectionAnswer::Json(answer) => Ok(answer),
+        IntrospectionAnswer::Jwt(_) => Err(StepFailure::new(crate::tr!(
+            "run-introspection-jwt-needs-keys"
+        ))),
+    }
+}
+
+/// Reads an introspection response as JSON (RFC 7662 §2.2) or, when its
+/// `Content-Type` says so, as a JWT (RFC 9701 §5), whether or not one was
+/// asked for; errors and refusals as [`parse_introspection_response`].
+pub fn parse_introspection_answer(exchange: &Exchange) -> Result<IntrospectionAnswer, StepFailure> {
     diagnosed(
         read_introspection_response(exchange),
         exchange,
@@ -1183,7 +1233,7 @@ pub fn parse_introspection_response(exchange: &Exchange) -> Result<Introspection
     )
 }
 
-fn read_introspection_response(exchange: &Exchange) -> Result<Introspection, StepFailure> {
+fn read_introspection_response(exchange: &Exchange) -> Result<IntrospectionAnswer, StepFailure> {
     let response = answer(exchange)?;
     let fields = body_fields(response);
     if let Some(error) = fields
@@ -1204,13 +1254,27 @@ fn read_introspection_response(exchange: &Exchange) -> Result<Introspection, Ste
             status = response.status
         )));
     }
-    let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(&response.body) else {
+    if super::introspection_jwt::is_jwt_answer(response) {
+        // A compact JWT is ASCII; anything else is no JWT (RFC 7515 §7.1).
+        let Ok(text) = std::str::from_utf8(&response.body) else {
+            return Err(StepFailure::new(crate::tr!(
+                "run-introspection-jwt-not-text"
+            )));
+        };
+        let text = text.trim();
+        if text.len() > super::introspection_jwt::MAX_ANSWER_BYTES {
+            return Err(StepFailure::new(crate::tr!(
+                "introspection-jwt-too-large",
+                size = text.len(),
+                max = super::introspection_jwt::MAX_ANSWER_BYTES
+            )));
+        }
+        return Ok(IntrospectionAnswer::Jwt(text.to_owned()));
+    }
+    let Ok(Value::Object(members)) = serde_json::from_slice::<Value>(&response.body) else {
         return Err(unreadable(response));
     };
-    let Some(active) = members.remove("active").and_then(|v| v.as_bool()) else {
-        return Err(StepFailure::new(crate::tr!("run-introspection-no-active")));
-    };
-    Ok(Introspection { active, members })
+    Introspection::from_members(members).map(IntrospectionAnswer::Json)
 }
 
 /// Reads a revocation response (RFC 7009 §2.2): HTTP 200 with any body is
@@ -1628,6 +1692,67 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn introspection_asks_for_a_jwt_when_the_profile_says_and_reads_one_by_its_type() {
+        let mut profile = profile(ClientAuth::ClientSecretBasic);
+        profile.endpoints.introspection = "https://op/introspect".to_owned();
+        let secret = Secret::new("s");
+        let credentials = Credentials::secret(Some(&secret), T0);
+        let plain = introspection_request(&profile, credentials, "at", None).expect("draft");
+        assert_ne!(
+            plain.header("accept"),
+            Some("application/token-introspection+jwt")
+        );
+        profile.introspection_jwt = true;
+        let asked = introspection_request(&profile, credentials, "at", None).expect("draft");
+        assert_eq!(
+            asked.header("accept"),
+            Some("application/token-introspection+jwt")
+        );
+        let typed = |content_type: &str, body: &[u8]| {
+            let mut exchange = exchange(200, "");
+            if let Ok(response) = &mut exchange.response {
+                response.headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+                response.body = body.to_vec();
+            }
+            exchange
+        };
+        // Asked or not, the Content-Type decides.
+        let jwt = typed(
+            "Application/Token-Introspection+JWT; charset=utf-8",
+            b" a.b.c\n",
+        );
+        assert!(introspection_needs_keys(&jwt));
+        assert_eq!(
+            parse_introspection_answer(&jwt),
+            Ok(IntrospectionAnswer::Jwt("a.b.c".to_owned()))
+        );
+        assert!(
+            parse_introspection_response(&jwt).is_err(),
+            "not used without keys"
+        );
+        let json = typed("application/json", br#"{"active":true}"#);
+        assert!(!introspection_needs_keys(&json));
+        assert!(matches!(
+            parse_introspection_answer(&json),
+            Ok(IntrospectionAnswer::Json(Introspection {
+                active: true,
+                ..
+            }))
+        ));
+        let not_text = typed("application/token-introspection+jwt", &[0xd0, 0xff, 0x2e]);
+        assert!(parse_introspection_answer(&not_text).is_err());
+        let huge = "a".repeat(super::super::introspection_jwt::MAX_ANSWER_BYTES + 1);
+        let huge = typed("application/token-introspection+jwt", huge.as_bytes());
+        assert!(parse_introspection_answer(&huge).is_err());
+        // An error answer stays the provider's error.
+        let mut refused = typed("application/token-introspection+jwt", b"");
+        if let Ok(response) = &mut refused.response {
+            response.status = 401;
+        }
+        assert!(parse_introspection_answer(&refused).is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod dpop;
 pub mod fapi;
 pub mod flow;
+pub mod introspection_jwt;
 pub mod jarm;
 pub mod lint;
 pub mod logout;

@@ -777,6 +777,7 @@ impl Preset {
             par: self.par,
             request_object: self.request_object,
             response_mode: self.response_mode.to_owned(),
+            introspection_jwt: false,
             conformance: (!self.conformance.is_empty()).then(|| self.conformance.to_owned()),
             default_grant: match self.grant {
                 "authorization_code" => Grant::AuthorizationCode,

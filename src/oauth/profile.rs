@@ -518,6 +518,10 @@ pub struct ExtensionGrant {
 /// A provider profile. Secrets are not here: see [`crate::store::secrets`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent protocol switches saved in profile files (DPoP, PAR, JAR, JWT introspection), one field each"
+)]
 pub struct Profile {
     /// Stable id; secrets are stored under it.
     pub id: ProfileId,
@@ -563,6 +567,12 @@ pub struct Profile {
     /// `form_post.jwt` ask for a JWT-secured response (JARM).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub response_mode: String,
+    /// Ask the introspection endpoint for a JWT answer (RFC 9701 §4:
+    /// `Accept: application/token-introspection+jwt`), signed by the
+    /// provider and maybe encrypted to the client. A JWT answer is checked
+    /// whether asked for or not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub introspection_jwt: bool,
     /// The named check set the profile is held against, by id (`fapi2`,
     /// `fapi2-message-signing`, `fapi-sek`; see [`crate::oauth::fapi`]);
     /// none for no badge.
@@ -623,6 +633,7 @@ impl Default for Profile {
             par: false,
             request_object: false,
             response_mode: String::new(),
+            introspection_jwt: false,
             conformance: None,
             default_grant: Grant::default(),
             extra_params: Vec::new(),
@@ -1134,6 +1145,16 @@ mod tests {
         let old: Profile = serde_json::from_str(r#"{"name":"x","client_id":"a"}"#).expect("loads");
         assert_eq!(old.client_assertion, AssertionSettings::default());
         assert!(old.extension_grant.fields.is_empty());
+        // RFC 9701 answers are asked for only when the file says so, and
+        // the field is written only when set.
+        assert!(!old.introspection_jwt);
+        assert!(serde_json::to_string(&old).is_ok_and(|t| !t.contains("introspection_jwt")));
+        let asked: Profile =
+            serde_json::from_str(r#"{"name":"x","introspection_jwt":true}"#).expect("loads");
+        assert!(asked.introspection_jwt);
+        assert!(
+            serde_json::to_string(&asked).is_ok_and(|t| t.contains(r#""introspection_jwt":true"#))
+        );
         // Headers and parameters written before the secret mark existed.
         let old: Profile = serde_json::from_str(
             r#"{"name":"x","headers":[{"name":"X-A","value":"1"}],"extra_params":[["token",{"name":"b","value":"2"}]]}"#,

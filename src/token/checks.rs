@@ -852,12 +852,24 @@ fn issued_at_row(
     id_token: bool,
     spec: &'static str,
 ) -> CheckResult {
-    const NAME: &str = "iat";
-    let (missing, future, old) = if id_token {
+    let codes = if id_token {
         ("IDT_IAT_MISSING", "IDT_IAT_FUTURE", "IDT_IAT_OLD")
     } else {
         ("AT_IAT_MISSING", "AT_IAT_FUTURE", "AT_IAT_OLD")
     };
+    issued_at_row_coded(claims, expect, now, codes, spec)
+}
+
+/// `iat` present, not ahead of `now` beyond the leeway, not older than
+/// `expect.max_iat_age`; `(missing, future, old)` are the failure codes.
+pub(crate) fn issued_at_row_coded(
+    claims: &JsonObject,
+    expect: &Expectations,
+    now: Timestamp,
+    (missing, future, old): (&'static str, &'static str, &'static str),
+    spec: &'static str,
+) -> CheckResult {
+    const NAME: &str = "iat";
     let iat = match numeric_date(claims, NAME) {
         NumericDate::Missing => {
             return CheckResult::fail(NAME, missing, no_claim(NAME), spec);

@@ -520,6 +520,9 @@ fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::model
     {
         ui.colored_label(theme::warning(ui.visuals()), skew);
     }
+    if let Some(facts) = record.introspection_jwt.as_deref() {
+        introspection_jwt_rows(ui, facts);
+    }
     let Some(report) = record.verification.as_deref() else {
         if flow.verifying == Some((record.step, record.at)) {
             ui.weak(crate::tr!("flow-verifying"));
@@ -559,6 +562,29 @@ fn verification_view(ui: &mut egui::Ui, record: &StepRecord, flow: &crate::model
             signature = token.signature.summary.as_str(),
             count = passing
         ));
+    }
+}
+
+/// The rules a JWT introspection answer was held to (RFC 9701 §5), one
+/// line each: mark, rule, why, where the rule comes from.
+fn introspection_jwt_rows(ui: &mut egui::Ui, facts: &crate::oauth::runner::IntrospectionJwtFacts) {
+    use crate::token::checks::CheckStatus;
+    for row in &facts.checks {
+        ui.horizontal_wrapped(|ui| {
+            match row.status {
+                CheckStatus::Pass => super::widgets::status_mark(ui, true),
+                CheckStatus::Fail => super::widgets::status_mark(ui, false),
+                CheckStatus::NotApplicable => ui.weak(crate::tr!("checks-not-applicable-short")),
+            };
+            ui.monospace(row.name);
+            let reason = RichText::new(&row.reason);
+            if row.is_fail() {
+                ui.label(reason.color(theme::error(ui.visuals())));
+            } else {
+                ui.label(reason);
+            }
+            ui.weak(row.spec);
+        });
     }
 }
 

@@ -247,6 +247,30 @@ fn discovery_section(ui: &mut egui::Ui, editor: &ProfileEditor, commands: &mut V
     }
 }
 
+/// The protocol extensions a profile switches on: DPoP (RFC 9449), PAR
+/// (RFC 9126), request objects (RFC 9101), the response mode (JARM) and
+/// JWT introspection answers (RFC 9701).
+fn protocol_switches(ui: &mut egui::Ui, draft: &mut Profile) {
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(&mut draft.dpop, tr!("form-dpop"))
+            .on_hover_text(tr!("form-dpop-hover"));
+    });
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(&mut draft.par, tr!("form-par"))
+            .on_hover_text(tr!("form-par-hover"));
+        ui.checkbox(&mut draft.request_object, tr!("form-request-object"))
+            .on_hover_text(tr!("form-request-object-hover"));
+    });
+    response_mode_row(ui, &mut draft.response_mode);
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_WIDTH + 8.0);
+        ui.checkbox(&mut draft.introspection_jwt, tr!("form-introspection-jwt"))
+            .on_hover_text(tr!("form-introspection-jwt-hover"));
+    });
+}
+
 fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Finding]) {
     section(ui, &tr!("form-section-client"));
     text(
@@ -313,19 +337,7 @@ fn client_section(ui: &mut egui::Ui, editor: &mut ProfileEditor, findings: &[Fin
         &PkceMode::ALL,
         PkceMode::as_str,
     );
-    ui.horizontal(|ui| {
-        ui.add_space(LABEL_WIDTH + 8.0);
-        ui.checkbox(&mut draft.dpop, tr!("form-dpop"))
-            .on_hover_text(tr!("form-dpop-hover"));
-    });
-    ui.horizontal(|ui| {
-        ui.add_space(LABEL_WIDTH + 8.0);
-        ui.checkbox(&mut draft.par, tr!("form-par"))
-            .on_hover_text(tr!("form-par-hover"));
-        ui.checkbox(&mut draft.request_object, tr!("form-request-object"))
-            .on_hover_text(tr!("form-request-object-hover"));
-    });
-    response_mode_row(ui, &mut draft.response_mode);
+    protocol_switches(ui, draft);
     text(
         ui,
         &tr!("form-decryption-key-file"),

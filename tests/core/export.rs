@@ -126,6 +126,7 @@ fn record(
         outcome: outcome.map(str::to_owned).map_err(StepFailure::new),
         verification: None,
         provider_clock_skew: None,
+        introspection_jwt: None,
     }
 }
 

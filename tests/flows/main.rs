@@ -16,6 +16,7 @@ mod discovery;
 mod encrypted;
 mod grants;
 mod hostile;
+mod introspection_jwt;
 mod more_grants;
 mod run_command;
 mod tls;

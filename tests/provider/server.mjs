@@ -267,6 +267,34 @@ clients.push({
   authorization_encrypted_response_alg: 'RSA-OAEP-256',
   authorization_encrypted_response_enc: 'A256GCM',
 });
+// RFC 9701: introspection answered as a JWT signed by the provider
+// (client-introspection-jwt), or signed, then encrypted to client-jwe's key
+// (client-jwe-introspection, which must ask with Accept:
+// application/token-introspection+jwt). Other clients get JSON unless they
+// ask for the JWT.
+clients.push({
+  ...common,
+  client_id: 'client-introspection-jwt',
+  client_secret: 'introspection-jwt-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  introspection_signed_response_alg: 'RS256',
+});
+clients.push({
+  ...common,
+  client_id: 'client-jwe-introspection',
+  client_secret: 'jwe-introspection-secret',
+  token_endpoint_auth_method: 'client_secret_basic',
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  jwks: readJson('keys/client-jwe.public.jwks.json'),
+  introspection_signed_response_alg: 'RS256',
+  introspection_encrypted_response_alg: 'RSA-OAEP-256',
+  introspection_encrypted_response_enc: 'A256GCM',
+});
 if (tls?.clientCa) {
   clients.push({
     ...common,
@@ -357,6 +385,7 @@ const configuration = {
     devInteractions: { enabled: true },
     userinfo: { enabled: true },
     introspection: { enabled: true },
+    jwtIntrospection: { enabled: true },
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
     deviceFlow: { enabled: true },

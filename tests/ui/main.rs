@@ -21,6 +21,7 @@ mod fapi;
 mod flow;
 mod grants;
 mod inspector;
+mod introspection;
 mod language;
 mod painting;
 mod presenter;

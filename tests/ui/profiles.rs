@@ -239,6 +239,41 @@ fn a_profile_asks_for_par_a_request_object_and_jarm() {
     assert_eq!(profile.response_mode, "query.jwt");
 }
 
+/// RFC 9701: the profile form's "Ask for JWT introspection answers" box
+/// is saved as `introspection_jwt`.
+#[test]
+fn a_profile_asks_for_jwt_introspection_answers() {
+    let dir = temp_dir("introspection-jwt-profile");
+    let mut harness = harness_on(&dir);
+    harness.get_by_label("New profile…").click();
+    harness.run();
+    harness.get_by_label("Keycloak · test").click();
+    harness.run();
+    type_into(&mut harness, "Client id", "rs-client");
+    harness
+        .get_by_label("Ask for JWT introspection answers")
+        .scroll_to_me();
+    harness.run();
+    harness
+        .get_by_label("Ask for JWT introspection answers")
+        .click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    wait_for(&mut harness, |_| {
+        ProfileStore::new(&dir)
+            .load()
+            .is_ok_and(|l| l.profiles.iter().any(|p| p.client_id == "rs-client"))
+    });
+    let saved = ProfileStore::new(&dir).load().expect("profiles");
+    let profile = saved
+        .profiles
+        .iter()
+        .find(|p| p.client_id == "rs-client")
+        .expect("the profile");
+    assert!(profile.introspection_jwt, "JWT introspection answers");
+}
+
 /// The profile form's "Decryption key file" row keeps a path, and only the
 /// path: the key file's contents never reach the profile file.
 #[test]

@@ -326,14 +326,14 @@ async fn send_step(
         }
     };
     let exchange = send(client, &draft, &options.client).await;
-    session.answered(step, exchange, now());
+    apply_answer(session, client, options, step, exchange, now()).await;
     if let Some(retry) = session.dpop_nonce_retry(step, now()) {
         // Both attempts are recorded: the nonce demand, then the answer.
         if let Some(record) = session.records.last() {
             observe(record);
         }
         let exchange = send(client, &retry, &options.client).await;
-        session.answered(step, exchange, now());
+        apply_answer(session, client, options, step, exchange, now()).await;
     }
     // A verification failure is the step's; the record says it either way.
     let _ = verify_answer(session, client, options, now()).await;
@@ -343,6 +343,56 @@ async fn send_step(
             record.outcome.clone().map(drop)
         }
         None => Err(StepFailure::new("the step left no record")),
+    }
+}
+
+/// Applies a step's answer to the session. A JWT introspection answer
+/// (RFC 9701 §5) is checked with the provider's keys, fetched first.
+async fn apply_answer(
+    session: &mut FlowSession,
+    client: &reqwest::Client,
+    options: &RunOptions,
+    step: Step,
+    exchange: crate::net::Exchange,
+    now: Timestamp,
+) {
+    if step == Step::Introspection && crate::oauth::flow::introspection_needs_keys(&exchange) {
+        let jwks = provider_keys(
+            session,
+            client,
+            options,
+            crate::tr!("run-introspection-jwt-no-jwks"),
+        )
+        .await;
+        session.introspected_with_keys(exchange, jwks, now);
+    } else {
+        session.answered(step, exchange, now);
+    }
+}
+
+/// The provider's keys (its JWKS, or the certificate endpoint a provider
+/// without one publishes) with the run's client and the profile's headers,
+/// for an answer signed by the provider: a JARM response, a JWT
+/// introspection answer. `missing` is what to say for a profile with
+/// neither.
+async fn provider_keys(
+    session: &FlowSession,
+    client: &reqwest::Client,
+    options: &RunOptions,
+    missing: String,
+) -> Result<String, String> {
+    match session.key_source() {
+        Some(url) => {
+            crate::oauth::verification::fetch_jwks_body(
+                client,
+                &session.profile,
+                &url,
+                &options.client,
+                crate::i18n::language(),
+            )
+            .await
+        }
+        None => Err(missing),
     }
 }
 
@@ -460,19 +510,7 @@ pub async fn run_code_flow(
     let record = if params.jarm_response().is_some() {
         // A JWT-secured response is checked with the provider's keys
         // before anything in it is used (JARM §2.4).
-        let jwks = match session.key_source() {
-            Some(url) => {
-                crate::oauth::verification::fetch_jwks_body(
-                    &client,
-                    &session.profile,
-                    &url,
-                    &options.client,
-                    crate::i18n::language(),
-                )
-                .await
-            }
-            None => Err(crate::tr!("run-jarm-no-jwks")),
-        };
+        let jwks = provider_keys(session, &client, options, crate::tr!("run-jarm-no-jwks")).await;
         session.jarm_callback(&params, jwks, now())
     } else {
         session.callback(&params, now())

@@ -51,6 +51,28 @@ pub struct StepRecord {
     /// seconds, by the answer's `Date` header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_clock_skew: Option<i64>,
+    /// How a JWT introspection answer (RFC 9701) was opened and checked;
+    /// `None` for any other answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introspection_jwt: Option<Box<IntrospectionJwtFacts>>,
+}
+
+/// What a run found in a JWT introspection answer (RFC 9701 §5).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IntrospectionJwtFacts {
+    /// Whether the body was a JWE (encrypted to the client).
+    pub encrypted: bool,
+    /// How it was decrypted: "introspection answer encrypted with
+    /// RSA-OAEP-256 / A256GCM, decrypted with key K"; `None` when it was
+    /// not encrypted or could not be opened.
+    pub decryption: Option<String>,
+    /// Whether a signed JWT (JWS) was found (inside the JWE, when encrypted).
+    pub signed: bool,
+    /// Whether every check passed: only then is the answer used.
+    pub passed: bool,
+    /// One row per rule: `response`, `typ`, `signature`, `iss`, `aud`,
+    /// `iat`, `token_introspection`.
+    pub checks: Vec<crate::token::checks::CheckResult>,
 }
 
 /// DPoP in one run (RFC 9449).
@@ -1273,7 +1295,9 @@ impl FlowSession {
         )
     }
 
-    /// Applies the introspection response (RFC 7662 §2.2).
+    /// Applies the introspection response (RFC 7662 §2.2). A JWT answer
+    /// (RFC 9701) fails here, its members unused: it needs the provider's
+    /// keys, [`Self::introspected_with_keys`].
     pub fn introspected(&mut self, exchange: Exchange, now: Timestamp) -> &StepRecord {
         let outcome = flow::parse_introspection_response(&exchange).map(|answer| {
             let summary = answer.summary();
@@ -1281,6 +1305,123 @@ impl FlowSession {
             summary
         });
         self.push(Step::Introspection, Some(exchange), outcome, now)
+    }
+
+    /// Applies the introspection response with the provider's keys (`jwks`:
+    /// the key set's JSON, or why it could not be fetched). A JWT answer
+    /// (RFC 9701 §5) is decrypted when it is a JWE (with the run's
+    /// decryption keys), then checked: `typ`, signature, `iss`, `aud`,
+    /// `iat`, `token_introspection`, one row each; only an answer that
+    /// passes them all becomes [`Self::introspection`]. A JSON answer is
+    /// read as by [`Self::introspected`].
+    pub fn introspected_with_keys(
+        &mut self,
+        exchange: Exchange,
+        jwks: Result<String, String>,
+        now: Timestamp,
+    ) -> &StepRecord {
+        let jwt = match flow::parse_introspection_answer(&exchange) {
+            Ok(flow::IntrospectionAnswer::Json(answer)) => {
+                let summary = answer.summary();
+                self.introspection = Some(answer);
+                return self.push(Step::Introspection, Some(exchange), Ok(summary), now);
+            }
+            Ok(flow::IntrospectionAnswer::Jwt(jwt)) => jwt,
+            Err(failure) => {
+                return self.push(Step::Introspection, Some(exchange), Err(failure), now);
+            }
+        };
+        let (outcome, facts) = self.check_introspection_jwt(&jwt, jwks, now);
+        self.push(Step::Introspection, Some(exchange), outcome, now);
+        let last = self.records.len().saturating_sub(1);
+        if let Some(record) = self.records.get_mut(last) {
+            record.introspection_jwt = Some(Box::new(facts));
+        }
+        &self.records[last]
+    }
+
+    /// Opens and checks a JWT introspection answer: the step's outcome and
+    /// what was found. The answer is kept only when every check passed.
+    fn check_introspection_jwt(
+        &mut self,
+        jwt: &str,
+        jwks: Result<String, String>,
+        now: Timestamp,
+    ) -> (Result<String, StepFailure>, IntrospectionJwtFacts) {
+        let mut facts = IntrospectionJwtFacts {
+            encrypted: false,
+            decryption: None,
+            signed: false,
+            passed: false,
+            checks: Vec::new(),
+        };
+        // RFC 9701 §5: signed, then optionally encrypted to the client
+        // (its `introspection_encrypted_response_alg`/`enc`, §6).
+        let what = crate::tr!("run-jwe-introspection");
+        let signed = match self.open_jwe(jwt, &what) {
+            None => jwt.to_owned(),
+            Some(Err(message)) => {
+                facts.encrypted = true;
+                return (Err(StepFailure::new(message)), facts);
+            }
+            Some(Ok(opened)) => {
+                facts.encrypted = true;
+                facts.decryption = Some(opened.note.clone());
+                self.remember_opened(jwt.to_owned(), opened.text.clone());
+                if !opened.nested {
+                    // Encrypted claims no one signed: the provider's
+                    // signature is what the answer is worth (§8.1).
+                    return (
+                        Err(StepFailure::new(crate::tr!(
+                            "run-introspection-jwt-unsigned",
+                            decrypted = opened.note
+                        ))),
+                        facts,
+                    );
+                }
+                opened.text
+            }
+        };
+        let keys = match &jwks {
+            Ok(json) => crate::token::keys::KeySet::from_jwks_json(
+                json,
+                self.key_source().as_deref().unwrap_or("jwks_uri"),
+            ),
+            Err(_) => crate::token::keys::KeySet::default(),
+        };
+        let checked = super::introspection_jwt::check_signed(
+            &signed,
+            &super::introspection_jwt::IntrospectionJwtExpectations {
+                issuer: &self.profile.issuer,
+                client_id: &self.profile.client_id,
+                keys: &keys,
+                now,
+                leeway: crate::token::checks::DEFAULT_LEEWAY,
+            },
+        );
+        facts.signed = checked.header.is_some();
+        facts.passed = checked.passed();
+        facts.checks.clone_from(&checked.checks);
+        let Some(answer) = checked.introspection() else {
+            let mut message =
+                crate::tr!("run-introspection-jwt-refused", rows = checked.failures());
+            if let Err(error) = jwks {
+                message.push(' ');
+                message.push_str(&error);
+            }
+            return (Err(StepFailure::new(message)), facts);
+        };
+        let mut summary = crate::tr!(
+            "run-introspection-jwt-verified",
+            summary = answer.summary(),
+            signature = checked.signature().unwrap_or_default()
+        );
+        if let Some(decryption) = &facts.decryption {
+            summary.push_str("; ");
+            summary.push_str(decryption);
+        }
+        self.introspection = Some(answer);
+        (Ok(summary), facts)
     }
 
     /// The revocation request for the access token (RFC 7009 §2.1).
@@ -1616,6 +1757,7 @@ impl FlowSession {
             outcome,
             verification: None,
             provider_clock_skew,
+            introspection_jwt: None,
         });
         self.dropped_records = self.dropped_records.saturating_add(keep_newest(
             &mut self.records,
@@ -2325,6 +2467,190 @@ mod tests {
         assert!(
             matches!(&session.userinfo, Some(UserInfo::Claims(claims)) if claims["sub"] == "alice")
         );
+    }
+
+    /// An introspection answer of `content_type` with `body`.
+    fn introspection_answer(body: &str, content_type: &str) -> Exchange {
+        let mut exchange = Exchange::json_answer("https://op.example.test/introspect", 200, body);
+        if let Ok(response) = &mut exchange.response {
+            response.headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+        }
+        exchange
+    }
+
+    const INTROSPECTION_JWT: &str = "application/token-introspection+jwt; charset=utf-8";
+
+    /// A run of the resource server `rs-1` of the fixtures' issuer.
+    fn introspecting_session() -> FlowSession {
+        use crate::oauth::introspection_jwt::fixtures::ISSUER;
+        FlowSession::new(
+            Profile {
+                issuer: ISSUER.to_owned(),
+                client_id: "rs-1".to_owned(),
+                introspection_jwt: true,
+                ..Profile::default()
+            },
+            None,
+        )
+    }
+
+    /// RFC 9701: a signed introspection answer is used only when every
+    /// check passes with the provider's keys.
+    #[test]
+    fn a_jwt_introspection_answer_is_checked_and_only_then_used() {
+        use crate::oauth::introspection_jwt::fixtures::{
+            NOW, good_claims, jwks_json, provider_key, signed,
+        };
+        let now = Timestamp::from_unix(NOW);
+        let key = provider_key(1);
+        let jwks = || Ok(jwks_json(&key));
+        let mut session = introspecting_session();
+        let jwt = signed(&key, Some("token-introspection+jwt"), &good_claims());
+
+        // Without the provider's keys the answer is not used.
+        let exchange = introspection_answer(&jwt, INTROSPECTION_JWT);
+        assert!(flow::introspection_needs_keys(&exchange));
+        let record = session.introspected(exchange, now);
+        assert!(record.outcome.is_err());
+        assert!(session.introspection.is_none());
+
+        // Signed: verified, used; the rows are on the record.
+        let record = session.introspected_with_keys(
+            introspection_answer(&jwt, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
+        let summary = record.outcome.clone().expect("verified");
+        assert!(summary.starts_with("active, client_id app"), "{summary}");
+        assert!(summary.contains("the JWT answer verified"), "{summary}");
+        let facts = record.introspection_jwt.as_deref().expect("facts");
+        assert!(facts.signed && facts.passed && !facts.encrypted);
+        assert_eq!(facts.checks.len(), 7);
+        assert_eq!(
+            session
+                .introspection
+                .as_ref()
+                .map(|a| a.members["sub"].clone()),
+            Some(serde_json::json!("Пётр"))
+        );
+
+        // A wrong issuer fails the step, naming the row; keys that could
+        // not be fetched: said too.
+        session.introspection = None;
+        let mut claims = good_claims();
+        claims["iss"] = serde_json::json!("https://evil.example.test");
+        let forged = signed(&key, Some("token-introspection+jwt"), &claims);
+        let record = session.introspected_with_keys(
+            introspection_answer(&forged, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
+        let failure = record.outcome.clone().expect_err("wrong iss");
+        assert!(failure.message.contains("iss: "), "{}", failure.message);
+        let record = session.introspected_with_keys(
+            introspection_answer(&jwt, INTROSPECTION_JWT),
+            Err("the JWKS could not be fetched".to_owned()),
+            now,
+        );
+        let failure = record.outcome.clone().expect_err("no keys");
+        assert!(
+            failure.message.contains("could not be fetched"),
+            "{}",
+            failure.message
+        );
+        assert!(session.introspection.is_none());
+
+        // JSON answers read as ever, with or without keys.
+        let record = session.introspected_with_keys(
+            introspection_answer(r#"{"active":true,"scope":"a"}"#, "application/json"),
+            Err("unused".to_owned()),
+            now,
+        );
+        assert!(record.outcome.is_ok() && record.introspection_jwt.is_none());
+        assert!(session.introspection.as_ref().is_some_and(|a| a.active));
+    }
+
+    /// RFC 9701 §5: signed, then encrypted to the client: opened with the
+    /// run's decryption keys (the summary says how), then checked.
+    #[test]
+    fn an_encrypted_jwt_introspection_answer_is_opened_with_the_runs_keys() {
+        use crate::oauth::introspection_jwt::fixtures::{
+            NOW, client_keys, encrypted, good_claims, jwks_json, provider_key, signed,
+        };
+        let now = Timestamp::from_unix(NOW);
+        let key = provider_key(1);
+        let jwks = || Ok(jwks_json(&key));
+        let mut session = introspecting_session();
+        let jwt = signed(&key, Some("token-introspection+jwt"), &good_claims());
+        let sealed = encrypted(&jwt, true);
+        let record = session.introspected_with_keys(
+            introspection_answer(&sealed, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
+        let failure = record.outcome.clone().expect_err("no key");
+        assert!(
+            failure
+                .message
+                .starts_with("The introspection answer is encrypted (dir / A256GCM"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            record
+                .introspection_jwt
+                .as_deref()
+                .is_some_and(|f| f.encrypted && !f.signed)
+        );
+        assert!(session.introspection.is_none());
+        session.decryption_key_loaded(Ok(client_keys()));
+        let record = session.introspected_with_keys(
+            introspection_answer(&sealed, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
+        let summary = record.outcome.clone().expect("opened and verified");
+        assert!(
+            summary.ends_with(
+                "introspection answer encrypted with dir / A256GCM, decrypted with key rs-enc"
+            ),
+            "{summary}"
+        );
+        let facts = record.introspection_jwt.as_deref().expect("facts");
+        assert!(facts.encrypted && facts.signed && facts.passed);
+        assert!(
+            facts
+                .decryption
+                .as_deref()
+                .is_some_and(|d| d.contains("A256GCM"))
+        );
+        assert!(session.introspection.as_ref().is_some_and(|a| a.active));
+
+        // Encrypted claims nobody signed are refused.
+        session.introspection = None;
+        let unsigned = encrypted(&good_claims().to_string(), false);
+        let record = session.introspected_with_keys(
+            introspection_answer(&unsigned, INTROSPECTION_JWT),
+            jwks(),
+            now,
+        );
+        assert!(record.outcome.is_err());
+        assert!(session.introspection.is_none());
+
+        // Bodies that are no JWT: garbage, Cyrillic, bytes that are not UTF-8.
+        for body in [
+            b"garbage".to_vec(),
+            "кириллица".as_bytes().to_vec(),
+            vec![0xff, 0xfe, 0x80, b'.'],
+        ] {
+            let mut exchange = introspection_answer("", INTROSPECTION_JWT);
+            if let Ok(response) = &mut exchange.response {
+                response.body = body;
+            }
+            let record = session.introspected_with_keys(exchange, jwks(), now);
+            assert!(record.outcome.is_err());
+            assert!(session.introspection.is_none());
+        }
     }
 
     /// OIDC Core §10.2: an ID token signed, then encrypted to the client.
