@@ -56,6 +56,12 @@ with open(os.path.join(out, "one-5mb-line"), "w") as f:
     f.write("eyJhbGciOiJSUzI1NiJ9." + "A" * (5 * MB) + ".c2ln\n")
 with open(os.path.join(out, "wrapped-100k-lines"), "w") as f:
     f.write("\n".join(["eyJhbGciOiJSUzI1NiJ9" + "A" * 40] * 100_000) + "\n")
+# Same-width lines that each hold a JWT's header and the start of its
+# payload, then the same with a hyphen at every line end: each line looks
+# like a hard-wrapped token and like the start of a wrapped SD-JWT tail.
+jwt_start = (b64(b'{"alg":"RS256","typ":"JWT"}') + "." + b64('{"sub":"19942df0","name":"Анна Смирнова"}'.encode()))[:76]
+flood("same-width-jwt-starts", jwt_start + "\n")
+flood("same-width-hyphenated", jwt_start[:60] + "-\n")
 PY
 
 printf '| paste | size | peak memory | wall time | CPU time | exit |\n|---|---|---|---|---|---|\n'

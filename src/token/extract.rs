@@ -595,7 +595,7 @@ impl<'a> Scan<'a> {
                     // Disclosures, a KB-JWT (RFC 9901 §4). One token, not a
                     // JWS and the rest.
                     if let Some((tail, breaks)) =
-                        sd_jwt::wrapped_tail_at(self.text, start, found.end)
+                        sd_jwt::wrapped_tail_at(self.text, start, found.end, &mut budget)
                     {
                         found.value.push_str(&tail.text);
                         found.end += tail.consumed;

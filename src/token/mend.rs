@@ -367,7 +367,7 @@ impl JoinBudget {
     }
 
     /// Takes `cost` from the budget; `false` (and nothing left) when it does not cover it.
-    fn spend(&mut self, cost: usize) -> bool {
+    pub(crate) fn spend(&mut self, cost: usize) -> bool {
         let covered = cost <= self.left;
         self.left = self.left.saturating_sub(cost);
         covered

@@ -26,6 +26,7 @@ use sha2::{Digest as _, Sha256, Sha384, Sha512};
 use super::checks::{self, CheckResult, Expectations};
 use super::jose::{self, DecodeFailure, Decoded, JsonObject, Part, encode_segment};
 use super::keys::KeySet;
+use super::mend::JoinBudget;
 use super::time::{TimeValue, Timestamp};
 use super::verify::{SignatureOutcome, verify_decoded};
 
@@ -190,13 +191,27 @@ pub fn tail_at(rest: &str) -> Option<Tail> {
 /// token started on (a hard wrap) and the next line goes on with SD-JWT
 /// characters. `None` when nothing was wrapped; else the tail, with
 /// `consumed` counted in `text` and how many line breaks were left out.
-pub fn wrapped_tail_at(text: &str, token_start: usize, end: usize) -> Option<(Tail, usize)> {
+/// The lines walked are paid from the paste's `budget`, which the JWT joins
+/// share: thousands of same-width lines that each start like a JWT would
+/// otherwise each walk all the lines after them.
+pub(crate) fn wrapped_tail_at(
+    text: &str,
+    token_start: usize,
+    end: usize,
+    budget: &mut JoinBudget,
+) -> Option<(Tail, usize)> {
     // Hard-wrapped lines are short; every look is bounded by this, so a
     // paste of one huge line with many tokens stays linear.
     const MAX_WIDTH: usize = 1_000;
     let bytes = text.as_bytes();
-    // A wrapped tail starts right here: `~`, or a line break before one.
-    if !matches!(bytes.get(end), Some(b'~' | b'\n' | b'\r')) {
+    // A tail starts with `~` (RFC 9901 §4): right here, or after the one
+    // line break a wrap put between the JWT and it.
+    let after_break = match bytes.get(end..) {
+        Some([b'\r', b'\n', ..]) => end + 2,
+        Some([b'\n' | b'\r', ..]) => end + 1,
+        _ => end,
+    };
+    if bytes.get(after_break) != Some(&b'~') {
         return None;
     }
     let line_start_before = |at: usize| -> Option<usize> {
@@ -234,6 +249,9 @@ pub fn wrapped_tail_at(text: &str, token_start: usize, end: usize) -> Option<(Ta
             .iter()
             .position(|&b| b == b'\n' || b == b'\r')
             .unwrap_or(rest.len());
+        if !budget.spend(line_end.saturating_add(1)) {
+            return None;
+        }
         let segment = text.get(pos..pos + line_end)?;
         joined.push_str(segment);
         if line_end == rest.len() || line_end > 4 * MAX_WIDTH || !segment.bytes().all(sd_char) {
