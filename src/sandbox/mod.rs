@@ -424,7 +424,7 @@ pub fn client_key_path(personality: Personality, port: u16) -> Option<std::path:
 fn client_encryption_key(
     personality: Personality,
 ) -> Result<Option<keys::ClientEncryptionKey>, KeyError> {
-    if !personality.spec().encrypts {
+    if !personality.spec().encrypts() {
         return Ok(None);
     }
     keys::ClientEncryptionKey::generate().map(Some)
@@ -436,7 +436,7 @@ fn client_encryption_key(
 /// `decryption_key_file`: handed out as the client secret is. `None` for the
 /// other personalities.
 pub fn decryption_key_path(personality: Personality, port: u16) -> Option<std::path::PathBuf> {
-    if !personality.spec().encrypts {
+    if !personality.spec().encrypts() {
         return None;
     }
     Some(
@@ -566,7 +566,7 @@ pub fn repoint(profile: &mut Profile, personality: Personality, base: &str) {
     if personality.spec().fapi {
         profile.client_assertion.key_file = fresh.client_assertion.key_file;
     }
-    if personality.spec().encrypts {
+    if personality.spec().encrypts() {
         profile.decryption_key_file = fresh.decryption_key_file;
     }
 }
@@ -651,7 +651,7 @@ impl OfflineSandbox {
             None => keys::KeyRing::generate()?,
         };
         // The encrypting personality's client key is made once too (RSA).
-        let client_encryption = if personality.spec().encrypts {
+        let client_encryption = if personality.spec().encrypts() {
             match self.client_encryption.take() {
                 Some(key) => Some(key),
                 None => client_encryption_key(personality)?,

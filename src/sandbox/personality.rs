@@ -140,10 +140,28 @@ pub struct Spec {
     /// object required (RFC 9101 §10.5), answers by JARM only, DPoP at the
     /// token and UserInfo endpoints (RFC 9449 §5, §7).
     pub fapi: bool,
-    /// ID tokens and UserInfo answers signed, then encrypted to the
-    /// client's RSA key (OIDC Core 1.0 §10.2, RFC 7516): the sandbox makes
-    /// the client's key pair and hands out the private half.
-    pub encrypts: bool,
+    /// Whether ID tokens and UserInfo answers are encrypted to the client.
+    pub client_encryption: ClientEncryption,
+}
+
+/// What the sandbox does to the ID tokens and UserInfo answers it hands its
+/// client after signing them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientEncryption {
+    /// Nothing: they are signed only.
+    Off,
+    /// Encrypted to the client's RSA key (OIDC Core 1.0 §10.2: signed, then
+    /// encrypted) with `RSA-OAEP-256` and `A256GCM`
+    /// ([`super::keys::ENCRYPTION_ALG`], [`super::keys::ENCRYPTION_ENC`]):
+    /// the sandbox makes the client's key pair and hands out the private half.
+    ToClientKey,
+}
+
+impl Spec {
+    /// Whether ID tokens and UserInfo answers are encrypted to the client.
+    pub fn encrypts(&self) -> bool {
+        self.client_encryption == ClientEncryption::ToClientKey
+    }
 }
 
 /// Token lifetimes in seconds.
@@ -209,7 +227,7 @@ const GENERIC: Spec = Spec {
     scopes: "openid profile email offline_access",
     client_scopes: "api",
     fapi: false,
-    encrypts: false,
+    client_encryption: ClientEncryption::Off,
 };
 
 const KEYCLOAK_PATHS: Paths = Paths {
@@ -324,7 +342,7 @@ const BANK: Spec = Spec {
     scopes: "openid inn email OrgName",
     client_scopes: "",
     fapi: false,
-    encrypts: false,
+    client_encryption: ClientEncryption::Off,
 };
 
 const GITHUB: Spec = Spec {
@@ -365,7 +383,7 @@ const GITHUB: Spec = Spec {
     scopes: "read:user user:email",
     client_scopes: "",
     fapi: false,
-    encrypts: false,
+    client_encryption: ClientEncryption::Off,
 };
 
 const KONTUR: Spec = Spec {
@@ -449,7 +467,7 @@ const ENCRYPTING: Spec = Spec {
     client_secret: "sandbox-jwe-secret",
     // OIDC Core 1.0 §5.3.2: an encrypted UserInfo answer is a signed JWT, encrypted.
     userinfo: UserinfoShape::Jwt(SigningAlg::RS256),
-    encrypts: true,
+    client_encryption: ClientEncryption::ToClientKey,
     ..GENERIC
 };
 

@@ -107,7 +107,7 @@ impl Shared {
     /// §10.2: signed, then encrypted; a nested JWT, RFC 7519 §5.2), else as
     /// it is.
     fn for_client(&self, jwt: String) -> Result<String, super::keys::KeyError> {
-        if !self.personality.spec().encrypts {
+        if !self.personality.spec().encrypts() {
             return Ok(jwt);
         }
         let key = self.client_encryption.as_ref().ok_or_else(|| {
@@ -698,16 +698,21 @@ fn metadata(shared: &Shared) -> Value {
     if spec.fapi {
         fapi::metadata(shared, &mut meta);
     }
+    userinfo_metadata(spec, &mut meta);
+    Value::Object(meta)
+}
+
+/// How UserInfo answers are signed, and how the ID token and UserInfo
+/// answers are encrypted (OIDC Discovery 1.0 §3; the client registered the
+/// encryption, OpenID Connect Dynamic Client Registration 1.0 §2).
+fn userinfo_metadata(spec: &super::personality::Spec, meta: &mut Map<String, Value>) {
     if let UserinfoShape::Jwt(alg) = spec.userinfo {
         meta.insert(
             "userinfo_signing_alg_values_supported".to_owned(),
             json!([alg.as_str()]),
         );
     }
-    if spec.encrypts {
-        // OIDC Discovery 1.0 §3: what the ID token and UserInfo answers
-        // are encrypted with (the client registered these, OpenID Connect
-        // Dynamic Client Registration 1.0 §2).
+    if spec.encrypts() {
         for (name, value) in [
             ("id_token_encryption_alg_values_supported", ENCRYPTION_ALG),
             ("id_token_encryption_enc_values_supported", ENCRYPTION_ENC),
@@ -717,7 +722,6 @@ fn metadata(shared: &Shared) -> Value {
             meta.insert(name.to_owned(), json!([value]));
         }
     }
-    Value::Object(meta)
 }
 
 fn is_loopback_redirect(uri: &str) -> bool {

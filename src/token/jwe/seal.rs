@@ -74,9 +74,8 @@ pub fn seal(
         Some(KeyManagement::RsaOaep(Some(256))) => OaepDigest::Sha256,
         _ => return Err(unsupported(format!("alg {}", recipient.alg))),
     };
-    let cek_len = match ContentEncryption::parse(recipient.enc) {
-        Some(ContentEncryption::Gcm(len)) => len,
-        _ => return Err(unsupported(format!("enc {}", recipient.enc))),
+    let Some(ContentEncryption::Gcm(cek_len)) = ContentEncryption::parse(recipient.enc) else {
+        return Err(unsupported(format!("enc {}", recipient.enc)));
     };
     // RFC 7516 §5.1 step 2: a random content encryption key of the size `enc` needs.
     let mut cek = Zeroizing::new(vec![0u8; cek_len]);
