@@ -276,3 +276,62 @@ fn run_json_reports_the_decrypted_and_verified_id_token() {
     let private = key["d"].as_str().expect("d");
     assert!(!stdout.contains(private) && !stderr.contains(private));
 }
+
+/// `tokenscope run` with a profile whose preset is `sandbox:jwe` starts that
+/// sandbox itself, reads the key file it wrote, and removes the file when
+/// the run ends.
+#[test]
+fn run_with_a_sandbox_jwe_profile_starts_the_sandbox_and_opens_its_tokens() {
+    let dir = std::env::temp_dir().join(format!("tokenscope-sandbox-jwe-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let port = crate::support::free_port();
+    let mut profile = tokenscope::sandbox::sandbox_profile(
+        Personality::Encrypting,
+        &format!("http://127.0.0.1:{port}"),
+    );
+    profile.redirect_uri = format!("http://127.0.0.1:{}/callback", crate::support::free_port());
+    let key_file = profile.decryption_key_file.clone();
+    assert!(
+        key_file.ends_with(&format!("jwe-{port}-client-decryption.jwk.json")),
+        "{key_file}"
+    );
+    let file = dir.join("jwe.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"schema": 1, "profiles": [profile]}).to_string(),
+    )
+    .expect("profile file");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"))
+        .arg("--config-dir")
+        .arg(&dir)
+        .args(["--secret-store", "file", "run", "--json", "--profile-file"])
+        .arg(&file)
+        .arg("--browser")
+        .arg(crate::support::browser_command())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token: serde_json::Value = stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["step"] == "token")
+        .expect("the token step");
+    assert!(
+        token["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains(&decrypted_line("ID token"))),
+        "{token}"
+    );
+    assert_eq!(token["verification"]["passed"], true, "{token}");
+    assert!(
+        !std::path::Path::new(&key_file).exists(),
+        "the key file goes with the sandbox the run started"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
