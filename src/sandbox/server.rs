@@ -103,17 +103,14 @@ impl Shared {
     }
 
     /// A signed JWT as this personality hands it to its client: encrypted
-    /// to the client's key when the personality encrypts (OIDC Core 1.0
-    /// §10.2: signed, then encrypted; a nested JWT, RFC 7519 §5.2), else as
-    /// it is.
+    /// to the client's key when the personality encrypts (it then has that
+    /// key; OIDC Core 1.0 §10.2: signed, then encrypted; a nested JWT,
+    /// RFC 7519 §5.2), else as it is.
     fn for_client(&self, jwt: String) -> Result<String, super::keys::KeyError> {
-        if !self.personality.spec().encrypts() {
-            return Ok(jwt);
+        match &self.client_encryption {
+            Some(key) => Ok(key.seal_jwt(&jwt)?),
+            None => Ok(jwt),
         }
-        let key = self.client_encryption.as_ref().ok_or_else(|| {
-            super::keys::KeyError::Signing("the client's encryption key was not made".to_owned())
-        })?;
-        Ok(key.seal_jwt(&jwt)?)
     }
 
     /// Rotates the keys; the old ones are no longer published.
