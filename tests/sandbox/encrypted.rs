@@ -335,3 +335,37 @@ fn run_with_a_sandbox_jwe_profile_starts_the_sandbox_and_opens_its_tokens() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Signed, then encrypted: with the wrong-key fault the sandbox signs with a
+/// key it does not publish and encrypts that. The run decrypts it, and the
+/// signature check of the token inside fails the step.
+#[test]
+fn a_badly_signed_token_inside_the_encryption_still_fails_verification() {
+    let mut faults = Faults::default();
+    faults.apply("wrong-key").expect("a fault");
+    let rig = Rig::start(Personality::Encrypting, faults);
+    let mut session = rig.session();
+    let result = walk(&rig, &mut session);
+    let log = describe(&session);
+    assert!(result.is_err(), "{log}");
+    let token = last(&session, Step::Token);
+    let said = token
+        .outcome
+        .as_ref()
+        .err()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(said.contains("ID token: signature:"), "{said}\n{log}");
+    let report = token.verification.as_ref().expect("verified");
+    let id = report
+        .tokens
+        .iter()
+        .find(|t| t.role.as_deref() == Some("id"))
+        .expect("an ID token");
+    assert_eq!(
+        id.decryption.as_ref().map(|d| d.status),
+        Some("decrypted"),
+        "{id:#?}"
+    );
+    assert_ne!(id.signature.status, "valid", "{id:#?}");
+}
