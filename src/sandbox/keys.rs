@@ -429,15 +429,24 @@ impl ClientEncryptionKey {
             .iter()
             .map(|prime| b64(&prime.as_ref().to_be_bytes_trimmed_vartime()))
             .collect();
-        let (Some(p), Some(q)) = (primes.first(), primes.get(1)) else {
+        // RFC 7518 §6.3.2: with the primes, all the CRT members are present too.
+        let (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) = (
+            primes.first(),
+            primes.get(1),
+            private.dp(),
+            private.dq(),
+            private.crt_coefficient(),
+        ) else {
             return Err(KeyError::Signing(
-                "the RSA key has fewer than two primes".to_owned(),
+                "the RSA key lacks its primes or CRT values".to_owned(),
             ));
         };
-        // RFC 7518 §6.3.2: the private members; the loader computes the CRT values.
         let jwk = json!({"kty": "RSA", "kid": CLIENT_ENCRYPTION_KEY_ID, "use": "enc", "alg": ENCRYPTION_ALG,
                          "n": b64(&private.n_bytes()), "e": b64(&private.e_bytes()),
-                         "d": b64(&private.d().to_be_bytes_trimmed_vartime()), "p": p, "q": q});
+                         "d": b64(&private.d().to_be_bytes_trimmed_vartime()), "p": p, "q": q,
+                         "dp": b64(&dp.to_be_bytes_trimmed_vartime()),
+                         "dq": b64(&dq.to_be_bytes_trimmed_vartime()),
+                         "qi": b64(&qi.to_be_bytes_trimmed_vartime())});
         Ok(Self {
             file: Secret::new(jwk.to_string()),
             public: private.to_public_key(),
