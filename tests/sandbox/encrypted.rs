@@ -369,3 +369,65 @@ fn a_badly_signed_token_inside_the_encryption_still_fails_verification() {
     );
     assert_ne!(id.signature.status, "valid", "{id:#?}");
 }
+
+/// What the sandbox seals opens with the npm `jose` package too
+/// (`tests/provider/jwe-open.mjs`), with the private JWK it hands its
+/// client: the ID token holds the signed JWT with this run's nonce, the
+/// UserInfo answer the same person.
+#[test]
+fn what_the_sandbox_seals_opens_with_npm_jose() {
+    crate::provider::ensure_node_modules();
+    let rig = Rig::start(Personality::Encrypting, Faults::default());
+    let mut session = rig.session();
+    let result = walk(&rig, &mut session);
+    assert!(result.is_ok(), "{result:?}\n{}", describe(&session));
+    let jwk = std::fs::read_to_string(&rig.profile.decryption_key_file).expect("key file");
+    let open = |token: &str| -> serde_json::Value {
+        let output = std::process::Command::new("node")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/provider/jwe-open.mjs"
+            ))
+            .args([token, jwk.as_str()])
+            .output()
+            .expect("node runs");
+        assert!(
+            output.status.success(),
+            "jose refused it: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("one JSON line")
+    };
+    let wire = |step: Step| {
+        last(&session, step)
+            .exchange
+            .as_ref()
+            .and_then(|e| e.response.as_ref().ok())
+            .expect("an answer")
+            .text()
+    };
+    let claims_of = |jws: &str| -> serde_json::Value {
+        let Ok(tokenscope::token::jose::Decoded::Jws(jws)) =
+            tokenscope::token::jose::decode_unverified(jws)
+        else {
+            panic!("a JWS inside: {jws}")
+        };
+        serde_json::from_str(&jws.payload_text).expect("claims")
+    };
+
+    let body: serde_json::Value = serde_json::from_str(&wire(Step::Token)).expect("JSON");
+    let opened = open(body["id_token"].as_str().expect("an id_token"));
+    assert_eq!(opened["header"]["alg"], "RSA-OAEP-256", "{opened}");
+    assert_eq!(opened["header"]["enc"], "A256GCM", "{opened}");
+    assert_eq!(opened["header"]["cty"], "JWT", "{opened}");
+    let id_claims = claims_of(opened["plaintext"].as_str().expect("plaintext"));
+    assert_eq!(
+        id_claims["nonce"],
+        session.run.nonce.as_str(),
+        "{id_claims}"
+    );
+
+    let opened = open(wire(Step::UserInfo).trim());
+    let userinfo = claims_of(opened["plaintext"].as_str().expect("plaintext"));
+    assert_eq!(userinfo["sub"], id_claims["sub"], "{userinfo}");
+}
