@@ -118,6 +118,7 @@ impl super::TokenscopeApp {
             client_id: client.client_id,
             client_secret: client.client_secret,
             client_key_file: client.key_file,
+            decryption_key_file: client.decryption_key_file,
             key_generation: sandbox.key_generation(),
         });
         self.sandbox = Some(sandbox);

@@ -87,7 +87,7 @@ pub enum Headless {
     /// Run the built-in sandbox OpenID provider on 127.0.0.1 until Ctrl-C;
     /// prints one JSON line with its issuer and client credentials.
     Sandbox {
-        /// Who it imitates: generic, keycloak, bank, github, kontur, moex, fapi or fapi-gost.
+        /// Who it imitates: generic, keycloak, bank, github, kontur, moex, fapi, fapi-gost or jwe.
         #[arg(long, default_value = "generic")]
         personality: String,
         /// The port on 127.0.0.1; 0 picks any free port.

@@ -353,7 +353,7 @@ pub fn sandbox(
     use crate::sandbox::{Faults, Personality, Sandbox, SandboxConfig};
     let personality = Personality::parse(personality).with_context(|| {
         format!(
-            "unknown personality {personality}: use generic, keycloak, bank, github, kontur, moex, fapi or fapi-gost"
+            "unknown personality {personality}: use generic, keycloak, bank, github, kontur, moex, fapi, fapi-gost or jwe"
         )
     })?;
     let mut switches = Faults::default();

@@ -59,6 +59,9 @@ pub struct RunningSandbox {
     pub client_secret: String,
     /// The FAPI personalities' client key file (a public sandbox credential too).
     pub client_key_file: Option<String>,
+    /// The encrypting personality's client decryption key file (a public
+    /// sandbox credential too): the profile's `decryption_key_file`.
+    pub decryption_key_file: Option<String>,
     /// Key generation (1 at start, +1 per rotation).
     pub key_generation: u32,
 }
@@ -196,6 +199,7 @@ mod tests {
             client_id: "sandbox-client".to_owned(),
             client_secret: "sandbox-secret".to_owned(),
             client_key_file: None,
+            decryption_key_file: None,
             key_generation: 1,
         });
         let profile =

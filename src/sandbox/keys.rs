@@ -68,6 +68,9 @@ pub enum KeyError {
     /// Key generation or signing failed.
     #[error("signing failed: {0}")]
     Signing(String),
+    /// A signed token could not be encrypted to the client (RFC 7516 §5.1).
+    #[error("encryption to the client failed: {0}")]
+    Encryption(#[from] crate::token::jwe::SealError),
 }
 
 /// Random octets from the operating system.
@@ -379,6 +382,96 @@ impl ClientKeyPair {
     /// The public key, to verify the client's request objects with.
     pub fn public(&self) -> &KeySet {
         &self.public
+    }
+}
+
+/// The `kid` of the sandbox client's encryption key.
+pub const CLIENT_ENCRYPTION_KEY_ID: &str = "sandbox-client-enc-1";
+
+/// The key management algorithm the sandbox encrypts to its client with
+/// (RFC 7518 §4.3), as the client registered it: its
+/// `id_token_encrypted_response_alg` and `userinfo_encrypted_response_alg`
+/// (OpenID Connect Dynamic Client Registration 1.0 §2).
+pub const ENCRYPTION_ALG: &str = "RSA-OAEP-256";
+
+/// The content encryption the sandbox uses (RFC 7518 §5.3), the client's
+/// `id_token_encrypted_response_enc` and `userinfo_encrypted_response_enc`.
+pub const ENCRYPTION_ENC: &str = "A256GCM";
+
+/// The sandbox client's RSA encryption key pair, for the personalities
+/// that encrypt ID tokens and UserInfo answers to their client (OIDC Core
+/// 1.0 §10.2): made at start (RSA 2048, in memory); the private half is
+/// handed out as a key file (a private JWK, RFC 7518 §6.3.2), as the client
+/// secret is, for the profile's `decryption_key_file`; the public half
+/// seals.
+pub struct ClientEncryptionKey {
+    file: Secret,
+    public: rsa::PublicKey,
+}
+
+impl std::fmt::Debug for ClientEncryptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientEncryptionKey")
+            .field("kid", &CLIENT_ENCRYPTION_KEY_ID)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientEncryptionKey {
+    /// A fresh RSA 2048 key pair from the operating system's random numbers.
+    pub fn generate() -> Result<Self, KeyError> {
+        use rsa::traits::PrivateKeyParts as _;
+        let private = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048)
+            .map_err(|e| KeyError::Signing(e.to_string()))?;
+        let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+        let primes: Vec<String> = private
+            .primes()
+            .iter()
+            .map(|prime| b64(&prime.as_ref().to_be_bytes_trimmed_vartime()))
+            .collect();
+        // RFC 7518 §6.3.2: with the primes, all the CRT members are present too.
+        let (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) = (
+            primes.first(),
+            primes.get(1),
+            private.dp(),
+            private.dq(),
+            private.crt_coefficient(),
+        ) else {
+            return Err(KeyError::Signing(
+                "the RSA key lacks its primes or CRT values".to_owned(),
+            ));
+        };
+        let jwk = json!({"kty": "RSA", "kid": CLIENT_ENCRYPTION_KEY_ID, "use": "enc", "alg": ENCRYPTION_ALG,
+                         "n": b64(&private.n_bytes()), "e": b64(&private.e_bytes()),
+                         "d": b64(&private.d().to_be_bytes_trimmed_vartime()), "p": p, "q": q,
+                         "dp": b64(&dp.to_be_bytes_trimmed_vartime()),
+                         "dq": b64(&dq.to_be_bytes_trimmed_vartime()),
+                         "qi": b64(&qi.to_be_bytes_trimmed_vartime())});
+        Ok(Self {
+            file: Secret::new(jwk.to_string()),
+            public: private.to_public_key(),
+        })
+    }
+
+    /// The key file's content (private: the sandbox hands it to its client).
+    pub fn file_text(&self) -> &str {
+        self.file.expose()
+    }
+
+    /// `plaintext` (a signed JWT: `cty` `JWT`, RFC 7519 §5.2) encrypted to
+    /// the client's public key with [`ENCRYPTION_ALG`] and [`ENCRYPTION_ENC`]
+    /// (OIDC Core 1.0 §10.2: sign, then encrypt).
+    pub fn seal_jwt(&self, jwt: &str) -> Result<String, crate::token::jwe::SealError> {
+        crate::token::jwe::seal(
+            jwt.as_bytes(),
+            &crate::token::jwe::Recipient {
+                key: &self.public,
+                kid: Some(CLIENT_ENCRYPTION_KEY_ID),
+                alg: ENCRYPTION_ALG,
+                enc: ENCRYPTION_ENC,
+            },
+            Some("JWT"),
+        )
     }
 }
 

@@ -26,7 +26,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use serde::Serialize;
 
 pub use faults::{FaultError, FaultOutOfRange, Faults, MAX_DELAY_MS, MAX_EXPIRE_IN, UnknownFault};
-pub use keys::{CLIENT_KEY_ID, KeyError, SigningAlg};
+pub use keys::{
+    CLIENT_ENCRYPTION_KEY_ID, CLIENT_KEY_ID, ENCRYPTION_ALG, ENCRYPTION_ENC, KeyError, SigningAlg,
+};
 pub use personality::{Personality, USERS, User};
 pub use server::{FAULTS_PATH, LOGIN_PATH, REQUEST_URI_PREFIX, ROTATE_PATH, SandboxClock};
 
@@ -98,6 +100,11 @@ pub struct ClientCredentials {
     /// request objects), a sandbox credential like the secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_file: Option<String>,
+    /// The encrypting personality's client decryption key file (the
+    /// private half of the key ID tokens and UserInfo answers are
+    /// encrypted to), a sandbox credential like the secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decryption_key_file: Option<String>,
 }
 
 /// A running sandbox; stopped by [`Sandbox::stop`] or on drop.
@@ -164,6 +171,16 @@ impl Sandbox {
                 }
             })?;
         }
+        let client_encryption = client_encryption_key(config.personality)?;
+        if let (Some(key), Some(path)) = (
+            &client_encryption,
+            decryption_key_path(config.personality, address.port()),
+        ) {
+            write_private_file(&path, key.file_text()).map_err(|source| SandboxError::KeyFile {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
         let shared = Arc::new(server::Shared {
             personality: config.personality,
             base: format!("http://127.0.0.1:{}", address.port()),
@@ -174,6 +191,7 @@ impl Sandbox {
             clock,
             client_key,
             ciba_ping_endpoint: ping_endpoint,
+            client_encryption,
         });
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = server::router(Arc::clone(&shared));
@@ -224,6 +242,8 @@ impl Sandbox {
             client_id: spec.client_id.to_owned(),
             client_secret: spec.client_secret.to_owned(),
             key_file: client_key_path(self.shared.personality, self.shared.port)
+                .map(|path| path.display().to_string()),
+            decryption_key_file: decryption_key_path(self.shared.personality, self.shared.port)
                 .map(|path| path.display().to_string()),
         }
     }
@@ -286,6 +306,7 @@ impl Sandbox {
             "client_id": client.client_id,
             "client_secret": client.client_secret,
             "client_key_file": client.key_file,
+            "client_decryption_key_file": client.decryption_key_file,
             "endpoints": self.endpoints(),
             "users": USERS.iter().map(|u| u.login).collect::<Vec<_>>(),
             "phone_page": self.phone_page(),
@@ -319,7 +340,13 @@ impl Sandbox {
             shutdown.send(()).ok();
             // The client's key file goes with the sandbox that made it
             // (already gone is fine).
-            if let Some(path) = client_key_path(self.shared.personality, self.shared.port) {
+            for path in [
+                client_key_path(self.shared.personality, self.shared.port),
+                decryption_key_path(self.shared.personality, self.shared.port),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 std::fs::remove_file(path).ok();
             }
         }
@@ -426,6 +453,37 @@ pub fn client_key_path(personality: Personality, port: u16) -> Option<std::path:
     )
 }
 
+/// The client's encryption key pair of a personality that encrypts ID
+/// tokens and UserInfo answers ([`personality::Spec::encrypts`]); `None`
+/// for the others.
+fn client_encryption_key(
+    personality: Personality,
+) -> Result<Option<keys::ClientEncryptionKey>, KeyError> {
+    if !personality.spec().encrypts() {
+        return Ok(None);
+    }
+    keys::ClientEncryptionKey::generate().map(Some)
+}
+
+/// Where the sandbox of an encrypting personality on `port` writes its
+/// client's private decryption key (a private JWK, beside the FAPI client
+/// keys in the system's temporary directory), for the profile's
+/// `decryption_key_file`: handed out as the client secret is. `None` for the
+/// other personalities.
+pub fn decryption_key_path(personality: Personality, port: u16) -> Option<std::path::PathBuf> {
+    if !personality.spec().encrypts() {
+        return None;
+    }
+    Some(
+        std::env::temp_dir()
+            .join("tokenscope-sandbox")
+            .join(format!(
+                "{}-{port}-client-decryption.jwk.json",
+                personality.as_str()
+            )),
+    )
+}
+
 /// Writes `text` to `path`, readable by this user only (on Unix).
 fn write_private_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
@@ -521,6 +579,11 @@ pub fn sandbox_profile(personality: Personality, base: &str) -> Profile {
             },
             None => AssertionSettings::default(),
         },
+        // OIDC Core 1.0 §10.2: the ID token and UserInfo come encrypted to
+        // the client; the run opens them with the key the sandbox wrote.
+        decryption_key_file: decryption_key_path(personality, port_of(base))
+            .map(|path| path.display().to_string())
+            .unwrap_or_default(),
         ..Profile::default()
     }
 }
@@ -539,6 +602,9 @@ pub fn repoint(profile: &mut Profile, personality: Personality, base: &str) {
     profile.endpoints = fresh.endpoints;
     if personality.spec().fapi {
         profile.client_assertion.key_file = fresh.client_assertion.key_file;
+    }
+    if personality.spec().encrypts() {
+        profile.decryption_key_file = fresh.decryption_key_file;
     }
 }
 
@@ -595,6 +661,7 @@ pub fn client_secret_of(profile: &Profile) -> Option<crate::secret::Secret> {
 #[doc(hidden)]
 pub struct OfflineSandbox {
     keys: Option<keys::KeyRing>,
+    client_encryption: Option<keys::ClientEncryptionKey>,
     clock: SandboxClock,
     runtime: tokio::runtime::Runtime,
 }
@@ -607,6 +674,7 @@ impl OfflineSandbox {
             .build()?;
         Ok(Self {
             keys: None,
+            client_encryption: None,
             clock,
             runtime,
         })
@@ -623,6 +691,15 @@ impl OfflineSandbox {
             Some(keys) => keys,
             None => keys::KeyRing::generate()?,
         };
+        // The encrypting personality's client key is made once too (RSA).
+        let client_encryption = if personality.spec().encrypts() {
+            match self.client_encryption.take() {
+                Some(key) => Some(key),
+                None => client_encryption_key(personality)?,
+            }
+        } else {
+            None
+        };
         let shared = Arc::new(server::Shared {
             personality,
             base: format!("http://127.0.0.1:{DEFAULT_PORT}"),
@@ -633,6 +710,7 @@ impl OfflineSandbox {
             clock: Arc::clone(&self.clock),
             client_key: client_key_pair(personality)?,
             ciba_ping_endpoint: DEFAULT_PING_ENDPOINT.to_owned(),
+            client_encryption,
         });
         let result = requests(&OfflineSession {
             shared: &shared,
@@ -646,6 +724,9 @@ impl OfflineSandbox {
                     .into_inner()
                     .unwrap_or_else(PoisonError::into_inner),
             );
+            if let Some(key) = shared.client_encryption {
+                self.client_encryption = Some(key);
+            }
         }
         Ok(result)
     }

@@ -32,6 +32,15 @@ pub enum Personality {
     /// taking GOST-signed request objects.
     #[serde(rename = "fapi-gost")]
     FapiGost,
+    /// A plain OpenID provider whose client registered encryption (OIDC
+    /// Core 1.0 §10.2; `id_token_encrypted_response_alg`/`_enc` and
+    /// `userinfo_encrypted_response_alg`/`_enc`, OpenID Connect Dynamic
+    /// Client Registration 1.0 §2): ID tokens and UserInfo answers are
+    /// signed (RS256), then encrypted to the client's RSA key
+    /// (`RSA-OAEP-256`, `A256GCM`), as banks do with personal data. The
+    /// client's private key is handed out with the profile.
+    #[serde(rename = "jwe")]
+    Encrypting,
 }
 
 /// How an access or refresh token looks.
@@ -131,6 +140,28 @@ pub struct Spec {
     /// object required (RFC 9101 §10.5), answers by JARM only, DPoP at the
     /// token and UserInfo endpoints (RFC 9449 §5, §7).
     pub fapi: bool,
+    /// Whether ID tokens and UserInfo answers are encrypted to the client.
+    pub client_encryption: ClientEncryption,
+}
+
+/// What the sandbox does to the ID tokens and UserInfo answers it hands its
+/// client after signing them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientEncryption {
+    /// Nothing: they are signed only.
+    Off,
+    /// Encrypted to the client's RSA key (OIDC Core 1.0 §10.2: signed, then
+    /// encrypted) with `RSA-OAEP-256` and `A256GCM`
+    /// ([`super::keys::ENCRYPTION_ALG`], [`super::keys::ENCRYPTION_ENC`]):
+    /// the sandbox makes the client's key pair and hands out the private half.
+    ToClientKey,
+}
+
+impl Spec {
+    /// Whether ID tokens and UserInfo answers are encrypted to the client.
+    pub fn encrypts(&self) -> bool {
+        self.client_encryption == ClientEncryption::ToClientKey
+    }
 }
 
 /// Token lifetimes in seconds.
@@ -196,6 +227,7 @@ const GENERIC: Spec = Spec {
     scopes: "openid profile email offline_access",
     client_scopes: "api",
     fapi: false,
+    client_encryption: ClientEncryption::Off,
 };
 
 const KEYCLOAK_PATHS: Paths = Paths {
@@ -310,6 +342,7 @@ const BANK: Spec = Spec {
     scopes: "openid inn email OrgName",
     client_scopes: "",
     fapi: false,
+    client_encryption: ClientEncryption::Off,
 };
 
 const GITHUB: Spec = Spec {
@@ -350,6 +383,7 @@ const GITHUB: Spec = Spec {
     scopes: "read:user user:email",
     client_scopes: "",
     fapi: false,
+    client_encryption: ClientEncryption::Off,
 };
 
 const KONTUR: Spec = Spec {
@@ -428,9 +462,18 @@ const FAPI_GOST: Spec = Spec {
     ..FAPI
 };
 
+const ENCRYPTING: Spec = Spec {
+    client_id: "sandbox-jwe-client",
+    client_secret: "sandbox-jwe-secret",
+    // OIDC Core 1.0 §5.3.2: an encrypted UserInfo answer is a signed JWT, encrypted.
+    userinfo: UserinfoShape::Jwt(SigningAlg::RS256),
+    client_encryption: ClientEncryption::ToClientKey,
+    ..GENERIC
+};
+
 impl Personality {
     /// Every personality, in menu order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Generic,
         Self::Keycloak,
         Self::Bank,
@@ -439,6 +482,7 @@ impl Personality {
         Self::Moex,
         Self::Fapi,
         Self::FapiGost,
+        Self::Encrypting,
     ];
 
     /// The name on the command line and in JSON.
@@ -452,6 +496,7 @@ impl Personality {
             Self::Moex => "moex",
             Self::Fapi => "fapi",
             Self::FapiGost => "fapi-gost",
+            Self::Encrypting => "jwe",
         }
     }
 
@@ -466,6 +511,7 @@ impl Personality {
             Self::Moex => "MOEX-like (passport grant)",
             Self::Fapi => "FAPI 2.0-like (PAR, signed requests, JARM, DPoP)",
             Self::FapiGost => "FAPI 2.0-like, GOST-signed",
+            Self::Encrypting => "Encrypting (JWE ID tokens and UserInfo)",
         }
     }
 
@@ -485,6 +531,7 @@ impl Personality {
             Self::Moex => &MOEX,
             Self::Fapi => &FAPI,
             Self::FapiGost => &FAPI_GOST,
+            Self::Encrypting => &ENCRYPTING,
         }
     }
 
@@ -907,7 +954,7 @@ impl Personality {
                     uri: Some(format!("{GITHUB_DOCS}#{anchor}")),
                 }
             }
-            Self::Kontur | Self::Generic | Self::Fapi | Self::FapiGost => {
+            Self::Kontur | Self::Generic | Self::Fapi | Self::FapiGost | Self::Encrypting => {
                 let (status, error) = rfc_code(failure);
                 answer(status, error, generic_text(failure))
             }

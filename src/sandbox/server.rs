@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use crate::token::Timestamp;
 
 use super::faults::Faults;
-use super::keys::{KeyRing, SigningAlg};
+use super::keys::{ENCRYPTION_ALG, ENCRYPTION_ENC, KeyRing, SigningAlg};
 use super::pages;
 use super::personality::{
     CIBA_GRANT, ErrorAnswer, Failure, Personality, TokenShape, USERS, User, UserinfoShape, user,
@@ -66,6 +66,9 @@ pub struct Shared {
     /// The client notification endpoint the client is registered with for
     /// CIBA ping mode (CIBA Core §4): a loopback URL.
     pub ciba_ping_endpoint: String,
+    /// The client's encryption key pair (the encrypting personality: ID
+    /// tokens and UserInfo answers are encrypted to its public half).
+    pub client_encryption: Option<super::keys::ClientEncryptionKey>,
 }
 
 impl Shared {
@@ -100,6 +103,17 @@ impl Shared {
 
     fn keys(&self) -> std::sync::RwLockReadGuard<'_, KeyRing> {
         self.keys.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A signed JWT as this personality hands it to its client: encrypted
+    /// to the client's key when the personality encrypts (it then has that
+    /// key; OIDC Core 1.0 §10.2: signed, then encrypted; a nested JWT,
+    /// RFC 7519 §5.2), else as it is.
+    fn for_client(&self, jwt: String) -> Result<String, super::keys::KeyError> {
+        match &self.client_encryption {
+            Some(key) => Ok(key.seal_jwt(&jwt)?),
+            None => Ok(jwt),
+        }
     }
 
     /// Rotates the keys; the old ones are no longer published.
@@ -684,7 +698,30 @@ fn metadata(shared: &Shared) -> Value {
     if spec.fapi {
         fapi::metadata(shared, &mut meta);
     }
+    userinfo_metadata(spec, &mut meta);
     Value::Object(meta)
+}
+
+/// How UserInfo answers are signed, and how the ID token and UserInfo
+/// answers are encrypted (OIDC Discovery 1.0 §3; the client registered the
+/// encryption, OpenID Connect Dynamic Client Registration 1.0 §2).
+fn userinfo_metadata(spec: &super::personality::Spec, meta: &mut Map<String, Value>) {
+    if let UserinfoShape::Jwt(alg) = spec.userinfo {
+        meta.insert(
+            "userinfo_signing_alg_values_supported".to_owned(),
+            json!([alg.as_str()]),
+        );
+    }
+    if spec.encrypts() {
+        for (name, value) in [
+            ("id_token_encryption_alg_values_supported", ENCRYPTION_ALG),
+            ("id_token_encryption_enc_values_supported", ENCRYPTION_ENC),
+            ("userinfo_encryption_alg_values_supported", ENCRYPTION_ALG),
+            ("userinfo_encryption_enc_values_supported", ENCRYPTION_ENC),
+        ] {
+            meta.insert(name.to_owned(), json!([value]));
+        }
+    }
 }
 
 fn is_loopback_redirect(uri: &str) -> bool {
@@ -1614,12 +1651,13 @@ fn issue(
                 }
                 _ => {}
             }
-            Some(keys.sign_jwt(
+            let signed = keys.sign_jwt(
                 &header(alg, "JWT"),
                 &Value::Object(claims),
                 alg,
                 faults.wrong_key,
-            )?)
+            )?;
+            Some(shared.for_client(signed)?)
         }
         _ => None,
     };
@@ -1678,7 +1716,8 @@ fn issue(
     Ok(json_response(StatusCode::OK, &Value::Object(body)))
 }
 
-/// UserInfo (OIDC Core §5.3): JSON, or a signed JWT for the bank.
+/// UserInfo (OIDC Core §5.3): JSON, or a signed JWT (the bank), or a
+/// signed JWT encrypted to the client (the encrypting personality, §5.3.2).
 fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
     let now = shared.now();
     let token = incoming.bearer().ok_or(Failure::InvalidToken)?;
@@ -1700,10 +1739,16 @@ fn userinfo(shared: &Shared, incoming: &Incoming) -> Answer {
             claims.insert("iss".to_owned(), json!(shared.issuer()));
             claims.insert("aud".to_owned(), json!(grant.client_id));
             let faults = shared.faults();
-            let header = json!({"typ": "JWT", "alg": alg.as_str()});
-            let jwt = shared
-                .keys()
+            let keys = shared.keys();
+            // The bank's GOST user-info names no key; the others carry the `kid`.
+            let header = if alg == SigningAlg::Gost {
+                json!({"typ": "JWT", "alg": alg.as_str()})
+            } else {
+                json!({"typ": "JWT", "alg": alg.as_str(), "kid": keys.kid(alg)})
+            };
+            let jwt = keys
                 .sign_jwt(&header, &Value::Object(claims), alg, faults.wrong_key)
+                .and_then(|signed| shared.for_client(signed))
                 .map_err(|e| Failure::ServerError(e.to_string()))?;
             Ok(plain(StatusCode::OK, "application/jwt", &jwt))
         }

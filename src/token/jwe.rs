@@ -21,6 +21,8 @@
 //! `x5c`) are never used: only the keys the user gave (RFC 8725 §3.10).
 //!
 //! Every input is hostile: nothing here panics, and sizes are bounded.
+//!
+//! The inverse, sealing a JWE to a recipient's RSA key, is [`seal`] (RFC 7516 §5.1).
 
 use std::io::Read as _;
 
@@ -40,6 +42,9 @@ use super::jose::{
 };
 use super::keys::{KeyRow, KeySet};
 use super::private_keys::{DecryptionKey, PrivateMaterial};
+
+mod seal;
+pub use seal::{Recipient, SealError, seal};
 
 /// The largest plaintext a `zip: DEF` JWE may inflate to: a token is a few
 /// kilobytes, and a decompression bomb must cost nothing.

@@ -109,6 +109,12 @@ fn status(ui: &mut egui::Ui, state: &SandboxState, presenter: bool, commands: &m
                         copy_button(ui, &tr!("sandbox-copy-client-key-file"), path, commands);
                         ui.end_row();
                     }
+                    if let Some(path) = &running.decryption_key_file {
+                        ui.label(tr!("sandbox-decryption-key-file"));
+                        ui.monospace(path);
+                        copy_button(ui, &tr!("sandbox-copy-decryption-key-file"), path, commands);
+                        ui.end_row();
+                    }
                 });
             ui.label(tr!(
                 "sandbox-key-generation",
@@ -215,5 +221,6 @@ fn personality_label(personality: Personality) -> String {
         Personality::Moex => tr!("sandbox-personality-moex"),
         Personality::Fapi => tr!("sandbox-personality-fapi"),
         Personality::FapiGost => tr!("sandbox-personality-fapi-gost"),
+        Personality::Encrypting => tr!("sandbox-personality-jwe"),
     }
 }

@@ -5,6 +5,7 @@
 
 mod ciba;
 mod cli;
+mod encrypted;
 mod endpoints;
 mod fapi;
 mod faults;

@@ -236,3 +236,77 @@ fn the_window_walks_ciba_against_the_sandbox() {
     wait_for(&mut harness, |app| verified(app, Step::CibaToken).is_some());
     assert_eq!(verified(harness.state(), Step::CibaToken), Some(true));
 }
+
+/// The encrypting personality picked in the panel: the panel shows the
+/// client's decryption key file, and a flow of its profile shows on the
+/// token card that the ID token came encrypted and was opened with that key.
+#[test]
+fn the_encrypting_personality_picked_in_the_panel_runs_to_a_decrypted_id_token() {
+    use tokenscope::sandbox::{DEFAULT_PORT, Personality, sandbox_profile};
+    let dir = temp_dir("sandbox-jwe");
+    let profile = sandbox_profile(
+        Personality::Encrypting,
+        &format!("http://127.0.0.1:{DEFAULT_PORT}"),
+    );
+    let name = profile.name.clone();
+    let document = serde_json::json!({"schema": 1, "profiles": [profile]});
+    std::fs::write(dir.join("profiles.json"), document.to_string()).expect("profiles");
+    let mut harness = harness_on_with_browser(&dir, Some(sandbox_browser()));
+    // The sandbox stamps tokens with the app's clock at its start; the flow
+    // checks them against the same.
+    harness
+        .state_mut()
+        .set_clock(tokenscope::app::Clock::System);
+    harness.get_by_label("Sandbox panel").click();
+    harness.run();
+    harness.get_by_label("Behaves like").click();
+    harness.run();
+    harness
+        .get_by_label("Encrypting (JWE ID tokens and UserInfo)")
+        .click();
+    harness.run();
+    harness.get_by_label("Start sandbox").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, |app| {
+        matches!(app.workspace().sandbox.status, SandboxStatus::Running(_))
+    });
+    harness.get_by_label_contains("Running: Encrypting (JWE ID tokens and UserInfo)");
+    harness.get_by_label("Client decryption key file");
+    let key_file = match &harness.state().workspace().sandbox.status {
+        SandboxStatus::Running(running) => running.decryption_key_file.clone(),
+        _ => None,
+    }
+    .expect("a decryption key file");
+    harness.get_by_label(&key_file);
+    // The panel closes again: the flow needs the room.
+    harness.get_by_label("Sandbox panel").click();
+    harness.run();
+
+    crate::support::start_flow_of(&mut harness, &name, |app| {
+        app.workspace().profiles.loaded_secret.is_some()
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Discovery) == Some(true)
+    });
+    harness.get_by_label("Open the browser").click();
+    wait_for(&mut harness, |app| {
+        last_ok(app, Step::Callback) == Some(true)
+    });
+    harness.get_by_label("Send").click();
+    wait_for(&mut harness, |app| last_ok(app, Step::Token).is_some());
+    assert_eq!(last_ok(harness.state(), Step::Token), Some(true));
+    wait_for(&mut harness, |app| verified(app, Step::Token).is_some());
+    assert_eq!(verified(harness.state(), Step::Token), Some(true));
+    harness.get_by_label_contains(
+        "ID token encrypted with RSA-OAEP-256 / A256GCM, decrypted with key sandbox-client-enc-1",
+    );
+    harness.get_by_label_contains("Verified: ID token, signature valid");
+    // The profile file holds the key file's path, never the key.
+    let key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&key_file).expect("key file"))
+            .expect("a JWK");
+    let private = key["d"].as_str().expect("d");
+    let on_disk = std::fs::read_to_string(dir.join("profiles.json")).expect("saved");
+    assert!(!on_disk.contains(private));
+}

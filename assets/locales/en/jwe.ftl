@@ -75,3 +75,10 @@ decryption-allow-rsa1-5-hint = RSA1_5 key encryption is open to padding-oracle a
 claims-encrypted-load-key = An encrypted token: load the recipient's private key (a JWK, PEM or PKCS#12 file) in the Keys tab to read it.
 claims-decrypted-text = The decrypted plaintext is not a claims set:
 claims-decrypted-binary = The decrypted plaintext is { $length } bytes that are not text.
+
+## Encryption (token/jwe/seal.rs): the sandbox seals ID tokens and UserInfo
+
+jwe-seal-unsupported = cannot encrypt with { $what }: tokenscope seals RSA-OAEP-256 or RSA-OAEP with A128GCM, A192GCM or A256GCM
+jwe-seal-random = no randomness from the operating system for the content key: { $error }
+jwe-seal-key-encryption = { $alg } could not encrypt the content key: { $error }
+jwe-seal-content = { $enc } could not encrypt the content: it is too long

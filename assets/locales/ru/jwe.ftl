@@ -87,3 +87,10 @@ decryption-allow-rsa1-5-hint = Шифрование ключа RSA1_5 уязви
 claims-encrypted-load-key = Зашифрованный токен: чтобы прочитать его, загрузите закрытый ключ получателя (файл JWK, PEM или PKCS#12) на вкладке «Ключи».
 claims-decrypted-text = Расшифрованный открытый текст — не набор утверждений:
 claims-decrypted-binary = Расшифрованный открытый текст — { $length } байт, и это не текст.
+
+## Шифрование (token/jwe/seal.rs): песочница шифрует ID-токены и UserInfo
+
+jwe-seal-unsupported = нельзя зашифровать с { $what }: tokenscope шифрует RSA-OAEP-256 или RSA-OAEP с A128GCM, A192GCM или A256GCM
+jwe-seal-random = операционная система не дала случайных байтов для ключа содержимого: { $error }
+jwe-seal-key-encryption = { $alg } не смог зашифровать ключ содержимого: { $error }
+jwe-seal-content = { $enc } не смог зашифровать содержимое: оно слишком длинное
