@@ -71,6 +71,10 @@ pub enum TokenRole {
     AuthorizationCode,
     /// A back-channel logout token.
     Logout,
+    /// A verifiable credential: an SD-JWT VC's issuer-signed JWT (`typ`
+    /// `dc+sd-jwt`, earlier `vc+sd-jwt`, or a `vct` claim;
+    /// draft-ietf-oauth-sd-jwt-vc §3.2.1, §3.2.2.1).
+    Credential,
     /// Another named token (`subject_token`, `actor_token`, …).
     Other(String),
 }
@@ -85,6 +89,7 @@ impl TokenRole {
             Self::Refresh => "refresh".to_owned(),
             Self::AuthorizationCode => "authorization_code".to_owned(),
             Self::Logout => "logout".to_owned(),
+            Self::Credential => "credential".to_owned(),
             Self::Other(name) => name.clone(),
         }
     }
@@ -97,6 +102,7 @@ impl TokenRole {
             Self::Refresh => crate::tr!("role-refresh"),
             Self::AuthorizationCode => crate::tr!("role-code"),
             Self::Logout => crate::tr!("role-logout"),
+            Self::Credential => crate::tr!("role-credential"),
             Self::Other(name) => name.clone(),
         }
     }
@@ -521,6 +527,7 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
         let role = match typ_lower.trim_start_matches("application/") {
             "at+jwt" => Some(TokenRole::Access),
             "logout+jwt" => Some(TokenRole::Logout),
+            "dc+sd-jwt" | "vc+sd-jwt" => Some(TokenRole::Credential),
             _ => None,
         };
         if let Some(role) = role {
@@ -552,6 +559,12 @@ fn tell_role(token: &FoundToken) -> Option<(TokenRole, String)> {
         }
         if claims.contains_key("events") {
             return Some((TokenRole::Logout, crate::tr!("reason-events")));
+        }
+        if claims.contains_key("vct") {
+            return Some((
+                TokenRole::Credential,
+                crate::tr!("reason-claim", name = "vct"),
+            ));
         }
         if let Some(name) = ["scope", "scp", "client_id"]
             .into_iter()
@@ -586,6 +599,39 @@ mod tests {
             encode_segment(claims.as_bytes()),
             encode_segment(&[1; 32])
         )
+    }
+
+    /// An SD-JWT VC's issuer-signed JWT is a credential, told by its `typ`
+    /// (`dc+sd-jwt`, or the earlier `vc+sd-jwt`) or, without one, its `vct`
+    /// claim; before a `scope` or `client_id` would call it an access token.
+    #[test]
+    fn an_sd_jwt_vc_is_a_credential() {
+        let with_typ = |typ: &str| {
+            format!(
+                "{}.{}.{}",
+                encode_segment(format!(r#"{{"alg":"ES256","typ":"{typ}"}}"#).as_bytes()),
+                encode_segment(br#"{"iss":"https://issuer.example","client_id":"c"}"#),
+                encode_segment(&[1; 64])
+            )
+        };
+        for typ in ["dc+sd-jwt", "vc+sd-jwt"] {
+            let inspection = find_tokens(&with_typ(typ), NOW);
+            let token = &inspection.tokens[0];
+            assert_eq!(token.role, Some(TokenRole::Credential), "{typ}");
+            assert_eq!(
+                token.role_reason.as_deref(),
+                Some(format!("from the typ header {typ}").as_str())
+            );
+        }
+        let by_claim = jwt(r#"{"vct":"https://credentials.example/identity","scope":"x"}"#);
+        let inspection = find_tokens(&by_claim, NOW);
+        let token = &inspection.tokens[0];
+        assert_eq!(token.role, Some(TokenRole::Credential));
+        assert_eq!(token.role_reason.as_deref(), Some("from the vct claim"));
+        assert_eq!(TokenRole::Credential.name(), "credential");
+        set_language(Language::Ru);
+        assert_eq!(TokenRole::Credential.label(), "Удостоверение (SD-JWT VC)");
+        set_language(Language::En);
     }
 
     #[test]

@@ -406,6 +406,7 @@ role-id = ID token
 role-refresh = Refresh token
 role-code = Authorization code
 role-logout = Logout token
+role-credential = Credential (SD-JWT VC)
 shape-uuid = a UUID
 shape-uuid-suffix = a UUID with a numeric suffix (SberBusiness ID style)
 shape-github = a GitHub { $kind }

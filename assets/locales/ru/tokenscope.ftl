@@ -440,6 +440,7 @@ role-id = ID-токен
 role-refresh = Токен обновления
 role-code = Код авторизации
 role-logout = Токен выхода
+role-credential = Удостоверение (SD-JWT VC)
 shape-uuid = UUID
 shape-uuid-suffix = UUID с числовым суффиксом (как в SberBusiness ID)
 shape-github = GitHub: { $kind }
