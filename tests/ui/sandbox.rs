@@ -244,10 +244,13 @@ fn the_window_walks_ciba_against_the_sandbox() {
 fn the_encrypting_personality_picked_in_the_panel_runs_to_a_decrypted_id_token() {
     use tokenscope::sandbox::{DEFAULT_PORT, Personality, sandbox_profile};
     let dir = temp_dir("sandbox-jwe");
-    let profile = sandbox_profile(
+    let mut profile = sandbox_profile(
         Personality::Encrypting,
         &format!("http://127.0.0.1:{DEFAULT_PORT}"),
     );
+    // Its own loopback redirect port: other tests walk the Sandbox profile's
+    // code flow at the same time, on the default one.
+    profile.redirect_uri = format!("http://127.0.0.1:{}/callback", crate::provider::free_port());
     let name = profile.name.clone();
     let document = serde_json::json!({"schema": 1, "profiles": [profile]});
     std::fs::write(dir.join("profiles.json"), document.to_string()).expect("profiles");
