@@ -239,6 +239,17 @@ impl Step {
         }
     }
 
+    /// The step's title for a run of `profile`: in CIBA ping mode the token
+    /// step waits for the provider's call instead of polling (CIBA Core §10.2).
+    pub fn title_in(self, profile: &super::profile::Profile) -> String {
+        if self == Self::CibaToken && profile.ciba.delivery_mode == super::ciba::DeliveryMode::Ping
+        {
+            crate::tr!("step-title-ciba-token-ping")
+        } else {
+            self.title()
+        }
+    }
+
     /// The narration for a run of `profile`: what its protections add to
     /// the step — a DPoP proof (RFC 9449), a signed request object (RFC
     /// 9101), a JWT-secured response (JARM) — said where they happen.
@@ -1443,6 +1454,24 @@ pub fn mask_middle(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// In CIBA ping mode the token step's title says it waits for the ping,
+    /// in both languages; poll mode keeps its own.
+    #[test]
+    fn the_ciba_token_step_is_named_after_the_delivery_mode() {
+        use crate::i18n::{Language, set_language};
+        let mut profile = super::super::profile::Profile::default();
+        assert_eq!(Step::CibaToken.title_in(&profile), "Poll for tokens");
+        profile.ciba.delivery_mode = super::super::ciba::DeliveryMode::Ping;
+        assert_eq!(Step::CibaToken.title_in(&profile), "Tokens after the ping");
+        assert_eq!(Step::Token.title_in(&profile), Step::Token.title());
+        set_language(Language::Ru);
+        assert_eq!(
+            Step::CibaToken.title_in(&profile),
+            "Токены после уведомления"
+        );
+        set_language(Language::En);
+    }
 
     #[test]
     fn the_narration_says_what_dpop_jar_and_jarm_add_where_they_happen() {

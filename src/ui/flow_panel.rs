@@ -402,7 +402,7 @@ fn presenter_stage(
                         egui::Frame::group(ui.style()).show(ui, |ui| {
                             ui.set_width(ui.available_width());
                             // The narration follows the window's language.
-                            ui.strong(step.title());
+                            ui.strong(step.title_in(&session.profile));
                             ui.add(egui::Label::new(step.narration_in(&session.profile)).wrap());
                         });
                         let number = shown_steps(session)
@@ -436,7 +436,7 @@ fn plan(ui: &mut egui::Ui, profile: &crate::oauth::Profile) {
             for (number, (step, _)) in steps.iter().enumerate() {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
-                    ui.strong(format!("{} {}", number + 1, step.title()));
+                    ui.strong(format!("{} {}", number + 1, step.title_in(profile)));
                     ui.weak(step.purpose());
                 });
             }
@@ -639,7 +639,7 @@ fn card(
     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
-            ui.strong(format!("{number} {}", step.title()));
+            ui.strong(format!("{number} {}", step.title_in(&session.profile)));
             // Device polling waits seconds between polls: its card counts down instead of spinning.
             status(
                 ui,

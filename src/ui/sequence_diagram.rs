@@ -229,7 +229,7 @@ pub fn show(
             (false, StepState::Pending) => visuals.weak_text_color(),
         };
         let width = if focused { 3.0 } else { 1.5 };
-        let title = step.title();
+        let title = step.title_in(profile);
         for (from, to, label) in arrows_in(*step, profile) {
             let (a, b) = (Pos2::new(lane_x(from), y), Pos2::new(lane_x(to), y));
             arrow(&painter, a, b, Stroke::new(width, color));

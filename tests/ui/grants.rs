@@ -450,6 +450,19 @@ fn the_ciba_card_in_ping_mode_waits_for_the_ping() {
     harness.get_by_label("The request expires in 120 s.");
     harness.get_by_label("Wait for the ping");
     assert_eq!(harness.query_all_by_label("Start polling").count(), 0);
+    // The card's title says what the step waits for.
+    assert!(
+        harness
+            .query_all_by_label_contains("Tokens after the ping")
+            .count()
+            > 0
+    );
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Poll for tokens")
+            .count(),
+        0
+    );
     let profile = &harness
         .state()
         .workspace()

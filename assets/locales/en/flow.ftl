@@ -468,6 +468,7 @@ run-jarm-no-jwks = The profile has no jwks_uri to check the JWT-secured response
 
 step-title-backchannel-authentication = Backchannel authentication
 step-title-ciba-token = Poll for tokens
+step-title-ciba-token-ping = Tokens after the ping
 step-purpose-backchannel-authentication = The app asks the provider, directly, to reach the user on their phone with a binding message; the answer is an auth_req_id (CIBA Core §7.1).
 step-purpose-ciba-token = The app polls the token endpoint with the auth_req_id until the user approves on the phone, denies, or the request expires (CIBA Core §10.1).
 step-narration-backchannel-authentication = Here the user is not in front of our app at all: think of a call-centre operator or a shop till. The app names the user with a hint and asks the authorization server, over the back channel, to reach them on their phone. A short binding message appears on both screens, so the user knows the request on the phone is this one.
