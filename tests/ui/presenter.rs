@@ -176,6 +176,12 @@ fn autoplay_walks_the_sandbox_flow_starts_over_and_stops_at_a_key() {
     use tokenscope::store::SecretPreference;
 
     let dir = crate::support::temp_dir("autoplay");
+    // The first launch's Sandbox profile, on its own loopback redirect port:
+    // other tests walk the same profile's code flow at the same time.
+    let mut profile = tokenscope::sandbox::first_launch_profile();
+    profile.redirect_uri = format!("http://127.0.0.1:{}/callback", crate::provider::free_port());
+    let document = serde_json::json!({"schema": 1, "profiles": [profile]});
+    std::fs::write(dir.join("profiles.json"), document.to_string()).expect("profiles");
     let mut harness = egui_kittest::Harness::builder()
         .with_size([1280.0, 720.0])
         .with_max_steps(24)
