@@ -28,28 +28,36 @@ if [ -z "${DISPLAY:-}" ]; then
   sleep 1
 fi
 
-# Runs a command that writes a screenshot to $2 $runs times. Prints the
-# median seconds from exec until the PNG was written (first frame on screen,
-# captured), the median until the process exited, and the median peak RSS (KiB).
-measure() {
+# One run of a command that writes a screenshot to $2: appends to $out/$1
+# the seconds from exec until the PNG was written (first frame on screen,
+# captured), the seconds until the process exited, and the peak RSS (KiB).
+run_once() {
   local name=$1 png=$2; shift 2
-  : > "$out/$name"
-  for _ in $(seq "$runs"); do
-    rm -f "$png"
-    local start
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" >/dev/null 2>&1
-    local shot
-    shot=$(stat -c %.9Y "$png")
-    read -r wall rss < "$out/$name.time"
-    echo "$(echo "$shot - $start" | bc -l) $wall $rss" >> "$out/$name"
-  done
+  rm -f "$png"
+  local start
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" >/dev/null 2>&1
+  local shot
+  shot=$(stat -c %.9Y "$png")
+  read -r wall rss < "$out/$name.time"
+  echo "$(echo "$shot - $start" | bc -l) $wall $rss" >> "$out/$name"
+}
+# The medians of each column of $out/$1.
+medians() {
   local median='sort -n | awk -v n='"$runs"' "NR==int((n+1)/2)"'
-  echo "$(awk '{print $1}' "$out/$name" | eval "$median") $(awk '{print $2}' "$out/$name" | eval "$median") $(awk '{print $3}' "$out/$name" | eval "$median")"
+  echo "$(awk '{print $1}' "$out/$1" | eval "$median") $(awk '{print $2}' "$out/$1" | eval "$median") $(awk '{print $3}' "$out/$1" | eval "$median")"
 }
 
-read -r bare_f bare_t bare_m < <(measure bare "$out/bare.png" "$bare" "$out/bare.png")
-read -r app_f app_t app_m < <(measure app "$out/app.png" "$app" --screenshot "$out/app.png" --paste "$paste" --now 1795474206 --utc)
+# Bare and app runs alternate, so a machine that slows down or speeds up
+# during the benchmark (a shared VM, a thermal limit) weighs on both alike.
+: > "$out/bare"
+: > "$out/app"
+for _ in $(seq "$runs"); do
+  run_once bare "$out/bare.png" "$bare" "$out/bare.png"
+  run_once app "$out/app.png" "$app" --screenshot "$out/app.png" --paste "$paste" --now 1795474206 --utc
+done
+read -r bare_f bare_t bare_m < <(medians bare)
+read -r app_f app_t app_m < <(medians app)
 awk -v bf="$bare_f" -v bt="$bare_t" -v bm="$bare_m" -v af="$app_f" -v at="$app_t" -v am="$app_m" 'BEGIN {
   printf "first frame on screen: bare %.3f s, tokenscope %.3f s: %.2fx (target <= 1.2x)\n", bf, af, af/bf
   printf "until exit:            bare %.3f s, tokenscope %.3f s: %.2fx\n", bt, at, at/bt

@@ -1,14 +1,15 @@
 //! tokenscope: no arguments opens the window; subcommands run headless
 //! (`tokenscope::cli`). This file parses the arguments and dispatches.
 
+use std::cell::RefCell;
 use std::io::Write as _;
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser as _;
-use winit::event_loop::EventLoop;
 
 use tokenscope::app::{Clock, Screenshot, StartOptions, ThemeChoice, TokenscopeApp};
 use tokenscope::cli::args::{Cli, Lang, Theme};
@@ -25,6 +26,30 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stderr(), "tokenscope: {error:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The window's options: its size, icon and renderer; `window_builder`
+/// runs once the event loop exists.
+fn native_options(cli: &Cli, window_builder: eframe::WindowBuilderHook) -> eframe::NativeOptions {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("tokenscope")
+        // The desktop entry's StartupWMClass: the taskbar groups the window under its icon.
+        .with_app_id("tokenscope")
+        .with_inner_size([cli.size.0, cli.size.1])
+        .with_min_inner_size([720.0, 480.0]);
+    if let Some(icon) = tokenscope::app::window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
+    eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport,
+        window_builder: Some(window_builder),
+        // eframe's fallback without its `system_fonts` feature only logs a
+        // hint, and installing it makes egui rebuild its fonts: the glyphs
+        // warmed for the first frame would be thrown away.
+        system_font_fallback: false,
+        ..Default::default()
     }
 }
 
@@ -79,38 +104,37 @@ fn window(cli: &Cli) -> anyhow::Result<ExitCode> {
         background: tokenscope::ui::Background::Cleared,
         autoplay: cli.profile.clone().map(|profile| (profile, cli.play)),
     };
-    let mut viewport = egui::ViewportBuilder::default()
-        .with_title("tokenscope")
-        // The desktop entry's StartupWMClass: the taskbar groups the window under its icon.
-        .with_app_id("tokenscope")
-        .with_inner_size([cli.size.0, cli.size.1])
-        .with_min_inner_size([720.0, 480.0]);
-    if let Some(icon) = tokenscope::app::window_icon() {
-        viewport = viewport.with_icon(icon);
-    }
-    let native = eframe::NativeOptions {
-        renderer: eframe::Renderer::Glow,
-        viewport,
-        ..Default::default()
-    };
-    // The event loop before any thread: on X11 it opens the input method,
-    // whose libX11 reads the locale's Compose file a character at a time,
-    // and glibc locks the stream for each character once a process has a
-    // second thread (~8 ms with the store and inspection threads running,
-    // under 1 ms without). The threads then start while the window is made.
-    let event_loop = EventLoop::<eframe::UserEvent>::with_user_event()
-        .build()
-        .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
-    let prepared = TokenscopeApp::prepare_for_window(options);
-    let mut window = eframe::create_native(
+    // eframe builds the event loop first; on X11 that opens the input
+    // method, whose libX11 reads the locale's Compose file a character at a
+    // time, and glibc locks the stream for each character once a process has
+    // a second thread (~8 ms with the app's threads running, under 1 ms
+    // without). So no thread starts before the window is being built: the
+    // window-builder hook, which runs after the event loop exists, starts
+    // the store, the paste's inspection and the glyph warm-up, which then
+    // run while the window and its GL context are made.
+    let ctx = tokenscope::app::window_context();
+    let prepared = Rc::new(RefCell::new(None));
+    let window_builder: eframe::WindowBuilderHook = Box::new({
+        let prepared = Rc::clone(&prepared);
+        let ctx = ctx.clone();
+        move |builder| {
+            prepared.replace(Some(TokenscopeApp::prepare_for_window(options, &ctx)));
+            builder
+        }
+    });
+    eframe::run_native_ext(
         "tokenscope",
-        native,
-        Box::new(move |cc| Ok(Box::new(prepared.open(&cc.egui_ctx)))),
-        &event_loop,
-    );
-    event_loop
-        .run_app(&mut window)
-        .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
+        native_options(cli, window_builder),
+        Some(ctx),
+        Box::new(move |cc| {
+            let app = prepared
+                .take()
+                .ok_or("the window was built without its app")?
+                .open(&cc.egui_ctx);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("could not open the window: {error}"))?;
     if cli.report_frames {
         let _ = writeln!(
             std::io::stderr(),

@@ -2,6 +2,7 @@
 
 mod jobs;
 mod sandbox;
+mod warmup;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use jobs::text_from_bytes;
+pub use warmup::FONT_ATLAS_SIDE;
 // The model, re-exported: the app is where a caller starts the window.
 pub use crate::model::*;
 
@@ -107,6 +109,8 @@ pub struct TokenscopeApp {
     /// Network effects for a Sandbox profile, held until its sandbox runs.
     awaiting_sandbox: Vec<Effect>,
     background: crate::ui::Background,
+    /// Glyphs of the first screen being made on another thread.
+    warmup: warmup::GlyphWarmup,
 }
 
 /// Where the start-up paste is inspected.
@@ -122,6 +126,9 @@ enum PasteInspection {
 pub struct PreparedApp {
     app: TokenscopeApp,
     waker: jobs::Waker,
+    /// The window's context already has its fonts (and a warm-up is making
+    /// its first glyphs).
+    fonts_installed: bool,
     /// What the start-up paste asked for that needs the window.
     effects: Vec<Effect>,
     quit_after: Option<Duration>,
@@ -133,10 +140,13 @@ impl PreparedApp {
         let Self {
             mut app,
             waker,
+            fonts_installed,
             effects,
             quit_after,
         } = self;
-        install_fonts(ctx);
+        if !fonts_installed {
+            install_fonts(ctx);
+        }
         // Before the first frame: the window is cleared to the theme's
         // colour before the app's first pass runs.
         app.apply_theme(ctx);
@@ -160,8 +170,22 @@ impl TokenscopeApp {
     /// and a paste given is inspected on background threads while the
     /// window is created (tens of milliseconds), so the first frame shows
     /// them. [`PreparedApp::open`] finishes it once the window is there.
-    pub fn prepare_for_window(options: StartOptions) -> PreparedApp {
-        Self::prepare(options, PasteInspection::Background)
+    ///
+    /// `ctx` is the context the window will use: its fonts are installed
+    /// now and, unless presenter mode zooms the first frame, the glyphs of
+    /// the first screen are rasterized on another thread meanwhile
+    /// ([`warmup`]). Call this once the event loop exists (see `main.rs`).
+    pub fn prepare_for_window(options: StartOptions, ctx: &egui::Context) -> PreparedApp {
+        let presenter = options.presenter;
+        let mut prepared = Self::prepare(options, PasteInspection::Background);
+        install_fonts(ctx);
+        prepared.fonts_installed = true;
+        if !presenter {
+            let app = &mut prepared.app;
+            let russian = app.workspace.language == crate::i18n::Language::Ru;
+            app.warmup = warmup::GlyphWarmup::start(ctx, russian, Some(app.paste.as_str()));
+        }
+        prepared
     }
 
     fn prepare(mut options: StartOptions, inspection: PasteInspection) -> PreparedApp {
@@ -191,6 +215,7 @@ impl TokenscopeApp {
             sandbox: None,
             awaiting_sandbox: Vec::new(),
             background: options.background,
+            warmup: warmup::GlyphWarmup::default(),
         };
         app.workspace.theme = options.theme;
         app.workspace.zone = options.zone;
@@ -233,6 +258,7 @@ impl TokenscopeApp {
         PreparedApp {
             app,
             waker,
+            fonts_installed: false,
             effects,
             quit_after: options.quit_after,
         }
@@ -735,6 +761,17 @@ impl TokenscopeApp {
     }
 }
 
+/// The egui context for the window, set up as eframe sets up its own
+/// (viewports in their own windows, two passes when a layout asks for a
+/// second): the app hands it to eframe so the glyph warm-up can start on it
+/// before the window exists.
+pub fn window_context() -> egui::Context {
+    let ctx = egui::Context::default();
+    ctx.set_embed_viewports(false);
+    ctx.options_mut(|options| options.max_passes = std::num::NonZeroUsize::MIN.saturating_add(1));
+    ctx
+}
+
 /// The default fonts, with the monospace font as a fallback for the
 /// proportional one: Ubuntu Light lacks ‖ and →, which GOST layouts and
 /// change lists use, and a missing glyph would show as a box.
@@ -801,6 +838,14 @@ pub fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), 
 impl eframe::App for TokenscopeApp {
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
         crate::ui::clear_color(visuals)
+    }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        // One pass at a time: the glyph warm-up's before the window's first.
+        self.warmup.finish();
+        raw_input.max_texture_side = raw_input
+            .max_texture_side
+            .map(|side| side.min(FONT_ATLAS_SIDE));
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
