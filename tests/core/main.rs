@@ -29,6 +29,7 @@ mod sd_jwt;
 #[path = "../support/vc_issuer.rs"]
 mod vc_issuer;
 mod verify;
+mod window;
 
 use tokenscope::paste::{Inspection, inspect};
 use tokenscope::token::Timestamp;
