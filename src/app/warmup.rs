@@ -48,13 +48,17 @@ pub struct GlyphWarmup(Option<JoinHandle<()>>);
 
 impl GlyphWarmup {
     /// Starts rasterizing, in `ctx`'s fonts, the characters the first
-    /// screen is likely to show: printable ASCII, the Cyrillic alphabet when
-    /// the window speaks Russian, and the characters of the start-up
-    /// `paste`. Assumes the window's scale is 1 (the X11 default); on any
+    /// screen is likely to show: in the interface's fonts printable ASCII,
+    /// and the Cyrillic alphabet when the window speaks Russian; in the code
+    /// font (the paste box, claim names) printable ASCII and the other
+    /// characters of the start-up `paste`. Assumes the window's scale is 1 (the X11 default); on any
     /// other scale the glyphs are made again at the right size when needed,
     /// as they would be without a warm-up.
     pub fn start(ctx: &egui::Context, russian: bool, paste: Option<&str>) -> Self {
-        let characters = characters(russian, paste);
+        let characters = Characters {
+            interface: interface_characters(russian),
+            code: code_characters(paste),
+        };
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("tokenscope-glyphs".to_owned())
@@ -74,12 +78,24 @@ impl GlyphWarmup {
 }
 
 /// The characters to warm, each once, in a stable order.
-fn characters(russian: bool, paste: Option<&str>) -> String {
+struct Characters {
+    /// For the proportional fonts (labels, buttons).
+    interface: Vec<char>,
+    /// For the monospace font.
+    code: Vec<char>,
+}
+
+fn interface_characters(russian: bool) -> Vec<char> {
     let mut set: BTreeSet<char> = (' '..='~').collect();
     if russian {
         set.extend('А'..='я');
         set.extend(['Ё', 'ё', '«', '»', '—', '…']);
     }
+    set.into_iter().collect()
+}
+
+fn code_characters(paste: Option<&str>) -> Vec<char> {
+    let mut set: BTreeSet<char> = (' '..='~').collect();
     if let Some(paste) = paste {
         let extra = paste
             .chars()
@@ -95,16 +111,22 @@ fn characters(russian: bool, paste: Option<&str>) -> String {
 /// One pass of `ctx` that lays out `characters` in each font the first
 /// screen uses, at each sub-pixel offset, then hands the atlas it filled
 /// back to the context, so the window's first frame uploads it.
-fn warm(ctx: &egui::Context, characters: &str) {
+fn warm(ctx: &egui::Context, characters: &Characters) {
     let input = egui::RawInput {
         max_texture_side: Some(FONT_ATLAS_SIDE),
         ..egui::RawInput::default()
     };
-    let characters: Vec<char> = characters.chars().collect();
     let mut output = ctx.run_ui(input, |ui| {
         for font in first_screen_fonts(ui.style()) {
+            // The monospace font is rasterized at whole pixels only (see
+            // `install_fonts`); the others at each quarter.
+            let (characters, offsets) = if font.family == egui::FontFamily::Monospace {
+                (&characters.code, &SUBPIXEL_OFFSETS[..1])
+            } else {
+                (&characters.interface, &SUBPIXEL_OFFSETS[..])
+            };
             let format = TextFormat::simple(font, egui::Color32::WHITE);
-            for offset in SUBPIXEL_OFFSETS {
+            for &offset in offsets {
                 // A few glyphs per layout: each holds the context's lock,
                 // which the window's thread also takes while it starts.
                 for chunk in characters.chunks(GLYPHS_PER_LAYOUT) {
@@ -148,20 +170,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn characters_are_ascii_then_the_paste_bounded() {
-        let english = characters(false, None);
-        assert_eq!(english.chars().count(), 95);
-        assert!(!english.contains('Ж'));
-        let russian = characters(true, None);
-        assert!(russian.contains('Ж') && russian.contains('ё'));
-        let paste = "Ошибка 🔑 \u{0}\u{7f}";
-        let with_paste = characters(false, Some(paste));
-        assert!(with_paste.contains('О') && with_paste.contains('🔑'));
-        assert!(!with_paste.contains('\u{0}') && !with_paste.contains('\u{7f}'));
+    fn the_interface_gets_ascii_and_cyrillic_in_russian_and_code_gets_the_paste_bounded() {
+        assert_eq!(interface_characters(false).len(), 95);
+        assert!(!interface_characters(false).contains(&'Ж'));
+        let russian = interface_characters(true);
+        assert!(russian.contains(&'Ж') && russian.contains(&'ё'));
+        assert_eq!(code_characters(None).len(), 95);
+        let code = code_characters(Some("Ошибка 🔑 \u{0}\u{7f}"));
+        assert!(code.contains(&'О') && code.contains(&'🔑'));
+        assert!(!code.contains(&'\u{0}') && !code.contains(&'\u{7f}'));
         // Any number of distinct characters adds at most the bound.
         let many: String = (0x4e00..0x4e00 + 5000).filter_map(char::from_u32).collect();
-        let bounded = characters(false, Some(&many));
-        assert_eq!(bounded.chars().count(), 95 + PASTE_CHARACTERS);
+        assert_eq!(code_characters(Some(&many)).len(), 95 + PASTE_CHARACTERS);
     }
 
     /// Runs a pass that shows some of the first screen's text and returns
@@ -172,7 +192,7 @@ mod tests {
             ..egui::RawInput::default()
         };
         let mut output = ctx.run_ui(input, |ui| {
-            ui.label("Signature: RS256, key kc-rsa-1: not verified, Ошибка");
+            ui.label("Signature: RS256, key kc-rsa-1: not verified (load keys)");
             ui.monospace("eyJhbGciOiJSUzI1NiJ9 · Ошибка аутентификации");
         });
         let pixels = output
@@ -186,9 +206,10 @@ mod tests {
         pixels
     }
 
-    /// A context whose fonts exist and whose atlas was uploaded once.
+    /// A context with the window's fonts, whose atlas was uploaded once.
     fn context_after_an_empty_pass() -> egui::Context {
         let ctx = egui::Context::default();
+        super::super::install_fonts(&ctx);
         let mut output = ctx.run_ui(
             egui::RawInput {
                 max_texture_side: Some(FONT_ATLAS_SIDE),
@@ -206,6 +227,7 @@ mod tests {
         let cold_pixels = new_glyph_pixels(&cold);
 
         let warmed = egui::Context::default();
+        super::super::install_fonts(&warmed);
         GlyphWarmup::start(&warmed, false, Some("Ошибка аутентификации ·")).finish();
         let mut queued = warmed.tex_manager().write().take_delta();
         assert!(
