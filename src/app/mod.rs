@@ -685,15 +685,25 @@ impl TokenscopeApp {
 
     /// Presenter mode zooms the whole UI; applied only when it changes.
     fn apply_zoom(&mut self, ctx: &egui::Context) {
+        // The window in points at zoom 1: the fitting zoom follows it.
+        let window = ctx.content_rect().size() * ctx.zoom_factor();
+        let zoom = self.wanted_zoom(ctx, window);
+        if self.applied_zoom != Some(zoom) {
+            self.applied_zoom = Some(zoom);
+            ctx.set_zoom_factor(zoom);
+        }
+    }
+
+    /// The zoom the window wants at this size (points at zoom 1): presenter
+    /// mode's, fitted to the window unless the presenter chose one.
+    fn wanted_zoom(&mut self, ctx: &egui::Context, window: egui::Vec2) -> f32 {
         if self.workspace.presenter.on && self.workspace.presenter.fit {
-            // The window in points at zoom 1: the fitting zoom follows it.
-            let size = ctx.content_rect().size() * ctx.zoom_factor();
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
                 reason = "a window size in points, saturating"
             )]
-            let size = (size.x.round() as u16, size.y.round() as u16);
+            let size = (window.x.round() as u16, window.y.round() as u16);
             if self.fitted_to != Some(size) {
                 self.fitted_to = Some(size);
                 let now = self.clock.now();
@@ -706,10 +716,34 @@ impl TokenscopeApp {
             self.fitted_to = None;
         }
         let presenter = self.workspace.presenter;
-        let zoom = if presenter.on { presenter.scale } else { 1.0 };
-        if self.applied_zoom != Some(zoom) {
-            self.applied_zoom = Some(zoom);
-            ctx.set_zoom_factor(zoom);
+        if presenter.on { presenter.scale } else { 1.0 }
+    }
+
+    /// The first frame at the zoom it wants, not at 1 with presenter mode's
+    /// zoom a frame later: tables keep the column widths of their first
+    /// frame, so a first frame at the wrong zoom left them wider than the
+    /// window. Before the first pass the raw input is all there is; its
+    /// screen rectangle is in points at the current zoom.
+    fn zoom_before_the_first_pass(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.applied_zoom.is_some() {
+            return;
+        }
+        let Some(screen) = raw_input.screen_rect else {
+            return;
+        };
+        let before = ctx.zoom_factor();
+        let zoom = self.wanted_zoom(ctx, screen.size() * before);
+        self.applied_zoom = Some(zoom);
+        if zoom > 0.0 && (zoom - before).abs() > f32::EPSILON {
+            // At once, not through `set_zoom_factor` (which waits for the next
+            // pass and rescales the previous pass's screen): the raw input is
+            // rescaled to the new zoom here.
+            ctx.options_mut(|options| options.zoom_factor = zoom);
+            let ratio = before / zoom;
+            raw_input.screen_rect = Some(egui::Rect::from_min_max(
+                (screen.min.to_vec2() * ratio).to_pos2(),
+                (screen.max.to_vec2() * ratio).to_pos2(),
+            ));
         }
     }
 
@@ -860,12 +894,13 @@ impl eframe::App for TokenscopeApp {
         crate::ui::clear_color(visuals)
     }
 
-    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
         // One pass at a time: the glyph warm-up's before the window's first.
         self.warmup.finish();
         raw_input.max_texture_side = raw_input
             .max_texture_side
             .map(|side| side.min(FONT_ATLAS_SIDE));
+        self.zoom_before_the_first_pass(ctx, raw_input);
     }
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {

@@ -44,8 +44,17 @@ pub fn show(
     let scrolls = !in_card;
     let visible = visible_rows(rows, collapsed);
     let mut time_drawn = false;
+    // Columns start at their usual widths where the table has room (a
+    // 1280-point window) and narrower where it has not (a projector's zoom,
+    // a card), so the table starts inside its panel. The table remembers
+    // its columns (they can be dragged) per zoom: presenter mode starts
+    // them again at its own width.
+    let width = ui.available_width();
+    let zoom = ui.ctx().zoom_factor().to_bits();
+    let claim_width = (width * 0.22).clamp(90.0, 150.0);
+    let value_width = (width * 0.37).clamp(120.0, 260.0);
     TableBuilder::new(ui)
-        .id_salt(id_salt)
+        .id_salt((id_salt, zoom))
         .vscroll(scrolls)
         .striped(true)
         .resizable(true)
@@ -53,10 +62,10 @@ pub fn show(
         // No clip rectangle per cell: every cell's text truncates to its
         // column, and a clip per cell is a draw call per cell, which made a
         // software-rendered first frame 15 ms slower (benches/startup.sh).
-        .column(Column::initial(150.0).at_least(100.0).clip(false))
-        .column(Column::initial(260.0).at_least(120.0).clip(false))
+        .column(Column::initial(claim_width).at_least(90.0).clip(false))
+        .column(Column::initial(value_width).at_least(120.0).clip(false))
         .column(Column::auto().at_least(40.0))
-        .column(Column::remainder().at_least(160.0).clip(false))
+        .column(Column::remainder().at_least(100.0).clip(false))
         .header(ROW_HEIGHT, |mut header| {
             for title in [
                 tr!("claims-column-claim"),

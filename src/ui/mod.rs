@@ -148,9 +148,13 @@ pub fn show(
                 sandbox_panel::show(ui, &workspace.sandbox, workspace.presenter.on, commands);
             });
     }
-    // Presenter mode keeps the room's eyes on the flow: no profile list beside it.
+    // Presenter mode keeps the room's eyes on the flow, or on the tokens
+    // pasted: no profile list beside them (at a projector's zoom the
+    // inspector needs the room; Clear brings the list back).
     let flow_on_stage = workspace.presenter.on && workspace.show_flow && edits.editor.is_some();
-    if !flow_on_stage {
+    let tokens_on_stage =
+        workspace.presenter.on && edits.editor.is_none() && workspace.inspection.is_some();
+    if !flow_on_stage && !tokens_on_stage {
         egui::Panel::left("profiles_panel")
             .frame(side_frame(ui, background))
             .resizable(true)

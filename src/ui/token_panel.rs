@@ -392,6 +392,9 @@ fn fact(ui: &mut egui::Ui, key: &str, add_value: impl FnOnce(&mut egui::Ui)) -> 
                 },
             )
             .inner;
+        // A value wraps within what is left of the row, whatever widget
+        // draws it: a long one must not push the inspector past the window.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
         add_value(ui);
         key
     })
@@ -431,7 +434,8 @@ fn view_tabs(
     commands: &mut Vec<Command>,
 ) {
     let has_header = token.header.is_some();
-    ui.horizontal(|ui| {
+    // Wrapped: at a projector's zoom seven tabs are wider than the inspector.
+    ui.horizontal_wrapped(|ui| {
         for (view, label, enabled) in [
             (DetailView::Claims, tr!("view-claims"), true),
             (DetailView::Header, tr!("view-header"), has_header),

@@ -245,3 +245,78 @@ fn autoplay_walks_the_sandbox_flow_starts_over_and_stops_at_a_key() {
     );
     assert!(harness.query_by_label_contains("Autoplay: ").is_none());
 }
+
+/// A pasted log decoded in presenter mode on a 1280×720 projector: the
+/// inspector has the stage (no profile list beside it), and its facts, its
+/// view tabs and the claims table with every column lie inside the window.
+fn pasted_tokens_on_a_projector(language: Option<&str>, name: &str) {
+    let mut harness = harness(A_DAY_LATER);
+    harness.set_size(egui::Vec2::new(1280.0, 720.0));
+    if let Some(language) = language {
+        harness.get_by_label(language).click();
+        harness.run();
+    }
+    let (paste_box, new_profile) = if language.is_some() {
+        ("Вставьте что угодно", "Новый профиль…")
+    } else {
+        ("Paste anything", "New profile…")
+    };
+    harness.get_by_label(paste_box).focus();
+    harness.run();
+    harness.event(egui::Event::Paste(fixture("keycloak-login-error.log")));
+    harness.run();
+    harness.key_press(egui::Key::F5);
+    harness.run();
+    assert!(harness.state().workspace().presenter.on);
+    assert!(
+        harness.query_by_label(new_profile).is_none(),
+        "{name}: the profile list shares the stage"
+    );
+    let inside = if language.is_some() {
+        [
+            "по полю ответа access_token",
+            "RS256, ключ kc-rsa-1: не проверена",
+            "Сравнение",
+            "Смысл",
+            "Срок действия",
+        ]
+    } else {
+        [
+            "from the response field access_token",
+            "RS256, key kc-rsa-1: not verified",
+            "Compare",
+            "Meaning",
+            "Expiration time",
+        ]
+    };
+    let screen = harness.ctx.content_rect();
+    for text in inside {
+        let rect = harness.get_by_label_contains(text).rect();
+        assert!(
+            rect.right() <= screen.right() + 1.0 && rect.bottom() <= screen.bottom() + 1.0,
+            "{name}: {text:?} runs past the window at {rect:?} (window {screen:?})"
+        );
+    }
+    for copy in harness.query_all_by_label(if language.is_some() {
+        "Копировать"
+    } else {
+        "Copy"
+    }) {
+        let rect = copy.rect();
+        assert!(
+            rect.right() <= screen.right() + 1.0,
+            "{name}: a Copy button runs past the window at {rect:?}"
+        );
+    }
+    harness.snapshot(name);
+}
+
+#[test]
+fn presenter_mode_fits_pasted_tokens_on_a_projector() {
+    pasted_tokens_on_a_projector(None, "presenter_inspector_720p");
+}
+
+#[test]
+fn presenter_mode_fits_pasted_tokens_on_a_projector_in_russian() {
+    pasted_tokens_on_a_projector(Some("Русский"), "presenter_inspector_720p_ru");
+}
