@@ -431,6 +431,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let marks = crate::export::redact::SecretMarks::of(&session.profile);
     let mut write_error = None;
     let ciba = session.profile.ciba.clone();
+    let profile = session.profile.clone();
     let mut observe = |record: &crate::oauth::runner::StepRecord| {
         if record.step == crate::oauth::flow::Step::BackchannelAuthentication
             && record.outcome.is_ok()
@@ -441,7 +442,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         let text = if json {
             serde_json::to_string(&line).unwrap_or_default()
         } else {
-            crate::cli::run::step_text(&line)
+            crate::cli::run::step_text(&line, &profile)
         };
         if let Err(error) = print(&text) {
             write_error = Some(error);

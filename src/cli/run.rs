@@ -233,8 +233,11 @@ fn exchange_parts(exchange: &Exchange, now: Timestamp, marks: &SecretMarks) -> P
     )
 }
 
-/// The line for one step, for a person: `✓ Token  HTTP 200  84 ms  access token (300 s), …`.
-pub fn step_text(line: &StepLine) -> String {
+/// The line for one step of a run of `profile`, for a person:
+/// `✓ Token  HTTP 200  84 ms  access token (300 s), …`. The step is named as
+/// the window names it for that profile (in CIBA ping mode the token step is
+/// "Tokens after the ping", not "Poll for tokens").
+pub fn step_text(line: &StepLine, profile: &crate::oauth::Profile) -> String {
     let mark = if line.ok {
         "✓"
     } else if line.pending {
@@ -251,7 +254,10 @@ pub fn step_text(line: &StepLine) -> String {
         .duration_ms
         .map(|ms| format!("  {ms} ms"))
         .unwrap_or_default();
-    let mut text = format!("{mark} {:<9}{status}{duration}", line.step.title());
+    let mut text = format!(
+        "{mark} {:<9}{status}{duration}",
+        line.step.title_in(profile)
+    );
     text.push_str("  ");
     text.push_str(&line.summary);
     if let Some(skew) = line

@@ -532,4 +532,14 @@ fn run_walks_ciba_ping_mode_against_the_sandbox() {
         .find_map(|field| field.strip_prefix("client_notification_token="))
         .expect("the token was sent");
     assert!(sent.contains("%E2%80%A6"), "masked: {sent}");
+
+    // For a person, the token step is named for what it waits for.
+    let (code, stdout, stderr) = crate::cli::run_against(
+        &rig,
+        "ciba-ping",
+        &["--grant", "ciba", "--ciba-mode", "ping"],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("✓ Tokens after the ping"), "{stdout}");
+    assert!(!stdout.contains("Poll for tokens"), "{stdout}");
 }
