@@ -6,9 +6,10 @@
 //! hundred — each character of body text at up to four sub-pixel offsets —
 //! and that was the largest single cost of the first frame (≈5 ms of
 //! hinting alone, measured with `perf`). Creating the window takes tens of
-//! milliseconds in which the second core is idle, so the glyphs are made
-//! there: a pass of the window's own egui context lays out the characters
-//! the first screen is likely to show, in the fonts and sizes it uses.
+//! milliseconds in which the second core is mostly idle, so the glyphs are
+//! made there: a pass of the window's own egui context lays out the
+//! characters the first screen is likely to show, in the fonts and sizes it
+//! uses.
 //!
 //! The window's first pass waits for the warm-up ([`GlyphWarmup::finish`]):
 //! an egui context runs one pass at a time.
@@ -51,9 +52,9 @@ impl GlyphWarmup {
     /// screen is likely to show: in the interface's fonts printable ASCII,
     /// and the Cyrillic alphabet when the window speaks Russian; in the code
     /// font (the paste box, claim names) printable ASCII and the other
-    /// characters of the start-up `paste`. Assumes the window's scale is 1 (the X11 default); on any
-    /// other scale the glyphs are made again at the right size when needed,
-    /// as they would be without a warm-up.
+    /// characters of the start-up `paste`. Assumes the window's scale is 1
+    /// (the X11 default); at any other scale the glyphs are made at the right
+    /// size when needed, as they would be without a warm-up.
     pub fn start(ctx: &egui::Context, russian: bool, paste: Option<&str>) -> Self {
         let characters = Characters {
             interface: interface_characters(russian),
