@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::flow::Introspection;
 use crate::net::RecordedResponse;
 use crate::token::Timestamp;
-use crate::token::checks::{self, CheckResult, Expectations};
+use crate::token::checks::{self, CheckResult, CheckedJwt, Expectations};
 use crate::token::jose::{Decoded, JsonObject, JwsPayload, decode_unverified, json_kind_text};
 use crate::token::keys::KeySet;
 use crate::token::verify::verify_signature;
@@ -70,26 +70,21 @@ pub struct IntrospectionJwtExpectations<'a> {
     pub leeway: i64,
 }
 
-/// What [`check_signed`] found.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct IntrospectionJwt {
-    /// One row per rule, in order: `response` (a signed JWT), `typ`,
-    /// `signature`, `iss`, `aud`, `iat`, `token_introspection`. An answer
-    /// that cannot be read has only the `response` row.
-    pub checks: Vec<CheckResult>,
-    /// The protected header, when it could be read.
-    pub header: Option<JsonObject>,
-    /// The claims, when they could be read (even if a check failed: for
-    /// display, never for use).
-    pub claims: Option<JsonObject>,
+/// What [`check_signed`] found: rows `response` (a signed JWT), `typ`,
+/// `signature`, `iss`, `aud`, `iat`, `token_introspection`, in that order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct IntrospectionJwt(pub CheckedJwt);
+
+impl std::ops::Deref for IntrospectionJwt {
+    type Target = CheckedJwt;
+
+    fn deref(&self) -> &CheckedJwt {
+        &self.0
+    }
 }
 
 impl IntrospectionJwt {
-    /// Whether every check passed (none failed).
-    pub fn passed(&self) -> bool {
-        !self.checks.is_empty() && checks::all_passed(&self.checks)
-    }
-
     /// The RFC 7662 answer inside `token_introspection` — only when every
     /// check passed: a resource server must not act on an answer it could
     /// not verify (RFC 9701 §8.1).
@@ -129,11 +124,7 @@ impl IntrospectionJwt {
 /// sane, and `token_introspection` an RFC 7662 answer with a boolean
 /// `active` (RFC 9701 §5, §8.1).
 pub fn check_signed(jwt: &str, expected: &IntrospectionJwtExpectations<'_>) -> IntrospectionJwt {
-    let unreadable = |row: CheckResult| IntrospectionJwt {
-        checks: vec![row],
-        header: None,
-        claims: None,
-    };
+    let unreadable = |row: CheckResult| IntrospectionJwt(CheckedJwt::unreadable(row));
     let malformed = |reason: String| {
         CheckResult::fail(
             "response",
@@ -168,11 +159,11 @@ pub fn check_signed(jwt: &str, expected: &IntrospectionJwtExpectations<'_>) -> I
         }
     };
     let JwsPayload::Claims(claims) = &jws.payload else {
-        return IntrospectionJwt {
+        return IntrospectionJwt(CheckedJwt {
             checks: vec![malformed(crate::tr!("introspection-jwt-nested"))],
             header: Some(jws.header.clone()),
             claims: None,
-        };
+        });
     };
     let outcome = verify_signature(&jws, expected.keys);
     let issuer = expected.issuer.trim();
@@ -222,11 +213,11 @@ pub fn check_signed(jwt: &str, expected: &IntrospectionJwtExpectations<'_>) -> I
         ),
         answer_row(claims.get("token_introspection")),
     ];
-    IntrospectionJwt {
+    IntrospectionJwt(CheckedJwt {
         checks,
         header: Some(jws.header.clone()),
         claims: Some(claims.clone()),
-    }
+    })
 }
 
 /// `typ` must be `token-introspection+jwt` (RFC 9701 §5): explicit typing

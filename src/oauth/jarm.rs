@@ -14,8 +14,8 @@
 use serde_json::Value;
 
 use crate::token::Timestamp;
-use crate::token::checks::{self, CheckResult, Expectations};
-use crate::token::jose::{Decoded, JsonObject, JwsPayload, UnverifiedJws, decode_unverified};
+use crate::token::checks::{self, CheckResult, CheckedJwt, Expectations};
+use crate::token::jose::{Decoded, JwsPayload, UnverifiedJws, decode_unverified};
 use crate::token::jwe::{self, Content, DecryptOptions};
 use crate::token::keys::KeySet;
 use crate::token::verify::{SignatureOutcome, verify_signature};
@@ -60,26 +60,21 @@ pub struct JarmExpectations<'a> {
     pub leeway: i64,
 }
 
-/// What [`check_response`] found.
+/// What [`check_response`] found: one row per processing rule of JARM
+/// §2.4, in order: `response` (decoded, decrypted), `signature`, `iss`,
+/// `aud`, `exp`, `state`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JarmResponse {
-    /// One row per processing rule of JARM §2.4, in order: `response`
-    /// (decoded, decrypted), `signature`, `iss`, `aud`, `exp`, `state`. A
-    /// response that cannot be read has only the `response` row.
-    pub checks: Vec<CheckResult>,
-    /// The protected header of the signed JWT, when it could be read.
-    pub header: Option<JsonObject>,
-    /// The claims, when they could be read (even if a check failed: for
-    /// display, never for use).
-    pub claims: Option<JsonObject>,
+pub struct JarmResponse(pub CheckedJwt);
+
+impl std::ops::Deref for JarmResponse {
+    type Target = CheckedJwt;
+
+    fn deref(&self) -> &CheckedJwt {
+        &self.0
+    }
 }
 
 impl JarmResponse {
-    /// Whether every check passed (none failed).
-    pub fn passed(&self) -> bool {
-        !self.checks.is_empty() && checks::all_passed(&self.checks)
-    }
-
     /// Every claim as a parameter, whatever the checks said: for display.
     /// Strings as they are, other JSON values as their JSON text; the JWT's
     /// own `aud`, `exp`, `iat`, `nbf`, `jti` left out.
@@ -133,11 +128,7 @@ pub fn response_parameter(parameters: &[(String, String)]) -> Option<&str> {
 /// `iss` (step 3), `aud` (step 4), `exp` (step 5) and verify the signature
 /// with the authorization server's keys (step 6).
 pub fn check_response(response: &str, expected: &JarmExpectations<'_>) -> JarmResponse {
-    let unreadable = |row: CheckResult| JarmResponse {
-        checks: vec![row],
-        header: None,
-        claims: None,
-    };
+    let unreadable = |row: CheckResult| JarmResponse(CheckedJwt::unreadable(row));
     let response = response.trim();
     if response.len() > MAX_RESPONSE_BYTES {
         return unreadable(CheckResult::fail(
@@ -171,7 +162,7 @@ pub fn check_response(response: &str, expected: &JarmExpectations<'_>) -> JarmRe
         }
     };
     let JwsPayload::Claims(claims) = &jws.payload else {
-        return JarmResponse {
+        return JarmResponse(CheckedJwt {
             checks: vec![CheckResult::fail(
                 "response",
                 "JARM_MALFORMED",
@@ -180,7 +171,7 @@ pub fn check_response(response: &str, expected: &JarmExpectations<'_>) -> JarmRe
             )],
             header: Some(jws.header.clone()),
             claims: None,
-        };
+        });
     };
     let outcome = decrypted_unsigned.unwrap_or_else(|| verify_signature(&jws, expected.keys));
     let expectations = Expectations {
@@ -211,11 +202,11 @@ pub fn check_response(response: &str, expected: &JarmExpectations<'_>) -> JarmRe
         ),
         state_row(claims.get("state"), expected.state),
     ];
-    JarmResponse {
+    JarmResponse(CheckedJwt {
         checks,
         header: Some(jws.header.clone()),
         claims: Some(claims.clone()),
-    }
+    })
 }
 
 /// Step 1: decrypts an encrypted response with the client's keys. The JWS

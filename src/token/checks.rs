@@ -167,6 +167,37 @@ pub fn all_passed(checks: &[CheckResult]) -> bool {
     !checks.iter().any(CheckResult::is_fail)
 }
 
+/// A JWT an answer carried, checked one row per rule before anything in it
+/// is used: a JWT-secured authorization response (`oauth::jarm`), a JWT
+/// introspection answer (`oauth::introspection_jwt`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckedJwt {
+    /// One row per rule, in order. A JWT that cannot be read has only its
+    /// `response` row.
+    pub checks: Vec<CheckResult>,
+    /// The protected header of the signed JWT, when it could be read.
+    pub header: Option<JsonObject>,
+    /// The claims, when they could be read (even if a check failed: for
+    /// display, never for use).
+    pub claims: Option<JsonObject>,
+}
+
+impl CheckedJwt {
+    /// A JWT that could not be read: `row` says why.
+    pub fn unreadable(row: CheckResult) -> Self {
+        Self {
+            checks: vec![row],
+            header: None,
+            claims: None,
+        }
+    }
+
+    /// Whether there are rows and none failed.
+    pub fn passed(&self) -> bool {
+        !self.checks.is_empty() && all_passed(&self.checks)
+    }
+}
+
 /// What the relying party expects, from its profile and the request it sent.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Expectations {
